@@ -1,0 +1,168 @@
+package io.basalt.storage.memory;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.storage.StorageIterator;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A cursor over one pinned sequence of a {@link VersionMap}. Versions newer than the pinned sequence are skipped,
+ * so concurrent writes are invisible; the pin keeps pruning from removing what this cursor can still reach.
+ */
+final class InMemoryIterator implements StorageIterator {
+    private final VersionMap versions;
+    private final long sequence;
+    private final byte[] lowerInclusive;
+    private final byte[] upperExclusive;
+    private final OpenState engineState;
+    private final Runnable releasePin;
+    private byte[] currentKey;
+    private byte[] currentValue;
+    private boolean closed;
+
+    InMemoryIterator(VersionMap versions, long sequence, byte[] lowerInclusive, byte[] upperExclusive,
+            OpenState engineState, Runnable releasePin) {
+        this.versions = requireNonNull(versions, "versions is null");
+        this.sequence = sequence;
+        this.lowerInclusive = lowerInclusive == null ? null : lowerInclusive.clone();
+        this.upperExclusive = upperExclusive == null ? null : upperExclusive.clone();
+        this.engineState = requireNonNull(engineState, "engineState is null");
+        this.releasePin = requireNonNull(releasePin, "releasePin is null");
+    }
+
+    @Override
+    public void seek(byte[] key) {
+        requireNonNull(key, "key is null");
+        checkOpen();
+        byte[] start = VersionMap.isAtOrAfter(key, lowerInclusive) ? key : lowerInclusive;
+        forwardFrom(versions.firstEntryFrom(start));
+    }
+
+    @Override
+    public void seekForPrev(byte[] key) {
+        requireNonNull(key, "key is null");
+        checkOpen();
+        if (VersionMap.isBefore(key, upperExclusive)) {
+            backwardFrom(versions.lastEntryUpTo(key));
+        } else {
+            seekToLast();
+        }
+    }
+
+    @Override
+    public void seekToFirst() {
+        checkOpen();
+        forwardFrom(lowerInclusive == null ? versions.firstEntry() : versions.firstEntryFrom(lowerInclusive));
+    }
+
+    @Override
+    public void seekToLast() {
+        checkOpen();
+        backwardFrom(upperExclusive == null ? versions.lastEntry() : versions.lastEntryBefore(upperExclusive));
+    }
+
+    @Override
+    public boolean isValid() {
+        checkOpen();
+        return currentKey != null;
+    }
+
+    @Override
+    public byte[] key() {
+        checkPositioned();
+        return currentKey.clone();
+    }
+
+    @Override
+    public byte[] value() {
+        checkPositioned();
+        return currentValue.clone();
+    }
+
+    @Override
+    public void next() {
+        checkPositioned();
+        forwardFrom(versions.firstEntryAfter(currentKey));
+    }
+
+    @Override
+    public void prev() {
+        checkPositioned();
+        backwardFrom(versions.lastEntryBefore(currentKey));
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            currentKey = null;
+            currentValue = null;
+            releasePin.run();
+        }
+    }
+
+    /** Positions at the first key at or after {@code candidate}'s key that is visible and inside the bounds. */
+    private void forwardFrom(Map.Entry<VersionedKey, byte[]> candidate) {
+        Map.Entry<VersionedKey, byte[]> entry = candidate;
+        while (entry != null && VersionMap.isBefore(entry.getKey().key(), upperExclusive)) {
+            byte[] key = entry.getKey().key();
+            byte[] value = versions.valueAt(key, sequence);
+            if (value != null) {
+                position(key, value);
+                return;
+            }
+            entry = versions.firstEntryAfter(key);
+        }
+        unposition();
+    }
+
+    /** Positions at the last key at or before {@code candidate}'s key that is visible and inside the bounds. */
+    private void backwardFrom(Map.Entry<VersionedKey, byte[]> candidate) {
+        Map.Entry<VersionedKey, byte[]> entry = candidate;
+        while (entry != null && VersionMap.isAtOrAfter(entry.getKey().key(), lowerInclusive)) {
+            byte[] key = entry.getKey().key();
+            byte[] value = versions.valueAt(key, sequence);
+            if (value != null) {
+                position(key, value);
+                return;
+            }
+            entry = versions.lastEntryBefore(key);
+        }
+        unposition();
+    }
+
+    private void position(byte[] key, byte[] value) {
+        // An empty range ([x, y) with y <= x) has nothing inside it even if a key passes one bound check.
+        if (!VersionMap.isAtOrAfter(key, lowerInclusive) || !VersionMap.isBefore(key, upperExclusive)) {
+            unposition();
+            return;
+        }
+        currentKey = key;
+        currentValue = value;
+    }
+
+    private void unposition() {
+        currentKey = null;
+        currentValue = null;
+    }
+
+    private void checkOpen() {
+        engineState.checkOpen();
+        if (closed) {
+            throw new IllegalStateException("iterator is closed");
+        }
+    }
+
+    private void checkPositioned() {
+        checkOpen();
+        if (currentKey == null) {
+            throw new IllegalStateException("iterator is not positioned on a key");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryIterator[sequence=" + sequence + ", at=" + Arrays.toString(currentKey) + "]";
+    }
+}

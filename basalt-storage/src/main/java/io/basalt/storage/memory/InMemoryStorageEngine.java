@@ -1,0 +1,196 @@
+package io.basalt.storage.memory;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageIterator;
+import io.basalt.storage.StorageSnapshot;
+import io.basalt.storage.WriteBatch;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * A {@link StorageEngine} kept entirely in memory, built as a multi-version store.
+ *
+ * <p>Every committed batch gets the next sequence number. Its versions are inserted under that sequence while
+ * readers still read at the previous one, then the sequence is published with one volatile write: that write is
+ * the instant the whole batch becomes visible, which makes batches atomic to readers. A snapshot is just a pinned
+ * sequence, so taking one is O(1); live iterators pin the published sequence too, which makes them consistent
+ * views exactly like the RocksDB engine's iterators.
+ *
+ * <p>Versions that no pinned or future reader can see are pruned after each commit (and opportunistically when a
+ * pin is released), so memory stays proportional to live data plus what open snapshots hold. An iterator or
+ * snapshot that is never closed keeps its versions forever: close them.
+ *
+ * <p>Threads: any thread may call any method. Committers are serialized by {@code commitLock}, which also owns
+ * the prune queue and is the only place pruning runs. Point reads on the live state are optimistic against
+ * {@code pruneLock} and retry under its read lock if a prune overlapped them.
+ */
+public final class InMemoryStorageEngine implements StorageEngine {
+    private final VersionMap versions = new VersionMap();
+    private final OpenState state = new OpenState();
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private final StampedLock pruneLock = new StampedLock();
+    /** Keys written at a sequence, waiting until no reader can see their older versions. Guarded by commitLock. */
+    private final ArrayDeque<VersionedKey> pruneQueue = new ArrayDeque<>();
+    /** The newest sequence readers may see. Written only under commitLock. */
+    private volatile long publishedSequence;
+    private final SequencePins pins = new SequencePins(() -> publishedSequence);
+
+    @Override
+    public byte[] get(byte[] key) {
+        requireNonNull(key, "key is null");
+        state.checkOpen();
+        long stamp = pruneLock.tryOptimisticRead();
+        if (stamp != 0) {
+            byte[] value = versions.valueAt(key, publishedSequence);
+            if (pruneLock.validate(stamp)) {
+                return value == null ? null : value.clone();
+            }
+        }
+        stamp = pruneLock.readLock();
+        try {
+            byte[] value = versions.valueAt(key, publishedSequence);
+            return value == null ? null : value.clone();
+        } finally {
+            pruneLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public void write(WriteBatch batch, boolean sync) {
+        requireNonNull(batch, "batch is null");
+        state.checkOpen();
+        if (batch.isEmpty()) {
+            return;
+        }
+        commitLock.lock();
+        try {
+            state.checkOpen();
+            NavigableMap<byte[], byte[]> effects = resolve(batch, publishedSequence);
+            long sequence = publishedSequence + 1;
+            for (Map.Entry<byte[], byte[]> effect : effects.entrySet()) {
+                versions.add(effect.getKey(), sequence, effect.getValue());
+                pruneQueue.add(new VersionedKey(effect.getKey(), sequence));
+            }
+            publishedSequence = sequence;
+            pruneSettledVersions();
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Nothing to do: an in-memory engine has no durability to offer. */
+    @Override
+    public void sync() {
+        state.checkOpen();
+    }
+
+    @Override
+    public StorageIterator iterator(byte[] lowerInclusive, byte[] upperExclusive) {
+        state.checkOpen();
+        long sequence = pins.pinLatest();
+        return new InMemoryIterator(versions, sequence, lowerInclusive, upperExclusive, state,
+                () -> unpin(sequence));
+    }
+
+    @Override
+    public StorageSnapshot snapshot() {
+        state.checkOpen();
+        long sequence = pins.pinLatest();
+        return new InMemorySnapshot(versions, sequence, state, pins, this::pruneIfIdle);
+    }
+
+    @Override
+    public boolean isPersistent() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        state.markClosed();
+        commitLock.lock();
+        try {
+            pruneQueue.clear();
+            versions.clear();
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** How many versions are retained, tombstones included; for tests of pruning. */
+    int retainedVersionCount() {
+        return versions.size();
+    }
+
+    /**
+     * The final effect of {@code batch} on each key it touches: a value or a tombstone. Later operations win, and
+     * a range delete becomes one tombstone per key it removes (from the batch so far or from the committed state).
+     */
+    private NavigableMap<byte[], byte[]> resolve(WriteBatch batch, long committedSequence) {
+        NavigableMap<byte[], byte[]> effects = new TreeMap<>(Arrays::compareUnsigned);
+        for (WriteBatch.Operation operation : batch.operations()) {
+            if (operation instanceof WriteBatch.Put put) {
+                effects.put(put.key().clone(), put.value().clone());
+            } else if (operation instanceof WriteBatch.Delete delete) {
+                effects.put(delete.key().clone(), VersionMap.TOMBSTONE);
+            } else if (operation instanceof WriteBatch.DeleteRange range) {
+                if (Arrays.compareUnsigned(range.fromInclusive(), range.toExclusive()) >= 0) {
+                    continue;
+                }
+                effects.subMap(range.fromInclusive(), true, range.toExclusive(), false)
+                        .replaceAll((key, value) -> VersionMap.TOMBSTONE);
+                // No pin needed: pruning only runs under commitLock, which this thread holds.
+                try (StorageIterator committed = new InMemoryIterator(versions, committedSequence,
+                        range.fromInclusive(), range.toExclusive(), state, () -> { })) {
+                    for (committed.seekToFirst(); committed.isValid(); committed.next()) {
+                        effects.put(committed.key(), VersionMap.TOMBSTONE);
+                    }
+                }
+            } else {
+                throw new IllegalArgumentException("unknown operation " + operation);
+            }
+        }
+        return effects;
+    }
+
+    private void unpin(long sequence) {
+        pins.unpin(sequence);
+        pruneIfIdle();
+    }
+
+    /** Prunes now if no commit is running; otherwise that commit (or the next) will. */
+    private void pruneIfIdle() {
+        if (!state.isClosed() && commitLock.tryLock()) {
+            try {
+                pruneSettledVersions();
+            } finally {
+                commitLock.unlock();
+            }
+        }
+    }
+
+    /** Prunes every queued key whose write is at or below the horizon. Caller holds commitLock. */
+    private void pruneSettledVersions() {
+        long horizon = pins.horizon();
+        VersionedKey oldest = pruneQueue.peekFirst();
+        if (oldest == null || oldest.sequence() > horizon) {
+            return;
+        }
+        long stamp = pruneLock.writeLock();
+        try {
+            while (oldest != null && oldest.sequence() <= horizon) {
+                pruneQueue.pollFirst();
+                versions.prune(oldest.key(), horizon);
+                oldest = pruneQueue.peekFirst();
+            }
+        } finally {
+            pruneLock.unlockWrite(stamp);
+        }
+    }
+}
