@@ -1,0 +1,339 @@
+package io.basalt.storage.rocksdb;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageException;
+import io.basalt.storage.StorageIterator;
+import io.basalt.storage.StorageSnapshot;
+import io.basalt.storage.WriteBatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.StampedLock;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteOptions;
+
+/**
+ * A durable {@link StorageEngine} on one RocksDB database (default column family, bytewise comparator, which is
+ * the unsigned byte order the interface promises).
+ *
+ * <p>Native safety: every call into RocksDB, including the engine's iterators and snapshots, holds the read side
+ * of {@code lifecycle}; {@link #close()} takes the write side, so it waits for calls in flight and then frees
+ * iterators and snapshots the callers forgot, before the database itself. Nothing can reach a freed native
+ * object afterwards: every later call fails with {@link IllegalStateException}.
+ */
+public final class RocksDbStorageEngine implements StorageEngine {
+    private static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
+    private static final double BLOOM_BITS_PER_KEY = 10;
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path directory;
+    private final RocksDB db;
+    private final Options options;
+    private final LRUCache blockCache;
+    private final BloomFilter bloomFilter;
+    private final WriteOptions syncedWrite;
+    private final WriteOptions bufferedWrite;
+    private final StampedLock lifecycle = new StampedLock();
+    private final Set<RocksDbIterator> openIterators = ConcurrentHashMap.newKeySet();
+    private final Set<RocksDbSnapshot> openSnapshots = ConcurrentHashMap.newKeySet();
+    /** Guarded by lifecycle: written under its write lock, read under its read lock. */
+    private boolean closed;
+
+    private RocksDbStorageEngine(Path directory, RocksDB db, Options options, LRUCache blockCache,
+            BloomFilter bloomFilter) {
+        this.directory = directory;
+        this.db = db;
+        this.options = options;
+        this.blockCache = blockCache;
+        this.bloomFilter = bloomFilter;
+        this.syncedWrite = new WriteOptions().setSync(true);
+        this.bufferedWrite = new WriteOptions().setSync(false);
+    }
+
+    /** Opens (creating if needed) the database in {@code directory}. */
+    public static RocksDbStorageEngine open(Path directory) {
+        requireNonNull(directory, "directory is null");
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new StorageException("cannot create storage directory " + directory, e);
+        }
+        LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+        BloomFilter bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
+        Options options = new Options()
+                .setCreateIfMissing(true)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                // A clean shutdown flushes memtables, so reopening does not have to replay the whole WAL.
+                .setAvoidFlushDuringShutdown(false)
+                .setMaxBackgroundJobs(4)
+                .setKeepLogFileNum(5)
+                .setTableFormatConfig(new BlockBasedTableConfig()
+                        .setBlockCache(blockCache)
+                        .setFilterPolicy(bloomFilter)
+                        .setCacheIndexAndFilterBlocks(true)
+                        .setPinL0FilterAndIndexBlocksInCache(true));
+        try {
+            RocksDB db = RocksDB.open(options, directory.toString());
+            return new RocksDbStorageEngine(directory, db, options, blockCache, bloomFilter);
+        } catch (RocksDBException e) {
+            options.close();
+            bloomFilter.close();
+            blockCache.close();
+            throw new StorageException("cannot open RocksDB in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        requireNonNull(key, "key is null");
+        long stamp = enter();
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw failure("get", e);
+        } finally {
+            exit(stamp);
+        }
+    }
+
+    @Override
+    public void write(WriteBatch batch, boolean sync) {
+        requireNonNull(batch, "batch is null");
+        if (batch.isEmpty()) {
+            // RocksDB may skip the WAL entirely for an empty batch; the caller still asked for durability.
+            if (sync) {
+                sync();
+            }
+            return;
+        }
+        long stamp = enter();
+        try (org.rocksdb.WriteBatch nativeBatch = toNative(batch)) {
+            db.write(sync ? syncedWrite : bufferedWrite, nativeBatch);
+        } catch (RocksDBException e) {
+            throw failure("write", e);
+        } finally {
+            exit(stamp);
+        }
+    }
+
+    @Override
+    public void sync() {
+        long stamp = enter();
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            throw failure("sync", e);
+        } finally {
+            exit(stamp);
+        }
+    }
+
+    @Override
+    public StorageIterator iterator(byte[] lowerInclusive, byte[] upperExclusive) {
+        return newIterator(lowerInclusive, upperExclusive, null);
+    }
+
+    @Override
+    public StorageSnapshot snapshot() {
+        long stamp = enter();
+        try {
+            RocksDbSnapshot snapshot = new RocksDbSnapshot(this, db.getSnapshot());
+            openSnapshots.add(snapshot);
+            return snapshot;
+        } finally {
+            exit(stamp);
+        }
+    }
+
+    @Override
+    public boolean isPersistent() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        long stamp = lifecycle.writeLock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            // Iterators first: they may hold references to snapshots, and both must go before the database.
+            for (RocksDbIterator iterator : List.copyOf(openIterators)) {
+                iterator.release();
+            }
+            openIterators.clear();
+            for (RocksDbSnapshot snapshot : List.copyOf(openSnapshots)) {
+                snapshot.release();
+            }
+            openSnapshots.clear();
+            closeNative();
+        } finally {
+            lifecycle.unlockWrite(stamp);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RocksDbStorageEngine[" + directory + "]";
+    }
+
+    /** Enters a native call: takes the lifecycle read lock, failing if the engine is closed. */
+    long enter() {
+        long stamp = lifecycle.readLock();
+        if (closed) {
+            lifecycle.unlockRead(stamp);
+            throw new IllegalStateException("storage engine is closed");
+        }
+        return stamp;
+    }
+
+    void exit(long stamp) {
+        lifecycle.unlockRead(stamp);
+    }
+
+    /** A point read with {@code readOptions}. Caller holds the lifecycle read lock. */
+    byte[] read(ReadOptions readOptions, byte[] key) {
+        try {
+            return db.get(readOptions, key);
+        } catch (RocksDBException e) {
+            throw failure("get", e);
+        }
+    }
+
+    StorageIterator newIterator(byte[] lowerInclusive, byte[] upperExclusive, RocksDbSnapshot snapshot) {
+        long stamp = enter();
+        try {
+            if (snapshot != null) {
+                snapshot.addReference();
+            }
+            if (lowerInclusive != null && upperExclusive != null
+                    && Arrays.compareUnsigned(lowerInclusive, upperExclusive) >= 0) {
+                if (snapshot != null) {
+                    snapshot.dropReference();
+                }
+                return new EmptyIterator();
+            }
+            byte[] lower = lowerInclusive == null ? null : lowerInclusive.clone();
+            byte[] upper = upperExclusive == null ? null : upperExclusive.clone();
+            ReadOptions readOptions = new ReadOptions();
+            Slice lowerSlice = lower == null ? null : new Slice(lower);
+            Slice upperSlice = upper == null ? null : new Slice(upper);
+            if (lowerSlice != null) {
+                readOptions.setIterateLowerBound(lowerSlice);
+            }
+            if (upperSlice != null) {
+                readOptions.setIterateUpperBound(upperSlice);
+            }
+            if (snapshot != null) {
+                readOptions.setSnapshot(snapshot.nativeSnapshot());
+            }
+            RocksDbIterator iterator = new RocksDbIterator(this, db.newIterator(readOptions), readOptions,
+                    lowerSlice, upperSlice, lower, upper, snapshot);
+            openIterators.add(iterator);
+            return iterator;
+        } finally {
+            exit(stamp);
+        }
+    }
+
+    void closeIterator(RocksDbIterator iterator) {
+        long stamp = lifecycle.readLock();
+        try {
+            // After engine close the iterator was already released with everything else.
+            if (!closed) {
+                iterator.release();
+                openIterators.remove(iterator);
+            }
+        } finally {
+            lifecycle.unlockRead(stamp);
+        }
+    }
+
+    void dropSnapshotReference(RocksDbSnapshot snapshot) {
+        long stamp = lifecycle.readLock();
+        try {
+            if (!closed) {
+                snapshot.dropReference();
+            }
+        } finally {
+            lifecycle.unlockRead(stamp);
+        }
+    }
+
+    /** Called by the snapshot's release(), under the lifecycle lock. */
+    void releaseSnapshot(RocksDbSnapshot owner, Snapshot snapshot) {
+        db.releaseSnapshot(snapshot);
+        openSnapshots.remove(owner);
+    }
+
+    private static org.rocksdb.WriteBatch toNative(WriteBatch batch) throws RocksDBException {
+        org.rocksdb.WriteBatch nativeBatch = new org.rocksdb.WriteBatch();
+        try {
+            for (WriteBatch.Operation operation : batch.operations()) {
+                if (operation instanceof WriteBatch.Put put) {
+                    nativeBatch.put(put.key(), put.value());
+                } else if (operation instanceof WriteBatch.Delete delete) {
+                    nativeBatch.delete(delete.key());
+                } else if (operation instanceof WriteBatch.DeleteRange range) {
+                    // RocksDB rejects inverted ranges; an empty or inverted range deletes nothing by definition.
+                    if (Arrays.compareUnsigned(range.fromInclusive(), range.toExclusive()) < 0) {
+                        nativeBatch.deleteRange(range.fromInclusive(), range.toExclusive());
+                    }
+                } else {
+                    throw new IllegalArgumentException("unknown operation " + operation);
+                }
+            }
+            return nativeBatch;
+        } catch (RocksDBException | RuntimeException e) {
+            nativeBatch.close();
+            throw e;
+        }
+    }
+
+    /** Closes the database, then the objects it was using; keeps going past failures and reports the first. */
+    private void closeNative() {
+        List<Exception> failures = new ArrayList<>();
+        try {
+            db.closeE();
+        } catch (RocksDBException | RuntimeException e) {
+            failures.add(e);
+        }
+        for (AutoCloseable resource : List.of(syncedWrite, bufferedWrite, options, bloomFilter, blockCache)) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            StorageException failure = new StorageException("closing RocksDB in " + directory + " failed",
+                    failures.get(0));
+            failures.subList(1, failures.size()).forEach(failure::addSuppressed);
+            throw failure;
+        }
+    }
+
+    private StorageException failure(String operation, RocksDBException e) {
+        return new StorageException("RocksDB " + operation + " failed in " + directory + ": " + e.getMessage(), e);
+    }
+}
