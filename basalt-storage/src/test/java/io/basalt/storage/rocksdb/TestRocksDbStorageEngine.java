@@ -1,0 +1,69 @@
+package io.basalt.storage.rocksdb;
+
+import static io.basalt.storage.StorageTestData.bytes;
+import static io.basalt.storage.StorageTestData.keys;
+import static io.basalt.storage.StorageTestData.put;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.storage.AbstractStorageEngineTest;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageIterator;
+import io.basalt.storage.StorageSnapshot;
+import io.basalt.storage.WriteBatch;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class TestRocksDbStorageEngine extends AbstractStorageEngineTest {
+    @Override
+    protected StorageEngine createEngine(Path dir) {
+        return RocksDbStorageEngine.open(dir.resolve("db"));
+    }
+
+    @Test
+    void isPersistent() {
+        assertThat(engine.isPersistent()).isTrue();
+    }
+
+    @Test
+    void syncedWritesSurviveCloseAndReopen() {
+        engine.write(new WriteBatch().put(bytes(1), bytes(10)).put(bytes(2), bytes(20)), true);
+        engine.write(new WriteBatch().deleteRange(bytes(2), bytes(3)).put(bytes(0xFF), bytes(0xFF)), true);
+        put(engine, bytes(3), bytes(30));
+        engine.sync();
+        engine.close();
+
+        engine = createEngine(directory);
+        assertThat(engine.get(bytes(1))).containsExactly(bytes(10));
+        assertThat(engine.get(bytes(2))).isNull();
+        assertThat(keys(engine, null, null)).containsExactly("01", "03", "ff");
+    }
+
+    @Test
+    void abandonedIteratorsAndSnapshotsDoNotBreakClose() {
+        for (int k = 1; k <= 100; k++) {
+            put(engine, bytes(k), bytes(k));
+        }
+        StorageIterator liveIterator = engine.iterator(bytes(10), bytes(90));
+        liveIterator.seek(bytes(50));
+        StorageSnapshot snapshot = engine.snapshot();
+        StorageIterator snapshotIterator = snapshot.iterator(null, null);
+        snapshotIterator.seekToLast();
+        StorageSnapshot closedSnapshot = engine.snapshot();
+        StorageIterator orphan = closedSnapshot.iterator(null, bytes(5));
+        closedSnapshot.close();
+
+        engine.close();
+
+        assertThatThrownBy(liveIterator::next).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(snapshotIterator::key).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> snapshot.get(bytes(1))).isInstanceOf(IllegalStateException.class);
+        liveIterator.close();
+        snapshotIterator.close();
+        orphan.close();
+        snapshot.close();
+
+        engine = createEngine(directory);
+        assertThat(keys(engine, null, null)).hasSize(100);
+    }
+}
