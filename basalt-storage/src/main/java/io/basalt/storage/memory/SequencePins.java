@@ -42,8 +42,4 @@ final class SequencePins {
         Map.Entry<Long, Integer> oldest = countBySequence.firstEntry();
         return oldest == null ? published : Math.min(oldest.getKey(), published);
     }
-
-    synchronized int pinCount() {
-        return countBySequence.values().stream().mapToInt(Integer::intValue).sum();
-    }
 }

@@ -122,6 +122,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
             // RocksDB may skip the WAL entirely for an empty batch; the caller still asked for durability.
             if (sync) {
                 sync();
+            } else {
+                exit(enter());
             }
             return;
         }
