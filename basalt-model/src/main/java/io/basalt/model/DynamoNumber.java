@@ -3,16 +3,15 @@ package io.basalt.model;
 import static java.util.Objects.requireNonNull;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 
 /**
  * A DynamoDB number: up to 38 significant digits, magnitude between 1E-130 and
  * 9.9999999999999999999999999999999999999E+125, or zero.
  *
  * <p>Values are kept normalised (trailing zeros stripped), so equality is numeric equality and {@link #toString()}
- * is the canonical text DynamoDB returns ({@code 1.50} becomes {@code 1.5}, {@code 1E2} becomes {@code 100},
- * {@code -0} becomes {@code 0}).
+ * is the canonical text DynamoDB returns: plain notation, never an exponent ({@code 1.50} becomes {@code 1.5},
+ * {@code +1e2} becomes {@code 100}, {@code -0} becomes {@code 0}). The findings and their sources are in
+ * basalt-model/NUMBERS.md.
  */
 public final class DynamoNumber implements Comparable<DynamoNumber> {
     public static final int MAX_PRECISION = 38;
@@ -23,8 +22,12 @@ public final class DynamoNumber implements Comparable<DynamoNumber> {
 
     public static final DynamoNumber ZERO = new DynamoNumber(BigDecimal.ZERO);
 
-    private static final MathContext ARITHMETIC = new MathContext(MAX_PRECISION + 2, RoundingMode.HALF_EVEN);
-    private static final int MAX_TEXT_LENGTH = 1024;
+    static final String NOT_A_NUMBER = "The parameter cannot be converted to a numeric value";
+    static final String OVERFLOW =
+            "Number overflow. Attempting to store a number with magnitude larger than supported range";
+    static final String UNDERFLOW =
+            "Number underflow. Attempting to store a number with magnitude smaller than supported range";
+    static final String TOO_PRECISE = "Attempting to store more than 38 significant digits in a Number";
 
     private final BigDecimal value;
     private String text;
@@ -34,17 +37,16 @@ public final class DynamoNumber implements Comparable<DynamoNumber> {
     }
 
     /**
-     * Parses a number as a client sends it, applying DynamoDB's checks and messages.
+     * Parses a number as a client sends it, applying DynamoDB's checks and messages (see NUMBERS.md): the syntax
+     * of Java's BigDecimal restricted to ASCII ({@code +3}, {@code .5}, {@code 5.}, {@code 1e+5}, {@code 0001.2}
+     * are numbers; {@code NaN}, {@code Infinity}, hex and any whitespace are not), then overflow, underflow and
+     * the 38-digit rule on the value with leading and trailing zeros trimmed.
      *
      * @throws BasaltException a ValidationException when the text is not a number or out of range
      */
     public static DynamoNumber parse(String text) {
         requireNonNull(text, "text is null");
-        BigDecimal parsed = parseDecimal(text);
-        if (parsed == null) {
-            throw BasaltException.validation("The parameter cannot be converted to a numeric value: " + text);
-        }
-        return of(parsed);
+        return NumberText.parse(text);
     }
 
     /**
@@ -53,21 +55,14 @@ public final class DynamoNumber implements Comparable<DynamoNumber> {
      * @throws BasaltException a ValidationException when out of range or too precise
      */
     public static DynamoNumber of(BigDecimal decimal) {
+        requireNonNull(decimal, "decimal is null");
         if (decimal.signum() == 0) {
             return ZERO;
         }
         BigDecimal normalized = decimal.stripTrailingZeros();
-        int exponent = exponentOf(normalized);
-        if (exponent > MAX_EXPONENT) {
-            throw BasaltException.validation(
-                    "Number overflow. Attempting to store a number with magnitude larger than supported range");
-        }
-        if (exponent < MIN_EXPONENT) {
-            throw BasaltException.validation(
-                    "Number underflow. Attempting to store a number with magnitude smaller than supported range");
-        }
+        checkMagnitude(exponentOf(normalized));
         if (normalized.precision() > MAX_PRECISION) {
-            throw BasaltException.validation("Attempting to store more than 38 significant digits in a Number");
+            throw BasaltException.validation(TOO_PRECISE);
         }
         return new DynamoNumber(normalized);
     }
@@ -76,28 +71,40 @@ public final class DynamoNumber implements Comparable<DynamoNumber> {
         return value == 0 ? ZERO : new DynamoNumber(BigDecimal.valueOf(value).stripTrailingZeros());
     }
 
-    private static BigDecimal parseDecimal(String text) {
-        int length = text.length();
-        if (length == 0 || length > MAX_TEXT_LENGTH) {
-            return null;
+    /** Wraps a value already known to be normalised and in range (the parser's and decoders' fast path). */
+    static DynamoNumber ofValid(BigDecimal normalized) {
+        return normalized.signum() == 0 ? ZERO : new DynamoNumber(normalized);
+    }
+
+    static void checkMagnitude(long exponent) {
+        if (exponent > MAX_EXPONENT) {
+            throw BasaltException.validation(OVERFLOW);
         }
-        // BigDecimal accepts a few forms DynamoDB does not (none known so far) and rejects whitespace, as
-        // DynamoDB does; the exponent itself must fit an int.
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
-            if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
-                return null;
-            }
-        }
-        try {
-            return new BigDecimal(text);
-        } catch (NumberFormatException | ArithmeticException e) {
-            return null;
+        if (exponent < MIN_EXPONENT) {
+            throw BasaltException.validation(UNDERFLOW);
         }
     }
 
+    /**
+     * The result of UpdateExpression arithmetic. The sum is computed exactly (operands are bounded, so it has at
+     * most ~257 digits); a result that needs more than 38 digits is refused with the overflow message, because
+     * that is the message DynamoDB returns for {@code 1e50 + 1} (ScyllaDB Alternator, test_number.py,
+     * test_update_expression_plus_imprecise, which notes the message is surprising).
+     */
+    private static DynamoNumber arithmeticResult(BigDecimal exact) {
+        if (exact.signum() == 0) {
+            return ZERO;
+        }
+        BigDecimal normalized = exact.stripTrailingZeros();
+        checkMagnitude(exponentOf(normalized));
+        if (normalized.precision() > MAX_PRECISION) {
+            throw BasaltException.validation(OVERFLOW);
+        }
+        return new DynamoNumber(normalized);
+    }
+
     /** The power of ten of the most significant digit (1.5 has 0, 150 has 2, 0.015 has -2). */
-    private static int exponentOf(BigDecimal nonZero) {
+    static int exponentOf(BigDecimal nonZero) {
         return nonZero.precision() - nonZero.scale() - 1;
     }
 
@@ -119,14 +126,14 @@ public final class DynamoNumber implements Comparable<DynamoNumber> {
         return value.unscaledValue().abs().toString();
     }
 
-    /** @throws BasaltException a ValidationException on overflow, underflow or lost precision */
+    /** Exact addition. @throws BasaltException a ValidationException on overflow, underflow or lost precision */
     public DynamoNumber add(DynamoNumber other) {
-        return of(value.add(other.value, ARITHMETIC));
+        return arithmeticResult(value.add(other.value));
     }
 
-    /** @throws BasaltException a ValidationException on overflow, underflow or lost precision */
+    /** Exact subtraction. @throws BasaltException a ValidationException on overflow, underflow or lost precision */
     public DynamoNumber subtract(DynamoNumber other) {
-        return of(value.subtract(other.value, ARITHMETIC));
+        return arithmeticResult(value.subtract(other.value));
     }
 
     @Override

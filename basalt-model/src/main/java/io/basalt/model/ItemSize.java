@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * Item size as DynamoDB computes it for the 400 KB limit and for capacity units (Developer Guide, "Item sizes and
- * formats"): names and values by their UTF-8 length; numbers by one byte per two significant digits plus one;
- * booleans and nulls one byte; lists and maps three bytes plus one per element; sets the sum of their elements.
+ * formats"): names and values by their UTF-8 length; numbers by one byte per two significant digits plus one
+ * (see {@link #of(DynamoNumber)}); booleans and nulls one byte; lists and maps three bytes plus one per element
+ * (and a map element's name); sets the sum of their elements. Unpaired surrogates count three bytes, as the
+ * item codec stores them.
  */
 public final class ItemSize {
     private ItemSize() {
@@ -75,8 +77,11 @@ public final class ItemSize {
     }
 
     /**
-     * A number's size: its significant digits are stored in base 100, so the size is the count of digit pairs
-     * (aligned on the decimal point) plus one byte.
+     * A number's size. DynamoDB stores numbers in base 100 (two decimal digits per byte, pairs aligned on the
+     * decimal point, leading and trailing zero pairs dropped) after a one-byte exponent, and a negative number
+     * carries one more terminator byte. Sources: Developer Guide "Item sizes and formats" (one byte per two
+     * significant digits plus one); dynalite db/index.js valSize (checked against DynamoDB: {@code +1} for
+     * negatives, the digit-pair alignment); dynoxide PR #195 (measured: "plus one more if it is negative").
      */
     public static long of(DynamoNumber number) {
         if (number.signum() == 0) {
@@ -86,7 +91,7 @@ public final class ItemSize {
         int digits = number.significantDigits().length();
         int lowest = exponent - digits + 1;
         int pairs = Math.floorDiv(exponent, 2) - Math.floorDiv(lowest, 2) + 1;
-        return pairs + 1;
+        return 1 + pairs + (number.signum() < 0 ? 1 : 0);
     }
 
     /** The UTF-8 length of {@code text} without encoding it. */
