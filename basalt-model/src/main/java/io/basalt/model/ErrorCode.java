@@ -22,6 +22,7 @@ public enum ErrorCode {
     THROTTLING("com.amazon.coral.availability#ThrottlingException", 400),
     RESOURCE_NOT_FOUND(dynamo("ResourceNotFoundException"), 400),
     RESOURCE_IN_USE(dynamo("ResourceInUseException"), 400),
+    TABLE_NOT_FOUND(dynamo("TableNotFoundException"), 400),
     LIMIT_EXCEEDED(dynamo("LimitExceededException"), 400),
     CONDITIONAL_CHECK_FAILED(dynamo("ConditionalCheckFailedException"), 400),
     PROVISIONED_THROUGHPUT_EXCEEDED(dynamo("ProvisionedThroughputExceededException"), 400),

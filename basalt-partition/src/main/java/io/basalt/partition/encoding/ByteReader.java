@@ -64,6 +64,19 @@ public final class ByteReader {
         throw new IllegalStateException("varint longer than 5 bytes at " + position);
     }
 
+    /** Reads a non-negative varint of at most 9 bytes, as written by {@link ByteWriter#writeVarLong}. */
+    public long readVarLong() {
+        long result = 0;
+        for (int shift = 0; shift < 63; shift += 7) {
+            int b = readUnsignedByte();
+            result |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return result;
+            }
+        }
+        throw new IllegalStateException("varlong longer than 9 bytes at " + position);
+    }
+
     /** A varint that must be a length or count: non-negative and at most {@link #remaining()}. */
     public int readLength() {
         int length = readVarInt();

@@ -47,6 +47,29 @@ public final class ByteWriter {
         return this;
     }
 
+    /** Writes a non-negative {@code value} as an unsigned LEB128 varint of at most 9 bytes. */
+    public ByteWriter writeVarLong(long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("negative varlong: " + value);
+        }
+        ensureCapacity(9);
+        while ((value & ~0x7FL) != 0) {
+            buffer[size++] = (byte) ((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        buffer[size++] = (byte) value;
+        return this;
+    }
+
+    /** Writes four bytes, most significant first. */
+    public ByteWriter writeInt(int value) {
+        ensureCapacity(4);
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            buffer[size++] = (byte) (value >>> shift);
+        }
+        return this;
+    }
+
     /** Writes eight bytes, most significant first. */
     public ByteWriter writeLong(long value) {
         ensureCapacity(8);

@@ -1,0 +1,229 @@
+package io.basalt.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.model.BasaltException;
+import io.basalt.model.Item;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.ItemOperation;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionMetadata;
+import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.replication.LocalReplicator;
+import io.basalt.replication.PartitionLeader;
+import io.basalt.storage.StorageEngine;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * One Basalt node: its storage, its log, its catalog and the partitions of every table. The server reaches
+ * tables and items only through this class. Thread-safe: data-plane calls run concurrently; control-plane
+ * changes (create, update, delete) are serialized.
+ */
+public final class BasaltNode implements AutoCloseable {
+    private final NodeConfig config;
+    private final StorageEngine storage;
+    private final LocalReplicator replicator;
+    private final ExecutorService partitionPool;
+    private final Catalog catalog;
+    private final ConcurrentHashMap<Long, TableRuntime> runtimes = new ConcurrentHashMap<>();
+    private final Object controlLock = new Object();
+
+    private BasaltNode(StorageEngine storage, NodeConfig config) {
+        this.config = requireNonNull(config, "config is null");
+        this.storage = requireNonNull(storage, "storage is null");
+        this.replicator = new LocalReplicator(storage, config.syncWrites() && storage.isPersistent());
+        this.partitionPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                namedDaemonThreads("basalt-partition-"));
+        this.catalog = new Catalog(storage);
+        for (TableMetadata table : catalog.all()) {
+            runtimes.put(table.id(), startPartitions(table));
+        }
+    }
+
+    /** Opens a node over {@code storage}, recovering the tables it holds. The node owns the storage from now on. */
+    public static BasaltNode open(StorageEngine storage, NodeConfig config) {
+        return new BasaltNode(storage, config);
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public Instant now() {
+        return config.clock().instant();
+    }
+
+    // ---- control plane ----
+
+    /** @throws BasaltException ResourceInUseException when a table of that name exists */
+    public TableMetadata createTable(TableDefinition definition) {
+        synchronized (controlLock) {
+            if (catalog.tryGet(definition.name()).isPresent()) {
+                throw BasaltException.resourceInUse("Table already exists: " + definition.name());
+            }
+            Instant now = now();
+            TableMetadata table = new TableMetadata(definition.name(), catalog.allocateTableId(),
+                    UUID.randomUUID().toString(), definition.keySchema(), definition.attributeDefinitions(),
+                    definition.billingMode(), definition.throughput(), now,
+                    // A table created on-demand reports its creation as its switch to on-demand.
+                    definition.billingMode() == BillingMode.PAY_PER_REQUEST ? now : null, TableStatus.CREATING,
+                    now.plus(config.tableCreationDelay()), definition.deletionProtection(), definition.tableClass(),
+                    definition.tags(), config.partitionsPerTable());
+            runtimes.put(table.id(), startPartitions(table));
+            catalog.put(table);
+            return table;
+        }
+    }
+
+    public Optional<TableMetadata> tryGetTable(String name) {
+        return catalog.tryGet(name);
+    }
+
+    /** @throws BasaltException ResourceNotFoundException naming the table, as DescribeTable reports it */
+    public TableMetadata describeTable(String name) {
+        return catalog.tryGet(name).orElseThrow(() -> tableNotFound(name));
+    }
+
+    /**
+     * Replaces a table's metadata with {@code change} applied to the current one, atomically with respect to
+     * other control-plane changes.
+     */
+    public TableMetadata updateTable(String name, UnaryOperator<TableMetadata> change) {
+        synchronized (controlLock) {
+            TableMetadata current = describeTable(name);
+            TableMetadata updated = change.apply(current);
+            if (updated != current) {
+                catalog.put(updated);
+            }
+            return updated;
+        }
+    }
+
+    /**
+     * Deletes a table and all its items. Writes already accepted finish first; later ones fail with
+     * ResourceNotFoundException.
+     *
+     * @param check runs under the control lock before anything changes (deletion protection)
+     */
+    public TableMetadata deleteTable(String name, java.util.function.Consumer<TableMetadata> check) {
+        synchronized (controlLock) {
+            TableMetadata table = describeTable(name);
+            check.accept(table);
+            TableRuntime runtime = runtimes.remove(table.id());
+            if (runtime != null) {
+                CompletableFuture.allOf(runtime.partitions().stream().map(PartitionLeader::close)
+                        .toArray(CompletableFuture[]::new)).join();
+            }
+            catalog.remove(table);
+            return table;
+        }
+    }
+
+    /** Up to {@code limit} table names after {@code exclusiveStart} (null: from the first), in name order. */
+    public List<String> listTableNames(String exclusiveStart, int limit) {
+        return catalog.namesAfter(exclusiveStart, limit);
+    }
+
+    /** The item count and size of a table, from what is durable. */
+    public TableStatistics statistics(TableMetadata table) {
+        long items = 0;
+        long bytes = 0;
+        for (int i = 0; i < table.partitionCount(); i++) {
+            PartitionMetadata metadata = PartitionMetadata.decode(
+                    storage.get(KeyLayout.partitionMetadataKey(new PartitionId(table.id(), i))));
+            items += metadata.itemCount();
+            bytes += metadata.sizeBytes();
+        }
+        return new TableStatistics(items, bytes);
+    }
+
+    // ---- data plane ----
+
+    /**
+     * The table for an item operation.
+     *
+     * @throws BasaltException ResourceNotFoundException when it does not exist or is not yet active
+     */
+    public TableMetadata tableForItems(String name) {
+        TableMetadata table = catalog.tryGet(name).orElseThrow(BasaltNode::resourceNotFound);
+        if (table.status(now()) == TableStatus.CREATING) {
+            throw resourceNotFound();
+        }
+        return table;
+    }
+
+    /** Evaluates {@code operation} on its item and makes the result durable. */
+    public CompletableFuture<EvaluatedWrite> write(TableMetadata table, ItemOperation operation) {
+        byte[] itemKey = KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
+                operation.key());
+        TableRuntime runtime = runtimes.get(table.id());
+        if (runtime == null) {
+            return CompletableFuture.failedFuture(resourceNotFound());
+        }
+        return runtime.partitionFor(KeyLayout.hashOfItemKey(itemKey)).write(itemKey, operation);
+    }
+
+    /** The durable image of an item, or null when it does not exist. */
+    public Item read(TableMetadata table, PrimaryKey key) {
+        byte[] stored = storage.get(KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
+                key));
+        return stored == null ? null : ItemCodec.decode(stored);
+    }
+
+    /** An executor for work that may block on storage, so that it stays off network threads. */
+    public ExecutorService workers() {
+        return partitionPool;
+    }
+
+    private TableRuntime startPartitions(TableMetadata table) {
+        List<PartitionLeader> leaders = new ArrayList<>(table.partitionCount());
+        for (int i = 0; i < table.partitionCount(); i++) {
+            leaders.add(new PartitionLeader(new PartitionId(table.id(), i), storage, replicator, partitionPool));
+        }
+        return new TableRuntime(table.id(), leaders);
+    }
+
+    private static BasaltException tableNotFound(String name) {
+        return BasaltException.resourceNotFound("Requested resource not found: Table: " + name + " not found");
+    }
+
+    private static BasaltException resourceNotFound() {
+        return BasaltException.resourceNotFound("Requested resource not found");
+    }
+
+    private static java.util.concurrent.ThreadFactory namedDaemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Stops accepting work, makes every accepted write durable, and closes the storage. */
+    @Override
+    public void close() {
+        replicator.close();
+        partitionPool.shutdown();
+        try {
+            partitionPool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        storage.sync();
+        storage.close();
+    }
+}

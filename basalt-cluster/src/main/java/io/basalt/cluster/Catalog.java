@@ -1,0 +1,82 @@
+package io.basalt.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.partition.KeyLayout;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageIterator;
+import io.basalt.storage.WriteBatch;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The tables of this node, persisted in the catalog key space and cached in memory, sorted by name (the order
+ * ListTables returns). Reads are lock-free; changes are serialized and synced before they are visible.
+ */
+final class Catalog {
+    private static final byte[] NEXT_TABLE_ID_KEY = KeyLayout.nodeKey("next-table-id");
+
+    private final StorageEngine storage;
+    private final ConcurrentSkipListMap<String, TableMetadata> tables = new ConcurrentSkipListMap<>();
+    private long nextTableId;
+
+    Catalog(StorageEngine storage) {
+        this.storage = requireNonNull(storage, "storage is null");
+        try (StorageIterator iterator = storage.iterator(KeyLayout.catalogStart(), KeyLayout.catalogEnd())) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                TableMetadata table = TableMetadataCodec.decode(iterator.value());
+                tables.put(table.name(), table);
+            }
+        }
+        byte[] next = storage.get(NEXT_TABLE_ID_KEY);
+        nextTableId = next == null ? 1 : ByteBuffer.wrap(next).getLong();
+    }
+
+    Optional<TableMetadata> tryGet(String name) {
+        return Optional.ofNullable(tables.get(name));
+    }
+
+    List<TableMetadata> all() {
+        return new ArrayList<>(tables.values());
+    }
+
+    /** Table names after {@code exclusiveStart} (null: from the first), in order. */
+    List<String> namesAfter(String exclusiveStart, int limit) {
+        var view = exclusiveStart == null ? tables.keySet() : tables.tailMap(exclusiveStart, false).keySet();
+        List<String> names = new ArrayList<>(Math.min(limit, view.size()));
+        for (String name : view) {
+            if (names.size() == limit) {
+                break;
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    synchronized long allocateTableId() {
+        long id = nextTableId++;
+        storage.write(new WriteBatch().put(NEXT_TABLE_ID_KEY, ByteBuffer.allocate(8).putLong(nextTableId).array()),
+                true);
+        return id;
+    }
+
+    /** Stores {@code table}, replacing any table of the same name, durably. */
+    synchronized void put(TableMetadata table) {
+        storage.write(new WriteBatch().put(KeyLayout.catalogKey(table.name()), TableMetadataCodec.encode(table)),
+                true);
+        tables.put(table.name(), table);
+    }
+
+    /** Removes {@code table} together with all its data, in one durable batch. */
+    synchronized void remove(TableMetadata table) {
+        WriteBatch batch = new WriteBatch()
+                .delete(KeyLayout.catalogKey(table.name()))
+                .deleteRange(KeyLayout.tableStart(table.id()), KeyLayout.tableEnd(table.id()))
+                .deleteRange(KeyLayout.partitionMetadataStart(table.id()), KeyLayout.partitionMetadataEnd(table.id()));
+        storage.write(batch, true);
+        tables.remove(table.name(), table);
+    }
+}

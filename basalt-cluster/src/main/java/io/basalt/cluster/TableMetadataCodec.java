@@ -1,0 +1,134 @@
+package io.basalt.cluster;
+
+import io.basalt.model.AttributeType;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
+import io.basalt.partition.encoding.ByteReader;
+import io.basalt.partition.encoding.ByteWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The persisted form of {@link TableMetadata} in the catalog key space. Part of the on-disk format: fields are
+ * only ever appended under a new version, and every version stays readable.
+ *
+ * <p>Version 1: name, id, tableId, key schema, attribute definitions, billing mode, throughput, creation time,
+ * last update to pay-per-request, pending status, ready-at, deletion protection, table class, tags, partition
+ * count. Enums are stored by name (an absent table class as the empty string), instants as epoch milliseconds.
+ */
+final class TableMetadataCodec {
+    private static final byte VERSION = 1;
+
+    private TableMetadataCodec() {
+    }
+
+    static byte[] encode(TableMetadata table) {
+        ByteWriter out = new ByteWriter(256);
+        out.writeByte(VERSION);
+        writeString(out, table.name());
+        out.writeLong(table.id());
+        writeString(out, table.tableId());
+        writeKeyAttribute(out, table.keySchema().partitionKey());
+        out.writeByte((byte) (table.keySchema().sortKey().isPresent() ? 1 : 0));
+        table.keySchema().sortKey().ifPresent(sortKey -> writeKeyAttribute(out, sortKey));
+        out.writeVarLong(table.attributeDefinitions().size());
+        for (KeyAttribute definition : table.attributeDefinitions()) {
+            writeKeyAttribute(out, definition);
+        }
+        writeString(out, table.billingMode().name());
+        ProvisionedThroughput throughput = table.throughput();
+        out.writeVarLong(throughput.readCapacityUnits());
+        out.writeVarLong(throughput.writeCapacityUnits());
+        writeInstant(out, throughput.lastIncrease());
+        writeInstant(out, throughput.lastDecrease());
+        out.writeVarLong(throughput.decreasesToday());
+        writeInstant(out, table.creationTime());
+        writeInstant(out, table.lastUpdateToPayPerRequest());
+        writeString(out, table.pendingStatus().name());
+        writeInstant(out, table.readyAt());
+        out.writeByte((byte) (table.deletionProtection() ? 1 : 0));
+        writeString(out, table.tableClass() == null ? "" : table.tableClass().name());
+        out.writeVarLong(table.tags().size());
+        for (Map.Entry<String, String> tag : table.tags().entrySet()) {
+            writeString(out, tag.getKey());
+            writeString(out, tag.getValue());
+        }
+        out.writeVarLong(table.partitionCount());
+        return out.toByteArray();
+    }
+
+    static TableMetadata decode(byte[] bytes) {
+        ByteReader in = new ByteReader(bytes);
+        byte version = in.readByte();
+        if (version != VERSION) {
+            throw new IllegalStateException("unknown table metadata format version " + version);
+        }
+        String name = readString(in);
+        long id = in.readLong();
+        String tableId = readString(in);
+        KeyAttribute partitionKey = readKeyAttribute(in);
+        Optional<KeyAttribute> sortKey = in.readByte() == 1 ? Optional.of(readKeyAttribute(in)) : Optional.empty();
+        int definitionCount = (int) in.readVarLong();
+        List<KeyAttribute> definitions = new ArrayList<>(definitionCount);
+        for (int i = 0; i < definitionCount; i++) {
+            definitions.add(readKeyAttribute(in));
+        }
+        BillingMode billingMode = BillingMode.valueOf(readString(in));
+        ProvisionedThroughput throughput = new ProvisionedThroughput(in.readVarLong(), in.readVarLong(),
+                readInstant(in), readInstant(in), (int) in.readVarLong());
+        Instant creationTime = readInstant(in);
+        Instant lastUpdateToPayPerRequest = readInstant(in);
+        TableStatus pendingStatus = TableStatus.valueOf(readString(in));
+        Instant readyAt = readInstant(in);
+        boolean deletionProtection = in.readByte() == 1;
+        String tableClassName = readString(in);
+        TableClass tableClass = tableClassName.isEmpty() ? null : TableClass.valueOf(tableClassName);
+        int tagCount = (int) in.readVarLong();
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (int i = 0; i < tagCount; i++) {
+            tags.put(readString(in), readString(in));
+        }
+        int partitionCount = (int) in.readVarLong();
+        return new TableMetadata(name, id, tableId, new KeySchema(partitionKey, sortKey), definitions, billingMode,
+                throughput, creationTime, lastUpdateToPayPerRequest, pendingStatus, readyAt, deletionProtection,
+                tableClass, tags, partitionCount);
+    }
+
+    private static void writeKeyAttribute(ByteWriter out, KeyAttribute attribute) {
+        writeString(out, attribute.name());
+        writeString(out, attribute.type().descriptor());
+    }
+
+    private static KeyAttribute readKeyAttribute(ByteReader in) {
+        return new KeyAttribute(readString(in), AttributeType.fromDescriptor(readString(in)));
+    }
+
+    private static void writeInstant(ByteWriter out, Instant instant) {
+        if (instant == null) {
+            out.writeByte((byte) 0);
+        } else {
+            out.writeByte((byte) 1);
+            out.writeLong(instant.toEpochMilli());
+        }
+    }
+
+    private static Instant readInstant(ByteReader in) {
+        return in.readByte() == 0 ? null : Instant.ofEpochMilli(in.readLong());
+    }
+
+    private static void writeString(ByteWriter out, String value) {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        out.writeVarLong(utf8.length);
+        out.writeBytes(utf8);
+    }
+
+    private static String readString(ByteReader in) {
+        int length = (int) in.readVarLong();
+        return new String(in.readBytes(length), StandardCharsets.UTF_8);
+    }
+}

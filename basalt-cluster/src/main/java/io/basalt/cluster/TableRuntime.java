@@ -1,0 +1,30 @@
+package io.basalt.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.partition.PartitionHash;
+import io.basalt.replication.PartitionLeader;
+import java.util.List;
+
+/** A live table: its partitions' leaders, and the router from partition hash to partition. */
+final class TableRuntime {
+    private final long tableId;
+    private final List<PartitionLeader> partitions;
+
+    TableRuntime(long tableId, List<PartitionLeader> partitions) {
+        this.tableId = tableId;
+        this.partitions = List.copyOf(requireNonNull(partitions, "partitions is null"));
+    }
+
+    long tableId() {
+        return tableId;
+    }
+
+    PartitionLeader partitionFor(long hash) {
+        return partitions.get(PartitionHash.partitionIndex(hash, partitions.size()));
+    }
+
+    List<PartitionLeader> partitions() {
+        return partitions;
+    }
+}

@@ -1,0 +1,145 @@
+package io.basalt.partition;
+
+import io.basalt.model.KeySchema;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.ByteWriter;
+import io.basalt.partition.encoding.KeyEncoding;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every storage key Basalt writes, in one place. Part of the on-disk format: key space bytes are never reused
+ * or renumbered, and a change here needs a format version bump and a migration.
+ *
+ * <pre>
+ * 0x00 node         [0x00][name UTF-8]                                  node-wide metadata (next table id, ...)
+ * 0x01 catalog      [0x01][table name UTF-8]                            table metadata
+ * 0x02 items        [0x02][table id:8][index id:2][hash:8][pk][sk]      item images (index id 0 = base table)
+ * 0x03 partitions   [0x03][table id:8][partition index:4]               applied log index, item count, size
+ * </pre>
+ *
+ * <p>Integers are big-endian so that unsigned byte order is numeric order. Within a table, items sort by the
+ * partition hash, then by the order-preserving encodings of the partition key and sort key: a partition is a
+ * contiguous hash range, and one partition key's items are contiguous and sorted by sort key.
+ */
+public final class KeyLayout {
+    public static final byte NODE = 0x00;
+    public static final byte CATALOG = 0x01;
+    public static final byte ITEMS = 0x02;
+    public static final byte PARTITIONS = 0x03;
+
+    /** The index id of a table's own items; secondary indexes get ids from 1. */
+    public static final int BASE_TABLE_INDEX = 0;
+
+    private static final int ITEM_PREFIX_LENGTH = 1 + 8 + 2;
+
+    private KeyLayout() {
+    }
+
+    public static byte[] nodeKey(String name) {
+        return prefixed(NODE, name);
+    }
+
+    public static byte[] catalogKey(String tableName) {
+        return prefixed(CATALOG, tableName);
+    }
+
+    public static byte[] catalogStart() {
+        return new byte[] {CATALOG};
+    }
+
+    public static byte[] catalogEnd() {
+        return new byte[] {CATALOG + 1};
+    }
+
+    /** The table name a catalog key stores. */
+    public static String tableNameOf(byte[] catalogKey) {
+        return new String(catalogKey, 1, catalogKey.length - 1, StandardCharsets.UTF_8);
+    }
+
+    /** The storage key of one item of a table (or index). */
+    public static byte[] itemKey(long tableId, int indexId, KeySchema schema, PrimaryKey key) {
+        ByteWriter out = new ByteWriter(64);
+        writeItemPrefix(out, tableId, indexId);
+        byte[] encodedPartitionKey = KeyEncoding.encode(key.partitionValue());
+        out.writeLong(PartitionHash.of(encodedPartitionKey));
+        out.writeBytes(encodedPartitionKey);
+        if (schema.sortKey().isPresent()) {
+            KeyEncoding.write(out, key.sortValue().orElseThrow());
+        }
+        return out.toByteArray();
+    }
+
+    /** The 8-byte partition hash stored in an item key. */
+    public static long hashOfItemKey(byte[] itemKey) {
+        long hash = 0;
+        for (int i = ITEM_PREFIX_LENGTH; i < ITEM_PREFIX_LENGTH + 8; i++) {
+            hash = (hash << 8) | (itemKey[i] & 0xFF);
+        }
+        return hash;
+    }
+
+    /** The first key of {@code tableId}'s items, indexes included. */
+    public static byte[] tableStart(long tableId) {
+        ByteWriter out = new ByteWriter(9);
+        out.writeByte(ITEMS);
+        out.writeLong(tableId);
+        return out.toByteArray();
+    }
+
+    /** The key just past {@code tableId}'s items (table ids are never reused). */
+    public static byte[] tableEnd(long tableId) {
+        return tableStart(tableId + 1);
+    }
+
+    /** The first key of the partition that starts at hash {@code rangeStart}. */
+    public static byte[] partitionStart(long tableId, int indexId, long rangeStart) {
+        ByteWriter out = new ByteWriter(ITEM_PREFIX_LENGTH + 8);
+        writeItemPrefix(out, tableId, indexId);
+        out.writeLong(rangeStart);
+        return out.toByteArray();
+    }
+
+    /** The first key past the partition ({@code index} of {@code partitionCount}) of a table or index. */
+    public static byte[] partitionEnd(long tableId, int indexId, int index, int partitionCount) {
+        if (index + 1 < partitionCount) {
+            return partitionStart(tableId, indexId, PartitionHash.rangeStart(index + 1, partitionCount));
+        }
+        ByteWriter out = new ByteWriter(ITEM_PREFIX_LENGTH);
+        writeItemPrefix(out, tableId, indexId + 1);
+        return out.toByteArray();
+    }
+
+    public static byte[] partitionMetadataKey(PartitionId partition) {
+        ByteWriter out = new ByteWriter(13);
+        out.writeByte(PARTITIONS);
+        out.writeLong(partition.tableId());
+        out.writeInt(partition.index());
+        return out.toByteArray();
+    }
+
+    public static byte[] partitionMetadataStart(long tableId) {
+        ByteWriter out = new ByteWriter(9);
+        out.writeByte(PARTITIONS);
+        out.writeLong(tableId);
+        return out.toByteArray();
+    }
+
+    public static byte[] partitionMetadataEnd(long tableId) {
+        return partitionMetadataStart(tableId + 1);
+    }
+
+    private static void writeItemPrefix(ByteWriter out, long tableId, int indexId) {
+        out.writeByte(ITEMS);
+        out.writeLong(tableId);
+        out.writeByte((byte) (indexId >>> 8));
+        out.writeByte((byte) indexId);
+    }
+
+    private static byte[] prefixed(byte keySpace, String name) {
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[utf8.length + 1];
+        key[0] = keySpace;
+        System.arraycopy(utf8, 0, key, 1, utf8.length);
+        return key;
+    }
+}

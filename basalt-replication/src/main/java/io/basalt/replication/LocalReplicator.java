@@ -1,0 +1,135 @@
+package io.basalt.replication;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.model.BasaltException;
+import io.basalt.model.ErrorCode;
+import io.basalt.partition.LogEntry;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.WriteBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-node replicator: the log is the storage engine's write-ahead log. Entries from every partition queue
+ * up; one committer thread writes everything queued as one atomic batch and syncs it once (group commit), so
+ * concurrent writers share an fsync and throughput grows with concurrency instead of being bound by fsync
+ * latency. An entry is acknowledged only after the sync.
+ *
+ * <p>A storage failure is fatal: the entries evaluated after a failed one depended on it, so the replicator fails
+ * the group and every later entry, and the node must be restarted (fail-stop, as a disk error leaves RocksDB
+ * read-only anyway).
+ */
+public final class LocalReplicator implements Replicator {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalReplicator.class);
+    private static final int MAX_GROUP_ENTRIES = 4096;
+    private static final long MAX_GROUP_BYTES = 16L * 1024 * 1024;
+
+    private final StorageEngine storage;
+    private final boolean sync;
+    private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
+    private final Thread committer;
+    private volatile boolean closing;
+    private volatile Throwable failure;
+
+    private record Queued(LogEntry entry, CompletableFuture<Void> done) {
+    }
+
+    /**
+     * @param sync whether each group is synced before it is acknowledged; false only for the in-memory engine or
+     *     when the operator chose speed over durability
+     */
+    public LocalReplicator(StorageEngine storage, boolean sync) {
+        this.storage = requireNonNull(storage, "storage is null");
+        this.sync = sync;
+        this.committer = new Thread(this::commitLoop, "basalt-log-committer");
+        this.committer.setDaemon(true);
+        this.committer.start();
+    }
+
+    @Override
+    public CompletableFuture<Void> append(LogEntry entry) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Throwable failed = failure;
+        if (failed != null) {
+            done.completeExceptionally(storageFailed(failed));
+        } else if (closing) {
+            done.completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down"));
+        } else {
+            queue.add(new Queued(entry, done));
+        }
+        return done;
+    }
+
+    private void commitLoop() {
+        List<Queued> group = new ArrayList<>();
+        while (true) {
+            try {
+                Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                group.add(first);
+                WriteBatch batch = new WriteBatch().addAll(first.entry().batch());
+                Queued next;
+                while (group.size() < MAX_GROUP_ENTRIES && batch.approximateBytes() < MAX_GROUP_BYTES
+                        && (next = queue.poll()) != null) {
+                    group.add(next);
+                    batch.addAll(next.entry().batch());
+                }
+                commit(group, batch);
+                group.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void commit(List<Queued> group, WriteBatch batch) {
+        if (failure == null) {
+            try {
+                storage.write(batch, sync);
+            } catch (RuntimeException | Error e) {
+                LOG.error("Storage write failed; failing every pending and later write until restart", e);
+                failure = e;
+            }
+        }
+        Throwable failed = failure;
+        for (Queued queued : group) {
+            if (failed == null) {
+                queued.done().complete(null);
+            } else {
+                queued.done().completeExceptionally(storageFailed(failed));
+            }
+        }
+    }
+
+    private static BasaltException storageFailed(Throwable cause) {
+        return new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", cause);
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            committer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // An append that raced with closing may have queued after the committer's last look.
+        Queued late;
+        while ((late = queue.poll()) != null) {
+            late.done().completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE,
+                    "Server is shutting down"));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.basalt.replication;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared pool: a partition's sequencer without a thread of
+ * its own. Thread-safe.
+ */
+final class SerialExecutor implements Executor {
+    private final Executor pool;
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private boolean scheduled;
+
+    SerialExecutor(Executor pool) {
+        this.pool = requireNonNull(pool, "pool is null");
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        requireNonNull(task, "task is null");
+        synchronized (tasks) {
+            tasks.add(task);
+            if (scheduled) {
+                return;
+            }
+            scheduled = true;
+        }
+        pool.execute(this::drain);
+    }
+
+    private void drain() {
+        // Run a bounded number of tasks per turn so one busy partition does not starve the others on the pool.
+        for (int i = 0; i < 256; i++) {
+            Runnable task;
+            synchronized (tasks) {
+                task = tasks.poll();
+                if (task == null) {
+                    scheduled = false;
+                    return;
+                }
+            }
+            task.run();
+        }
+        pool.execute(this::drain);
+    }
+}

@@ -1,0 +1,106 @@
+package io.basalt.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.BasaltNode;
+import io.basalt.server.operations.DynamoDbOperations;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP server in front of a {@link BasaltNode}. Uses epoll where available (Linux), NIO elsewhere.
+ * {@link #close()} stops accepting connections and lets in-flight requests finish; it does not close the node.
+ */
+public final class BasaltServer implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final ExecutorService workers;
+    private final Channel serverChannel;
+
+    private BasaltServer(EventLoopGroup group, ExecutorService workers, Channel serverChannel) {
+        this.group = group;
+        this.workers = workers;
+        this.serverChannel = serverChannel;
+    }
+
+    /** Binds and starts serving; returns once the port is open. */
+    public static BasaltServer start(BasaltNode node, ServerConfig config) {
+        requireNonNull(node, "node is null");
+        requireNonNull(config, "config is null");
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("basalt-network", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        ExecutorService workers = newWorkerPool();
+        Operations operations = new Operations();
+        DynamoDbOperations.create(node).forEach(operations::register);
+        RequestHandler handler = new RequestHandler(operations, workers,
+                node.config().region(), node.config().accountId());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("aggregate", new SizeLimitedAggregator(config.maxRequestBytes()))
+                                .addLast("dynamodb", handler);
+                    }
+                });
+        try {
+            Channel channel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+            return new BasaltServer(group, workers, channel);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static ExecutorService newWorkerPool() {
+        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        AtomicInteger counter = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "basalt-request-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    /** The bound port (useful when the configured port was 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

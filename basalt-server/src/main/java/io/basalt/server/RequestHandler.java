@@ -1,0 +1,226 @@
+package io.basalt.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.basalt.model.BasaltException;
+import io.basalt.model.ErrorCode;
+import io.basalt.server.json.JsonObject;
+import io.basalt.server.json.RequestJson;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request pipeline: health check, target lookup, authorization header, JSON parse, dispatch, response. Runs
+ * on the network thread up to the dispatch; the handler runs on a worker; the response is written back on the
+ * channel's network thread. Every failure becomes a DynamoDB-shaped error through {@link ErrorFormatter}.
+ */
+@ChannelHandler.Sharable
+final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final String JSON_1_0 = "application/x-amz-json-1.0";
+    private static final String JSON_1_1 = "application/x-amz-json-1.1";
+
+    private final Operations operations;
+    private final ExecutorService workers;
+    private final String defaultRegion;
+    private final String accountId;
+
+    RequestHandler(Operations operations, ExecutorService workers, String defaultRegion, String accountId) {
+        this.operations = requireNonNull(operations, "operations is null");
+        this.workers = requireNonNull(workers, "workers is null");
+        this.defaultRegion = requireNonNull(defaultRegion, "defaultRegion is null");
+        this.accountId = requireNonNull(accountId, "accountId is null");
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext channel, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String requestId = RequestIds.next();
+        if (request.method() == HttpMethod.GET) {
+            // DynamoDB answers a plain GET with a health line; load balancers and humans with curl use it.
+            writeText(channel, keepAlive, requestId, HttpResponseStatus.OK, "text/plain",
+                    "healthy: dynamodb." + defaultRegion + ".amazonaws.com ");
+            return;
+        }
+        ByteBuf content = request.content();
+        String contentType = mediaType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        if (request.method() != HttpMethod.POST || (content.isReadable() && !isJson(contentType))) {
+            // What DynamoDB sends for anything that is not a JSON POST: a 404 whose body is not even JSON.
+            writeText(channel, keepAlive, requestId, HttpResponseStatus.NOT_FOUND, "application/x-amz-json-1.0",
+                    "<UnknownOperationException/>\n");
+            return;
+        }
+        String responseType = JSON_1_0.equals(contentType) || JSON_1_1.equals(contentType) ? contentType
+                : "application/json";
+        OperationHandler handler;
+        RequestContext context;
+        JsonObject body;
+        try {
+            // DynamoDB's order: the body must parse before the target and the credentials are looked at.
+            if (!content.isReadable()) {
+                throw new BasaltException(ErrorCode.SERIALIZATION, null);
+            }
+            body = RequestJson.parse(new ByteBufInputStream(content), content.readableBytes());
+            handler = operations.lookup(request.headers().get("X-Amz-Target"));
+            context = context(requestId, request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                    request.headers().get(HttpHeaderNames.HOST));
+        } catch (BasaltException e) {
+            writeError(channel, keepAlive, requestId, responseType, e);
+            return;
+        }
+        CompletableFuture<ResponseBody> response;
+        try {
+            response = CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
+                    .thenCompose(future -> future);
+        } catch (RejectedExecutionException e) {
+            writeError(channel, keepAlive, requestId, responseType,
+                    new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down"));
+            return;
+        }
+        response.whenCompleteAsync((result, failure) -> {
+            if (failure == null) {
+                writeJson(channel, keepAlive, requestId, responseType, HttpResponseStatus.OK, result);
+            } else {
+                writeError(channel, keepAlive, requestId, responseType, asBasaltException(failure));
+            }
+        }, channel.executor());
+    }
+
+    /** The media type of a Content-Type header, without parameters; null when absent. */
+    private static String mediaType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase();
+    }
+
+    /**
+     * DynamoDB takes {@code application/x-amz-json-1.0} and {@code application/json}; Basalt also takes the 1.1
+     * variant that some generic AWS JSON clients send.
+     */
+    private static boolean isJson(String mediaType) {
+        return JSON_1_0.equals(mediaType) || JSON_1_1.equals(mediaType) || "application/json".equals(mediaType);
+    }
+
+    private RequestContext context(String requestId, String authorization, String host) {
+        AuthorizationHeader header = AuthorizationHeader.parse(authorization);
+        if (header == null) {
+            if (authorization == null || !authorization.startsWith("AWS4-")) {
+                throw new BasaltException(ErrorCode.MISSING_AUTHENTICATION_TOKEN,
+                        "Request is missing Authentication Token");
+            }
+            throw new BasaltException(ErrorCode.INCOMPLETE_SIGNATURE,
+                    "Authorization header requires 'Credential' parameter. Authorization header requires "
+                            + "'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. "
+                            + "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' "
+                            + "header. Authorization=" + authorization);
+        }
+        return new RequestContext(requestId, header.accessKeyId(), header.region(), accountId,
+                host == null ? "localhost" : host);
+    }
+
+    static BasaltException asBasaltException(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof BasaltException basalt) {
+            if (basalt.code().isServerFault()) {
+                LOG.error("Request failed", basalt.getCause() != null ? basalt.getCause() : basalt);
+            }
+            return basalt;
+        }
+        LOG.error("Unexpected failure while handling a request", cause);
+        return new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", cause);
+    }
+
+    void writeError(ChannelHandlerContext channel, boolean keepAlive, String requestId, String contentType,
+            BasaltException error) {
+        writeJson(channel, keepAlive, requestId, contentType, HttpResponseStatus.valueOf(error.code().httpStatus()),
+                ErrorFormatter.body(error));
+    }
+
+    private void writeJson(ChannelHandlerContext channel, boolean keepAlive, String requestId, String contentType,
+            HttpResponseStatus status, ResponseBody body) {
+        if (body == ResponseBody.NONE) {
+            send(channel, keepAlive, requestId, contentType, status, channel.alloc().buffer(0));
+            return;
+        }
+        ByteBuf buffer = channel.alloc().buffer(256);
+        try (JsonGenerator out = JSON.createGenerator((java.io.OutputStream) new ByteBufOutputStream(buffer),
+                JsonEncoding.UTF8)) {
+            body.write(out);
+        } catch (IOException | RuntimeException e) {
+            buffer.release();
+            LOG.error("Writing a response failed", e);
+            if (status == HttpResponseStatus.OK) {
+                writeError(channel, keepAlive, requestId, contentType,
+                        new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", e));
+            } else {
+                channel.close();
+            }
+            return;
+        }
+        send(channel, keepAlive, requestId, contentType, status, buffer);
+    }
+
+    private void writeText(ChannelHandlerContext channel, boolean keepAlive, String requestId,
+            HttpResponseStatus status, String contentType, String text) {
+        ByteBuf buffer = channel.alloc().buffer(text.length());
+        buffer.writeCharSequence(text, StandardCharsets.UTF_8);
+        send(channel, keepAlive, requestId, contentType, status, buffer);
+    }
+
+    private static void send(ChannelHandlerContext channel, boolean keepAlive, String requestId, String contentType,
+            HttpResponseStatus status, ByteBuf buffer) {
+        CRC32 crc = new CRC32();
+        crc.update(buffer.nioBuffer());
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buffer);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, buffer.readableBytes())
+                .set("x-amzn-RequestId", requestId)
+                .set("x-amz-crc32", Long.toString(crc.getValue()));
+        if (keepAlive) {
+            channel.writeAndFlush(response, channel.voidPromise());
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, "close");
+            channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext channel, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            LOG.warn("Closing a connection after an unexpected error", cause);
+        }
+        channel.close();
+    }
+}

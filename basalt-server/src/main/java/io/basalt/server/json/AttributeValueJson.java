@@ -1,0 +1,326 @@
+package io.basalt.server.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.basalt.model.AttributeType;
+import io.basalt.model.AttributeValue;
+import io.basalt.model.AttributeValues;
+import io.basalt.model.BasaltException;
+import io.basalt.model.Bytes;
+import io.basalt.model.DynamoNumber;
+import io.basalt.model.Item;
+import io.basalt.model.Limits;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * DynamoDB's JSON form of attribute values ({@code {"S": "x"}}, {@code {"N": "1"}}, ...), read with the checks
+ * DynamoDB applies to every value it receives: exactly one type, valid numbers, no empty or duplicate sets,
+ * {@code NULL} only true, bounded nesting.
+ */
+public final class AttributeValueJson {
+    private AttributeValueJson() {
+    }
+
+    /** Reads an item (a map of attribute names to values). */
+    public static Item readItem(JsonObject json) {
+        Map<String, AttributeValue> attributes = new LinkedHashMap<>(AttributeValues.capacityFor(json.size()));
+        for (Map.Entry<String, Object> member : json.members().entrySet()) {
+            attributes.put(member.getKey(), read(member.getValue(), 0));
+        }
+        return new Item(attributes);
+    }
+
+    /** Reads one attribute value. */
+    public static AttributeValue read(Object json) {
+        return read(json, 0);
+    }
+
+    private static AttributeValue read(Object json, int depth) {
+        if (!(json instanceof JsonObject value)) {
+            throw json == null ? BasaltException.validation(
+                    "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+                    : JsonObject.startOf(json, "structure or map");
+        }
+        String typeName = null;
+        Object payload = null;
+        int set = 0;
+        for (Map.Entry<String, Object> member : value.members().entrySet()) {
+            if (member.getValue() != null && AttributeType.fromDescriptor(member.getKey()) != null) {
+                set++;
+                typeName = member.getKey();
+                payload = member.getValue();
+            }
+        }
+        if (set == 0) {
+            throw BasaltException.validation(
+                    "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+        }
+        if (set > 1) {
+            throw BasaltException.validation(
+                    "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+                            + "supported datatypes");
+        }
+        AttributeType type = AttributeType.fromDescriptor(typeName);
+        switch (type) {
+            case S:
+                return new AttributeValue.StringValue(string(payload));
+            case N:
+                return new AttributeValue.NumberValue(DynamoNumber.parse(string(payload)));
+            case B:
+                return new AttributeValue.BinaryValue(binary(payload));
+            case BOOL:
+                return AttributeValue.BooleanValue.of(bool(payload));
+            case NULL:
+                if (!bool(payload)) {
+                    throw BasaltException.validation(
+                            "One or more parameter values were invalid: Null attribute value types must have the "
+                                    + "value of true");
+                }
+                return AttributeValue.NullValue.INSTANCE;
+            case L:
+                return readList(payload, depth + 1);
+            case M:
+                return readMap(payload, depth + 1);
+            case SS:
+                return readStringSet(payload);
+            case NS:
+                return readNumberSet(payload);
+            case BS:
+                return readBinarySet(payload);
+        }
+        throw new AssertionError(type);
+    }
+
+    private static AttributeValue readList(Object payload, int depth) {
+        checkDepth(depth);
+        List<Object> elements = list(payload);
+        List<AttributeValue> values = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            values.add(read(element, depth));
+        }
+        return new AttributeValue.ListValue(values);
+    }
+
+    private static AttributeValue readMap(Object payload, int depth) {
+        checkDepth(depth);
+        if (!(payload instanceof JsonObject object)) {
+            throw JsonObject.startOf(payload, "structure or map");
+        }
+        Map<String, AttributeValue> values = new LinkedHashMap<>(AttributeValues.capacityFor(object.size()));
+        for (Map.Entry<String, Object> member : object.members().entrySet()) {
+            values.put(member.getKey(), read(member.getValue(), depth));
+        }
+        return new AttributeValue.MapValue(values);
+    }
+
+    /**
+     * DynamoDB allows 32 levels counting the item itself and the top-level attribute: a top-level map or list is
+     * depth 1 here (level 2), so containers may nest to depth 31.
+     */
+    private static void checkDepth(int depth) {
+        if (depth > Limits.MAX_NESTING_DEPTH - 1) {
+            throw BasaltException.validation("Nesting Levels have exceeded supported limits: Attributes in the item "
+                    + "have nested levels beyond supported limit");
+        }
+    }
+
+    private static AttributeValue readStringSet(Object payload) {
+        List<Object> elements = list(payload);
+        if (elements.isEmpty()) {
+            throw emptySet("string");
+        }
+        List<String> values = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            values.add(string(element));
+        }
+        int duplicate = firstDuplicate(values);
+        if (duplicate >= 0) {
+            throw BasaltException.validation("One or more parameter values were invalid: Input collection "
+                    + describeDuplicates(values, duplicate, ", ", String::compareTo, v -> v) + " contains duplicates.");
+        }
+        return new AttributeValue.StringSetValue(values);
+    }
+
+    private static AttributeValue readNumberSet(Object payload) {
+        List<Object> elements = list(payload);
+        if (elements.isEmpty()) {
+            throw emptySet("number");
+        }
+        List<DynamoNumber> values = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            values.add(DynamoNumber.parse(string(element)));
+        }
+        if (firstDuplicate(values) >= 0) {
+            throw BasaltException.validation(
+                    "One or more parameter values were invalid: Input collection contains duplicates.");
+        }
+        return new AttributeValue.NumberSetValue(values);
+    }
+
+    private static AttributeValue readBinarySet(Object payload) {
+        List<Object> elements = list(payload);
+        if (elements.isEmpty()) {
+            throw emptySet("binary");
+        }
+        List<Bytes> values = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            values.add(binary(element));
+        }
+        int duplicate = firstDuplicate(values);
+        if (duplicate >= 0) {
+            throw BasaltException.validation("One or more parameter values were invalid: Input collection "
+                    + describeDuplicates(values, duplicate, ",", Bytes::compareTo, Bytes::toBase64)
+                    + "of type BS contains duplicates.");
+        }
+        return new AttributeValue.BinarySetValue(values);
+    }
+
+    /** DynamoDB's texts, including the double space of the first two and the different third. */
+    private static BasaltException emptySet(String kind) {
+        if (kind.equals("binary")) {
+            return BasaltException.validation(
+                    "One or more parameter values were invalid: Binary sets should not be empty");
+        }
+        return BasaltException.validation("One or more parameter values were invalid: An " + kind
+                + " set  may not be empty");
+    }
+
+    /** The index of the first element equal to an earlier one, or -1. */
+    private static <T> int firstDuplicate(List<T> values) {
+        Set<T> seen = new HashSet<>(AttributeValues.capacityFor(values.size()));
+        for (int i = 0; i < values.size(); i++) {
+            if (!seen.add(values.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The collection as DynamoDB prints it in its duplicates message: the elements before the duplicate in sorted
+     * order (DynamoDB collects them into a sorted set), then the duplicate, then the rest as sent, each quoted.
+     */
+    private static <T> String describeDuplicates(List<T> values, int duplicate, String separator,
+            java.util.Comparator<T> order, java.util.function.Function<T, String> text) {
+        java.util.TreeSet<T> before = new java.util.TreeSet<>(order);
+        before.addAll(values.subList(0, duplicate));
+        List<String> printed = new ArrayList<>(values.size());
+        for (T value : before) {
+            printed.add('"' + text.apply(value) + '"');
+        }
+        for (T value : values.subList(duplicate, values.size())) {
+            printed.add('"' + text.apply(value) + '"');
+        }
+        return "[" + String.join(separator, printed) + "]";
+    }
+
+    private static String string(Object payload) {
+        if (payload instanceof String text) {
+            return text;
+        }
+        throw JsonObject.typeMismatch(payload, "String");
+    }
+
+    private static boolean bool(Object payload) {
+        if (payload instanceof Boolean value) {
+            return value;
+        }
+        throw JsonObject.typeMismatch(payload, "Boolean");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object payload) {
+        if (payload instanceof List) {
+            return (List<Object>) payload;
+        }
+        throw JsonObject.startOf(payload, "list");
+    }
+
+    private static Bytes binary(Object payload) {
+        String text = string(payload);
+        try {
+            return Bytes.wrap(Base64.getDecoder().decode(text));
+        } catch (IllegalArgumentException e) {
+            throw JsonObject.serialization("Base64 encoded length is expected a multiple of 4 bytes but found: "
+                    + text.length());
+        }
+    }
+
+    // ---- writing ----
+
+    /** Writes {@code item} as a JSON object member value. */
+    public static void writeItem(JsonGenerator out, Map<String, AttributeValue> attributes) throws IOException {
+        out.writeStartObject();
+        for (Map.Entry<String, AttributeValue> attribute : attributes.entrySet()) {
+            out.writeFieldName(attribute.getKey());
+            write(out, attribute.getValue());
+        }
+        out.writeEndObject();
+    }
+
+    public static void write(JsonGenerator out, AttributeValue value) throws IOException {
+        out.writeStartObject();
+        out.writeFieldName(value.type().descriptor());
+        switch (value.type()) {
+            case S:
+                out.writeString(((AttributeValue.StringValue) value).value());
+                break;
+            case N:
+                out.writeString(((AttributeValue.NumberValue) value).value().toString());
+                break;
+            case B:
+                writeBinary(out, ((AttributeValue.BinaryValue) value).value());
+                break;
+            case BOOL:
+                out.writeBoolean(((AttributeValue.BooleanValue) value).value());
+                break;
+            case NULL:
+                out.writeBoolean(true);
+                break;
+            case L:
+                out.writeStartArray();
+                for (AttributeValue element : ((AttributeValue.ListValue) value).values()) {
+                    write(out, element);
+                }
+                out.writeEndArray();
+                break;
+            case M:
+                writeItem(out, ((AttributeValue.MapValue) value).values());
+                break;
+            case SS:
+                out.writeStartArray();
+                for (String element : ((AttributeValue.StringSetValue) value).values()) {
+                    out.writeString(element);
+                }
+                out.writeEndArray();
+                break;
+            case NS:
+                out.writeStartArray();
+                for (DynamoNumber element : ((AttributeValue.NumberSetValue) value).values()) {
+                    out.writeString(element.toString());
+                }
+                out.writeEndArray();
+                break;
+            case BS:
+                out.writeStartArray();
+                for (Bytes element : ((AttributeValue.BinarySetValue) value).values()) {
+                    writeBinary(out, element);
+                }
+                out.writeEndArray();
+                break;
+            default:
+                throw new AssertionError(value.type());
+        }
+        out.writeEndObject();
+    }
+
+    private static void writeBinary(JsonGenerator out, Bytes bytes) throws IOException {
+        out.writeString(bytes.toBase64());
+    }
+}

@@ -1,0 +1,61 @@
+package io.basalt.server.operations;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.basalt.model.Limits;
+import java.io.IOException;
+
+/**
+ * Capacity units as DynamoDB counts them (Developer Guide, "Read/write capacity mode"): a write costs one unit per
+ * 1 KB of the larger of the old and new item, at least one; a strongly consistent read one unit per 4 KB, at
+ * least one, and an eventually consistent read half that.
+ */
+final class Capacity {
+    /** What ReturnConsumedCapacity asked for. */
+    enum Mode {
+        NONE, TOTAL, INDEXES
+    }
+
+    private Capacity() {
+    }
+
+    static double writeUnits(long oldSize, long newSize) {
+        long size = Math.max(oldSize, newSize);
+        return Math.max(1, ceilDiv(size, Limits.WRITE_UNIT_BYTES));
+    }
+
+    static double readUnits(long size, boolean consistent) {
+        double units = Math.max(1, ceilDiv(size, Limits.READ_UNIT_BYTES));
+        return consistent ? units : units / 2;
+    }
+
+    private static long ceilDiv(long size, long unit) {
+        return (size + unit - 1) / unit;
+    }
+
+    static Mode mode(String value) {
+        return value == null ? Mode.NONE : Mode.valueOf(value);
+    }
+
+    /** Writes the {@code ConsumedCapacity} member for one table, if the request asked for it. */
+    static void write(JsonGenerator out, Mode mode, String tableName, double units, boolean write)
+            throws IOException {
+        if (mode == Mode.NONE) {
+            return;
+        }
+        out.writeFieldName("ConsumedCapacity");
+        out.writeStartObject();
+        // TOTAL carries only the total; INDEXES adds the read/write split and the per-table (and, with indexes,
+        // per-index) breakdown.
+        out.writeNumberField("CapacityUnits", units);
+        if (mode == Mode.INDEXES) {
+            out.writeNumberField(write ? "WriteCapacityUnits" : "ReadCapacityUnits", units);
+            out.writeFieldName("Table");
+            out.writeStartObject();
+            out.writeNumberField("CapacityUnits", units);
+            out.writeNumberField(write ? "WriteCapacityUnits" : "ReadCapacityUnits", units);
+            out.writeEndObject();
+        }
+        out.writeStringField("TableName", tableName);
+        out.writeEndObject();
+    }
+}

@@ -1,0 +1,246 @@
+package io.basalt.server.operations;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.BillingMode;
+import io.basalt.cluster.ProvisionedThroughput;
+import io.basalt.cluster.TableClass;
+import io.basalt.cluster.TableDefinition;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.cluster.TableStatistics;
+import io.basalt.model.AttributeType;
+import io.basalt.model.BasaltException;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
+import io.basalt.server.OperationHandler;
+import io.basalt.server.RequestContext;
+import io.basalt.server.ResponseBody;
+import io.basalt.server.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** CreateTable, with DynamoDB's checks in DynamoDB's order. */
+final class CreateTableHandler implements OperationHandler {
+    private static final List<String> KEY_TYPES = List.of("HASH", "RANGE");
+    private static final List<String> ATTRIBUTE_TYPES = List.of("B", "N", "S");
+    private static final List<String> BILLING_MODES = List.of("PROVISIONED", "PAY_PER_REQUEST");
+
+    private final BasaltNode node;
+
+    CreateTableHandler(BasaltNode node) {
+        this.node = requireNonNull(node, "node is null");
+    }
+
+    /** One KeySchema element as sent. */
+    private record KeyElement(String name, String keyType) {
+        @Override
+        public String toString() {
+            return "KeySchemaElement(attributeName=" + name + ", keyType=" + keyType + ")";
+        }
+    }
+
+    @Override
+    public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
+        ValidationErrors errors = new ValidationErrors();
+        String tableName = TableNames.forTables(request.getString("TableName"), errors);
+        Map<String, String> definitions = attributeDefinitions(request, errors);
+        List<KeyElement> keySchema = keySchema(request, errors);
+        Throughput throughput = Throughput.parse(request, errors);
+        String billingMode = request.getString("BillingMode");
+        errors.checkEnum(billingMode, "billingMode", BILLING_MODES);
+        Map<String, String> tags = Tags.parse(request, errors);
+        errors.throwIfAny();
+
+        ItemRequests.rejectUnsupported(request, "LocalSecondaryIndexes", "GlobalSecondaryIndexes",
+                "OnDemandThroughput", "WarmThroughput", "ResourcePolicy");
+        BillingMode mode = billingMode == null ? BillingMode.PROVISIONED : BillingMode.valueOf(billingMode);
+        if (mode == BillingMode.PROVISIONED && throughput == null) {
+            throw BasaltException.validation("One or more parameter values were invalid: ReadCapacityUnits and "
+                    + "WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+        }
+        if (mode == BillingMode.PAY_PER_REQUEST && request.has("ProvisionedThroughput")) {
+            throw BasaltException.validation("One or more parameter values were invalid: Neither ReadCapacityUnits "
+                    + "nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+        }
+        if (throughput != null) {
+            throughput.checkLimits(context.region());
+        }
+        KeySchema schema = checkKeySchema(keySchema, definitions);
+        checkStreams(request);
+        checkEncryption(request);
+        TableClass tableClass = tableClass(request.getString("TableClass"));
+        if (tags != null) {
+            Tags.checkContent(tags);
+            Tags.checkCount(tags.size());
+        }
+
+        List<KeyAttribute> attributeDefinitions = new ArrayList<>();
+        definitions.forEach((name, type) -> attributeDefinitions.add(
+                new KeyAttribute(name, AttributeType.fromDescriptor(type))));
+        TableDefinition definition = new TableDefinition(tableName, schema, attributeDefinitions, mode,
+                mode == BillingMode.PROVISIONED
+                        ? ProvisionedThroughput.of(throughput.readCapacityUnits(), throughput.writeCapacityUnits())
+                        : ProvisionedThroughput.NONE,
+                Boolean.TRUE.equals(request.getBoolean("DeletionProtectionEnabled")), tableClass,
+                tags == null ? Map.of() : tags);
+        TableMetadata table = node.createTable(definition);
+        return CompletableFuture.completedFuture(out -> {
+            out.writeStartObject();
+            out.writeFieldName("TableDescription");
+            TableDescriptions.write(out, table, new TableStatistics(0, 0), table.pendingStatus(), table.throughput(),
+                    context, TableDescriptions.Variant.CREATED);
+            out.writeEndObject();
+        });
+    }
+
+    private static Map<String, String> attributeDefinitions(JsonObject request, ValidationErrors errors) {
+        List<JsonObject> list = request.getObjectList("AttributeDefinitions");
+        errors.requireNonNull(list, "attributeDefinitions");
+        Map<String, String> definitions = new LinkedHashMap<>();
+        if (list == null) {
+            return definitions;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String path = "attributeDefinitions." + (i + 1) + ".member";
+            JsonObject element = list.get(i);
+            String name = element == null ? null : element.getString("AttributeName");
+            String type = element == null ? null : element.getString("AttributeType");
+            checkAttributeName(name, path + ".attributeName", errors);
+            errors.requireNonNull(type, path + ".attributeType");
+            errors.checkEnum(type, path + ".attributeType", ATTRIBUTE_TYPES);
+            if (name != null && type != null) {
+                if (definitions.containsKey(name)) {
+                    throw BasaltException.validation("Attribute Name is duplicated: " + name);
+                }
+                definitions.put(name, type);
+            }
+        }
+        return definitions;
+    }
+
+    private static List<KeyElement> keySchema(JsonObject request, ValidationErrors errors) {
+        List<JsonObject> list = request.getObjectList("KeySchema");
+        errors.requireNonNull(list, "keySchema");
+        List<KeyElement> elements = new ArrayList<>();
+        if (list == null) {
+            return elements;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String path = "keySchema." + (i + 1) + ".member";
+            JsonObject element = list.get(i);
+            String name = element == null ? null : element.getString("AttributeName");
+            String keyType = element == null ? null : element.getString("KeyType");
+            checkAttributeName(name, path + ".attributeName", errors);
+            errors.requireNonNull(keyType, path + ".keyType");
+            errors.checkEnum(keyType, path + ".keyType", KEY_TYPES);
+            elements.add(new KeyElement(name, keyType));
+        }
+        if (elements.isEmpty()) {
+            errors.add(elements, "keySchema", "Member must have length greater than or equal to 1");
+        } else if (elements.size() > 2) {
+            errors.add(elements, "keySchema", "Member must have length less than or equal to 2");
+        }
+        return elements;
+    }
+
+    private static void checkAttributeName(String name, String path, ValidationErrors errors) {
+        if (name == null) {
+            errors.requireNonNull(null, path);
+        } else if (name.isEmpty()) {
+            errors.add(name, path, "Member must have length greater than or equal to 1");
+        } else if (name.length() > 255) {
+            errors.add(name, path, "Member must have length less than or equal to 255");
+        }
+    }
+
+    /** The key schema rules DynamoDB applies after the constraints, first failure wins. */
+    private static KeySchema checkKeySchema(List<KeyElement> elements, Map<String, String> definitions) {
+        List<String> undefined = new ArrayList<>();
+        for (KeyElement element : elements) {
+            if (!definitions.containsKey(element.name())) {
+                undefined.add(element.name());
+            }
+        }
+        if (!undefined.isEmpty()) {
+            if (elements.size() == 2) {
+                throw BasaltException.validation("Invalid KeySchema: Some index key attribute have no definition");
+            }
+            throw BasaltException.validation("One or more parameter values were invalid: Some index key attributes "
+                    + "are not defined in AttributeDefinitions. Keys: " + names(elements) + ", AttributeDefinitions: "
+                    + new ArrayList<>(definitions.keySet()));
+        }
+        if (elements.size() == 2 && elements.get(0).name().equals(elements.get(1).name())) {
+            throw BasaltException.validation(
+                    "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        }
+        if (!elements.get(0).keyType().equals("HASH")) {
+            throw BasaltException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+        }
+        if (elements.size() == 2 && !elements.get(1).keyType().equals("RANGE")) {
+            throw BasaltException.validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+        }
+        if (definitions.size() != elements.size()) {
+            throw BasaltException.validation("One or more parameter values were invalid: Number of attributes in "
+                    + "KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+        }
+        KeyAttribute partitionKey = keyAttribute(elements.get(0), definitions);
+        Optional<KeyAttribute> sortKey = elements.size() == 2
+                ? Optional.of(keyAttribute(elements.get(1), definitions)) : Optional.empty();
+        return new KeySchema(partitionKey, sortKey);
+    }
+
+    private static KeyAttribute keyAttribute(KeyElement element, Map<String, String> definitions) {
+        return new KeyAttribute(element.name(), AttributeType.fromDescriptor(definitions.get(element.name())));
+    }
+
+    private static List<String> names(List<KeyElement> elements) {
+        List<String> names = new ArrayList<>(elements.size());
+        for (KeyElement element : elements) {
+            names.add(element.name());
+        }
+        return names;
+    }
+
+    /** Streams are a later capability: a request that enables one is refused rather than silently ignored. */
+    private static void checkStreams(JsonObject request) {
+        JsonObject streams = request.getObject("StreamSpecification");
+        if (streams == null) {
+            return;
+        }
+        boolean enabled = Boolean.TRUE.equals(streams.getBoolean("StreamEnabled"));
+        if (enabled) {
+            throw BasaltException.validation("Basalt does not support the StreamSpecification parameter with "
+                    + "StreamEnabled=true yet (see docs/compatibility.md)");
+        }
+        if (streams.has("StreamViewType")) {
+            throw BasaltException.validation("One or more parameter values were invalid: Table is being created "
+                    + "with a stream disabled, UpdateViewType should not be specified");
+        }
+    }
+
+    /** Customer-managed encryption at rest is a later capability; refuse it rather than claim it. */
+    private static void checkEncryption(JsonObject request) {
+        JsonObject sse = request.getObject("SSESpecification");
+        if (sse != null && Boolean.TRUE.equals(sse.getBoolean("Enabled"))) {
+            throw BasaltException.validation("Basalt does not support the SSESpecification parameter with "
+                    + "Enabled=true yet (see docs/compatibility.md)");
+        }
+    }
+
+    static TableClass tableClass(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return TableClass.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw BasaltException.validation("Invalid table-class parameter provided. Please try again with a valid "
+                    + "table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
+        }
+    }
+}

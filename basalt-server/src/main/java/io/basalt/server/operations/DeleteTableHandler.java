@@ -1,0 +1,57 @@
+package io.basalt.server.operations;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.cluster.TableStatistics;
+import io.basalt.cluster.TableStatus;
+import io.basalt.model.BasaltException;
+import io.basalt.server.OperationHandler;
+import io.basalt.server.RequestContext;
+import io.basalt.server.ResponseBody;
+import io.basalt.server.json.JsonObject;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * DeleteTable: refuses tables that are still being created or updated and tables protected against deletion,
+ * otherwise removes the table and its items and answers with its last description, DELETING.
+ */
+final class DeleteTableHandler implements OperationHandler {
+    private final BasaltNode node;
+
+    DeleteTableHandler(BasaltNode node) {
+        this.node = requireNonNull(node, "node is null");
+    }
+
+    @Override
+    public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
+        ValidationErrors errors = new ValidationErrors();
+        String tableName = TableNames.forTables(request.getString("TableName"), errors);
+        errors.throwIfAny();
+        TableStatistics[] statistics = new TableStatistics[1];
+        TableMetadata table = node.deleteTable(tableName, candidate -> {
+            TableStatus status = candidate.status(node.now());
+            if (status == TableStatus.CREATING) {
+                throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Table is "
+                        + "being created: " + candidate.name());
+            }
+            if (status == TableStatus.UPDATING) {
+                throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Table is "
+                        + "being updated: " + candidate.name());
+            }
+            if (candidate.deletionProtection()) {
+                throw BasaltException.validation("Resource cannot be deleted as it is currently protected against "
+                        + "deletion. Disable deletion protection first.");
+            }
+            statistics[0] = node.statistics(candidate);
+        });
+        return CompletableFuture.completedFuture(out -> {
+            out.writeStartObject();
+            out.writeFieldName("TableDescription");
+            TableDescriptions.write(out, table, statistics[0], TableStatus.DELETING, table.throughput(), context,
+                    TableDescriptions.Variant.FULL);
+            out.writeEndObject();
+        });
+    }
+}

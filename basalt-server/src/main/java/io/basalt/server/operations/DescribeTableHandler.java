@@ -1,0 +1,37 @@
+package io.basalt.server.operations;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.server.OperationHandler;
+import io.basalt.server.RequestContext;
+import io.basalt.server.ResponseBody;
+import io.basalt.server.json.JsonObject;
+import java.util.concurrent.CompletableFuture;
+
+/** DescribeTable: the full TableDescription with live item count and size. */
+final class DescribeTableHandler implements OperationHandler {
+    private final BasaltNode node;
+
+    DescribeTableHandler(BasaltNode node) {
+        this.node = requireNonNull(node, "node is null");
+    }
+
+    @Override
+    public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
+        ValidationErrors errors = new ValidationErrors();
+        String tableName = TableNames.forTables(request.getString("TableName"), errors);
+        errors.throwIfAny();
+        TableMetadata table = node.describeTable(tableName);
+        var statistics = node.statistics(table);
+        var status = table.status(node.now());
+        return CompletableFuture.completedFuture(out -> {
+            out.writeStartObject();
+            out.writeFieldName("Table");
+            TableDescriptions.write(out, table, statistics, status, table.throughput(), context,
+                    TableDescriptions.Variant.FULL);
+            out.writeEndObject();
+        });
+    }
+}

@@ -1,0 +1,54 @@
+package io.basalt.server.operations;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.model.Item;
+import io.basalt.model.ItemSize;
+import io.basalt.model.PrimaryKey;
+import io.basalt.server.OperationHandler;
+import io.basalt.server.RequestContext;
+import io.basalt.server.ResponseBody;
+import io.basalt.server.json.AttributeValueJson;
+import io.basalt.server.json.JsonObject;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * GetItem: reads one item. Reads see every acknowledged write, so both consistency levels return the latest
+ * durable image; they differ in the capacity they consume, as in DynamoDB.
+ */
+final class GetItemHandler implements OperationHandler {
+    private final BasaltNode node;
+
+    GetItemHandler(BasaltNode node) {
+        this.node = requireNonNull(node, "node is null");
+    }
+
+    @Override
+    public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
+        ValidationErrors errors = new ValidationErrors();
+        JsonObject keyJson = ItemRequests.requireObject(request, "Key", "key", errors);
+        String tableName = TableNames.forItems(request.getString("TableName"), errors);
+        String capacity = request.getString("ReturnConsumedCapacity");
+        errors.checkEnum(capacity, "returnConsumedCapacity", ItemRequests.CAPACITY_MODES);
+        errors.throwIfAny();
+        ItemRequests.rejectUnsupported(request, "ProjectionExpression", "AttributesToGet");
+        boolean consistent = Boolean.TRUE.equals(request.getBoolean("ConsistentRead"));
+        Item keyItem = AttributeValueJson.readItem(keyJson);
+        TableMetadata table = node.tableForItems(tableName);
+        PrimaryKey key = ItemKeys.fromKey(keyItem, table);
+        Item item = node.read(table, key);
+        Capacity.Mode mode = Capacity.mode(capacity);
+        double units = Capacity.readUnits(item == null ? 0 : ItemSize.of(item), consistent);
+        return CompletableFuture.completedFuture(out -> {
+            out.writeStartObject();
+            if (item != null) {
+                out.writeFieldName("Item");
+                AttributeValueJson.writeItem(out, item.attributes());
+            }
+            Capacity.write(out, mode, table.name(), units, false);
+            out.writeEndObject();
+        });
+    }
+}

@@ -1,0 +1,89 @@
+package io.basalt.server.operations;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.basalt.model.BasaltException;
+import io.basalt.model.Item;
+import io.basalt.server.json.AttributeValueJson;
+import io.basalt.server.json.JsonObject;
+import java.io.IOException;
+import java.util.List;
+
+/** Parameters that every single-item operation shares, read and checked the same way everywhere. */
+final class ItemRequests {
+    static final List<String> CAPACITY_MODES = List.of("INDEXES", "TOTAL", "NONE");
+    static final List<String> RETURN_VALUES = List.of("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW");
+    static final List<String> ITEM_COLLECTION_METRICS = List.of("SIZE", "NONE");
+    static final List<String> RETURN_ON_CONDITION_FAILURE = List.of("ALL_OLD", "NONE");
+
+    private ItemRequests() {
+    }
+
+    /** The common parameters of PutItem, DeleteItem and UpdateItem. */
+    record WriteParameters(String tableName, Capacity.Mode capacity, String returnValues,
+            boolean returnItemOnConditionFailure) {
+    }
+
+    static WriteParameters writeParameters(JsonObject request, ValidationErrors errors) {
+        String tableName = TableNames.forItems(request.getString("TableName"), errors);
+        String returnValues = request.getString("ReturnValues");
+        errors.checkEnum(returnValues, "returnValues", RETURN_VALUES);
+        String capacity = request.getString("ReturnConsumedCapacity");
+        errors.checkEnum(capacity, "returnConsumedCapacity", CAPACITY_MODES);
+        errors.checkEnum(request.getString("ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
+                ITEM_COLLECTION_METRICS);
+        String onFailure = request.getString("ReturnValuesOnConditionCheckFailure");
+        errors.checkEnum(onFailure, "returnValuesOnConditionCheckFailure", RETURN_ON_CONDITION_FAILURE);
+        return new WriteParameters(tableName, errors.isEmpty() ? Capacity.mode(capacity) : Capacity.Mode.NONE,
+                returnValues == null ? "NONE" : returnValues, "ALL_OLD".equals(onFailure));
+    }
+
+    /**
+     * Refuses parameters that Basalt does not implement yet, so that a request is never half-understood: the
+     * client gets an error rather than a write that ignored its condition.
+     */
+    static void rejectUnsupported(JsonObject request, String... names) {
+        for (String name : names) {
+            if (request.has(name)) {
+                throw BasaltException.validation("Basalt does not support the " + name
+                        + " parameter yet (see docs/compatibility.md)");
+            }
+        }
+    }
+
+    /**
+     * Runs a request-validation step of PutItem, UpdateItem or DeleteItem. DynamoDB (since 2026) reports these
+     * operations' request errors inside the constraint envelope, {@code 1 validation error detected: ...}, while
+     * GetItem reports the same errors bare.
+     */
+    static <T> T enveloped(java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (BasaltException e) {
+            if (e.code() == io.basalt.model.ErrorCode.VALIDATION && !e.getMessage().contains("validation error")) {
+                throw BasaltException.validation("1 validation error detected: " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** Checks that PutItem and DeleteItem ask only for the return values they can give. */
+    static void requireNoneOrAllOld(WriteParameters parameters) {
+        if (!parameters.returnValues().equals("NONE") && !parameters.returnValues().equals("ALL_OLD")) {
+            throw BasaltException.validation("1 validation error detected: ReturnValues can only be ALL_OLD or NONE");
+        }
+    }
+
+    /** Writes {@code "Attributes": {...}} when there is an item to return. */
+    static void writeAttributes(JsonGenerator out, Item attributes) throws IOException {
+        if (attributes != null && !attributes.isEmpty()) {
+            out.writeFieldName("Attributes");
+            AttributeValueJson.writeItem(out, attributes.attributes());
+        }
+    }
+
+    static JsonObject requireObject(JsonObject request, String member, String path, ValidationErrors errors) {
+        JsonObject value = request.getObject(member);
+        errors.requireNonNull(value, path);
+        return value;
+    }
+}

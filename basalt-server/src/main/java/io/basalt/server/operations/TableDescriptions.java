@@ -1,0 +1,112 @@
+package io.basalt.server.operations;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.basalt.cluster.BillingMode;
+import io.basalt.cluster.ProvisionedThroughput;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.cluster.TableStatistics;
+import io.basalt.cluster.TableStatus;
+import io.basalt.model.KeyAttribute;
+import io.basalt.server.RequestContext;
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * Writes a {@code TableDescription} as DynamoDB does: members in alphabetical order, times as epoch seconds with
+ * millisecond fraction, and only the members DynamoDB includes for the table's configuration (no
+ * BillingModeSummary for a table that was never on-demand, no TableClassSummary unless a class was chosen).
+ */
+final class TableDescriptions {
+    /** The on-demand warm throughput DynamoDB reports for a new table. */
+    private static final long ON_DEMAND_WARM_READS = 12_000;
+    private static final long ON_DEMAND_WARM_WRITES = 4_000;
+
+    private TableDescriptions() {
+    }
+
+    /** How a description differs between the responses that carry one. */
+    enum Variant {
+        /** DescribeTable, DeleteTable, UpdateTable: everything, including WarmThroughput. */
+        FULL,
+        /** CreateTable: no WarmThroughput, no on-demand switch time yet. */
+        CREATED
+    }
+
+    /**
+     * @param throughput the provisioned throughput to report (UpdateTable reports the old units while UPDATING)
+     */
+    static void write(JsonGenerator out, TableMetadata table, TableStatistics statistics, TableStatus status,
+            ProvisionedThroughput throughput, RequestContext context, Variant variant) throws IOException {
+        out.writeStartObject();
+        out.writeArrayFieldStart("AttributeDefinitions");
+        for (KeyAttribute definition : table.attributeDefinitions()) {
+            out.writeStartObject();
+            out.writeStringField("AttributeName", definition.name());
+            out.writeStringField("AttributeType", definition.type().descriptor());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
+        if (table.billingMode() == BillingMode.PAY_PER_REQUEST || table.lastUpdateToPayPerRequest() != null) {
+            out.writeObjectFieldStart("BillingModeSummary");
+            out.writeStringField("BillingMode", table.billingMode().name());
+            if (variant == Variant.FULL && table.lastUpdateToPayPerRequest() != null) {
+                writeTime(out, "LastUpdateToPayPerRequestDateTime", table.lastUpdateToPayPerRequest());
+            }
+            out.writeEndObject();
+        }
+        writeTime(out, "CreationDateTime", table.creationTime());
+        out.writeBooleanField("DeletionProtectionEnabled", table.deletionProtection());
+        out.writeNumberField("ItemCount", statistics.itemCount());
+        out.writeArrayFieldStart("KeySchema");
+        writeKeyElement(out, table.keySchema().partitionKey(), "HASH");
+        if (table.keySchema().sortKey().isPresent()) {
+            writeKeyElement(out, table.keySchema().sortKey().get(), "RANGE");
+        }
+        out.writeEndArray();
+        out.writeObjectFieldStart("ProvisionedThroughput");
+        if (throughput.lastDecrease() != null) {
+            writeTime(out, "LastDecreaseDateTime", throughput.lastDecrease());
+        }
+        if (throughput.lastIncrease() != null) {
+            writeTime(out, "LastIncreaseDateTime", throughput.lastIncrease());
+        }
+        out.writeNumberField("NumberOfDecreasesToday", throughput.decreasesToday());
+        out.writeNumberField("ReadCapacityUnits", throughput.readCapacityUnits());
+        out.writeNumberField("WriteCapacityUnits", throughput.writeCapacityUnits());
+        out.writeEndObject();
+        out.writeStringField("TableArn", context.tableArn(table.name()));
+        if (table.tableClass() != null) {
+            out.writeObjectFieldStart("TableClassSummary");
+            out.writeStringField("TableClass", table.tableClass().name());
+            out.writeEndObject();
+        }
+        out.writeStringField("TableId", table.tableId());
+        out.writeStringField("TableName", table.name());
+        out.writeNumberField("TableSizeBytes", statistics.sizeBytes());
+        out.writeStringField("TableStatus", status.name());
+        if (variant == Variant.FULL) {
+            boolean onDemand = table.billingMode() == BillingMode.PAY_PER_REQUEST;
+            out.writeObjectFieldStart("WarmThroughput");
+            out.writeNumberField("ReadUnitsPerSecond",
+                    onDemand ? ON_DEMAND_WARM_READS : table.throughput().readCapacityUnits());
+            out.writeStringField("Status", "ACTIVE");
+            out.writeNumberField("WriteUnitsPerSecond",
+                    onDemand ? ON_DEMAND_WARM_WRITES : table.throughput().writeCapacityUnits());
+            out.writeEndObject();
+        }
+        out.writeEndObject();
+    }
+
+    private static void writeKeyElement(JsonGenerator out, KeyAttribute attribute, String keyType)
+            throws IOException {
+        out.writeStartObject();
+        out.writeStringField("AttributeName", attribute.name());
+        out.writeStringField("KeyType", keyType);
+        out.writeEndObject();
+    }
+
+    /** Epoch seconds with millisecond precision, written as DynamoDB does ({@code 1.562054355238E9}). */
+    static void writeTime(JsonGenerator out, String field, Instant time) throws IOException {
+        out.writeNumberField(field, time.toEpochMilli() / 1000.0);
+    }
+}

@@ -1,0 +1,51 @@
+package io.basalt.server.operations;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.model.BasaltException;
+import io.basalt.server.OperationHandler;
+import io.basalt.server.RequestContext;
+import io.basalt.server.ResponseBody;
+import io.basalt.server.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** UntagResource: removes tag keys from a table (absent keys are fine). Answers with no body. */
+final class UntagResourceHandler implements OperationHandler {
+    private final BasaltNode node;
+
+    UntagResourceHandler(BasaltNode node) {
+        this.node = requireNonNull(node, "node is null");
+    }
+
+    @Override
+    public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
+        String arn = request.getString("ResourceArn");
+        if (arn == null) {
+            throw BasaltException.validation("Invalid TableArn");
+        }
+        ValidationErrors errors = new ValidationErrors();
+        List<Object> keys = request.getList("TagKeys");
+        errors.requireNonNull(keys, "tagKeys");
+        errors.throwIfAny();
+        for (Object key : keys) {
+            if (!(key instanceof String)) {
+                throw io.basalt.server.json.JsonObject.serialization("Unexpected value type in payload");
+            }
+        }
+        TableMetadata table = ResourceArns.table(arn, context, node);
+        if (keys.isEmpty()) {
+            throw BasaltException.validation("Atleast one Tag Key needs to be provided as Input.");
+        }
+        node.updateTable(table.name(), current -> {
+            Map<String, String> remaining = new LinkedHashMap<>(current.tags());
+            keys.forEach(remaining::remove);
+            return remaining.size() == current.tags().size() ? current : current.withTags(remaining);
+        });
+        return CompletableFuture.completedFuture(ResponseBody.NONE);
+    }
+}

@@ -1,0 +1,74 @@
+package io.basalt.testing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.NodeConfig;
+import io.basalt.server.BasaltServer;
+import io.basalt.server.ServerConfig;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.memory.InMemoryStorageEngine;
+import io.basalt.storage.rocksdb.RocksDbStorageEngine;
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * A Basalt node and HTTP server running in this process on a free loopback port. Close it to stop both.
+ *
+ * <pre>{@code
+ * try (BasaltTestServer server = BasaltTestServer.inMemory()) {
+ *     DynamoDbClient client = TestClients.dynamoDb(server.endpoint());
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class BasaltTestServer implements AutoCloseable {
+    private final BasaltNode node;
+    private final BasaltServer server;
+
+    private BasaltTestServer(StorageEngine storage, NodeConfig config) {
+        this.node = BasaltNode.open(storage, config);
+        BasaltServer started;
+        try {
+            started = BasaltServer.start(node, ServerConfig.of("127.0.0.1", 0));
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        this.server = started;
+    }
+
+    /** A server over the in-memory engine with default settings. */
+    public static BasaltTestServer inMemory() {
+        return new BasaltTestServer(new InMemoryStorageEngine(), NodeConfig.defaults());
+    }
+
+    /** A server over RocksDB in {@code directory}, which may already hold data from an earlier server. */
+    public static BasaltTestServer onDisk(Path directory) {
+        return new BasaltTestServer(RocksDbStorageEngine.open(requireNonNull(directory, "directory is null")),
+                NodeConfig.defaults());
+    }
+
+    /** A server over the given engine and configuration. */
+    public static BasaltTestServer start(StorageEngine storage, NodeConfig config) {
+        return new BasaltTestServer(storage, config);
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public BasaltNode node() {
+        return node;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        node.close();
+    }
+}
