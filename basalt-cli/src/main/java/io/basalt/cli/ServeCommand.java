@@ -7,6 +7,7 @@ import io.basalt.server.ServerConfig;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.memory.InMemoryStorageEngine;
 import io.basalt.storage.rocksdb.RocksDbStorageEngine;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -53,7 +54,8 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "basalt-shutdown"));
         System.out.println("Basalt " + BasaltCommand.Version.version() + " serving DynamoDB on http://" + host + ":"
-                + server.port() + (inMemory ? " (in memory)" : " (data in " + dataDirectory.toAbsolutePath() + ")"));
+                + server.port() + (inMemory ? " (in memory)" : " (data in " + dataDirectory.toAbsolutePath() + ")")
+                + ", started in " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms");
         System.out.flush();
         try {
             stopped.await();
