@@ -24,6 +24,11 @@ import java.util.Set;
  * {@code NULL} only true, bounded nesting.
  */
 public final class AttributeValueJson {
+    private static final String BASE64_ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    /** Sic: DynamoDB's framework spells it "dectected". */
+    private static final String INVALID_LAST_CHARACTER = "Invalid last non-pad Base64 character dectected";
+
     private AttributeValueJson() {
     }
 
@@ -45,7 +50,7 @@ public final class AttributeValueJson {
         if (!(json instanceof JsonObject value)) {
             throw json == null ? BasaltException.validation(
                     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
-                    : JsonObject.startOf(json, "structure or map");
+                    : JsonObject.notAStructureValue(json, "AttributeValue");
         }
         String typeName = null;
         Object payload = null;
@@ -110,7 +115,7 @@ public final class AttributeValueJson {
     private static AttributeValue readMap(Object payload, int depth) {
         checkDepth(depth);
         if (!(payload instanceof JsonObject object)) {
-            throw JsonObject.startOf(payload, "structure or map");
+            throw JsonObject.notAnAttributeMap(payload);
         }
         Map<String, AttributeValue> values = new LinkedHashMap<>(AttributeValues.capacityFor(object.size()));
         for (Map.Entry<String, Object> member : object.members().entrySet()) {
@@ -239,17 +244,39 @@ public final class AttributeValueJson {
         if (payload instanceof List) {
             return (List<Object>) payload;
         }
-        throw JsonObject.startOf(payload, "list");
+        throw JsonObject.notAList(payload);
     }
 
     private static Bytes binary(Object payload) {
-        String text = string(payload);
-        try {
-            return Bytes.wrap(Base64.getDecoder().decode(text));
-        } catch (IllegalArgumentException e) {
+        if (!(payload instanceof String text)) {
+            if (payload instanceof JsonObject) {
+                throw JsonObject.typeMismatch(payload, "String");
+            }
+            if (payload instanceof List) {
+                throw JsonObject.serialization("Unrecognized collection type class java.nio.ByteBuffer");
+            }
+            throw JsonObject.serialization("only base-64-encoded strings are convertible to bytes");
+        }
+        if (text.length() % 4 != 0) {
             throw JsonObject.serialization("Base64 encoded length is expected a multiple of 4 bytes but found: "
                     + text.length());
         }
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw JsonObject.serialization(INVALID_LAST_CHARACTER);
+        }
+        // Java's decoder ignores bits of the last character that no byte uses; DynamoDB's insists they are zero.
+        int padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+        if (padding > 0) {
+            int last = BASE64_ALPHABET.indexOf(text.charAt(text.length() - padding - 1));
+            int unusedBits = padding == 2 ? 0x0f : 0x03;
+            if ((last & unusedBits) != 0) {
+                throw JsonObject.serialization(INVALID_LAST_CHARACTER);
+            }
+        }
+        return Bytes.wrap(decoded);
     }
 
     // ---- writing ----
