@@ -52,14 +52,15 @@ public final class AttributeValueJson {
                     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
                     : JsonObject.notAStructureValue(json, "AttributeValue");
         }
-        String typeName = null;
-        Object payload = null;
+        AttributeValue result = null;
         int set = 0;
         for (Map.Entry<String, Object> member : value.members().entrySet()) {
-            if (member.getValue() != null && AttributeType.fromDescriptor(member.getKey()) != null) {
+            AttributeType type = AttributeType.fromDescriptor(member.getKey());
+            if (member.getValue() != null && type != null) {
+                // DynamoDB checks each type's payload, in the order sent, before it counts the types: in
+                // {"S": "a", "N": "b"} the bad number is what it reports.
                 set++;
-                typeName = member.getKey();
-                payload = member.getValue();
+                result = readTyped(type, member.getValue(), depth);
             }
         }
         if (set == 0) {
@@ -71,12 +72,15 @@ public final class AttributeValueJson {
                     "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
                             + "supported datatypes");
         }
-        AttributeType type = AttributeType.fromDescriptor(typeName);
+        return result;
+    }
+
+    private static AttributeValue readTyped(AttributeType type, Object payload, int depth) {
         switch (type) {
             case S:
                 return new AttributeValue.StringValue(string(payload));
             case N:
-                return new AttributeValue.NumberValue(DynamoNumber.parse(string(payload)));
+                return new AttributeValue.NumberValue(number(string(payload)));
             case B:
                 return new AttributeValue.BinaryValue(binary(payload));
             case BOOL:
@@ -98,8 +102,20 @@ public final class AttributeValueJson {
                 return readNumberSet(payload);
             case BS:
                 return readBinarySet(payload);
+            default:
+                throw new AssertionError(type);
         }
-        throw new AssertionError(type);
+    }
+
+    /**
+     * A number as the item operations' value layer parses it. Its message for the empty string keeps the colon
+     * and space of the general message ("...numeric value: "), unlike the older layer's, which drops them.
+     */
+    private static DynamoNumber number(String text) {
+        if (text.isEmpty()) {
+            throw BasaltException.validation("The parameter cannot be converted to a numeric value: ");
+        }
+        return DynamoNumber.parse(text);
     }
 
     private static AttributeValue readList(Object payload, int depth) {
@@ -159,7 +175,7 @@ public final class AttributeValueJson {
         }
         List<DynamoNumber> values = new ArrayList<>(elements.size());
         for (Object element : elements) {
-            values.add(DynamoNumber.parse(string(element)));
+            values.add(number(string(element)));
         }
         if (firstDuplicate(values) >= 0) {
             throw BasaltException.validation(
