@@ -24,6 +24,11 @@ import java.util.Set;
  * {@code NULL} only true, bounded nesting.
  */
 public final class AttributeValueJson {
+    private static final String BASE64_ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    /** Sic: DynamoDB's framework spells it "dectected". */
+    private static final String INVALID_LAST_CHARACTER = "Invalid last non-pad Base64 character dectected";
+
     private AttributeValueJson() {
     }
 
@@ -45,16 +50,17 @@ public final class AttributeValueJson {
         if (!(json instanceof JsonObject value)) {
             throw json == null ? BasaltException.validation(
                     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
-                    : JsonObject.startOf(json, "structure or map");
+                    : JsonObject.notAStructureValue(json, "AttributeValue");
         }
-        String typeName = null;
-        Object payload = null;
+        AttributeValue result = null;
         int set = 0;
         for (Map.Entry<String, Object> member : value.members().entrySet()) {
-            if (member.getValue() != null && AttributeType.fromDescriptor(member.getKey()) != null) {
+            AttributeType type = AttributeType.fromDescriptor(member.getKey());
+            if (member.getValue() != null && type != null) {
+                // DynamoDB checks each type's payload, in the order sent, before it counts the types: in
+                // {"S": "a", "N": "b"} the bad number is what it reports.
                 set++;
-                typeName = member.getKey();
-                payload = member.getValue();
+                result = readTyped(type, member.getValue(), depth);
             }
         }
         if (set == 0) {
@@ -66,12 +72,15 @@ public final class AttributeValueJson {
                     "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
                             + "supported datatypes");
         }
-        AttributeType type = AttributeType.fromDescriptor(typeName);
+        return result;
+    }
+
+    private static AttributeValue readTyped(AttributeType type, Object payload, int depth) {
         switch (type) {
             case S:
                 return new AttributeValue.StringValue(string(payload));
             case N:
-                return new AttributeValue.NumberValue(DynamoNumber.parse(string(payload)));
+                return new AttributeValue.NumberValue(number(string(payload)));
             case B:
                 return new AttributeValue.BinaryValue(binary(payload));
             case BOOL:
@@ -93,8 +102,20 @@ public final class AttributeValueJson {
                 return readNumberSet(payload);
             case BS:
                 return readBinarySet(payload);
+            default:
+                throw new AssertionError(type);
         }
-        throw new AssertionError(type);
+    }
+
+    /**
+     * A number as the item operations' value layer parses it. Its message for the empty string keeps the colon
+     * and space of the general message ("...numeric value: "), unlike the older layer's, which drops them.
+     */
+    private static DynamoNumber number(String text) {
+        if (text.isEmpty()) {
+            throw BasaltException.validation("The parameter cannot be converted to a numeric value: ");
+        }
+        return DynamoNumber.parse(text);
     }
 
     private static AttributeValue readList(Object payload, int depth) {
@@ -110,7 +131,7 @@ public final class AttributeValueJson {
     private static AttributeValue readMap(Object payload, int depth) {
         checkDepth(depth);
         if (!(payload instanceof JsonObject object)) {
-            throw JsonObject.startOf(payload, "structure or map");
+            throw JsonObject.notAnAttributeMap(payload);
         }
         Map<String, AttributeValue> values = new LinkedHashMap<>(AttributeValues.capacityFor(object.size()));
         for (Map.Entry<String, Object> member : object.members().entrySet()) {
@@ -154,7 +175,7 @@ public final class AttributeValueJson {
         }
         List<DynamoNumber> values = new ArrayList<>(elements.size());
         for (Object element : elements) {
-            values.add(DynamoNumber.parse(string(element)));
+            values.add(number(string(element)));
         }
         if (firstDuplicate(values) >= 0) {
             throw BasaltException.validation(
@@ -239,17 +260,39 @@ public final class AttributeValueJson {
         if (payload instanceof List) {
             return (List<Object>) payload;
         }
-        throw JsonObject.startOf(payload, "list");
+        throw JsonObject.notAList(payload);
     }
 
     private static Bytes binary(Object payload) {
-        String text = string(payload);
-        try {
-            return Bytes.wrap(Base64.getDecoder().decode(text));
-        } catch (IllegalArgumentException e) {
+        if (!(payload instanceof String text)) {
+            if (payload instanceof JsonObject) {
+                throw JsonObject.typeMismatch(payload, "String");
+            }
+            if (payload instanceof List) {
+                throw JsonObject.serialization("Unrecognized collection type class java.nio.ByteBuffer");
+            }
+            throw JsonObject.serialization("only base-64-encoded strings are convertible to bytes");
+        }
+        if (text.length() % 4 != 0) {
             throw JsonObject.serialization("Base64 encoded length is expected a multiple of 4 bytes but found: "
                     + text.length());
         }
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw JsonObject.serialization(INVALID_LAST_CHARACTER);
+        }
+        // Java's decoder ignores bits of the last character that no byte uses; DynamoDB's insists they are zero.
+        int padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+        if (padding > 0) {
+            int last = BASE64_ALPHABET.indexOf(text.charAt(text.length() - padding - 1));
+            int unusedBits = padding == 2 ? 0x0f : 0x03;
+            if ((last & unusedBits) != 0) {
+                throw JsonObject.serialization(INVALID_LAST_CHARACTER);
+            }
+        }
+        return Bytes.wrap(decoded);
     }
 
     // ---- writing ----

@@ -16,6 +16,11 @@ import java.util.Set;
  * or null.
  */
 public final class JsonObject {
+    /** The package of DynamoDB's model classes, which its framework names in some messages. */
+    static final String MODEL_PACKAGE = "com.amazonaws.dynamodb.v20120810.";
+    static final String START_OF_STRUCTURE = "Start of structure or map found where not expected";
+    static final String UNEXPECTED_FIELD_TYPE = "Unexpected field type";
+
     private final Map<String, Object> members;
 
     JsonObject(Map<String, Object> members) {
@@ -58,8 +63,17 @@ public final class JsonObject {
         throw typeMismatch(value, "Boolean");
     }
 
-    /** An integer member; DynamoDB's framework rejects fractions and out-of-range values. */
+    /** A Long member (e.g. capacity units); DynamoDB's framework rejects fractions and out-of-range values. */
     public Long getLong(String name) {
+        return number(name, "Long");
+    }
+
+    /** An Integer member (e.g. ListTables' Limit): same checks, but the framework names the type Integer. */
+    public Long getInteger(String name) {
+        return number(name, "Integer");
+    }
+
+    private Long number(String name, String javaType) {
         Object value = members.get(name);
         if (value == null) {
             return null;
@@ -67,15 +81,40 @@ public final class JsonObject {
         if (value instanceof JsonNumber number) {
             return number.longValue();
         }
-        throw typeMismatch(value, "Long");
+        throw typeMismatch(value, javaType);
     }
 
-    public JsonObject getObject(String name) {
+    /**
+     * A structure member such as {@code ProvisionedThroughput}; {@code shape} is DynamoDB's model class name, which
+     * its framework prints when the member is a list.
+     */
+    public JsonObject getStructure(String name, String shape) {
         Object value = members.get(name);
         if (value == null || value instanceof JsonObject) {
             return (JsonObject) value;
         }
-        throw startOf(value, "structure or map");
+        if (value instanceof List) {
+            throw serialization("Unrecognized collection type class " + MODEL_PACKAGE + shape);
+        }
+        throw serialization(UNEXPECTED_FIELD_TYPE);
+    }
+
+    /** A map of attribute values ({@code Item}, {@code Key}). */
+    public JsonObject getAttributeMap(String name) {
+        Object value = members.get(name);
+        if (value == null || value instanceof JsonObject) {
+            return (JsonObject) value;
+        }
+        throw notAnAttributeMap(value);
+    }
+
+    /** What the framework says when a map of attribute values is given something else. */
+    public static BasaltException notAnAttributeMap(Object value) {
+        if (value instanceof List) {
+            return serialization("Unrecognized collection type java.util.Map<java.lang.String, " + MODEL_PACKAGE
+                    + "AttributeValue>");
+        }
+        return serialization(UNEXPECTED_FIELD_TYPE);
     }
 
     @SuppressWarnings("unchecked")
@@ -84,23 +123,42 @@ public final class JsonObject {
         if (value == null || value instanceof List) {
             return (List<Object>) value;
         }
-        throw startOf(value, "list");
+        throw notAList(value);
     }
 
-    /** A list member whose elements must all be objects. */
-    public List<JsonObject> getObjectList(String name) {
+    /** What the framework says when a list member is given something else. */
+    public static BasaltException notAList(Object value) {
+        if (value instanceof JsonObject) {
+            return serialization(START_OF_STRUCTURE);
+        }
+        return serialization(UNEXPECTED_FIELD_TYPE);
+    }
+
+    /**
+     * A list member whose elements must all be structures of model class {@code shape}; as list elements they are
+     * "values" to the framework, hence its different wording from {@link #getStructure}.
+     */
+    public List<JsonObject> getStructureList(String name, String shape) {
         List<Object> list = getList(name);
         if (list == null) {
             return null;
         }
         for (Object element : list) {
             if (element != null && !(element instanceof JsonObject)) {
-                throw startOf(element, "structure or map");
+                throw notAStructureValue(element, shape);
             }
         }
         @SuppressWarnings("unchecked")
         List<JsonObject> objects = (List<JsonObject>) (List<?>) list;
         return objects;
+    }
+
+    /** What the framework says when a structure inside a list or map is given something else. */
+    public static BasaltException notAStructureValue(Object value, String shape) {
+        if (value instanceof List) {
+            return serialization("Unrecognized collection type class " + MODEL_PACKAGE + shape);
+        }
+        return serialization("Unexpected value type in payload");
     }
 
     /** The JSON type name DynamoDB's framework uses in its messages. */
@@ -123,24 +181,19 @@ public final class JsonObject {
         return "VALUE_NULL";
     }
 
-    static BasaltException typeMismatch(Object value, String javaType) {
+    /** A scalar member ({@code java.lang.<javaType>}) given the wrong JSON type. */
+    public static BasaltException typeMismatch(Object value, String javaType) {
         if (value instanceof JsonObject) {
-            return serialization("Start of structure or map found where not expected.");
+            return serialization(START_OF_STRUCTURE);
         }
         if (value instanceof List) {
-            return serialization("Start of list found where not expected");
+            return serialization("Unrecognized collection type class java.lang." + javaType);
+        }
+        if (value instanceof String && javaType.equals("Boolean")) {
+            // The framework's Boolean reader does not name the token it got.
+            return serialization("Unexpected token received from parser");
         }
         return serialization(jsonTypeName(value) + " cannot be converted to " + javaType);
-    }
-
-    static BasaltException startOf(Object value, String expected) {
-        if (value instanceof JsonObject) {
-            return serialization("Start of structure or map found where not expected.");
-        }
-        if (value instanceof List) {
-            return serialization("Start of list found where not expected");
-        }
-        return serialization("Unexpected field type");
     }
 
     public static BasaltException serialization(String message) {

@@ -99,7 +99,7 @@ final class CreateTableHandler implements OperationHandler {
     }
 
     private static Map<String, String> attributeDefinitions(JsonObject request, ValidationErrors errors) {
-        List<JsonObject> list = request.getObjectList("AttributeDefinitions");
+        List<JsonObject> list = request.getStructureList("AttributeDefinitions", "AttributeDefinition");
         errors.requireNonNull(list, "attributeDefinitions");
         Map<String, String> definitions = new LinkedHashMap<>();
         if (list == null) {
@@ -124,7 +124,7 @@ final class CreateTableHandler implements OperationHandler {
     }
 
     private static List<KeyElement> keySchema(JsonObject request, ValidationErrors errors) {
-        List<JsonObject> list = request.getObjectList("KeySchema");
+        List<JsonObject> list = request.getStructureList("KeySchema", "KeySchemaElement");
         errors.requireNonNull(list, "keySchema");
         List<KeyElement> elements = new ArrayList<>();
         if (list == null) {
@@ -208,7 +208,7 @@ final class CreateTableHandler implements OperationHandler {
 
     /** Streams are a later capability: a request that enables one is refused rather than silently ignored. */
     private static void checkStreams(JsonObject request) {
-        JsonObject streams = request.getObject("StreamSpecification");
+        JsonObject streams = request.getStructure("StreamSpecification", "StreamSpecification");
         if (streams == null) {
             return;
         }
@@ -225,7 +225,7 @@ final class CreateTableHandler implements OperationHandler {
 
     /** Customer-managed encryption at rest is a later capability; refuse it rather than claim it. */
     private static void checkEncryption(JsonObject request) {
-        JsonObject sse = request.getObject("SSESpecification");
+        JsonObject sse = request.getStructure("SSESpecification", "SSESpecification");
         if (sse != null && Boolean.TRUE.equals(sse.getBoolean("Enabled"))) {
             throw BasaltException.validation("Basalt does not support the SSESpecification parameter with "
                     + "Enabled=true yet (see docs/compatibility.md)");

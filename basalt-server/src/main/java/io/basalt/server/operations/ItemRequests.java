@@ -82,7 +82,7 @@ final class ItemRequests {
     }
 
     static JsonObject requireObject(JsonObject request, String member, String path, ValidationErrors errors) {
-        JsonObject value = request.getObject(member);
+        JsonObject value = request.getAttributeMap(member);
         errors.requireNonNull(value, path);
         return value;
     }

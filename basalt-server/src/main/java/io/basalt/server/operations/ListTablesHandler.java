@@ -29,7 +29,7 @@ final class ListTablesHandler implements OperationHandler {
         if (start != null) {
             errors.checkName(start, "exclusiveStartTableName");
         }
-        Long limit = request.getLong("Limit");
+        Long limit = request.getInteger("Limit");
         if (limit != null && limit < 1) {
             errors.add(limit, "limit", "Member must have value greater than or equal to 1");
         } else if (limit != null && limit > Limits.MAX_LIST_TABLES_LIMIT) {

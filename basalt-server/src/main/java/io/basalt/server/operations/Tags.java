@@ -17,7 +17,7 @@ final class Tags {
 
     /** Reads {@code Tags: [{Key, Value}]}; null when absent. Constraint violations go to {@code errors}. */
     static Map<String, String> parse(JsonObject request, ValidationErrors errors) {
-        List<JsonObject> list = request.getObjectList("Tags");
+        List<JsonObject> list = request.getStructureList("Tags", "Tag");
         if (list == null) {
             return null;
         }

@@ -11,7 +11,7 @@ record Throughput(long readCapacityUnits, long writeCapacityUnits) {
 
     /** Reads the member; null when absent. Constraint violations go to {@code errors}. */
     static Throughput parse(JsonObject request, ValidationErrors errors) {
-        JsonObject json = request.getObject("ProvisionedThroughput");
+        JsonObject json = request.getStructure("ProvisionedThroughput", "ProvisionedThroughput");
         if (json == null) {
             return null;
         }

@@ -34,7 +34,7 @@ final class UntagResourceHandler implements OperationHandler {
         errors.throwIfAny();
         for (Object key : keys) {
             if (!(key instanceof String)) {
-                throw io.basalt.server.json.JsonObject.serialization("Unexpected value type in payload");
+                throw JsonObject.typeMismatch(key, "String");
             }
         }
         TableMetadata table = ResourceArns.table(arn, context, node);
