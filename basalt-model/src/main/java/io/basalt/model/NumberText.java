@@ -20,9 +20,10 @@ final class NumberText {
     static DynamoNumber parse(String text) {
         int length = text.length();
         if (length == 0) {
-            // DynamoDB omits the ": <text>" suffix for an empty number (dynalite test/putItem.js, checked
-            // against DynamoDB: {N: ''} gives the bare message).
-            throw BasaltException.validation(DynamoNumber.NOT_A_NUMBER);
+            // Current DynamoDB keeps the ": " with nothing after it for an empty number (live captures of 2026 in
+            // docs/design/wire-reference.md §1.6); the bare message dynalite recorded is the older wording, which
+            // only BatchWriteItem, Scan and transactions still use.
+            throw BasaltException.validation(DynamoNumber.NOT_A_NUMBER + ": ");
         }
         int i = 0;
         boolean negative = false;

@@ -52,7 +52,7 @@ class TestDynamoNumber {
 
     @Test
     void rejectsTheEmptyStringWithoutSuffix() {
-        assertThatThrownBy(() -> DynamoNumber.parse("")).hasMessage(NOT_A_NUMBER);
+        assertThatThrownBy(() -> DynamoNumber.parse("")).hasMessage(NOT_A_NUMBER + ": ");
     }
 
     @ParameterizedTest

@@ -10,8 +10,8 @@ import java.io.IOException;
 /**
  * The one place where an error becomes a response body: {@code {"__type": "...", "message": "..."}}.
  *
- * <p>The service framework's own errors ({@code com.amazon.coral.service#...}) spell the member {@code Message};
- * DynamoDB's errors spell it {@code message}. Clients read both, but tests compare bodies.
+ * <p>SerializationException and AccessDeniedException spell the member {@code Message}; every other error spells
+ * it {@code message}. Clients read both, but tests compare bodies.
  */
 final class ErrorFormatter {
     private ErrorFormatter() {
@@ -21,13 +21,16 @@ final class ErrorFormatter {
         return out -> write(out, error);
     }
 
+    private static boolean capitalizedMessage(ErrorCode code) {
+        return code == ErrorCode.SERIALIZATION || code == ErrorCode.ACCESS_DENIED;
+    }
+
     private static void write(JsonGenerator out, BasaltException error) throws IOException {
         ErrorCode code = error.code();
         out.writeStartObject();
         out.writeStringField("__type", code.wireType());
         if (error.getMessage() != null) {
-            out.writeStringField(code.wireType().startsWith("com.amazon.coral.service#") ? "Message" : "message",
-                    error.getMessage());
+            out.writeStringField(capitalizedMessage(code) ? "Message" : "message", error.getMessage());
         }
         if (error instanceof ConditionalCheckFailedException failed && failed.returnItem()
                 && failed.currentItem() != null) {

@@ -80,7 +80,7 @@ public final class AttributeValueJson {
             case S:
                 return new AttributeValue.StringValue(string(payload));
             case N:
-                return new AttributeValue.NumberValue(number(string(payload)));
+                return new AttributeValue.NumberValue(DynamoNumber.parse(string(payload)));
             case B:
                 return new AttributeValue.BinaryValue(binary(payload));
             case BOOL:
@@ -105,17 +105,6 @@ public final class AttributeValueJson {
             default:
                 throw new AssertionError(type);
         }
-    }
-
-    /**
-     * A number as the item operations' value layer parses it. Its message for the empty string keeps the colon
-     * and space of the general message ("...numeric value: "), unlike the older layer's, which drops them.
-     */
-    private static DynamoNumber number(String text) {
-        if (text.isEmpty()) {
-            throw BasaltException.validation("The parameter cannot be converted to a numeric value: ");
-        }
-        return DynamoNumber.parse(text);
     }
 
     private static AttributeValue readList(Object payload, int depth) {
@@ -175,7 +164,7 @@ public final class AttributeValueJson {
         }
         List<DynamoNumber> values = new ArrayList<>(elements.size());
         for (Object element : elements) {
-            values.add(number(string(element)));
+            values.add(DynamoNumber.parse(string(element)));
         }
         if (firstDuplicate(values) >= 0) {
             throw BasaltException.validation(
