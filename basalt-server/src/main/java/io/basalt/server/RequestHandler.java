@@ -24,6 +24,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +47,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final JsonFactory JSON = new JsonFactory();
     private static final String JSON_1_0 = "application/x-amz-json-1.0";
     private static final String JSON_1_1 = "application/x-amz-json-1.1";
+    /** The future of a connection's most recent response, which the next response must wait for. */
+    private static final AttributeKey<CompletableFuture<Void>> LAST_RESPONSE = AttributeKey.valueOf("basalt.last");
 
     private final Operations operations;
     private final ExecutorService workers;
@@ -64,52 +68,63 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String requestId = RequestIds.next();
         if (request.method() == HttpMethod.GET) {
             // DynamoDB answers a plain GET with a health line; load balancers and humans with curl use it.
-            writeText(channel, keepAlive, requestId, HttpResponseStatus.OK, "text/plain",
-                    "healthy: dynamodb." + defaultRegion + ".amazonaws.com ");
+            String health = "healthy: dynamodb." + defaultRegion + ".amazonaws.com ";
+            respondInOrder(channel, CompletableFuture.completedFuture(() -> writeText(channel, keepAlive, requestId,
+                    HttpResponseStatus.OK, "text/plain", health)));
             return;
         }
         ByteBuf content = request.content();
         String contentType = mediaType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (request.method() != HttpMethod.POST || (content.isReadable() && !isJson(contentType))) {
             // What DynamoDB sends for anything that is not a JSON POST: a 404 whose body is not even JSON.
-            writeText(channel, keepAlive, requestId, HttpResponseStatus.NOT_FOUND, "application/x-amz-json-1.0",
-                    "<UnknownOperationException/>\n");
+            respondInOrder(channel, CompletableFuture.completedFuture(() -> writeText(channel, keepAlive, requestId,
+                    HttpResponseStatus.NOT_FOUND, "application/x-amz-json-1.0", "<UnknownOperationException/>\n")));
             return;
         }
         String responseType = JSON_1_0.equals(contentType) || JSON_1_1.equals(contentType) ? contentType
                 : "application/json";
-        OperationHandler handler;
-        RequestContext context;
-        JsonObject body;
+        CompletableFuture<ResponseBody> response;
         try {
             // DynamoDB's order: the body must parse before the target and the credentials are looked at.
             if (!content.isReadable()) {
                 throw new BasaltException(ErrorCode.SERIALIZATION, null);
             }
-            body = RequestJson.parse(new ByteBufInputStream(content), content.readableBytes());
-            handler = operations.lookup(request.headers().get("X-Amz-Target"));
-            context = context(requestId, request.headers().get(HttpHeaderNames.AUTHORIZATION),
+            JsonObject body = RequestJson.parse(new ByteBufInputStream(content), content.readableBytes());
+            OperationHandler handler = operations.lookup(request.headers().get("X-Amz-Target"));
+            RequestContext context = context(requestId, request.headers().get(HttpHeaderNames.AUTHORIZATION),
                     request.headers().get(HttpHeaderNames.HOST));
-        } catch (BasaltException e) {
-            writeError(channel, keepAlive, requestId, responseType, e);
-            return;
-        }
-        CompletableFuture<ResponseBody> response;
-        try {
             response = CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
                     .thenCompose(future -> future);
+        } catch (BasaltException e) {
+            response = CompletableFuture.failedFuture(e);
         } catch (RejectedExecutionException e) {
-            writeError(channel, keepAlive, requestId, responseType,
+            response = CompletableFuture.failedFuture(
                     new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down"));
+        }
+        respondInOrder(channel, response.handle((result, failure) -> failure == null
+                ? () -> writeJson(channel, keepAlive, requestId, responseType, HttpResponseStatus.OK, result)
+                : () -> writeError(channel, keepAlive, requestId, responseType, asBasaltException(failure))));
+    }
+
+    /**
+     * Writes a response once it is ready and every earlier response of the connection is written. Requests are
+     * handled concurrently, but HTTP/1.1 requires responses in request order for clients that pipeline.
+     *
+     * @param write completes (never exceptionally) with the action that writes the response
+     */
+    private static void respondInOrder(ChannelHandlerContext channel, CompletableFuture<Runnable> write) {
+        Attribute<CompletableFuture<Void>> last = channel.channel().attr(LAST_RESPONSE);
+        CompletableFuture<Void> previous = last.get();
+        if ((previous == null || previous.isDone()) && write.isDone()) {
+            write.join().run();
+            last.set(null);
             return;
         }
-        response.whenCompleteAsync((result, failure) -> {
-            if (failure == null) {
-                writeJson(channel, keepAlive, requestId, responseType, HttpResponseStatus.OK, result);
-            } else {
-                writeError(channel, keepAlive, requestId, responseType, asBasaltException(failure));
-            }
-        }, channel.executor());
+        CompletableFuture<Void> ready = previous == null ? CompletableFuture.completedFuture(null) : previous;
+        last.set(ready.thenCombineAsync(write, (ignored, action) -> {
+            action.run();
+            return null;
+        }, channel.executor()));
     }
 
     /** The media type of a Content-Type header, without parameters; null when absent. */
