@@ -113,6 +113,15 @@ def main():
     waiter_config = {"Delay": 1, "MaxAttempts": 60}
     state = {}
 
+    def wait_active(name):
+        """The table's description once it is ACTIVE again (after UpdateTable it may be UPDATING for a while)."""
+        for _attempt in range(60):
+            t = client.describe_table(TableName=name)["Table"]
+            if t["TableStatus"] == "ACTIVE":
+                return t
+            time.sleep(1)
+        raise AssertionError("%s still %s after 60 s" % (name, t["TableStatus"]))
+
     # Every response either client sees: the x-amz-crc32 header must match the body, a request id must be present.
     wire = {"responses": 0, "problems": []}
 
@@ -515,6 +524,45 @@ def main():
             "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be "
             "specified when BillingMode is PROVISIONED")
 
+    @check("error: item values DynamoDB rejects (size, key size, digits, empty set, NULL false)")
+    def _():
+        def put(**attributes):
+            item = {"pk": {"S": "BAD"}, "sk": {"S": "1"}}
+            item.update(attributes)
+            return lambda: client.put_item(TableName=ORDERS, Item=item)
+
+        expect_error(put(big={"S": "x" * 409600}), "ValidationException",
+                     "Item size has exceeded the maximum allowed size")
+        expect_error(lambda: client.put_item(TableName=ORDERS, Item={"pk": {"S": "x" * 2049}, "sk": {"S": "1"}}),
+                     "ValidationException", "One or more parameter values were invalid: Size of hashkey has exceeded "
+                     "the maximum size limit of2048 bytes")
+        expect_error(put(n={"N": "1234567890123456789012345678901234567891"}), "ValidationException",
+                     "1 validation error detected: Attempting to store more than 38 significant digits in a Number")
+        expect_error(put(s={"SS": []}), "ValidationException",
+                     "1 validation error detected: One or more parameter values were invalid: "
+                     "An string set  may not be empty")
+        expect_error(put(z={"NULL": False}), "ValidationException",
+                     "1 validation error detected: One or more parameter values were invalid: "
+                     "Null attribute value types must have the value of true")
+        assert "Item" not in client.get_item(TableName=ORDERS, Key={"pk": {"S": "BAD"}, "sk": {"S": "1"}}), \
+            "a rejected put must not write"
+
+    @check("error: delete_item ReturnValues=ALL_NEW -> ValidationException")
+    def _():
+        expect_error(lambda: orders.delete_item(Key={"pk": "x", "sk": "y"}, ReturnValues="ALL_NEW"),
+                     "ValidationException", "1 validation error detected: ReturnValues can only be ALL_OLD or NONE")
+
+    @check("a table ARN works as TableName (describe_table, put_item, get_item, describe_time_to_live)")
+    def _():
+        arn = state["orders_arn"]
+        assert client.describe_table(TableName=arn)["Table"]["TableName"] == ORDERS
+        client.put_item(TableName=arn, Item={"pk": {"S": "ARN"}, "sk": {"S": "1"}})
+        got = client.get_item(TableName=arn, Key={"pk": {"S": "ARN"}, "sk": {"S": "1"}}, ConsistentRead=True)
+        assert got["Item"] == {"pk": {"S": "ARN"}, "sk": {"S": "1"}}, got
+        assert dynamodb.Table(arn).get_item(Key={"pk": "ARN", "sk": "1"})["Item"] == {"pk": "ARN", "sk": "1"}
+        ttl = client.describe_time_to_live(TableName=arn)["TimeToLiveDescription"]
+        assert ttl == {"TimeToLiveStatus": "DISABLED"}, ttl
+
     @check("error: ClientError exposes the code on the client's exceptions attribute")
     def _():
         try:
@@ -570,6 +618,16 @@ def main():
         expect_error(lambda: client.tag_resource(ResourceArn=state["orders_arn"], Tags=[]), "ValidationException",
                      "Atleast one Tag needs to be provided as Input.")
 
+    @check("error: tag rules (reserved aws: prefix, empty TagKeys, non-ARN resource)")
+    def _():
+        arn = state["orders_arn"]
+        expect_error(lambda: client.tag_resource(ResourceArn=arn, Tags=[{"Key": "aws:owner", "Value": "1"}]),
+                     "ValidationException", "Tag Key cannot be prefixed with aws:, Key: aws:owner")
+        expect_error(lambda: client.untag_resource(ResourceArn=arn, TagKeys=[]), "ValidationException",
+                     "Atleast one Tag Key needs to be provided as Input.")
+        expect_error(lambda: client.list_tags_of_resource(ResourceArn="abcd"), "ValidationException",
+                     "One or more parameter values were invalid: ARNs must start with 'arn:': abcd")
+
     @check("describe_time_to_live of a fresh table is DISABLED")
     def _():
         r = client.describe_time_to_live(TableName=ORDERS)
@@ -601,15 +659,19 @@ def main():
         r = client.update_table(TableName=COUNTERS,
                                 ProvisionedThroughput={"ReadCapacityUnits": 10, "WriteCapacityUnits": 7})
         assert r["TableDescription"]["TableName"] == COUNTERS, r
-        client.get_waiter("table_exists").wait(TableName=COUNTERS, WaiterConfig=waiter_config)
-        for _attempt in range(30):
-            t = client.describe_table(TableName=COUNTERS)["Table"]
-            if t["TableStatus"] == "ACTIVE":
-                break
-            time.sleep(1)
-        assert t["TableStatus"] == "ACTIVE", t["TableStatus"]
+        t = wait_active(COUNTERS)
         assert t["ProvisionedThroughput"]["ReadCapacityUnits"] == 10, t["ProvisionedThroughput"]
         assert t["ProvisionedThroughput"]["WriteCapacityUnits"] == 7, t["ProvisionedThroughput"]
+
+    @check("update_table: switch PAY_PER_REQUEST -> PROVISIONED keeps a BillingModeSummary")
+    def _():
+        r = client.update_table(TableName=BLOBS, BillingMode="PROVISIONED",
+                                ProvisionedThroughput={"ReadCapacityUnits": 3, "WriteCapacityUnits": 4})
+        assert r["TableDescription"]["TableName"] == BLOBS, r
+        t = wait_active(BLOBS)
+        assert t["BillingModeSummary"]["BillingMode"] == "PROVISIONED", t.get("BillingModeSummary")
+        assert t["ProvisionedThroughput"]["ReadCapacityUnits"] == 3, t["ProvisionedThroughput"]
+        assert t["ProvisionedThroughput"]["WriteCapacityUnits"] == 4, t["ProvisionedThroughput"]
 
     @check("error: update_table with nothing to change -> ValidationException")
     def _():
