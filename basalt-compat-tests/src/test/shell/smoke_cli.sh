@@ -121,27 +121,27 @@ if not any(re.fullmatch(pattern, line) for line in stderr.splitlines()):
 
 # check NAME FUNCTION : runs the function in a subshell with errexit, records and prints the outcome.
 check() {
-    local name="$1" fn="$2" rc started
+    local name="$1" fn="$2" rc started took
     started=$SECONDS
     set +e
     (set -e; "$fn") >"$WORK/check.log" 2>&1
     rc=$?
     set -e
-    name="$name ($((SECONDS - started)) s)"
+    took="($((SECONDS - started)) s)"
     if [ "$rc" -eq 0 ]; then
         passed=$((passed + 1))
         if [ -n "${KNOWN_ISSUES[$name]+set}" ]; then
-            echo "ok    $name  (listed as a known issue but passes now: remove it from KNOWN_ISSUES)"
+            echo "ok    $name $took  (listed as a known issue but passes now: remove it from KNOWN_ISSUES)"
         else
-            echo "ok    $name"
+            echo "ok    $name $took"
         fi
     else
         if [ -n "${KNOWN_ISSUES[$name]+set}" ]; then
             known=$((known + 1))
-            echo "KNOWN ISSUE  $name: ${KNOWN_ISSUES[$name]}"
+            echo "KNOWN ISSUE  $name $took: ${KNOWN_ISSUES[$name]}"
         else
             failed=$((failed + 1))
-            echo "FAIL  $name"
+            echo "FAIL  $name $took"
         fi
         sed 's/^/    /' "$WORK/check.log"
     fi
