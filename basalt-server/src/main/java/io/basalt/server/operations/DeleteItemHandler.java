@@ -34,18 +34,7 @@ final class DeleteItemHandler implements OperationHandler {
         ItemRequests.requireNoneOrAllOld(parameters);
         TableMetadata table = node.tableForItems(parameters.tableName());
         PrimaryKey key = ItemKeys.fromKey(keyItem, table);
-        return node.write(table, new DeleteItemOperation(key, ItemCondition.ALWAYS))
-                .exceptionally(failure -> {
-                    throw WriteFailures.translate(failure, parameters);
-                })
-                .thenApply(write -> out -> {
-                    out.writeStartObject();
-                    if (parameters.returnValues().equals("ALL_OLD")) {
-                        ItemRequests.writeAttributes(out, write.outcome().oldItem());
-                    }
-                    Capacity.write(out, parameters.capacity(), table.name(),
-                            Capacity.writeUnits(write.oldSize(), write.newSize()), true);
-                    out.writeEndObject();
-                });
+        return ItemRequests.respond(node.write(table, new DeleteItemOperation(key, ItemCondition.ALWAYS)), parameters,
+                table.name());
     }
 }

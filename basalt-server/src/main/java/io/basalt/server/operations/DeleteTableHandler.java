@@ -26,9 +26,7 @@ final class DeleteTableHandler implements OperationHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
-        String tableName = TableNames.forTables(request.getString("TableName"), errors);
-        errors.throwIfAny();
+        String tableName = TableNames.requireForTables(request);
         TableStatistics[] statistics = new TableStatistics[1];
         TableMetadata table = node.deleteTable(tableName, candidate -> {
             TableStatus status = candidate.status(node.now());

@@ -24,9 +24,7 @@ final class DescribeContinuousBackupsHandler implements OperationHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
-        String tableName = TableNames.forTables(request.getString("TableName"), errors);
-        errors.throwIfAny();
+        String tableName = TableNames.requireForTables(request);
         if (node.tryGetTable(tableName).isEmpty()) {
             throw new BasaltException(ErrorCode.TABLE_NOT_FOUND, "Table not found: " + tableName);
         }

@@ -20,9 +20,7 @@ final class DescribeTableHandler implements OperationHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
-        String tableName = TableNames.forTables(request.getString("TableName"), errors);
-        errors.throwIfAny();
+        String tableName = TableNames.requireForTables(request);
         TableMetadata table = node.describeTable(tableName);
         var statistics = node.statistics(table);
         var status = table.status(node.now());

@@ -22,9 +22,7 @@ final class DescribeTimeToLiveHandler implements OperationHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
-        String tableName = TableNames.forTables(request.getString("TableName"), errors);
-        errors.throwIfAny();
+        String tableName = TableNames.requireForTables(request);
         node.describeTable(tableName);
         return CompletableFuture.completedFuture(out -> {
             out.writeStartObject();

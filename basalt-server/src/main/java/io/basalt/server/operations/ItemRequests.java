@@ -5,7 +5,14 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
+import io.basalt.model.AttributeValue;
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.WriteOutcome;
+import io.basalt.server.ResponseBody;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 
 /** Parameters that every single-item operation shares, read and checked the same way everywhere. */
@@ -71,6 +78,54 @@ final class ItemRequests {
         if (!parameters.returnValues().equals("NONE") && !parameters.returnValues().equals("ALL_OLD")) {
             throw BasaltException.validation("1 validation error detected: ReturnValues can only be ALL_OLD or NONE");
         }
+    }
+
+    /**
+     * The response of a single-item write: the attributes ReturnValues asks for and the consumed capacity; a failed
+     * condition carries the old item when the request asked for it.
+     */
+    static CompletableFuture<ResponseBody> respond(CompletableFuture<EvaluatedWrite> write,
+            WriteParameters parameters, String tableName) {
+        return write
+                .exceptionally(failure -> {
+                    throw WriteFailures.translate(failure, parameters);
+                })
+                .thenApply(done -> out -> {
+                    out.writeStartObject();
+                    writeAttributes(out, returned(done.outcome(), parameters.returnValues()));
+                    Capacity.write(out, parameters.capacity(), tableName,
+                            Capacity.writeUnits(done.oldSize(), done.newSize()), true);
+                    out.writeEndObject();
+                });
+    }
+
+    /** What ReturnValues selects: whole images, or only the attributes the update touched. */
+    private static Item returned(WriteOutcome outcome, String returnValues) {
+        switch (returnValues) {
+            case "ALL_OLD":
+                return outcome.oldItem();
+            case "ALL_NEW":
+                return outcome.newItem();
+            case "UPDATED_OLD":
+                return touched(outcome.oldItem(), outcome);
+            case "UPDATED_NEW":
+                return touched(outcome.newItem(), outcome);
+            default:
+                return null;
+        }
+    }
+
+    private static Item touched(Item image, WriteOutcome outcome) {
+        if (image == null) {
+            return null;
+        }
+        Map<String, AttributeValue> attributes = new LinkedHashMap<>();
+        for (Map.Entry<String, AttributeValue> attribute : image.attributes().entrySet()) {
+            if (outcome.touchedAttributes().contains(attribute.getKey())) {
+                attributes.put(attribute.getKey(), attribute.getValue());
+            }
+        }
+        return new Item(attributes);
     }
 
     /** Writes {@code "Attributes": {...}} when there is an item to return. */

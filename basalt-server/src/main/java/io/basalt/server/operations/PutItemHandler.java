@@ -40,18 +40,7 @@ final class PutItemHandler implements OperationHandler {
         }
         TableMetadata table = node.tableForItems(parameters.tableName());
         PrimaryKey key = ItemKeys.fromItem(item, table);
-        return node.write(table, new PutItemOperation(key, item, ItemCondition.ALWAYS))
-                .exceptionally(failure -> {
-                    throw WriteFailures.translate(failure, parameters);
-                })
-                .thenApply(write -> out -> {
-                    out.writeStartObject();
-                    if (parameters.returnValues().equals("ALL_OLD")) {
-                        ItemRequests.writeAttributes(out, write.outcome().oldItem());
-                    }
-                    Capacity.write(out, parameters.capacity(), table.name(),
-                            Capacity.writeUnits(write.oldSize(), write.newSize()), true);
-                    out.writeEndObject();
-                });
+        return ItemRequests.respond(node.write(table, new PutItemOperation(key, item, ItemCondition.ALWAYS)), parameters,
+                table.name());
     }
 }

@@ -68,6 +68,17 @@ final class TableNames {
         return tableName;
     }
 
+    /**
+     * The table of a request whose only parameter is {@code TableName} (DescribeTable, DeleteTable,
+     * DescribeTimeToLive, DescribeContinuousBackups): validated, or a ValidationException.
+     */
+    static String requireForTables(io.basalt.server.json.JsonObject request) {
+        ValidationErrors errors = new ValidationErrors();
+        String tableName = forTables(request.getString("TableName"), errors);
+        errors.throwIfAny();
+        return tableName;
+    }
+
     private static String fromArn(String arn, ValidationErrors errors) {
         if (arn.length() > 1024) {
             errors.add(arn, "tableName", "Member must have length less than or equal to 1024");
