@@ -155,6 +155,15 @@ class TestKeyLayout {
     }
 
     @Test
+    void theLastPartitionOfTheLastIndexEndsAtTheTableEnd() {
+        PrimaryKey key = new PrimaryKey(AttributeValue.binary(new byte[] {1}), Optional.empty());
+        byte[] itemKey = KeyLayout.itemKey(6, KeyLayout.MAX_INDEX_ID, HASH_ONLY, key);
+        byte[] end = KeyLayout.partitionEnd(6, KeyLayout.MAX_INDEX_ID, 0, 1);
+        assertThat(end).isEqualTo(KeyLayout.tableEnd(6));
+        assertThat(within(itemKey, partitionStart(6, KeyLayout.MAX_INDEX_ID, 0, 1), end)).isTrue();
+    }
+
+    @Test
     void catalogKeysRoundTripAndStayInTheCatalogRange() {
         for (String name : new String[] {"t", "Table_1.a-b", "x".repeat(255), "ünïcødé😀"}) {
             byte[] key = KeyLayout.catalogKey(name);
