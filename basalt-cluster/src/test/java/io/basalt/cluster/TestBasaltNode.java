@@ -135,6 +135,18 @@ class TestBasaltNode {
     }
 
     @Test
+    void closingTwiceIsHarmless() {
+        BasaltNode node = open(NodeConfig.defaults());
+        node.createTable(definition("T", HASH, BillingMode.PAY_PER_REQUEST));
+        put(node, "T", item("pk", "a"));
+        node.close();
+        node.close();
+        try (BasaltNode reopened = open(NodeConfig.defaults())) {
+            assertThat(reopened.statistics(reopened.describeTable("T")).itemCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aFailedDeletionCheckChangesNothing() {
         try (BasaltNode node = BasaltNode.open(new InMemoryStorageEngine(), NodeConfig.defaults())) {
             node.createTable(definition("Protected", HASH, BillingMode.PAY_PER_REQUEST));
