@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -40,6 +41,7 @@ public final class BasaltNode implements AutoCloseable {
     private final Catalog catalog;
     private final ConcurrentHashMap<Long, TableRuntime> runtimes = new ConcurrentHashMap<>();
     private final Object controlLock = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private BasaltNode(StorageEngine storage, NodeConfig config) {
         this.config = requireNonNull(config, "config is null");
@@ -216,6 +218,11 @@ public final class BasaltNode implements AutoCloseable {
     /** Stops accepting work, makes every accepted write durable, and closes the storage. */
     @Override
     public void close() {
+        // Shutdown paths overlap (a shutdown hook, try-with-resources, a test server's close): only the first
+        // close may touch the storage, which refuses every call once closed.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         replicator.close();
         partitionPool.shutdown();
         try {

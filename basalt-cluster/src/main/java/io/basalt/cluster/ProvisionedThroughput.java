@@ -1,6 +1,7 @@
 package io.basalt.cluster;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Provisioned read and write capacity with the bookkeeping DynamoDB reports. On-demand tables carry zeros, as
@@ -12,6 +13,12 @@ import java.time.Instant;
 public record ProvisionedThroughput(long readCapacityUnits, long writeCapacityUnits, Instant lastIncrease,
         Instant lastDecrease, int decreasesToday) {
     public static final ProvisionedThroughput NONE = new ProvisionedThroughput(0, 0, null, null, 0);
+
+    public ProvisionedThroughput {
+        // Stored in epoch milliseconds (see TableMetadataCodec): keep no more precision than survives a restart.
+        lastIncrease = lastIncrease == null ? null : lastIncrease.truncatedTo(ChronoUnit.MILLIS);
+        lastDecrease = lastDecrease == null ? null : lastDecrease.truncatedTo(ChronoUnit.MILLIS);
+    }
 
     public static ProvisionedThroughput of(long readCapacityUnits, long writeCapacityUnits) {
         return new ProvisionedThroughput(readCapacityUnits, writeCapacityUnits, null, null, 0);

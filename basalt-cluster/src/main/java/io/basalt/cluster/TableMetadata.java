@@ -6,6 +6,7 @@ import io.basalt.model.AttributeValues;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -51,6 +52,12 @@ public record TableMetadata(
         requireNonNull(creationTime, "creationTime is null");
         requireNonNull(pendingStatus, "pendingStatus is null");
         requireNonNull(readyAt, "readyAt is null");
+        // The catalog stores instants in epoch milliseconds; holding more precision in memory would make a table
+        // describe itself differently before and after a restart.
+        creationTime = creationTime.truncatedTo(ChronoUnit.MILLIS);
+        lastUpdateToPayPerRequest = lastUpdateToPayPerRequest == null ? null
+                : lastUpdateToPayPerRequest.truncatedTo(ChronoUnit.MILLIS);
+        readyAt = readyAt.truncatedTo(ChronoUnit.MILLIS);
         tags = AttributeValues.immutableOrderedMap(tags);
         if (partitionCount < 1) {
             throw new IllegalArgumentException("partitionCount must be positive: " + partitionCount);

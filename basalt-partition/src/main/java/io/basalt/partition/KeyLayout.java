@@ -30,6 +30,9 @@ public final class KeyLayout {
     /** The index id of a table's own items; secondary indexes get ids from 1. */
     public static final int BASE_TABLE_INDEX = 0;
 
+    /** Index ids take two bytes of every item key. */
+    public static final int MAX_INDEX_ID = 0xFFFF;
+
     private static final int ITEM_PREFIX_LENGTH = 1 + 8 + 2;
 
     private KeyLayout() {
@@ -103,6 +106,10 @@ public final class KeyLayout {
     public static byte[] partitionEnd(long tableId, int indexId, int index, int partitionCount) {
         if (index + 1 < partitionCount) {
             return partitionStart(tableId, indexId, PartitionHash.rangeStart(index + 1, partitionCount));
+        }
+        if (indexId == MAX_INDEX_ID) {
+            // indexId + 1 would wrap to index 0 in two bytes and end the range before it starts.
+            return tableEnd(tableId);
         }
         ByteWriter out = new ByteWriter(ITEM_PREFIX_LENGTH);
         writeItemPrefix(out, tableId, indexId + 1);

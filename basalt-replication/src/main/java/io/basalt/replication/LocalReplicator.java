@@ -35,6 +35,7 @@ public final class LocalReplicator implements Replicator {
     private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
     private final Thread committer;
     private volatile boolean closing;
+    private volatile boolean closed;
     private volatile Throwable failure;
 
     private record Queued(LogEntry entry, CompletableFuture<Void> done) {
@@ -62,6 +63,11 @@ public final class LocalReplicator implements Replicator {
             done.completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down"));
         } else {
             queue.add(new Queued(entry, done));
+            if (closed) {
+                // close() may have drained the queue between our look at closing and the add: nobody else
+                // would ever complete this entry.
+                failLateAppends();
+            }
         }
         return done;
     }
@@ -125,7 +131,13 @@ public final class LocalReplicator implements Replicator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // An append that raced with closing may have queued after the committer's last look.
+        // An append that raced with closing may have queued after the committer's last look; one that queues
+        // after this drain sees closed and fails itself.
+        closed = true;
+        failLateAppends();
+    }
+
+    private void failLateAppends() {
         Queued late;
         while ((late = queue.poll()) != null) {
             late.done().completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE,

@@ -42,7 +42,14 @@ final class SerialExecutor implements Executor {
                     return;
                 }
             }
-            task.run();
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                // scheduled is still true, so without a new turn every later task of this executor would wait
+                // forever; the pool then reports the failure as it would for any task.
+                pool.execute(this::drain);
+                throw e;
+            }
         }
         pool.execute(this::drain);
     }

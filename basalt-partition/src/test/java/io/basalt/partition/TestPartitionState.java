@@ -1,0 +1,252 @@
+package io.basalt.partition;
+
+import static io.basalt.partition.TestItemOperation.item;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.model.AttributeType;
+import io.basalt.model.AttributeValue;
+import io.basalt.model.DynamoNumber;
+import io.basalt.model.Item;
+import io.basalt.model.ItemSize;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.WriteBatch;
+import io.basalt.storage.memory.InMemoryStorageEngine;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TestPartitionState {
+    private static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
+    private static final PartitionId ID = new PartitionId(11, 2);
+
+    private final StorageEngine storage = new InMemoryStorageEngine();
+    private final PartitionState state = new PartitionState(ID, storage);
+
+    @AfterEach
+    void close() {
+        storage.close();
+    }
+
+    @Test
+    void aSecondWriteToTheSameKeySeesTheFirstBeforeItIsApplied() {
+        EvaluatedWrite first = state.evaluate(itemKey("a"), put("a", 1));
+        EvaluatedWrite second = state.evaluate(itemKey("a"), increment("a"));
+
+        assertThat(storage.get(itemKey("a"))).as("nothing is applied yet").isNull();
+        assertThat(second.outcome().oldItem()).isEqualTo(first.outcome().newItem());
+        assertThat(counter(second.outcome().newItem())).isEqualTo(2);
+        assertThat(second.entry().index()).isEqualTo(first.entry().index() + 1);
+        assertThat(state.inFlightCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeleteInFlightHidesTheStoredItem() {
+        evaluateAndApply("a", put("a", 1));
+        state.evaluate(itemKey("a"), new DeleteItemOperation(key("a"), ItemCondition.ALWAYS));
+        // The stored image still exists, but the latest image is the in-flight delete.
+        assertThat(storage.get(itemKey("a"))).isNotNull();
+        EvaluatedWrite create = state.evaluate(itemKey("a"), new PutItemOperation(key("a"), counterItem("a", 7),
+                current -> current == null));
+        assertThat(create.outcome().oldItem()).isNull();
+        assertThat(state.metadata().itemCount()).isEqualTo(1);
+    }
+
+    @Test
+    void appliedWithAnOlderIndexKeepsTheNewerOverlay() {
+        EvaluatedWrite first = state.evaluate(itemKey("a"), put("a", 1));
+        EvaluatedWrite second = state.evaluate(itemKey("a"), put("a", 2));
+        storage.write(first.entry().batch(), false);
+        state.applied(itemKey("a"), first.entry().index());
+
+        assertThat(state.inFlightCount()).isEqualTo(1);
+        EvaluatedWrite third = state.evaluate(itemKey("a"), increment("a"));
+        assertThat(third.outcome().oldItem()).as("the overlay, not storage").isEqualTo(second.outcome().newItem());
+
+        storage.write(second.entry().batch(), false);
+        state.applied(itemKey("a"), second.entry().index());
+        assertThat(state.inFlightCount()).as("the third write is still in flight").isEqualTo(1);
+        storage.write(third.entry().batch(), false);
+        state.applied(itemKey("a"), third.entry().index());
+        assertThat(state.inFlightCount()).isZero();
+        assertThat(counter(ItemCodec.decode(storage.get(itemKey("a"))))).isEqualTo(3);
+    }
+
+    @Test
+    void overlaysOfDifferentKeysAreIndependent() {
+        EvaluatedWrite a = state.evaluate(itemKey("a"), put("a", 1));
+        EvaluatedWrite b = state.evaluate(itemKey("b"), put("b", 5));
+        assertThat(state.inFlightCount()).isEqualTo(2);
+        applyNow("a", a);
+        assertThat(state.inFlightCount()).isEqualTo(1);
+        assertThat(state.evaluate(itemKey("b"), increment("b")).outcome().oldItem()).isEqualTo(b.outcome().newItem());
+    }
+
+    @Test
+    void metadataTracksCountAndSizeThroughPutOverwriteAndDelete() {
+        Item small = counterItem("a", 1);
+        Item large = TestItemOperation.padded(small, 5000);
+        Item other = counterItem("b", 2);
+
+        EvaluatedWrite put = evaluateAndApply("a", new PutItemOperation(key("a"), small,
+                ItemCondition.ALWAYS));
+        assertThat(state.metadata()).isEqualTo(new PartitionMetadata(1, 1, ItemSize.of(small)));
+        assertThat(put.oldSize()).isZero();
+        assertThat(put.newSize()).isEqualTo(ItemSize.of(small));
+
+        evaluateAndApply("b", new PutItemOperation(key("b"), other, ItemCondition.ALWAYS));
+        assertThat(state.metadata()).isEqualTo(new PartitionMetadata(2, 2, ItemSize.of(small) + ItemSize.of(other)));
+
+        EvaluatedWrite overwrite = evaluateAndApply("a", new PutItemOperation(key("a"), large,
+                ItemCondition.ALWAYS));
+        assertThat(overwrite.oldSize()).isEqualTo(ItemSize.of(small));
+        assertThat(overwrite.newSize()).isEqualTo(5000);
+        assertThat(state.metadata()).isEqualTo(new PartitionMetadata(3, 2, 5000 + ItemSize.of(other)));
+
+        EvaluatedWrite delete = evaluateAndApply("a", new DeleteItemOperation(key("a"),
+                ItemCondition.ALWAYS));
+        assertThat(delete.oldSize()).isEqualTo(5000);
+        assertThat(delete.newSize()).isZero();
+        assertThat(state.metadata()).isEqualTo(new PartitionMetadata(4, 1, ItemSize.of(other)));
+
+        // Deleting an absent item is still a log entry, but changes neither count nor size.
+        evaluateAndApply("a", new DeleteItemOperation(key("a"), ItemCondition.ALWAYS));
+        assertThat(state.metadata()).isEqualTo(new PartitionMetadata(5, 1, ItemSize.of(other)));
+
+        evaluateAndApply("b", new DeleteItemOperation(key("b"), ItemCondition.ALWAYS));
+        assertThat(state.metadata()).isEqualTo(new PartitionMetadata(6, 0, 0));
+        assertThat(PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(ID))))
+                .isEqualTo(state.metadata());
+    }
+
+    @Test
+    void aRejectedWriteChangesNothing() {
+        evaluateAndApply("a", put("a", 1));
+        PartitionMetadata before = state.metadata();
+        assertThatThrownBy(() -> state.evaluate(itemKey("a"), new PutItemOperation(key("a"), counterItem("a", 9),
+                current -> current == null))).isInstanceOf(ConditionalCheckFailedException.class);
+        assertThat(state.metadata()).isEqualTo(before);
+        assertThat(state.inFlightCount()).isZero();
+        assertThat(state.evaluate(itemKey("a"), increment("a")).entry().index()).isEqualTo(before.appliedIndex() + 1);
+    }
+
+    @Test
+    void batchesHoldTheItemChangeAndTheNewMetadata() {
+        byte[] metadataKey = KeyLayout.partitionMetadataKey(ID);
+        Item image = counterItem("a", 1);
+        EvaluatedWrite put = evaluateAndApply("a", new PutItemOperation(key("a"), image,
+                ItemCondition.ALWAYS));
+        assertThat(put.entry().partition()).isEqualTo(ID);
+        assertThat(put.entry().index()).isEqualTo(1);
+        List<WriteBatch.Operation> operations = put.entry().batch().operations();
+        assertThat(operations).hasSize(2);
+        assertThat(operations.get(0)).isInstanceOfSatisfying(WriteBatch.Put.class, p -> {
+            assertThat(p.key()).isEqualTo(itemKey("a"));
+            assertThat(ItemCodec.decode(p.value())).isEqualTo(image);
+        });
+        assertMetadataPut(operations.get(1), metadataKey, new PartitionMetadata(1, 1, ItemSize.of(image)));
+
+        EvaluatedWrite delete = evaluateAndApply("a", new DeleteItemOperation(key("a"),
+                ItemCondition.ALWAYS));
+        operations = delete.entry().batch().operations();
+        assertThat(operations).hasSize(2);
+        assertThat(operations.get(0)).isInstanceOfSatisfying(WriteBatch.Delete.class,
+                d -> assertThat(d.key()).isEqualTo(itemKey("a")));
+        assertMetadataPut(operations.get(1), metadataKey, new PartitionMetadata(2, 0, 0));
+
+        EvaluatedWrite absent = state.evaluate(itemKey("a"), new DeleteItemOperation(key("a"), ItemCondition.ALWAYS));
+        operations = absent.entry().batch().operations();
+        assertThat(operations).hasSize(1);
+        assertMetadataPut(operations.get(0), metadataKey, new PartitionMetadata(3, 0, 0));
+    }
+
+    @Test
+    void resetReturnsToWhatStorageHolds() {
+        evaluateAndApply("a", put("a", 1));
+        PartitionMetadata durable = state.metadata();
+        state.evaluate(itemKey("a"), increment("a"));
+        state.evaluate(itemKey("b"), put("b", 1));
+        assertThat(state.inFlightCount()).isEqualTo(2);
+
+        state.reset();
+        assertThat(state.inFlightCount()).isZero();
+        assertThat(state.metadata()).isEqualTo(durable);
+        EvaluatedWrite again = state.evaluate(itemKey("a"), increment("a"));
+        assertThat(counter(again.outcome().oldItem())).as("the stored image, not the failed one").isEqualTo(1);
+        assertThat(again.entry().index()).isEqualTo(durable.appliedIndex() + 1);
+    }
+
+    @Test
+    void aNewStateRecoversTheStoredMetadata() {
+        evaluateAndApply("a", put("a", 1));
+        evaluateAndApply("b", put("b", 1));
+        PartitionState recovered = new PartitionState(ID, storage);
+        assertThat(recovered.metadata()).isEqualTo(state.metadata());
+        assertThat(recovered.id()).isEqualTo(ID);
+        assertThat(new PartitionState(new PartitionId(11, 3), storage).metadata()).isEqualTo(PartitionMetadata.EMPTY);
+    }
+
+    private EvaluatedWrite evaluateAndApply(String pk, ItemOperation operation) {
+        return applyNow(pk, state.evaluate(itemKey(pk), operation));
+    }
+
+    private EvaluatedWrite applyNow(String pk, EvaluatedWrite write) {
+        storage.write(write.entry().batch(), false);
+        state.applied(itemKey(pk), write.entry().index());
+        return write;
+    }
+
+    private static void assertMetadataPut(WriteBatch.Operation operation, byte[] metadataKey,
+            PartitionMetadata expected) {
+        assertThat(operation).isInstanceOfSatisfying(WriteBatch.Put.class, p -> {
+            assertThat(p.key()).isEqualTo(metadataKey);
+            assertThat(PartitionMetadata.decode(p.value())).isEqualTo(expected);
+        });
+    }
+
+    static PrimaryKey key(String pk) {
+        return new PrimaryKey(AttributeValue.string(pk), Optional.empty());
+    }
+
+    static byte[] itemKey(String pk) {
+        return KeyLayout.itemKey(ID.tableId(), KeyLayout.BASE_TABLE_INDEX, SCHEMA, key(pk));
+    }
+
+    static Item counterItem(String pk, long n) {
+        return item("pk", AttributeValue.string(pk), "n", AttributeValue.number(n));
+    }
+
+    static long counter(Item item) {
+        return ((AttributeValue.NumberValue) item.get("n")).value().bigDecimalValue().longValueExact();
+    }
+
+    private static PutItemOperation put(String pk, long n) {
+        return new PutItemOperation(key(pk), counterItem(pk, n), ItemCondition.ALWAYS);
+    }
+
+    private static UpdateItemOperation increment(String pk) {
+        return new UpdateItemOperation(key(pk), item("pk", AttributeValue.string(pk)), INCREMENT,
+                ItemCondition.ALWAYS);
+    }
+
+    /** n = n + 1, starting from 0. */
+    private static final ItemUpdate INCREMENT = new ItemUpdate() {
+        @Override
+        public Item apply(Item current) {
+            AttributeValue n = current.get("n");
+            DynamoNumber value = n == null ? DynamoNumber.ZERO : ((AttributeValue.NumberValue) n).value();
+            return TestItemOperation.with(current, "n", new AttributeValue.NumberValue(value.add(DynamoNumber.of(1))));
+        }
+
+        @Override
+        public Set<String> touchedAttributes() {
+            return Set.of("n");
+        }
+    };
+}

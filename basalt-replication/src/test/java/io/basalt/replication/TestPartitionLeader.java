@@ -1,0 +1,322 @@
+package io.basalt.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.model.AttributeType;
+import io.basalt.model.AttributeValue;
+import io.basalt.model.BasaltException;
+import io.basalt.model.DynamoNumber;
+import io.basalt.model.ErrorCode;
+import io.basalt.model.Item;
+import io.basalt.model.ItemSize;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.ConditionalCheckFailedException;
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.ItemCondition;
+import io.basalt.partition.ItemUpdate;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.LogEntry;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionMetadata;
+import io.basalt.partition.PutItemOperation;
+import io.basalt.partition.UpdateItemOperation;
+import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.memory.InMemoryStorageEngine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class TestPartitionLeader {
+    private static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
+    private static final PartitionId ID = new PartitionId(3, 0);
+
+    private final StorageEngine storage = new InMemoryStorageEngine();
+    private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+    @AfterEach
+    void close() throws InterruptedException {
+        pool.shutdownNow();
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+        storage.close();
+    }
+
+    @Test
+    void concurrentIncrementsOfOneItemAreNeverLost() throws Exception {
+        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+            List<CompletableFuture<EvaluatedWrite>> writes = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> clients = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                clients.add(new Thread(() -> {
+                    for (int i = 0; i < 125; i++) {
+                        writes.add(leader.write(itemKey("counter"), increment("counter", null)));
+                    }
+                }));
+            }
+            clients.forEach(Thread::start);
+            for (Thread client : clients) {
+                client.join();
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+
+            assertThat(counter(ItemCodec.decode(storage.get(itemKey("counter"))))).isEqualTo(1000);
+            Item stored = ItemCodec.decode(storage.get(itemKey("counter")));
+            assertThat(leader.metadata().get(5, TimeUnit.SECONDS))
+                    .isEqualTo(new PartitionMetadata(1000, 1, ItemSize.of(stored)));
+            assertThat(PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(ID))).appliedIndex())
+                    .isEqualTo(1000);
+            // Each write saw the one before it: the counter values it produced are exactly 1..1000.
+            List<Long> produced = new ArrayList<>();
+            for (CompletableFuture<EvaluatedWrite> write : writes) {
+                produced.add(counter(write.join().outcome().newItem()));
+            }
+            Collections.sort(produced);
+            for (int i = 0; i < produced.size(); i++) {
+                assertThat(produced.get(i)).isEqualTo(i + 1);
+            }
+        }
+    }
+
+    @Test
+    void writesAreEvaluatedInSubmissionOrder() throws Exception {
+        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+            List<Integer> evaluated = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<EvaluatedWrite>> writes = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                // Different keys: order must hold across items of the partition, not just per item.
+                int sequence = i;
+                writes.add(leader.write(itemKey("k" + (i % 7)), increment("k" + (i % 7),
+                        () -> evaluated.add(sequence))));
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+            for (int i = 0; i < 500; i++) {
+                assertThat(evaluated.get(i)).isEqualTo(i);
+                assertThat(writes.get(i).join().entry().index()).isEqualTo(i + 1);
+            }
+        }
+    }
+
+    @Test
+    void aRejectedWriteFailsAloneAndLaterWritesProceed() throws Exception {
+        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+            leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
+            CompletableFuture<EvaluatedWrite> rejected = leader.write(itemKey("a"), put("a", 2,
+                    current -> current == null));
+            assertThatThrownBy(rejected::join).isInstanceOf(CompletionException.class)
+                    .hasCauseInstanceOf(ConditionalCheckFailedException.class);
+            EvaluatedWrite next = leader.write(itemKey("a"), increment("a", null)).get(5, TimeUnit.SECONDS);
+            assertThat(counter(next.outcome().newItem())).isEqualTo(2);
+            assertThat(next.entry().index()).as("the rejected write took no log index").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anUnexpectedEvaluationFailureIsAnInternalError() throws Exception {
+        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+            CompletableFuture<EvaluatedWrite> broken = leader.write(itemKey("a"), new PutItemOperation(key("a"),
+                    counterItem("a", 1), current -> {
+                        throw new IllegalStateException("bug in a condition");
+                    }));
+            assertThatThrownBy(broken::join).cause().isInstanceOfSatisfying(BasaltException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+            assertThat(leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS))
+                    .isNotNull();
+        }
+    }
+
+    @Test
+    void closeWaitsForInFlightWritesAndLaterWritesFail() throws Exception {
+        GatedReplicator replicator = new GatedReplicator(storage);
+        PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+        List<CompletableFuture<EvaluatedWrite>> accepted = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            accepted.add(leader.write(itemKey("k" + i), put("k" + i, i, ItemCondition.ALWAYS)));
+        }
+        CompletableFuture<Void> closed = leader.close();
+        CompletableFuture<EvaluatedWrite> late = leader.write(itemKey("late"), put("late", 1, ItemCondition.ALWAYS));
+
+        assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(BasaltException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_NOT_FOUND);
+                    assertThat(e).hasMessage("Requested resource not found");
+                });
+        Thread.sleep(50);
+        assertThat(closed).as("entries are still in flight").isNotDone();
+        assertThat(replicator.pending()).isEqualTo(5);
+
+        replicator.releaseAll();
+        closed.get(5, TimeUnit.SECONDS);
+        for (CompletableFuture<EvaluatedWrite> write : accepted) {
+            assertThat(write).isCompletedWithValueMatching(w -> w.outcome().newItem() != null);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(storage.get(itemKey("k" + i))).isNotNull();
+        }
+        assertThat(storage.get(itemKey("late"))).isNull();
+        assertThat(leader.write(itemKey("later"), put("later", 1, ItemCondition.ALWAYS)))
+                .failsWithin(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void closeOfAnIdlePartitionCompletesAtOnce() throws Exception {
+        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+            leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
+            leader.close().get(5, TimeUnit.SECONDS);
+            assertThat(leader.id()).isEqualTo(ID);
+        }
+    }
+
+    @Test
+    void aFailedAppendFailsTheWrite() {
+        GatedReplicator replicator = new GatedReplicator(storage);
+        PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+        CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS));
+        BasaltException failure = new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
+        replicator.awaitPending(1);
+        replicator.failAll(failure);
+        assertThatThrownBy(write::join).cause().isSameAs(failure);
+        assertThat(storage.get(itemKey("a"))).isNull();
+    }
+
+    @Test
+    void aNewLeaderContinuesTheLogOfItsPredecessor() throws Exception {
+        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+            PartitionLeader first = new PartitionLeader(ID, storage, replicator, pool);
+            for (int i = 0; i < 10; i++) {
+                first.write(itemKey("k" + i), put("k" + i, i, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
+            }
+            first.close().get(5, TimeUnit.SECONDS);
+            PartitionLeader second = new PartitionLeader(ID, storage, replicator, pool);
+            assertThat(second.metadata().get(5, TimeUnit.SECONDS)).isEqualTo(first.metadata().join());
+            EvaluatedWrite next = second.write(itemKey("k0"), increment("k0", null)).get(5, TimeUnit.SECONDS);
+            assertThat(next.entry().index()).isEqualTo(11);
+            assertThat(counter(next.outcome().newItem())).isEqualTo(1);
+        }
+    }
+
+    /** A replicator that holds entries until the test releases them. */
+    private static final class GatedReplicator implements Replicator {
+        private final StorageEngine storage;
+        private final List<Map.Entry<LogEntry, CompletableFuture<Void>>> held = new ArrayList<>();
+
+        GatedReplicator(StorageEngine storage) {
+            this.storage = storage;
+        }
+
+        @Override
+        public synchronized CompletableFuture<Void> append(LogEntry entry) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            held.add(Map.entry(entry, done));
+            notifyAll();
+            return done;
+        }
+
+        synchronized int pending() {
+            return held.size();
+        }
+
+        synchronized void awaitPending(int count) {
+            while (held.size() < count) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        void releaseAll() {
+            for (Map.Entry<LogEntry, CompletableFuture<Void>> entry : drain()) {
+                storage.write(entry.getKey().batch(), false);
+                entry.getValue().complete(null);
+            }
+        }
+
+        void failAll(Throwable failure) {
+            for (Map.Entry<LogEntry, CompletableFuture<Void>> entry : drain()) {
+                entry.getValue().completeExceptionally(failure);
+            }
+        }
+
+        private synchronized List<Map.Entry<LogEntry, CompletableFuture<Void>>> drain() {
+            List<Map.Entry<LogEntry, CompletableFuture<Void>>> drained = new ArrayList<>(held);
+            held.clear();
+            return drained;
+        }
+
+        @Override
+        public void close() {
+            releaseAll();
+        }
+    }
+
+    private static PrimaryKey key(String pk) {
+        return new PrimaryKey(AttributeValue.string(pk), Optional.empty());
+    }
+
+    private static byte[] itemKey(String pk) {
+        return KeyLayout.itemKey(ID.tableId(), KeyLayout.BASE_TABLE_INDEX, SCHEMA, key(pk));
+    }
+
+    private static Item counterItem(String pk, long n) {
+        Map<String, AttributeValue> attributes = new LinkedHashMap<>();
+        attributes.put("pk", AttributeValue.string(pk));
+        attributes.put("n", AttributeValue.number(n));
+        return new Item(attributes);
+    }
+
+    private static long counter(Item item) {
+        return ((AttributeValue.NumberValue) item.get("n")).value().bigDecimalValue().longValueExact();
+    }
+
+    private static PutItemOperation put(String pk, long n, ItemCondition condition) {
+        return new PutItemOperation(key(pk), counterItem(pk, n), condition);
+    }
+
+    /** n = n + 1 (from 0), running {@code onEvaluate} first when given. */
+    private static UpdateItemOperation increment(String pk, Runnable onEvaluate) {
+        ItemUpdate update = new ItemUpdate() {
+            @Override
+            public Item apply(Item current) {
+                if (onEvaluate != null) {
+                    onEvaluate.run();
+                }
+                AttributeValue n = current.get("n");
+                DynamoNumber value = n == null ? DynamoNumber.ZERO : ((AttributeValue.NumberValue) n).value();
+                Map<String, AttributeValue> attributes = new LinkedHashMap<>(current.attributes());
+                attributes.put("n", new AttributeValue.NumberValue(value.add(DynamoNumber.of(1))));
+                return new Item(attributes);
+            }
+
+            @Override
+            public Set<String> touchedAttributes() {
+                return Set.of("n");
+            }
+        };
+        Map<String, AttributeValue> keyItem = new LinkedHashMap<>();
+        keyItem.put("pk", AttributeValue.string(pk));
+        return new UpdateItemOperation(key(pk), new Item(keyItem), update, ItemCondition.ALWAYS);
+    }
+}
