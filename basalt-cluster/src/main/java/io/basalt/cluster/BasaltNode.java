@@ -185,11 +185,6 @@ public final class BasaltNode implements AutoCloseable {
         return stored == null ? null : ItemCodec.decode(stored);
     }
 
-    /** An executor for work that may block on storage, so that it stays off network threads. */
-    public ExecutorService workers() {
-        return partitionPool;
-    }
-
     private TableRuntime startPartitions(TableMetadata table) {
         List<PartitionLeader> leaders = new ArrayList<>(table.partitionCount());
         for (int i = 0; i < table.partitionCount(); i++) {

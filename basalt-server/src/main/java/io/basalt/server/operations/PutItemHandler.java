@@ -40,7 +40,7 @@ final class PutItemHandler implements OperationHandler {
         }
         TableMetadata table = node.tableForItems(parameters.tableName());
         PrimaryKey key = ItemKeys.fromItem(item, table);
-        return ItemRequests.respond(node.write(table, new PutItemOperation(key, item, ItemCondition.ALWAYS)), parameters,
-                table.name());
+        PutItemOperation put = new PutItemOperation(key, item, ItemCondition.ALWAYS);
+        return ItemRequests.respond(node.write(table, put), parameters, table.name());
     }
 }
