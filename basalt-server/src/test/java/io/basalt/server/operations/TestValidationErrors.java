@@ -1,0 +1,42 @@
+package io.basalt.server.operations;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TestValidationErrors {
+    @Test
+    void oneErrorIsSingular() {
+        assertThatThrownBy(() -> new ValidationErrors().checkName("ab", "tableName").throwIfAny())
+                .hasMessage("1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: "
+                        + "Member must have length greater than or equal to 3");
+    }
+
+    @Test
+    void severalErrorsAreJoinedAndNullIsBare() {
+        ValidationErrors errors = new ValidationErrors()
+                .requireNonNull(null, "item")
+                .checkEnum("X", "returnValues", List.of("NONE", "ALL_OLD"));
+        assertThatThrownBy(errors::throwIfAny).hasMessage("2 validation errors detected: Value null at 'item' "
+                + "failed to satisfy constraint: Member must not be null; Value 'X' at 'returnValues' failed to "
+                + "satisfy constraint: Member must satisfy enum value set: [NONE, ALL_OLD]");
+    }
+
+    @Test
+    void atMostTenErrorsAreReported() {
+        ValidationErrors errors = new ValidationErrors();
+        for (int i = 0; i < 15; i++) {
+            errors.requireNonNull(null, "member" + i);
+        }
+        assertThatThrownBy(errors::throwIfAny)
+                .hasMessageStartingWith("10 validation errors detected: ")
+                .hasMessageContaining("member9")
+                .hasMessageNotContaining("member10");
+    }
+
+    @Test
+    void emptyIsFine() {
+        new ValidationErrors().throwIfAny();
+    }
+}
