@@ -7,10 +7,13 @@ import io.basalt.model.ErrorCode;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionState;
 import io.basalt.storage.StorageEngine;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +49,12 @@ public final class PartitionLeader {
      */
     public CompletableFuture<EvaluatedWrite> write(byte[] itemKey, ItemOperation operation) {
         CompletableFuture<EvaluatedWrite> result = new CompletableFuture<>();
-        sequencer.execute(() -> evaluateAndAppend(itemKey, operation, result));
+        try {
+            sequencer.execute(() -> evaluateAndAppend(itemKey, operation, result));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE,
+                    "Server is shutting down"));
+        }
         return result;
     }
 
@@ -95,14 +103,14 @@ public final class PartitionLeader {
         if (state.inFlightCount() == 0) {
             drained.complete(null);
         } else {
-            CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.MILLISECONDS)
+            CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS)
                     .execute(() -> sequencer.execute(() -> waitUntilApplied(drained)));
         }
     }
 
     /** The partition's item count and size as of the last evaluated write. */
-    public CompletableFuture<io.basalt.partition.PartitionMetadata> metadata() {
-        CompletableFuture<io.basalt.partition.PartitionMetadata> result = new CompletableFuture<>();
+    public CompletableFuture<PartitionMetadata> metadata() {
+        CompletableFuture<PartitionMetadata> result = new CompletableFuture<>();
         sequencer.execute(() -> result.complete(state.metadata()));
         return result;
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared pool: a partition's sequencer without a thread of
@@ -28,7 +29,16 @@ final class SerialExecutor implements Executor {
             }
             scheduled = true;
         }
-        pool.execute(this::drain);
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // The pool is shutting down: forget the task and leave the executor usable, then tell the caller.
+            synchronized (tasks) {
+                tasks.remove(task);
+                scheduled = false;
+            }
+            throw e;
+        }
     }
 
     private void drain() {

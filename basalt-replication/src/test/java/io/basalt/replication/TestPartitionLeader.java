@@ -130,6 +130,19 @@ class TestPartitionLeader {
     }
 
     @Test
+    void aWriteRacingShutdownFailsItsFutureInsteadOfThrowing() {
+        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+            ExecutorService stopped = Executors.newSingleThreadExecutor();
+            stopped.shutdown();
+            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, stopped);
+            CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS));
+            assertThatThrownBy(write::join).hasCauseInstanceOf(BasaltException.class)
+                    .cause().satisfies(cause -> assertThat(((BasaltException) cause).code())
+                            .isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+        }
+    }
+
+    @Test
     void anUnexpectedEvaluationFailureIsAnInternalError() throws Exception {
         try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
             PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
