@@ -2,7 +2,7 @@ package io.basalt.partition;
 
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
-import java.util.Set;
+import java.util.List;
 
 /** DeleteItem: removes the item; deleting an absent item succeeds and changes nothing. */
 public final class DeleteItemOperation extends ItemOperation {
@@ -12,6 +12,6 @@ public final class DeleteItemOperation extends ItemOperation {
 
     @Override
     protected WriteOutcome compute(Item current) {
-        return new WriteOutcome(current, null, Set.of());
+        return new WriteOutcome(current, null, List.of());
     }
 }

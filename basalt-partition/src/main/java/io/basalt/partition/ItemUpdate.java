@@ -1,31 +1,38 @@
 package io.basalt.partition;
 
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.model.Item;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The change an UpdateItem makes: an UpdateExpression or the legacy {@code AttributeUpdates}, once compiled.
+ * Applying it is a pure function of the current image.
  */
+@FunctionalInterface
 public interface ItemUpdate {
     /** An update that changes nothing: UpdateItem with neither parameter creates the item with only its key. */
-    ItemUpdate NONE = new ItemUpdate() {
-        @Override
-        public Item apply(Item current) {
-            return current;
-        }
-
-        @Override
-        public Set<String> touchedAttributes() {
-            return Set.of();
-        }
-    };
+    ItemUpdate NONE = current -> new Applied(current, List.of());
 
     /**
-     * The new image. {@code current} is the existing item, or an item holding only the key when it does not
+     * Applies the update. {@code current} is the existing item, or an item holding only the key when it does not
      * exist (UpdateItem creates it).
+     *
+     * @throws io.basalt.model.BasaltException when the update cannot apply to this item (wrong operand types...)
      */
-    Item apply(Item current);
+    Applied apply(Item current);
 
-    /** Top-level attribute names this update sets or removes. */
-    Set<String> touchedAttributes();
+    /**
+     * The result of an update.
+     *
+     * @param updatedPaths the document paths the update set or removed, in the order of the request, for
+     *     {@code ReturnValues=UPDATED_OLD/UPDATED_NEW}, which return just those paths
+     */
+    record Applied(Item item, List<DocumentPath> updatedPaths) {
+        public Applied {
+            requireNonNull(item, "item is null");
+            updatedPaths = List.copyOf(updatedPaths);
+        }
+    }
 }

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
-import java.util.Set;
+import java.util.List;
 
 /** PutItem: replaces the whole item. */
 public final class PutItemOperation extends ItemOperation {
@@ -17,6 +17,6 @@ public final class PutItemOperation extends ItemOperation {
 
     @Override
     protected WriteOutcome compute(Item current) {
-        return new WriteOutcome(current, item, Set.of());
+        return new WriteOutcome(current, item, List.of());
     }
 }

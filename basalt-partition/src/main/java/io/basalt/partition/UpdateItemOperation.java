@@ -26,10 +26,16 @@ public final class UpdateItemOperation extends ItemOperation {
 
     @Override
     protected WriteOutcome compute(Item current) {
-        Item updated = update.apply(current != null ? current : keyItem);
+        ItemUpdate.Applied applied = update.apply(current != null ? current : keyItem);
+        Item updated = applied.item();
+        if (current == null && !applied.updatedPaths().isEmpty() && updated.size() == keyItem.size()) {
+            // An update of an absent item that only removed things does not create it (DynamoDB behaves so; an
+            // update with no action at all does create the key-only item).
+            return new WriteOutcome(null, null, applied.updatedPaths());
+        }
         if (ItemSize.of(updated) > Limits.MAX_ITEM_SIZE_BYTES) {
             throw BasaltException.validation("Item size to update has exceeded the maximum allowed size");
         }
-        return new WriteOutcome(current, updated, update.touchedAttributes());
+        return new WriteOutcome(current, updated, applied.updatedPaths());
     }
 }

@@ -3,6 +3,7 @@ package io.basalt.partition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
@@ -15,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TestItemOperation {
@@ -30,7 +30,7 @@ class TestItemOperation {
         WriteOutcome outcome = new PutItemOperation(KEY, NEW, ItemCondition.ALWAYS).evaluate(CURRENT);
         assertThat(outcome.oldItem()).isEqualTo(CURRENT);
         assertThat(outcome.newItem()).isEqualTo(NEW);
-        assertThat(outcome.touchedAttributes()).isEmpty();
+        assertThat(outcome.updatedPaths()).isEmpty();
         assertThat(outcome.existedBefore()).isTrue();
         assertThat(outcome.existsAfter()).isTrue();
 
@@ -85,7 +85,7 @@ class TestItemOperation {
 
     @Test
     void failedConditionNeverRunsTheUpdate() {
-        RecordingUpdate update = new RecordingUpdate(Set.of("a"));
+        RecordingUpdate update = new RecordingUpdate(List.of(DocumentPath.of("a")));
         assertThatThrownBy(() -> new UpdateItemOperation(KEY, KEY_ITEM, update, NEVER).evaluate(CURRENT))
                 .isInstanceOf(ConditionalCheckFailedException.class);
         assertThat(update.inputs).isEmpty();
@@ -93,17 +93,17 @@ class TestItemOperation {
 
     @Test
     void updateOfAnAbsentItemStartsFromTheKeyItem() {
-        RecordingUpdate update = new RecordingUpdate(Set.of("a", "b"));
+        RecordingUpdate update = new RecordingUpdate(List.of(DocumentPath.of("a"), DocumentPath.of("b")));
         WriteOutcome outcome = new UpdateItemOperation(KEY, KEY_ITEM, update, ItemCondition.ALWAYS).evaluate(null);
         assertThat(update.inputs).containsExactly(KEY_ITEM);
         assertThat(outcome.oldItem()).isNull();
         assertThat(outcome.newItem()).isEqualTo(with(KEY_ITEM, "touched", AttributeValue.BooleanValue.TRUE));
-        assertThat(outcome.touchedAttributes()).containsExactlyInAnyOrder("a", "b");
+        assertThat(outcome.updatedPaths()).containsExactly(DocumentPath.of("a"), DocumentPath.of("b"));
     }
 
     @Test
     void updateOfAnExistingItemStartsFromIt() {
-        RecordingUpdate update = new RecordingUpdate(Set.of());
+        RecordingUpdate update = new RecordingUpdate(List.of());
         WriteOutcome outcome = new UpdateItemOperation(KEY, KEY_ITEM, update, ItemCondition.ALWAYS).evaluate(CURRENT);
         assertThat(update.inputs).containsExactly(CURRENT);
         assertThat(outcome.oldItem()).isEqualTo(CURRENT);
@@ -115,7 +115,7 @@ class TestItemOperation {
         WriteOutcome outcome = new UpdateItemOperation(KEY, KEY_ITEM, ItemUpdate.NONE, ItemCondition.ALWAYS)
                 .evaluate(null);
         assertThat(outcome.newItem()).isEqualTo(KEY_ITEM);
-        assertThat(outcome.touchedAttributes()).isEmpty();
+        assertThat(outcome.updatedPaths()).isEmpty();
     }
 
     @Test
@@ -170,37 +170,22 @@ class TestItemOperation {
     }
 
     private static ItemUpdate replaceWith(Item result) {
-        return new ItemUpdate() {
-            @Override
-            public Item apply(Item current) {
-                return result;
-            }
-
-            @Override
-            public Set<String> touchedAttributes() {
-                return Set.of("pad");
-            }
-        };
+        return current -> new ItemUpdate.Applied(result, List.of(DocumentPath.of("pad")));
     }
 
     /** Records the images it was applied to and marks its result. */
     private static final class RecordingUpdate implements ItemUpdate {
         private final List<Item> inputs = new ArrayList<>();
-        private final Set<String> touched;
+        private final List<DocumentPath> updated;
 
-        RecordingUpdate(Set<String> touched) {
-            this.touched = touched;
+        RecordingUpdate(List<DocumentPath> updated) {
+            this.updated = updated;
         }
 
         @Override
-        public Item apply(Item current) {
+        public ItemUpdate.Applied apply(Item current) {
             inputs.add(current);
-            return with(current, "touched", AttributeValue.BooleanValue.TRUE);
-        }
-
-        @Override
-        public Set<String> touchedAttributes() {
-            return touched;
+            return new ItemUpdate.Applied(with(current, "touched", AttributeValue.BooleanValue.TRUE), updated);
         }
     }
 }

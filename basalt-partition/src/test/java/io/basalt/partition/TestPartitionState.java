@@ -4,6 +4,7 @@ import static io.basalt.partition.TestItemOperation.item;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.DynamoNumber;
@@ -18,7 +19,6 @@ import io.basalt.storage.WriteBatch;
 import io.basalt.storage.memory.InMemoryStorageEngine;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -236,17 +236,10 @@ class TestPartitionState {
     }
 
     /** n = n + 1, starting from 0. */
-    private static final ItemUpdate INCREMENT = new ItemUpdate() {
-        @Override
-        public Item apply(Item current) {
-            AttributeValue n = current.get("n");
-            DynamoNumber value = n == null ? DynamoNumber.ZERO : ((AttributeValue.NumberValue) n).value();
-            return TestItemOperation.with(current, "n", new AttributeValue.NumberValue(value.add(DynamoNumber.of(1))));
-        }
-
-        @Override
-        public Set<String> touchedAttributes() {
-            return Set.of("n");
-        }
+    private static final ItemUpdate INCREMENT = current -> {
+        AttributeValue n = current.get("n");
+        DynamoNumber value = n == null ? DynamoNumber.ZERO : ((AttributeValue.NumberValue) n).value();
+        return new ItemUpdate.Applied(TestItemOperation.with(current, "n",
+                new AttributeValue.NumberValue(value.add(DynamoNumber.of(1)))), List.of(DocumentPath.of("n")));
     };
 }

@@ -3,6 +3,7 @@ package io.basalt.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
@@ -32,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -310,23 +310,15 @@ class TestPartitionLeader {
 
     /** n = n + 1 (from 0), running {@code onEvaluate} first when given. */
     private static UpdateItemOperation increment(String pk, Runnable onEvaluate) {
-        ItemUpdate update = new ItemUpdate() {
-            @Override
-            public Item apply(Item current) {
-                if (onEvaluate != null) {
-                    onEvaluate.run();
-                }
-                AttributeValue n = current.get("n");
-                DynamoNumber value = n == null ? DynamoNumber.ZERO : ((AttributeValue.NumberValue) n).value();
-                Map<String, AttributeValue> attributes = new LinkedHashMap<>(current.attributes());
-                attributes.put("n", new AttributeValue.NumberValue(value.add(DynamoNumber.of(1))));
-                return new Item(attributes);
+        ItemUpdate update = current -> {
+            if (onEvaluate != null) {
+                onEvaluate.run();
             }
-
-            @Override
-            public Set<String> touchedAttributes() {
-                return Set.of("n");
-            }
+            AttributeValue n = current.get("n");
+            DynamoNumber value = n == null ? DynamoNumber.ZERO : ((AttributeValue.NumberValue) n).value();
+            Map<String, AttributeValue> attributes = new LinkedHashMap<>(current.attributes());
+            attributes.put("n", new AttributeValue.NumberValue(value.add(DynamoNumber.of(1))));
+            return new ItemUpdate.Applied(new Item(attributes), List.of(DocumentPath.of("n")));
         };
         Map<String, AttributeValue> keyItem = new LinkedHashMap<>();
         keyItem.put("pk", AttributeValue.string(pk));
