@@ -1,0 +1,155 @@
+package io.basalt.expressions.eval;
+
+import io.basalt.expressions.ast.Condition;
+import io.basalt.expressions.ast.Operand;
+import io.basalt.model.AttributeType;
+import io.basalt.model.AttributeValue;
+
+/** The static checks of a condition; each method returns the first message found (without prefix) or null. */
+final class ConditionChecks {
+    private ConditionChecks() {
+    }
+
+    /**
+     * A comparison or two-operand function whose two operands are the same path: "The first operand must be
+     * distinct from the remaining operands for this operator or function; operator: contains, first operand:
+     * [data]" (wire-reference §1.6 item 7, captured live; dynalite applies it to comparators too).
+     */
+    static String distinct(Condition condition) {
+        if (condition instanceof Condition.Comparison c) {
+            return samePath(c.comparator().symbol(), c.left(), c.right());
+        } else if (condition instanceof Condition.BeginsWith b) {
+            return samePath("begins_with", b.value(), b.prefix());
+        } else if (condition instanceof Condition.Contains c) {
+            return samePath("contains", c.value(), c.operand());
+        } else if (condition instanceof Condition.And and) {
+            String left = distinct(and.left());
+            return left != null ? left : distinct(and.right());
+        } else if (condition instanceof Condition.Or or) {
+            String left = distinct(or.left());
+            return left != null ? left : distinct(or.right());
+        } else if (condition instanceof Condition.Not not) {
+            return distinct(not.condition());
+        }
+        return null;
+    }
+
+    private static String samePath(String operator, Operand first, Operand second) {
+        if (first instanceof Operand.Path a && second instanceof Operand.Path b && a.path().equals(b.path())) {
+            return "The first operand must be distinct from the remaining operands for this operator or function; "
+                    + "operator: " + operator + ", first operand: " + Messages.render(a.path());
+        }
+        return null;
+    }
+
+    /** Operand types known from literals, and functions used where a condition operand is expected. */
+    static String types(Condition condition) {
+        if (condition instanceof Condition.Comparison c) {
+            String misuse = firstNonNull(misused(c.left()), misused(c.right()));
+            if (misuse != null || c.comparator() == Condition.Comparator.EQ
+                    || c.comparator() == Condition.Comparator.NE) {
+                return misuse;
+            }
+            return firstNonNull(orderable(c.comparator().symbol(), c.left()),
+                    orderable(c.comparator().symbol(), c.right()));
+        } else if (condition instanceof Condition.Between b) {
+            return between(b);
+        } else if (condition instanceof Condition.In in) {
+            String misuse = misused(in.value());
+            for (Operand candidate : in.candidates()) {
+                misuse = firstNonNull(misuse, misused(candidate));
+            }
+            return misuse;
+        } else if (condition instanceof Condition.And and) {
+            return firstNonNull(types(and.left()), types(and.right()));
+        } else if (condition instanceof Condition.Or or) {
+            return firstNonNull(types(or.left()), types(or.right()));
+        } else if (condition instanceof Condition.Not not) {
+            return types(not.condition());
+        } else if (condition instanceof Condition.AttributeTypeIs typeIs) {
+            return attributeType(typeIs.type());
+        } else if (condition instanceof Condition.BeginsWith b) {
+            return firstNonNull(firstNonNull(misused(b.value()), misused(b.prefix())),
+                    firstNonNull(stringOrBinary(b.value()), stringOrBinary(b.prefix())));
+        } else if (condition instanceof Condition.Contains c) {
+            return firstNonNull(misused(c.value()), misused(c.operand()));
+        }
+        return null;
+    }
+
+    /** if_not_exists and list_append are update functions (Alternator test_update_condition_other_funcs). */
+    private static String misused(Operand operand) {
+        String function = null;
+        if (operand instanceof Operand.IfNotExists) {
+            function = "if_not_exists";
+        } else if (operand instanceof Operand.ListAppend) {
+            function = "list_append";
+        } else if (operand instanceof Operand.Arithmetic) {
+            throw new IllegalArgumentException("arithmetic is not a condition operand: " + operand);
+        }
+        return function == null ? null
+                : "The function is not allowed to be used this way in an expression; function: " + function;
+    }
+
+    /**
+     * An ordering operator with a literal of a type other than S, N, B is a ValidationException, while the same
+     * type coming from the item is merely false (Alternator test_update_condition_lt/le/gt/ge). Wording:
+     * "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL".
+     */
+    private static String orderable(String operator, Operand operand) {
+        AttributeType type = ExpressionValidator.literalType(operand);
+        if (type != null && !Values.isOrderable(type)) {
+            return Messages.incorrectOperandType(operator, type.descriptor());
+        }
+        return null;
+    }
+
+    private static String between(Condition.Between b) {
+        String message = firstNonNull(misused(b.value()), firstNonNull(misused(b.low()), misused(b.high())));
+        message = firstNonNull(message, orderable("BETWEEN", b.value()));
+        message = firstNonNull(message, firstNonNull(orderable("BETWEEN", b.low()), orderable("BETWEEN", b.high())));
+        if (message != null) {
+            return message;
+        }
+        if (b.low() instanceof Operand.Literal low && b.high() instanceof Operand.Literal high) {
+            AttributeValue x = low.value();
+            AttributeValue y = high.value();
+            String operands = "lower bound operand: " + Messages.renderBound(x) + ", upper bound operand: "
+                    + Messages.renderBound(y);
+            if (x.type() != y.type()) {
+                return "The BETWEEN operator requires same data type for lower and upper bounds; " + operands;
+            }
+            if (Values.compare(x, y) > 0) {
+                return "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; "
+                        + operands;
+            }
+        }
+        return null;
+    }
+
+    private static String attributeType(Operand type) {
+        if (type instanceof Operand.Literal literal) {
+            if (!(literal.value() instanceof AttributeValue.StringValue name)) {
+                return Messages.incorrectOperandType("attribute_type", literal.value().type().descriptor());
+            }
+            if (AttributeType.fromDescriptor(name.value()) == null) {
+                return "Invalid attribute type name found; type: " + name.value() + ", valid types: "
+                        + Messages.VALID_TYPES;
+            }
+            return null;
+        }
+        return Messages.incorrectOperandType("attribute_type", Messages.ANY_TYPE);
+    }
+
+    private static String stringOrBinary(Operand operand) {
+        AttributeType type = ExpressionValidator.literalType(operand);
+        if (type != null && type != AttributeType.S && type != AttributeType.B) {
+            return Messages.incorrectOperandType("begins_with", type.descriptor());
+        }
+        return null;
+    }
+
+    private static String firstNonNull(String a, String b) {
+        return a != null ? a : b;
+    }
+}
