@@ -228,28 +228,6 @@ class TestItems extends CompatTestSupport {
     }
 
     @Test
-    void unsupportedParametersAreRefusedNeverIgnored() {
-        assumeBasalt();
-        Map<String, AttributeValue> key = item("pk", s("cond"));
-        assertUnsupported("ConditionExpression", () -> client.putItem(b -> b.tableName(table).item(key)
-                .conditionExpression("attribute_not_exists(pk)")));
-        assertUnsupported("ConditionExpression", () -> client.deleteItem(b -> b.tableName(table).key(key)
-                .conditionExpression("attribute_exists(pk)")));
-        assertUnsupported("Expected", () -> client.putItem(b -> b.tableName(table).item(key)
-                .expected(Map.of("pk", ExpectedAttributeValue.builder().exists(false).build()))));
-        assertUnsupported("UpdateExpression", () -> client.updateItem(b -> b.tableName(table).key(key)
-                .updateExpression("SET a = :v").expressionAttributeValues(Map.of(":v", s("x")))));
-        assertUnsupported("AttributeUpdates", () -> client.updateItem(b -> b.tableName(table).key(key)
-                .attributeUpdates(Map.of("a", AttributeValueUpdate.builder().value(s("x")).build()))));
-        assertUnsupported("ProjectionExpression", () -> client.getItem(b -> b.tableName(table).key(key)
-                .projectionExpression("pk")));
-        assertUnsupported("AttributesToGet", () -> client.getItem(b -> b.tableName(table).key(key)
-                .attributesToGet("pk")));
-        // None of them wrote anything.
-        assertThat(client.getItem(b -> b.tableName(table).key(key)).hasItem()).isFalse();
-    }
-
-    @Test
     void unimplementedOperationsAreRefused() {
         assumeBasalt();
         List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(

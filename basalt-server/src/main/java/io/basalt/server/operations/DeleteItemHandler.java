@@ -4,10 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.TableMetadata;
+import io.basalt.expressions.ast.Condition;
+import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.DeleteItemOperation;
-import io.basalt.partition.ItemCondition;
 import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
@@ -15,12 +16,15 @@ import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
 import java.util.concurrent.CompletableFuture;
 
-/** DeleteItem: removes one item; removing an absent item succeeds. */
+/** DeleteItem: removes one item, optionally under a condition; removing an absent item succeeds. */
 final class DeleteItemHandler implements OperationHandler {
     private final BasaltNode node;
 
     DeleteItemHandler(BasaltNode node) {
         this.node = requireNonNull(node, "node is null");
+    }
+
+    private record Request(Item key, Condition condition) {
     }
 
     @Override
@@ -29,12 +33,19 @@ final class DeleteItemHandler implements OperationHandler {
         JsonObject keyJson = ItemRequests.requireObject(request, "Key", "key", errors);
         ItemRequests.WriteParameters parameters = ItemRequests.writeParameters(request, errors);
         errors.throwIfAny();
-        ItemRequests.rejectUnsupported(request, "ConditionExpression", "Expected", "ConditionalOperator");
-        Item keyItem = ItemRequests.enveloped(() -> AttributeValueJson.readItem(keyJson));
-        ItemRequests.requireNoneOrAllOld(parameters);
+        Request delete = ItemRequests.enveloped(() -> {
+            RequestExpressions expressions = RequestExpressions.read(request, PutItemHandler.LEGACY,
+                    PutItemHandler.EXPRESSIONS, PutItemHandler.EXPRESSIONS);
+            Item key = AttributeValueJson.readItem(keyJson);
+            Condition legacy = LegacyExpected.read(request, new ValidationErrors());
+            Condition condition = legacy != null ? legacy : expressions.condition(ExpressionKind.CONDITION);
+            expressions.requireAllUsed();
+            ItemRequests.requireNoneOrAllOld(parameters);
+            return new Request(key, condition);
+        });
         TableMetadata table = node.tableForItems(parameters.tableName());
-        PrimaryKey key = ItemKeys.fromKey(keyItem, table);
-        return ItemRequests.respond(node.write(table, new DeleteItemOperation(key, ItemCondition.ALWAYS)), parameters,
-                table.name());
+        PrimaryKey key = ItemKeys.fromKey(delete.key(), table);
+        DeleteItemOperation operation = new DeleteItemOperation(key, ItemRequests.itemCondition(delete.condition()));
+        return ItemRequests.respond(node.write(table, operation), parameters, table.name());
     }
 }

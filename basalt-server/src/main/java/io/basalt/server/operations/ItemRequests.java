@@ -5,13 +5,14 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
-import io.basalt.model.AttributeValue;
+import io.basalt.expressions.ast.Condition;
+import io.basalt.expressions.eval.ConditionEvaluator;
+import io.basalt.expressions.eval.Projector;
+import io.basalt.partition.ItemCondition;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.WriteOutcome;
 import io.basalt.server.ResponseBody;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.List;
 
@@ -115,17 +116,17 @@ final class ItemRequests {
         }
     }
 
+    /** Just the paths an update changed, nested as in the item (DynamoDB's UPDATED_OLD and UPDATED_NEW). */
     private static Item touched(Item image, WriteOutcome outcome) {
-        if (image == null) {
+        if (image == null || outcome.updatedPaths().isEmpty()) {
             return null;
         }
-        Map<String, AttributeValue> attributes = new LinkedHashMap<>();
-        for (Map.Entry<String, AttributeValue> attribute : image.attributes().entrySet()) {
-            if (outcome.touchedAttributes().contains(attribute.getKey())) {
-                attributes.put(attribute.getKey(), attribute.getValue());
-            }
-        }
-        return new Item(attributes);
+        return Projector.project(outcome.updatedPaths(), image);
+    }
+
+    /** A condition evaluated by the partition leader against the item's current image. */
+    static ItemCondition itemCondition(Condition condition) {
+        return condition == null ? ItemCondition.ALWAYS : current -> ConditionEvaluator.evaluate(condition, current);
     }
 
     /** Writes {@code "Attributes": {...}} when there is an item to return. */

@@ -1,7 +1,7 @@
 package io.basalt.expressions.eval;
 
-import static io.basalt.expressions.eval.ExpressionValidatorTest.set;
-import static io.basalt.expressions.eval.ExpressionValidatorTest.update;
+import static io.basalt.expressions.eval.TestExpressionValidator.set;
+import static io.basalt.expressions.eval.TestExpressionValidator.update;
 import static io.basalt.expressions.eval.Trees.item;
 import static io.basalt.expressions.eval.Trees.l;
 import static io.basalt.expressions.eval.Trees.m;
@@ -25,7 +25,7 @@ import io.basalt.model.Item;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class UpdateApplierTest {
+class TestUpdateApplier {
     private static final String BAD_PATH = "The document path provided in the update expression is invalid for update";
     private static final String BAD_TYPE = "An operand in the update expression has an incorrect data type";
     private static final String MISSING = "The provided expression refers to an attribute that does not exist in the "

@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Cases of Alternator test_projection_expression_path, checked there against DynamoDB. */
-class ProjectorTest {
+class TestProjector {
     private static final Item ITEM = item("a", m("b", l(n("2"), n("4"), m("x", s("hi"), "y", s("yo"))), "c", n("5")),
             "b", s("hello"));
 

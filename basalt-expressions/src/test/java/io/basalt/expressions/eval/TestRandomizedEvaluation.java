@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * Compares the evaluators with naive reference models on random items over a few top-level attributes holding
  * small numbers and strings (or nothing). The models work on plain Java values (BigDecimal, String, null).
  */
-class RandomizedEvaluationTest {
+class TestRandomizedEvaluation {
     private static final String[] NAMES = {"a", "b", "c"};
     private static final long SEED = new Random().nextLong();
 

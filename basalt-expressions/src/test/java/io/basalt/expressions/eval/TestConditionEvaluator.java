@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-class ConditionEvaluatorTest {
+class TestConditionEvaluator {
     private static final Item ITEM = item(
             "n", n("5"), "s", s("cat"), "b", b("cat"), "t", bool(true), "z", nul(),
             "l", l(n("1"), s("dog"), ss("x", "y")), "m", m("x", n("1"), "y", m("z", s("deep"))),

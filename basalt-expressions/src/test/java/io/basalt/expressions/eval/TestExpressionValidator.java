@@ -1,6 +1,6 @@
 package io.basalt.expressions.eval;
 
-import static io.basalt.expressions.eval.ConditionEvaluatorTest.cmp;
+import static io.basalt.expressions.eval.TestConditionEvaluator.cmp;
 import static io.basalt.expressions.eval.Trees.b;
 import static io.basalt.expressions.eval.Trees.bool;
 import static io.basalt.expressions.eval.Trees.l;
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ExpressionValidatorTest {
+class TestExpressionValidator {
     static Stream<Arguments> badConditions() {
         return Stream.of(
                 Arguments.of(cmp(p("a"), Comparator.LT, v(bool(true))),

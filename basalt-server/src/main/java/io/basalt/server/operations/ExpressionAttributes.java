@@ -1,0 +1,83 @@
+package io.basalt.server.operations;
+
+import io.basalt.model.AttributeValue;
+import io.basalt.model.BasaltException;
+import io.basalt.server.json.AttributeValueJson;
+import io.basalt.server.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A request's ExpressionAttributeNames and ExpressionAttributeValues, read with DynamoDB's checks: non-empty maps,
+ * keys of the form {@code #[0-9a-zA-Z_]+} and {@code :[0-9a-zA-Z_]+}, and valid attribute values.
+ *
+ * @param names null when the request has none; likewise {@code values}
+ */
+record ExpressionAttributes(Map<String, String> names, Map<String, AttributeValue> values) {
+    static ExpressionAttributes read(JsonObject request) {
+        return new ExpressionAttributes(readNames(request), readValues(request));
+    }
+
+    private static Map<String, String> readNames(JsonObject request) {
+        JsonObject json = request.getStructure("ExpressionAttributeNames", "ExpressionAttributeNameMap");
+        if (json == null) {
+            return null;
+        }
+        if (json.size() == 0) {
+            throw BasaltException.validation("ExpressionAttributeNames must not be empty");
+        }
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String key : json.names()) {
+            if (!isPlaceholder(key, '#')) {
+                throw BasaltException.validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \""
+                        + key + "\"");
+            }
+            String name = json.getString(key);
+            if (name != null) {
+                names.put(key, name);
+            }
+        }
+        return names;
+    }
+
+    private static Map<String, AttributeValue> readValues(JsonObject request) {
+        JsonObject json = request.getAttributeMap("ExpressionAttributeValues");
+        if (json == null) {
+            return null;
+        }
+        if (json.size() == 0) {
+            throw BasaltException.validation("ExpressionAttributeValues must not be empty");
+        }
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        for (String key : json.names()) {
+            if (!isPlaceholder(key, ':')) {
+                throw BasaltException.validation("ExpressionAttributeValues contains invalid key: Syntax error; "
+                        + "key: \"" + key + "\"");
+            }
+            try {
+                values.put(key, AttributeValueJson.read(json.get(key)));
+            } catch (BasaltException e) {
+                if (e.code() != io.basalt.model.ErrorCode.VALIDATION) {
+                    throw e;
+                }
+                throw BasaltException.validation("ExpressionAttributeValues contains invalid value: "
+                        + e.getMessage() + " for key " + key);
+            }
+        }
+        return values;
+    }
+
+    /** {@code #name} or {@code :value}: the marker followed by one or more of {@code [0-9a-zA-Z_]}. */
+    private static boolean isPlaceholder(String key, char marker) {
+        if (key.length() < 2 || key.charAt(0) != marker) {
+            return false;
+        }
+        for (int i = 1; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,115 @@
+package io.basalt.server.operations;
+
+import io.basalt.expressions.ast.Condition;
+import io.basalt.expressions.ast.DocumentPath;
+import io.basalt.expressions.ast.ProjectionExpression;
+import io.basalt.expressions.ast.UpdateExpression;
+import io.basalt.expressions.bind.ExpressionBinder;
+import io.basalt.expressions.eval.ExpressionValidator;
+import io.basalt.expressions.parser.ExpressionKind;
+import io.basalt.expressions.parser.ExpressionParser;
+import io.basalt.model.BasaltException;
+import io.basalt.server.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The expression parameters of one request, taken in DynamoDB's order: legacy and expression parameters must not
+ * be mixed; ExpressionAttributeNames and ExpressionAttributeValues must be well-formed and only given with
+ * expressions that can use them; then each expression is parsed, bound and checked; finally every name and value
+ * must have been used. Not thread-safe: one per request.
+ */
+final class RequestExpressions {
+    private final JsonObject request;
+    private final ExpressionBinder binder;
+
+    private RequestExpressions(JsonObject request, ExpressionAttributes attributes) {
+        this.request = request;
+        this.binder = new ExpressionBinder(attributes.names(), attributes.values());
+    }
+
+    /**
+     * Reads the request's expression parameters.
+     *
+     * @param legacy the operation's non-expression parameters, in the order DynamoDB lists them
+     * @param expressions the operation's expression parameters, in the order DynamoDB lists them
+     * @param valueExpressions those of {@code expressions} that can use ExpressionAttributeValues
+     */
+    static RequestExpressions read(JsonObject request, List<String> legacy, List<String> expressions,
+            List<String> valueExpressions) {
+        List<String> legacyPresent = present(request, legacy);
+        List<String> expressionsPresent = present(request, expressions);
+        if (!legacyPresent.isEmpty() && !expressionsPresent.isEmpty()) {
+            throw BasaltException.validation("Can not use both expression and non-expression parameters in the same "
+                    + "request: Non-expression parameters: {" + String.join(", ", legacyPresent)
+                    + "} Expression parameters: {" + String.join(", ", expressionsPresent) + "}");
+        }
+        ExpressionAttributes attributes = ExpressionAttributes.read(request);
+        if (attributes.names() != null && expressionsPresent.isEmpty()) {
+            throw BasaltException.validation("ExpressionAttributeNames can only be specified when using expressions");
+        }
+        if (attributes.values() != null && present(request, valueExpressions).isEmpty()) {
+            throw BasaltException.validation("ExpressionAttributeValues can only be specified when using "
+                    + "expressions");
+        }
+        return new RequestExpressions(request, attributes);
+    }
+
+    private static List<String> present(JsonObject request, List<String> names) {
+        List<String> present = new ArrayList<>(names.size());
+        for (String name : names) {
+            if (request.has(name)) {
+                present.add(name);
+            }
+        }
+        return present;
+    }
+
+    /** The bound condition of {@code kind}'s parameter, or null when the request has none. */
+    Condition condition(ExpressionKind kind) {
+        String text = request.getString(kind.parameterName());
+        if (text == null) {
+            return null;
+        }
+        Condition bound = binder.bind(ExpressionParser.parseCondition(text, kind), kind.parameterName());
+        ExpressionValidator.validateCondition(bound, kind.parameterName());
+        return bound;
+    }
+
+    /** The bound UpdateExpression, or null when the request has none. */
+    UpdateExpression update() {
+        String text = request.getString(ExpressionKind.UPDATE.parameterName());
+        if (text == null) {
+            return null;
+        }
+        UpdateExpression bound = binder.bind(ExpressionParser.parseUpdate(text));
+        ExpressionValidator.validateUpdate(bound);
+        return bound;
+    }
+
+    /** The bound ProjectionExpression, or null when the request has none. */
+    ProjectionExpression projection() {
+        String text = request.getString(ExpressionKind.PROJECTION.parameterName());
+        if (text == null) {
+            return null;
+        }
+        ProjectionExpression bound = binder.bind(ExpressionParser.parseProjection(text));
+        ExpressionValidator.validateProjection(bound);
+        return bound;
+    }
+
+    /** Checks that every ExpressionAttributeNames and ExpressionAttributeValues entry was used. */
+    void requireAllUsed() {
+        binder.requireAllUsed();
+    }
+
+    /** The paths an update writes, to check them against the key schema. */
+    static List<DocumentPath> targets(UpdateExpression update) {
+        List<DocumentPath> targets = new ArrayList<>();
+        update.set().forEach(action -> targets.add(action.path()));
+        targets.addAll(update.remove());
+        update.add().forEach(action -> targets.add(action.path()));
+        update.delete().forEach(action -> targets.add(action.path()));
+        return targets;
+    }
+}
