@@ -53,7 +53,7 @@ class ProjectionParserTest {
                 cases(":v", syntax(":v", ":v")),
                 cases("a = b", syntax("=", "a = b")),
                 cases("size(a)", syntax("(", "size(a")),
-                cases("(a)", syntax("(", "(a)")),
+                cases("(a)", syntax("(", "(a")),
                 cases("a.#", syntax("#", ".#")),
                 cases("COMMENT", "Attribute name is a reserved keyword; reserved keyword: COMMENT"),
                 cases("list[0].COMMENT", "Attribute name is a reserved keyword; reserved keyword: list"),
