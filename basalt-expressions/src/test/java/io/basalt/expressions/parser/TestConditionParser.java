@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ConditionParserTest {
+class TestConditionParser {
     private static final String CMP = "Comparison[left=%s, comparator=%s, right=%s]";
 
     static String cmp(String left, String comparator, String right) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * Random texts and random mutations of valid expressions: the parser returns a tree or throws a VALIDATION
  * {@link BasaltException}, never anything else, and never hangs. The seed is printed in every failure.
  */
-class ParserFuzzTest {
+class TestParserFuzz {
     private static final List<String> SEEDS = List.of(
             "a = :v AND NOT b <> :w OR attribute_exists(c.d[1])",
             "(#p BETWEEN :lo AND :hi) AND (#c IN (:a, :b, :c))",

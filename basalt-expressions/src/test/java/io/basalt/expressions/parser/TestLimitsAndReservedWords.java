@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class LimitsAndReservedWordsTest {
+class TestLimitsAndReservedWords {
     private static final String TOO_MANY_OPERATORS = "The expression contains too many operators; operator count: 301";
 
     @Test

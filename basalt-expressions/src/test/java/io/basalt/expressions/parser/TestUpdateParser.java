@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class UpdateParserTest {
+class TestUpdateParser {
     static String set(String... actions) {
         return "UpdateExpression[set=[" + String.join(", ", actions) + "], remove=[], add=[], delete=[]]";
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ProjectionParserTest {
+class TestProjectionParser {
     static Stream<Arguments> valid() {
         return Stream.of(
                 cases("a", "[a]"),
