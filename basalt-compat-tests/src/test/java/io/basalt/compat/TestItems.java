@@ -226,6 +226,20 @@ class TestItems extends CompatTestSupport {
     }
 
     @Test
+    void removalsOnAnAbsentItemAreIgnoredAndCreateNothing() {
+        Map<String, AttributeValue> key = item("pk", s("never-written"));
+        client.updateItem(b -> b.tableName(table).key(key).updateExpression("REMOVE a.b.c, d[3] DELETE e :v")
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromSs(List.of("x")))));
+        assertThat(client.getItem(b -> b.tableName(table).key(key).consistentRead(true)).hasItem()).isFalse();
+        // The same nested removal on an existing item whose parent is missing is an error.
+        client.putItem(b -> b.tableName(table).item(key));
+        DynamoDbException error = catchThrowableOfType(DynamoDbException.class, () -> client.updateItem(b -> b
+                .tableName(table).key(key).updateExpression("REMOVE a.b.c")));
+        assertThat(error.awsErrorDetails().errorMessage())
+                .isEqualTo("The document path provided in the update expression is invalid for update");
+    }
+
+    @Test
     void unimplementedOperationsAreRefused() {
         assumeBasalt();
         List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(

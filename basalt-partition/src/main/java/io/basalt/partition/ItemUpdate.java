@@ -24,6 +24,14 @@ public interface ItemUpdate {
     Applied apply(Item current);
 
     /**
+     * Applies the update to an item that does not exist, given as its key attributes. By default the same as
+     * {@link #apply}; updates whose removals must be silent on an absent item override it.
+     */
+    default Applied applyToAbsent(Item keyItem) {
+        return apply(keyItem);
+    }
+
+    /**
      * The result of an update.
      *
      * @param updatedPaths the document paths the update set or removed, in the order of the request, for

@@ -26,7 +26,7 @@ public final class UpdateItemOperation extends ItemOperation {
 
     @Override
     protected WriteOutcome compute(Item current) {
-        ItemUpdate.Applied applied = update.apply(current != null ? current : keyItem);
+        ItemUpdate.Applied applied = current != null ? update.apply(current) : update.applyToAbsent(keyItem);
         Item updated = applied.item();
         if (current == null && !applied.updatedPaths().isEmpty() && updated.size() == keyItem.size()) {
             // An update of an absent item that only removed things does not create it (DynamoDB behaves so; an

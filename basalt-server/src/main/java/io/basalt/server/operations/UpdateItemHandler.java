@@ -8,8 +8,6 @@ import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.expressions.ast.PathElement;
 import io.basalt.expressions.ast.UpdateExpression;
-import io.basalt.expressions.eval.UpdateApplier;
-import io.basalt.expressions.eval.UpdateResult;
 import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
@@ -66,11 +64,7 @@ final class UpdateItemHandler implements OperationHandler {
         ItemUpdate itemUpdate = ItemUpdate.NONE;
         if (update.expression() != null) {
             checkNotKey(RequestExpressions.targets(update.expression()), table.keySchema());
-            UpdateExpression expression = update.expression();
-            itemUpdate = current -> {
-                UpdateResult result = UpdateApplier.apply(expression, current);
-                return new ItemUpdate.Applied(result.item(), result.updatedPaths());
-            };
+            itemUpdate = new ExpressionUpdate(update.expression());
         } else if (update.legacy() != null) {
             update.legacy().checkNotKey(table.keySchema());
             itemUpdate = update.legacy();
