@@ -1,0 +1,67 @@
+package io.basalt.expressions.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.expressions.ast.Condition;
+import io.basalt.expressions.bind.ExpressionBinder;
+import io.basalt.expressions.parser.ExpressionKind;
+import io.basalt.expressions.parser.ExpressionParser;
+import io.basalt.model.AttributeType;
+import io.basalt.model.AttributeValue;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TestKeyConditions {
+    private static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S),
+            new KeyAttribute("sk", AttributeType.N));
+    private static final Map<String, AttributeValue> VALUES = Map.of(
+            ":p", AttributeValue.string("P"), ":n", AttributeValue.number(5), ":m", AttributeValue.number(9),
+            ":s", AttributeValue.string("x"));
+
+    private static KeyCondition analyze(String expression) {
+        Condition parsed = ExpressionParser.parseCondition(expression, ExpressionKind.KEY_CONDITION);
+        return KeyConditions.analyze(new ExpressionBinder(Map.of("#k", "sk"), VALUES)
+                .bind(parsed, "KeyConditionExpression"), SCHEMA);
+    }
+
+    @Test
+    void partitionEqualityAlone() {
+        assertThat(analyze("pk = :p")).isEqualTo(new KeyCondition(AttributeValue.string("P"), Optional.empty()));
+    }
+
+    @Test
+    void sortConditionsInEitherOrderAndWritingDirection() {
+        assertThat(analyze("sk >= :n AND pk = :p").sortCondition()).contains(
+                new SortKeyCondition.Compare(Condition.Comparator.GE, AttributeValue.number(5)));
+        assertThat(analyze(":p = pk AND :n < #k").sortCondition()).contains(
+                new SortKeyCondition.Compare(Condition.Comparator.GT, AttributeValue.number(5)));
+        assertThat(analyze("pk = :p AND sk BETWEEN :n AND :m").sortCondition()).contains(
+                new SortKeyCondition.Between(AttributeValue.number(5), AttributeValue.number(9)));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "sk = :n|Query condition missed key schema element: pk",
+        "pk = :p OR sk = :n|Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: OR",
+        "pk = :p AND NOT sk = :n|Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: "
+                + "NOT",
+        "pk < :p|Query key condition not supported",
+        "pk = :p AND colour = :s|Query key condition not supported",
+        "pk = :p AND sk <> :n|Query key condition not supported",
+        "pk = :p AND contains(sk, :n)|Query key condition not supported",
+        "pk = :p AND pk = :p|KeyConditionExpressions must only contain one condition per key",
+        "pk = :p AND sk = :s|One or more parameter values were invalid: Condition parameter type does not match "
+                + "schema type",
+        "pk = :p AND begins_with(sk, :n)|Invalid KeyConditionExpression: Incorrect operand type for operator or "
+                + "function; operator or function: begins_with, operand type: N",
+    })
+    void refusals(String expression, String message) {
+        assertThatThrownBy(() -> analyze(expression)).hasMessage(message);
+    }
+}
