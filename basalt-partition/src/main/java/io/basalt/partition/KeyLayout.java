@@ -1,5 +1,6 @@
 package io.basalt.partition;
 
+import io.basalt.model.AttributeValue;
 import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.encoding.ByteWriter;
@@ -70,6 +71,31 @@ public final class KeyLayout {
             KeyEncoding.write(out, key.sortValue().orElseThrow());
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The prefix shared by every item with this partition key value: {@code [..][hash][pk]}. The partition key's
+     * encoding is self-delimiting, so the items of one partition key are exactly the keys with this prefix.
+     */
+    public static byte[] partitionKeyPrefix(long tableId, int indexId, AttributeValue partitionValue) {
+        ByteWriter out = new ByteWriter(64);
+        writeItemPrefix(out, tableId, indexId);
+        byte[] encodedPartitionKey = KeyEncoding.encode(partitionValue);
+        out.writeLong(PartitionHash.of(encodedPartitionKey));
+        out.writeBytes(encodedPartitionKey);
+        return out.toByteArray();
+    }
+
+    /** The first key of a table's (or index's) items. */
+    public static byte[] indexStart(long tableId, int indexId) {
+        ByteWriter out = new ByteWriter(ITEM_PREFIX_LENGTH);
+        writeItemPrefix(out, tableId, indexId);
+        return out.toByteArray();
+    }
+
+    /** The key just past a table's (or index's) items. */
+    public static byte[] indexEnd(long tableId, int indexId) {
+        return indexId == MAX_INDEX_ID ? tableEnd(tableId) : indexStart(tableId, indexId + 1);
     }
 
     /** The 8-byte partition hash stored in an item key. */
