@@ -6,11 +6,14 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.ItemCondition;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.read.KeyRange;
+import io.basalt.partition.read.PageReader;
 import io.basalt.replication.LocalReplicator;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageEngine;
@@ -183,6 +186,23 @@ public final class BasaltNode implements AutoCloseable {
         byte[] stored = storage.get(KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
                 key));
         return stored == null ? null : ItemCodec.decode(stored);
+    }
+
+    /**
+     * Reads one page of a table's items in {@code range} (a Query's key range or a Scan segment) from a consistent
+     * view of what is durable.
+     */
+    public PageReader.Page readPage(TableMetadata table, KeyRange range, boolean forward, int limit,
+            ItemCondition filter) {
+        if (!runtimes.containsKey(table.id())) {
+            throw resourceNotFound();
+        }
+        return PageReader.read(storage, range, forward, limit, filter);
+    }
+
+    /** The storage key of an item of {@code table}, for paging ranges that start after it. */
+    public byte[] itemKey(TableMetadata table, PrimaryKey key) {
+        return KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(), key);
     }
 
     private TableRuntime startPartitions(TableMetadata table) {
