@@ -29,6 +29,26 @@ public final class AttributeValues {
         return size < 3 ? size + 1 : (int) (size / 0.75f) + 1;
     }
 
+    /**
+     * Orders strings by their UTF-8 bytes, as DynamoDB orders string keys and comparisons. UTF-8 byte order is
+     * code point order, which differs from {@link String#compareTo} (UTF-16 units) for supplementary characters
+     * against U+E000..U+FFFF; comparing code points avoids encoding the strings.
+     */
+    public static int compareUtf8(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
     /** DynamoDB equality: like {@code equals}, but sets compare as sets. */
     public static boolean equalsIgnoringSetOrder(AttributeValue a, AttributeValue b) {
         if (a.type() != b.type()) {

@@ -62,24 +62,9 @@ final class Values {
         throw new IllegalArgumentException("not comparable: " + a.type() + " and " + b.type());
     }
 
-    /**
-     * Orders strings by their UTF-8 bytes, as DynamoDB does. UTF-8 byte order is code point order, which differs
-     * from {@link String#compareTo} (UTF-16 units) for supplementary characters against U+E000..U+FFFF; comparing
-     * code points avoids encoding the strings.
-     */
+    /** Orders strings by their UTF-8 bytes, as DynamoDB does. */
     static int compareUtf8(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
-            if (x != y) {
-                return Integer.compare(x, y);
-            }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
+        return AttributeValues.compareUtf8(a, b);
     }
 
     /**

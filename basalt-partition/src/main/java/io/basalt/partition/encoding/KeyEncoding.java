@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
+import io.basalt.model.AttributeValues;
 import io.basalt.model.Bytes;
 import io.basalt.model.DynamoNumber;
 import java.math.BigDecimal;
@@ -80,28 +81,13 @@ public final class KeyEncoding {
             throw new IllegalArgumentException("cannot compare " + a.type() + " with " + b.type());
         }
         if (a instanceof AttributeValue.StringValue x && b instanceof AttributeValue.StringValue y) {
-            return compareCodePoints(x.value(), y.value());
+            return AttributeValues.compareUtf8(x.value(), y.value());
         } else if (a instanceof AttributeValue.BinaryValue x && b instanceof AttributeValue.BinaryValue y) {
             return x.value().compareTo(y.value());
         } else if (a instanceof AttributeValue.NumberValue x && b instanceof AttributeValue.NumberValue y) {
             return x.value().compareTo(y.value());
         }
         throw new IllegalArgumentException("not a key type: " + a.type());
-    }
-
-    static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
-            if (x != y) {
-                return Integer.compare(x, y);
-            }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     private static void writeEscaped(ByteWriter out, byte[] bytes) {

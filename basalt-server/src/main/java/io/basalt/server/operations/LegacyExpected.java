@@ -6,6 +6,7 @@ import io.basalt.expressions.ast.Operand;
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
+import io.basalt.partition.encoding.KeyEncoding;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
 import java.util.ArrayList;
@@ -166,7 +167,7 @@ final class LegacyExpected {
                 }
             }
         }
-        if (operator.equals("BETWEEN") && ScalarOrder.compare(arguments.get(0), arguments.get(1)) > 0) {
+        if (operator.equals("BETWEEN") && KeyEncoding.compare(arguments.get(0), arguments.get(1)) > 0) {
             throw BasaltException.validation("The BETWEEN condition was provided a range where the lower bound is "
                     + "greater than the upper bound");
         }
