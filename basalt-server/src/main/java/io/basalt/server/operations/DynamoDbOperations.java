@@ -28,6 +28,8 @@ public final class DynamoDbOperations {
         handlers.put("GetItem", new GetItemHandler(node));
         handlers.put("DeleteItem", new DeleteItemHandler(node));
         handlers.put("UpdateItem", new UpdateItemHandler(node));
+        handlers.put("Query", new QueryHandler(node));
+        handlers.put("Scan", new ScanHandler(node));
         return handlers;
     }
 }

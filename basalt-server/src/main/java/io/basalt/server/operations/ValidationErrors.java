@@ -21,6 +21,15 @@ final class ValidationErrors {
         return this;
     }
 
+    /**
+     * Records a violation in the newer framework's form, which prints no value and capitalises the member:
+     * {@code Value at 'Limit' failed to satisfy constraint: ...} (Query since 2026).
+     */
+    ValidationErrors addWithoutValue(String path, String constraint) {
+        errors.add("Value at '" + path + "' failed to satisfy constraint: " + constraint);
+        return this;
+    }
+
     ValidationErrors requireNonNull(Object value, String path) {
         if (value == null) {
             add(null, path, "Member must not be null");

@@ -1,0 +1,249 @@
+package io.basalt.server.operations;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.expressions.ast.Condition;
+import io.basalt.expressions.ast.DocumentPath;
+import io.basalt.expressions.ast.Operand;
+import io.basalt.expressions.ast.PathElement;
+import io.basalt.expressions.ast.ProjectionExpression;
+import io.basalt.expressions.eval.Projector;
+import io.basalt.model.AttributeValue;
+import io.basalt.model.BasaltException;
+import io.basalt.model.Item;
+import io.basalt.model.KeySchema;
+import io.basalt.model.Limits;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.read.PageReader;
+import io.basalt.server.json.AttributeValueJson;
+import io.basalt.server.json.JsonObject;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** What Query and Scan share: Select and projection rules, legacy filters, the starting key, the response. */
+final class ReadRequests {
+    static final List<String> SELECT = List.of("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES",
+            "ALL_PROJECTED_ATTRIBUTES");
+    static final String BAD_START_KEY = "The provided starting key is invalid";
+
+    private ReadRequests() {
+    }
+
+    /** The legacy AttributesToGet as a projection of top-level attributes; null when absent. */
+    static ProjectionExpression attributesToGet(JsonObject request) {
+        List<Object> names = request.getList("AttributesToGet");
+        if (names == null) {
+            return null;
+        }
+        Set<String> seen = new HashSet<>();
+        List<DocumentPath> paths = new ArrayList<>(names.size());
+        for (Object name : names) {
+            if (!(name instanceof String attribute)) {
+                throw JsonObject.serialization("Unexpected value type in payload");
+            }
+            if (!seen.add(attribute)) {
+                throw BasaltException.validation("One or more parameter values were invalid: Duplicate value in "
+                        + "attribute name: " + attribute);
+            }
+            paths.add(DocumentPath.of(attribute));
+        }
+        return new ProjectionExpression(paths);
+    }
+
+    /** Checks AttributesToGet's length constraint into {@code errors}. */
+    static void checkAttributesToGet(JsonObject request, ValidationErrors errors) {
+        List<Object> names = request.getList("AttributesToGet");
+        if (names != null && names.isEmpty()) {
+            errors.add("[]", "attributesToGet", "Member must have length greater than or equal to 1");
+        }
+    }
+
+    /**
+     * Select's rules against the projection parameters (Developer Guide, Query "Select"). Query reports them in
+     * the constraint envelope, Scan bare; both say "Querying".
+     */
+    static void checkSelect(String select, JsonObject request, boolean enveloped) {
+        String prefix = enveloped ? "1 validation error detected: " : "";
+        boolean projection = request.has("ProjectionExpression");
+        boolean attributes = request.has("AttributesToGet");
+        if ("SPECIFIC_ATTRIBUTES".equals(select) && !projection && !attributes) {
+            throw BasaltException.validation(prefix + "Must specify the AttributesToGet or ProjectionExpression when "
+                    + "choosing to get SPECIFIC_ATTRIBUTES");
+        }
+        if (select != null && !select.equals("SPECIFIC_ATTRIBUTES") && (projection || attributes)) {
+            String what = switch (select) {
+                case "COUNT" -> "only the Count";
+                default -> select;
+            };
+            throw BasaltException.validation(prefix + "Cannot specify the "
+                    + (projection ? "ProjectionExpression" : "AttributesToGet") + " when choosing to get " + what);
+        }
+        if ("ALL_PROJECTED_ATTRIBUTES".equals(select) && !request.has("IndexName")) {
+            throw BasaltException.validation(prefix + "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using "
+                    + "an IndexName");
+        }
+    }
+
+    /** A legacy QueryFilter or ScanFilter as a condition; null when absent. */
+    static Condition legacyFilter(JsonObject request, String parameter) {
+        JsonObject filter = request.getStructure(parameter, "FilterConditionMap");
+        if (filter == null) {
+            return null;
+        }
+        boolean or = "OR".equals(request.getString("ConditionalOperator"));
+        Condition result = null;
+        for (String attribute : filter.names()) {
+            JsonObject entry = filter.getStructure(attribute, "Condition");
+            if (entry == null) {
+                continue;
+            }
+            Condition condition = LegacyExpected.comparison(DocumentPath.of(attribute),
+                    entry.getString("ComparisonOperator"), values(entry));
+            result = result == null ? condition : or ? new Condition.Or(result, condition)
+                    : new Condition.And(result, condition);
+        }
+        return result;
+    }
+
+    /** The AttributeValueList of a legacy condition. */
+    static List<AttributeValue> values(JsonObject condition) {
+        List<Object> list = condition.getList("AttributeValueList");
+        List<AttributeValue> values = new ArrayList<>();
+        if (list != null) {
+            for (Object element : list) {
+                values.add(AttributeValueJson.read(element));
+            }
+        }
+        return values;
+    }
+
+    /** The ExclusiveStartKey's values, well-formed; null when absent. */
+    static Item exclusiveStartKey(JsonObject request) {
+        JsonObject json = request.getAttributeMap("ExclusiveStartKey");
+        if (json == null) {
+            return null;
+        }
+        try {
+            return AttributeValueJson.readItem(json);
+        } catch (BasaltException e) {
+            throw BasaltException.validation(BAD_START_KEY + ": " + e.getMessage());
+        }
+    }
+
+    /** The starting key as a primary key of {@code schema}. */
+    static PrimaryKey startKey(Item start, TableMetadata table, String mismatchSuffix) {
+        KeySchema schema = table.keySchema();
+        if (start.size() != schema.size() || !start.attributes().keySet().stream().allMatch(schema::isKeyAttribute)) {
+            throw BasaltException.validation(BAD_START_KEY + mismatchSuffix);
+        }
+        try {
+            return ItemKeys.fromKey(start, table);
+        } catch (BasaltException e) {
+            throw BasaltException.validation(BAD_START_KEY + ": " + e.getMessage());
+        }
+    }
+
+    /** Key attributes are scalars: a filter or projection may name them but not look inside them. */
+    static void checkKeyPaths(List<DocumentPath> paths, KeySchema schema) {
+        for (DocumentPath path : paths) {
+            if (path.size() > 1 && path.first() instanceof PathElement.Name name
+                    && schema.isKeyAttribute(name.name())) {
+                throw BasaltException.validation("Key attributes must be scalars; list random access '[]' and map "
+                        + "lookup '.' are not allowed: Key: " + name.name());
+            }
+        }
+    }
+
+    /** Every document path a condition reads. */
+    static List<DocumentPath> paths(Condition condition) {
+        List<DocumentPath> paths = new ArrayList<>();
+        collect(condition, paths);
+        return paths;
+    }
+
+    private static void collect(Condition condition, List<DocumentPath> paths) {
+        if (condition instanceof Condition.Comparison c) {
+            collect(c.left(), paths);
+            collect(c.right(), paths);
+        } else if (condition instanceof Condition.Between c) {
+            collect(c.value(), paths);
+            collect(c.low(), paths);
+            collect(c.high(), paths);
+        } else if (condition instanceof Condition.In c) {
+            collect(c.value(), paths);
+            c.candidates().forEach(candidate -> collect(candidate, paths));
+        } else if (condition instanceof Condition.And c) {
+            collect(c.left(), paths);
+            collect(c.right(), paths);
+        } else if (condition instanceof Condition.Or c) {
+            collect(c.left(), paths);
+            collect(c.right(), paths);
+        } else if (condition instanceof Condition.Not c) {
+            collect(c.condition(), paths);
+        } else if (condition instanceof Condition.AttributeExists c) {
+            paths.add(c.path());
+        } else if (condition instanceof Condition.AttributeNotExists c) {
+            paths.add(c.path());
+        } else if (condition instanceof Condition.AttributeTypeIs c) {
+            paths.add(c.path());
+        } else if (condition instanceof Condition.BeginsWith c) {
+            collect(c.value(), paths);
+            collect(c.prefix(), paths);
+        } else if (condition instanceof Condition.Contains c) {
+            collect(c.value(), paths);
+            collect(c.operand(), paths);
+        }
+    }
+
+    private static void collect(Operand operand, List<DocumentPath> paths) {
+        if (operand instanceof Operand.Path p) {
+            paths.add(p.path());
+        } else if (operand instanceof Operand.Size s) {
+            paths.add(s.path());
+        }
+    }
+
+    /**
+     * Read capacity of a page: the sizes of the items read, summed and rounded up to 4 KB once (not per item), at
+     * least one unit, halved for eventually consistent reads.
+     */
+    static double pageUnits(long bytesRead, boolean consistent) {
+        double units = Math.max(1, (bytesRead + Limits.READ_UNIT_BYTES - 1) / Limits.READ_UNIT_BYTES);
+        return consistent ? units : units / 2;
+    }
+
+    /** Writes Items (unless only the count was asked for), Count, ScannedCount, LastEvaluatedKey, capacity. */
+    static void writePage(JsonGenerator out, PageReader.Page page, ProjectionExpression projection, boolean countOnly,
+            TableMetadata table, Capacity.Mode capacity, boolean consistent) throws IOException {
+        out.writeStartObject();
+        out.writeNumberField("Count", page.items().size());
+        if (!countOnly) {
+            out.writeArrayFieldStart("Items");
+            for (Item item : page.items()) {
+                Item returned = projection == null ? item : Projector.project(projection, item);
+                AttributeValueJson.writeItem(out, returned.attributes());
+            }
+            out.writeEndArray();
+        }
+        if (page.lastEvaluated() != null) {
+            out.writeFieldName("LastEvaluatedKey");
+            out.writeStartObject();
+            KeySchema schema = table.keySchema();
+            Map<String, AttributeValue> attributes = page.lastEvaluated().attributes();
+            out.writeFieldName(schema.partitionKey().name());
+            AttributeValueJson.write(out, attributes.get(schema.partitionKey().name()));
+            if (schema.sortKey().isPresent()) {
+                out.writeFieldName(schema.sortKey().get().name());
+                AttributeValueJson.write(out, attributes.get(schema.sortKey().get().name()));
+            }
+            out.writeEndObject();
+        }
+        out.writeNumberField("ScannedCount", page.scannedCount());
+        Capacity.write(out, capacity, table.name(), pageUnits(page.scannedBytes(), consistent), false);
+        out.writeEndObject();
+    }
+}

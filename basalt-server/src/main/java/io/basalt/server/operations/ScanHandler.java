@@ -1,0 +1,138 @@
+package io.basalt.server.operations;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.expressions.ast.Condition;
+import io.basalt.expressions.ast.ProjectionExpression;
+import io.basalt.expressions.parser.ExpressionKind;
+import io.basalt.model.BasaltException;
+import io.basalt.model.Item;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionHash;
+import io.basalt.partition.read.KeyRange;
+import io.basalt.partition.read.PageReader;
+import io.basalt.partition.read.ReadRanges;
+import io.basalt.server.OperationHandler;
+import io.basalt.server.RequestContext;
+import io.basalt.server.ResponseBody;
+import io.basalt.server.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Scan: every item of a table (or of one segment of a parallel scan), in key order, filtered, projected and
+ * paged as DynamoDB does. A segment is an equal share of the partition hash space, so segments are disjoint, cover
+ * the table, and page independently. Messages use the wording most regions still answer with (the "older
+ * cohort" of docs/design/query-reference.md §0.1).
+ */
+final class ScanHandler implements OperationHandler {
+    private static final List<String> LEGACY = List.of("AttributesToGet", "ScanFilter", "ConditionalOperator");
+    private static final List<String> EXPRESSIONS = List.of("ProjectionExpression", "FilterExpression");
+    private static final List<String> VALUE_EXPRESSIONS = List.of("FilterExpression");
+    private static final long MAX_SEGMENT = 999_999;
+    private static final long MAX_TOTAL_SEGMENTS = 1_000_000;
+
+    private final BasaltNode node;
+
+    ScanHandler(BasaltNode node) {
+        this.node = requireNonNull(node, "node is null");
+    }
+
+    @Override
+    public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
+        ValidationErrors errors = new ValidationErrors();
+        String tableName = TableNames.forItems(request.getString("TableName"), errors);
+        String indexName = request.getString("IndexName");
+        if (indexName != null) {
+            errors.checkName(indexName, "indexName");
+        }
+        String select = request.getString("Select");
+        errors.checkEnum(select, "select", ReadRequests.SELECT);
+        ReadRequests.checkAttributesToGet(request, errors);
+        Long limit = request.getInteger("Limit");
+        if (limit != null && limit < 1) {
+            errors.add(limit, "limit", "Member must have value greater than or equal to 1");
+        }
+        Long segment = request.getInteger("Segment");
+        if (segment != null && segment < 0) {
+            errors.add(segment, "segment", "Member must have value greater than or equal to 0");
+        } else if (segment != null && segment > MAX_SEGMENT) {
+            errors.add(segment, "segment", "Member must have value less than or equal to " + MAX_SEGMENT);
+        }
+        Long totalSegments = request.getInteger("TotalSegments");
+        if (totalSegments != null && totalSegments < 1) {
+            errors.add(totalSegments, "totalSegments", "Member must have value greater than or equal to 1");
+        } else if (totalSegments != null && totalSegments > MAX_TOTAL_SEGMENTS) {
+            errors.add(totalSegments, "totalSegments", "Member must have value less than or equal to "
+                    + MAX_TOTAL_SEGMENTS);
+        }
+        String capacity = request.getString("ReturnConsumedCapacity");
+        errors.checkEnum(capacity, "returnConsumedCapacity", ItemRequests.CAPACITY_MODES);
+        errors.checkEnum(request.getString("ConditionalOperator"), "conditionalOperator",
+                LegacyExpected.CONDITIONAL_OPERATORS);
+        errors.throwIfAny();
+
+        RequestExpressions expressions = RequestExpressions.read(request, LEGACY, EXPRESSIONS, VALUE_EXPRESSIONS);
+        ProjectionExpression attributesToGet = ReadRequests.attributesToGet(request);
+        Condition legacyFilter = ReadRequests.legacyFilter(request, "ScanFilter");
+        Item start = ReadRequests.exclusiveStartKey(request);
+        if (segment != null && totalSegments == null) {
+            throw BasaltException.validation("The TotalSegments parameter is required but was not present in the "
+                    + "request when Segment parameter is present");
+        }
+        if (totalSegments != null && segment == null) {
+            throw BasaltException.validation("The Segment parameter is required but was not present in the request "
+                    + "when parameter TotalSegments is present");
+        }
+        if (segment != null && segment >= totalSegments) {
+            throw BasaltException.validation("The Segment parameter is zero-based and must be less than parameter "
+                    + "TotalSegments: Segment: " + segment + " is not less than TotalSegments: " + totalSegments);
+        }
+        Condition filter = legacyFilter != null ? legacyFilter : expressions.condition(ExpressionKind.FILTER);
+        ProjectionExpression projection = attributesToGet != null ? attributesToGet : expressions.projection();
+        expressions.requireAllUsed();
+        ReadRequests.checkSelect(select, request, false);
+
+        TableMetadata table = node.tableForItems(tableName);
+        if (indexName != null) {
+            throw BasaltException.validation("The table does not have the specified index: " + indexName);
+        }
+        int segmentIndex = segment == null ? 0 : segment.intValue();
+        int segments = totalSegments == null ? 1 : totalSegments.intValue();
+        KeyRange range = ReadRanges.scanSegment(table.id(), KeyLayout.BASE_TABLE_INDEX, segmentIndex, segments);
+        if (start != null) {
+            PrimaryKey startKey = ReadRequests.startKey(start, table,
+                    ": The provided key element does not match the schema");
+            byte[] storageKey = node.itemKey(table, startKey);
+            if (segments > 1 && segmentOf(storageKey, segments) != segmentIndex) {
+                throw BasaltException.validation(ReadRequests.BAD_START_KEY + ": Invalid ExclusiveStartKey. Please use "
+                        + "ExclusiveStartKey with correct Segment. TotalSegments: " + segments + " Segment: "
+                        + segmentIndex);
+            }
+            range = range.after(storageKey, true);
+        }
+        if (filter != null) {
+            ReadRequests.checkKeyPaths(ReadRequests.paths(filter), table.keySchema());
+        }
+        if (projection != null) {
+            ReadRequests.checkKeyPaths(projection.paths(), table.keySchema());
+        }
+        boolean consistent = Boolean.TRUE.equals(request.getBoolean("ConsistentRead"));
+        PageReader.Page page = node.readPage(table, range, true, limit == null ? Integer.MAX_VALUE
+                : limit.intValue(), ItemRequests.itemCondition(filter));
+        boolean countOnly = "COUNT".equals(select);
+        Capacity.Mode mode = Capacity.mode(capacity);
+        return CompletableFuture.completedFuture(out -> ReadRequests.writePage(out, page, projection, countOnly,
+                table, mode, consistent));
+    }
+
+    /** The segment of {@code segments} an item key belongs to, by its partition hash. */
+    private static int segmentOf(byte[] itemKey, int segments) {
+        long hash = KeyLayout.hashOfItemKey(itemKey);
+        int segment = PartitionHash.partitionIndex(hash, segments);
+        return segment;
+    }
+}
