@@ -2,8 +2,13 @@ package io.basalt.server.json;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -151,6 +156,59 @@ public final class JsonObject {
         @SuppressWarnings("unchecked")
         List<JsonObject> objects = (List<JsonObject>) (List<?>) list;
         return objects;
+    }
+
+    /** A list member whose elements are maps of attribute values ({@code Keys} of BatchGetItem). */
+    public List<JsonObject> getAttributeMapList(String name) {
+        List<Object> list = getList(name);
+        if (list == null) {
+            return null;
+        }
+        for (Object element : list) {
+            if (element != null && !(element instanceof JsonObject)) {
+                throw notAnAttributeMap(element);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<JsonObject> objects = (List<JsonObject>) (List<?>) list;
+        return objects;
+    }
+
+    /** The object as compact JSON, as DynamoDB echoes a map member in some validation messages. */
+    public String toCompactJson() {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = new JsonFactory().createGenerator(text)) {
+            writeValue(out, this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString();
+    }
+
+    /** Writes a parsed JSON value back out unchanged. */
+    public static void writeValue(JsonGenerator out, Object value) throws IOException {
+        if (value == null) {
+            out.writeNull();
+        } else if (value instanceof JsonObject object) {
+            out.writeStartObject();
+            for (Map.Entry<String, Object> member : object.members.entrySet()) {
+                out.writeFieldName(member.getKey());
+                writeValue(out, member.getValue());
+            }
+            out.writeEndObject();
+        } else if (value instanceof List<?> list) {
+            out.writeStartArray();
+            for (Object element : list) {
+                writeValue(out, element);
+            }
+            out.writeEndArray();
+        } else if (value instanceof JsonNumber number) {
+            out.writeNumber(number.text());
+        } else if (value instanceof Boolean bool) {
+            out.writeBoolean(bool);
+        } else {
+            out.writeString(value.toString());
+        }
     }
 
     /** What the framework says when a structure inside a list or map is given something else. */

@@ -30,6 +30,8 @@ public final class DynamoDbOperations {
         handlers.put("UpdateItem", new UpdateItemHandler(node));
         handlers.put("Query", new QueryHandler(node));
         handlers.put("Scan", new ScanHandler(node));
+        handlers.put("BatchGetItem", new BatchGetItemHandler(node));
+        handlers.put("BatchWriteItem", new BatchWriteItemHandler(node));
         return handlers;
     }
 }

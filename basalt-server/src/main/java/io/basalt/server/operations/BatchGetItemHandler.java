@@ -1,0 +1,193 @@
+package io.basalt.server.operations;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.expressions.ast.ProjectionExpression;
+import io.basalt.expressions.eval.Projector;
+import io.basalt.model.BasaltException;
+import io.basalt.model.Item;
+import io.basalt.model.ItemSize;
+import io.basalt.model.Limits;
+import io.basalt.model.PrimaryKey;
+import io.basalt.server.OperationHandler;
+import io.basalt.server.RequestContext;
+import io.basalt.server.ResponseBody;
+import io.basalt.server.json.AttributeValueJson;
+import io.basalt.server.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * BatchGetItem: up to 100 keys over several tables, each table with its own projection and consistency. Missing
+ * items are simply absent; keys beyond the 16 MB response limit come back in UnprocessedKeys.
+ */
+final class BatchGetItemHandler implements OperationHandler {
+    private static final int MAX_KEYS = 100;
+    private static final long MAX_RESPONSE_BYTES = 16L * 1024 * 1024;
+
+    private final BasaltNode node;
+
+    BatchGetItemHandler(BasaltNode node) {
+        this.node = requireNonNull(node, "node is null");
+    }
+
+    /** One table's part of the request, validated. */
+    private record TableRequest(String tableName, JsonObject json, List<Item> keys, ProjectionExpression projection,
+            boolean consistent) {
+    }
+
+    @Override
+    public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
+        ValidationErrors errors = new ValidationErrors();
+        JsonObject requestItems = request.getStructure("RequestItems", "BatchGetRequestMap");
+        String capacity = request.getString("ReturnConsumedCapacity");
+        errors.checkEnum(capacity, "returnConsumedCapacity", ItemRequests.CAPACITY_MODES);
+        if (requestItems == null) {
+            errors.requireNonNull(null, "requestItems");
+        } else if (requestItems.size() == 0) {
+            errors.addWithoutValue("RequestItems", "Member must have length greater than or equal to 1");
+        } else {
+            checkTableNames(requestItems, errors);
+            for (String table : requestItems.names()) {
+                JsonObject entry = requestItems.getStructure(table, "KeysAndAttributes");
+                List<JsonObject> keys = entry == null ? null : entry.getAttributeMapList("Keys");
+                if (keys == null) {
+                    errors.requireNonNull(null, "requestItems." + table + ".member.keys");
+                } else if (keys.isEmpty()) {
+                    errors.addWithoutValue("RequestItems." + table + ".member.Keys",
+                            "Member must have length greater than or equal to 1");
+                } else if (keys.size() > MAX_KEYS) {
+                    errors.addWithoutValue("RequestItems." + table + ".member.Keys",
+                            "Member must have length less than or equal to " + MAX_KEYS);
+                }
+            }
+        }
+        errors.throwIfAny();
+
+        List<TableRequest> tables = new ArrayList<>();
+        int total = 0;
+        for (String table : requestItems.names()) {
+            TableRequest tableRequest = read(table, requestItems.getStructure(table, "KeysAndAttributes"));
+            total += tableRequest.keys().size();
+            tables.add(tableRequest);
+        }
+        if (total > MAX_KEYS) {
+            throw BasaltException.validation("Too many items requested for the BatchGetItem call");
+        }
+        Map<String, TableMetadata> metadata = new LinkedHashMap<>();
+        for (TableRequest table : tables) {
+            metadata.put(table.tableName(), node.tableForItems(TableNames.forItems(table.tableName(),
+                    new ValidationErrors())));
+        }
+        Map<String, List<PrimaryKey>> primaryKeys = new LinkedHashMap<>();
+        for (TableRequest table : tables) {
+            List<PrimaryKey> keys = new ArrayList<>(table.keys().size());
+            for (Item key : table.keys()) {
+                keys.add(ItemKeys.fromKey(key, metadata.get(table.tableName())));
+            }
+            primaryKeys.put(table.tableName(), keys);
+        }
+
+        Map<String, List<Item>> responses = new LinkedHashMap<>();
+        Map<String, List<Item>> unprocessed = new LinkedHashMap<>();
+        Map<String, Double> units = new LinkedHashMap<>();
+        long responseBytes = 0;
+        for (TableRequest table : tables) {
+            TableMetadata tableMetadata = metadata.get(table.tableName());
+            List<Item> found = new ArrayList<>();
+            double tableUnits = 0;
+            List<PrimaryKey> keys = primaryKeys.get(table.tableName());
+            for (int i = 0; i < keys.size(); i++) {
+                if (responseBytes > MAX_RESPONSE_BYTES) {
+                    unprocessed.computeIfAbsent(table.tableName(), name -> new ArrayList<>()).add(table.keys().get(i));
+                    continue;
+                }
+                Item item = node.read(tableMetadata, keys.get(i));
+                long size = item == null ? 0 : ItemSize.of(item);
+                tableUnits += Capacity.readUnits(size, table.consistent());
+                if (item != null) {
+                    responseBytes += size;
+                    found.add(table.projection() == null ? item : Projector.project(table.projection(), item));
+                }
+            }
+            responses.put(table.tableName(), found);
+            units.put(table.tableName(), tableUnits);
+        }
+        Capacity.Mode mode = Capacity.mode(capacity);
+        return CompletableFuture.completedFuture(out -> {
+            out.writeStartObject();
+            out.writeObjectFieldStart("Responses");
+            for (Map.Entry<String, List<Item>> table : responses.entrySet()) {
+                out.writeArrayFieldStart(table.getKey());
+                for (Item item : table.getValue()) {
+                    AttributeValueJson.writeItem(out, item.attributes());
+                }
+                out.writeEndArray();
+            }
+            out.writeEndObject();
+            out.writeObjectFieldStart("UnprocessedKeys");
+            for (Map.Entry<String, List<Item>> table : unprocessed.entrySet()) {
+                out.writeObjectFieldStart(table.getKey());
+                out.writeArrayFieldStart("Keys");
+                for (Item key : table.getValue()) {
+                    AttributeValueJson.writeItem(out, key.attributes());
+                }
+                out.writeEndArray();
+                TableRequest original = tables.stream().filter(t -> t.tableName().equals(table.getKey()))
+                        .findFirst().orElseThrow();
+                BatchResponses.echo(out, original.json(), List.of("ProjectionExpression", "AttributesToGet",
+                        "ExpressionAttributeNames", "ConsistentRead"));
+                out.writeEndObject();
+            }
+            out.writeEndObject();
+            BatchResponses.writeCapacity(out, mode, units, false);
+            out.writeEndObject();
+        });
+    }
+
+    /** One table's KeysAndAttributes: projection parameters, keys well-formed and without duplicates. */
+    private static TableRequest read(String tableName, JsonObject entry) {
+        ValidationErrors errors = new ValidationErrors();
+        ReadRequests.checkAttributesToGet(entry, errors);
+        errors.throwIfAny();
+        RequestExpressions expressions = RequestExpressions.read(entry, List.of("AttributesToGet"),
+                List.of("ProjectionExpression"), List.of());
+        ProjectionExpression attributesToGet = ReadRequests.attributesToGet(entry);
+        ProjectionExpression projection = attributesToGet != null ? attributesToGet : expressions.projection();
+        expressions.requireAllUsed();
+        List<Item> keys = new ArrayList<>();
+        Set<Item> seen = new HashSet<>();
+        for (JsonObject keyJson : entry.getAttributeMapList("Keys")) {
+            Item key = AttributeValueJson.readItem(keyJson);
+            if (!seen.add(key)) {
+                throw BasaltException.validation("Provided list of item keys contains duplicates");
+            }
+            keys.add(key);
+        }
+        return new TableRequest(tableName, entry, keys, projection,
+                Boolean.TRUE.equals(entry.getBoolean("ConsistentRead")));
+    }
+
+    /** Table names are map keys here; DynamoDB reports a bad one with the whole map, as compact JSON. */
+    private static void checkTableNames(JsonObject requestItems, ValidationErrors errors) {
+        for (String table : requestItems.names()) {
+            if (table.startsWith("arn:")) {
+                continue;
+            }
+            if (table.length() < Limits.MIN_TABLE_NAME_LENGTH || table.length() > Limits.MAX_TABLE_NAME_LENGTH
+                    || !TableNames.matchesPattern(table)) {
+                errors.add(requestItems.toCompactJson(), "requestItems", "Map keys must satisfy constraint: [Member "
+                        + "must have length less than or equal to 255, Member must have length greater than or equal "
+                        + "to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]");
+                return;
+            }
+        }
+    }
+}

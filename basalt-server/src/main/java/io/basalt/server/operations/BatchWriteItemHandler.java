@@ -1,0 +1,216 @@
+package io.basalt.server.operations;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.model.BasaltException;
+import io.basalt.model.ErrorCode;
+import io.basalt.model.Item;
+import io.basalt.model.ItemSize;
+import io.basalt.model.Limits;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.DeleteItemOperation;
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.ItemCondition;
+import io.basalt.partition.ItemOperation;
+import io.basalt.partition.PutItemOperation;
+import io.basalt.server.OperationHandler;
+import io.basalt.server.RequestContext;
+import io.basalt.server.ResponseBody;
+import io.basalt.server.json.AttributeValueJson;
+import io.basalt.server.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * BatchWriteItem: up to 25 puts and deletes over several tables. The whole batch is validated before anything is
+ * written; the writes then run concurrently, each atomic on its own. A write the server cannot take comes back in
+ * UnprocessedItems for the client to retry, as DynamoDB returns throttled writes.
+ */
+final class BatchWriteItemHandler implements OperationHandler {
+    private static final int MAX_WRITES = 25;
+
+    private final BasaltNode node;
+
+    BatchWriteItemHandler(BasaltNode node) {
+        this.node = requireNonNull(node, "node is null");
+    }
+
+    /** One write of the batch: its request JSON (echoed if unprocessed) and its item or key. */
+    private record Write(String tableName, JsonObject json, Item item, Item key) {
+        boolean isPut() {
+            return item != null;
+        }
+    }
+
+    @Override
+    public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
+        ValidationErrors errors = new ValidationErrors();
+        JsonObject requestItems = request.getStructure("RequestItems", "BatchWriteItemRequestMap");
+        errors.checkEnum(request.getString("ReturnConsumedCapacity"), "returnConsumedCapacity",
+                ItemRequests.CAPACITY_MODES);
+        errors.checkEnum(request.getString("ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
+                ItemRequests.ITEM_COLLECTION_METRICS);
+        errors.throwIfAny();
+        if (requestItems == null || requestItems.size() == 0) {
+            throw BasaltException.validation("The requestItems parameter is required for BatchWriteItem");
+        }
+        for (String table : requestItems.names()) {
+            List<JsonObject> writes = requestItems.getStructureList(table, "WriteRequest");
+            if (writes == null || writes.isEmpty() || writes.size() > MAX_WRITES) {
+                errors.add(render(requestItems), "requestItems", "Map value must satisfy constraint: [Member must "
+                        + "have length less than or equal to 25, Member must have length greater than or equal to 1]");
+                break;
+            }
+        }
+        errors.throwIfAny();
+
+        List<Write> writes = new ArrayList<>();
+        for (String table : requestItems.names()) {
+            for (JsonObject writeRequest : requestItems.getStructureList(table, "WriteRequest")) {
+                writes.add(read(table, writeRequest));
+            }
+        }
+        if (writes.size() > MAX_WRITES) {
+            throw BasaltException.validation("Too many items requested for the BatchWriteItem call");
+        }
+        Map<String, TableMetadata> tables = new LinkedHashMap<>();
+        for (String table : requestItems.names()) {
+            tables.put(table, node.tableForItems(TableNames.forItems(table, new ValidationErrors())));
+        }
+        List<ItemOperation> operations = new ArrayList<>(writes.size());
+        Map<String, Set<PrimaryKey>> seen = new LinkedHashMap<>();
+        for (Write write : writes) {
+            TableMetadata table = tables.get(write.tableName());
+            PrimaryKey key = primaryKey(write, table);
+            if (!seen.computeIfAbsent(write.tableName(), name -> new HashSet<>()).add(key)) {
+                throw BasaltException.validation("Provided list of item keys contains duplicates");
+            }
+            operations.add(write.isPut() ? new PutItemOperation(key, write.item(), ItemCondition.ALWAYS)
+                    : new DeleteItemOperation(key, ItemCondition.ALWAYS));
+        }
+
+        List<CompletableFuture<EvaluatedWrite>> results = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            results.add(node.write(tables.get(writes.get(i).tableName()), operations.get(i)));
+        }
+        Capacity.Mode mode = Capacity.mode(request.getString("ReturnConsumedCapacity"));
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .handle((ignored, failure) -> respond(writes, results, mode));
+    }
+
+    private ResponseBody respond(List<Write> writes, List<CompletableFuture<EvaluatedWrite>> results,
+            Capacity.Mode mode) {
+        Map<String, Double> units = new LinkedHashMap<>();
+        Map<String, List<Write>> unprocessed = new LinkedHashMap<>();
+        for (int i = 0; i < writes.size(); i++) {
+            Write write = writes.get(i);
+            units.putIfAbsent(write.tableName(), 0.0);
+            CompletableFuture<EvaluatedWrite> result = results.get(i);
+            if (result.isCompletedExceptionally()) {
+                unprocessed.computeIfAbsent(write.tableName(), name -> new ArrayList<>()).add(write);
+                continue;
+            }
+            EvaluatedWrite done = result.join();
+            units.merge(write.tableName(), Capacity.writeUnits(done.oldSize(), done.newSize()), Double::sum);
+        }
+        return out -> {
+            out.writeStartObject();
+            out.writeObjectFieldStart("UnprocessedItems");
+            for (Map.Entry<String, List<Write>> table : unprocessed.entrySet()) {
+                out.writeArrayFieldStart(table.getKey());
+                for (Write write : table.getValue()) {
+                    JsonObject.writeValue(out, write.json());
+                }
+                out.writeEndArray();
+            }
+            out.writeEndObject();
+            BatchResponses.writeCapacity(out, mode, units, true);
+            out.writeEndObject();
+        };
+    }
+
+    /**
+     * One WriteRequest: exactly one of PutRequest and DeleteRequest (DynamoDB reuses the AttributeValue union
+     * message for this), values well-formed in the older wording BatchWriteItem still uses, items within 400 KB.
+     */
+    private static Write read(String table, JsonObject writeRequest) {
+        JsonObject put = writeRequest.getStructure("PutRequest", "PutRequest");
+        JsonObject delete = writeRequest.getStructure("DeleteRequest", "DeleteRequest");
+        if ((put == null) == (delete == null)) {
+            throw BasaltException.validation("Supplied AttributeValue has more than one datatypes set, must contain "
+                    + "exactly one of the supported datatypes");
+        }
+        if (put != null) {
+            JsonObject itemJson = put.getAttributeMap("Item");
+            if (itemJson == null) {
+                throw BasaltException.validation("1 validation error detected: Value null at "
+                        + "'requestItems." + table + ".member.putRequest.item' failed to satisfy constraint: "
+                        + "Member must not be null");
+            }
+            Item item = olderWording(itemJson);
+            if (ItemSize.of(item) > Limits.MAX_ITEM_SIZE_BYTES) {
+                throw BasaltException.validation("Item size has exceeded the maximum allowed size");
+            }
+            return new Write(table, writeRequest, item, null);
+        }
+        JsonObject keyJson = delete.getAttributeMap("Key");
+        if (keyJson == null) {
+            throw BasaltException.validation("1 validation error detected: Value null at "
+                    + "'requestItems." + table + ".member.deleteRequest.key' failed to satisfy constraint: "
+                    + "Member must not be null");
+        }
+        return new Write(table, writeRequest, null, olderWording(keyJson));
+    }
+
+    /** BatchWriteItem still reports an empty number without the ": " that other operations now print. */
+    private static Item olderWording(JsonObject json) {
+        try {
+            return AttributeValueJson.readItem(json);
+        } catch (BasaltException e) {
+            String message = e.getMessage();
+            if (e.code() == ErrorCode.VALIDATION && message != null && message.endsWith("numeric value: ")) {
+                throw BasaltException.validation(message.substring(0, message.length() - 2));
+            }
+            throw e;
+        }
+    }
+
+    /** Every key problem of a batch write reads as a schema mismatch, except empty key values. */
+    private static PrimaryKey primaryKey(Write write, TableMetadata table) {
+        try {
+            return write.isPut() ? ItemKeys.fromItem(write.item(), table) : ItemKeys.fromKey(write.key(), table);
+        } catch (BasaltException e) {
+            if (e.getMessage().contains("cannot contain an empty")) {
+                throw e;
+            }
+            throw ItemKeys.mismatch();
+        }
+    }
+
+    /** The request map as DynamoDB's framework prints it in constraint messages: {@code {table=[...]}}. */
+    private static String render(JsonObject requestItems) {
+        StringBuilder text = new StringBuilder("{");
+        for (String table : requestItems.names()) {
+            if (text.length() > 1) {
+                text.append(", ");
+            }
+            List<Object> list = requestItems.getList(table);
+            text.append(table).append("=[");
+            if (list != null) {
+                for (int i = 0; i < list.size(); i++) {
+                    text.append(i == 0 ? "" : ", ").append("WriteRequest(").append(list.get(i) instanceof JsonObject
+                            o ? o.toCompactJson() : String.valueOf(list.get(i))).append(")");
+                }
+            }
+            text.append("]");
+        }
+        return text.append("}").toString();
+    }
+}
