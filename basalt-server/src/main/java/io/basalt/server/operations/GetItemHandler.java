@@ -4,11 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.TableMetadata;
-import io.basalt.expressions.ast.DocumentPath;
-import io.basalt.expressions.ast.PathElement;
 import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.eval.Projector;
-import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.PrimaryKey;
@@ -17,10 +14,7 @@ import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -45,21 +39,18 @@ final class GetItemHandler implements OperationHandler {
         String tableName = TableNames.forItems(request.getString("TableName"), errors);
         String capacity = request.getString("ReturnConsumedCapacity");
         errors.checkEnum(capacity, "returnConsumedCapacity", ItemRequests.CAPACITY_MODES);
-        List<Object> attributesToGet = request.getList("AttributesToGet");
-        if (attributesToGet != null && attributesToGet.isEmpty()) {
-            errors.add("[]", "attributesToGet", "Member must have length greater than or equal to 1");
-        }
+        ReadRequests.checkAttributesToGet(request, errors);
         errors.throwIfAny();
         RequestExpressions expressions = RequestExpressions.read(request, LEGACY, EXPRESSIONS, List.of());
         boolean consistent = Boolean.TRUE.equals(request.getBoolean("ConsistentRead"));
         Item keyItem = AttributeValueJson.readItem(keyJson);
-        ProjectionExpression projection = attributesToGet != null ? attributesToGet(attributesToGet)
-                : expressions.projection();
+        ProjectionExpression attributesToGet = ReadRequests.attributesToGet(request);
+        ProjectionExpression projection = attributesToGet != null ? attributesToGet : expressions.projection();
         expressions.requireAllUsed();
         TableMetadata table = node.tableForItems(tableName);
         PrimaryKey key = ItemKeys.fromKey(keyItem, table);
         if (projection != null) {
-            checkKeyPaths(projection, table);
+            ReadRequests.checkKeyPaths(projection.paths(), table.keySchema());
         }
         Item item = node.read(table, key);
         Capacity.Mode mode = Capacity.mode(capacity);
@@ -74,33 +65,5 @@ final class GetItemHandler implements OperationHandler {
             Capacity.write(out, mode, table.name(), units, false);
             out.writeEndObject();
         });
-    }
-
-    /** The legacy AttributesToGet as a projection of top-level attributes. */
-    private static ProjectionExpression attributesToGet(List<Object> names) {
-        Set<String> seen = new HashSet<>();
-        List<DocumentPath> paths = new ArrayList<>(names.size());
-        for (Object name : names) {
-            if (!(name instanceof String attribute)) {
-                throw JsonObject.serialization("Unexpected value type in payload");
-            }
-            if (!seen.add(attribute)) {
-                throw BasaltException.validation("One or more parameter values were invalid: Duplicate value in "
-                        + "attribute name: " + attribute);
-            }
-            paths.add(DocumentPath.of(attribute));
-        }
-        return new ProjectionExpression(paths);
-    }
-
-    /** Key attributes are scalars: a projection may name them, but not look inside them. */
-    private static void checkKeyPaths(ProjectionExpression projection, TableMetadata table) {
-        for (DocumentPath path : projection.paths()) {
-            if (path.size() > 1 && path.first() instanceof PathElement.Name name
-                    && table.keySchema().isKeyAttribute(name.name())) {
-                throw BasaltException.validation("Key attributes must be scalars; list random access '[]' and map "
-                        + "lookup '.' are not allowed: Key: " + name.name());
-            }
-        }
     }
 }
