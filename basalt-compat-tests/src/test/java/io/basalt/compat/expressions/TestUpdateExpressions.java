@@ -1,6 +1,7 @@
 package io.basalt.compat.expressions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -258,6 +260,88 @@ class TestUpdateExpressions extends ExpressionTestSupport {
                 + "in an update expression;", () -> client.updateItem(b -> b.tableName(table)
                         .key(item("pk", str("twice"))).updateExpression(action + " " + again)
                         .expressionAttributeValues(values)));
+    }
+
+    @Test
+    void functionNesting() {
+        String pk = uniqueName("nest");
+        Map<String, AttributeValue> key = item("pk", str(pk));
+        String append = "SET a = list_append(if_not_exists(a, :v1), :v2)";
+        client.updateItem(b -> b.tableName(table).key(key).updateExpression(append).expressionAttributeValues(
+                values(":v1", list(str("a"), str("b")), ":v2", list(str("cat"), str("dog")))));
+        client.updateItem(b -> b.tableName(table).key(key).updateExpression(append).expressionAttributeValues(
+                values(":v1", list(str("a"), str("b")), ":v2", list(str("1")))));
+        assertThat(get(table, pk).get("a")).isEqualTo(list(str("a"), str("b"), str("cat"), str("dog"), str("1")));
+        client.updateItem(b -> b.tableName(table).key(key).updateExpression("SET b = if_not_exists(b, :v1)+:v2")
+                .expressionAttributeValues(values(":v1", num("2"), ":v2", num("3"))));
+        assertThat(get(table, pk).get("b")).isEqualTo(num("5"));
+        // Alternator test_update_expression_function_nesting quotes DynamoDB refusing list_append in list_append.
+        assertValidation(ENVELOPE + "Invalid UpdateExpression: The function is not allowed to be used this way in "
+                + "an expression; function: list_append", () -> client.updateItem(b -> b.tableName(table).key(key)
+                        .updateExpression("SET a = list_append(list_append(:v1, :v2), :v3)")
+                        .expressionAttributeValues(values(":v1", list(str("a")), ":v2", list(str("1")), ":v3",
+                                list(str("hi"))))));
+        assertValidation(ENVELOPE + "Invalid UpdateExpression: Invalid function name; function: f123_hi",
+                () -> client.updateItem(b -> b.tableName(table).key(key).updateExpression("SET a = f123_hi(b,c,d)")));
+        for (String syntax : new String[] {"SET c = if_not_exists(c, :v1+:v2)", "SET a[:v1] = :v2",
+            "SET a[#x] = :v1"}) {
+            DynamoDbException error = catchThrowableOfType(DynamoDbException.class, () -> client.updateItem(b -> b
+                    .tableName(table).key(key).updateExpression(syntax).expressionAttributeNames(namesIn(syntax))
+                    .expressionAttributeValues(values(":v1", num("1"), ":v2", num("2")))));
+            assertThat(error).as(syntax).isNotNull();
+            assertThat(error.awsErrorDetails().errorMessage()).as(syntax)
+                    .startsWith(ENVELOPE + "Invalid UpdateExpression: Syntax error; token: ");
+        }
+        assertThat(get(table, pk)).containsOnlyKeys("pk", "a", "b");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SET a = _f(b)", "SET _a = :v1", "REMOVE _a", "SET a = :v1 REMOVE b._c"})
+    @org.junit.jupiter.api.Disabled("parser bug: names starting with '_' are accepted; DynamoDB's lexer rejects them")
+    void namesMustStartWithALetter(String update) {
+        // Alternator test_update_expression_unknown_function: "_f" is a syntax error on the "_" token.
+        DynamoDbException error = catchThrowableOfType(DynamoDbException.class, () -> client.updateItem(b -> b
+                .tableName(table).key(item("pk", str("underscore"))).updateExpression(update)
+                .expressionAttributeValues(update.contains(":v1") ? values(":v1", num("1")) : null)));
+        assertThat(error).as(update).isNotNull();
+        assertThat(error.awsErrorDetails().errorMessage()).as(update)
+                .startsWith(ENVELOPE + "Invalid UpdateExpression: Syntax error; token: ");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("parser bug: 'requires a document path' is checked before undefined values")
+    void undefinedValueBeforePathRequired() {
+        // Alternator test_update_expression_if_not_exists_bad_args: DynamoDB looks :val2 up first.
+        assertValidation(ENVELOPE + "Invalid UpdateExpression: An expression attribute value used in expression is "
+                + "not defined; attribute value: :val2", () -> client.updateItem(b -> b.tableName(table)
+                        .key(item("pk", str("nope"))).updateExpression("SET b = if_not_exists(:val2, :val1)")
+                        .expressionAttributeValues(values(":val1", num("6")))));
+    }
+
+    @Test
+    void namesAndDeepPaths() {
+        String pk = uniqueName("deep");
+        Map<String, AttributeValue> key = item("pk", str(pk));
+        put(table, item("pk", str(pk), "a", map("b", num("3"), "c", list(str("hi"), map("x", map("y",
+                list(num("3"), num("5"), num("7"))))))));
+        client.updateItem(b -> b.tableName(table).key(key).updateExpression("SET a.c[1].#name.y[1] = :v")
+                .expressionAttributeNames(names("#name", "x")).expressionAttributeValues(values(":v", num("9"))));
+        client.updateItem(b -> b.tableName(table).key(key).updateExpression("SET a.z = a.c[1].#name.y[1]")
+                .expressionAttributeNames(names("#name", "x")));
+        client.updateItem(b -> b.tableName(table).key(key).updateExpression("SET #dot = :v")
+                .expressionAttributeNames(names("#dot", "a.b")).expressionAttributeValues(values(":v", num("1"))));
+        assertThat(get(table, pk)).isEqualTo(item("pk", str(pk), "a", map("b", num("3"), "c", list(str("hi"),
+                map("x", map("y", list(num("3"), num("9"), num("7"))))), "z", num("9")), "a.b", num("1")));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("wiring: the partition hands an absent item to the update as its key attributes, "
+            + "so REMOVE x.y cannot tell it from a key-only item and reports the invalid path")
+    void removeNestedPathFromAbsentItemIsANoOp() {
+        // Alternator test_nested_attribute_remove_from_missing_item (xfail there; passes against DynamoDB).
+        String pk = uniqueName("absent");
+        client.updateItem(b -> b.tableName(table).key(item("pk", str(pk))).updateExpression("REMOVE x.y"));
+        client.updateItem(b -> b.tableName(table).key(item("pk", str(pk))).updateExpression("REMOVE x[0]"));
     }
 
     @Test
