@@ -311,6 +311,29 @@ class TestLegacyParameters extends ExpressionTestSupport {
     }
 
     @Test
+    void legacyNamesAreLiteralTopLevelNames() {
+        String pk = uniqueName("dots");
+        put(table, item("pk", str(pk), "a.b", num("1"), "a", map("b", num("2"))));
+        Map<String, AttributeValue> key = item("pk", str(pk));
+        // "a.b" in Expected and AttributeUpdates is the attribute named "a.b", never a path into "a".
+        client.updateItem(b -> b.tableName(table).key(key)
+                .attributeUpdates(Map.of("a.b", action(AttributeAction.ADD, num("10"))))
+                .expected(Map.of("a.b", ExpectedAttributeValue.builder().value(num("1")).build())));
+        assertThat(get(table, pk)).isEqualTo(item("pk", str(pk), "a.b", num("11"), "a", map("b", num("2"))));
+        assertError(ConditionalCheckFailedException.class, "ConditionalCheckFailedException", CONDITION_FAILED,
+                () -> client.deleteItem(b -> b.tableName(table).key(key)
+                        .expected(Map.of("a.b", ExpectedAttributeValue.builder().value(num("2")).build()))));
+        // The put-if-absent idiom on the key attribute.
+        assertError(ConditionalCheckFailedException.class, "ConditionalCheckFailedException", CONDITION_FAILED,
+                () -> client.putItem(b -> b.tableName(table).item(key)
+                        .expected(Map.of("pk", ExpectedAttributeValue.builder().exists(false).build()))));
+        client.deleteItem(b -> b.tableName(table).key(key)
+                .expected(Map.of("pk", ExpectedAttributeValue.builder().exists(true).value(str(pk)).build(),
+                        "a[0]", ExpectedAttributeValue.builder().exists(false).build())));
+        assertThat(get(table, pk)).isNull();
+    }
+
+    @Test
     void attributesToGetOnGetItem() {
         var response = client.getItem(b -> b.tableName(table).key(item("pk", str("legacy")))
                 .attributesToGet(List.of("n", "m", "gone")).consistentRead(true));
