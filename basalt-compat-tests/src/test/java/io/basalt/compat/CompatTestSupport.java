@@ -41,11 +41,11 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * for the class. Tests create their own uniquely named tables, so they never depend on each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CompatTestSupport {
+public abstract class CompatTestSupport {
     /** The header the raw-HTTP tests send; the server parses it but does not verify signatures. */
-    static final String FAKE_AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/"
+    protected static final String FAKE_AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/"
             + "aws4_request, SignedHeaders=host, Signature=abc";
-    static final String TARGET_PREFIX = "DynamoDB_20120810.";
+    protected static final String TARGET_PREFIX = "DynamoDB_20120810.";
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -98,7 +98,7 @@ abstract class CompatTestSupport {
     }
 
     /** A table name no other test uses: {@code prefix-<counter>-<random>}. */
-    static String uniqueName(String prefix) {
+    protected static String uniqueName(String prefix) {
         return prefix + "-" + COUNTER.incrementAndGet() + "-"
                 + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     }
@@ -146,15 +146,15 @@ abstract class CompatTestSupport {
         createdTables.add(table);
     }
 
-    static AttributeValue s(String value) {
+    protected static AttributeValue s(String value) {
         return AttributeValue.fromS(value);
     }
 
-    static AttributeValue n(String value) {
+    protected static AttributeValue n(String value) {
         return AttributeValue.fromN(value);
     }
 
-    static Map<String, AttributeValue> item(Object... namesAndValues) {
+    protected static Map<String, AttributeValue> item(Object... namesAndValues) {
         Map<String, AttributeValue> item = new java.util.LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             item.put((String) namesAndValues[i], (AttributeValue) namesAndValues[i + 1]);
@@ -166,7 +166,7 @@ abstract class CompatTestSupport {
      * Asserts that {@code call} fails with {@code type}, DynamoDB error code {@code code} (the part of
      * {@code __type} after '#'), HTTP 400 and exactly {@code message}; returns the exception.
      */
-    static <E extends DynamoDbException> E assertError(Class<E> type, String code, String message,
+    protected static <E extends DynamoDbException> E assertError(Class<E> type, String code, String message,
             ThrowingCallable call) {
         E error = catchThrowableOfType(type, call);
         assertThat(error).as("expected %s: %s", code, message).isNotNull();
@@ -177,17 +177,17 @@ abstract class CompatTestSupport {
     }
 
     /** A ValidationException with exactly {@code message}. */
-    static DynamoDbException assertValidation(String message, ThrowingCallable call) {
+    protected static DynamoDbException assertValidation(String message, ThrowingCallable call) {
         return assertError(DynamoDbException.class, "ValidationException", message, call);
     }
 
     /** A ResourceNotFoundException with exactly {@code message}. */
-    static ResourceNotFoundException assertNotFound(String message, ThrowingCallable call) {
+    protected static ResourceNotFoundException assertNotFound(String message, ThrowingCallable call) {
         return assertError(ResourceNotFoundException.class, "ResourceNotFoundException", message, call);
     }
 
     /** A ValidationException saying Basalt does not support {@code parameter} (never silently ignored). */
-    static void assertUnsupported(String parameter, ThrowingCallable call) {
+    protected static void assertUnsupported(String parameter, ThrowingCallable call) {
         DynamoDbException error = catchThrowableOfType(DynamoDbException.class, call);
         assertThat(error).as("expected %s to be refused", parameter).isNotNull();
         assertThat(error.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
@@ -218,20 +218,20 @@ abstract class CompatTestSupport {
     }
 
     /** The ValidationException body DynamoDB sends for {@code message}. */
-    static String validationBody(String message) {
+    protected static String validationBody(String message) {
         return "{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"" + message + "\"}";
     }
 
     /** The SerializationException body for {@code message} (capital "Message", as the framework spells it). */
-    static String serializationBody(String message) {
+    protected static String serializationBody(String message) {
         return "{\"__type\":\"com.amazon.coral.service#SerializationException\",\"Message\":\"" + message + "\"}";
     }
 
-    static String repeat(char c, int count) {
+    protected static String repeat(char c, int count) {
         return String.valueOf(c).repeat(count);
     }
 
-    static String lower(String text) {
+    protected static String lower(String text) {
         return text.toLowerCase(Locale.ROOT);
     }
 }

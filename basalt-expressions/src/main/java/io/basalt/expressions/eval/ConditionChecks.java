@@ -22,6 +22,9 @@ final class ConditionChecks {
             return samePath("begins_with", b.value(), b.prefix());
         } else if (condition instanceof Condition.Contains c) {
             return samePath("contains", c.value(), c.operand());
+        } else if (condition instanceof Condition.AttributeTypeIs t) {
+            // dynalite test/scan.js (live-verified): attribute_type(ab.bc[1].#a, ab.bc[1].a) is not distinct.
+            return samePath("attribute_type", new Operand.Path(t.path()), t.type());
         } else if (condition instanceof Condition.And and) {
             String left = distinct(and.left());
             return left != null ? left : distinct(and.right());
@@ -138,11 +141,23 @@ final class ConditionChecks {
             }
             return null;
         }
+        if (type instanceof Operand.Size) {
+            return Messages.incorrectOperandType("attribute_type", AttributeType.N.descriptor());
+        }
         return Messages.incorrectOperandType("attribute_type", Messages.ANY_TYPE);
     }
 
+    /**
+     * The type an operand has whatever the item: a literal's own type, and N for size(), which DynamoDB checks like
+     * a number literal (dynalite test/scan.js, live-verified: {@code begins_with(a, size(a))} → "operator or
+     * function: begins_with, operand type: N").
+     */
+    private static AttributeType staticType(Operand operand) {
+        return operand instanceof Operand.Size ? AttributeType.N : ExpressionValidator.literalType(operand);
+    }
+
     private static String stringOrBinary(Operand operand) {
-        AttributeType type = ExpressionValidator.literalType(operand);
+        AttributeType type = staticType(operand);
         if (type != null && type != AttributeType.S && type != AttributeType.B) {
             return Messages.incorrectOperandType("begins_with", type.descriptor());
         }

@@ -54,6 +54,16 @@ class TestExpressionValidator {
                 Arguments.of(new Condition.Between(p("a"), v(m()), v(m())),
                         "Invalid ConditionExpression: Incorrect operand type for operator or function; "
                                 + "operator or function: BETWEEN, operand type: M"),
+                Arguments.of(new Condition.AttributeTypeIs(path("a.b[1]"), p("a.b[1]")),
+                        "Invalid ConditionExpression: The first operand must be distinct from the remaining operands "
+                                + "for this operator or function; operator: attribute_type, first operand: "
+                                + "[a, b, [1]]"),
+                Arguments.of(new Condition.BeginsWith(p("a"), new Operand.Size(path("a"))),
+                        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                                + "operator or function: begins_with, operand type: N"),
+                Arguments.of(new Condition.AttributeTypeIs(path("a"), new Operand.Size(path("a"))),
+                        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                                + "operator or function: attribute_type, operand type: N"),
                 Arguments.of(new Condition.BeginsWith(p("a"), v(n("2"))),
                         "Invalid ConditionExpression: Incorrect operand type for operator or function; "
                                 + "operator or function: begins_with, operand type: N"),

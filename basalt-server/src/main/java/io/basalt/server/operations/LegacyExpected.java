@@ -132,7 +132,10 @@ final class LegacyExpected {
             case "NULL" -> new Condition.AttributeNotExists(path);
             case "NOT_NULL" -> new Condition.AttributeExists(path);
             case "CONTAINS" -> new Condition.Contains(attribute, literal(arguments.get(0)));
-            case "NOT_CONTAINS" -> new Condition.Not(new Condition.Contains(attribute, literal(arguments.get(0))));
+            // Unlike NOT contains(...), NOT_CONTAINS is false on a missing attribute: DynamoDB fails both CONTAINS
+            // and NOT_CONTAINS there (Alternator test_update_expected_1_not_contains, run against DynamoDB).
+            case "NOT_CONTAINS" -> new Condition.And(new Condition.AttributeExists(path),
+                    new Condition.Not(new Condition.Contains(attribute, literal(arguments.get(0)))));
             case "BEGINS_WITH" -> new Condition.BeginsWith(attribute, literal(arguments.get(0)));
             case "BETWEEN" -> new Condition.Between(attribute, literal(arguments.get(0)), literal(arguments.get(1)));
             case "IN" -> {

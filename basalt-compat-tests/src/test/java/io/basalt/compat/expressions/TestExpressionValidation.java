@@ -1,0 +1,642 @@
+package io.basalt.compat.expressions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValueUpdate;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.ExpectedAttributeValue;
+
+/**
+ * Static validation of expressions and their parameters: syntax errors with DynamoDB's token and near texts,
+ * reserved words, placeholders, operand types, mixing with legacy parameters, and the envelope PutItem, UpdateItem
+ * and DeleteItem put around these messages (GetItem reports them bare).
+ */
+class TestExpressionValidation extends ExpressionTestSupport {
+    private String table;
+
+    @BeforeAll
+    void createTable() {
+        table = hashTable();
+    }
+
+    private void assertConditionError(String condition, Map<String, AttributeValue> values, String detail) {
+        assertValidation(ENVELOPE + "Invalid ConditionExpression: " + detail,
+                () -> client.putItem(b -> b.tableName(table).item(item("pk", str("v"))).conditionExpression(condition)
+                        .expressionAttributeNames(namesIn(condition)).expressionAttributeValues(values)));
+    }
+
+    private void assertUpdateError(String update, Map<String, AttributeValue> values, String detail) {
+        assertValidation(ENVELOPE + "Invalid UpdateExpression: " + detail,
+                () -> client.updateItem(b -> b.tableName(table).key(item("pk", str("v"))).updateExpression(update)
+                        .expressionAttributeNames(namesIn(update)).expressionAttributeValues(values)));
+    }
+
+    private void assertProjectionError(String projection, String detail) {
+        assertValidation("Invalid ProjectionExpression: " + detail,
+                () -> client.getItem(b -> b.tableName(table).key(item("pk", str("v"))).projectionExpression(projection)
+                        .expressionAttributeNames(namesIn(projection))));
+    }
+
+    /** Values for every {@code :name} in the text, all numbers. */
+    private static Map<String, AttributeValue> numbersFor(String expression) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(":[A-Za-z0-9_]+").matcher(expression);
+        while (matcher.find()) {
+            values.put(matcher.group(), num("1"));
+        }
+        return values.isEmpty() ? null : values;
+    }
+
+    private static String syntax(String token, String near) {
+        return "Syntax error; token: \"" + token + "\", near: \"" + near + "\"";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+        "a = |<EOF>|= ",
+        "a = :v AND|<EOF>|AND",
+        "a = :v :w|:w|:v :w",
+        "(a = :v|<EOF>|:v",
+        "a = :v)|)|:v)",
+        "a BETWEEN :v|<EOF>|:v",
+        "a IN ()|)|()",
+        "attribute_exists(a|<EOF>|a",
+        "a[x] = :v|x|[x]",
+        "a = :v @|@|:v @",
+        "a = :v AND OR b = :w|OR|AND OR b",
+        "a = :v, b = :w|,|:v, b",
+        "NOT|<EOF>|NOT",
+        "= :v|=|= :v",
+        "a = :v OR|<EOF>|OR",
+        "a <> |<EOF>|<> ",
+        "a < = :v|=|< = :v",
+        "a.b. = :v|=|. = :v",
+        "a = :v AND (b = :w|<EOF>|:w",
+        "begins_with a, :v|a|begins_with a,",
+        "a !! :v|!|a !!",
+        "a = :v;|;|:v;",
+    })
+    void conditionSyntaxErrors(String condition, String token, String near) {
+        assertConditionError(condition, numbersFor(condition), syntax(token, near));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+        "SET|<EOF>|SET",
+        "SET a|<EOF>|a",
+        "SET a = |<EOF>|= ",
+        "SET a = :v,|<EOF>|,",
+        "INVALID SYNTAX|INVALID|INVALID SYNTAX",
+        "SET a = :v REMOVE|<EOF>|REMOVE",
+        "REMOVE a = :v|=|a = :v",
+        "ADD a|<EOF>|a",
+        "SET a = b * :v|*|b * :v",
+        "SET a = b + :v + :w|+|:v + :w",
+        "SET a = :v SET|<EOF>|SET",
+        "UPDATE a = :v|UPDATE|UPDATE a",
+        "SET a[] = :v|]|[] =",
+        "SET #a[].#c = :v|]|[].",
+        "REMOVE a,|<EOF>|,",
+    })
+    void updateSyntaxErrors(String update, String token, String near) {
+        assertUpdateError(update, numbersFor(update), syntax(token, near));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+        "!!|!|!!",
+        "a,|<EOF>|,",
+        "',a'|,|,a",
+        "a,,b|,|,,b",
+        "a b|b|a b",
+        "a.b.|<EOF>|.",
+        "a[|<EOF>|[",
+        "a[1|<EOF>|1",
+        "a = b|=|a = b",
+    })
+    void projectionSyntaxErrors(String projection, String token, String near) {
+        assertProjectionError(projection, syntax(token, near));
+    }
+
+    @Test
+    void emptyExpressions() {
+        assertConditionError("", null, "The expression can not be empty;");
+        assertUpdateError("", null, "The expression can not be empty;");
+        assertProjectionError("", "The expression can not be empty;");
+        assertValidation(ENVELOPE + "Invalid ConditionExpression: The expression can not be empty;",
+                () -> client.deleteItem(b -> b.tableName(table).key(item("pk", str("v"))).conditionExpression("")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"status", "name", "size", "date", "year", "value", "comment", "data", "user", "key",
+        "count", "timestamp", "order", "select", "table", "values", "token", "source", "zone", "hash"})
+    void reservedWords(String word) {
+        String detail = "Attribute name is a reserved keyword; reserved keyword: " + word;
+        assertConditionError(word + " = :v", values(":v", num("1")), detail);
+        assertConditionError("a.b = :v AND attribute_exists(x." + word + ")", values(":v", num("1")), detail);
+        assertUpdateError("SET " + word + " = :v", values(":v", num("1")), detail);
+        assertProjectionError("a, " + word, detail);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "abc", "attr_1", "Status1", "x_", "sizes", "nameless", "x2y", "A9_b"})
+    void nonReservedNamesAreAccepted(String word) {
+        client.putItem(b -> b.tableName(table).item(item("pk", str("ok"))).conditionExpression(
+                "attribute_not_exists(" + word + ") OR " + word + " <> :v").expressionAttributeValues(values(":v",
+                        num("1"))));
+    }
+
+    @Test
+    void undefinedPlaceholders() {
+        assertConditionError("a = :nope", values(":v", num("1")), "An expression attribute value used in expression "
+                + "is not defined; attribute value: :nope");
+        assertValidation(ENVELOPE + "Invalid ConditionExpression: An expression attribute name used in the document "
+                + "path is not defined; attribute name: #nope",
+                () -> client.putItem(b -> b.tableName(table).item(item("pk", str("v"))).conditionExpression(
+                        "#nope = :v").expressionAttributeValues(values(":v", num("1")))));
+        assertUpdateError("SET a = :nope", values(":v", num("1")), "An expression attribute value used in expression "
+                + "is not defined; attribute value: :nope");
+        assertValidation("Invalid ProjectionExpression: An expression attribute name used in the document path is "
+                + "not defined; attribute name: #undef",
+                () -> client.getItem(b -> b.tableName(table).key(item("pk", str("v"))).projectionExpression("#undef")
+                        .expressionAttributeNames(names("#other", "a"))));
+    }
+
+    @Test
+    void unusedPlaceholders() {
+        assertValidation(ENVELOPE + "Value provided in ExpressionAttributeValues unused in expressions: keys: {:c}",
+                () -> client.putItem(b -> b.tableName(table).item(item("pk", str("v"))).conditionExpression("a = :v")
+                        .expressionAttributeValues(values(":v", num("1"), ":c", num("2")))));
+        assertValidation(ENVELOPE + "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}",
+                () -> client.updateItem(b -> b.tableName(table).key(item("pk", str("v"))).updateExpression("REMOVE #a")
+                        .expressionAttributeNames(names("#a", "a", "#b", "b"))));
+        assertValidation("Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}",
+                () -> client.getItem(b -> b.tableName(table).key(item("pk", str("v"))).projectionExpression("#a")
+                        .expressionAttributeNames(names("#a", "a", "#b", "b"))));
+        // A value used in either of two expressions counts as used.
+        client.updateItem(b -> b.tableName(table).key(item("pk", str("used"))).updateExpression("SET a = :v")
+                .conditionExpression("attribute_not_exists(b) OR b = :w")
+                .expressionAttributeValues(values(":v", num("1"), ":w", num("2"))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "#", "#a-b", "#a b", "##a", "#a.b", "a#", "#é"})
+    void invalidNameKeys(String key) {
+        assertValidation(ENVELOPE + "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + key
+                + "\"", () -> client.putItem(b -> b.tableName(table).item(item("pk", str("v")))
+                        .conditionExpression("attribute_exists(#ok)").expressionAttributeNames(names("#ok", "x", key,
+                                "y"))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v", ":", ":a-b", ":a b", "::a", ":a.b", "#v", ":é"})
+    void invalidValueKeys(String key) {
+        Map<String, AttributeValue> values = new HashMap<>(values(":ok", num("1")));
+        values.put(key, num("2"));
+        assertValidation(ENVELOPE + "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + key
+                + "\"", () -> client.putItem(b -> b.tableName(table).item(item("pk", str("v")))
+                        .conditionExpression("a = :ok").expressionAttributeValues(values)));
+    }
+
+    static Stream<Arguments> invalidValues() {
+        return Stream.of(
+                Arguments.of(AttributeValue.fromNul(false), "One or more parameter values were invalid: Null attribute "
+                        + "value types must have the value of true"),
+                Arguments.of(AttributeValue.fromSs(List.of()), "One or more parameter values were invalid: An string "
+                        + "set  may not be empty"),
+                Arguments.of(AttributeValue.fromNs(List.of()), "One or more parameter values were invalid: An number "
+                        + "set  may not be empty"),
+                Arguments.of(AttributeValue.fromN("abc"), "The parameter cannot be converted to a numeric value: abc"),
+                Arguments.of(AttributeValue.fromN("1e126"), "Number overflow. Attempting to store a number with "
+                        + "magnitude larger than supported range"),
+                Arguments.of(AttributeValue.builder().build(), "Supplied AttributeValue is empty, must contain exactly "
+                        + "one of the supported datatypes"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidValues")
+    void invalidValues(AttributeValue value, String message) {
+        assertValidation(ENVELOPE + "ExpressionAttributeValues contains invalid value: " + message + " for key :v",
+                () -> client.putItem(b -> b.tableName(table).item(item("pk", str("v")))
+                        .conditionExpression("a = :v").expressionAttributeValues(Map.of(":v", value))));
+    }
+
+    @Test
+    void emptyNameAndValueMaps() {
+        assertValidation(ENVELOPE + "ExpressionAttributeNames must not be empty",
+                () -> client.putItem(b -> b.tableName(table).item(item("pk", str("v"))).conditionExpression("a = b")
+                        .expressionAttributeNames(Map.of())));
+        assertValidation(ENVELOPE + "ExpressionAttributeValues must not be empty",
+                () -> client.putItem(b -> b.tableName(table).item(item("pk", str("v"))).conditionExpression("a = b")
+                        .expressionAttributeValues(Map.of())));
+        assertValidation("ExpressionAttributeNames must not be empty",
+                () -> client.getItem(b -> b.tableName(table).key(item("pk", str("v"))).projectionExpression("a")
+                        .expressionAttributeNames(Map.of())));
+    }
+
+    @Test
+    void namesAndValuesOnlyWithExpressions() {
+        String names = "ExpressionAttributeNames can only be specified when using expressions";
+        String values = "ExpressionAttributeValues can only be specified when using expressions";
+        assertValidation(ENVELOPE + names, () -> client.putItem(b -> b.tableName(table).item(item("pk", str("v")))
+                .expressionAttributeNames(names("#a", "a"))));
+        assertValidation(ENVELOPE + values, () -> client.putItem(b -> b.tableName(table).item(item("pk", str("v")))
+                .expressionAttributeValues(values(":a", num("1")))));
+        assertValidation(ENVELOPE + names, () -> client.deleteItem(b -> b.tableName(table).key(item("pk", str("v")))
+                .expressionAttributeNames(names("#a", "a"))));
+        assertValidation(ENVELOPE + values, () -> client.updateItem(b -> b.tableName(table)
+                .key(item("pk", str("v"))).expressionAttributeValues(values(":a", num("1")))));
+        assertValidation(names, () -> client.getItem(b -> b.tableName(table).key(item("pk", str("v")))
+                .expressionAttributeNames(names("#a", "a"))));
+        // GetItem's only expression cannot use values at all.
+        var response = post("GetItem", "{\"TableName\":\"" + table + "\",\"Key\":{\"pk\":{\"S\":\"v\"}},"
+                + "\"ProjectionExpression\":\"a\",\"ExpressionAttributeValues\":{\":a\":{\"N\":\"1\"}}}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).isEqualTo(validationBody(values));
+        assertThat(get(table, "v")).isNull();
+    }
+
+    private static String mixing(String legacy, String expressions) {
+        return "Can not use both expression and non-expression parameters in the same request: Non-expression "
+                + "parameters: {" + legacy + "} Expression parameters: {" + expressions + "}";
+    }
+
+    /** Asserts the mixing message; whether DynamoDB envelopes it is not known (wire-reference §1.6 item 1). */
+    private static void assertMixing(String message, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        DynamoDbException error = catchThrowableOfType(DynamoDbException.class, call);
+        assertThat(error).as(message).isNotNull();
+        assertThat(error.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+        assertThat(error.awsErrorDetails().errorMessage()).isIn(message, ENVELOPE + message);
+    }
+
+    @Test
+    void mixingLegacyAndExpressionParameters() {
+        Map<String, ExpectedAttributeValue> expected = Map.of("a", ExpectedAttributeValue.builder().exists(false)
+                .build());
+        Map<String, AttributeValueUpdate> updates = Map.of("b", AttributeValueUpdate.builder().value(num("1"))
+                .build());
+        assertMixing(mixing("Expected", "ConditionExpression"), () -> client.putItem(b -> b.tableName(table)
+                .item(item("pk", str("v"))).expected(expected).conditionExpression("attribute_exists(a)")));
+        assertMixing(mixing("Expected", "ConditionExpression"), () -> client.deleteItem(b -> b.tableName(table)
+                .key(item("pk", str("v"))).expected(expected).conditionExpression("attribute_exists(a)")));
+        assertMixing(mixing("AttributeUpdates", "UpdateExpression"), () -> client.updateItem(b -> b.tableName(table)
+                .key(item("pk", str("v"))).attributeUpdates(updates).updateExpression("REMOVE c")));
+        assertMixing(mixing("AttributeUpdates", "ConditionExpression"), () -> client.updateItem(b -> b
+                .tableName(table).key(item("pk", str("v"))).attributeUpdates(updates)
+                .conditionExpression("attribute_exists(a)")));
+        assertMixing(mixing("Expected", "UpdateExpression"), () -> client.updateItem(b -> b.tableName(table)
+                .key(item("pk", str("v"))).expected(expected).updateExpression("REMOVE c")));
+        assertMixing(mixing("AttributeUpdates, Expected", "UpdateExpression, ConditionExpression"),
+                () -> client.updateItem(b -> b.tableName(table).key(item("pk", str("v"))).attributeUpdates(updates)
+                        .expected(expected).updateExpression("REMOVE c").conditionExpression("attribute_exists(a)")));
+        assertThat(get(table, "v")).isNull();
+    }
+
+    static Stream<Arguments> conditionErrors() {
+        return Stream.of(
+                Arguments.of("foo(a)", null, "Invalid function name; function: foo"),
+                Arguments.of("attribute_exists(a, b)", null, "Incorrect number of operands for operator or function; "
+                        + "operator or function: attribute_exists, number of operands: 2"),
+                Arguments.of("attribute_not_exists()", null, "Syntax error; token: \")\", near: \"()\""),
+                Arguments.of("begins_with(a)", null, "Incorrect number of operands for operator or function; "
+                        + "operator or function: begins_with, number of operands: 1"),
+                Arguments.of("contains(a, :v, :v)", values(":v", str("x")), "Incorrect number of operands for "
+                        + "operator or function; operator or function: contains, number of operands: 3"),
+                Arguments.of("size(a, b) = :v", values(":v", num("1")), "Incorrect number of operands for operator "
+                        + "or function; operator or function: size, number of operands: 2"),
+                Arguments.of("attribute_exists(:v)", values(":v", str("x")), "Operator or function requires a "
+                        + "document path; operator or function: attribute_exists"),
+                Arguments.of("attribute_type(:v, :t)", values(":v", str("x"), ":t", str("S")), "Operator or function "
+                        + "requires a document path; operator or function: attribute_type"),
+                Arguments.of("a < :v", values(":v", bool(true)), "Incorrect operand type for operator or function; "
+                        + "operator or function: <, operand type: BOOL"),
+                Arguments.of("a >= :v", values(":v", ss("x")), "Incorrect operand type for operator or function; "
+                        + "operator or function: >=, operand type: SS"),
+                Arguments.of("a BETWEEN :v AND :w", values(":v", nul(), ":w", nul()), "Incorrect operand type for "
+                        + "operator or function; operator or function: BETWEEN, operand type: NULL"),
+                Arguments.of("begins_with(a, :v)", values(":v", num("1")), "Incorrect operand type for operator or "
+                        + "function; operator or function: begins_with, operand type: N"),
+                Arguments.of("attribute_type(a, :v)", values(":v", num("1")), "Incorrect operand type for operator "
+                        + "or function; operator or function: attribute_type, operand type: N"),
+                Arguments.of("attribute_type(a, :v)", values(":v", str("DOG")), "Invalid attribute type name found; "
+                        + "type: DOG, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}"),
+                Arguments.of("attribute_type(a, :v)", values(":v", str("s")), "Invalid attribute type name found; "
+                        + "type: s, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}"),
+                Arguments.of("a BETWEEN :v AND :w", values(":v", num("1"), ":w", str("a")), "The BETWEEN operator "
+                        + "requires same data type for lower and upper bounds; lower bound operand: AttributeValue: "
+                        + "{N:1}, upper bound operand: AttributeValue: {S:a}"),
+                Arguments.of("a BETWEEN :v AND :w", values(":v", str("b"), ":w", str("a")), "The BETWEEN operator "
+                        + "requires upper bound to be greater than or equal to lower bound; lower bound operand: "
+                        + "AttributeValue: {S:b}, upper bound operand: AttributeValue: {S:a}"),
+                Arguments.of("a BETWEEN :v AND :w", values(":v", num("10"), ":w", num("9")), "The BETWEEN operator "
+                        + "requires upper bound to be greater than or equal to lower bound; lower bound operand: "
+                        + "AttributeValue: {N:10}, upper bound operand: AttributeValue: {N:9}"),
+                Arguments.of("contains(a, a)", null, "The first operand must be distinct from the remaining operands "
+                        + "for this operator or function; operator: contains, first operand: [a]"),
+                Arguments.of("((a = :v))", values(":v", num("1")), "The expression has redundant parentheses;"),
+                Arguments.of("a = :v AND ((b = :v))", values(":v", num("1")), "The expression has redundant "
+                        + "parentheses;"),
+                Arguments.of("if_not_exists(a, :v) = :v", values(":v", num("1")), "The function is not allowed in a "
+                        + "condition expression; function: if_not_exists"),
+                Arguments.of("list_append(a, :v) = :v", values(":v", list()), "The function is not allowed in a "
+                        + "condition expression; function: list_append"),
+                Arguments.of("attribute_exists(a) < :v", values(":v", num("1")), "The function is not allowed to be "
+                        + "used this way in an expression; function: attribute_exists"),
+                Arguments.of("size(a)", null, "The function is not allowed to be used this way in an expression; "
+                        + "function: size"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("conditionErrors")
+    void conditionErrors(String condition, Map<String, AttributeValue> values, String detail) {
+        assertConditionError(condition, values, detail);
+    }
+
+    static Stream<Arguments> updateErrors() {
+        return Stream.of(
+                Arguments.of("SET a = size(b)", null, "The function is not allowed in an update expression; "
+                        + "function: size"),
+                Arguments.of("SET a = attribute_exists(b)", null, "The function is not allowed in an update "
+                        + "expression; function: attribute_exists"),
+                Arguments.of("SET a = foo(b)", null, "Invalid function name; function: foo"),
+                Arguments.of("SET a = if_not_exists(:v, b)", values(":v", num("1")), "Operator or function requires "
+                        + "a document path; operator or function: if_not_exists"),
+                Arguments.of("SET a = if_not_exists(b)", null, "Incorrect number of operands for operator or "
+                        + "function; operator or function: if_not_exists, number of operands: 1"),
+                Arguments.of("SET a = list_append(b)", null, "Incorrect number of operands for operator or function; "
+                        + "operator or function: list_append, number of operands: 1"),
+                Arguments.of("ADD a :v", values(":v", str("x")), "Incorrect operand type for operator or function; "
+                        + "operator: ADD, operand type: STRING, typeSet: ALLOWED_FOR_ADD_OPERAND"),
+                Arguments.of("ADD a :v", values(":v", list()), "Incorrect operand type for operator or function; "
+                        + "operator: ADD, operand type: LIST, typeSet: ALLOWED_FOR_ADD_OPERAND"),
+                Arguments.of("ADD a :v", values(":v", bool(true)), "Incorrect operand type for operator or function; "
+                        + "operator: ADD, operand type: BOOLEAN, typeSet: ALLOWED_FOR_ADD_OPERAND"),
+                Arguments.of("DELETE a :v", values(":v", num("1")), "Incorrect operand type for operator or "
+                        + "function; operator: DELETE, operand type: NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND"),
+                Arguments.of("DELETE a :v", values(":v", map()), "Incorrect operand type for operator or function; "
+                        + "operator: DELETE, operand type: MAP, typeSet: ALLOWED_FOR_DELETE_OPERAND"),
+                Arguments.of("SET a = :v + :w", values(":v", str("x"), ":w", num("1")), "Incorrect operand type for "
+                        + "operator or function; operator or function: +, operand type: S"),
+                Arguments.of("SET a = b - :v", values(":v", ss("x")), "Incorrect operand type for operator or "
+                        + "function; operator or function: -, operand type: SS"),
+                Arguments.of("SET a = list_append(:v, b)", values(":v", str("x")), "Incorrect operand type for "
+                        + "operator or function; operator or function: list_append, operand type: S"),
+                Arguments.of("SET a = :v, a = :v", values(":v", num("1")), "Two document paths overlap with each "
+                        + "other; must remove or rewrite one of these paths; path one: [a], path two: [a]"),
+                Arguments.of("REMOVE a.b, a[1]", null, "Two document paths conflict with each other; must remove or "
+                        + "rewrite one of these paths; path one: [a, b], path two: [a, [1]]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("updateErrors")
+    void updateErrors(String update, Map<String, AttributeValue> values, String detail) {
+        assertUpdateError(update, values, detail);
+    }
+
+    @Test
+    void sizeLimits() {
+        StringBuilder in = new StringBuilder("a IN (:v0");
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":v0", num("0"));
+        for (int i = 1; i <= 100; i++) {
+            in.append(", :v").append(i);
+            values.put(":v" + i, num(Integer.toString(i)));
+        }
+        assertConditionError(in + ")", values, "Too many operands for the operator or function; operator or "
+                + "function: IN, number of operands: 101");
+        values.remove(":v100");
+        assertThat(conditionHolds(table, item("pk", str("in")), in.substring(0, in.lastIndexOf(",")) + ")", values))
+                .isFalse();
+        StringBuilder ors = new StringBuilder("a = :v");
+        for (int i = 0; i < 300; i++) {
+            ors.append(" OR a = :v");
+        }
+        assertConditionError(ors.toString(), values(":v", num("1")), "The expression contains too many operators; "
+                + "operator count: 301");
+        String deep = "a" + ".b".repeat(32);
+        assertConditionError("attribute_exists(" + deep + ")", null, "The document path has too many nesting "
+                + "levels; nesting levels: 33");
+        String exactly4k = "attribute_exists(" + "x".repeat(4096 - 18) + ")";
+        assertThat(exactly4k).hasSize(4096);
+        assertThat(conditionHolds(table, item("pk", str("in")), exactly4k, null)).isFalse();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("parser bug: the message lacks the trailing ';' DynamoDB sends")
+    void expressionLongerThan4kBytes() {
+        String long4k = "attribute_exists(" + "x".repeat(4080) + ")";
+        assertThat(long4k.length()).isGreaterThan(4096);
+        assertConditionError(long4k, null, "Expression size has exceeded the maximum allowed size;");
+        assertUpdateError("REMOVE " + "x".repeat(4090), null, "Expression size has exceeded the maximum allowed size;");
+    }
+
+    /** Sends a PutItem with exactly these names and values, and returns DynamoDB's message. */
+    private String conditionMessage(String condition, Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        DynamoDbException error = catchThrowableOfType(DynamoDbException.class, () -> client.putItem(b -> b
+                .tableName(table).item(item("pk", str("dl"))).conditionExpression(condition)
+                .expressionAttributeNames(names).expressionAttributeValues(values)));
+        assertThat(error).as(condition).isNotNull();
+        assertThat(error.awsErrorDetails().errorCode()).as(condition).isEqualTo("ValidationException");
+        return error.awsErrorDetails().errorMessage();
+    }
+
+    private static final String CONDITION = ENVELOPE + "Invalid ConditionExpression: ";
+
+    /** Inputs dynalite recorded from live DynamoDB (test/scan.js FilterExpression), checked as conditions. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"things are not gonna be ok", "a > 4", "attribute_exists(Pictures-RearView)",
+        "attribute_exists(\"Pictures.RearView\")", "attribute_exists(Pictures..RearView)",
+        "attribute_exists(Pi#ctures.RearView)", "attribute_exists(asdf[a])", "a in b, c", "a > between", "a in b",
+        "a in (b,c,)", "(a)between(b.(c.d))and(c)", "(a)between(b.c.d)and((c)", "#$.b > a", "a > :things.stuff",
+        "b[:a] > a", "b[#_] > a", "ü > a", "(a)between(b.c[4.5].#d)and(:a)", "size(a).b > a", "(size(a)).b > a",
+        "size(a)[0] > a", "(size(a))[0] > a"})
+    void dynaliteSyntaxErrors(String condition) {
+        assertThat(conditionMessage(condition, null, null)).startsWith(CONDITION + "Syntax error; token: ");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a=a and a > ((views))", "(a)between(((b.c)).d)and(c)", "a > whatever((:things), ((a)))",
+        "a=a AND ((a=a AND a=a)) AND a=a", "a=a OR ((a=a OR a=a)) OR a=a", "a=a AND ((a=a AND (a=a AND a=a)))",
+        "a=a OR ((a=a OR (a=a OR a=a)))"})
+    void dynaliteRedundantParentheses(String condition) {
+        assertThat(conditionMessage(condition, null, null)).isEqualTo(CONDITION
+                + "The expression has redundant parentheses;");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a=a and whatever((:things)) > a|Invalid function name; function: whatever",
+        "attRIbute_exIsts((views), #a)|Invalid function name; function: attRIbute_exIsts",
+        "a=a and attribute_exists((views), (#a)) > b|The function is not allowed to be used this way in an "
+            + "expression; function: attribute_exists",
+        "attribute_not_exists(things) > b|The function is not allowed to be used this way in an expression; "
+            + "function: attribute_not_exists",
+        "attribute_type(things, :a) > b|The function is not allowed to be used this way in an expression; "
+            + "function: attribute_type",
+        "begins_with(things, a) > b|The function is not allowed to be used this way in an expression; function: "
+            + "begins_with",
+        "contains(:things, c) > b|The function is not allowed to be used this way in an expression; function: "
+            + "contains",
+        "size(contains(a, b)) > a|The function is not allowed to be used this way in an expression; function: "
+            + "contains",
+        "size(things)|The function is not allowed to be used this way in an expression; function: size",
+        "a between b and attribute_exists(things)|The function is not allowed to be used this way in an "
+            + "expression; function: attribute_exists",
+        "a in (b, attribute_exists(things))|The function is not allowed to be used this way in an expression; "
+            + "function: attribute_exists",
+        "attribute_exists(views, #a)|Attribute name is a reserved keyword; reserved keyword: views",
+        ":a < abOrT|Attribute name is a reserved keyword; reserved keyword: abOrT",
+        "(#P between :lo and :hi) and (#PC in (:cat1, :cat2))|An expression attribute name used in the document "
+            + "path is not defined; attribute name: #P",
+        "#4g > a|An expression attribute name used in the document path is not defined; attribute name: #4g",
+        "#_ > a|An expression attribute name used in the document path is not defined; attribute name: #_",
+        "(a)between(b.c[45].#d)and(:a)|An expression attribute name used in the document path is not defined; "
+            + "attribute name: #d",
+        ":a < :b|An expression attribute value used in expression is not defined; attribute value: :a",
+        ":_ > a|An expression attribute value used in expression is not defined; attribute value: :_",
+    })
+    void dynaliteMessagesWithoutNamesOrValues(String condition, String detail) {
+        assertThat(conditionMessage(condition, null, null)).isEqualTo(CONDITION + detail);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "attribute_exists(#Pictures.RearView, :a) and a=a|An expression attribute name used in the document path "
+            + "is not defined; attribute name: #Pictures",
+        "begins_with(Pictures.#RearView)|An expression attribute name used in the document path is not defined; "
+            + "attribute name: #RearView",
+        "begins_with(:hello, #a, #b)|An expression attribute value used in expression is not defined; attribute "
+            + "value: :hello",
+    })
+    @org.junit.jupiter.api.Disabled("parser bug: operand counts are checked before undefined names and values")
+    void dynaliteUndefinedBeforeOperandCount(String condition, String detail) {
+        dynaliteMessagesWithoutNamesOrValues(condition, detail);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "attribute_exists(things, a) and a=a|attribute_exists|2",
+        "attribute_not_exists(things, b)|attribute_not_exists|2",
+        "attribute_type(things)|attribute_type|1",
+        "begins_with(things)|begins_with|1",
+        "begins_with(things, size(a), b)|begins_with|3",
+        "contains(things)|contains|1",
+        "size(things, a) > b|size|2",
+    })
+    void dynaliteOperandCounts(String condition, String function, int count) {
+        assertThat(conditionMessage(condition, null, null)).isEqualTo(CONDITION + "Incorrect number of operands for "
+                + "operator or function; operator or function: " + function + ", number of operands: " + count);
+    }
+
+    static Stream<Arguments> dynaliteOperandTypes() {
+        List<Arguments> cases = new java.util.ArrayList<>();
+        AttributeValue[] all = {num("1"), bin(0x61), bool(true), nul(), list(), map(), ss("1"), ns("1"),
+            AttributeValue.fromBs(List.of(software.amazon.awssdk.core.SdkBytes.fromUtf8String("a")))};
+        String[] names = {"N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS"};
+        for (int i = 0; i < all.length; i++) {
+            cases.add(Arguments.of("attribute_type(a, :a)", "attribute_type", all[i], names[i]));
+            if (i != 1) {
+                cases.add(Arguments.of("begins_with(a, :a)", "begins_with", all[i], names[i]));
+                cases.add(Arguments.of("begins_with(:a, a)", "begins_with", all[i], names[i]));
+            }
+        }
+        cases.add(Arguments.of("attribute_type(a, size(a)) and a=:a", "attribute_type", num("1"), "N"));
+        cases.add(Arguments.of("begins_with(a, size(a)) and a=:a", "begins_with", num("1"), "N"));
+        return cases.stream();
+    }
+
+    /** Operand types that only the parser's check order gets wrong: see the reason of the test using them. */
+    static Stream<Arguments> dynaliteOperandTypesParserOrder() {
+        return Stream.of(
+                Arguments.of("attribute_type(a, size(a)) and a=a and a=:a", "attribute_type", num("1"), "N"),
+                Arguments.of("size(size(a)) > :a", "size", num("1"), "N"),
+                Arguments.of("attribute_not_exists(size(:a))", "size", num("1"), "N"),
+                Arguments.of("size(:a) > a", "size", bool(true), "BOOL"),
+                Arguments.of("size(:a) > a", "size", nul(), "NULL"));
+    }
+
+    @ParameterizedTest(name = "{0} with {3}")
+    @MethodSource("dynaliteOperandTypesParserOrder")
+    @org.junit.jupiter.api.Disabled("parser bug: distinct / path-required checks run before operand types")
+    void dynaliteOperandTypesParserOrder(String condition, String function, AttributeValue value, String type) {
+        dynaliteOperandTypes(condition, function, value, type);
+    }
+
+    @ParameterizedTest(name = "{0} with {3}")
+    @MethodSource("dynaliteOperandTypes")
+    void dynaliteOperandTypes(String condition, String function, AttributeValue value, String type) {
+        assertThat(conditionMessage(condition, null, Map.of(":a", value))).isEqualTo(CONDITION + "Incorrect operand "
+                + "type for operator or function; operator or function: " + function + ", operand type: " + type);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "attribute_exists(:a) and a=a|attribute_exists",
+        "attribute_not_exists(size(:a))|attribute_not_exists",
+    })
+    void dynalitePathRequired(String condition, String function) {
+        assertThat(conditionMessage(condition, null, Map.of(":a", str("1")))).isEqualTo(CONDITION + "Operator or "
+                + "function requires a document path; operator or function: " + function);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a = a AND #a = b AND :views > a|=|[a]",
+        "((a=a) OR (a=a))|=|[a]",
+        "((a=a) AND (a=a))|=|[a]",
+    })
+    void dynaliteNonDistinct(String condition, String operator, String path) {
+        assertThat(conditionMessage(condition, names("#a", "a"), null)).isEqualTo(CONDITION + "The first operand "
+                + "must be distinct from the remaining operands for this operator or function; operator: " + operator
+                + ", first operand: " + path);
+    }
+
+    /** Placeholders are resolved before the distinct check, and the message names the attribute itself. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "#a <> a|<>|[a]",
+        "a > #a|>|[a]",
+        "contains(ab.bc[1].a, ab.bc[1].#a)|contains|[ab, bc, [1], a]",
+        "attribute_type(ab.bc[1].#a, ab.bc[1].a)|attribute_type|[ab, bc, [1], a]",
+        "begins_with(ab.bc[1].a, ab.bc[1].#a)|begins_with|[ab, bc, [1], a]",
+    })
+    void dynaliteNonDistinctThroughPlaceholders(String condition, String operator, String path) {
+        dynaliteNonDistinct(condition, operator, path);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"contains(#a, #a)|contains|[a]", "#a = #a|=|[a]", "a.#a < a.#a|<|[a, a]"})
+    @org.junit.jupiter.api.Disabled("parser bug: renders the unresolved #name in the first-operand path")
+    void nonDistinctPlaceholdersRenderTheName(String condition, String operator, String path) {
+        dynaliteNonDistinct(condition, operator, path);
+    }
+
+    @Test
+    void sameErrorEnvelopedOnWritesAndBareOnGetItem() {
+        String detail = "Invalid ConditionExpression: An expression attribute value used in expression is not "
+                + "defined; attribute value: :v";
+        assertValidation(ENVELOPE + detail, () -> client.putItem(b -> b.tableName(table).item(item("pk", str("e")))
+                .conditionExpression("a = :v")));
+        assertValidation(ENVELOPE + detail, () -> client.deleteItem(b -> b.tableName(table).key(item("pk", str("e")))
+                .conditionExpression("a = :v")));
+        assertValidation(ENVELOPE + detail, () -> client.updateItem(b -> b.tableName(table).key(item("pk", str("e")))
+                .conditionExpression("a = :v")));
+        assertValidation("Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: "
+                + "name", () -> client.getItem(b -> b.tableName(table).key(item("pk", str("e")))
+                        .projectionExpression("name")));
+    }
+}
