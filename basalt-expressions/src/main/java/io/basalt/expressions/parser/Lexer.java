@@ -79,11 +79,12 @@ final class Lexer {
         return end;
     }
 
+    /** Names start with a letter; an underscore may only follow (Alternator test_update_expression.py). */
     private static boolean isNameStart(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
     private static boolean isWordPart(char c) {
-        return isNameStart(c) || c >= '0' && c <= '9';
+        return isNameStart(c) || c >= '0' && c <= '9' || c == '_';
     }
 }

@@ -21,7 +21,7 @@ final class Messages {
     }
 
     static String tooLarge() {
-        return "Expression size has exceeded the maximum allowed size";
+        return "Expression size has exceeded the maximum allowed size;";
     }
 
     static String reserved(String word) {

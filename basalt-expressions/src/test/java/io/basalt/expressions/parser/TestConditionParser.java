@@ -40,7 +40,7 @@ class TestConditionParser {
                 cases("#n = :v", cmp("#n", "EQ", ":v")),
                 cases("#_ > a", cmp("#_", "GT", "a")),
                 cases(":_ > a", cmp(":_", "GT", "a")),
-                cases("_a = :v", cmp("_a", "EQ", ":v")),
+                cases("a_ = :v", cmp("a_", "EQ", ":v")),
                 cases("a1_B2 = :v", cmp("a1_B2", "EQ", ":v")),
                 cases("a.b.c = :v", cmp("a.b.c", "EQ", ":v")),
                 cases("a[0] = :v", cmp("a[0]", "EQ", ":v")),

@@ -29,7 +29,7 @@ class TestProjectionParser {
                 cases("#list[0].#comment", "[#list[0].#comment]"),
                 cases(" a , b ", "[a, b]"),
                 cases("a, a", "[a, a]"),
-                cases("_x1", "[_x1]"));
+                cases("x_1", "[x_1]"));
     }
 
     @ParameterizedTest(name = "{0}")
