@@ -125,8 +125,7 @@ final class QueryHandler implements OperationHandler {
             if (operator == null || !INDEXABLE.contains(operator)) {
                 throw BasaltException.validation("Attempted conditional constraint is not an indexable operation");
             }
-            Condition condition = LegacyExpected.comparison(DocumentPath.of(attribute), operator,
-                    ReadRequests.values(entry));
+            Condition condition = ReadRequests.legacyCondition(attribute, operator, ReadRequests.values(entry));
             result = result == null ? condition : new Condition.And(result, condition);
         }
         return result;

@@ -101,12 +101,31 @@ final class ReadRequests {
             if (entry == null) {
                 continue;
             }
-            Condition condition = LegacyExpected.comparison(DocumentPath.of(attribute),
-                    entry.getString("ComparisonOperator"), values(entry));
+            Condition condition = legacyCondition(attribute, entry.getString("ComparisonOperator"),
+                    values(entry));
             result = result == null ? condition : or ? new Condition.Or(result, condition)
                     : new Condition.And(result, condition);
         }
         return result;
+    }
+
+    /**
+     * One legacy KeyConditions, QueryFilter or ScanFilter entry. Unlike Expected (whose missing value list gets
+     * "Value or AttributeValueList must be used with ComparisonOperator"), these conditions report any wrong
+     * number of arguments, none included, as "Invalid number of argument(s)" (query-reference §1.2 step 3).
+     */
+    static Condition legacyCondition(String attribute, String operator, List<AttributeValue> values) {
+        int expected = operator == null ? -2 : switch (operator) {
+            case "NULL", "NOT_NULL" -> 0;
+            case "BETWEEN" -> 2;
+            case "IN" -> -1;
+            default -> 1;
+        };
+        if (expected >= 0 ? values.size() != expected : expected == -1 && values.isEmpty()) {
+            throw BasaltException.validation("One or more parameter values were invalid: Invalid number of "
+                    + "argument(s) for the " + operator + " ComparisonOperator");
+        }
+        return LegacyExpected.comparison(DocumentPath.of(attribute), operator, values);
     }
 
     /** The AttributeValueList of a legacy condition. */
