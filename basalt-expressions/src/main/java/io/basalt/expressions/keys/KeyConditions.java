@@ -9,13 +9,15 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Reduces a bound key condition to a {@link KeyCondition}, with DynamoDB's rules: a conjunction (AND only) of one
- * equality on the partition key and at most one condition ({@code = < <= > >=}, BETWEEN, begins_with) on the sort
- * key, each a key attribute compared with a value of the key's type.
+ * Key conditions of Query, checked in DynamoDB's two steps (docs/design/query-reference.md §1.3): the shape of
+ * the expression before the table is looked up ({@link #checkStructure}), then against the key schema
+ * ({@link #analyze}), which reduces it to one partition key value and an optional sort key condition.
  */
 public final class KeyConditions {
     private static final String NOT_SUPPORTED = "Query key condition not supported";
@@ -23,35 +25,68 @@ public final class KeyConditions {
     private KeyConditions() {
     }
 
-    public static KeyCondition analyze(Condition condition, KeySchema schema) {
-        List<Condition> terms = new ArrayList<>(2);
-        flatten(condition, terms);
-        AttributeValue partitionValue = null;
-        SortKeyCondition sortCondition = null;
-        for (Condition term : terms) {
-            String attribute = keyAttributeOf(term);
-            if (attribute.equals(schema.partitionKey().name())) {
-                if (partitionValue != null) {
-                    throw BasaltException.validation("KeyConditionExpressions must only contain one condition per key");
-                }
-                partitionValue = partitionEquality(term, schema.partitionKey());
-            } else if (schema.sortKey().isPresent() && attribute.equals(schema.sortKey().get().name())) {
-                if (sortCondition != null) {
-                    throw BasaltException.validation("KeyConditionExpressions must only contain one condition per key");
-                }
-                sortCondition = sortCondition(term, schema.sortKey().get());
-            } else {
-                throw BasaltException.validation(NOT_SUPPORTED);
+    /**
+     * Rules that need no schema: only AND combines terms; each term is a comparison (not {@code <>}), BETWEEN or
+     * begins_with of one top-level attribute with values; no attribute twice.
+     */
+    public static void checkStructure(Condition condition) {
+        Set<String> attributes = new HashSet<>();
+        for (Condition term : terms(condition)) {
+            String attribute = subject(term);
+            if (!attributes.add(attribute)) {
+                throw BasaltException.validation("KeyConditionExpressions must only contain one condition per key");
             }
         }
-        if (partitionValue == null) {
-            throw BasaltException.validation("Query condition missed key schema element: "
-                    + schema.partitionKey().name());
-        }
-        return new KeyCondition(partitionValue, Optional.ofNullable(sortCondition));
     }
 
-    /** Only AND may combine key conditions. */
+    /** Reduces a structurally valid key condition to what the query reads, checking it against the schema. */
+    public static KeyCondition analyze(Condition condition, KeySchema schema) {
+        List<Condition> terms = terms(condition);
+        if (terms.size() > 2) {
+            throw BasaltException.validation("Conditions can be of length 1 or 2 only");
+        }
+        Condition partitionTerm = null;
+        Condition sortTerm = null;
+        for (Condition term : terms) {
+            String attribute = subject(term);
+            if (attribute.equals(schema.partitionKey().name())) {
+                partitionTerm = term;
+            } else {
+                sortTerm = term;
+            }
+        }
+        if (partitionTerm == null) {
+            throw missed(schema.partitionKey());
+        }
+        if (!(partitionTerm instanceof Condition.Comparison comparison)
+                || comparison.comparator() != Condition.Comparator.EQ) {
+            throw BasaltException.validation(NOT_SUPPORTED);
+        }
+        AttributeValue partitionValue = value(otherSide(comparison), schema.partitionKey());
+        if (sortTerm == null) {
+            return new KeyCondition(partitionValue, Optional.empty());
+        }
+        if (schema.sortKey().isEmpty()) {
+            throw BasaltException.validation(NOT_SUPPORTED);
+        }
+        KeyAttribute sortKey = schema.sortKey().get();
+        if (!subject(sortTerm).equals(sortKey.name())) {
+            throw missed(sortKey);
+        }
+        return new KeyCondition(partitionValue, Optional.of(sortCondition(sortTerm, sortKey)));
+    }
+
+    private static BasaltException missed(KeyAttribute key) {
+        return BasaltException.validation("Query condition missed key schema element: " + key.name());
+    }
+
+    /** The AND-ed terms; OR and NOT are not key conditions. */
+    private static List<Condition> terms(Condition condition) {
+        List<Condition> terms = new ArrayList<>(2);
+        flatten(condition, terms);
+        return terms;
+    }
+
     private static void flatten(Condition condition, List<Condition> terms) {
         if (condition instanceof Condition.And and) {
             flatten(and.left(), terms);
@@ -66,55 +101,102 @@ public final class KeyConditions {
     }
 
     private static BasaltException invalidOperator(String operator) {
-        return BasaltException.validation("Invalid KeyConditionExpression: Invalid operator used in "
-                + "KeyConditionExpression: " + operator);
+        return BasaltException.validation("Invalid operator used in KeyConditionExpression: " + operator);
     }
 
-    /** The top-level attribute a term constrains; key attributes are scalars, so nested paths never qualify. */
-    private static String keyAttributeOf(Condition term) {
-        Operand subject;
+    private static BasaltException invalidCondition(String detail) {
+        return BasaltException.validation("Invalid condition in KeyConditionExpression: " + detail);
+    }
+
+    /** The one top-level attribute a term constrains, after the term's shape is checked. */
+    private static String subject(Condition term) {
         if (term instanceof Condition.Comparison comparison) {
-            subject = comparison.left() instanceof Operand.Path ? comparison.left() : comparison.right();
-        } else if (term instanceof Condition.Between between) {
-            subject = between.value();
-        } else if (term instanceof Condition.BeginsWith beginsWith) {
-            subject = beginsWith.value();
-        } else {
-            throw BasaltException.validation(NOT_SUPPORTED);
+            if (comparison.comparator() == Condition.Comparator.NE) {
+                throw invalidOperator("<>");
+            }
+            boolean leftPath = isAttribute(comparison.left());
+            boolean rightPath = isAttribute(comparison.right());
+            if (leftPath && rightPath) {
+                throw invalidCondition("Multiple attribute names used in one condition");
+            }
+            if (!leftPath && !rightPath) {
+                throw invalidCondition("No key attribute specified");
+            }
+            return attribute(leftPath ? comparison.left() : comparison.right());
         }
-        if (!(subject instanceof Operand.Path path) || path.path().size() != 1) {
-            throw BasaltException.validation(NOT_SUPPORTED);
+        if (term instanceof Condition.Between between) {
+            if (!isAttribute(between.value())) {
+                throw invalidCondition("BETWEEN operator must have the key attribute as its first operand");
+            }
+            if (isAttribute(between.low()) || isAttribute(between.high())) {
+                throw invalidCondition("Multiple attribute names used in one condition");
+            }
+            return attribute(between.value());
         }
-        return ((PathElement.Name) path.path().first()).name();
+        if (term instanceof Condition.BeginsWith beginsWith) {
+            if (!isAttribute(beginsWith.value())) {
+                throw invalidCondition("begins_with operator must have the key attribute as its first operand");
+            }
+            if (isAttribute(beginsWith.prefix())) {
+                throw invalidCondition("Multiple attribute names used in one condition");
+            }
+            return attribute(beginsWith.value());
+        }
+        if (term instanceof Condition.In) {
+            throw invalidOperator("IN");
+        }
+        if (term instanceof Condition.AttributeExists) {
+            throw invalidOperator("attribute_exists");
+        }
+        if (term instanceof Condition.AttributeNotExists) {
+            throw invalidOperator("attribute_not_exists");
+        }
+        if (term instanceof Condition.AttributeTypeIs) {
+            throw invalidOperator("attribute_type");
+        }
+        throw invalidOperator("contains");
     }
 
-    private static AttributeValue partitionEquality(Condition term, KeyAttribute key) {
-        if (!(term instanceof Condition.Comparison comparison) || comparison.comparator() != Condition.Comparator.EQ) {
-            throw BasaltException.validation(NOT_SUPPORTED);
+    /** Whether an operand names an attribute (nested paths and functions are refused on the way). */
+    private static boolean isAttribute(Operand operand) {
+        if (operand instanceof Operand.Size) {
+            throw BasaltException.validation("KeyConditionExpressions cannot contain nested operations");
         }
-        return keyValue(comparison, key);
+        if (operand instanceof Operand.Path path) {
+            if (path.path().size() != 1) {
+                throw BasaltException.validation("KeyConditionExpressions cannot have conditions on nested "
+                        + "attributes");
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static String attribute(Operand operand) {
+        return ((PathElement.Name) ((Operand.Path) operand).path().first()).name();
+    }
+
+    private static Operand otherSide(Condition.Comparison comparison) {
+        return comparison.left() instanceof Operand.Path ? comparison.right() : comparison.left();
     }
 
     private static SortKeyCondition sortCondition(Condition term, KeyAttribute key) {
         if (term instanceof Condition.Comparison comparison) {
-            if (comparison.comparator() == Condition.Comparator.NE) {
-                throw BasaltException.validation(NOT_SUPPORTED);
-            }
-            AttributeValue value = keyValue(comparison, key);
+            AttributeValue value = value(otherSide(comparison), key);
             // Written value-first (:v < sk), the comparison reads the other way round.
             Condition.Comparator comparator = comparison.left() instanceof Operand.Path ? comparison.comparator()
                     : mirrored(comparison.comparator());
             return new SortKeyCondition.Compare(comparator, value);
         }
         if (term instanceof Condition.Between between) {
-            return new SortKeyCondition.Between(literal(between.low(), key), literal(between.high(), key));
+            return new SortKeyCondition.Between(value(between.low(), key), value(between.high(), key));
         }
         Condition.BeginsWith beginsWith = (Condition.BeginsWith) term;
         if (key.type() == AttributeType.N) {
             throw BasaltException.validation("Invalid KeyConditionExpression: Incorrect operand type for operator or "
                     + "function; operator or function: begins_with, operand type: N");
         }
-        return new SortKeyCondition.BeginsWith(literal(beginsWith.prefix(), key));
+        return new SortKeyCondition.BeginsWith(value(beginsWith.prefix(), key));
     }
 
     private static Condition.Comparator mirrored(Condition.Comparator comparator) {
@@ -127,20 +209,13 @@ public final class KeyConditions {
         };
     }
 
-    private static AttributeValue keyValue(Condition.Comparison comparison, KeyAttribute key) {
-        Operand other = comparison.left() instanceof Operand.Path ? comparison.right() : comparison.left();
-        return literal(other, key);
-    }
-
-    /** A value compared with a key must be a literal of the key's type. */
-    private static AttributeValue literal(Operand operand, KeyAttribute key) {
-        if (!(operand instanceof Operand.Literal literal)) {
-            throw BasaltException.validation(NOT_SUPPORTED);
-        }
-        if (literal.value().type() != key.type()) {
+    /** A value compared with a key must have the key's type. */
+    private static AttributeValue value(Operand operand, KeyAttribute key) {
+        AttributeValue value = ((Operand.Literal) operand).value();
+        if (value.type() != key.type()) {
             throw BasaltException.validation("One or more parameter values were invalid: Condition parameter type "
                     + "does not match schema type");
         }
-        return literal.value();
+        return value;
     }
 }

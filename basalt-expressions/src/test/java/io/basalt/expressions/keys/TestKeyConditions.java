@@ -26,8 +26,9 @@ class TestKeyConditions {
 
     private static KeyCondition analyze(String expression) {
         Condition parsed = ExpressionParser.parseCondition(expression, ExpressionKind.KEY_CONDITION);
-        return KeyConditions.analyze(new ExpressionBinder(Map.of("#k", "sk"), VALUES)
-                .bind(parsed, "KeyConditionExpression"), SCHEMA);
+        Condition bound = new ExpressionBinder(Map.of("#k", "sk"), VALUES).bind(parsed, "KeyConditionExpression");
+        KeyConditions.checkStructure(bound);
+        return KeyConditions.analyze(bound, SCHEMA);
     }
 
     @Test
@@ -48,13 +49,22 @@ class TestKeyConditions {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "sk = :n|Query condition missed key schema element: pk",
-        "pk = :p OR sk = :n|Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: OR",
-        "pk = :p AND NOT sk = :n|Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: "
-                + "NOT",
+        "pk = :p OR sk = :n|Invalid operator used in KeyConditionExpression: OR",
+        "pk = :p AND NOT sk = :n|Invalid operator used in KeyConditionExpression: NOT",
         "pk < :p|Query key condition not supported",
-        "pk = :p AND colour = :s|Query key condition not supported",
-        "pk = :p AND sk <> :n|Query key condition not supported",
-        "pk = :p AND contains(sk, :n)|Query key condition not supported",
+        "pk = :p AND colour = :s|Query condition missed key schema element: sk",
+        "colour = :s|Query condition missed key schema element: pk",
+        "pk = :p AND sk <> :n|Invalid operator used in KeyConditionExpression: <>",
+        "pk = :p AND sk IN (:n)|Invalid operator used in KeyConditionExpression: IN",
+        "pk = :p AND contains(sk, :n)|Invalid operator used in KeyConditionExpression: contains",
+        "pk = :p AND attribute_exists(sk)|Invalid operator used in KeyConditionExpression: attribute_exists",
+        "pk = :p AND size(sk) = :n|KeyConditionExpressions cannot contain nested operations",
+        "pk = :p AND sk = pk|Invalid condition in KeyConditionExpression: Multiple attribute names used in one "
+                + "condition",
+        "pk = :p AND :n = :m|Invalid condition in KeyConditionExpression: No key attribute specified",
+        "pk = :p AND sk.x = :n|KeyConditionExpressions cannot have conditions on nested attributes",
+        "pk = :p AND :n BETWEEN sk AND :m|Invalid condition in KeyConditionExpression: BETWEEN operator must have "
+                + "the key attribute as its first operand",
         "pk = :p AND pk = :p|KeyConditionExpressions must only contain one condition per key",
         "pk = :p AND sk = :s|One or more parameter values were invalid: Condition parameter type does not match "
                 + "schema type",

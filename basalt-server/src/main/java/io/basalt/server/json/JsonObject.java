@@ -148,14 +148,7 @@ public final class JsonObject {
         if (list == null) {
             return null;
         }
-        for (Object element : list) {
-            if (element != null && !(element instanceof JsonObject)) {
-                throw notAStructureValue(element, shape);
-            }
-        }
-        @SuppressWarnings("unchecked")
-        List<JsonObject> objects = (List<JsonObject>) (List<?>) list;
-        return objects;
+        return structures(list, element -> notAStructureValue(element, shape));
     }
 
     /** A list member whose elements are maps of attribute values ({@code Keys} of BatchGetItem). */
@@ -164,13 +157,25 @@ public final class JsonObject {
         if (list == null) {
             return null;
         }
+        return structures(list, JsonObject::notAnAttributeMap);
+    }
+
+    /**
+     * The elements of a list of structures. A JSON null element reads as an empty structure, as null reads as
+     * "absent" everywhere else, so that it meets the same validation as {@code {}} rather than failing later.
+     */
+    private static List<JsonObject> structures(List<Object> list,
+            java.util.function.Function<Object, BasaltException> wrongType) {
+        List<JsonObject> objects = new java.util.ArrayList<>(list.size());
         for (Object element : list) {
-            if (element != null && !(element instanceof JsonObject)) {
-                throw notAnAttributeMap(element);
+            if (element == null) {
+                objects.add(new JsonObject(new java.util.LinkedHashMap<>()));
+            } else if (element instanceof JsonObject object) {
+                objects.add(object);
+            } else {
+                throw wrongType.apply(element);
             }
         }
-        @SuppressWarnings("unchecked")
-        List<JsonObject> objects = (List<JsonObject>) (List<?>) list;
         return objects;
     }
 

@@ -141,8 +141,8 @@ final class BatchWriteItemHandler implements OperationHandler {
      * message for this), values well-formed in the older wording BatchWriteItem still uses, items within 400 KB.
      */
     private static Write read(String table, JsonObject writeRequest) {
-        JsonObject put = writeRequest.getStructure("PutRequest", "PutRequest");
-        JsonObject delete = writeRequest.getStructure("DeleteRequest", "DeleteRequest");
+        JsonObject put = writeRequest == null ? null : writeRequest.getStructure("PutRequest", "PutRequest");
+        JsonObject delete = writeRequest == null ? null : writeRequest.getStructure("DeleteRequest", "DeleteRequest");
         if ((put == null) == (delete == null)) {
             throw BasaltException.validation("Supplied AttributeValue has more than one datatypes set, must contain "
                     + "exactly one of the supported datatypes");

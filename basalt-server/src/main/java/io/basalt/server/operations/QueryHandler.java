@@ -64,6 +64,8 @@ final class QueryHandler implements OperationHandler {
         errors.checkEnum(capacity, "returnConsumedCapacity", ItemRequests.CAPACITY_MODES);
         errors.checkEnum(request.getString("ConditionalOperator"), "conditionalOperator",
                 LegacyExpected.CONDITIONAL_OPERATORS);
+        ReadRequests.checkLegacyConditions(request, "KeyConditions", "keyConditions", errors);
+        ReadRequests.checkLegacyConditions(request, "QueryFilter", "queryFilter", errors);
         errors.throwIfAny();
 
         // KeyConditions is the one legacy parameter DynamoDB lets stand beside FilterExpression/ProjectionExpression.
@@ -77,6 +79,9 @@ final class QueryHandler implements OperationHandler {
                     + "specified in the request.");
         }
         Condition keyCondition = expressions.condition(ExpressionKind.KEY_CONDITION);
+        if (keyCondition != null) {
+            KeyConditions.checkStructure(keyCondition);
+        }
         Condition filter = legacyFilter != null ? legacyFilter : expressions.condition(ExpressionKind.FILTER);
         ProjectionExpression projection = attributesToGet != null ? attributesToGet : expressions.projection();
         expressions.requireAllUsed();

@@ -128,6 +128,24 @@ final class ReadRequests {
         return LegacyExpected.comparison(DocumentPath.of(attribute), operator, values);
     }
 
+    /**
+     * The constraints on a legacy condition map (KeyConditions, QueryFilter, ScanFilter): every entry names a
+     * ComparisonOperator of DynamoDB's enum. {@code path} is the member as messages print it ("queryFilter").
+     */
+    static void checkLegacyConditions(JsonObject request, String parameter, String path, ValidationErrors errors) {
+        JsonObject conditions = request.getStructure(parameter, "FilterConditionMap");
+        if (conditions == null) {
+            return;
+        }
+        for (String attribute : conditions.names()) {
+            JsonObject entry = conditions.getStructure(attribute, "Condition");
+            String operatorPath = path + "." + attribute + ".member.comparisonOperator";
+            String operator = entry == null ? null : entry.getString("ComparisonOperator");
+            errors.requireNonNull(operator, operatorPath);
+            errors.checkEnum(operator, operatorPath, LegacyExpected.OPERATORS);
+        }
+    }
+
     /** The AttributeValueList of a legacy condition. */
     static List<AttributeValue> values(JsonObject condition) {
         List<Object> list = condition.getList("AttributeValueList");

@@ -73,6 +73,7 @@ final class ScanHandler implements OperationHandler {
         errors.checkEnum(capacity, "returnConsumedCapacity", ItemRequests.CAPACITY_MODES);
         errors.checkEnum(request.getString("ConditionalOperator"), "conditionalOperator",
                 LegacyExpected.CONDITIONAL_OPERATORS);
+        ReadRequests.checkLegacyConditions(request, "ScanFilter", "scanFilter", errors);
         errors.throwIfAny();
 
         RequestExpressions expressions = RequestExpressions.read(request, LEGACY, EXPRESSIONS, VALUE_EXPRESSIONS);
