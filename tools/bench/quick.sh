@@ -10,7 +10,7 @@ seconds="${1:-10}"
 port=8777
 data="$(mktemp -d)"
 "$root/basalt" --version >/dev/null   # builds the jar if needed
-taskset -c 0 java -jar "$root/basalt-cli/target/basalt.jar" serve --port $port --data-dir "$data" $mode_flag \
+taskset -c 0 java ${BASALT_JAVA_OPTS:-} -jar "$root/basalt-cli/target/basalt.jar" serve --port $port --data-dir "$data" $mode_flag \
     >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
