@@ -308,7 +308,6 @@ class TestUpdateExpressions extends ExpressionTestSupport {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("parser bug: 'requires a document path' is checked before undefined values")
     void undefinedValueBeforePathRequired() {
         // Alternator test_update_expression_if_not_exists_bad_args: DynamoDB looks :val2 up first.
         assertValidation(ENVELOPE + "Invalid UpdateExpression: An expression attribute value used in expression is "

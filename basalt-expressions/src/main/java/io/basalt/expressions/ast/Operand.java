@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.model.AttributeValue;
 
 /**
- * A value-producing term. Conditions use paths, values and {@code size(path)}; the right-hand side of an update's
+ * A value-producing term. Conditions use paths, values and {@code size(...)}; the right-hand side of an update's
  * SET also uses {@code if_not_exists}, {@code list_append} and {@code +}/{@code -}.
  */
 public sealed interface Operand {
@@ -57,6 +57,20 @@ public sealed interface Operand {
     record Size(DocumentPath path) implements Operand {
         public Size {
             requireNonNull(path, "path is null");
+        }
+    }
+
+    /**
+     * {@code size(operand)} of an operand that is not a document path: {@code size(:v)}, where DynamoDB accepts any
+     * value but N, BOOL and NULL, or {@code size(size(a))}, which it refuses as "operand type: N" (dynalite
+     * db/conditionParser.pegjs checkFunction 'size', and test/scan.js). {@code size(path)} stays {@link Size}.
+     */
+    record SizeOf(Operand operand) implements Operand {
+        public SizeOf {
+            requireNonNull(operand, "operand is null");
+            if (operand instanceof Path) {
+                throw new IllegalArgumentException("size of a document path is Operand.Size: " + operand);
+            }
         }
     }
 

@@ -4,10 +4,81 @@ import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.Operand;
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The static checks of a condition; each method returns the first message found (without prefix) or null. */
+/**
+ * The static checks of a condition; each method returns the first message found (without prefix) or null.
+ *
+ * <p>DynamoDB reports the problems of the first condition, left to right, that has any (dynalite
+ * db/conditionParser.pegjs decides at each condition's end; test/scan.js, checked against DynamoDB:
+ * {@code attribute_type(a, size(a)) and a=a and a=:a} is the operand type of attribute_type, not {@code a=a}).
+ * Within one condition, non-distinct operands win over operand types, and the types of nested {@code size()}
+ * calls, which complete first, over the condition's own.
+ */
 final class ConditionChecks {
     private ConditionChecks() {
+    }
+
+    /** The first problem of the leaf conditions, left to right. */
+    static String first(Condition condition) {
+        if (condition instanceof Condition.And and) {
+            return firstNonNull(first(and.left()), first(and.right()));
+        } else if (condition instanceof Condition.Or or) {
+            return firstNonNull(first(or.left()), first(or.right()));
+        } else if (condition instanceof Condition.Not not) {
+            return first(not.condition());
+        }
+        return leaf(condition);
+    }
+
+    /** The first problem of one leaf condition (comparison, BETWEEN, IN, function). */
+    static String leaf(Condition condition) {
+        String message = distinct(condition);
+        for (Operand operand : operands(condition)) {
+            message = firstNonNull(message, operand(operand));
+        }
+        return firstNonNull(message, types(condition));
+    }
+
+    /**
+     * The checks of an operand on its own: {@code size()} of a value takes anything but N, BOOL and NULL (dynalite
+     * db/conditionParser.pegjs checkFunction 'size'; test/scan.js: {@code size(:a) > a} with a BOOL or NULL, and
+     * {@code size(size(a)) > :a}, "operator or function: size, operand type: N"), inner calls first.
+     */
+    static String operand(Operand operand) {
+        if (!(operand instanceof Operand.SizeOf size)) {
+            return null;
+        }
+        String inner = operand(size.operand());
+        if (inner != null) {
+            return inner;
+        }
+        AttributeType type = staticType(size.operand());
+        if (type == AttributeType.N || type == AttributeType.BOOL || type == AttributeType.NULL) {
+            return Messages.incorrectOperandType("size", type.descriptor());
+        }
+        return null;
+    }
+
+    private static List<Operand> operands(Condition condition) {
+        if (condition instanceof Condition.Comparison c) {
+            return List.of(c.left(), c.right());
+        } else if (condition instanceof Condition.Between b) {
+            return List.of(b.value(), b.low(), b.high());
+        } else if (condition instanceof Condition.In in) {
+            List<Operand> all = new ArrayList<>(in.candidates().size() + 1);
+            all.add(in.value());
+            all.addAll(in.candidates());
+            return all;
+        } else if (condition instanceof Condition.AttributeTypeIs t) {
+            return List.of(t.type());
+        } else if (condition instanceof Condition.BeginsWith b) {
+            return List.of(b.value(), b.prefix());
+        } else if (condition instanceof Condition.Contains c) {
+            return List.of(c.value(), c.operand());
+        }
+        return List.of();
     }
 
     /**
@@ -17,35 +88,37 @@ final class ConditionChecks {
      */
     static String distinct(Condition condition) {
         if (condition instanceof Condition.Comparison c) {
-            return samePath(c.comparator().symbol(), c.left(), c.right());
+            return samePath(c.comparator().symbol(), c.left(), List.of(c.right()));
+        } else if (condition instanceof Condition.Between b) {
+            return samePath("BETWEEN", b.value(), List.of(b.low(), b.high()));
+        } else if (condition instanceof Condition.In in) {
+            return samePath("IN", in.value(), in.candidates());
         } else if (condition instanceof Condition.BeginsWith b) {
-            return samePath("begins_with", b.value(), b.prefix());
+            return samePath("begins_with", b.value(), List.of(b.prefix()));
         } else if (condition instanceof Condition.Contains c) {
-            return samePath("contains", c.value(), c.operand());
+            return samePath("contains", c.value(), List.of(c.operand()));
         } else if (condition instanceof Condition.AttributeTypeIs t) {
             // dynalite test/scan.js (live-verified): attribute_type(ab.bc[1].#a, ab.bc[1].a) is not distinct.
-            return samePath("attribute_type", new Operand.Path(t.path()), t.type());
-        } else if (condition instanceof Condition.And and) {
-            String left = distinct(and.left());
-            return left != null ? left : distinct(and.right());
-        } else if (condition instanceof Condition.Or or) {
-            String left = distinct(or.left());
-            return left != null ? left : distinct(or.right());
-        } else if (condition instanceof Condition.Not not) {
-            return distinct(not.condition());
+            return samePath("attribute_type", new Operand.Path(t.path()), List.of(t.type()));
         }
         return null;
     }
 
-    private static String samePath(String operator, Operand first, Operand second) {
-        if (first instanceof Operand.Path a && second instanceof Operand.Path b && a.path().equals(b.path())) {
-            return "The first operand must be distinct from the remaining operands for this operator or function; "
-                    + "operator: " + operator + ", first operand: " + Messages.render(a.path());
+    /** Compares bound paths, so {@code #a = a} with {@code #a -> a} is caught and printed {@code [a]}. */
+    private static String samePath(String operator, Operand first, List<Operand> others) {
+        if (!(first instanceof Operand.Path a)) {
+            return null;
+        }
+        for (Operand other : others) {
+            if (other instanceof Operand.Path b && a.path().equals(b.path())) {
+                return "The first operand must be distinct from the remaining operands for this operator or "
+                        + "function; operator: " + operator + ", first operand: " + Messages.render(a.path());
+            }
         }
         return null;
     }
 
-    /** Operand types known from literals, and functions used where a condition operand is expected. */
+    /** Operand types known from literals, and functions used where a condition operand is expected (one leaf). */
     static String types(Condition condition) {
         if (condition instanceof Condition.Comparison c) {
             String misuse = firstNonNull(misused(c.left()), misused(c.right()));
@@ -63,12 +136,6 @@ final class ConditionChecks {
                 misuse = firstNonNull(misuse, misused(candidate));
             }
             return misuse;
-        } else if (condition instanceof Condition.And and) {
-            return firstNonNull(types(and.left()), types(and.right()));
-        } else if (condition instanceof Condition.Or or) {
-            return firstNonNull(types(or.left()), types(or.right()));
-        } else if (condition instanceof Condition.Not not) {
-            return types(not.condition());
         } else if (condition instanceof Condition.AttributeTypeIs typeIs) {
             return attributeType(typeIs.type());
         } else if (condition instanceof Condition.BeginsWith b) {
@@ -141,7 +208,7 @@ final class ConditionChecks {
             }
             return null;
         }
-        if (type instanceof Operand.Size) {
+        if (type instanceof Operand.Size || type instanceof Operand.SizeOf) {
             return Messages.incorrectOperandType("attribute_type", AttributeType.N.descriptor());
         }
         return Messages.incorrectOperandType("attribute_type", Messages.ANY_TYPE);
@@ -153,7 +220,8 @@ final class ConditionChecks {
      * function: begins_with, operand type: N").
      */
     private static AttributeType staticType(Operand operand) {
-        return operand instanceof Operand.Size ? AttributeType.N : ExpressionValidator.literalType(operand);
+        return operand instanceof Operand.Size || operand instanceof Operand.SizeOf ? AttributeType.N
+                : ExpressionValidator.literalType(operand);
     }
 
     private static String stringOrBinary(Operand operand) {

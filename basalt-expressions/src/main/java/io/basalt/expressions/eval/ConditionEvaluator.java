@@ -127,6 +127,11 @@ public final class ConditionEvaluator {
             AttributeValue value = Values.resolve(item, size.path());
             int length = value == null ? -1 : Values.size(value);
             return length < 0 ? null : new AttributeValue.NumberValue(DynamoNumber.of(length));
+        } else if (operand instanceof Operand.SizeOf size) {
+            // size(:v): the validator has refused N, BOOL, NULL and size(size(...)).
+            AttributeValue value = value(size.operand(), item);
+            int length = value == null ? -1 : Values.size(value);
+            return length < 0 ? null : new AttributeValue.NumberValue(DynamoNumber.of(length));
         }
         throw new IllegalArgumentException("operand not allowed in a condition: " + operand);
     }

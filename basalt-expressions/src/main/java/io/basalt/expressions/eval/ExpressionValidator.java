@@ -14,10 +14,14 @@ import java.util.List;
  * The checks DynamoDB applies to a bound expression before it reads any item: everything that can be known from
  * the expression and its ExpressionAttributeValues alone. Messages are prefixed {@code Invalid <parameter>: }.
  *
- * <p>Order, following dynalite's error priorities (db/conditionParser.pegjs, db/updateParser.pegjs): for a
- * condition, "first operand must be distinct" errors anywhere win over operand-type errors; for an update, path
- * overlaps win over path conflicts, which win over ADD/DELETE operand types, which win over function operand
- * types.
+ * <p>Order, following dynalite's error priorities (db/conditionParser.pegjs, db/updateParser.pegjs): a condition
+ * reports the problems of its first leaf condition that has any, "first operand must be distinct" before operand
+ * types within it ({@link ConditionChecks}); for an update, path overlaps win over path conflicts, which win over
+ * ADD/DELETE operand types, which win over function operand types.
+ *
+ * <p>The condition checks are also applied leaf by leaf while binding, through {@link #leafProblem} and
+ * {@link #operandProblem} (given to ExpressionBinder as a LeafChecker), so that they interleave with undefined
+ * placeholders as DynamoDB's do.
  */
 public final class ExpressionValidator {
     private ExpressionValidator() {
@@ -25,13 +29,20 @@ public final class ExpressionValidator {
 
     /** Checks DynamoDB applies to a bound condition before reading any item; kindName names the parameter. */
     public static void validateCondition(Condition condition, String kindName) {
-        String message = ConditionChecks.distinct(condition);
-        if (message == null) {
-            message = ConditionChecks.types(condition);
-        }
+        String message = ConditionChecks.first(condition);
         if (message != null) {
             throw Messages.invalid(kindName, message);
         }
+    }
+
+    /** The first problem of one bound leaf condition (comparison, BETWEEN, IN, function), without prefix, or null. */
+    public static String leafProblem(Condition leaf) {
+        return ConditionChecks.leaf(leaf);
+    }
+
+    /** The problem of a bound condition operand on its own ({@code size()} of a refused type), or null. */
+    public static String operandProblem(Operand operand) {
+        return ConditionChecks.operand(operand);
     }
 
     /** Static checks of an update: overlapping / conflicting paths, ADD/DELETE and function operand types. */

@@ -19,8 +19,6 @@ final class ConditionFunctions {
     /** Placeholders for trees that will never be returned because a problem has been recorded. */
     static final Condition NO_CONDITION = new Condition.AttributeExists(DocumentPath.of("_"));
     static final Operand NO_OPERAND = new Operand.ValuePlaceholder(":_");
-    /** Stands for {@code size(:value)}, which is an operand but not a document path. */
-    private static final Operand SIZE_OF_VALUE = new Operand.ValuePlaceholder(":_size");
 
     private final ParseState state;
 
@@ -42,7 +40,7 @@ final class ConditionFunctions {
             state.problems.add(Problems.Category.MISUSED_FUNCTION, Messages.misused(SIZE));
             return NO_CONDITION;
         }
-        state.problems.conditionComplete();
+        state.leafComplete();
         return node.condition() == null ? NO_CONDITION : node.condition();
     }
 
@@ -82,9 +80,8 @@ final class ConditionFunctions {
             state.problems.add(Problems.Category.OPERAND_COUNT, Messages.operandCount(name, operands.size()));
             return ConditionNode.call(name, NO_CONDITION, NO_OPERAND, after);
         }
-        if (arity == 2) {
-            checkDistinct(name, operands.get(0), operands.subList(1, 2));
-        }
+        // Distinct operands are checked once bound (eval ConditionChecks): contains(#a, a) with #a -> a is caught
+        // and reported as [a] (dynalite resolves names before its checkDistinct).
         return ConditionNode.call(name, condition(name, operands), NO_OPERAND, after);
     }
 
@@ -97,27 +94,24 @@ final class ConditionFunctions {
         if (operand instanceof Operand.Path path) {
             return new Operand.Size(path.path());
         }
-        if (operand != NO_OPERAND) {
-            // DynamoDB also takes size(:value) (dynalite test/scan.js only fails it for BOOL and NULL values), but the
-            // AST's Size holds a document path; Basalt refuses it, after every check DynamoDB itself makes.
-            state.problems.add(Problems.Category.SIZE_OF_VALUE, Messages.pathRequired(SIZE));
-        }
-        return SIZE_OF_VALUE;
+        // size(:value) is accepted, and size(size(a)) is an operand-type error once bound (dynalite
+        // db/conditionParser.pegjs checkFunction 'size' refuses only N, BOOL and NULL operands; test/scan.js).
+        return operand == NO_OPERAND ? NO_OPERAND : new Operand.SizeOf(operand);
     }
 
     private Condition condition(String name, List<Operand> operands) {
         Operand first = operands.get(0);
         switch (name) {
             case "attribute_exists": {
-                DocumentPath path = pathOf(name, first);
+                DocumentPath path = pathOf(name, operands);
                 return path == null ? NO_CONDITION : new Condition.AttributeExists(path);
             }
             case "attribute_not_exists": {
-                DocumentPath path = pathOf(name, first);
+                DocumentPath path = pathOf(name, operands);
                 return path == null ? NO_CONDITION : new Condition.AttributeNotExists(path);
             }
             case "attribute_type": {
-                DocumentPath path = pathOf(name, first);
+                DocumentPath path = pathOf(name, operands);
                 return path == null ? NO_CONDITION : new Condition.AttributeTypeIs(path, operands.get(1));
             }
             case "begins_with":
@@ -127,31 +121,18 @@ final class ConditionFunctions {
         }
     }
 
-    /** The document path of a function's first operand, which it requires (dynalite test/scan.js). */
-    private DocumentPath pathOf(String function, Operand operand) {
+    /**
+     * The document path of a function's first operand, which it requires (dynalite test/scan.js). The problem keeps
+     * the operands: the checks of a nested {@code size()} come before it, as that call completes first.
+     */
+    private DocumentPath pathOf(String function, List<Operand> operands) {
+        Operand operand = operands.get(0);
         if (operand instanceof Operand.Path path) {
             return path.path();
         }
         if (operand != NO_OPERAND) {
-            state.problems.add(Problems.Category.PATH_REQUIRED, Messages.pathRequired(function));
+            state.problems.add(Problems.Category.PATH_REQUIRED, Messages.pathRequired(function), operands);
         }
         return null;
-    }
-
-    /**
-     * DynamoDB rejects an operator whose first operand is the same document path as another ({@code a = a},
-     * {@code contains(ab.bc[1].a, ab.bc[1].a)}; dynalite test/scan.js and wire-reference §1.6 item 7). Only the
-     * paths as written are compared here; paths equal only once {@code #names} are bound are the binder's to catch.
-     */
-    void checkDistinct(String operator, Operand first, List<Operand> others) {
-        if (!(first instanceof Operand.Path path)) {
-            return;
-        }
-        for (Operand other : others) {
-            if (other instanceof Operand.Path otherPath && otherPath.path().equals(path.path())) {
-                state.problems.add(Problems.Category.DISTINCT, Messages.notDistinct(operator, path.path()));
-                return;
-            }
-        }
     }
 }

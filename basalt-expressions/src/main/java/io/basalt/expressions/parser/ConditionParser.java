@@ -86,8 +86,7 @@ final class ConditionParser {
             cursor.next();
             state.countOperator();
             Operand other = functions.asOperand(primary());
-            functions.checkDistinct(comparator.symbol(), value, List.of(other));
-            state.problems.conditionComplete();
+            state.leafComplete();
             return ConditionNode.of(new Condition.Comparison(value, comparator, other), cursor.position());
         }
         if (token.isKeyword("BETWEEN")) {
@@ -100,8 +99,7 @@ final class ConditionParser {
             }
             cursor.next();
             Operand high = functions.asOperand(primary());
-            functions.checkDistinct("BETWEEN", value, List.of(low, high));
-            state.problems.conditionComplete();
+            state.leafComplete();
             return ConditionNode.of(new Condition.Between(value, low, high), cursor.position());
         }
         if (token.isKeyword("IN")) {
@@ -124,8 +122,7 @@ final class ConditionParser {
         if (candidates.size() > MAX_IN_OPERANDS) {
             throw Messages.invalid(state.kind(), Messages.tooManyInOperands(candidates.size()));
         }
-        functions.checkDistinct("IN", value, candidates);
-        state.problems.conditionComplete();
+        state.leafComplete();
         return ConditionNode.of(new Condition.In(value, candidates), cursor.position());
     }
 
@@ -136,6 +133,7 @@ final class ConditionParser {
         }
         if (token.type() == Token.Type.VALUE_PLACEHOLDER) {
             cursor.next();
+            state.placeholder(token.text());
             return ConditionNode.term(new Operand.ValuePlaceholder(token.text()), cursor.position());
         }
         if (token.type() == Token.Type.NAME && cursor.peekAhead(1).isSymbol("(")) {

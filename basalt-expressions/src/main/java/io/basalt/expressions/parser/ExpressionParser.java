@@ -18,7 +18,10 @@ import java.util.function.Function;
  * DynamoDB's message, {@code Invalid <ParameterName>: <detail>}.
  *
  * <p>The order of checks follows DynamoDB: an empty text, then the 4 KB size limit, then syntax (the first syntax error
- * wins and hides everything else), then the whole-tree checks in DynamoDB's precedence ({@link Problems}).
+ * wins and hides everything else), then the whole-tree checks in DynamoDB's precedence ({@link Problems}). The checks
+ * DynamoDB makes only after resolving placeholders (operand counts, document paths required) are returned as a
+ * {@link DeferredProblem} by the {@code ...Deferred} methods, for {@code ExpressionBinder} to report in order with
+ * undefined names and values; the other methods throw them at once.
  *
  * <p>Results are cached by (kind, text), failures included (as their message), because clients send the same few
  * expression texts over and over. The cache is bounded; when full it is simply cleared.
@@ -33,24 +36,40 @@ public final class ExpressionParser {
     private ExpressionParser() {
     }
 
-    /** CONDITION, FILTER or KEY_CONDITION. Cached by (kind, text). */
+    /** CONDITION, FILTER or KEY_CONDITION; a deferred problem is thrown at once. Cached by (kind, text). */
     public static Condition parseCondition(String text, ExpressionKind kind) {
+        return parseConditionDeferred(text, kind).orThrow();
+    }
+
+    /** CONDITION, FILTER or KEY_CONDITION, with the problems that come after placeholders deferred. Cached. */
+    @SuppressWarnings("unchecked")
+    public static ParsedExpression<Condition> parseConditionDeferred(String text, ExpressionKind kind) {
         requireNonNull(kind, "kind is null");
         if (!kind.isCondition()) {
             throw new IllegalArgumentException("not a condition kind: " + kind);
         }
-        return (Condition) cached(kind, text, ConditionParser::parse, Lexer.CONDITION_KEYWORDS);
+        return (ParsedExpression<Condition>) cached(kind, text, ConditionParser::parse, Lexer.CONDITION_KEYWORDS);
     }
 
     public static UpdateExpression parseUpdate(String text) {
-        return (UpdateExpression) cached(ExpressionKind.UPDATE, text, UpdateParser::parse, Lexer.UPDATE_KEYWORDS);
+        return parseUpdateDeferred(text).orThrow();
     }
 
+    /** An UpdateExpression, with the problems that come after placeholders deferred. Cached. */
+    @SuppressWarnings("unchecked")
+    public static ParsedExpression<UpdateExpression> parseUpdateDeferred(String text) {
+        return (ParsedExpression<UpdateExpression>) cached(ExpressionKind.UPDATE, text, UpdateParser::parse,
+                Lexer.UPDATE_KEYWORDS);
+    }
+
+    /** A ProjectionExpression; it has no deferred problems (only reserved words are checked before binding). */
+    @SuppressWarnings("unchecked")
     public static ProjectionExpression parseProjection(String text) {
-        return (ProjectionExpression) cached(ExpressionKind.PROJECTION, text, ProjectionParser::parse, Set.of());
+        return ((ParsedExpression<ProjectionExpression>) cached(ExpressionKind.PROJECTION, text,
+                ProjectionParser::parse, Set.of())).orThrow();
     }
 
-    private static Object cached(ExpressionKind kind, String text, Function<ParseState, Object> rule,
+    private static ParsedExpression<?> cached(ExpressionKind kind, String text, Function<ParseState, Object> rule,
             Set<String> keywords) {
         requireNonNull(text, "text is null");
         CacheKey key = new CacheKey(kind, text);
@@ -69,10 +88,10 @@ public final class ExpressionParser {
         if (result instanceof Failure failure) {
             throw BasaltException.validation(failure.message());
         }
-        return result;
+        return (ParsedExpression<?>) result;
     }
 
-    private static Object parse(ExpressionKind kind, String text, Function<ParseState, Object> rule,
+    private static ParsedExpression<Object> parse(ExpressionKind kind, String text, Function<ParseState, Object> rule,
             Set<String> keywords) {
         // "" gives "The expression can not be empty;" (dynalite test/updateItem.js, wire-reference §1.6 item 1);
         // whitespace-only text is treated the same way, as it holds no token.
@@ -85,9 +104,11 @@ public final class ExpressionParser {
         }
         List<Token> tokens = Lexer.tokenize(text, keywords);
         Problems problems = new Problems(kind);
-        Object tree = rule.apply(new ParseState(new TokenCursor(text, tokens, kind), problems));
+        ParseState state = new ParseState(new TokenCursor(text, tokens, kind), problems);
+        Object tree = rule.apply(state);
+        state.finish();
         problems.throwFirst();
-        return tree;
+        return new ParsedExpression<>(tree, state.placeholders(), problems.deferred());
     }
 
     /** Empties the cache (tests). */

@@ -1,7 +1,5 @@
 package io.basalt.expressions.parser;
 
-import io.basalt.expressions.ast.DocumentPath;
-import io.basalt.expressions.ast.PathElement;
 import io.basalt.model.BasaltException;
 
 /**
@@ -53,11 +51,6 @@ final class Messages {
         return "Operator or function requires a document path; operator or function: " + function;
     }
 
-    static String notDistinct(String operator, DocumentPath path) {
-        return "The first operand must be distinct from the remaining operands for this operator or function; "
-                + "operator: " + operator + ", first operand: " + render(path);
-    }
-
     static String redundantParentheses() {
         return "The expression has redundant parentheses;";
     }
@@ -77,17 +70,5 @@ final class Messages {
 
     static String pathTooDeep(int levels) {
         return "The document path has too many nesting levels; nesting levels: " + levels;
-    }
-
-    /** A path as DynamoDB prints it in messages: {@code [ab, bc, [1], a]} (dynalite pathStr, live-verified). */
-    static String render(DocumentPath path) {
-        StringBuilder text = new StringBuilder("[");
-        for (PathElement element : path.elements()) {
-            if (text.length() > 1) {
-                text.append(", ");
-            }
-            text.append(element);
-        }
-        return text.append(']').toString();
     }
 }

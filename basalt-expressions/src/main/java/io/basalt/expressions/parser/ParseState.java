@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one parse shares between its grammar rules: the token cursor, the deferred problems, the operator count, and
- * the document-path rule, which every expression kind uses.
+ * What one parse shares between its grammar rules: the token cursor, the problems, the placeholders read, the
+ * operator and leaf-condition counts, and the document-path rule, which every expression kind uses.
  */
 final class ParseState {
     /** "The maximum number of operators or functions allowed in a single expression is 300" (Constraints page). */
@@ -17,7 +17,9 @@ final class ParseState {
 
     final TokenCursor cursor;
     final Problems problems;
+    private final List<String> placeholders = new ArrayList<>();
     private int operators;
+    private int leaves;
 
     ParseState(TokenCursor cursor, Problems problems) {
         this.cursor = cursor;
@@ -37,6 +39,25 @@ final class ParseState {
         if (operators > MAX_OPERATORS) {
             throw Messages.invalid(kind(), Messages.tooManyOperators(operators));
         }
+    }
+
+    /** Records a {@code #name} or {@code :value} as read, in text order. */
+    void placeholder(String text) {
+        placeholders.add(text);
+    }
+
+    List<String> placeholders() {
+        return placeholders;
+    }
+
+    /** A leaf condition (comparison, BETWEEN, IN, function condition) is complete; counted left to right. */
+    void leafComplete() {
+        problems.conditionComplete(leaves++, placeholders.size());
+    }
+
+    /** The text has parsed: operand problems not yet tied to a complete condition are fixed now. */
+    void finish() {
+        problems.conditionComplete(leaves, placeholders.size());
     }
 
     /** {@code name-or-#name ( '.' name-or-#name | '[' digits ']' )*}. */
@@ -78,6 +99,7 @@ final class ParseState {
         }
         if (token.type() == Token.Type.NAME_PLACEHOLDER) {
             cursor.next();
+            placeholder(token.text());
             return new PathElement.NamePlaceholder(token.text());
         }
         throw cursor.syntaxError();

@@ -78,7 +78,9 @@ final class UpdateParser {
 
     /** ADD and DELETE take a {@code :value} only: {@code ADD numx 1} is a syntax error at "1". */
     private Operand value() {
-        return new Operand.ValuePlaceholder(cursor.expect(Token.Type.VALUE_PLACEHOLDER).text());
+        String placeholder = cursor.expect(Token.Type.VALUE_PLACEHOLDER).text();
+        state.placeholder(placeholder);
+        return new Operand.ValuePlaceholder(placeholder);
     }
 
     private UpdateTerm setValue() {
@@ -116,6 +118,7 @@ final class UpdateParser {
         }
         if (token.type() == Token.Type.VALUE_PLACEHOLDER) {
             cursor.next();
+            state.placeholder(token.text());
             return UpdateTerm.of(new Operand.ValuePlaceholder(token.text()));
         }
         if (token.type() == Token.Type.NAME && cursor.peekAhead(1).isSymbol("(")) {

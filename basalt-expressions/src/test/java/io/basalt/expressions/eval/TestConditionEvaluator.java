@@ -142,7 +142,10 @@ class TestConditionEvaluator {
                 Arguments.of(size("q", Comparator.EQ, "0"), false),
                 Arguments.of(size("n", Comparator.NE, "1"), true),
                 Arguments.of(cmp(new Operand.Size(path("s")), Comparator.EQ, v(s("3"))), false),
-                Arguments.of(cmp(new Operand.Size(path("s")), Comparator.EQ, p("m.x")), false));
+                Arguments.of(cmp(new Operand.Size(path("s")), Comparator.EQ, p("m.x")), false),
+                // size(:v) measures the value itself (dynalite test/scan.js accepts it for strings).
+                Arguments.of(cmp(new Operand.SizeOf(v(s("abc"))), Comparator.EQ, v(n("3"))), true),
+                Arguments.of(cmp(new Operand.SizeOf(v(l(s("a"), s("b")))), Comparator.GT, v(n("2"))), false));
     }
 
     @ParameterizedTest

@@ -79,10 +79,31 @@ class TestExpressionValidator {
                 Arguments.of(new Condition.Contains(p("a.b"), p("a.b")),
                         "Invalid ConditionExpression: The first operand must be distinct from the remaining "
                                 + "operands for this operator or function; operator: contains, first operand: [a, b]"),
+                // The first condition with a problem wins, whatever the kinds (dynalite test/scan.js, checked
+                // against DynamoDB: attribute_type(a, size(a)) and a=a and a=:a is attribute_type's operand type).
                 Arguments.of(new Condition.And(new Condition.BeginsWith(p("a"), v(nul())),
                         cmp(p("l[0]"), Comparator.EQ, p("l[0]"))),
+                        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                                + "operator or function: begins_with, operand type: NULL"),
+                Arguments.of(new Condition.And(cmp(p("l[0]"), Comparator.EQ, p("l[0]")),
+                        new Condition.BeginsWith(p("a"), v(nul()))),
                         "Invalid ConditionExpression: The first operand must be distinct from the remaining "
                                 + "operands for this operator or function; operator: =, first operand: [l, [0]]"),
+                Arguments.of(new Condition.Between(p("a"), v(n("1")), p("a")),
+                        "Invalid ConditionExpression: The first operand must be distinct from the remaining "
+                                + "operands for this operator or function; operator: BETWEEN, first operand: [a]"),
+                Arguments.of(new Condition.In(p("a"), List.of(v(n("1")), p("a"))),
+                        "Invalid ConditionExpression: The first operand must be distinct from the remaining "
+                                + "operands for this operator or function; operator: IN, first operand: [a]"),
+                Arguments.of(cmp(new Operand.SizeOf(v(bool(true))), Comparator.GT, p("a")),
+                        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                                + "operator or function: size, operand type: BOOL"),
+                Arguments.of(cmp(new Operand.SizeOf(new Operand.Size(path("a"))), Comparator.GT, v(n("1"))),
+                        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                                + "operator or function: size, operand type: N"),
+                Arguments.of(new Condition.BeginsWith(p("a"), new Operand.SizeOf(v(s("x")))),
+                        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                                + "operator or function: begins_with, operand type: N"),
                 Arguments.of(cmp(new Operand.IfNotExists(path("a"), v(n("1"))), Comparator.EQ, v(n("1"))),
                         "Invalid ConditionExpression: The function is not allowed to be used this way in an "
                                 + "expression; function: if_not_exists"));

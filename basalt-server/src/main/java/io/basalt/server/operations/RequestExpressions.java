@@ -5,6 +5,7 @@ import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.ast.UpdateExpression;
 import io.basalt.expressions.bind.ExpressionBinder;
+import io.basalt.expressions.bind.LeafChecker;
 import io.basalt.expressions.eval.ExpressionValidator;
 import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.expressions.parser.ExpressionParser;
@@ -20,6 +21,10 @@ import java.util.List;
  * must have been used. Not thread-safe: one per request.
  */
 final class RequestExpressions {
+    /** The condition checks DynamoDB interleaves with placeholder resolution, leaf condition by leaf condition. */
+    private static final LeafChecker CONDITION_CHECKS = LeafChecker.of(ExpressionValidator::leafProblem,
+            ExpressionValidator::operandProblem);
+
     private final JsonObject request;
     private final ExpressionBinder binder;
 
@@ -71,9 +76,9 @@ final class RequestExpressions {
         if (text == null) {
             return null;
         }
-        Condition bound = binder.bind(ExpressionParser.parseCondition(text, kind), kind.parameterName());
-        ExpressionValidator.validateCondition(bound, kind.parameterName());
-        return bound;
+        // Binding checks each condition as it goes (see ExpressionBinder), so no separate validation pass.
+        return binder.bind(ExpressionParser.parseConditionDeferred(text, kind), kind.parameterName(),
+                CONDITION_CHECKS);
     }
 
     /** The bound UpdateExpression, or null when the request has none. */
@@ -82,7 +87,7 @@ final class RequestExpressions {
         if (text == null) {
             return null;
         }
-        UpdateExpression bound = binder.bind(ExpressionParser.parseUpdate(text));
+        UpdateExpression bound = binder.bind(ExpressionParser.parseUpdateDeferred(text));
         ExpressionValidator.validateUpdate(bound);
         return bound;
     }
