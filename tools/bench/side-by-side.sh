@@ -183,7 +183,12 @@ bench_target() {
     fi
     log "$target: starting ${cmd[*]:0:3} ..."
     t0=$(date +%s%N)
-    taskset -c 0 "${cmd[@]}" >"$work/$target.log" 2>&1 &
+    # DynamoDB Local writes dynamodb-local-metadata.json into its working directory: run it in its data directory
+    if [ "$target" = dynamodb-local ]; then
+        (cd "$data" && exec taskset -c 0 "${cmd[@]}") >"$work/$target.log" 2>&1 &
+    else
+        taskset -c 0 "${cmd[@]}" >"$work/$target.log" 2>&1 &
+    fi
     server=$!
     for _ in $(seq 3000); do   # up to ~60 s
         if call ListTables '{}' >/dev/null 2>&1; then ok=1; break; fi
