@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A quick throughput check with wrk (Debian package), until the full side-by-side harness exists: PutItem then
+# A quick throughput check of Basalt alone with wrk (Debian package; the full comparison is side-by-side.sh): PutItem then
 # GetItem of ~1 KB items, 32 connections, server pinned to core 0 and wrk to core 1. Usage:
 #   tools/bench/quick.sh [--in-memory] [seconds]
 set -euo pipefail
@@ -24,5 +24,5 @@ for workload in putitem getitem; do
     taskset -c 1 wrk -t1 -c32 -d3s -s "$root/tools/bench/$workload.lua" "http://127.0.0.1:$port/" >/dev/null  # warm-up
     echo "-- $workload"
     taskset -c 1 wrk -t1 -c32 -d"${seconds}s" --latency -s "$root/tools/bench/$workload.lua" "http://127.0.0.1:$port/" \
-        | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|errors"
+        | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|errors|BENCH_ERRORS"
 done
