@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A quick throughput check of Basalt alone with wrk (Debian package; the full comparison is side-by-side.sh): PutItem then
 # GetItem of ~1 KB items, 32 connections, server pinned to core 0 and wrk to core 1. Usage:
-# Checks HTTP 200 only (BENCH_CHECK_BODY=0): GetItem reads random keys, some of which the PutItem run did not write.
 #   tools/bench/quick.sh [--in-memory] [seconds]
+# Checks HTTP 200 only (BENCH_CHECK_BODY=0): GetItem reads random keys, some of which the PutItem run did not write.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 mode_flag=""; mode="durable (RocksDB, fsync per group commit)"
