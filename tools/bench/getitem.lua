@@ -1,10 +1,10 @@
--- GetItem of random keys among 100,000 (most were written by the PutItem run), for wrk.
-local auth = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0"
+-- GetItem of random keys among BENCH_KEYS (default 100,000), all preloaded (preload.lua), for wrk. Every response
+-- must be 200 and hold the item.
+package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
+local b = require("common")
 request = function()
-  local body = '{"TableName":"Bench","Key":{"pk":{"S":"key' .. math.random(1, 100000) .. '"}}}'
-  return wrk.format("POST", "/", {["Content-Type"] = "application/x-amz-json-1.0",
-    ["X-Amz-Target"] = "DynamoDB_20120810.GetItem", ["Authorization"] = auth}, body)
+  return b.request("GetItem", '{"TableName":"Bench","Key":{"pk":{"S":"key' .. math.random(1, b.keys) .. '"}}}')
 end
 response = function(status, headers, body)
-  if status ~= 200 then error("GetItem failed: " .. status .. " " .. body) end
+  b.check("GetItem", status, body, '"Item"')
 end

@@ -1,11 +1,10 @@
--- PutItem of ~1 KB items over 100,000 keys, for wrk.
-local auth = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0"
-local payload = string.rep("x", 1000)
+-- PutItem of ~1 KB items over BENCH_KEYS (default 100,000) keys, for wrk. Every response must be 200.
+package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
+local b = require("common")
 request = function()
-  local body = '{"TableName":"Bench","Item":{"pk":{"S":"key' .. math.random(1, 100000) .. '"},"n":{"N":"1"},"payload":{"S":"' .. payload .. '"}}}'
-  return wrk.format("POST", "/", {["Content-Type"] = "application/x-amz-json-1.0",
-    ["X-Amz-Target"] = "DynamoDB_20120810.PutItem", ["Authorization"] = auth}, body)
+  return b.request("PutItem", '{"TableName":"Bench","Item":{"pk":{"S":"key' .. math.random(1, b.keys) ..
+    '"},"n":{"N":"1"},"payload":{"S":"' .. b.payload .. '"}}}')
 end
 response = function(status, headers, body)
-  if status ~= 200 then error("PutItem failed: " .. status .. " " .. body) end
+  b.check("PutItem", status, body)
 end

@@ -1,5 +1,6 @@
 /**
- * JMH micro-benchmarks of the hot pieces. Build with {@code ./mvnw -B package -pl basalt-bench -am -DskipTests},
- * run with {@code java -jar basalt-bench/target/benchmarks.jar}. Not part of the test suite.
+ * JMH micro-benchmarks of the hot pieces, and {@link io.basalt.bench.CeilingServer} for the side-by-side harness
+ * ({@code tools/bench/side-by-side.sh}). Build with {@code ./mvnw -B package -pl basalt-bench -am -DskipTests},
+ * run the micro-benchmarks with {@code java -jar basalt-bench/target/benchmarks.jar}.
  */
 package io.basalt.bench;

@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark (project issue 5): starts each target in turn on 127.0.0.1, loads the same data, drives the
+# same wrk workloads (every response checked), and prints a Markdown table with ratios, also written to
+# tools/bench/results/latest.md. Usage:
+#   tools/bench/side-by-side.sh [--quick] [--targets LIST] [--seconds S] [--rounds R] [--warmup S]
+# Targets (comma-separated, default all): basalt-memory, basalt-durable, dynamodb-local, dynalite, ceiling.
+# --quick: 1 round of 3 s after a 1 s warm-up (used by the smoke test); default: 3 rounds of 10 s after 5 s.
+# Server pinned to core 0, wrk (1 thread, 32 connections) to core 1. Each figure is the median of the rounds.
+# A peer that cannot be fetched or started is reported in the table and the run goes on with the others.
+# Environment: BASALT_JAR (skip the build; use this jar), BENCH_CEILING_CP (class path of io.basalt.bench.CeilingServer),
+# BENCH_KEYS (keys of the PutItem/GetItem/UpdateItem table, default 100000), BENCH_OUT (output file).
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bench="$root/tools/bench"
+cache="$bench/.cache"
+all_targets="basalt-memory,basalt-durable,dynamodb-local,dynalite,ceiling"
+targets="$all_targets"; rounds=3; seconds=10; warmup=5; quick=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1; rounds=1; seconds=3; warmup=1 ;;
+        --targets) targets="$2"; shift ;;
+        --seconds) seconds="$2"; shift ;;
+        --rounds) rounds="$2"; shift ;;
+        --warmup) warmup="$2"; shift ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "side-by-side: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+for tool in wrk taskset curl java; do
+    command -v $tool >/dev/null || { echo "side-by-side: $tool is not on the PATH" >&2; exit 2; }
+done
+export BENCH_KEYS="${BENCH_KEYS:-100000}"
+workloads="putitem getitem updateitem query"
+connections=32
+port=8790
+out="${BENCH_OUT:-$bench/results/latest.md}"
+mkdir -p "$(dirname "$out")" "$cache"
+work="$(mktemp -d)"
+raw="$work/raw.tsv"; : >"$raw"
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+log() { echo "[side-by-side $(date +%H:%M:%S)] $*" >&2; }
+
+declare -A status cold rss preload_s
+
+# ---- fetching and starting each target -------------------------------------------------------------------------
+
+basalt_jar() {
+    if [ -n "${BASALT_JAR:-}" ]; then echo "$BASALT_JAR"; return; fi
+    "$root/basalt" --version >/dev/null 2>&1 || return 1   # builds the jar if needed
+    echo "$root/basalt-cli/target/basalt.jar"
+}
+
+ddb_local_dir() {
+    local dir="$cache/dynamodb-local"
+    if ! ls "$dir"/lib/DynamoDBLocal-2.6.1.jar >/dev/null 2>&1 || ! ls "$dir"/lib/*.so >/dev/null 2>&1; then
+        mkdir -p "$dir"
+        cat >"$dir/pom.xml" <<'EOF'
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId><artifactId>dynamodb-local-fetch</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>com.amazonaws</groupId><artifactId>DynamoDBLocal</artifactId><version>2.6.1</version></dependency>
+    <dependency><groupId>com.almworks.sqlite4java</groupId><artifactId>libsqlite4java-linux-amd64</artifactId>
+      <version>1.0.392</version><type>so</type></dependency>
+  </dependencies>
+</project>
+EOF
+        log "fetching DynamoDB Local 2.6.1 from Maven Central into $dir/lib"
+        (cd "$dir" && "$root/mvnw" -q -B -f pom.xml dependency:copy-dependencies -DoutputDirectory=lib) \
+            >"$dir/fetch.log" 2>&1 || { tail -5 "$dir/fetch.log" >&2; return 1; }
+    fi
+    echo "$dir"
+}
+
+dynalite_cli() {
+    local cli="$cache/node_modules/dynalite/cli.js"
+    if [ ! -f "$cli" ]; then
+        command -v npm >/dev/null || return 1
+        log "fetching dynalite 4.0.0 from the npm registry into $cache"
+        npm install --no-audit --no-fund --prefix "$cache" dynalite@4.0.0 >"$cache/npm.log" 2>&1 \
+            || { tail -5 "$cache/npm.log" >&2; return 1; }
+    fi
+    echo "$cli"
+}
+
+ceiling_cp() {
+    if [ -n "${BENCH_CEILING_CP:-}" ]; then echo "$BENCH_CEILING_CP"; return; fi
+    local jar="$root/basalt-bench/target/benchmarks.jar"
+    if [ ! -f "$jar" ] || [ -n "$(find "$root/basalt-bench/src/main" -newer "$jar" -print -quit)" ]; then
+        (cd "$root" && ./mvnw -q -B -DskipTests -pl basalt-bench -am install) >&2 || return 1
+    fi
+    echo "$jar"
+}
+
+# Prints the command line of a target (one word per line), or fails with a reason on stderr.
+command_of() {
+    local target="$1" data="$2" p
+    case "$target" in
+        basalt-memory) p="$(basalt_jar)" || return 1
+            printf '%s\n' java -jar "$p" serve --in-memory --port "$port" --data-dir "$data" ;;
+        basalt-durable) p="$(basalt_jar)" || return 1
+            printf '%s\n' java -jar "$p" serve --port "$port" --data-dir "$data" ;;
+        dynamodb-local) p="$(ddb_local_dir)" || return 1
+            printf '%s\n' java "-Djava.library.path=$p/lib" "-Dsqlite4java.library.path=$p/lib" \
+                -cp "$p/lib/*" com.amazonaws.services.dynamodbv2.local.main.ServerRunner -inMemory -port "$port" ;;
+        dynalite) command -v node >/dev/null || { echo "node is not on the PATH" >&2; return 1; }
+            p="$(dynalite_cli)" || return 1
+            printf '%s\n' node "$p" --host 127.0.0.1 --port "$port" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 ;;
+        ceiling) p="$(ceiling_cp)" || return 1
+            printf '%s\n' java -cp "$p" io.basalt.bench.CeilingServer "$port" ;;
+        *) echo "unknown target $target" >&2; return 1 ;;
+    esac
+}
+
+call() {  # call OPERATION JSON -> prints the body; fails unless HTTP 200
+    curl -sf -m 5 -X POST "http://127.0.0.1:$port/" -H 'Content-Type: application/x-amz-json-1.0' \
+        -H "X-Amz-Target: DynamoDB_20120810.$1" -H 'X-Amz-Date: 20260101T000000Z' \
+        -H 'Authorization: AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+        -d "$2"
+}
+
+create_tables() {
+    call CreateTable '{"TableName":"Bench","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}' >/dev/null || return 1
+    call CreateTable '{"TableName":"BenchQ","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST"}' >/dev/null || return 1
+    local t
+    for t in Bench BenchQ; do
+        for _ in $(seq 100); do
+            call DescribeTable "{\"TableName\":\"$t\"}" | grep -q '"TableStatus":"ACTIVE"' && continue 2
+            sleep 0.1
+        done
+        return 1
+    done
+}
+
+# ---- running wrk ---------------------------------------------------------------------------------------------
+
+# run_wrk SCRIPT SECONDS CONNECTIONS [env...] -> wrk's output in $work/wrk.out; returns wrk's exit status
+run_wrk() {
+    local script="$1" secs="$2" conns="$3"; shift 3
+    env "$@" taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$bench/$script" \
+        "http://127.0.0.1:$port/" >"$work/wrk.out" 2>&1
+}
+
+# Prints "ops p50_ms p99_ms errors first_error" from $work/wrk.out.
+parse_wrk() {
+    awk '
+        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000;
+                         if (v ~ /s$/) return v * 1000; return v }
+        /^ +50% / { p50 = ms($2) } /^ +99% / { p99 = ms($2) } /^Requests\/sec:/ { ops = $2 }
+        /Socket errors:/ { gsub(/,/, ""); sock = $4 + $6 + $8 + $10 }
+        /^BENCH_ERRORS / { errs = $2; $1 = ""; $2 = ""; first = substr($0, 3) }
+        END { if (ops == "") { ops = "nan"; errs = (errs == "" ? 1 : errs) }
+              if (first == "" || first == "-") first = (sock > 0 ? "socket errors/timeouts" : "-")
+              printf "%s %s %s %d %s\n", ops, (p50 == "" ? "nan" : p50), (p99 == "" ? "nan" : p99), errs + sock, first }
+    ' "$work/wrk.out"
+}
+
+preload() {  # preload MODE -> fails when any batch failed
+    local start end result
+    start=$(date +%s%N)
+    rm -f "$work/preloaded"
+    run_wrk preload.lua 600 8 BENCH_PRELOAD="$1" BENCH_DONE_FILE="$work/preloaded" &
+    local loader=$!
+    while kill -0 $loader 2>/dev/null && [ ! -f "$work/preloaded" ]; do sleep 0.1; done
+    end=$(date +%s%N)
+    pkill -INT -P $loader 2>/dev/null; kill -INT $loader 2>/dev/null
+    wait $loader
+    result="$(parse_wrk)"
+    log "  preload $1: $(( (end - start) / 1000000 )) ms, errors: $(echo "$result" | cut -d' ' -f4-)"
+    [ "$(echo "$result" | cut -d' ' -f4)" = 0 ] || return 1
+    echo $(( (end - start) / 1000000 ))
+}
+
+bench_target() {
+    local target="$1" data="$work/data-$1" cmd t0 t1 ok=0 body_check=1 pre1 pre2
+    mkdir -p "$data"
+    if ! mapfile -t cmd < <(command_of "$target" "$data" 2>"$work/why") || [ ${#cmd[@]} -eq 0 ]; then
+        status[$target]="not run: could not fetch or build ($(tail -1 "$work/why"))"; log "$target: ${status[$target]}"
+        return
+    fi
+    log "$target: starting ${cmd[*]:0:3} ..."
+    t0=$(date +%s%N)
+    # DynamoDB Local writes dynamodb-local-metadata.json into its working directory: run it in its data directory
+    if [ "$target" = dynamodb-local ]; then
+        (cd "$data" && exec taskset -c 0 "${cmd[@]}") >"$work/$target.log" 2>&1 &
+    else
+        taskset -c 0 "${cmd[@]}" >"$work/$target.log" 2>&1 &
+    fi
+    server=$!
+    for _ in $(seq 3000); do   # up to ~60 s
+        if call ListTables '{}' >/dev/null 2>&1; then ok=1; break; fi
+        kill -0 "$server" 2>/dev/null || break
+        sleep 0.01
+    done
+    t1=$(date +%s%N)
+    if [ $ok = 0 ]; then
+        status[$target]="not run: did not answer ListTables ($(tail -1 "$work/$target.log" | cut -c1-150))"
+        log "$target: ${status[$target]}"; kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; server=""; return
+    fi
+    cold[$target]=$(( (t1 - t0) / 1000000 ))
+    sleep 2
+    rss[$target]=$(( $(ps -o rss= -p "$server") / 1024 ))
+    log "$target: cold start ${cold[$target]} ms, idle RSS ${rss[$target]} MiB"
+    status[$target]=ok
+    if [ "$target" = ceiling ]; then
+        body_check=0; preload_s[$target]="-"
+    else
+        if ! create_tables; then
+            status[$target]="failed: CreateTable"; log "$target: ${status[$target]}"
+        elif ! pre1=$(preload bench) || ! pre2=$(preload query); then
+            status[$target]="failed: preload had errors"; log "$target: ${status[$target]}"
+        else
+            preload_s[$target]="$(awk -v a="$pre1" -v b="$pre2" 'BEGIN { printf "%.1f s + %.1f s", a / 1000, b / 1000 }')"
+        fi
+    fi
+    if [ "${status[$target]}" = ok ]; then
+        local w r result
+        for w in $workloads; do
+            run_wrk "$w.lua" "$warmup" $connections BENCH_CHECK_BODY=$body_check
+            for r in $(seq "$rounds"); do
+                run_wrk "$w.lua" "$seconds" $connections BENCH_CHECK_BODY=$body_check
+                result="$(parse_wrk)"
+                log "$target $w round $r: $result"
+                printf '%s\t%s\t%s\t%s\n' "$target" "$w" "$r" "$result" | sed 's/ /\t/; s/ /\t/; s/ /\t/; s/ /\t/' >>"$raw"
+            done
+        done
+    fi
+    kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; server=""
+    rm -rf "$data"
+}
+
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+IFS=, read -ra chosen <<<"$targets"
+for target in "${chosen[@]}"; do bench_target "$target"; done
+
+# ---- the report ------------------------------------------------------------------------------------------------
+
+# median per target and workload: "target workload ops p50 p99 errors first_error"
+summary="$work/summary.tsv"
+sort -t$'\t' -k1,1 -k2,2 "$raw" | awk -F'\t' '
+    function med(s,   a, n, i, j, t) { n = split(s, a, " ");
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+        return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    function flush() { if (key != "") printf "%s\t%s\t%s\t%s\t%d\t%s\n", key, med(ops), med(p50), med(p99), errs, first }
+    { k = $1 "\t" $2; if (k != key) { flush(); key = k; ops = p50 = p99 = ""; errs = 0; first = "-" }
+      ops = ops " " $4; p50 = p50 " " $5; p99 = p99 " " $6; errs += $7; if (first == "-" && $8 != "-") first = $8 }
+    END { flush() }' >"$summary"
+
+declare -A OPS P50 P99 ERR FIRST
+while IFS=$'\t' read -r t w o a b e f; do OPS[$t.$w]=$o; P50[$t.$w]=$a; P99[$t.$w]=$b; ERR[$t.$w]=$e; FIRST[$t.$w]=$f; done <"$summary"
+name() { case "$1" in getitem) echo GetItem ;; putitem) echo PutItem ;; updateitem) echo UpdateItem ;; query) echo Query ;; *) echo "$1" ;; esac; }
+num() { awk -v v="$1" 'BEGIN { if (v == "" || v == "nan") { print "-"; exit } s = sprintf("%.0f", v); r = "";
+    while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) } print s r }'; }
+lat() { awk -v v="$1" 'BEGIN { if (v == "" || v == "nan") print "-"; else if (v < 10) printf "%.2f", v; else printf "%.1f", v }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2f×", a / b }'; }
+
+{
+    echo "## Side-by-side, $started"
+    echo
+    echo "\`tools/bench/side-by-side.sh$( [ $quick = 1 ] && echo " --quick")$( [ "$targets" != "$all_targets" ] && echo " --targets $targets")\`:" \
+        "$rounds round(s) of $seconds s per workload after a $warmup s warm-up, median of the rounds;" \
+        "server on core 0, wrk (1 thread, $connections connections) on core 1; $BENCH_KEYS keys of ~1 KB for PutItem/GetItem/UpdateItem," \
+        "Query of 20 items (~100 B each) from one of 1,000 partitions. Every response checked (status 200; item present, Count 20)."
+    echo
+    printf '| workload | metric |'; for t in "${chosen[@]}"; do printf ' %s |' "$t"; done; echo
+    printf '|---|---|'; for t in "${chosen[@]}"; do printf -- '---:|'; done; echo
+    for w in $workloads; do
+        printf '| %s | ops/s |' "$(name $w)"; for t in "${chosen[@]}"; do printf ' %s |' "$(num "${OPS[$t.$w]:-}")"; done; echo
+        printf '| | p50 / p99 ms |'; for t in "${chosen[@]}"; do
+            if [ -n "${OPS[$t.$w]:-}" ]; then printf ' %s / %s |' "$(lat "${P50[$t.$w]}")" "$(lat "${P99[$t.$w]}")"; else printf ' - |'; fi; done; echo
+        printf '| | errors |'; for t in "${chosen[@]}"; do printf ' %s |' "${ERR[$t.$w]:--}"; done; echo
+    done
+    echo
+    peers=(); for t in "${chosen[@]}"; do case "$t" in basalt-*) ;; *) peers+=("$t") ;; esac; done
+    for b in "${chosen[@]}"; do
+        case "$b" in basalt-*) ;; *) continue ;; esac
+        [ ${#peers[@]} -gt 0 ] || continue
+        echo "Ratios for $b (throughput ÷ peer's throughput; p99 ÷ peer's p99):"
+        echo
+        printf '| workload |'; for p in "${peers[@]}"; do printf ' ops/s vs %s | p99 vs %s |' "$p" "$p"; done; echo
+        printf '|---|'; for p in "${peers[@]}"; do printf -- '---:|---:|'; done; echo
+        for w in $workloads; do
+            printf '| %s |' "$(name $w)"
+            for p in "${peers[@]}"; do printf ' %s | %s |' "$(ratio "${OPS[$b.$w]:-}" "${OPS[$p.$w]:-}")" "$(ratio "${P99[$b.$w]:-}" "${P99[$p.$w]:-}")"; done
+            echo
+        done
+        echo
+    done
+    echo "| target | status | cold start (launch → first ListTables) | idle RSS | preload ($(num $BENCH_KEYS) + 20,000 items) |"
+    echo "|---|---|---:|---:|---|"
+    for t in "${chosen[@]}"; do
+        printf '| %s | %s | %s | %s | %s |\n' "$t" "${status[$t]:-not run}" "${cold[$t]:+${cold[$t]} ms}" "${rss[$t]:+${rss[$t]} MiB}" "${preload_s[$t]:--}"
+    done
+    errors_seen=0
+    for k in "${!ERR[@]}"; do [ "${ERR[$k]}" != 0 ] && { errors_seen=1; echo; echo "Errors in $k: ${ERR[$k]}, first: ${FIRST[$k]}"; }; done
+    [ $errors_seen = 0 ] && { echo; echo "No failed responses."; }
+} >"$out"
+cat "$out"
+# exit status: 0 when every chosen target ran without a failed response
+for t in "${chosen[@]}"; do [ "${status[$t]:-}" = ok ] || exit 1; done
+[ "${errors_seen:-0}" = 0 ]
