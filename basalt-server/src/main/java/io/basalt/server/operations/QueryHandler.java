@@ -48,18 +48,11 @@ final class QueryHandler implements OperationHandler {
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
         ValidationErrors errors = new ValidationErrors();
-        String tableName = TableNames.forItems(request.getString("TableName"), errors);
-        String indexName = request.getString("IndexName");
-        if (indexName != null) {
-            errors.checkName(indexName, "indexName");
-        }
-        String select = request.getString("Select");
-        errors.checkEnum(select, "select", ReadRequests.SELECT);
-        ReadRequests.checkAttributesToGet(request, errors);
-        Long limit = request.getInteger("Limit");
-        if (limit != null && limit < 1) {
-            errors.addWithoutValue("Limit", "Member must have value greater than or equal to 1");
-        }
+        ReadRequests.Common read = ReadRequests.common(request, errors, true);
+        String tableName = read.tableName();
+        String indexName = read.indexName();
+        String select = read.select();
+        Long limit = read.limit();
         String capacity = request.getString("ReturnConsumedCapacity");
         errors.checkEnum(capacity, "returnConsumedCapacity", ItemRequests.CAPACITY_MODES);
         errors.checkEnum(request.getString("ConditionalOperator"), "conditionalOperator",

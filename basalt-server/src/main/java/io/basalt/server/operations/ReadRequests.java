@@ -33,6 +33,36 @@ final class ReadRequests {
     private ReadRequests() {
     }
 
+    /** The parameters Query and Scan both take, after their constraint checks. */
+    record Common(String tableName, String indexName, String select, Long limit) {
+    }
+
+    /**
+     * Reads and checks TableName, IndexName, Select, AttributesToGet and Limit into {@code errors}.
+     *
+     * @param newerLimitWording Query reports a bad Limit in the newer framework's form ({@code Value at 'Limit'});
+     *     Scan, in most regions, still in the older one ({@code Value '0' at 'limit'})
+     */
+    static Common common(JsonObject request, ValidationErrors errors, boolean newerLimitWording) {
+        String tableName = TableNames.forItems(request.getString("TableName"), errors);
+        String indexName = request.getString("IndexName");
+        if (indexName != null) {
+            errors.checkName(indexName, "indexName");
+        }
+        String select = request.getString("Select");
+        errors.checkEnum(select, "select", SELECT);
+        checkAttributesToGet(request, errors);
+        Long limit = request.getInteger("Limit");
+        if (limit != null && limit < 1) {
+            if (newerLimitWording) {
+                errors.addWithoutValue("Limit", "Member must have value greater than or equal to 1");
+            } else {
+                errors.add(limit, "limit", "Member must have value greater than or equal to 1");
+            }
+        }
+        return new Common(tableName, indexName, select, limit);
+    }
+
     /** The legacy AttributesToGet as a projection of top-level attributes; null when absent. */
     static ProjectionExpression attributesToGet(JsonObject request) {
         List<Object> names = request.getList("AttributesToGet");
