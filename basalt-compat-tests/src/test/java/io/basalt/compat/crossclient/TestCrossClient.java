@@ -52,6 +52,16 @@ class TestCrossClient {
         assertPassed(result, "boto3 smoke");
     }
 
+    /** boto3's Query/Scan paginators, parallel scan, batch_writer and batch_get_item. */
+    @Test
+    void boto3ReadsAndBatchesWork() throws Exception {
+        requireTool("python3 with boto3", "install Python 3 and boto3 (pip install boto3)",
+                "python3", "-c", "import boto3, botocore");
+        Path script = script("src/test/python/smoke_reads_boto3.py");
+        Result result = run(BOTO3_TIMEOUT_SECONDS, "python3", script.toString(), server.endpoint().toString());
+        assertPassed(result, "boto3 reads smoke");
+    }
+
     @Test
     void awsCliWorks() throws Exception {
         requireTool("bash", "install bash", "bash", "-c", "true");
