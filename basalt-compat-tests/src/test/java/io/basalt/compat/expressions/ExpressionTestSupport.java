@@ -118,4 +118,14 @@ abstract class ExpressionTestSupport extends CompatTestSupport {
         assertThat(failure.awsErrorDetails().errorCode()).isEqualTo("ConditionalCheckFailedException");
         return false;
     }
+
+    /** Values for every {@code :name} in the text, all numbers. */
+    static Map<String, AttributeValue> numbersFor(String expression) {
+        Map<String, AttributeValue> values = new java.util.HashMap<>();
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(":[A-Za-z0-9_]+").matcher(expression);
+        while (matcher.find()) {
+            values.put(matcher.group(), num("1"));
+        }
+        return values.isEmpty() ? null : values;
+    }
 }
