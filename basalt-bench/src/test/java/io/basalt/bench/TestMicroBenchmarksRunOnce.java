@@ -1,0 +1,39 @@
+package io.basalt.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.basalt.server.json.AttributeValueJson;
+import io.basalt.server.json.JsonObject;
+import io.basalt.server.json.RequestJson;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the codec, key and storage micro-benchmarks from rotting: calls each benchmark method once, directly (not
+ * through JMH), and checks that it did the work it claims to measure.
+ */
+class TestMicroBenchmarksRunOnce {
+
+    @Test
+    void jsonCodecDecodesTheRequestItemAndEncodesAResponseThatReadsBack() throws Exception {
+        JsonCodecBenchmarks benchmarks = new JsonCodecBenchmarks();
+        benchmarks.setUp();
+        try {
+            assertThat(BenchItems.putItemRequest("key42").length()).isBetween(1000, 1050);
+            assertThat(benchmarks.parsePutItemRequest().getString("TableName")).isEqualTo(BenchItems.TABLE);
+            assertThat(benchmarks.decodePutItemRequest()).isEqualTo(benchmarks.item);
+
+            ByteBuf response = benchmarks.encodeGetItemResponse();
+            int length = response.readableBytes();
+            JsonObject body = RequestJson.parse(new ByteBufInputStream(response.duplicate()), length);
+            assertThat(AttributeValueJson.readItem(body.getAttributeMap("Item"))).isEqualTo(benchmarks.item);
+            assertThat(benchmarks.encodeGetItemResponse().readableBytes()).as("buffer reused, not appended to")
+                    .isEqualTo(length);
+            assertThat(response.toString(StandardCharsets.UTF_8)).startsWith("{\"Item\":{\"pk\":{\"S\":\"key42\"}");
+        } finally {
+            benchmarks.tearDown();
+        }
+    }
+}
