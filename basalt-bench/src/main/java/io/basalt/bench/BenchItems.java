@@ -1,7 +1,10 @@
 package io.basalt.bench;
 
+import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.Item;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +15,11 @@ import java.util.Map;
  * nested map and a list so that every container path of the codecs is on the measured path.
  */
 final class BenchItems {
-    /** The table of the load harness. */
+    /** The table of the load harness, hash key {@code pk} (S). */
     static final String TABLE = "Bench";
+    static final KeySchema HASH_KEY_SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
+    /** Any table id: it only fills the 8 bytes after the key space byte. */
+    static final long TABLE_ID = 42;
     /** Makes the request body of a key like {@code key42} about 1 KB, as in the harness. */
     private static final int PAYLOAD_LENGTH = 768;
     private static final String PAYLOAD = "x".repeat(PAYLOAD_LENGTH);

@@ -2,6 +2,7 @@ package io.basalt.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.basalt.partition.KeyLayout;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
 import io.basalt.server.json.RequestJson;
@@ -35,5 +36,15 @@ class TestMicroBenchmarksRunOnce {
         } finally {
             benchmarks.tearDown();
         }
+    }
+
+    @Test
+    void keyEncodingRoundTripsBothKeyShapes() {
+        KeyEncodingBenchmarks benchmarks = new KeyEncodingBenchmarks();
+        benchmarks.setUp();
+        assertThat(benchmarks.decodeHashKey()).isEqualTo(benchmarks.hashKey);
+        assertThat(benchmarks.decodeHashAndSortKey()).isEqualTo(benchmarks.hashAndSortKey);
+        assertThat(benchmarks.encodeHashKey()).startsWith(KeyLayout.ITEMS);
+        assertThat(benchmarks.encodeHashAndSortKey()).startsWith(KeyLayout.ITEMS);
     }
 }
