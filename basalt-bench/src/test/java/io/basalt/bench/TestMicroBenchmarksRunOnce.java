@@ -3,6 +3,7 @@ package io.basalt.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
 import io.basalt.server.json.RequestJson;
@@ -46,5 +47,16 @@ class TestMicroBenchmarksRunOnce {
         assertThat(benchmarks.decodeHashAndSortKey()).isEqualTo(benchmarks.hashAndSortKey);
         assertThat(benchmarks.encodeHashKey()).startsWith(KeyLayout.ITEMS);
         assertThat(benchmarks.encodeHashAndSortKey()).startsWith(KeyLayout.ITEMS);
+    }
+
+    @Test
+    void itemCodecRoundTripsTheItem() {
+        ItemCodecBenchmarks benchmarks = new ItemCodecBenchmarks();
+        benchmarks.setUp();
+        byte[] encoded = benchmarks.encode();
+        assertThat(ItemCodec.decode(encoded)).isEqualTo(benchmarks.item);
+        assertThat(benchmarks.encodeIntoReusedWriter()).isEqualTo(encoded.length);
+        assertThat(benchmarks.encodeIntoReusedWriter()).isEqualTo(encoded.length);
+        assertThat(benchmarks.decode()).isEqualTo(benchmarks.item);
     }
 }
