@@ -5,9 +5,12 @@ import io.basalt.model.AttributeValue;
 import io.basalt.model.Item;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.KeyLayout;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The item the codec and storage benchmarks share: the ~1 KB PutItem of the load harness
@@ -50,5 +53,11 @@ final class BenchItems {
                 + "\"profile\":{\"M\":{\"name\":{\"S\":\"Ada Lovelace\"},\"visits\":{\"N\":\"1042\"},"
                 + "\"balance\":{\"N\":\"-17.25\"},\"active\":{\"BOOL\":true}}},"
                 + "\"tags\":{\"L\":[{\"S\":\"gift\"},{\"S\":\"express\"},{\"N\":\"3\"}]}}}";
+    }
+
+    /** The storage key of the item with hash key {@code key} in the harness table. */
+    static byte[] storageKey(String key) {
+        return KeyLayout.itemKey(TABLE_ID, KeyLayout.BASE_TABLE_INDEX, HASH_KEY_SCHEMA,
+                new PrimaryKey(AttributeValue.string(key), Optional.empty()));
     }
 }

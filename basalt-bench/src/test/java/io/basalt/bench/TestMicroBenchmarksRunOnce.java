@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Keeps the codec, key and storage micro-benchmarks from rotting: calls each benchmark method once, directly (not
@@ -58,5 +60,32 @@ class TestMicroBenchmarksRunOnce {
         assertThat(benchmarks.encodeIntoReusedWriter()).isEqualTo(encoded.length);
         assertThat(benchmarks.encodeIntoReusedWriter()).isEqualTo(encoded.length);
         assertThat(benchmarks.decode()).isEqualTo(benchmarks.item);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"in-memory", "rocksdb"})
+    void storageGetsThePreloadedValueAndThePutOne(String engine) throws Exception {
+        StorageBenchmarks benchmarks = new StorageBenchmarks();
+        StorageBenchmarks.Store store = new StorageBenchmarks.Store();
+        store.engine = engine;
+        store.keyCount = 1_000;
+        store.setUp();
+        try {
+            byte[] preloaded = store.value;
+            assertThat(benchmarks.get(store)).isEqualTo(preloaded);
+
+            store.value = "put by the benchmark".getBytes(StandardCharsets.UTF_8);
+            byte[] key = benchmarks.put(store);
+            assertThat(store.storage.get(key)).isEqualTo(store.value);
+
+            store.value = "put durably by the benchmark".getBytes(StandardCharsets.UTF_8);
+            key = benchmarks.putSynced(store);
+            assertThat(store.storage.get(key)).isEqualTo(store.value);
+        } finally {
+            store.tearDown();
+        }
+        if (store.directory != null) {
+            assertThat(store.directory).doesNotExist();
+        }
     }
 }
