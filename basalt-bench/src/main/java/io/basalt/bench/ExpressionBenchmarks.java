@@ -12,29 +12,17 @@ import io.basalt.model.Item;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Parsing (uncached and cached), binding and evaluating typical expressions against a typical item: the work
  * every conditional write and update does on the request path.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class ExpressionBenchmarks {
+public class ExpressionBenchmarks extends MicroBenchmark {
     // "status" and "total" are DynamoDB reserved words, hence the placeholders.
     private static final String CONDITION = "attribute_exists(pk) AND #status IN (:a, :b) AND size(tags) > :one "
             + "AND begins_with(sk, :prefix) AND #total BETWEEN :low AND :high";

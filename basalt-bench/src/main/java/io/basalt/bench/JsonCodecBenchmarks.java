@@ -1,0 +1,77 @@
+package io.basalt.bench;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.basalt.model.Item;
+import io.basalt.server.json.AttributeValueJson;
+import io.basalt.server.json.JsonObject;
+import io.basalt.server.json.RequestJson;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The server's JSON work for a ~1 KB item: reading a PutItem request body into an item, and writing an item into a
+ * GetItem response. Both go through the same classes and Netty buffers as the request pipeline
+ * ({@code RequestHandler}), minus HTTP.
+ */
+@State(Scope.Benchmark)
+public class JsonCodecBenchmarks extends MicroBenchmark {
+    /** As {@code RequestHandler} writes responses: a default factory, UTF-8 into a Netty buffer. */
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private ByteBuf request;
+    Item item;
+    private ByteBuf response;
+
+    @Setup
+    public void setUp() {
+        byte[] body = BenchItems.putItemRequest("key42").getBytes(StandardCharsets.UTF_8);
+        request = ByteBufAllocator.DEFAULT.buffer(body.length).writeBytes(body);
+        item = BenchItems.item("key42");
+        response = ByteBufAllocator.DEFAULT.buffer(256);
+    }
+
+    @TearDown
+    public void tearDown() {
+        request.release();
+        response.release();
+    }
+
+    /** The JSON tree of the request alone: what every operation pays before it looks at a member. */
+    @Benchmark
+    public JsonObject parsePutItemRequest() {
+        request.readerIndex(0);
+        return RequestJson.parse(new ByteBufInputStream(request), request.readableBytes());
+    }
+
+    /** The tree, then the item read from it with DynamoDB's value checks, as {@code PutItemHandler} does. */
+    @Benchmark
+    public Item decodePutItemRequest() {
+        return AttributeValueJson.readItem(parsePutItemRequest().getAttributeMap("Item"));
+    }
+
+    /** Returns the reused buffer, which holds the response body {@code {"Item": {...}}}. */
+    @Benchmark
+    public ByteBuf encodeGetItemResponse() throws IOException {
+        response.clear();
+        try (JsonGenerator out = JSON.createGenerator((OutputStream) new ByteBufOutputStream(response),
+                JsonEncoding.UTF8)) {
+            out.writeStartObject();
+            out.writeFieldName("Item");
+            AttributeValueJson.writeItem(out, item.attributes());
+            out.writeEndObject();
+        }
+        return response;
+    }
+}
