@@ -103,11 +103,11 @@ final class InMemoryIterator implements StorageIterator {
     }
 
     /** Positions at the first key at or after {@code candidate}'s key that is visible and inside the bounds. */
-    private void forwardFrom(Map.Entry<VersionedKey, byte[]> candidate) {
-        Map.Entry<VersionedKey, byte[]> entry = candidate;
-        while (entry != null && VersionMap.isBefore(entry.getKey().key(), upperExclusive)) {
-            byte[] key = entry.getKey().key();
-            byte[] value = versions.valueAt(key, sequence);
+    private void forwardFrom(Map.Entry<byte[], VersionMap.Chain> candidate) {
+        Map.Entry<byte[], VersionMap.Chain> entry = candidate;
+        while (entry != null && VersionMap.isBefore(entry.getKey(), upperExclusive)) {
+            byte[] key = entry.getKey();
+            byte[] value = entry.getValue().valueAt(sequence);
             if (value != null) {
                 position(key, value);
                 return;
@@ -118,11 +118,11 @@ final class InMemoryIterator implements StorageIterator {
     }
 
     /** Positions at the last key at or before {@code candidate}'s key that is visible and inside the bounds. */
-    private void backwardFrom(Map.Entry<VersionedKey, byte[]> candidate) {
-        Map.Entry<VersionedKey, byte[]> entry = candidate;
-        while (entry != null && VersionMap.isAtOrAfter(entry.getKey().key(), lowerInclusive)) {
-            byte[] key = entry.getKey().key();
-            byte[] value = versions.valueAt(key, sequence);
+    private void backwardFrom(Map.Entry<byte[], VersionMap.Chain> candidate) {
+        Map.Entry<byte[], VersionMap.Chain> entry = candidate;
+        while (entry != null && VersionMap.isAtOrAfter(entry.getKey(), lowerInclusive)) {
+            byte[] key = entry.getKey();
+            byte[] value = entry.getValue().valueAt(sequence);
             if (value != null) {
                 position(key, value);
                 return;

@@ -28,8 +28,9 @@ import java.util.concurrent.locks.StampedLock;
  * snapshot that is never closed keeps its versions forever: close them.
  *
  * <p>Threads: any thread may call any method. Committers are serialized by {@code commitLock}, which also owns
- * the prune queue and is the only place pruning runs. Point reads on the live state are optimistic against
- * {@code pruneLock} and retry under its read lock if a prune overlapped them.
+ * the prune queue and is the only place pruning runs. Point reads on the live state (one hash lookup, see
+ * {@link VersionMap}) are optimistic against {@code pruneLock} and retry under its read lock if a prune overlapped
+ * them.
  */
 public final class InMemoryStorageEngine implements StorageEngine {
     private final VersionMap versions = new VersionMap();
@@ -121,6 +122,11 @@ public final class InMemoryStorageEngine implements StorageEngine {
         } finally {
             commitLock.unlock();
         }
+    }
+
+    /** How many keys have versions, deletions not yet pruned included; for tests of pruning. */
+    int retainedKeyCount() {
+        return versions.keyCount();
     }
 
     /** How many versions are retained, tombstones included; for tests of pruning. */

@@ -32,6 +32,56 @@ class TestInMemoryStorageEngine extends AbstractStorageEngineTest {
         assertThat(memory.retainedVersionCount()).isEqualTo(1);
         memory.write(new WriteBatch().delete(bytes(1)), false);
         assertThat(memory.retainedVersionCount()).isZero();
+        assertThat(memory.retainedKeyCount()).as("a pruned deletion leaves no trace in the point-read index")
+                .isZero();
+    }
+
+    @Test
+    void aDeletionSeenBySnapshotsIsRememberedUntilTheyClose() {
+        InMemoryStorageEngine memory = (InMemoryStorageEngine) engine;
+        put(memory, bytes(1), bytes(5));
+        StorageSnapshot snapshot = memory.snapshot();
+        memory.write(new WriteBatch().delete(bytes(1)), false);
+        assertThat(memory.get(bytes(1))).isNull();
+        assertThat(snapshot.get(bytes(1))).containsExactly(bytes(5));
+        put(memory, bytes(1), bytes(6));
+        assertThat(memory.get(bytes(1))).containsExactly(bytes(6));
+        snapshot.close();
+        assertThat(memory.get(bytes(1))).containsExactly(bytes(6));
+        assertThat(memory.retainedKeyCount()).isEqualTo(1);
+    }
+
+    @Test
+    void pointReadsNeverGoBackInTimeWhileBatchesCommit() throws Exception {
+        InMemoryStorageEngine memory = (InMemoryStorageEngine) engine;
+        int writes = 20_000;
+        Thread writer = new Thread(() -> {
+            for (int i = 1; i <= writes; i++) {
+                memory.write(new WriteBatch().put(bytes(1), counter(i)).put(bytes(2), counter(i)), false);
+            }
+        });
+        writer.start();
+        long lastFirst = 0;
+        while (writer.isAlive()) {
+            byte[] second = memory.get(bytes(2));
+            byte[] first = memory.get(bytes(1));
+            long firstValue = first == null ? 0 : value(first);
+            long secondValue = second == null ? 0 : value(second);
+            // Key 1 was read after key 2, and both are written by each batch: it can only be as new or newer.
+            assertThat(firstValue).isGreaterThanOrEqualTo(secondValue).isGreaterThanOrEqualTo(lastFirst);
+            lastFirst = firstValue;
+        }
+        writer.join();
+        assertThat(value(memory.get(bytes(1)))).isEqualTo(writes);
+        assertThat(memory.retainedVersionCount()).isEqualTo(2);
+    }
+
+    private static byte[] counter(long value) {
+        return java.nio.ByteBuffer.allocate(8).putLong(value).array();
+    }
+
+    private static long value(byte[] counter) {
+        return java.nio.ByteBuffer.wrap(counter).getLong();
     }
 
     @Test
