@@ -65,7 +65,7 @@ public final class PartitionState {
 
         WriteBatch batch = new WriteBatch();
         if (outcome.newItem() != null) {
-            batch.put(itemKey, ItemCodec.encode(outcome.newItem()));
+            batch.put(itemKey, ItemCodec.encode(outcome.newItem(), newSize));
         } else if (current != null) {
             batch.delete(itemKey);
         }

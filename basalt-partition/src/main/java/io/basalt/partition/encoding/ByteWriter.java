@@ -88,6 +88,20 @@ public final class ByteWriter {
         size = 0;
     }
 
+    /**
+     * Makes room for {@code extra} more bytes and returns the buffer to write them into directly, from
+     * {@link #size()} on; {@link #advance} then counts what was written. For encoders in this package.
+     */
+    byte[] reserve(int extra) {
+        ensureCapacity(extra);
+        return buffer;
+    }
+
+    /** Counts {@code written} bytes put directly into the buffer {@link #reserve} returned. */
+    void advance(int written) {
+        size += written;
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(buffer, size);
     }

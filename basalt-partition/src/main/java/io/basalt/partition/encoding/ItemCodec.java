@@ -56,7 +56,17 @@ public final class ItemCodec {
 
     public static byte[] encode(Item item) {
         requireNonNull(item, "item is null");
-        ByteWriter out = new ByteWriter(64);
+        return encode(item, ItemSize.of(item));
+    }
+
+    /**
+     * Encodes {@code item}, whose {@link ItemSize} the caller already knows: the buffer starts large enough for
+     * the usual encoding, so it rarely has to grow.
+     */
+    public static byte[] encode(Item item, long itemSize) {
+        requireNonNull(item, "item is null");
+        // The encoding adds a tag and a length (a byte or two each) per attribute to what ItemSize counts.
+        ByteWriter out = new ByteWriter((int) Math.min(Integer.MAX_VALUE - 8, itemSize + 4L * item.size() + 16));
         encode(out, item);
         return out.toByteArray();
     }

@@ -16,24 +16,34 @@ final class Utf8 {
     /** Writes {@code text}; with {@code escapeZero}, each 0x00 byte is written as 0x00 0xFF (key encoding). */
     static void write(ByteWriter out, String text, boolean escapeZero) {
         int length = text.length();
+        // At most three bytes per char: a surrogate pair (two chars) takes four, an escaped zero two.
+        byte[] buffer = out.reserve(3 * length);
+        int start = out.size();
+        int n = start;
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
             if (c < 0x80) {
-                out.writeByte(c);
+                buffer[n++] = (byte) c;
                 if (c == 0 && escapeZero) {
-                    out.writeByte(0xFF);
+                    buffer[n++] = (byte) 0xFF;
                 }
             } else if (c < 0x800) {
-                out.writeByte(0xC0 | (c >> 6)).writeByte(0x80 | (c & 0x3F));
+                buffer[n++] = (byte) (0xC0 | (c >> 6));
+                buffer[n++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isHighSurrogate(c) && i + 1 < length
                     && Character.isLowSurrogate(text.charAt(i + 1))) {
                 int cp = Character.toCodePoint(c, text.charAt(++i));
-                out.writeByte(0xF0 | (cp >> 18)).writeByte(0x80 | ((cp >> 12) & 0x3F))
-                        .writeByte(0x80 | ((cp >> 6) & 0x3F)).writeByte(0x80 | (cp & 0x3F));
+                buffer[n++] = (byte) (0xF0 | (cp >> 18));
+                buffer[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                buffer[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buffer[n++] = (byte) (0x80 | (cp & 0x3F));
             } else {
-                out.writeByte(0xE0 | (c >> 12)).writeByte(0x80 | ((c >> 6) & 0x3F)).writeByte(0x80 | (c & 0x3F));
+                buffer[n++] = (byte) (0xE0 | (c >> 12));
+                buffer[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                buffer[n++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+        out.advance(n - start);
     }
 
     /** Decodes {@code length} bytes of {@code in}. @throws IllegalStateException on malformed input */
