@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * The single-node replicator: the log is the storage engine's write-ahead log. Entries from every partition queue
  * up; one committer thread writes everything queued as one atomic batch and syncs it once (group commit), so
  * concurrent writers share an fsync and throughput grows with concurrency instead of being bound by fsync
- * latency. An entry is acknowledged only after the sync.
+ * latency. An entry is acknowledged only after the sync. Without syncs (the in-memory engine, or an operator who
+ * chose speed over durability) there is nothing to share, so each entry is written at once on the appending thread
+ * (a partition's sequencer, which keeps the partition's order) and no committer thread exists.
  *
  * <p>A storage failure is fatal: the entries evaluated after a failed one depended on it, so the replicator fails
  * the group and every later entry, and the node must be restarted (fail-stop, as a disk error leaves RocksDB
@@ -33,7 +36,10 @@ public final class LocalReplicator implements Replicator {
     private final StorageEngine storage;
     private final boolean sync;
     private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
+    /** The group committer; null when entries are written on the appending thread. */
     private final Thread committer;
+    /** Held (shared) by appends that write on their own thread, so that close() can wait for them. */
+    private final ReentrantReadWriteLock directWrites = new ReentrantReadWriteLock();
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile Throwable failure;
@@ -48,9 +54,13 @@ public final class LocalReplicator implements Replicator {
     public LocalReplicator(StorageEngine storage, boolean sync) {
         this.storage = requireNonNull(storage, "storage is null");
         this.sync = sync;
-        this.committer = new Thread(this::commitLoop, "basalt-log-committer");
-        this.committer.setDaemon(true);
-        this.committer.start();
+        if (sync) {
+            this.committer = new Thread(this::commitLoop, "basalt-log-committer");
+            this.committer.setDaemon(true);
+            this.committer.start();
+        } else {
+            this.committer = null;
+        }
     }
 
     @Override
@@ -61,6 +71,8 @@ public final class LocalReplicator implements Replicator {
             done.completeExceptionally(storageFailed(failed));
         } else if (closing) {
             done.completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down"));
+        } else if (committer == null) {
+            writeHere(entry, done);
         } else {
             queue.add(new Queued(entry, done));
             if (closed) {
@@ -70,6 +82,20 @@ public final class LocalReplicator implements Replicator {
             }
         }
         return done;
+    }
+
+    private void writeHere(LogEntry entry, CompletableFuture<Void> done) {
+        directWrites.readLock().lock();
+        try {
+            if (closed) {
+                done.completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE,
+                        "Server is shutting down"));
+                return;
+            }
+            commit(List.of(new Queued(entry, done)), entry.batch());
+        } finally {
+            directWrites.readLock().unlock();
+        }
     }
 
     private void commitLoop() {
@@ -126,6 +152,12 @@ public final class LocalReplicator implements Replicator {
     @Override
     public void close() {
         closing = true;
+        if (committer == null) {
+            directWrites.writeLock().lock();
+            closed = true;
+            directWrites.writeLock().unlock();
+            return;
+        }
         try {
             committer.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {

@@ -12,15 +12,15 @@ import io.basalt.partition.PartitionState;
 import io.basalt.storage.StorageEngine;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sequences the writes of one partition: each write is evaluated against the latest image of its item, in
- * arrival order, on the partition's serial executor (no locks), then its log entry goes to the
- * {@link Replicator}. The write completes when the entry is durable and applied.
+ * arrival order, on the partition's serial executor (no locks; usually on the thread that submits the write, see
+ * {@link SerialExecutor}), then its log entry goes to the {@link Replicator}. The write completes when the entry
+ * is durable and applied.
  *
  * <p>Thread-safe; the {@link PartitionState} it wraps is touched only from the serial executor.
  */
@@ -49,12 +49,7 @@ public final class PartitionLeader {
      */
     public CompletableFuture<EvaluatedWrite> write(byte[] itemKey, ItemOperation operation) {
         CompletableFuture<EvaluatedWrite> result = new CompletableFuture<>();
-        try {
-            sequencer.execute(() -> evaluateAndAppend(itemKey, operation, result));
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE,
-                    "Server is shutting down"));
-        }
+        sequencer.execute(() -> evaluateAndAppend(itemKey, operation, result));
         return result;
     }
 

@@ -40,6 +40,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
@@ -129,17 +131,18 @@ class TestPartitionLeader {
         }
     }
 
-    @Test
-    void aWriteRacingShutdownFailsItsFutureInsteadOfThrowing() {
-        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
-            ExecutorService stopped = Executors.newSingleThreadExecutor();
-            stopped.shutdown();
-            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, stopped);
-            CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS));
-            assertThatThrownBy(write::join).hasCauseInstanceOf(BasaltException.class)
-                    .cause().satisfies(cause -> assertThat(((BasaltException) cause).code())
-                            .isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
-        }
+    @ParameterizedTest(name = "synced log: {0}")
+    @ValueSource(booleans = {false, true})
+    void aWriteRacingShutdownFailsItsFutureInsteadOfThrowing(boolean sync) {
+        LocalReplicator replicator = new LocalReplicator(storage, sync);
+        ExecutorService stopped = Executors.newSingleThreadExecutor();
+        stopped.shutdown();
+        PartitionLeader leader = new PartitionLeader(ID, storage, replicator, stopped);
+        replicator.close();
+        CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS));
+        assertThatThrownBy(write::join).hasCauseInstanceOf(BasaltException.class)
+                .cause().satisfies(cause -> assertThat(((BasaltException) cause).code())
+                        .isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(30)
 class TestSerialExecutor {
@@ -24,10 +26,11 @@ class TestSerialExecutor {
         pool.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    @Test
-    void tasksRunInSubmissionOrder() throws Exception {
+    @ParameterizedTest(name = "inline tasks: {0}")
+    @ValueSource(ints = {0, SerialExecutor.INLINE_TASKS})
+    void tasksRunInSubmissionOrder(int inlineTasks) throws Exception {
         pool = Executors.newFixedThreadPool(4);
-        SerialExecutor executor = new SerialExecutor(pool);
+        SerialExecutor executor = new SerialExecutor(pool, inlineTasks);
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(10_000);
         for (int i = 0; i < 10_000; i++) {
@@ -43,10 +46,11 @@ class TestSerialExecutor {
         }
     }
 
-    @Test
-    void tasksNeverRunConcurrentlyAndSeeEachOthersWrites() throws Exception {
+    @ParameterizedTest(name = "inline tasks: {0}")
+    @ValueSource(ints = {0, SerialExecutor.INLINE_TASKS})
+    void tasksNeverRunConcurrentlyAndSeeEachOthersWrites(int inlineTasks) throws Exception {
         pool = Executors.newFixedThreadPool(8);
-        SerialExecutor executor = new SerialExecutor(pool);
+        SerialExecutor executor = new SerialExecutor(pool, inlineTasks);
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
         int[] plainCounter = new int[1];
@@ -82,8 +86,8 @@ class TestSerialExecutor {
     @Test
     void aBusyExecutorDoesNotStarveAnotherOnTheSamePool() throws Exception {
         pool = Executors.newSingleThreadExecutor();
-        SerialExecutor busy = new SerialExecutor(pool);
-        SerialExecutor quiet = new SerialExecutor(pool);
+        SerialExecutor busy = new SerialExecutor(pool, 0);
+        SerialExecutor quiet = new SerialExecutor(pool, 0);
         CountDownLatch gate = new CountDownLatch(1);
         pool.execute(() -> awaitQuietly(gate));
         List<String> order = Collections.synchronizedList(new ArrayList<>());
@@ -108,7 +112,7 @@ class TestSerialExecutor {
     @Test
     void aThrowingTaskDoesNotStrandTheTasksBehindIt() throws Exception {
         pool = Executors.newFixedThreadPool(2);
-        SerialExecutor executor = new SerialExecutor(pool);
+        SerialExecutor executor = new SerialExecutor(pool, 0);
         CountDownLatch gate = new CountDownLatch(1);
         executor.execute(() -> awaitQuietly(gate));
         executor.execute(() -> {
@@ -119,6 +123,65 @@ class TestSerialExecutor {
         gate.countDown();
         executor.execute(after::countDown);
         assertThat(after.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void anIdleExecutorRunsATaskOnTheSubmittingThread() {
+        pool = Executors.newSingleThreadExecutor();
+        SerialExecutor executor = new SerialExecutor(pool);
+        Thread[] ranOn = new Thread[1];
+        executor.execute(() -> ranOn[0] = Thread.currentThread());
+        assertThat(ranOn[0]).isSameAs(Thread.currentThread());
+    }
+
+    @Test
+    void aTaskSubmittedByATaskRunsAfterItNotInsideIt() {
+        pool = Executors.newSingleThreadExecutor();
+        SerialExecutor executor = new SerialExecutor(pool);
+        List<String> order = new ArrayList<>();
+        executor.execute(() -> {
+            executor.execute(() -> order.add("inner"));
+            order.add("outer");
+        });
+        assertThat(order).containsExactly("outer", "inner");
+    }
+
+    @Test
+    void aSubmitterRunsABoundedNumberOfQueuedTasksThenHandsTheRestToThePool() throws Exception {
+        pool = Executors.newSingleThreadExecutor();
+        SerialExecutor executor = new SerialExecutor(pool);
+        Thread submitter = Thread.currentThread();
+        AtomicInteger onSubmitter = new AtomicInteger();
+        int total = 10 * SerialExecutor.INLINE_TASKS;
+        CountDownLatch done = new CountDownLatch(total);
+        executor.execute(() -> {
+            // Queued while the first task runs: the submitter runs a few, the pool the rest.
+            for (int i = 1; i < total; i++) {
+                executor.execute(() -> {
+                    if (Thread.currentThread() == submitter) {
+                        onSubmitter.incrementAndGet();
+                    }
+                    done.countDown();
+                });
+            }
+            done.countDown();
+        });
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(onSubmitter.get()).isEqualTo(SerialExecutor.INLINE_TASKS - 1);
+    }
+
+    @Test
+    void aPoolThatRejectsLeavesTheQueuedTasksToTheirSubmitter() throws Exception {
+        pool = Executors.newSingleThreadExecutor();
+        pool.shutdown();
+        SerialExecutor executor = new SerialExecutor(pool);
+        AtomicInteger ran = new AtomicInteger();
+        executor.execute(() -> {
+            for (int i = 0; i < 100; i++) {
+                executor.execute(ran::incrementAndGet);
+            }
+        });
+        assertThat(ran.get()).isEqualTo(100);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
