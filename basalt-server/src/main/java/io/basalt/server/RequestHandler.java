@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The request pipeline: health check, target lookup, authorization header, JSON parse, dispatch, response. Runs
- * on the network thread up to the dispatch; the handler runs on a worker; the response is written back on the
- * channel's network thread. Every failure becomes a DynamoDB-shaped error through {@link ErrorFormatter}.
+ * on the network thread up to the dispatch; item operations run there too, other handlers on a worker (see
+ * {@link OperationHandler#runsOnNetworkThread()}); the response is written back on the channel's network thread.
  */
 @ChannelHandler.Sharable
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -93,8 +93,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             OperationHandler handler = operations.lookup(request.headers().get("X-Amz-Target"));
             RequestContext context = context(requestId, request.headers().get(HttpHeaderNames.AUTHORIZATION),
                     request.headers().get(HttpHeaderNames.HOST));
-            response = CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
-                    .thenCompose(future -> future);
+            response = handler.runsOnNetworkThread() ? handleHere(handler, context, body)
+                    : CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
+                            .thenCompose(future -> future);
         } catch (BasaltException e) {
             response = CompletableFuture.failedFuture(e);
         } catch (RejectedExecutionException e) {
@@ -104,6 +105,16 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         respondInOrder(channel, response.handle((result, failure) -> failure == null
                 ? () -> writeJson(channel, keepAlive, requestId, responseType, HttpResponseStatus.OK, result)
                 : () -> writeError(channel, keepAlive, requestId, responseType, asBasaltException(failure))));
+    }
+
+    /** Runs a handler that never waits on this network thread; its failures become the response's. */
+    private static CompletableFuture<ResponseBody> handleHere(OperationHandler handler, RequestContext context,
+            JsonObject body) {
+        try {
+            return handler.handle(context, body);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

@@ -11,7 +11,6 @@ import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
-import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.AttributeValueJson;
@@ -28,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * BatchGetItem: up to 100 keys over several tables, each table with its own projection and consistency. Missing
  * items are simply absent; keys beyond the 16 MB response limit come back in UnprocessedKeys.
  */
-final class BatchGetItemHandler implements OperationHandler {
+final class BatchGetItemHandler extends DataPlaneHandler {
     private static final int MAX_KEYS = 100;
     private static final long MAX_RESPONSE_BYTES = 16L * 1024 * 1024;
 

@@ -15,7 +15,6 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemCondition;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PutItemOperation;
-import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.AttributeValueJson;
@@ -33,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
  * written; the writes then run concurrently, each atomic on its own. A write the server cannot take comes back in
  * UnprocessedItems for the client to retry, as DynamoDB returns throttled writes.
  */
-final class BatchWriteItemHandler implements OperationHandler {
+final class BatchWriteItemHandler extends DataPlaneHandler {
     private static final int MAX_WRITES = 25;
 
     private final BasaltNode node;

@@ -9,7 +9,6 @@ import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.DeleteItemOperation;
-import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.AttributeValueJson;
@@ -17,7 +16,7 @@ import io.basalt.server.json.JsonObject;
 import java.util.concurrent.CompletableFuture;
 
 /** DeleteItem: removes one item, optionally under a condition; removing an absent item succeeds. */
-final class DeleteItemHandler implements OperationHandler {
+final class DeleteItemHandler extends DataPlaneHandler {
     private final BasaltNode node;
 
     DeleteItemHandler(BasaltNode node) {

@@ -9,7 +9,6 @@ import io.basalt.expressions.eval.Projector;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.PrimaryKey;
-import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.AttributeValueJson;
@@ -22,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * return the latest durable image; they differ in the capacity they consume, as in DynamoDB. Capacity is charged
  * for the whole item, whatever the projection.
  */
-final class GetItemHandler implements OperationHandler {
+final class GetItemHandler extends DataPlaneHandler {
     private static final List<String> LEGACY = List.of("AttributesToGet");
     private static final List<String> EXPRESSIONS = List.of("ProjectionExpression");
 

@@ -12,7 +12,6 @@ import io.basalt.model.ItemSize;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.PutItemOperation;
-import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.AttributeValueJson;
@@ -21,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** PutItem: creates or replaces one item, optionally under a condition. */
-final class PutItemHandler implements OperationHandler {
+final class PutItemHandler extends DataPlaneHandler {
     static final List<String> LEGACY = List.of("Expected", "ConditionalOperator");
     static final List<String> EXPRESSIONS = List.of("ConditionExpression");
 

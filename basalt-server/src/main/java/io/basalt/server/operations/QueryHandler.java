@@ -19,7 +19,6 @@ import io.basalt.partition.KeyLayout;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.partition.read.PageReader;
 import io.basalt.partition.read.ReadRanges;
-import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.JsonObject;
@@ -31,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * Query: the items of one partition key, in sort key order (or reverse), narrowed by a sort key condition,
  * filtered, projected and paged as DynamoDB does. Checks follow DynamoDB's order (docs/design/query-reference.md).
  */
-final class QueryHandler implements OperationHandler {
+final class QueryHandler extends DataPlaneHandler {
     private static final List<String> LEGACY = List.of("AttributesToGet", "QueryFilter", "ConditionalOperator",
             "KeyConditions");
     private static final List<String> EXPRESSIONS = List.of("ProjectionExpression", "FilterExpression",

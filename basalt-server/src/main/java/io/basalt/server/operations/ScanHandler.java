@@ -15,7 +15,6 @@ import io.basalt.partition.PartitionHash;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.partition.read.PageReader;
 import io.basalt.partition.read.ReadRanges;
-import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.JsonObject;
@@ -28,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * the table, and page independently. Messages use the wording most regions still answer with (the "older
  * cohort" of docs/design/query-reference.md §0.1).
  */
-final class ScanHandler implements OperationHandler {
+final class ScanHandler extends DataPlaneHandler {
     private static final List<String> LEGACY = List.of("AttributesToGet", "ScanFilter", "ConditionalOperator");
     private static final List<String> EXPRESSIONS = List.of("ProjectionExpression", "FilterExpression");
     private static final List<String> VALUE_EXPRESSIONS = List.of("FilterExpression");

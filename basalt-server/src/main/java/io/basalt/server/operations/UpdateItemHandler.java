@@ -15,7 +15,6 @@ import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.UpdateItemOperation;
-import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.AttributeValueJson;
@@ -28,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * under a condition, creating the item when absent. Without any update it creates the item with only its key, as
  * DynamoDB does.
  */
-final class UpdateItemHandler implements OperationHandler {
+final class UpdateItemHandler extends DataPlaneHandler {
     private static final List<String> LEGACY = List.of("AttributeUpdates", "Expected", "ConditionalOperator");
     private static final List<String> EXPRESSIONS = List.of("UpdateExpression", "ConditionExpression");
 
