@@ -3,18 +3,19 @@
 # tools.profiler:async-profiler:4.1, into tools/bench/.cache). Usage:
 #   tools/bench/profile.sh [--durable] [--event cpu|alloc|wall|lock] [--seconds S] WORKLOAD
 # WORKLOAD is putitem, getitem, updateitem or query. The server runs pinned to core 0 and wrk (1 thread, 32
-# connections) to core 1, as in side-by-side.sh; the data is preloaded first, then a 5 s warm-up, then the profiled
-# run. Writes tools/bench/results/profile-WORKLOAD-EVENT.{collapsed,html} and prints the 40 hottest frames (self).
+# connections) to core 1, as in side-by-side.sh; the data is preloaded first, then a 15 s warm-up, then the profiled
+# run. --interval: async-profiler's sampling interval (default: 10 ms of CPU; bytes for --event alloc). Writes tools/bench/results/profile-WORKLOAD-EVENT.{collapsed,html} and prints the 40 hottest frames (self).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bench="$root/tools/bench"
 cache="$bench/.cache"
-mode="--in-memory"; event="cpu"; seconds=10
+mode="--in-memory"; event="cpu"; seconds=10; interval=""
 while [ $# -gt 1 ]; do
     case "$1" in
         --durable) mode="" ;;
         --event) event="$2"; shift ;;
         --seconds) seconds="$2"; shift ;;
+        --interval) interval="$2"; shift ;;
         *) echo "profile: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -57,9 +58,9 @@ loader=$!
 while kill -0 $loader 2>/dev/null && [ ! -f "$work/preloaded" ]; do sleep 0.1; done
 pkill -INT -P $loader 2>/dev/null || true
 wait $loader 2>/dev/null || true
-wrk_run "$workload.lua" 5 32 >/dev/null
+wrk_run "$workload.lua" 15 32 >/dev/null   # warm-up: long enough for C2 to settle
 jcmd="$(dirname "$(readlink -f "$(command -v java)")")/jcmd"   # jcmd splits options at commas unless quoted
-"$jcmd" $server JVMTI.agent_load "$agent" "\"start,event=$event\"" >/dev/null
+"$jcmd" $server JVMTI.agent_load "$agent" "\"start,event=$event${interval:+,interval=$interval}${BENCH_PROFILE_OPTS:+,$BENCH_PROFILE_OPTS}\"" >/dev/null
 wrk_run "$workload.lua" "$seconds" 32 | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|BENCH_ERRORS"
 "$jcmd" $server JVMTI.agent_load "$agent" "\"dump,file=$out.html\"" >/dev/null
 "$jcmd" $server JVMTI.agent_load "$agent" "\"stop,file=$out.collapsed,collapsed\"" >/dev/null
