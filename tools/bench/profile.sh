@@ -61,7 +61,14 @@ wait $loader 2>/dev/null || true
 wrk_run "$workload.lua" 15 32 >/dev/null   # warm-up: long enough for C2 to settle
 jcmd="$(dirname "$(readlink -f "$(command -v java)")")/jcmd"   # jcmd splits options at commas unless quoted
 "$jcmd" $server JVMTI.agent_load "$agent" "\"start,event=$event${interval:+,interval=$interval}${BENCH_PROFILE_OPTS:+,$BENCH_PROFILE_OPTS}\"" >/dev/null
-wrk_run "$workload.lua" "$seconds" 32 | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|BENCH_ERRORS"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }   # user + system time of the server, in ticks
+before=$(cpu_ticks)
+wrk_run "$workload.lua" "$seconds" 32 >"$work/wrk.out"
+after=$(cpu_ticks)
+grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|BENCH_ERRORS" "$work/wrk.out"
+# CPU per request holds still when other processes share the machine, where ops/s does not.
+awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ {
+    printf "Server CPU per request: %.1f us (%d requests)\n", 1e6 * ticks / hz / $1, $1 }' "$work/wrk.out"
 "$jcmd" $server JVMTI.agent_load "$agent" "\"dump,file=$out.html\"" >/dev/null
 "$jcmd" $server JVMTI.agent_load "$agent" "\"stop,file=$out.collapsed,collapsed\"" >/dev/null
 echo "profile: $out.collapsed"
