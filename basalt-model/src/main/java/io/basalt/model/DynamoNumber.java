@@ -121,6 +121,11 @@ public final class DynamoNumber implements Comparable<DynamoNumber> {
         return value.signum() == 0 ? 0 : exponentOf(value);
     }
 
+    /** How many significant digits the number has (1 for zero): the length of {@link #significantDigits()}. */
+    public int precision() {
+        return value.precision();
+    }
+
     /** The significant digits, without sign, leading or trailing zeros ({@code "0"} for zero). */
     public String significantDigits() {
         return value.unscaledValue().abs().toString();

@@ -88,7 +88,7 @@ public final class ItemSize {
             return 1;
         }
         int exponent = number.exponent();
-        int digits = number.significantDigits().length();
+        int digits = number.precision();
         int lowest = exponent - digits + 1;
         int pairs = Math.floorDiv(exponent, 2) - Math.floorDiv(lowest, 2) + 1;
         return 1 + pairs + (number.signum() < 0 ? 1 : 0);

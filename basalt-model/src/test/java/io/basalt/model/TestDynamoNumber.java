@@ -33,6 +33,13 @@ class TestDynamoNumber {
         assertThat(DynamoNumber.parse(text).toString()).isEqualTo(canonical);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-0", "1", "100", "-7.1234", "1e-130", "0.000120", MAX, "123456789012345678"})
+    void precisionCountsTheSignificantDigits(String text) {
+        DynamoNumber number = DynamoNumber.parse(text);
+        assertThat(number.precision()).isEqualTo(number.significantDigits().length());
+    }
+
     @Test
     void canonicalFormIsPlainNotation() {
         assertThat(DynamoNumber.parse("1E+100").toString()).isEqualTo("1" + "0".repeat(100));
