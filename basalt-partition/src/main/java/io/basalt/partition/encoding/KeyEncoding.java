@@ -167,8 +167,16 @@ public final class KeyEncoding {
         if (count == 0) {
             throw new IllegalStateException("number without digits");
         }
+        int scale = count - 1 - exponent;
+        if (count <= 18) {
+            // Fits a long: no digit string, no BigInteger (most numbers people store).
+            long unscaled = 0;
+            for (int i = 0; i < count; i++) {
+                unscaled = unscaled * 10 + (digits[i] - '0');
+            }
+            return DynamoNumber.of(BigDecimal.valueOf(flip != 0 ? -unscaled : unscaled, scale));
+        }
         BigInteger unscaled = new BigInteger(new String(digits, 0, count));
-        BigDecimal value = new BigDecimal(flip != 0 ? unscaled.negate() : unscaled, count - 1 - exponent);
-        return DynamoNumber.of(value);
+        return DynamoNumber.of(new BigDecimal(flip != 0 ? unscaled.negate() : unscaled, scale));
     }
 }

@@ -116,7 +116,10 @@ class TestKeyEncoding {
 
     @Test
     void numbersDecodeCanonically() {
-        for (String text : new String[] {"1.50", "-0.000120", "1E+125", "-1E-130", "100", "-99.1"}) {
+        // Around 18 significant digits the decoder switches from a long to a BigInteger.
+        for (String text : new String[] {"1.50", "-0.000120", "1E+125", "-1E-130", "100", "-99.1",
+            "999999999999999999", "-999999999999999999", "1234567890.12345678", "1234567890123456789",
+            "-1234567890123456789E-40", "9.9999999999999999999999999999999999999E+125", "-9223372036854775808"}) {
             AttributeValue value = AttributeValue.number(text);
             AttributeValue decoded = KeyEncoding.read(new ByteReader(KeyEncoding.encode(value)), AttributeType.N);
             assertThat(((AttributeValue.NumberValue) decoded).value().toString())

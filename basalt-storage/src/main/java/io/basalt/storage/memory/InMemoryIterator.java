@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.storage.StorageIterator;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -19,6 +20,9 @@ final class InMemoryIterator implements StorageIterator {
     private final Runnable releasePin;
     private byte[] currentKey;
     private byte[] currentValue;
+    /** Where the last positioning left off in the key order, and in which direction it walks. */
+    private Iterator<Map.Entry<byte[], VersionMap.Chain>> cursor;
+    private boolean forward;
     private boolean closed;
 
     InMemoryIterator(VersionMap versions, long sequence, byte[] lowerInclusive, byte[] upperExclusive,
@@ -36,7 +40,7 @@ final class InMemoryIterator implements StorageIterator {
         requireNonNull(key, "key is null");
         checkOpen();
         byte[] start = VersionMap.isAtOrAfter(key, lowerInclusive) ? key : lowerInclusive;
-        forwardFrom(versions.firstEntryFrom(start));
+        forwardFrom(versions.ascendingFrom(start, true));
     }
 
     @Override
@@ -44,7 +48,7 @@ final class InMemoryIterator implements StorageIterator {
         requireNonNull(key, "key is null");
         checkOpen();
         if (VersionMap.isBefore(key, upperExclusive)) {
-            backwardFrom(versions.lastEntryUpTo(key));
+            backwardFrom(versions.descendingFrom(key, true));
         } else {
             seekToLast();
         }
@@ -53,13 +57,13 @@ final class InMemoryIterator implements StorageIterator {
     @Override
     public void seekToFirst() {
         checkOpen();
-        forwardFrom(lowerInclusive == null ? versions.firstEntry() : versions.firstEntryFrom(lowerInclusive));
+        forwardFrom(versions.ascendingFrom(lowerInclusive, true));
     }
 
     @Override
     public void seekToLast() {
         checkOpen();
-        backwardFrom(upperExclusive == null ? versions.lastEntry() : versions.lastEntryBefore(upperExclusive));
+        backwardFrom(versions.descendingFrom(upperExclusive, false));
     }
 
     @Override
@@ -83,13 +87,13 @@ final class InMemoryIterator implements StorageIterator {
     @Override
     public void next() {
         checkPositioned();
-        forwardFrom(versions.firstEntryAfter(currentKey));
+        forwardFrom(forward ? cursor : versions.ascendingFrom(currentKey, false));
     }
 
     @Override
     public void prev() {
         checkPositioned();
-        backwardFrom(versions.lastEntryBefore(currentKey));
+        backwardFrom(forward ? versions.descendingFrom(currentKey, false) : cursor);
     }
 
     @Override
@@ -98,36 +102,43 @@ final class InMemoryIterator implements StorageIterator {
             closed = true;
             currentKey = null;
             currentValue = null;
+            cursor = null;
             releasePin.run();
         }
     }
 
-    /** Positions at the first key at or after {@code candidate}'s key that is visible and inside the bounds. */
-    private void forwardFrom(Map.Entry<byte[], VersionMap.Chain> candidate) {
-        Map.Entry<byte[], VersionMap.Chain> entry = candidate;
-        while (entry != null && VersionMap.isBefore(entry.getKey(), upperExclusive)) {
-            byte[] key = entry.getKey();
+    /** Positions at the first visible key of {@code keys} (ascending) inside the bounds. */
+    private void forwardFrom(Iterator<Map.Entry<byte[], VersionMap.Chain>> keys) {
+        cursor = keys;
+        forward = true;
+        while (keys.hasNext()) {
+            Map.Entry<byte[], VersionMap.Chain> entry = keys.next();
+            if (!VersionMap.isBefore(entry.getKey(), upperExclusive)) {
+                break;
+            }
             byte[] value = entry.getValue().valueAt(sequence);
             if (value != null) {
-                position(key, value);
+                position(entry.getKey(), value);
                 return;
             }
-            entry = versions.firstEntryAfter(key);
         }
         unposition();
     }
 
-    /** Positions at the last key at or before {@code candidate}'s key that is visible and inside the bounds. */
-    private void backwardFrom(Map.Entry<byte[], VersionMap.Chain> candidate) {
-        Map.Entry<byte[], VersionMap.Chain> entry = candidate;
-        while (entry != null && VersionMap.isAtOrAfter(entry.getKey(), lowerInclusive)) {
-            byte[] key = entry.getKey();
+    /** Positions at the first visible key of {@code keys} (descending) inside the bounds. */
+    private void backwardFrom(Iterator<Map.Entry<byte[], VersionMap.Chain>> keys) {
+        cursor = keys;
+        forward = false;
+        while (keys.hasNext()) {
+            Map.Entry<byte[], VersionMap.Chain> entry = keys.next();
+            if (!VersionMap.isAtOrAfter(entry.getKey(), lowerInclusive)) {
+                break;
+            }
             byte[] value = entry.getValue().valueAt(sequence);
             if (value != null) {
-                position(key, value);
+                position(entry.getKey(), value);
                 return;
             }
-            entry = versions.lastEntryBefore(key);
         }
         unposition();
     }

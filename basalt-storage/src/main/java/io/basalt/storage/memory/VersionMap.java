@@ -1,6 +1,7 @@
 package io.basalt.storage.memory;
 
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -72,32 +73,15 @@ final class VersionMap {
         return chain == null ? null : chain.valueAt(sequence);
     }
 
-    /** The chain of the smallest key at or after {@code key}, or null. */
-    Map.Entry<byte[], Chain> firstEntryFrom(byte[] key) {
-        return inOrder.ceilingEntry(key);
+    /** The keys from {@code from} (null: the first key) upwards, as a live cursor over the key order. */
+    Iterator<Map.Entry<byte[], Chain>> ascendingFrom(byte[] from, boolean inclusive) {
+        return (from == null ? inOrder : inOrder.tailMap(from, inclusive)).entrySet().iterator();
     }
 
-    /** The chain of the smallest key strictly after {@code key}, or null. */
-    Map.Entry<byte[], Chain> firstEntryAfter(byte[] key) {
-        return inOrder.higherEntry(key);
-    }
-
-    /** The chain of the largest key at or before {@code key}, or null. */
-    Map.Entry<byte[], Chain> lastEntryUpTo(byte[] key) {
-        return inOrder.floorEntry(key);
-    }
-
-    /** The chain of the largest key strictly before {@code key}, or null. */
-    Map.Entry<byte[], Chain> lastEntryBefore(byte[] key) {
-        return inOrder.lowerEntry(key);
-    }
-
-    Map.Entry<byte[], Chain> firstEntry() {
-        return inOrder.firstEntry();
-    }
-
-    Map.Entry<byte[], Chain> lastEntry() {
-        return inOrder.lastEntry();
+    /** The keys from {@code from} (null: the last key) downwards, as a live cursor over the key order. */
+    Iterator<Map.Entry<byte[], Chain>> descendingFrom(byte[] from, boolean inclusive) {
+        return (from == null ? inOrder.descendingMap() : inOrder.headMap(from, inclusive).descendingMap())
+                .entrySet().iterator();
     }
 
     /**
