@@ -2,11 +2,14 @@
 -- per-response check. Every response is checked; failures are counted (never fatal to wrk, so the summary still
 -- prints) and reported by done() as a "BENCH_ERRORS <count> <first failure>" line that the harness parses.
 -- BENCH_CHECK_BODY=0 checks only the status (for the ceiling server, which answers the same body to everything).
+-- BENCH_SEED seeds math.random: without it every wrk run draws the same keys in the same order (scale.sh gives
+-- its warm-up and each round their own seed, so that a round does not re-read the keys the warm-up just read).
 local M = {}
 M.auth = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0"
 M.keys = tonumber(os.getenv("BENCH_KEYS") or "100000")
 M.check_body = os.getenv("BENCH_CHECK_BODY") ~= "0"
 M.payload = string.rep("x", 1000)
+if os.getenv("BENCH_SEED") then math.randomseed(tonumber(os.getenv("BENCH_SEED"))) end
 
 function M.request(operation, body)
   return wrk.format("POST", "/", {["Content-Type"] = "application/x-amz-json-1.0",

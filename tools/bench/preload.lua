@@ -2,13 +2,25 @@
 -- acknowledged (run it with a generous -d as an upper bound). BENCH_PRELOAD=bench writes table Bench: keys
 -- key1..keyN (N = BENCH_KEYS, default 100,000), ~1 KB each, n = 0. BENCH_PRELOAD=query writes table BenchQ:
 -- 1,000 partitions part1..part1000 x 20 sort keys 1..20, ~100 B each. A batch that fails or leaves
--- UnprocessedItems is counted as an error (BENCH_ERRORS line), not sent again.
+-- UnprocessedItems is counted as an error (BENCH_ERRORS line), not sent again. BENCH_PAYLOAD=random (table Bench
+-- only; used by scale.sh) gives each item its own 1,000 letters and digits, a window of a fixed pseudo-random pool,
+-- so that the table takes its real size on disk: the default payload ("xxx...") compresses to almost nothing.
 package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
 local b = require("common")
 local mode = os.getenv("BENCH_PRELOAD") or "bench"
 local total_items = mode == "query" and 20000 or b.keys
 local batches = math.ceil(total_items / 25)
 local small = string.rep("y", 100)
+local payload = function(i) return b.payload end
+if os.getenv("BENCH_PAYLOAD") == "random" then
+  local alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+  local chars, size = {}, 1048576
+  math.randomseed(5)
+  for j = 1, size do local c = math.random(1, #alphabet); chars[j] = alphabet:sub(c, c) end
+  local pool = table.concat(chars)
+  -- windows 7,919 characters apart (modulo the pool): no two items of a 4 KB block are likely to share bytes
+  payload = function(i) local at = (i * 7919) % (size - 1000) + 1; return pool:sub(at, at + 999) end
+end
 local next_batch = 0   -- request 0 is a ListTables: wrk 4.1 builds one request per thread that it never sends
 answered = 0
 
@@ -18,7 +30,7 @@ local function item(i)
     return '{"PutRequest":{"Item":{"pk":{"S":"part' .. part .. '"},"sk":{"N":"' .. sk ..
       '"},"payload":{"S":"' .. small .. '"}}}}'
   end
-  return '{"PutRequest":{"Item":{"pk":{"S":"key' .. i .. '"},"n":{"N":"0"},"payload":{"S":"' .. b.payload .. '"}}}}'
+  return '{"PutRequest":{"Item":{"pk":{"S":"key' .. i .. '"},"n":{"N":"0"},"payload":{"S":"' .. payload(i) .. '"}}}}'
 end
 
 local function body(batch)

@@ -42,6 +42,8 @@ server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 log() { echo "[side-by-side $(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=lib.sh
+. "$bench/lib.sh"   # call, wait_ready, create_table, run_wrk, parse_wrk, preload_until_done, num, lat, ratio
 
 declare -A status cold rss preload_s
 
@@ -115,63 +117,20 @@ command_of() {
     esac
 }
 
-call() {  # call OPERATION JSON -> prints the body; fails unless HTTP 200
-    curl -sf -m 5 -X POST "http://127.0.0.1:$port/" -H 'Content-Type: application/x-amz-json-1.0' \
-        -H "X-Amz-Target: DynamoDB_20120810.$1" -H 'X-Amz-Date: 20260101T000000Z' \
-        -H 'Authorization: AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
-        -d "$2"
-}
-
 create_tables() {
-    call CreateTable '{"TableName":"Bench","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}' >/dev/null || return 1
-    call CreateTable '{"TableName":"BenchQ","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST"}' >/dev/null || return 1
-    local t
-    for t in Bench BenchQ; do
-        for _ in $(seq 100); do
-            call DescribeTable "{\"TableName\":\"$t\"}" | grep -q '"TableStatus":"ACTIVE"' && continue 2
-            sleep 0.1
-        done
-        return 1
-    done
+    create_table '{"TableName":"Bench","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}' &&
+        create_table '{"TableName":"BenchQ","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST"}'
 }
 
-# ---- running wrk ---------------------------------------------------------------------------------------------
+# ---- running wrk (run_wrk, parse_wrk, preload_until_done: lib.sh) ----------------------------------------------
 
-# run_wrk SCRIPT SECONDS CONNECTIONS [env...] -> wrk's output in $work/wrk.out; returns wrk's exit status
-run_wrk() {
-    local script="$1" secs="$2" conns="$3"; shift 3
-    env "$@" taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$bench/$script" \
-        "http://127.0.0.1:$port/" >"$work/wrk.out" 2>&1
-}
-
-# Prints "ops p50_ms p99_ms errors first_error" from $work/wrk.out.
-parse_wrk() {
-    awk '
-        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000;
-                         if (v ~ /s$/) return v * 1000; return v }
-        /^ +50% / { p50 = ms($2) } /^ +99% / { p99 = ms($2) } /^Requests\/sec:/ { ops = $2 }
-        /Socket errors:/ { gsub(/,/, ""); sock = $4 + $6 + $8 + $10 }
-        /^BENCH_ERRORS / { errs = $2; $1 = ""; $2 = ""; first = substr($0, 3) }
-        END { if (ops == "") { ops = "nan"; errs = (errs == "" ? 1 : errs) }
-              if (first == "" || first == "-") first = (sock > 0 ? "socket errors/timeouts" : "-")
-              printf "%s %s %s %d %s\n", ops, (p50 == "" ? "nan" : p50), (p99 == "" ? "nan" : p99), errs + sock, first }
-    ' "$work/wrk.out"
-}
-
-preload() {  # preload MODE -> fails when any batch failed
-    local start end result
-    start=$(date +%s%N)
-    rm -f "$work/preloaded"
-    run_wrk preload.lua 600 8 BENCH_PRELOAD="$1" BENCH_DONE_FILE="$work/preloaded" &
-    local loader=$!
-    while kill -0 $loader 2>/dev/null && [ ! -f "$work/preloaded" ]; do sleep 0.1; done
-    end=$(date +%s%N)
-    pkill -INT -P $loader 2>/dev/null; kill -INT $loader 2>/dev/null
-    wait $loader
+preload() {  # preload MODE -> prints the milliseconds taken; fails when any batch failed
+    local ms result
+    ms=$(preload_until_done 8 600 BENCH_PRELOAD="$1") || { log "  preload $1: wrk stopped before the end"; return 1; }
     result="$(parse_wrk)"
-    log "  preload $1: $(( (end - start) / 1000000 )) ms, errors: $(echo "$result" | cut -d' ' -f4-)"
+    log "  preload $1: $ms ms, errors: $(echo "$result" | cut -d' ' -f4-)"
     [ "$(echo "$result" | cut -d' ' -f4)" = 0 ] || return 1
-    echo $(( (end - start) / 1000000 ))
+    echo "$ms"
 }
 
 bench_target() {
@@ -190,11 +149,7 @@ bench_target() {
         taskset -c 0 "${cmd[@]}" >"$work/$target.log" 2>&1 &
     fi
     server=$!
-    for _ in $(seq 3000); do   # up to ~60 s
-        if call ListTables '{}' >/dev/null 2>&1; then ok=1; break; fi
-        kill -0 "$server" 2>/dev/null || break
-        sleep 0.01
-    done
+    wait_ready "$server" && ok=1
     t1=$(date +%s%N)
     if [ $ok = 0 ]; then
         status[$target]="not run: did not answer ListTables ($(tail -1 "$work/$target.log" | cut -c1-150))"
@@ -252,10 +207,6 @@ sort -t$'\t' -k1,1 -k2,2 "$raw" | awk -F'\t' '
 declare -A OPS P50 P99 ERR FIRST
 while IFS=$'\t' read -r t w o a b e f; do OPS[$t.$w]=$o; P50[$t.$w]=$a; P99[$t.$w]=$b; ERR[$t.$w]=$e; FIRST[$t.$w]=$f; done <"$summary"
 name() { case "$1" in getitem) echo GetItem ;; putitem) echo PutItem ;; updateitem) echo UpdateItem ;; query) echo Query ;; *) echo "$1" ;; esac; }
-num() { awk -v v="$1" 'BEGIN { if (v == "" || v == "nan") { print "-"; exit } s = sprintf("%.0f", v); r = "";
-    while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) } print s r }'; }
-lat() { awk -v v="$1" 'BEGIN { if (v == "" || v == "nan") print "-"; else if (v < 10) printf "%.2f", v; else printf "%.1f", v }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2f×", a / b }'; }
 
 {
     echo "## Side-by-side, $started"
