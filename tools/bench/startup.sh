@@ -3,17 +3,18 @@
 # launch `./basalt serve` on core 0 (taskset), poll ListTables with curl every 10 ms until it answers (cold start =
 # launch → first successful answer), read the RSS with `ps -o rss` 2 s later, before any load, then stop it with
 # SIGTERM. Each run gets a new, empty data directory. Prints every run and, per mode, the median. Usage:
-#   tools/bench/startup.sh [--runs N] [--modes in-memory,durable]
+#   tools/bench/startup.sh [--runs N] [--modes in-memory,durable] [--port P]
 # Environment: BASALT_JAVA_OPTS and BASALT_JAR, passed to the launcher (see README, `basalt serve`).
 # The launcher builds the jar (and its class-data archive) on first use: one untimed `./basalt --version` does that
 # before the first timed run.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-runs=5; modes="in-memory,durable"
+runs=5; modes="in-memory,durable"; port=18791
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift ;;
         --modes) modes="$2"; shift ;;
+        --port) port="$2"; shift ;;
         -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
         *) echo "startup: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -22,7 +23,6 @@ done
 for tool in taskset curl ps; do
     command -v $tool >/dev/null || { echo "startup: $tool is not on the PATH" >&2; exit 2; }
 done
-port=8791
 work="$(mktemp -d)"
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
@@ -39,7 +39,8 @@ median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (
     else printf "%d\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 "$root/basalt" --version >/dev/null || { echo "startup: ./basalt --version failed" >&2; exit 1; }
-echo "Basalt start-up, $runs run(s) per mode, ./basalt serve pinned to core 0; BASALT_JAVA_OPTS=${BASALT_JAVA_OPTS-(unset)}"
+echo "Basalt start-up, $runs run(s) per mode, ./basalt serve pinned to core 0; BASALT_JAVA_OPTS=${BASALT_JAVA_OPTS-(unset)};" \
+    "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
 IFS=, read -ra chosen <<<"$modes"
 for mode in "${chosen[@]}"; do
@@ -51,6 +52,8 @@ for mode in "${chosen[@]}"; do
     : >"$work/cold"; : >"$work/rss"
     for run in $(seq "$runs"); do
         data="$work/data-$run"
+        # Something else answering on the port would be timed instead of Basalt.
+        if list_tables; then echo "startup: port $port is already in use (--port P to choose another)" >&2; exit 2; fi
         t0=$(date +%s%N)
         taskset -c 0 "$root/basalt" serve --port $port --data-dir "$data" $flag >"$work/server.log" 2>&1 &
         server=$!
