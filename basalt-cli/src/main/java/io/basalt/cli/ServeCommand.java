@@ -60,7 +60,8 @@ final class ServeCommand {
         BasaltServer server;
         try {
             server = BasaltServer.start(node, ServerConfig.of(options.host(), options.port()));
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Netty reports a port in use as an undeclared IOException.
             node.close();
             err.println("basalt: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             return 1;

@@ -1,10 +1,14 @@
 package io.basalt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +59,18 @@ class TestBasaltCommand {
         assertThat(text(err)).startsWith("Invalid value for option '--port': 'x' is not an int")
                 .endsWith(ServeCommand.USAGE);
         assertThat(text(out)).isEmpty();
+    }
+
+    @Test
+    void serveOnAPortInUseSaysSoAndExitsWithOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            int status = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> run(List.of("serve", "--in-memory", "--port", Integer.toString(port))));
+            assertThat(status).isEqualTo(1);
+            assertThat(text(err)).startsWith("basalt: cannot listen on 127.0.0.1:" + port + ": ")
+                    .contains("Address already in use");
+        }
     }
 
     private int run(List<String> args) {
