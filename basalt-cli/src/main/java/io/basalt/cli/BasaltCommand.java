@@ -33,7 +33,7 @@ public final class BasaltCommand {
 
     public static void main(String[] args) {
         // Netty describes its buffer allocations as JFR events whenever JFR is present; registering those event
-        // types cost about 200 ms of the first request on one core, for events that nobody records unless they
+        // types cost about 140 ms of the first request on one core, for events that nobody records unless they
         // profile (and then they can ask for them with -Dio.netty.jfr.enabled=true).
         if (System.getProperty("io.netty.jfr.enabled") == null) {
             System.setProperty("io.netty.jfr.enabled", "false");
