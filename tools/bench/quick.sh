@@ -10,9 +10,8 @@ if [ "${1:-}" = "--in-memory" ]; then mode_flag="--in-memory"; mode="in-memory";
 seconds="${1:-10}"
 port=8777
 data="$(mktemp -d)"
-"$root/basalt" --version >/dev/null   # builds the jar if needed
-taskset -c 0 java ${BASALT_JAVA_OPTS:-} -jar "$root/basalt-cli/target/basalt.jar" serve --port $port --data-dir "$data" $mode_flag \
-    >"$data/server.log" 2>&1 &
+"$root/basalt" --version >/dev/null   # builds the jar and its class-data archive if needed
+taskset -c 0 "$root/basalt" serve --port $port --data-dir "$data" $mode_flag >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done

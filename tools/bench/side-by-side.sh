@@ -7,8 +7,9 @@
 # --quick: 1 round of 3 s after a 1 s warm-up (used by the smoke test); default: 3 rounds of 10 s after 5 s.
 # Server pinned to core 0, wrk (1 thread, 32 connections) to core 1. Each figure is the median of the rounds.
 # A peer that cannot be fetched or started is reported in the table and the run goes on with the others.
-# Environment: BASALT_JAR (skip the build; use this jar), BENCH_CEILING_CP (class path of io.basalt.bench.CeilingServer),
-# BENCH_KEYS (keys of the PutItem/GetItem/UpdateItem table, default 100000), BENCH_OUT (output file).
+# Environment: BASALT_JAR and BASALT_JAVA_OPTS (for the ./basalt launcher, which starts Basalt as users run it),
+# BENCH_CEILING_CP (class path of io.basalt.bench.CeilingServer), BENCH_KEYS (keys of the PutItem/GetItem/UpdateItem
+# table, default 100000), BENCH_OUT (output file).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bench="$root/tools/bench"
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
         --seconds) seconds="$2"; shift ;;
         --rounds) rounds="$2"; shift ;;
         --warmup) warmup="$2"; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "side-by-side: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -49,10 +50,11 @@ declare -A status cold rss preload_s
 
 # ---- fetching and starting each target -------------------------------------------------------------------------
 
-basalt_jar() {
-    if [ -n "${BASALT_JAR:-}" ]; then echo "$BASALT_JAR"; return; fi
-    "$root/basalt" --version >/dev/null 2>&1 || return 1   # builds the jar if needed
-    echo "$root/basalt-cli/target/basalt.jar"
+# Basalt runs through its launcher, as users run it (JVM options, class-data archive, native libraries); the first
+# call builds the jar and its archive when needed, so that no timed start pays for them.
+basalt_launcher() {
+    "$root/basalt" --version >/dev/null 2>&1 || return 1
+    echo "$root/basalt"
 }
 
 ddb_local_dir() {
@@ -101,10 +103,10 @@ ceiling_cp() {
 command_of() {
     local target="$1" data="$2" p
     case "$target" in
-        basalt-memory) p="$(basalt_jar)" || return 1
-            printf '%s\n' java -jar "$p" serve --in-memory --port "$port" --data-dir "$data" ;;
-        basalt-durable) p="$(basalt_jar)" || return 1
-            printf '%s\n' java -jar "$p" serve --port "$port" --data-dir "$data" ;;
+        basalt-memory) p="$(basalt_launcher)" || return 1
+            printf '%s\n' "$p" serve --in-memory --port "$port" --data-dir "$data" ;;
+        basalt-durable) p="$(basalt_launcher)" || return 1
+            printf '%s\n' "$p" serve --port "$port" --data-dir "$data" ;;
         dynamodb-local) p="$(ddb_local_dir)" || return 1
             printf '%s\n' java "-Djava.library.path=$p/lib" "-Dsqlite4java.library.path=$p/lib" \
                 -cp "$p/lib/*" com.amazonaws.services.dynamodbv2.local.main.ServerRunner -inMemory -port "$port" ;;

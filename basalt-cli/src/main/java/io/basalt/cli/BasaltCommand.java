@@ -2,51 +2,111 @@ package io.basalt.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Properties;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
-/** The top-level {@code basalt} command. */
-@Command(name = "basalt",
-        mixinStandardHelpOptions = true,
-        versionProvider = BasaltCommand.Version.class,
-        description = "A database that speaks Amazon DynamoDB's wire protocol.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
-public final class BasaltCommand implements Runnable {
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
+/**
+ * The top-level {@code basalt} command: {@code serve}, {@code help}, {@code --help} and {@code --version}.
+ *
+ * <p>The arguments are read by hand rather than by a command-line library: the one Basalt used (picocli) cost
+ * 250 ms of every start on one core, most of a 300 ms budget, because its classes are too old a class-file
+ * version for class-data sharing and its model is built by reflection.
+ */
+public final class BasaltCommand {
+    /** The exit status of a command line that cannot be used, as command-line tools conventionally return. */
+    static final int USAGE_ERROR = 2;
+
+    static final String USAGE = """
+            Usage: basalt [-hV] [COMMAND]
+            A database that speaks Amazon DynamoDB's wire protocol.
+              -h, --help      Show this help message and exit.
+              -V, --version   Print version information and exit.
+            Commands:
+              serve  Serve the DynamoDB API.
+              help   Display help information about the specified command.
+            """;
+
+    private BasaltCommand() {
+    }
 
     public static void main(String[] args) {
-        int exitCode = new CommandLine(new BasaltCommand()).execute(args);
-        // A serving process returns from execute only when it stops; end explicitly so no stray thread keeps the
-        // JVM up.
+        // Netty describes its buffer allocations as JFR events whenever JFR is present; registering those event
+        // types cost about 140 ms of the first request on one core, for events that nobody records unless they
+        // profile (and then they can ask for them with -Dio.netty.jfr.enabled=true).
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
+        int exitCode = run(List.of(args), System.out, System.err);
+        // A serving process returns only when it stops; end explicitly so no stray thread keeps the JVM up.
         System.exit(exitCode);
     }
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    /** Runs the command line {@code args}; returns the exit status. */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) {
+            out.print(USAGE);
+            return 0;
+        }
+        String command = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        switch (command) {
+            case "-h", "--help" -> {
+                out.print(USAGE);
+                return 0;
+            }
+            case "-V", "--version" -> {
+                out.println(versionLine());
+                return 0;
+            }
+            case "serve" -> {
+                return ServeCommand.run(rest, out, err);
+            }
+            case "help" -> {
+                return help(rest, out, err);
+            }
+            default -> {
+                return usageError(command.startsWith("-") ? "Unknown option: '" + command + "'"
+                        : "Unmatched argument at index 0: '" + command + "'", USAGE, err);
+            }
+        }
+    }
+
+    private static int help(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) {
+            out.print(USAGE);
+            return 0;
+        }
+        if (args.get(0).equals("serve")) {
+            out.print(ServeCommand.USAGE);
+            return 0;
+        }
+        return usageError("Unknown subcommand '" + args.get(0) + "'.", USAGE, err);
+    }
+
+    /** Reports a command line that cannot be used, with the usage that would have worked. */
+    static int usageError(String message, String usage, PrintStream err) {
+        err.println(message);
+        err.print(usage);
+        return USAGE_ERROR;
+    }
+
+    static String versionLine() {
+        return "basalt " + version();
     }
 
     /** The version recorded at build time. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"basalt " + version()};
-        }
-
-        static String version() {
-            try (InputStream in = BasaltCommand.class.getResourceAsStream("/basalt-version.properties")) {
-                if (in == null) {
-                    return "unknown";
-                }
-                Properties properties = new Properties();
-                properties.load(in);
-                return properties.getProperty("version", "unknown");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    static String version() {
+        try (InputStream in = BasaltCommand.class.getResourceAsStream("/basalt-version.properties")) {
+            if (in == null) {
+                return "unknown";
             }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

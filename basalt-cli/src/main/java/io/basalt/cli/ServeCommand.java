@@ -7,44 +7,63 @@ import io.basalt.server.ServerConfig;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.memory.InMemoryStorageEngine;
 import io.basalt.storage.rocksdb.RocksDbStorageEngine;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code basalt serve}: one node on RocksDB (or in memory) behind the HTTP server, until SIGTERM or SIGINT, which
  * stop accepting requests, make every accepted write durable and close the storage.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = BasaltCommand.Version.class,
-        description = "Serve the DynamoDB API.")
-final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST,
-            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-    private String host;
+final class ServeCommand {
+    static final String USAGE = """
+            Usage: basalt serve [-hV] [--in-memory] [--data-dir=<dataDirectory>] [--host=<host>] [--port=<port>]
+            Serve the DynamoDB API.
+                  --data-dir=<dataDirectory>
+                                  Directory of the RocksDB data (default: ./data).
+              -h, --help          Show this help message and exit.
+                  --host=<host>   Address to listen on (default: 127.0.0.1).
+                  --in-memory     Keep everything in memory; nothing survives a restart.
+                  --port=<port>   Port to listen on (default: 8000).
+              -V, --version       Print version information and exit.
+            """;
 
-    @Option(names = "--port", defaultValue = "8000", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
-    private int port;
+    private ServeCommand() {
+    }
 
-    @Option(names = "--data-dir", defaultValue = "data",
-            description = "Directory of the RocksDB data (default: ./${DEFAULT-VALUE}).")
-    private Path dataDirectory;
+    /** Serves until the process is asked to stop; returns the exit status. */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("-h") || args.contains("--help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        if (args.contains("-V") || args.contains("--version")) {
+            out.println(BasaltCommand.versionLine());
+            return 0;
+        }
+        ServeOptions options;
+        try {
+            options = ServeOptions.parse(args);
+        } catch (ServeOptions.UsageException e) {
+            return BasaltCommand.usageError(e.getMessage(), USAGE, err);
+        }
+        return serve(options, out, err);
+    }
 
-    @Option(names = "--in-memory", description = "Keep everything in memory; nothing survives a restart.")
-    private boolean inMemory;
-
-    @Override
-    public Integer call() {
-        StorageEngine storage = inMemory ? new InMemoryStorageEngine() : RocksDbStorageEngine.open(dataDirectory);
+    private static int serve(ServeOptions options, PrintStream out, PrintStream err) {
+        StorageEngine storage = options.inMemory() ? new InMemoryStorageEngine()
+                : RocksDbStorageEngine.open(options.dataDirectory());
         BasaltNode node = BasaltNode.open(storage, NodeConfig.defaults());
         BasaltServer server;
         try {
-            server = BasaltServer.start(node, ServerConfig.of(host, port));
-        } catch (RuntimeException e) {
+            server = BasaltServer.start(node, ServerConfig.of(options.host(), options.port()));
+        } catch (Exception e) {
+            // Netty reports a port in use as an undeclared IOException.
             node.close();
-            System.err.println("basalt: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            err.println("basalt: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -53,15 +72,25 @@ final class ServeCommand implements Callable<Integer> {
             node.close();
             stopped.countDown();
         }, "basalt-shutdown"));
-        System.out.println("Basalt " + BasaltCommand.Version.version() + " serving DynamoDB on http://" + host + ":"
-                + server.port() + (inMemory ? " (in memory)" : " (data in " + dataDirectory.toAbsolutePath() + ")")
-                + ", started in " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms");
-        System.out.flush();
+        out.println("Basalt " + BasaltCommand.version() + " serving DynamoDB on http://" + options.host() + ":"
+                + server.port() + (options.inMemory() ? " (in memory)"
+                        : " (data in " + options.dataDirectory().toAbsolutePath() + ")")
+                + ", started in " + millisSinceLaunch() + " ms");
+        out.flush();
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Since the process was launched (by the {@code basalt} script, which then becomes the JVM). Read from the
+     * process table rather than the JVM's management beans, whose first use costs ~5 ms of start-up.
+     */
+    private static long millisSinceLaunch() {
+        Optional<Instant> start = ProcessHandle.current().info().startInstant();
+        return start.isPresent() ? Duration.between(start.get(), Instant.now()).toMillis() : -1;
     }
 }

@@ -77,7 +77,9 @@ public final class BasaltServer implements AutoCloseable {
         try {
             Channel channel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
             return new BasaltServer(group, workers, channel);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Not only RuntimeException: Netty rethrows the bind failure (a port in use) as the checked IOException
+            // it is, undeclared.
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownNow();
             throw e;

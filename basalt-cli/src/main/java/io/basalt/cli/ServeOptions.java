@@ -1,0 +1,98 @@
+package io.basalt.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.server.ServerConfig;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What {@code basalt serve} was asked for.
+ *
+ * @param host the address to listen on
+ * @param port the port to listen on; 0 picks a free one
+ * @param dataDirectory where RocksDB keeps the data (unused in memory)
+ * @param inMemory keep everything in memory; nothing survives a restart
+ */
+record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory) {
+    static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--host", "--port", "--data-dir");
+
+    ServeOptions {
+        requireNonNull(host, "host is null");
+        requireNonNull(dataDirectory, "dataDirectory is null");
+    }
+
+    /**
+     * Reads the arguments that follow {@code serve}; an option's value comes either attached ({@code --port=8001})
+     * or as the next argument ({@code --port 8001}).
+     *
+     * @throws UsageException naming the first argument that cannot be used
+     */
+    static ServeOptions parse(List<String> arguments) {
+        String host = ServerConfig.DEFAULT_HOST;
+        int port = ServerConfig.DEFAULT_PORT;
+        Path dataDirectory = DEFAULT_DATA_DIRECTORY;
+        boolean inMemory = false;
+        for (int i = 0; i < arguments.size(); i++) {
+            String argument = arguments.get(i);
+            int equals = argument.startsWith("--") ? argument.indexOf('=') : -1;
+            String name = equals < 0 ? argument : argument.substring(0, equals);
+            if (name.equals("--in-memory") && equals < 0) {
+                inMemory = true;
+                continue;
+            }
+            if (!OPTIONS_WITH_VALUE.contains(name)) {
+                throw new UsageException(name.equals("--in-memory")
+                        ? "Option '--in-memory' takes no value: '" + argument + "'"
+                        : "Unknown option: '" + argument + "'");
+            }
+            String value;
+            if (equals >= 0) {
+                value = argument.substring(equals + 1);
+            } else if (i + 1 < arguments.size()) {
+                value = arguments.get(++i);
+            } else {
+                throw new UsageException("Missing required parameter for option '" + name + "'");
+            }
+            switch (name) {
+                case "--host" -> host = value;
+                case "--port" -> port = port(value);
+                default -> dataDirectory = dataDirectory(value);
+            }
+        }
+        return new ServeOptions(host, port, dataDirectory, inMemory);
+    }
+
+    private static Path dataDirectory(String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new UsageException("Invalid value for option '--data-dir': '" + value + "' is not a path");
+        }
+    }
+
+    private static int port(String value) {
+        int port;
+        try {
+            port = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException("Invalid value for option '--port': '" + value + "' is not an int");
+        }
+        if (port < 0 || port > 65535) {
+            throw new UsageException("Invalid value for option '--port': " + port + " is not in 0..65535");
+        }
+        return port;
+    }
+
+    /** A command line that cannot be used; the message says why, in the words shown to the user. */
+    static final class UsageException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.basalt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The command line apart from serving (which {@link TestCrashRecovery} runs in a process of its own). */
+class TestBasaltCommand {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void noArgumentsAndHelpPrintTheUsage() {
+        for (List<String> args : List.of(List.<String>of(), List.of("--help"), List.of("-h"), List.of("help"))) {
+            out.reset();
+            assertThat(run(args)).as("%s", args).isZero();
+            assertThat(text(out)).as("%s", args).isEqualTo(BasaltCommand.USAGE).contains("serve");
+        }
+    }
+
+    @Test
+    void helpOfServeListsItsOptions() {
+        for (List<String> args : List.of(List.of("help", "serve"), List.of("serve", "--help"),
+                List.of("serve", "--port", "1", "-h"))) {
+            out.reset();
+            assertThat(run(args)).as("%s", args).isZero();
+            assertThat(text(out)).as("%s", args).isEqualTo(ServeCommand.USAGE)
+                    .contains("--host", "--port", "--data-dir", "--in-memory");
+        }
+    }
+
+    @Test
+    void versionPrintsTheBuildVersion() {
+        assertThat(run(List.of("--version"))).isZero();
+        assertThat(run(List.of("serve", "-V"))).isZero();
+        assertThat(text(out)).matches("(basalt \\S+\\R){2}").doesNotContain("unknown");
+    }
+
+    @Test
+    void unusableCommandLinesExitWithTwoAndShowTheUsage() {
+        assertThat(run(List.of("frob"))).isEqualTo(BasaltCommand.USAGE_ERROR);
+        assertThat(text(err)).startsWith("Unmatched argument at index 0: 'frob'").endsWith(BasaltCommand.USAGE);
+        err.reset();
+        assertThat(run(List.of("--frob"))).isEqualTo(BasaltCommand.USAGE_ERROR);
+        assertThat(text(err)).startsWith("Unknown option: '--frob'");
+        err.reset();
+        assertThat(run(List.of("help", "frob"))).isEqualTo(BasaltCommand.USAGE_ERROR);
+        assertThat(text(err)).startsWith("Unknown subcommand 'frob'.");
+        err.reset();
+        assertThat(run(List.of("serve", "--port", "x"))).isEqualTo(BasaltCommand.USAGE_ERROR);
+        assertThat(text(err)).startsWith("Invalid value for option '--port': 'x' is not an int")
+                .endsWith(ServeCommand.USAGE);
+        assertThat(text(out)).isEmpty();
+    }
+
+    @Test
+    void serveOnAPortInUseSaysSoAndExitsWithOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            int status = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> run(List.of("serve", "--in-memory", "--port", Integer.toString(port))));
+            assertThat(status).isEqualTo(1);
+            assertThat(text(err)).startsWith("basalt: cannot listen on 127.0.0.1:" + port + ": ")
+                    .contains("Address already in use");
+        }
+    }
+
+    private int run(List<String> args) {
+        return BasaltCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private static String text(ByteArrayOutputStream stream) {
+        return stream.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,48 @@
+package io.basalt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TestServeOptions {
+
+    @Test
+    void defaultsServeRocksDbUnderDataOnLocalhostPort8000() {
+        assertThat(ServeOptions.parse(List.of()))
+                .isEqualTo(new ServeOptions("127.0.0.1", 8000, Path.of("data"), false));
+    }
+
+    @Test
+    void readsEveryOptionWithItsValueAttachedOrNext() {
+        assertThat(ServeOptions.parse(List.of("--host", "0.0.0.0", "--port=8001", "--data-dir", "/tmp/b",
+                "--in-memory"))).isEqualTo(new ServeOptions("0.0.0.0", 8001, Path.of("/tmp/b"), true));
+        assertThat(ServeOptions.parse(List.of("--host=::1", "--port", "0", "--data-dir=d")))
+                .isEqualTo(new ServeOptions("::1", 0, Path.of("d"), false));
+    }
+
+    @Test
+    void laterOccurrenceOfAnOptionWins() {
+        assertThat(ServeOptions.parse(List.of("--port", "1", "--port", "2")).port()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesWhatItCannotUseNamingTheArgument() {
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--bogus")))
+                .isInstanceOf(ServeOptions.UsageException.class).hasMessage("Unknown option: '--bogus'");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("extra")))
+                .hasMessage("Unknown option: 'extra'");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--port")))
+                .hasMessage("Missing required parameter for option '--port'");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--port", "x")))
+                .hasMessage("Invalid value for option '--port': 'x' is not an int");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--port=65536")))
+                .hasMessage("Invalid value for option '--port': 65536 is not in 0..65535");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--in-memory=yes")))
+                .hasMessage("Option '--in-memory' takes no value: '--in-memory=yes'");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--data-dir", "a\0b")))
+                .hasMessageStartingWith("Invalid value for option '--data-dir'");
+    }
+}
