@@ -42,10 +42,6 @@ import org.rocksdb.WriteOptions;
 public final class RocksDbStorageEngine implements StorageEngine {
     private static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
     private static final double BLOOM_BITS_PER_KEY = 10;
-    /** Levels 0 to 2 uncompressed, the rest LZ4 (RocksDB's default has seven levels). */
-    private static final List<CompressionType> COMPRESSION_PER_LEVEL = List.of(CompressionType.NO_COMPRESSION,
-            CompressionType.NO_COMPRESSION, CompressionType.NO_COMPRESSION, CompressionType.LZ4_COMPRESSION,
-            CompressionType.LZ4_COMPRESSION, CompressionType.LZ4_COMPRESSION, CompressionType.LZ4_COMPRESSION);
 
     static {
         RocksDB.loadLibrary();
@@ -87,10 +83,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
         BloomFilter bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
         Options options = new Options()
                 .setCreateIfMissing(true)
-                // No compression where data is young: flushes and the frequent L0/L1 compactions of a write-heavy
-                // table then cost no (de)compression CPU (a quarter of a durable PutItem's on one core); older,
-                // colder levels are compressed.
-                .setCompressionPerLevel(COMPRESSION_PER_LEVEL)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setMaxBackgroundJobs(4)
                 .setKeepLogFileNum(5)
                 // Partitioned index and filters: a large table's index and Bloom filter blocks (about 100 MB for 10
