@@ -4,7 +4,10 @@
 #   tools/bench/profile.sh [--durable] [--event cpu|alloc|wall|lock] [--seconds S] WORKLOAD
 # WORKLOAD is putitem, getitem, updateitem or query. The server runs pinned to core 0 and wrk (1 thread, 32
 # connections) to core 1, as in side-by-side.sh; the data is preloaded first, then a 15 s warm-up, then the profiled
-# run. --interval: async-profiler's sampling interval (default: 10 ms of CPU; bytes for --event alloc). Writes tools/bench/results/profile-WORKLOAD-EVENT.{collapsed,html} and prints the 40 hottest frames (self).
+# run. Basalt starts through ./basalt, as users run it (BASALT_JAVA_OPTS and BASALT_JAR apply). --interval:
+# async-profiler's sampling interval (default: 10 ms of CPU; bytes for --event alloc). Prints wrk's figures and the
+# server's CPU time per request, writes tools/bench/results/profile-WORKLOAD-EVENT.{collapsed,html} and prints the
+# 40 hottest frames (self).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bench="$root/tools/bench"
@@ -29,13 +32,13 @@ if [ ! -f "$agent" ]; then
         -DoutputDirectory="$cache/async-profiler") >&2
     (cd "$cache/async-profiler" && unzip -o -q async-profiler-4.1.jar 'linux-x64/*')
 fi
-"$root/basalt" --version >/dev/null   # builds the jar if needed
+"$root/basalt" --version >/dev/null   # builds the jar (and its class-data archive) if needed
 out="$bench/results/profile-$workload-$event"
 mkdir -p "$bench/results"
 work="$(mktemp -d)"
 server=""
 trap '[ -n "$server" ] && kill $server 2>/dev/null; wait 2>/dev/null; cp "$work/server.log" "$bench/results/profile-server.log" 2>/dev/null; rm -rf "$work"' EXIT
-taskset -c 0 java ${BASALT_JAVA_OPTS:-} -jar "$root/basalt-cli/target/basalt.jar" serve $mode --port $port \
+taskset -c 0 "$root/basalt" serve $mode --port $port \
     --data-dir "$work/data" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done

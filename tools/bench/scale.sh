@@ -116,7 +116,7 @@ start_server() {
     local pin=()
     [ "$3" = 1 ] && pin=(taskset -c 0)
     # shellcheck disable=SC2086
-    "${pin[@]}" java ${BASALT_JAVA_OPTS:-} -jar "$jar" serve --port "$port" --data-dir "$1" >>"$2" 2>&1 &
+    "${pin[@]}" env BASALT_JAR="$jar" "$root/basalt" serve --port "$port" --data-dir "$1" >>"$2" 2>&1 &
     server=$!
     wait_ready "$server" && return 0
     log "the server did not answer ListTables: $(tail -3 "$2" | tr '\n' ' ' | cut -c1-300)"
