@@ -107,31 +107,26 @@ final class InMemoryIterator implements StorageIterator {
         }
     }
 
-    /** Positions at the first visible key of {@code keys} (ascending) inside the bounds. */
     private void forwardFrom(Iterator<Map.Entry<byte[], VersionMap.Chain>> keys) {
-        cursor = keys;
-        forward = true;
-        while (keys.hasNext()) {
-            Map.Entry<byte[], VersionMap.Chain> entry = keys.next();
-            if (!VersionMap.isBefore(entry.getKey(), upperExclusive)) {
-                break;
-            }
-            byte[] value = entry.getValue().valueAt(sequence);
-            if (value != null) {
-                position(entry.getKey(), value);
-                return;
-            }
-        }
-        unposition();
+        positionAtFirstVisible(keys, true);
     }
 
-    /** Positions at the first visible key of {@code keys} (descending) inside the bounds. */
     private void backwardFrom(Iterator<Map.Entry<byte[], VersionMap.Chain>> keys) {
+        positionAtFirstVisible(keys, false);
+    }
+
+    /**
+     * Positions at the first key of {@code keys} that is visible at this cursor's sequence, stopping at the bound
+     * the walk is heading for (the upper one when {@code ascending}, else the lower one).
+     */
+    private void positionAtFirstVisible(Iterator<Map.Entry<byte[], VersionMap.Chain>> keys, boolean ascending) {
         cursor = keys;
-        forward = false;
+        forward = ascending;
         while (keys.hasNext()) {
             Map.Entry<byte[], VersionMap.Chain> entry = keys.next();
-            if (!VersionMap.isAtOrAfter(entry.getKey(), lowerInclusive)) {
+            boolean inside = ascending ? VersionMap.isBefore(entry.getKey(), upperExclusive)
+                    : VersionMap.isAtOrAfter(entry.getKey(), lowerInclusive);
+            if (!inside) {
                 break;
             }
             byte[] value = entry.getValue().valueAt(sequence);
