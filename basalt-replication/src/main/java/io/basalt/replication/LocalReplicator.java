@@ -70,7 +70,7 @@ public final class LocalReplicator implements Replicator {
         if (failed != null) {
             done.completeExceptionally(storageFailed(failed));
         } else if (closing) {
-            done.completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down"));
+            done.completeExceptionally(shuttingDown());
         } else if (committer == null) {
             writeHere(entry, done);
         } else {
@@ -88,8 +88,7 @@ public final class LocalReplicator implements Replicator {
         directWrites.readLock().lock();
         try {
             if (closed) {
-                done.completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE,
-                        "Server is shutting down"));
+                done.completeExceptionally(shuttingDown());
                 return;
             }
             commit(List.of(new Queued(entry, done)), entry.batch());
@@ -145,6 +144,10 @@ public final class LocalReplicator implements Replicator {
         }
     }
 
+    private static BasaltException shuttingDown() {
+        return new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down");
+    }
+
     private static BasaltException storageFailed(Throwable cause) {
         return new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", cause);
     }
@@ -172,8 +175,7 @@ public final class LocalReplicator implements Replicator {
     private void failLateAppends() {
         Queued late;
         while ((late = queue.poll()) != null) {
-            late.done().completeExceptionally(new BasaltException(ErrorCode.SERVICE_UNAVAILABLE,
-                    "Server is shutting down"));
+            late.done().completeExceptionally(shuttingDown());
         }
     }
 }
