@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
+import io.basalt.model.KeyAttribute;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemCondition;
+import io.basalt.partition.IndexPartitionState;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionId;
@@ -80,13 +82,19 @@ public final class BasaltNode implements AutoCloseable {
                 throw BasaltException.resourceInUse("Table already exists: " + definition.name());
             }
             Instant now = now();
+            Instant readyAt = now.plus(config.tableCreationDelay());
+            List<IndexMetadata> indexes = new ArrayList<>(definition.indexes().size());
+            for (IndexDefinition index : definition.indexes()) {
+                indexes.add(new IndexMetadata(index.withId(indexes.size() + 1), index.throughput(), IndexPhase.STEADY,
+                        TableStatus.CREATING, readyAt));
+            }
             TableMetadata table = new TableMetadata(definition.name(), catalog.allocateTableId(),
                     UUID.randomUUID().toString(), definition.keySchema(), definition.attributeDefinitions(),
                     definition.billingMode(), definition.throughput(), now,
                     // A table created on-demand reports its creation as its switch to on-demand.
                     definition.billingMode() == BillingMode.PAY_PER_REQUEST ? now : null, TableStatus.CREATING,
-                    now.plus(config.tableCreationDelay()), definition.deletionProtection(), definition.tableClass(),
-                    definition.tags(), config.partitionsPerTable());
+                    readyAt, definition.deletionProtection(), definition.tableClass(), definition.tags(),
+                    config.partitionsPerTable(), indexes, indexes.size() + 1);
             runtimes.put(table.id(), startPartitions(table));
             catalog.put(table);
             return table;
@@ -135,6 +143,63 @@ public final class BasaltNode implements AutoCloseable {
             catalog.remove(table);
             return table;
         }
+    }
+
+    /**
+     * Adds a global secondary index to a table that may hold items: the index is CREATING and backfilling until
+     * every existing item is in it, while writes continue and reach it too; then ACTIVE.
+     *
+     * @param attributeDefinitions the table's attribute definitions after the change (the new index's key
+     *     attributes defined)
+     * @param check runs under the control lock, on the current table, before anything changes (the handler's
+     *     checks that depend on the table's state, such as an index of that name existing)
+     */
+    public TableMetadata addGlobalIndex(String tableName, IndexDefinition index,
+            List<KeyAttribute> attributeDefinitions, java.util.function.Consumer<TableMetadata> check) {
+        synchronized (controlLock) {
+            TableMetadata current = describeTable(tableName);
+            check.accept(current);
+            List<IndexMetadata> indexes = new ArrayList<>(current.indexes());
+            IndexMetadata added = new IndexMetadata(index.withId(current.nextIndexId()), index.throughput(),
+                    IndexPhase.BACKFILLING, TableStatus.CREATING, now());
+            indexes.add(added);
+            TableMetadata updated = current.withIndexes(indexes, current.nextIndexId() + 1)
+                    .withAttributeDefinitions(attributeDefinitions);
+            catalog.put(updated);
+            runtimes.get(updated.id()).indexesChanged(updated);
+            return updated;
+        }
+    }
+
+    /**
+     * Starts dropping a global secondary index: it reports DELETING, is no longer maintained or readable, and
+     * disappears from the table once its data is removed.
+     *
+     * @param check runs under the control lock, on the current table, before anything changes
+     */
+    public TableMetadata deleteGlobalIndex(String tableName, String indexName,
+            java.util.function.Consumer<TableMetadata> check) {
+        synchronized (controlLock) {
+            TableMetadata current = describeTable(tableName);
+            check.accept(current);
+            TableMetadata updated = current.withIndex(indexName, index -> index.withPhase(IndexPhase.DELETING));
+            catalog.put(updated);
+            runtimes.get(updated.id()).indexesChanged(updated);
+            return updated;
+        }
+    }
+
+    /** The item count and size of one secondary index, from what is durable (a global index's lag aside). */
+    public TableStatistics indexStatistics(TableMetadata table, IndexMetadata index) {
+        long items = 0;
+        long bytes = 0;
+        for (int i = 0; i < table.partitionCount(); i++) {
+            IndexPartitionState state = IndexPartitionState.decode(
+                    storage.get(KeyLayout.indexStateKey(new PartitionId(table.id(), i), index.id())));
+            items += state.itemCount();
+            bytes += state.sizeBytes();
+        }
+        return new TableStatistics(items, bytes);
     }
 
     /** Up to {@code limit} table names after {@code exclusiveStart} (null: from the first), in name order. */

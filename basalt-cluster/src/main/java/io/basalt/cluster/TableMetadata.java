@@ -5,10 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.model.AttributeValues;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
+import io.basalt.model.SecondaryIndex;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything Basalt knows about a table, as persisted in the catalog.
@@ -24,6 +28,8 @@ import java.util.Map;
  * @param pendingStatus CREATING or UPDATING: what the table reports before {@code readyAt}
  * @param tableClass null when the client never chose one (DynamoDB then reports no TableClassSummary; the table
  *     is STANDARD)
+ * @param indexes the secondary indexes, local and global, in the order they were defined or added
+ * @param nextIndexId the id the next index will get (index ids are never reused within a table)
  */
 public record TableMetadata(
         String name,
@@ -40,7 +46,9 @@ public record TableMetadata(
         boolean deletionProtection,
         TableClass tableClass,
         Map<String, String> tags,
-        int partitionCount) {
+        int partitionCount,
+        List<IndexMetadata> indexes,
+        int nextIndexId) {
 
     public TableMetadata {
         requireNonNull(name, "name is null");
@@ -62,6 +70,64 @@ public record TableMetadata(
         if (partitionCount < 1) {
             throw new IllegalArgumentException("partitionCount must be positive: " + partitionCount);
         }
+        indexes = List.copyOf(indexes);
+        for (IndexMetadata index : indexes) {
+            if (index.id() >= nextIndexId) {
+                throw new IllegalArgumentException("index id " + index.id() + " not below nextIndexId " + nextIndexId);
+            }
+        }
+    }
+
+    /** The index of that name, in any phase. */
+    public Optional<IndexMetadata> index(String indexName) {
+        for (IndexMetadata index : indexes) {
+            if (index.name().equals(indexName)) {
+                return Optional.of(index);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The indexes writes must maintain: every index but those being dropped. */
+    public List<SecondaryIndex> maintainedIndexes() {
+        List<SecondaryIndex> maintained = new ArrayList<>(indexes.size());
+        for (IndexMetadata index : indexes) {
+            if (index.phase() != IndexPhase.DELETING) {
+                maintained.add(index.index());
+            }
+        }
+        return maintained;
+    }
+
+    public List<IndexMetadata> localIndexes() {
+        return indexes.stream().filter(index -> !index.global()).toList();
+    }
+
+    public List<IndexMetadata> globalIndexes() {
+        return indexes.stream().filter(IndexMetadata::global).toList();
+    }
+
+    /** The table with its index list replaced; {@code newNextIndexId} must exceed every index id ever used. */
+    public TableMetadata withIndexes(List<IndexMetadata> newIndexes, int newNextIndexId) {
+        return new TableMetadata(name, id, tableId, keySchema, attributeDefinitions, billingMode, throughput,
+                creationTime, lastUpdateToPayPerRequest, pendingStatus, readyAt, deletionProtection, tableClass, tags,
+                partitionCount, newIndexes, newNextIndexId);
+    }
+
+    /** The table with one index replaced by {@code change} applied to it. */
+    public TableMetadata withIndex(String indexName, UnaryOperator<IndexMetadata> change) {
+        List<IndexMetadata> changed = new ArrayList<>(indexes.size());
+        for (IndexMetadata index : indexes) {
+            changed.add(index.name().equals(indexName) ? change.apply(index) : index);
+        }
+        return withIndexes(changed, nextIndexId);
+    }
+
+    /** The table with its attribute definitions replaced (UpdateTable defines the keys of a new index). */
+    public TableMetadata withAttributeDefinitions(List<KeyAttribute> definitions) {
+        return new TableMetadata(name, id, tableId, keySchema, definitions, billingMode, throughput, creationTime,
+                lastUpdateToPayPerRequest, pendingStatus, readyAt, deletionProtection, tableClass, tags,
+                partitionCount, indexes, nextIndexId);
     }
 
     public TableStatus status(Instant now) {
@@ -75,7 +141,7 @@ public record TableMetadata(
     public TableMetadata withTags(Map<String, String> newTags) {
         return new TableMetadata(name, id, tableId, keySchema, attributeDefinitions, billingMode, throughput,
                 creationTime, lastUpdateToPayPerRequest, pendingStatus, readyAt, deletionProtection, tableClass,
-                newTags, partitionCount);
+                newTags, partitionCount, indexes, nextIndexId);
     }
 
     /** The table after an UpdateTable: UPDATING until {@code readyAt}. */
@@ -84,6 +150,6 @@ public record TableMetadata(
             Instant newReadyAt) {
         return new TableMetadata(name, id, tableId, keySchema, attributeDefinitions, newBillingMode, newThroughput,
                 creationTime, newLastUpdateToPayPerRequest, TableStatus.UPDATING, newReadyAt, newDeletionProtection,
-                newTableClass, tags, partitionCount);
+                newTableClass, tags, partitionCount, indexes, nextIndexId);
     }
 }

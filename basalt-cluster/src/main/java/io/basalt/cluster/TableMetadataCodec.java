@@ -3,6 +3,9 @@ package io.basalt.cluster;
 import io.basalt.model.AttributeType;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
+import io.basalt.model.Projection;
+import io.basalt.model.ProjectionType;
+import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +23,13 @@ import java.util.Optional;
  * <p>Version 1: name, id, tableId, key schema, attribute definitions, billing mode, throughput, creation time,
  * last update to pay-per-request, pending status, ready-at, deletion protection, table class, tags, partition
  * count. Enums are stored by name (an absent table class as the empty string), instants as epoch milliseconds.
+ *
+ * <p>Version 2 appends the secondary indexes (name, id, local or global, partition and sort key attributes,
+ * projection, throughput, phase, pending status, ready-at) and the next index id. Version 1 decodes as a table
+ * without indexes.
  */
 final class TableMetadataCodec {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
 
     private TableMetadataCodec() {
     }
@@ -41,12 +48,7 @@ final class TableMetadataCodec {
             writeKeyAttribute(out, definition);
         }
         writeString(out, table.billingMode().name());
-        ProvisionedThroughput throughput = table.throughput();
-        out.writeVarLong(throughput.readCapacityUnits());
-        out.writeVarLong(throughput.writeCapacityUnits());
-        writeInstant(out, throughput.lastIncrease());
-        writeInstant(out, throughput.lastDecrease());
-        out.writeVarLong(throughput.decreasesToday());
+        writeThroughput(out, table.throughput());
         writeInstant(out, table.creationTime());
         writeInstant(out, table.lastUpdateToPayPerRequest());
         writeString(out, table.pendingStatus().name());
@@ -59,13 +61,18 @@ final class TableMetadataCodec {
             writeString(out, tag.getValue());
         }
         out.writeVarLong(table.partitionCount());
+        out.writeVarLong(table.indexes().size());
+        for (IndexMetadata index : table.indexes()) {
+            writeIndex(out, index);
+        }
+        out.writeVarLong(table.nextIndexId());
         return out.toByteArray();
     }
 
     static TableMetadata decode(byte[] bytes) {
         ByteReader in = new ByteReader(bytes);
         byte version = in.readByte();
-        if (version != VERSION) {
+        if (version != 1 && version != VERSION) {
             throw new IllegalStateException("unknown table metadata format version " + version);
         }
         String name = readString(in);
@@ -79,8 +86,7 @@ final class TableMetadataCodec {
             definitions.add(readKeyAttribute(in));
         }
         BillingMode billingMode = BillingMode.valueOf(readString(in));
-        ProvisionedThroughput throughput = new ProvisionedThroughput(in.readVarLong(), in.readVarLong(),
-                readInstant(in), readInstant(in), (int) in.readVarLong());
+        ProvisionedThroughput throughput = readThroughput(in);
         Instant creationTime = readInstant(in);
         Instant lastUpdateToPayPerRequest = readInstant(in);
         TableStatus pendingStatus = TableStatus.valueOf(readString(in));
@@ -94,9 +100,83 @@ final class TableMetadataCodec {
             tags.put(readString(in), readString(in));
         }
         int partitionCount = (int) in.readVarLong();
+        List<IndexMetadata> indexes = new ArrayList<>();
+        int nextIndexId = 1;
+        if (version >= 2) {
+            int indexCount = (int) in.readVarLong();
+            for (int i = 0; i < indexCount; i++) {
+                indexes.add(readIndex(in));
+            }
+            nextIndexId = (int) in.readVarLong();
+        }
         return new TableMetadata(name, id, tableId, new KeySchema(partitionKey, sortKey), definitions, billingMode,
                 throughput, creationTime, lastUpdateToPayPerRequest, pendingStatus, readyAt, deletionProtection,
-                tableClass, tags, partitionCount);
+                tableClass, tags, partitionCount, indexes, nextIndexId);
+    }
+
+    private static void writeIndex(ByteWriter out, IndexMetadata metadata) {
+        SecondaryIndex index = metadata.index();
+        writeString(out, index.name());
+        out.writeVarLong(index.id());
+        out.writeByte((byte) (index.global() ? 1 : 0));
+        writeKeyAttributes(out, index.partitionKeys());
+        writeKeyAttributes(out, index.sortKeys());
+        writeString(out, index.projection().type().name());
+        out.writeVarLong(index.projection().nonKeyAttributes().size());
+        for (String attribute : index.projection().nonKeyAttributes()) {
+            writeString(out, attribute);
+        }
+        writeThroughput(out, metadata.throughput());
+        writeString(out, metadata.phase().name());
+        writeString(out, metadata.pendingStatus().name());
+        writeInstant(out, metadata.readyAt());
+    }
+
+    private static IndexMetadata readIndex(ByteReader in) {
+        String name = readString(in);
+        int id = (int) in.readVarLong();
+        boolean global = in.readByte() == 1;
+        List<KeyAttribute> partitionKeys = readKeyAttributes(in);
+        List<KeyAttribute> sortKeys = readKeyAttributes(in);
+        ProjectionType projectionType = ProjectionType.valueOf(readString(in));
+        int nonKeyCount = (int) in.readVarLong();
+        List<String> nonKeyAttributes = new ArrayList<>(nonKeyCount);
+        for (int i = 0; i < nonKeyCount; i++) {
+            nonKeyAttributes.add(readString(in));
+        }
+        SecondaryIndex index = new SecondaryIndex(name, id, global, partitionKeys, sortKeys,
+                new Projection(projectionType, nonKeyAttributes));
+        return new IndexMetadata(index, readThroughput(in), IndexPhase.valueOf(readString(in)),
+                TableStatus.valueOf(readString(in)), readInstant(in));
+    }
+
+    private static void writeKeyAttributes(ByteWriter out, List<KeyAttribute> attributes) {
+        out.writeVarLong(attributes.size());
+        for (KeyAttribute attribute : attributes) {
+            writeKeyAttribute(out, attribute);
+        }
+    }
+
+    private static List<KeyAttribute> readKeyAttributes(ByteReader in) {
+        int count = (int) in.readVarLong();
+        List<KeyAttribute> attributes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            attributes.add(readKeyAttribute(in));
+        }
+        return attributes;
+    }
+
+    private static void writeThroughput(ByteWriter out, ProvisionedThroughput throughput) {
+        out.writeVarLong(throughput.readCapacityUnits());
+        out.writeVarLong(throughput.writeCapacityUnits());
+        writeInstant(out, throughput.lastIncrease());
+        writeInstant(out, throughput.lastDecrease());
+        out.writeVarLong(throughput.decreasesToday());
+    }
+
+    private static ProvisionedThroughput readThroughput(ByteReader in) {
+        return new ProvisionedThroughput(in.readVarLong(), in.readVarLong(), readInstant(in), readInstant(in),
+                (int) in.readVarLong());
     }
 
     private static void writeKeyAttribute(ByteWriter out, KeyAttribute attribute) {

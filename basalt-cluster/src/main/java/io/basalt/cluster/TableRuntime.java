@@ -24,6 +24,11 @@ final class TableRuntime {
         return partitions.get(PartitionHash.partitionIndex(hash, partitions.size()));
     }
 
+    /** Brings the partitions in line with the table's current secondary indexes. */
+    void indexesChanged(TableMetadata table) {
+        // Filled in by the index engine.
+    }
+
     List<PartitionLeader> partitions() {
         return partitions;
     }

@@ -366,6 +366,7 @@ class TestBasaltNode {
         tags.put("owner", "tests");
         return new TableDefinition(name, schema, definitions, billingMode,
                 billingMode == BillingMode.PROVISIONED ? ProvisionedThroughput.of(10, 5) : ProvisionedThroughput.NONE,
-                false, billingMode == BillingMode.PROVISIONED ? TableClass.STANDARD : null, tags);
+                false, billingMode == BillingMode.PROVISIONED ? TableClass.STANDARD : null, tags,
+                List.of());
     }
 }

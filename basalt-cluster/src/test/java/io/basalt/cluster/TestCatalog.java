@@ -66,6 +66,6 @@ class TestCatalog {
         return new TableMetadata(name, id, "uuid-" + id, KeySchema.of(new KeyAttribute("pk", AttributeType.S)),
                 List.of(new KeyAttribute("pk", AttributeType.S)), BillingMode.PAY_PER_REQUEST,
                 ProvisionedThroughput.NONE, Instant.EPOCH, Instant.EPOCH, TableStatus.CREATING, Instant.EPOCH, false,
-                null, Map.of(), 2);
+                null, Map.of(), 2, List.of(), 1);
     }
 }

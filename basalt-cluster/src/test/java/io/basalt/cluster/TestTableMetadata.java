@@ -18,7 +18,8 @@ class TestTableMetadata {
     private static TableMetadata table(TableStatus pending, Instant readyAt) {
         return new TableMetadata("Music", 7, "uuid", KeySchema.of(new KeyAttribute("pk", AttributeType.S)),
                 List.of(new KeyAttribute("pk", AttributeType.S)), BillingMode.PROVISIONED,
-                ProvisionedThroughput.of(5, 5), T0, null, pending, readyAt, false, null, Map.of("a", "1"), 4);
+                ProvisionedThroughput.of(5, 5), T0, null, pending, readyAt, false, null, Map.of("a", "1"), 4,
+                List.of(), 1);
     }
 
     @Test
@@ -67,7 +68,8 @@ class TestTableMetadata {
     void invalidMetadataIsRejected() {
         assertThatThrownBy(() -> new TableMetadata("t", 1, "u", KeySchema.of(new KeyAttribute("pk",
                 AttributeType.S)), List.of(), BillingMode.PROVISIONED, ProvisionedThroughput.NONE, T0, null,
-                TableStatus.CREATING, T0, false, null, Map.of(), 0)).isInstanceOf(IllegalArgumentException.class);
+                TableStatus.CREATING, T0, false, null, Map.of(), 0, List.of(), 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

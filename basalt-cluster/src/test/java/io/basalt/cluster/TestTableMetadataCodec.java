@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.basalt.model.AttributeType;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
+import io.basalt.model.Projection;
+import io.basalt.model.ProjectionType;
+import io.basalt.model.SecondaryIndex;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -46,12 +49,46 @@ class TestTableMetadataCodec {
                 BillingMode.PROVISIONED, new ProvisionedThroughput(5, 300, Instant.ofEpochMilli(1_700_000_000_123L),
                         null, 2),
                 Instant.ofEpochMilli(1_600_000_000_000L), null, TableStatus.UPDATING,
-                Instant.ofEpochMilli(1_700_000_000_500L), true, TableClass.STANDARD_INFREQUENT_ACCESS, tags, 4);
+                Instant.ofEpochMilli(1_700_000_000_500L), true, TableClass.STANDARD_INFREQUENT_ACCESS, tags, 4,
+                List.of(), 1);
+    }
+
+    /** Pins version 2: version 1's fields, then the indexes and the next index id. */
+    static final String GOLDEN_V2 = "02" + GOLDEN_V1.substring(2)
+            + "02" // two indexes
+            + "0742795374617465" + "03" + "00" // "ByState", id 3, local
+            + "01" + "02706b0153" + "01" + "05737461746501" + "53" // partition key pk S, sort key state S
+            + "094b4559535f4f4e4c59" + "00" // KEYS_ONLY, no non-key attributes
+            + "00" + "00" + "00" + "00" + "00" // no throughput
+            + "06535445414459" + "084352454154494e47" + "01" + "0000018bcfe569f4" // STEADY, CREATING
+            + "054279416765" + "05" + "01" // "ByAge", id 5, global
+            + "02" + "0361676501" + "4e" + "01420142" + "00" // partition keys age N, B B; no sort key
+            + "07494e434c554445" + "02" + "01780179" // INCLUDE x, y
+            + "01" + "02" + "00" + "00" + "00" // throughput 1, 2
+            + "0b4241434b46494c4c494e47" + "084352454154494e47" + "01" + "0000018bcfe569f4"
+            + "06"; // next index id
+
+    static TableMetadata goldenIndexedTable() {
+        TableMetadata table = goldenTable();
+        Instant ready = Instant.ofEpochMilli(1_700_000_000_500L);
+        IndexMetadata local = new IndexMetadata(SecondaryIndex.local("ByState", 3,
+                new KeyAttribute("pk", AttributeType.S), new KeyAttribute("state", AttributeType.S),
+                Projection.KEYS_ONLY), ProvisionedThroughput.NONE, IndexPhase.STEADY, TableStatus.CREATING, ready);
+        IndexMetadata global = new IndexMetadata(new SecondaryIndex("ByAge", 5, true,
+                List.of(new KeyAttribute("age", AttributeType.N), new KeyAttribute("B", AttributeType.B)), List.of(),
+                Projection.include(List.of("x", "y"))), ProvisionedThroughput.of(1, 2), IndexPhase.BACKFILLING,
+                TableStatus.CREATING, ready);
+        return table.withIndexes(List.of(local, global), 6);
     }
 
     @Test
-    void goldenBytesOfVersion1() {
-        assertThat(HexFormat.of().formatHex(TableMetadataCodec.encode(goldenTable()))).isEqualTo(GOLDEN_V1);
+    void goldenBytesOfVersion2() {
+        assertThat(HexFormat.of().formatHex(TableMetadataCodec.encode(goldenIndexedTable()))).isEqualTo(GOLDEN_V2);
+        assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V2)), goldenIndexedTable());
+    }
+
+    @Test
+    void version1StillDecodes() {
         assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V1)), goldenTable());
     }
 
@@ -70,7 +107,7 @@ class TestTableMetadataCodec {
         TableMetadata table = new TableMetadata("t", 1, "id", KeySchema.of(new KeyAttribute("h", AttributeType.B)),
                 List.of(new KeyAttribute("h", AttributeType.B)), BillingMode.PAY_PER_REQUEST,
                 ProvisionedThroughput.NONE, Instant.EPOCH, null, TableStatus.CREATING, Instant.EPOCH, false, null,
-                Map.of(), 1);
+                Map.of(), 1, List.of(), 1);
         TableMetadata decoded = TableMetadataCodec.decode(TableMetadataCodec.encode(table));
         assertRoundTrips(decoded, table);
         assertThat(decoded.tableClass()).isNull();
@@ -85,7 +122,7 @@ class TestTableMetadataCodec {
         Instant precise = Instant.ofEpochSecond(1_700_000_000L, 123_456_789);
         TableMetadata table = new TableMetadata("t", 1, "id", KeySchema.of(new KeyAttribute("h", AttributeType.S)),
                 List.of(), BillingMode.PAY_PER_REQUEST, new ProvisionedThroughput(0, 0, precise, precise, 1), precise,
-                precise, TableStatus.CREATING, precise, false, null, Map.of(), 1);
+                precise, TableStatus.CREATING, precise, false, null, Map.of(), 1, List.of(), 1);
         // What a table reports before a restart must equal what it reports after one.
         assertThat(TableMetadataCodec.decode(TableMetadataCodec.encode(table))).isEqualTo(table);
         assertThat(table.creationTime()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
@@ -94,9 +131,9 @@ class TestTableMetadataCodec {
     @Test
     void unknownVersionIsRejected() {
         byte[] bytes = TableMetadataCodec.encode(goldenTable());
-        bytes[0] = 2;
+        bytes[0] = 3;
         assertThatThrownBy(() -> TableMetadataCodec.decode(bytes)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("version 2");
+                .hasMessageContaining("version 3");
     }
 
     private static void assertRoundTrips(TableMetadata decoded, TableMetadata original) {
@@ -126,7 +163,31 @@ class TestTableMetadataCodec {
                 random.nextBoolean() ? TableStatus.CREATING : TableStatus.UPDATING,
                 Instant.ofEpochMilli(random.nextLong() >>> 24), random.nextBoolean(),
                 random.nextInt(3) == 0 ? null : classes[random.nextInt(classes.length)], tags,
-                1 + random.nextInt(1024));
+                1 + random.nextInt(1024), randomIndexes(random), 1000);
+    }
+
+    private static List<IndexMetadata> randomIndexes(Random random) {
+        List<IndexMetadata> indexes = new ArrayList<>();
+        ProjectionType[] types = ProjectionType.values();
+        for (int i = random.nextInt(4); i > 0; i--) {
+            List<KeyAttribute> partitionKeys = new ArrayList<>();
+            List<KeyAttribute> sortKeys = new ArrayList<>();
+            for (int k = 1 + random.nextInt(4); k > 0; k--) {
+                partitionKeys.add(new KeyAttribute(name(random), scalar(random)));
+            }
+            for (int k = random.nextInt(5); k > 0; k--) {
+                sortKeys.add(new KeyAttribute(name(random), scalar(random)));
+            }
+            ProjectionType type = types[random.nextInt(types.length)];
+            Projection projection = type == ProjectionType.INCLUDE ? Projection.include(List.of(name(random)))
+                    : new Projection(type, List.of());
+            indexes.add(new IndexMetadata(new SecondaryIndex(name(random), 1 + random.nextInt(999), true,
+                    partitionKeys, sortKeys, projection),
+                    ProvisionedThroughput.of(random.nextInt(9), random.nextInt(9)),
+                    IndexPhase.values()[random.nextInt(3)], random.nextBoolean() ? TableStatus.CREATING
+                            : TableStatus.UPDATING, Instant.ofEpochMilli(random.nextLong() >>> 24)));
+        }
+        return indexes;
     }
 
     private static Instant instant(Random random) {

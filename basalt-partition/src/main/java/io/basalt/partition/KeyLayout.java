@@ -1,11 +1,16 @@
 package io.basalt.partition;
 
 import io.basalt.model.AttributeValue;
+import io.basalt.model.Item;
+import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
+import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.encoding.ByteWriter;
 import io.basalt.partition.encoding.KeyEncoding;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Every storage key Basalt writes, in one place. Part of the on-disk format: key space bytes are never reused
@@ -16,7 +21,17 @@ import java.nio.charset.StandardCharsets;
  * 0x01 catalog      [0x01][table name UTF-8]                            table metadata
  * 0x02 items        [0x02][table id:8][index id:2][hash:8][pk][sk]      item images (index id 0 = base table)
  * 0x03 partitions   [0x03][table id:8][partition index:4]               applied log index, item count, size
+ * 0x04 changes      [0x04][table id:8][partition index:4][log index:8]  change records (old and new image)
+ * 0x05 index state  [0x05][table id:8][index id:2][partition index:4]   a partition's share of an index
+ * 0x06 collections  [0x06][table id:8][hash:8][pk]                      item collection sizes (tables with LSIs)
  * </pre>
+ *
+ * <p>Secondary index entries live in the items key space under their index id. A global index entry's key is
+ * {@code [hash of the index partition key][index partition key attributes][index sort key attributes][table
+ * partition key][table sort key]}; a local index entry's is {@code [hash][table partition key][index sort key]
+ * [table sort key]}. Each attribute is in its self-delimiting order-preserving encoding, so one index partition
+ * key's entries are contiguous and ordered by the index sort key, and the table key that ends every entry key makes
+ * it unique.
  *
  * <p>Integers are big-endian so that unsigned byte order is numeric order. Within a table, items sort by the
  * partition hash, then by the order-preserving encodings of the partition key and sort key: a partition is a
@@ -27,6 +42,9 @@ public final class KeyLayout {
     public static final byte CATALOG = 0x01;
     public static final byte ITEMS = 0x02;
     public static final byte PARTITIONS = 0x03;
+    public static final byte CHANGES = 0x04;
+    public static final byte INDEX_STATE = 0x05;
+    public static final byte COLLECTIONS = 0x06;
 
     /** The index id of a table's own items; secondary indexes get ids from 1. */
     public static final int BASE_TABLE_INDEX = 0;
@@ -159,6 +177,138 @@ public final class KeyLayout {
 
     public static byte[] partitionMetadataEnd(long tableId) {
         return partitionMetadataStart(tableId + 1);
+    }
+
+    /**
+     * The key of {@code item}'s entry in a secondary index, or null when the item is not in it (an index key
+     * attribute missing, or of another type than the index declares: such items are absent, as DynamoDB leaves
+     * items that predate an index out of it).
+     */
+    public static byte[] indexEntryKey(long tableId, KeySchema table, SecondaryIndex index, Item item) {
+        ByteWriter partitionKey = new ByteWriter(32);
+        for (KeyAttribute attribute : index.partitionKeys()) {
+            AttributeValue value = item.get(attribute.name());
+            if (value == null || value.type() != attribute.type()) {
+                return null;
+            }
+            KeyEncoding.write(partitionKey, value);
+        }
+        byte[] encodedPartitionKey = partitionKey.toByteArray();
+        ByteWriter out = new ByteWriter(64 + encodedPartitionKey.length);
+        writeItemPrefix(out, tableId, index.id());
+        out.writeLong(PartitionHash.of(encodedPartitionKey));
+        out.writeBytes(encodedPartitionKey);
+        for (KeyAttribute attribute : index.sortKeys()) {
+            AttributeValue value = item.get(attribute.name());
+            if (value == null || value.type() != attribute.type()) {
+                return null;
+            }
+            KeyEncoding.write(out, value);
+        }
+        if (index.global()) {
+            KeyEncoding.write(out, item.get(table.partitionKey().name()));
+        }
+        if (table.sortKey().isPresent()) {
+            KeyEncoding.write(out, item.get(table.sortKey().get().name()));
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The prefix shared by every entry of an index with these partition key values (one per partition key
+     * attribute, in schema order).
+     */
+    public static byte[] indexPartitionPrefix(long tableId, int indexId, List<AttributeValue> partitionValues) {
+        ByteWriter partitionKey = new ByteWriter(32);
+        for (AttributeValue value : partitionValues) {
+            KeyEncoding.write(partitionKey, value);
+        }
+        byte[] encodedPartitionKey = partitionKey.toByteArray();
+        ByteWriter out = new ByteWriter(ITEM_PREFIX_LENGTH + 8 + encodedPartitionKey.length);
+        writeItemPrefix(out, tableId, indexId);
+        out.writeLong(PartitionHash.of(encodedPartitionKey));
+        out.writeBytes(encodedPartitionKey);
+        return out.toByteArray();
+    }
+
+    /** The change record of the entry at {@code logIndex} of a partition's log. */
+    public static byte[] changeKey(PartitionId partition, long logIndex) {
+        ByteWriter out = new ByteWriter(21);
+        writePartitionPrefix(out, CHANGES, partition);
+        out.writeLong(logIndex);
+        return out.toByteArray();
+    }
+
+    /** The first key of a partition's change records. */
+    public static byte[] changesStart(PartitionId partition) {
+        ByteWriter out = new ByteWriter(13);
+        writePartitionPrefix(out, CHANGES, partition);
+        return out.toByteArray();
+    }
+
+    /** The key just past a partition's change records. */
+    public static byte[] changesEnd(PartitionId partition) {
+        return changesStart(new PartitionId(partition.tableId(), partition.index() + 1));
+    }
+
+    /** The log index a change record key holds. */
+    public static long logIndexOfChangeKey(byte[] changeKey) {
+        long index = 0;
+        for (int i = 13; i < 21; i++) {
+            index = (index << 8) | (changeKey[i] & 0xFF);
+        }
+        return index;
+    }
+
+    /** A partition's state for one of its table's secondary indexes. */
+    public static byte[] indexStateKey(PartitionId partition, int indexId) {
+        ByteWriter out = new ByteWriter(15);
+        out.writeByte(INDEX_STATE);
+        out.writeLong(partition.tableId());
+        out.writeByte((byte) (indexId >>> 8));
+        out.writeByte((byte) indexId);
+        out.writeInt(partition.index());
+        return out.toByteArray();
+    }
+
+    /** The first key of every partition's state for one index. */
+    public static byte[] indexStateStart(long tableId, int indexId) {
+        return Arrays.copyOf(indexStateKey(new PartitionId(tableId, 0), indexId), 11);
+    }
+
+    /** The key just past every partition's state for one index. */
+    public static byte[] indexStateEnd(long tableId, int indexId) {
+        return indexId == MAX_INDEX_ID ? tableStart(INDEX_STATE, tableId + 1) : indexStateStart(tableId, indexId + 1);
+    }
+
+    /** The size record of the item collection (the items and local index entries) of one partition key value. */
+    public static byte[] itemCollectionKey(long tableId, AttributeValue partitionValue) {
+        byte[] encodedPartitionKey = KeyEncoding.encode(partitionValue);
+        ByteWriter out = new ByteWriter(17 + encodedPartitionKey.length);
+        out.writeByte(COLLECTIONS);
+        out.writeLong(tableId);
+        out.writeLong(PartitionHash.of(encodedPartitionKey));
+        out.writeBytes(encodedPartitionKey);
+        return out.toByteArray();
+    }
+
+    /** The first key of {@code keySpace} for {@code tableId}, for per-table key spaces (changes, states, sizes). */
+    public static byte[] tableStart(byte keySpace, long tableId) {
+        ByteWriter out = new ByteWriter(9);
+        out.writeByte(keySpace);
+        out.writeLong(tableId);
+        return out.toByteArray();
+    }
+
+    /** The key just past {@code tableId}'s keys in {@code keySpace}. */
+    public static byte[] tableEnd(byte keySpace, long tableId) {
+        return tableStart(keySpace, tableId + 1);
+    }
+
+    private static void writePartitionPrefix(ByteWriter out, byte keySpace, PartitionId partition) {
+        out.writeByte(keySpace);
+        out.writeLong(partition.tableId());
+        out.writeInt(partition.index());
     }
 
     private static void writeItemPrefix(ByteWriter out, long tableId, int indexId) {

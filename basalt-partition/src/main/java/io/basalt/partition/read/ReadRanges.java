@@ -11,7 +11,10 @@ import java.util.Arrays;
 
 /**
  * The storage key ranges Query and Scan read. Sort keys are encoded so that byte order is DynamoDB's order and no
- * encoding is a prefix of another; every sort key condition is therefore one contiguous range of keys.
+ * encoding is a prefix of another; every sort key condition is therefore one contiguous range of keys. In an index,
+ * the table's key follows the index sort key in every entry key, so "sort key equals v" is every key that starts
+ * with v's encoding: ranges end at {@link KeyRange#prefixEnd}, which for a table (where nothing follows the sort
+ * key) is the same as ending just after v.
  */
 public final class ReadRanges {
     private ReadRanges() {
@@ -28,17 +31,17 @@ public final class ReadRanges {
         if (sort instanceof SortKeyCondition.Compare compare) {
             byte[] at = concat(prefix, KeyEncoding.encode(compare.value()));
             return switch (compare.comparator()) {
-                case EQ -> new KeyRange(at, KeyRange.successor(at));
+                case EQ -> new KeyRange(at, KeyRange.prefixEnd(at));
                 case LT -> new KeyRange(prefix, at);
-                case LE -> new KeyRange(prefix, KeyRange.successor(at));
-                case GT -> new KeyRange(KeyRange.successor(at), end);
+                case LE -> new KeyRange(prefix, KeyRange.prefixEnd(at));
+                case GT -> new KeyRange(KeyRange.prefixEnd(at), end);
                 case GE -> new KeyRange(at, end);
                 case NE -> throw new IllegalArgumentException("<> is not a key condition");
             };
         }
         if (sort instanceof SortKeyCondition.Between between) {
             return new KeyRange(concat(prefix, KeyEncoding.encode(between.low())),
-                    KeyRange.successor(concat(prefix, KeyEncoding.encode(between.high()))));
+                    KeyRange.prefixEnd(concat(prefix, KeyEncoding.encode(between.high()))));
         }
         AttributeValue prefixValue = ((SortKeyCondition.BeginsWith) sort).prefix();
         byte[] encoded = KeyEncoding.encode(prefixValue);

@@ -87,7 +87,7 @@ final class CreateTableHandler implements OperationHandler {
                         ? ProvisionedThroughput.of(throughput.readCapacityUnits(), throughput.writeCapacityUnits())
                         : ProvisionedThroughput.NONE,
                 Boolean.TRUE.equals(request.getBoolean("DeletionProtectionEnabled")), tableClass,
-                tags == null ? Map.of() : tags);
+                tags == null ? Map.of() : tags, List.of());
         TableMetadata table = node.createTable(definition);
         return CompletableFuture.completedFuture(out -> {
             out.writeStartObject();
