@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsStatus;
 import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsResponse;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.dynamodb.model.TableNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
@@ -93,9 +92,6 @@ class TestMiscOperations extends CompatTestSupport {
     @Test
     void unsupportedTableParametersAreRefused() {
         assumeBasalt();
-        assertUnsupported("GlobalSecondaryIndexUpdates", () -> client.updateTable(b -> b.tableName(table)
-                .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder()
-                        .delete(d -> d.indexName("gsi")).build())));
         assertUnsupported("StreamSpecification", () -> client.updateTable(b -> b.tableName(table)
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType("KEYS_ONLY"))));
         assertUnsupported("OnDemandThroughput", () -> client.updateTable(b -> b.tableName(table)

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.BillingMode;
+import io.basalt.cluster.IndexDefinition;
 import io.basalt.cluster.ProvisionedThroughput;
 import io.basalt.cluster.TableClass;
 import io.basalt.cluster.TableDefinition;
@@ -18,7 +19,6 @@ import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.JsonObject;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +26,6 @@ import java.util.concurrent.CompletableFuture;
 
 /** CreateTable, with DynamoDB's checks in DynamoDB's order. */
 final class CreateTableHandler implements OperationHandler {
-    private static final List<String> KEY_TYPES = List.of("HASH", "RANGE");
-    private static final List<String> ATTRIBUTE_TYPES = List.of("B", "N", "S");
     private static final List<String> BILLING_MODES = List.of("PROVISIONED", "PAY_PER_REQUEST");
 
     private final BasaltNode node;
@@ -36,28 +34,26 @@ final class CreateTableHandler implements OperationHandler {
         this.node = requireNonNull(node, "node is null");
     }
 
-    /** One KeySchema element as sent. */
-    private record KeyElement(String name, String keyType) {
-        @Override
-        public String toString() {
-            return "KeySchemaElement(attributeName=" + name + ", keyType=" + keyType + ")";
-        }
-    }
-
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
         ValidationErrors errors = new ValidationErrors();
         String tableName = TableNames.forTables(request.getString("TableName"), errors);
-        Map<String, String> definitions = attributeDefinitions(request, errors);
-        List<KeyElement> keySchema = keySchema(request, errors);
+        Map<String, String> definitions = SchemaRequests.attributeDefinitions(request, true, errors);
+        List<JsonObject> keyList = request.getStructureList("KeySchema", "KeySchemaElement");
+        errors.requireNonNull(keyList, "keySchema");
+        List<KeyElement> keySchema = keyList == null ? List.of()
+                : SchemaRequests.keySchema(keyList, "keySchema", true, 2, errors);
+        List<IndexRequests> locals = IndexRequests.parseList(request, "LocalSecondaryIndexes",
+                "LocalSecondaryIndex", false, errors);
+        List<IndexRequests> globals = IndexRequests.parseList(request, "GlobalSecondaryIndexes",
+                "GlobalSecondaryIndex", true, errors);
         Throughput throughput = Throughput.parse(request, errors);
         String billingMode = request.getString("BillingMode");
         errors.checkEnum(billingMode, "billingMode", BILLING_MODES);
         Map<String, String> tags = Tags.parse(request, errors);
         errors.throwIfAny();
 
-        ItemRequests.rejectUnsupported(request, "LocalSecondaryIndexes", "GlobalSecondaryIndexes",
-                "OnDemandThroughput", "WarmThroughput", "ResourcePolicy");
+        ItemRequests.rejectUnsupported(request, "OnDemandThroughput", "WarmThroughput", "ResourcePolicy");
         BillingMode mode = billingMode == null ? BillingMode.PROVISIONED : BillingMode.valueOf(billingMode);
         if (mode == BillingMode.PROVISIONED && throughput == null) {
             throw BasaltException.validation("One or more parameter values were invalid: ReadCapacityUnits and "
@@ -70,7 +66,10 @@ final class CreateTableHandler implements OperationHandler {
         if (throughput != null) {
             throughput.checkLimits(context.region());
         }
-        KeySchema schema = checkKeySchema(keySchema, definitions);
+        boolean indexed = locals != null || globals != null;
+        KeySchema schema = checkKeySchema(keySchema, definitions, indexed);
+        List<IndexDefinition> indexes = CreateTableIndexes.check(locals, globals, keySchema, definitions, mode,
+                context.region());
         checkStreams(request);
         checkEncryption(request);
         TableClass tableClass = tableClass(request.getString("TableClass"));
@@ -87,79 +86,20 @@ final class CreateTableHandler implements OperationHandler {
                         ? ProvisionedThroughput.of(throughput.readCapacityUnits(), throughput.writeCapacityUnits())
                         : ProvisionedThroughput.NONE,
                 Boolean.TRUE.equals(request.getBoolean("DeletionProtectionEnabled")), tableClass,
-                tags == null ? Map.of() : tags, List.of());
+                tags == null ? Map.of() : tags, indexes);
         TableMetadata table = node.createTable(definition);
         return CompletableFuture.completedFuture(out -> {
             out.writeStartObject();
             out.writeFieldName("TableDescription");
             TableDescriptions.write(out, table, new TableStatistics(0, 0), table.pendingStatus(), table.throughput(),
-                    context, TableDescriptions.Variant.CREATED);
+                    IndexDescriptions.created(table), context, TableDescriptions.Variant.CREATED);
             out.writeEndObject();
         });
     }
 
-    private static Map<String, String> attributeDefinitions(JsonObject request, ValidationErrors errors) {
-        List<JsonObject> list = request.getStructureList("AttributeDefinitions", "AttributeDefinition");
-        errors.requireNonNull(list, "attributeDefinitions");
-        Map<String, String> definitions = new LinkedHashMap<>();
-        if (list == null) {
-            return definitions;
-        }
-        for (int i = 0; i < list.size(); i++) {
-            String path = "attributeDefinitions." + (i + 1) + ".member";
-            JsonObject element = list.get(i);
-            String name = element == null ? null : element.getString("AttributeName");
-            String type = element == null ? null : element.getString("AttributeType");
-            checkAttributeName(name, path + ".attributeName", errors);
-            errors.requireNonNull(type, path + ".attributeType");
-            errors.checkEnum(type, path + ".attributeType", ATTRIBUTE_TYPES);
-            if (name != null && type != null) {
-                if (definitions.containsKey(name)) {
-                    throw BasaltException.validation("Attribute Name is duplicated: " + name);
-                }
-                definitions.put(name, type);
-            }
-        }
-        return definitions;
-    }
-
-    private static List<KeyElement> keySchema(JsonObject request, ValidationErrors errors) {
-        List<JsonObject> list = request.getStructureList("KeySchema", "KeySchemaElement");
-        errors.requireNonNull(list, "keySchema");
-        List<KeyElement> elements = new ArrayList<>();
-        if (list == null) {
-            return elements;
-        }
-        for (int i = 0; i < list.size(); i++) {
-            String path = "keySchema." + (i + 1) + ".member";
-            JsonObject element = list.get(i);
-            String name = element == null ? null : element.getString("AttributeName");
-            String keyType = element == null ? null : element.getString("KeyType");
-            checkAttributeName(name, path + ".attributeName", errors);
-            errors.requireNonNull(keyType, path + ".keyType");
-            errors.checkEnum(keyType, path + ".keyType", KEY_TYPES);
-            elements.add(new KeyElement(name, keyType));
-        }
-        if (elements.isEmpty()) {
-            errors.add(elements, "keySchema", "Member must have length greater than or equal to 1");
-        } else if (elements.size() > 2) {
-            errors.add(elements, "keySchema", "Member must have length less than or equal to 2");
-        }
-        return elements;
-    }
-
-    private static void checkAttributeName(String name, String path, ValidationErrors errors) {
-        if (name == null) {
-            errors.requireNonNull(null, path);
-        } else if (name.isEmpty()) {
-            errors.add(name, path, "Member must have length greater than or equal to 1");
-        } else if (name.length() > 255) {
-            errors.add(name, path, "Member must have length less than or equal to 255");
-        }
-    }
-
     /** The key schema rules DynamoDB applies after the constraints, first failure wins. */
-    private static KeySchema checkKeySchema(List<KeyElement> elements, Map<String, String> definitions) {
+    private static KeySchema checkKeySchema(List<KeyElement> elements, Map<String, String> definitions,
+            boolean indexed) {
         List<String> undefined = new ArrayList<>();
         for (KeyElement element : elements) {
             if (!definitions.containsKey(element.name())) {
@@ -171,7 +111,8 @@ final class CreateTableHandler implements OperationHandler {
                 throw BasaltException.validation("Invalid KeySchema: Some index key attribute have no definition");
             }
             throw BasaltException.validation("One or more parameter values were invalid: Some index key attributes "
-                    + "are not defined in AttributeDefinitions. Keys: " + names(elements) + ", AttributeDefinitions: "
+                    + "are not defined in AttributeDefinitions. Keys: " + SchemaRequests.names(elements)
+                    + ", AttributeDefinitions: "
                     + new ArrayList<>(definitions.keySet()));
         }
         if (elements.size() == 2 && elements.get(0).name().equals(elements.get(1).name())) {
@@ -184,7 +125,8 @@ final class CreateTableHandler implements OperationHandler {
         if (elements.size() == 2 && !elements.get(1).keyType().equals("RANGE")) {
             throw BasaltException.validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
         }
-        if (definitions.size() != elements.size()) {
+        // With indexes, the exact-use rule is checked with the index keys (CreateTableIndexes).
+        if (!indexed && definitions.size() != elements.size()) {
             throw BasaltException.validation("One or more parameter values were invalid: Number of attributes in "
                     + "KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
         }
@@ -196,14 +138,6 @@ final class CreateTableHandler implements OperationHandler {
 
     private static KeyAttribute keyAttribute(KeyElement element, Map<String, String> definitions) {
         return new KeyAttribute(element.name(), AttributeType.fromDescriptor(definitions.get(element.name())));
-    }
-
-    private static List<String> names(List<KeyElement> elements) {
-        List<String> names = new ArrayList<>(elements.size());
-        for (KeyElement element : elements) {
-            names.add(element.name());
-        }
-        return names;
     }
 
     /** Streams are a later capability: a request that enables one is refused rather than silently ignored. */

@@ -3,6 +3,7 @@ package io.basalt.server.operations;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.IndexMetadata;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.cluster.TableStatistics;
 import io.basalt.cluster.TableStatus;
@@ -11,11 +12,15 @@ import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * DeleteTable: refuses tables that are still being created or updated and tables protected against deletion,
- * otherwise removes the table and its items and answers with its last description, DELETING.
+ * DeleteTable: refuses tables that are still being created or updated, tables with a global index in transition and
+ * tables protected against deletion, otherwise removes the table and its items and answers with its last
+ * description, DELETING (its indexes too).
  */
 final class DeleteTableHandler implements OperationHandler {
     private final BasaltNode node;
@@ -28,11 +33,20 @@ final class DeleteTableHandler implements OperationHandler {
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
         String tableName = TableNames.requireForTables(request);
         TableStatistics[] statistics = new TableStatistics[1];
+        List<IndexDescriptions.View> indexes = new ArrayList<>();
         TableMetadata table = node.deleteTable(tableName, candidate -> {
-            TableStatus status = candidate.status(node.now());
+            Instant now = node.now();
+            TableStatus status = candidate.status(now);
             if (status == TableStatus.CREATING) {
                 throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Table is "
                         + "being created: " + candidate.name());
+            }
+            // DynamoDB refuses while any global index is in transition, even with the table ACTIVE.
+            for (IndexMetadata index : candidate.globalIndexes()) {
+                if (index.status(now) != TableStatus.ACTIVE) {
+                    throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Cannot "
+                            + "delete table while indexes are being created, updated, or deleted.");
+                }
             }
             if (status == TableStatus.UPDATING) {
                 throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Table is "
@@ -43,12 +57,17 @@ final class DeleteTableHandler implements OperationHandler {
                         + "deletion. Disable deletion protection first.");
             }
             statistics[0] = node.statistics(candidate);
+            // The description's indexes go down with the table.
+            for (IndexDescriptions.View view : IndexDescriptions.current(node, candidate, now)) {
+                indexes.add(new IndexDescriptions.View(view.index(), TableStatus.DELETING, view.throughput(), null,
+                        view.statistics()));
+            }
         });
         return CompletableFuture.completedFuture(out -> {
             out.writeStartObject();
             out.writeFieldName("TableDescription");
-            TableDescriptions.write(out, table, statistics[0], TableStatus.DELETING, table.throughput(), context,
-                    TableDescriptions.Variant.FULL);
+            TableDescriptions.write(out, table, statistics[0], TableStatus.DELETING, table.throughput(), indexes,
+                    context, TableDescriptions.Variant.FULL);
             out.writeEndObject();
         });
     }

@@ -23,12 +23,14 @@ final class DescribeTableHandler implements OperationHandler {
         String tableName = TableNames.requireForTables(request);
         TableMetadata table = node.describeTable(tableName);
         var statistics = node.statistics(table);
-        var status = table.status(node.now());
+        var now = node.now();
+        var status = table.status(now);
+        var indexes = IndexDescriptions.current(node, table, now);
         return CompletableFuture.completedFuture(out -> {
             out.writeStartObject();
             out.writeFieldName("Table");
-            TableDescriptions.write(out, table, statistics, status, table.throughput(), context,
-                    TableDescriptions.Variant.FULL);
+            TableDescriptions.write(out, table, statistics, status, table.throughput(), indexes,
+                    context, TableDescriptions.Variant.FULL);
             out.writeEndObject();
         });
     }

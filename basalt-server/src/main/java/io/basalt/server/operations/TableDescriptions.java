@@ -10,6 +10,7 @@ import io.basalt.model.KeyAttribute;
 import io.basalt.server.RequestContext;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Writes a {@code TableDescription} as DynamoDB does: members in alphabetical order, times as epoch seconds with
@@ -36,7 +37,8 @@ final class TableDescriptions {
      * @param throughput the provisioned throughput to report (UpdateTable reports the old units while UPDATING)
      */
     static void write(JsonGenerator out, TableMetadata table, TableStatistics statistics, TableStatus status,
-            ProvisionedThroughput throughput, RequestContext context, Variant variant) throws IOException {
+            ProvisionedThroughput throughput, List<IndexDescriptions.View> indexes, RequestContext context,
+            Variant variant) throws IOException {
         out.writeStartObject();
         out.writeArrayFieldStart("AttributeDefinitions");
         for (KeyAttribute definition : table.attributeDefinitions()) {
@@ -56,6 +58,7 @@ final class TableDescriptions {
         }
         writeTime(out, "CreationDateTime", table.creationTime());
         out.writeBooleanField("DeletionProtectionEnabled", table.deletionProtection());
+        IndexDescriptions.writeGlobal(out, table, indexes, context, variant == Variant.FULL);
         out.writeNumberField("ItemCount", statistics.itemCount());
         out.writeArrayFieldStart("KeySchema");
         writeKeyElement(out, table.keySchema().partitionKey(), "HASH");
@@ -63,17 +66,8 @@ final class TableDescriptions {
             writeKeyElement(out, table.keySchema().sortKey().get(), "RANGE");
         }
         out.writeEndArray();
-        out.writeObjectFieldStart("ProvisionedThroughput");
-        if (throughput.lastDecrease() != null) {
-            writeTime(out, "LastDecreaseDateTime", throughput.lastDecrease());
-        }
-        if (throughput.lastIncrease() != null) {
-            writeTime(out, "LastIncreaseDateTime", throughput.lastIncrease());
-        }
-        out.writeNumberField("NumberOfDecreasesToday", throughput.decreasesToday());
-        out.writeNumberField("ReadCapacityUnits", throughput.readCapacityUnits());
-        out.writeNumberField("WriteCapacityUnits", throughput.writeCapacityUnits());
-        out.writeEndObject();
+        IndexDescriptions.writeLocal(out, table, indexes, context);
+        writeThroughput(out, throughput);
         out.writeStringField("TableArn", context.tableArn(table.name()));
         if (table.tableClass() != null) {
             out.writeObjectFieldStart("TableClassSummary");
@@ -97,7 +91,22 @@ final class TableDescriptions {
         out.writeEndObject();
     }
 
-    private static void writeKeyElement(JsonGenerator out, KeyAttribute attribute, String keyType)
+    /** A {@code ProvisionedThroughput} description, the table's or a global index's. */
+    static void writeThroughput(JsonGenerator out, ProvisionedThroughput throughput) throws IOException {
+        out.writeObjectFieldStart("ProvisionedThroughput");
+        if (throughput.lastDecrease() != null) {
+            writeTime(out, "LastDecreaseDateTime", throughput.lastDecrease());
+        }
+        if (throughput.lastIncrease() != null) {
+            writeTime(out, "LastIncreaseDateTime", throughput.lastIncrease());
+        }
+        out.writeNumberField("NumberOfDecreasesToday", throughput.decreasesToday());
+        out.writeNumberField("ReadCapacityUnits", throughput.readCapacityUnits());
+        out.writeNumberField("WriteCapacityUnits", throughput.writeCapacityUnits());
+        out.writeEndObject();
+    }
+
+    static void writeKeyElement(JsonGenerator out, KeyAttribute attribute, String keyType)
             throws IOException {
         out.writeStartObject();
         out.writeStringField("AttributeName", attribute.name());

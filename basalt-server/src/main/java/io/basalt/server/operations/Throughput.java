@@ -11,15 +11,20 @@ record Throughput(long readCapacityUnits, long writeCapacityUnits) {
 
     /** Reads the member; null when absent. Constraint violations go to {@code errors}. */
     static Throughput parse(JsonObject request, ValidationErrors errors) {
-        JsonObject json = request.getStructure("ProvisionedThroughput", "ProvisionedThroughput");
+        return parse(request, "provisionedThroughput", errors);
+    }
+
+    /** The {@code ProvisionedThroughput} member of {@code container}, whose constraint path is {@code path}. */
+    static Throughput parse(JsonObject container, String path, ValidationErrors errors) {
+        JsonObject json = container.getStructure("ProvisionedThroughput", "ProvisionedThroughput");
         if (json == null) {
             return null;
         }
         Long read = json.getLong("ReadCapacityUnits");
         Long write = json.getLong("WriteCapacityUnits");
         // DynamoDB lists the write units first.
-        checkUnits(write, "provisionedThroughput.writeCapacityUnits", errors);
-        checkUnits(read, "provisionedThroughput.readCapacityUnits", errors);
+        checkUnits(write, path + ".writeCapacityUnits", errors);
+        checkUnits(read, path + ".readCapacityUnits", errors);
         return read == null || write == null ? null : new Throughput(read, write);
     }
 
@@ -35,6 +40,24 @@ record Throughput(long readCapacityUnits, long writeCapacityUnits) {
     void checkLimits(String region) {
         checkLimit(readCapacityUnits, "ReadCapacityUnits", region);
         checkLimit(writeCapacityUnits, "WriteCapacityUnits", region);
+    }
+
+    /**
+     * The per-index maximum of a global index's units (a separate cap: a table at the maximum may still add an
+     * index with units of its own). The message keeps DynamoDB's "Per table maximum" wording.
+     */
+    void checkIndexLimits(String indexName, String region) {
+        checkIndexLimit(readCapacityUnits, "ReadCapacityUnits", indexName, region);
+        checkIndexLimit(writeCapacityUnits, "WriteCapacityUnits", indexName, region);
+    }
+
+    private static void checkIndexLimit(long units, String name, String indexName, String region) {
+        if (units > Limits.MAX_PROVISIONED_UNITS) {
+            throw new BasaltException(ErrorCode.LIMIT_EXCEEDED, "The requested " + name + " for index " + indexName
+                    + ", " + units + ", is above the per index maximum for the account in " + region
+                    + ". Per table maximum: " + Limits.MAX_PROVISIONED_UNITS + ". Refer to the Amazon DynamoDB "
+                    + "Developer Guide for current limits and how to request higher limits.");
+        }
     }
 
     private static void checkLimit(long units, String name, String region) {
