@@ -25,6 +25,7 @@ abstract class IndexTestSupport extends CompatTestSupport {
         return KeySchemaElement.builder().attributeName(name).keyType("RANGE").build();
     }
 
+    /** A projection; {@code type} null leaves ProjectionType out. */
     static Projection projection(ProjectionType type, String... nonKeyAttributes) {
         Projection.Builder builder = Projection.builder().projectionType(type);
         if (nonKeyAttributes.length > 0) {
