@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.basalt.cluster.BasaltNode;
-import io.basalt.cluster.BillingMode;
 import io.basalt.cluster.IndexMetadata;
 import io.basalt.cluster.IndexPhase;
 import io.basalt.cluster.ProvisionedThroughput;
@@ -27,9 +26,6 @@ import java.util.List;
  * UpdateTable.
  */
 final class IndexDescriptions {
-    private static final long ON_DEMAND_WARM_READS = 12_000;
-    private static final long ON_DEMAND_WARM_WRITES = 4_000;
-
     private IndexDescriptions() {
     }
 
@@ -84,7 +80,7 @@ final class IndexDescriptions {
             }
             writeCommon(out, table, view, context, true);
             if (withWarmThroughput) {
-                writeWarmThroughput(out, table, view.index());
+                TableDescriptions.writeWarmThroughput(out, table, view.index().throughput());
             }
             out.writeEndObject();
         }
@@ -129,19 +125,6 @@ final class IndexDescriptions {
         if (global) {
             TableDescriptions.writeThroughput(out, view.throughput());
         }
-    }
-
-    /** A global index's {@code WarmThroughput}, always in DescribeTable: on-demand defaults or its units. */
-    private static void writeWarmThroughput(JsonGenerator out, TableMetadata table, IndexMetadata index)
-            throws IOException {
-        boolean onDemand = table.billingMode() == BillingMode.PAY_PER_REQUEST;
-        out.writeObjectFieldStart("WarmThroughput");
-        out.writeNumberField("ReadUnitsPerSecond",
-                onDemand ? ON_DEMAND_WARM_READS : index.throughput().readCapacityUnits());
-        out.writeStringField("Status", "ACTIVE");
-        out.writeNumberField("WriteUnitsPerSecond",
-                onDemand ? ON_DEMAND_WARM_WRITES : index.throughput().writeCapacityUnits());
-        out.writeEndObject();
     }
 
     private static void writeProjection(JsonGenerator out, Projection projection) throws IOException {

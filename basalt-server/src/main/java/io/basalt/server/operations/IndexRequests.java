@@ -111,14 +111,7 @@ record IndexRequests(String name, boolean global, List<KeyElement> keySchema, St
      * and the table's partition key as its own.
      */
     void checkLocalKeys(Map<String, String> definitions, String tableHashKey) {
-        SchemaRequests.checkDefined(keySchema, definitions);
-        if (keySchema.size() == 2 && keySchema.get(0).name().equals(keySchema.get(1).name())) {
-            throw BasaltException.validation(
-                    "Both the Hash Key and the Range Key element in the KeySchema have the same name");
-        }
-        if (!keySchema.get(0).isHash()) {
-            throw BasaltException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-        }
+        checkKeysStart(definitions);
         if (keySchema.size() == 2 && !keySchema.get(1).isRange()) {
             throw BasaltException.validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
         }
@@ -139,14 +132,7 @@ record IndexRequests(String name, boolean global, List<KeyElement> keySchema, St
      * message.
      */
     void checkGlobalKeys(Map<String, String> definitions) {
-        SchemaRequests.checkDefined(keySchema, definitions);
-        if (keySchema.size() == 2 && keySchema.get(0).name().equals(keySchema.get(1).name())) {
-            throw BasaltException.validation(
-                    "Both the Hash Key and the Range Key element in the KeySchema have the same name");
-        }
-        if (!keySchema.get(0).isHash()) {
-            throw BasaltException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-        }
+        checkKeysStart(definitions);
         Set<String> seen = new HashSet<>();
         for (KeyElement element : keySchema) {
             if (!seen.add(element.name())) {
@@ -179,6 +165,18 @@ record IndexRequests(String name, boolean global, List<KeyElement> keySchema, St
         if (ranges > SecondaryIndex.MAX_KEY_ATTRIBUTES_PER_ROLE) {
             throw BasaltException.validation(INVALID + "The KeySchema exceeds the maximum allowed number of RANGE "
                     + "key attributes");
+        }
+    }
+
+    /** The rules local and global keys share, first: keys defined, a two-element key not repeated, HASH first. */
+    private void checkKeysStart(Map<String, String> definitions) {
+        SchemaRequests.checkDefined(keySchema, definitions);
+        if (keySchema.size() == 2 && keySchema.get(0).name().equals(keySchema.get(1).name())) {
+            throw BasaltException.validation(
+                    "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        }
+        if (!keySchema.get(0).isHash()) {
+            throw BasaltException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
         }
     }
 

@@ -79,15 +79,22 @@ final class TableDescriptions {
         out.writeNumberField("TableSizeBytes", statistics.sizeBytes());
         out.writeStringField("TableStatus", status.name());
         if (variant == Variant.FULL) {
-            boolean onDemand = table.billingMode() == BillingMode.PAY_PER_REQUEST;
-            out.writeObjectFieldStart("WarmThroughput");
-            out.writeNumberField("ReadUnitsPerSecond",
-                    onDemand ? ON_DEMAND_WARM_READS : table.throughput().readCapacityUnits());
-            out.writeStringField("Status", "ACTIVE");
-            out.writeNumberField("WriteUnitsPerSecond",
-                    onDemand ? ON_DEMAND_WARM_WRITES : table.throughput().writeCapacityUnits());
-            out.writeEndObject();
+            writeWarmThroughput(out, table, table.throughput());
         }
+        out.writeEndObject();
+    }
+
+    /**
+     * A {@code WarmThroughput} description, the table's or a global index's: DynamoDB's on-demand defaults, or the
+     * provisioned units.
+     */
+    static void writeWarmThroughput(JsonGenerator out, TableMetadata table, ProvisionedThroughput throughput)
+            throws IOException {
+        boolean onDemand = table.billingMode() == BillingMode.PAY_PER_REQUEST;
+        out.writeObjectFieldStart("WarmThroughput");
+        out.writeNumberField("ReadUnitsPerSecond", onDemand ? ON_DEMAND_WARM_READS : throughput.readCapacityUnits());
+        out.writeStringField("Status", "ACTIVE");
+        out.writeNumberField("WriteUnitsPerSecond", onDemand ? ON_DEMAND_WARM_WRITES : throughput.writeCapacityUnits());
         out.writeEndObject();
     }
 
