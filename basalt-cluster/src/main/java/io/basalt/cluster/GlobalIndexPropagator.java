@@ -202,6 +202,15 @@ final class GlobalIndexPropagator {
         return removed;
     }
 
+    /**
+     * Runs a first round once the indexes are registered: applies the records a restart left unapplied and trims
+     * what no index needs.
+     */
+    void start() {
+        active = true;
+        scheduleDrain();
+    }
+
     /** Told by the partition's leader that the entry at {@code logIndex} is applied. */
     void applied(long logIndex) {
         if (logIndex > appliedThrough) {
