@@ -248,6 +248,26 @@ class TestSecondaryIndexes {
         }
     }
 
+    @Test
+    void deletingATableRemovesItsIndexesChangesStatesAndCollections() {
+        NodeConfig delayed = NodeConfig.defaults()
+                .withGlobalIndexPropagation(GlobalIndexPropagation.delayed(Duration.ofHours(1)));
+        try (BasaltNode node = open(delayed, false)) {
+            TableMetadata table = node.createTable(definition("T", List.of(global("ByGroup", Projection.ALL),
+                    new IndexDefinition("ByState", false, List.of(PK), List.of(STATE), Projection.ALL,
+                            ProvisionedThroughput.NONE))));
+            for (int i = 0; i < 20; i++) {
+                put(node, table, item("pk", "p" + i, "sk", i, "state", "s", "group", "g", "score", i));
+            }
+            node.deleteTable("T", current -> { });
+            for (byte keySpace : new byte[] {KeyLayout.ITEMS, KeyLayout.CHANGES, KeyLayout.INDEX_STATE,
+                    KeyLayout.COLLECTIONS}) {
+                assertThat(countKeys(KeyLayout.tableStart(keySpace, table.id()),
+                        KeyLayout.tableEnd(keySpace, table.id()))).as("key space %d", keySpace).isZero();
+            }
+        }
+    }
+
     // ---- helpers ----
 
     private static IndexDefinition global(String name, Projection projection) {
