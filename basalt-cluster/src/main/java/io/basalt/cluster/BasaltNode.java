@@ -394,7 +394,12 @@ public final class BasaltNode implements AutoCloseable {
                                 KeyLayout.indexStateEnd(table.id(), index.id())), true);
                 List<IndexMetadata> remaining = new ArrayList<>(current.indexes());
                 remaining.removeIf(i -> i.id() == index.id());
-                catalog.put(current.withIndexes(remaining, current.nextIndexId()));
+                // DynamoDB forgets the definitions of attributes no key uses any more.
+                List<KeyAttribute> definitions = new ArrayList<>(current.attributeDefinitions());
+                definitions.removeIf(definition -> !current.keySchema().isKeyAttribute(definition.name())
+                        && remaining.stream().noneMatch(i -> i.index().isKeyAttribute(definition.name())));
+                catalog.put(current.withIndexes(remaining, current.nextIndexId())
+                        .withAttributeDefinitions(definitions));
             }
         }, controlTasks);
     }

@@ -235,6 +235,7 @@ class TestSecondaryIndexes {
                 Thread.sleep(10);
             }
             assertThat(node.describeTable("T").indexes()).isEmpty();
+            assertThat(node.describeTable("T").attributeDefinitions()).containsExactly(PK, SCHEMA.sortKey().get());
             assertThat(entries(table, index)).isEmpty();
             // Without global indexes the table writes no change records, and those left were trimmed.
             put(node, table, item("pk", "x", "sk", 1, "group", "g"));
