@@ -58,4 +58,45 @@ final class Capacity {
         out.writeStringField("TableName", tableName);
         out.writeEndObject();
     }
+
+    /**
+     * Writes the {@code ConsumedCapacity} of a Query or Scan. A read of an index consumes the index's read capacity
+     * (and, for a local index that fetched the table's items, the table's too): TOTAL carries the sum; INDEXES also
+     * the table's share (zero when only the index was read) and the index's under {@code LocalSecondaryIndexes} or
+     * {@code GlobalSecondaryIndexes} (API ConsumedCapacity; Developer Guide, "Provisioned throughput considerations"
+     * of global and local secondary indexes).
+     *
+     * @param indexName the index read, or null for a table read (whose units are all {@code tableUnits})
+     */
+    static void writeRead(JsonGenerator out, Mode mode, String tableName, double tableUnits, String indexName,
+            boolean global, double indexUnits) throws IOException {
+        if (mode == Mode.NONE) {
+            return;
+        }
+        double total = tableUnits + indexUnits;
+        out.writeFieldName("ConsumedCapacity");
+        out.writeStartObject();
+        out.writeNumberField("CapacityUnits", total);
+        if (mode == Mode.INDEXES) {
+            out.writeNumberField("ReadCapacityUnits", total);
+            out.writeFieldName("Table");
+            writeReadUnits(out, tableUnits);
+            if (indexName != null) {
+                out.writeFieldName(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+                out.writeStartObject();
+                out.writeFieldName(indexName);
+                writeReadUnits(out, indexUnits);
+                out.writeEndObject();
+            }
+        }
+        out.writeStringField("TableName", tableName);
+        out.writeEndObject();
+    }
+
+    private static void writeReadUnits(JsonGenerator out, double units) throws IOException {
+        out.writeStartObject();
+        out.writeNumberField("CapacityUnits", units);
+        out.writeNumberField("ReadCapacityUnits", units);
+        out.writeEndObject();
+    }
 }
