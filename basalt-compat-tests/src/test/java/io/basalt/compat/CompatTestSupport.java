@@ -86,6 +86,11 @@ public abstract class CompatTestSupport {
         }
     }
 
+    /** The in-process server, or null when the tests run against an external endpoint. */
+    protected BasaltTestServer inProcessServer() {
+        return server;
+    }
+
     /** True when the tests run against the in-process server (not an external endpoint). */
     protected boolean isInProcess() {
         return server != null;
