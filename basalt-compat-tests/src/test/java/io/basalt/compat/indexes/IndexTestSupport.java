@@ -248,7 +248,7 @@ abstract class IndexTestSupport extends CompatTestSupport {
         return values;
     }
 
-    private static void sleep(long millis) {
+    protected static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
