@@ -54,40 +54,31 @@ class TestIndexReadValidation extends IndexTestSupport {
                                         .attributeValueList(s("g")).build()))),
                 query("the table's partition key instead of the index's",
                         "Query condition missed key schema element: gpk",
-                        b -> b.indexName("byGlobal").keyConditionExpression("pk = :p")
-                                .expressionAttributeValues(values(":p", s("x")))),
+                        keys("byGlobal", "pk = :p", ":p", s("x"))),
                 query("a condition on an attribute that is not the index sort key",
                         "Query condition missed key schema element: gsk",
-                        b -> b.indexName("byGlobal").keyConditionExpression("gpk = :p AND sk > :v")
-                                .expressionAttributeValues(values(":p", s("x"), ":v", n("1")))),
+                        keys("byGlobal", "gpk = :p AND sk > :v", ":p", s("x"), ":v", n("1"))),
                 query("a local index is keyed by its own sort key",
                         "Query condition missed key schema element: lsk",
-                        b -> b.indexName("byLocal").keyConditionExpression("pk = :p AND sk > :v")
-                                .expressionAttributeValues(values(":p", s("x"), ":v", n("1")))),
+                        keys("byLocal", "pk = :p AND sk > :v", ":p", s("x"), ":v", n("1"))),
                 query("index sort key value of the wrong type",
                         "One or more parameter values were invalid: Condition parameter type does not match schema "
                                 + "type",
-                        b -> b.indexName("byGlobal").keyConditionExpression("gpk = :p AND gsk = :v")
-                                .expressionAttributeValues(values(":p", s("x"), ":v", s("1")))),
+                        keys("byGlobal", "gpk = :p AND gsk = :v", ":p", s("x"), ":v", s("1"))),
                 query("multi-attribute key: one partition key attribute missing",
                         "Query condition missed key schema element: venue",
-                        b -> b.indexName("byMatch").keyConditionExpression("tournament = :t")
-                                .expressionAttributeValues(values(":t", s("w")))),
+                        keys("byMatch", "tournament = :t", ":t", s("w"))),
                 query("multi-attribute key: a sort key attribute skipped",
                         "Query condition missed key schema element: round",
-                        b -> b.indexName("byMatch")
-                                .keyConditionExpression("tournament = :t AND venue = :r AND bracket > :b")
-                                .expressionAttributeValues(values(":t", s("w"), ":r", s("eu"), ":b", n("1")))),
+                        keys("byMatch", "tournament = :t AND venue = :r AND bracket > :b", ":t", s("w"), ":r",
+                                s("eu"), ":b", n("1"))),
                 query("multi-attribute key: a range condition before the last sort key attribute",
                         "Query key condition not supported",
-                        b -> b.indexName("byMatch").keyConditionExpression(
-                                "tournament = :t AND venue = :r AND round > :x AND bracket = :b")
-                                .expressionAttributeValues(values(":t", s("w"), ":r", s("eu"), ":x", s("q"),
-                                        ":b", n("1")))),
+                        keys("byMatch", "tournament = :t AND venue = :r AND round > :x AND bracket = :b", ":t",
+                                s("w"), ":r", s("eu"), ":x", s("q"), ":b", n("1"))),
                 query("multi-attribute key: a range condition on a partition key attribute",
                         "Query key condition not supported",
-                        b -> b.indexName("byMatch").keyConditionExpression("tournament = :t AND venue > :r")
-                                .expressionAttributeValues(values(":t", s("w"), ":r", s("eu")))),
+                        keys("byMatch", "tournament = :t AND venue > :r", ":t", s("w"), ":r", s("eu"))),
                 query("filter on the index sort key",
                         "Filter Expression can only contain non-primary key attributes: Primary key attribute: gsk",
                         b -> global(b).filterExpression("gsk > :v").expressionAttributeValues(values(":p", s("g"),
@@ -108,6 +99,11 @@ class TestIndexReadValidation extends IndexTestSupport {
     private static QueryRequest.Builder global(QueryRequest.Builder b) {
         return b.indexName("byGlobal").keyConditionExpression("gpk = :p")
                 .expressionAttributeValues(values(":p", s("g")));
+    }
+
+    /** A query of {@code index} with this key condition and these expression attribute values. */
+    private static Consumer<QueryRequest.Builder> keys(String index, String condition, Object... values) {
+        return b -> b.indexName(index).keyConditionExpression(condition).expressionAttributeValues(values(values));
     }
 
     private static Arguments query(String name, String message, Consumer<QueryRequest.Builder> request) {
