@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param tableUpdateDelay how long an updated table reports UPDATING
  * @param syncWrites whether a write is acknowledged only after an fsync (the safe default)
  * @param clock the clock for timestamps and lifecycle; tests may control it
+ * @param globalIndexPropagation how global secondary indexes follow writes (changeable while running, see
+ *     {@link BasaltNode#setGlobalIndexPropagation})
  */
 public record NodeConfig(String region, String accountId, int partitionsPerTable, Duration tableCreationDelay,
-        Duration tableUpdateDelay, boolean syncWrites, Clock clock) {
+        Duration tableUpdateDelay, boolean syncWrites, Clock clock, GlobalIndexPropagation globalIndexPropagation) {
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
@@ -29,6 +31,7 @@ public record NodeConfig(String region, String accountId, int partitionsPerTable
         requireNonNull(tableCreationDelay, "tableCreationDelay is null");
         requireNonNull(tableUpdateDelay, "tableUpdateDelay is null");
         requireNonNull(clock, "clock is null");
+        requireNonNull(globalIndexPropagation, "globalIndexPropagation is null");
         if (partitionsPerTable < 1 || partitionsPerTable > 1024) {
             throw new IllegalArgumentException("partitionsPerTable must be in 1..1024: " + partitionsPerTable);
         }
@@ -36,20 +39,26 @@ public record NodeConfig(String region, String accountId, int partitionsPerTable
 
     public static NodeConfig defaults() {
         return new NodeConfig(DEFAULT_REGION, DEFAULT_ACCOUNT_ID, 4, Duration.ZERO, Duration.ZERO, true,
-                Clock.systemUTC());
+                Clock.systemUTC(), GlobalIndexPropagation.ASYNCHRONOUS);
     }
 
     public NodeConfig withSyncWrites(boolean sync) {
         return new NodeConfig(region, accountId, partitionsPerTable, tableCreationDelay, tableUpdateDelay, sync,
-                clock);
+                clock, globalIndexPropagation);
     }
 
     public NodeConfig withClock(Clock newClock) {
         return new NodeConfig(region, accountId, partitionsPerTable, tableCreationDelay, tableUpdateDelay,
-                syncWrites, newClock);
+                syncWrites, newClock, globalIndexPropagation);
     }
 
     public NodeConfig withDelays(Duration creation, Duration update) {
-        return new NodeConfig(region, accountId, partitionsPerTable, creation, update, syncWrites, clock);
+        return new NodeConfig(region, accountId, partitionsPerTable, creation, update, syncWrites, clock,
+                globalIndexPropagation);
+    }
+
+    public NodeConfig withGlobalIndexPropagation(GlobalIndexPropagation propagation) {
+        return new NodeConfig(region, accountId, partitionsPerTable, tableCreationDelay, tableUpdateDelay,
+                syncWrites, clock, propagation);
     }
 }

@@ -94,9 +94,11 @@ class TestTableMetadata {
         assertThat(defaults.syncWrites()).isTrue();
         assertThat(defaults.tableCreationDelay()).isZero();
         assertThatThrownBy(() -> new NodeConfig("r", "a", 0, Duration.ZERO, Duration.ZERO, true,
-                defaults.clock())).isInstanceOf(IllegalArgumentException.class);
+                defaults.clock(), GlobalIndexPropagation.ASYNCHRONOUS))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new NodeConfig("r", "a", 1025, Duration.ZERO, Duration.ZERO, true,
-                defaults.clock())).isInstanceOf(IllegalArgumentException.class);
+                defaults.clock(), GlobalIndexPropagation.ASYNCHRONOUS))
+                .isInstanceOf(IllegalArgumentException.class);
         NodeConfig changed = defaults.withSyncWrites(false).withDelays(Duration.ofSeconds(1), Duration.ofSeconds(2));
         assertThat(changed.syncWrites()).isFalse();
         assertThat(changed.tableCreationDelay()).isEqualTo(Duration.ofSeconds(1));

@@ -17,7 +17,10 @@ import java.util.Map;
  * checks DynamoDB makes on a write's index key attributes.
  */
 public final class IndexEntries {
-    /** DynamoDB adds 100 bytes of overhead to every index entry for sizes and write units. */
+    /**
+     * DynamoDB adds 100 bytes of overhead to every index entry's stored size (IndexSizeBytes, item collection
+     * sizes); write units are counted without it.
+     */
     public static final long ENTRY_OVERHEAD_BYTES = 100;
 
     private IndexEntries() {
@@ -40,38 +43,44 @@ public final class IndexEntries {
         return new Item(projected);
     }
 
-    /** The size of an index entry holding {@code projected}, overhead included. */
+    /** The stored size of an index entry holding {@code projected}, overhead included. */
     public static long size(Item projected) {
         return ItemSize.of(projected) + ENTRY_OVERHEAD_BYTES;
     }
 
     /**
-     * Checks a written item's index key attributes as DynamoDB does: present ones must have the declared type,
-     * must not be empty, and must fit the key size limits.
+     * Checks the index key attributes a write sets (those whose value differs from the item's previous image) as
+     * DynamoDB does: the declared type, not empty, within the key size limits.
      *
+     * @param previous the item's image before the write; null when it did not exist
+     * @param byUpdateExpression whether an UpdateItem of an existing item set them (DynamoDB words an empty value
+     *     differently then)
      * @throws BasaltException ValidationException naming the index and the attribute
      */
-    public static void checkKeys(SecondaryIndex index, Item item) {
+    public static void checkKeys(SecondaryIndex index, Item item, Item previous, boolean byUpdateExpression) {
         for (KeyAttribute key : index.partitionKeys()) {
-            AttributeValue value = check(index, key, item.get(key.name()));
-            if (value != null && ItemSize.keyValueSize(value) > Limits.MAX_PARTITION_KEY_BYTES) {
-                // Sic: DynamoDB's text has no space before the number (as for table keys).
-                throw BasaltException.validation("One or more parameter values were invalid: Size of hashkey has "
-                        + "exceeded the maximum size limit of" + Limits.MAX_PARTITION_KEY_BYTES + " bytes");
-            }
+            check(index, key, item, previous, Limits.MAX_PARTITION_KEY_BYTES, byUpdateExpression);
         }
         for (KeyAttribute key : index.sortKeys()) {
-            AttributeValue value = check(index, key, item.get(key.name()));
-            if (value != null && ItemSize.keyValueSize(value) > Limits.MAX_SORT_KEY_BYTES) {
-                throw BasaltException.validation("One or more parameter values were invalid: Aggregated size of all "
-                        + "range keys has exceeded the size limit of " + Limits.MAX_SORT_KEY_BYTES + " bytes");
-            }
+            check(index, key, item, previous, Limits.MAX_SORT_KEY_BYTES, byUpdateExpression);
         }
     }
 
-    private static AttributeValue check(SecondaryIndex index, KeyAttribute key, AttributeValue value) {
-        if (value == null) {
-            return null;
+    /** Whether an item that predates an index satisfies its key rules (backfill leaves the others out). */
+    public static boolean satisfiesKeyRules(SecondaryIndex index, Item item) {
+        try {
+            checkKeys(index, item, null, false);
+            return true;
+        } catch (BasaltException e) {
+            return false;
+        }
+    }
+
+    private static void check(SecondaryIndex index, KeyAttribute key, Item item, Item previous, int maxBytes,
+            boolean byUpdateExpression) {
+        AttributeValue value = item.get(key.name());
+        if (value == null || (previous != null && value.equals(previous.get(key.name())))) {
+            return;
         }
         if (value.type() != key.type()) {
             throw BasaltException.validation("One or more parameter values were invalid: Type mismatch for Index Key "
@@ -81,11 +90,21 @@ public final class IndexEntries {
         boolean emptyString = value instanceof AttributeValue.StringValue s && s.value().isEmpty();
         boolean emptyBinary = value instanceof AttributeValue.BinaryValue b && b.value().length() == 0;
         if (emptyString || emptyBinary) {
+            String what = "The AttributeValue for a key attribute cannot contain an empty "
+                    + (emptyString ? "string" : "binary") + " value.";
+            if (byUpdateExpression) {
+                throw BasaltException.validation("One or more parameter values are not valid. The update expression "
+                        + "attempted to update a secondary index key to a value that is not supported. " + what);
+            }
             throw BasaltException.validation("One or more parameter values are not valid. A value specified for a "
-                    + "secondary index key is not supported. The AttributeValue for a key attribute cannot contain an "
-                    + "empty " + (emptyString ? "string" : "binary") + " value. IndexName: " + index.name()
+                    + "secondary index key is not supported. " + what + " IndexName: " + index.name()
                     + ", IndexKey: " + key.name());
         }
-        return value;
+        long size = ItemSize.keyValueSize(value);
+        if (size > maxBytes) {
+            throw BasaltException.validation("One or more parameter values were invalid: Size limit exceeded for "
+                    + "Index Key " + key.name() + " Actual Size: " + size + " bytes Max Size: " + maxBytes
+                    + " bytes IndexName: " + index.name());
+        }
     }
 }

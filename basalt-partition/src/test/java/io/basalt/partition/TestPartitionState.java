@@ -27,7 +27,7 @@ class TestPartitionState {
     private static final PartitionId ID = new PartitionId(11, 2);
 
     private final StorageEngine storage = new InMemoryStorageEngine();
-    private final PartitionState state = new PartitionState(ID, storage);
+    private final PartitionState state = new PartitionState(ID, storage, SCHEMA, () -> 0L);
 
     @AfterEach
     void close() {
@@ -186,10 +186,11 @@ class TestPartitionState {
     void aNewStateRecoversTheStoredMetadata() {
         evaluateAndApply("a", put("a", 1));
         evaluateAndApply("b", put("b", 1));
-        PartitionState recovered = new PartitionState(ID, storage);
+        PartitionState recovered = new PartitionState(ID, storage, SCHEMA, () -> 0L);
         assertThat(recovered.metadata()).isEqualTo(state.metadata());
         assertThat(recovered.id()).isEqualTo(ID);
-        assertThat(new PartitionState(new PartitionId(11, 3), storage).metadata()).isEqualTo(PartitionMetadata.EMPTY);
+        assertThat(new PartitionState(new PartitionId(11, 3), storage, SCHEMA, () -> 0L).metadata())
+                .isEqualTo(PartitionMetadata.EMPTY);
     }
 
     private EvaluatedWrite evaluateAndApply(String pk, ItemOperation operation) {

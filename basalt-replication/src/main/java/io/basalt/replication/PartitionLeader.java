@@ -4,15 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
+import io.basalt.model.KeySchema;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionState;
 import io.basalt.storage.StorageEngine;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +35,43 @@ public final class PartitionLeader {
     private final PartitionState state;
     private final Replicator replicator;
     private final SerialExecutor sequencer;
+    private final LongConsumer appliedListener;
+    /** The highest log index applied to storage; entries complete in log order. */
+    private final AtomicLong appliedThrough;
     private volatile boolean closed;
 
-    public PartitionLeader(PartitionId id, StorageEngine storage, Replicator replicator, Executor pool) {
-        this.state = new PartitionState(requireNonNull(id, "id is null"), storage);
+    /**
+     * @param clock stamps change records (milliseconds)
+     * @param appliedListener told the log index of every entry once it is applied (in order; on whichever thread
+     *     completed it: keep it short)
+     */
+    public PartitionLeader(PartitionId id, StorageEngine storage, KeySchema tableSchema, LongSupplier clock,
+            Replicator replicator, Executor pool, LongConsumer appliedListener) {
+        this.state = new PartitionState(requireNonNull(id, "id is null"), storage, tableSchema, clock);
         this.replicator = requireNonNull(replicator, "replicator is null");
         this.sequencer = new SerialExecutor(pool);
+        this.appliedListener = requireNonNull(appliedListener, "appliedListener is null");
+        this.appliedThrough = new AtomicLong(state.metadata().appliedIndex());
+    }
+
+    /**
+     * Makes the writes evaluated from now on maintain {@code indexes}. The future completes with the log index of
+     * the first such write, once every earlier write is applied: from then on storage holds every write made under
+     * the old configuration, and every later write follows the new one.
+     */
+    public CompletableFuture<Long> configure(PartitionIndexes indexes) {
+        CompletableFuture<Long> first = new CompletableFuture<>();
+        sequencer.execute(() -> {
+            state.configure(indexes);
+            long next = state.metadata().appliedIndex() + 1;
+            waitUntilApplied(next - 1, () -> first.complete(next));
+        });
+        return first;
+    }
+
+    /** The highest log index whose entry is applied to storage. */
+    public long appliedThrough() {
+        return appliedThrough.get();
     }
 
     public PartitionId id() {
@@ -74,6 +110,8 @@ public final class PartitionLeader {
         replicator.append(evaluated.entry()).whenComplete((ignored, failure) -> {
             sequencer.execute(() -> state.applied(itemKey, index));
             if (failure == null) {
+                appliedThrough.accumulateAndGet(index, Math::max);
+                appliedListener.accept(index);
                 result.complete(evaluated);
             } else {
                 result.completeExceptionally(failure);
@@ -89,17 +127,21 @@ public final class PartitionLeader {
         CompletableFuture<Void> drained = new CompletableFuture<>();
         sequencer.execute(() -> {
             closed = true;
-            waitUntilApplied(drained);
+            waitUntilApplied(state.metadata().appliedIndex(), () -> drained.complete(null));
         });
         return drained;
     }
 
-    private void waitUntilApplied(CompletableFuture<Void> drained) {
-        if (state.inFlightCount() == 0) {
-            drained.complete(null);
+    /**
+     * Runs {@code then} once the entry at {@code index} (and so every earlier one) is applied, or nothing is in
+     * flight any more (a failed append is never applied). Call on the sequencer.
+     */
+    private void waitUntilApplied(long index, Runnable then) {
+        if (appliedThrough.get() >= index || state.inFlightCount() == 0) {
+            then.run();
         } else {
             CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS)
-                    .execute(() -> sequencer.execute(() -> waitUntilApplied(drained)));
+                    .execute(() -> sequencer.execute(() -> waitUntilApplied(index, then)));
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Callers must therefore submit only from threads that may run a partition task: never while holding a lock
  * that a task takes.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
     /** How many tasks a submitting thread runs, by default, before it hands the rest to the pool. */
     static final int INLINE_TASKS = 16;
     /** How many tasks a pool thread runs per turn, so one busy partition does not starve the others. */
@@ -32,7 +32,7 @@ final class SerialExecutor implements Executor {
     }
 
     /** @param inlineTasks how many tasks a submitting thread may run; 0: every task runs on the pool */
-    SerialExecutor(Executor pool, int inlineTasks) {
+    public SerialExecutor(Executor pool, int inlineTasks) {
         this.pool = requireNonNull(pool, "pool is null");
         this.inlineTasks = inlineTasks;
     }

@@ -62,7 +62,7 @@ class TestPartitionLeader {
     @Test
     void concurrentIncrementsOfOneItemAreNeverLost() throws Exception {
         try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
-            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+            PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             List<CompletableFuture<EvaluatedWrite>> writes = Collections.synchronizedList(new ArrayList<>());
             List<Thread> clients = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
@@ -99,7 +99,7 @@ class TestPartitionLeader {
     @Test
     void writesAreEvaluatedInSubmissionOrder() throws Exception {
         try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
-            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+            PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             List<Integer> evaluated = Collections.synchronizedList(new ArrayList<>());
             List<CompletableFuture<EvaluatedWrite>> writes = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
@@ -119,7 +119,7 @@ class TestPartitionLeader {
     @Test
     void aRejectedWriteFailsAloneAndLaterWritesProceed() throws Exception {
         try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
-            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+            PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
             CompletableFuture<EvaluatedWrite> rejected = leader.write(itemKey("a"), put("a", 2,
                     current -> current == null));
@@ -137,7 +137,7 @@ class TestPartitionLeader {
         LocalReplicator replicator = new LocalReplicator(storage, sync);
         ExecutorService stopped = Executors.newSingleThreadExecutor();
         stopped.shutdown();
-        PartitionLeader leader = new PartitionLeader(ID, storage, replicator, stopped);
+        PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, stopped, index -> { });
         replicator.close();
         CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS));
         assertThatThrownBy(write::join).hasCauseInstanceOf(BasaltException.class)
@@ -148,7 +148,7 @@ class TestPartitionLeader {
     @Test
     void anUnexpectedEvaluationFailureIsAnInternalError() throws Exception {
         try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
-            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+            PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             CompletableFuture<EvaluatedWrite> broken = leader.write(itemKey("a"), new PutItemOperation(key("a"),
                     counterItem("a", 1), current -> {
                         throw new IllegalStateException("bug in a condition");
@@ -163,7 +163,7 @@ class TestPartitionLeader {
     @Test
     void closeWaitsForInFlightWritesAndLaterWritesFail() throws Exception {
         GatedReplicator replicator = new GatedReplicator(storage);
-        PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+        PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
         List<CompletableFuture<EvaluatedWrite>> accepted = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             accepted.add(leader.write(itemKey("k" + i), put("k" + i, i, ItemCondition.ALWAYS)));
@@ -196,7 +196,7 @@ class TestPartitionLeader {
     @Test
     void closeOfAnIdlePartitionCompletesAtOnce() throws Exception {
         try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
-            PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+            PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
             leader.close().get(5, TimeUnit.SECONDS);
             assertThat(leader.id()).isEqualTo(ID);
@@ -206,7 +206,7 @@ class TestPartitionLeader {
     @Test
     void aFailedAppendFailsTheWrite() {
         GatedReplicator replicator = new GatedReplicator(storage);
-        PartitionLeader leader = new PartitionLeader(ID, storage, replicator, pool);
+        PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
         CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS));
         BasaltException failure = new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
         replicator.awaitPending(1);
@@ -218,12 +218,12 @@ class TestPartitionLeader {
     @Test
     void aNewLeaderContinuesTheLogOfItsPredecessor() throws Exception {
         try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
-            PartitionLeader first = new PartitionLeader(ID, storage, replicator, pool);
+            PartitionLeader first = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             for (int i = 0; i < 10; i++) {
                 first.write(itemKey("k" + i), put("k" + i, i, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
             }
             first.close().get(5, TimeUnit.SECONDS);
-            PartitionLeader second = new PartitionLeader(ID, storage, replicator, pool);
+            PartitionLeader second = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             assertThat(second.metadata().get(5, TimeUnit.SECONDS)).isEqualTo(first.metadata().join());
             EvaluatedWrite next = second.write(itemKey("k0"), increment("k0", null)).get(5, TimeUnit.SECONDS);
             assertThat(next.entry().index()).isEqualTo(11);

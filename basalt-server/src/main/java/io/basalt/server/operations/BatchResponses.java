@@ -22,10 +22,8 @@ final class BatchResponses {
             out.writeStartObject();
             out.writeNumberField("CapacityUnits", table.getValue());
             if (mode == Capacity.Mode.INDEXES) {
-                out.writeNumberField(write ? "WriteCapacityUnits" : "ReadCapacityUnits", table.getValue());
                 out.writeObjectFieldStart("Table");
                 out.writeNumberField("CapacityUnits", table.getValue());
-                out.writeNumberField(write ? "WriteCapacityUnits" : "ReadCapacityUnits", table.getValue());
                 out.writeEndObject();
             }
             out.writeStringField("TableName", table.getKey());

@@ -100,24 +100,30 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
             results.add(node.write(tables.get(writes.get(i).tableName()), operations.get(i)));
         }
         Capacity.Mode mode = Capacity.mode(request.getString("ReturnConsumedCapacity"));
+        String metrics = request.getString("ReturnItemCollectionMetrics");
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-                .handle((ignored, failure) -> respond(writes, results, mode));
+                .handle((ignored, failure) -> respond(writes, operations, results, tables, mode, metrics));
     }
 
-    private ResponseBody respond(List<Write> writes, List<CompletableFuture<EvaluatedWrite>> results,
-            Capacity.Mode mode) {
-        Map<String, Double> units = new LinkedHashMap<>();
+    private ResponseBody respond(List<Write> writes, List<ItemOperation> operations,
+            List<CompletableFuture<EvaluatedWrite>> results, Map<String, TableMetadata> tables, Capacity.Mode mode,
+            String metrics) {
+        Map<String, WriteCapacity> units = new LinkedHashMap<>();
         Map<String, List<Write>> unprocessed = new LinkedHashMap<>();
+        Map<String, List<Integer>> collections = new LinkedHashMap<>();
         for (int i = 0; i < writes.size(); i++) {
             Write write = writes.get(i);
-            units.putIfAbsent(write.tableName(), 0.0);
+            WriteCapacity capacity = units.computeIfAbsent(write.tableName(), name -> new WriteCapacity());
             CompletableFuture<EvaluatedWrite> result = results.get(i);
             if (result.isCompletedExceptionally()) {
                 unprocessed.computeIfAbsent(write.tableName(), name -> new ArrayList<>()).add(write);
                 continue;
             }
             EvaluatedWrite done = result.join();
-            units.merge(write.tableName(), Capacity.writeUnits(done.oldSize(), done.newSize()), Double::sum);
+            capacity.add(done);
+            if (ItemCollectionMetrics.applies(metrics, done)) {
+                collections.computeIfAbsent(write.tableName(), name -> new ArrayList<>()).add(i);
+            }
         }
         return out -> {
             out.writeStartObject();
@@ -130,7 +136,25 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
                 out.writeEndArray();
             }
             out.writeEndObject();
-            BatchResponses.writeCapacity(out, mode, units, true);
+            if (mode != Capacity.Mode.NONE) {
+                out.writeArrayFieldStart("ConsumedCapacity");
+                for (Map.Entry<String, WriteCapacity> table : units.entrySet()) {
+                    table.getValue().writeObject(out, mode, table.getKey());
+                }
+                out.writeEndArray();
+            }
+            if (!collections.isEmpty()) {
+                out.writeObjectFieldStart("ItemCollectionMetrics");
+                for (Map.Entry<String, List<Integer>> table : collections.entrySet()) {
+                    out.writeArrayFieldStart(table.getKey());
+                    for (int i : table.getValue()) {
+                        ItemCollectionMetrics.writeObject(out, tables.get(table.getKey()),
+                                operations.get(i).key().partitionValue(), results.get(i).join());
+                    }
+                    out.writeEndArray();
+                }
+                out.writeEndObject();
+            }
             out.writeEndObject();
         };
     }

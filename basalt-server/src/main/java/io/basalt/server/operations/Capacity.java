@@ -44,15 +44,14 @@ final class Capacity {
         }
         out.writeFieldName("ConsumedCapacity");
         out.writeStartObject();
-        // TOTAL carries only the total; INDEXES adds the read/write split and the per-table (and, with indexes,
-        // per-index) breakdown.
+        // TOTAL carries only the total; INDEXES adds the per-table (and, with indexes, per-index) breakdown. Only
+        // transactions split units into ReadCapacityUnits and WriteCapacityUnits (measured against DynamoDB:
+        // paritysuite/dynamodb-conformance#69).
         out.writeNumberField("CapacityUnits", units);
         if (mode == Mode.INDEXES) {
-            out.writeNumberField(write ? "WriteCapacityUnits" : "ReadCapacityUnits", units);
             out.writeFieldName("Table");
             out.writeStartObject();
             out.writeNumberField("CapacityUnits", units);
-            out.writeNumberField(write ? "WriteCapacityUnits" : "ReadCapacityUnits", units);
             out.writeEndObject();
         }
         out.writeStringField("TableName", tableName);

@@ -45,6 +45,6 @@ final class DeleteItemHandler extends DataPlaneHandler {
         TableMetadata table = node.tableForItems(parameters.tableName());
         PrimaryKey key = ItemKeys.fromKey(delete.key(), table);
         DeleteItemOperation operation = new DeleteItemOperation(key, ItemRequests.itemCondition(delete.condition()));
-        return ItemRequests.respond(node.write(table, operation), parameters, table.name());
+        return ItemRequests.respond(node.write(table, operation), parameters, table, key);
     }
 }

@@ -1,8 +1,10 @@
 package io.basalt.server.operations;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.basalt.cluster.TableMetadata;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
+import io.basalt.model.PrimaryKey;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
 import io.basalt.expressions.ast.Condition;
@@ -28,7 +30,7 @@ final class ItemRequests {
 
     /** The common parameters of PutItem, DeleteItem and UpdateItem. */
     record WriteParameters(String tableName, Capacity.Mode capacity, String returnValues,
-            boolean returnItemOnConditionFailure) {
+            boolean returnItemOnConditionFailure, String returnItemCollectionMetrics) {
     }
 
     static WriteParameters writeParameters(JsonObject request, ValidationErrors errors) {
@@ -37,12 +39,12 @@ final class ItemRequests {
         errors.checkEnum(returnValues, "returnValues", RETURN_VALUES);
         String capacity = request.getString("ReturnConsumedCapacity");
         errors.checkEnum(capacity, "returnConsumedCapacity", CAPACITY_MODES);
-        errors.checkEnum(request.getString("ReturnItemCollectionMetrics"), "returnItemCollectionMetrics",
-                ITEM_COLLECTION_METRICS);
+        String metrics = request.getString("ReturnItemCollectionMetrics");
+        errors.checkEnum(metrics, "returnItemCollectionMetrics", ITEM_COLLECTION_METRICS);
         String onFailure = request.getString("ReturnValuesOnConditionCheckFailure");
         errors.checkEnum(onFailure, "returnValuesOnConditionCheckFailure", RETURN_ON_CONDITION_FAILURE);
         return new WriteParameters(tableName, errors.isEmpty() ? Capacity.mode(capacity) : Capacity.Mode.NONE,
-                returnValues == null ? "NONE" : returnValues, "ALL_OLD".equals(onFailure));
+                returnValues == null ? "NONE" : returnValues, "ALL_OLD".equals(onFailure), metrics);
     }
 
     /**
@@ -82,11 +84,11 @@ final class ItemRequests {
     }
 
     /**
-     * The response of a single-item write: the attributes ReturnValues asks for and the consumed capacity; a failed
-     * condition carries the old item when the request asked for it.
+     * The response of a single-item write: the attributes ReturnValues asks for, the consumed capacity and the item
+     * collection metrics; a failed condition carries the old item when the request asked for it.
      */
     static CompletableFuture<ResponseBody> respond(CompletableFuture<EvaluatedWrite> write,
-            WriteParameters parameters, String tableName) {
+            WriteParameters parameters, TableMetadata table, PrimaryKey key) {
         return write
                 .exceptionally(failure -> {
                     throw WriteFailures.translate(failure, parameters);
@@ -94,8 +96,11 @@ final class ItemRequests {
                 .thenApply(done -> out -> {
                     out.writeStartObject();
                     writeAttributes(out, returned(done.outcome(), parameters.returnValues()));
-                    Capacity.write(out, parameters.capacity(), tableName,
-                            Capacity.writeUnits(done.oldSize(), done.newSize()), true);
+                    new WriteCapacity().add(done).writeMember(out, parameters.capacity(), table.name());
+                    if (ItemCollectionMetrics.applies(parameters.returnItemCollectionMetrics(), done)) {
+                        out.writeFieldName("ItemCollectionMetrics");
+                        ItemCollectionMetrics.writeObject(out, table, key.partitionValue(), done);
+                    }
                     out.writeEndObject();
                 });
     }

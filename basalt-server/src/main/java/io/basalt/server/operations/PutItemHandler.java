@@ -56,6 +56,6 @@ final class PutItemHandler extends DataPlaneHandler {
         PrimaryKey key = ItemKeys.fromItem(put.item(), table);
         PutItemOperation operation = new PutItemOperation(key, put.item(),
                 ItemRequests.itemCondition(put.condition()));
-        return ItemRequests.respond(node.write(table, operation), parameters, table.name());
+        return ItemRequests.respond(node.write(table, operation), parameters, table, key);
     }
 }

@@ -70,7 +70,7 @@ final class UpdateItemHandler extends DataPlaneHandler {
         }
         UpdateItemOperation operation = new UpdateItemOperation(key, ItemKeys.keyItem(key, table), itemUpdate,
                 ItemRequests.itemCondition(update.condition()));
-        return ItemRequests.respond(node.write(table, operation), parameters, table.name());
+        return ItemRequests.respond(node.write(table, operation), parameters, table, key);
     }
 
     private static void checkNotKey(List<DocumentPath> targets, KeySchema schema) {

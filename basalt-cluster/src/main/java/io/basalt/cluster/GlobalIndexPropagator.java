@@ -1,0 +1,477 @@
+package io.basalt.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.model.Bytes;
+import io.basalt.model.Item;
+import io.basalt.model.KeySchema;
+import io.basalt.model.SecondaryIndex;
+import io.basalt.partition.ChangeRecord;
+import io.basalt.partition.IndexEntries;
+import io.basalt.partition.IndexPartitionState;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionHash;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.read.KeyRange;
+import io.basalt.replication.SerialExecutor;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageIterator;
+import io.basalt.storage.WriteBatch;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one base partition's share of its table's global secondary indexes in step with the partition's writes:
+ * reads the partition's change records in log order and applies each to every global index (delete the entry of
+ * the old image, put the entry of the new one), then records how far it got in the same batch as the entries it
+ * wrote, so a crash replays exactly the records not yet applied. Applying a record twice gives the same result as
+ * once, so replaying is harmless.
+ *
+ * <p>An index added to a table with items is first <em>backfilled</em>: the partition's items are copied into it
+ * in chunks, and only then are the change records written since the index was added applied on top. Every entry a
+ * chunk copies is the image of an item at some moment after the index was added, and every later change of that
+ * item has a record whose old image names that entry, so the replay removes whatever a chunk copied that is no
+ * longer current. Records are kept until every index has applied them.
+ *
+ * <p>Each global index entry derives from one base item, and each base item belongs to one partition: the
+ * propagators of different partitions never write the same entry, and each keeps its own share of the index's
+ * item count and size.
+ *
+ * <p>All state is confined to a serial executor that never runs on the caller's thread.
+ */
+final class GlobalIndexPropagator {
+    private static final Logger LOG = LoggerFactory.getLogger(GlobalIndexPropagator.class);
+    private static final int RECORDS_PER_ROUND = 256;
+    private static final int ITEMS_PER_BACKFILL_CHUNK = 256;
+    private static final int TRIMS_PER_ROUND = 4096;
+
+    private final PartitionId partition;
+    private final int partitionCount;
+    private final StorageEngine storage;
+    private final KeySchema tableSchema;
+    private final Clock clock;
+    private final Supplier<GlobalIndexPropagation> settings;
+    private final ScheduledExecutorService timer;
+    private final BackfillListener backfillListener;
+    private final SerialExecutor executor;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private volatile long appliedThrough;
+    private volatile boolean active;
+    private volatile boolean closed;
+
+    // Confined to the executor.
+    private final Map<Integer, Tracked> indexes = new LinkedHashMap<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private long trimmedThrough;
+
+    /** Told when this partition has finished backfilling an index. */
+    interface BackfillListener {
+        void backfilled(PartitionId partition, int indexId);
+    }
+
+    private enum Mode {
+        /** Added, start not yet known: nothing is applied to it, and no record may be trimmed. */
+        PENDING,
+        /** Being filled from the partition's items; records are kept for it from its start. */
+        BACKFILLING,
+        /** Following the change records. */
+        LIVE
+    }
+
+    private static final class Tracked {
+        final SecondaryIndex index;
+        final byte[] stateKey;
+        IndexPartitionState state;
+        Mode mode;
+        byte[] backfillFrom;
+
+        Tracked(SecondaryIndex index, byte[] stateKey, IndexPartitionState state, Mode mode) {
+            this.index = index;
+            this.stateKey = stateKey;
+            this.state = state;
+            this.mode = mode;
+        }
+    }
+
+    private record Waiter(long index, CompletableFuture<Void> done) {
+    }
+
+    GlobalIndexPropagator(PartitionId partition, int partitionCount, StorageEngine storage, KeySchema tableSchema,
+            Clock clock, Supplier<GlobalIndexPropagation> settings, Executor pool, ScheduledExecutorService timer,
+            BackfillListener backfillListener, long appliedThrough) {
+        this.partition = requireNonNull(partition, "partition is null");
+        this.partitionCount = partitionCount;
+        this.storage = requireNonNull(storage, "storage is null");
+        this.tableSchema = requireNonNull(tableSchema, "tableSchema is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.timer = requireNonNull(timer, "timer is null");
+        this.backfillListener = requireNonNull(backfillListener, "backfillListener is null");
+        this.executor = new SerialExecutor(pool, 0);
+        this.appliedThrough = appliedThrough;
+    }
+
+    PartitionId partition() {
+        return partition;
+    }
+
+    /**
+     * Starts following an index that is already complete in storage (created with its table, or backfilled before
+     * a restart), from the position its stored state records.
+     */
+    void follow(SecondaryIndex index) {
+        submit(() -> {
+            byte[] stateKey = KeyLayout.indexStateKey(partition, index.id());
+            indexes.put(index.id(), new Tracked(index, stateKey, IndexPartitionState.decode(storage.get(stateKey)),
+                    Mode.LIVE));
+            active = true;
+            scheduleDrain();
+        });
+    }
+
+    /**
+     * Registers an index that is being added: no record is trimmed from now until {@link #backfill} says where
+     * it starts.
+     */
+    void add(SecondaryIndex index) {
+        submit(() -> {
+            byte[] stateKey = KeyLayout.indexStateKey(partition, index.id());
+            indexes.put(index.id(), new Tracked(index, stateKey, IndexPartitionState.EMPTY, Mode.PENDING));
+            active = true;
+        });
+    }
+
+    /**
+     * Fills an added index with the partition's items, then applies the records from {@code firstIndex} on. A
+     * backfill that a restart interrupted resumes from the start of its stored records (its stored state says
+     * where); one that had finished goes straight to following the records.
+     *
+     * @param firstIndex the log index of the first write evaluated with the index in place; every write before it
+     *     is applied to storage
+     */
+    void backfill(int indexId, long firstIndex) {
+        submit(() -> {
+            Tracked tracked = indexes.get(indexId);
+            if (tracked == null) {
+                return;
+            }
+            byte[] stored = storage.get(tracked.stateKey);
+            if (stored != null) {
+                tracked.state = IndexPartitionState.decode(stored);
+                if (tracked.state.backfilled()) {
+                    tracked.mode = Mode.LIVE;
+                    backfillListener.backfilled(partition, indexId);
+                    scheduleDrain();
+                    return;
+                }
+            } else {
+                tracked.state = new IndexPartitionState(0, 0, firstIndex - 1, false);
+                storage.write(new WriteBatch().put(tracked.stateKey, tracked.state.encode()), false);
+            }
+            tracked.mode = Mode.BACKFILLING;
+            tracked.backfillFrom = KeyLayout.partitionStart(partition.tableId(), KeyLayout.BASE_TABLE_INDEX,
+                    PartitionHash.rangeStart(partition.index(), partitionCount));
+            backfillChunk(tracked);
+        });
+    }
+
+    /** Stops maintaining an index; the future completes once no round of this propagator will touch it again. */
+    CompletableFuture<Void> remove(int indexId) {
+        CompletableFuture<Void> removed = new CompletableFuture<>();
+        submit(() -> {
+            indexes.remove(indexId);
+            completeWaiters();
+            scheduleDrain();
+            removed.complete(null);
+        });
+        return removed;
+    }
+
+    /** Told by the partition's leader that the entry at {@code logIndex} is applied. */
+    void applied(long logIndex) {
+        if (logIndex > appliedThrough) {
+            appliedThrough = logIndex;
+        }
+        if (active) {
+            scheduleDrain();
+        }
+    }
+
+    /** Completes once every live index has applied the records up to {@code logIndex}. */
+    CompletableFuture<Void> awaitPropagated(long logIndex) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(() -> {
+            waiters.add(new Waiter(logIndex, done));
+            completeWaiters();
+            scheduleDrain();
+        });
+        return done;
+    }
+
+    /**
+     * How far {@code indexId} is behind the partition: the change records not yet applied to it and the age of the
+     * oldest. Reads storage on the caller's thread.
+     */
+    IndexLag lag(int indexId) {
+        IndexPartitionState state = IndexPartitionState.decode(storage.get(KeyLayout.indexStateKey(partition,
+                indexId)));
+        long pending = 0;
+        long oldest = -1;
+        try (StorageIterator records = storage.iterator(KeyLayout.changeKey(partition, state.propagatedIndex() + 1),
+                KeyLayout.changesEnd(partition))) {
+            for (records.seekToFirst(); records.isValid(); records.next()) {
+                if (oldest < 0) {
+                    oldest = ChangeRecord.decode(0, records.value()).timestampMillis();
+                }
+                pending++;
+            }
+        }
+        long ageMillis = oldest < 0 ? 0 : Math.max(0, clock.millis() - oldest);
+        return new IndexLag(pending, ageMillis, state.backfilled());
+    }
+
+    CompletableFuture<Void> close() {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        closed = true;
+        executor.execute(() -> {
+            for (Waiter waiter : waiters) {
+                waiter.done().complete(null);
+            }
+            waiters.clear();
+            stopped.complete(null);
+        });
+        return stopped;
+    }
+
+    private void submit(Runnable task) {
+        executor.execute(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // Storage failures end here; the records stay, so a restart resumes where this stopped.
+                LOG.error("Global index propagation on partition {} failed", partition, e);
+            }
+        });
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            submit(this::drain);
+        }
+    }
+
+    /** Applies the next round of change records to the live indexes, trims what every index has, repeats. */
+    private void drain() {
+        drainScheduled.set(false);
+        long applied = appliedThrough;
+        long from = Long.MAX_VALUE;
+        for (Tracked tracked : indexes.values()) {
+            if (tracked.mode == Mode.LIVE) {
+                from = Math.min(from, tracked.state.propagatedIndex());
+            }
+        }
+        WriteBatch batch = new WriteBatch();
+        boolean more = false;
+        if (from != Long.MAX_VALUE && from < applied) {
+            more = applyRecords(from, applied, batch);
+        }
+        trim(batch);
+        if (!batch.isEmpty()) {
+            storage.write(batch, false);
+        }
+        completeWaiters();
+        if (more) {
+            scheduleDrain();
+        }
+    }
+
+    /** @return whether records remain that this round did not reach */
+    private boolean applyRecords(long from, long applied, WriteBatch batch) {
+        GlobalIndexPropagation propagation = settings.get();
+        long delayMillis = propagation.synchronous() ? 0 : propagation.delay().toMillis();
+        long now = clock.millis();
+        Map<Bytes, Long> entrySizes = new HashMap<>();
+        long reached = from;
+        int count = 0;
+        boolean stoppedEarly = false;
+        try (StorageIterator records = storage.iterator(KeyLayout.changeKey(partition, from + 1),
+                KeyLayout.changeKey(partition, applied + 1))) {
+            for (records.seekToFirst(); records.isValid(); records.next()) {
+                if (count == RECORDS_PER_ROUND) {
+                    stoppedEarly = true;
+                    break;
+                }
+                long logIndex = KeyLayout.logIndexOfChangeKey(records.key());
+                ChangeRecord record = ChangeRecord.decode(logIndex, records.value());
+                long dueAt = record.timestampMillis() + delayMillis;
+                if (delayMillis > 0 && dueAt > now) {
+                    // Nothing at or after this record is due yet: the indexes reach only the record before it.
+                    timer.schedule(this::scheduleDrain, Math.min(dueAt - now, 100), TimeUnit.MILLISECONDS);
+                    stoppedEarly = true;
+                    break;
+                }
+                for (Tracked tracked : indexes.values()) {
+                    if (tracked.mode == Mode.LIVE && tracked.state.propagatedIndex() < logIndex) {
+                        apply(tracked, record, batch, entrySizes);
+                    }
+                }
+                reached = logIndex;
+                count++;
+            }
+        }
+        // Without an early stop every record up to `applied` has been seen: log indexes without a record (writes
+        // made before the table had a global index) need nothing.
+        long position = stoppedEarly ? reached : applied;
+        for (Tracked tracked : indexes.values()) {
+            if (tracked.mode == Mode.LIVE && tracked.state.propagatedIndex() < position) {
+                tracked.state = tracked.state.propagatedTo(position);
+                batch.put(tracked.stateKey, tracked.state.encode());
+            }
+        }
+        return stoppedEarly && count == RECORDS_PER_ROUND;
+    }
+
+    /** Deletes the entry of the record's old image and puts the entry of its new image, keeping count and size. */
+    private void apply(Tracked tracked, ChangeRecord record, WriteBatch batch, Map<Bytes, Long> entrySizes) {
+        SecondaryIndex index = tracked.index;
+        byte[] oldKey = record.oldItem() == null ? null
+                : KeyLayout.indexEntryKey(partition.tableId(), tableSchema, index, record.oldItem());
+        byte[] newKey = record.newItem() == null ? null
+                : KeyLayout.indexEntryKey(partition.tableId(), tableSchema, index, record.newItem());
+        if (oldKey != null && (newKey == null || !Arrays.equals(oldKey, newKey))) {
+            long existing = entrySize(oldKey, entrySizes);
+            if (existing >= 0) {
+                batch.delete(oldKey);
+                tracked.state = tracked.state.plus(-1, -existing);
+                entrySizes.put(Bytes.wrap(oldKey), -1L);
+            }
+        }
+        if (newKey != null) {
+            put(tracked, newKey, record.newItem(), batch, entrySizes);
+        }
+    }
+
+    private void put(Tracked tracked, byte[] key, Item item, WriteBatch batch, Map<Bytes, Long> entrySizes) {
+        Item entry = IndexEntries.project(tableSchema, tracked.index, item);
+        long size = IndexEntries.size(entry);
+        long existing = entrySize(key, entrySizes);
+        batch.put(key, ItemCodec.encode(entry, size - IndexEntries.ENTRY_OVERHEAD_BYTES));
+        tracked.state = existing < 0 ? tracked.state.plus(1, size) : tracked.state.plus(0, size - existing);
+        entrySizes.put(Bytes.wrap(key), size);
+    }
+
+    /** The size of the entry stored (or put earlier in this round) under {@code key}; -1 when there is none. */
+    private long entrySize(byte[] key, Map<Bytes, Long> entrySizes) {
+        Long pending = entrySizes.get(Bytes.wrap(key));
+        if (pending != null) {
+            return pending;
+        }
+        byte[] stored = storage.get(key);
+        return stored == null ? -1 : IndexEntries.size(ItemCodec.decode(stored));
+    }
+
+    /** Copies the next chunk of the partition's items into a backfilling index; the last chunk makes it live. */
+    private void backfillChunk(Tracked tracked) {
+        if (indexes.get(tracked.index.id()) != tracked || tracked.mode != Mode.BACKFILLING) {
+            return;
+        }
+        byte[] end = KeyLayout.partitionEnd(partition.tableId(), KeyLayout.BASE_TABLE_INDEX, partition.index(),
+                partitionCount);
+        WriteBatch batch = new WriteBatch();
+        Map<Bytes, Long> entrySizes = new HashMap<>();
+        byte[] lastKey = null;
+        int count = 0;
+        try (StorageIterator items = storage.iterator(tracked.backfillFrom, end)) {
+            for (items.seekToFirst(); items.isValid() && count < ITEMS_PER_BACKFILL_CHUNK; items.next()) {
+                lastKey = items.key();
+                count++;
+                Item item = ItemCodec.decode(items.value());
+                byte[] entryKey = KeyLayout.indexEntryKey(partition.tableId(), tableSchema, tracked.index, item);
+                if (entryKey != null && IndexEntries.satisfiesKeyRules(tracked.index, item)) {
+                    put(tracked, entryKey, item, batch, entrySizes);
+                }
+            }
+        }
+        boolean finished = count < ITEMS_PER_BACKFILL_CHUNK;
+        if (finished) {
+            tracked.state = tracked.state.withBackfilled(true);
+            tracked.mode = Mode.LIVE;
+            tracked.backfillFrom = null;
+        } else {
+            tracked.backfillFrom = KeyRange.successor(lastKey);
+        }
+        batch.put(tracked.stateKey, tracked.state.encode());
+        storage.write(batch, false);
+        if (finished) {
+            backfillListener.backfilled(partition, tracked.index.id());
+            scheduleDrain();
+        } else {
+            // One chunk per task, so record propagation for the other indexes interleaves with a long backfill.
+            submit(() -> backfillChunk(tracked));
+        }
+    }
+
+    /** Deletes the records every index has applied (all of them when the table has no global index left). */
+    private void trim(WriteBatch batch) {
+        long through = appliedThrough;
+        for (Tracked tracked : indexes.values()) {
+            through = Math.min(through, tracked.mode == Mode.PENDING ? trimmedThrough
+                    : tracked.state.propagatedIndex());
+        }
+        if (through <= trimmedThrough) {
+            return;
+        }
+        int trimmed = 0;
+        long reached = trimmedThrough;
+        try (StorageIterator records = storage.iterator(KeyLayout.changeKey(partition, trimmedThrough + 1),
+                KeyLayout.changeKey(partition, through + 1))) {
+            for (records.seekToFirst(); records.isValid() && trimmed < TRIMS_PER_ROUND; records.next()) {
+                byte[] key = records.key();
+                batch.delete(key);
+                reached = KeyLayout.logIndexOfChangeKey(key);
+                trimmed++;
+            }
+        }
+        trimmedThrough = trimmed < TRIMS_PER_ROUND ? through : reached;
+        if (indexes.isEmpty()) {
+            active = trimmedThrough < appliedThrough;
+        }
+    }
+
+    private void completeWaiters() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        long reached = Long.MAX_VALUE;
+        for (Tracked tracked : indexes.values()) {
+            if (tracked.mode == Mode.LIVE) {
+                reached = Math.min(reached, tracked.state.propagatedIndex());
+            }
+        }
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+            Waiter waiter = it.next();
+            if (waiter.index() <= reached) {
+                waiter.done().complete(null);
+                it.remove();
+            }
+        }
+    }
+}
