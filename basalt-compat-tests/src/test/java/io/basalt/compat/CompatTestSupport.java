@@ -61,7 +61,7 @@ public abstract class CompatTestSupport {
         if (external != null && !external.isBlank()) {
             endpoint = URI.create(external);
         } else {
-            server = startInProcessServer();
+            server = BasaltTestServer.inMemory();
             endpoint = server.endpoint();
         }
         client = TestClients.dynamoDb(endpoint);
@@ -84,11 +84,6 @@ public abstract class CompatTestSupport {
         if (server != null) {
             server.close();
         }
-    }
-
-    /** Starts the in-process server a test class talks to when no external endpoint is named. */
-    protected BasaltTestServer startInProcessServer() {
-        return BasaltTestServer.inMemory();
     }
 
     /** The in-process server, or null when the tests run against an external endpoint. */

@@ -2,30 +2,17 @@ package io.basalt.compat.indexes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.IndexDefinition;
-import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.ProvisionedThroughput;
 import io.basalt.cluster.TableDefinition;
-import io.basalt.cluster.TableMetadata;
 import io.basalt.compat.CompatTestSupport;
 import io.basalt.model.AttributeType;
-import io.basalt.model.Item;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
-import io.basalt.model.PrimaryKey;
-import io.basalt.model.SecondaryIndex;
-import io.basalt.partition.IndexEntries;
-import io.basalt.partition.KeyLayout;
-import io.basalt.partition.encoding.ItemCodec;
-import io.basalt.storage.WriteBatch;
-import io.basalt.storage.memory.InMemoryStorageEngine;
-import io.basalt.testing.BasaltTestServer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -43,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 /**
  * What the index read tests share: one table shape with local and global indexes of every projection type and a
  * global index with multi-attribute keys, created through CreateTable (or, on a Basalt that does not take indexes
- * in CreateTable yet, through the in-process node), and a check that writes reach the indexes at all.
+ * in CreateTable yet, through the in-process node).
  *
  * <p>The table: {@code pk} (S) and {@code sk} (N). Indexes:
  * <ul>
@@ -57,8 +44,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * </ul>
  */
 abstract class IndexTestSupport extends CompatTestSupport {
-    private InMemoryStorageEngine storage;
-    private Boolean maintained;
     private static final List<String[]> ATTRIBUTES = List.of(new String[] {"pk", "S"}, new String[] {"sk", "N"},
             new String[] {"lsk", "S"}, new String[] {"gpk", "S"}, new String[] {"gsk", "N"},
             new String[] {"tournament", "S"}, new String[] {"venue", "S"}, new String[] {"round", "S"},
@@ -152,77 +137,9 @@ abstract class IndexTestSupport extends CompatTestSupport {
         throw new IllegalArgumentException(name);
     }
 
-    @Override
-    protected BasaltTestServer startInProcessServer() {
-        storage = new InMemoryStorageEngine();
-        return BasaltTestServer.start(storage, NodeConfig.defaults());
-    }
-
-    /**
-     * Puts an item through PutItem. Until the index engine is in this Basalt, the in-process server's storage then
-     * also gets the item's index entries, in the key layout and projection the engine writes (KeyLayout,
-     * IndexEntries): a stand-in so that the read path is exercised on real entries; once writes reach the indexes
-     * themselves, nothing is added.
-     */
+    /** Puts an item through PutItem (the engine maintains the indexes: local ones at once, global ones soon). */
     protected void put(String table, Map<String, AttributeValue> item) {
-        if (maintained == null) {
-            maintained = probeIndexesMaintained(table);
-        }
-        if (maintained || !isInProcess()) {
-            client.putItem(b -> b.tableName(table).item(item));
-            return;
-        }
-        BasaltNode node = inProcessServer().node();
-        TableMetadata metadata = node.describeTable(table);
-        PrimaryKey key = new PrimaryKey(io.basalt.model.AttributeValue.string(item.get("pk").s()),
-                Optional.of(io.basalt.model.AttributeValue.number(item.get("sk").n())));
-        Item old = node.read(metadata, key);
         client.putItem(b -> b.tableName(table).item(item));
-        Item stored = node.read(metadata, key);
-        WriteBatch batch = new WriteBatch();
-        for (SecondaryIndex index : metadata.maintainedIndexes()) {
-            byte[] oldKey = old == null ? null : KeyLayout.indexEntryKey(metadata.id(), metadata.keySchema(), index,
-                    old);
-            if (oldKey != null) {
-                batch.delete(oldKey);
-            }
-            byte[] newKey = KeyLayout.indexEntryKey(metadata.id(), metadata.keySchema(), index, stored);
-            if (newKey != null) {
-                batch.put(newKey, ItemCodec.encode(IndexEntries.project(metadata.keySchema(), index, stored)));
-            }
-        }
-        storage.write(batch, false);
-    }
-
-    /** Whether writes reach the indexes of this server by themselves (the probe item is removed again). */
-    private boolean probeIndexesMaintained(String table) {
-        if (!isInProcess()) {
-            return true;
-        }
-        client.putItem(b -> b.tableName(table).item(item("pk", s("probe"), "sk", n("0"), "gpk", s("probe"))));
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        boolean seen = false;
-        while (!seen && System.nanoTime() < deadline) {
-            seen = client.query(b -> b.tableName(table).indexName("byGlobalAll").keyConditionExpression("gpk = :p")
-                    .expressionAttributeValues(Map.of(":p", s("probe")))).count() > 0;
-            if (!seen) {
-                sleep(50);
-            }
-        }
-        client.deleteItem(b -> b.tableName(table).key(item("pk", s("probe"), "sk", n("0"))));
-        if (seen) {
-            waitUntilGone(table);
-        }
-        return seen;
-    }
-
-    private void waitUntilGone(String table) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline && client.query(b -> b.tableName(table).indexName("byGlobalAll")
-                .keyConditionExpression("gpk = :p").expressionAttributeValues(Map.of(":p", s("probe"))))
-                .count() > 0) {
-            sleep(50);
-        }
     }
 
     /**

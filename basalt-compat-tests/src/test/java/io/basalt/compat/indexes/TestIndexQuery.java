@@ -89,7 +89,7 @@ class TestIndexQuery extends IndexTestSupport {
         assertThat(capacity.localSecondaryIndexes().get("byLocal").capacityUnits()).isEqualTo(0.5);
         assertThat(capacity.table().capacityUnits()).isEqualTo(0.5);
         assertThat(capacity.capacityUnits()).isEqualTo(1.0);
-        assertThat(capacity.readCapacityUnits()).isEqualTo(1.0);
+        assertThat(capacity.readCapacityUnits()).isNull();
 
         QueryResponse projected = query(b -> b.indexName("byLocalInc").projectionExpression("sk, a, b")
                 .keyConditionExpression("pk = :p AND lsk = :l").expressionAttributeValues(values(":p", s("P"),
@@ -227,7 +227,7 @@ class TestIndexQuery extends IndexTestSupport {
         assertThat(capacity.table().capacityUnits()).isEqualTo(0.0);
         assertThat(capacity.globalSecondaryIndexes()).containsOnlyKeys("byGlobal");
         assertThat(capacity.globalSecondaryIndexes().get("byGlobal").capacityUnits()).isEqualTo(0.5);
-        assertThat(capacity.globalSecondaryIndexes().get("byGlobal").readCapacityUnits()).isEqualTo(0.5);
+        assertThat(capacity.globalSecondaryIndexes().get("byGlobal").readCapacityUnits()).isNull();
         assertThat(capacity.hasLocalSecondaryIndexes()).isFalse();
 
         QueryResponse total = query(b -> b.indexName("byGlobal").keyConditionExpression("gpk = :g")

@@ -63,7 +63,8 @@ final class Capacity {
      * (and, for a local index that fetched the table's items, the table's too): TOTAL carries the sum; INDEXES also
      * the table's share (zero when only the index was read) and the index's under {@code LocalSecondaryIndexes} or
      * {@code GlobalSecondaryIndexes} (API ConsumedCapacity; Developer Guide, "Provisioned throughput considerations"
-     * of global and local secondary indexes).
+     * of global and local secondary indexes). Like every non-transactional operation, only CapacityUnits
+     * (docs/design/index-writes.md §2).
      *
      * @param indexName the index read, or null for a table read (whose units are all {@code tableUnits})
      */
@@ -72,30 +73,22 @@ final class Capacity {
         if (mode == Mode.NONE) {
             return;
         }
-        double total = tableUnits + indexUnits;
         out.writeFieldName("ConsumedCapacity");
         out.writeStartObject();
-        out.writeNumberField("CapacityUnits", total);
+        out.writeNumberField("CapacityUnits", tableUnits + indexUnits);
         if (mode == Mode.INDEXES) {
-            out.writeNumberField("ReadCapacityUnits", total);
-            out.writeFieldName("Table");
-            writeReadUnits(out, tableUnits);
+            out.writeObjectFieldStart("Table");
+            out.writeNumberField("CapacityUnits", tableUnits);
+            out.writeEndObject();
             if (indexName != null) {
-                out.writeFieldName(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
-                out.writeStartObject();
-                out.writeFieldName(indexName);
-                writeReadUnits(out, indexUnits);
+                out.writeObjectFieldStart(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+                out.writeObjectFieldStart(indexName);
+                out.writeNumberField("CapacityUnits", indexUnits);
+                out.writeEndObject();
                 out.writeEndObject();
             }
         }
         out.writeStringField("TableName", tableName);
-        out.writeEndObject();
-    }
-
-    private static void writeReadUnits(JsonGenerator out, double units) throws IOException {
-        out.writeStartObject();
-        out.writeNumberField("CapacityUnits", units);
-        out.writeNumberField("ReadCapacityUnits", units);
         out.writeEndObject();
     }
 }
