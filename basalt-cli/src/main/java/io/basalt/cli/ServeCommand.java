@@ -21,9 +21,17 @@ import java.util.concurrent.CountDownLatch;
 final class ServeCommand {
     static final String USAGE = """
             Usage: basalt serve [-hV] [--in-memory] [--data-dir=<dataDirectory>] [--host=<host>] [--port=<port>]
+                                [--gsi-propagation=<sync|async>] [--gsi-delay-ms=<ms>]
             Serve the DynamoDB API.
                   --data-dir=<dataDirectory>
                                   Directory of the RocksDB data (default: ./data).
+                  --gsi-delay-ms=<ms>
+                                  Apply writes to global secondary indexes no sooner than this
+                                  after the write (default: 0), to test code against index lag.
+                  --gsi-propagation=<sync|async>
+                                  async (default): global secondary indexes follow writes in the
+                                  background, as in DynamoDB; sync: a write returns only once its
+                                  index entries are written (no lag).
               -h, --help          Show this help message and exit.
                   --host=<host>   Address to listen on (default: 127.0.0.1).
                   --in-memory     Keep everything in memory; nothing survives a restart.
@@ -56,7 +64,8 @@ final class ServeCommand {
     private static int serve(ServeOptions options, PrintStream out, PrintStream err) {
         StorageEngine storage = options.inMemory() ? new InMemoryStorageEngine()
                 : RocksDbStorageEngine.open(options.dataDirectory());
-        BasaltNode node = BasaltNode.open(storage, NodeConfig.defaults());
+        BasaltNode node = BasaltNode.open(storage,
+                NodeConfig.defaults().withGlobalIndexPropagation(options.indexPropagation()));
         BasaltServer server;
         try {
             server = BasaltServer.start(node, ServerConfig.of(options.host(), options.port()));

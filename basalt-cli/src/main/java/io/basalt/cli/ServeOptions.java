@@ -2,9 +2,11 @@ package io.basalt.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.GlobalIndexPropagation;
 import io.basalt.server.ServerConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -15,14 +17,18 @@ import java.util.Set;
  * @param port the port to listen on; 0 picks a free one
  * @param dataDirectory where RocksDB keeps the data (unused in memory)
  * @param inMemory keep everything in memory; nothing survives a restart
+ * @param indexPropagation how global secondary indexes follow writes
  */
-record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory) {
+record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
+        GlobalIndexPropagation indexPropagation) {
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
-    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--host", "--port", "--data-dir");
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--host", "--port", "--data-dir",
+            "--gsi-propagation", "--gsi-delay-ms");
 
     ServeOptions {
         requireNonNull(host, "host is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
+        requireNonNull(indexPropagation, "indexPropagation is null");
     }
 
     /**
@@ -36,6 +42,8 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory)
         int port = ServerConfig.DEFAULT_PORT;
         Path dataDirectory = DEFAULT_DATA_DIRECTORY;
         boolean inMemory = false;
+        boolean synchronous = false;
+        long delayMillis = 0;
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);
             int equals = argument.startsWith("--") ? argument.indexOf('=') : -1;
@@ -60,10 +68,38 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory)
             switch (name) {
                 case "--host" -> host = value;
                 case "--port" -> port = port(value);
+                case "--gsi-propagation" -> synchronous = synchronous(value);
+                case "--gsi-delay-ms" -> delayMillis = delayMillis(value);
                 default -> dataDirectory = dataDirectory(value);
             }
         }
-        return new ServeOptions(host, port, dataDirectory, inMemory);
+        if (synchronous && delayMillis > 0) {
+            throw new UsageException("Option '--gsi-delay-ms' needs '--gsi-propagation=async'");
+        }
+        return new ServeOptions(host, port, dataDirectory, inMemory, synchronous ? GlobalIndexPropagation.SYNCHRONOUS
+                : GlobalIndexPropagation.delayed(Duration.ofMillis(delayMillis)));
+    }
+
+    private static boolean synchronous(String value) {
+        return switch (value) {
+            case "sync" -> true;
+            case "async" -> false;
+            default -> throw new UsageException("Invalid value for option '--gsi-propagation': '" + value
+                    + "' is not sync or async");
+        };
+    }
+
+    private static long delayMillis(String value) {
+        try {
+            long delay = Long.parseLong(value);
+            if (delay >= 0) {
+                return delay;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new UsageException("Invalid value for option '--gsi-delay-ms': '" + value
+                + "' is not a number of milliseconds");
     }
 
     private static Path dataDirectory(String value) {

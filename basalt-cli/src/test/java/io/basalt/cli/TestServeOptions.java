@@ -3,24 +3,41 @@ package io.basalt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.cluster.GlobalIndexPropagation;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TestServeOptions {
+    private static final GlobalIndexPropagation ASYNC = GlobalIndexPropagation.delayed(Duration.ZERO);
+
+    @Test
+    void globalIndexPropagationIsAsynchronousUnlessAsked() {
+        assertThat(ServeOptions.parse(List.of("--gsi-propagation=sync")).indexPropagation())
+                .isEqualTo(GlobalIndexPropagation.SYNCHRONOUS);
+        assertThat(ServeOptions.parse(List.of("--gsi-delay-ms", "250")).indexPropagation())
+                .isEqualTo(GlobalIndexPropagation.delayed(Duration.ofMillis(250)));
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--gsi-propagation=later")))
+                .hasMessage("Invalid value for option '--gsi-propagation': 'later' is not sync or async");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--gsi-delay-ms=-1")))
+                .hasMessage("Invalid value for option '--gsi-delay-ms': '-1' is not a number of milliseconds");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--gsi-propagation=sync", "--gsi-delay-ms=5")))
+                .hasMessage("Option '--gsi-delay-ms' needs '--gsi-propagation=async'");
+    }
 
     @Test
     void defaultsServeRocksDbUnderDataOnLocalhostPort8000() {
         assertThat(ServeOptions.parse(List.of()))
-                .isEqualTo(new ServeOptions("127.0.0.1", 8000, Path.of("data"), false));
+                .isEqualTo(new ServeOptions("127.0.0.1", 8000, Path.of("data"), false, ASYNC));
     }
 
     @Test
     void readsEveryOptionWithItsValueAttachedOrNext() {
         assertThat(ServeOptions.parse(List.of("--host", "0.0.0.0", "--port=8001", "--data-dir", "/tmp/b",
-                "--in-memory"))).isEqualTo(new ServeOptions("0.0.0.0", 8001, Path.of("/tmp/b"), true));
+                "--in-memory"))).isEqualTo(new ServeOptions("0.0.0.0", 8001, Path.of("/tmp/b"), true, ASYNC));
         assertThat(ServeOptions.parse(List.of("--host=::1", "--port", "0", "--data-dir=d")))
-                .isEqualTo(new ServeOptions("::1", 0, Path.of("d"), false));
+                .isEqualTo(new ServeOptions("::1", 0, Path.of("d"), false, ASYNC));
     }
 
     @Test

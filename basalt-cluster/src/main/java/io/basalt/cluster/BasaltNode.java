@@ -308,10 +308,6 @@ public final class BasaltNode implements AutoCloseable {
         }
         TableRuntime runtime = new TableRuntime(table.id(), leaders, propagators);
         runtime.configure(PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));
-        for (GlobalIndexPropagator propagator : propagators) {
-            // Trims change records left by indexes dropped before a restart; follows the complete indexes.
-            propagator.applied(0);
-        }
         for (IndexMetadata index : table.globalIndexes()) {
             switch (index.phase()) {
                 case STEADY -> propagators.forEach(propagator -> propagator.follow(index.index()));
@@ -319,6 +315,11 @@ public final class BasaltNode implements AutoCloseable {
                 case DELETING -> startDrop(table, index, runtime);
                 default -> throw new IllegalStateException("unknown phase " + index.phase());
             }
+        }
+        for (GlobalIndexPropagator propagator : propagators) {
+            // Once every index is registered (a first round before would trim the records they still need):
+            // replays what a restart interrupted, and trims records left by indexes dropped before it.
+            propagator.start();
         }
         return runtime;
     }

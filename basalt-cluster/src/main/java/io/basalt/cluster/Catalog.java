@@ -76,6 +76,9 @@ final class Catalog {
                 .delete(KeyLayout.catalogKey(table.name()))
                 .deleteRange(KeyLayout.tableStart(table.id()), KeyLayout.tableEnd(table.id()))
                 .deleteRange(KeyLayout.partitionMetadataStart(table.id()), KeyLayout.partitionMetadataEnd(table.id()));
+        for (byte keySpace : new byte[] {KeyLayout.CHANGES, KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS}) {
+            batch.deleteRange(KeyLayout.tableStart(keySpace, table.id()), KeyLayout.tableEnd(keySpace, table.id()));
+        }
         storage.write(batch, true);
         tables.remove(table.name(), table);
     }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -202,6 +203,15 @@ final class GlobalIndexPropagator {
         return removed;
     }
 
+    /**
+     * Runs a first round once the indexes are registered: applies the records a restart left unapplied and trims
+     * what no index needs.
+     */
+    void start() {
+        active = true;
+        scheduleDrain();
+    }
+
     /** Told by the partition's leader that the entry at {@code logIndex} is applied. */
     void applied(long logIndex) {
         if (logIndex > appliedThrough) {
@@ -272,6 +282,14 @@ final class GlobalIndexPropagator {
         });
     }
 
+    private void scheduleLater(long delayMillis) {
+        try {
+            timer.schedule(this::scheduleDrain, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The node is closing; the records stay and a restart applies them.
+        }
+    }
+
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             submit(this::drain);
@@ -324,7 +342,7 @@ final class GlobalIndexPropagator {
                 long dueAt = record.timestampMillis() + delayMillis;
                 if (delayMillis > 0 && dueAt > now) {
                     // Nothing at or after this record is due yet: the indexes reach only the record before it.
-                    timer.schedule(this::scheduleDrain, Math.min(dueAt - now, 100), TimeUnit.MILLISECONDS);
+                    scheduleLater(Math.min(dueAt - now, 100));
                     stoppedEarly = true;
                     break;
                 }

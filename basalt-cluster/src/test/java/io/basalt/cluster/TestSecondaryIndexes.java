@@ -132,6 +132,26 @@ class TestSecondaryIndexes {
     }
 
     @Test
+    void changesNotYetAppliedWhenTheNodeStopsAreAppliedAfterARestart() throws Exception {
+        NodeConfig delayed = NodeConfig.defaults()
+                .withGlobalIndexPropagation(GlobalIndexPropagation.delayed(Duration.ofHours(1)));
+        TableMetadata table;
+        try (BasaltNode node = open(delayed, true)) {
+            table = node.createTable(definition("T", List.of(global("ByGroup", Projection.ALL))));
+            for (int i = 0; i < 300; i++) {
+                put(node, table, item("pk", "p" + (i % 100), "sk", 1, "group", "g" + (i % 7), "score", i));
+            }
+            assertThat(node.globalIndexLag(table, table.index("ByGroup").orElseThrow()).pendingChanges())
+                    .isEqualTo(300);
+        }
+        try (BasaltNode node = reopen()) {
+            awaitConverged(node, table, node.describeTable("T").index("ByGroup").orElseThrow());
+            assertThat(countKeys(KeyLayout.tableStart(KeyLayout.CHANGES, table.id()),
+                    KeyLayout.tableEnd(KeyLayout.CHANGES, table.id()))).isZero();
+        }
+    }
+
+    @Test
     void writesCheckIndexKeyTypesAndLeaveNothingBehind() {
         try (BasaltNode node = open(NodeConfig.defaults(), false)) {
             TableMetadata table = node.createTable(definition("T", List.of(global("ByGroup", Projection.ALL))));
@@ -225,6 +245,26 @@ class TestSecondaryIndexes {
             }
             assertThat(countKeys(KeyLayout.tableStart(KeyLayout.CHANGES, table.id()),
                     KeyLayout.tableEnd(KeyLayout.CHANGES, table.id()))).isZero();
+        }
+    }
+
+    @Test
+    void deletingATableRemovesItsIndexesChangesStatesAndCollections() {
+        NodeConfig delayed = NodeConfig.defaults()
+                .withGlobalIndexPropagation(GlobalIndexPropagation.delayed(Duration.ofHours(1)));
+        try (BasaltNode node = open(delayed, false)) {
+            TableMetadata table = node.createTable(definition("T", List.of(global("ByGroup", Projection.ALL),
+                    new IndexDefinition("ByState", false, List.of(PK), List.of(STATE), Projection.ALL,
+                            ProvisionedThroughput.NONE))));
+            for (int i = 0; i < 20; i++) {
+                put(node, table, item("pk", "p" + i, "sk", i, "state", "s", "group", "g", "score", i));
+            }
+            node.deleteTable("T", current -> { });
+            for (byte keySpace : new byte[] {KeyLayout.ITEMS, KeyLayout.CHANGES, KeyLayout.INDEX_STATE,
+                    KeyLayout.COLLECTIONS}) {
+                assertThat(countKeys(KeyLayout.tableStart(keySpace, table.id()),
+                        KeyLayout.tableEnd(keySpace, table.id()))).as("key space %d", keySpace).isZero();
+            }
         }
     }
 

@@ -58,7 +58,7 @@ public final class BasaltServer implements AutoCloseable {
         ExecutorService workers = newWorkerPool();
         Operations operations = new Operations();
         DynamoDbOperations.create(node).forEach(operations::register);
-        RequestHandler handler = new RequestHandler(operations, workers,
+        RequestHandler handler = new RequestHandler(operations, new AdminEndpoints(node), workers,
                 node.config().region(), node.config().accountId());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)

@@ -59,9 +59,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final ExecutorService workers;
     private final String defaultRegion;
     private final String accountId;
+    private final AdminEndpoints admin;
 
-    RequestHandler(Operations operations, ExecutorService workers, String defaultRegion, String accountId) {
+    RequestHandler(Operations operations, AdminEndpoints admin, ExecutorService workers, String defaultRegion,
+            String accountId) {
         this.operations = requireNonNull(operations, "operations is null");
+        this.admin = requireNonNull(admin, "admin is null");
         this.workers = requireNonNull(workers, "workers is null");
         this.defaultRegion = requireNonNull(defaultRegion, "defaultRegion is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
@@ -71,6 +74,19 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     protected void channelRead0(ChannelHandlerContext channel, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         String requestId = RequestIds.next();
+        if (AdminEndpoints.matches(request.uri())) {
+            String method = request.method().name();
+            String uri = request.uri();
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            respondInOrder(channel, CompletableFuture.supplyAsync(() -> admin.handle(method, uri, body), workers)
+                    .handle((result, failure) -> {
+                        AdminEndpoints.Response response = failure == null ? result
+                                : new AdminEndpoints.Response(500, "application/json", "{\"message\":\"Internal\"}");
+                        return () -> writeText(channel, keepAlive, requestId,
+                                HttpResponseStatus.valueOf(response.status()), response.contentType(), response.body());
+                    }));
+            return;
+        }
         if (request.method() == HttpMethod.GET) {
             // DynamoDB answers a plain GET with a health line; load balancers and humans with curl use it.
             String health = "healthy: dynamodb." + defaultRegion + ".amazonaws.com ";

@@ -1,0 +1,185 @@
+package io.basalt.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.GlobalIndexPropagation;
+import io.basalt.cluster.IndexLag;
+import io.basalt.cluster.IndexMetadata;
+import io.basalt.cluster.TableMetadata;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Basalt's own HTTP endpoints, under {@code /_basalt/} (DynamoDB's API has no paths, so they cannot collide):
+ *
+ * <ul>
+ *   <li>{@code GET /_basalt/indexes}: every global secondary index with its status and replication lag (the
+ *       changes not yet applied to it and the age of the oldest), and how indexes follow writes;
+ *   <li>{@code POST /_basalt/index-propagation} with {@code {"Mode": "ASYNCHRONOUS" | "SYNCHRONOUS",
+ *       "DelayMillis": n}}: makes global indexes follow writes synchronously (no lag) or with a deliberate delay,
+ *       so applications can test both;
+ *   <li>{@code GET /_basalt/metrics}: the same lag figures in the Prometheus text format.
+ * </ul>
+ */
+final class AdminEndpoints {
+    static final String PREFIX = "/_basalt/";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final BasaltNode node;
+
+    /** A response: status code, media type and body. */
+    record Response(int status, String contentType, String body) {
+    }
+
+    AdminEndpoints(BasaltNode node) {
+        this.node = requireNonNull(node, "node is null");
+    }
+
+    static boolean matches(String uri) {
+        return uri.startsWith(PREFIX);
+    }
+
+    Response handle(String method, String uri, String body) {
+        String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
+        try {
+            return switch (method + " " + path) {
+                case "GET /_basalt/indexes" -> new Response(200, "application/json", indexes());
+                case "GET /_basalt/metrics" -> new Response(200, "text/plain; version=0.0.4", metrics());
+                case "POST /_basalt/index-propagation" -> setPropagation(body);
+                default -> new Response(404, "application/json", "{\"message\":\"No such endpoint: " + method + " "
+                        + path.replace("\"", "") + "\"}");
+            };
+        } catch (IOException | IllegalArgumentException e) {
+            return new Response(400, "application/json", "{\"message\":\"" + String.valueOf(e.getMessage())
+                    .replace("\\", "").replace("\"", "'") + "\"}");
+        }
+    }
+
+    private record IndexReport(TableMetadata table, IndexMetadata index, IndexLag lag) {
+    }
+
+    private List<IndexReport> reports() {
+        List<IndexReport> reports = new ArrayList<>();
+        for (String name : node.listTableNames(null, Integer.MAX_VALUE)) {
+            TableMetadata table = node.tryGetTable(name).orElse(null);
+            if (table == null) {
+                continue;
+            }
+            for (IndexMetadata index : table.globalIndexes()) {
+                reports.add(new IndexReport(table, index, node.globalIndexLag(table, index)));
+            }
+        }
+        return reports;
+    }
+
+    private String indexes() throws IOException {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = JSON.createGenerator(text)) {
+            out.writeStartObject();
+            out.writeArrayFieldStart("GlobalSecondaryIndexes");
+            for (IndexReport report : reports()) {
+                out.writeStartObject();
+                out.writeStringField("TableName", report.table().name());
+                out.writeStringField("IndexName", report.index().name());
+                out.writeStringField("IndexStatus", report.index().status(node.now()).name());
+                out.writeBooleanField("Backfilled", report.lag().backfilled());
+                out.writeNumberField("PendingChanges", report.lag().pendingChanges());
+                out.writeNumberField("LagMillis", report.lag().ageMillis());
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            writePropagation(out, node.globalIndexPropagation());
+            out.writeEndObject();
+        }
+        return text.toString();
+    }
+
+    private String metrics() {
+        StringBuilder text = new StringBuilder();
+        text.append("# HELP basalt_gsi_pending_changes Table writes not yet applied to a global secondary index.\n");
+        text.append("# TYPE basalt_gsi_pending_changes gauge\n");
+        List<IndexReport> reports = reports();
+        for (IndexReport report : reports) {
+            text.append("basalt_gsi_pending_changes").append(labels(report)).append(' ')
+                    .append(report.lag().pendingChanges()).append('\n');
+        }
+        text.append("# HELP basalt_gsi_lag_seconds Age of the oldest table write not yet in a global secondary "
+                + "index.\n");
+        text.append("# TYPE basalt_gsi_lag_seconds gauge\n");
+        for (IndexReport report : reports) {
+            text.append("basalt_gsi_lag_seconds").append(labels(report)).append(' ')
+                    .append(String.format(Locale.ROOT, "%.3f", report.lag().ageMillis() / 1000.0)).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String labels(IndexReport report) {
+        return "{table=\"" + escape(report.table().name()) + "\",index=\"" + escape(report.index().name()) + "\"}";
+    }
+
+    private static String escape(String label) {
+        return label.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private Response setPropagation(String body) throws IOException {
+        String mode = null;
+        long delayMillis = 0;
+        try (JsonParser in = JSON.createParser(body)) {
+            if (in.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("Expected a JSON object");
+            }
+            while (in.nextToken() == JsonToken.FIELD_NAME) {
+                String field = in.currentName();
+                JsonToken value = in.nextToken();
+                switch (field) {
+                    case "Mode" -> mode = in.getValueAsString();
+                    case "DelayMillis" -> {
+                        if (value != JsonToken.VALUE_NUMBER_INT) {
+                            throw new IllegalArgumentException("DelayMillis must be a whole number");
+                        }
+                        delayMillis = in.getLongValue();
+                    }
+                    default -> throw new IllegalArgumentException("Unknown member: " + field);
+                }
+            }
+        }
+        if (delayMillis < 0) {
+            throw new IllegalArgumentException("DelayMillis must not be negative");
+        }
+        GlobalIndexPropagation propagation;
+        if ("SYNCHRONOUS".equals(mode)) {
+            if (delayMillis != 0) {
+                throw new IllegalArgumentException("DelayMillis applies to ASYNCHRONOUS propagation only");
+            }
+            propagation = GlobalIndexPropagation.SYNCHRONOUS;
+        } else if ("ASYNCHRONOUS".equals(mode)) {
+            propagation = GlobalIndexPropagation.delayed(Duration.ofMillis(delayMillis));
+        } else {
+            throw new IllegalArgumentException("Mode must be ASYNCHRONOUS or SYNCHRONOUS");
+        }
+        node.setGlobalIndexPropagation(propagation);
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = JSON.createGenerator(text)) {
+            out.writeStartObject();
+            writePropagation(out, propagation);
+            out.writeEndObject();
+        }
+        return new Response(200, "application/json", text.toString());
+    }
+
+    private static void writePropagation(JsonGenerator out, GlobalIndexPropagation propagation) throws IOException {
+        out.writeObjectFieldStart("Propagation");
+        out.writeStringField("Mode", propagation.synchronous() ? "SYNCHRONOUS" : "ASYNCHRONOUS");
+        out.writeNumberField("DelayMillis", propagation.delay().toMillis());
+        out.writeEndObject();
+    }
+}
