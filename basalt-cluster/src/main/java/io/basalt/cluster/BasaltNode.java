@@ -336,9 +336,18 @@ public final class BasaltNode implements AutoCloseable {
         }
         List<CompletableFuture<Long>> firsts = runtime.configure(
                 PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));
+        // A deliberate propagation delay holds the backfill back too, so tests can watch an index being built.
+        long delayMillis = propagation.synchronous() ? 0 : propagation.delay().toMillis();
         for (int i = 0; i < firsts.size(); i++) {
             GlobalIndexPropagator propagator = runtime.propagator(i);
-            firsts.get(i).thenAccept(first -> propagator.backfill(index.id(), first));
+            firsts.get(i).thenAccept(first -> {
+                if (delayMillis == 0) {
+                    propagator.backfill(index.id(), first);
+                } else {
+                    indexTimer.schedule(() -> propagator.backfill(index.id(), first), delayMillis,
+                            TimeUnit.MILLISECONDS);
+                }
+            });
         }
     }
 

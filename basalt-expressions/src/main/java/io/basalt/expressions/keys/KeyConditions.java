@@ -10,7 +10,9 @@ import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,41 +41,62 @@ public final class KeyConditions {
         }
     }
 
-    /** Reduces a structurally valid key condition to what the query reads, checking it against the schema. */
+    /** Reduces a structurally valid key condition on a table to what the query reads. */
     public static KeyCondition analyze(Condition condition, KeySchema schema) {
+        return analyze(condition, List.of(schema.partitionKey()), schema.sortKey().map(List::of).orElse(List.of()));
+    }
+
+    /**
+     * Reduces a structurally valid key condition to what the query reads, checking it against a key schema of one
+     * or more partition key attributes and zero or more sort key attributes (a global index may have up to four of
+     * each). Every partition key attribute needs an equality; sort key attributes are constrained left to right
+     * without gaps, and only the last one constrained may have a range condition (Developer Guide, "Multi-attribute
+     * keys pattern"). A single-attribute key reports DynamoDB's classic messages, which the multi-attribute rules
+     * generalise: a gap names the sort key attribute missed, a range before the last is "not supported".
+     */
+    public static KeyCondition analyze(Condition condition, List<KeyAttribute> partitionKeys,
+            List<KeyAttribute> sortKeys) {
         List<Condition> terms = terms(condition);
-        if (terms.size() > 2) {
+        if (partitionKeys.size() == 1 && sortKeys.size() <= 1 && terms.size() > 2) {
             throw BasaltException.validation("Conditions can be of length 1 or 2 only");
         }
-        Condition partitionTerm = null;
-        Condition sortTerm = null;
+        Map<String, Condition> byAttribute = new LinkedHashMap<>();
         for (Condition term : terms) {
-            String attribute = subject(term);
-            if (attribute.equals(schema.partitionKey().name())) {
-                partitionTerm = term;
-            } else {
-                sortTerm = term;
+            byAttribute.put(subject(term), term);
+        }
+        List<AttributeValue> partitionValues = new ArrayList<>(partitionKeys.size());
+        for (KeyAttribute key : partitionKeys) {
+            Condition term = byAttribute.remove(key.name());
+            if (term == null) {
+                throw missed(key);
             }
+            partitionValues.add(equalityValue(term, key));
         }
-        if (partitionTerm == null) {
-            throw missed(schema.partitionKey());
+        if (byAttribute.isEmpty()) {
+            return new KeyCondition(partitionValues, List.of(), Optional.empty());
         }
-        if (!(partitionTerm instanceof Condition.Comparison comparison)
+        List<AttributeValue> sortPrefix = new ArrayList<>();
+        for (KeyAttribute key : sortKeys) {
+            Condition term = byAttribute.remove(key.name());
+            if (term == null) {
+                throw missed(key);
+            }
+            if (byAttribute.isEmpty()) {
+                return new KeyCondition(partitionValues, sortPrefix, Optional.of(sortCondition(term, key)));
+            }
+            sortPrefix.add(equalityValue(term, key));
+        }
+        // A condition on an attribute outside the key: a hash-only key, or every sort key attribute already used.
+        throw BasaltException.validation(NOT_SUPPORTED);
+    }
+
+    /** The value of a term that must be an equality (partition keys, leading sort key attributes). */
+    private static AttributeValue equalityValue(Condition term, KeyAttribute key) {
+        if (!(term instanceof Condition.Comparison comparison)
                 || comparison.comparator() != Condition.Comparator.EQ) {
             throw BasaltException.validation(NOT_SUPPORTED);
         }
-        AttributeValue partitionValue = value(otherSide(comparison), schema.partitionKey());
-        if (sortTerm == null) {
-            return new KeyCondition(partitionValue, Optional.empty());
-        }
-        if (schema.sortKey().isEmpty()) {
-            throw BasaltException.validation(NOT_SUPPORTED);
-        }
-        KeyAttribute sortKey = schema.sortKey().get();
-        if (!subject(sortTerm).equals(sortKey.name())) {
-            throw missed(sortKey);
-        }
-        return new KeyCondition(partitionValue, Optional.of(sortCondition(sortTerm, sortKey)));
+        return value(otherSide(comparison), key);
     }
 
     private static BasaltException missed(KeyAttribute key) {

@@ -74,4 +74,41 @@ class TestKeyConditions {
     void refusals(String expression, String message) {
         assertThatThrownBy(() -> analyze(expression)).hasMessage(message);
     }
+
+    private static final java.util.List<KeyAttribute> MULTI_PARTITION = java.util.List.of(
+            new KeyAttribute("t", AttributeType.S), new KeyAttribute("r", AttributeType.S));
+    private static final java.util.List<KeyAttribute> MULTI_SORT = java.util.List.of(
+            new KeyAttribute("a", AttributeType.S), new KeyAttribute("b", AttributeType.N));
+
+    private static KeyCondition analyzeMulti(String expression) {
+        Condition parsed = ExpressionParser.parseCondition(expression, ExpressionKind.KEY_CONDITION);
+        Condition bound = new ExpressionBinder(Map.of(), VALUES).bind(parsed, "KeyConditionExpression");
+        KeyConditions.checkStructure(bound);
+        return KeyConditions.analyze(bound, MULTI_PARTITION, MULTI_SORT);
+    }
+
+    @Test
+    void multiAttributeKeysFixLeadingSortAttributes() {
+        AttributeValue p = AttributeValue.string("P");
+        assertThat(analyzeMulti("r = :p AND t = :p")).isEqualTo(new KeyCondition(java.util.List.of(p, p),
+                java.util.List.of(), Optional.empty()));
+        assertThat(analyzeMulti("t = :p AND r = :p AND a = :s AND b > :n")).isEqualTo(new KeyCondition(
+                java.util.List.of(p, p), java.util.List.of(AttributeValue.string("x")), Optional.of(
+                        new SortKeyCondition.Compare(Condition.Comparator.GT, AttributeValue.number(5)))));
+        assertThat(analyzeMulti("t = :p AND r = :p AND begins_with(a, :s)").sortCondition())
+                .contains(new SortKeyCondition.BeginsWith(AttributeValue.string("x")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "t = :p | Query condition missed key schema element: r",
+        "t = :p AND r = :p AND b > :n | Query condition missed key schema element: a",
+        "t = :p AND r > :p | Query key condition not supported",
+        "t = :p AND r = :p AND a > :s AND b = :n | Query key condition not supported",
+        "t = :p AND r = :p AND a = :s AND b = :n AND c = :n | Query key condition not supported",
+        "t = :p AND r = :p AND a = :n | One or more parameter values were invalid: Condition parameter type does not "
+            + "match schema type"})
+    void multiAttributeKeyRefusals(String expression, String message) {
+        assertThatThrownBy(() -> analyzeMulti(expression)).hasMessage(message);
+    }
 }

@@ -20,9 +20,18 @@ public final class ReadRanges {
     private ReadRanges() {
     }
 
-    /** The keys a Query with this key condition reads, one partition key's items in sort key order. */
+    /**
+     * The keys a Query with this key condition reads, one partition key's items in sort key order. The equalities
+     * on leading sort key attributes of a multi-attribute key extend the prefix (each attribute's encoding is
+     * self-delimiting), and the sort condition then applies to the attribute that follows them.
+     */
     public static KeyRange query(long tableId, int indexId, KeyCondition condition) {
-        byte[] prefix = KeyLayout.partitionKeyPrefix(tableId, indexId, condition.partitionValue());
+        ByteWriter prefixWriter = new ByteWriter(64);
+        prefixWriter.writeBytes(KeyLayout.indexPartitionPrefix(tableId, indexId, condition.partitionValues()));
+        for (AttributeValue value : condition.sortPrefix()) {
+            KeyEncoding.write(prefixWriter, value);
+        }
+        byte[] prefix = prefixWriter.toByteArray();
         byte[] end = KeyRange.prefixEnd(prefix);
         if (condition.sortCondition().isEmpty()) {
             return new KeyRange(prefix, end);

@@ -57,4 +57,38 @@ final class Capacity {
         out.writeStringField("TableName", tableName);
         out.writeEndObject();
     }
+
+    /**
+     * Writes the {@code ConsumedCapacity} of a Query or Scan. A read of an index consumes the index's read capacity
+     * (and, for a local index that fetched the table's items, the table's too): TOTAL carries the sum; INDEXES also
+     * the table's share (zero when only the index was read) and the index's under {@code LocalSecondaryIndexes} or
+     * {@code GlobalSecondaryIndexes} (API ConsumedCapacity; Developer Guide, "Provisioned throughput considerations"
+     * of global and local secondary indexes). Like every non-transactional operation, only CapacityUnits
+     * (docs/design/index-writes.md §2).
+     *
+     * @param indexName the index read, or null for a table read (whose units are all {@code tableUnits})
+     */
+    static void writeRead(JsonGenerator out, Mode mode, String tableName, double tableUnits, String indexName,
+            boolean global, double indexUnits) throws IOException {
+        if (mode == Mode.NONE) {
+            return;
+        }
+        out.writeFieldName("ConsumedCapacity");
+        out.writeStartObject();
+        out.writeNumberField("CapacityUnits", tableUnits + indexUnits);
+        if (mode == Mode.INDEXES) {
+            out.writeObjectFieldStart("Table");
+            out.writeNumberField("CapacityUnits", tableUnits);
+            out.writeEndObject();
+            if (indexName != null) {
+                out.writeObjectFieldStart(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+                out.writeObjectFieldStart(indexName);
+                out.writeNumberField("CapacityUnits", indexUnits);
+                out.writeEndObject();
+                out.writeEndObject();
+            }
+        }
+        out.writeStringField("TableName", tableName);
+        out.writeEndObject();
+    }
 }

@@ -11,13 +11,10 @@ import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.keys.KeyCondition;
 import io.basalt.expressions.keys.KeyConditions;
 import io.basalt.expressions.parser.ExpressionKind;
+import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
-import io.basalt.model.KeySchema;
-import io.basalt.model.PrimaryKey;
-import io.basalt.partition.KeyLayout;
 import io.basalt.partition.read.KeyRange;
-import io.basalt.partition.read.PageReader;
 import io.basalt.partition.read.ReadRanges;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
@@ -78,39 +75,41 @@ final class QueryHandler extends DataPlaneHandler {
         ProjectionExpression projection = attributesToGet != null ? attributesToGet : expressions.projection();
         expressions.requireAllUsed();
         JsonObject keyConditions = request.getStructure("KeyConditions", "KeyConditions");
-        if (keyConditions != null && (keyConditions.size() < 1 || keyConditions.size() > 2)) {
+        // A multi-attribute index key takes up to eight conditions; the count is checked against its schema later.
+        int maxConditions = indexName == null ? 2 : Integer.MAX_VALUE;
+        if (keyConditions != null && (keyConditions.size() < 1 || keyConditions.size() > maxConditions)) {
             throw BasaltException.validation("Conditions can be of length 1 or 2 only");
         }
         ReadRequests.checkSelect(select, request, true);
 
         TableMetadata table = node.tableForItems(tableName);
-        if (indexName != null) {
-            throw BasaltException.validation("The table does not have the specified index: " + indexName);
-        }
-        KeySchema schema = table.keySchema();
+        boolean consistent = Boolean.TRUE.equals(request.getBoolean("ConsistentRead"));
+        ReadTarget target = ReadTarget.of(table, indexName, consistent, false, start != null);
+        byte[] startKey = start == null ? null : target.startStorageKey(start, "");
+        List<DocumentPath> projectionPaths = projection == null ? List.of() : projection.paths();
+        target.checkGlobalProjection(select, projectionPaths);
         if (keyCondition == null) {
             keyCondition = legacyKeyCondition(keyConditions);
         }
-        KeyCondition key = KeyConditions.analyze(keyCondition, schema);
+        KeyCondition key = KeyConditions.analyze(keyCondition, target.partitionKeys(), target.sortKeys());
+        List<DocumentPath> filterPaths = filter == null ? List.of() : ReadRequests.paths(filter);
         if (filter != null) {
-            checkFilterOnKeys(filter, schema, legacyFilter != null ? "QueryFilter" : "Filter Expression");
-            ReadRequests.checkKeyPaths(ReadRequests.paths(filter), schema);
+            checkFilterOnKeys(filterPaths, target, legacyFilter != null ? "QueryFilter" : "Filter Expression");
+            ReadRequests.checkKeyPaths(filterPaths, table.keySchema());
         }
-        if (projection != null) {
-            ReadRequests.checkKeyPaths(projection.paths(), schema);
-        }
+        ReadRequests.checkKeyPaths(projectionPaths, table.keySchema());
         boolean forward = !Boolean.FALSE.equals(request.getBoolean("ScanIndexForward"));
-        KeyRange range = ReadRanges.query(table.id(), KeyLayout.BASE_TABLE_INDEX, key);
-        if (start != null) {
-            range = startAfter(range, start, key, table, forward);
+        KeyRange range = ReadRanges.query(table.id(), target.indexId(), key);
+        if (startKey != null) {
+            range = startAfter(range, startKey, target.partitionValues(start), key, forward);
         }
-        boolean consistent = Boolean.TRUE.equals(request.getBoolean("ConsistentRead"));
-        PageReader.Page page = node.readPage(table, range, forward, limit == null ? Integer.MAX_VALUE
-                : limit.intValue(), ItemRequests.itemCondition(filter));
+        ReadPage page = ReadPage.read(node, target, range, forward, limit == null ? Integer.MAX_VALUE
+                : limit.intValue(), filter, target.fetchesFromTable(select, projectionPaths, filterPaths),
+                target.filterNeedsTable(filterPaths));
         boolean countOnly = "COUNT".equals(select);
         Capacity.Mode mode = Capacity.mode(capacity);
-        return CompletableFuture.completedFuture(out -> ReadRequests.writePage(out, page, projection, countOnly,
-                table, mode, consistent));
+        return CompletableFuture.completedFuture(out -> ReadRequests.writePage(out, page.page(), projection,
+                countOnly, target, page.fetchedBytes(), mode, consistent));
     }
 
     /** Legacy KeyConditions as a key condition; only indexable comparisons may constrain keys. */
@@ -128,10 +127,10 @@ final class QueryHandler extends DataPlaneHandler {
         return result;
     }
 
-    /** Key attributes are chosen by the key condition; a filter may only test the others. */
-    private static void checkFilterOnKeys(Condition filter, KeySchema schema, String parameter) {
-        for (DocumentPath path : ReadRequests.paths(filter)) {
-            if (path.first() instanceof PathElement.Name name && schema.isKeyAttribute(name.name())) {
+    /** Key attributes are chosen by the key condition; a filter may only test the others (of the table or index). */
+    private static void checkFilterOnKeys(List<DocumentPath> filterPaths, ReadTarget target, String parameter) {
+        for (DocumentPath path : filterPaths) {
+            if (path.first() instanceof PathElement.Name name && target.isReadKeyAttribute(name.name())) {
                 throw BasaltException.validation(parameter + " can only contain non-primary key attributes: "
                         + "Primary key attribute: " + name.name());
             }
@@ -139,13 +138,12 @@ final class QueryHandler extends DataPlaneHandler {
     }
 
     /** The rest of the range after the ExclusiveStartKey, which must lie within the query's key condition. */
-    private KeyRange startAfter(KeyRange range, Item start, KeyCondition key, TableMetadata table, boolean forward) {
-        PrimaryKey startKey = ReadRequests.startKey(start, table, "");
-        if (!startKey.partitionValue().equals(key.partitionValue())) {
+    private static KeyRange startAfter(KeyRange range, byte[] storageKey, List<AttributeValue> startPartition,
+            KeyCondition key, boolean forward) {
+        if (!startPartition.equals(key.partitionValues())) {
             throw BasaltException.validation("The provided starting key is outside query boundaries based on "
                     + "provided conditions");
         }
-        byte[] storageKey = node.itemKey(table, startKey);
         if (Arrays.compareUnsigned(storageKey, range.lowerInclusive()) < 0
                 || Arrays.compareUnsigned(storageKey, range.upperExclusive()) >= 0) {
             throw BasaltException.validation("The provided starting key does not match the range key predicate");

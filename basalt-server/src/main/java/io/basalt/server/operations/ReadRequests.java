@@ -11,6 +11,7 @@ import io.basalt.expressions.eval.Projector;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
+import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
@@ -283,9 +284,13 @@ final class ReadRequests {
         return consistent ? units : units / 2;
     }
 
-    /** Writes Items (unless only the count was asked for), Count, ScannedCount, LastEvaluatedKey, capacity. */
+    /**
+     * Writes Items (unless only the count was asked for), Count, ScannedCount, LastEvaluatedKey (the key
+     * attributes of the target: for an index its own and the table's) and capacity: the bytes read from the table
+     * or index, plus for a local index read the table items it fetched.
+     */
     static void writePage(JsonGenerator out, PageReader.Page page, ProjectionExpression projection, boolean countOnly,
-            TableMetadata table, Capacity.Mode capacity, boolean consistent) throws IOException {
+            ReadTarget target, long fetchedBytes, Capacity.Mode capacity, boolean consistent) throws IOException {
         out.writeStartObject();
         out.writeNumberField("Count", page.items().size());
         if (!countOnly) {
@@ -299,18 +304,22 @@ final class ReadRequests {
         if (page.lastEvaluated() != null) {
             out.writeFieldName("LastEvaluatedKey");
             out.writeStartObject();
-            KeySchema schema = table.keySchema();
             Map<String, AttributeValue> attributes = page.lastEvaluated().attributes();
-            out.writeFieldName(schema.partitionKey().name());
-            AttributeValueJson.write(out, attributes.get(schema.partitionKey().name()));
-            if (schema.sortKey().isPresent()) {
-                out.writeFieldName(schema.sortKey().get().name());
-                AttributeValueJson.write(out, attributes.get(schema.sortKey().get().name()));
+            for (KeyAttribute key : target.keyAttributes()) {
+                out.writeFieldName(key.name());
+                AttributeValueJson.write(out, attributes.get(key.name()));
             }
             out.writeEndObject();
         }
         out.writeNumberField("ScannedCount", page.scannedCount());
-        Capacity.write(out, capacity, table.name(), pageUnits(page.scannedBytes(), consistent), false);
+        double readUnits = pageUnits(page.scannedBytes(), consistent);
+        if (target.index() == null) {
+            Capacity.writeRead(out, capacity, target.table().name(), readUnits, null, false, 0);
+        } else {
+            double fetchUnits = fetchedBytes == 0 ? 0 : pageUnits(fetchedBytes, consistent);
+            Capacity.writeRead(out, capacity, target.table().name(), fetchUnits, target.index().name(),
+                    target.index().global(), readUnits);
+        }
         out.writeEndObject();
     }
 }

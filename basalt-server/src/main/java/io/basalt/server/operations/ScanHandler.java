@@ -5,15 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.expressions.ast.Condition;
+import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
-import io.basalt.model.PrimaryKey;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionHash;
 import io.basalt.partition.read.KeyRange;
-import io.basalt.partition.read.PageReader;
 import io.basalt.partition.read.ReadRanges;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
@@ -90,36 +89,33 @@ final class ScanHandler extends DataPlaneHandler {
         ReadRequests.checkSelect(select, request, false);
 
         TableMetadata table = node.tableForItems(tableName);
-        if (indexName != null) {
-            throw BasaltException.validation("The table does not have the specified index: " + indexName);
-        }
+        boolean consistent = Boolean.TRUE.equals(request.getBoolean("ConsistentRead"));
+        ReadTarget target = ReadTarget.of(table, indexName, consistent, true, start != null);
+        byte[] startKey = start == null ? null
+                : target.startStorageKey(start, ": The provided key element does not match the schema");
+        List<DocumentPath> projectionPaths = projection == null ? List.of() : projection.paths();
+        target.checkGlobalProjection(select, projectionPaths);
         int segmentIndex = segment == null ? 0 : segment.intValue();
         int segments = totalSegments == null ? 1 : totalSegments.intValue();
-        KeyRange range = ReadRanges.scanSegment(table.id(), KeyLayout.BASE_TABLE_INDEX, segmentIndex, segments);
-        if (start != null) {
-            PrimaryKey startKey = ReadRequests.startKey(start, table,
-                    ": The provided key element does not match the schema");
-            byte[] storageKey = node.itemKey(table, startKey);
-            if (segments > 1 && segmentOf(storageKey, segments) != segmentIndex) {
+        KeyRange range = ReadRanges.scanSegment(table.id(), target.indexId(), segmentIndex, segments);
+        if (startKey != null) {
+            if (segments > 1 && segmentOf(startKey, segments) != segmentIndex) {
                 throw BasaltException.validation(ReadRequests.BAD_START_KEY + ": Invalid ExclusiveStartKey. Please use "
                         + "ExclusiveStartKey with correct Segment. TotalSegments: " + segments + " Segment: "
                         + segmentIndex);
             }
-            range = range.after(storageKey, true);
+            range = range.after(startKey, true);
         }
-        if (filter != null) {
-            ReadRequests.checkKeyPaths(ReadRequests.paths(filter), table.keySchema());
-        }
-        if (projection != null) {
-            ReadRequests.checkKeyPaths(projection.paths(), table.keySchema());
-        }
-        boolean consistent = Boolean.TRUE.equals(request.getBoolean("ConsistentRead"));
-        PageReader.Page page = node.readPage(table, range, true, limit == null ? Integer.MAX_VALUE
-                : limit.intValue(), ItemRequests.itemCondition(filter));
+        List<DocumentPath> filterPaths = filter == null ? List.of() : ReadRequests.paths(filter);
+        ReadRequests.checkKeyPaths(filterPaths, table.keySchema());
+        ReadRequests.checkKeyPaths(projectionPaths, table.keySchema());
+        ReadPage page = ReadPage.read(node, target, range, true, limit == null ? Integer.MAX_VALUE
+                : limit.intValue(), filter, target.fetchesFromTable(select, projectionPaths, filterPaths),
+                target.filterNeedsTable(filterPaths));
         boolean countOnly = "COUNT".equals(select);
         Capacity.Mode mode = Capacity.mode(capacity);
-        return CompletableFuture.completedFuture(out -> ReadRequests.writePage(out, page, projection, countOnly,
-                table, mode, consistent));
+        return CompletableFuture.completedFuture(out -> ReadRequests.writePage(out, page.page(), projection,
+                countOnly, target, page.fetchedBytes(), mode, consistent));
     }
 
     /** The segment of {@code segments} an item key belongs to, by its partition hash. */
