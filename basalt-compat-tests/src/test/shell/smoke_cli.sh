@@ -53,6 +53,7 @@ TABLE="cli-orders-$RUN"
 MISSING="cli-missing-$RUN"
 WORK="$(mktemp -d)"
 trap 'aws dynamodb delete-table --table-name "$TABLE" --endpoint-url "$ENDPOINT" >/dev/null 2>&1 || true;
+      aws dynamodb delete-table --table-name "cli-indexed-$RUN" --endpoint-url "$ENDPOINT" >/dev/null 2>&1 || true;
       rm -rf "$WORK"' EXIT
 
 passed=0
@@ -337,6 +338,42 @@ t_err_bad_number() {
         put-item --table-name "$TABLE" --item '{"pk": {"S": "a"}, "sk": {"S": "b"}, "n": {"N": "twelve"}}'
 }
 check "error: put-item with a malformed number" t_err_bad_number
+
+# ------------------------------------------------------------------------------------------------ indexes
+
+INDEXED="cli-indexed-$RUN"
+
+t_index_table() {
+    local out
+    out="$(ddb_ok create-table --table-name "$INDEXED" --billing-mode PAY_PER_REQUEST \
+        --attribute-definitions AttributeName=pk,AttributeType=S AttributeName=sk,AttributeType=S \
+            AttributeName=status,AttributeType=S \
+        --key-schema AttributeName=pk,KeyType=HASH AttributeName=sk,KeyType=RANGE \
+        --global-secondary-indexes \
+            'IndexName=ByStatus,KeySchema=[{AttributeName=status,KeyType=HASH}],Projection={ProjectionType=ALL}')"
+    expect_json "$out" "d['TableDescription']['GlobalSecondaryIndexes'][0]['IndexName'] == 'ByStatus'"
+    ddb_ok wait table-exists --table-name "$INDEXED" >/dev/null
+    ddb_ok put-item --table-name "$INDEXED" \
+        --item '{"pk": {"S": "o1"}, "sk": {"S": "1"}, "status": {"S": "open"}}' >/dev/null
+    ddb_ok put-item --table-name "$INDEXED" --item '{"pk": {"S": "o2"}, "sk": {"S": "1"}}' >/dev/null
+    # Global indexes are eventually consistent: poll briefly.
+    for _ in $(seq 1 100); do
+        out="$(ddb_ok query --table-name "$INDEXED" --index-name ByStatus \
+            --key-condition-expression '#s = :s' --expression-attribute-names '{"#s": "status"}' \
+            --expression-attribute-values '{":s": {"S": "open"}}')"
+        if python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["Count"] == 1 else 1)' <<<"$out"; then
+            break
+        fi
+        sleep 0.1
+    done
+    expect_json "$out" "d['Count'] == 1 and d['Items'][0]['pk'] == {'S': 'o1'}"
+    expect_error ValidationException "Consistent reads are not supported on global secondary indexes" \
+        query --table-name "$INDEXED" --index-name ByStatus --consistent-read \
+        --key-condition-expression '#s = :s' --expression-attribute-names '{"#s": "status"}' \
+        --expression-attribute-values '{":s": {"S": "open"}}'
+    ddb_ok delete-table --table-name "$INDEXED" >/dev/null
+}
+check "create-table with a global index, query it with --index-name" t_index_table
 
 # ------------------------------------------------------------------------------------------------ deletion
 

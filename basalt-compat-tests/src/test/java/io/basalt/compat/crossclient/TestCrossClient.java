@@ -62,6 +62,16 @@ class TestCrossClient {
         assertPassed(result, "boto3 reads smoke");
     }
 
+    /** boto3 on local and global secondary indexes: create, describe, query, scan, add and drop online. */
+    @Test
+    void boto3IndexesWork() throws Exception {
+        requireTool("python3 with boto3", "install Python 3 and boto3 (pip install boto3)",
+                "python3", "-c", "import boto3, botocore");
+        Path script = script("src/test/python/smoke_indexes_boto3.py");
+        Result result = run(BOTO3_TIMEOUT_SECONDS, "python3", script.toString(), server.endpoint().toString());
+        assertPassed(result, "boto3 indexes smoke");
+    }
+
     @Test
     void awsCliWorks() throws Exception {
         requireTool("bash", "install bash", "bash", "-c", "true");
