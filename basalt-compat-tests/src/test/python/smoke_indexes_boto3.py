@@ -13,56 +13,21 @@ consistent: checks on them poll. Exits 0 only when no check failed; the last lin
 
 import sys
 import time
-import traceback
 import uuid
 from decimal import Decimal
 
 import boto3
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Key
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from smoke_support import Checks, expect_error
 
 REGION = "us-east-1"
 RUN = uuid.uuid4().hex[:8]
 MUSIC = "indexes-music-" + RUN      # Artist (S) + SongTitle (S), the Developer Guide's example table
 
-passed = 0
-failed = 0
-
-
-def check(name):
-    """Decorator: run the function now as one named check and record the outcome."""
-
-    def run(fn):
-        global passed, failed
-        try:
-            fn()
-        except Exception:  # noqa: BLE001 - any exception is a failed check
-            failed += 1
-            print("FAIL  %s" % name)
-            kind, value, tb = sys.exc_info()
-            for frame in traceback.extract_tb(tb):
-                if frame.filename == __file__:
-                    print("    at line %d: %s" % (frame.lineno, (frame.line or "").strip()))
-            print("    %s: %s" % (kind.__name__, value))
-        else:
-            passed += 1
-            print("ok    %s" % name)
-        return fn
-
-    return run
-
-
-def expect_error(call, code, message):
-    try:
-        result = call()
-    except ClientError as e:
-        error = e.response.get("Error", {})
-        assert error.get("Code") == code, "code: expected %r, got %r" % (code, error)
-        assert error.get("Message") == message, "message:\n  expected %r\n  actual   %r" % (
-            message, error.get("Message"))
-        return e
-    raise AssertionError("expected %s but the call succeeded: %r" % (code, result))
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def eventually(fn, seconds=600):
@@ -200,8 +165,8 @@ def main():
             except ClientError as e:
                 print("cleanup: could not delete %s: %s" % (name, e))
 
-    print("boto3 indexes smoke: %d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+    print("boto3 indexes smoke: %d passed, %d failed" % (CHECKS.passed, CHECKS.failed))
+    return 0 if CHECKS.failed == 0 else 1
 
 
 if __name__ == "__main__":

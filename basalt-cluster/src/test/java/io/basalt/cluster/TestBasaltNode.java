@@ -348,7 +348,8 @@ class TestBasaltNode {
         return new PrimaryKey(AttributeValue.string(pk), Optional.empty());
     }
 
-    private static Item item(Object... namesAndValues) {
+    /** An item from names and values: strings become S, numbers N. */
+    static Item item(Object... namesAndValues) {
         Map<String, AttributeValue> attributes = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             Object value = namesAndValues[i + 1];

@@ -336,13 +336,7 @@ class TestSecondaryIndexes {
     }
 
     private static Item item(Object... namesAndValues) {
-        Map<String, AttributeValue> attributes = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            Object value = namesAndValues[i + 1];
-            attributes.put((String) namesAndValues[i], value instanceof String text ? AttributeValue.string(text)
-                    : AttributeValue.number(((Number) value).longValue()));
-        }
-        return new Item(attributes);
+        return TestBasaltNode.item(namesAndValues);
     }
 
     private TableMetadata awaitActive(BasaltNode node, String table, String index) throws InterruptedException {

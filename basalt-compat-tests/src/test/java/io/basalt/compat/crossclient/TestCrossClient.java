@@ -45,31 +45,27 @@ class TestCrossClient {
 
     @Test
     void boto3ClientAndResourceApisWork() throws Exception {
-        requireTool("python3 with boto3", "install Python 3 and boto3 (pip install boto3)",
-                "python3", "-c", "import boto3, botocore");
-        Path script = script("src/test/python/smoke_boto3.py");
-        Result result = run(BOTO3_TIMEOUT_SECONDS, "python3", script.toString(), server.endpoint().toString());
-        assertPassed(result, "boto3 smoke");
+        runBoto3("smoke_boto3.py", "boto3 smoke");
     }
 
     /** boto3's Query/Scan paginators, parallel scan, batch_writer and batch_get_item. */
     @Test
     void boto3ReadsAndBatchesWork() throws Exception {
-        requireTool("python3 with boto3", "install Python 3 and boto3 (pip install boto3)",
-                "python3", "-c", "import boto3, botocore");
-        Path script = script("src/test/python/smoke_reads_boto3.py");
-        Result result = run(BOTO3_TIMEOUT_SECONDS, "python3", script.toString(), server.endpoint().toString());
-        assertPassed(result, "boto3 reads smoke");
+        runBoto3("smoke_reads_boto3.py", "boto3 reads smoke");
     }
 
     /** boto3 on local and global secondary indexes: create, describe, query, scan, add and drop online. */
     @Test
     void boto3IndexesWork() throws Exception {
+        runBoto3("smoke_indexes_boto3.py", "boto3 indexes smoke");
+    }
+
+    private static void runBoto3(String scriptName, String summary) throws Exception {
         requireTool("python3 with boto3", "install Python 3 and boto3 (pip install boto3)",
                 "python3", "-c", "import boto3, botocore");
-        Path script = script("src/test/python/smoke_indexes_boto3.py");
+        Path script = script("src/test/python/" + scriptName);
         Result result = run(BOTO3_TIMEOUT_SECONDS, "python3", script.toString(), server.endpoint().toString());
-        assertPassed(result, "boto3 indexes smoke");
+        assertPassed(result, summary);
     }
 
     @Test
