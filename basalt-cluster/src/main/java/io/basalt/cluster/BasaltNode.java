@@ -6,7 +6,6 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.PrimaryKey;
-import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemCondition;
 import io.basalt.partition.IndexPartitionState;
@@ -21,7 +20,6 @@ import io.basalt.partition.read.PageReader;
 import io.basalt.replication.LocalReplicator;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageEngine;
-import io.basalt.storage.WriteBatch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,14 +48,7 @@ public final class BasaltNode implements AutoCloseable {
     private final ConcurrentHashMap<Long, TableRuntime> runtimes = new ConcurrentHashMap<>();
     private final Object controlLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Global index propagation and backfill: background work, never on a request's thread. */
-    private final ExecutorService indexPool;
-    private final ScheduledExecutorService indexTimer;
-    /** Control-plane follow-ups that take the control lock (an index finished backfilling or dropping). */
-    private final ExecutorService controlTasks;
-    /** Per index being backfilled ("tableId/indexId"): the partitions that have finished. */
-    private final ConcurrentHashMap<String, java.util.Set<Integer>> backfilledPartitions = new ConcurrentHashMap<>();
-    private volatile GlobalIndexPropagation propagation;
+    private final GlobalIndexLifecycle globalIndexes;
 
     private BasaltNode(StorageEngine storage, NodeConfig config) {
         this.config = requireNonNull(config, "config is null");
@@ -66,11 +56,10 @@ public final class BasaltNode implements AutoCloseable {
         this.replicator = new LocalReplicator(storage, config.syncWrites() && storage.isPersistent());
         this.partitionPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 namedDaemonThreads("basalt-partition-"));
-        this.indexPool = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-index-"));
-        this.indexTimer = Executors.newSingleThreadScheduledExecutor(namedDaemonThreads("basalt-index-timer-"));
-        this.controlTasks = Executors.newSingleThreadExecutor(namedDaemonThreads("basalt-control-"));
-        this.propagation = config.globalIndexPropagation();
         this.catalog = new Catalog(storage);
+        this.globalIndexes = new GlobalIndexLifecycle(storage, catalog, controlLock, config,
+                namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
+                namedDaemonThreads("basalt-control-"));
         for (TableMetadata table : catalog.all()) {
             runtimes.put(table.id(), startPartitions(table));
         }
@@ -181,7 +170,7 @@ public final class BasaltNode implements AutoCloseable {
             TableMetadata updated = current.withIndexes(indexes, current.nextIndexId() + 1)
                     .withAttributeDefinitions(attributeDefinitions);
             catalog.put(updated);
-            startBackfill(updated, added.index(), runtimes.get(updated.id()));
+            globalIndexes.startBackfill(updated, added.index(), runtimes.get(updated.id()));
             return updated;
         }
     }
@@ -199,7 +188,7 @@ public final class BasaltNode implements AutoCloseable {
             check.accept(current);
             TableMetadata updated = current.withIndex(indexName, index -> index.withPhase(IndexPhase.DELETING));
             catalog.put(updated);
-            startDrop(updated, updated.index(indexName).orElseThrow(), runtimes.get(updated.id()));
+            globalIndexes.startDrop(updated, updated.index(indexName).orElseThrow(), runtimes.get(updated.id()));
             return updated;
         }
     }
@@ -260,7 +249,7 @@ public final class BasaltNode implements AutoCloseable {
         }
         int partition = runtime.partitionIndexFor(KeyLayout.hashOfItemKey(itemKey));
         CompletableFuture<EvaluatedWrite> written = runtime.partition(partition).write(itemKey, operation);
-        if (!runtime.hasGlobalIndexes() || !propagation.synchronous()) {
+        if (!runtime.hasGlobalIndexes() || !globalIndexes.propagation().synchronous()) {
             return written;
         }
         GlobalIndexPropagator propagator = runtime.propagator(partition);
@@ -298,144 +287,30 @@ public final class BasaltNode implements AutoCloseable {
         for (int i = 0; i < table.partitionCount(); i++) {
             PartitionId id = new PartitionId(table.id(), i);
             long applied = PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(id))).appliedIndex();
-            GlobalIndexPropagator propagator = new GlobalIndexPropagator(id, table.partitionCount(), storage,
-                    table.keySchema(), clock, () -> propagation, indexPool, indexTimer,
-                    (partition, indexId) -> partitionBackfilled(table.name(), table.id(), partition, indexId),
-                    applied);
+            GlobalIndexPropagator propagator = globalIndexes.newPropagator(table, id, applied);
             propagators.add(propagator);
             leaders.add(new PartitionLeader(id, storage, table.keySchema(), clock::millis, replicator, partitionPool,
                     propagator::applied));
         }
         TableRuntime runtime = new TableRuntime(table.id(), leaders, propagators);
         runtime.configure(PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));
-        for (IndexMetadata index : table.globalIndexes()) {
-            switch (index.phase()) {
-                case STEADY -> propagators.forEach(propagator -> propagator.follow(index.index()));
-                case BACKFILLING -> startBackfill(table, index.index(), runtime);
-                case DELETING -> startDrop(table, index, runtime);
-                default -> throw new IllegalStateException("unknown phase " + index.phase());
-            }
-        }
-        for (GlobalIndexPropagator propagator : propagators) {
-            // Once every index is registered (a first round before would trim the records they still need):
-            // replays what a restart interrupted, and trims records left by indexes dropped before it.
-            propagator.start();
-        }
+        globalIndexes.resume(table, runtime);
         return runtime;
-    }
-
-    /**
-     * Starts (or, after a restart, resumes) filling a global index added to {@code table}: every partition
-     * registers it, then its writes maintain it, then its items are copied into it. Call under the control lock
-     * with the table as just stored.
-     */
-    private void startBackfill(TableMetadata table, SecondaryIndex index, TableRuntime runtime) {
-        backfilledPartitions.put(table.id() + "/" + index.id(), ConcurrentHashMap.newKeySet());
-        for (GlobalIndexPropagator propagator : runtime.propagators()) {
-            propagator.add(index);
-        }
-        List<CompletableFuture<Long>> firsts = runtime.configure(
-                PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));
-        // A deliberate propagation delay holds the backfill back too, so tests can watch an index being built.
-        long delayMillis = propagation.synchronous() ? 0 : propagation.delay().toMillis();
-        for (int i = 0; i < firsts.size(); i++) {
-            GlobalIndexPropagator propagator = runtime.propagator(i);
-            firsts.get(i).thenAccept(first -> {
-                if (delayMillis == 0) {
-                    propagator.backfill(index.id(), first);
-                } else {
-                    indexTimer.schedule(() -> propagator.backfill(index.id(), first), delayMillis,
-                            TimeUnit.MILLISECONDS);
-                }
-            });
-        }
-    }
-
-    /** Records that one partition has finished backfilling an index; the last one makes the index ACTIVE. */
-    private void partitionBackfilled(String tableName, long tableId, PartitionId partition, int indexId) {
-        java.util.Set<Integer> done = backfilledPartitions.get(tableId + "/" + indexId);
-        if (done == null) {
-            return;
-        }
-        done.add(partition.index());
-        controlTasks.execute(() -> {
-            synchronized (controlLock) {
-                TableMetadata current = catalog.tryGet(tableName).orElse(null);
-                if (current == null || current.id() != tableId || done.size() < current.partitionCount()) {
-                    return;
-                }
-                IndexMetadata index = current.indexes().stream().filter(i -> i.id() == indexId).findFirst()
-                        .orElse(null);
-                if (index == null || index.phase() != IndexPhase.BACKFILLING) {
-                    return;
-                }
-                backfilledPartitions.remove(tableId + "/" + indexId);
-                catalog.put(current.withIndex(index.name(), i -> new IndexMetadata(i.index(), i.throughput(),
-                        IndexPhase.STEADY, TableStatus.CREATING, now())));
-            }
-        });
-    }
-
-    /**
-     * Starts dropping a global index: the partitions stop maintaining it, then its entries and states are removed,
-     * then it leaves the catalog. Call under the control lock with the table as just stored.
-     */
-    private void startDrop(TableMetadata table, IndexMetadata index, TableRuntime runtime) {
-        List<CompletableFuture<?>> stopped = new ArrayList<>();
-        for (CompletableFuture<Long> first : runtime.configure(
-                PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()))) {
-            stopped.add(first);
-        }
-        for (GlobalIndexPropagator propagator : runtime.propagators()) {
-            stopped.add(propagator.remove(index.id()));
-        }
-        backfilledPartitions.remove(table.id() + "/" + index.id());
-        CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).thenRunAsync(() -> {
-            synchronized (controlLock) {
-                TableMetadata current = catalog.tryGet(table.name()).orElse(null);
-                if (current == null || current.id() != table.id()) {
-                    return;
-                }
-                storage.write(new WriteBatch()
-                        .deleteRange(KeyLayout.indexStart(table.id(), index.id()),
-                                KeyLayout.indexEnd(table.id(), index.id()))
-                        .deleteRange(KeyLayout.indexStateStart(table.id(), index.id()),
-                                KeyLayout.indexStateEnd(table.id(), index.id())), true);
-                List<IndexMetadata> remaining = new ArrayList<>(current.indexes());
-                remaining.removeIf(i -> i.id() == index.id());
-                // DynamoDB forgets the definitions of attributes no key uses any more.
-                List<KeyAttribute> definitions = new ArrayList<>(current.attributeDefinitions());
-                definitions.removeIf(definition -> !current.keySchema().isKeyAttribute(definition.name())
-                        && remaining.stream().noneMatch(i -> i.index().isKeyAttribute(definition.name())));
-                catalog.put(current.withIndexes(remaining, current.nextIndexId())
-                        .withAttributeDefinitions(definitions));
-            }
-        }, controlTasks);
     }
 
     /** How far a global index is behind its table, summed over the partitions. */
     public IndexLag globalIndexLag(TableMetadata table, IndexMetadata index) {
         TableRuntime runtime = runtimes.get(table.id());
-        if (runtime == null || !index.global()) {
-            return IndexLag.NONE;
-        }
-        IndexLag lag = IndexLag.NONE;
-        for (GlobalIndexPropagator propagator : runtime.propagators()) {
-            lag = lag.plus(propagator.lag(index.id()));
-        }
-        return lag;
+        return runtime == null || !index.global() ? IndexLag.NONE : GlobalIndexLifecycle.lag(runtime, index);
     }
 
     /** Changes how global indexes follow writes, from the next write on. */
-    public void setGlobalIndexPropagation(GlobalIndexPropagation newPropagation) {
-        propagation = requireNonNull(newPropagation, "newPropagation is null");
-        for (TableRuntime runtime : runtimes.values()) {
-            runtime.propagators().forEach(propagator -> propagator.applied(0));
-        }
+    public void setGlobalIndexPropagation(GlobalIndexPropagation propagation) {
+        globalIndexes.setPropagation(propagation, runtimes.values());
     }
 
     public GlobalIndexPropagation globalIndexPropagation() {
-        return propagation;
+        return globalIndexes.propagation();
     }
 
     private static BasaltException tableNotFound(String name) {
@@ -464,18 +339,7 @@ public final class BasaltNode implements AutoCloseable {
             return;
         }
         replicator.close();
-        for (TableRuntime runtime : runtimes.values()) {
-            runtime.propagators().forEach(GlobalIndexPropagator::close);
-        }
-        controlTasks.shutdown();
-        indexTimer.shutdownNow();
-        indexPool.shutdown();
-        try {
-            indexPool.awaitTermination(10, TimeUnit.SECONDS);
-            controlTasks.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        globalIndexes.close(runtimes.values());
         partitionPool.shutdown();
         try {
             partitionPool.awaitTermination(10, TimeUnit.SECONDS);

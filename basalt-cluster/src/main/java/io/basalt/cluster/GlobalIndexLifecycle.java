@@ -1,0 +1,205 @@
+package io.basalt.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.SecondaryIndex;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionIndexes;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.WriteBatch;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The background side of a node's global secondary indexes: the propagators' threads, adding an index to a live
+ * table (registration, the partitions' switch, backfill, then ACTIVE in the catalog), dropping one, resuming both
+ * after a restart, and how indexes follow writes (docs/design/indexes.md).
+ *
+ * <p>Catalog changes take the node's control lock, always on a thread of this class (never on a propagator's),
+ * so a control-plane operation that waits for the propagators under the lock cannot deadlock with them.
+ */
+final class GlobalIndexLifecycle {
+    private final StorageEngine storage;
+    private final Catalog catalog;
+    private final Object controlLock;
+    private final Clock clock;
+    private final ExecutorService pool;
+    private final ScheduledExecutorService timer;
+    /** Control-plane follow-ups that take the control lock (an index finished backfilling or dropping). */
+    private final ExecutorService controlTasks;
+    /** Per index being backfilled ("tableId/indexId"): the partitions that have finished. */
+    private final ConcurrentHashMap<String, Set<Integer>> backfilledPartitions = new ConcurrentHashMap<>();
+    private volatile GlobalIndexPropagation propagation;
+
+    GlobalIndexLifecycle(StorageEngine storage, Catalog catalog, Object controlLock, NodeConfig config,
+            ThreadFactory poolThreads, ThreadFactory timerThreads, ThreadFactory controlThreads) {
+        this.storage = requireNonNull(storage, "storage is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.controlLock = requireNonNull(controlLock, "controlLock is null");
+        this.clock = config.clock();
+        this.propagation = config.globalIndexPropagation();
+        this.pool = Executors.newFixedThreadPool(2, poolThreads);
+        this.timer = Executors.newSingleThreadScheduledExecutor(timerThreads);
+        this.controlTasks = Executors.newSingleThreadExecutor(controlThreads);
+    }
+
+    GlobalIndexPropagation propagation() {
+        return propagation;
+    }
+
+    void setPropagation(GlobalIndexPropagation newPropagation, Iterable<TableRuntime> runtimes) {
+        propagation = requireNonNull(newPropagation, "newPropagation is null");
+        for (TableRuntime runtime : runtimes) {
+            runtime.propagators().forEach(propagator -> propagator.applied(0));
+        }
+    }
+
+    /** The propagator of one partition of {@code table}, whose log has applied up to {@code appliedIndex}. */
+    GlobalIndexPropagator newPropagator(TableMetadata table, PartitionId partition, long appliedIndex) {
+        return new GlobalIndexPropagator(partition, table.partitionCount(), storage, table.keySchema(), clock,
+                this::propagation, pool, timer,
+                (done, indexId) -> partitionBackfilled(table.name(), table.id(), done, indexId), appliedIndex);
+    }
+
+    /**
+     * Brings a table's freshly started partitions in line with its global indexes: follows the complete ones,
+     * resumes backfills and drops a restart interrupted, then lets every propagator run.
+     */
+    void resume(TableMetadata table, TableRuntime runtime) {
+        for (IndexMetadata index : table.globalIndexes()) {
+            switch (index.phase()) {
+                case STEADY -> runtime.propagators().forEach(propagator -> propagator.follow(index.index()));
+                case BACKFILLING -> startBackfill(table, index.index(), runtime);
+                case DELETING -> startDrop(table, index, runtime);
+                default -> throw new IllegalStateException("unknown phase " + index.phase());
+            }
+        }
+        for (GlobalIndexPropagator propagator : runtime.propagators()) {
+            // Once every index is registered (a first round before would trim the records they still need):
+            // replays what a restart interrupted, and trims records left by indexes dropped before it.
+            propagator.start();
+        }
+    }
+
+    /**
+     * Starts (or, after a restart, resumes) filling a global index added to {@code table}: every partition
+     * registers it, then its writes maintain it, then its items are copied into it. Call under the control lock
+     * with the table as just stored.
+     */
+    void startBackfill(TableMetadata table, SecondaryIndex index, TableRuntime runtime) {
+        backfilledPartitions.put(table.id() + "/" + index.id(), ConcurrentHashMap.newKeySet());
+        for (GlobalIndexPropagator propagator : runtime.propagators()) {
+            propagator.add(index);
+        }
+        List<CompletableFuture<Long>> firsts = runtime.configure(
+                PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));
+        // A deliberate propagation delay holds the backfill back too, so tests can watch an index being built.
+        GlobalIndexPropagation current = propagation;
+        long delayMillis = current.synchronous() ? 0 : current.delay().toMillis();
+        for (int i = 0; i < firsts.size(); i++) {
+            GlobalIndexPropagator propagator = runtime.propagator(i);
+            firsts.get(i).thenAccept(first -> {
+                if (delayMillis == 0) {
+                    propagator.backfill(index.id(), first);
+                } else {
+                    timer.schedule(() -> propagator.backfill(index.id(), first), delayMillis, TimeUnit.MILLISECONDS);
+                }
+            });
+        }
+    }
+
+    /** Records that one partition has finished backfilling an index; the last one makes the index ACTIVE. */
+    private void partitionBackfilled(String tableName, long tableId, PartitionId partition, int indexId) {
+        Set<Integer> done = backfilledPartitions.get(tableId + "/" + indexId);
+        if (done == null) {
+            return;
+        }
+        done.add(partition.index());
+        controlTasks.execute(() -> {
+            synchronized (controlLock) {
+                TableMetadata current = catalog.tryGet(tableName).orElse(null);
+                if (current == null || current.id() != tableId || done.size() < current.partitionCount()) {
+                    return;
+                }
+                IndexMetadata index = current.indexes().stream().filter(i -> i.id() == indexId).findFirst()
+                        .orElse(null);
+                if (index == null || index.phase() != IndexPhase.BACKFILLING) {
+                    return;
+                }
+                backfilledPartitions.remove(tableId + "/" + indexId);
+                catalog.put(current.withIndex(index.name(), i -> new IndexMetadata(i.index(), i.throughput(),
+                        IndexPhase.STEADY, TableStatus.CREATING, clock.instant())));
+            }
+        });
+    }
+
+    /**
+     * Starts dropping a global index: the partitions stop maintaining it, then its entries and states are removed,
+     * then it leaves the catalog. Call under the control lock with the table as just stored.
+     */
+    void startDrop(TableMetadata table, IndexMetadata index, TableRuntime runtime) {
+        List<CompletableFuture<?>> stopped = new ArrayList<>(runtime.configure(
+                PartitionIndexes.of(table.keySchema(), table.maintainedIndexes())));
+        for (GlobalIndexPropagator propagator : runtime.propagators()) {
+            stopped.add(propagator.remove(index.id()));
+        }
+        backfilledPartitions.remove(table.id() + "/" + index.id());
+        CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).thenRunAsync(() -> {
+            synchronized (controlLock) {
+                TableMetadata current = catalog.tryGet(table.name()).orElse(null);
+                if (current == null || current.id() != table.id()) {
+                    return;
+                }
+                storage.write(new WriteBatch()
+                        .deleteRange(KeyLayout.indexStart(table.id(), index.id()),
+                                KeyLayout.indexEnd(table.id(), index.id()))
+                        .deleteRange(KeyLayout.indexStateStart(table.id(), index.id()),
+                                KeyLayout.indexStateEnd(table.id(), index.id())), true);
+                List<IndexMetadata> remaining = new ArrayList<>(current.indexes());
+                remaining.removeIf(i -> i.id() == index.id());
+                // DynamoDB forgets the definitions of attributes no key uses any more.
+                List<KeyAttribute> definitions = new ArrayList<>(current.attributeDefinitions());
+                definitions.removeIf(definition -> !current.keySchema().isKeyAttribute(definition.name())
+                        && remaining.stream().noneMatch(i -> i.index().isKeyAttribute(definition.name())));
+                catalog.put(current.withIndexes(remaining, current.nextIndexId())
+                        .withAttributeDefinitions(definitions));
+            }
+        }, controlTasks);
+    }
+
+    /** How far a global index is behind its table, summed over the partitions. */
+    static IndexLag lag(TableRuntime runtime, IndexMetadata index) {
+        IndexLag lag = IndexLag.NONE;
+        for (GlobalIndexPropagator propagator : runtime.propagators()) {
+            lag = lag.plus(propagator.lag(index.id()));
+        }
+        return lag;
+    }
+
+    /** Stops the propagators and waits for the background work in progress. */
+    void close(Iterable<TableRuntime> runtimes) {
+        for (TableRuntime runtime : runtimes) {
+            runtime.propagators().forEach(GlobalIndexPropagator::close);
+        }
+        controlTasks.shutdown();
+        timer.shutdownNow();
+        pool.shutdown();
+        try {
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+            controlTasks.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
