@@ -32,6 +32,8 @@ public final class DynamoDbOperations {
         handlers.put("Scan", new ScanHandler(node));
         handlers.put("BatchGetItem", new BatchGetItemHandler(node));
         handlers.put("BatchWriteItem", new BatchWriteItemHandler(node));
+        handlers.put("TransactWriteItems", new TransactWriteItemsHandler(node));
+        handlers.put("TransactGetItems", new TransactGetItemsHandler(node));
         return handlers;
     }
 }

@@ -23,15 +23,23 @@ final class ItemKeys {
      * the schema's types.
      */
     static PrimaryKey fromKey(Item key, TableMetadata table) {
+        PrimaryKey primaryKey = matchKey(key, table);
+        checkKeyValues(primaryKey, table.keySchema());
+        return primaryKey;
+    }
+
+    /**
+     * The key given as a {@code Key} member, checked against the schema only (names and types), not its values:
+     * a transaction reports the two kinds of problem differently.
+     */
+    static PrimaryKey matchKey(Item key, TableMetadata table) {
         KeySchema schema = table.keySchema();
         if (key.size() != schema.size()) {
             throw mismatch();
         }
         AttributeValue partition = keyValue(key, schema.partitionKey());
         Optional<AttributeValue> sort = schema.sortKey().map(sortKey -> keyValue(key, sortKey));
-        PrimaryKey primaryKey = new PrimaryKey(partition, sort);
-        checkKeyValues(primaryKey, schema);
-        return primaryKey;
+        return new PrimaryKey(partition, sort);
     }
 
     private static AttributeValue keyValue(Item key, KeyAttribute attribute) {
@@ -44,12 +52,17 @@ final class ItemKeys {
 
     /** The key of an item to put: every key attribute present with the schema's type. */
     static PrimaryKey fromItem(Item item, TableMetadata table) {
+        PrimaryKey primaryKey = matchItem(item, table);
+        checkKeyValues(primaryKey, table.keySchema());
+        return primaryKey;
+    }
+
+    /** The key of an item to put, checked against the schema only (presence and types), not its values. */
+    static PrimaryKey matchItem(Item item, TableMetadata table) {
         KeySchema schema = table.keySchema();
         AttributeValue partition = itemKeyValue(item, schema.partitionKey());
         Optional<AttributeValue> sort = schema.sortKey().map(sortKey -> itemKeyValue(item, sortKey));
-        PrimaryKey primaryKey = new PrimaryKey(partition, sort);
-        checkKeyValues(primaryKey, schema);
-        return primaryKey;
+        return new PrimaryKey(partition, sort);
     }
 
     private static AttributeValue itemKeyValue(Item item, KeyAttribute attribute) {
@@ -67,7 +80,7 @@ final class ItemKeys {
     }
 
     /** Empty key values and key sizes, which DynamoDB checks after the schema. */
-    private static void checkKeyValues(PrimaryKey key, KeySchema schema) {
+    static void checkKeyValues(PrimaryKey key, KeySchema schema) {
         checkNotEmpty(key.partitionValue(), schema.partitionKey());
         if (ItemSize.keyValueSize(key.partitionValue()) > Limits.MAX_PARTITION_KEY_BYTES) {
             // Sic: DynamoDB's text has no space before the number.

@@ -32,22 +32,27 @@ final class TableNames {
      * (and the name pattern for plain names); a short name is simply not found.
      */
     static String forItems(String tableName, ValidationErrors errors) {
+        return forItems(tableName, "tableName", errors);
+    }
+
+    /** Likewise for a table name nested in a request, e.g. {@code transactItems.1.member.put.tableName}. */
+    static String forItems(String tableName, String path, ValidationErrors errors) {
         if (tableName == null) {
-            errors.requireNonNull(null, "tableName");
+            errors.requireNonNull(null, path);
             return null;
         }
         if (tableName.isEmpty()) {
-            errors.add(tableName, "tableName", "Member must have length greater than or equal to 1");
+            errors.add(tableName, path, "Member must have length greater than or equal to 1");
             return tableName;
         }
         if (tableName.startsWith("arn:")) {
-            return fromArn(tableName, errors);
+            return fromArn(tableName, path, errors);
         }
         if (tableName.length() > 255) {
-            errors.add(tableName, "tableName", "Member must have length less than or equal to 255");
+            errors.add(tableName, path, "Member must have length less than or equal to 255");
         }
         if (!matchesPattern(tableName)) {
-            errors.add(tableName, "tableName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+            errors.add(tableName, path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         }
         return tableName;
     }
@@ -62,7 +67,7 @@ final class TableNames {
                     + "request");
         }
         if (tableName.startsWith("arn:")) {
-            return fromArn(tableName, errors);
+            return fromArn(tableName, "tableName", errors);
         }
         errors.checkName(tableName, "tableName");
         return tableName;
@@ -79,9 +84,9 @@ final class TableNames {
         return tableName;
     }
 
-    private static String fromArn(String arn, ValidationErrors errors) {
+    private static String fromArn(String arn, String path, ValidationErrors errors) {
         if (arn.length() > 1024) {
-            errors.add(arn, "tableName", "Member must have length less than or equal to 1024");
+            errors.add(arn, path, "Member must have length less than or equal to 1024");
             return arn;
         }
         int at = arn.indexOf(ARN_TABLE);

@@ -73,7 +73,8 @@ final class UpdateItemHandler extends DataPlaneHandler {
         return ItemRequests.respond(node.write(table, operation), parameters, table, key);
     }
 
-    private static void checkNotKey(List<DocumentPath> targets, KeySchema schema) {
+    /** Refuses an update that writes a key attribute, in DynamoDB's words. */
+    static void checkNotKey(List<DocumentPath> targets, KeySchema schema) {
         for (DocumentPath target : targets) {
             if (target.first() instanceof PathElement.Name name && schema.isKeyAttribute(name.name())) {
                 throw BasaltException.validation("One or more parameter values were invalid: Cannot update attribute "

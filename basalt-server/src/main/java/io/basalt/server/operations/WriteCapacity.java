@@ -10,16 +10,37 @@ import java.util.TreeMap;
 /**
  * The write capacity one request consumed in one table: the table's units and each secondary index's, as
  * DynamoDB reports them. TOTAL carries the sum; INDEXES adds the {@code Table} part and one entry per index the
- * writes changed (an index the writes left alone is not listed). Writes report {@code CapacityUnits} only.
+ * writes changed (an index the writes left alone is not listed). Single-item and batch writes report
+ * {@code CapacityUnits} only.
+ *
+ * <p>A transaction's writes cost the table twice the units, while each index arm costs what the same write costs
+ * outside a transaction; and a transaction reports {@code WriteCapacityUnits} beside every {@code CapacityUnits}
+ * (both measured against DynamoDB: nubo-db/dynoxide {@code tests/transactional_index_consumed_capacity.rs},
+ * eu-west-2, August 2026; paritysuite/dynamodb-conformance#69).
  */
 final class WriteCapacity {
+    private final boolean transactional;
     private double table;
     private final Map<String, Double> localIndexes = new TreeMap<>();
     private final Map<String, Double> globalIndexes = new TreeMap<>();
 
+    /** The capacity of single-item and batch writes. */
+    WriteCapacity() {
+        this(false);
+    }
+
+    private WriteCapacity(boolean transactional) {
+        this.transactional = transactional;
+    }
+
+    /** The capacity of a TransactWriteItems request's writes in one table. */
+    static WriteCapacity transactional() {
+        return new WriteCapacity(true);
+    }
+
     /** Adds one completed write. */
     WriteCapacity add(EvaluatedWrite write) {
-        table += Capacity.writeUnits(write.oldSize(), write.newSize());
+        table += Capacity.writeUnits(write.oldSize(), write.newSize()) * (transactional ? 2 : 1);
         for (IndexWrite index : write.indexWrites()) {
             if (index.units() > 0) {
                 (index.global() ? globalIndexes : localIndexes).merge(index.indexName(), index.units(), Double::sum);
@@ -55,24 +76,34 @@ final class WriteCapacity {
             writeIndexes(out, "GlobalSecondaryIndexes", globalIndexes);
             writeIndexes(out, "LocalSecondaryIndexes", localIndexes);
             out.writeObjectFieldStart("Table");
-            out.writeNumberField("CapacityUnits", table);
+            writeUnits(out, table);
             out.writeEndObject();
         }
         out.writeStringField("TableName", tableName);
+        if (transactional) {
+            out.writeNumberField("WriteCapacityUnits", total());
+        }
         out.writeEndObject();
     }
 
-    private static void writeIndexes(JsonGenerator out, String member, Map<String, Double> indexes)
-            throws IOException {
+    private void writeIndexes(JsonGenerator out, String member, Map<String, Double> indexes) throws IOException {
         if (indexes.isEmpty()) {
             return;
         }
         out.writeObjectFieldStart(member);
         for (Map.Entry<String, Double> index : indexes.entrySet()) {
             out.writeObjectFieldStart(index.getKey());
-            out.writeNumberField("CapacityUnits", index.getValue());
+            writeUnits(out, index.getValue());
             out.writeEndObject();
         }
         out.writeEndObject();
+    }
+
+    /** The members of one {@code Capacity} object: the units, and for a transaction the same as write units. */
+    private void writeUnits(JsonGenerator out, double units) throws IOException {
+        out.writeNumberField("CapacityUnits", units);
+        if (transactional) {
+            out.writeNumberField("WriteCapacityUnits", units);
+        }
     }
 }
