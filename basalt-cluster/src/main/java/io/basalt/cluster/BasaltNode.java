@@ -22,6 +22,8 @@ import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageEngine;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,6 +51,8 @@ public final class BasaltNode implements AutoCloseable {
     private final Object controlLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final GlobalIndexLifecycle globalIndexes;
+    private final ExecutorService transactionReaders;
+    private final TransactionCoordinator transactions;
 
     private BasaltNode(StorageEngine storage, NodeConfig config) {
         this.config = requireNonNull(config, "config is null");
@@ -60,9 +64,15 @@ public final class BasaltNode implements AutoCloseable {
         this.globalIndexes = new GlobalIndexLifecycle(storage, catalog, controlLock, config,
                 namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
                 namedDaemonThreads("basalt-control-"));
+        this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
+        this.transactions = new TransactionCoordinator(storage, config.syncWrites() && storage.isPersistent(),
+                config.clock(), runtimes::get, transactionReaders);
+        Map<Long, TableMetadata> tablesById = new HashMap<>();
         for (TableMetadata table : catalog.all()) {
             runtimes.put(table.id(), startPartitions(table));
+            tablesById.put(table.id(), table);
         }
+        transactions.recover(tablesById);
     }
 
     /** Opens a node over {@code storage}, recovering the tables it holds. The node owns the storage from now on. */
@@ -256,6 +266,31 @@ public final class BasaltNode implements AutoCloseable {
         return written.thenCompose(write -> propagator.awaitPropagated(write.entry().index()).thenApply(x -> write));
     }
 
+    /**
+     * Runs a TransactWriteItems: every action commits or none does, serializably with every other write and
+     * transaction. Fails with {@link io.basalt.partition.TransactionCanceledException} (one reason per action, in
+     * order) when a condition fails, an item is held by another transaction, or an action cannot be applied.
+     *
+     * @param clientRequestToken null when the request has none; a retry within 10 minutes with the same token and
+     *     the same {@code requestFingerprint} returns the first outcome without applying anything again, and one
+     *     with another fingerprint fails with IdempotentParameterMismatchException
+     * @param requestFingerprint what identifies the request's content (the handler's canonical form of it)
+     * @return what each action did, in request order (sizes for capacity)
+     */
+    public CompletableFuture<List<EvaluatedWrite>> transactWrite(List<TransactionAction> actions,
+            String clientRequestToken, String requestFingerprint) {
+        return transactions.write(actions, clientRequestToken, requestFingerprint);
+    }
+
+    /**
+     * Runs a TransactGetItems: the items' images at one point in time (null where an item does not exist).
+     * Fails with {@link io.basalt.partition.TransactionCanceledException} when an item is held by a transaction in
+     * progress.
+     */
+    public CompletableFuture<List<Item>> transactGet(List<TransactionGet> gets) {
+        return transactions.read(gets);
+    }
+
     /** The durable image of an item, or null when it does not exist. */
     public Item read(TableMetadata table, PrimaryKey key) {
         byte[] stored = storage.get(KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
@@ -340,6 +375,7 @@ public final class BasaltNode implements AutoCloseable {
         }
         replicator.close();
         globalIndexes.close(runtimes.values());
+        transactionReaders.shutdown();
         partitionPool.shutdown();
         try {
             partitionPool.awaitTermination(10, TimeUnit.SECONDS);

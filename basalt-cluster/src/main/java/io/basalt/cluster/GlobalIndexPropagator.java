@@ -348,7 +348,9 @@ final class GlobalIndexPropagator {
                 }
                 for (Tracked tracked : indexes.values()) {
                     if (tracked.mode == Mode.LIVE && tracked.state.propagatedIndex() < logIndex) {
-                        apply(tracked, record, batch, entrySizes);
+                        for (ChangeRecord.Change change : record.changes()) {
+                            apply(tracked, change, batch, entrySizes);
+                        }
                     }
                 }
                 reached = logIndex;
@@ -367,13 +369,13 @@ final class GlobalIndexPropagator {
         return stoppedEarly && count == RECORDS_PER_ROUND;
     }
 
-    /** Deletes the entry of the record's old image and puts the entry of its new image, keeping count and size. */
-    private void apply(Tracked tracked, ChangeRecord record, WriteBatch batch, Map<Bytes, Long> entrySizes) {
+    /** Deletes the entry of the change's old image and puts the entry of its new image, keeping count and size. */
+    private void apply(Tracked tracked, ChangeRecord.Change change, WriteBatch batch, Map<Bytes, Long> entrySizes) {
         SecondaryIndex index = tracked.index;
-        byte[] oldKey = record.oldItem() == null ? null
-                : KeyLayout.indexEntryKey(partition.tableId(), tableSchema, index, record.oldItem());
-        byte[] newKey = record.newItem() == null ? null
-                : KeyLayout.indexEntryKey(partition.tableId(), tableSchema, index, record.newItem());
+        byte[] oldKey = change.oldItem() == null ? null
+                : KeyLayout.indexEntryKey(partition.tableId(), tableSchema, index, change.oldItem());
+        byte[] newKey = change.newItem() == null ? null
+                : KeyLayout.indexEntryKey(partition.tableId(), tableSchema, index, change.newItem());
         if (oldKey != null && (newKey == null || !Arrays.equals(oldKey, newKey))) {
             long existing = entrySize(oldKey, entrySizes);
             if (existing >= 0) {
@@ -383,7 +385,7 @@ final class GlobalIndexPropagator {
             }
         }
         if (newKey != null) {
-            put(tracked, newKey, record.newItem(), batch, entrySizes);
+            put(tracked, newKey, change.newItem(), batch, entrySizes);
         }
     }
 

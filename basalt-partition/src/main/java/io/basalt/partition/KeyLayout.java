@@ -24,6 +24,7 @@ import java.util.List;
  * 0x04 changes      [0x04][table id:8][partition index:4][log index:8]  change records (old and new image)
  * 0x05 index state  [0x05][table id:8][index id:2][partition index:4]   a partition's share of an index
  * 0x06 collections  [0x06][table id:8][hash:8][pk]                      item collection sizes (tables with LSIs)
+ * 0x07 transactions [0x07][transaction id:8]                            committed transactions not yet applied
  * </pre>
  *
  * <p>Secondary index entries live in the items key space under their index id. A global index entry's key is
@@ -45,6 +46,7 @@ public final class KeyLayout {
     public static final byte CHANGES = 0x04;
     public static final byte INDEX_STATE = 0x05;
     public static final byte COLLECTIONS = 0x06;
+    public static final byte TRANSACTIONS = 0x07;
 
     /** The index id of a table's own items; secondary indexes get ids from 1. */
     public static final int BASE_TABLE_INDEX = 0;
@@ -303,6 +305,22 @@ public final class KeyLayout {
     /** The key just past {@code tableId}'s keys in {@code keySpace}. */
     public static byte[] tableEnd(byte keySpace, long tableId) {
         return tableStart(keySpace, tableId + 1);
+    }
+
+    /** The ledger record of a committed transaction whose writes may not all be applied yet. */
+    public static byte[] transactionKey(long transactionId) {
+        ByteWriter out = new ByteWriter(9);
+        out.writeByte(TRANSACTIONS);
+        out.writeLong(transactionId);
+        return out.toByteArray();
+    }
+
+    public static byte[] transactionsStart() {
+        return new byte[] {TRANSACTIONS};
+    }
+
+    public static byte[] transactionsEnd() {
+        return new byte[] {TRANSACTIONS + 1};
     }
 
     private static void writePartitionPrefix(ByteWriter out, byte keySpace, PartitionId partition) {

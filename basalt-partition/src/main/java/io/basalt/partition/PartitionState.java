@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,6 +48,11 @@ public final class PartitionState {
     private PartitionIndexes indexes;
     /** The stored state of each local index, as of the last evaluated write. */
     private final Map<Integer, IndexPartitionState> localStates = new HashMap<>();
+    /**
+     * Items held by transactions between their two phases, to the transaction's id. Written only by the partition's
+     * sequencer; read by transactional reads from any thread.
+     */
+    private final ConcurrentHashMap<Bytes, Long> locks = new ConcurrentHashMap<>();
 
     /**
      * An image whose log entry is not yet applied; {@code item} is null for a delete. For item collections,
@@ -89,68 +95,175 @@ public final class PartitionState {
 
     /**
      * Evaluates {@code operation} on the item stored under {@code itemKey} and reserves the next log index for
-     * it. On failure (a condition that does not hold, an invalid result) nothing changes.
+     * it. On failure (a condition that does not hold, an invalid result, an item held by a transaction) nothing
+     * changes.
      */
     public EvaluatedWrite evaluate(byte[] itemKey, ItemOperation operation) {
         Bytes overlayKey = Bytes.wrap(itemKey);
+        if (!locks.isEmpty() && locks.containsKey(overlayKey)) {
+            throw new BasaltException(ErrorCode.TRANSACTION_CONFLICT, "Transaction is ongoing for the item");
+        }
+        Staged staged = stage(itemKey, overlayKey, operation);
+        return apply(List.of(staged)).get(0);
+    }
+
+    /**
+     * A transaction's first phase for one item: evaluates {@code operation} against the item's latest image
+     * without applying it, and holds the item for {@code transaction} so that nothing else changes it until the
+     * transaction commits or aborts ({@link #commit}, {@link #release}).
+     *
+     * @return the evaluated write, to pass to {@link #commit}
+     * @throws BasaltException TransactionConflict when another transaction holds the item; the operation's own
+     *     failures (ConditionalCheckFailedException, ValidationException) otherwise. Nothing is held then.
+     */
+    public Staged prepare(long transaction, byte[] itemKey, ItemOperation operation) {
+        Bytes overlayKey = Bytes.wrap(itemKey);
+        Long holder = locks.get(overlayKey);
+        if (holder != null && holder != transaction) {
+            throw new BasaltException(ErrorCode.TRANSACTION_CONFLICT, "Transaction is ongoing for the item");
+        }
+        Staged staged = stage(itemKey, overlayKey, operation);
+        locks.put(overlayKey, transaction);
+        return staged;
+    }
+
+    /**
+     * A transaction's second phase on this partition: applies its prepared writes (condition checks write nothing)
+     * as one log entry. The items stay held until {@link #release}, once the entry is applied.
+     *
+     * @return one evaluated write per prepared write, in order, all sharing the log entry; empty when every
+     *     action was a condition check (nothing to log)
+     */
+    public List<EvaluatedWrite> commit(List<Staged> prepared) {
+        List<Staged> writes = new ArrayList<>(prepared.size());
+        for (Staged staged : prepared) {
+            if (!(staged.operation() instanceof ConditionCheckOperation)) {
+                writes.add(staged);
+            }
+        }
+        return writes.isEmpty() ? List.of() : apply(writes);
+    }
+
+    /** Lets go of the items {@code transaction} held (after its commit is applied, or when it aborts). */
+    public void release(long transaction, List<byte[]> itemKeys) {
+        for (byte[] itemKey : itemKeys) {
+            locks.remove(Bytes.wrap(itemKey), transaction);
+        }
+    }
+
+    /** Whether a transaction holds the item (readable from any thread, for transactional reads). */
+    public boolean isHeld(byte[] itemKey) {
+        return !locks.isEmpty() && locks.containsKey(Bytes.wrap(itemKey));
+    }
+
+    /** A write evaluated against its item's latest image, not yet applied. */
+    public record Staged(byte[] itemKey, ItemOperation operation, Item current, WriteOutcome outcome) {
+    }
+
+    private Staged stage(byte[] itemKey, Bytes overlayKey, ItemOperation operation) {
         Item current = latestImage(overlayKey, itemKey);
         WriteOutcome outcome = operation.evaluate(current);
         Item newItem = outcome.newItem();
-        if (newItem != null && !indexes.isEmpty()) {
+        if (newItem != null && !indexes.isEmpty() && !(operation instanceof ConditionCheckOperation)) {
             boolean byUpdateExpression = current != null && operation instanceof UpdateItemOperation;
             for (SecondaryIndex index : indexes.byName()) {
                 IndexEntries.checkKeys(index, newItem, current, byUpdateExpression);
             }
         }
+        return new Staged(itemKey, operation, current, outcome);
+    }
 
-        long oldSize = current == null ? 0 : ItemSize.of(current);
-        long newSize = newItem == null ? 0 : ItemSize.of(newItem);
-        long countDelta = (outcome.existsAfter() ? 1 : 0) - (outcome.existedBefore() ? 1 : 0);
-        PartitionMetadata next = metadata.next(countDelta, newSize - oldSize);
+    /** Applies staged writes as the next log entry: one atomic batch, one metadata update, one change record. */
+    private List<EvaluatedWrite> apply(List<Staged> writes) {
+        long logIndex = metadata.appliedIndex() + 1;
+        // First everything that can refuse the entry (the item collection limit), with no side effect yet.
+        List<List<EntryChange>> localChanges = new ArrayList<>(writes.size());
+        Map<Bytes, Long> collections = new HashMap<>();
+        long[] collectionSizes = new long[writes.size()];
+        long[][] sizes = new long[writes.size()][];
+        for (int i = 0; i < writes.size(); i++) {
+            Staged staged = writes.get(i);
+            Item current = staged.current();
+            Item newItem = staged.outcome().newItem();
+            sizes[i] = new long[] {current == null ? 0 : ItemSize.of(current),
+                newItem == null ? 0 : ItemSize.of(newItem)};
+            collectionSizes[i] = -1;
+            List<EntryChange> changes = new ArrayList<>(indexes.local().size());
+            if (!indexes.local().isEmpty()) {
+                long collectionDelta = sizes[i][1] - sizes[i][0];
+                for (SecondaryIndex index : indexes.local()) {
+                    EntryChange change = entryChange(index, current, newItem);
+                    collectionDelta += change.sizeDelta();
+                    changes.add(change);
+                }
+                collectionSizes[i] = collectionSize(staged.operation(), collectionDelta, collections);
+            }
+            localChanges.add(changes);
+        }
 
         WriteBatch batch = new WriteBatch();
-        byte[] encodedNew = null;
-        if (newItem != null) {
-            encodedNew = ItemCodec.encode(newItem, newSize);
-            batch.put(itemKey, encodedNew);
-        } else if (current != null) {
-            batch.delete(itemKey);
+        long countDelta = 0;
+        long sizeDelta = 0;
+        List<byte[]> images = indexes.recordsChanges() ? new ArrayList<>(writes.size() * 2) : null;
+        List<EvaluatedWrite> evaluated = new ArrayList<>(writes.size());
+        LogEntry entry = new LogEntry(id, logIndex, batch);
+        for (int i = 0; i < writes.size(); i++) {
+            Staged staged = writes.get(i);
+            Item current = staged.current();
+            Item newItem = staged.outcome().newItem();
+            countDelta += (newItem != null ? 1 : 0) - (current != null ? 1 : 0);
+            sizeDelta += sizes[i][1] - sizes[i][0];
+            byte[] encodedNew = null;
+            if (newItem != null) {
+                encodedNew = ItemCodec.encode(newItem, sizes[i][1]);
+                batch.put(staged.itemKey(), encodedNew);
+            } else if (current != null) {
+                batch.delete(staged.itemKey());
+            }
+            List<IndexWrite> indexWrites = List.of();
+            if (!indexes.isEmpty()) {
+                indexWrites = new ArrayList<>(indexes.local().size() + indexes.global().size());
+                for (int j = 0; j < indexes.local().size(); j++) {
+                    SecondaryIndex index = indexes.local().get(j);
+                    EntryChange change = localChanges.get(i).get(j);
+                    localStates.put(index.id(), localStates.get(index.id()).plus(change.countDelta(),
+                            change.sizeDelta()));
+                    change.writeTo(batch);
+                    indexWrites.add(new IndexWrite(index.name(), false, change.units()));
+                }
+                for (SecondaryIndex index : indexes.global()) {
+                    indexWrites.add(new IndexWrite(index.name(), true,
+                            entryChange(index, current, newItem).units()));
+                }
+            }
+            if (images != null) {
+                images.add(current == null ? null : ItemCodec.encode(current, sizes[i][0]));
+                images.add(encodedNew);
+            }
+            inFlight.put(Bytes.wrap(staged.itemKey()), new Pending(logIndex, newItem, 0));
+            evaluated.add(new EvaluatedWrite(staged.outcome(), entry, sizes[i][0], sizes[i][1], indexWrites,
+                    collectionSizes[i]));
         }
+        for (Map.Entry<Bytes, Long> collection : collections.entrySet()) {
+            byte[] key = collection.getKey().unsafeArray();
+            long size = collection.getValue();
+            if (size == 0) {
+                batch.delete(key);
+            } else {
+                batch.put(key, new ByteWriter(10).writeVarLong(size).toByteArray());
+            }
+            inFlightCollections.put(collection.getKey(), new Pending(logIndex, null, size));
+        }
+        for (SecondaryIndex index : indexes.local()) {
+            batch.put(KeyLayout.indexStateKey(id, index.id()), localStates.get(index.id()).encode());
+        }
+        if (images != null) {
+            batch.put(KeyLayout.changeKey(id, logIndex), ChangeRecord.encode(clock.getAsLong(), images));
+        }
+        PartitionMetadata next = metadata.next(countDelta, sizeDelta);
         batch.put(metadataKey, next.encode());
-
-        List<IndexWrite> indexWrites = List.of();
-        long collectionSize = -1;
-        if (!indexes.isEmpty()) {
-            indexWrites = new ArrayList<>(indexes.local().size() + indexes.global().size());
-            long collectionDelta = newSize - oldSize;
-            Map<Integer, IndexPartitionState> nextStates = new HashMap<>();
-            for (SecondaryIndex index : indexes.local()) {
-                EntryChange change = entryChange(index, current, newItem);
-                collectionDelta += change.sizeDelta();
-                IndexPartitionState state = localStates.get(index.id()).plus(change.countDelta(), change.sizeDelta());
-                nextStates.put(index.id(), state);
-                change.writeTo(batch);
-                batch.put(KeyLayout.indexStateKey(id, index.id()), state.encode());
-                indexWrites.add(new IndexWrite(index.name(), false, change.units()));
-            }
-            for (SecondaryIndex index : indexes.global()) {
-                indexWrites.add(new IndexWrite(index.name(), true, entryChange(index, current, newItem).units()));
-            }
-            if (!indexes.local().isEmpty()) {
-                collectionSize = writeCollectionSize(operation, collectionDelta, next.appliedIndex(), batch);
-            }
-            if (indexes.recordsChanges()) {
-                byte[] encodedOld = current == null ? null : ItemCodec.encode(current, oldSize);
-                batch.put(KeyLayout.changeKey(id, next.appliedIndex()),
-                        ChangeRecord.encode(clock.getAsLong(), encodedOld, encodedNew));
-            }
-            localStates.putAll(nextStates);
-        }
-
         metadata = next;
-        inFlight.put(overlayKey, new Pending(next.appliedIndex(), newItem, 0));
-        return new EvaluatedWrite(outcome, new LogEntry(id, next.appliedIndex(), batch), oldSize, newSize,
-                indexWrites, collectionSize);
+        return evaluated;
     }
 
     /** How one write changes one index's entry for its item. */
@@ -209,30 +322,27 @@ public final class PartitionState {
     }
 
     /**
-     * Adds {@code delta} to the size of the written item's collection, refusing a write that would take it past
+     * The size of the written item's collection after adding {@code delta} (sizes computed earlier in the same
+     * entry in {@code collections}, which receives the new size), refusing a write that would take it past
      * DynamoDB's limit.
      */
-    private long writeCollectionSize(ItemOperation operation, long delta, long logIndex, WriteBatch batch) {
-        byte[] key = KeyLayout.itemCollectionKey(id.tableId(), operation.key().partitionValue());
-        Bytes overlayKey = Bytes.wrap(key);
-        Pending pending = inFlightCollections.get(overlayKey);
-        long current;
-        if (pending != null) {
-            current = pending.size();
-        } else {
-            byte[] stored = storage.get(key);
-            current = stored == null ? 0 : new ByteReader(stored).readVarLong();
+    private long collectionSize(ItemOperation operation, long delta, Map<Bytes, Long> collections) {
+        Bytes key = Bytes.wrap(KeyLayout.itemCollectionKey(id.tableId(), operation.key().partitionValue()));
+        Long current = collections.get(key);
+        if (current == null) {
+            Pending pending = inFlightCollections.get(key);
+            if (pending != null) {
+                current = pending.size();
+            } else {
+                byte[] stored = storage.get(key.unsafeArray());
+                current = stored == null ? 0 : new ByteReader(stored).readVarLong();
+            }
         }
         long size = Math.max(0, current + delta);
         if (delta > 0 && size > MAX_ITEM_COLLECTION_BYTES) {
             throw new BasaltException(ErrorCode.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED, "Collection size exceeded.");
         }
-        if (size == 0) {
-            batch.delete(key);
-        } else {
-            batch.put(key, new ByteWriter(10).writeVarLong(size).toByteArray());
-        }
-        inFlightCollections.put(overlayKey, new Pending(logIndex, null, size));
+        collections.put(key, size);
         return size;
     }
 

@@ -12,6 +12,8 @@ import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionState;
 import io.basalt.storage.StorageEngine;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +119,93 @@ public final class PartitionLeader {
                 result.completeExceptionally(failure);
             }
         });
+    }
+
+    /**
+     * A transaction's first phase on this partition: evaluates each operation against its item's latest image and
+     * holds the items for {@code transaction}. Every operation is evaluated, failed or not.
+     *
+     * @return per operation, in order, its {@link PartitionState.Staged} write or the {@link BasaltException} that
+     *     refused it (a failed condition, a conflict with another transaction, an invalid result); items of
+     *     refused operations are not held
+     */
+    public CompletableFuture<List<Object>> prepare(long transaction, List<byte[]> itemKeys,
+            List<ItemOperation> operations) {
+        CompletableFuture<List<Object>> result = new CompletableFuture<>();
+        sequencer.execute(() -> {
+            if (closed) {
+                result.completeExceptionally(BasaltException.resourceNotFound("Requested resource not found"));
+                return;
+            }
+            List<Object> outcomes = new ArrayList<>(operations.size());
+            for (int i = 0; i < operations.size(); i++) {
+                try {
+                    outcomes.add(state.prepare(transaction, itemKeys.get(i), operations.get(i)));
+                } catch (BasaltException e) {
+                    outcomes.add(e);
+                } catch (RuntimeException e) {
+                    LOG.error("Preparing a transaction on partition {} failed", state.id(), e);
+                    outcomes.add(new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", e));
+                }
+            }
+            result.complete(outcomes);
+        });
+        return result;
+    }
+
+    /**
+     * A transaction's second phase on this partition: makes its prepared writes durable as one log entry, then
+     * lets go of its items.
+     *
+     * @return the evaluated writes (none for condition checks), in order
+     */
+    public CompletableFuture<List<EvaluatedWrite>> commit(long transaction, List<PartitionState.Staged> prepared) {
+        CompletableFuture<List<EvaluatedWrite>> result = new CompletableFuture<>();
+        List<byte[]> itemKeys = prepared.stream().map(PartitionState.Staged::itemKey).toList();
+        sequencer.execute(() -> {
+            List<EvaluatedWrite> writes;
+            try {
+                writes = state.commit(prepared);
+            } catch (RuntimeException e) {
+                // Prepared writes were checked; a failure here is a defect, and the transaction stays in the
+                // ledger, so a restart applies it.
+                LOG.error("Committing a transaction on partition {} failed", state.id(), e);
+                result.completeExceptionally(e);
+                return;
+            }
+            if (writes.isEmpty()) {
+                state.release(transaction, itemKeys);
+                result.complete(writes);
+                return;
+            }
+            long index = writes.get(0).entry().index();
+            replicator.append(writes.get(0).entry()).whenComplete((ignored, failure) -> {
+                sequencer.execute(() -> {
+                    for (byte[] itemKey : itemKeys) {
+                        state.applied(itemKey, index);
+                    }
+                    state.release(transaction, itemKeys);
+                });
+                if (failure == null) {
+                    appliedThrough.accumulateAndGet(index, Math::max);
+                    appliedListener.accept(index);
+                    result.complete(writes);
+                } else {
+                    result.completeExceptionally(failure);
+                }
+            });
+        });
+        return result;
+    }
+
+    /** Lets go of the items a cancelled transaction held on this partition. */
+    public void release(long transaction, List<byte[]> itemKeys) {
+        sequencer.execute(() -> state.release(transaction, itemKeys));
+    }
+
+    /** Whether a transaction in progress holds the item (for transactional reads; any thread). */
+    public boolean isHeld(byte[] itemKey) {
+        return state.isHeld(itemKey);
     }
 
     /**

@@ -1,0 +1,370 @@
+package io.basalt.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.model.BasaltException;
+import io.basalt.model.ErrorCode;
+import io.basalt.model.Item;
+import io.basalt.model.KeySchema;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.CancellationReason;
+import io.basalt.partition.ConditionalCheckFailedException;
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionState;
+import io.basalt.partition.ReplaceItemOperation;
+import io.basalt.partition.TransactionCanceledException;
+import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.replication.PartitionLeader;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageIterator;
+import io.basalt.storage.StorageSnapshot;
+import io.basalt.storage.WriteBatch;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs transactions over the partitions they touch with two-phase commit (docs/design/transactions.md).
+ *
+ * <p><b>Writes.</b> Phase one asks every partition involved to evaluate its actions against the items' latest
+ * images and hold the items (a single write or another transaction that touches a held item is refused with a
+ * conflict, never queued). If any action is refused, the transaction is cancelled: the items are let go and the
+ * client gets one reason per action. Otherwise the commit decision, with every item's new image, is stored
+ * durably in the transaction ledger; then each partition applies its writes as one log entry and lets go of its
+ * items; then the ledger record is dropped. A crash after the decision is stored is completed at restart by
+ * applying the record again ({@link #recover}); a crash before it leaves nothing.
+ *
+ * <p><b>Reads.</b> TransactGetItems reads all items from one storage snapshot taken while no commit is being
+ * applied (a commit applies partition by partition, so a snapshot in the middle could see half of it): two
+ * counters of commits started and finished, checked before and after, detect an overlap, and the read retries.
+ * An item held by a transaction in progress cancels the read with TransactionConflict, as in DynamoDB.
+ */
+final class TransactionCoordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionCoordinator.class);
+    private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
+    private static final int READ_ATTEMPTS = 200;
+
+    private final StorageEngine storage;
+    private final boolean sync;
+    private final Clock clock;
+    private final LongFunction<TableRuntime> runtimes;
+    private final Executor workers;
+    private final AtomicLong nextId;
+    private final AtomicLong commitsStarted = new AtomicLong();
+    private final AtomicLong commitsFinished = new AtomicLong();
+    private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
+
+    /** A ClientRequestToken seen in the last 10 minutes: the request it came with, and how that went. */
+    private record Token(String fingerprint, CompletableFuture<List<EvaluatedWrite>> outcome, Instant expires) {
+    }
+
+    /** One action placed on its partition. */
+    private record Placed(int action, TableRuntime runtime, int partition, byte[] itemKey) {
+    }
+
+    TransactionCoordinator(StorageEngine storage, boolean sync, Clock clock, LongFunction<TableRuntime> runtimes,
+            Executor workers) {
+        this.storage = requireNonNull(storage, "storage is null");
+        this.sync = sync;
+        this.clock = requireNonNull(clock, "clock is null");
+        this.runtimes = requireNonNull(runtimes, "runtimes is null");
+        this.workers = requireNonNull(workers, "workers is null");
+        // Ids only need to be unique among the transactions in flight and in the ledger: start past any id a
+        // previous run could have left there.
+        this.nextId = new AtomicLong(System.currentTimeMillis() << 20);
+    }
+
+    CompletableFuture<List<EvaluatedWrite>> write(List<TransactionAction> actions, String clientRequestToken,
+            String requestFingerprint) {
+        if (clientRequestToken == null) {
+            return run(actions);
+        }
+        Instant now = clock.instant();
+        tokens.values().removeIf(token -> token.expires().isBefore(now));
+        CompletableFuture<List<EvaluatedWrite>> outcome = new CompletableFuture<>();
+        Token mine = new Token(requestFingerprint, outcome, now.plus(TOKEN_LIFETIME));
+        Token earlier = tokens.putIfAbsent(clientRequestToken, mine);
+        if (earlier != null) {
+            if (!earlier.fingerprint().equals(requestFingerprint)) {
+                return CompletableFuture.failedFuture(new BasaltException(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH,
+                        "The request uses the same client token as a previous, but non-identical request. Do not "
+                                + "reuse a client token with different requests, unless the requests are identical."));
+            }
+            if (!earlier.outcome().isDone()) {
+                return CompletableFuture.failedFuture(new BasaltException(ErrorCode.TRANSACTION_IN_PROGRESS,
+                        "Transaction is in progress"));
+            }
+            return earlier.outcome();
+        }
+        run(actions).whenComplete((writes, failure) -> {
+            if (failure != null) {
+                // Only a transaction that committed makes its token answer for it; a cancelled one may be retried.
+                tokens.remove(clientRequestToken, mine);
+                outcome.completeExceptionally(failure);
+            } else {
+                outcome.complete(writes);
+            }
+        });
+        return outcome;
+    }
+
+    private CompletableFuture<List<EvaluatedWrite>> run(List<TransactionAction> actions) {
+        long transaction = nextId.incrementAndGet();
+        List<Placed> placed = new ArrayList<>(actions.size());
+        Map<String, List<Placed>> byPartition = new LinkedHashMap<>();
+        for (int i = 0; i < actions.size(); i++) {
+            TransactionAction action = actions.get(i);
+            TableRuntime runtime = runtimes.apply(action.table().id());
+            if (runtime == null) {
+                return CompletableFuture.failedFuture(BasaltException.resourceNotFound("Requested resource not found"));
+            }
+            byte[] itemKey = KeyLayout.itemKey(action.table().id(), KeyLayout.BASE_TABLE_INDEX,
+                    action.table().keySchema(), action.operation().key());
+            Placed place = new Placed(i, runtime, runtime.partitionIndexFor(KeyLayout.hashOfItemKey(itemKey)),
+                    itemKey);
+            placed.add(place);
+            byPartition.computeIfAbsent(runtime.tableId() + "/" + place.partition(), k -> new ArrayList<>())
+                    .add(place);
+        }
+        List<CompletableFuture<List<Object>>> prepared = new ArrayList<>(byPartition.size());
+        for (List<Placed> group : byPartition.values()) {
+            PartitionLeader leader = group.get(0).runtime().partition(group.get(0).partition());
+            prepared.add(leader.prepare(transaction, group.stream().map(Placed::itemKey).toList(),
+                    group.stream().map(p -> actions.get(p.action()).operation()).toList()));
+        }
+        // The commit decision is an fsync: never on the thread that completed the prepares (a network thread).
+        return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).thenComposeAsync(ignored -> {
+            Object[] outcomes = new Object[actions.size()];
+            int g = 0;
+            for (List<Placed> group : byPartition.values()) {
+                List<Object> results = prepared.get(g++).join();
+                for (int j = 0; j < group.size(); j++) {
+                    outcomes[group.get(j).action()] = results.get(j);
+                }
+            }
+            List<CancellationReason> reasons = reasons(actions, outcomes);
+            if (reasons != null) {
+                release(transaction, byPartition, outcomes);
+                return CompletableFuture.failedFuture(new TransactionCanceledException(reasons));
+            }
+            return commit(transaction, actions, placed, byPartition, outcomes);
+        }, workers);
+    }
+
+    /** The cancellation reasons, or null when every action was prepared. */
+    private static List<CancellationReason> reasons(List<TransactionAction> actions, Object[] outcomes) {
+        List<CancellationReason> reasons = new ArrayList<>(outcomes.length);
+        boolean cancelled = false;
+        for (int i = 0; i < outcomes.length; i++) {
+            if (outcomes[i] instanceof PartitionState.Staged) {
+                reasons.add(CancellationReason.NONE);
+                continue;
+            }
+            cancelled = true;
+            BasaltException failure = (BasaltException) outcomes[i];
+            if (failure instanceof ConditionalCheckFailedException failed) {
+                reasons.add(new CancellationReason("ConditionalCheckFailed", failed.getMessage(),
+                        actions.get(i).returnItemOnConditionFailure() ? failed.currentItem() : null));
+            } else if (failure.code() == ErrorCode.TRANSACTION_CONFLICT) {
+                reasons.add(new CancellationReason("TransactionConflict", "Transaction is ongoing for the item",
+                        null));
+            } else if (failure.code() == ErrorCode.VALIDATION) {
+                reasons.add(new CancellationReason("ValidationError", failure.getMessage(), null));
+            } else if (failure.code() == ErrorCode.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED) {
+                reasons.add(new CancellationReason("ItemCollectionSizeLimitExceeded", failure.getMessage(), null));
+            } else {
+                throw failure;
+            }
+        }
+        return cancelled ? reasons : null;
+    }
+
+    private static void release(long transaction, Map<String, List<Placed>> byPartition, Object[] outcomes) {
+        for (List<Placed> group : byPartition.values()) {
+            List<byte[]> held = new ArrayList<>(group.size());
+            for (Placed place : group) {
+                if (outcomes[place.action()] instanceof PartitionState.Staged) {
+                    held.add(place.itemKey());
+                }
+            }
+            if (!held.isEmpty()) {
+                group.get(0).runtime().partition(group.get(0).partition()).release(transaction, held);
+            }
+        }
+    }
+
+    private CompletableFuture<List<EvaluatedWrite>> commit(long transaction, List<TransactionAction> actions,
+            List<Placed> placed, Map<String, List<Placed>> byPartition, Object[] outcomes) {
+        List<TransactionRecord.Write> writes = new ArrayList<>();
+        for (Placed place : placed) {
+            TransactionAction action = actions.get(place.action());
+            PartitionState.Staged staged = (PartitionState.Staged) outcomes[place.action()];
+            if (!(action.operation() instanceof io.basalt.partition.ConditionCheckOperation)) {
+                KeySchema schema = action.table().keySchema();
+                writes.add(new TransactionRecord.Write(action.table().id(), place.partition(), place.itemKey(),
+                        new Item(action.operation().key().toAttributes(schema)), staged.outcome().newItem()));
+            }
+        }
+        byte[] ledgerKey = KeyLayout.transactionKey(transaction);
+        commitsStarted.incrementAndGet();
+        try {
+            if (!writes.isEmpty()) {
+                storage.write(new WriteBatch().put(ledgerKey, new TransactionRecord(writes).encode()), sync);
+            }
+        } catch (RuntimeException e) {
+            commitsFinished.incrementAndGet();
+            release(transaction, byPartition, outcomes);
+            return CompletableFuture.failedFuture(new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR,
+                    "Internal server error", e));
+        }
+        List<CompletableFuture<List<EvaluatedWrite>>> committed = new ArrayList<>(byPartition.size());
+        for (List<Placed> group : byPartition.values()) {
+            List<PartitionState.Staged> staged = group.stream()
+                    .map(p -> (PartitionState.Staged) outcomes[p.action()]).toList();
+            committed.add(group.get(0).runtime().partition(group.get(0).partition()).commit(transaction, staged));
+        }
+        return CompletableFuture.allOf(committed.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
+            commitsFinished.incrementAndGet();
+            if (failure != null) {
+                // The decision is durable: a restart applies what did not reach storage.
+                throw new CompletionException(failure);
+            }
+            if (!writes.isEmpty()) {
+                storage.write(new WriteBatch().delete(ledgerKey), false);
+            }
+            EvaluatedWrite[] results = new EvaluatedWrite[actions.size()];
+            int g = 0;
+            for (List<Placed> group : byPartition.values()) {
+                List<EvaluatedWrite> groupWrites = committed.get(g++).join();
+                int w = 0;
+                for (Placed place : group) {
+                    PartitionState.Staged staged = (PartitionState.Staged) outcomes[place.action()];
+                    if (staged.operation() instanceof io.basalt.partition.ConditionCheckOperation) {
+                        results[place.action()] = null;
+                    } else {
+                        results[place.action()] = groupWrites.get(w++);
+                    }
+                }
+            }
+            return Arrays.asList(results);
+        });
+    }
+
+    /** Reads the items of a TransactGetItems from one consistent view. */
+    CompletableFuture<List<Item>> read(List<TransactionGet> gets) {
+        return CompletableFuture.supplyAsync(() -> readNow(gets), workers);
+    }
+
+    private List<Item> readNow(List<TransactionGet> gets) {
+        List<byte[]> keys = new ArrayList<>(gets.size());
+        List<PartitionLeader> leaders = new ArrayList<>(gets.size());
+        for (TransactionGet get : gets) {
+            TableRuntime runtime = runtimes.apply(get.table().id());
+            if (runtime == null) {
+                throw BasaltException.resourceNotFound("Requested resource not found");
+            }
+            byte[] key = KeyLayout.itemKey(get.table().id(), KeyLayout.BASE_TABLE_INDEX, get.table().keySchema(),
+                    get.key());
+            keys.add(key);
+            leaders.add(runtime.partition(runtime.partitionIndexFor(KeyLayout.hashOfItemKey(key))));
+        }
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            long started = commitsStarted.get();
+            if (started != commitsFinished.get()) {
+                pause(attempt);
+                continue;
+            }
+            List<Item> items = new ArrayList<>(gets.size());
+            List<CancellationReason> reasons = new ArrayList<>(gets.size());
+            boolean conflict = false;
+            try (StorageSnapshot snapshot = storage.snapshot()) {
+                for (int i = 0; i < keys.size(); i++) {
+                    if (leaders.get(i).isHeld(keys.get(i))) {
+                        conflict = true;
+                        reasons.add(new CancellationReason("TransactionConflict",
+                                "Transaction is ongoing for the item", null));
+                    } else {
+                        reasons.add(CancellationReason.NONE);
+                    }
+                    byte[] stored = snapshot.get(keys.get(i));
+                    items.add(stored == null ? null : ItemCodec.decode(stored));
+                }
+            }
+            if (commitsStarted.get() != started) {
+                continue;
+            }
+            if (conflict) {
+                throw new TransactionCanceledException(reasons);
+            }
+            return items;
+        }
+        List<CancellationReason> reasons = new ArrayList<>(gets.size());
+        for (int i = 0; i < gets.size(); i++) {
+            reasons.add(new CancellationReason("TransactionConflict", "Transaction is ongoing for the item", null));
+        }
+        throw new TransactionCanceledException(reasons);
+    }
+
+    private static void pause(int attempt) {
+        if (attempt < 20) {
+            Thread.onSpinWait();
+        } else {
+            try {
+                TimeUnit.MICROSECONDS.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", e);
+            }
+        }
+    }
+
+    /**
+     * Completes the transactions a crash interrupted after their commit decision: applies every write of every
+     * record in the ledger again (harmless where it was applied), then drops the records. Call at start-up, before
+     * the node serves anything.
+     */
+    void recover(Map<Long, TableMetadata> tablesById) {
+        List<byte[]> done = new ArrayList<>();
+        try (StorageIterator ledger = storage.iterator(KeyLayout.transactionsStart(), KeyLayout.transactionsEnd())) {
+            for (ledger.seekToFirst(); ledger.isValid(); ledger.next()) {
+                TransactionRecord record = TransactionRecord.decode(ledger.value());
+                List<CompletableFuture<EvaluatedWrite>> applied = new ArrayList<>();
+                for (TransactionRecord.Write write : record.writes()) {
+                    TableMetadata table = tablesById.get(write.tableId());
+                    TableRuntime runtime = runtimes.apply(write.tableId());
+                    if (table == null || runtime == null) {
+                        continue;
+                    }
+                    KeySchema schema = table.keySchema();
+                    PrimaryKey key = new PrimaryKey(write.key().get(schema.partitionKey().name()),
+                            schema.sortKey().map(sortKey -> write.key().get(sortKey.name())));
+                    applied.add(runtime.partition(write.partition()).write(write.itemKey(),
+                            new ReplaceItemOperation(key, write.image())));
+                }
+                CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).join();
+                done.add(ledger.key());
+            }
+        }
+        if (!done.isEmpty()) {
+            WriteBatch batch = new WriteBatch();
+            done.forEach(batch::delete);
+            storage.write(batch, sync);
+            LOG.info("Completed {} transaction(s) interrupted by the last shutdown", done.size());
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package io.basalt.cluster;
+
+import static io.basalt.cluster.TestBasaltNode.item;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.expressions.ast.DocumentPath;
+import io.basalt.model.AttributeType;
+import io.basalt.model.AttributeValue;
+import io.basalt.model.BasaltException;
+import io.basalt.model.ErrorCode;
+import io.basalt.model.Item;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.CancellationReason;
+import io.basalt.partition.ConditionCheckOperation;
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.ItemCondition;
+import io.basalt.partition.ItemOperation;
+import io.basalt.partition.ItemUpdate;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PutItemOperation;
+import io.basalt.partition.TransactionCanceledException;
+import io.basalt.partition.UpdateItemOperation;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.WriteBatch;
+import io.basalt.storage.rocksdb.RocksDbStorageEngine;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Transactions on one node: all-or-nothing, cancellation reasons, conflicts, idempotency, recovery. */
+@Timeout(120)
+class TestTransactions {
+    private static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
+    private static final String OK = "None";
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aFailedConditionCancelsEveryActionWithOneReasonEach() {
+        try (BasaltNode node = open()) {
+            TableMetadata accounts = table(node, "Accounts");
+            TableMetadata audit = table(node, "Audit");
+            put(node, accounts, item("pk", "a", "balance", 10));
+            List<TransactionAction> actions = List.of(
+                    new TransactionAction(accounts, new PutItemOperation(key("new"), item("pk", "new"),
+                            ItemCondition.ALWAYS), false),
+                    new TransactionAction(audit, new PutItemOperation(key("log"), item("pk", "log"),
+                            ItemCondition.ALWAYS), false),
+                    new TransactionAction(accounts, new ConditionCheckOperation(key("a"),
+                            current -> current != null && current.get("balance").equals(number(99))), true));
+            assertThatThrownBy(() -> transact(node, actions, null, null))
+                    .isInstanceOfSatisfying(TransactionCanceledException.class, e -> {
+                        assertThat(e.getMessage()).isEqualTo("Transaction cancelled, please refer cancellation "
+                                + "reasons for specific reasons [None, None, ConditionalCheckFailed]");
+                        assertThat(e.reasons()).extracting(CancellationReason::code)
+                                .containsExactly(OK, OK, "ConditionalCheckFailed");
+                        assertThat(e.reasons().get(2).item()).isEqualTo(item("pk", "a", "balance", 10));
+                    });
+            assertThat(node.read(accounts, key("new"))).isNull();
+            assertThat(node.read(audit, key("log"))).isNull();
+            // The cancelled transaction let go of its items: a single write succeeds.
+            put(node, accounts, item("pk", "new", "v", 1));
+        }
+    }
+
+    @Test
+    void aCommittedTransactionWritesEveryItemAndReportsEachWrite() {
+        try (BasaltNode node = open()) {
+            TableMetadata accounts = table(node, "Accounts");
+            for (int i = 0; i < 20; i++) {
+                put(node, accounts, item("pk", "acct" + i, "balance", 100));
+            }
+            List<TransactionAction> actions = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                actions.add(new TransactionAction(accounts, add("acct" + i, i % 2 == 0 ? 5 : -5), false));
+            }
+            actions.add(new TransactionAction(accounts, new ConditionCheckOperation(key("acct0"),
+                    current -> current != null), false));
+            List<EvaluatedWrite> writes = transact(node, actions, null, null);
+            assertThat(writes).hasSize(21);
+            assertThat(writes.get(20)).isNull();
+            long total = 0;
+            for (int i = 0; i < 20; i++) {
+                total += balance(node, accounts, "acct" + i);
+            }
+            assertThat(total).isEqualTo(2000);
+            assertThat(balance(node, accounts, "acct0")).isEqualTo(105);
+        }
+    }
+
+    @Test
+    void aRetryWithTheSameTokenIsNotAppliedTwice() {
+        try (BasaltNode node = open()) {
+            TableMetadata accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 0));
+            List<TransactionAction> actions = List.of(new TransactionAction(accounts, add("a", 1), false));
+            List<EvaluatedWrite> first = transact(node, actions, "token-1", "request-1");
+            List<EvaluatedWrite> again = transact(node, actions, "token-1", "request-1");
+            assertThat(again).isEqualTo(first);
+            assertThat(balance(node, accounts, "a")).isEqualTo(1);
+            assertThatThrownBy(() -> transact(node, actions, "token-1", "another request"))
+                    .isInstanceOfSatisfying(BasaltException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH));
+            transact(node, actions, "token-2", "request-1");
+            assertThat(balance(node, accounts, "a")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void concurrentTransfersKeepTheTotalAndSnapshotsSeeIt() throws Exception {
+        int accountsCount = 8;
+        try (BasaltNode node = open()) {
+            TableMetadata accounts = table(node, "Accounts");
+            for (int i = 0; i < accountsCount; i++) {
+                put(node, accounts, item("pk", "acct" + i, "balance", 1000));
+            }
+            AtomicInteger committed = new AtomicInteger();
+            AtomicInteger conflicts = new AtomicInteger();
+            AtomicInteger snapshots = new AtomicInteger();
+            ExecutorService threads = Executors.newFixedThreadPool(8);
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                long seed = t;
+                work.add(threads.submit(() -> {
+                    Random random = new Random(seed);
+                    for (int n = 0; n < 300; n++) {
+                        int from = random.nextInt(accountsCount);
+                        int to = (from + 1 + random.nextInt(accountsCount - 1)) % accountsCount;
+                        int amount = 1 + random.nextInt(50);
+                        try {
+                            transact(node, List.of(
+                                    new TransactionAction(accounts, add("acct" + from, -amount), false),
+                                    new TransactionAction(accounts, add("acct" + to, amount), false)), null, null);
+                            committed.incrementAndGet();
+                        } catch (TransactionCanceledException e) {
+                            assertThat(e.reasons()).extracting(CancellationReason::code)
+                                    .containsAnyOf("TransactionConflict").doesNotContain("ValidationError");
+                            conflicts.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (int t = 0; t < 2; t++) {
+                work.add(threads.submit(() -> {
+                    List<TransactionGet> gets = new ArrayList<>();
+                    for (int i = 0; i < accountsCount; i++) {
+                        gets.add(new TransactionGet(accounts, key("acct" + i)));
+                    }
+                    for (int n = 0; n < 300; n++) {
+                        try {
+                            List<Item> items = node.transactGet(gets).join();
+                            long total = 0;
+                            for (Item item : items) {
+                                total += ((AttributeValue.NumberValue) item.get("balance")).value().bigDecimalValue()
+                                        .longValueExact();
+                            }
+                            assertThat(total).as("a snapshot's total").isEqualTo(1000L * accountsCount);
+                            snapshots.incrementAndGet();
+                        } catch (CompletionException e) {
+                            assertThat(e.getCause()).isInstanceOf(TransactionCanceledException.class);
+                        }
+                    }
+                }));
+            }
+            for (Future<?> future : work) {
+                future.get();
+            }
+            threads.shutdown();
+            long total = 0;
+            for (int i = 0; i < accountsCount; i++) {
+                total += balance(node, accounts, "acct" + i);
+            }
+            assertThat(total).isEqualTo(1000L * accountsCount);
+            assertThat(committed.get()).isPositive();
+            assertThat(snapshots.get()).isPositive();
+            System.out.println("transfers committed " + committed + ", cancelled " + conflicts + "; snapshots "
+                    + snapshots);
+        }
+    }
+
+    @Test
+    void aCommitDecisionInTheLedgerIsAppliedAtRestart() {
+        TableMetadata accounts;
+        try (BasaltNode node = open()) {
+            accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 1));
+        }
+        // A crash after the decision was stored and before the partitions applied it leaves exactly this.
+        Item image = item("pk", "a", "balance", 7);
+        Item created = item("pk", "b", "balance", 3);
+        TransactionRecord record = new TransactionRecord(List.of(
+                write(accounts, "a", image), write(accounts, "b", created)));
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            storage.write(new WriteBatch().put(KeyLayout.transactionKey(42), record.encode()), true);
+        }
+        try (BasaltNode node = open()) {
+            assertThat(node.read(accounts, key("a"))).isEqualTo(image);
+            assertThat(node.read(accounts, key("b"))).isEqualTo(created);
+            assertThat(node.statistics(accounts).itemCount()).isEqualTo(2);
+        }
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            assertThat(storage.get(KeyLayout.transactionKey(42))).as("the ledger record is dropped").isNull();
+        }
+    }
+
+    // ---- helpers ----
+
+    private BasaltNode open() {
+        return BasaltNode.open(RocksDbStorageEngine.open(directory), NodeConfig.defaults());
+    }
+
+    private static TransactionRecord.Write write(TableMetadata table, String pk, Item image) {
+        byte[] itemKey = KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, SCHEMA, key(pk));
+        int partition = io.basalt.partition.PartitionHash.partitionIndex(KeyLayout.hashOfItemKey(itemKey),
+                table.partitionCount());
+        return new TransactionRecord.Write(table.id(), partition, itemKey, item("pk", pk), image);
+    }
+
+    private static TableMetadata table(BasaltNode node, String name) {
+        node.createTable(new TableDefinition(name, SCHEMA, List.of(SCHEMA.partitionKey()),
+                BillingMode.PAY_PER_REQUEST, ProvisionedThroughput.NONE, false, null, Map.of(), List.of()));
+        return node.tableForItems(name);
+    }
+
+    private static List<EvaluatedWrite> transact(BasaltNode node, List<TransactionAction> actions, String token,
+            String fingerprint) {
+        try {
+            return node.transactWrite(actions, token, fingerprint).join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
+    }
+
+    private static void put(BasaltNode node, TableMetadata table, Item item) {
+        node.write(table, new PutItemOperation(new PrimaryKey(item.get("pk"), Optional.empty()), item,
+                ItemCondition.ALWAYS)).join();
+    }
+
+    /** balance = balance + amount, on an existing item whose balance stays non-negative. */
+    private static ItemOperation add(String pk, long amount) {
+        ItemUpdate update = current -> {
+            Map<String, AttributeValue> attributes = new LinkedHashMap<>(current.attributes());
+            BigDecimal balance = ((AttributeValue.NumberValue) current.get("balance")).value().bigDecimalValue();
+            attributes.put("balance", number(balance.longValueExact() + amount));
+            return new ItemUpdate.Applied(new Item(attributes), List.of(DocumentPath.of("balance")));
+        };
+        return new UpdateItemOperation(key(pk), item("pk", pk), update, current -> current != null
+                && ((AttributeValue.NumberValue) current.get("balance")).value().bigDecimalValue().longValueExact()
+                        + amount >= 0);
+    }
+
+    private static long balance(BasaltNode node, TableMetadata table, String pk) {
+        return ((AttributeValue.NumberValue) node.read(table, key(pk)).get("balance")).value().bigDecimalValue()
+                .longValueExact();
+    }
+
+    private static AttributeValue number(long value) {
+        return AttributeValue.number(value);
+    }
+
+    private static PrimaryKey key(String pk) {
+        return new PrimaryKey(AttributeValue.string(pk), Optional.empty());
+    }
+}

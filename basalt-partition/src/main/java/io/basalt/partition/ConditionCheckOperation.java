@@ -1,0 +1,20 @@
+package io.basalt.partition;
+
+import io.basalt.model.Item;
+import io.basalt.model.PrimaryKey;
+import java.util.List;
+
+/**
+ * A transaction's ConditionCheck: the condition must hold for the transaction to commit, and the item does not
+ * change (its image after is its image before).
+ */
+public final class ConditionCheckOperation extends ItemOperation {
+    public ConditionCheckOperation(PrimaryKey key, ItemCondition condition) {
+        super(key, condition);
+    }
+
+    @Override
+    protected WriteOutcome compute(Item current) {
+        return new WriteOutcome(current, current, List.of());
+    }
+}
