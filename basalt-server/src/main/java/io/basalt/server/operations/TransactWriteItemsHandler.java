@@ -120,7 +120,7 @@ final class TransactWriteItemsHandler extends DataPlaneHandler {
         for (int i = 0; i < actions.size(); i++) {
             String tableName = tables.get(i).name();
             units.computeIfAbsent(tableName, name -> WriteCapacity.transactional()).add(writes.get(i));
-            if (actions.get(i).kind() != TransactWriteAction.Kind.CONDITION_CHECK
+            if (writes.get(i) != null && actions.get(i).kind() != TransactWriteAction.Kind.CONDITION_CHECK
                     && ItemCollectionMetrics.applies(metrics, writes.get(i))) {
                 collections.computeIfAbsent(tableName, name -> new ArrayList<>()).add(i);
             }
