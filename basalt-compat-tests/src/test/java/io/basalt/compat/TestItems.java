@@ -243,8 +243,6 @@ class TestItems extends CompatTestSupport {
     void unimplementedOperationsAreRefused() {
         assumeBasalt();
         List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
-                () -> client.transactGetItems(b -> b.transactItems(t -> t.get(g -> g.tableName(table)
-                        .key(item("pk", s("x")))))),
                 () -> client.executeStatement(b -> b.statement("SELECT * FROM \"" + table + "\"")));
         for (var call : calls) {
             DynamoDbException error = catchThrowableOfType(DynamoDbException.class, call);

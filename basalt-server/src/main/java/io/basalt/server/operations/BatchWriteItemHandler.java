@@ -136,25 +136,9 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
                 out.writeEndArray();
             }
             out.writeEndObject();
-            if (mode != Capacity.Mode.NONE) {
-                out.writeArrayFieldStart("ConsumedCapacity");
-                for (Map.Entry<String, WriteCapacity> table : units.entrySet()) {
-                    table.getValue().writeObject(out, mode, table.getKey());
-                }
-                out.writeEndArray();
-            }
-            if (!collections.isEmpty()) {
-                out.writeObjectFieldStart("ItemCollectionMetrics");
-                for (Map.Entry<String, List<Integer>> table : collections.entrySet()) {
-                    out.writeArrayFieldStart(table.getKey());
-                    for (int i : table.getValue()) {
-                        ItemCollectionMetrics.writeObject(out, tables.get(table.getKey()),
-                                operations.get(i).key().partitionValue(), results.get(i).join());
-                    }
-                    out.writeEndArray();
-                }
-                out.writeEndObject();
-            }
+            WriteCapacity.writeList(out, mode, units);
+            ItemCollectionMetrics.writeMember(out, collections, i -> tables.get(writes.get(i).tableName()),
+                    i -> operations.get(i).key().partitionValue(), i -> results.get(i).join());
             out.writeEndObject();
         };
     }

@@ -6,6 +6,9 @@ import io.basalt.model.AttributeValue;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.server.json.AttributeValueJson;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * DynamoDB's {@code ItemCollectionMetrics}: for tables with local secondary indexes, when the request asks with
@@ -36,6 +39,27 @@ final class ItemCollectionMetrics {
         out.writeNumber(low);
         out.writeNumber(low + 1);
         out.writeEndArray();
+        out.writeEndObject();
+    }
+
+    /**
+     * Writes the {@code ItemCollectionMetrics} member of a multi-item write (BatchWriteItem, TransactWriteItems):
+     * per table, one object for each of the writes numbered in {@code collections}; nothing when there are none.
+     */
+    static void writeMember(JsonGenerator out, Map<String, List<Integer>> collections,
+            IntFunction<TableMetadata> table, IntFunction<AttributeValue> partitionValue,
+            IntFunction<EvaluatedWrite> write) throws IOException {
+        if (collections.isEmpty()) {
+            return;
+        }
+        out.writeObjectFieldStart("ItemCollectionMetrics");
+        for (Map.Entry<String, List<Integer>> entry : collections.entrySet()) {
+            out.writeArrayFieldStart(entry.getKey());
+            for (int i : entry.getValue()) {
+                writeObject(out, table.apply(i), partitionValue.apply(i), write.apply(i));
+            }
+            out.writeEndArray();
+        }
         out.writeEndObject();
     }
 }

@@ -127,25 +127,9 @@ final class TransactWriteItemsHandler extends DataPlaneHandler {
         }
         return out -> {
             out.writeStartObject();
-            if (mode != Capacity.Mode.NONE) {
-                out.writeArrayFieldStart("ConsumedCapacity");
-                for (Map.Entry<String, WriteCapacity> table : units.entrySet()) {
-                    table.getValue().writeObject(out, mode, table.getKey());
-                }
-                out.writeEndArray();
-            }
-            if (!collections.isEmpty()) {
-                out.writeObjectFieldStart("ItemCollectionMetrics");
-                for (Map.Entry<String, List<Integer>> table : collections.entrySet()) {
-                    out.writeArrayFieldStart(table.getKey());
-                    for (int i : table.getValue()) {
-                        ItemCollectionMetrics.writeObject(out, tables.get(i), keys.get(i).partitionValue(),
-                                writes.get(i));
-                    }
-                    out.writeEndArray();
-                }
-                out.writeEndObject();
-            }
+            WriteCapacity.writeList(out, mode, units);
+            ItemCollectionMetrics.writeMember(out, collections, tables::get, i -> keys.get(i).partitionValue(),
+                    writes::get);
             out.writeEndObject();
         };
     }

@@ -75,6 +75,19 @@ final class WriteCapacity {
         }
     }
 
+    /** Writes the {@code ConsumedCapacity} list of a multi-table write, one entry per table, if asked for. */
+    static void writeList(JsonGenerator out, Capacity.Mode mode, Map<String, WriteCapacity> tables)
+            throws IOException {
+        if (mode == Capacity.Mode.NONE) {
+            return;
+        }
+        out.writeArrayFieldStart("ConsumedCapacity");
+        for (Map.Entry<String, WriteCapacity> table : tables.entrySet()) {
+            table.getValue().writeObject(out, mode, table.getKey());
+        }
+        out.writeEndArray();
+    }
+
     /** Writes this table's ConsumedCapacity object (members in DynamoDB's alphabetical order). */
     void writeObject(JsonGenerator out, Capacity.Mode mode, String tableName) throws IOException {
         out.writeStartObject();
