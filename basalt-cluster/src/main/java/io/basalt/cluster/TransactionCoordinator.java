@@ -65,6 +65,7 @@ final class TransactionCoordinator {
     private final LongFunction<TableRuntime> runtimes;
     private final Executor workers;
     private final AtomicLong nextId;
+    private final AtomicLong lastTimestamp = new AtomicLong();
     private final AtomicLong commitsStarted = new AtomicLong();
     private final AtomicLong commitsFinished = new AtomicLong();
     private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
@@ -125,6 +126,7 @@ final class TransactionCoordinator {
 
     private CompletableFuture<List<EvaluatedWrite>> run(List<TransactionAction> actions) {
         long transaction = nextId.incrementAndGet();
+        long timestamp = nextTimestamp();
         List<Placed> placed = new ArrayList<>(actions.size());
         Map<String, List<Placed>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < actions.size(); i++) {
@@ -144,7 +146,7 @@ final class TransactionCoordinator {
         List<CompletableFuture<List<Object>>> prepared = new ArrayList<>(byPartition.size());
         for (List<Placed> group : byPartition.values()) {
             PartitionLeader leader = group.get(0).runtime().partition(group.get(0).partition());
-            prepared.add(leader.prepare(transaction, group.stream().map(Placed::itemKey).toList(),
+            prepared.add(leader.prepare(transaction, timestamp, group.stream().map(Placed::itemKey).toList(),
                     group.stream().map(p -> actions.get(p.action()).operation()).toList()));
         }
         // The commit decision is an fsync: never on the thread that completed the prepares (a network thread).
@@ -162,7 +164,7 @@ final class TransactionCoordinator {
                 release(transaction, byPartition, outcomes);
                 return CompletableFuture.failedFuture(new TransactionCanceledException(reasons));
             }
-            return commit(transaction, actions, placed, byPartition, outcomes);
+            return commit(transaction, timestamp, actions, placed, byPartition, outcomes);
         }, workers);
     }
 
@@ -208,7 +210,8 @@ final class TransactionCoordinator {
         }
     }
 
-    private CompletableFuture<List<EvaluatedWrite>> commit(long transaction, List<TransactionAction> actions,
+    private CompletableFuture<List<EvaluatedWrite>> commit(long transaction, long timestamp,
+            List<TransactionAction> actions,
             List<Placed> placed, Map<String, List<Placed>> byPartition, Object[] outcomes) {
         List<TransactionRecord.Write> writes = new ArrayList<>();
         for (Placed place : placed) {
@@ -236,7 +239,8 @@ final class TransactionCoordinator {
         for (List<Placed> group : byPartition.values()) {
             List<PartitionState.Staged> staged = group.stream()
                     .map(p -> (PartitionState.Staged) outcomes[p.action()]).toList();
-            committed.add(group.get(0).runtime().partition(group.get(0).partition()).commit(transaction, staged));
+            committed.add(group.get(0).runtime().partition(group.get(0).partition()).commit(transaction, timestamp,
+                    staged));
         }
         return CompletableFuture.allOf(committed.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
             commitsFinished.incrementAndGet();
@@ -263,6 +267,12 @@ final class TransactionCoordinator {
             }
             return Arrays.asList(results);
         });
+    }
+
+    /** The next transaction timestamp: microseconds of the node's clock, strictly increasing. */
+    private long nextTimestamp() {
+        long now = TimeUnit.MILLISECONDS.toMicros(clock.millis());
+        return lastTimestamp.updateAndGet(last -> Math.max(now, last + 1));
     }
 
     /** Reads the items of a TransactGetItems from one consistent view. */

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -53,6 +54,9 @@ public final class PartitionState {
      * sequencer; read by transactional reads from any thread.
      */
     private final ConcurrentHashMap<Bytes, Long> locks = new ConcurrentHashMap<>();
+    /** The timestamp of the last transaction that wrote each recently written item (timestamp ordering). */
+    private final Map<Bytes, Long> transactionTimestamps = new HashMap<>();
+    private static final int MAX_REMEMBERED_TIMESTAMPS = 100_000;
 
     /**
      * An image whose log entry is not yet applied; {@code item} is null for a delete. For item collections,
@@ -113,13 +117,17 @@ public final class PartitionState {
      * transaction commits or aborts ({@link #commit}, {@link #release}).
      *
      * @return the evaluated write, to pass to {@link #commit}
-     * @throws BasaltException TransactionConflict when another transaction holds the item; the operation's own
-     *     failures (ConditionalCheckFailedException, ValidationException) otherwise. Nothing is held then.
+     * @param timestamp the transaction's place in the coordinator's order
+     * @throws BasaltException TransactionConflict when another transaction holds the item or a later one (by
+     *     timestamp) has written it; the operation's own failures (ConditionalCheckFailedException,
+     *     ValidationException) otherwise. Nothing is held then.
      */
-    public Staged prepare(long transaction, byte[] itemKey, ItemOperation operation) {
+    public Staged prepare(long transaction, long timestamp, byte[] itemKey, ItemOperation operation) {
         Bytes overlayKey = Bytes.wrap(itemKey);
         Long holder = locks.get(overlayKey);
-        if (holder != null && holder != transaction) {
+        Long lastWritten = transactionTimestamps.get(overlayKey);
+        // Timestamp order: a transaction may not write before (in its order) one that already wrote the item.
+        if (holder != null && holder != transaction || lastWritten != null && lastWritten > timestamp) {
             throw new BasaltException(ErrorCode.TRANSACTION_CONFLICT, "Transaction is ongoing for the item");
         }
         Staged staged = stage(itemKey, overlayKey, operation);
@@ -134,14 +142,26 @@ public final class PartitionState {
      * @return one evaluated write per prepared write, in order, all sharing the log entry; empty when every
      *     action was a condition check (nothing to log)
      */
-    public List<EvaluatedWrite> commit(List<Staged> prepared) {
+    public List<EvaluatedWrite> commit(long timestamp, List<Staged> prepared) {
         List<Staged> writes = new ArrayList<>(prepared.size());
         for (Staged staged : prepared) {
             if (!(staged.operation() instanceof ConditionCheckOperation)) {
                 writes.add(staged);
             }
         }
-        return writes.isEmpty() ? List.of() : apply(writes);
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        List<EvaluatedWrite> evaluated = apply(writes);
+        if (transactionTimestamps.size() > MAX_REMEMBERED_TIMESTAMPS) {
+            // Only transactions still preparing can be older than what is forgotten; a minute is far longer.
+            long horizon = timestamp - TimeUnit.MINUTES.toMicros(1);
+            transactionTimestamps.values().removeIf(written -> written < horizon);
+        }
+        for (Staged staged : writes) {
+            transactionTimestamps.merge(Bytes.wrap(staged.itemKey()), timestamp, Math::max);
+        }
+        return evaluated;
     }
 
     /** Lets go of the items {@code transaction} held (after its commit is applied, or when it aborts). */

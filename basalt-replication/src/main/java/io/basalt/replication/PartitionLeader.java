@@ -129,7 +129,7 @@ public final class PartitionLeader {
      *     refused it (a failed condition, a conflict with another transaction, an invalid result); items of
      *     refused operations are not held
      */
-    public CompletableFuture<List<Object>> prepare(long transaction, List<byte[]> itemKeys,
+    public CompletableFuture<List<Object>> prepare(long transaction, long timestamp, List<byte[]> itemKeys,
             List<ItemOperation> operations) {
         CompletableFuture<List<Object>> result = new CompletableFuture<>();
         sequencer.execute(() -> {
@@ -140,7 +140,7 @@ public final class PartitionLeader {
             List<Object> outcomes = new ArrayList<>(operations.size());
             for (int i = 0; i < operations.size(); i++) {
                 try {
-                    outcomes.add(state.prepare(transaction, itemKeys.get(i), operations.get(i)));
+                    outcomes.add(state.prepare(transaction, timestamp, itemKeys.get(i), operations.get(i)));
                 } catch (BasaltException e) {
                     outcomes.add(e);
                 } catch (RuntimeException e) {
@@ -159,13 +159,14 @@ public final class PartitionLeader {
      *
      * @return the evaluated writes (none for condition checks), in order
      */
-    public CompletableFuture<List<EvaluatedWrite>> commit(long transaction, List<PartitionState.Staged> prepared) {
+    public CompletableFuture<List<EvaluatedWrite>> commit(long transaction, long timestamp,
+            List<PartitionState.Staged> prepared) {
         CompletableFuture<List<EvaluatedWrite>> result = new CompletableFuture<>();
         List<byte[]> itemKeys = prepared.stream().map(PartitionState.Staged::itemKey).toList();
         sequencer.execute(() -> {
             List<EvaluatedWrite> writes;
             try {
-                writes = state.commit(prepared);
+                writes = state.commit(timestamp, prepared);
             } catch (RuntimeException e) {
                 // Prepared writes were checked; a failure here is a defect, and the transaction stays in the
                 // ledger, so a restart applies it.
