@@ -275,9 +275,9 @@ public final class BasaltNode implements AutoCloseable {
      *     the same {@code requestFingerprint} returns the first outcome without applying anything again, and one
      *     with another fingerprint fails with IdempotentParameterMismatchException
      * @param requestFingerprint what identifies the request's content (the handler's canonical form of it)
-     * @return what each action did, in request order (sizes for capacity)
+     * @return what each action did, in request order (sizes for capacity), and whether this was a retry
      */
-    public CompletableFuture<List<EvaluatedWrite>> transactWrite(List<TransactionAction> actions,
+    public CompletableFuture<TransactionResult> transactWrite(List<TransactionAction> actions,
             String clientRequestToken, String requestFingerprint) {
         return transactions.write(actions, clientRequestToken, requestFingerprint);
     }

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
+import io.basalt.model.ItemSize;
 import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.CancellationReason;
+import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.KeyLayout;
@@ -71,7 +73,7 @@ final class TransactionCoordinator {
     private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
 
     /** A ClientRequestToken seen in the last 10 minutes: the request it came with, and how that went. */
-    private record Token(String fingerprint, CompletableFuture<List<EvaluatedWrite>> outcome, Instant expires) {
+    private record Token(String fingerprint, CompletableFuture<TransactionResult> outcome, Instant expires) {
     }
 
     /** One action placed on its partition. */
@@ -90,14 +92,14 @@ final class TransactionCoordinator {
         this.nextId = new AtomicLong(System.currentTimeMillis() << 20);
     }
 
-    CompletableFuture<List<EvaluatedWrite>> write(List<TransactionAction> actions, String clientRequestToken,
+    CompletableFuture<TransactionResult> write(List<TransactionAction> actions, String clientRequestToken,
             String requestFingerprint) {
         if (clientRequestToken == null) {
             return run(actions);
         }
         Instant now = clock.instant();
         tokens.values().removeIf(token -> token.expires().isBefore(now));
-        CompletableFuture<List<EvaluatedWrite>> outcome = new CompletableFuture<>();
+        CompletableFuture<TransactionResult> outcome = new CompletableFuture<>();
         Token mine = new Token(requestFingerprint, outcome, now.plus(TOKEN_LIFETIME));
         Token earlier = tokens.putIfAbsent(clientRequestToken, mine);
         if (earlier != null) {
@@ -110,21 +112,21 @@ final class TransactionCoordinator {
                 return CompletableFuture.failedFuture(new BasaltException(ErrorCode.TRANSACTION_IN_PROGRESS,
                         "Transaction is in progress"));
             }
-            return earlier.outcome();
+            return earlier.outcome().thenApply(first -> new TransactionResult(first.writes(), true));
         }
-        run(actions).whenComplete((writes, failure) -> {
+        run(actions).whenComplete((result, failure) -> {
             if (failure != null) {
                 // Only a transaction that committed makes its token answer for it; a cancelled one may be retried.
                 tokens.remove(clientRequestToken, mine);
                 outcome.completeExceptionally(failure);
             } else {
-                outcome.complete(writes);
+                outcome.complete(result);
             }
         });
         return outcome;
     }
 
-    private CompletableFuture<List<EvaluatedWrite>> run(List<TransactionAction> actions) {
+    private CompletableFuture<TransactionResult> run(List<TransactionAction> actions) {
         long transaction = nextId.incrementAndGet();
         long timestamp = nextTimestamp();
         List<Placed> placed = new ArrayList<>(actions.size());
@@ -210,14 +212,14 @@ final class TransactionCoordinator {
         }
     }
 
-    private CompletableFuture<List<EvaluatedWrite>> commit(long transaction, long timestamp,
+    private CompletableFuture<TransactionResult> commit(long transaction, long timestamp,
             List<TransactionAction> actions,
             List<Placed> placed, Map<String, List<Placed>> byPartition, Object[] outcomes) {
         List<TransactionRecord.Write> writes = new ArrayList<>();
         for (Placed place : placed) {
             TransactionAction action = actions.get(place.action());
             PartitionState.Staged staged = (PartitionState.Staged) outcomes[place.action()];
-            if (!(action.operation() instanceof io.basalt.partition.ConditionCheckOperation)) {
+            if (!(action.operation() instanceof ConditionCheckOperation)) {
                 KeySchema schema = action.table().keySchema();
                 writes.add(new TransactionRecord.Write(action.table().id(), place.partition(), place.itemKey(),
                         new Item(action.operation().key().toAttributes(schema)), staged.outcome().newItem()));
@@ -258,14 +260,17 @@ final class TransactionCoordinator {
                 int w = 0;
                 for (Placed place : group) {
                     PartitionState.Staged staged = (PartitionState.Staged) outcomes[place.action()];
-                    if (staged.operation() instanceof io.basalt.partition.ConditionCheckOperation) {
-                        results[place.action()] = null;
+                    if (staged.operation() instanceof ConditionCheckOperation) {
+                        // Charged on the checked item's size, and writes nothing.
+                        long size = staged.current() == null ? 0 : ItemSize.of(staged.current());
+                        results[place.action()] = new EvaluatedWrite(staged.outcome(), null, size, size, List.of(),
+                                -1);
                     } else {
                         results[place.action()] = groupWrites.get(w++);
                     }
                 }
             }
-            return Arrays.asList(results);
+            return new TransactionResult(Arrays.asList(results), false);
         });
     }
 

@@ -8,6 +8,8 @@ import java.util.List;
  * A write evaluated by the partition leader: what it did to the item and the log entry that makes it so.
  *
  * @param oldSize the item's size before, in DynamoDB's accounting (0 when absent)
+ * @param entry the log entry that makes the write durable; null for a transaction's ConditionCheck, which writes
+ *     nothing
  * @param newSize the item's size after (0 when absent)
  * @param indexWrites the write capacity each secondary index consumed, in the table's index order (empty without
  *     indexes)
@@ -18,7 +20,6 @@ public record EvaluatedWrite(WriteOutcome outcome, LogEntry entry, long oldSize,
         List<IndexWrite> indexWrites, long itemCollectionSize) {
     public EvaluatedWrite {
         requireNonNull(outcome, "outcome is null");
-        requireNonNull(entry, "entry is null");
         indexWrites = List.copyOf(indexWrites);
     }
 }

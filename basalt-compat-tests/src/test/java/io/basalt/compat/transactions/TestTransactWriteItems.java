@@ -84,6 +84,12 @@ class TestTransactWriteItems extends TransactionTestSupport {
         assertThat(response.consumedCapacity()).containsExactly(
                 ConsumedCapacity.builder().tableName(table).capacityUnits(8.0).writeCapacityUnits(8.0).build(),
                 ConsumedCapacity.builder().tableName(other).capacityUnits(2.0).writeCapacityUnits(2.0).build());
+        // A ConditionCheck costs what a write of the item it checked would: 2 units per KB.
+        client.putItem(b -> b.tableName(table).item(item("pk", s("cap-big2"), "data", s(repeat('x', 2500)))));
+        response = client.transactWriteItems(b -> b.returnConsumedCapacity("TOTAL")
+                .transactItems(check(table, key("cap-big2"), "attribute_exists(pk)")));
+        assertThat(response.consumedCapacity()).containsExactly(
+                ConsumedCapacity.builder().tableName(table).capacityUnits(6.0).writeCapacityUnits(6.0).build());
         response = client.transactWriteItems(b -> b.returnConsumedCapacity("INDEXES")
                 .transactItems(put(table, key("cap-3"))));
         assertThat(response.consumedCapacity()).containsExactly(ConsumedCapacity.builder().tableName(table)
@@ -100,9 +106,13 @@ class TestTransactWriteItems extends TransactionTestSupport {
         }
         assertThat(get(table, "idem")).containsEntry("n", n("1"));
         // Member order does not matter: the same actions built the other way round are the same request.
-        client.transactWriteItems(b -> b.clientRequestToken(token).returnConsumedCapacity("TOTAL")
-                .transactItems(add(table, "idem", 1), put(other, key("idem-put"))));
+        TransactWriteItemsResponse retried = client.transactWriteItems(b -> b.clientRequestToken(token)
+                .returnConsumedCapacity("TOTAL").transactItems(add(table, "idem", 1), put(other, key("idem-put"))));
         assertThat(get(table, "idem")).containsEntry("n", n("1"));
+        // A retry writes nothing and is charged as reads: 2 units per 4 KB of each item.
+        assertThat(retried.consumedCapacity()).containsExactly(
+                ConsumedCapacity.builder().tableName(table).capacityUnits(2.0).readCapacityUnits(2.0).build(),
+                ConsumedCapacity.builder().tableName(other).capacityUnits(2.0).readCapacityUnits(2.0).build());
         assertError(IdempotentParameterMismatchException.class, "IdempotentParameterMismatchException",
                 "The request uses the same client token as a previous, but non-identical request. Do not reuse a "
                         + "client token with different requests, unless the requests are identical.",

@@ -82,7 +82,8 @@ final class TransactWriteItemsHandler extends DataPlaneHandler {
         String fingerprint = TransactionFingerprint.of(request.getList("TransactItems"));
         Capacity.Mode mode = Capacity.mode(capacity);
         return node.transactWrite(transaction, token, fingerprint)
-                .thenApply(writes -> respond(actions, tables, keys, writes, mode, metrics));
+                .thenApply(result -> respond(actions, tables, keys, result.writes(), result.retried(), mode,
+                        metrics));
     }
 
     /** ClientRequestToken: 1 to 36 characters (API reference, TransactWriteItems). */
@@ -114,13 +115,14 @@ final class TransactWriteItemsHandler extends DataPlaneHandler {
     }
 
     private static ResponseBody respond(List<TransactWriteAction> actions, List<TableMetadata> tables,
-            List<PrimaryKey> keys, List<EvaluatedWrite> writes, Capacity.Mode mode, String metrics) {
+            List<PrimaryKey> keys, List<EvaluatedWrite> writes, boolean retried, Capacity.Mode mode,
+            String metrics) {
         Map<String, WriteCapacity> units = new LinkedHashMap<>();
         Map<String, List<Integer>> collections = new LinkedHashMap<>();
         for (int i = 0; i < actions.size(); i++) {
             String tableName = tables.get(i).name();
-            units.computeIfAbsent(tableName, name -> WriteCapacity.transactional()).add(writes.get(i));
-            if (writes.get(i) != null && actions.get(i).kind() != TransactWriteAction.Kind.CONDITION_CHECK
+            units.computeIfAbsent(tableName, name -> WriteCapacity.transactional(retried)).add(writes.get(i));
+            if (!retried && actions.get(i).kind() != TransactWriteAction.Kind.CONDITION_CHECK
                     && ItemCollectionMetrics.applies(metrics, writes.get(i))) {
                 collections.computeIfAbsent(tableName, name -> new ArrayList<>()).add(i);
             }

@@ -16,35 +16,40 @@ import java.util.TreeMap;
  * <p>A transaction's writes cost the table twice the units, while each index arm costs what the same write costs
  * outside a transaction; and a transaction reports {@code WriteCapacityUnits} beside every {@code CapacityUnits}
  * (both measured against DynamoDB: nubo-db/dynoxide {@code tests/transactional_index_consumed_capacity.rs},
- * eu-west-2, August 2026; paritysuite/dynamodb-conformance#69).
+ * eu-west-2, August 2026; paritysuite/dynamodb-conformance#69). A ConditionCheck costs the same as a write of
+ * the item it checked. A retry answered from its ClientRequestToken writes nothing and is charged as reads: two
+ * units per 4 KB of each item, reported as {@code ReadCapacityUnits} (paritysuite/dynamodb-conformance#74).
  */
 final class WriteCapacity {
     private final boolean transactional;
+    private final boolean retried;
     private double table;
     private final Map<String, Double> localIndexes = new TreeMap<>();
     private final Map<String, Double> globalIndexes = new TreeMap<>();
 
     /** The capacity of single-item and batch writes. */
     WriteCapacity() {
-        this(false);
+        this(false, false);
     }
 
-    private WriteCapacity(boolean transactional) {
+    private WriteCapacity(boolean transactional, boolean retried) {
         this.transactional = transactional;
-    }
-
-    /** The capacity of a TransactWriteItems request's writes in one table. */
-    static WriteCapacity transactional() {
-        return new WriteCapacity(true);
+        this.retried = retried;
     }
 
     /**
-     * Adds one completed write; null for a transaction's ConditionCheck of which the engine reports no sizes, which
-     * costs the minimum (DynamoDB sizes it on the image checked: 2 units per KB, dynoxide capture F1).
+     * The capacity of a TransactWriteItems request's writes in one table.
+     *
+     * @param retried whether the request was a retry answered from its ClientRequestToken
      */
+    static WriteCapacity transactional(boolean retried) {
+        return new WriteCapacity(true, retried);
+    }
+
+    /** Adds one completed write (a ConditionCheck's carries the checked item's size). */
     WriteCapacity add(EvaluatedWrite write) {
-        if (write == null) {
-            table += Capacity.writeUnits(0, 0) * (transactional ? 2 : 1);
+        if (retried) {
+            table += 2 * Capacity.readUnits(Math.max(write.oldSize(), write.newSize()), true);
             return this;
         }
         table += Capacity.writeUnits(write.oldSize(), write.newSize()) * (transactional ? 2 : 1);
@@ -101,7 +106,7 @@ final class WriteCapacity {
         }
         out.writeStringField("TableName", tableName);
         if (transactional) {
-            out.writeNumberField("WriteCapacityUnits", total());
+            out.writeNumberField(retried ? "ReadCapacityUnits" : "WriteCapacityUnits", total());
         }
         out.writeEndObject();
     }
@@ -123,7 +128,7 @@ final class WriteCapacity {
     private void writeUnits(JsonGenerator out, double units) throws IOException {
         out.writeNumberField("CapacityUnits", units);
         if (transactional) {
-            out.writeNumberField("WriteCapacityUnits", units);
+            out.writeNumberField(retried ? "ReadCapacityUnits" : "WriteCapacityUnits", units);
         }
     }
 }
