@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,6 +74,19 @@ final class ServerProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Crashes the server under load: SIGKILL, then tells the clients to stop and waits for them (their requests
+     * in flight fail) and shuts their threads down.
+     */
+    void killUnderLoad(AtomicBoolean stop, List<Future<?>> clients, ExecutorService threads) throws Exception {
+        kill();
+        stop.set(true);
+        for (Future<?> client : clients) {
+            client.get(60, TimeUnit.SECONDS);
+        }
+        threads.shutdown();
     }
 
     /** SIGTERM, then waits for a clean exit. Returns the exit code. */

@@ -55,12 +55,7 @@ class TestCrashRecovery {
                 while (acknowledged.size() < 3000 && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                server.kill();
-                stop.set(true);
-                for (Future<?> future : futures) {
-                    future.get(60, TimeUnit.SECONDS);
-                }
-                writers.shutdown();
+                server.killUnderLoad(stop, futures, writers);
             }
         }
         System.out.println("acknowledged before the crash: " + acknowledged.size() + " of " + attempted.get());

@@ -75,12 +75,7 @@ class TestIndexCrashRecovery {
                                         .nonKeyAttributes("version")))));
                 Thread.sleep(150);
                 killedWhileBackfilling = status(client) == IndexStatus.CREATING;
-                server.kill();
-                stop.set(true);
-                for (Future<?> future : futures) {
-                    future.get(60, TimeUnit.SECONDS);
-                }
-                writers.shutdown();
+                server.killUnderLoad(stop, futures, writers);
             }
         }
         System.out.println("writes acknowledged during the backfill: " + acknowledged.get()

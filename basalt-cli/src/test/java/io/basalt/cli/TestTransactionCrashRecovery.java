@@ -68,12 +68,7 @@ class TestTransactionCrashRecovery {
                 while (committed.get() < 300 && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                server.kill();
-                stop.set(true);
-                for (Future<?> future : futures) {
-                    future.get(60, TimeUnit.SECONDS);
-                }
-                clients.shutdown();
+                server.killUnderLoad(stop, futures, clients);
             }
         }
         System.out.println("transfers committed before the crash: " + committed.get());
