@@ -146,7 +146,7 @@ final class BatchGetItemHandler extends DataPlaneHandler {
                 out.writeEndObject();
             }
             out.writeEndObject();
-            BatchResponses.writeCapacity(out, mode, units, false);
+            BatchResponses.writeCapacity(out, mode, units);
             out.writeEndObject();
         });
     }

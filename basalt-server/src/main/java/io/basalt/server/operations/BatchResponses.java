@@ -12,7 +12,7 @@ final class BatchResponses {
     }
 
     /** {@code ConsumedCapacity} as a list with one entry per table, when asked for. */
-    static void writeCapacity(JsonGenerator out, Capacity.Mode mode, Map<String, Double> units, boolean write)
+    static void writeCapacity(JsonGenerator out, Capacity.Mode mode, Map<String, Double> units)
             throws IOException {
         if (mode == Capacity.Mode.NONE) {
             return;

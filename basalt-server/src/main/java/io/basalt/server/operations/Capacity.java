@@ -37,7 +37,7 @@ final class Capacity {
     }
 
     /** Writes the {@code ConsumedCapacity} member for one table, if the request asked for it. */
-    static void write(JsonGenerator out, Mode mode, String tableName, double units, boolean write)
+    static void write(JsonGenerator out, Mode mode, String tableName, double units)
             throws IOException {
         if (mode == Mode.NONE) {
             return;

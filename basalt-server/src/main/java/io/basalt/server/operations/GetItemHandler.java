@@ -61,7 +61,7 @@ final class GetItemHandler extends DataPlaneHandler {
                 out.writeFieldName("Item");
                 AttributeValueJson.writeItem(out, returned.attributes());
             }
-            Capacity.write(out, mode, table.name(), units, false);
+            Capacity.write(out, mode, table.name(), units);
             out.writeEndObject();
         });
     }
