@@ -16,6 +16,7 @@ import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionState;
 import io.basalt.partition.ReplaceItemOperation;
 import io.basalt.partition.TransactionCanceledException;
+import io.basalt.partition.WriteOutcome;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageEngine;
@@ -68,6 +69,7 @@ final class TransactionCoordinator {
     private final Executor workers;
     private final AtomicLong nextId;
     private final AtomicLong lastTimestamp = new AtomicLong();
+    private final AtomicLong lastTokenSweep = new AtomicLong();
     private final AtomicLong commitsStarted = new AtomicLong();
     private final AtomicLong commitsFinished = new AtomicLong();
     private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
@@ -95,10 +97,10 @@ final class TransactionCoordinator {
     CompletableFuture<TransactionResult> write(List<TransactionAction> actions, String clientRequestToken,
             String requestFingerprint) {
         if (clientRequestToken == null) {
-            return run(actions);
+            return run(actions, null);
         }
         Instant now = clock.instant();
-        tokens.values().removeIf(token -> token.expires().isBefore(now));
+        forgetExpiredTokens(now);
         CompletableFuture<TransactionResult> outcome = new CompletableFuture<>();
         Token mine = new Token(requestFingerprint, outcome, now.plus(TOKEN_LIFETIME));
         Token earlier = tokens.putIfAbsent(clientRequestToken, mine);
@@ -114,7 +116,8 @@ final class TransactionCoordinator {
             }
             return earlier.outcome().thenApply(first -> new TransactionResult(first.writes(), true));
         }
-        run(actions).whenComplete((result, failure) -> {
+        run(actions, new TokenUse(clientRequestToken, requestFingerprint, mine.expires())).whenComplete(
+                (result, failure) -> {
             if (failure != null) {
                 // Only a transaction that committed makes its token answer for it; a cancelled one may be retried.
                 tokens.remove(clientRequestToken, mine);
@@ -126,7 +129,29 @@ final class TransactionCoordinator {
         return outcome;
     }
 
-    private CompletableFuture<TransactionResult> run(List<TransactionAction> actions) {
+    /** A token to store with the commit decision. */
+    private record TokenUse(String token, String fingerprint, Instant expires) {
+    }
+
+    private void forgetExpiredTokens(Instant now) {
+        long last = lastTokenSweep.get();
+        if (now.toEpochMilli() - last < 1000 || !lastTokenSweep.compareAndSet(last, now.toEpochMilli())) {
+            return;
+        }
+        List<String> expired = new ArrayList<>();
+        tokens.forEach((token, entry) -> {
+            if (entry.expires().isBefore(now) && tokens.remove(token, entry)) {
+                expired.add(token);
+            }
+        });
+        if (!expired.isEmpty()) {
+            WriteBatch batch = new WriteBatch();
+            expired.forEach(token -> batch.delete(KeyLayout.tokenKey(token)));
+            storage.write(batch, false);
+        }
+    }
+
+    private CompletableFuture<TransactionResult> run(List<TransactionAction> actions, TokenUse token) {
         long transaction = nextId.incrementAndGet();
         long timestamp = nextTimestamp();
         List<Placed> placed = new ArrayList<>(actions.size());
@@ -166,7 +191,7 @@ final class TransactionCoordinator {
                 release(transaction, byPartition, outcomes);
                 return CompletableFuture.failedFuture(new TransactionCanceledException(reasons));
             }
-            return commit(transaction, timestamp, actions, placed, byPartition, outcomes);
+            return commit(transaction, timestamp, token, actions, placed, byPartition, outcomes);
         }, workers);
     }
 
@@ -212,9 +237,9 @@ final class TransactionCoordinator {
         }
     }
 
-    private CompletableFuture<TransactionResult> commit(long transaction, long timestamp,
-            List<TransactionAction> actions,
-            List<Placed> placed, Map<String, List<Placed>> byPartition, Object[] outcomes) {
+    private CompletableFuture<TransactionResult> commit(long transaction, long timestamp, TokenUse token,
+            List<TransactionAction> actions, List<Placed> placed, Map<String, List<Placed>> byPartition,
+            Object[] outcomes) {
         List<TransactionRecord.Write> writes = new ArrayList<>();
         for (Placed place : placed) {
             TransactionAction action = actions.get(place.action());
@@ -226,10 +251,27 @@ final class TransactionCoordinator {
             }
         }
         byte[] ledgerKey = KeyLayout.transactionKey(transaction);
+        WriteBatch decision = new WriteBatch();
+        if (!writes.isEmpty()) {
+            decision.put(ledgerKey, new TransactionRecord(writes).encode());
+        }
+        if (token != null) {
+            // The token answers for the transaction from the moment it is decided, restarts included.
+            long[] oldSizes = new long[actions.size()];
+            long[] newSizes = new long[actions.size()];
+            for (int i = 0; i < actions.size(); i++) {
+                PartitionState.Staged staged = (PartitionState.Staged) outcomes[i];
+                oldSizes[i] = staged.current() == null ? 0 : ItemSize.of(staged.current());
+                Item after = staged.outcome().newItem();
+                newSizes[i] = after == null ? 0 : ItemSize.of(after);
+            }
+            decision.put(KeyLayout.tokenKey(token.token()),
+                    new TokenRecord(token.fingerprint(), token.expires(), oldSizes, newSizes).encode());
+        }
         commitsStarted.incrementAndGet();
         try {
-            if (!writes.isEmpty()) {
-                storage.write(new WriteBatch().put(ledgerKey, new TransactionRecord(writes).encode()), sync);
+            if (!decision.isEmpty()) {
+                storage.write(decision, sync);
             }
         } catch (RuntimeException e) {
             commitsFinished.incrementAndGet();
@@ -348,12 +390,38 @@ final class TransactionCoordinator {
         }
     }
 
+    /** Restores the tokens of transactions committed in the last 10 minutes (and forgets older ones). */
+    private void loadTokens() {
+        Instant now = clock.instant();
+        WriteBatch expired = new WriteBatch();
+        try (StorageIterator stored = storage.iterator(KeyLayout.tokensStart(), KeyLayout.tokensEnd())) {
+            for (stored.seekToFirst(); stored.isValid(); stored.next()) {
+                TokenRecord record = TokenRecord.decode(stored.value());
+                if (record.expires().isBefore(now)) {
+                    expired.delete(stored.key());
+                    continue;
+                }
+                List<EvaluatedWrite> writes = new ArrayList<>(record.oldSizes().length);
+                for (int i = 0; i < record.oldSizes().length; i++) {
+                    writes.add(new EvaluatedWrite(new WriteOutcome(null, null, List.of()), null,
+                            record.oldSizes()[i], record.newSizes()[i], List.of(), -1));
+                }
+                tokens.put(KeyLayout.tokenOf(stored.key()), new Token(record.fingerprint(),
+                        CompletableFuture.completedFuture(new TransactionResult(writes, false)), record.expires()));
+            }
+        }
+        if (!expired.isEmpty()) {
+            storage.write(expired, false);
+        }
+    }
+
     /**
      * Completes the transactions a crash interrupted after their commit decision: applies every write of every
      * record in the ledger again (harmless where it was applied), then drops the records. Call at start-up, before
      * the node serves anything.
      */
     void recover(Map<Long, TableMetadata> tablesById) {
+        loadTokens();
         List<byte[]> done = new ArrayList<>();
         try (StorageIterator ledger = storage.iterator(KeyLayout.transactionsStart(), KeyLayout.transactionsEnd())) {
             for (ledger.seekToFirst(); ledger.isValid(); ledger.next()) {

@@ -126,6 +126,28 @@ class TestTransactions {
     }
 
     @Test
+    void aTokenStillAnswersForItsTransactionAfterARestart() {
+        TableMetadata accounts;
+        List<TransactionAction> actions;
+        try (BasaltNode node = open()) {
+            accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 0));
+            actions = List.of(new TransactionAction(accounts, add("a", 1), false));
+            transact(node, actions, "token-r", "request-r");
+        }
+        try (BasaltNode node = open()) {
+            TransactionResult retry = node.transactWrite(List.of(new TransactionAction(node.tableForItems("Accounts"),
+                    add("a", 1), false)), "token-r", "request-r").join();
+            assertThat(retry.retried()).isTrue();
+            assertThat(retry.writes()).singleElement().satisfies(write -> assertThat(write.newSize()).isPositive());
+            assertThat(balance(node, accounts, "a")).isEqualTo(1);
+            assertThatThrownBy(() -> transact(node, actions, "token-r", "another request"))
+                    .isInstanceOfSatisfying(BasaltException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH));
+        }
+    }
+
+    @Test
     void concurrentTransfersKeepTheTotalAndSnapshotsSeeIt() throws Exception {
         int accountsCount = 8;
         try (BasaltNode node = open()) {

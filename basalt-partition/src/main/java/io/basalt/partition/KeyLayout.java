@@ -25,6 +25,7 @@ import java.util.List;
  * 0x05 index state  [0x05][table id:8][index id:2][partition index:4]   a partition's share of an index
  * 0x06 collections  [0x06][table id:8][hash:8][pk]                      item collection sizes (tables with LSIs)
  * 0x07 transactions [0x07][transaction id:8]                            committed transactions not yet applied
+ * 0x08 tokens       [0x08][ClientRequestToken UTF-8]                    committed transactions' tokens (10 min)
  * </pre>
  *
  * <p>Secondary index entries live in the items key space under their index id. A global index entry's key is
@@ -47,6 +48,7 @@ public final class KeyLayout {
     public static final byte INDEX_STATE = 0x05;
     public static final byte COLLECTIONS = 0x06;
     public static final byte TRANSACTIONS = 0x07;
+    public static final byte TOKENS = 0x08;
 
     /** The index id of a table's own items; secondary indexes get ids from 1. */
     public static final int BASE_TABLE_INDEX = 0;
@@ -313,6 +315,24 @@ public final class KeyLayout {
         out.writeByte(TRANSACTIONS);
         out.writeLong(transactionId);
         return out.toByteArray();
+    }
+
+    /** The record of a committed transaction's ClientRequestToken. */
+    public static byte[] tokenKey(String clientRequestToken) {
+        return prefixed(TOKENS, clientRequestToken);
+    }
+
+    public static byte[] tokensStart() {
+        return new byte[] {TOKENS};
+    }
+
+    public static byte[] tokensEnd() {
+        return new byte[] {TOKENS + 1};
+    }
+
+    /** The token a token record's key holds. */
+    public static String tokenOf(byte[] tokenKey) {
+        return new String(tokenKey, 1, tokenKey.length - 1, StandardCharsets.UTF_8);
     }
 
     public static byte[] transactionsStart() {
