@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Profiles Basalt under one wrk workload of the side-by-side harness with async-profiler (fetched from Maven Central,
 # tools.profiler:async-profiler:4.1, into tools/bench/.cache). Usage:
-#   tools/bench/profile.sh [--durable] [--event cpu|alloc|wall|lock] [--seconds S] WORKLOAD
+#   tools/bench/profile.sh [--durable] [--gsi] [--event cpu|alloc|wall|lock] [--seconds S] WORKLOAD
 # WORKLOAD is putitem, getitem, updateitem or query. The server runs pinned to core 0 and wrk (1 thread, 32
 # connections) to core 1, as in side-by-side.sh; the data is preloaded first, then a 15 s warm-up, then the profiled
 # run. Basalt starts through ./basalt, as users run it (BASALT_JAVA_OPTS and BASALT_JAR apply). --interval:
@@ -16,6 +16,7 @@ mode="--in-memory"; event="cpu"; seconds=10; interval=""
 while [ $# -gt 1 ]; do
     case "$1" in
         --durable) mode="" ;;
+        --gsi) gsi=1 ;;
         --event) event="$2"; shift ;;
         --seconds) seconds="$2"; shift ;;
         --interval) interval="$2"; shift ;;
@@ -48,7 +49,12 @@ call() {
         -H 'Authorization: AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
         -d "$2" >/dev/null
 }
-call CreateTable '{"TableName":"Bench","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}'
+if [ -n "${gsi:-}" ]; then
+    # --gsi: the Bench table has a global secondary index on n (KEYS_ONLY), to measure what maintaining one costs.
+    call CreateTable '{"TableName":"Bench","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"GlobalSecondaryIndexes":[{"IndexName":"ByN","KeySchema":[{"AttributeName":"n","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}],"BillingMode":"PAY_PER_REQUEST"}'
+else
+    call CreateTable '{"TableName":"Bench","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}'
+fi
 call CreateTable '{"TableName":"BenchQ","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST"}'
 wrk_run() {  # wrk_run SCRIPT SECONDS CONNECTIONS [env...]
     local script="$1" secs="$2" conns="$3"; shift 3
