@@ -291,6 +291,14 @@ public final class BasaltNode implements AutoCloseable {
         return transactions.read(gets);
     }
 
+    /**
+     * Fault injection: every transaction from now on holds its items for {@code delay} between its prepare and its
+     * commit, so that tests can race single writes, reads and other transactions against one in flight.
+     */
+    public void setTransactionCommitDelay(java.time.Duration delay) {
+        transactions.setCommitDelay(delay);
+    }
+
     /** The durable image of an item, or null when it does not exist. */
     public Item read(TableMetadata table, PrimaryKey key) {
         byte[] stored = storage.get(KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),

@@ -73,6 +73,7 @@ final class TransactionCoordinator {
     private final AtomicLong commitsStarted = new AtomicLong();
     private final AtomicLong commitsFinished = new AtomicLong();
     private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
+    private volatile Duration commitDelay = Duration.ZERO;
 
     /** A ClientRequestToken seen in the last 10 minutes: the request it came with, and how that went. */
     private record Token(String fingerprint, CompletableFuture<TransactionResult> outcome, Instant expires) {
@@ -191,7 +192,14 @@ final class TransactionCoordinator {
                 release(transaction, byPartition, outcomes);
                 return CompletableFuture.failedFuture(new TransactionCanceledException(reasons));
             }
-            return commit(transaction, timestamp, token, actions, placed, byPartition, outcomes);
+            long delayMillis = commitDelay.toMillis();
+            if (delayMillis == 0) {
+                return commit(transaction, timestamp, token, actions, placed, byPartition, outcomes);
+            }
+            // Fault injection: the items stay held between the phases, so tests can race other writes against it.
+            return CompletableFuture.supplyAsync(() -> null,
+                    CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS, workers))
+                    .thenCompose(x -> commit(transaction, timestamp, token, actions, placed, byPartition, outcomes));
         }, workers);
     }
 
@@ -314,6 +322,11 @@ final class TransactionCoordinator {
             }
             return new TransactionResult(Arrays.asList(results), false);
         });
+    }
+
+    /** Holds every transaction's items this long between its two phases (fault injection for tests). */
+    void setCommitDelay(Duration delay) {
+        commitDelay = requireNonNull(delay, "delay is null");
     }
 
     /** The next transaction timestamp: microseconds of the node's clock, strictly increasing. */
