@@ -197,8 +197,9 @@ public final class PartitionState {
     private List<EvaluatedWrite> apply(List<Staged> writes) {
         long logIndex = metadata.appliedIndex() + 1;
         // First everything that can refuse the entry (the item collection limit), with no side effect yet.
+        boolean local = !indexes.local().isEmpty();
         List<List<EntryChange>> localChanges = new ArrayList<>(writes.size());
-        Map<Bytes, Long> collections = new HashMap<>();
+        Map<Bytes, Long> collections = local ? new HashMap<>() : Map.of();
         long[] collectionSizes = new long[writes.size()];
         long[][] sizes = new long[writes.size()][];
         for (int i = 0; i < writes.size(); i++) {
@@ -208,8 +209,8 @@ public final class PartitionState {
             sizes[i] = new long[] {current == null ? 0 : ItemSize.of(current),
                 newItem == null ? 0 : ItemSize.of(newItem)};
             collectionSizes[i] = -1;
-            List<EntryChange> changes = new ArrayList<>(indexes.local().size());
-            if (!indexes.local().isEmpty()) {
+            List<EntryChange> changes = local ? new ArrayList<>(indexes.local().size()) : List.of();
+            if (local) {
                 long collectionDelta = sizes[i][1] - sizes[i][0];
                 for (SecondaryIndex index : indexes.local()) {
                     EntryChange change = entryChange(index, current, newItem);
