@@ -178,16 +178,26 @@ final class TransactionCoordinator {
                     group.stream().map(p -> actions.get(p.action()).operation()).toList()));
         }
         // The commit decision is an fsync: never on the thread that completed the prepares (a network thread).
-        return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).thenComposeAsync(ignored -> {
+        // Every prepare is waited for, failed or not, so that whatever was held is let go on every path.
+        CompletableFuture<?>[] settled = prepared.stream().map(future -> future.handle((result, failure) -> result))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(settled).thenComposeAsync(ignored -> {
             Object[] outcomes = new Object[actions.size()];
             int g = 0;
             for (List<Placed> group : byPartition.values()) {
-                List<Object> results = prepared.get(g++).join();
+                CompletableFuture<List<Object>> future = prepared.get(g++);
+                List<Object> results = future.isCompletedExceptionally() ? null : future.join();
                 for (int j = 0; j < group.size(); j++) {
-                    outcomes[group.get(j).action()] = results.get(j);
+                    outcomes[group.get(j).action()] = results != null ? results.get(j) : failureOf(future);
                 }
             }
-            List<CancellationReason> reasons = reasons(actions, outcomes);
+            List<CancellationReason> reasons;
+            try {
+                reasons = reasons(actions, outcomes);
+            } catch (RuntimeException e) {
+                release(transaction, byPartition, outcomes);
+                throw e;
+            }
             if (reasons != null) {
                 release(transaction, byPartition, outcomes);
                 return CompletableFuture.failedFuture(new TransactionCanceledException(reasons));
@@ -203,7 +213,22 @@ final class TransactionCoordinator {
         }, workers);
     }
 
-    /** The cancellation reasons, or null when every action was prepared. */
+    /** Why a partition's prepare failed as a whole (its table was deleted, the node is closing). */
+    private static BasaltException failureOf(CompletableFuture<?> future) {
+        try {
+            future.join();
+            throw new IllegalStateException("the prepare did not fail");
+        } catch (CompletionException e) {
+            return e.getCause() instanceof BasaltException basalt ? basalt
+                    : new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", e.getCause());
+        }
+    }
+
+    /**
+     * The cancellation reasons, or null when every action was prepared.
+     *
+     * @throws BasaltException the failure of a whole partition (not a reason DynamoDB reports per action)
+     */
     private static List<CancellationReason> reasons(List<TransactionAction> actions, Object[] outcomes) {
         List<CancellationReason> reasons = new ArrayList<>(outcomes.length);
         boolean cancelled = false;

@@ -81,6 +81,29 @@ class TestTransactions {
     }
 
     @Test
+    void aFailureThatIsNoCancellationReasonStillLetsGoOfTheHeldItems() {
+        try (BasaltNode node = open()) {
+            TableMetadata accounts = table(node, "Accounts");
+            ItemOperation broken = new ItemOperation(key("b"), ItemCondition.ALWAYS) {
+                @Override
+                protected io.basalt.partition.WriteOutcome compute(Item current) {
+                    throw new IllegalStateException("a defect while evaluating");
+                }
+            };
+            assertThatThrownBy(() -> transact(node, List.of(
+                    new TransactionAction(accounts, new PutItemOperation(key("a"), item("pk", "a"),
+                            ItemCondition.ALWAYS), false),
+                    new TransactionAction(accounts, broken, false)), null, null))
+                    .isInstanceOfSatisfying(BasaltException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+            assertThat(node.read(accounts, key("a"))).isNull();
+            // Item "a" was prepared, then the transaction failed: it must not stay held.
+            put(node, accounts, item("pk", "a", "v", 1));
+            assertThat(node.read(accounts, key("a"))).isEqualTo(item("pk", "a", "v", 1));
+        }
+    }
+
+    @Test
     void aCommittedTransactionWritesEveryItemAndReportsEachWrite() {
         try (BasaltNode node = open()) {
             TableMetadata accounts = table(node, "Accounts");
