@@ -14,6 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * {@code basalt serve} in a separate JVM, as a user runs it, on a free port. Lets tests kill it for real.
@@ -87,6 +93,16 @@ final class ServerProcess implements AutoCloseable {
             client.get(60, TimeUnit.SECONDS);
         }
         threads.shutdown();
+    }
+
+    /** Creates an on-demand table keyed by a string {@code pk} through the API and waits until it is ACTIVE. */
+    static void createHashTable(DynamoDbClient client, String table) {
+        client.createTable(request -> request.tableName(table)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
+                        .attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        client.waiter().waitUntilTableExists(request -> request.tableName(table));
     }
 
     /** SIGTERM, then waits for a clean exit. Returns the exit code. */

@@ -17,13 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * Nothing acknowledged is ever lost: a server killed with SIGKILL while many clients write finds, after a
@@ -42,7 +37,7 @@ class TestCrashRecovery {
         AtomicLong attempted = new AtomicLong();
         try (ServerProcess server = ServerProcess.start(dataDirectory)) {
             try (DynamoDbClient client = TestClients.dynamoDb(server.endpoint())) {
-                createTable(client);
+                ServerProcess.createHashTable(client, TABLE);
                 AtomicBoolean stop = new AtomicBoolean();
                 ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
                 List<Future<?>> futures = new ArrayList<>();
@@ -83,7 +78,7 @@ class TestCrashRecovery {
     void sigtermStopsCleanlyAndKeepsData() throws Exception {
         try (ServerProcess server = ServerProcess.start(dataDirectory)) {
             try (DynamoDbClient client = TestClients.dynamoDb(server.endpoint())) {
-                createTable(client);
+                ServerProcess.createHashTable(client, TABLE);
                 client.putItem(request -> request.tableName(TABLE).item(Map.of(
                         "pk", AttributeValue.fromS("kept"), "version", AttributeValue.fromN("7"))));
             }
@@ -95,15 +90,6 @@ class TestCrashRecovery {
                     .key(Map.of("pk", AttributeValue.fromS("kept"))));
             assertThat(response.item()).containsEntry("version", AttributeValue.fromN("7"));
         }
-    }
-
-    private static void createTable(DynamoDbClient client) {
-        client.createTable(request -> request.tableName(TABLE)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
-                        .attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST));
-        client.waiter().waitUntilTableExists(request -> request.tableName(TABLE));
     }
 
     /**

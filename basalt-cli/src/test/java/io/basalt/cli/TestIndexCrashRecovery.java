@@ -25,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -56,7 +55,7 @@ class TestIndexCrashRecovery {
         boolean killedWhileBackfilling;
         try (ServerProcess server = ServerProcess.start(dataDirectory)) {
             try (DynamoDbClient client = TestClients.dynamoDb(server.endpoint())) {
-                createTable(client);
+                ServerProcess.createHashTable(client, TABLE);
                 preload(client);
                 AtomicBoolean stop = new AtomicBoolean();
                 ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
@@ -127,13 +126,6 @@ class TestIndexCrashRecovery {
 
     private static AttributeDefinition definition(String name) {
         return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
-    }
-
-    private static void createTable(DynamoDbClient client) {
-        client.createTable(request -> request.tableName(TABLE).attributeDefinitions(definition("pk"))
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST));
-        client.waiter().waitUntilTableExists(request -> request.tableName(TABLE));
     }
 
     private static void preload(DynamoDbClient client) throws Exception {

@@ -18,12 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -46,12 +41,7 @@ class TestTransactionCrashRecovery {
         AtomicLong committed = new AtomicLong();
         try (ServerProcess server = ServerProcess.start(dataDirectory)) {
             try (DynamoDbClient client = TestClients.dynamoDb(server.endpoint())) {
-                client.createTable(request -> request.tableName(TABLE)
-                        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
-                                .attributeType(ScalarAttributeType.S).build())
-                        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-                        .billingMode(BillingMode.PAY_PER_REQUEST));
-                client.waiter().waitUntilTableExists(request -> request.tableName(TABLE));
+                ServerProcess.createHashTable(client, TABLE);
                 for (int i = 0; i < ACCOUNTS; i++) {
                     String account = "acct" + i;
                     client.putItem(request -> request.tableName(TABLE).item(Map.of("pk", AttributeValue.fromS(account),

@@ -72,11 +72,9 @@ final class Catalog {
 
     /** Removes {@code table} together with all its data, in one durable batch. */
     synchronized void remove(TableMetadata table) {
-        WriteBatch batch = new WriteBatch()
-                .delete(KeyLayout.catalogKey(table.name()))
-                .deleteRange(KeyLayout.tableStart(table.id()), KeyLayout.tableEnd(table.id()))
-                .deleteRange(KeyLayout.partitionMetadataStart(table.id()), KeyLayout.partitionMetadataEnd(table.id()));
-        for (byte keySpace : new byte[] {KeyLayout.CHANGES, KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS}) {
+        WriteBatch batch = new WriteBatch().delete(KeyLayout.catalogKey(table.name()));
+        for (byte keySpace : new byte[] {KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES,
+                KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS}) {
             batch.deleteRange(KeyLayout.tableStart(keySpace, table.id()), KeyLayout.tableEnd(keySpace, table.id()));
         }
         storage.write(batch, true);

@@ -131,10 +131,7 @@ public final class KeyLayout {
 
     /** The first key of {@code tableId}'s items, indexes included. */
     public static byte[] tableStart(long tableId) {
-        ByteWriter out = new ByteWriter(9);
-        out.writeByte(ITEMS);
-        out.writeLong(tableId);
-        return out.toByteArray();
+        return tableStart(ITEMS, tableId);
     }
 
     /** The key just past {@code tableId}'s items (table ids are never reused). */
@@ -173,14 +170,11 @@ public final class KeyLayout {
     }
 
     public static byte[] partitionMetadataStart(long tableId) {
-        ByteWriter out = new ByteWriter(9);
-        out.writeByte(PARTITIONS);
-        out.writeLong(tableId);
-        return out.toByteArray();
+        return tableStart(PARTITIONS, tableId);
     }
 
     public static byte[] partitionMetadataEnd(long tableId) {
-        return partitionMetadataStart(tableId + 1);
+        return tableEnd(PARTITIONS, tableId);
     }
 
     /**
@@ -282,7 +276,7 @@ public final class KeyLayout {
 
     /** The key just past every partition's state for one index. */
     public static byte[] indexStateEnd(long tableId, int indexId) {
-        return indexId == MAX_INDEX_ID ? tableStart(INDEX_STATE, tableId + 1) : indexStateStart(tableId, indexId + 1);
+        return indexId == MAX_INDEX_ID ? tableEnd(INDEX_STATE, tableId) : indexStateStart(tableId, indexId + 1);
     }
 
     /** The size record of the item collection (the items and local index entries) of one partition key value. */
