@@ -18,11 +18,8 @@ from decimal import Decimal
 
 import boto3
 from boto3.dynamodb.conditions import Key
-from botocore.config import Config
-from botocore.exceptions import ClientError
-from smoke_support import Checks, expect_error
+from smoke_support import Checks, connect, delete_tables, expect_error
 
-REGION = "us-east-1"
 RUN = uuid.uuid4().hex[:8]
 MUSIC = "indexes-music-" + RUN      # Artist (S) + SongTitle (S), the Developer Guide's example table
 
@@ -46,11 +43,7 @@ def main():
         return 2
     endpoint = sys.argv[1]
     print("boto3 %s against %s" % (boto3.__version__, endpoint))
-    config = Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30)
-    client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="x",
-                          aws_secret_access_key="y", config=config)
-    session = boto3.session.Session(aws_access_key_id="x", aws_secret_access_key="y", region_name=REGION)
-    dynamodb = session.resource("dynamodb", endpoint_url=endpoint, config=config)
+    client, dynamodb, _ = connect(endpoint)
     created = []
 
     try:
@@ -159,11 +152,7 @@ def main():
             client.update_table(TableName=MUSIC, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "AlbumIndex"}}])
             assert eventually(lambda: "AlbumIndex" not in status()), status()
     finally:
-        for name in created:
-            try:
-                client.delete_table(TableName=name)
-            except ClientError as e:
-                print("cleanup: could not delete %s: %s" % (name, e))
+        delete_tables(client, created)
 
     print("boto3 indexes smoke: %d passed, %d failed" % (CHECKS.passed, CHECKS.failed))
     return 0 if CHECKS.failed == 0 else 1

@@ -6,7 +6,11 @@ Import from a script in this directory (the script's directory is first on sys.p
 import sys
 import traceback
 
+import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
+
+REGION = "us-east-1"
 
 
 class Checks:
@@ -48,3 +52,21 @@ def expect_error(call, code, message):
             message, error.get("Message"))
         return e
     raise AssertionError("expected %s but the call succeeded: %r" % (code, result))
+
+
+def connect(endpoint):
+    """A low-level client, a resource and their config for endpoint: dummy credentials, no retries."""
+    config = Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+    client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="x",
+                          aws_secret_access_key="y", config=config)
+    session = boto3.session.Session(aws_access_key_id="x", aws_secret_access_key="y", region_name=REGION)
+    return client, session.resource("dynamodb", endpoint_url=endpoint, config=config), config
+
+
+def delete_tables(client, names):
+    """Deletes the tables a script created, reporting (not failing on) those it cannot."""
+    for name in names:
+        try:
+            client.delete_table(TableName=name)
+        except ClientError as e:
+            print("cleanup: could not delete %s: %s" % (name, e))
