@@ -55,13 +55,24 @@ final class AdminEndpoints {
                 case "GET /_basalt/indexes" -> new Response(200, "application/json", indexes());
                 case "GET /_basalt/metrics" -> new Response(200, "text/plain; version=0.0.4", metrics());
                 case "POST /_basalt/index-propagation" -> setPropagation(body);
-                default -> new Response(404, "application/json", "{\"message\":\"No such endpoint: " + method + " "
-                        + path.replace("\"", "") + "\"}");
+                default -> error(404, "No such endpoint: " + method + " " + path);
             };
         } catch (IOException | IllegalArgumentException e) {
-            return new Response(400, "application/json", "{\"message\":\"" + String.valueOf(e.getMessage())
-                    .replace("\\", "").replace("\"", "'") + "\"}");
+            return error(400, String.valueOf(e.getMessage()));
         }
+    }
+
+    /** An error response: {@code {"message": ...}}, properly escaped. */
+    static Response error(int status, String message) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = JSON.createGenerator(text)) {
+            out.writeStartObject();
+            out.writeStringField("message", message);
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Response(status, "application/json", text.toString());
     }
 
     private record IndexReport(TableMetadata table, IndexMetadata index, IndexLag lag) {

@@ -81,7 +81,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             respondInOrder(channel, CompletableFuture.supplyAsync(() -> admin.handle(method, uri, body), workers)
                     .handle((result, failure) -> {
                         AdminEndpoints.Response response = failure == null ? result
-                                : new AdminEndpoints.Response(500, "application/json", "{\"message\":\"Internal\"}");
+                                : AdminEndpoints.error(500, "Internal server error");
                         return () -> writeText(channel, keepAlive, requestId,
                                 HttpResponseStatus.valueOf(response.status()), response.contentType(), response.body());
                     }));
