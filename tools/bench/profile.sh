@@ -10,6 +10,8 @@
 # 40 hottest frames (self).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# One benchmark at a time on this machine: they pin the same cores and use the same ports.
+exec 9>"${BENCH_LOCK:-/tmp/basalt-bench.lock}"; flock 9
 bench="$root/tools/bench"
 cache="$bench/.cache"
 mode="--in-memory"; event="cpu"; seconds=10; interval=""

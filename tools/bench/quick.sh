@@ -5,6 +5,8 @@
 # Checks HTTP 200 only (BENCH_CHECK_BODY=0): GetItem reads random keys, some of which the PutItem run did not write.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# One benchmark at a time on this machine: they pin the same cores and use the same ports.
+exec 9>"${BENCH_LOCK:-/tmp/basalt-bench.lock}"; flock 9
 mode_flag=""; mode="durable (RocksDB, fsync per group commit)"
 if [ "${1:-}" = "--in-memory" ]; then mode_flag="--in-memory"; mode="in-memory"; shift; fi
 seconds="${1:-10}"

@@ -20,6 +20,8 @@
 # BENCH_DATA_DIR (where the data directories go, default /tmp), BENCH_PORT (default 8792), BENCH_OUT (report file).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# One benchmark at a time on this machine: they pin the same cores and use the same ports.
+exec 9>"${BENCH_LOCK:-/tmp/basalt-bench.lock}"; flock 9
 bench="$root/tools/bench"
 sizes="100000,10000000"; rounds=3; seconds=10; warmup=10; preload_connections=32; settle_max=1800
 cold=0; keep=0

@@ -12,6 +12,9 @@
 # table, default 100000), BENCH_OUT (output file).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# One benchmark at a time on this machine: they pin the same cores and use the same ports (the test
+# suite's --quick smoke run goes ahead regardless; its figures are not results).
+case " $* " in *" --quick "*) ;; *) exec 9>"${BENCH_LOCK:-/tmp/basalt-bench.lock}"; flock 9 ;; esac
 bench="$root/tools/bench"
 cache="$bench/.cache"
 all_targets="basalt-memory,basalt-durable,dynamodb-local,dynalite,ceiling"

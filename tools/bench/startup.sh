@@ -9,6 +9,8 @@
 # before the first timed run.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# One benchmark at a time on this machine: they pin the same cores and use the same ports.
+exec 9>"${BENCH_LOCK:-/tmp/basalt-bench.lock}"; flock 9
 runs=5; modes="in-memory,durable"; port=18791
 while [ $# -gt 0 ]; do
     case "$1" in
