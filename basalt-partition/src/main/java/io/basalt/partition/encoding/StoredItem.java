@@ -1,0 +1,61 @@
+package io.basalt.partition.encoding;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.model.Item;
+import java.io.IOException;
+
+/**
+ * An item as read from storage, decoded only when something needs its attributes. A read that returns whole
+ * items streams the stored bytes to the response ({@link #accept}) and reads their size off them ({@link #size}),
+ * so it never builds the attribute maps, strings and numbers of an {@link Item}; a filter or projection decodes
+ * it ({@link #item}), once.
+ *
+ * <p>Not thread-safe: one request's reader uses it.
+ */
+public final class StoredItem {
+    private final byte[] bytes;
+    private Item item;
+    private long size = -1;
+
+    private StoredItem(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** Wraps the stored form {@code bytes}, which the caller gives up (they are read later, never copied). */
+    public static StoredItem of(byte[] bytes) {
+        return new StoredItem(requireNonNull(bytes, "bytes is null"));
+    }
+
+    /** The stored form of {@code item}, already decoded. */
+    public static StoredItem of(Item item) {
+        StoredItem stored = new StoredItem(ItemCodec.encode(item));
+        stored.item = item;
+        return stored;
+    }
+
+    /** The decoded item (decoded on the first call). */
+    public Item item() {
+        Item decoded = item;
+        if (decoded == null) {
+            decoded = ItemCodec.decode(bytes);
+            item = decoded;
+        }
+        return decoded;
+    }
+
+    /** The item's size as DynamoDB counts it ({@link io.basalt.model.ItemSize#of}). */
+    public long size() {
+        long known = size;
+        if (known < 0) {
+            known = ItemCodec.size(bytes);
+            size = known;
+        }
+        return known;
+    }
+
+    /** Streams the item to {@code visitor} from its stored form. */
+    public void accept(ItemVisitor visitor) throws IOException {
+        ItemCodec.accept(bytes, visitor);
+    }
+}
