@@ -81,7 +81,7 @@ final class TransactWriteItemsHandler extends DataPlaneHandler {
             transaction.add(new TransactionAction(tables.get(i), action.operation(tables.get(i), keys.get(i)),
                     action.returnItemOnConditionFailure()));
         }
-        String fingerprint = TransactionFingerprint.of(request.getList("TransactItems"));
+        String fingerprint = TransactionFingerprint.of(request.getList("TransactItems"), capacity, metrics);
         Capacity.Mode mode = Capacity.mode(capacity);
         return node.transactWrite(transaction, token, fingerprint)
                 .thenApply(result -> respond(actions, tables, keys, result.writes(), result.retried(), mode,
