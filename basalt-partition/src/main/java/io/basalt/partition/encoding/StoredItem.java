@@ -27,13 +27,6 @@ public final class StoredItem {
         return new StoredItem(requireNonNull(bytes, "bytes is null"));
     }
 
-    /** The stored form of {@code item}, already decoded. */
-    public static StoredItem of(Item item) {
-        StoredItem stored = new StoredItem(ItemCodec.encode(item));
-        stored.item = item;
-        return stored;
-    }
-
     /** The decoded item (decoded on the first call). */
     public Item item() {
         Item decoded = item;
