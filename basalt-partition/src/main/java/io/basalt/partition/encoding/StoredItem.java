@@ -11,7 +11,8 @@ import java.io.IOException;
  * so it never builds the attribute maps, strings and numbers of an {@link Item}; a filter or projection decodes
  * it ({@link #item}), once.
  *
- * <p>Not thread-safe: one request's reader uses it.
+ * <p>Not thread-safe for its first {@link #item()} and {@link #size()} calls: one request's reader or one partition's
+ * writer uses it, and hands it on only through a happens-before edge (a completed future, a queue).
  */
 public final class StoredItem {
     private final byte[] bytes;
@@ -25,6 +26,18 @@ public final class StoredItem {
     /** Wraps the stored form {@code bytes}, which the caller gives up (they are read later, never copied). */
     public static StoredItem of(byte[] bytes) {
         return new StoredItem(requireNonNull(bytes, "bytes is null"));
+    }
+
+    /** An item whose stored form and decoded form are both at hand (one just encoded); neither is copied. */
+    public static StoredItem of(byte[] bytes, Item item) {
+        StoredItem stored = of(bytes);
+        stored.item = requireNonNull(item, "item is null");
+        return stored;
+    }
+
+    /** The stored form itself, not a copy: never change it. */
+    public byte[] encoded() {
+        return bytes;
     }
 
     /** The decoded item (decoded on the first call). */
