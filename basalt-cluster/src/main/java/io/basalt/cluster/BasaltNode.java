@@ -14,7 +14,7 @@ import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
-import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.partition.read.PageReader;
 import io.basalt.replication.LocalReplicator;
@@ -301,9 +301,15 @@ public final class BasaltNode implements AutoCloseable {
 
     /** The durable image of an item, or null when it does not exist. */
     public Item read(TableMetadata table, PrimaryKey key) {
+        StoredItem stored = readStored(table, key);
+        return stored == null ? null : stored.item();
+    }
+
+    /** {@link #read}, with the item left in its stored form until the caller needs its attributes. */
+    public StoredItem readStored(TableMetadata table, PrimaryKey key) {
         byte[] stored = storage.get(KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
                 key));
-        return stored == null ? null : ItemCodec.decode(stored);
+        return stored == null ? null : StoredItem.of(stored);
     }
 
     /**

@@ -294,7 +294,7 @@ final class TransactionCoordinator {
             long[] newSizes = new long[actions.size()];
             for (int i = 0; i < actions.size(); i++) {
                 PartitionState.Staged staged = (PartitionState.Staged) outcomes[i];
-                oldSizes[i] = staged.current() == null ? 0 : ItemSize.of(staged.current());
+                oldSizes[i] = staged.current() == null ? 0 : staged.current().size();
                 Item after = staged.outcome().newItem();
                 newSizes[i] = after == null ? 0 : ItemSize.of(after);
             }
@@ -337,7 +337,7 @@ final class TransactionCoordinator {
                     PartitionState.Staged staged = (PartitionState.Staged) outcomes[place.action()];
                     if (staged.operation() instanceof ConditionCheckOperation) {
                         // Charged on the checked item's size, and writes nothing.
-                        long size = staged.current() == null ? 0 : ItemSize.of(staged.current());
+                        long size = staged.current() == null ? 0 : staged.current().size();
                         results[place.action()] = new EvaluatedWrite(staged.outcome(), null, size, size, List.of(),
                                 -1);
                     } else {

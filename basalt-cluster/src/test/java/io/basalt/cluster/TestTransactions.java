@@ -86,7 +86,7 @@ class TestTransactions {
             TableMetadata accounts = table(node, "Accounts");
             ItemOperation broken = new ItemOperation(key("b"), ItemCondition.ALWAYS) {
                 @Override
-                protected io.basalt.partition.WriteOutcome compute(Item current) {
+                protected io.basalt.partition.WriteOutcome compute(io.basalt.partition.encoding.StoredItem current) {
                     throw new IllegalStateException("a defect while evaluating");
                 }
             };

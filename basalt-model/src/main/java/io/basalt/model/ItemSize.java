@@ -84,14 +84,20 @@ public final class ItemSize {
      * negatives, the digit-pair alignment); dynoxide PR #195 (measured: "plus one more if it is negative").
      */
     public static long of(DynamoNumber number) {
-        if (number.signum() == 0) {
+        return numberSize(number.signum(), number.exponent(), number.precision());
+    }
+
+    /**
+     * {@link #of(DynamoNumber)} from a number's parts: its sign, the power of ten of its most significant digit and
+     * how many significant digits it has.
+     */
+    public static long numberSize(int signum, int exponent, int digits) {
+        if (signum == 0) {
             return 1;
         }
-        int exponent = number.exponent();
-        int digits = number.precision();
         int lowest = exponent - digits + 1;
         int pairs = Math.floorDiv(exponent, 2) - Math.floorDiv(lowest, 2) + 1;
-        return 1 + pairs + (number.signum() < 0 ? 1 : 0);
+        return 1 + pairs + (signum < 0 ? 1 : 0);
     }
 
     /** The UTF-8 length of {@code text} without encoding it. */

@@ -1,7 +1,7 @@
 package io.basalt.partition;
 
-import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.StoredItem;
 import java.util.List;
 
 /**
@@ -14,7 +14,7 @@ public final class ConditionCheckOperation extends ItemOperation {
     }
 
     @Override
-    protected WriteOutcome compute(Item current) {
-        return new WriteOutcome(current, current, List.of());
+    protected WriteOutcome compute(StoredItem current) {
+        return new WriteOutcome(current, current == null ? null : current.item(), List.of());
     }
 }

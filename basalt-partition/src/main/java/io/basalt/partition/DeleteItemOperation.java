@@ -1,7 +1,7 @@
 package io.basalt.partition;
 
-import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.StoredItem;
 import java.util.List;
 
 /** DeleteItem: removes the item; deleting an absent item succeeds and changes nothing. */
@@ -11,7 +11,7 @@ public final class DeleteItemOperation extends ItemOperation {
     }
 
     @Override
-    protected WriteOutcome compute(Item current) {
+    protected WriteOutcome compute(StoredItem current) {
         return new WriteOutcome(current, null, List.of());
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.StoredItem;
 
 /**
  * One write request against one item, evaluated on the partition leader against the item's current image: the
@@ -29,17 +30,21 @@ public abstract class ItemOperation {
     /**
      * Checks the condition, then computes the new image.
      *
-     * @param current the item's current image, or null when it does not exist
+     * @param current the item's current image as stored (decoded only if the condition or the operation needs
+     *     its attributes), or null when it does not exist
      * @throws ConditionalCheckFailedException when the condition does not hold
      * @throws BasaltException when the request cannot be applied to this item (e.g. the result is too large)
      */
-    public final WriteOutcome evaluate(Item current) {
-        if (!condition.test(current)) {
-            throw new ConditionalCheckFailedException(current);
+    public final WriteOutcome evaluate(StoredItem current) {
+        if (condition != ItemCondition.ALWAYS) {
+            Item currentItem = current == null ? null : current.item();
+            if (!condition.test(currentItem)) {
+                throw new ConditionalCheckFailedException(currentItem);
+            }
         }
         return compute(current);
     }
 
     /** Computes the outcome once the condition holds. */
-    protected abstract WriteOutcome compute(Item current);
+    protected abstract WriteOutcome compute(StoredItem current);
 }

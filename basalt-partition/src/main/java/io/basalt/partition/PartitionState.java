@@ -13,6 +13,7 @@ import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
 import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.encoding.StoredItem;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.WriteBatch;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class PartitionState {
      * An image whose log entry is not yet applied; {@code item} is null for a delete. For item collections,
      * {@code size} is the collection's size instead.
      */
-    private record Pending(long index, Item item, long size) {
+    private record Pending(long index, StoredItem item, long size) {
     }
 
     public PartitionState(PartitionId id, StorageEngine storage, KeySchema tableSchema, LongSupplier clock) {
@@ -177,17 +178,17 @@ public final class PartitionState {
     }
 
     /** A write evaluated against its item's latest image, not yet applied. */
-    public record Staged(byte[] itemKey, ItemOperation operation, Item current, WriteOutcome outcome) {
+    public record Staged(byte[] itemKey, ItemOperation operation, StoredItem current, WriteOutcome outcome) {
     }
 
     private Staged stage(byte[] itemKey, Bytes overlayKey, ItemOperation operation) {
-        Item current = latestImage(overlayKey, itemKey);
+        StoredItem current = latestImage(overlayKey, itemKey);
         WriteOutcome outcome = operation.evaluate(current);
         Item newItem = outcome.newItem();
         if (newItem != null && !indexes.isEmpty() && !(operation instanceof ConditionCheckOperation)) {
             boolean byUpdateExpression = current != null && operation instanceof UpdateItemOperation;
             for (SecondaryIndex index : indexes.byName()) {
-                IndexEntries.checkKeys(index, newItem, current, byUpdateExpression);
+                IndexEntries.checkKeys(index, newItem, outcome.oldItem(), byUpdateExpression);
             }
         }
         return new Staged(itemKey, operation, current, outcome);
@@ -204,9 +205,10 @@ public final class PartitionState {
         long[][] sizes = new long[writes.size()][];
         for (int i = 0; i < writes.size(); i++) {
             Staged staged = writes.get(i);
-            Item current = staged.current();
+            StoredItem stored = staged.current();
+            Item current = local ? staged.outcome().oldItem() : null;
             Item newItem = staged.outcome().newItem();
-            sizes[i] = new long[] {current == null ? 0 : ItemSize.of(current),
+            sizes[i] = new long[] {stored == null ? 0 : stored.size(),
                 newItem == null ? 0 : ItemSize.of(newItem)};
             collectionSizes[i] = -1;
             List<EntryChange> changes = local ? new ArrayList<>(indexes.local().size()) : List.of();
@@ -230,7 +232,7 @@ public final class PartitionState {
         LogEntry entry = new LogEntry(id, logIndex, batch);
         for (int i = 0; i < writes.size(); i++) {
             Staged staged = writes.get(i);
-            Item current = staged.current();
+            StoredItem current = staged.current();
             Item newItem = staged.outcome().newItem();
             countDelta += (newItem != null ? 1 : 0) - (current != null ? 1 : 0);
             sizeDelta += sizes[i][1] - sizes[i][0];
@@ -254,14 +256,15 @@ public final class PartitionState {
                 }
                 for (SecondaryIndex index : indexes.global()) {
                     indexWrites.add(new IndexWrite(index.name(), true,
-                            entryChange(index, current, newItem).units()));
+                            entryChange(index, staged.outcome().oldItem(), newItem).units()));
                 }
             }
             if (images != null) {
-                images.add(current == null ? null : ItemCodec.encode(current, sizes[i][0]));
+                images.add(current == null ? null : current.encoded());
                 images.add(encodedNew);
             }
-            inFlight.put(Bytes.wrap(staged.itemKey()), new Pending(logIndex, newItem, 0));
+            inFlight.put(Bytes.wrap(staged.itemKey()),
+                    new Pending(logIndex, newItem == null ? null : StoredItem.of(encodedNew, newItem), 0));
             evaluated.add(new EvaluatedWrite(staged.outcome(), entry, sizes[i][0], sizes[i][1], indexWrites,
                     collectionSizes[i]));
         }
@@ -398,12 +401,12 @@ public final class PartitionState {
         return inFlight.size();
     }
 
-    private Item latestImage(Bytes overlayKey, byte[] itemKey) {
+    private StoredItem latestImage(Bytes overlayKey, byte[] itemKey) {
         Pending pending = inFlight.get(overlayKey);
         if (pending != null) {
             return pending.item();
         }
         byte[] stored = storage.get(itemKey);
-        return stored == null ? null : ItemCodec.decode(stored);
+        return stored == null ? null : StoredItem.of(stored);
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.StoredItem;
 import java.util.List;
 
 /** PutItem: replaces the whole item. */
@@ -16,7 +17,7 @@ public final class PutItemOperation extends ItemOperation {
     }
 
     @Override
-    protected WriteOutcome compute(Item current) {
+    protected WriteOutcome compute(StoredItem current) {
         return new WriteOutcome(current, item, List.of());
     }
 }

@@ -2,6 +2,7 @@ package io.basalt.partition;
 
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.StoredItem;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ public final class ReplaceItemOperation extends ItemOperation {
     }
 
     @Override
-    protected WriteOutcome compute(Item current) {
+    protected WriteOutcome compute(StoredItem current) {
         return new WriteOutcome(current, image, List.of());
     }
 }

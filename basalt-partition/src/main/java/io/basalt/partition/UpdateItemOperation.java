@@ -7,6 +7,7 @@ import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.StoredItem;
 
 /**
  * UpdateItem: changes some attributes of an item, creating it (with its key attributes) when it does not exist.
@@ -25,8 +26,8 @@ public final class UpdateItemOperation extends ItemOperation {
     }
 
     @Override
-    protected WriteOutcome compute(Item current) {
-        ItemUpdate.Applied applied = current != null ? update.apply(current) : update.applyToAbsent(keyItem);
+    protected WriteOutcome compute(StoredItem current) {
+        ItemUpdate.Applied applied = current != null ? update.apply(current.item()) : update.applyToAbsent(keyItem);
         Item updated = applied.item();
         if (current == null && !applied.updatedPaths().isEmpty() && updated.size() == keyItem.size()) {
             // An update of an absent item that only removed things does not create it (DynamoDB behaves so; an

@@ -11,6 +11,8 @@ import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.encoding.StoredItem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +29,7 @@ class TestItemOperation {
 
     @Test
     void putReplacesTheItem() {
-        WriteOutcome outcome = new PutItemOperation(KEY, NEW, ItemCondition.ALWAYS).evaluate(CURRENT);
+        WriteOutcome outcome = new PutItemOperation(KEY, NEW, ItemCondition.ALWAYS).evaluate(stored(CURRENT));
         assertThat(outcome.oldItem()).isEqualTo(CURRENT);
         assertThat(outcome.newItem()).isEqualTo(NEW);
         assertThat(outcome.updatedPaths()).isEmpty();
@@ -41,7 +43,7 @@ class TestItemOperation {
 
     @Test
     void deleteRemovesTheItemAndDeletingAnAbsentItemChangesNothing() {
-        WriteOutcome outcome = new DeleteItemOperation(KEY, ItemCondition.ALWAYS).evaluate(CURRENT);
+        WriteOutcome outcome = new DeleteItemOperation(KEY, ItemCondition.ALWAYS).evaluate(stored(CURRENT));
         assertThat(outcome.oldItem()).isEqualTo(CURRENT);
         assertThat(outcome.newItem()).isNull();
         assertThat(outcome.existsAfter()).isFalse();
@@ -58,9 +60,9 @@ class TestItemOperation {
             seen.add(current);
             return true;
         };
-        new PutItemOperation(KEY, NEW, recording).evaluate(CURRENT);
+        new PutItemOperation(KEY, NEW, recording).evaluate(stored(CURRENT));
         new DeleteItemOperation(KEY, recording).evaluate(null);
-        new UpdateItemOperation(KEY, KEY_ITEM, ItemUpdate.NONE, recording).evaluate(CURRENT);
+        new UpdateItemOperation(KEY, KEY_ITEM, ItemUpdate.NONE, recording).evaluate(stored(CURRENT));
         assertThat(seen).containsExactly(CURRENT, null, CURRENT);
     }
 
@@ -70,7 +72,7 @@ class TestItemOperation {
                 new DeleteItemOperation(KEY, NEVER), new UpdateItemOperation(KEY, KEY_ITEM, ItemUpdate.NONE, NEVER));
         for (ItemOperation operation : operations) {
             for (Item current : new Item[] {CURRENT, null}) {
-                assertThatThrownBy(() -> operation.evaluate(current))
+                assertThatThrownBy(() -> operation.evaluate(stored(current)))
                         .isInstanceOfSatisfying(ConditionalCheckFailedException.class, e -> {
                             assertThat(e.code()).isEqualTo(ErrorCode.CONDITIONAL_CHECK_FAILED);
                             assertThat(e.getMessage()).isEqualTo("The conditional request failed");
@@ -86,7 +88,7 @@ class TestItemOperation {
     @Test
     void failedConditionNeverRunsTheUpdate() {
         RecordingUpdate update = new RecordingUpdate(List.of(DocumentPath.of("a")));
-        assertThatThrownBy(() -> new UpdateItemOperation(KEY, KEY_ITEM, update, NEVER).evaluate(CURRENT))
+        assertThatThrownBy(() -> new UpdateItemOperation(KEY, KEY_ITEM, update, NEVER).evaluate(stored(CURRENT)))
                 .isInstanceOf(ConditionalCheckFailedException.class);
         assertThat(update.inputs).isEmpty();
     }
@@ -104,7 +106,8 @@ class TestItemOperation {
     @Test
     void updateOfAnExistingItemStartsFromIt() {
         RecordingUpdate update = new RecordingUpdate(List.of());
-        WriteOutcome outcome = new UpdateItemOperation(KEY, KEY_ITEM, update, ItemCondition.ALWAYS).evaluate(CURRENT);
+        WriteOutcome outcome = new UpdateItemOperation(KEY, KEY_ITEM, update, ItemCondition.ALWAYS)
+                .evaluate(stored(CURRENT));
         assertThat(update.inputs).containsExactly(CURRENT);
         assertThat(outcome.oldItem()).isEqualTo(CURRENT);
         assertThat(outcome.newItem()).isEqualTo(with(CURRENT, "touched", AttributeValue.BooleanValue.TRUE));
@@ -130,7 +133,7 @@ class TestItemOperation {
 
         for (Item current : new Item[] {null, CURRENT}) {
             assertThatThrownBy(() -> new UpdateItemOperation(KEY, KEY_ITEM, replaceWith(oneByteOver),
-                    ItemCondition.ALWAYS).evaluate(current))
+                    ItemCondition.ALWAYS).evaluate(stored(current)))
                     .isInstanceOfSatisfying(BasaltException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION);
                         assertThat(e.getMessage())
@@ -187,5 +190,10 @@ class TestItemOperation {
             inputs.add(current);
             return new ItemUpdate.Applied(with(current, "touched", AttributeValue.BooleanValue.TRUE), updated);
         }
+    }
+
+    /** The image as the partition hands it to an operation: in its stored form. */
+    private static StoredItem stored(Item item) {
+        return item == null ? null : StoredItem.of(ItemCodec.encode(item));
     }
 }

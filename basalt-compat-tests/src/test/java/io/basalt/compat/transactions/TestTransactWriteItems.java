@@ -101,11 +101,10 @@ class TestTransactWriteItems extends TransactionTestSupport {
     void aRetryWithTheSameTokenAppliesNothingTwice() {
         String token = UUID.randomUUID().toString();
         for (int i = 0; i < 3; i++) {
-            client.transactWriteItems(b -> b.clientRequestToken(token).transactItems(add(table, "idem", 1),
-                    put(other, key("idem-put"))));
+            client.transactWriteItems(b -> b.clientRequestToken(token).returnConsumedCapacity("TOTAL")
+                    .transactItems(add(table, "idem", 1), put(other, key("idem-put"))));
         }
         assertThat(get(table, "idem")).containsEntry("n", n("1"));
-        // Member order does not matter: the same actions built the other way round are the same request.
         TransactWriteItemsResponse retried = client.transactWriteItems(b -> b.clientRequestToken(token)
                 .returnConsumedCapacity("TOTAL").transactItems(add(table, "idem", 1), put(other, key("idem-put"))));
         assertThat(get(table, "idem")).containsEntry("n", n("1"));
@@ -113,12 +112,22 @@ class TestTransactWriteItems extends TransactionTestSupport {
         assertThat(retried.consumedCapacity()).containsExactly(
                 ConsumedCapacity.builder().tableName(table).capacityUnits(2.0).readCapacityUnits(2.0).build(),
                 ConsumedCapacity.builder().tableName(other).capacityUnits(2.0).readCapacityUnits(2.0).build());
-        assertError(IdempotentParameterMismatchException.class, "IdempotentParameterMismatchException",
-                "The request uses the same client token as a previous, but non-identical request. Do not reuse a "
-                        + "client token with different requests, unless the requests are identical.",
-                () -> client.transactWriteItems(b -> b.clientRequestToken(token)
+        String mismatch = "The request uses the same client token as a previous, but non-identical request. Do not "
+                + "reuse a client token with different requests, unless the requests are identical.";
+        assertError(IdempotentParameterMismatchException.class, "IdempotentParameterMismatchException", mismatch,
+                () -> client.transactWriteItems(b -> b.clientRequestToken(token).returnConsumedCapacity("TOTAL")
                         .transactItems(add(table, "idem", 2), put(other, key("idem-put")))));
+        // ReturnConsumedCapacity is one of the "other parameters" the API reference says a retry must not change.
+        assertError(IdempotentParameterMismatchException.class, "IdempotentParameterMismatchException", mismatch,
+                () -> client.transactWriteItems(b -> b.clientRequestToken(token).returnConsumedCapacity("INDEXES")
+                        .transactItems(add(table, "idem", 1), put(other, key("idem-put")))));
         assertThat(get(table, "idem")).containsEntry("n", n("1"));
+        // Leaving a response parameter out asks for its default, so it is the same request as naming NONE.
+        String quiet = UUID.randomUUID().toString();
+        client.transactWriteItems(b -> b.clientRequestToken(quiet).transactItems(add(table, "idem-quiet", 1)));
+        client.transactWriteItems(b -> b.clientRequestToken(quiet).returnConsumedCapacity("NONE")
+                .returnItemCollectionMetrics("NONE").transactItems(add(table, "idem-quiet", 1)));
+        assertThat(get(table, "idem-quiet")).containsEntry("n", n("1"));
         // A new token is a new transaction.
         client.transactWriteItems(b -> b.clientRequestToken(UUID.randomUUID().toString())
                 .transactItems(add(table, "idem", 1)));

@@ -28,6 +28,7 @@ class TestTransactWriteValidation extends TransactionTestSupport {
     private static final String EMPTY_KEY = "One or more parameter values are not valid. The AttributeValue for a "
             + "key attribute cannot contain an empty string value. Key: pk";
     private static final String SCHEMA_MISMATCH = "The provided key element does not match the schema";
+    private static final String PAYLOAD = "Transaction payload size cannot exceed 4 MB";
 
     private String table;
     private String missing;
@@ -119,8 +120,13 @@ class TestTransactWriteValidation extends TransactionTestSupport {
 
     @Test
     void eachActionHasExactlyOneOperation() {
-        assertThat(post("TransactWriteItems", "{\"TransactItems\":[{}]}").body()).isEqualTo(validationBody(
-                "The action or operation requested is invalid. Verify that the action is typed correctly."));
+        String none = "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request";
+        assertThat(post("TransactWriteItems", "{\"TransactItems\":[{}]}").body()).isEqualTo(validationBody(none));
+        // A member the API does not know is ignored, which leaves the action empty.
+        assertThat(post("TransactWriteItems", "{\"TransactItems\":[{\"Put\":{\"TableName\":\"" + table
+                + "\",\"Item\":{\"pk\":{\"S\":\"one\"}}}},{\"NotARealAction\":{}}]}").body())
+                .isEqualTo(validationBody(none));
+        assertAbsent("one");
         assertValidation("TransactItems can only contain one of Check, Put, Update or Delete",
                 () -> write(TransactWriteItem.builder().put(p -> p.tableName(table).item(key("two")))
                         .delete(d -> d.tableName(table).key(key("two"))).build()));
@@ -161,9 +167,32 @@ class TestTransactWriteValidation extends TransactionTestSupport {
         for (int i = 0; i < 11; i++) {
             heavy.add(put(table, item("pk", s("heavy-" + i), "data", s(repeat('x', 390 * 1024)))));
         }
-        assertValidation("Transaction request size has exceeded the maximum allowed size of 4 MB",
-                () -> client.transactWriteItems(b -> b.transactItems(heavy)));
+        assertValidation(PAYLOAD, () -> client.transactWriteItems(b -> b.transactItems(heavy)));
         assertAbsent("heavy-0");
+    }
+
+    @Test
+    void theAggregateLimitMeasuresTheRequestNotTheStoredItems() {
+        String value = repeat('x', 390 * 1024);
+        // Updates carry their new values in ExpressionAttributeValues: 11 of 390 KB are over 4 MB.
+        List<TransactWriteItem> updates = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            String pk = "upd-heavy-" + i;
+            updates.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(pk))
+                    .updateExpression("SET v = :v").expressionAttributeValues(Map.of(":v", s(value)))).build());
+        }
+        assertValidation(PAYLOAD, () -> client.transactWriteItems(b -> b.transactItems(updates)));
+        assertAbsent("upd-heavy-0");
+        // Deleting 11 stored items of 390 KB sends only their keys, and is accepted.
+        List<TransactWriteItem> deletes = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            String pk = "del-heavy-" + i;
+            client.putItem(b -> b.tableName(table).item(item("pk", s(pk), "data", s(value))));
+            deletes.add(delete(table, key(pk)));
+        }
+        client.transactWriteItems(b -> b.transactItems(deletes));
+        assertAbsent("del-heavy-0");
+        assertAbsent("del-heavy-10");
     }
 
     @Test
@@ -209,6 +238,34 @@ class TestTransactWriteValidation extends TransactionTestSupport {
                 .expressionAttributeValues(Map.of(":v", s("x")))).build()));
         assertThat(reasons.get(0).message()).isEqualTo(SCHEMA_MISMATCH);
         assertAbsent("km-ok");
+    }
+
+    @Test
+    void onlyTheFirstInvalidActionIsReported() {
+        // The second Put is as invalid as the first, and the third's condition would fail; DynamoDB stops at the
+        // first validation error and reports None for the others.
+        List<CancellationReason> reasons = assertCancelled(List.of("ValidationError", "None", "None"),
+                () -> write(put(table, item("pk", n("7"))), put(table, item("pk", n("8"))),
+                        TransactWriteItem.builder().put(p -> p.tableName(table).item(key("first-only"))
+                                .conditionExpression("attribute_exists(pk)")).build()));
+        assertThat(reasons.get(0).message()).isEqualTo("One or more parameter values were invalid: Type mismatch "
+                + "for key pk expected: S actual: N");
+        assertThat(reasons.get(1).message()).isNull();
+        assertThat(reasons.get(2).message()).isNull();
+        assertAbsent("first-only");
+    }
+
+    @Test
+    void requestLevelChecksOfEachActionSeenInTheLatestCaptures() {
+        assertValidation(one("Value 'bad!name' at 'transactItems.2.member.update.tableName' failed to satisfy "
+                + "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"),
+                () -> write(put(table, key("bn-first")), TransactWriteItem.builder().update(u -> u
+                        .tableName("bad!name").key(key("a")).updateExpression("SET a = :a")
+                        .expressionAttributeValues(Map.of(":a", s("x")))).build()));
+        assertAbsent("bn-first");
+        assertValidation("Invalid ConditionExpression: The expression can not be empty;",
+                () -> write(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key("ce"))
+                        .conditionExpression("")).build()));
     }
 
     @Test

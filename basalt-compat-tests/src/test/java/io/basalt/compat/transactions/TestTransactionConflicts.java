@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.basalt.testing.BasaltTestServer;
 import io.basalt.testing.TestClients;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -23,12 +25,14 @@ import software.amazon.awssdk.services.dynamodb.model.TransactGetItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Conflicts are real: while a transaction holds an item between its two phases (Basalt's commit-delay fault
  * injection keeps it there long enough to look), a single write of the item fails with
  * TransactionConflictException, a TransactGetItems or another transaction touching it is cancelled with
- * TransactionConflict, and reads see the item as it was; once the transaction commits, its write is there.
+ * TransactionConflict, a BatchWriteItem returns that write in UnprocessedItems, and reads see the item as it was;
+ * once the transaction commits, its write is there.
  * Basalt-only (it injects the delay through the in-process node).
  */
 @Timeout(60)
@@ -74,6 +78,15 @@ class TestTransactionConflicts {
                             .delete(d -> d.tableName(TABLE).key(KEY)).build())));
             assertThat(write.cancellationReasons()).extracting(CancellationReason::code)
                     .containsExactly("TransactionConflict");
+
+            // A BatchWriteItem cannot fail as a whole for one write (TransactionConflictException is not among its
+            // errors); the refused write comes back in UnprocessedItems and the others are written.
+            Map<String, AttributeValue> free = Map.of("pk", AttributeValue.fromS("free"));
+            WriteRequest blocked = WriteRequest.builder().deleteRequest(d -> d.key(KEY)).build();
+            BatchWriteItemResponse batch = other.batchWriteItem(b -> b.requestItems(Map.of(TABLE, List.of(blocked,
+                    WriteRequest.builder().putRequest(p -> p.item(free)).build()))));
+            assertThat(batch.unprocessedItems()).isEqualTo(Map.of(TABLE, List.of(blocked)));
+            assertThat(other.getItem(b -> b.tableName(TABLE).key(free).consistentRead(true)).hasItem()).isTrue();
 
             // Reads are not blocked and see the item as it was before the transaction.
             assertThat(other.getItem(b -> b.tableName(TABLE).key(KEY).consistentRead(true)).item().get("v").n())

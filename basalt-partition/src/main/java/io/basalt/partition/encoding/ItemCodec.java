@@ -2,12 +2,14 @@ package io.basalt.partition.encoding;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.AttributeValues;
 import io.basalt.model.Bytes;
 import io.basalt.model.DynamoNumber;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +85,41 @@ public final class ItemCodec {
 
     /** @throws IllegalStateException when the bytes are corrupt or from a newer format version */
     public static Item decode(byte[] bytes, int offset, int length) {
+        ByteReader in = open(bytes, offset, length);
+        Item item = new Item(readAttributes(in));
+        checkEnd(in);
+        return item;
+    }
+
+    /**
+     * The size DynamoDB counts for the stored item ({@link ItemSize#of} of what {@link #decode} returns), read off
+     * the stored bytes without decoding them. @throws IllegalStateException when the bytes are corrupt
+     */
+    public static long size(byte[] bytes) {
+        ByteReader in = open(bytes, 0, bytes.length);
+        long size = 0;
+        int count = in.readLength();
+        for (int i = 0; i < count; i++) {
+            int nameLength = in.readLength();
+            in.skip(nameLength);
+            size += nameLength + valueSize(in);
+        }
+        checkEnd(in);
+        return size;
+    }
+
+    /**
+     * Streams the stored item to {@code visitor} without decoding it into an {@link Item}.
+     *
+     * @throws IllegalStateException when the bytes are corrupt (the visitor may have seen part of the item)
+     */
+    public static void accept(byte[] bytes, ItemVisitor visitor) throws IOException {
+        ByteReader in = open(bytes, 0, bytes.length);
+        new Walk(in, visitor).attributes();
+        checkEnd(in);
+    }
+
+    private static ByteReader open(byte[] bytes, int offset, int length) {
         ByteReader in = new ByteReader(bytes, offset, length);
         int version = in.readUnsignedByte();
         if (version != VERSION) {
@@ -90,11 +127,185 @@ public final class ItemCodec {
                     ? "item encoded in format version " + version + ", newer than this build reads (" + VERSION + ")"
                     : "item encoded in unknown format version " + version);
         }
-        Item item = new Item(readAttributes(in));
+        return in;
+    }
+
+    private static void checkEnd(ByteReader in) {
         if (in.remaining() != 0) {
             throw new IllegalStateException(in.remaining() + " unexpected bytes after the item");
         }
-        return item;
+    }
+
+    private static long valueSize(ByteReader in) {
+        int tag = in.readUnsignedByte();
+        switch (tag) {
+            case TAG_S:
+            case TAG_B: {
+                int length = in.readLength();
+                in.skip(length);
+                return length;
+            }
+            case TAG_N:
+                return KeyEncoding.skipNumber(in);
+            case TAG_FALSE:
+            case TAG_TRUE:
+            case TAG_NULL:
+                return 1;
+            case TAG_L: {
+                int count = in.readLength();
+                long size = 3;
+                for (int i = 0; i < count; i++) {
+                    size += 1 + valueSize(in);
+                }
+                return size;
+            }
+            case TAG_M: {
+                int count = in.readLength();
+                long size = 3;
+                for (int i = 0; i < count; i++) {
+                    int nameLength = in.readLength();
+                    in.skip(nameLength);
+                    size += 1 + nameLength + valueSize(in);
+                }
+                return size;
+            }
+            case TAG_SS:
+            case TAG_BS: {
+                int count = in.readLength();
+                long size = 0;
+                for (int i = 0; i < count; i++) {
+                    int length = in.readLength();
+                    in.skip(length);
+                    size += length;
+                }
+                return size;
+            }
+            case TAG_NS: {
+                int count = in.readLength();
+                long size = 0;
+                for (int i = 0; i < count; i++) {
+                    size += KeyEncoding.skipNumber(in);
+                }
+                return size;
+            }
+            default:
+                throw new IllegalStateException("unknown value tag " + tag + " at " + (in.position() - 1));
+        }
+    }
+
+    /** One pass of {@link #accept}: the reader, the visitor and a buffer for number texts. */
+    private static final class Walk {
+        private final ByteReader in;
+        private final ItemVisitor visitor;
+        private byte[] numberText;
+
+        Walk(ByteReader in, ItemVisitor visitor) {
+            this.in = in;
+            this.visitor = visitor;
+        }
+
+        void attributes() throws IOException {
+            int count = in.readLength();
+            for (int i = 0; i < count; i++) {
+                visitor.name(readString(in));
+                value();
+            }
+        }
+
+        private void value() throws IOException {
+            int tag = in.readUnsignedByte();
+            AttributeType type = typeOf(tag, in);
+            visitor.startValue(type);
+            switch (tag) {
+                case TAG_S:
+                    string();
+                    break;
+                case TAG_N:
+                    number();
+                    break;
+                case TAG_B:
+                    binary();
+                    break;
+                case TAG_FALSE:
+                case TAG_TRUE:
+                    visitor.bool(tag == TAG_TRUE);
+                    break;
+                case TAG_NULL:
+                    break;
+                case TAG_L: {
+                    int count = in.readLength();
+                    for (int i = 0; i < count; i++) {
+                        value();
+                    }
+                    break;
+                }
+                case TAG_M:
+                    attributes();
+                    break;
+                default: {
+                    int count = in.readLength();
+                    for (int i = 0; i < count; i++) {
+                        if (tag == TAG_SS) {
+                            string();
+                        } else if (tag == TAG_NS) {
+                            number();
+                        } else {
+                            binary();
+                        }
+                    }
+                }
+            }
+            visitor.endValue(type);
+        }
+
+        private void string() throws IOException {
+            int length = in.readLength();
+            int start = in.position();
+            in.skip(length);
+            visitor.string(in.array(), start, length);
+        }
+
+        private void binary() throws IOException {
+            int length = in.readLength();
+            int start = in.position();
+            in.skip(length);
+            visitor.binary(in.array(), start, length);
+        }
+
+        private void number() throws IOException {
+            if (numberText == null) {
+                numberText = new byte[KeyEncoding.MAX_NUMBER_TEXT];
+            }
+            visitor.number(numberText, 0, KeyEncoding.readNumberText(in, numberText));
+        }
+    }
+
+    private static AttributeType typeOf(int tag, ByteReader in) {
+        switch (tag) {
+            case TAG_S:
+                return AttributeType.S;
+            case TAG_N:
+                return AttributeType.N;
+            case TAG_B:
+                return AttributeType.B;
+            case TAG_FALSE:
+            case TAG_TRUE:
+                return AttributeType.BOOL;
+            case TAG_NULL:
+                return AttributeType.NULL;
+            case TAG_L:
+                return AttributeType.L;
+            case TAG_M:
+                return AttributeType.M;
+            case TAG_SS:
+                return AttributeType.SS;
+            case TAG_NS:
+                return AttributeType.NS;
+            case TAG_BS:
+                return AttributeType.BS;
+            default:
+                throw new IllegalStateException("unknown value tag " + tag + " at " + (in.position() - 1));
+        }
     }
 
     private static void writeAttributes(ByteWriter out, Map<String, AttributeValue> attributes) {

@@ -7,8 +7,10 @@ import io.basalt.model.AttributeValue;
 import io.basalt.model.AttributeValues;
 import io.basalt.model.Bytes;
 import io.basalt.model.DynamoNumber;
+import io.basalt.model.ItemSize;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The order-preserving, self-delimiting encoding of key values (S, N, B), so a storage key is the concatenation of
@@ -138,35 +140,122 @@ public final class KeyEncoding {
         out.writeByte(flip);
     }
 
-    static DynamoNumber readNumber(ByteReader in) {
+    /**
+     * Room for any number's canonical text: a sign, "0." and up to 130 zeros before the digits of the smallest
+     * exponent, or up to 125 zeros after them for the largest (the exponent byte cannot express more).
+     */
+    static final int MAX_NUMBER_TEXT = 2 + 2 + EXPONENT_BIAS + DynamoNumber.MAX_PRECISION + 2 + 130;
+
+    /**
+     * Reads a number written by {@link #writeNumber} as its canonical text ({@link DynamoNumber#toString}: plain
+     * notation, no trailing zeros) into {@code text}, at least {@link #MAX_NUMBER_TEXT} long; returns its length.
+     */
+    static int readNumberText(ByteReader in, byte[] text) {
         int lead = in.readUnsignedByte();
         if (lead == NUMBER_ZERO) {
-            return DynamoNumber.ZERO;
+            text[0] = '0';
+            return 1;
         }
-        if (lead != NUMBER_POSITIVE && lead != NUMBER_NEGATIVE) {
-            throw new IllegalStateException("bad number lead byte 0x" + Integer.toHexString(lead));
-        }
-        int flip = lead == NUMBER_NEGATIVE ? 0xFF : 0;
+        int flip = numberFlip(lead);
         int exponent = (in.readUnsignedByte() ^ flip) - EXPONENT_BIAS;
-        char[] digits = new char[DynamoNumber.MAX_PRECISION + 2];
-        int count = 0;
+        // The digits go where they would stand without a sign and "0.": shifted into place below.
+        int n = 0;
+        if (flip != 0) {
+            text[n++] = '-';
+        }
+        int leadingZeros = exponent < 0 ? -exponent - 1 : 0;
+        int digitsStart = n + (exponent < 0 ? 2 + leadingZeros : 0);
+        int count = readDigits(in, flip, text, digitsStart) - digitsStart;
+        if (exponent < 0) {
+            text[n++] = '0';
+            text[n++] = '.';
+            for (int i = 0; i < leadingZeros; i++) {
+                text[n++] = '0';
+            }
+            return n + count;
+        }
+        if (exponent >= count - 1) {
+            int end = digitsStart + count;
+            for (int i = 0; i < exponent - (count - 1); i++) {
+                text[end++] = '0';
+            }
+            return end;
+        }
+        int point = digitsStart + exponent + 1;
+        System.arraycopy(text, point, text, point + 1, count - exponent - 1);
+        text[point] = '.';
+        return digitsStart + count + 1;
+    }
+
+    /** Skips a number written by {@link #writeNumber}; returns its {@link ItemSize#of(DynamoNumber) size}. */
+    static long skipNumber(ByteReader in) {
+        int lead = in.readUnsignedByte();
+        if (lead == NUMBER_ZERO) {
+            return 1;
+        }
+        int flip = numberFlip(lead);
+        int exponent = (in.readUnsignedByte() ^ flip) - EXPONENT_BIAS;
+        int digits = 0;
+        int last = 0;
         while (true) {
             int pair = in.readUnsignedByte() ^ flip;
             if (pair == 0) {
                 break;
             }
-            if (pair > 100 || count >= DynamoNumber.MAX_PRECISION) {
+            if (pair > 100 || digits >= DynamoNumber.MAX_PRECISION) {
                 throw new IllegalStateException("bad number digits");
             }
-            digits[count++] = (char) ('0' + (pair - 1) / 10);
-            digits[count++] = (char) ('0' + (pair - 1) % 10);
+            digits += 2;
+            last = pair - 1;
         }
-        while (count > 0 && digits[count - 1] == '0') {
-            count--;
-        }
-        if (count == 0) {
+        if (digits == 0) {
             throw new IllegalStateException("number without digits");
         }
+        return ItemSize.numberSize(flip != 0 ? -1 : 1, exponent, last % 10 == 0 ? digits - 1 : digits);
+    }
+
+    private static int numberFlip(int lead) {
+        if (lead != NUMBER_POSITIVE && lead != NUMBER_NEGATIVE) {
+            throw new IllegalStateException("bad number lead byte 0x" + Integer.toHexString(lead));
+        }
+        return lead == NUMBER_NEGATIVE ? 0xFF : 0;
+    }
+
+    /**
+     * Reads the digit pairs of a number into {@code out} from {@code start} as ASCII digits, trailing zeros
+     * dropped; returns the index after the last digit. @throws IllegalStateException when there is no digit
+     */
+    private static int readDigits(ByteReader in, int flip, byte[] out, int start) {
+        int end = start;
+        while (true) {
+            int pair = in.readUnsignedByte() ^ flip;
+            if (pair == 0) {
+                break;
+            }
+            if (pair > 100 || end - start >= DynamoNumber.MAX_PRECISION) {
+                throw new IllegalStateException("bad number digits");
+            }
+            out[end++] = (byte) ('0' + (pair - 1) / 10);
+            out[end++] = (byte) ('0' + (pair - 1) % 10);
+        }
+        while (end > start && out[end - 1] == '0') {
+            end--;
+        }
+        if (end == start) {
+            throw new IllegalStateException("number without digits");
+        }
+        return end;
+    }
+
+    static DynamoNumber readNumber(ByteReader in) {
+        int lead = in.readUnsignedByte();
+        if (lead == NUMBER_ZERO) {
+            return DynamoNumber.ZERO;
+        }
+        int flip = numberFlip(lead);
+        int exponent = (in.readUnsignedByte() ^ flip) - EXPONENT_BIAS;
+        byte[] digits = new byte[DynamoNumber.MAX_PRECISION + 2];
+        int count = readDigits(in, flip, digits, 0);
         int scale = count - 1 - exponent;
         if (count <= 18) {
             // Fits a long: no digit string, no BigInteger (most numbers people store).
@@ -176,7 +265,7 @@ public final class KeyEncoding {
             }
             return DynamoNumber.of(BigDecimal.valueOf(flip != 0 ? -unscaled : unscaled, scale));
         }
-        BigInteger unscaled = new BigInteger(new String(digits, 0, count));
+        BigInteger unscaled = new BigInteger(new String(digits, 0, count, StandardCharsets.US_ASCII));
         return DynamoNumber.of(new BigDecimal(flip != 0 ? unscaled.negate() : unscaled, scale));
     }
 }

@@ -3,9 +3,8 @@ package io.basalt.partition.read;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.Item;
-import io.basalt.model.ItemSize;
 import io.basalt.partition.ItemCondition;
-import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.encoding.StoredItem;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.StorageIterator;
 import java.util.ArrayList;
@@ -36,13 +35,13 @@ public final class PageReader {
     /**
      * One page.
      *
-     * @param items the items the filter kept, in read order
+     * @param items the items the filter kept, in read order (decoded only if the filter needed them)
      * @param scannedCount how many items were read
      * @param scannedBytes their total size
      * @param lastEvaluated the last item read when the page stopped early (its key becomes LastEvaluatedKey);
      *     null when exhausted
      */
-    public record Page(List<Item> items, int scannedCount, long scannedBytes, Item lastEvaluated,
+    public record Page(List<StoredItem> items, int scannedCount, long scannedBytes, Item lastEvaluated,
             StopReason stopReason) {
         public Page {
             items = List.copyOf(items);
@@ -56,7 +55,7 @@ public final class PageReader {
      * @param filter decides which read items the page returns (FilterExpression); never affects paging
      */
     public static Page read(StorageEngine storage, KeyRange range, boolean forward, int limit, ItemCondition filter) {
-        List<Item> items = new ArrayList<>();
+        List<StoredItem> items = new ArrayList<>();
         if (range.isEmpty()) {
             return new Page(items, 0, 0, null, StopReason.EXHAUSTED);
         }
@@ -69,17 +68,17 @@ public final class PageReader {
                 iterator.seekToLast();
             }
             while (iterator.isValid()) {
-                Item item = ItemCodec.decode(iterator.value());
+                StoredItem item = StoredItem.of(iterator.value());
                 scanned++;
-                bytes += ItemSize.of(item);
-                if (filter.test(item)) {
+                bytes += item.size();
+                if (filter == ItemCondition.ALWAYS || filter.test(item.item())) {
                     items.add(item);
                 }
                 if (scanned >= limit) {
-                    return new Page(items, scanned, bytes, item, StopReason.LIMIT);
+                    return new Page(items, scanned, bytes, item.item(), StopReason.LIMIT);
                 }
                 if (bytes >= MAX_PAGE_BYTES) {
-                    return new Page(items, scanned, bytes, item, StopReason.SIZE);
+                    return new Page(items, scanned, bytes, item.item(), StopReason.SIZE);
                 }
                 if (forward) {
                     iterator.next();

@@ -8,9 +8,9 @@ import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.eval.Projector;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
-import io.basalt.model.ItemSize;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.StoredItem;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.AttributeValueJson;
@@ -94,13 +94,13 @@ final class BatchGetItemHandler extends DataPlaneHandler {
             primaryKeys.put(table.tableName(), keys);
         }
 
-        Map<String, List<Item>> responses = new LinkedHashMap<>();
+        Map<String, List<Found>> responses = new LinkedHashMap<>();
         Map<String, List<Item>> unprocessed = new LinkedHashMap<>();
         Map<String, Double> units = new LinkedHashMap<>();
         long responseBytes = 0;
         for (TableRequest table : tables) {
             TableMetadata tableMetadata = metadata.get(table.tableName());
-            List<Item> found = new ArrayList<>();
+            List<Found> found = new ArrayList<>();
             double tableUnits = 0;
             List<PrimaryKey> keys = primaryKeys.get(table.tableName());
             for (int i = 0; i < keys.size(); i++) {
@@ -108,12 +108,13 @@ final class BatchGetItemHandler extends DataPlaneHandler {
                     unprocessed.computeIfAbsent(table.tableName(), name -> new ArrayList<>()).add(table.keys().get(i));
                     continue;
                 }
-                Item item = node.read(tableMetadata, keys.get(i));
-                long size = item == null ? 0 : ItemSize.of(item);
+                StoredItem item = node.readStored(tableMetadata, keys.get(i));
+                long size = item == null ? 0 : item.size();
                 tableUnits += Capacity.readUnits(size, table.consistent());
                 if (item != null) {
                     responseBytes += size;
-                    found.add(table.projection() == null ? item : Projector.project(table.projection(), item));
+                    found.add(new Found(item, table.projection() == null ? null
+                            : Projector.project(table.projection(), item.item())));
                 }
             }
             responses.put(table.tableName(), found);
@@ -123,10 +124,10 @@ final class BatchGetItemHandler extends DataPlaneHandler {
         return CompletableFuture.completedFuture(out -> {
             out.writeStartObject();
             out.writeObjectFieldStart("Responses");
-            for (Map.Entry<String, List<Item>> table : responses.entrySet()) {
+            for (Map.Entry<String, List<Found>> table : responses.entrySet()) {
                 out.writeArrayFieldStart(table.getKey());
-                for (Item item : table.getValue()) {
-                    AttributeValueJson.writeItem(out, item.attributes());
+                for (Found item : table.getValue()) {
+                    ReadRequests.writeItem(out, item.stored(), item.projected());
                 }
                 out.writeEndArray();
             }
@@ -149,6 +150,10 @@ final class BatchGetItemHandler extends DataPlaneHandler {
             BatchResponses.writeCapacity(out, mode, units);
             out.writeEndObject();
         });
+    }
+
+    /** An item read: whole in its stored form, and projected when the table asked for a projection. */
+    private record Found(StoredItem stored, Item projected) {
     }
 
     /** One table's KeysAndAttributes: projection parameters, keys well-formed and without duplicates. */

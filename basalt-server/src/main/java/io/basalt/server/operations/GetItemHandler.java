@@ -7,8 +7,8 @@ import io.basalt.cluster.TableMetadata;
 import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.eval.Projector;
 import io.basalt.model.Item;
-import io.basalt.model.ItemSize;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.StoredItem;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.AttributeValueJson;
@@ -51,15 +51,15 @@ final class GetItemHandler extends DataPlaneHandler {
         if (projection != null) {
             ReadRequests.checkKeyPaths(projection.paths(), table.keySchema());
         }
-        Item item = node.read(table, key);
+        StoredItem item = node.readStored(table, key);
         Capacity.Mode mode = Capacity.mode(capacity);
-        double units = Capacity.readUnits(item == null ? 0 : ItemSize.of(item), consistent);
-        Item returned = item == null || projection == null ? item : Projector.project(projection, item);
+        double units = Capacity.readUnits(item == null ? 0 : item.size(), consistent);
+        Item projected = item == null || projection == null ? null : Projector.project(projection, item.item());
         return CompletableFuture.completedFuture(out -> {
             out.writeStartObject();
-            if (returned != null) {
+            if (item != null) {
                 out.writeFieldName("Item");
-                AttributeValueJson.writeItem(out, returned.attributes());
+                ReadRequests.writeItem(out, item, projected);
             }
             Capacity.write(out, mode, table.name(), units);
             out.writeEndObject();

@@ -4,9 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
 import io.basalt.expressions.ast.Condition;
-import io.basalt.model.Item;
-import io.basalt.model.ItemSize;
 import io.basalt.partition.ItemCondition;
+import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.partition.read.PageReader;
 import java.util.ArrayList;
@@ -38,16 +37,16 @@ record ReadPage(PageReader.Page page, long fetchedBytes) {
         }
         PageReader.Page entries = node.readPage(target.table(), range, forward, limit,
                 filterNeedsTable ? ItemCondition.ALWAYS : condition);
-        List<Item> items = new ArrayList<>(entries.items().size());
+        List<StoredItem> items = new ArrayList<>(entries.items().size());
         long fetchedBytes = 0;
-        for (Item entry : entries.items()) {
-            Item item = node.read(target.table(), target.tableKeyOf(entry));
+        for (StoredItem entry : entries.items()) {
+            StoredItem item = node.readStored(target.table(), target.tableKeyOf(entry.item()));
             if (item == null) {
                 // A local index is written with its items; an entry without one can only be a read racing a delete.
                 continue;
             }
-            fetchedBytes += ItemSize.of(item);
-            if (!filterNeedsTable || condition.test(item)) {
+            fetchedBytes += item.size();
+            if (!filterNeedsTable || condition.test(item.item())) {
                 items.add(item);
             }
         }

@@ -15,8 +15,10 @@ import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.PageReader;
 import io.basalt.server.json.AttributeValueJson;
+import io.basalt.server.json.StoredItemJson;
 import io.basalt.server.json.JsonObject;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -284,6 +286,15 @@ final class ReadRequests {
         return consistent ? units : units / 2;
     }
 
+    /** Writes an item read from a table or index: {@code projected} when there was a projection, else whole. */
+    static void writeItem(JsonGenerator out, StoredItem item, Item projected) throws IOException {
+        if (projected != null) {
+            AttributeValueJson.writeItem(out, projected.attributes());
+        } else {
+            StoredItemJson.write(out, item);
+        }
+    }
+
     /**
      * Writes Items (unless only the count was asked for), Count, ScannedCount, LastEvaluatedKey (the key
      * attributes of the target: for an index its own and the table's) and capacity: the bytes read from the table
@@ -295,9 +306,8 @@ final class ReadRequests {
         out.writeNumberField("Count", page.items().size());
         if (!countOnly) {
             out.writeArrayFieldStart("Items");
-            for (Item item : page.items()) {
-                Item returned = projection == null ? item : Projector.project(projection, item);
-                AttributeValueJson.writeItem(out, returned.attributes());
+            for (StoredItem item : page.items()) {
+                writeItem(out, item, projection == null ? null : Projector.project(projection, item.item()));
             }
             out.writeEndArray();
         }

@@ -9,10 +9,12 @@ import io.basalt.expressions.bind.LeafChecker;
 import io.basalt.expressions.eval.ExpressionValidator;
 import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.expressions.parser.ExpressionParser;
+import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.server.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The expression parameters of one request, taken in DynamoDB's order: legacy and expression parameters must not
@@ -26,10 +28,12 @@ final class RequestExpressions {
             ExpressionValidator::operandProblem);
 
     private final JsonObject request;
+    private final ExpressionAttributes attributes;
     private final ExpressionBinder binder;
 
     private RequestExpressions(JsonObject request, ExpressionAttributes attributes) {
         this.request = request;
+        this.attributes = attributes;
         this.binder = new ExpressionBinder(attributes.names(), attributes.values());
     }
 
@@ -101,6 +105,11 @@ final class RequestExpressions {
         ProjectionExpression bound = binder.bind(ExpressionParser.parseProjection(text));
         ExpressionValidator.validateProjection(bound);
         return bound;
+    }
+
+    /** The request's ExpressionAttributeValues, empty when it has none. */
+    Map<String, AttributeValue> values() {
+        return attributes.values() == null ? Map.of() : attributes.values();
     }
 
     /** Checks that every ExpressionAttributeNames and ExpressionAttributeValues entry was used. */

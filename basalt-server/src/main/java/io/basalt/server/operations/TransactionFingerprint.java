@@ -11,22 +11,26 @@ import java.util.List;
 
 /**
  * What identifies a TransactWriteItems request's content for its ClientRequestToken: a SHA-256 over a canonical
- * form of {@code TransactItems}, so that a retry of the same request matches and any other request does not.
+ * form of {@code TransactItems}, {@code ReturnConsumedCapacity} and {@code ReturnItemCollectionMetrics}, so that a
+ * retry of the same request matches and any other request does not.
  *
  * <p>The canonical form sorts every object's members, because DynamoDB does not care about their order (a retry
  * whose JSON lists members in another order is the same request: localstack/localstack#6529, "verified against
- * AWS"). List order is kept: it is the order of the actions, of list elements, of set elements. The response
- * parameters ({@code ReturnConsumedCapacity}, {@code ReturnItemCollectionMetrics}) are left out: a retry may ask
- * for other capacity figures and still be the same transaction (the API reference's ClientRequestToken notes
- * describe a retry answering in read units what the first call answered in write units).
+ * AWS"). List order is kept: it is the order of the actions, of list elements, of set elements. The two response
+ * parameters count as part of the request: "If you submit a request with the same client token but a change in
+ * other parameters within the 10-minute idempotency window, DynamoDB returns an IdempotentParameterMismatch
+ * exception" (API reference, TransactWriteItems, ClientRequestToken). An absent one is taken as its default,
+ * {@code NONE}, since both ask for the same response.
  */
 final class TransactionFingerprint {
     private TransactionFingerprint() {
     }
 
-    static String of(List<Object> transactItems) {
+    static String of(List<Object> transactItems, String returnConsumedCapacity, String returnItemCollectionMetrics) {
         StringBuilder canonical = new StringBuilder();
         append(canonical, transactItems);
+        append(canonical, returnConsumedCapacity == null ? "NONE" : returnConsumedCapacity);
+        append(canonical, returnItemCollectionMetrics == null ? "NONE" : returnItemCollectionMetrics);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

@@ -16,7 +16,10 @@ import java.util.function.IntFunction;
  * oversized key value fails the whole request at once; two actions on one item fail it with {@code Transaction
  * request cannot include multiple operations on one item}; a key that does not match its table's schema cancels
  * the transaction, with a {@code ValidationError} reason for that action and {@code None} for the others
- * (paritysuite/dynamodb-conformance, transactWriteItems and transactGetItems error messages).
+ * (paritysuite/dynamodb-conformance, transactWriteItems and transactGetItems error messages). Only the first such
+ * action is reported: DynamoDB stops looking for validation errors at the first one, so a later action that is
+ * just as invalid gets {@code None} too (scylladb/scylladb test/alternator/test_transact.py,
+ * test_transact_write_cancellation_reasons_validationerror, run against DynamoDB).
  */
 final class TransactionKeys {
     static final String MULTIPLE_OPERATIONS = "Transaction request cannot include multiple operations on one item";
@@ -38,7 +41,8 @@ final class TransactionKeys {
                 reasons.add(CancellationReason.NONE);
             } catch (TransactWriteAction.ActionValidationError e) {
                 keys.add(null);
-                reasons.add(new CancellationReason("ValidationError", e.getMessage(), null));
+                reasons.add(cancelled ? CancellationReason.NONE
+                        : new CancellationReason("ValidationError", e.getMessage(), null));
                 cancelled = true;
             }
         }

@@ -40,7 +40,8 @@ import org.rocksdb.WriteOptions;
  * object afterwards: every later call fails with {@link IllegalStateException}.
  */
 public final class RocksDbStorageEngine implements StorageEngine {
-    private static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
+    private static final long MIN_BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
+    private static final long MAX_BLOCK_CACHE_BYTES = 1024L * 1024 * 1024;
     private static final double BLOOM_BITS_PER_KEY = 10;
 
     static {
@@ -79,13 +80,16 @@ public final class RocksDbStorageEngine implements StorageEngine {
         } catch (IOException e) {
             throw new StorageException("cannot create storage directory " + directory, e);
         }
-        LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+        LRUCache blockCache = new LRUCache(blockCacheBytes());
         BloomFilter bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
         Options options = new Options()
                 .setCreateIfMissing(true)
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setMaxBackgroundJobs(4)
                 .setKeepLogFileNum(5)
+                // SST files are read through memory maps: a block the block cache misses but the page cache holds
+                // costs no system call and no copy, which keeps reads of a table larger than the cache cheap.
+                .setAllowMmapReads(true)
                 // Partitioned index and filters: a large table's index and Bloom filter blocks (about 100 MB for 10
                 // million items) would not fit the block cache whole and would evict each other and the data; with
                 // partitions only the small top level stays pinned and the partitions a read touches are cached
@@ -108,6 +112,30 @@ public final class RocksDbStorageEngine implements StorageEngine {
             blockCache.close();
             throw new StorageException("cannot open RocksDB in " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The block cache's capacity: a sixteenth of the machine's memory, at least 64 MiB and at most 1 GiB. The cache
+     * only grows as blocks are read, so a small database never takes what a large one may use. The memory size
+     * comes from {@code /proc/meminfo} (the management beans cost tens of milliseconds of start-up); where that
+     * file is missing the cache keeps the minimum.
+     */
+    static long blockCacheBytes() {
+        return Math.max(MIN_BLOCK_CACHE_BYTES, Math.min(MAX_BLOCK_CACHE_BYTES, physicalMemoryBytes() / 16));
+    }
+
+    private static long physicalMemoryBytes() {
+        try (java.io.BufferedReader meminfo = Files.newBufferedReader(Path.of("/proc/meminfo"))) {
+            for (String line = meminfo.readLine(); line != null; line = meminfo.readLine()) {
+                if (line.startsWith("MemTotal:")) {
+                    String[] fields = line.trim().split("\\s+");
+                    return Long.parseLong(fields[1]) * 1024;  // "MemTotal:  24683660 kB"
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // No /proc (not Linux) or an unexpected format: the minimum will do.
+        }
+        return 0;
     }
 
     @Override

@@ -66,4 +66,9 @@ class TestRocksDbStorageEngine extends AbstractStorageEngineTest {
         engine = createEngine(directory);
         assertThat(keys(engine, null, null)).hasSize(100);
     }
+
+    @Test
+    void blockCacheIsSizedFromTheMachineWithinBounds() {
+        assertThat(RocksDbStorageEngine.blockCacheBytes()).isBetween(64L << 20, 1L << 30);
+    }
 }
