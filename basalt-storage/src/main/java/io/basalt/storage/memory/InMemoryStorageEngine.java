@@ -161,7 +161,7 @@ public final class InMemoryStorageEngine implements StorageEngine {
 
     /** The allocator holding the values; for tests of what pruning and closing give back. */
     SlabAllocator valueMemory() {
-        return versions.values();
+        return versions.allocator();
     }
 
     /**

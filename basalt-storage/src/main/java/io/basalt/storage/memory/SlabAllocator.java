@@ -29,6 +29,11 @@ final class SlabAllocator {
     private static final int MAX_SLABS = 1 << (Long.SIZE - 1 - OFFSET_BITS - LENGTH_BITS);
     private static final int NO_BLOCK = -1;
     private static final int SMALLEST_BLOCK_BYTES = SizeClasses.blockBytes(0);
+    /**
+     * Whether slabs keep a bitmap of the blocks handed out, so that freeing a block twice fails at once instead of
+     * letting two values share it. On with assertions (the tests): looking the bit up costs a cache miss per free.
+     */
+    private static final boolean TRACK_BLOCKS = SlabAllocator.class.desiredAssertionStatus();
 
     /** Every slab by index; only grows while open (readers look blocks up here), emptied by close. */
     private volatile Slab[] slabs = new Slab[8];
@@ -183,8 +188,8 @@ final class SlabAllocator {
     private static final class Slab {
         final int index;
         final ByteBuffer memory;
-        /** Which blocks are handed out, one bit per smallest block: catches a double or foreign free. */
-        final long[] inUse = new long[SLAB_BYTES / SMALLEST_BLOCK_BYTES / Long.SIZE];
+        /** Which blocks are handed out, one bit per smallest block (see {@link #TRACK_BLOCKS}); else null. */
+        final long[] inUse = TRACK_BLOCKS ? new long[SLAB_BYTES / SMALLEST_BLOCK_BYTES / Long.SIZE] : null;
         int sizeClass = NO_BLOCK;
         int blockBytes;
         /** Blocks below this offset have been handed out at least once. */
@@ -220,20 +225,28 @@ final class SlabAllocator {
                 offset = carved;
                 carved += blockBytes;
             }
-            inUse[offset / SMALLEST_BLOCK_BYTES / Long.SIZE] |= bit(offset);
+            if (inUse != null) {
+                inUse[word(offset)] |= bit(offset);
+            }
             used++;
             return offset;
         }
 
         void give(int offset) {
-            int word = offset / SMALLEST_BLOCK_BYTES / Long.SIZE;
-            if (sizeClass == NO_BLOCK || offset % blockBytes != 0 || (inUse[word] & bit(offset)) == 0) {
+            if (sizeClass == NO_BLOCK || offset % blockBytes != 0
+                    || (inUse != null && (inUse[word(offset)] & bit(offset)) == 0)) {
                 throw new IllegalStateException("block at " + offset + " of slab " + index + " is not in use");
             }
-            inUse[word] &= ~bit(offset);
+            if (inUse != null) {
+                inUse[word(offset)] &= ~bit(offset);
+            }
             memory.putInt(offset, freeHead);
             freeHead = offset;
             used--;
+        }
+
+        private static int word(int offset) {
+            return offset / SMALLEST_BLOCK_BYTES / Long.SIZE;
         }
 
         private static long bit(int offset) {

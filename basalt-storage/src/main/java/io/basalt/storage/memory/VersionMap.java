@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * serialized by the engine's commit lock; reads run concurrently with both.
  */
 final class VersionMap {
-    /** A deletion in a resolved batch (compared by identity; values handed to {@link #newVersion} otherwise). */
+    /** Stands for a deletion among a resolved batch's values; compared by identity, so never an empty value. */
     static final byte[] TOMBSTONE = new byte[0];
     private static final long DELETED = -1;
     private static final long EMPTY = -2;
@@ -29,7 +29,7 @@ final class VersionMap {
 
     private final ConcurrentHashMap<Key, Chain> byKey = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<byte[], Chain> inOrder = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
-    private final SlabAllocator values = new SlabAllocator();
+    private final SlabAllocator allocator = new SlabAllocator();
 
     /** One version of a key. {@code older} is cut by pruning once no reader can reach past this version. */
     static final class Version {
@@ -79,19 +79,19 @@ final class VersionMap {
             return new Version(sequence, EMPTY, null);
         }
         if (length <= SizeClasses.MAX_BLOCK_BYTES) {
-            return new Version(sequence, values.store(valueOrTombstone, 0, length), null);
+            return new Version(sequence, allocator.store(valueOrTombstone, 0, length), null);
         }
         long[] chunks = new long[(length - 1) / SizeClasses.MAX_BLOCK_BYTES + 1];
         int stored = 0;
         try {
             for (; stored < chunks.length; stored++) {
                 int offset = stored * SizeClasses.MAX_BLOCK_BYTES;
-                chunks[stored] = values.store(valueOrTombstone, offset,
+                chunks[stored] = allocator.store(valueOrTombstone, offset,
                         Math.min(SizeClasses.MAX_BLOCK_BYTES, length - offset));
             }
         } catch (RuntimeException | Error e) {
             for (int i = 0; i < stored; i++) {
-                values.free(chunks[i]);
+                allocator.free(chunks[i]);
             }
             throw e;
         }
@@ -113,7 +113,7 @@ final class VersionMap {
         }
         if (version.chunks == null) {
             byte[] value = new byte[SlabAllocator.length(version.block)];
-            return values.read(version.block, value, 0) ? value : null;
+            return allocator.read(version.block, value, 0) ? value : null;
         }
         int length = 0;
         for (long chunk : version.chunks) {
@@ -122,7 +122,7 @@ final class VersionMap {
         byte[] value = new byte[length];
         int offset = 0;
         for (long chunk : version.chunks) {
-            if (!values.read(chunk, value, offset)) {
+            if (!allocator.read(chunk, value, offset)) {
                 return null;
             }
             offset += SlabAllocator.length(chunk);
@@ -220,24 +220,24 @@ final class VersionMap {
     }
 
     /** The allocator's accounting, for tests and diagnostics. */
-    SlabAllocator values() {
-        return values;
+    SlabAllocator allocator() {
+        return allocator;
     }
 
     /** Drops every version and gives every slab back (see {@link SlabAllocator#close}). */
     void clear() {
         byKey.clear();
         inOrder.clear();
-        values.close();
+        allocator.close();
     }
 
     private void freeValue(Version version) {
         if (version.chunks != null) {
             for (long chunk : version.chunks) {
-                values.free(chunk);
+                allocator.free(chunk);
             }
         } else if (version.block >= 0) {
-            values.free(version.block);
+            allocator.free(version.block);
         }
     }
 
