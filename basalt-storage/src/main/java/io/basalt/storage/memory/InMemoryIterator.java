@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * A cursor over one pinned sequence of a {@link VersionMap}. Versions newer than the pinned sequence are skipped,
- * so concurrent writes are invisible; the pin keeps pruning from removing what this cursor can still reach.
+ * so concurrent writes are invisible; the pin keeps pruning from removing what this cursor can still reach, and so
+ * keeps the blocks of the current value from being freed and reused until {@link #close}.
  */
 final class InMemoryIterator implements StorageIterator {
     private final VersionMap versions;
@@ -19,7 +20,7 @@ final class InMemoryIterator implements StorageIterator {
     private final OpenState engineState;
     private final Runnable releasePin;
     private byte[] currentKey;
-    private byte[] currentValue;
+    private VersionMap.Version currentVersion;
     /** Where the last positioning left off in the key order, and in which direction it walks. */
     private Iterator<Map.Entry<byte[], VersionMap.Chain>> cursor;
     private boolean forward;
@@ -81,7 +82,12 @@ final class InMemoryIterator implements StorageIterator {
     @Override
     public byte[] value() {
         checkPositioned();
-        return currentValue.clone();
+        byte[] value = versions.read(currentVersion);
+        if (value == null) {
+            engineState.checkOpen();  // the engine closed after the check above: fail as if it closed before
+            throw new IllegalStateException("the value of a pinned version is gone");
+        }
+        return value;
     }
 
     @Override
@@ -101,7 +107,7 @@ final class InMemoryIterator implements StorageIterator {
         if (!closed) {
             closed = true;
             currentKey = null;
-            currentValue = null;
+            currentVersion = null;
             cursor = null;
             releasePin.run();
         }
@@ -129,28 +135,28 @@ final class InMemoryIterator implements StorageIterator {
             if (!inside) {
                 break;
             }
-            byte[] value = entry.getValue().valueAt(sequence);
-            if (value != null) {
-                position(entry.getKey(), value);
+            VersionMap.Version version = entry.getValue().versionAt(sequence);
+            if (version != null) {
+                position(entry.getKey(), version);
                 return;
             }
         }
         unposition();
     }
 
-    private void position(byte[] key, byte[] value) {
+    private void position(byte[] key, VersionMap.Version version) {
         // An empty range ([x, y) with y <= x) has nothing inside it even if a key passes one bound check.
         if (!VersionMap.isAtOrAfter(key, lowerInclusive) || !VersionMap.isBefore(key, upperExclusive)) {
             unposition();
             return;
         }
         currentKey = key;
-        currentValue = value;
+        currentVersion = version;
     }
 
     private void unposition() {
         currentKey = null;
-        currentValue = null;
+        currentVersion = null;
     }
 
     private void checkOpen() {

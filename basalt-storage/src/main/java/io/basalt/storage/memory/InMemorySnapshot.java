@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageSnapshot;
+import java.lang.invoke.VarHandle;
 
 /**
  * A pinned sequence of the in-memory engine. Its iterators take their own pin on the same sequence, so they stay
@@ -30,11 +31,17 @@ final class InMemorySnapshot implements StorageSnapshot {
     public byte[] get(byte[] key) {
         requireNonNull(key, "key is null");
         checkOpen();
-        byte[] value = versions.valueAt(key, sequence);
-        // Pruning for this sequence can only start after close() set the flag, so re-checking it afterwards
-        // proves the read raced with no pruning it depended on.
+        VersionMap.Version version = versions.versionAt(key, sequence);
+        byte[] value = version == null ? null : versions.read(version);
+        // Pruning for this sequence (which frees blocks that later writes reuse) can only start after close() set
+        // the flag, so re-checking it after the copy proves the copy raced with no pruning it depended on. The
+        // fence keeps the copy's loads from moving below the re-check, as StampedLock.validate does.
+        VarHandle.acquireFence();
         checkOpen();
-        return value == null ? null : value.clone();
+        if (version != null && value == null) {
+            throw new IllegalStateException("the value of a pinned version is gone");
+        }
+        return value;
     }
 
     @Override

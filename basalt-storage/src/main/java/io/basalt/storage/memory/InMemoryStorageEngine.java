@@ -7,8 +7,10 @@ import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageSnapshot;
 import io.basalt.storage.WriteBatch;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Map;
+import java.util.Collection;
+import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,10 +29,16 @@ import java.util.concurrent.locks.StampedLock;
  * pin is released), so memory stays proportional to live data plus what open snapshots hold. An iterator or
  * snapshot that is never closed keeps its versions forever: close them.
  *
+ * <p>Values live off the Java heap, in slabs of direct memory ({@link SlabAllocator}); a pruned version's blocks
+ * are freed and reused by later writes. Readers therefore copy a value out only where they can prove it was not
+ * pruned during the copy: live point reads validate against {@code pruneLock}, snapshots and iterators hold a pin.
+ * The argument is written out in docs/design/in-memory-values.md. The direct memory counts against
+ * {@code -XX:MaxDirectMemorySize}; it is given back when the engine is closed.
+ *
  * <p>Threads: any thread may call any method. Committers are serialized by {@code commitLock}, which also owns
- * the prune queue and is the only place pruning runs. Point reads on the live state (one hash lookup, see
- * {@link VersionMap}) are optimistic against {@code pruneLock} and retry under its read lock if a prune overlapped
- * them.
+ * the prune queue and the allocator, and is the only place pruning runs. Point reads on the live state (one hash
+ * lookup, see {@link VersionMap}) are optimistic against {@code pruneLock} and retry under its read lock if a
+ * prune overlapped them.
  */
 public final class InMemoryStorageEngine implements StorageEngine {
     private final VersionMap versions = new VersionMap();
@@ -43,21 +51,30 @@ public final class InMemoryStorageEngine implements StorageEngine {
     private volatile long publishedSequence;
     private final SequencePins pins = new SequencePins(() -> publishedSequence);
 
+    /**
+     * Reads optimistically: the copy out of the value's blocks is kept only if no prune ran meanwhile. Blocks are
+     * freed only by pruning, under the write lock, so a successful validation proves that the version found was
+     * not pruned and its blocks were neither freed nor reused by a later write while they were copied. A version
+     * pruned before the read began cannot be found: pruning cuts it off every chain first, and the published
+     * sequence read here is at or above the horizon it was pruned at.
+     */
     @Override
     public byte[] get(byte[] key) {
         requireNonNull(key, "key is null");
         state.checkOpen();
         long stamp = pruneLock.tryOptimisticRead();
         if (stamp != 0) {
-            byte[] value = versions.valueAt(key, publishedSequence);
-            if (pruneLock.validate(stamp)) {
-                return value == null ? null : value.clone();
+            VersionMap.Version version = versions.versionAt(key, publishedSequence);
+            byte[] value = version == null ? null : versions.read(version);
+            if (pruneLock.validate(stamp) && (version == null || value != null)) {
+                return value;
             }
         }
         stamp = pruneLock.readLock();
         try {
-            byte[] value = versions.valueAt(key, publishedSequence);
-            return value == null ? null : value.clone();
+            state.checkOpen();  // close() clears everything under the write lock
+            VersionMap.Version version = versions.versionAt(key, publishedSequence);
+            return version == null ? null : versions.read(version);
         } finally {
             pruneLock.unlockRead(stamp);
         }
@@ -75,9 +92,11 @@ public final class InMemoryStorageEngine implements StorageEngine {
             state.checkOpen();
             NavigableMap<byte[], byte[]> effects = resolve(batch, publishedSequence);
             long sequence = publishedSequence + 1;
-            for (Map.Entry<byte[], byte[]> effect : effects.entrySet()) {
-                versions.add(effect.getKey(), sequence, effect.getValue());
-                pruneQueue.add(new VersionedKey(effect.getKey(), sequence));
+            List<VersionMap.Version> staged = stage(effects.values(), sequence);
+            int next = 0;
+            for (byte[] key : effects.keySet()) {
+                versions.add(key, staged.get(next++));
+                pruneQueue.add(new VersionedKey(key, sequence));
             }
             publishedSequence = sequence;
             pruneSettledVersions();
@@ -112,13 +131,19 @@ public final class InMemoryStorageEngine implements StorageEngine {
         return false;
     }
 
+    /** Gives back the direct memory of every value (see {@link SlabAllocator#close}). */
     @Override
     public void close() {
         state.markClosed();
         commitLock.lock();
         try {
             pruneQueue.clear();
-            versions.clear();
+            long stamp = pruneLock.writeLock();
+            try {
+                versions.clear();
+            } finally {
+                pruneLock.unlockWrite(stamp);
+            }
         } finally {
             commitLock.unlock();
         }
@@ -134,6 +159,28 @@ public final class InMemoryStorageEngine implements StorageEngine {
         return versions.size();
     }
 
+    /** The allocator holding the values; for tests of what pruning and closing give back. */
+    SlabAllocator valueMemory() {
+        return versions.allocator();
+    }
+
+    /**
+     * The versions of a batch's values at {@code sequence}, their bytes already copied into blocks; either all of
+     * them or, if direct memory runs out, none (the batch then fails with nothing visible or leaked).
+     */
+    private List<VersionMap.Version> stage(Collection<byte[]> values, long sequence) {
+        List<VersionMap.Version> staged = new ArrayList<>(values.size());
+        try {
+            for (byte[] value : values) {
+                staged.add(versions.newVersion(sequence, value));
+            }
+        } catch (RuntimeException | Error e) {
+            staged.forEach(versions::discard);
+            throw e;
+        }
+        return staged;
+    }
+
     /**
      * The final effect of {@code batch} on each key it touches: a value or a tombstone. Later operations win, and
      * a range delete becomes one tombstone per key it removes (from the batch so far or from the committed state).
@@ -142,7 +189,8 @@ public final class InMemoryStorageEngine implements StorageEngine {
         NavigableMap<byte[], byte[]> effects = new TreeMap<>(Arrays::compareUnsigned);
         for (WriteBatch.Operation operation : batch.operations()) {
             if (operation instanceof WriteBatch.Put put) {
-                effects.put(put.key().clone(), put.value().clone());
+                // No copy of the value: staging copies it into a block before write() returns.
+                effects.put(put.key().clone(), put.value());
             } else if (operation instanceof WriteBatch.Delete delete) {
                 effects.put(delete.key().clone(), VersionMap.TOMBSTONE);
             } else if (operation instanceof WriteBatch.DeleteRange range) {

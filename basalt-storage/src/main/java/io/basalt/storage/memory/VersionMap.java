@@ -11,27 +11,43 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * ways: by hash (a point read or a write is one hash lookup) and in key order through a skip list (for iterators),
  * which changes only when a key appears or disappears, not when it gets a new version.
  *
+ * <p>Keys and the chains live on the Java heap; values live in blocks of a {@link SlabAllocator}, and a version
+ * holds only their names. A value longer than the largest block is cut into blocks of at most that size, listed
+ * (on the heap) by its version. A block is freed when pruning drops its version, so a reader may copy a value out
+ * only while it can prove its version was not pruned meanwhile (a pinned sequence, or the engine's prune lock).
+ *
  * <p>Writers add versions with a sequence not yet published, so readers (who ignore sequences above the one they
- * read at) never see a batch in progress. A deletion is a version whose value is {@link #TOMBSTONE} (compared by
- * identity; stored values are always private copies, never that array). Writes and pruning are serialized by the
- * engine's commit lock; reads run concurrently with both.
+ * read at) never see a batch in progress. A deletion is a version without a value. Writes and pruning are
+ * serialized by the engine's commit lock; reads run concurrently with both.
  */
 final class VersionMap {
+    /** Stands for a deletion among a resolved batch's values; compared by identity, so never an empty value. */
     static final byte[] TOMBSTONE = new byte[0];
+    private static final long DELETED = -1;
+    private static final long EMPTY = -2;
+    private static final long CHUNKED = -3;
 
     private final ConcurrentHashMap<Key, Chain> byKey = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<byte[], Chain> inOrder = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private final SlabAllocator allocator = new SlabAllocator();
 
     /** One version of a key. {@code older} is cut by pruning once no reader can reach past this version. */
-    private static final class Version {
+    static final class Version {
         final long sequence;
-        final byte[] value;
-        volatile Version older;
+        /** The value's block; {@code EMPTY}, {@code DELETED}, or {@code CHUNKED} when {@link #chunks} holds it. */
+        private final long block;
+        /** The blocks of a value longer than the largest block, in order; null otherwise. */
+        private final long[] chunks;
+        private volatile Version older;
 
-        Version(long sequence, byte[] value, Version older) {
+        private Version(long sequence, long block, long[] chunks) {
             this.sequence = sequence;
-            this.value = value;
-            this.older = older;
+            this.block = block;
+            this.chunks = chunks;
+        }
+
+        boolean isDeletion() {
+            return block == DELETED;
         }
     }
 
@@ -39,38 +55,103 @@ final class VersionMap {
     static final class Chain {
         private volatile Version newest;
 
-        /** The value as of {@code sequence}, or null when absent or deleted then. */
-        byte[] valueAt(long sequence) {
+        /** The version visible at {@code sequence}, or null when the key is absent or deleted then. */
+        Version versionAt(long sequence) {
             for (Version version = newest; version != null; version = version.older) {
                 if (version.sequence <= sequence) {
-                    return version.value == TOMBSTONE ? null : version.value;
+                    return version.isDeletion() ? null : version;
                 }
             }
             return null;
         }
     }
 
-    /** Adds a version; the caller holds the commit lock and has not yet published {@code sequence}. */
-    void add(byte[] key, long sequence, byte[] valueOrTombstone) {
+    /**
+     * A version of {@code valueOrTombstone} at {@code sequence}, its value copied into blocks, not yet in any chain.
+     * The caller holds the commit lock. On failure (direct memory exhausted) nothing stays allocated.
+     */
+    Version newVersion(long sequence, byte[] valueOrTombstone) {
+        if (valueOrTombstone == TOMBSTONE) {
+            return new Version(sequence, DELETED, null);
+        }
+        int length = valueOrTombstone.length;
+        if (length == 0) {
+            return new Version(sequence, EMPTY, null);
+        }
+        if (length <= SizeClasses.MAX_BLOCK_BYTES) {
+            return new Version(sequence, allocator.store(valueOrTombstone, 0, length), null);
+        }
+        long[] chunks = new long[(length - 1) / SizeClasses.MAX_BLOCK_BYTES + 1];
+        int stored = 0;
+        try {
+            for (; stored < chunks.length; stored++) {
+                int offset = stored * SizeClasses.MAX_BLOCK_BYTES;
+                chunks[stored] = allocator.store(valueOrTombstone, offset,
+                        Math.min(SizeClasses.MAX_BLOCK_BYTES, length - offset));
+            }
+        } catch (RuntimeException | Error e) {
+            for (int i = 0; i < stored; i++) {
+                allocator.free(chunks[i]);
+            }
+            throw e;
+        }
+        return new Version(sequence, CHUNKED, chunks);
+    }
+
+    /** Frees the value of a version that {@link #add} never published. The caller holds the commit lock. */
+    void discard(Version version) {
+        freeValue(version);
+    }
+
+    /**
+     * A copy of the value of {@code version} (not a deletion), or null when the allocator was closed. The bytes are
+     * the value's only if the version was not pruned before the copy ended: the caller must prove that.
+     */
+    byte[] read(Version version) {
+        if (version.block == EMPTY) {
+            return new byte[0];
+        }
+        if (version.chunks == null) {
+            byte[] value = new byte[SlabAllocator.length(version.block)];
+            return allocator.read(version.block, value, 0) ? value : null;
+        }
+        int length = 0;
+        for (long chunk : version.chunks) {
+            length += SlabAllocator.length(chunk);
+        }
+        byte[] value = new byte[length];
+        int offset = 0;
+        for (long chunk : version.chunks) {
+            if (!allocator.read(chunk, value, offset)) {
+                return null;
+            }
+            offset += SlabAllocator.length(chunk);
+        }
+        return value;
+    }
+
+    /** Links {@code version} as the newest of {@code key}; the caller holds the commit lock. */
+    void add(byte[] key, Version version) {
         Key lookup = new Key(key);
         Chain chain = byKey.get(lookup);
         if (chain == null) {
-            if (valueOrTombstone == TOMBSTONE) {
+            if (version.isDeletion()) {
                 return;  // deleting a key that has no version at all: nothing any reader could see changes
             }
             chain = new Chain();
-            chain.newest = new Version(sequence, valueOrTombstone, null);
+            chain.newest = version;
             byKey.put(lookup, chain);
             inOrder.put(key, chain);
             return;
         }
-        chain.newest = new Version(sequence, valueOrTombstone, chain.newest);
+        version.older = chain.newest;
+        chain.newest = version;
     }
 
-    /** The value of {@code key} as of {@code sequence}, or null when absent or deleted. */
-    byte[] valueAt(byte[] key, long sequence) {
+    /** The version of {@code key} visible at {@code sequence}, or null when absent or deleted. */
+    Version versionAt(byte[] key, long sequence) {
         Chain chain = byKey.get(new Key(key));
-        return chain == null ? null : chain.valueAt(sequence);
+        return chain == null ? null : chain.versionAt(sequence);
     }
 
     /** The keys from {@code from} (null: the first key) upwards, as a live cursor over the key order. */
@@ -105,8 +186,13 @@ final class VersionMap {
         if (settled == null) {
             return;
         }
+        Version dropped = settled.older;
         settled.older = null;
-        if (settled.value != TOMBSTONE) {
+        // Readers that reached a dropped version before the cut may still be copying it: see the engine's get.
+        for (; dropped != null; dropped = dropped.older) {
+            freeValue(dropped);
+        }
+        if (!settled.isDeletion()) {
             return;
         }
         if (newer == null) {
@@ -133,9 +219,26 @@ final class VersionMap {
         return byKey.size();
     }
 
+    /** The allocator's accounting, for tests and diagnostics. */
+    SlabAllocator allocator() {
+        return allocator;
+    }
+
+    /** Drops every version and gives every slab back (see {@link SlabAllocator#close}). */
     void clear() {
         byKey.clear();
         inOrder.clear();
+        allocator.close();
+    }
+
+    private void freeValue(Version version) {
+        if (version.chunks != null) {
+            for (long chunk : version.chunks) {
+                allocator.free(chunk);
+            }
+        } else if (version.block >= 0) {
+            allocator.free(version.block);
+        }
     }
 
     static boolean isBefore(byte[] key, byte[] exclusiveUpper) {

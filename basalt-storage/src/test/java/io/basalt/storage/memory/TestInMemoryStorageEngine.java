@@ -3,6 +3,7 @@ package io.basalt.storage.memory;
 import static io.basalt.storage.StorageTestData.bytes;
 import static io.basalt.storage.StorageTestData.put;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.storage.AbstractStorageEngineTest;
 import io.basalt.storage.StorageEngine;
@@ -10,6 +11,7 @@ import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageSnapshot;
 import io.basalt.storage.WriteBatch;
 import java.nio.file.Path;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TestInMemoryStorageEngine extends AbstractStorageEngineTest {
@@ -102,5 +104,65 @@ class TestInMemoryStorageEngine extends AbstractStorageEngineTest {
         assertThat(iterator.value()).containsExactly(bytes(0));
         iterator.close();
         assertThat(memory.retainedVersionCount()).isZero();
+    }
+
+    @Test
+    void prunedVersionsGiveTheirMemoryBack() {
+        InMemoryStorageEngine memory = (InMemoryStorageEngine) engine;
+        SlabAllocator values = memory.valueMemory();
+        for (int i = 0; i < 1000; i++) {
+            put(memory, bytes(i % 10), new byte[1000]);
+        }
+        assertThat(values.allocatedBytes()).as("ten live values of 1,000 bytes in 1,024-byte blocks")
+                .isEqualTo(10 * 1024);
+        memory.write(new WriteBatch().delete(bytes(3)).put(bytes(4), bytes()), false);
+        assertThat(values.allocatedBytes()).as("a deletion and an empty value hold no block").isEqualTo(8 * 1024);
+        memory.write(new WriteBatch().deleteRange(bytes(0), bytes(10)), false);
+        assertThat(values.allocatedBytes()).isZero();
+        assertThat(values.emptySlabCount()).isEqualTo(values.slabCount());
+    }
+
+    @Test
+    void valuesLargerThanTheLargestBlockAreStoredInPieces() {
+        InMemoryStorageEngine memory = (InMemoryStorageEngine) engine;
+        byte[] ledgerRecord = patterned(4 * 1024 * 1024 + 5, 1);
+        byte[] item = patterned(400 * 1024, 2);
+        byte[] exactlyOneBlock = patterned(SizeClasses.MAX_BLOCK_BYTES, 3);
+        memory.write(new WriteBatch().put(bytes(1), ledgerRecord).put(bytes(2), item).put(bytes(3), exactlyOneBlock),
+                false);
+        StorageSnapshot snapshot = memory.snapshot();
+        assertThat(memory.get(bytes(1))).isEqualTo(ledgerRecord);
+        assertThat(memory.get(bytes(2))).isEqualTo(item);
+        assertThat(memory.get(bytes(3))).isEqualTo(exactlyOneBlock);
+        put(memory, bytes(1), bytes(9));
+        assertThat(snapshot.get(bytes(1))).as("the snapshot keeps every piece").isEqualTo(ledgerRecord);
+        try (StorageIterator iterator = snapshot.iterator(null, null)) {
+            iterator.seekToFirst();
+            assertThat(iterator.value()).isEqualTo(ledgerRecord);
+        }
+        snapshot.close();
+        assertThat(memory.get(bytes(1))).containsExactly(bytes(9));
+        // 4 MiB + 5 bytes took 64 blocks of 64 KiB and one of 16; after the overwrite only its replacement is left.
+        assertThat(memory.valueMemory().allocatedBytes())
+                .isEqualTo(16 + 400 * 1024 + SizeClasses.MAX_BLOCK_BYTES);
+    }
+
+    @Test
+    void closeGivesBackTheValueMemory() {
+        InMemoryStorageEngine memory = new InMemoryStorageEngine();
+        put(memory, bytes(1), new byte[100_000]);
+        put(memory, bytes(2), new byte[10]);
+        StorageSnapshot snapshot = memory.snapshot();
+        assertThat(memory.valueMemory().reservedBytes()).isEqualTo(3L * SlabAllocator.SLAB_BYTES);
+        memory.close();
+        assertThat(memory.valueMemory().reservedBytes()).isZero();
+        assertThatThrownBy(() -> snapshot.get(bytes(1))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("storage engine is closed");
+    }
+
+    private static byte[] patterned(int length, int seed) {
+        byte[] value = new byte[length];
+        new Random(seed).nextBytes(value);
+        return value;
     }
 }
