@@ -260,7 +260,7 @@ secs() { awk -v ms="$1" 'BEGIN { if (ms == "") print "-"; else if (ms < 100000) 
     else
         echo "Warm: the page cache was not dropped (this machine has ${mem_gib} GiB of RAM, shared with whatever else runs);" \
             "\"in page cache\" is how much of the SST files it held just before the warm-up. RocksDB's own block cache" \
-            "is 64 MiB."
+            "is a sixteenth of the machine's memory, 64 MiB to 1 GiB."
     fi
     echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after."
     echo

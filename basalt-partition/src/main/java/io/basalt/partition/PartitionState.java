@@ -264,7 +264,8 @@ public final class PartitionState {
                 images.add(encodedNew);
             }
             inFlight.put(Bytes.wrap(staged.itemKey()),
-                    new Pending(logIndex, newItem == null ? null : StoredItem.of(encodedNew, newItem), 0));
+                    new Pending(logIndex, newItem == null ? null
+                            : StoredItem.of(encodedNew, newItem, sizes[i][1]), 0));
             evaluated.add(new EvaluatedWrite(staged.outcome(), entry, sizes[i][0], sizes[i][1], indexWrites,
                     collectionSizes[i]));
         }

@@ -28,10 +28,14 @@ public final class StoredItem {
         return new StoredItem(requireNonNull(bytes, "bytes is null"));
     }
 
-    /** An item whose stored form and decoded form are both at hand (one just encoded); neither is copied. */
-    public static StoredItem of(byte[] bytes, Item item) {
+    /**
+     * An item whose stored form, decoded form and size are all at hand (one just encoded); nothing is copied, and
+     * nothing is computed later, so the instance may be shared between threads.
+     */
+    public static StoredItem of(byte[] bytes, Item item, long size) {
         StoredItem stored = of(bytes);
         stored.item = requireNonNull(item, "item is null");
+        stored.size = size;
         return stored;
     }
 

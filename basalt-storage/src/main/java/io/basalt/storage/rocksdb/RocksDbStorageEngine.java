@@ -87,9 +87,6 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setMaxBackgroundJobs(4)
                 .setKeepLogFileNum(5)
-                // SST files are read through memory maps: a block the block cache misses but the page cache holds
-                // costs no system call and no copy, which keeps reads of a table larger than the cache cheap.
-                .setAllowMmapReads(true)
                 // Partitioned index and filters: a large table's index and Bloom filter blocks (about 100 MB for 10
                 // million items) would not fit the block cache whole and would evict each other and the data; with
                 // partitions only the small top level stays pinned and the partitions a read touches are cached
