@@ -84,6 +84,11 @@ public final class BasaltNode implements AutoCloseable {
         return config;
     }
 
+    /** The node's storage, for tests of this package that look at what it keeps. */
+    StorageEngine storage() {
+        return storage;
+    }
+
     public Instant now() {
         return config.clock().instant();
     }

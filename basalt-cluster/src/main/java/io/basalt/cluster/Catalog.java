@@ -74,7 +74,7 @@ final class Catalog {
     synchronized void remove(TableMetadata table) {
         WriteBatch batch = new WriteBatch().delete(KeyLayout.catalogKey(table.name()));
         for (byte keySpace : new byte[] {KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES,
-                KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS}) {
+                KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS, KeyLayout.PREPARED}) {
             batch.deleteRange(KeyLayout.tableStart(keySpace, table.id()), KeyLayout.tableEnd(keySpace, table.id()));
         }
         storage.write(batch, true);

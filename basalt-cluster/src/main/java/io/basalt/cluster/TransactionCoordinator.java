@@ -12,6 +12,7 @@ import io.basalt.partition.CancellationReason;
 import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.ItemOperation;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionState;
 import io.basalt.partition.ReplaceItemOperation;
@@ -21,7 +22,6 @@ import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.StorageIterator;
-import io.basalt.storage.StorageSnapshot;
 import io.basalt.storage.WriteBatch;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,10 +52,12 @@ import org.slf4j.LoggerFactory;
  * items; then the ledger record is dropped. A crash after the decision is stored is completed at restart by
  * applying the record again ({@link #recover}); a crash before it leaves nothing.
  *
- * <p><b>Reads.</b> TransactGetItems reads all items from one storage snapshot taken while no commit is being
- * applied (a commit applies partition by partition, so a snapshot in the middle could see half of it): two
- * counters of commits started and finished, checked before and after, detect an overlap, and the read retries.
- * An item held by a transaction in progress cancels the read with TransactionConflict, as in DynamoDB.
+ * <p><b>Reads.</b> TransactGetItems reads in two rounds over the partitions involved, as DynamoDB does (no
+ * snapshot spans partitions, so the same code serves a cluster): the first reads every item and has each partition
+ * watch the items it read; the second asks each partition whether any of them was written since. When none was,
+ * every item stayed as read from its partition's first round to its second, and since every first round ended
+ * before any second began, there is a moment when all of them held together. Otherwise the read starts over. Items
+ * that stay held by transactions in progress (or written) cancel the read with TransactionConflict, as in DynamoDB.
  */
 final class TransactionCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionCoordinator.class);
@@ -70,8 +72,6 @@ final class TransactionCoordinator {
     private final AtomicLong nextId;
     private final AtomicLong lastTimestamp = new AtomicLong();
     private final AtomicLong lastTokenSweep = new AtomicLong();
-    private final AtomicLong commitsStarted = new AtomicLong();
-    private final AtomicLong commitsFinished = new AtomicLong();
     private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
     private volatile Duration commitDelay = Duration.ZERO;
 
@@ -179,9 +179,7 @@ final class TransactionCoordinator {
         }
         // The commit decision is an fsync: never on the thread that completed the prepares (a network thread).
         // Every prepare is waited for, failed or not, so that whatever was held is let go on every path.
-        CompletableFuture<?>[] settled = prepared.stream().map(future -> future.handle((result, failure) -> result))
-                .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(settled).thenComposeAsync(ignored -> {
+        return settled(prepared).thenComposeAsync(ignored -> {
             Object[] outcomes = new Object[actions.size()];
             int g = 0;
             for (List<Placed> group : byPartition.values()) {
@@ -301,13 +299,11 @@ final class TransactionCoordinator {
             decision.put(KeyLayout.tokenKey(token.token()),
                     new TokenRecord(token.fingerprint(), token.expires(), oldSizes, newSizes).encode());
         }
-        commitsStarted.incrementAndGet();
         try {
             if (!decision.isEmpty()) {
                 storage.write(decision, sync);
             }
         } catch (RuntimeException e) {
-            commitsFinished.incrementAndGet();
             release(transaction, byPartition, outcomes);
             return CompletableFuture.failedFuture(new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR,
                     "Internal server error", e));
@@ -320,7 +316,6 @@ final class TransactionCoordinator {
                     staged));
         }
         return CompletableFuture.allOf(committed.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
-            commitsFinished.incrementAndGet();
             if (failure != null) {
                 // The decision is durable: a restart applies what did not reach storage.
                 throw new CompletionException(failure);
@@ -360,72 +355,150 @@ final class TransactionCoordinator {
         return lastTimestamp.updateAndGet(last -> Math.max(now, last + 1));
     }
 
-    /** Reads the items of a TransactGetItems from one consistent view. */
+    /** Reads the items of a TransactGetItems as they all were at one moment. */
     CompletableFuture<List<Item>> read(List<TransactionGet> gets) {
-        return CompletableFuture.supplyAsync(() -> readNow(gets), workers);
-    }
-
-    private List<Item> readNow(List<TransactionGet> gets) {
-        List<byte[]> keys = new ArrayList<>(gets.size());
-        List<PartitionLeader> leaders = new ArrayList<>(gets.size());
-        for (TransactionGet get : gets) {
+        Map<PartitionLeader, ReadGroup> groups = new LinkedHashMap<>();
+        for (int i = 0; i < gets.size(); i++) {
+            TransactionGet get = gets.get(i);
             TableRuntime runtime = runtimes.apply(get.table().id());
             if (runtime == null) {
-                throw BasaltException.resourceNotFound("Requested resource not found");
+                return CompletableFuture.failedFuture(BasaltException.resourceNotFound("Requested resource not found"));
             }
             byte[] key = KeyLayout.itemKey(get.table().id(), KeyLayout.BASE_TABLE_INDEX, get.table().keySchema(),
                     get.key());
-            keys.add(key);
-            leaders.add(runtime.partition(runtime.partitionIndexFor(KeyLayout.hashOfItemKey(key))));
+            PartitionLeader leader = runtime.partition(runtime.partitionIndexFor(KeyLayout.hashOfItemKey(key)));
+            ReadGroup group = groups.computeIfAbsent(leader,
+                    l -> new ReadGroup(l, new ArrayList<>(), new ArrayList<>()));
+            group.places().add(i);
+            group.keys().add(key);
         }
-        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-            long started = commitsStarted.get();
-            if (started != commitsFinished.get()) {
-                pause(attempt);
-                continue;
-            }
-            List<Item> items = new ArrayList<>(gets.size());
-            List<CancellationReason> reasons = new ArrayList<>(gets.size());
-            boolean conflict = false;
-            try (StorageSnapshot snapshot = storage.snapshot()) {
-                for (int i = 0; i < keys.size(); i++) {
-                    if (leaders.get(i).isHeld(keys.get(i))) {
-                        conflict = true;
-                        reasons.add(new CancellationReason("TransactionConflict",
-                                "Transaction is ongoing for the item", null));
-                    } else {
-                        reasons.add(CancellationReason.NONE);
-                    }
-                    byte[] stored = snapshot.get(keys.get(i));
-                    items.add(stored == null ? null : ItemCodec.decode(stored));
-                }
-            }
-            if (commitsStarted.get() != started) {
-                continue;
-            }
-            if (conflict) {
-                throw new TransactionCanceledException(reasons);
-            }
-            return items;
-        }
-        List<CancellationReason> reasons = new ArrayList<>(gets.size());
-        for (int i = 0; i < gets.size(); i++) {
-            reasons.add(new CancellationReason("TransactionConflict", "Transaction is ongoing for the item", null));
-        }
-        throw new TransactionCanceledException(reasons);
+        TransactionalRead read = new TransactionalRead(List.copyOf(groups.values()), gets.size());
+        workers.execute(() -> read.attempt(0));
+        return read.result;
     }
 
-    private static void pause(int attempt) {
-        if (attempt < 20) {
-            Thread.onSpinWait();
-        } else {
+    /** The gets of one TransactGetItems that fall on one partition: their places in the request and item keys. */
+    private record ReadGroup(PartitionLeader leader, List<Integer> places, List<byte[]> keys) {
+    }
+
+    /**
+     * One TransactGetItems in progress: its rounds run as tasks on the workers, never blocking one, so that reads
+     * which must try again do not hold up the transactions they wait for.
+     */
+    private final class TransactionalRead {
+        private final List<ReadGroup> partitions;
+        private final boolean[] unsettled;
+        private final CompletableFuture<List<Item>> result = new CompletableFuture<>();
+
+        TransactionalRead(List<ReadGroup> partitions, int count) {
+            this.partitions = partitions;
+            this.unsettled = new boolean[count];
+        }
+
+        void attempt(int attempt) {
+            List<CompletableFuture<PartitionState.ReadRound>> firsts = new ArrayList<>(partitions.size());
+            for (ReadGroup group : partitions) {
+                firsts.add(group.leader().readForTransaction(group.keys()));
+            }
+            settled(firsts).whenCompleteAsync((ignored, unused) -> afterFirstRound(attempt, firsts), workers);
+        }
+
+        private void afterFirstRound(int attempt, List<CompletableFuture<PartitionState.ReadRound>> firsts) {
+            List<PartitionState.ReadRound> rounds = new ArrayList<>(partitions.size());
+            Throwable failed = null;
+            boolean busy = false;
+            for (int g = 0; g < partitions.size(); g++) {
+                PartitionState.ReadRound round = firsts.get(g).isCompletedExceptionally() ? null : firsts.get(g).join();
+                rounds.add(round);
+                if (round == null) {
+                    failed = failureOf(firsts.get(g));
+                    continue;
+                }
+                for (int j = 0; j < round.states().size(); j++) {
+                    boolean read = round.states().get(j) == PartitionState.ReadState.READ;
+                    unsettled[partitions.get(g).places().get(j)] = !read;
+                    busy |= !read;
+                }
+            }
+            if (failed != null || busy) {
+                for (int g = 0; g < partitions.size(); g++) {
+                    if (rounds.get(g) != null && rounds.get(g).watch() != null) {
+                        partitions.get(g).leader().validate(rounds.get(g).watch());
+                    }
+                }
+                if (failed != null) {
+                    result.completeExceptionally(failed);
+                } else {
+                    // A transaction in progress holds an item, or a single write to one is in flight: both end
+                    // within milliseconds, so try again for a while before cancelling as DynamoDB does.
+                    retry(attempt);
+                }
+                return;
+            }
+            List<CompletableFuture<boolean[]>> seconds = new ArrayList<>(partitions.size());
+            for (int g = 0; g < partitions.size(); g++) {
+                seconds.add(partitions.get(g).leader().validate(rounds.get(g).watch()));
+            }
+            settled(seconds).whenCompleteAsync((ignored, unused) -> afterSecondRound(attempt, rounds, seconds),
+                    workers);
+        }
+
+        private void afterSecondRound(int attempt, List<PartitionState.ReadRound> rounds,
+                List<CompletableFuture<boolean[]>> seconds) {
+            boolean changed = false;
+            for (int g = 0; g < partitions.size(); g++) {
+                boolean[] written = seconds.get(g).join();
+                for (int j = 0; j < written.length; j++) {
+                    unsettled[partitions.get(g).places().get(j)] = written[j];
+                    changed |= written[j];
+                }
+            }
+            if (changed) {
+                retry(attempt);
+                return;
+            }
             try {
-                TimeUnit.MICROSECONDS.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", e);
+                Item[] items = new Item[unsettled.length];
+                for (int g = 0; g < partitions.size(); g++) {
+                    List<byte[]> stored = rounds.get(g).items();
+                    for (int j = 0; j < stored.size(); j++) {
+                        items[partitions.get(g).places().get(j)] = stored.get(j) == null ? null
+                                : ItemCodec.decode(stored.get(j));
+                    }
+                }
+                result.complete(Arrays.asList(items));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
             }
         }
+
+        private void retry(int attempt) {
+            if (attempt + 1 >= READ_ATTEMPTS) {
+                // Transactions or writes kept these items busy: report them as conflicts, as DynamoDB does.
+                result.completeExceptionally(new TransactionCanceledException(conflicts(unsettled)));
+            } else if (attempt < 20) {
+                workers.execute(() -> attempt(attempt + 1));
+            } else {
+                CompletableFuture.delayedExecutor(200, TimeUnit.MICROSECONDS, workers)
+                        .execute(() -> attempt(attempt + 1));
+            }
+        }
+    }
+
+    /** Completes when every one of {@code futures} has, failed or not. */
+    private static CompletableFuture<Void> settled(List<? extends CompletableFuture<?>> futures) {
+        return CompletableFuture.allOf(futures.stream().map(future -> future.handle((value, failure) -> value))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /** TransactionConflict for each unsettled item, None for the others. */
+    private static List<CancellationReason> conflicts(boolean[] unsettled) {
+        List<CancellationReason> reasons = new ArrayList<>(unsettled.length);
+        for (boolean conflict : unsettled) {
+            reasons.add(conflict ? new CancellationReason("TransactionConflict", "Transaction is ongoing for the item",
+                    null) : CancellationReason.NONE);
+        }
+        return reasons;
     }
 
     /** Restores the tokens of transactions committed in the last 10 minutes (and forgets older ones). */
@@ -454,38 +527,79 @@ final class TransactionCoordinator {
     }
 
     /**
-     * Completes the transactions a crash interrupted after their commit decision: applies every write of every
-     * record in the ledger again (harmless where it was applied), then drops the records. Call at start-up, before
-     * the node serves anything.
+     * Settles the transactions a crash left prepared: at start-up, before the node serves anything. A transaction
+     * whose commit decision is in the ledger is completed on every partition that still holds its prepare record
+     * (a partition without one applied its share before the crash, and later writes may have followed it there);
+     * every other prepared transaction was never decided, so no client was told it committed, and it is let go.
+     * Then the ledger records are dropped.
      */
     void recover(Map<Long, TableMetadata> tablesById) {
         loadTokens();
         List<byte[]> done = new ArrayList<>();
         try (StorageIterator ledger = storage.iterator(KeyLayout.transactionsStart(), KeyLayout.transactionsEnd())) {
             for (ledger.seekToFirst(); ledger.isValid(); ledger.next()) {
-                TransactionRecord record = TransactionRecord.decode(ledger.value());
-                List<CompletableFuture<EvaluatedWrite>> applied = new ArrayList<>();
-                for (TransactionRecord.Write write : record.writes()) {
-                    TableMetadata table = tablesById.get(write.tableId());
-                    TableRuntime runtime = runtimes.apply(write.tableId());
-                    if (table == null || runtime == null) {
-                        continue;
-                    }
-                    KeySchema schema = table.keySchema();
-                    PrimaryKey key = new PrimaryKey(write.key().get(schema.partitionKey().name()),
-                            schema.sortKey().map(sortKey -> write.key().get(sortKey.name())));
-                    applied.add(runtime.partition(write.partition()).write(write.itemKey(),
-                            new ReplaceItemOperation(key, write.image())));
-                }
-                CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).join();
+                completeDecided(KeyLayout.transactionOfKey(ledger.key()), TransactionRecord.decode(ledger.value()),
+                        tablesById);
                 done.add(ledger.key());
+            }
+        }
+        int abandoned = 0;
+        for (Long tableId : tablesById.keySet()) {
+            TableRuntime runtime = runtimes.apply(tableId);
+            for (PartitionLeader leader : runtime == null ? List.<PartitionLeader>of() : runtime.partitions()) {
+                for (long transaction : leader.preparedTransactions().join()) {
+                    leader.release(transaction, List.of()).join();
+                    abandoned++;
+                }
             }
         }
         if (!done.isEmpty()) {
             WriteBatch batch = new WriteBatch();
             done.forEach(batch::delete);
             storage.write(batch, sync);
-            LOG.info("Completed {} transaction(s) interrupted by the last shutdown", done.size());
+        }
+        if (!done.isEmpty() || abandoned > 0) {
+            LOG.info("After the last shutdown: completed {} committed transaction(s), let go of {} undecided "
+                    + "prepare(s)", done.size(), abandoned);
+        }
+    }
+
+    private void completeDecided(long transaction, TransactionRecord record, Map<Long, TableMetadata> tablesById) {
+        Map<PartitionLeader, List<TransactionRecord.Write>> byPartition = new LinkedHashMap<>();
+        for (TransactionRecord.Write write : record.writes()) {
+            TableMetadata table = tablesById.get(write.tableId());
+            TableRuntime runtime = runtimes.apply(write.tableId());
+            if (table != null && runtime != null) {
+                byPartition.computeIfAbsent(runtime.partition(write.partition()), leader -> new ArrayList<>())
+                        .add(write);
+            }
+        }
+        for (Map.Entry<PartitionLeader, List<TransactionRecord.Write>> share : byPartition.entrySet()) {
+            PartitionLeader leader = share.getKey();
+            if (!leader.preparedTransactions().join().contains(transaction)) {
+                continue;
+            }
+            KeySchema schema = tablesById.get(share.getValue().get(0).tableId()).keySchema();
+            List<byte[]> itemKeys = new ArrayList<>();
+            List<ItemOperation> operations = new ArrayList<>();
+            for (TransactionRecord.Write write : share.getValue()) {
+                PrimaryKey key = new PrimaryKey(write.key().get(schema.partitionKey().name()),
+                        schema.sortKey().map(sortKey -> write.key().get(sortKey.name())));
+                itemKeys.add(write.itemKey());
+                operations.add(new ReplaceItemOperation(key, write.image()));
+            }
+            // The items are still held for this transaction (restored from the prepare record), so preparing
+            // again succeeds; the timestamps of an earlier run are gone, so any timestamp will do.
+            List<Object> outcomes = leader.prepare(transaction, 0, itemKeys, operations).join();
+            List<PartitionState.Staged> staged = new ArrayList<>(outcomes.size());
+            for (Object outcome : outcomes) {
+                if (!(outcome instanceof PartitionState.Staged prepared)) {
+                    throw new IllegalStateException("cannot complete committed transaction " + transaction,
+                            (Throwable) outcome);
+                }
+                staged.add(prepared);
+            }
+            leader.commit(transaction, 0, staged).join();
         }
     }
 }

@@ -20,6 +20,7 @@ import io.basalt.partition.ItemCondition;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PreparedTransaction;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.TransactionCanceledException;
 import io.basalt.partition.UpdateItemOperation;
@@ -249,21 +250,113 @@ class TestTransactions {
             accounts = table(node, "Accounts");
             put(node, accounts, item("pk", "a", "balance", 1));
         }
-        // A crash after the decision was stored and before the partitions applied it leaves exactly this.
+        // A crash after the decision was stored and before the partitions applied it leaves exactly this: each
+        // partition's prepare record, and the decision.
         Item image = item("pk", "a", "balance", 7);
         Item created = item("pk", "b", "balance", 3);
-        TransactionRecord record = new TransactionRecord(List.of(
-                write(accounts, "a", image), write(accounts, "b", created)));
+        TransactionRecord.Write first = write(accounts, "a", image);
+        TransactionRecord.Write second = write(accounts, "b", created);
         try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
-            storage.write(new WriteBatch().put(KeyLayout.transactionKey(42), record.encode()), true);
+            storage.write(prepared(42, first).addAll(prepared(42, second))
+                    .put(KeyLayout.transactionKey(42), new TransactionRecord(List.of(first, second)).encode()), true);
         }
         try (BasaltNode node = open()) {
             assertThat(node.read(accounts, key("a"))).isEqualTo(image);
             assertThat(node.read(accounts, key("b"))).isEqualTo(created);
             assertThat(node.statistics(accounts).itemCount()).isEqualTo(2);
+            // Nothing is held any more.
+            put(node, accounts, item("pk", "a", "balance", 8));
         }
         try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
             assertThat(storage.get(KeyLayout.transactionKey(42))).as("the ledger record is dropped").isNull();
+            assertThat(storage.get(preparedKey(42, first))).as("the prepare records are dropped").isNull();
+            assertThat(storage.get(preparedKey(42, second))).isNull();
+        }
+    }
+
+    @Test
+    void recoveryLeavesAPartitionThatHadAppliedItsShareAndTheWritesThatFollowedIt() {
+        TableMetadata accounts;
+        String other;
+        try (BasaltNode node = open()) {
+            accounts = table(node, "Accounts");
+            other = keyOnAnotherPartition(accounts, "a");
+            put(node, accounts, item("pk", "a", "balance", 1));
+            put(node, accounts, item("pk", other, "balance", 1));
+        }
+        // The transaction set a=7 and other=9. Its decision is stored; the first partition applied its share (its
+        // prepare record went with it) and let go of "a"; a client then wrote a=100 and was acknowledged; the
+        // second partition had not applied its share when the node crashed.
+        try (BasaltNode node = open()) {
+            put(node, accounts, item("pk", "a", "balance", 100));
+        }
+        TransactionRecord.Write applied = write(accounts, "a", item("pk", "a", "balance", 7));
+        TransactionRecord.Write pending = write(accounts, other, item("pk", other, "balance", 9));
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            storage.write(prepared(43, pending).put(KeyLayout.transactionKey(43),
+                    new TransactionRecord(List.of(applied, pending)).encode()), true);
+        }
+        try (BasaltNode node = open()) {
+            assertThat(balance(node, accounts, "a")).as("the acknowledged write after the transaction")
+                    .isEqualTo(100);
+            assertThat(balance(node, accounts, other)).as("the share not yet applied").isEqualTo(9);
+        }
+    }
+
+    @Test
+    void aTransactionPreparedButNeverDecidedIsLetGoAtRestart() {
+        TableMetadata accounts;
+        try (BasaltNode node = open()) {
+            accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 1));
+        }
+        TransactionRecord.Write never = write(accounts, "a", item("pk", "a", "balance", 7));
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            storage.write(prepared(44, never), true);
+        }
+        try (BasaltNode node = open()) {
+            assertThat(balance(node, accounts, "a")).isEqualTo(1);
+            put(node, accounts, item("pk", "a", "balance", 2));
+            assertThat(balance(node, accounts, "a")).isEqualTo(2);
+        }
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            assertThat(storage.get(preparedKey(44, never))).isNull();
+        }
+    }
+
+    @Test
+    void aPreparedTransactionIsLoggedAndItsRecordGoesWithItsCommit() {
+        try (BasaltNode node = open()) {
+            TableMetadata accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 1));
+            node.setTransactionCommitDelay(java.time.Duration.ofMillis(500));
+            var running = node.transactWrite(List.of(new TransactionAction(accounts, add("a", 1), false)), null,
+                    null);
+            TransactionRecord.Write share = write(accounts, "a", item("pk", "a"));
+            PartitionIds partition = new PartitionIds(accounts, share.partition());
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (partition.preparedRecords(node) == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(partition.preparedRecords(node)).as("prepare records while the transaction is held")
+                    .isEqualTo(1);
+            running.join();
+            assertThat(partition.preparedRecords(node)).as("prepare records after the commit").isZero();
+            assertThat(balance(node, accounts, "a")).isEqualTo(2);
+        }
+    }
+
+    /** Counts the prepare records of one partition through the node's storage. */
+    private record PartitionIds(TableMetadata table, int partition) {
+        int preparedRecords(BasaltNode node) {
+            io.basalt.partition.PartitionId id = new io.basalt.partition.PartitionId(table.id(), partition);
+            int count = 0;
+            try (var records = node.storage().iterator(KeyLayout.preparedStart(id), KeyLayout.preparedEnd(id))) {
+                for (records.seekToFirst(); records.isValid(); records.next()) {
+                    count++;
+                }
+            }
+            return count;
         }
     }
 
@@ -271,6 +364,27 @@ class TestTransactions {
 
     private BasaltNode open() {
         return BasaltNode.open(RocksDbStorageEngine.open(directory), NodeConfig.defaults());
+    }
+
+    /** The prepare record a partition logs for its share of a transaction. */
+    private static WriteBatch prepared(long transaction, TransactionRecord.Write write) {
+        return new WriteBatch().put(preparedKey(transaction, write),
+                new PreparedTransaction(1, List.of(write.itemKey())).encode());
+    }
+
+    private static byte[] preparedKey(long transaction, TransactionRecord.Write write) {
+        return KeyLayout.preparedKey(new io.basalt.partition.PartitionId(write.tableId(), write.partition()),
+                transaction);
+    }
+
+    /** A partition key whose item lies on another partition than {@code pk}'s. */
+    private static String keyOnAnotherPartition(TableMetadata table, String pk) {
+        int partition = write(table, pk, item("pk", pk)).partition();
+        for (int i = 0; ; i++) {
+            if (write(table, "k" + i, item("pk", "k" + i)).partition() != partition) {
+                return "k" + i;
+            }
+        }
     }
 
     private static TransactionRecord.Write write(TableMetadata table, String pk, Item image) {

@@ -26,6 +26,7 @@ import java.util.List;
  * 0x06 collections  [0x06][table id:8][hash:8][pk]                      item collection sizes (tables with LSIs)
  * 0x07 transactions [0x07][transaction id:8]                            committed transactions not yet applied
  * 0x08 tokens       [0x08][ClientRequestToken UTF-8]                    committed transactions' tokens (10 min)
+ * 0x09 prepared     [0x09][table id:8][partition index:4][txn id:8]     transactions prepared on a partition
  * </pre>
  *
  * <p>Secondary index entries live in the items key space under their index id. A global index entry's key is
@@ -49,6 +50,7 @@ public final class KeyLayout {
     public static final byte COLLECTIONS = 0x06;
     public static final byte TRANSACTIONS = 0x07;
     public static final byte TOKENS = 0x08;
+    public static final byte PREPARED = 0x09;
 
     /** The index id of a table's own items; secondary indexes get ids from 1. */
     public static final int BASE_TABLE_INDEX = 0;
@@ -231,17 +233,12 @@ public final class KeyLayout {
 
     /** The change record of the entry at {@code logIndex} of a partition's log. */
     public static byte[] changeKey(PartitionId partition, long logIndex) {
-        ByteWriter out = new ByteWriter(21);
-        writePartitionPrefix(out, CHANGES, partition);
-        out.writeLong(logIndex);
-        return out.toByteArray();
+        return partitionRecordKey(CHANGES, partition, logIndex);
     }
 
     /** The first key of a partition's change records. */
     public static byte[] changesStart(PartitionId partition) {
-        ByteWriter out = new ByteWriter(13);
-        writePartitionPrefix(out, CHANGES, partition);
-        return out.toByteArray();
+        return partitionRecordKey(CHANGES, partition, -1);
     }
 
     /** The key just past a partition's change records. */
@@ -311,6 +308,15 @@ public final class KeyLayout {
         return out.toByteArray();
     }
 
+    /** The transaction id a ledger key holds. */
+    public static long transactionOfKey(byte[] transactionKey) {
+        long id = 0;
+        for (int i = 1; i < 9; i++) {
+            id = (id << 8) | (transactionKey[i] & 0xFF);
+        }
+        return id;
+    }
+
     /** The record of a committed transaction's ClientRequestToken. */
     public static byte[] tokenKey(String clientRequestToken) {
         return prefixed(TOKENS, clientRequestToken);
@@ -329,12 +335,42 @@ public final class KeyLayout {
         return new String(tokenKey, 1, tokenKey.length - 1, StandardCharsets.UTF_8);
     }
 
+    /** The prepare record of a transaction on one partition: the items it holds there until it is decided. */
+    public static byte[] preparedKey(PartitionId partition, long transactionId) {
+        return partitionRecordKey(PREPARED, partition, transactionId);
+    }
+
+    /** The first key of a partition's prepare records. */
+    public static byte[] preparedStart(PartitionId partition) {
+        return partitionRecordKey(PREPARED, partition, -1);
+    }
+
+    /** The key just past a partition's prepare records. */
+    public static byte[] preparedEnd(PartitionId partition) {
+        return preparedStart(new PartitionId(partition.tableId(), partition.index() + 1));
+    }
+
+    /** The transaction id a prepare record's key holds. */
+    public static long transactionOfPreparedKey(byte[] preparedKey) {
+        return logIndexOfChangeKey(preparedKey);
+    }
+
     public static byte[] transactionsStart() {
         return new byte[] {TRANSACTIONS};
     }
 
     public static byte[] transactionsEnd() {
         return new byte[] {TRANSACTIONS + 1};
+    }
+
+    /** {@code [keySpace][table id:8][partition index:4][number:8]}, or without the number when it is -1. */
+    private static byte[] partitionRecordKey(byte keySpace, PartitionId partition, long number) {
+        ByteWriter out = new ByteWriter(21);
+        writePartitionPrefix(out, keySpace, partition);
+        if (number != -1) {
+            out.writeLong(number);
+        }
+        return out.toByteArray();
     }
 
     private static void writePartitionPrefix(ByteWriter out, byte keySpace, PartitionId partition) {

@@ -15,12 +15,14 @@ import io.basalt.partition.encoding.ByteWriter;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.encoding.StoredItem;
 import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageIterator;
 import io.basalt.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -55,6 +57,13 @@ public final class PartitionState {
      * sequencer; read by transactional reads from any thread.
      */
     private final ConcurrentHashMap<Bytes, Long> locks = new ConcurrentHashMap<>();
+    /**
+     * Transactions whose prepare record is in this partition's log (restored at start), to the items they hold:
+     * their holds outlive a restart until the decision is known.
+     */
+    private final Map<Long, List<byte[]>> logged = new HashMap<>();
+    /** Transactional reads between their two rounds, by the items they read. */
+    private final Map<Bytes, List<ReadWatch>> watches = new HashMap<>();
     /** The timestamp of the last transaction that wrote each recently written item (timestamp ordering). */
     private final Map<Bytes, Long> transactionTimestamps = new HashMap<>();
     private static final int MAX_REMEMBERED_TIMESTAMPS = 100_000;
@@ -73,6 +82,14 @@ public final class PartitionState {
         this.metadataKey = KeyLayout.partitionMetadataKey(id);
         this.metadata = PartitionMetadata.decode(storage.get(metadataKey));
         this.indexes = PartitionIndexes.none(tableSchema);
+        try (StorageIterator records = storage.iterator(KeyLayout.preparedStart(id), KeyLayout.preparedEnd(id))) {
+            for (records.seekToFirst(); records.isValid(); records.next()) {
+                long transaction = KeyLayout.transactionOfPreparedKey(records.key());
+                List<byte[]> held = PreparedTransaction.decode(records.value()).itemKeys();
+                held.forEach(itemKey -> locks.put(Bytes.wrap(itemKey), transaction));
+                logged.put(transaction, held);
+            }
+        }
     }
 
     public PartitionId id() {
@@ -137,23 +154,55 @@ public final class PartitionState {
     }
 
     /**
-     * A transaction's second phase on this partition: applies its prepared writes (condition checks write nothing)
-     * as one log entry. The items stay held until {@link #release}, once the entry is applied.
-     *
-     * @return one evaluated write per prepared write, in order, all sharing the log entry; empty when every
-     *     action was a condition check (nothing to log)
+     * Logs that {@code transaction} is prepared on this partition, holding {@code itemKeys} (already held by
+     * {@link #prepare}). The returned entry must be appended before the coordinator decides: once it is durable, a
+     * restart (or a new leader) holds the same items until the decision is known.
      */
-    public List<EvaluatedWrite> commit(long timestamp, List<Staged> prepared) {
+    public LogEntry logPrepare(long transaction, long timestamp, List<byte[]> itemKeys) {
+        List<byte[]> held = List.copyOf(itemKeys);
+        logged.put(transaction, held);
+        return nextEntry(new WriteBatch().put(KeyLayout.preparedKey(id, transaction),
+                new PreparedTransaction(timestamp, held).encode()));
+    }
+
+    /** Whether {@code transaction}'s prepare record is in this partition's log (and not yet resolved). */
+    public boolean isLogged(long transaction) {
+        return logged.containsKey(transaction);
+    }
+
+    /** The transactions prepared on this partition whose outcome the log does not hold yet. */
+    public Set<Long> preparedTransactions() {
+        return Set.copyOf(logged.keySet());
+    }
+
+    /** What a transaction's second phase makes of its prepared writes on this partition. */
+    public record Committed(List<EvaluatedWrite> writes, LogEntry entry) {
+    }
+
+    /**
+     * A transaction's second phase on this partition: applies its prepared writes (condition checks write nothing)
+     * and removes its prepare record, as one log entry. The items stay held until {@link #release}, once the entry
+     * is applied.
+     *
+     * @return one evaluated write per prepared write, in order, all sharing the log entry (empty when every
+     *     action was a condition check), and that entry (null when there is nothing to log)
+     */
+    public Committed commit(long transaction, long timestamp, List<Staged> prepared) {
         List<Staged> writes = new ArrayList<>(prepared.size());
         for (Staged staged : prepared) {
             if (!(staged.operation() instanceof ConditionCheckOperation)) {
                 writes.add(staged);
             }
         }
+        boolean wasLogged = logged.remove(transaction) != null;
         if (writes.isEmpty()) {
-            return List.of();
+            return new Committed(List.of(), wasLogged ? nextEntry(forgetPrepare(transaction)) : null);
         }
         List<EvaluatedWrite> evaluated = apply(writes);
+        LogEntry entry = evaluated.get(0).entry();
+        if (wasLogged) {
+            entry.batch().addAll(forgetPrepare(transaction));
+        }
         if (transactionTimestamps.size() > MAX_REMEMBERED_TIMESTAMPS) {
             // Only transactions still preparing can be older than what is forgotten; a minute is far longer.
             long horizon = timestamp - TimeUnit.MINUTES.toMicros(1);
@@ -162,14 +211,132 @@ public final class PartitionState {
         for (Staged staged : writes) {
             transactionTimestamps.merge(Bytes.wrap(staged.itemKey()), timestamp, Math::max);
         }
-        return evaluated;
+        return new Committed(evaluated, entry);
     }
 
-    /** Lets go of the items {@code transaction} held (after its commit is applied, or when it aborts). */
-    public void release(long transaction, List<byte[]> itemKeys) {
+    /**
+     * Lets go of the items {@code transaction} held (after its commit is applied, or when it aborts), and of those
+     * its prepare record names.
+     *
+     * @return the entry that removes an aborted transaction's prepare record, to append; null when there is none
+     */
+    public LogEntry release(long transaction, List<byte[]> itemKeys) {
         for (byte[] itemKey : itemKeys) {
             locks.remove(Bytes.wrap(itemKey), transaction);
         }
+        List<byte[]> logHeld = logged.remove(transaction);
+        if (logHeld == null) {
+            return null;
+        }
+        // A transaction restored from the log holds the items its record names (the caller may not know them).
+        for (byte[] itemKey : logHeld) {
+            locks.remove(Bytes.wrap(itemKey), transaction);
+        }
+        return nextEntry(forgetPrepare(transaction));
+    }
+
+    private WriteBatch forgetPrepare(long transaction) {
+        return new WriteBatch().delete(KeyLayout.preparedKey(id, transaction));
+    }
+
+    /** The next log entry, for {@code batch} that changes no item. */
+    private LogEntry nextEntry(WriteBatch batch) {
+        long logIndex = metadata.appliedIndex() + 1;
+        PartitionMetadata next = metadata.next(0, 0);
+        batch.put(metadataKey, next.encode());
+        metadata = next;
+        return new LogEntry(id, logIndex, batch);
+    }
+
+    /** How a transactional read found one item in its first round. */
+    public enum ReadState {
+        /** Read; a write to it before the second round invalidates the read. */
+        READ,
+        /** Held by a transaction in progress. */
+        HELD,
+        /** A single-item write to it is in progress (evaluated, not yet applied). */
+        WRITING
+    }
+
+    /**
+     * A transactional read's first round on this partition: the stored bytes of each item (null when absent or
+     * not {@link ReadState#READ}), how each was found, and, when every item was read, the watch that the second
+     * round ({@link #validate}) checks.
+     */
+    public record ReadRound(List<byte[]> items, List<ReadState> states, ReadWatch watch) {
+    }
+
+    /** The items one transactional read took between its rounds, and which of them were written since. */
+    public static final class ReadWatch {
+        private final Bytes[] keys;
+        private final boolean[] changed;
+
+        private ReadWatch(Bytes[] keys) {
+            this.keys = keys;
+            this.changed = new boolean[keys.length];
+        }
+
+        private void changed(Bytes key) {
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i].equals(key)) {
+                    changed[i] = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * A transactional read's first round: reads each item as storage holds it, unless a transaction holds it or
+     * a write to it is still in flight. When every item was read, watches them until {@link #validate}: if none is
+     * written in between, each stayed as read from this round to the second, so reads of several partitions whose
+     * rounds all overlap see one moment.
+     */
+    public ReadRound readForTransaction(List<byte[]> itemKeys) {
+        int count = itemKeys.size();
+        byte[][] items = new byte[count][];
+        ReadState[] states = new ReadState[count];
+        Bytes[] keys = new Bytes[count];
+        boolean clean = true;
+        for (int i = 0; i < count; i++) {
+            Bytes key = Bytes.wrap(itemKeys.get(i));
+            keys[i] = key;
+            if (!locks.isEmpty() && locks.containsKey(key)) {
+                states[i] = ReadState.HELD;
+                clean = false;
+            } else if (inFlight.containsKey(key)) {
+                // Not yet in storage: reading around it could miss a write that is about to be acknowledged.
+                states[i] = ReadState.WRITING;
+                clean = false;
+            } else {
+                states[i] = ReadState.READ;
+                items[i] = storage.get(itemKeys.get(i));
+            }
+        }
+        ReadWatch watch = null;
+        if (clean) {
+            watch = new ReadWatch(keys);
+            for (Bytes key : keys) {
+                watches.computeIfAbsent(key, k -> new ArrayList<>(1)).add(watch);
+            }
+        }
+        return new ReadRound(Arrays.asList(items), List.of(states), watch);
+    }
+
+    /**
+     * A transactional read's second round: stops watching and tells, per item of the first round, whether a write
+     * to it was evaluated since (it may have changed).
+     */
+    public boolean[] validate(ReadWatch watch) {
+        for (Bytes key : watch.keys) {
+            List<ReadWatch> watching = watches.get(key);
+            if (watching != null) {
+                watching.remove(watch);
+                if (watching.isEmpty()) {
+                    watches.remove(key);
+                }
+            }
+        }
+        return watch.changed.clone();
     }
 
     /** Whether a transaction holds the item (readable from any thread, for transactional reads). */
@@ -263,9 +430,15 @@ public final class PartitionState {
                 images.add(current == null ? null : current.encoded());
                 images.add(encodedNew);
             }
-            inFlight.put(Bytes.wrap(staged.itemKey()),
-                    new Pending(logIndex, newItem == null ? null
-                            : StoredItem.of(encodedNew, newItem, sizes[i][1]), 0));
+            Bytes overlayKey = Bytes.wrap(staged.itemKey());
+            inFlight.put(overlayKey, new Pending(logIndex, newItem == null ? null
+                    : StoredItem.of(encodedNew, newItem, sizes[i][1]), 0));
+            if (!watches.isEmpty()) {
+                List<ReadWatch> watching = watches.get(overlayKey);
+                if (watching != null) {
+                    watching.forEach(watch -> watch.changed(overlayKey));
+                }
+            }
             evaluated.add(new EvaluatedWrite(staged.outcome(), entry, sizes[i][0], sizes[i][1], indexWrites,
                     collectionSizes[i]));
         }
@@ -391,6 +564,8 @@ public final class PartitionState {
      * top of the failed one, so the leader must fail them too and start over from what is durable.
      */
     public void reset() {
+        // Writes evaluated since the last durable entry are gone; whatever a transactional read took may be too.
+        watches.values().forEach(watching -> watching.forEach(watch -> Arrays.fill(watch.changed, true)));
         inFlight.clear();
         inFlightCollections.clear();
         metadata = PartitionMetadata.decode(storage.get(metadataKey));

@@ -193,6 +193,94 @@ class TestPartitionState {
                 .isEqualTo(PartitionMetadata.EMPTY);
     }
 
+    @Test
+    void aLoggedPrepareHoldsItsItemsAcrossARestartUntilReleased() {
+        evaluateAndApply("a", put("a", 1));
+        PartitionState.Staged staged = state.prepare(7, 100, itemKey("a"), increment("a"));
+        LogEntry prepare = state.logPrepare(7, 100, List.of(itemKey("a")));
+        assertThat(prepare.index()).as("a prepare takes the next log index").isEqualTo(2);
+        storage.write(prepare.batch(), false);
+        assertThat(staged.outcome().newItem()).isNotNull();
+
+        // A restart (or, in a cluster, a new leader) rebuilds the holds from the log.
+        PartitionState restarted = new PartitionState(ID, storage, SCHEMA, () -> 0L);
+        assertThat(restarted.preparedTransactions()).containsExactly(7L);
+        assertThat(restarted.isHeld(itemKey("a"))).isTrue();
+        assertThatThrownBy(() -> restarted.evaluate(itemKey("a"), put("a", 5)))
+                .isInstanceOfSatisfying(io.basalt.model.BasaltException.class,
+                        e -> assertThat(e.code()).isEqualTo(io.basalt.model.ErrorCode.TRANSACTION_CONFLICT));
+
+        // Letting go without knowing the items (recovery of an undecided transaction) removes the record too.
+        LogEntry release = restarted.release(7, List.of());
+        assertThat(release).isNotNull();
+        storage.write(release.batch(), false);
+        assertThat(restarted.isHeld(itemKey("a"))).isFalse();
+        assertThat(restarted.release(7, List.of())).as("released once").isNull();
+        assertThat(new PartitionState(ID, storage, SCHEMA, () -> 0L).preparedTransactions()).isEmpty();
+    }
+
+    @Test
+    void aCommitRemovesThePrepareRecordInItsOwnEntry() {
+        evaluateAndApply("a", put("a", 1));
+        PartitionState.Staged staged = state.prepare(8, 100, itemKey("a"), increment("a"));
+        storage.write(state.logPrepare(8, 100, List.of(itemKey("a"))).batch(), false);
+        PartitionState.Committed committed = state.commit(8, 100, List.of(staged));
+        assertThat(committed.writes()).hasSize(1);
+        assertThat(committed.writes().get(0).entry()).isSameAs(committed.entry());
+        storage.write(committed.entry().batch(), false);
+        state.applied(itemKey("a"), committed.entry().index());
+        assertThat(state.release(8, List.of(itemKey("a")))).as("nothing left to log").isNull();
+        assertThat(counter(ItemCodec.decode(storage.get(itemKey("a"))))).isEqualTo(2);
+        assertThat(storage.get(KeyLayout.preparedKey(ID, 8))).isNull();
+        assertThat(new PartitionState(ID, storage, SCHEMA, () -> 0L).preparedTransactions()).isEmpty();
+    }
+
+    @Test
+    void aCommitOfConditionChecksOnlyStillRemovesThePrepareRecord() {
+        evaluateAndApply("a", put("a", 1));
+        PartitionState.Staged staged = state.prepare(9, 100, itemKey("a"),
+                new ConditionCheckOperation(key("a"), current -> current != null));
+        storage.write(state.logPrepare(9, 100, List.of(itemKey("a"))).batch(), false);
+        PartitionState.Committed committed = state.commit(9, 100, List.of(staged));
+        assertThat(committed.writes()).isEmpty();
+        assertThat(committed.entry()).isNotNull();
+        storage.write(committed.entry().batch(), false);
+        assertThat(storage.get(KeyLayout.preparedKey(ID, 9))).isNull();
+    }
+
+    @Test
+    void aTransactionalReadSeesWhetherItsItemsWereWrittenBetweenItsRounds() {
+        evaluateAndApply("a", put("a", 1));
+        evaluateAndApply("b", put("b", 1));
+        PartitionState.ReadRound untouched = state.readForTransaction(List.of(itemKey("a"), itemKey("b")));
+        assertThat(untouched.states()).containsOnly(PartitionState.ReadState.READ);
+        assertThat(counter(ItemCodec.decode(untouched.items().get(0)))).isEqualTo(1);
+        evaluateAndApply("c", put("c", 1));
+        assertThat(state.validate(untouched.watch())).containsExactly(false, false);
+
+        PartitionState.ReadRound raced = state.readForTransaction(List.of(itemKey("a"), itemKey("b")));
+        EvaluatedWrite write = state.evaluate(itemKey("b"), increment("b"));
+        assertThat(state.validate(raced.watch())).containsExactly(false, true);
+
+        // The write is still in flight: a read cannot take "b" until it is applied.
+        PartitionState.ReadRound writing = state.readForTransaction(List.of(itemKey("a"), itemKey("b")));
+        assertThat(writing.states()).containsExactly(PartitionState.ReadState.READ, PartitionState.ReadState.WRITING);
+        assertThat(writing.watch()).isNull();
+        applyNow("b", write);
+
+        state.prepare(10, 100, itemKey("a"), increment("a"));
+        PartitionState.ReadRound held = state.readForTransaction(List.of(itemKey("a"), itemKey("b")));
+        assertThat(held.states()).containsExactly(PartitionState.ReadState.HELD, PartitionState.ReadState.READ);
+        assertThat(counter(ItemCodec.decode(held.items().get(1)))).isEqualTo(2);
+        state.release(10, List.of(itemKey("a")));
+
+        // A validated read stops watching: later writes touch no watch.
+        PartitionState.ReadRound done = state.readForTransaction(List.of(itemKey("a")));
+        state.validate(done.watch());
+        evaluateAndApply("a", put("a", 3));
+        assertThat(done.watch()).isNotNull();
+    }
+
     private EvaluatedWrite evaluateAndApply(String pk, ItemOperation operation) {
         return applyNow(pk, state.evaluate(itemKey(pk), operation));
     }

@@ -7,6 +7,7 @@ import io.basalt.model.ErrorCode;
 import io.basalt.model.KeySchema;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
+import io.basalt.partition.LogEntry;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
@@ -14,6 +15,7 @@ import io.basalt.partition.PartitionState;
 import io.basalt.storage.StorageEngine;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -123,7 +125,9 @@ public final class PartitionLeader {
 
     /**
      * A transaction's first phase on this partition: evaluates each operation against its item's latest image and
-     * holds the items for {@code transaction}. Every operation is evaluated, failed or not.
+     * holds the items for {@code transaction}. Every operation is evaluated, failed or not. When all of them are
+     * prepared, the prepare is logged, and the future completes once that entry is durable: from then on the holds
+     * outlive a restart (or a change of leader) until the decision is known.
      *
      * @return per operation, in order, its {@link PartitionState.Staged} write or the {@link BasaltException} that
      *     refused it (a failed condition, a conflict with another transaction, an invalid result); items of
@@ -138,24 +142,49 @@ public final class PartitionLeader {
                 return;
             }
             List<Object> outcomes = new ArrayList<>(operations.size());
+            boolean all = true;
             for (int i = 0; i < operations.size(); i++) {
                 try {
                     outcomes.add(state.prepare(transaction, timestamp, itemKeys.get(i), operations.get(i)));
                 } catch (BasaltException e) {
                     outcomes.add(e);
+                    all = false;
                 } catch (RuntimeException e) {
                     LOG.error("Preparing a transaction on partition {} failed", state.id(), e);
                     outcomes.add(new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", e));
+                    all = false;
                 }
             }
-            result.complete(outcomes);
+            if (!all || state.isLogged(transaction)) {
+                // A refused action cancels the transaction: nothing to keep across a restart.
+                result.complete(outcomes);
+                return;
+            }
+            append(state.logPrepare(transaction, timestamp, itemKeys)).whenComplete((ignored, failure) -> {
+                if (failure == null) {
+                    result.complete(outcomes);
+                } else {
+                    sequencer.execute(() -> state.release(transaction, itemKeys));
+                    result.completeExceptionally(failure);
+                }
+            });
         });
         return result;
     }
 
+    /** Appends an entry that changes no item, and records it as applied once it is. */
+    private CompletableFuture<Void> append(LogEntry entry) {
+        return replicator.append(entry).whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                appliedThrough.accumulateAndGet(entry.index(), Math::max);
+                appliedListener.accept(entry.index());
+            }
+        });
+    }
+
     /**
-     * A transaction's second phase on this partition: makes its prepared writes durable as one log entry, then
-     * lets go of its items.
+     * A transaction's second phase on this partition: makes its prepared writes durable, and removes its prepare
+     * record, as one log entry, then lets go of its items.
      *
      * @return the evaluated writes (none for condition checks), in order
      */
@@ -164,9 +193,9 @@ public final class PartitionLeader {
         CompletableFuture<List<EvaluatedWrite>> result = new CompletableFuture<>();
         List<byte[]> itemKeys = prepared.stream().map(PartitionState.Staged::itemKey).toList();
         sequencer.execute(() -> {
-            List<EvaluatedWrite> writes;
+            PartitionState.Committed committed;
             try {
-                writes = state.commit(timestamp, prepared);
+                committed = state.commit(transaction, timestamp, prepared);
             } catch (RuntimeException e) {
                 // Prepared writes were checked; a failure here is a defect, and the transaction stays in the
                 // ledger, so a restart applies it.
@@ -174,13 +203,24 @@ public final class PartitionLeader {
                 result.completeExceptionally(e);
                 return;
             }
+            List<EvaluatedWrite> writes = committed.writes();
             if (writes.isEmpty()) {
                 state.release(transaction, itemKeys);
-                result.complete(writes);
+                if (committed.entry() == null) {
+                    result.complete(writes);
+                } else {
+                    append(committed.entry()).whenComplete((ignored, failure) -> {
+                        if (failure == null) {
+                            result.complete(writes);
+                        } else {
+                            result.completeExceptionally(failure);
+                        }
+                    });
+                }
                 return;
             }
-            long index = writes.get(0).entry().index();
-            replicator.append(writes.get(0).entry()).whenComplete((ignored, failure) -> {
+            long index = committed.entry().index();
+            replicator.append(committed.entry()).whenComplete((ignored, failure) -> {
                 sequencer.execute(() -> {
                     for (byte[] itemKey : itemKeys) {
                         state.applied(itemKey, index);
@@ -199,9 +239,60 @@ public final class PartitionLeader {
         return result;
     }
 
-    /** Lets go of the items a cancelled transaction held on this partition. */
-    public void release(long transaction, List<byte[]> itemKeys) {
-        sequencer.execute(() -> state.release(transaction, itemKeys));
+    /**
+     * Lets go of the items a cancelled transaction held on this partition (and removes its prepare record). The
+     * future completes once the record's removal is durable.
+     */
+    public CompletableFuture<Void> release(long transaction, List<byte[]> itemKeys) {
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        sequencer.execute(() -> {
+            LogEntry entry = state.release(transaction, itemKeys);
+            if (entry == null) {
+                released.complete(null);
+            } else {
+                append(entry).whenComplete((ignored, failure) -> {
+                    if (failure == null) {
+                        released.complete(null);
+                    } else {
+                        released.completeExceptionally(failure);
+                    }
+                });
+            }
+        });
+        return released;
+    }
+
+    /** The transactions prepared on this partition whose outcome its log does not hold yet (for recovery). */
+    public CompletableFuture<Set<Long>> preparedTransactions() {
+        CompletableFuture<Set<Long>> result = new CompletableFuture<>();
+        sequencer.execute(() -> result.complete(state.preparedTransactions()));
+        return result;
+    }
+
+    /** A transactional read's first round on this partition ({@link PartitionState#readForTransaction}). */
+    public CompletableFuture<PartitionState.ReadRound> readForTransaction(List<byte[]> itemKeys) {
+        CompletableFuture<PartitionState.ReadRound> result = new CompletableFuture<>();
+        sequencer.execute(() -> {
+            if (closed) {
+                result.completeExceptionally(BasaltException.resourceNotFound("Requested resource not found"));
+                return;
+            }
+            try {
+                result.complete(state.readForTransaction(itemKeys));
+            } catch (RuntimeException e) {
+                LOG.error("A transactional read on partition {} failed", state.id(), e);
+                result.completeExceptionally(new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR,
+                        "Internal server error", e));
+            }
+        });
+        return result;
+    }
+
+    /** A transactional read's second round on this partition ({@link PartitionState#validate}). */
+    public CompletableFuture<boolean[]> validate(PartitionState.ReadWatch watch) {
+        CompletableFuture<boolean[]> result = new CompletableFuture<>();
+        sequencer.execute(() -> result.complete(state.validate(watch)));
+        return result;
     }
 
     /** Whether a transaction in progress holds the item (for transactional reads; any thread). */

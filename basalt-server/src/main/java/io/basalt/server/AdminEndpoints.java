@@ -27,7 +27,10 @@ import java.util.Locale;
  *   <li>{@code POST /_basalt/index-propagation} with {@code {"Mode": "ASYNCHRONOUS" | "SYNCHRONOUS",
  *       "DelayMillis": n}}: makes global indexes follow writes synchronously (no lag) or with a deliberate delay,
  *       so applications can test both;
- *   <li>{@code GET /_basalt/metrics}: the same lag figures in the Prometheus text format.
+ *   <li>{@code GET /_basalt/metrics}: the same lag figures in the Prometheus text format;
+ *   <li>{@code POST /_basalt/transaction-faults} with {@code {"CommitDelayMillis": n}}: holds every transaction's
+ *       items for that long between its prepare and its commit decision, so applications can race their own
+ *       writes, reads and transactions against one in flight and see DynamoDB's conflicts (0 turns it off).
  * </ul>
  */
 final class AdminEndpoints {
@@ -55,6 +58,7 @@ final class AdminEndpoints {
                 case "GET /_basalt/indexes" -> new Response(200, "application/json", indexes());
                 case "GET /_basalt/metrics" -> new Response(200, "text/plain; version=0.0.4", metrics());
                 case "POST /_basalt/index-propagation" -> setPropagation(body);
+                case "POST /_basalt/transaction-faults" -> setTransactionFaults(body);
                 default -> error(404, "No such endpoint: " + method + " " + path);
             };
         } catch (IOException | IllegalArgumentException e) {
@@ -141,38 +145,53 @@ final class AdminEndpoints {
         return label.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
-    private Response setPropagation(String body) throws IOException {
-        String mode = null;
-        long delayMillis = 0;
+    /** Receives one member of a request's JSON object, the parser on its value. */
+    private interface Member {
+        void read(String name, JsonParser value) throws IOException;
+    }
+
+    /** Parses {@code body} as one JSON object, handing each member to {@code member}. */
+    private static void readObject(String body, Member member) throws IOException {
         try (JsonParser in = JSON.createParser(body)) {
             if (in.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("Expected a JSON object");
             }
             while (in.nextToken() == JsonToken.FIELD_NAME) {
-                String field = in.currentName();
-                JsonToken value = in.nextToken();
-                switch (field) {
-                    case "Mode" -> mode = in.getValueAsString();
-                    case "DelayMillis" -> {
-                        if (value != JsonToken.VALUE_NUMBER_INT) {
-                            throw new IllegalArgumentException("DelayMillis must be a whole number");
-                        }
-                        delayMillis = in.getLongValue();
-                    }
-                    default -> throw new IllegalArgumentException("Unknown member: " + field);
-                }
+                String name = in.currentName();
+                in.nextToken();
+                member.read(name, in);
             }
         }
+    }
+
+    private static long wholeNumber(String name, JsonParser value) throws IOException {
+        if (value.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw new IllegalArgumentException(name + " must be a whole number");
+        }
+        return value.getLongValue();
+    }
+
+    private Response setPropagation(String body) throws IOException {
+        String[] mode = {null};
+        long[] delay = {0};
+        readObject(body, (name, value) -> {
+            switch (name) {
+                case "Mode" -> mode[0] = value.getValueAsString();
+                case "DelayMillis" -> delay[0] = wholeNumber(name, value);
+                default -> throw new IllegalArgumentException("Unknown member: " + name);
+            }
+        });
+        long delayMillis = delay[0];
         if (delayMillis < 0) {
             throw new IllegalArgumentException("DelayMillis must not be negative");
         }
         GlobalIndexPropagation propagation;
-        if ("SYNCHRONOUS".equals(mode)) {
+        if ("SYNCHRONOUS".equals(mode[0])) {
             if (delayMillis != 0) {
                 throw new IllegalArgumentException("DelayMillis applies to ASYNCHRONOUS propagation only");
             }
             propagation = GlobalIndexPropagation.SYNCHRONOUS;
-        } else if ("ASYNCHRONOUS".equals(mode)) {
+        } else if ("ASYNCHRONOUS".equals(mode[0])) {
             propagation = GlobalIndexPropagation.delayed(Duration.ofMillis(delayMillis));
         } else {
             throw new IllegalArgumentException("Mode must be ASYNCHRONOUS or SYNCHRONOUS");
@@ -185,6 +204,21 @@ final class AdminEndpoints {
             out.writeEndObject();
         }
         return new Response(200, "application/json", text.toString());
+    }
+
+    private Response setTransactionFaults(String body) throws IOException {
+        long[] delay = {-1};
+        readObject(body, (name, value) -> {
+            if (!name.equals("CommitDelayMillis")) {
+                throw new IllegalArgumentException("Unknown member: " + name);
+            }
+            delay[0] = wholeNumber(name, value);
+        });
+        if (delay[0] < 0 || delay[0] > Duration.ofHours(1).toMillis()) {
+            throw new IllegalArgumentException("CommitDelayMillis must be a whole number from 0 to 3600000");
+        }
+        node.setTransactionCommitDelay(Duration.ofMillis(delay[0]));
+        return new Response(200, "application/json", "{\"CommitDelayMillis\":" + delay[0] + "}");
     }
 
     private static void writePropagation(JsonGenerator out, GlobalIndexPropagation propagation) throws IOException {
