@@ -93,15 +93,40 @@ public final class InMemoryStorageEngine implements StorageEngine {
             NavigableMap<byte[], byte[]> effects = resolve(batch, publishedSequence);
             long sequence = publishedSequence + 1;
             List<VersionMap.Version> staged = stage(effects.values(), sequence);
-            int next = 0;
-            for (byte[] key : effects.keySet()) {
-                versions.add(key, staged.get(next++));
-                pruneQueue.add(new VersionedKey(key, sequence));
+            if (!pins.whileUnpinned(() -> commitInPlace(effects.keySet(), staged, sequence))) {
+                int next = 0;
+                for (byte[] key : effects.keySet()) {
+                    versions.add(key, staged.get(next++));
+                    pruneQueue.add(new VersionedKey(key, sequence));
+                }
+                publishedSequence = sequence;
             }
-            publishedSequence = sequence;
             pruneSettledVersions();
         } finally {
             commitLock.unlock();
+        }
+    }
+
+    /**
+     * Commits a batch while no reader is pinned: overwrites of a key's only version happen in place (see
+     * {@link VersionMap#replaceInPlace}), so that steady overwrites leave no surviving objects to the young
+     * collector; other keys get new versions. Under the prune write lock, so every point read that overlaps the
+     * commit fails its validation and reads again, after the sequence is published.
+     */
+    private void commitInPlace(Collection<byte[]> keys, List<VersionMap.Version> staged, long sequence) {
+        long stamp = pruneLock.writeLock();
+        try {
+            int next = 0;
+            for (byte[] key : keys) {
+                VersionMap.Version version = staged.get(next++);
+                if (!versions.replaceInPlace(key, version)) {
+                    versions.add(key, version);
+                    pruneQueue.add(new VersionedKey(key, sequence));
+                }
+            }
+            publishedSequence = sequence;
+        } finally {
+            pruneLock.unlockWrite(stamp);
         }
     }
 

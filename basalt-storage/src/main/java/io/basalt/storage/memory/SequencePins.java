@@ -36,6 +36,18 @@ final class SequencePins {
         countBySequence.computeIfPresent(sequence, (pinned, count) -> count == 1 ? null : count - 1);
     }
 
+    /**
+     * Runs {@code change} if no reader is pinned, while none can pin (a reader that pins afterwards pins what
+     * {@code change} published); returns whether it ran.
+     */
+    synchronized boolean whileUnpinned(Runnable change) {
+        if (!countBySequence.isEmpty()) {
+            return false;
+        }
+        change.run();
+        return true;
+    }
+
     /** The oldest sequence any current or future reader can read at. */
     synchronized long horizon() {
         long published = publishedSequence.getAsLong();

@@ -31,11 +31,15 @@ final class VersionMap {
     private final ConcurrentSkipListMap<byte[], Chain> inOrder = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
     private final SlabAllocator allocator = new SlabAllocator();
 
-    /** One version of a key. {@code older} is cut by pruning once no reader can reach past this version. */
+    /**
+     * One version of a key. {@code older} is cut by pruning once no reader can reach past this version. The newest
+     * version of a key may be overwritten in place ({@link #replaceInPlace}) when no reader can see it but the
+     * validated point reads, which is why {@code sequence} and {@code block} can change.
+     */
     static final class Version {
-        final long sequence;
+        volatile long sequence;
         /** The value's block; {@code EMPTY}, {@code DELETED}, or {@code CHUNKED} when {@link #chunks} holds it. */
-        private final long block;
+        private volatile long block;
         /** The blocks of a value longer than the largest block, in order; null otherwise. */
         private final long[] chunks;
         private volatile Version older;
@@ -146,6 +150,32 @@ final class VersionMap {
         }
         version.older = chain.newest;
         chain.newest = version;
+    }
+
+    /**
+     * Overwrites the newest version of {@code key} with {@code fresh} (a version {@link #add} never published) and
+     * frees the old value, instead of adding a version: an overwrite then leaves no new object behind for the
+     * garbage collector to copy and no older version to prune. Only for a key whose newest version is its only
+     * one and holds an unchunked value, with an unchunked value in {@code fresh}; returns false, changing
+     * nothing, otherwise. The caller holds the commit lock and the prune write lock, and no reader is pinned
+     * (the only readers are the point reads that validate against the prune lock).
+     */
+    boolean replaceInPlace(byte[] key, Version fresh) {
+        if (fresh.chunks != null || fresh.block == DELETED) {
+            return false;
+        }
+        Chain chain = byKey.get(new Key(key));
+        Version newest = chain == null ? null : chain.newest;
+        if (newest == null || newest.older != null || newest.chunks != null || newest.block == DELETED) {
+            return false;
+        }
+        long old = newest.block;
+        newest.block = fresh.block;
+        newest.sequence = fresh.sequence;
+        if (old >= 0) {
+            allocator.free(old);
+        }
+        return true;
     }
 
     /** The version of {@code key} visible at {@code sequence}, or null when absent or deleted. */
