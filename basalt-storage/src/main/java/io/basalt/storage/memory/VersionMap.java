@@ -112,12 +112,15 @@ final class VersionMap {
      * the value's only if the version was not pruned before the copy ended: the caller must prove that.
      */
     byte[] read(Version version) {
-        if (version.block == EMPTY) {
+        // One read of the name: an overwrite in place may change it meanwhile (the caller's validation then fails),
+        // and the array must be sized for the block it copies.
+        long block = version.block;
+        if (block == EMPTY) {
             return new byte[0];
         }
         if (version.chunks == null) {
-            byte[] value = new byte[SlabAllocator.length(version.block)];
-            return allocator.read(version.block, value, 0) ? value : null;
+            byte[] value = new byte[SlabAllocator.length(block)];
+            return allocator.read(block, value, 0) ? value : null;
         }
         int length = 0;
         for (long chunk : version.chunks) {

@@ -107,6 +107,33 @@ class TestInMemoryStorageEngine extends AbstractStorageEngineTest {
     }
 
     @Test
+    void overwritesWithNoReaderPinnedReuseTheVersionAndItsMemoryStaysFlat() {
+        InMemoryStorageEngine memory = new InMemoryStorageEngine();
+        try {
+            byte[] key = "k".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            memory.write(new WriteBatch().put(key, new byte[100]), false);
+            long usedAfterFirst = memory.valueMemory().allocatedBytes();
+            for (int i = 0; i < 1000; i++) {
+                memory.write(new WriteBatch().put(key, new byte[] {(byte) i}).put(key, new byte[100]), false);
+            }
+            assertThat(memory.retainedVersionCount()).isEqualTo(1);
+            assertThat(memory.valueMemory().allocatedBytes()).isEqualTo(usedAfterFirst);
+            // A snapshot pins the value it sees: the next overwrite must link a new version instead.
+            try (var snapshot = memory.snapshot()) {
+                memory.write(new WriteBatch().put(key, new byte[] {7}), false);
+                assertThat(snapshot.get(key)).hasSize(100);
+                assertThat(memory.get(key)).containsExactly(7);
+                assertThat(memory.retainedVersionCount()).isEqualTo(2);
+            }
+            memory.write(new WriteBatch().put(key, new byte[] {8}), false);
+            assertThat(memory.retainedVersionCount()).isEqualTo(1);
+            assertThat(memory.get(key)).containsExactly(8);
+        } finally {
+            memory.close();
+        }
+    }
+
+    @Test
     void prunedVersionsGiveTheirMemoryBack() {
         InMemoryStorageEngine memory = (InMemoryStorageEngine) engine;
         SlabAllocator values = memory.valueMemory();

@@ -63,6 +63,25 @@ class TestInMemoryValueRaces {
         assertThat(engine.retainedVersionCount()).isLessThanOrEqualTo(KEYS);
     }
 
+    /**
+     * With only point readers, no reader is ever pinned, so the writer overwrites values in place: the version a
+     * reader found changes its block and sequence under it, and the old block is reused by the next value.
+     */
+    @Test
+    void pointReadersSeeWholeValuesWhileOverwritesHappenInPlace() throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        threads.add(new Thread(guarded(this::write), "value-race-writer"));
+        for (int i = 0; i < 3; i++) {
+            threads.add(new Thread(guarded(this::readPoints), "value-race-reader-" + i));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        assertThat(failures).isEmpty();
+        assertThat(engine.retainedVersionCount()).isLessThanOrEqualTo(KEYS);
+    }
+
     private void write() {
         Random random = new Random(1);
         long deadline = System.nanoTime() + RUN_NANOS;
