@@ -16,11 +16,28 @@ final class Utf8 {
     /** Writes {@code text}; with {@code escapeZero}, each 0x00 byte is written as 0x00 0xFF (key encoding). */
     static void write(ByteWriter out, String text, boolean escapeZero) {
         int length = text.length();
-        // At most three bytes per char: a surrogate pair (two chars) takes four, an escaped zero two.
-        byte[] buffer = out.reserve(3 * length);
+        // ASCII (without NUL) first, one byte per char: room for exactly that, so a buffer sized from the item's
+        // size never grows for ASCII text.
+        byte[] buffer = out.reserve(length);
         int start = out.size();
         int n = start;
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        for (; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80 || c == 0) {
+                break;
+            }
+            buffer[n++] = (byte) c;
+        }
+        out.advance(n - start);
+        if (i == length) {
+            return;
+        }
+        // The rest: at most three bytes per char (a surrogate pair, two chars, takes four; an escaped zero two).
+        buffer = out.reserve(3 * (length - i));
+        start = out.size();
+        n = start;
+        for (; i < length; i++) {
             char c = text.charAt(i);
             if (c < 0x80) {
                 buffer[n++] = (byte) c;

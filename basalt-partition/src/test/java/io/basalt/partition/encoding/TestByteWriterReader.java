@@ -18,6 +18,23 @@ class TestByteWriterReader {
     }
 
     @Test
+    void utf8WritesTheSameWhetherTheBufferHasRoomOrNot() {
+        RandomValues values = new RandomValues(new Random(7));
+        for (int i = 0; i < 2000; i++) {
+            String text = values.string(i % 2 == 0);
+            boolean escapeZero = i % 3 == 0;
+            ByteWriter tight = new ByteWriter(0);
+            Utf8.write(tight, text, escapeZero);
+            ByteWriter roomy = new ByteWriter(3 * text.length() + 8);
+            Utf8.write(roomy, text, escapeZero);
+            assertThat(tight.toByteArray()).as(text).isEqualTo(roomy.toByteArray());
+            if (!escapeZero) {
+                assertThat(Utf8.read(new ByteReader(tight.toByteArray()), tight.size())).isEqualTo(text);
+            }
+        }
+    }
+
+    @Test
     void randomRoundTrip() {
         long seed = System.nanoTime();
         Random random = new Random(seed);
