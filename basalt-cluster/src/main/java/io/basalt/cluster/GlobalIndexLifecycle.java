@@ -105,8 +105,7 @@ final class GlobalIndexLifecycle {
         List<CompletableFuture<Long>> firsts = runtime.configure(
                 PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));
         // A deliberate propagation delay holds the backfill back too, so tests can watch an index being built.
-        GlobalIndexPropagation current = propagation;
-        long delayMillis = current.synchronous() ? 0 : current.delay().toMillis();
+        long delayMillis = deliberateDelayMillis();
         for (int i = 0; i < firsts.size(); i++) {
             GlobalIndexPropagator propagator = runtime.propagator(i);
             firsts.get(i).thenAccept(first -> {
@@ -155,7 +154,17 @@ final class GlobalIndexLifecycle {
             stopped.add(propagator.remove(index.id()));
         }
         backfilledPartitions.remove(table.id() + "/" + index.id());
-        CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).thenRunAsync(() -> {
+        // Like a backfill, a drop is held back by a deliberate propagation delay, so tests can watch it DELETING.
+        long delayMillis = deliberateDelayMillis();
+        CompletableFuture<Void> ready = CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new));
+        if (delayMillis > 0) {
+            ready = ready.thenCompose(ignored -> {
+                CompletableFuture<Void> delayed = new CompletableFuture<>();
+                timer.schedule(() -> delayed.complete(null), delayMillis, TimeUnit.MILLISECONDS);
+                return delayed;
+            });
+        }
+        ready.thenRunAsync(() -> {
             synchronized (controlLock) {
                 TableMetadata current = catalog.tryGet(table.name()).orElse(null);
                 if (current == null || current.id() != table.id()) {
@@ -176,6 +185,12 @@ final class GlobalIndexLifecycle {
                         .withAttributeDefinitions(definitions));
             }
         }, controlTasks);
+    }
+
+    /** The propagation delay set deliberately (for tests), or 0. */
+    private long deliberateDelayMillis() {
+        GlobalIndexPropagation current = propagation;
+        return current.synchronous() ? 0 : current.delay().toMillis();
     }
 
     /** How far a global index is behind its table, summed over the partitions. */

@@ -3,6 +3,8 @@ package io.basalt.compat.indexes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.compat.CompatTestSupport;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,12 @@ abstract class IndexTestSupport extends CompatTestSupport {
             new String[] {"lsk", "S"}, new String[] {"gpk", "S"}, new String[] {"gsk", "N"},
             new String[] {"tournament", "S"}, new String[] {"venue", "S"}, new String[] {"round", "S"},
             new String[] {"bracket", "N"});
+
+    /** POSTs {@code body} to one of Basalt's own endpoints ({@code /_basalt/...}). */
+    HttpResponse<String> admin(String path, String body) {
+        return send(HttpRequest.newBuilder(endpoint.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
 
     static AttributeDefinition def(String name, String type) {
         return AttributeDefinition.builder().attributeName(name).attributeType(type).build();

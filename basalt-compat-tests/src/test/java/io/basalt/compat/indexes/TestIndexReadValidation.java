@@ -2,8 +2,6 @@ package io.basalt.compat.indexes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -205,11 +203,6 @@ class TestIndexReadValidation extends IndexTestSupport {
         } finally {
             admin("/_basalt/index-propagation", "{\"Mode\":\"ASYNCHRONOUS\"}");
         }
-    }
-
-    private HttpResponse<String> admin(String path, String body) {
-        return send(HttpRequest.newBuilder(endpoint.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body))
-                .build());
     }
 
     private static Condition eq(software.amazon.awssdk.services.dynamodb.model.AttributeValue value) {
