@@ -117,8 +117,9 @@ class TestTransactionCrashRecovery {
             for (int i = 0; i < 2 * transfers; i++) {
                 awaitHeld(client, "acct" + i);
             }
-            // An item is held as soon as it is prepared; its prepare record is durable a group commit later.
-            Thread.sleep(1000);
+            // An item is held as soon as it is prepared; its prepare record is durable a group commit later, and a
+            // transaction waits in the commit delay only once all of its records are.
+            awaitHeldTransactions(http, server.endpoint(), transfers);
             server.kill();
             threads.shutdownNow();
         }
@@ -137,9 +138,7 @@ class TestTransactionCrashRecovery {
                 assertThat(ledger.isValid()).as("no commit decision was stored").isFalse();
             }
         }
-        // Every transfer normally; at least one even if a very slow disk kept some records from being durable yet.
-        assertThat(prepared).as("transactions prepared when the server was killed").isNotEmpty()
-                .hasSizeLessThanOrEqualTo(transfers);
+        assertThat(prepared).as("transactions prepared when the server was killed").hasSize(transfers);
 
         try (ServerProcess restarted = ServerProcess.start(dataDirectory);
                 DynamoDbClient client = TestClients.dynamoDb(restarted.endpoint())) {
@@ -176,6 +175,25 @@ class TestTransactionCrashRecovery {
             Thread.sleep(20);
         }
         throw new AssertionError(account + " was never held by its transfer");
+    }
+
+    /** Waits until the commit delay holds {@code count} transactions, every one's prepare records durable. */
+    private static void awaitHeldTransactions(HttpClient http, URI endpoint, int count) throws Exception {
+        String expected = "{\"CommitDelayMillis\":600000,\"HeldTransactions\":" + count + "}";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> faults = http.send(HttpRequest.newBuilder(
+                    endpoint.resolve("/_basalt/transaction-faults")).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(faults.statusCode()).isEqualTo(200);
+            last = faults.body();
+            if (last.equals(expected)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the commit delay never held " + count + " transactions; last: " + last);
     }
 
     private static HttpResponse<String> post(HttpClient http, URI endpoint, String body) throws Exception {

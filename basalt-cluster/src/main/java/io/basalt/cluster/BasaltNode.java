@@ -298,10 +298,21 @@ public final class BasaltNode implements AutoCloseable {
 
     /**
      * Fault injection: every transaction from now on holds its items for {@code delay} between its prepare and its
-     * commit, so that tests can race single writes, reads and other transactions against one in flight.
+     * commit, so that tests can race single writes, reads and other transactions against one in flight. The
+     * transactions held by the previous delay commit now ({@code Duration.ZERO} releases them and turns it off).
      */
     public void setTransactionCommitDelay(java.time.Duration delay) {
         transactions.setCommitDelay(delay);
+    }
+
+    /** The commit delay in force ({@link #setTransactionCommitDelay}). */
+    public java.time.Duration transactionCommitDelay() {
+        return transactions.commitDelay();
+    }
+
+    /** How many transactions the commit delay holds now: prepared (their prepare records durable), not decided. */
+    public int heldTransactions() {
+        return transactions.heldTransactions();
     }
 
     /** The durable image of an item, or null when it does not exist. */

@@ -115,15 +115,22 @@ class TestSecondaryIndexes {
 
     @Test
     void delayedPropagationHoldsChangesBackUntilTheDelayHasPassed() throws Exception {
-        NodeConfig config = NodeConfig.defaults()
+        // The delay is measured on the node's clock: standing still, it holds the change back however slow the
+        // machine; moved past the delay, it lets the change through.
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        NodeConfig config = NodeConfig.defaults().withClock(clock)
                 .withGlobalIndexPropagation(GlobalIndexPropagation.delayed(Duration.ofMillis(400)));
         try (BasaltNode node = open(config, false)) {
             TableMetadata table = node.createTable(definition("T", List.of(global("ByGroup", Projection.ALL))));
             IndexMetadata index = table.index("ByGroup").orElseThrow();
             put(node, table, item("pk", "a", "sk", 1, "group", "g", "score", 1));
-            Thread.sleep(100);
+            Thread.sleep(300);  // three rounds of the propagator's re-check, which must find the change not yet due
             assertThat(entries(table, index)).isEmpty();
             assertThat(node.globalIndexLag(table, index).pendingChanges()).isEqualTo(1);
+            clock.advance(Duration.ofMillis(399));
+            Thread.sleep(150);
+            assertThat(entries(table, index)).as("one millisecond before the delay has passed").isEmpty();
+            clock.advance(Duration.ofMillis(1));
             awaitConverged(node, table, index);
             node.setGlobalIndexPropagation(GlobalIndexPropagation.SYNCHRONOUS);
             put(node, table, item("pk", "b", "sk", 1, "group", "g", "score", 2));
@@ -354,7 +361,9 @@ class TestSecondaryIndexes {
     private void awaitConverged(BasaltNode node, TableMetadata table, IndexMetadata index)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && !expected(table, index).equals(entries(table, index))) {
+        // Until the entries match and every partition's last record is applied (a record may change no entry).
+        while (System.nanoTime() < deadline && (!expected(table, index).equals(entries(table, index))
+                || node.globalIndexLag(table, index).pendingChanges() > 0)) {
             Thread.sleep(10);
         }
         assertConverged(node, table, index);

@@ -329,18 +329,23 @@ class TestTransactions {
         try (BasaltNode node = open()) {
             TableMetadata accounts = table(node, "Accounts");
             put(node, accounts, item("pk", "a", "balance", 1));
-            node.setTransactionCommitDelay(java.time.Duration.ofMillis(500));
+            node.setTransactionCommitDelay(java.time.Duration.ofMinutes(10));
             var running = node.transactWrite(List.of(new TransactionAction(accounts, add("a", 1), false)), null,
                     null);
             TransactionRecord.Write share = write(accounts, "a", item("pk", "a"));
             PartitionIds partition = new PartitionIds(accounts, share.partition());
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-            while (partition.preparedRecords(node) == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+            // A transaction waits in the commit delay only once its prepare records are durable.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (node.heldTransactions() == 0 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
+            assertThat(node.heldTransactions()).as("transactions held by the commit delay").isEqualTo(1);
             assertThat(partition.preparedRecords(node)).as("prepare records while the transaction is held")
                     .isEqualTo(1);
+            assertThat(running).isNotDone();
+            node.setTransactionCommitDelay(java.time.Duration.ZERO);
             running.join();
+            assertThat(node.heldTransactions()).isZero();
             assertThat(partition.preparedRecords(node)).as("prepare records after the commit").isZero();
             assertThat(balance(node, accounts, "a")).isEqualTo(2);
         }

@@ -30,7 +30,10 @@ import java.util.Locale;
  *   <li>{@code GET /_basalt/metrics}: the same lag figures in the Prometheus text format;
  *   <li>{@code POST /_basalt/transaction-faults} with {@code {"CommitDelayMillis": n}}: holds every transaction's
  *       items for that long between its prepare and its commit decision, so applications can race their own
- *       writes, reads and transactions against one in flight and see DynamoDB's conflicts (0 turns it off).
+ *       writes, reads and transactions against one in flight and see DynamoDB's conflicts; a new value (0 turns
+ *       it off) lets the transactions held by the previous one commit at once;
+ *   <li>{@code GET /_basalt/transaction-faults}: the delay in force and how many transactions it holds now
+ *       (prepared, their prepare records durable, not yet decided).
  * </ul>
  */
 final class AdminEndpoints {
@@ -59,6 +62,7 @@ final class AdminEndpoints {
                 case "GET /_basalt/metrics" -> new Response(200, "text/plain; version=0.0.4", metrics());
                 case "POST /_basalt/index-propagation" -> setPropagation(body);
                 case "POST /_basalt/transaction-faults" -> setTransactionFaults(body);
+                case "GET /_basalt/transaction-faults" -> transactionFaults();
                 default -> error(404, "No such endpoint: " + method + " " + path);
             };
         } catch (IOException | IllegalArgumentException e) {
@@ -219,6 +223,11 @@ final class AdminEndpoints {
         }
         node.setTransactionCommitDelay(Duration.ofMillis(delay[0]));
         return new Response(200, "application/json", "{\"CommitDelayMillis\":" + delay[0] + "}");
+    }
+
+    private Response transactionFaults() {
+        return new Response(200, "application/json", "{\"CommitDelayMillis\":"
+                + node.transactionCommitDelay().toMillis() + ",\"HeldTransactions\":" + node.heldTransactions() + "}");
     }
 
     private static void writePropagation(JsonGenerator out, GlobalIndexPropagation propagation) throws IOException {

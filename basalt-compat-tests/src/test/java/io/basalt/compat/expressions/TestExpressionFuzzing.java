@@ -59,7 +59,7 @@ class TestExpressionFuzzing extends ExpressionTestSupport {
             String operation = body.substring(0, body.indexOf('|'));
             String json = body.substring(body.indexOf('|') + 1);
             HttpResponse<String> response = send(HttpRequest.newBuilder(endpoint)
-                    .timeout(Duration.ofSeconds(5))
+                    .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/x-amz-json-1.0")
                     .header("Authorization", FAKE_AUTHORIZATION)
                     .header("X-Amz-Target", TARGET_PREFIX + operation)

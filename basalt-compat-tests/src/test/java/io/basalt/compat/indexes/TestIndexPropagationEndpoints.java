@@ -67,7 +67,14 @@ class TestIndexPropagationEndpoints {
             assertThat(server.node().globalIndexPropagation()).isEqualTo(GlobalIndexPropagation.SYNCHRONOUS);
             client.putItem(b -> b.tableName("Lagging").item(Map.of("pk", AttributeValue.fromS("p9"),
                     "group", AttributeValue.fromS("g"))));
-            assertThat(get(http, server.endpoint(), "/_basalt/indexes").body()).contains("\"PendingChanges\":0,");
+            // The write waited for its own partition; the changes released on the others follow within moments.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            String released = get(http, server.endpoint(), "/_basalt/indexes").body();
+            while (!released.contains("\"PendingChanges\":0,") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                released = get(http, server.endpoint(), "/_basalt/indexes").body();
+            }
+            assertThat(released).contains("\"PendingChanges\":0,");
         }
     }
 

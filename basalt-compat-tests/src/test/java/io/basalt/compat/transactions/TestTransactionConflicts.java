@@ -52,7 +52,8 @@ class TestTransactionConflicts {
             client.waiter().waitUntilTableExists(b -> b.tableName(TABLE));
             client.putItem(b -> b.tableName(TABLE).item(Map.of("pk", AttributeValue.fromS("x"),
                     "v", AttributeValue.fromN("1"))));
-            server.node().setTransactionCommitDelay(Duration.ofMillis(3000));
+            // Held until the test lifts the delay, however slow the machine.
+            server.node().setTransactionCommitDelay(Duration.ofMinutes(10));
 
             CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> client.transactWriteItems(b -> b
                     .transactItems(TransactWriteItem.builder().update(u -> u.tableName(TABLE).key(KEY)
@@ -92,8 +93,9 @@ class TestTransactionConflicts {
             assertThat(other.getItem(b -> b.tableName(TABLE).key(KEY).consistentRead(true)).item().get("v").n())
                     .isEqualTo("1");
 
-            holder.get(30, TimeUnit.SECONDS);
+            assertThat(holder).as("the transaction is still held").isNotDone();
             server.node().setTransactionCommitDelay(Duration.ZERO);
+            holder.get(30, TimeUnit.SECONDS);
             assertThat(other.getItem(b -> b.tableName(TABLE).key(KEY).consistentRead(true)).item().get("v").n())
                     .isEqualTo("2");
             other.putItem(b -> b.tableName(TABLE).item(Map.of("pk", AttributeValue.fromS("x"),

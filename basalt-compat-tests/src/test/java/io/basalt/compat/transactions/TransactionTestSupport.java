@@ -35,8 +35,11 @@ abstract class TransactionTestSupport extends CompatTestSupport {
                     .region(TestClients.REGION)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("basalt",
                             "basalt")))
+                    // Tests fire hundreds of requests at once: those queued for one of the 64 connections wait
+                    // as long as a slow machine needs rather than the default 10 s.
                     .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64)
-                            .connectionTimeout(Duration.ofSeconds(5)))
+                            .connectionTimeout(Duration.ofSeconds(5))
+                            .connectionAcquisitionTimeout(Duration.ofMinutes(2)))
                     .overrideConfiguration(ClientOverrideConfiguration.builder()
                             .retryStrategy(RetryMode.STANDARD)
                             .retryStrategy(builder -> builder.maxAttempts(1))
