@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -105,16 +106,10 @@ final class GlobalIndexLifecycle {
         List<CompletableFuture<Long>> firsts = runtime.configure(
                 PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));
         // A deliberate propagation delay holds the backfill back too, so tests can watch an index being built.
-        long delayMillis = deliberateDelayMillis();
+        CompletableFuture<Void> due = afterDeliberateDelay();
         for (int i = 0; i < firsts.size(); i++) {
             GlobalIndexPropagator propagator = runtime.propagator(i);
-            firsts.get(i).thenAccept(first -> {
-                if (delayMillis == 0) {
-                    propagator.backfill(index.id(), first);
-                } else {
-                    timer.schedule(() -> propagator.backfill(index.id(), first), delayMillis, TimeUnit.MILLISECONDS);
-                }
-            });
+            firsts.get(i).thenAcceptBoth(due, (first, ignored) -> propagator.backfill(index.id(), first));
         }
     }
 
@@ -155,16 +150,8 @@ final class GlobalIndexLifecycle {
         }
         backfilledPartitions.remove(table.id() + "/" + index.id());
         // Like a backfill, a drop is held back by a deliberate propagation delay, so tests can watch it DELETING.
-        long delayMillis = deliberateDelayMillis();
-        CompletableFuture<Void> ready = CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new));
-        if (delayMillis > 0) {
-            ready = ready.thenCompose(ignored -> {
-                CompletableFuture<Void> delayed = new CompletableFuture<>();
-                timer.schedule(() -> delayed.complete(null), delayMillis, TimeUnit.MILLISECONDS);
-                return delayed;
-            });
-        }
-        ready.thenRunAsync(() -> {
+        stopped.add(afterDeliberateDelay());
+        CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).thenRunAsync(() -> {
             synchronized (controlLock) {
                 TableMetadata current = catalog.tryGet(table.name()).orElse(null);
                 if (current == null || current.id() != table.id()) {
@@ -187,10 +174,30 @@ final class GlobalIndexLifecycle {
         }, controlTasks);
     }
 
-    /** The propagation delay set deliberately (for tests), or 0. */
-    private long deliberateDelayMillis() {
+    /**
+     * Completes once the deliberate propagation delay (for tests) has passed since now by the node's clock, as the
+     * propagators hold records back: checked again at least every 100 ms, so a delay lifted or shortened meanwhile
+     * lets the work go. At once without a delay.
+     */
+    private CompletableFuture<Void> afterDeliberateDelay() {
+        CompletableFuture<Void> due = new CompletableFuture<>();
+        completeWhenDue(due, clock.millis());
+        return due;
+    }
+
+    private void completeWhenDue(CompletableFuture<Void> due, long startMillis) {
         GlobalIndexPropagation current = propagation;
-        return current.synchronous() ? 0 : current.delay().toMillis();
+        long delayMillis = current.synchronous() ? 0 : current.delay().toMillis();
+        long remaining = delayMillis - (clock.millis() - startMillis);
+        if (remaining <= 0) {
+            due.complete(null);
+            return;
+        }
+        try {
+            timer.schedule(() -> completeWhenDue(due, startMillis), Math.min(remaining, 100), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The node is closing: the catalog keeps the phase, and the work resumes after a restart.
+        }
     }
 
     /** How far a global index is behind its table, summed over the partitions. */

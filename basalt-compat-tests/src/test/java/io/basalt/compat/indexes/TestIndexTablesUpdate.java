@@ -223,24 +223,24 @@ class TestIndexTablesUpdate extends IndexTestSupport {
     void deleteTableWaitsForIndexChanges() throws InterruptedException {
         assumeBasalt();
         String table = provisionedTable();
-        // Basalt's deliberate propagation delay holds a drop back too, so the index stays DELETING meanwhile.
-        assertThat(admin("/_basalt/index-propagation", "{\"Mode\":\"ASYNCHRONOUS\",\"DelayMillis\":5000}")
+        // Basalt's deliberate propagation delay holds a drop back too: the index stays DELETING until it is lifted.
+        assertThat(admin("/_basalt/index-propagation", "{\"Mode\":\"ASYNCHRONOUS\",\"DelayMillis\":600000}")
                 .statusCode()).isEqualTo(200);
         try {
             client.updateTable(b -> b.tableName(table).globalSecondaryIndexUpdates(delete("byG")));
+            assertThat(index(client.describeTable(b -> b.tableName(table)).table(), "byG").orElseThrow()
+                    .indexStatus()).isEqualTo(IndexStatus.DELETING);
+            assertError(software.amazon.awssdk.services.dynamodb.model.ResourceInUseException.class,
+                    "ResourceInUseException", "Attempt to change a resource which is still in use: Cannot delete "
+                            + "table while indexes are being created, updated, or deleted.",
+                    () -> client.deleteTable(b -> b.tableName(table)));
+            assertError(LimitExceededException.class, "LimitExceededException", "Subscriber limit exceeded: Only 1 "
+                    + "online index can be created or deleted simultaneously per table", () -> client.updateTable(
+                            b -> b.tableName(table).attributeDefinitions(def("h", "S"))
+                                    .globalSecondaryIndexUpdates(create("new", List.of(hash("h")), 1L))));
         } finally {
             admin("/_basalt/index-propagation", "{\"Mode\":\"ASYNCHRONOUS\"}");
         }
-        assertThat(index(client.describeTable(b -> b.tableName(table)).table(), "byG").orElseThrow().indexStatus())
-                .isEqualTo(IndexStatus.DELETING);
-        assertError(software.amazon.awssdk.services.dynamodb.model.ResourceInUseException.class,
-                "ResourceInUseException", "Attempt to change a resource which is still in use: Cannot delete "
-                        + "table while indexes are being created, updated, or deleted.",
-                () -> client.deleteTable(b -> b.tableName(table)));
-        assertError(LimitExceededException.class, "LimitExceededException", "Subscriber limit exceeded: Only 1 "
-                + "online index can be created or deleted simultaneously per table", () -> client.updateTable(
-                        b -> b.tableName(table).attributeDefinitions(def("h", "S"))
-                                .globalSecondaryIndexUpdates(create("new", List.of(hash("h")), 1L))));
 
         Instant deadline = Instant.now().plus(BACKFILL_TIMEOUT);
         while (index(client.describeTable(b -> b.tableName(table)).table(), "byG").isPresent()
