@@ -3,10 +3,15 @@ package io.basalt.bench;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.basalt.model.AttributeValue;
+import io.basalt.model.DynamoNumber;
 import io.basalt.model.Item;
+import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.encoding.StoredItem;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
 import io.basalt.server.json.RequestJson;
+import io.basalt.server.json.StoredItemJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
@@ -14,6 +19,8 @@ import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -33,6 +40,8 @@ public class JsonCodecBenchmarks extends MicroBenchmark {
     private ByteBuf request;
     Item item;
     private ByteBuf response;
+    /** The query workload's page: 20 stored items of one partition, ~100 B each (tools/bench/preload.lua). */
+    private final StoredItem[] page = new StoredItem[20];
 
     @Setup
     public void setUp() {
@@ -40,6 +49,13 @@ public class JsonCodecBenchmarks extends MicroBenchmark {
         request = ByteBufAllocator.DEFAULT.buffer(body.length).writeBytes(body);
         item = BenchItems.item("key42");
         response = ByteBufAllocator.DEFAULT.buffer(256);
+        for (int i = 0; i < page.length; i++) {
+            Map<String, AttributeValue> attributes = new LinkedHashMap<>();
+            attributes.put("pk", new AttributeValue.StringValue("part42"));
+            attributes.put("sk", new AttributeValue.NumberValue(DynamoNumber.parse(Integer.toString(i + 1))));
+            attributes.put("payload", new AttributeValue.StringValue("y".repeat(100)));
+            page[i] = StoredItem.of(ItemCodec.encode(new Item(attributes)));
+        }
     }
 
     @TearDown
@@ -70,6 +86,25 @@ public class JsonCodecBenchmarks extends MicroBenchmark {
             out.writeStartObject();
             out.writeFieldName("Item");
             AttributeValueJson.writeItem(out, item.attributes());
+            out.writeEndObject();
+        }
+        return response;
+    }
+
+    /** A Query response of 20 items written from their stored bytes, as {@code QueryHandler} does. */
+    @Benchmark
+    public ByteBuf encodeQueryResponse() throws IOException {
+        response.clear();
+        try (JsonGenerator out = JSON.createGenerator((OutputStream) new ByteBufOutputStream(response),
+                JsonEncoding.UTF8)) {
+            out.writeStartObject();
+            out.writeArrayFieldStart("Items");
+            for (StoredItem stored : page) {
+                StoredItemJson.write(out, stored);
+            }
+            out.writeEndArray();
+            out.writeNumberField("Count", page.length);
+            out.writeNumberField("ScannedCount", page.length);
             out.writeEndObject();
         }
         return response;

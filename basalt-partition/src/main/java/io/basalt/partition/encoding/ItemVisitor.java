@@ -28,7 +28,10 @@ public interface ItemVisitor {
      */
     void string(byte[] utf8, int offset, int length) throws IOException;
 
-    /** A number as its canonical text (ASCII: optional {@code -}, digits, optional {@code .}). */
+    /**
+     * A number as its canonical text (ASCII: optional {@code -}, digits, optional {@code .}), in a buffer the codec
+     * reuses: valid during the call only.
+     */
     void number(byte[] ascii, int offset, int length) throws IOException;
 
     void binary(byte[] bytes, int offset, int length) throws IOException;
