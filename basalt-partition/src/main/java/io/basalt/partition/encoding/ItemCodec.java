@@ -214,7 +214,10 @@ public final class ItemCodec {
         void attributes() throws IOException {
             int count = in.readLength();
             for (int i = 0; i < count; i++) {
-                visitor.name(readString(in));
+                int length = in.readLength();
+                int start = in.position();
+                in.skip(length);
+                visitor.name(in.array(), start, length);
                 value();
             }
         }

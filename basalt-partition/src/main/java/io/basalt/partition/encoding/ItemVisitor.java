@@ -15,8 +15,8 @@ import java.io.IOException;
  * <p>The byte arrays passed in are the stored item itself: read them during the call, never keep or change them.
  */
 public interface ItemVisitor {
-    /** An attribute name, of the item or of a map. */
-    void name(String name) throws IOException;
+    /** An attribute name, of the item or of a map, as UTF-8 (unpaired surrogates as for {@link #string}). */
+    void name(byte[] utf8, int offset, int length) throws IOException;
 
     void startValue(AttributeType type) throws IOException;
 

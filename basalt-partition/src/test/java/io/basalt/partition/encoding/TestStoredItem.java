@@ -91,7 +91,7 @@ class TestStoredItem {
     /** A visitor that ignores everything; tests override what they look at. */
     private static class Recorder implements ItemVisitor {
         @Override
-        public void name(String name) {
+        public void name(byte[] utf8, int offset, int length) {
         }
 
         @Override
@@ -127,8 +127,8 @@ class TestStoredItem {
         private AttributeValue scalar;
 
         @Override
-        public void name(String name) {
-            names.push(name);
+        public void name(byte[] utf8, int offset, int length) {
+            names.push(ItemVisitor.decode(utf8, offset, length));
         }
 
         @Override

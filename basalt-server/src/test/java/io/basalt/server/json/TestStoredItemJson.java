@@ -75,6 +75,46 @@ class TestStoredItemJson {
         assertThat(writeStored(item)).isEqualTo(writeDecoded(item));
     }
 
+    /** Every control character, quote and backslash, binaries of every length modulo 3, nested containers. */
+    @Test
+    void randomAsciiItemsAreByteForByteTheSame() throws IOException {
+        Random random = new Random(SEED);
+        for (int i = 0; i < 300; i++) {
+            Map<String, AttributeValue> attributes = new LinkedHashMap<>();
+            int count = 1 + random.nextInt(6);
+            for (int a = 0; a < count; a++) {
+                attributes.put(asciiText(random), asciiValue(random, 3));
+            }
+            Item item = new Item(attributes);
+            assertThat(writeStored(item)).as("seed=%s", SEED).isEqualTo(writeDecoded(item));
+        }
+    }
+
+    /** Items as array elements and object members next to the generator's own tokens: commas and nesting. */
+    @Test
+    void itemsAmongOtherTokensOfAResponse() throws IOException {
+        Item first = new Item(Map.of("pk", AttributeValue.string("a"), "sk", AttributeValue.number(1)));
+        Item second = new Item(Map.of("pk", AttributeValue.string("b"),
+                "l", new AttributeValue.ListValue(List.of(AttributeValue.string("x"), AttributeValue.number(2)))));
+        String stored = response(out -> {
+            StoredItemJson.write(out, StoredItem.of(ItemCodec.encode(first)));
+            StoredItemJson.write(out, StoredItem.of(ItemCodec.encode(second)));
+        });
+        String decoded = response(out -> {
+            AttributeValueJson.writeItem(out, first.attributes());
+            AttributeValueJson.writeItem(out, second.attributes());
+        });
+        assertThat(stored).isEqualTo(decoded).startsWith("{\"Items\":[{").endsWith("}],\"Count\":2}");
+    }
+
+    /** An item larger than the generator's own buffer. */
+    @Test
+    void largeItemsAsTheDecodedItem() throws IOException {
+        Item item = new Item(Map.of("pk", AttributeValue.string("big"), "payload",
+                AttributeValue.string("\"quoted\" ".repeat(3000)), "blob", AttributeValue.binary(new byte[50_000])));
+        assertThat(writeStored(item)).isEqualTo(writeDecoded(item));
+    }
+
     /**
      * Unpaired surrogates (which a request can only carry as a JSON escape, and the codec keeps) are written as the
      * same escapes: the request parser refuses them, so the texts are compared.
@@ -115,6 +155,68 @@ class TestStoredItemJson {
                 return new AttributeValue.MapValue(values);
             }
         }
+    }
+
+    private static String asciiText(Random random) {
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(12); i > 0; i--) {
+            text.append((char) random.nextInt(128));
+        }
+        return text.toString();
+    }
+
+    private static AttributeValue asciiValue(Random random, int depth) {
+        switch (random.nextInt(depth > 0 ? 9 : 6)) {
+            case 0:
+                return AttributeValue.string(asciiText(random));
+            case 1:
+                return new AttributeValue.NumberValue(DynamoNumber.parse(NUMBERS[random.nextInt(NUMBERS.length)]));
+            case 2:
+                byte[] bytes = new byte[random.nextInt(7)];
+                random.nextBytes(bytes);
+                return AttributeValue.binary(bytes);
+            case 3:
+                return random.nextBoolean() ? AttributeValue.BooleanValue.FALSE : AttributeValue.NullValue.INSTANCE;
+            case 4:
+                return new AttributeValue.StringSetValue(List.of("x" + asciiText(random), "y"));
+            case 5:
+                return random.nextBoolean()
+                        ? new AttributeValue.NumberSetValue(List.of(DynamoNumber.of(1), DynamoNumber.parse("-2.5")))
+                        : new AttributeValue.BinarySetValue(List.of(Bytes.wrap(new byte[] {1, 2}), Bytes.EMPTY));
+            case 6: {
+                List<AttributeValue> values = new ArrayList<>();
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    values.add(asciiValue(random, depth - 1));
+                }
+                return new AttributeValue.ListValue(values);
+            }
+            default: {
+                Map<String, AttributeValue> values = new LinkedHashMap<>();
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    values.put(asciiText(random), asciiValue(random, depth - 1));
+                }
+                return new AttributeValue.MapValue(values);
+            }
+        }
+    }
+
+    /** A generator callback. */
+    private interface Tokens {
+        void write(JsonGenerator out) throws IOException;
+    }
+
+    /** {@code {"Items":[...],"Count":2}} with {@code items} writing the array's elements. */
+    private static String response(Tokens items) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JsonGenerator out = new JsonFactory().createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeArrayFieldStart("Items");
+            items.write(out);
+            out.writeEndArray();
+            out.writeNumberField("Count", 2);
+            out.writeEndObject();
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private static void assertSameDocument(Item item) throws IOException {
