@@ -42,6 +42,7 @@ public class JsonCodecBenchmarks extends MicroBenchmark {
     private ByteBuf response;
     /** The query workload's page: 20 stored items of one partition, ~100 B each (tools/bench/preload.lua). */
     private final StoredItem[] page = new StoredItem[20];
+    private StoredItem stored;
 
     @Setup
     public void setUp() {
@@ -49,6 +50,7 @@ public class JsonCodecBenchmarks extends MicroBenchmark {
         request = ByteBufAllocator.DEFAULT.buffer(body.length).writeBytes(body);
         item = BenchItems.item("key42");
         response = ByteBufAllocator.DEFAULT.buffer(256);
+        stored = StoredItem.of(ItemCodec.encode(item));
         for (int i = 0; i < page.length; i++) {
             Map<String, AttributeValue> attributes = new LinkedHashMap<>();
             attributes.put("pk", new AttributeValue.StringValue("part42"));
@@ -105,6 +107,20 @@ public class JsonCodecBenchmarks extends MicroBenchmark {
             out.writeEndArray();
             out.writeNumberField("Count", page.length);
             out.writeNumberField("ScannedCount", page.length);
+            out.writeEndObject();
+        }
+        return response;
+    }
+
+    /** The same GetItem response written from the item's stored bytes, as {@code GetItemHandler} does. */
+    @Benchmark
+    public ByteBuf encodeStoredGetItemResponse() throws IOException {
+        response.clear();
+        try (JsonGenerator out = JSON.createGenerator((OutputStream) new ByteBufOutputStream(response),
+                JsonEncoding.UTF8)) {
+            out.writeStartObject();
+            out.writeFieldName("Item");
+            StoredItemJson.write(out, stored);
             out.writeEndObject();
         }
         return response;

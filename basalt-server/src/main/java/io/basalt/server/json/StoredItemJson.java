@@ -30,8 +30,11 @@ public final class StoredItemJson implements ItemVisitor, SerializableString {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
             .getBytes(StandardCharsets.US_ASCII);
-    /** Per ASCII byte: 0 when it is written as is, else the letter of its two-character escape, or 'u'. */
-    private static final byte[] ESCAPES = new byte[128];
+    /**
+     * Per byte value (unsigned): 0 when it is written as is (every byte of a multi-byte UTF-8 sequence is), else the
+     * letter of its two-character escape, or 'u'.
+     */
+    private static final byte[] ESCAPES = new byte[256];
     /** The JSON name of each type, with its quotes and colon: {@code "S":}. */
     private static final byte[][] TYPE_NAMES = new byte[AttributeType.values().length][];
     /** What a level of nesting is: the item or a map (names and values), a list (values), a set (elements). */
@@ -211,8 +214,8 @@ public final class StoredItemJson implements ItemVisitor, SerializableString {
         int end = offset + count;
         int run = offset;
         for (int i = offset; i < end; i++) {
-            byte b = utf8[i];
-            if (b >= 0 && ESCAPES[b] != 0) {
+            int b = utf8[i] & 0xFF;
+            if (ESCAPES[b] != 0) {
                 appendRun(utf8, run, i);
                 appendEscape(b);
                 run = i + 1;
