@@ -9,7 +9,8 @@
 # A peer that cannot be fetched or started is reported in the table and the run goes on with the others.
 # Environment: BASALT_JAR and BASALT_JAVA_OPTS (for the ./basalt launcher, which starts Basalt as users run it),
 # BENCH_CEILING_CP (class path of io.basalt.bench.CeilingServer), BENCH_KEYS (keys of the PutItem/GetItem/UpdateItem
-# table, default 100000), BENCH_OUT (output file).
+# table, default 100000), BENCH_OUT (output file), BENCH_PORT (the targets' port, default 8790; the smoke test picks
+# a free one so that it cannot talk to a server some other run left on the default).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # One benchmark at a time on this machine: they pin the same cores and use the same ports (the test
@@ -37,7 +38,7 @@ done
 export BENCH_KEYS="${BENCH_KEYS:-100000}"
 workloads="putitem getitem updateitem query"
 connections=32
-port=8790
+port="${BENCH_PORT:-8790}"
 out="${BENCH_OUT:-$bench/results/latest.md}"
 mkdir -p "$(dirname "$out")" "$cache"
 work="$(mktemp -d)"

@@ -44,6 +44,7 @@ class TestSideBySideSmoke {
         builder.environment().put("BENCH_CEILING_CP", System.getProperty("java.class.path"));
         builder.environment().put("BENCH_KEYS", "10000");
         builder.environment().put("BENCH_OUT", out.toString());
+        builder.environment().put("BENCH_PORT", Integer.toString(freePort()));
         Process process = builder.start();
         boolean finished = process.waitFor(150, TimeUnit.SECONDS);
         if (!finished) {
@@ -65,6 +66,14 @@ class TestSideBySideSmoke {
         }
         assertThat(table).containsPattern("\\| basalt-memory \\| ok \\| [0-9]+ ms \\| [0-9]+ MiB \\|")
                 .containsPattern("\\| ceiling \\| ok \\| [0-9]+ ms \\| [0-9]+ MiB \\|");
+    }
+
+    /** A port nothing listens on now (the harness's default could be taken by a benchmark left running). */
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static boolean onPath(String tool) throws IOException {
