@@ -134,7 +134,8 @@ class TestLocalReplicator {
     @Test
     void closedLoopWritersAlsoShareSyncs() throws Exception {
         // Each writer waits for its previous write, as a client does; a group still holds one entry per writer.
-        replicator = new LocalReplicator(storage.syncDelay(5), true);
+        // A sync of 20 ms leaves a loaded machine time to wake the writers before the next group is taken.
+        replicator = new LocalReplicator(storage.syncDelay(20), true);
         int threads = 16;
         int perThread = 20;
         List<Thread> writers = new ArrayList<>();
