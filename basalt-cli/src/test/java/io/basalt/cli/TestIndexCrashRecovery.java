@@ -89,9 +89,12 @@ class TestIndexCrashRecovery {
             }
             assertThat(status(client)).isEqualTo(IndexStatus.ACTIVE);
             HttpClient http = HttpClient.newHttpClient();
-            while (!lagReport(http, restarted).contains("\"PendingChanges\":0,") && System.nanoTime() < deadline) {
+            long caughtUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!lagReport(http, restarted).contains("\"PendingChanges\":0,") && System.nanoTime() < caughtUp) {
                 Thread.sleep(50);
             }
+            assertThat(lagReport(http, restarted)).as("the index caught up with the table")
+                    .contains("\"PendingChanges\":0,");
             Map<String, Map<String, AttributeValue>> expected = new HashMap<>();
             client.scanPaginator(request -> request.tableName(TABLE).consistentRead(true)).items().forEach(item -> {
                 if (item.containsKey("group")) {
