@@ -53,6 +53,8 @@ public final class BasaltNode implements AutoCloseable {
     private final GlobalIndexLifecycle globalIndexes;
     private final ExecutorService transactionReaders;
     private final TransactionCoordinator transactions;
+    /** Fault injection: holds prepared transactions before their decision (tests). */
+    private final CommitDelay commitDelay = new CommitDelay();
 
     private BasaltNode(StorageEngine storage, NodeConfig config) {
         this.config = requireNonNull(config, "config is null");
@@ -66,7 +68,7 @@ public final class BasaltNode implements AutoCloseable {
                 namedDaemonThreads("basalt-control-"));
         this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
         this.transactions = new TransactionCoordinator(storage, config.syncWrites() && storage.isPersistent(),
-                config.clock(), runtimes::get, transactionReaders);
+                config.clock(), runtimes::get, transactionReaders, commitDelay);
         Map<Long, TableMetadata> tablesById = new HashMap<>();
         for (TableMetadata table : catalog.all()) {
             runtimes.put(table.id(), startPartitions(table));
@@ -302,17 +304,17 @@ public final class BasaltNode implements AutoCloseable {
      * transactions held by the previous delay commit now ({@code Duration.ZERO} releases them and turns it off).
      */
     public void setTransactionCommitDelay(java.time.Duration delay) {
-        transactions.setCommitDelay(delay);
+        commitDelay.set(delay);
     }
 
     /** The commit delay in force ({@link #setTransactionCommitDelay}). */
     public java.time.Duration transactionCommitDelay() {
-        return transactions.commitDelay();
+        return commitDelay.get();
     }
 
     /** How many transactions the commit delay holds now: prepared (their prepare records durable), not decided. */
     public int heldTransactions() {
-        return transactions.heldTransactions();
+        return commitDelay.held();
     }
 
     /** The durable image of an item, or null when it does not exist. */

@@ -36,7 +36,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -74,18 +73,10 @@ final class TransactionCoordinator {
     private final AtomicLong lastTimestamp = new AtomicLong();
     private final AtomicLong lastTokenSweep = new AtomicLong();
     private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
-    private volatile CommitHold commitHold = new CommitHold(0, new CompletableFuture<>());
-    private final AtomicInteger held = new AtomicInteger();
+    private final CommitDelay commitDelay;
 
     /** A ClientRequestToken seen in the last 10 minutes: the request it came with, and how that went. */
     private record Token(String fingerprint, CompletableFuture<TransactionResult> outcome, Instant expires) {
-    }
-
-    /**
-     * Fault injection: how long a transaction waits between its phases, and what lifts the wait early (completed
-     * when the delay is changed).
-     */
-    private record CommitHold(long delayMillis, CompletableFuture<Void> lifted) {
     }
 
     /** One action placed on its partition. */
@@ -93,8 +84,9 @@ final class TransactionCoordinator {
     }
 
     TransactionCoordinator(StorageEngine storage, boolean sync, Clock clock, LongFunction<TableRuntime> runtimes,
-            Executor workers) {
+            Executor workers, CommitDelay commitDelay) {
         this.storage = requireNonNull(storage, "storage is null");
+        this.commitDelay = requireNonNull(commitDelay, "commitDelay is null");
         this.sync = sync;
         this.clock = requireNonNull(clock, "clock is null");
         this.runtimes = requireNonNull(runtimes, "runtimes is null");
@@ -209,21 +201,12 @@ final class TransactionCoordinator {
                 release(transaction, byPartition, outcomes);
                 return CompletableFuture.failedFuture(new TransactionCanceledException(reasons));
             }
-            CommitHold hold = commitHold;
-            if (hold.delayMillis() == 0) {
+            // Fault injection: the items stay held between the phases, so tests can race other writes against it.
+            CompletableFuture<Void> due = commitDelay.await(workers);
+            if (due == null) {
                 return commit(transaction, timestamp, token, actions, placed, byPartition, outcomes);
             }
-            // Fault injection: the items stay held between the phases, so tests can race other writes against it,
-            // until the delay passes or is changed.
-            held.incrementAndGet();
-            CompletableFuture<Void> due = new CompletableFuture<>();
-            CompletableFuture.delayedExecutor(hold.delayMillis(), TimeUnit.MILLISECONDS, workers)
-                    .execute(() -> due.complete(null));
-            hold.lifted().thenRun(() -> due.complete(null));
-            return due.thenComposeAsync(x -> {
-                held.decrementAndGet();
-                return commit(transaction, timestamp, token, actions, placed, byPartition, outcomes);
-            }, workers);
+            return due.thenCompose(x -> commit(transaction, timestamp, token, actions, placed, byPartition, outcomes));
         }, workers);
     }
 
@@ -358,26 +341,6 @@ final class TransactionCoordinator {
             }
             return new TransactionResult(Arrays.asList(results), false);
         });
-    }
-
-    /**
-     * Holds every transaction's items this long between its two phases (fault injection for tests); the
-     * transactions the previous delay holds go on to commit now.
-     */
-    void setCommitDelay(Duration delay) {
-        requireNonNull(delay, "delay is null");
-        CommitHold previous = commitHold;
-        commitHold = new CommitHold(delay.toMillis(), new CompletableFuture<>());
-        previous.lifted().complete(null);
-    }
-
-    Duration commitDelay() {
-        return Duration.ofMillis(commitHold.delayMillis());
-    }
-
-    /** How many prepared transactions a commit delay is holding now. */
-    int heldTransactions() {
-        return held.get();
     }
 
     /** The next transaction timestamp: microseconds of the node's clock, strictly increasing. */
