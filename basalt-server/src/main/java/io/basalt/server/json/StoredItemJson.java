@@ -2,6 +2,7 @@ package io.basalt.server.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.basalt.model.AttributeType;
 import io.basalt.partition.encoding.ItemVisitor;
 import io.basalt.partition.encoding.StoredItem;
@@ -70,14 +71,20 @@ public final class StoredItemJson implements ItemVisitor, SerializableString {
 
     /** Writes {@code item} as a JSON value (an object member's value or an array element). */
     public static void write(JsonGenerator out, StoredItem item) throws IOException {
-        StoredItemJson writer = WRITERS.get();
-        writer.start();
-        item.accept(writer);
-        writer.appendByte('}');
+        StoredItemJson writer = of(item);
         out.writeRawValue(writer);
         if (writer.buffer.length > RETAINED_BYTES) {
             writer.buffer = new byte[1024];
         }
+    }
+
+    /** The JSON of {@code item} in this thread's writer, valid until the thread's next call. */
+    static StoredItemJson of(StoredItem item) throws IOException {
+        StoredItemJson writer = WRITERS.get();
+        writer.start();
+        item.accept(writer);
+        writer.appendByte('}');
+        return writer;
     }
 
     private void start() {
@@ -304,7 +311,7 @@ public final class StoredItemJson implements ItemVisitor, SerializableString {
         }
     }
 
-    // SerializableString, as the generator reads the finished value: only the unquoted UTF-8 forms are used.
+    // SerializableString: the finished item's JSON. The generator's writeRawValue reads the unquoted UTF-8 forms.
 
     @Override
     public int appendUnquotedUTF8(byte[] out, int offset) {
@@ -355,34 +362,53 @@ public final class StoredItemJson implements ItemVisitor, SerializableString {
         return value.length();
     }
 
-    /** A raw JSON value is never written as a quoted string: the quoted forms are not supported. */
+    // The quoted forms: the JSON text as a string literal's contents (Jackson's escaping), for a generator that
+    // writes the value as a string rather than raw.
+
     @Override
     public char[] asQuotedChars() {
-        throw new UnsupportedOperationException("a raw JSON value is not quoted");
+        return JsonStringEncoder.getInstance().quoteAsString(getValue());
     }
 
     @Override
     public byte[] asQuotedUTF8() {
-        throw new UnsupportedOperationException("a raw JSON value is not quoted");
+        return JsonStringEncoder.getInstance().quoteAsUTF8(getValue());
     }
 
     @Override
     public int appendQuotedUTF8(byte[] out, int offset) {
-        throw new UnsupportedOperationException("a raw JSON value is not quoted");
+        byte[] quoted = asQuotedUTF8();
+        if (offset + quoted.length > out.length) {
+            return -1;
+        }
+        System.arraycopy(quoted, 0, out, offset, quoted.length);
+        return quoted.length;
     }
 
     @Override
     public int appendQuoted(char[] out, int offset) {
-        throw new UnsupportedOperationException("a raw JSON value is not quoted");
+        char[] quoted = asQuotedChars();
+        if (offset + quoted.length > out.length) {
+            return -1;
+        }
+        System.arraycopy(quoted, 0, out, offset, quoted.length);
+        return quoted.length;
     }
 
     @Override
-    public int writeQuotedUTF8(OutputStream out) {
-        throw new UnsupportedOperationException("a raw JSON value is not quoted");
+    public int writeQuotedUTF8(OutputStream out) throws IOException {
+        byte[] quoted = asQuotedUTF8();
+        out.write(quoted);
+        return quoted.length;
     }
 
     @Override
     public int putQuotedUTF8(ByteBuffer out) {
-        throw new UnsupportedOperationException("a raw JSON value is not quoted");
+        byte[] quoted = asQuotedUTF8();
+        if (out.remaining() < quoted.length) {
+            return -1;
+        }
+        out.put(quoted);
+        return quoted.length;
     }
 }

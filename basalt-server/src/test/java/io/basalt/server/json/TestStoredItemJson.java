@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.Bytes;
 import io.basalt.model.DynamoNumber;
@@ -13,6 +14,7 @@ import io.basalt.partition.encoding.StoredItem;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -105,6 +107,55 @@ class TestStoredItemJson {
             AttributeValueJson.writeItem(out, second.attributes());
         });
         assertThat(stored).isEqualTo(decoded).startsWith("{\"Items\":[{").endsWith("}],\"Count\":2}");
+    }
+
+    /** Every form of the finished JSON as a SerializableString is Jackson's own for the same text. */
+    @Test
+    void serializableFormsAsJacksonsForTheSameText() throws IOException {
+        Item item = new Item(Map.of("pk", AttributeValue.string("a \"b\" é"), "n", AttributeValue.number(1)));
+        StoredItemJson json = StoredItemJson.of(StoredItem.of(ItemCodec.encode(item)));
+        SerializedString expected = new SerializedString(json.getValue());
+        assertThat(json.getValue()).isEqualTo(writeDecoded(item));
+        assertThat(json.charLength()).isEqualTo(expected.charLength());
+        assertThat(json.asUnquotedUTF8()).isEqualTo(expected.asUnquotedUTF8());
+        assertThat(json.asQuotedUTF8()).isEqualTo(expected.asQuotedUTF8());
+        assertThat(json.asQuotedChars()).isEqualTo(expected.asQuotedChars());
+        for (boolean quoted : new boolean[] {false, true}) {
+            byte[] bytes = new byte[200];
+            byte[] expectedBytes = new byte[200];
+            int length = quoted ? json.appendQuotedUTF8(bytes, 3) : json.appendUnquotedUTF8(bytes, 3);
+            int expectedLength = quoted ? expected.appendQuotedUTF8(expectedBytes, 3)
+                    : expected.appendUnquotedUTF8(expectedBytes, 3);
+            assertThat(length).isEqualTo(expectedLength).isPositive();
+            assertThat(bytes).isEqualTo(expectedBytes);
+            assertThat(quoted ? json.appendQuotedUTF8(new byte[5], 0) : json.appendUnquotedUTF8(new byte[5], 0))
+                    .isEqualTo(-1);
+            char[] chars = new char[200];
+            char[] expectedChars = new char[200];
+            assertThat(quoted ? json.appendQuoted(chars, 1) : json.appendUnquoted(chars, 1))
+                    .isEqualTo(quoted ? expected.appendQuoted(expectedChars, 1)
+                            : expected.appendUnquoted(expectedChars, 1));
+            assertThat(chars).isEqualTo(expectedChars);
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            ByteArrayOutputStream expectedStream = new ByteArrayOutputStream();
+            assertThat(quoted ? json.writeQuotedUTF8(stream) : json.writeUnquotedUTF8(stream))
+                    .isEqualTo(quoted ? expected.writeQuotedUTF8(expectedStream)
+                            : expected.writeUnquotedUTF8(expectedStream));
+            assertThat(stream.toByteArray()).isEqualTo(expectedStream.toByteArray());
+            ByteBuffer buffer = ByteBuffer.allocate(200);
+            ByteBuffer expectedBuffer = ByteBuffer.allocate(200);
+            assertThat(quoted ? json.putQuotedUTF8(buffer) : json.putUnquotedUTF8(buffer))
+                    .isEqualTo(quoted ? expected.putQuotedUTF8(expectedBuffer)
+                            : expected.putUnquotedUTF8(expectedBuffer));
+            assertThat(buffer.array()).isEqualTo(expectedBuffer.array());
+        }
+        // A generator asked to write it as a string writes the JSON text as a string.
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        try (JsonGenerator out = new JsonFactory().createGenerator(written)) {
+            out.writeString(json);
+        }
+        assertThat(read("{\"x\":{\"S\":" + written.toString(StandardCharsets.UTF_8) + "}}"))
+                .isEqualTo(new Item(Map.of("x", AttributeValue.string(writeDecoded(item)))));
     }
 
     /** An item larger than the generator's own buffer. */
