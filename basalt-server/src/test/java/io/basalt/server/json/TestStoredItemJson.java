@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** Items written from their stored bytes must be the documents written from the decoded items. */
@@ -63,7 +64,7 @@ class TestStoredItemJson {
             Map<String, AttributeValue> attributes = new LinkedHashMap<>();
             int count = 1 + random.nextInt(6);
             for (int a = 0; a < count; a++) {
-                attributes.put("a" + a + STRINGS[random.nextInt(STRINGS.length)], value(random, 3));
+                attributes.put("a" + a + sample(random), value(random, 3, TestStoredItemJson::sample));
             }
             assertSameDocument(new Item(attributes));
         }
@@ -85,7 +86,7 @@ class TestStoredItemJson {
             Map<String, AttributeValue> attributes = new LinkedHashMap<>();
             int count = 1 + random.nextInt(6);
             for (int a = 0; a < count; a++) {
-                attributes.put(asciiText(random), asciiValue(random, 3));
+                attributes.put(asciiText(random), value(random, 3, TestStoredItemJson::asciiText));
             }
             Item item = new Item(attributes);
             assertThat(writeStored(item)).as("seed=%s", SEED).isEqualTo(writeDecoded(item));
@@ -177,37 +178,6 @@ class TestStoredItemJson {
         assertThat(writeStored(item)).isEqualTo(writeDecoded(item)).contains("\\uD800", "\\uDC00");
     }
 
-    private static AttributeValue value(Random random, int depth) {
-        switch (random.nextInt(depth > 0 ? 8 : 5)) {
-            case 0:
-                return AttributeValue.string(STRINGS[random.nextInt(STRINGS.length)]);
-            case 1:
-                return new AttributeValue.NumberValue(DynamoNumber.parse(NUMBERS[random.nextInt(NUMBERS.length)]));
-            case 2:
-                byte[] bytes = new byte[random.nextInt(5)];
-                random.nextBytes(bytes);
-                return AttributeValue.binary(bytes);
-            case 3:
-                return random.nextBoolean() ? AttributeValue.BooleanValue.TRUE : AttributeValue.NullValue.INSTANCE;
-            case 4:
-                return new AttributeValue.StringSetValue(List.of("x" + random.nextInt(9), "y"));
-            case 5: {
-                List<AttributeValue> values = new ArrayList<>();
-                for (int i = random.nextInt(4); i > 0; i--) {
-                    values.add(value(random, depth - 1));
-                }
-                return new AttributeValue.ListValue(values);
-            }
-            default: {
-                Map<String, AttributeValue> values = new LinkedHashMap<>();
-                for (int i = random.nextInt(4); i > 0; i--) {
-                    values.put("k" + i, value(random, depth - 1));
-                }
-                return new AttributeValue.MapValue(values);
-            }
-        }
-    }
-
     private static String asciiText(Random random) {
         StringBuilder text = new StringBuilder();
         for (int i = random.nextInt(12); i > 0; i--) {
@@ -216,10 +186,16 @@ class TestStoredItemJson {
         return text.toString();
     }
 
-    private static AttributeValue asciiValue(Random random, int depth) {
+    /** One of the sample strings. */
+    private static String sample(Random random) {
+        return STRINGS[random.nextInt(STRINGS.length)];
+    }
+
+    /** A random value of every type, nested up to {@code depth}, its strings and names from {@code text}. */
+    private static AttributeValue value(Random random, int depth, Function<Random, String> text) {
         switch (random.nextInt(depth > 0 ? 9 : 6)) {
             case 0:
-                return AttributeValue.string(asciiText(random));
+                return AttributeValue.string(text.apply(random));
             case 1:
                 return new AttributeValue.NumberValue(DynamoNumber.parse(NUMBERS[random.nextInt(NUMBERS.length)]));
             case 2:
@@ -227,9 +203,13 @@ class TestStoredItemJson {
                 random.nextBytes(bytes);
                 return AttributeValue.binary(bytes);
             case 3:
-                return random.nextBoolean() ? AttributeValue.BooleanValue.FALSE : AttributeValue.NullValue.INSTANCE;
+                return switch (random.nextInt(3)) {
+                    case 0 -> AttributeValue.BooleanValue.TRUE;
+                    case 1 -> AttributeValue.BooleanValue.FALSE;
+                    default -> AttributeValue.NullValue.INSTANCE;
+                };
             case 4:
-                return new AttributeValue.StringSetValue(List.of("x" + asciiText(random), "y"));
+                return new AttributeValue.StringSetValue(List.of("x" + text.apply(random), "y"));
             case 5:
                 return random.nextBoolean()
                         ? new AttributeValue.NumberSetValue(List.of(DynamoNumber.of(1), DynamoNumber.parse("-2.5")))
@@ -237,14 +217,14 @@ class TestStoredItemJson {
             case 6: {
                 List<AttributeValue> values = new ArrayList<>();
                 for (int i = random.nextInt(4); i > 0; i--) {
-                    values.add(asciiValue(random, depth - 1));
+                    values.add(value(random, depth - 1, text));
                 }
                 return new AttributeValue.ListValue(values);
             }
             default: {
                 Map<String, AttributeValue> values = new LinkedHashMap<>();
                 for (int i = random.nextInt(4); i > 0; i--) {
-                    values.put(asciiText(random), asciiValue(random, depth - 1));
+                    values.put(text.apply(random) + i, value(random, depth - 1, text));
                 }
                 return new AttributeValue.MapValue(values);
             }
