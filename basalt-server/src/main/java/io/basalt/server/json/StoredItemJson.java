@@ -33,9 +33,11 @@ public final class StoredItemJson implements ItemVisitor, SerializableString {
             .getBytes(StandardCharsets.US_ASCII);
     /**
      * Per byte value (unsigned): 0 when it is written as is (every byte of a multi-byte UTF-8 sequence is), else the
-     * letter of its two-character escape, or 'u'.
+     * letter of its two-character escape, 'u', or 'S' for a byte that may start an unpaired surrogate.
      */
     private static final byte[] ESCAPES = new byte[256];
+    /** The first byte of a surrogate's three-byte form; marked in {@link #ESCAPES} so one lookup finds both. */
+    private static final int SURROGATE_LEAD = 0xED;
     /** The JSON name of each type, with its quotes and colon: {@code "S":}. */
     private static final byte[][] TYPE_NAMES = new byte[AttributeType.values().length][];
     /** What a level of nesting is: the item or a map (names and values), a list (values), a set (elements). */
@@ -54,6 +56,7 @@ public final class StoredItemJson implements ItemVisitor, SerializableString {
         ESCAPES['\n'] = 'n';
         ESCAPES['\r'] = 'r';
         ESCAPES['\t'] = 't';
+        ESCAPES[SURROGATE_LEAD] = 'S';
         for (AttributeType type : AttributeType.values()) {
             TYPE_NAMES[type.ordinal()] = ("\"" + type.descriptor() + "\":").getBytes(StandardCharsets.US_ASCII);
         }
@@ -212,21 +215,28 @@ public final class StoredItemJson implements ItemVisitor, SerializableString {
 
     /** A quoted, escaped string from stored UTF-8. */
     private void appendString(byte[] utf8, int offset, int count) {
-        if (ItemVisitor.hasUnpairedSurrogate(utf8, offset, count)) {
-            appendJavaString(ItemVisitor.decode(utf8, offset, count));
-            return;
-        }
+        int mark = length;
         ensure(count + 2);
         buffer[length++] = '"';
         int end = offset + count;
         int run = offset;
         for (int i = offset; i < end; i++) {
             int b = utf8[i] & 0xFF;
-            if (ESCAPES[b] != 0) {
-                appendRun(utf8, run, i);
-                appendEscape(b);
-                run = i + 1;
+            if (ESCAPES[b] == 0) {
+                continue;
             }
+            if (b == SURROGATE_LEAD) {
+                if (i + 1 < end && (utf8[i + 1] & 0xFF) >= 0xA0) {
+                    // An unpaired surrogate (ED A0..BF): not UTF-8, so written as Jackson writes the Java string.
+                    length = mark;
+                    appendJavaString(ItemVisitor.decode(utf8, offset, count));
+                    return;
+                }
+                continue;  // ED 80..9F: an ordinary three-byte character
+            }
+            appendRun(utf8, run, i);
+            appendEscape(b);
+            run = i + 1;
         }
         appendRun(utf8, run, end);
         appendByte('"');

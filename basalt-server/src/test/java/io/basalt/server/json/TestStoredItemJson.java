@@ -30,7 +30,7 @@ class TestStoredItemJson {
     private static final String[] NUMBERS = {"0", "1", "-1", "10", "1E+2", "-0.05", "1.5", "123456.789", "1E-130",
         "-9.9999999999999999999999999999999999999E+125", "12345678901234567890123456789012345678"};
     private static final String[] STRINGS = {"", "plain", "quote \" backslash \\ slash /", "tab\tnewline\ncr\r",
-        "nul\u0000bell\u0007", "héllo €", "emoji 😀", "x".repeat(1000)};
+        "nul\u0000bell\u0007", "héllo €", "emoji 😀", "hangul \ud55c\ud000 (ED 95 9C, ED 80 80)", "x".repeat(1000)};
 
     @Test
     void everyTypeAndEscapeAsTheDecodedItem() throws IOException {
@@ -76,6 +76,13 @@ class TestStoredItemJson {
         Item item = new Item(Map.of("pk", AttributeValue.string("user#1 \"quoted\"\t"), "n", AttributeValue.number(42),
                 "l", new AttributeValue.ListValue(List.of(AttributeValue.string("é"), AttributeValue.number(-7)))));
         assertThat(writeStored(item)).isEqualTo(writeDecoded(item));
+    }
+
+    /** Characters U+D000..U+D7FF start with the byte ED, as surrogates do; they are ordinary text. */
+    @Test
+    void charactersStartingWithTheSurrogateLeadByteAreWrittenAsIs() throws IOException {
+        Item item = new Item(Map.of("\ud55c", AttributeValue.string("a\ud000b\ud7ff\"")));
+        assertThat(writeStored(item)).isEqualTo(writeDecoded(item)).contains("\ud55c", "a\ud000b\ud7ff\\\"");
     }
 
     /** Every control character, quote and backslash, binaries of every length modulo 3, nested containers. */
