@@ -240,15 +240,21 @@ class TestItems extends CompatTestSupport {
     }
 
     @Test
-    void unimplementedOperationsAreRefused() {
+    void unimplementedOperationsAreRefusedByName() {
         assumeBasalt();
-        List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
-                () -> client.executeStatement(b -> b.statement("SELECT * FROM \"" + table + "\"")));
-        for (var call : calls) {
+        Map<String, org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = Map.of(
+                "ExecuteStatement",
+                () -> client.executeStatement(b -> b.statement("SELECT * FROM \"" + table + "\"")),
+                "CreateBackup", () -> client.createBackup(b -> b.tableName(table).backupName("b")),
+                "ExecuteTransaction", () -> client.executeTransaction(b -> b.transactStatements(
+                        s -> s.statement("SELECT * FROM \"" + table + "\""))));
+        calls.forEach((operation, call) -> {
             DynamoDbException error = catchThrowableOfType(DynamoDbException.class, call);
-            assertThat(error).isNotNull();
-            assertThat(error.statusCode()).isEqualTo(400);
-            assertThat(error.awsErrorDetails().errorCode()).isIn("UnknownOperationException", "ValidationException");
-        }
+            assertThat(error).as(operation).isNotNull();
+            assertThat(error.statusCode()).as(operation).isEqualTo(400);
+            assertThat(error.awsErrorDetails().errorCode()).as(operation).isEqualTo("UnknownOperationException");
+            assertThat(error.awsErrorDetails().errorMessage()).as(operation)
+                    .isEqualTo("The DynamoDB operation " + operation + " is not supported by Basalt yet");
+        });
     }
 }

@@ -103,6 +103,16 @@ class TestProtocol extends CompatTestSupport {
     }
 
     @Test
+    void dynamoDbOperationNotSupportedYetKeepsTheTypeAndNamesTheOperation() {
+        assumeBasalt();
+        HttpResponse<String> response = post("CreateBackup", "{\"TableName\":\"" + table + "\"}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).isEqualTo("{\"__type\":\"com.amazon.coral.service#UnknownOperationException\","
+                + "\"message\":\"The DynamoDB operation CreateBackup is not supported by Basalt yet\"}");
+        assertHeaders(response);
+    }
+
+    @Test
     void missingAuthorization() {
         HttpResponse<String> response = send(HttpRequest.newBuilder(endpoint)
                 .header("Content-Type", "application/x-amz-json-1.0")

@@ -19,12 +19,26 @@ final class Operations {
         return this;
     }
 
-    /** @throws BasaltException UnknownOperationException (no message, as DynamoDB sends it) */
+    /**
+     * @throws BasaltException UnknownOperationException: without a message for a name DynamoDB does not know
+     *     either, as DynamoDB sends it; with one naming the operation for a DynamoDB operation Basalt does not
+     *     answer yet, so that a user reads "not supported yet" rather than a bare error (the type stays
+     *     DynamoDB's, which clients and tests match on)
+     */
     OperationHandler lookup(String target) {
         OperationHandler handler = target == null ? null : handlers.get(target);
         if (handler == null) {
-            throw new BasaltException(ErrorCode.UNKNOWN_OPERATION, null);
+            throw new BasaltException(ErrorCode.UNKNOWN_OPERATION, notSupportedYet(target));
         }
         return handler;
+    }
+
+    private static String notSupportedYet(String target) {
+        if (target == null || !target.startsWith(DYNAMODB_PREFIX)) {
+            return null;
+        }
+        String operation = target.substring(DYNAMODB_PREFIX.length());
+        return DynamoDbOperationNames.ALL.contains(operation)
+                ? "The DynamoDB operation " + operation + " is not supported by Basalt yet" : null;
     }
 }
