@@ -5,13 +5,13 @@ import io.basalt.cluster.NodeConfig;
 import io.basalt.server.BasaltServer;
 import io.basalt.server.ServerConfig;
 import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageException;
+import io.basalt.storage.StorageInUseException;
 import io.basalt.storage.memory.InMemoryStorageEngine;
 import io.basalt.storage.rocksdb.RocksDbStorageEngine;
 import java.io.PrintStream;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -62,8 +62,22 @@ final class ServeCommand {
     }
 
     private static int serve(ServeOptions options, PrintStream out, PrintStream err) {
-        StorageEngine storage = options.inMemory() ? new InMemoryStorageEngine()
-                : RocksDbStorageEngine.open(options.dataDirectory());
+        StorageEngine storage;
+        try {
+            storage = options.inMemory() ? new InMemoryStorageEngine()
+                    : RocksDbStorageEngine.open(options.dataDirectory());
+        } catch (StorageInUseException e) {
+            // A second `basalt serve` on the same directory is a common slip; say what it is, not RocksDB's trace.
+            OptionalLong holder = LockHolder.pid(e.lockFile());
+            err.println("basalt: the data directory " + options.dataDirectory().toAbsolutePath()
+                    + " is in use by another Basalt process" + (holder.isPresent() ? " (pid " + holder.getAsLong()
+                            + ")" : "") + "; stop it, or choose another directory with --data-dir");
+            return 1;
+        } catch (StorageException e) {
+            err.println("basalt: cannot open the data directory " + options.dataDirectory().toAbsolutePath() + ": "
+                    + e.getMessage());
+            return 1;
+        }
         BasaltNode node = BasaltNode.open(storage,
                 NodeConfig.defaults().withGlobalIndexPropagation(options.indexPropagation()));
         BasaltServer server;
@@ -84,7 +98,7 @@ final class ServeCommand {
         out.println("Basalt " + BasaltCommand.version() + " serving DynamoDB on http://" + options.host() + ":"
                 + server.port() + (options.inMemory() ? " (in memory)"
                         : " (data in " + options.dataDirectory().toAbsolutePath() + ")")
-                + ", started in " + millisSinceLaunch() + " ms");
+                + ", started in " + StartTime.millisSinceLaunch() + " ms");
         out.flush();
         try {
             stopped.await();
@@ -92,14 +106,5 @@ final class ServeCommand {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /**
-     * Since the process was launched (by the {@code basalt} script, which then becomes the JVM). Read from the
-     * process table rather than the JVM's management beans, whose first use costs ~5 ms of start-up.
-     */
-    private static long millisSinceLaunch() {
-        Optional<Instant> start = ProcessHandle.current().info().startInstant();
-        return start.isPresent() ? Duration.between(start.get(), Instant.now()).toMillis() : -1;
     }
 }

@@ -63,13 +63,32 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code basalt serve} over RocksDB in {@code dataDirectory}. */
     static ServerProcess start(Path dataDirectory) throws IOException {
+        return start(serveCommand("--port", "0", "--data-dir", dataDirectory.toString()));
+    }
+
+    /** Starts {@code command}, a {@link #serveCommand} perhaps with more JVM options, and waits for its banner. */
+    static ServerProcess start(List<String> command) throws IOException {
+        return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** What the server printed up to and including its banner. */
+    String startOutput() {
+        return output.toString();
+    }
+
+    /** The process id of the server. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** The command line of {@code basalt serve} in a new JVM with this test's class path. */
+    static List<String> serveCommand(String... serveArguments) {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", classPath, BasaltCommand.class.getName(),
-                "serve", "--port", "0", "--data-dir", dataDirectory.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new ServerProcess(process);
+                "-Xmx512m", "-cp", classPath, BasaltCommand.class.getName(), "serve"));
+        command.addAll(List.of(serveArguments));
+        return command;
     }
 
     URI endpoint() {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.StorageException;
+import io.basalt.storage.StorageInUseException;
 import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageSnapshot;
 import io.basalt.storage.WriteBatch;
@@ -28,6 +29,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
+import org.rocksdb.Status;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -107,8 +109,22 @@ public final class RocksDbStorageEngine implements StorageEngine {
             options.close();
             bloomFilter.close();
             blockCache.close();
+            if (isLockHeld(e)) {
+                throw new StorageInUseException(directory, directory.resolve("LOCK"), e);
+            }
             throw new StorageException("cannot open RocksDB in " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether opening failed because the directory's {@code LOCK} file is locked: by another process ("While lock
+     * file: DIR/LOCK: Resource temporarily unavailable") or by another engine of this one ("lock hold by current
+     * process"), both IOError statuses of RocksDB's {@code DBImpl::Open}.
+     */
+    private static boolean isLockHeld(RocksDBException e) {
+        String message = e.getMessage();
+        return e.getStatus() != null && e.getStatus().getCode() == Status.Code.IOError && message != null
+                && (message.contains("While lock file") || message.contains("lock hold by current process"));
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.storage.AbstractStorageEngineTest;
 import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageInUseException;
 import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageSnapshot;
 import io.basalt.storage.WriteBatch;
@@ -23,6 +24,19 @@ class TestRocksDbStorageEngine extends AbstractStorageEngineTest {
     @Test
     void isPersistent() {
         assertThat(engine.isPersistent()).isTrue();
+    }
+
+    @Test
+    void aDirectoryAlreadyOpenIsReportedAsInUse() {
+        Path db = directory.resolve("db");
+        assertThatThrownBy(() -> RocksDbStorageEngine.open(db))
+                .isInstanceOfSatisfying(StorageInUseException.class, e -> {
+                    assertThat(e.directory()).isEqualTo(db);
+                    assertThat(e.lockFile()).isEqualTo(db.resolve("LOCK"));
+                });
+        // The first engine is untouched by the refused second one.
+        put(engine, bytes(1), bytes(10));
+        assertThat(engine.get(bytes(1))).containsExactly(bytes(10));
     }
 
     @Test
