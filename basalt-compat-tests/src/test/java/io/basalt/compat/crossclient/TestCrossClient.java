@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Test;
  * Runs the boto3 and AWS CLI smoke scripts against an in-process Basalt server and requires every check in them to
  * pass. The tools must be installed (CI installs them); without them the test fails and names what to install,
  * unless {@code -Dbasalt.skipCrossClient=true} is given, which turns the missing tool into a skipped test.
+ * {@code -Dbasalt.crossClient=false} skips them all, tools or not, without starting a server (README, "Quick start").
  */
 class TestCrossClient {
     private static final String SKIP_PROPERTY = "basalt.skipCrossClient";
+    private static final String ENABLED_PROPERTY = "basalt.crossClient";
     private static final long PROBE_TIMEOUT_SECONDS = 60;
     private static final long BOTO3_TIMEOUT_SECONDS = 120;
     private static final long CLI_TIMEOUT_SECONDS = 240;
@@ -33,6 +35,8 @@ class TestCrossClient {
 
     @BeforeAll
     static void startServer() {
+        Assumptions.assumeFalse("false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY)),
+                "-D" + ENABLED_PROPERTY + "=false: the boto3 and AWS CLI smoke tests are skipped");
         server = BasaltTestServer.inMemory();
     }
 
