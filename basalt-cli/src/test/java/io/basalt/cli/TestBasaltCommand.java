@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,19 @@ class TestBasaltCommand {
             assertThat(status).isEqualTo(1);
             assertThat(text(err)).startsWith("basalt: cannot listen on 127.0.0.1:" + port + ": ")
                     .contains("Address already in use");
+        }
+    }
+
+    @Test
+    void serveOnADataDirectoryThatCannotBeOpenedSaysSoAndExitsWithOne() throws Exception {
+        Path file = Files.createTempFile("basalt-not-a-directory", ".txt");
+        try {
+            assertThat(run(List.of("serve", "--port", "0", "--data-dir", file.toString()))).isEqualTo(1);
+            assertThat(text(err)).isEqualTo("basalt: cannot open the data directory " + file.toAbsolutePath()
+                    + ": cannot create storage directory " + file + System.lineSeparator());
+            assertThat(text(out)).isEmpty();
+        } finally {
+            Files.delete(file);
         }
     }
 
