@@ -332,7 +332,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         boolean compressed = reply.coding() != ResponseCompression.Coding.NONE
                 && buffer.readableBytes() >= ResponseCompression.THRESHOLD_BYTES;
         if (compressed) {
-            body = ResponseCompression.compress(channel.alloc(), buffer, reply.coding());
+            try {
+                body = ResponseCompression.compress(channel.alloc(), buffer, reply.coding());
+            } catch (RuntimeException e) {
+                // Compression is an offer, not a promise: the body goes out as it is.
+                LOG.warn("Compressing a response failed; sending it uncompressed", e);
+                compressed = false;
+            }
         }
         CRC32 crc = new CRC32();
         crc.update(body.nioBuffer());

@@ -114,7 +114,8 @@ final class ResponseCompression {
     }
 
     /**
-     * Compresses {@code body} into a new buffer from {@code allocator}, releasing {@code body}. gzip is a single
+     * Compresses {@code body} into a new buffer from {@code allocator}, releasing {@code body} (which is left as it
+     * was if compression fails). gzip is a single
      * RFC 1952 member; deflate is the zlib format (RFC 1950), which is what HTTP's "deflate" means (RFC 9110
      * section 8.4.1.2).
      */
