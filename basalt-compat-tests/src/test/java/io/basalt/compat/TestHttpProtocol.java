@@ -224,6 +224,25 @@ class TestHttpProtocol extends CompatTestSupport {
     }
 
     @Test
+    void headersAreSpelledAndOrderedAsDynamoDbSendsThem() throws IOException {
+        String request = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                + "X-Amz-Target: " + TARGET_PREFIX + "ListTables\r\nAuthorization: " + FAKE_AUTHORIZATION + "\r\n"
+                + "Origin: " + ORIGIN + "\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}";
+        String response = exchange(request.getBytes(StandardCharsets.US_ASCII));
+        String head = response.substring(0, response.indexOf("\r\n\r\n"));
+        assertThat(head).matches("(?s)HTTP/1\\.1 200 OK\r\n"
+                + "Server: Server\r\n"
+                + "Date: " + IMF_FIXDATE + "\r\n"
+                + "Content-Type: application/x-amz-json-1\\.0\r\n"
+                + "Content-Length: \\d+\r\n"
+                + "x-amzn-RequestId: [0-9A-Z]{52}\r\n"
+                + "x-amz-crc32: \\d+\r\n"
+                + "Access-Control-Allow-Origin: \\*\r\n"
+                + "Access-Control-Expose-Headers: " + EXPOSED + "\r\n"
+                + "Connection: close");
+    }
+
+    @Test
     void theSdkStillWorksWithTheNewHeaders() {
         assertThat(client.listTables().tableNames()).isNotNull();
     }

@@ -347,11 +347,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         HttpHeaders headers = response.headers();
         ResponseHeaders.addServerAndDate(headers);
         if (contentType != null) {
-            headers.add(HttpHeaderNames.CONTENT_TYPE, contentType);
+            headers.add(ResponseHeaders.CONTENT_TYPE, contentType);
         }
-        headers.addInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        headers.addInt(ResponseHeaders.CONTENT_LENGTH, body.readableBytes());
         if (compressed) {
-            headers.add(HttpHeaderNames.CONTENT_ENCODING, reply.coding().headerValue());
+            headers.add(ResponseHeaders.CONTENT_ENCODING, reply.coding().headerValue());
         }
         headers.add(ResponseHeaders.REQUEST_ID, reply.requestId())
                 .add(ResponseHeaders.CRC32, Long.toString(crc.getValue()));
@@ -367,9 +367,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 channel.alloc().buffer(0), RESPONSE_HEADERS, RESPONSE_HEADERS);
         HttpHeaders headers = response.headers();
         ResponseHeaders.addServerAndDate(headers);
-        headers.addInt(HttpHeaderNames.CONTENT_LENGTH, 0)
-                .add(ResponseHeaders.REQUEST_ID, reply.requestId())
-                .add(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        headers.addInt(ResponseHeaders.CONTENT_LENGTH, 0).add(ResponseHeaders.REQUEST_ID, reply.requestId());
         ResponseHeaders.addPreflight(headers, request);
         write(channel, reply, response);
     }
@@ -378,7 +376,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (reply.keepAlive()) {
             channel.writeAndFlush(response, channel.voidPromise());
         } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            response.headers().set(ResponseHeaders.CONNECTION, HttpHeaderValues.CLOSE);
             channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }

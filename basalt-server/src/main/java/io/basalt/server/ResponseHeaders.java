@@ -11,10 +11,22 @@ import java.util.Date;
  * request (one with an {@code Origin}), the CORS headers. Sources for each value are in docs/design/http.md.
  */
 final class ResponseHeaders {
+    // Header names as DynamoDB capitalises them (live captures); HTTP does not care, but people reading traces do.
+    static final AsciiString SERVER = AsciiString.cached("Server");
+    static final AsciiString DATE = AsciiString.cached("Date");
+    static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
+    static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+    static final AsciiString CONTENT_ENCODING = AsciiString.cached("Content-Encoding");
+    static final AsciiString CONNECTION = AsciiString.cached("Connection");
+    static final AsciiString ALLOW_ORIGIN = AsciiString.cached("Access-Control-Allow-Origin");
+    static final AsciiString ALLOW_HEADERS = AsciiString.cached("Access-Control-Allow-Headers");
+    static final AsciiString ALLOW_METHODS = AsciiString.cached("Access-Control-Allow-Methods");
+    static final AsciiString EXPOSE_HEADERS = AsciiString.cached("Access-Control-Expose-Headers");
+    static final AsciiString MAX_AGE_HEADER = AsciiString.cached("Access-Control-Max-Age");
     static final AsciiString REQUEST_ID = AsciiString.cached("x-amzn-RequestId");
     static final AsciiString CRC32 = AsciiString.cached("x-amz-crc32");
     /** DynamoDB names itself "Server" (live responses, 2020 and 2021 captures). */
-    private static final AsciiString SERVER = AsciiString.cached("Server");
+    private static final AsciiString SERVER_NAME = AsciiString.cached("Server");
     private static final AsciiString ANY_ORIGIN = AsciiString.cached("*");
     /** What DynamoDB lets a script read from a cross-origin response (live preflight capture, 2021). */
     private static final AsciiString EXPOSED = AsciiString.cached(
@@ -33,7 +45,7 @@ final class ResponseHeaders {
 
     /** Adds Server and Date, as DynamoDB sends them first on every response. */
     static void addServerAndDate(HttpHeaders headers) {
-        headers.add(HttpHeaderNames.SERVER, SERVER).add(HttpHeaderNames.DATE, now());
+        headers.add(SERVER, SERVER_NAME).add(DATE, now());
     }
 
     /**
@@ -42,8 +54,7 @@ final class ResponseHeaders {
      * DynamoDB, checks them on GET, POST and OPTIONS.)
      */
     static void addCors(HttpHeaders headers) {
-        headers.add(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN)
-                .add(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
+        headers.add(ALLOW_ORIGIN, ANY_ORIGIN).add(EXPOSE_HEADERS, EXPOSED);
     }
 
     /**
@@ -51,16 +62,16 @@ final class ResponseHeaders {
      * and the answer may be cached for two days. Only a preflight carries these (test_cors.py).
      */
     static void addPreflight(HttpHeaders headers, HttpHeaders request) {
+        headers.add(ALLOW_ORIGIN, ANY_ORIGIN);
         String requestedHeaders = request.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
         if (requestedHeaders != null) {
-            headers.add(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, requestedHeaders);
+            headers.add(ALLOW_HEADERS, requestedHeaders);
         }
         String requestedMethod = request.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
         if (requestedMethod != null) {
-            headers.add(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, requestedMethod);
+            headers.add(ALLOW_METHODS, requestedMethod);
         }
-        headers.add(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED)
-                .add(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, MAX_AGE);
+        headers.add(EXPOSE_HEADERS, EXPOSED).add(MAX_AGE_HEADER, MAX_AGE);
     }
 
     /**

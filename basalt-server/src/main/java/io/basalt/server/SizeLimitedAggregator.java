@@ -31,12 +31,12 @@ final class SizeLimitedAggregator extends HttpObjectAggregator {
                 HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, content);
         ResponseHeaders.addServerAndDate(response.headers());
         response.headers()
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
+                .setInt(ResponseHeaders.CONTENT_LENGTH, content.readableBytes())
                 .set(ResponseHeaders.REQUEST_ID, RequestIds.next());
         if (oversized.headers().contains(HttpHeaderNames.ORIGIN)) {
             ResponseHeaders.addCors(response.headers());
         }
-        response.headers().set(HttpHeaderNames.CONNECTION, "close");
+        response.headers().set(ResponseHeaders.CONNECTION, "close");
         channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }
