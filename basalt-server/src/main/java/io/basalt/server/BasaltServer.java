@@ -59,7 +59,7 @@ public final class BasaltServer implements AutoCloseable {
         Operations operations = new Operations();
         DynamoDbOperations.create(node).forEach(operations::register);
         RequestHandler handler = new RequestHandler(operations, new AdminEndpoints(node), workers,
-                node.config().region(), node.config().accountId());
+                node.config().region(), node.config().accountId(), config.maxRequestBytes());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -69,6 +69,7 @@ public final class BasaltServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline()
+                                .addLast("plain-text", PlainTextGuard.INSTANCE)
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregate", new SizeLimitedAggregator(config.maxRequestBytes()))
                                 .addLast("dynamodb", handler);

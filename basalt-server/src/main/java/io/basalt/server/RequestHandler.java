@@ -21,15 +21,20 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -39,9 +44,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request pipeline: health check, target lookup, authorization header, JSON parse, dispatch, response. Runs
- * on the network thread up to the dispatch; item operations run there too, other handlers on a worker (see
- * {@link OperationHandler#runsOnNetworkThread()}); the response is written back on the channel's network thread.
+ * The request pipeline. Requests Netty could not parse are refused first; then a browser's preflight OPTIONS, the
+ * admin endpoints, the health check and DynamoDB's 404 for anything but a JSON POST are answered; then an
+ * operation's body is decoded ({@link RequestDecoding}, after the place signature verification will take), parsed,
+ * its target looked up, its authorization header read and the operation dispatched. Runs on the network thread up
+ * to the dispatch; item operations run there too, other handlers on a worker (see
+ * {@link OperationHandler#runsOnNetworkThread()}); the response is written back on the channel's network thread,
+ * compressed when the client accepts it ({@link ResponseCompression}).
  */
 @ChannelHandler.Sharable
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -60,20 +69,37 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final String defaultRegion;
     private final String accountId;
     private final AdminEndpoints admin;
+    /** The limit on a decoded (decompressed) body; the aggregator holds the raw body to the same limit. */
+    private final int maxRequestBytes;
 
     RequestHandler(Operations operations, AdminEndpoints admin, ExecutorService workers, String defaultRegion,
-            String accountId) {
+            String accountId, int maxRequestBytes) {
         this.operations = requireNonNull(operations, "operations is null");
         this.admin = requireNonNull(admin, "admin is null");
         this.workers = requireNonNull(workers, "workers is null");
         this.defaultRegion = requireNonNull(defaultRegion, "defaultRegion is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext channel, FullHttpRequest request) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        String requestId = RequestIds.next();
+        HttpHeaders headers = request.headers();
+        Reply reply = new Reply(RequestIds.next(), HttpUtil.isKeepAlive(request),
+                ResponseCompression.negotiate(lastValue(headers, HttpHeaderNames.ACCEPT_ENCODING)),
+                headers.contains(HttpHeaderNames.ORIGIN));
+        if (request.decoderResult().isFailure()) {
+            // Netty hands a request it could not parse on as "GET /bad-request": it must never reach the health
+            // check. The rest of the connection's bytes cannot be trusted, so it is closed.
+            HttpResponseStatus status = malformedStatus(request.decoderResult().cause());
+            respondInOrder(channel, CompletableFuture.completedFuture(() -> send(channel, reply.closing(), null,
+                    status, channel.alloc().buffer(0))));
+            return;
+        }
+        if (request.method() == HttpMethod.OPTIONS && reply.cors()) {
+            respondInOrder(channel, CompletableFuture.completedFuture(() -> sendPreflight(channel, reply, headers)));
+            return;
+        }
         if (AdminEndpoints.matches(request.uri())) {
             String method = request.method().name();
             String uri = request.uri();
@@ -82,28 +108,43 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     .handle((result, failure) -> {
                         AdminEndpoints.Response response = failure == null ? result
                                 : AdminEndpoints.error(500, "Internal server error");
-                        return () -> writeText(channel, keepAlive, requestId,
-                                HttpResponseStatus.valueOf(response.status()), response.contentType(), response.body());
+                        return () -> writeText(channel, reply, HttpResponseStatus.valueOf(response.status()),
+                                response.contentType(), response.body());
                     }));
             return;
         }
-        if (request.method() == HttpMethod.GET) {
-            // DynamoDB answers a plain GET with a health line; load balancers and humans with curl use it.
+        if (request.method() == HttpMethod.GET && isRoot(request.uri())) {
+            // DynamoDB answers GET / with a health line; load balancers and humans with curl use it.
             String health = "healthy: dynamodb." + defaultRegion + ".amazonaws.com ";
-            respondInOrder(channel, CompletableFuture.completedFuture(() -> writeText(channel, keepAlive, requestId,
+            respondInOrder(channel, CompletableFuture.completedFuture(() -> writeText(channel, reply,
                     HttpResponseStatus.OK, "text/plain", health)));
             return;
         }
-        ByteBuf content = request.content();
-        String contentType = mediaType(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
-        if (request.method() != HttpMethod.POST || (content.isReadable() && !isJson(contentType))) {
-            // What DynamoDB sends for anything that is not a JSON POST: a 404 whose body is not even JSON.
-            respondInOrder(channel, CompletableFuture.completedFuture(() -> writeText(channel, keepAlive, requestId,
-                    HttpResponseStatus.NOT_FOUND, "application/x-amz-json-1.0", "<UnknownOperationException/>\n")));
+        ByteBuf raw = request.content();
+        String contentType = mediaType(headers.get(HttpHeaderNames.CONTENT_TYPE));
+        if (request.method() != HttpMethod.POST || (raw.isReadable() && !isJson(contentType))) {
+            // What DynamoDB sends for anything that is not a JSON POST (other methods, GET of another path): a 404
+            // whose body is not even JSON.
+            respondInOrder(channel, CompletableFuture.completedFuture(() -> writeText(channel, reply,
+                    HttpResponseStatus.NOT_FOUND, JSON_1_0, "<UnknownOperationException/>\n")));
             return;
         }
         String responseType = JSON_1_0.equals(contentType) || JSON_1_1.equals(contentType) ? contentType
                 : "application/json";
+        // Signature verification, when Basalt has it, belongs here: it covers the raw body, before decoding.
+        ByteBuf content;
+        try {
+            content = RequestDecoding.decode(channel.alloc(), raw, headers.get(HttpHeaderNames.CONTENT_ENCODING),
+                    maxRequestBytes);
+        } catch (BasaltException e) {
+            // A client's broken encoding, not a server fault: answered without logging it as one.
+            respondInOrder(channel, CompletableFuture.completedFuture(
+                    e.code() == ErrorCode.REQUEST_ENTITY_TOO_LARGE
+                            ? () -> send(channel, reply, null, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                                    channel.alloc().buffer(0))
+                            : () -> writeError(channel, reply, responseType, e)));
+            return;
+        }
         CompletableFuture<ResponseBody> response;
         try {
             // DynamoDB's order: the body must parse before the target and the credentials are looked at.
@@ -111,9 +152,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 throw new BasaltException(ErrorCode.SERIALIZATION, null);
             }
             JsonObject body = RequestJson.parse(new ByteBufInputStream(content), content.readableBytes());
-            OperationHandler handler = operations.lookup(request.headers().get("X-Amz-Target"));
-            RequestContext context = context(requestId, request.headers().get(HttpHeaderNames.AUTHORIZATION),
-                    request.headers().get(HttpHeaderNames.HOST));
+            OperationHandler handler = operations.lookup(headers.get("X-Amz-Target"));
+            RequestContext context = context(reply.requestId(), headers.get(HttpHeaderNames.AUTHORIZATION),
+                    headers.get(HttpHeaderNames.HOST));
             response = handler.runsOnNetworkThread() ? handleHere(handler, context, body)
                     : CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
                             .thenCompose(future -> future);
@@ -122,10 +163,43 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } catch (RejectedExecutionException e) {
             response = CompletableFuture.failedFuture(
                     new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down"));
+        } finally {
+            if (content != raw) {
+                content.release();
+            }
         }
         respondInOrder(channel, response.handle((result, failure) -> failure == null
-                ? () -> writeJson(channel, keepAlive, requestId, responseType, HttpResponseStatus.OK, result)
-                : () -> writeError(channel, keepAlive, requestId, responseType, asBasaltException(failure))));
+                ? () -> writeJson(channel, reply, responseType, HttpResponseStatus.OK, result)
+                : () -> writeError(channel, reply, responseType, asBasaltException(failure))));
+    }
+
+    /** The last of a header's values: DynamoDB heeds the last Accept-Encoding when a request repeats it. */
+    private static String lastValue(HttpHeaders headers, CharSequence name) {
+        String value = headers.get(name);
+        if (value == null) {
+            return null;
+        }
+        List<String> all = headers.getAll(name);
+        return all.get(all.size() - 1);
+    }
+
+    /** Whether a request target is DynamoDB's root, {@code /} with or without a query. */
+    private static boolean isRoot(String uri) {
+        return uri.equals("/") || uri.startsWith("/?");
+    }
+
+    /**
+     * The status for a request Netty could not parse: 414 for a request line over the decoder's limit, 431 for
+     * headers over theirs, 400 for anything else (a malformed request line, a bad header, a bad chunk).
+     */
+    private static HttpResponseStatus malformedStatus(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        return HttpResponseStatus.BAD_REQUEST;
     }
 
     /** Runs a handler that never waits on this network thread; its failures become the response's. */
@@ -208,16 +282,15 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", cause);
     }
 
-    void writeError(ChannelHandlerContext channel, boolean keepAlive, String requestId, String contentType,
-            BasaltException error) {
-        writeJson(channel, keepAlive, requestId, contentType, HttpResponseStatus.valueOf(error.code().httpStatus()),
+    void writeError(ChannelHandlerContext channel, Reply reply, String contentType, BasaltException error) {
+        writeJson(channel, reply, contentType, HttpResponseStatus.valueOf(error.code().httpStatus()),
                 ErrorFormatter.body(error));
     }
 
-    private void writeJson(ChannelHandlerContext channel, boolean keepAlive, String requestId, String contentType,
-            HttpResponseStatus status, ResponseBody body) {
+    private void writeJson(ChannelHandlerContext channel, Reply reply, String contentType, HttpResponseStatus status,
+            ResponseBody body) {
         if (body == ResponseBody.NONE) {
-            send(channel, keepAlive, requestId, contentType, status, channel.alloc().buffer(0));
+            send(channel, reply, contentType, status, channel.alloc().buffer(0));
             return;
         }
         ByteBuf buffer = channel.alloc().buffer(256);
@@ -228,38 +301,82 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             buffer.release();
             LOG.error("Writing a response failed", e);
             if (status == HttpResponseStatus.OK) {
-                writeError(channel, keepAlive, requestId, contentType,
+                writeError(channel, reply, contentType,
                         new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", e));
             } else {
                 channel.close();
             }
             return;
         }
-        send(channel, keepAlive, requestId, contentType, status, buffer);
+        send(channel, reply, contentType, status, buffer);
     }
 
-    private void writeText(ChannelHandlerContext channel, boolean keepAlive, String requestId,
-            HttpResponseStatus status, String contentType, String text) {
+    private static void writeText(ChannelHandlerContext channel, Reply reply, HttpResponseStatus status,
+            String contentType, String text) {
         ByteBuf buffer = channel.alloc().buffer(text.length());
         buffer.writeCharSequence(text, StandardCharsets.UTF_8);
-        send(channel, keepAlive, requestId, contentType, status, buffer);
+        send(channel, reply, contentType, status, buffer);
     }
 
-    private static void send(ChannelHandlerContext channel, boolean keepAlive, String requestId, String contentType,
+    /**
+     * Writes a response with DynamoDB's headers, in the order it sends them. A body of
+     * {@link ResponseCompression#THRESHOLD_BYTES} or more goes out compressed when the client accepts it, and the
+     * CRC32 header then covers the compressed bytes, the bytes on the wire, as DynamoDB's does: the SDKs check it
+     * before they decompress (AWS SDK for Java v2 Crc32Validation, Go v2's DynamoDB checksum customization).
+     *
+     * @param contentType null for a response without a Content-Type (a malformed request's)
+     */
+    private static void send(ChannelHandlerContext channel, Reply reply, String contentType,
             HttpResponseStatus status, ByteBuf buffer) {
+        ByteBuf body = buffer;
+        boolean compressed = reply.coding() != ResponseCompression.Coding.NONE
+                && buffer.readableBytes() >= ResponseCompression.THRESHOLD_BYTES;
+        if (compressed) {
+            try {
+                body = ResponseCompression.compress(channel.alloc(), buffer, reply.coding());
+            } catch (RuntimeException e) {
+                // Compression is an offer, not a promise: the body goes out as it is.
+                LOG.warn("Compressing a response failed; sending it uncompressed", e);
+                compressed = false;
+            }
+        }
         CRC32 crc = new CRC32();
-        crc.update(buffer.nioBuffer());
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buffer,
+        crc.update(body.nioBuffer());
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body,
                 RESPONSE_HEADERS, RESPONSE_HEADERS);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, buffer.readableBytes())
-                .set("x-amzn-RequestId", requestId)
-                .set("x-amz-crc32", Long.toString(crc.getValue()));
-        if (keepAlive) {
+        HttpHeaders headers = response.headers();
+        ResponseHeaders.addServerAndDate(headers);
+        if (contentType != null) {
+            headers.add(ResponseHeaders.CONTENT_TYPE, contentType);
+        }
+        headers.addInt(ResponseHeaders.CONTENT_LENGTH, body.readableBytes());
+        if (compressed) {
+            headers.add(ResponseHeaders.CONTENT_ENCODING, reply.coding().headerValue());
+        }
+        headers.add(ResponseHeaders.REQUEST_ID, reply.requestId())
+                .add(ResponseHeaders.CRC32, Long.toString(crc.getValue()));
+        if (reply.cors()) {
+            ResponseHeaders.addCors(headers);
+        }
+        write(channel, reply, response);
+    }
+
+    /** Answers a browser's preflight OPTIONS as DynamoDB does: 200, no body, the CORS grants. */
+    private static void sendPreflight(ChannelHandlerContext channel, Reply reply, HttpHeaders request) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                channel.alloc().buffer(0), RESPONSE_HEADERS, RESPONSE_HEADERS);
+        HttpHeaders headers = response.headers();
+        ResponseHeaders.addServerAndDate(headers);
+        headers.addInt(ResponseHeaders.CONTENT_LENGTH, 0).add(ResponseHeaders.REQUEST_ID, reply.requestId());
+        ResponseHeaders.addPreflight(headers, request);
+        write(channel, reply, response);
+    }
+
+    private static void write(ChannelHandlerContext channel, Reply reply, FullHttpResponse response) {
+        if (reply.keepAlive()) {
             channel.writeAndFlush(response, channel.voidPromise());
         } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, "close");
+            response.headers().set(ResponseHeaders.CONNECTION, HttpHeaderValues.CLOSE);
             channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
  * Collects a request body up to the size limit. A request whose Content-Length is over the limit is refused
  * before any of its body is read; one that grows past it while streaming is cut off. Either way the client gets a
  * 413 as DynamoDB sends it and the connection is closed, since the rest of the body cannot be skipped cheaply.
+ * The limit is on the body as sent; {@link RequestDecoding} holds a compressed body's decoded size to it too.
  */
 final class SizeLimitedAggregator extends HttpObjectAggregator {
     SizeLimitedAggregator(int maxContentLength) {
@@ -28,10 +29,14 @@ final class SizeLimitedAggregator extends HttpObjectAggregator {
         ByteBuf content = Unpooled.EMPTY_BUFFER;
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, content);
+        ResponseHeaders.addServerAndDate(response.headers());
         response.headers()
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
-                .set("x-amzn-RequestId", RequestIds.next())
-                .set(HttpHeaderNames.CONNECTION, "close");
+                .setInt(ResponseHeaders.CONTENT_LENGTH, content.readableBytes())
+                .set(ResponseHeaders.REQUEST_ID, RequestIds.next());
+        if (oversized.headers().contains(HttpHeaderNames.ORIGIN)) {
+            ResponseHeaders.addCors(response.headers());
+        }
+        response.headers().set(ResponseHeaders.CONNECTION, "close");
         channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }

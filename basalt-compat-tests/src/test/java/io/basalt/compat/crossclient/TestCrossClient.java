@@ -64,6 +64,12 @@ class TestCrossClient {
         runBoto3("smoke_indexes_boto3.py", "boto3 indexes smoke");
     }
 
+    /** boto3 sending gzip-compressed requests and reading compressed responses, each CRC checked on the wire. */
+    @Test
+    void boto3CompressionWorks() throws Exception {
+        runBoto3("smoke_compression_boto3.py", "boto3 compression smoke");
+    }
+
     private static void runBoto3(String scriptName, String summary) throws Exception {
         requireTool("python3 with boto3", "install Python 3 and boto3 (pip install boto3)",
                 "python3", "-c", "import boto3, botocore");
