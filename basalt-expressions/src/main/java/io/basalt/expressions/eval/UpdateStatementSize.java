@@ -126,8 +126,9 @@ public final class UpdateStatementSize {
         if (operand instanceof Operand.ListAppend append) {
             return LIST_APPEND + operand(append.first()) + operand(append.second());
         }
-        // The parser admits nothing else on the right of SET or ADD; a bound expression has no placeholders left.
-        throw new IllegalArgumentException("not an update operand: " + operand);
+        // The parser admits nothing else on the right of SET or ADD (size() is refused there), and a bound
+        // expression has no placeholders left; nothing to charge rather than a server error if one ever appears.
+        return 0;
     }
 
     private static AttributeValue literal(Operand operand) {
@@ -141,7 +142,8 @@ public final class UpdateStatementSize {
         if (element instanceof PathElement.Index index) {
             return Integer.toString(index.index()).length();
         }
-        throw new IllegalArgumentException("unbound path element: " + element);
+        // An unbound #name never reaches here (binding resolves every placeholder); charge its text.
+        return ItemSize.utf8Length(element.toString());
     }
 
     /** The size of the members of {@code value} that {@code existing} lacks; all of it unless both are sets. */
