@@ -12,6 +12,7 @@ import io.basalt.partition.IndexPartitionState;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionHash;
 import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.replication.SerialExecutor;
@@ -48,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * chunk copies is the image of an item at some moment after the index was added, and every later change of that
  * item has a record whose old image names that entry, so the replay removes whatever a chunk copied that is no
  * longer current. Records are kept until every index has applied them.
+ *
+ * <p>Until that replay has caught up, an item may have two entries at once: the one a chunk copied (its latest
+ * image) and an older one that a replayed record puts back before a later record removes it again, possibly in the
+ * next round's batch. So a partition reports its share of the backfill done only once it has applied every record
+ * up to the partition's applied index as of its last chunk (which covers every image a chunk could have copied):
+ * the index becomes readable (ACTIVE) only when no such transient entry is left. Afterwards every round applies whole
+ * change records in one storage batch, so a write that moves an item's index key (delete the old entry, put the
+ * new one) is atomic to readers, each of which reads a page from one consistent view.
  *
  * <p>Each global index entry derives from one base item, and each base item belongs to one partition: the
  * propagators of different partitions never write the same entry, and each keeps its own share of the index's
@@ -100,6 +109,8 @@ final class GlobalIndexPropagator {
         IndexPartitionState state;
         Mode mode;
         byte[] backfillFrom;
+        /** After a backfill, the log index the replay must reach before the backfill is reported; -1 when none. */
+        long catchUpTo = -1;
 
         Tracked(SecondaryIndex index, byte[] stateKey, IndexPartitionState state, Mode mode) {
             this.index = index;
@@ -176,8 +187,7 @@ final class GlobalIndexPropagator {
                 tracked.state = IndexPartitionState.decode(stored);
                 if (tracked.state.backfilled()) {
                     tracked.mode = Mode.LIVE;
-                    backfillListener.backfilled(partition, indexId);
-                    scheduleDrain();
+                    catchUpThenReport(tracked);
                     return;
                 }
             } else {
@@ -315,6 +325,7 @@ final class GlobalIndexPropagator {
         if (!batch.isEmpty()) {
             storage.write(batch, false);
         }
+        reportCaughtUp();
         completeWaiters();
         if (more) {
             scheduleDrain();
@@ -441,11 +452,31 @@ final class GlobalIndexPropagator {
         batch.put(tracked.stateKey, tracked.state.encode());
         storage.write(batch, false);
         if (finished) {
-            backfillListener.backfilled(partition, tracked.index.id());
-            scheduleDrain();
+            catchUpThenReport(tracked);
         } else {
             // One chunk per task, so record propagation for the other indexes interleaves with a long backfill.
             submit(() -> backfillChunk(tracked));
+        }
+    }
+
+    /**
+     * Reports a finished backfill once the replay of the change records reaches the partition's applied index as
+     * read now, after the last chunk: every image a chunk copied is at or before it.
+     */
+    private void catchUpThenReport(Tracked tracked) {
+        tracked.catchUpTo = PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(partition)))
+                .appliedIndex();
+        reportCaughtUp();
+        scheduleDrain();
+    }
+
+    private void reportCaughtUp() {
+        for (Tracked tracked : indexes.values()) {
+            if (tracked.catchUpTo >= 0 && tracked.mode == Mode.LIVE
+                    && tracked.state.propagatedIndex() >= tracked.catchUpTo) {
+                tracked.catchUpTo = -1;
+                backfillListener.backfilled(partition, tracked.index.id());
+            }
         }
     }
 

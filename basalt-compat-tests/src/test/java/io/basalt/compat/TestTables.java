@@ -180,11 +180,23 @@ class TestTables extends CompatTestSupport {
         client.putItem(b -> b.tableName(name).item(item("pk", s("a"), "sk", s("b"))));
         DeleteTableResponse response = client.deleteTable(b -> b.tableName(name));
         TableDescription description = response.tableDescription();
+        // DynamoDB's reduced description (scylladb test_table.py test_delete_table_description, run against it).
         assertThat(description.tableStatus()).isEqualTo(TableStatus.DELETING);
         assertThat(description.tableName()).isEqualTo(name);
-        assertThat(description.keySchema()).hasSize(2);
+        assertThat(description.tableId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(description.tableArn()).startsWith("arn:aws:dynamodb:").endsWith(":table/" + name);
         assertThat(description.provisionedThroughput().readCapacityUnits()).isEqualTo(5L);
+        assertThat(description.provisionedThroughput().numberOfDecreasesToday()).isZero();
+        assertThat(description.itemCount()).isEqualTo(1L);
+        assertThat(description.tableSizeBytes()).isPositive();
+        assertThat(description.deletionProtectionEnabled()).isFalse();
+        assertThat(description.billingModeSummary()).isNull();
+        assertThat(description.hasKeySchema()).isFalse();
+        assertThat(description.hasAttributeDefinitions()).isFalse();
+        assertThat(description.creationDateTime()).isNull();
+        assertThat(description.warmThroughput()).isNull();
         assertThat(description.hasGlobalSecondaryIndexes()).isFalse();
+        assertThat(description.hasLocalSecondaryIndexes()).isFalse();
         client.waiter().waitUntilTableNotExists(b -> b.tableName(name));
         assertNotFound("Requested resource not found: Table: " + name + " not found",
                 () -> client.describeTable(b -> b.tableName(name)));
@@ -194,6 +206,22 @@ class TestTables extends CompatTestSupport {
         createTable(name, "pk", ScalarAttributeType.S, "sk", ScalarAttributeType.S, BillingMode.PROVISIONED);
         assertThat(client.getItem(b -> b.tableName(name).key(item("pk", s("a"), "sk", s("b")))).hasItem())
                 .isFalse();
+    }
+
+    @Test
+    void deleteTableOfAnOnDemandTableReportsItsBillingMode() {
+        String name = uniqueName("deleteod");
+        createTable(name, "pk", ScalarAttributeType.S, null, null, BillingMode.PAY_PER_REQUEST);
+        TableDescription created = describe(name);
+        TableDescription deleted = client.deleteTable(b -> b.tableName(name)).tableDescription();
+        assertThat(deleted.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+        assertThat(deleted.billingModeSummary().lastUpdateToPayPerRequestDateTime())
+                .isEqualTo(created.creationDateTime());
+        assertThat(deleted.provisionedThroughput().readCapacityUnits()).isZero();
+        assertThat(deleted.provisionedThroughput().writeCapacityUnits()).isZero();
+        assertThat(deleted.itemCount()).isZero();
+        assertThat(deleted.tableSizeBytes()).isZero();
+        assertThat(deleted.hasKeySchema()).isFalse();
     }
 
     @Test

@@ -36,6 +36,7 @@ public abstract class ItemOperation {
      * @throws BasaltException when the request cannot be applied to this item (e.g. the result is too large)
      */
     public final WriteOutcome evaluate(StoredItem current) {
+        checkBeforeCondition(current);
         if (condition != ItemCondition.ALWAYS) {
             Item currentItem = current == null ? null : current.item();
             if (!condition.test(currentItem)) {
@@ -43,6 +44,15 @@ public abstract class ItemOperation {
             }
         }
         return compute(current);
+    }
+
+    /**
+     * Refuses a request DynamoDB refuses whatever its condition says (UpdateItem's statement size); nothing by
+     * default.
+     *
+     * @throws BasaltException ValidationException
+     */
+    protected void checkBeforeCondition(StoredItem current) {
     }
 
     /** Computes the outcome once the condition holds. */

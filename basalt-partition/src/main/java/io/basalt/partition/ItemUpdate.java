@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.model.Item;
+import io.basalt.partition.encoding.StoredItem;
 import java.util.List;
 
 /**
@@ -29,6 +30,17 @@ public interface ItemUpdate {
      */
     default Applied applyToAbsent(Item keyItem) {
         return apply(keyItem);
+    }
+
+    /**
+     * Checks what the update itself weighs against the item size limit, before the item's condition is evaluated
+     * (DynamoDB sizes a standalone UpdateItem by its statement as well as by the finished item: docs/design/
+     * write-path.md). Nothing by default.
+     *
+     * @param current the stored item (decoded only if the check needs it), or null when there is none
+     * @throws io.basalt.model.BasaltException ValidationException when the statement is too large
+     */
+    default void checkStatementSize(StoredItem current) {
     }
 
     /**

@@ -26,6 +26,11 @@ public final class UpdateItemOperation extends ItemOperation {
     }
 
     @Override
+    protected void checkBeforeCondition(StoredItem current) {
+        update.checkStatementSize(current);
+    }
+
+    @Override
     protected WriteOutcome compute(StoredItem current) {
         ItemUpdate.Applied applied = current != null ? update.apply(current.item()) : update.applyToAbsent(keyItem);
         Item updated = applied.item();

@@ -182,6 +182,34 @@ class TestScan extends ReadsTestSupport {
     }
 
     @Test
+    void scanSumsTheSizesOfTheItemsItReadsAndRoundsOnce() {
+        // Developer Guide, "Read and write operations": a Scan counts the size of the items it evaluates, summed
+        // over the page and rounded up to 4 KB once; eventually consistent reads cost half.
+        String sized = hashTable();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            // 1,500 bytes of data each: 6 units if each item were rounded, ceil(~9 KB / 4 KB) = 3 for the page.
+            items.add(item("pk", s("s" + i), "data", s("x".repeat(1500))));
+        }
+        load(sized, items);
+        ScanRequest request = ScanRequest.builder().tableName(sized)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+        ScanResponse strong = client.scan(request.toBuilder().consistentRead(true).build());
+        assertThat(strong.count()).isEqualTo(6);
+        assertThat(strong.consumedCapacity().capacityUnits()).isEqualTo(3.0);
+        assertThat(client.scan(request).consumedCapacity().capacityUnits()).isEqualTo(1.5);
+        // What the filter drops and the projection leaves out was still read.
+        ScanResponse filtered = client.scan(request.toBuilder().consistentRead(true).filterExpression("pk = :none")
+                .projectionExpression("pk").expressionAttributeValues(Map.of(":none", s("none"))).build());
+        assertThat(filtered.count()).isZero();
+        assertThat(filtered.scannedCount()).isEqualTo(6);
+        assertThat(filtered.consumedCapacity().capacityUnits()).isEqualTo(3.0);
+        // Limit stops the page early: only what was read is charged (two items, ~3 KB, one unit).
+        assertThat(client.scan(request.toBuilder().consistentRead(true).limit(2).build()).consumedCapacity()
+                .capacityUnits()).isEqualTo(1.0);
+    }
+
+    @Test
     void exclusiveStartKeyMustBelongToTheSegment() {
         ScanResponse first = client.scan(b -> b.tableName(table).segment(0).totalSegments(2).limit(1));
         Map<String, AttributeValue> start = first.lastEvaluatedKey();

@@ -10,6 +10,7 @@ import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
+import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.DeleteItemOperation;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemCondition;
@@ -29,8 +30,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * BatchWriteItem: up to 25 puts and deletes over several tables. The whole batch is validated before anything is
- * written; the writes then run concurrently, each atomic on its own. A write the server cannot take comes back in
- * UnprocessedItems for the client to retry, as DynamoDB returns throttled writes.
+ * written, including each put's secondary index key attributes (DynamoDB rejects the whole batch for one bad index
+ * key and writes nothing: scylladb test/alternator/test_gsi.py test_gsi_wrong_type_attribute_batch, run against
+ * DynamoDB); the writes then run concurrently, each atomic on its own. Only a write the server cannot take for a
+ * transient reason comes back in UnprocessedItems for the client to retry, as DynamoDB returns throttled writes: an
+ * invalid write must never read as retryable, or clients retry it forever.
  */
 final class BatchWriteItemHandler extends DataPlaneHandler {
     private static final int MAX_WRITES = 25;
@@ -80,8 +84,11 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
             throw BasaltException.validation("Too many items requested for the BatchWriteItem call");
         }
         Map<String, TableMetadata> tables = new LinkedHashMap<>();
+        Map<String, List<SecondaryIndex>> indexes = new LinkedHashMap<>();
         for (String table : requestItems.names()) {
-            tables.put(table, node.tableForItems(TableNames.forItems(table, new ValidationErrors())));
+            TableMetadata metadata = node.tableForItems(TableNames.forItems(table, new ValidationErrors()));
+            tables.put(table, metadata);
+            indexes.put(table, IndexKeyChecks.inCheckOrder(metadata));
         }
         List<ItemOperation> operations = new ArrayList<>(writes.size());
         Map<String, Set<PrimaryKey>> seen = new LinkedHashMap<>();
@@ -90,6 +97,9 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
             PrimaryKey key = primaryKey(write, table);
             if (!seen.computeIfAbsent(write.tableName(), name -> new HashSet<>()).add(key)) {
                 throw BasaltException.validation("Provided list of item keys contains duplicates");
+            }
+            if (write.isPut()) {
+                IndexKeyChecks.checkPut(indexes.get(write.tableName()), write.item());
             }
             operations.add(write.isPut() ? new PutItemOperation(key, write.item(), ItemCondition.ALWAYS)
                     : new DeleteItemOperation(key, ItemCondition.ALWAYS));
@@ -116,6 +126,7 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
             WriteCapacity capacity = units.computeIfAbsent(write.tableName(), name -> new WriteCapacity());
             CompletableFuture<EvaluatedWrite> result = results.get(i);
             if (result.isCompletedExceptionally()) {
+                IndexKeyChecks.rethrowUnlessTransient(result);
                 unprocessed.computeIfAbsent(write.tableName(), name -> new ArrayList<>()).add(write);
                 continue;
             }

@@ -13,14 +13,12 @@ import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.JsonObject;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * DeleteTable: refuses tables that are still being created or updated, tables with a global index in transition and
- * tables protected against deletion, otherwise removes the table and its items and answers with its last
- * description, DELETING (its indexes too).
+ * tables protected against deletion, otherwise removes the table and its items and answers with the reduced
+ * description DynamoDB gives a table being deleted ({@link TableDescriptions#writeDeleted}).
  */
 final class DeleteTableHandler implements OperationHandler {
     private final BasaltNode node;
@@ -33,7 +31,6 @@ final class DeleteTableHandler implements OperationHandler {
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
         String tableName = TableNames.requireForTables(request);
         TableStatistics[] statistics = new TableStatistics[1];
-        List<IndexDescriptions.View> indexes = new ArrayList<>();
         TableMetadata table = node.deleteTable(tableName, candidate -> {
             Instant now = node.now();
             TableStatus status = candidate.status(now);
@@ -57,17 +54,11 @@ final class DeleteTableHandler implements OperationHandler {
                         + "deletion. Disable deletion protection first.");
             }
             statistics[0] = node.statistics(candidate);
-            // The description's indexes go down with the table.
-            for (IndexDescriptions.View view : IndexDescriptions.current(node, candidate, now)) {
-                indexes.add(new IndexDescriptions.View(view.index(), TableStatus.DELETING, view.throughput(), null,
-                        view.statistics()));
-            }
         });
         return CompletableFuture.completedFuture(out -> {
             out.writeStartObject();
             out.writeFieldName("TableDescription");
-            TableDescriptions.write(out, table, statistics[0], TableStatus.DELETING, table.throughput(), indexes,
-                    context, TableDescriptions.Variant.FULL);
+            TableDescriptions.writeDeleted(out, table, statistics[0], context);
             out.writeEndObject();
         });
     }

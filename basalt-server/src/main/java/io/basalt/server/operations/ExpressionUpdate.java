@@ -6,8 +6,12 @@ import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.expressions.ast.UpdateExpression;
 import io.basalt.expressions.eval.UpdateApplier;
 import io.basalt.expressions.eval.UpdateResult;
+import io.basalt.expressions.eval.UpdateStatementSize;
+import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
+import io.basalt.model.Limits;
 import io.basalt.partition.ItemUpdate;
+import io.basalt.partition.encoding.StoredItem;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,10 +19,43 @@ import java.util.List;
 final class ExpressionUpdate implements ItemUpdate {
     private final UpdateExpression update;
     private final UpdateExpression withoutRemovals;
+    /**
+     * The statement's size from the request alone (an upper bound), or -1 when the update is not sized by its
+     * statement.
+     */
+    private final long requestStatementSize;
 
+    /** An update sized only by the item it finishes, as a transaction's Update is. */
     ExpressionUpdate(UpdateExpression update) {
+        this(update, -1);
+    }
+
+    private ExpressionUpdate(UpdateExpression update, long requestStatementSize) {
         this.update = requireNonNull(update, "update is null");
         this.withoutRemovals = new UpdateExpression(update.set(), List.of(), update.add(), List.of());
+        this.requestStatementSize = requestStatementSize;
+    }
+
+    /**
+     * A standalone UpdateItem's update, which DynamoDB (us-east-1 and most regions) also sizes by its statement,
+     * before the condition: docs/design/write-path.md. The statement is sized here, on the request's thread, so
+     * the partition does nothing more for the usual update, whose statement is far below the limit.
+     */
+    static ExpressionUpdate sizedByStatement(UpdateExpression update) {
+        return new ExpressionUpdate(update, UpdateStatementSize.ofRequest(update));
+    }
+
+    @Override
+    public void checkStatementSize(StoredItem current) {
+        if (requestStatementSize <= Limits.MAX_ITEM_SIZE_BYTES) {
+            return;
+        }
+        // Only an ADD makes the size depend on the item (it pays for the set members it adds, not those present).
+        if (!UpdateStatementSize.dependsOnItem(update)
+                || UpdateStatementSize.of(update, current == null ? null : current.item())
+                        > Limits.MAX_ITEM_SIZE_BYTES) {
+            throw BasaltException.validation("Item size to update has exceeded the maximum allowed size");
+        }
     }
 
     @Override

@@ -63,7 +63,7 @@ final class UpdateItemHandler extends DataPlaneHandler {
         ItemUpdate itemUpdate = ItemUpdate.NONE;
         if (update.expression() != null) {
             checkNotKey(RequestExpressions.targets(update.expression()), table.keySchema());
-            itemUpdate = new ExpressionUpdate(update.expression());
+            itemUpdate = ExpressionUpdate.sizedByStatement(update.expression());
         } else if (update.legacy() != null) {
             update.legacy().checkNotKey(table.keySchema());
             itemUpdate = update.legacy();
