@@ -167,6 +167,15 @@ public final class EmbeddedBasalt implements AutoCloseable {
     }
 
     /**
+     * How many transactions {@link #setTransactionCommitDelay} holds now (prepared, not yet decided): a test waits
+     * for one to be held before racing it.
+     */
+    public int heldTransactions() {
+        requireOpen();
+        return node.heldTransactions();
+    }
+
+    /**
      * Whether the server uses Netty's native epoll transport (Linux) rather than NIO. False on a platform without
      * it; on Linux, false means the relocated native library did not load.
      */
