@@ -7,11 +7,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A started server with the SDK clients made for it, kept in a JUnit store: JUnit closes it, clients first, when the
- * store's context ends (the test class's, or the root's for a shared server). {@code CloseableResource} rather than
- * {@code AutoCloseable} because JUnit before 5.13 closes only the former.
+ * store's context ends (the test class's, or the root's for a shared server). Both {@code AutoCloseable}, which JUnit
+ * closes from 5.13 on (and warns about a value that is only the other), and {@code CloseableResource}, the only one
+ * JUnit before 5.13 closes; JUnit calls one {@code close()}, never both.
  */
 @SuppressWarnings("deprecation")
-final class RunningServer implements ExtensionContext.Store.CloseableResource {
+final class RunningServer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final EmbeddedBasalt server;
     private SdkV2 sdkV2;
     private SdkV1 sdkV1;
