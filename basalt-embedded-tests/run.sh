@@ -32,8 +32,10 @@ done
 mvnw="$root/mvnw"
 user_repo="${BASALT_USER_LOCAL_REPO:-$HOME/.m2/repository}"
 common=(-B -Dmaven.repo.local="$work/local-repo" -Dmaven.repo.local.tail="$user_repo")
+offline_flag=()
 if [[ "$offline" == "true" ]]; then
-    common+=(-o)
+    # Not for deploy-file, which refuses to run offline even to a file:// repository (it needs nothing remote).
+    offline_flag=(-o)
 fi
 
 if [[ -z "$jar" ]]; then
@@ -53,7 +55,14 @@ echo "run.sh: publishing basalt-embedded $version to $repo"
 # The consumer POM names basalt-parent as its parent, so the parent is published too.
 "$mvnw" "${common[@]}" -q -N -f "$root/pom.xml" "${deploy[@]}" -Dfile="$root/pom.xml" -DpomFile="$root/pom.xml"
 "$mvnw" "${common[@]}" -q -N -f "$root/pom.xml" "${deploy[@]}" -Dfile="$jar" -DpomFile="$pom"
+if [[ "$offline" == "true" ]]; then
+    # Offline, Maven reads no repository, file:// ones included: the same files go into the projects' own local
+    # repository (target/local-repo, never ~/.m2) instead.
+    install=(org.apache.maven.plugins:maven-install-plugin:3.1.3:install-file)
+    "$mvnw" "${common[@]}" -o -q -N -f "$root/pom.xml" "${install[@]}" -Dfile="$root/pom.xml" -DpomFile="$root/pom.xml"
+    "$mvnw" "${common[@]}" -o -q -N -f "$root/pom.xml" "${install[@]}" -Dfile="$jar" -DpomFile="$pom"
+fi
 
 echo "run.sh: testing the standalone projects (SDK v2, SDK v1, Spring Boot 3, Jackson 2.12 + Guava)"
-"$mvnw" "${common[@]}" -f "$here/pom.xml" test -Dbasalt.repo="file://$repo" -Dbasalt.version="$version" \
+"$mvnw" "${common[@]}" ${offline_flag[@]+"${offline_flag[@]}"} -f "$here/pom.xml" test -Dbasalt.repo="file://$repo" -Dbasalt.version="$version" \
     ${maven_args[@]+"${maven_args[@]}"}
