@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * stopped when the whole run ends. Test classes run in parallel each get their own server unless they share one,
  * and then see each other's tables: name tables per class, and do not {@link #reset()} a shared server. Test and
  * lifecycle methods may also take the extension, or its {@link EmbeddedBasalt}, as a parameter (as with
- * {@link BasaltTest}).
+ * {@link BasaltTest}); with more than one extension registered, use the fields instead (JUnit refuses a parameter
+ * two resolvers offer).
  */
 public final class BasaltExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE =
