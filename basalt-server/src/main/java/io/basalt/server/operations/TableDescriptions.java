@@ -68,16 +68,7 @@ final class TableDescriptions {
         out.writeEndArray();
         IndexDescriptions.writeLocal(out, table, indexes, context);
         writeThroughput(out, throughput);
-        out.writeStringField("TableArn", context.tableArn(table.name()));
-        if (table.tableClass() != null) {
-            out.writeObjectFieldStart("TableClassSummary");
-            out.writeStringField("TableClass", table.tableClass().name());
-            out.writeEndObject();
-        }
-        out.writeStringField("TableId", table.tableId());
-        out.writeStringField("TableName", table.name());
-        out.writeNumberField("TableSizeBytes", statistics.sizeBytes());
-        out.writeStringField("TableStatus", status.name());
+        writeIdentityAndSize(out, table, statistics, context, status);
         if (variant == Variant.FULL) {
             writeWarmThroughput(out, table, table.throughput());
         }
@@ -106,6 +97,13 @@ final class TableDescriptions {
         out.writeBooleanField("DeletionProtectionEnabled", table.deletionProtection());
         out.writeNumberField("ItemCount", statistics.itemCount());
         writeThroughput(out, table.throughput());
+        writeIdentityAndSize(out, table, statistics, context, TableStatus.DELETING);
+        out.writeEndObject();
+    }
+
+    /** The members from TableArn to TableStatus, in DynamoDB's (alphabetical) order, as both descriptions end. */
+    private static void writeIdentityAndSize(JsonGenerator out, TableMetadata table, TableStatistics statistics,
+            RequestContext context, TableStatus status) throws IOException {
         out.writeStringField("TableArn", context.tableArn(table.name()));
         if (table.tableClass() != null) {
             out.writeObjectFieldStart("TableClassSummary");
@@ -115,8 +113,7 @@ final class TableDescriptions {
         out.writeStringField("TableId", table.tableId());
         out.writeStringField("TableName", table.name());
         out.writeNumberField("TableSizeBytes", statistics.sizeBytes());
-        out.writeStringField("TableStatus", TableStatus.DELETING.name());
-        out.writeEndObject();
+        out.writeStringField("TableStatus", status.name());
     }
 
     /**
