@@ -14,6 +14,7 @@ import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
+import io.basalt.model.ValueLayer;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.partition.read.ReadRanges;
 import io.basalt.server.RequestContext;
@@ -60,9 +61,9 @@ final class QueryHandler extends DataPlaneHandler {
         // KeyConditions is the one legacy parameter DynamoDB lets stand beside FilterExpression/ProjectionExpression.
         List<String> legacy = request.has("KeyConditionExpression") ? LEGACY : LEGACY.subList(0, 3);
         RequestExpressions expressions = RequestExpressions.read(request, legacy, EXPRESSIONS, VALUE_EXPRESSIONS);
-        Condition legacyFilter = ReadRequests.legacyFilter(request, "QueryFilter");
+        Condition legacyFilter = ReadRequests.legacyFilter(request, "QueryFilter", ValueLayer.CURRENT);
         ProjectionExpression attributesToGet = ReadRequests.attributesToGet(request);
-        Item start = ReadRequests.exclusiveStartKey(request);
+        Item start = ReadRequests.exclusiveStartKey(request, ValueLayer.CURRENT);
         if (!request.has("KeyConditions") && !request.has("KeyConditionExpression")) {
             throw BasaltException.validation("Either the KeyConditions or KeyConditionExpression parameter must be "
                     + "specified in the request.");
@@ -121,7 +122,8 @@ final class QueryHandler extends DataPlaneHandler {
             if (operator == null || !INDEXABLE.contains(operator)) {
                 throw BasaltException.validation("Attempted conditional constraint is not an indexable operation");
             }
-            Condition condition = ReadRequests.legacyCondition(attribute, operator, ReadRequests.values(entry));
+            Condition condition = ReadRequests.legacyCondition(attribute, operator, ReadRequests.values(entry,
+                    ValueLayer.CURRENT));
             result = result == null ? condition : new Condition.And(result, condition);
         }
         return result;

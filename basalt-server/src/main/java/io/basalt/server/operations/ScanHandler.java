@@ -10,6 +10,7 @@ import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
+import io.basalt.model.ValueLayer;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionHash;
 import io.basalt.partition.read.KeyRange;
@@ -67,10 +68,11 @@ final class ScanHandler extends DataPlaneHandler {
         ReadRequests.checkLegacyConditions(request, "ScanFilter", "scanFilter", errors);
         errors.throwIfAny();
 
-        RequestExpressions expressions = RequestExpressions.read(request, LEGACY, EXPRESSIONS, VALUE_EXPRESSIONS);
+        RequestExpressions expressions = RequestExpressions.read(request, LEGACY, EXPRESSIONS, VALUE_EXPRESSIONS,
+                ValueLayer.OLDER);
         ProjectionExpression attributesToGet = ReadRequests.attributesToGet(request);
-        Condition legacyFilter = ReadRequests.legacyFilter(request, "ScanFilter");
-        Item start = ReadRequests.exclusiveStartKey(request);
+        Condition legacyFilter = ReadRequests.legacyFilter(request, "ScanFilter", ValueLayer.OLDER);
+        Item start = ReadRequests.exclusiveStartKey(request, ValueLayer.OLDER);
         if (segment != null && totalSegments == null) {
             throw BasaltException.validation("The TotalSegments parameter is required but was not present in the "
                     + "request when Segment parameter is present");
