@@ -5,11 +5,11 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.model.BasaltException;
-import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
+import io.basalt.model.ValueLayer;
 import io.basalt.partition.DeleteItemOperation;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemCondition;
@@ -59,6 +59,11 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
         errors.throwIfAny();
         if (requestItems == null || requestItems.size() == 0) {
             throw BasaltException.validation("The requestItems parameter is required for BatchWriteItem");
+        }
+        // Unlike BatchGetItem, BatchWriteItem reports a malformed table name only when the enums are valid
+        // (captures of October 2026, docs/design/error-texts.md).
+        if (!TableNames.validBatchKeys(requestItems.names())) {
+            errors.add(render(requestItems), "requestItems", TableNames.BATCH_MAP_KEYS);
         }
         for (String table : requestItems.names()) {
             List<JsonObject> writes = requestItems.getStructureList(table, "WriteRequest");
@@ -176,17 +181,9 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
         return new Write(table, writeRequest, null, olderWording(keyJson));
     }
 
-    /** BatchWriteItem still reports an empty number without the ": " that other operations now print. */
+    /** BatchWriteItem checks values with DynamoDB's older layer (docs/design/error-texts.md). */
     private static Item olderWording(JsonObject json) {
-        try {
-            return AttributeValueJson.readItem(json);
-        } catch (BasaltException e) {
-            String message = e.getMessage();
-            if (e.code() == ErrorCode.VALIDATION && message != null && message.endsWith("numeric value: ")) {
-                throw BasaltException.validation(message.substring(0, message.length() - 2));
-            }
-            throw e;
-        }
+        return AttributeValueJson.readItem(json, ValueLayer.OLDER);
     }
 
     /** Every key problem of a batch write reads as a schema mismatch, except empty key values. */
