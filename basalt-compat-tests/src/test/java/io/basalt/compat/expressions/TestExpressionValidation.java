@@ -317,8 +317,6 @@ class TestExpressionValidation extends ExpressionTestSupport {
                         + "or function; operator or function: size, number of operands: 2"),
                 Arguments.of("attribute_exists(:v)", values(":v", str("x")), "Operator or function requires a "
                         + "document path; operator or function: attribute_exists"),
-                Arguments.of("attribute_type(:v, :t)", values(":v", str("x"), ":t", str("S")), "Operator or function "
-                        + "requires a document path; operator or function: attribute_type"),
                 Arguments.of("a < :v", values(":v", bool(true)), "Incorrect operand type for operator or function; "
                         + "operator or function: <, operand type: BOOL"),
                 Arguments.of("a >= :v", values(":v", ss("x")), "Incorrect operand type for operator or function; "

@@ -267,7 +267,7 @@ final class ReadRequests {
         } else if (condition instanceof Condition.AttributeNotExists c) {
             paths.add(c.path());
         } else if (condition instanceof Condition.AttributeTypeIs c) {
-            paths.add(c.path());
+            collect(c.value(), paths);
         } else if (condition instanceof Condition.BeginsWith c) {
             collect(c.value(), paths);
             collect(c.prefix(), paths);
