@@ -53,9 +53,19 @@ class TestErrorOrder extends CompatTestSupport {
     void batchWriteItemReportsAMalformedTableNameWithTheMapKeysConstraint() {
         DynamoDbException error = catchValidation(() -> client.batchWriteItem(b -> b.requestItems(Map.of(
                 "bad!name", put("x")))));
-        // DynamoDB echoes the map in its Java form, which differs by region; the constraint after it is exact.
-        assertThat(error.awsErrorDetails().errorMessage()).startsWith("1 validation error detected: Value '{bad!name=[")
-                .endsWith("' at 'requestItems' failed to satisfy constraint: " + MAP_KEYS);
+        // DynamoDB echoes the map in its Java form, which differs by region; the constraint after it is exact
+        // (the pattern is the conformance suite's, tests/tier3/error-messages/batchWriteItem.test.ts).
+        assertThat(error.awsErrorDetails().errorMessage()).matches("1 validation error detected: Value "
+                + "'\\{bad!name=\\[WriteRequest\\(putRequest=PutRequest\\(item=\\{pk=.+\\}.*\\)\\]\\}' at "
+                + "'requestItems' failed to satisfy constraint: " + java.util.regex.Pattern.quote(MAP_KEYS));
+    }
+
+    @Test
+    void batchWriteItemReportsAnEmptyRequestListWithTheMapValueConstraint() {
+        assertValidation("1 validation error detected: Value '{" + table + "=[]}' at 'requestItems' failed to "
+                + "satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal "
+                + "to 25, Member must have length greater than or equal to 1]",
+                () -> client.batchWriteItem(b -> b.requestItems(Map.of(table, List.of()))));
     }
 
     @Test

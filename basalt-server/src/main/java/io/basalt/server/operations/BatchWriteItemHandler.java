@@ -209,11 +209,43 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
             text.append(table).append("=[");
             if (list != null) {
                 for (int i = 0; i < list.size(); i++) {
-                    text.append(i == 0 ? "" : ", ").append("WriteRequest(").append(list.get(i) instanceof JsonObject
-                            o ? o.toCompactJson() : String.valueOf(list.get(i))).append(")");
+                    text.append(i == 0 ? "" : ", ").append(renderWrite(list.get(i)));
                 }
             }
             text.append("]");
+        }
+        return text.append("}").toString();
+    }
+
+    /**
+     * One WriteRequest in the Java form DynamoDB echoes, {@code WriteRequest(putRequest=PutRequest(item={pk=...}))}
+     * (captures of October 2026: us-east-1 prints the fields, other regions object hashes; the attribute values'
+     * own form is not captured, so Basalt prints them as JSON).
+     */
+    private static String renderWrite(Object write) {
+        if (!(write instanceof JsonObject request)) {
+            return "WriteRequest(" + write + ")";
+        }
+        StringBuilder text = new StringBuilder("WriteRequest(");
+        if (request.get("PutRequest") instanceof JsonObject put) {
+            text.append("putRequest=PutRequest(item=").append(renderMap(put.get("Item"))).append(")");
+        } else if (request.get("DeleteRequest") instanceof JsonObject delete) {
+            text.append("deleteRequest=DeleteRequest(key=").append(renderMap(delete.get("Key"))).append(")");
+        } else {
+            text.append(request.toCompactJson());
+        }
+        return text.append(")").toString();
+    }
+
+    private static String renderMap(Object map) {
+        if (!(map instanceof JsonObject object)) {
+            return String.valueOf(map);
+        }
+        StringBuilder text = new StringBuilder("{");
+        for (String name : object.names()) {
+            Object value = object.get(name);
+            text.append(text.length() > 1 ? ", " : "").append(name).append('=')
+                    .append(value instanceof JsonObject json ? json.toCompactJson() : String.valueOf(value));
         }
         return text.append("}").toString();
     }
