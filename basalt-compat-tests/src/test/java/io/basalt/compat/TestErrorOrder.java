@@ -101,6 +101,49 @@ class TestErrorOrder extends CompatTestSupport {
                                 .attributesToGet("pk").build()))));
     }
 
+    /**
+     * Several violations are listed in the order of a java.util.HashMap of the request's member names, which is
+     * neither the model's order nor alphabetical (RequestMembers).
+     */
+    @Test
+    void updateItemListsViolationsInDynamoDbsMemberOrder() {
+        String emptyName = "Value '' at 'tableName' failed to satisfy constraint: Member must have length greater "
+                + "than or equal to 1";
+        String noKey = "Value null at 'key' failed to satisfy constraint: Member must not be null";
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> values = Map.of(":a", s("x"));
+        assertValidation("2 validation errors detected: " + emptyName + "; " + noKey, () -> client.updateItem(b -> b
+                .tableName("").updateExpression("SET a = :a").expressionAttributeValues(values)));
+        assertValidation("4 validation errors detected: Value 'INVALID' at 'returnConsumedCapacity' failed to "
+                + "satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; " + emptyName
+                + "; Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value "
+                + "set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]; " + noKey,
+                () -> client.updateItem(b -> b.tableName("").updateExpression("SET a = :a")
+                        .expressionAttributeValues(values).returnConsumedCapacity("INVALID").returnValues("INVALID")));
+        assertValidation("2 validation errors detected: Value 'XOR' at 'conditionalOperator' failed to satisfy "
+                + "constraint: Member must satisfy enum value set: [OR, AND]; " + noKey,
+                () -> client.updateItem(b -> b.tableName("absent-upd-nokey")
+                        .attributeUpdates(Map.of("x", software.amazon.awssdk.services.dynamodb.model
+                                .AttributeValueUpdate.builder().action("PUT").value(s("1")).build()))
+                        .expected(Map.of("a", software.amazon.awssdk.services.dynamodb.model.ExpectedAttributeValue
+                                .builder().exists(false).build(), "b", software.amazon.awssdk.services.dynamodb
+                                .model.ExpectedAttributeValue.builder().exists(false).build()))
+                        .conditionalOperator("XOR")));
+    }
+
+    @Test
+    void queryReportsAnUnknownConditionalOperatorAloneBeforeSelect() {
+        assertValidation("Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]",
+                () -> client.query(b -> b.tableName("absent-query-xor")
+                        .keyConditions(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.Condition.builder()
+                                .comparisonOperator("EQ").attributeValueList(s("a")).build()))
+                        .queryFilter(Map.of(
+                                "b", software.amazon.awssdk.services.dynamodb.model.Condition.builder()
+                                        .comparisonOperator("NULL").build(),
+                                "c", software.amazon.awssdk.services.dynamodb.model.Condition.builder()
+                                        .comparisonOperator("NULL").build()))
+                        .conditionalOperator("XOR").select("BOGUS")));
+    }
+
     @Test
     void keyConditionClausesAreCheckedInTheOrderWritten() {
         String operand = "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator "

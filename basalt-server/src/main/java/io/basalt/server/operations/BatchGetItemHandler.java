@@ -43,7 +43,7 @@ final class BatchGetItemHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.BATCH_GET_ITEM);
         JsonObject requestItems = request.getStructure("RequestItems", "BatchGetRequestMap");
         String capacity = request.getString("ReturnConsumedCapacity");
         // Constraint violations are listed in the order of the request's members in DynamoDB's model

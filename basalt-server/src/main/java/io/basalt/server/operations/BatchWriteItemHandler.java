@@ -50,7 +50,7 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.BATCH_WRITE_ITEM);
         JsonObject requestItems = request.getStructure("RequestItems", "BatchWriteItemRequestMap");
         errors.checkEnum(request.getString("ReturnConsumedCapacity"), "returnConsumedCapacity",
                 ItemRequests.CAPACITY_MODES);

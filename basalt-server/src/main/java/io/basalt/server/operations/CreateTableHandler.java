@@ -36,7 +36,7 @@ final class CreateTableHandler implements OperationHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.CREATE_TABLE);
         String tableName = TableNames.forTables(request.getString("TableName"), errors);
         Map<String, String> definitions = SchemaRequests.attributeDefinitions(request, true, errors);
         List<JsonObject> keyList = request.getStructureList("KeySchema", "KeySchemaElement");

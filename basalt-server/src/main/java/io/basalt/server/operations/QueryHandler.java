@@ -44,6 +44,13 @@ final class QueryHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
+        String conditionalOperator = request.getString("ConditionalOperator");
+        if (conditionalOperator != null && !LegacyExpected.CONDITIONAL_OPERATORS.contains(conditionalOperator)) {
+            // Query's newer validation reports this alone, ahead of the other constraints, and names the enum
+            // oddly (captured in eu-west-2 and us-east-1, October 2026; docs/design/error-texts.md).
+            throw BasaltException.validation("Failed to satisfy constraint: Member must satisfy enum value set: "
+                    + "[ALL, OR]");
+        }
         ValidationErrors errors = new ValidationErrors();
         ReadRequests.Common read = ReadRequests.common(request, errors, true);
         String tableName = read.tableName();
