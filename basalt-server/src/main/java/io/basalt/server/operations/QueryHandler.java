@@ -51,7 +51,7 @@ final class QueryHandler extends DataPlaneHandler {
             throw BasaltException.validation("Failed to satisfy constraint: Member must satisfy enum value set: "
                     + "[ALL, OR]");
         }
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.QUERY);
         ReadRequests.Common read = ReadRequests.common(request, errors, true);
         String tableName = read.tableName();
         String indexName = read.indexName();

@@ -42,7 +42,7 @@ final class ScanHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.SCAN);
         ReadRequests.Common read = ReadRequests.common(request, errors, false);
         String tableName = read.tableName();
         String indexName = read.indexName();

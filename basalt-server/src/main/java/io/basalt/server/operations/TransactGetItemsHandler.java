@@ -42,7 +42,7 @@ final class TransactGetItemsHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.TRANSACT_GET_ITEMS);
         String capacity = request.getString("ReturnConsumedCapacity");
         errors.checkEnum(capacity, "returnConsumedCapacity", ItemRequests.CAPACITY_MODES);
         List<JsonObject> items = request.getStructureList("TransactItems", "TransactGetItem");
