@@ -42,14 +42,20 @@ public final class AttributeValueJson {
 
     /** Reads an item (a map of attribute names to values). */
     public static Item readItem(JsonObject json, ValueLayer layer) {
-        // The top-level names come before any value: DynamoDB reports an empty name ahead of a value nested too
-        // deeply, wherever each sits in the item (TransactWriteItems captures of October 2026).
-        for (String name : json.names()) {
-            checkAttributeName(name);
-        }
         Map<String, AttributeValue> attributes = new LinkedHashMap<>(AttributeValues.capacityFor(json.size()));
         for (Map.Entry<String, Object> member : json.members().entrySet()) {
-            attributes.put(member.getKey(), read(member.getValue(), 0, layer));
+            checkAttributeName(member.getKey());
+            try {
+                attributes.put(member.getKey(), read(member.getValue(), 0, layer));
+            } catch (BasaltException e) {
+                // The top-level names come before any value: DynamoDB reports an empty name ahead of a value nested
+                // too deeply, wherever each sits in the item (TransactWriteItems captures of October 2026). Looking
+                // at the remaining names only on this error path keeps a valid item to one pass.
+                for (String name : json.names()) {
+                    checkAttributeName(name);
+                }
+                throw e;
+            }
         }
         return new Item(attributes);
     }
