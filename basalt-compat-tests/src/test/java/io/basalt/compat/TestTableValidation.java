@@ -92,8 +92,8 @@ class TestTableValidation extends CompatTestSupport {
                 invalid("hash key undefined", INVALID + "Some index key attributes are not defined in "
                         + "AttributeDefinitions. Keys: [A], AttributeDefinitions: [a]",
                         b -> b.keySchema(key("A", "HASH"))),
-                invalid("same name twice", "Both the Hash Key and the Range Key element in the KeySchema have the "
-                        + "same name", b -> b.keySchema(key("a", "HASH"), key("a", "RANGE"))),
+                invalid("same name twice", "Invalid KeySchema: Both the Hash Key and the Range Key element in the "
+                        + "KeySchema have the same name", b -> b.keySchema(key("a", "HASH"), key("a", "RANGE"))),
                 invalid("range only", "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
                         b -> b.keySchema(key("a", "RANGE"))),
                 invalid("range then hash", "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",

@@ -45,8 +45,18 @@ public final class DynamoNumber implements Comparable<DynamoNumber> {
      * @throws BasaltException a ValidationException when the text is not a number or out of range
      */
     public static DynamoNumber parse(String text) {
+        return parse(text, ValueLayer.CURRENT);
+    }
+
+    /**
+     * Parses a number as {@link #parse(String)} does, with the messages of the given value layer.
+     *
+     * @throws BasaltException a ValidationException when the text is not a number or out of range
+     */
+    public static DynamoNumber parse(String text, ValueLayer layer) {
         requireNonNull(text, "text is null");
-        return NumberText.parse(text);
+        requireNonNull(layer, "layer is null");
+        return NumberText.parse(text, layer);
     }
 
     /**

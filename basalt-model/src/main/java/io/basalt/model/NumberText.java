@@ -9,21 +9,27 @@ import java.math.BigInteger;
  *
  * <p>The accepted syntax is Java's {@code BigDecimal(String)} limited to ASCII digits: an optional sign, digits with
  * at most one point and at least one digit, an optional {@code e}/{@code E} exponent with optional sign and at
- * least one digit, and an exponent that fits an int. Real DynamoDB accepts {@code +3}, {@code .123},
- * {@code 0001.23}, {@code 1e+5}, {@code 0e1000} and rejects {@code NaN}, {@code Infinity}, {@code " 1"} and
- * {@code "1 "} (ScyllaDB Alternator, test_number.py, test_invalid_numbers; dynoxide issue #108 for {@code +}).
+ * least one digit. Real DynamoDB accepts {@code +3}, {@code .123}, {@code 0001.23}, {@code 1e+5} and rejects
+ * {@code NaN}, {@code Infinity}, {@code " 1"} and {@code "1 "} (ScyllaDB Alternator, test_number.py,
+ * test_invalid_numbers; dynoxide issue #108 for {@code +}).
+ *
+ * <p>The exponent is read in full (up to a long) and the magnitude range-checked, so {@code 1e99999999999} is an
+ * overflow and {@code 1e-99999999999} an underflow; only an exponent past a long cannot be converted. Zero is
+ * range-checked by the exponent it is written with: {@code 0e126} overflows, {@code 0e125} is zero. The older
+ * value layer reads the exponent as BigDecimal does instead: past an int it cannot be converted, and a magnitude
+ * past an int wraps (live captures of 2026, docs/design/error-texts.md).
  */
 final class NumberText {
     private NumberText() {
     }
 
-    static DynamoNumber parse(String text) {
+    static DynamoNumber parse(String text, ValueLayer layer) {
         int length = text.length();
         if (length == 0) {
-            // Current DynamoDB keeps the ": " with nothing after it for an empty number (live captures of 2026 in
-            // docs/design/wire-reference.md §1.6); the bare message dynalite recorded is the older wording, which
-            // only BatchWriteItem, Scan and transactions still use.
-            throw BasaltException.validation(DynamoNumber.NOT_A_NUMBER + ": ");
+            // The current layer keeps the ": " with nothing after it for an empty number; the older layer
+            // (BatchWriteItem, Scan, transactions) has no colon (docs/design/error-texts.md).
+            throw BasaltException.validation(layer == ValueLayer.CURRENT ? DynamoNumber.NOT_A_NUMBER + ": "
+                    : DynamoNumber.NOT_A_NUMBER);
         }
         int i = 0;
         boolean negative = false;
@@ -62,14 +68,21 @@ final class NumberText {
             if (c != 'e' && c != 'E') {
                 throw notANumber(text);
             }
-            exponent = parseExponent(text, i + 1);
-        }
-        if (firstNonZero < 0) {
-            return DynamoNumber.ZERO;
+            exponent = parseExponent(text, i + 1, layer);
         }
         int integerDigits = pointDigits < 0 ? digits : pointDigits;
-        // Power of ten of the most significant digit; long arithmetic cannot overflow with an int exponent.
+        if (firstNonZero < 0) {
+            // Zero as BigDecimal holds it: one digit at the written scale, so 0e126 is "too large".
+            DynamoNumber.checkMagnitude(exponent - (digits - integerDigits));
+            return DynamoNumber.ZERO;
+        }
+        // Power of ten of the most significant digit. The exponent is at most a long divided by ten, so adding a
+        // digit count cannot overflow.
         long magnitude = exponent + integerDigits - 1 - firstNonZero;
+        if (layer == ValueLayer.OLDER && magnitude + 1 != (int) (magnitude + 1)) {
+            // BigDecimal's int arithmetic wraps: 1e2147483647 comes out as an underflow in the older layer.
+            magnitude = (long) (int) (magnitude + 1) - 1;
+        }
         DynamoNumber.checkMagnitude(magnitude);
         int significant = lastNonZero - firstNonZero + 1;
         if (significant > DynamoNumber.MAX_PRECISION) {
@@ -83,7 +96,7 @@ final class NumberText {
         return DynamoNumber.ofValid(new BigDecimal(negative ? unscaled.negate() : unscaled, scale));
     }
 
-    private static long parseExponent(String text, int start) {
+    private static long parseExponent(String text, int start, ValueLayer layer) {
         int length = text.length();
         int i = start;
         boolean negative = false;
@@ -100,17 +113,19 @@ final class NumberText {
             if (c < '0' || c > '9') {
                 throw notANumber(text);
             }
-            value = value * 10 + (c - '0');
-            // BigDecimal refuses exponents outside the int range; so does this parser (an unsettled corner).
-            if (value > (long) Integer.MAX_VALUE + 1) {
+            // Past a long, DynamoDB cannot convert the number at all; the older layer stops at an int, as BigDecimal
+            // does. Saturating at a tenth of a long keeps the magnitude arithmetic above exact.
+            long limit = layer == ValueLayer.OLDER ? (long) Integer.MAX_VALUE + 1 : Long.MAX_VALUE;
+            if (value > (limit - (c - '0')) / 10) {
                 throw notANumber(text);
             }
+            value = value * 10 + (c - '0');
         }
         value = negative ? -value : value;
-        if (value > Integer.MAX_VALUE) {
+        if (layer == ValueLayer.OLDER && value > Integer.MAX_VALUE) {
             throw notANumber(text);
         }
-        return value;
+        return Math.max(-Long.MAX_VALUE / 10, Math.min(Long.MAX_VALUE / 10, value));
     }
 
     /** The {@code count} digits starting at digit index {@code from} of the mantissa, skipping the point. */

@@ -23,11 +23,11 @@ class TestDynamoNumber {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "3|3", "-7.1234|-7.1234", "-17e5|-1700000", "-17.4E37|-174000000000000000000000000000000000000",
-        "+3|3", ".123|0.123", "0001.23|1.23", "1e+5|100000", "0e1000|0", "+5|5", "+1.5|1.5", "+0|0",
+        "+3|3", ".123|0.123", "0001.23|1.23", "1e+5|100000", "0e125|0", "+5|5", "+1.5|1.5", "+0|0",
         "+1e2|100", "1.5E+3|1500", "-0|0", "-0.0e-5|0", "1.|1", "5.e-1|0.5", "1.50|1.5", "100|100",
         "0.000|0", "10e-1|1", "0.01E+2|1", "1e-130|0.0000000000000000000000000000000000000000000000000000000000000"
             + "000000000000000000000000000000000000000000000000000000000000000000001",
-        "1E-0|1", "1e000|1", "0e-99999|0"
+        "1E-0|1", "1e000|1", "0e-130|0", "0.0e-129|0"
     })
     void acceptsAndCanonicalises(String text, String canonical) {
         assertThat(DynamoNumber.parse(text).toString()).isEqualTo(canonical);
@@ -40,6 +40,34 @@ class TestDynamoNumber {
         assertThat(number.precision()).isEqualTo(number.significantDigits().length());
     }
 
+    /**
+     * The current layer reads the exponent in full, up to a long, and range-checks zero by its written exponent
+     * (live captures of October 2026, docs/design/error-texts.md).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "1e99999999999|O", "-1e99999999999|O", "1e-99999999999|U", "1e2147483648|O", "1e2147483647|O",
+        "1e-2147483648|U", "1e9223372036854775807|O", "1e-9223372036854775807|U", "0e126|O", "0e-131|U",
+        "0.0e-130|U", "0e99999999999|O", "0e-99999999999|U"})
+    void hugeExponentsOverflowOrUnderflow(String text, String kind) {
+        assertThatThrownBy(() -> DynamoNumber.parse(text)).hasMessage(kind.equals("O") ? OVERFLOW : UNDERFLOW);
+    }
+
+    /** The older layer reads numbers as Java's BigDecimal: an int exponent, and int arithmetic that wraps. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "1e2147483647|" + UNDERFLOW, "1e126|" + OVERFLOW, "1e-2147483648|" + UNDERFLOW,
+        "1e99999999999|" + NOT_A_NUMBER + ": 1e99999999999", "abc|" + NOT_A_NUMBER + ": abc", "0e126|" + OVERFLOW})
+    void olderLayerReadsLikeBigDecimal(String text, String message) {
+        assertThatThrownBy(() -> DynamoNumber.parse(text, ValueLayer.OLDER)).hasMessage(message);
+    }
+
+    @Test
+    void emptyNumberMessageDependsOnTheLayer() {
+        assertThatThrownBy(() -> DynamoNumber.parse("")).hasMessage(NOT_A_NUMBER + ": ");
+        assertThatThrownBy(() -> DynamoNumber.parse("", ValueLayer.OLDER)).hasMessage(NOT_A_NUMBER);
+    }
+
     @Test
     void canonicalFormIsPlainNotation() {
         assertThat(DynamoNumber.parse("1E+100").toString()).isEqualTo("1" + "0".repeat(100));
@@ -49,7 +77,8 @@ class TestDynamoNumber {
 
     @ParameterizedTest
     @ValueSource(strings = {"NaN", "Infinity", "-Infinity", "-NaN", "dog", "-dog", " 1", "1 ", "0x10", "1e", "1e+",
-        ".", "-", "+", "e5", "1.2.3", "1,5", "--1", "+-1", "1e5.0", "1e2147483648", "1_000", "\u0661", "1d", "1f"})
+        ".", "-", "+", "e5", "1.2.3", "1,5", "--1", "+-1", "1e5.0", "1e9223372036854775808", "1_000",
+        "\u0661", "1d", "1f"})
     void rejectsNonNumbersWithTheTextInTheMessage(String text) {
         assertThatThrownBy(() -> DynamoNumber.parse(text))
                 .isInstanceOf(BasaltException.class)

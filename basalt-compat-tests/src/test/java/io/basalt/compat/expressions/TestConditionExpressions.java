@@ -166,6 +166,10 @@ class TestConditionExpressions extends ExpressionTestSupport {
                         str("S")),
                 c("attribute_type(m.x.y, :t)", true, ":t", str("N")),
                 c("attribute_type(l[0], :t)", true, ":t", str("S")),
+                // A value as the first operand: accepted, and constant (dynalite db/conditionParser.pegjs requires a
+                // path only for attribute_exists and attribute_not_exists).
+                c("attribute_type(:v, :t)", true, ":v", str("x"), ":t", str("S")),
+                c("attribute_type(:v, :t)", false, ":v", num("1"), ":t", str("S")),
                 c("begins_with(s, :v)", true, ":v", str("ca")), c("begins_with(s, :v)", true, ":v", str("cat")),
                 c("begins_with(s, :v)", false, ":v", str("cats")), c("begins_with(s, :v)", false, ":v", str("at")),
                 c("begins_with(sUpper, :v)", false, ":v", str("c")),

@@ -179,7 +179,7 @@ class TestLegacyParameters extends ExpressionTestSupport {
     @Test
     void conditionalOperatorEnum() {
         assertValidation("1 validation error detected: Value 'XOR' at 'conditionalOperator' failed to satisfy "
-                + "constraint: Member must satisfy enum value set: [AND, OR]",
+                + "constraint: Member must satisfy enum value set: [OR, AND]",
                 () -> client.putItem(b -> b.tableName(table).item(item("pk", str("never")))
                         .expected(Map.of("a", op("NULL"))).conditionalOperator("XOR")));
     }

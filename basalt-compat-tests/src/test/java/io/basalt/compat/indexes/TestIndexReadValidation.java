@@ -69,11 +69,13 @@ class TestIndexReadValidation extends IndexTestSupport {
                         "Query condition missed key schema element: venue",
                         keys("byMatch", "tournament = :t", ":t", s("w"))),
                 query("multi-attribute key: a sort key attribute skipped",
-                        "Query condition missed key schema element: round",
+                        "RANGE key attributes round must have equality conditions specified in the query because a "
+                                + "condition is present on key attribute bracket",
                         keys("byMatch", "tournament = :t AND venue = :r AND bracket > :b", ":t", s("w"), ":r",
                                 s("eu"), ":b", n("1"))),
                 query("multi-attribute key: a range condition before the last sort key attribute",
-                        "Query key condition not supported",
+                        "RANGE key attributes round must have equality conditions specified in the query because a "
+                                + "condition is present on key attribute bracket",
                         keys("byMatch", "tournament = :t AND venue = :r AND round > :x AND bracket = :b", ":t",
                                 s("w"), ":r", s("eu"), ":x", s("q"), ":b", n("1"))),
                 query("multi-attribute key: a range condition on a partition key attribute",

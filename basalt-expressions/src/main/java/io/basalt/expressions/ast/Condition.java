@@ -68,10 +68,14 @@ public sealed interface Condition {
         }
     }
 
-    /** {@code attribute_type(path, :type)}, where the value is a type descriptor string such as "S". */
-    record AttributeTypeIs(DocumentPath path, Operand type) implements Condition {
+    /**
+     * {@code attribute_type(operand, :type)}, where the type is a descriptor string such as "S". The first operand is
+     * usually a path, but DynamoDB also accepts a value (dynalite db/conditionParser.pegjs, checked against
+     * DynamoDB, requires a path only for attribute_exists and attribute_not_exists); then the condition is constant.
+     */
+    record AttributeTypeIs(Operand value, Operand type) implements Condition {
         public AttributeTypeIs {
-            requireNonNull(path, "path is null");
+            requireNonNull(value, "value is null");
             requireNonNull(type, "type is null");
         }
     }

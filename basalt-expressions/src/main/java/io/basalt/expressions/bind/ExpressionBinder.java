@@ -214,7 +214,7 @@ public final class ExpressionBinder {
         } else if (condition instanceof Condition.AttributeNotExists c) {
             return new Condition.AttributeNotExists(bindPath(c.path()));
         } else if (condition instanceof Condition.AttributeTypeIs c) {
-            return new Condition.AttributeTypeIs(bindPath(c.path()), bindOperand(c.type()));
+            return new Condition.AttributeTypeIs(bindOperand(c.value()), bindOperand(c.type()));
         } else if (condition instanceof Condition.BeginsWith c) {
             return new Condition.BeginsWith(bindOperand(c.value()), bindOperand(c.prefix()));
         } else if (condition instanceof Condition.Contains c) {

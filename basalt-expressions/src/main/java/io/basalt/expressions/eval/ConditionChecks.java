@@ -72,7 +72,7 @@ final class ConditionChecks {
             all.addAll(in.candidates());
             return all;
         } else if (condition instanceof Condition.AttributeTypeIs t) {
-            return List.of(t.type());
+            return List.of(t.value(), t.type());
         } else if (condition instanceof Condition.BeginsWith b) {
             return List.of(b.value(), b.prefix());
         } else if (condition instanceof Condition.Contains c) {
@@ -99,7 +99,7 @@ final class ConditionChecks {
             return samePath("contains", c.value(), List.of(c.operand()));
         } else if (condition instanceof Condition.AttributeTypeIs t) {
             // dynalite test/scan.js (live-verified): attribute_type(ab.bc[1].#a, ab.bc[1].a) is not distinct.
-            return samePath("attribute_type", new Operand.Path(t.path()), List.of(t.type()));
+            return samePath("attribute_type", t.value(), List.of(t.type()));
         }
         return null;
     }
@@ -137,7 +137,7 @@ final class ConditionChecks {
             }
             return misuse;
         } else if (condition instanceof Condition.AttributeTypeIs typeIs) {
-            return attributeType(typeIs.type());
+            return firstNonNull(misused(typeIs.value()), attributeType(typeIs.type()));
         } else if (condition instanceof Condition.BeginsWith b) {
             return firstNonNull(firstNonNull(misused(b.value()), misused(b.prefix())),
                     firstNonNull(stringOrBinary(b.value()), stringOrBinary(b.prefix())));

@@ -113,7 +113,7 @@ public final class ConditionEvaluator {
             throw Messages.invalid("ConditionExpression", "Invalid attribute type name found; type: "
                     + name.value() + ", valid types: " + Messages.VALID_TYPES);
         }
-        AttributeValue value = Values.resolve(item, typeIs.path());
+        AttributeValue value = value(typeIs.value(), item);
         return value != null && value.type() == expected;
     }
 

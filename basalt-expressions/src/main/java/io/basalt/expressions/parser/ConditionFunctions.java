@@ -110,10 +110,8 @@ final class ConditionFunctions {
                 DocumentPath path = pathOf(name, operands);
                 return path == null ? NO_CONDITION : new Condition.AttributeNotExists(path);
             }
-            case "attribute_type": {
-                DocumentPath path = pathOf(name, operands);
-                return path == null ? NO_CONDITION : new Condition.AttributeTypeIs(path, operands.get(1));
-            }
+            case "attribute_type":
+                return new Condition.AttributeTypeIs(first, operands.get(1));
             case "begins_with":
                 return new Condition.BeginsWith(first, operands.get(1));
             default:

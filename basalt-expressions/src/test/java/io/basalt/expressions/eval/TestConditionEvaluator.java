@@ -169,8 +169,15 @@ class TestConditionEvaluator {
         return new Condition.AttributeExists(path(path));
     }
 
+    /** attribute_type of a value is constant: the value's own type (dynalite accepts a value operand). */
+    @Test
+    void attributeTypeOfAValue() {
+        assertThat(ConditionEvaluator.evaluate(new Condition.AttributeTypeIs(v(s("x")), v(s("S"))), null)).isTrue();
+        assertThat(ConditionEvaluator.evaluate(new Condition.AttributeTypeIs(v(n("1")), v(s("S"))), null)).isFalse();
+    }
+
     private static Condition type(String path, String type) {
-        return new Condition.AttributeTypeIs(path(path), v(s(type)));
+        return new Condition.AttributeTypeIs(p(path), v(s(type)));
     }
 
     private static Condition size(String path, Comparator comparator, String number) {

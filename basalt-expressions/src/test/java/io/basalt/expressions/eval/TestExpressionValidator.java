@@ -54,26 +54,26 @@ class TestExpressionValidator {
                 Arguments.of(new Condition.Between(p("a"), v(m()), v(m())),
                         "Invalid ConditionExpression: Incorrect operand type for operator or function; "
                                 + "operator or function: BETWEEN, operand type: M"),
-                Arguments.of(new Condition.AttributeTypeIs(path("a.b[1]"), p("a.b[1]")),
+                Arguments.of(new Condition.AttributeTypeIs(p("a.b[1]"), p("a.b[1]")),
                         "Invalid ConditionExpression: The first operand must be distinct from the remaining operands "
                                 + "for this operator or function; operator: attribute_type, first operand: "
                                 + "[a, b, [1]]"),
                 Arguments.of(new Condition.BeginsWith(p("a"), new Operand.Size(path("a"))),
                         "Invalid ConditionExpression: Incorrect operand type for operator or function; "
                                 + "operator or function: begins_with, operand type: N"),
-                Arguments.of(new Condition.AttributeTypeIs(path("a"), new Operand.Size(path("a"))),
+                Arguments.of(new Condition.AttributeTypeIs(p("a"), new Operand.Size(path("a"))),
                         "Invalid ConditionExpression: Incorrect operand type for operator or function; "
                                 + "operator or function: attribute_type, operand type: N"),
                 Arguments.of(new Condition.BeginsWith(p("a"), v(n("2"))),
                         "Invalid ConditionExpression: Incorrect operand type for operator or function; "
                                 + "operator or function: begins_with, operand type: N"),
-                Arguments.of(new Condition.AttributeTypeIs(path("a"), v(s("DOG"))),
+                Arguments.of(new Condition.AttributeTypeIs(p("a"), v(s("DOG"))),
                         "Invalid ConditionExpression: Invalid attribute type name found; type: DOG, valid types: "
                                 + "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"),
-                Arguments.of(new Condition.AttributeTypeIs(path("a"), v(n("1"))),
+                Arguments.of(new Condition.AttributeTypeIs(p("a"), v(n("1"))),
                         "Invalid ConditionExpression: Incorrect operand type for operator or function; "
                                 + "operator or function: attribute_type, operand type: N"),
-                Arguments.of(new Condition.AttributeTypeIs(path("a"), p("b")),
+                Arguments.of(new Condition.AttributeTypeIs(p("a"), p("b")),
                         "Invalid ConditionExpression: Incorrect operand type for operator or function; "
                                 + "operator or function: attribute_type, operand type: {NS,SS,L,BS,N,M,B,BOOL,NULL,S}"),
                 Arguments.of(new Condition.Contains(p("a.b"), p("a.b")),
@@ -121,7 +121,7 @@ class TestExpressionValidator {
         List<Condition> fine = List.of(cmp(p("a"), Comparator.EQ, v(l())), cmp(p("a"), Comparator.LT, p("b")),
                 new Condition.Between(p("a"), v(n("4")), v(n("4"))), new Condition.In(p("a"), List.of(v(s("x")),
                         v(n("1")))), new Condition.Contains(p("a"), v(ss("x"))),
-                new Condition.BeginsWith(p("a"), v(b("x"))), new Condition.AttributeTypeIs(path("a"), v(s("BS"))));
+                new Condition.BeginsWith(p("a"), v(b("x"))), new Condition.AttributeTypeIs(p("a"), v(s("BS"))));
         for (Condition condition : fine) {
             assertThatCode(() -> ExpressionValidator.validateCondition(condition, "FilterExpression"))
                     .as("%s", condition).doesNotThrowAnyException();

@@ -102,9 +102,11 @@ class TestKeyConditions {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "t = :p | Query condition missed key schema element: r",
-        "t = :p AND r = :p AND b > :n | Query condition missed key schema element: a",
+        "t = :p AND r = :p AND b > :n | RANGE key attributes a must have equality conditions specified in the query "
+            + "because a condition is present on key attribute b",
         "t = :p AND r > :p | Query key condition not supported",
-        "t = :p AND r = :p AND a > :s AND b = :n | Query key condition not supported",
+        "t = :p AND r = :p AND a > :s AND b = :n | RANGE key attributes a must have equality conditions specified in "
+            + "the query because a condition is present on key attribute b",
         "t = :p AND r = :p AND a = :s AND b = :n AND c = :n | Query key condition not supported",
         "t = :p AND r = :p AND a = :n | One or more parameter values were invalid: Condition parameter type does not "
             + "match schema type"})

@@ -83,7 +83,9 @@ class TestConditionParser {
                 cases("attribute_exists(#a.b[1])", "AttributeExists[path=#a.b[1]]"),
                 cases("attribute_exists ( a )", "AttributeExists[path=a]"),
                 cases("attribute_not_exists(a)", "AttributeNotExists[path=a]"),
-                cases("attribute_type(a, :t)", "AttributeTypeIs[path=a, type=:t]"),
+                cases("attribute_type(a, :t)", "AttributeTypeIs[value=a, type=:t]"),
+                // A value as the first operand is accepted (dynalite db/conditionParser.pegjs).
+                cases("attribute_type(:a, :t)", "AttributeTypeIs[value=:a, type=:t]"),
                 cases("begins_with(a, :p)", "BeginsWith[value=a, prefix=:p]"),
                 cases("begins_with(:p, a)", "BeginsWith[value=:p, prefix=a]"),
                 cases("contains(a, :v)", "Contains[value=a, operand=:v]"),
@@ -241,8 +243,6 @@ class TestConditionParser {
                         + "operator or function: attribute_exists"),
                 cases("attribute_not_exists(size(:a))", "Operator or function requires a document path; "
                         + "operator or function: attribute_not_exists"),
-                cases("attribute_type(:a, :t)", "Operator or function requires a document path; "
-                        + "operator or function: attribute_type"),
                 // Precedence between problems.
                 cases("foo(a) AND ((b = :v))", "The expression has redundant parentheses;"),
                 cases("abort = :v AND foo(a)", "Invalid function name; function: foo"),

@@ -9,6 +9,8 @@ import io.basalt.model.Bytes;
 import io.basalt.model.DynamoNumber;
 import io.basalt.model.Item;
 import io.basalt.model.Limits;
+import io.basalt.model.ValueLayer;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,7 +23,8 @@ import java.util.Set;
 /**
  * DynamoDB's JSON form of attribute values ({@code {"S": "x"}}, {@code {"N": "1"}}, ...), read with the checks
  * DynamoDB applies to every value it receives: exactly one type, valid numbers, no empty or duplicate sets,
- * {@code NULL} only true, bounded nesting.
+ * {@code NULL} only true, bounded nesting, attribute names of 1 to 65,535 bytes. Some refusals are worded by the
+ * {@link ValueLayer} the operation runs.
  */
 public final class AttributeValueJson {
     private static final String BASE64_ALPHABET =
@@ -32,21 +35,67 @@ public final class AttributeValueJson {
     private AttributeValueJson() {
     }
 
-    /** Reads an item (a map of attribute names to values). */
+    /** Reads an item (a map of attribute names to values) with the current layer's messages. */
     public static Item readItem(JsonObject json) {
+        return readItem(json, ValueLayer.CURRENT);
+    }
+
+    /** Reads an item (a map of attribute names to values). */
+    public static Item readItem(JsonObject json, ValueLayer layer) {
         Map<String, AttributeValue> attributes = new LinkedHashMap<>(AttributeValues.capacityFor(json.size()));
         for (Map.Entry<String, Object> member : json.members().entrySet()) {
-            attributes.put(member.getKey(), read(member.getValue(), 0));
+            checkAttributeName(member.getKey());
+            try {
+                attributes.put(member.getKey(), read(member.getValue(), 0, layer));
+            } catch (BasaltException e) {
+                // The top-level names come before any value: DynamoDB reports an empty name ahead of a value nested
+                // too deeply, wherever each sits in the item (TransactWriteItems captures of October 2026). Looking
+                // at the remaining names only on this error path keeps a valid item to one pass.
+                for (String name : json.names()) {
+                    checkAttributeName(name);
+                }
+                throw e;
+            }
         }
         return new Item(attributes);
     }
 
-    /** Reads one attribute value. */
+    /** Reads one attribute value with the current layer's messages. */
     public static AttributeValue read(Object json) {
-        return read(json, 0);
+        return read(json, 0, ValueLayer.CURRENT);
     }
 
-    private static AttributeValue read(Object json, int depth) {
+    /** Reads one attribute value. */
+    public static AttributeValue read(Object json, ValueLayer layer) {
+        return read(json, 0, layer);
+    }
+
+    /**
+     * Refuses an attribute name DynamoDB refuses: an empty one (TransactWriteItems captures of 2026, where the text
+     * is bare) and one of more than 65,535 UTF-8 bytes (ExtendDB issue #365, measured against DynamoDB in
+     * September 2026; the message says "less than 65536"). The byte count is only computed for names long enough
+     * to possibly exceed it, so ordinary names cost a length check.
+     */
+    public static void checkAttributeName(String name) {
+        if (name.isEmpty()) {
+            throw BasaltException.validation("Empty attribute name");
+        }
+        checkNameSize(name);
+    }
+
+    /**
+     * The size limit applies to map keys at any depth too (ExtendDB issue #365, measured). An empty map key is
+     * accepted: no capture shows DynamoDB refusing one, so Basalt keeps storing it.
+     */
+    public static void checkNameSize(String name) {
+        if (name.length() > Limits.MAX_ATTRIBUTE_NAME_BYTES / 3
+                && name.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_ATTRIBUTE_NAME_BYTES) {
+            throw BasaltException.validation("Attribute name is too large, must be less than "
+                    + (Limits.MAX_ATTRIBUTE_NAME_BYTES + 1) + " bytes");
+        }
+    }
+
+    private static AttributeValue read(Object json, int depth, ValueLayer layer) {
         if (!(json instanceof JsonObject value)) {
             throw json == null ? BasaltException.validation(
                     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
@@ -60,7 +109,7 @@ public final class AttributeValueJson {
                 // DynamoDB checks each type's payload, in the order sent, before it counts the types: in
                 // {"S": "a", "N": "b"} the bad number is what it reports.
                 set++;
-                result = readTyped(type, member.getValue(), depth);
+                result = readTyped(type, member.getValue(), depth, layer);
             }
         }
         if (set == 0) {
@@ -75,12 +124,12 @@ public final class AttributeValueJson {
         return result;
     }
 
-    private static AttributeValue readTyped(AttributeType type, Object payload, int depth) {
+    private static AttributeValue readTyped(AttributeType type, Object payload, int depth, ValueLayer layer) {
         switch (type) {
             case S:
                 return new AttributeValue.StringValue(string(payload));
             case N:
-                return new AttributeValue.NumberValue(DynamoNumber.parse(string(payload)));
+                return new AttributeValue.NumberValue(DynamoNumber.parse(string(payload), layer));
             case B:
                 return new AttributeValue.BinaryValue(binary(payload));
             case BOOL:
@@ -93,38 +142,39 @@ public final class AttributeValueJson {
                 }
                 return AttributeValue.NullValue.INSTANCE;
             case L:
-                return readList(payload, depth + 1);
+                return readList(payload, depth + 1, layer);
             case M:
-                return readMap(payload, depth + 1);
+                return readMap(payload, depth + 1, layer);
             case SS:
-                return readStringSet(payload);
+                return readStringSet(payload, layer);
             case NS:
-                return readNumberSet(payload);
+                return readNumberSet(payload, layer);
             case BS:
-                return readBinarySet(payload);
+                return readBinarySet(payload, layer);
             default:
                 throw new AssertionError(type);
         }
     }
 
-    private static AttributeValue readList(Object payload, int depth) {
+    private static AttributeValue readList(Object payload, int depth, ValueLayer layer) {
         checkDepth(depth);
         List<Object> elements = list(payload);
         List<AttributeValue> values = new ArrayList<>(elements.size());
         for (Object element : elements) {
-            values.add(read(element, depth));
+            values.add(read(element, depth, layer));
         }
         return new AttributeValue.ListValue(values);
     }
 
-    private static AttributeValue readMap(Object payload, int depth) {
+    private static AttributeValue readMap(Object payload, int depth, ValueLayer layer) {
         checkDepth(depth);
         if (!(payload instanceof JsonObject object)) {
             throw JsonObject.notAnAttributeMap(payload);
         }
         Map<String, AttributeValue> values = new LinkedHashMap<>(AttributeValues.capacityFor(object.size()));
         for (Map.Entry<String, Object> member : object.members().entrySet()) {
-            values.put(member.getKey(), read(member.getValue(), depth));
+            checkNameSize(member.getKey());
+            values.put(member.getKey(), read(member.getValue(), depth, layer));
         }
         return new AttributeValue.MapValue(values);
     }
@@ -140,7 +190,7 @@ public final class AttributeValueJson {
         }
     }
 
-    private static AttributeValue readStringSet(Object payload) {
+    private static AttributeValue readStringSet(Object payload, ValueLayer layer) {
         List<Object> elements = list(payload);
         if (elements.isEmpty()) {
             throw emptySet("string");
@@ -151,29 +201,34 @@ public final class AttributeValueJson {
         }
         int duplicate = firstDuplicate(values);
         if (duplicate >= 0) {
+            String collection = layer == ValueLayer.CURRENT
+                    ? describeDuplicates(values, duplicate, ", ", String::compareTo, v -> v)
+                    : "[" + String.join(", ", values) + "]";
             throw BasaltException.validation("One or more parameter values were invalid: Input collection "
-                    + describeDuplicates(values, duplicate, ", ", String::compareTo, v -> v) + " contains duplicates.");
+                    + collection + " contains duplicates.");
         }
         return new AttributeValue.StringSetValue(values);
     }
 
-    private static AttributeValue readNumberSet(Object payload) {
+    private static AttributeValue readNumberSet(Object payload, ValueLayer layer) {
         List<Object> elements = list(payload);
         if (elements.isEmpty()) {
             throw emptySet("number");
         }
         List<DynamoNumber> values = new ArrayList<>(elements.size());
         for (Object element : elements) {
-            values.add(DynamoNumber.parse(string(element)));
+            values.add(DynamoNumber.parse(string(element), layer));
         }
         if (firstDuplicate(values) >= 0) {
-            throw BasaltException.validation(
-                    "One or more parameter values were invalid: Input collection contains duplicates.");
+            // The older layer's text has neither the prefix nor the full stop.
+            throw BasaltException.validation(layer == ValueLayer.CURRENT
+                    ? "One or more parameter values were invalid: Input collection contains duplicates."
+                    : "Input collection contains duplicates");
         }
         return new AttributeValue.NumberSetValue(values);
     }
 
-    private static AttributeValue readBinarySet(Object payload) {
+    private static AttributeValue readBinarySet(Object payload, ValueLayer layer) {
         List<Object> elements = list(payload);
         if (elements.isEmpty()) {
             throw emptySet("binary");
@@ -184,11 +239,22 @@ public final class AttributeValueJson {
         }
         int duplicate = firstDuplicate(values);
         if (duplicate >= 0) {
+            String collection = layer == ValueLayer.CURRENT
+                    ? describeDuplicates(values, duplicate, ",", Bytes::compareTo, Bytes::toBase64)
+                    : asSent(values);
             throw BasaltException.validation("One or more parameter values were invalid: Input collection "
-                    + describeDuplicates(values, duplicate, ",", Bytes::compareTo, Bytes::toBase64)
-                    + "of type BS contains duplicates.");
+                    + collection + "of type BS contains duplicates.");
         }
         return new AttributeValue.BinarySetValue(values);
+    }
+
+    /** The older layer prints a binary set's members as sent, in base64, unquoted. */
+    private static String asSent(List<Bytes> values) {
+        List<String> printed = new ArrayList<>(values.size());
+        for (Bytes value : values) {
+            printed.add(value.toBase64());
+        }
+        return "[" + String.join(", ", printed) + "]";
     }
 
     /** DynamoDB's texts, including the double space of the first two and the different third. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
+import io.basalt.model.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -18,12 +19,24 @@ import java.util.Map;
  * without a message, as DynamoDB answers it; an empty body is an empty request.
  */
 public final class RequestJson {
-    /** Deep enough for 32 levels of nested attribute values (each level is two JSON objects) and the request. */
-    private static final int MAX_JSON_DEPTH = 200;
+    /**
+     * Far deeper than the 32 levels of nested attribute values DynamoDB stores (each level is two JSON objects), so
+     * that a request nested past that limit is parsed and gets the error DynamoDB reports for it (the nesting
+     * message, or whatever it checks first) rather than a SerializationException. DynamoDB answers requests nested
+     * 100 levels with validation errors (conformance captures of October 2026, docs/design/error-texts.md).
+     */
+    private static final int MAX_JSON_DEPTH = 1000;
 
+    /**
+     * Jackson's default limits are not DynamoDB's: names (attribute names, map keys) are limited to 50,000
+     * characters by default, while DynamoDB accepts attribute names of up to 65,535 bytes and refuses longer ones
+     * with its own message. The request size (16 MB, checked before parsing) is the only bound on names and
+     * strings here; their DynamoDB limits are checked where they are read.
+     */
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_JSON_DEPTH)
+                    .maxNameLength(Limits.MAX_REQUEST_BYTES)
                     .maxStringLength(Integer.MAX_VALUE)
                     .maxNumberLength(100_000)
                     .build())

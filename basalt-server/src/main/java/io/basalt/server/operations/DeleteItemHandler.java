@@ -28,7 +28,7 @@ final class DeleteItemHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.DELETE_ITEM);
         JsonObject keyJson = ItemRequests.requireObject(request, "Key", "key", errors);
         ItemRequests.WriteParameters parameters = ItemRequests.writeParameters(request, errors);
         errors.throwIfAny();

@@ -2,6 +2,7 @@ package io.basalt.server.operations;
 
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
+import io.basalt.model.ValueLayer;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -14,8 +15,8 @@ import java.util.Map;
  * @param names null when the request has none; likewise {@code values}
  */
 record ExpressionAttributes(Map<String, String> names, Map<String, AttributeValue> values) {
-    static ExpressionAttributes read(JsonObject request) {
-        return new ExpressionAttributes(readNames(request), readValues(request));
+    static ExpressionAttributes read(JsonObject request, ValueLayer layer) {
+        return new ExpressionAttributes(readNames(request), readValues(request, layer));
     }
 
     private static Map<String, String> readNames(JsonObject request) {
@@ -34,13 +35,22 @@ record ExpressionAttributes(Map<String, String> names, Map<String, AttributeValu
             }
             String name = json.getString(key);
             if (name != null) {
+                // A substituted name is an attribute name: the 65,535-byte limit applies (ExtendDB issue #365,
+                // measured: UpdateItem "SET #n = :v" with a 65,536-byte #n).
+                AttributeValueJson.checkNameSize(name);
                 names.put(key, name);
             }
         }
         return names;
     }
 
-    private static Map<String, AttributeValue> readValues(JsonObject request) {
+    /**
+     * The values, checked by {@code layer}: the current layer reports a malformed value as it would anywhere else
+     * (inside the envelope for PutItem, UpdateItem and DeleteItem); the older layer wraps it, {@code
+     * ExpressionAttributeValues contains invalid value: <message> for key <key>} (live captures of October 2026 in
+     * four regions, docs/design/error-texts.md).
+     */
+    private static Map<String, AttributeValue> readValues(JsonObject request, ValueLayer layer) {
         JsonObject json = request.getAttributeMap("ExpressionAttributeValues");
         if (json == null) {
             return null;
@@ -54,8 +64,12 @@ record ExpressionAttributes(Map<String, String> names, Map<String, AttributeValu
                 throw BasaltException.validation("ExpressionAttributeValues contains invalid key: Syntax error; "
                         + "key: \"" + key + "\"");
             }
+            if (layer == ValueLayer.CURRENT) {
+                values.put(key, AttributeValueJson.read(json.get(key), layer));
+                continue;
+            }
             try {
-                values.put(key, AttributeValueJson.read(json.get(key)));
+                values.put(key, AttributeValueJson.read(json.get(key), layer));
             } catch (BasaltException e) {
                 if (e.code() != io.basalt.model.ErrorCode.VALIDATION) {
                     throw e;

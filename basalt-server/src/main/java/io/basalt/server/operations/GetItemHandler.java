@@ -33,7 +33,7 @@ final class GetItemHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.GET_ITEM);
         JsonObject keyJson = ItemRequests.requireObject(request, "Key", "key", errors);
         String tableName = TableNames.forItems(request.getString("TableName"), errors);
         String capacity = request.getString("ReturnConsumedCapacity");

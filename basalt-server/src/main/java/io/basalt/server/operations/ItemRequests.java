@@ -43,6 +43,7 @@ final class ItemRequests {
         errors.checkEnum(metrics, "returnItemCollectionMetrics", ITEM_COLLECTION_METRICS);
         String onFailure = request.getString("ReturnValuesOnConditionCheckFailure");
         errors.checkEnum(onFailure, "returnValuesOnConditionCheckFailure", RETURN_ON_CONDITION_FAILURE);
+        LegacyExpected.checkConstraints(request, errors);
         return new WriteParameters(tableName, errors.isEmpty() ? Capacity.mode(capacity) : Capacity.Mode.NONE,
                 returnValues == null ? "NONE" : returnValues, "ALL_OLD".equals(onFailure), metrics);
     }

@@ -21,20 +21,23 @@ final class LegacyExpected {
     /** DynamoDB's enum order, as its validation messages print it. */
     static final List<String> OPERATORS = List.of("IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT",
             "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS");
-    static final List<String> CONDITIONAL_OPERATORS = List.of("AND", "OR");
+    /** Printed in DynamoDB's order, [OR, AND] (captures of October 2026, docs/design/error-texts.md). */
+    static final List<String> CONDITIONAL_OPERATORS = List.of("OR", "AND");
     private static final String INVALID = "One or more parameter values were invalid: ";
     private static final String LITERAL = ":expected";
 
     private LegacyExpected() {
     }
 
-    /** The condition {@code Expected} states, or null when the request has none. */
-    static Condition read(JsonObject request, ValidationErrors errors) {
+    /**
+     * The constraints on ConditionalOperator and Expected's operators, which DynamoDB reports together with the
+     * request's other constraint violations (for example beside a missing Key: docs/design/error-texts.md §5).
+     */
+    static void checkConstraints(JsonObject request, ValidationErrors errors) {
+        errors.checkEnum(request.getString("ConditionalOperator"), "conditionalOperator", CONDITIONAL_OPERATORS);
         JsonObject expected = request.getStructure("Expected", "ExpectedAttributeMap");
-        String conditionalOperator = request.getString("ConditionalOperator");
-        errors.checkEnum(conditionalOperator, "conditionalOperator", CONDITIONAL_OPERATORS);
         if (expected == null) {
-            return null;
+            return;
         }
         for (String attribute : expected.names()) {
             JsonObject entry = expected.getStructure(attribute, "ExpectedAttributeValue");
@@ -42,6 +45,16 @@ final class LegacyExpected {
                 errors.checkEnum(entry.getString("ComparisonOperator"),
                         "expected." + attribute + ".member.comparisonOperator", OPERATORS);
             }
+        }
+    }
+
+    /** The condition {@code Expected} states, or null when the request has none. */
+    static Condition read(JsonObject request, ValidationErrors errors) {
+        JsonObject expected = request.getStructure("Expected", "ExpectedAttributeMap");
+        String conditionalOperator = request.getString("ConditionalOperator");
+        checkConstraints(request, errors);
+        if (expected == null) {
+            return null;
         }
         errors.throwIfAny();
         Condition result = null;

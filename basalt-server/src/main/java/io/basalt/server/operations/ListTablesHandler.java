@@ -24,7 +24,7 @@ final class ListTablesHandler implements OperationHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.LIST_TABLES);
         String start = request.getString("ExclusiveStartTableName");
         if (start != null) {
             errors.checkName(start, "exclusiveStartTableName");

@@ -36,7 +36,7 @@ final class PutItemHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.PUT_ITEM);
         JsonObject itemJson = ItemRequests.requireObject(request, "Item", "item", errors);
         ItemRequests.WriteParameters parameters = ItemRequests.writeParameters(request, errors);
         errors.throwIfAny();

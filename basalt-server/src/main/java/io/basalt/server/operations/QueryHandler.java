@@ -14,6 +14,7 @@ import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
+import io.basalt.model.ValueLayer;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.partition.read.ReadRanges;
 import io.basalt.server.RequestContext;
@@ -43,7 +44,14 @@ final class QueryHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        String conditionalOperator = request.getString("ConditionalOperator");
+        if (conditionalOperator != null && !LegacyExpected.CONDITIONAL_OPERATORS.contains(conditionalOperator)) {
+            // Query's newer validation reports this alone, ahead of the other constraints, and names the enum
+            // oddly (captured in eu-west-2 and us-east-1, October 2026; docs/design/error-texts.md).
+            throw BasaltException.validation("Failed to satisfy constraint: Member must satisfy enum value set: "
+                    + "[ALL, OR]");
+        }
+        ValidationErrors errors = new ValidationErrors(RequestMembers.QUERY);
         ReadRequests.Common read = ReadRequests.common(request, errors, true);
         String tableName = read.tableName();
         String indexName = read.indexName();
@@ -60,9 +68,9 @@ final class QueryHandler extends DataPlaneHandler {
         // KeyConditions is the one legacy parameter DynamoDB lets stand beside FilterExpression/ProjectionExpression.
         List<String> legacy = request.has("KeyConditionExpression") ? LEGACY : LEGACY.subList(0, 3);
         RequestExpressions expressions = RequestExpressions.read(request, legacy, EXPRESSIONS, VALUE_EXPRESSIONS);
-        Condition legacyFilter = ReadRequests.legacyFilter(request, "QueryFilter");
+        Condition legacyFilter = ReadRequests.legacyFilter(request, "QueryFilter", ValueLayer.CURRENT);
         ProjectionExpression attributesToGet = ReadRequests.attributesToGet(request);
-        Item start = ReadRequests.exclusiveStartKey(request);
+        Item start = ReadRequests.exclusiveStartKey(request, ValueLayer.CURRENT);
         if (!request.has("KeyConditions") && !request.has("KeyConditionExpression")) {
             throw BasaltException.validation("Either the KeyConditions or KeyConditionExpression parameter must be "
                     + "specified in the request.");
@@ -121,7 +129,8 @@ final class QueryHandler extends DataPlaneHandler {
             if (operator == null || !INDEXABLE.contains(operator)) {
                 throw BasaltException.validation("Attempted conditional constraint is not an indexable operation");
             }
-            Condition condition = ReadRequests.legacyCondition(attribute, operator, ReadRequests.values(entry));
+            Condition condition = ReadRequests.legacyCondition(attribute, operator, ReadRequests.values(entry,
+                    ValueLayer.CURRENT));
             result = result == null ? condition : new Condition.And(result, condition);
         }
         return result;

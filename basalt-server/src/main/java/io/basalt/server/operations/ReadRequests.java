@@ -15,6 +15,7 @@ import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
+import io.basalt.model.ValueLayer;
 import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.PageReader;
 import io.basalt.server.json.AttributeValueJson;
@@ -122,7 +123,7 @@ final class ReadRequests {
     }
 
     /** A legacy QueryFilter or ScanFilter as a condition; null when absent. */
-    static Condition legacyFilter(JsonObject request, String parameter) {
+    static Condition legacyFilter(JsonObject request, String parameter, ValueLayer layer) {
         JsonObject filter = request.getStructure(parameter, "FilterConditionMap");
         if (filter == null) {
             return null;
@@ -135,7 +136,7 @@ final class ReadRequests {
                 continue;
             }
             Condition condition = legacyCondition(attribute, entry.getString("ComparisonOperator"),
-                    values(entry));
+                    values(entry, layer));
             result = result == null ? condition : or ? new Condition.Or(result, condition)
                     : new Condition.And(result, condition);
         }
@@ -180,25 +181,32 @@ final class ReadRequests {
     }
 
     /** The AttributeValueList of a legacy condition. */
-    static List<AttributeValue> values(JsonObject condition) {
+    static List<AttributeValue> values(JsonObject condition, ValueLayer layer) {
         List<Object> list = condition.getList("AttributeValueList");
         List<AttributeValue> values = new ArrayList<>();
         if (list != null) {
             for (Object element : list) {
-                values.add(AttributeValueJson.read(element));
+                values.add(AttributeValueJson.read(element, layer));
             }
         }
         return values;
     }
 
-    /** The ExclusiveStartKey's values, well-formed; null when absent. */
-    static Item exclusiveStartKey(JsonObject request) {
+    /**
+     * The ExclusiveStartKey's values, well-formed; null when absent. Query (current layer) reports a malformed
+     * value bare, as it does anywhere else in the request; Scan (older layer) prefixes it with "The provided
+     * starting key is invalid: " (conformance captures of October 2026, docs/design/error-texts.md; dynalite).
+     */
+    static Item exclusiveStartKey(JsonObject request, ValueLayer layer) {
         JsonObject json = request.getAttributeMap("ExclusiveStartKey");
         if (json == null) {
             return null;
         }
+        if (layer == ValueLayer.CURRENT) {
+            return AttributeValueJson.readItem(json, layer);
+        }
         try {
-            return AttributeValueJson.readItem(json);
+            return AttributeValueJson.readItem(json, layer);
         } catch (BasaltException e) {
             throw BasaltException.validation(BAD_START_KEY + ": " + e.getMessage());
         }
@@ -259,7 +267,7 @@ final class ReadRequests {
         } else if (condition instanceof Condition.AttributeNotExists c) {
             paths.add(c.path());
         } else if (condition instanceof Condition.AttributeTypeIs c) {
-            paths.add(c.path());
+            collect(c.value(), paths);
         } else if (condition instanceof Condition.BeginsWith c) {
             collect(c.value(), paths);
             collect(c.prefix(), paths);

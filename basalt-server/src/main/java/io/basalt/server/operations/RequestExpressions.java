@@ -11,6 +11,7 @@ import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.expressions.parser.ExpressionParser;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
+import io.basalt.model.ValueLayer;
 import io.basalt.server.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,12 @@ final class RequestExpressions {
      */
     static RequestExpressions read(JsonObject request, List<String> legacy, List<String> expressions,
             List<String> valueExpressions) {
+        return read(request, legacy, expressions, valueExpressions, ValueLayer.CURRENT);
+    }
+
+    /** Reads the request's expression parameters, with the value messages of {@code layer}. */
+    static RequestExpressions read(JsonObject request, List<String> legacy, List<String> expressions,
+            List<String> valueExpressions, ValueLayer layer) {
         List<String> legacyPresent = present(request, legacy);
         List<String> expressionsPresent = present(request, expressions);
         if (!legacyPresent.isEmpty() && !expressionsPresent.isEmpty()) {
@@ -53,7 +60,7 @@ final class RequestExpressions {
                     + "request: Non-expression parameters: {" + String.join(", ", legacyPresent)
                     + "} Expression parameters: {" + String.join(", ", expressionsPresent) + "}");
         }
-        ExpressionAttributes attributes = ExpressionAttributes.read(request);
+        ExpressionAttributes attributes = ExpressionAttributes.read(request, layer);
         if (attributes.names() != null && expressionsPresent.isEmpty()) {
             throw BasaltException.validation("ExpressionAttributeNames can only be specified when using expressions");
         }

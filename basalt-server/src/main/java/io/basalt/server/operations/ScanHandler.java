@@ -10,6 +10,7 @@ import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
+import io.basalt.model.ValueLayer;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionHash;
 import io.basalt.partition.read.KeyRange;
@@ -41,7 +42,7 @@ final class ScanHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.SCAN);
         ReadRequests.Common read = ReadRequests.common(request, errors, false);
         String tableName = read.tableName();
         String indexName = read.indexName();
@@ -67,10 +68,11 @@ final class ScanHandler extends DataPlaneHandler {
         ReadRequests.checkLegacyConditions(request, "ScanFilter", "scanFilter", errors);
         errors.throwIfAny();
 
-        RequestExpressions expressions = RequestExpressions.read(request, LEGACY, EXPRESSIONS, VALUE_EXPRESSIONS);
+        RequestExpressions expressions = RequestExpressions.read(request, LEGACY, EXPRESSIONS, VALUE_EXPRESSIONS,
+                ValueLayer.OLDER);
         ProjectionExpression attributesToGet = ReadRequests.attributesToGet(request);
-        Condition legacyFilter = ReadRequests.legacyFilter(request, "ScanFilter");
-        Item start = ReadRequests.exclusiveStartKey(request);
+        Condition legacyFilter = ReadRequests.legacyFilter(request, "ScanFilter", ValueLayer.OLDER);
+        Item start = ReadRequests.exclusiveStartKey(request, ValueLayer.OLDER);
         if (segment != null && totalSegments == null) {
             throw BasaltException.validation("The TotalSegments parameter is required but was not present in the "
                     + "request when Segment parameter is present");

@@ -1,6 +1,7 @@
 package io.basalt.server.operations;
 
 import io.basalt.model.BasaltException;
+import io.basalt.model.Limits;
 
 /**
  * The {@code TableName} member as requests carry it: a name of {@code [a-zA-Z0-9_.-]}, or (since 2023) the
@@ -21,6 +22,25 @@ final class TableNames {
             boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                     || c == '_' || c == '.' || c == '-';
             if (!allowed) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The constraint the batch operations report for a RequestItems map with a table name that is not valid. */
+    static final String BATCH_MAP_KEYS = "Map keys must satisfy constraint: [Member must have length less than or "
+            + "equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular "
+            + "expression pattern: [a-zA-Z0-9_.-]+]";
+
+    /**
+     * Whether every key of a batch's RequestItems is a valid table name (3 to 255 characters of the name pattern)
+     * or an ARN, which is checked when it is resolved.
+     */
+    static boolean validBatchKeys(Iterable<String> tableNames) {
+        for (String table : tableNames) {
+            if (!table.startsWith("arn:") && (table.length() < Limits.MIN_TABLE_NAME_LENGTH
+                    || table.length() > Limits.MAX_TABLE_NAME_LENGTH || !matchesPattern(table))) {
                 return false;
             }
         }

@@ -11,6 +11,7 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.PrimaryKey;
+import io.basalt.model.ValueLayer;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.AttributeValueJson;
@@ -41,7 +42,7 @@ final class TransactGetItemsHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.TRANSACT_GET_ITEMS);
         String capacity = request.getString("ReturnConsumedCapacity");
         errors.checkEnum(capacity, "returnConsumedCapacity", ItemRequests.CAPACITY_MODES);
         List<JsonObject> items = request.getStructureList("TransactItems", "TransactGetItem");
@@ -80,10 +81,10 @@ final class TransactGetItemsHandler extends DataPlaneHandler {
         return node.transactGet(transaction).thenApply(found -> respond(gets, tables, found, mode));
     }
 
-    /** A Get's projection and key values, checked as GetItem checks them (reported bare). */
+    /** A Get's projection and key values, reported bare with the older layer's wording (us-east-1). */
     private static Get read(String tableName, JsonObject body) {
         RequestExpressions expressions = RequestExpressions.read(body, List.of(), EXPRESSIONS, List.of());
-        Item key = AttributeValueJson.readItem(body.getAttributeMap("Key"));
+        Item key = AttributeValueJson.readItem(body.getAttributeMap("Key"), ValueLayer.OLDER);
         ProjectionExpression projection = expressions.projection();
         expressions.requireAllUsed();
         return new Get(tableName, key, projection);

@@ -9,6 +9,7 @@ import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
+import io.basalt.model.ValueLayer;
 import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.DeleteItemOperation;
 import io.basalt.partition.ItemOperation;
@@ -131,16 +132,17 @@ final class TransactWriteAction {
         }
         Kind kind = kind();
         JsonObject body = body();
+        // us-east-1 checks transaction values with the older layer (eu-west-2 with the current one).
         RequestExpressions expressions = RequestExpressions.read(body, List.of(), kind.expressions,
-                kind.expressions);
+                kind.expressions, ValueLayer.OLDER);
         valuesSize = expressions.values().values().stream().mapToLong(ItemSize::of).sum();
         if (kind == Kind.PUT) {
-            item = AttributeValueJson.readItem(body.getAttributeMap("Item"));
+            item = AttributeValueJson.readItem(body.getAttributeMap("Item"), ValueLayer.OLDER);
             if (ItemSize.of(item) > Limits.MAX_ITEM_SIZE_BYTES) {
                 throw BasaltException.validation("Item size has exceeded the maximum allowed size");
             }
         } else {
-            key = AttributeValueJson.readItem(body.getAttributeMap("Key"));
+            key = AttributeValueJson.readItem(body.getAttributeMap("Key"), ValueLayer.OLDER);
         }
         if (kind == Kind.UPDATE) {
             update = expressions.update();

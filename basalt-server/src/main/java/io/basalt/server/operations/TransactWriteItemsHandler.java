@@ -36,7 +36,7 @@ final class TransactWriteItemsHandler extends DataPlaneHandler {
 
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.TRANSACT_WRITE_ITEMS);
         String token = request.getString("ClientRequestToken");
         checkToken(token, errors);
         String capacity = request.getString("ReturnConsumedCapacity");

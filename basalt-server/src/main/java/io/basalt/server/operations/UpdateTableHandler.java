@@ -118,7 +118,7 @@ final class UpdateTableHandler implements OperationHandler {
 
     /** The request's own checks, in DynamoDB's order, before the table is looked up. */
     private static Request parse(JsonObject request) {
-        ValidationErrors errors = new ValidationErrors();
+        ValidationErrors errors = new ValidationErrors(RequestMembers.UPDATE_TABLE);
         String tableName = TableNames.forTables(request.getString("TableName"), errors);
         Throughput throughput = Throughput.parse(request, errors);
         String billingMode = request.getString("BillingMode");

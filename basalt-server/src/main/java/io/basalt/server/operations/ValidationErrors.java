@@ -13,11 +13,27 @@ import java.util.List;
 final class ValidationErrors {
     private static final int MAX_REPORTED = 10;
 
-    private final List<String> errors = new ArrayList<>();
+    /** One violation: the member path it is reported at and its text. */
+    private record Violation(String path, String text) {
+    }
+
+    private final List<Violation> errors = new ArrayList<>();
+    private final RequestMembers members;
+
+    /** Violations reported in the order they are found. */
+    ValidationErrors() {
+        this.members = null;
+    }
+
+    /** Violations reported in the order DynamoDB visits {@code members} (see {@link RequestMembers}). */
+    ValidationErrors(RequestMembers members) {
+        this.members = java.util.Objects.requireNonNull(members, "members is null");
+    }
 
     /** Records that {@code value} at {@code path} breaks {@code constraint} ("Member must ..."). */
     ValidationErrors add(Object value, String path, String constraint) {
-        errors.add("Value " + render(value) + " at '" + path + "' failed to satisfy constraint: " + constraint);
+        errors.add(new Violation(path, "Value " + render(value) + " at '" + path + "' failed to satisfy constraint: "
+                + constraint));
         return this;
     }
 
@@ -26,7 +42,7 @@ final class ValidationErrors {
      * {@code Value at 'Limit' failed to satisfy constraint: ...} (Query since 2026).
      */
     ValidationErrors addWithoutValue(String path, String constraint) {
-        errors.add("Value at '" + path + "' failed to satisfy constraint: " + constraint);
+        errors.add(new Violation(path, "Value at '" + path + "' failed to satisfy constraint: " + constraint));
         return this;
     }
 
@@ -73,7 +89,16 @@ final class ValidationErrors {
         if (errors.isEmpty()) {
             return;
         }
-        List<String> reported = errors.size() > MAX_REPORTED ? errors.subList(0, MAX_REPORTED) : errors;
+        List<Violation> ordered = errors;
+        if (members != null && errors.size() > 1) {
+            // A stable sort: violations of one member keep the order they were found in.
+            ordered = new ArrayList<>(errors);
+            ordered.sort(java.util.Comparator.comparingInt(violation -> members.rank(violation.path())));
+        }
+        List<String> reported = new ArrayList<>(Math.min(ordered.size(), MAX_REPORTED));
+        for (Violation violation : ordered.subList(0, Math.min(ordered.size(), MAX_REPORTED))) {
+            reported.add(violation.text());
+        }
         StringBuilder message = new StringBuilder();
         message.append(reported.size()).append(reported.size() == 1 ? " validation error detected: "
                 : " validation errors detected: ");

@@ -9,6 +9,7 @@ import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
+import io.basalt.model.ValueLayer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -67,6 +68,39 @@ class TestAttributeValueJson {
                 .isInstanceOfSatisfying(BasaltException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION))
                 .hasMessage(message);
+    }
+
+    /** The older layer (BatchWriteItem, Scan, transactions) prints duplicates as sent and numbers as BigDecimal. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"SS\":[\"b\",\"a\",\"b\"]}|One or more parameter values were invalid: Input collection [b, a, b] "
+                + "contains duplicates.",
+        "{\"BS\":[\"/w==\",\"AA==\",\"AA==\"]}|One or more parameter values were invalid: Input collection "
+                + "[/w==, AA==, AA==]of type BS contains duplicates.",
+        "{\"NS\":[\"2\",\"1\",\"2\"]}|Input collection contains duplicates",
+        "{\"N\":\"\"}|The parameter cannot be converted to a numeric value",
+        "{\"N\":\"1e2147483647\"}|Number underflow. Attempting to store a number with magnitude smaller than "
+                + "supported range",
+    })
+    void olderLayerMessages(String json, String message) {
+        assertThatThrownBy(() -> AttributeValueJson.read(parse("{\"v\":" + json + "}").get("v"), ValueLayer.OLDER))
+                .hasMessage(message);
+    }
+
+    @Test
+    void attributeNamesAreOneTo65535Bytes() {
+        String longest = "n".repeat(65_535);
+        assertThat(AttributeValueJson.readItem(parse("{\"" + longest + "\":{\"S\":\"v\"}}")).get(longest))
+                .isNotNull();
+        assertThatThrownBy(() -> AttributeValueJson.readItem(parse("{\"" + longest + "n\":{\"S\":\"v\"}}")))
+                .hasMessage("Attribute name is too large, must be less than 65536 bytes");
+        assertThatThrownBy(() -> AttributeValueJson.readItem(parse("{\"m\":{\"M\":{\"" + "\u00e9".repeat(32_768)
+                + "\":{\"S\":\"v\"}}}}"))).hasMessage("Attribute name is too large, must be less than 65536 bytes");
+        // Top-level names come before the values: the empty name wins over the value nested too deeply.
+        String deepThenEmpty = "{\"a\":" + nestedMaps(40) + ",\"\":{\"S\":\"v\"}}";
+        assertThatThrownBy(() -> AttributeValueJson.readItem(parse(deepThenEmpty))).hasMessage("Empty attribute name");
+        assertThat(AttributeValueJson.readItem(parse("{\"m\":{\"M\":{\"\":{\"S\":\"v\"}}}}")).get("m"))
+                .isInstanceOf(AttributeValue.MapValue.class);
     }
 
     @Test

@@ -1,0 +1,115 @@
+package io.basalt.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Attribute names: 1 to 65,535 UTF-8 bytes at any depth, longer ones refused with DynamoDB's message rather than
+ * by the JSON parser; empty top-level names refused; requests nested past the 32-level limit get DynamoDB's
+ * validation errors, not a SerializationException (docs/design/error-texts.md).
+ */
+class TestAttributeNames extends CompatTestSupport {
+    private static final String ENVELOPE = "1 validation error detected: ";
+    /** ExtendDB issue #365, measured against DynamoDB in September 2026. */
+    private static final String TOO_LARGE = "Attribute name is too large, must be less than 65536 bytes";
+    private static final String NEST = "Nesting Levels have exceeded supported limits: Attributes in the item have "
+            + "nested levels beyond supported limit";
+    private static final String EMPTY_NAME = "Empty attribute name";
+
+    private String table;
+
+    @BeforeAll
+    void createTables() {
+        table = hashTable();
+    }
+
+    private Map<String, AttributeValue> get(String pk) {
+        return client.getItem(b -> b.tableName(table).key(item("pk", s(pk))).consistentRead(true)).item();
+    }
+
+    @Test
+    void namesUpTo65535BytesAreStoredAtAnyDepth() {
+        String longest = repeat('n', 65_535);
+        String wide = "\u00e9".repeat(30_000);
+        client.putItem(b -> b.tableName(table).item(item("pk", s("long"), longest, n("1"), wide, s("w"),
+                "m", AttributeValue.fromM(Map.of(longest, s("nested"))))));
+        Map<String, AttributeValue> got = get("long");
+        assertThat(got.get(longest).n()).isEqualTo("1");
+        assertThat(got.get(wide).s()).isEqualTo("w");
+        assertThat(got.get("m").m()).containsKey(longest);
+        // Past Jackson's default limit of 50,000 characters, used as an expression attribute name.
+        String past = repeat('p', 60_000);
+        client.updateItem(b -> b.tableName(table).key(item("pk", s("long"))).updateExpression("SET #n = :v")
+                .expressionAttributeNames(Map.of("#n", past)).expressionAttributeValues(Map.of(":v", n("2"))));
+        assertThat(get("long").get(past).n()).isEqualTo("2");
+    }
+
+    @Test
+    void namesOfMoreThan65535BytesAreRefused() {
+        String tooLong = repeat('n', 65_536);
+        String tooWide = "\u00e9".repeat(32_768);
+        assertValidation(ENVELOPE + TOO_LARGE, () -> client.putItem(b -> b.tableName(table)
+                .item(item("pk", s("x"), tooLong, n("1")))));
+        assertValidation(ENVELOPE + TOO_LARGE, () -> client.putItem(b -> b.tableName(table)
+                .item(item("pk", s("x"), tooWide, n("1")))));
+        assertValidation(ENVELOPE + TOO_LARGE, () -> client.putItem(b -> b.tableName(table)
+                .item(item("pk", s("x"), "m", AttributeValue.fromM(Map.of(tooLong, s("v")))))));
+        assertValidation(ENVELOPE + TOO_LARGE, () -> client.updateItem(b -> b.tableName(table)
+                .key(item("pk", s("x"))).updateExpression("SET doc = :v")
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromM(Map.of(tooLong, s("v")))))));
+        assertValidation(ENVELOPE + TOO_LARGE, () -> client.updateItem(b -> b.tableName(table)
+                .key(item("pk", s("x"))).updateExpression("SET #n = :v")
+                .expressionAttributeNames(Map.of("#n", tooLong)).expressionAttributeValues(Map.of(":v", n("1")))));
+        assertThat(get("x")).isEmpty();
+    }
+
+    @Test
+    void emptyTopLevelNamesAreRefused() {
+        assertValidation(EMPTY_NAME, () -> client.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder()
+                .put(p -> p.tableName(table).item(item("pk", s("e"), "", s("x")))).build())));
+        assertValidation(ENVELOPE + EMPTY_NAME, () -> client.putItem(b -> b.tableName(table)
+                .item(item("pk", s("e"), "", s("x")))));
+        assertValidation(EMPTY_NAME, () -> client.batchWriteItem(b -> b.requestItems(Map.of(table,
+                List.of(WriteRequest.builder().putRequest(PutRequest.builder()
+                        .item(item("pk", s("e"), "", s("x"))).build()).build())))));
+        assertThat(get("e")).isEmpty();
+    }
+
+    private static AttributeValue deep(int depth) {
+        AttributeValue value = s("leaf");
+        for (int i = 0; i < depth; i++) {
+            value = AttributeValue.fromM(Map.of("n", value));
+        }
+        return value;
+    }
+
+    private static TransactWriteItem putOf(String tableName, Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(p -> p.tableName(tableName).item(item)).build();
+    }
+
+    @Test
+    void deeplyNestedRequestsGetValidationErrorsInDynamoDbsOrder() {
+        String absent = "absent-deep-order";
+        assertValidation(NEST, () -> client.transactWriteItems(b -> b.transactItems(
+                putOf(absent, item("pk", s("b"), "d", deep(40))),
+                putOf(absent, item("pk", s("a"), "", s("x"))))));
+        assertValidation(EMPTY_NAME, () -> client.transactWriteItems(b -> b.transactItems(
+                putOf(absent, item("pk", s("a"), "", s("x"))),
+                putOf(absent, item("pk", s("b"), "d", deep(100))))));
+        assertValidation(EMPTY_NAME, () -> client.transactWriteItems(b -> b.transactItems(
+                putOf(absent, item("pk", s("a"), "", s("x"), "d", deep(100))))));
+        assertValidation(EMPTY_NAME, () -> client.transactWriteItems(b -> b.transactItems(
+                putOf(absent, item("pk", s("a"), "d", deep(100), "", s("x"))))));
+        // A value nested 100 levels is parsed and refused for its depth, not as unreadable JSON.
+        assertValidation(ENVELOPE + NEST, () -> client.putItem(b -> b.tableName(table)
+                .item(item("pk", s("deep"), "d", deep(100)))));
+    }
+}
