@@ -83,6 +83,19 @@ class TestAttributeNames extends CompatTestSupport {
         assertThat(get("e")).isEmpty();
     }
 
+    @Test
+    void emptyExpressionAttributeNamesAreRefused() {
+        String message = "ExpressionAttributeNames contains invalid value: Empty attribute name for key #e";
+        // Enveloped in UpdateItem like its other request errors (docs/design/error-texts.md), bare in Query.
+        assertValidation(ENVELOPE + message, () -> client.updateItem(b -> b.tableName(table).key(item("pk", s("en")))
+                .updateExpression("SET #e = :v").expressionAttributeNames(Map.of("#e", ""))
+                .expressionAttributeValues(Map.of(":v", n("1")))));
+        assertValidation(message, () -> client.query(b -> b.tableName(table).keyConditionExpression("pk = :p")
+                .filterExpression("attribute_exists(#e)").expressionAttributeNames(Map.of("#e", ""))
+                .expressionAttributeValues(Map.of(":p", s("en")))));
+        assertThat(get("en")).isEmpty();
+    }
+
     private static AttributeValue deep(int depth) {
         AttributeValue value = s("leaf");
         for (int i = 0; i < depth; i++) {

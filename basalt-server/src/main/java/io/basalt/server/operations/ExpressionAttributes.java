@@ -34,6 +34,12 @@ record ExpressionAttributes(Map<String, String> names, Map<String, AttributeValu
                         + key + "\"");
             }
             String name = json.getString(key);
+            if (name != null && name.isEmpty()) {
+                // DynamoDB's text, as quoted by applications that match on it (e.g. a web app's error handler
+                // checking "ExpressionAttributeNames contains invalid value: Empty attribute name for key #DE").
+                throw BasaltException.validation("ExpressionAttributeNames contains invalid value: Empty attribute name"
+                        + " for key " + key);
+            }
             if (name != null) {
                 // A substituted name is an attribute name: the 65,535-byte limit applies (ExtendDB issue #365,
                 // measured: UpdateItem "SET #n = :v" with a 65,536-byte #n).
