@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +17,10 @@ import java.util.Set;
  * <p>Linearizability is local (Herlihy and Wing): a history is linearizable exactly when each object's
  * sub-history is, so each key is searched alone ({@link WingGongSearch}), in sorted key order. Every key is
  * checked within one time budget; a key the budget runs out on is reported undecided and the verdict is
- * {@link CheckResult.Verdict#UNKNOWN}, never a pass. Each violating key is then shrunk to its smallest failing
- * window with what is left of the budget.
+ * {@link CheckResult.Verdict#UNKNOWN}, never a pass. Before the whole search, two cheap looks for a violation that
+ * can be proved locally: a read of a value no earlier write wrote, and short overlapping windows of long keys (each
+ * with a step limit). Each violating key is then shrunk to its smallest failing window with what
+ * is left of the budget.
  *
  * <pre>{@code
  * CheckResult result = LinearizabilityChecker.check(recorder.history(), Duration.ofSeconds(60));
@@ -25,6 +28,10 @@ import java.util.Set;
  * }</pre>
  */
 public final class LinearizabilityChecker {
+    private static final int LOCAL_WINDOW = 256;
+    /** Local windows only speed up finding a violation; one that needs more steps is left to the whole search. */
+    private static final long LOCAL_WINDOW_STEPS = 50_000;
+
     private LinearizabilityChecker() {
     }
 
@@ -34,19 +41,34 @@ public final class LinearizabilityChecker {
         long started = System.nanoTime();
         long deadline = started + budget.toNanos();
         Map<String, List<Operation>> byKey = history.byKey();
-        Map<String, SearchResult> failed = new LinkedHashMap<>();
+        Map<String, WindowMinimizer.Window> failed = new LinkedHashMap<>();
         List<String> undecided = new ArrayList<>();
         for (Map.Entry<String, List<Operation>> key : byKey.entrySet()) {
-            SearchResult result = WingGongSearch.run(Windows.whole(key.getKey(), key.getValue()), deadline);
-            switch (result.status()) {
-                case LINEARIZABLE -> {
+            WindowMinimizer.Window failing = readOfUnwrittenValue(key.getKey(), key.getValue(), deadline);
+            boolean outOfTime = false;
+            for (long[] window : failing == null ? localWindows(key.getValue()) : List.<long[]>of()) {
+                failing = WindowMinimizer.tryWindow(key.getKey(), key.getValue(), window[0], window[1], deadline,
+                        LOCAL_WINDOW_STEPS);
+                if (failing != null || System.nanoTime() - deadline > 0) {
+                    break;
                 }
-                case VIOLATION -> failed.put(key.getKey(), result);
-                case OUT_OF_TIME -> undecided.add(key.getKey());
+            }
+            if (failing == null) {
+                KeyProblem whole = Windows.whole(key.getKey(), key.getValue());
+                SearchResult result = WingGongSearch.run(whole, deadline);
+                outOfTime = result.status() == SearchResult.Status.OUT_OF_TIME;
+                if (result.status() == SearchResult.Status.VIOLATION) {
+                    failing = new WindowMinimizer.Window(Windows.FROM_BEGINNING, Long.MAX_VALUE, whole, result);
+                }
+            }
+            if (failing != null) {
+                failed.put(key.getKey(), failing);
+            } else if (outOfTime) {
+                undecided.add(key.getKey());
             }
         }
         List<Violation> violations = new ArrayList<>();
-        for (Map.Entry<String, SearchResult> key : failed.entrySet()) {
+        for (Map.Entry<String, WindowMinimizer.Window> key : failed.entrySet()) {
             List<Operation> operations = byKey.get(key.getKey());
             violations.add(violation(key.getKey(), operations,
                     WindowMinimizer.minimize(key.getKey(), operations, key.getValue(), deadline)));
@@ -56,6 +78,64 @@ public final class LinearizabilityChecker {
                 : undecided.isEmpty() ? CheckResult.Verdict.LINEARIZABLE : CheckResult.Verdict.UNKNOWN;
         return new CheckResult(verdict, violations, undecided, history.size(), byKey.size(),
                 Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * The window of the first read that returned a value no write called before its return could have written, if
+     * any: such a read is a violation on its own, found without searching the history before it.
+     */
+    private static WindowMinimizer.Window readOfUnwrittenValue(String key, List<Operation> operations,
+            long deadline) {
+        Map<RegisterState, Long> firstCallWriting = new HashMap<>();
+        for (Operation operation : operations) {
+            Command command = operation.command();
+            boolean mayWrite = operation.outcome().status() == Outcome.Status.OK
+                    || operation.outcome().status() == Outcome.Status.UNKNOWN;
+            if (mayWrite && (command.kind() == Command.Kind.PUT || command.kind() == Command.Kind.UPDATE)) {
+                long version = command.kind() == Command.Kind.PUT ? command.version() : command.version() + 1;
+                firstCallWriting.merge(RegisterState.present(version, command.value()), operation.callNanos(),
+                        Math::min);
+            }
+        }
+        for (Operation operation : operations) {
+            if (operation.outcome().observed() instanceof RegisterState.Present observed) {
+                Long written = firstCallWriting.get(observed);
+                if (written == null || written > operation.returnNanos()) {
+                    // Nothing else can explain it, so the window is the read alone (no search of what crosses it).
+                    RegisterState before = Windows.cut(key, operations, operation.callNanos(), operation.callNanos())
+                            .start();
+                    KeyProblem problem = new KeyProblem(key, before, List.of(operation));
+                    SearchResult result = WingGongSearch.run(problem, deadline);
+                    if (result.status() == SearchResult.Status.VIOLATION) {
+                        return new WindowMinimizer.Window(operation.callNanos(), operation.returnNanos(), problem,
+                                result);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Overlapping windows of {@value #LOCAL_WINDOW} operations, as {start, end} call times, for keys longer than
+     * that. Proving a violation means exhausting every order before it, which is cheap in a short window and can
+     * be hopeless in a long history; each window is a relaxation of the history ({@link Windows}), so one that
+     * fails proves the violation, and the whole history is still searched when none does.
+     */
+    private static List<long[]> localWindows(List<Operation> operations) {
+        List<long[]> windows = new ArrayList<>();
+        if (operations.size() <= LOCAL_WINDOW) {
+            return windows;
+        }
+        for (int first = 0; first < operations.size(); first += LOCAL_WINDOW / 2) {
+            int last = Math.min(first + LOCAL_WINDOW, operations.size() - 1);
+            long end = last == operations.size() - 1 ? Long.MAX_VALUE : operations.get(last).callNanos();
+            windows.add(new long[] {operations.get(first).callNanos(), end});
+            if (last == operations.size() - 1) {
+                break;
+            }
+        }
+        return windows;
     }
 
     private static Violation violation(String key, List<Operation> operations, WindowMinimizer.Window window) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -41,6 +42,8 @@ public sealed interface RegisterState {
      * updates narrow it; blind writes replace it.
      */
     record OneOf(Set<RegisterState> candidates) implements RegisterState {
+        private static final int SHOWN = 12;
+
         public OneOf {
             candidates = Set.copyOf(requireNonNull(candidates, "candidates is null"));
             if (candidates.size() < 2) {
@@ -55,8 +58,9 @@ public sealed interface RegisterState {
 
         @Override
         public String toString() {
-            return candidates.stream().map(RegisterState::toString).sorted()
-                    .collect(Collectors.joining(", ", "one of {", "}"));
+            List<String> shown = candidates.stream().map(RegisterState::toString).sorted().toList();
+            String more = shown.size() > SHOWN ? ", and " + (shown.size() - SHOWN) + " more" : "";
+            return shown.stream().limit(SHOWN).collect(Collectors.joining(", ", "one of {", more + "}"));
         }
     }
 

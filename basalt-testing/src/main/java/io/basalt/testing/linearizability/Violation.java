@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
 public record Violation(String key, int keyOperations, RegisterState startState, List<Operation> writersBefore,
         List<Operation> window,
         Set<Integer> crossing, List<Operation> longestOrder, RegisterState stateAfterLongest, Operation stuck) {
+    private static final int SHOWN_WRITERS = 12;
+
     public Violation {
         requireNonNull(key, "key is null");
         requireNonNull(startState, "startState is null");
@@ -49,7 +51,12 @@ public record Violation(String key, int keyOperations, RegisterState startState,
             report.append('\n');
         } else {
             report.append(", left by one of these earlier writes:\n");
-            for (Operation writer : writersBefore) {
+            // The latest writes are the likeliest to matter; a long list of old unknown writes is cut short.
+            int skipped = Math.max(0, writersBefore.size() - SHOWN_WRITERS);
+            if (skipped > 0) {
+                report.append("  (").append(skipped).append(" earlier ones not shown)\n");
+            }
+            for (Operation writer : writersBefore.subList(skipped, writersBefore.size())) {
                 report.append("  (").append(writer.describe(origin)).append(")\n");
             }
         }

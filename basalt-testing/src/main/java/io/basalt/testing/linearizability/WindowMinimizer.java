@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Shrinks a key's violation to the smallest failing window, for a readable report: first the earliest end (the
- * shortest failing prefix, found by binary search over return times), then the latest start (binary search over
- * call times). Only windows whose search ends in a violation are kept, so whatever the searches cost or however
- * the budget runs out, the window reported is a verified violation; at worst it is the whole history.
+ * Shrinks a key's failing window to the smallest failing window, for a readable report: first the earliest end
+ * (binary search over return times), then the latest start (binary search over call times). Only windows whose
+ * search ends in a violation are kept, so whatever the searches cost or however the budget runs out, the window
+ * reported is a verified violation; at worst it is the window first found.
  */
 final class WindowMinimizer {
     /** A verified failing window and its search. */
@@ -17,15 +17,22 @@ final class WindowMinimizer {
     private WindowMinimizer() {
     }
 
-    /** {@code whole} is the search of the whole key, which found a violation. */
-    static Window minimize(String key, List<Operation> operations, SearchResult whole, long deadlineNanos) {
-        Window best = new Window(Windows.FROM_BEGINNING, Long.MAX_VALUE, Windows.whole(key, operations), whole);
-        long[] ends = distinct(operations, false);
+    /** Shrinks {@code failing}, a window of {@code operations} whose search found a violation. */
+    static Window minimize(String key, List<Operation> operations, Window failing, long deadlineNanos) {
+        if (failing.problem().operations().size() <= 1) {
+            return failing;
+        }
+        Window best = failing;
+        long start = failing.start();
+        long[] ends = distinct(operations.stream()
+                .filter(operation -> operation.returnNanos() <= failing.end() && operation.callNanos() >= start)
+                .toList(), false);
         int low = 0;
-        int high = ends.length - 1;
+        int high = ends.length;
+        // Invariant: a window ending at ends[high] fails (ends.length stands for the window's own end).
         while (low < high) {
             int middle = (low + high) >>> 1;
-            Window window = tryWindow(key, operations, Windows.FROM_BEGINNING, ends[middle], deadlineNanos);
+            Window window = tryWindow(key, operations, start, ends[middle], deadlineNanos);
             if (window != null) {
                 best = window;
                 high = middle;
@@ -34,7 +41,9 @@ final class WindowMinimizer {
             }
         }
         long end = best.end();
-        long[] starts = distinct(operations.stream().filter(operation -> operation.callNanos() <= end).toList(), true);
+        long[] starts = distinct(operations.stream()
+                .filter(operation -> operation.callNanos() <= end && operation.callNanos() >= start)
+                .toList(), true);
         low = 0;
         high = starts.length - 1;
         while (low < high) {
@@ -50,12 +59,18 @@ final class WindowMinimizer {
         return best;
     }
 
-    private static Window tryWindow(String key, List<Operation> operations, long start, long end, long deadlineNanos) {
+    static Window tryWindow(String key, List<Operation> operations, long start, long end, long deadlineNanos) {
+        return tryWindow(key, operations, start, end, deadlineNanos, Long.MAX_VALUE);
+    }
+
+    /** The window {@code [start, end]} if its search finds a violation within the limits, else null. */
+    static Window tryWindow(String key, List<Operation> operations, long start, long end, long deadlineNanos,
+            long maxSteps) {
         if (System.nanoTime() - deadlineNanos > 0) {
             return null;
         }
         KeyProblem problem = Windows.cut(key, operations, start, end);
-        SearchResult result = WingGongSearch.run(problem, deadlineNanos);
+        SearchResult result = WingGongSearch.run(problem, deadlineNanos, maxSteps);
         return result.status() == SearchResult.Status.VIOLATION ? new Window(start, end, problem, result) : null;
     }
 
