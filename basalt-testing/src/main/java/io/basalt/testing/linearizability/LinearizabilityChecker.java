@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +17,9 @@ import java.util.Set;
  * sub-history is, so each key is searched alone ({@link WingGongSearch}), in sorted key order. Every key is
  * checked within one time budget; a key the budget runs out on is reported undecided and the verdict is
  * {@link CheckResult.Verdict#UNKNOWN}, never a pass. Before the whole search, two cheap looks for a violation that
- * can be proved locally: a read of a value no earlier write wrote, and short overlapping windows of long keys (each
- * with a step limit). Each violating key is then shrunk to its smallest failing window with what
- * is left of the budget.
+ * can be proved locally: reads that prove one on their own ({@link ReadProofs}: unwritten or stale values), and
+ * short overlapping windows of long keys (each with a step limit). Each violating key is then shrunk to its
+ * smallest failing window with what is left of the budget.
  *
  * <pre>{@code
  * CheckResult result = LinearizabilityChecker.check(recorder.history(), Duration.ofSeconds(60));
@@ -44,7 +43,7 @@ public final class LinearizabilityChecker {
         Map<String, WindowMinimizer.Window> failed = new LinkedHashMap<>();
         List<String> undecided = new ArrayList<>();
         for (Map.Entry<String, List<Operation>> key : byKey.entrySet()) {
-            WindowMinimizer.Window failing = readOfUnwrittenValue(key.getKey(), key.getValue(), deadline);
+            WindowMinimizer.Window failing = ReadProofs.find(key.getKey(), key.getValue(), deadline);
             boolean outOfTime = false;
             for (long[] window : failing == null ? localWindows(key.getValue()) : List.<long[]>of()) {
                 failing = WindowMinimizer.tryWindow(key.getKey(), key.getValue(), window[0], window[1], deadline,
@@ -78,42 +77,6 @@ public final class LinearizabilityChecker {
                 : undecided.isEmpty() ? CheckResult.Verdict.LINEARIZABLE : CheckResult.Verdict.UNKNOWN;
         return new CheckResult(verdict, violations, undecided, history.size(), byKey.size(),
                 Duration.ofNanos(System.nanoTime() - started));
-    }
-
-    /**
-     * The window of the first read that returned a value no write called before its return could have written, if
-     * any: such a read is a violation on its own, found without searching the history before it.
-     */
-    private static WindowMinimizer.Window readOfUnwrittenValue(String key, List<Operation> operations,
-            long deadline) {
-        Map<RegisterState, Long> firstCallWriting = new HashMap<>();
-        for (Operation operation : operations) {
-            Command command = operation.command();
-            boolean mayWrite = operation.outcome().status() == Outcome.Status.OK
-                    || operation.outcome().status() == Outcome.Status.UNKNOWN;
-            if (mayWrite && (command.kind() == Command.Kind.PUT || command.kind() == Command.Kind.UPDATE)) {
-                long version = command.kind() == Command.Kind.PUT ? command.version() : command.version() + 1;
-                firstCallWriting.merge(RegisterState.present(version, command.value()), operation.callNanos(),
-                        Math::min);
-            }
-        }
-        for (Operation operation : operations) {
-            if (operation.outcome().observed() instanceof RegisterState.Present observed) {
-                Long written = firstCallWriting.get(observed);
-                if (written == null || written > operation.returnNanos()) {
-                    // Nothing else can explain it, so the window is the read alone (no search of what crosses it).
-                    RegisterState before = Windows.cut(key, operations, operation.callNanos(), operation.callNanos())
-                            .start();
-                    KeyProblem problem = new KeyProblem(key, before, List.of(operation));
-                    SearchResult result = WingGongSearch.run(problem, deadline);
-                    if (result.status() == SearchResult.Status.VIOLATION) {
-                        return new WindowMinimizer.Window(operation.callNanos(), operation.returnNanos(), problem,
-                                result);
-                    }
-                }
-            }
-        }
-        return null;
     }
 
     /**

@@ -60,9 +60,21 @@ public record Violation(String key, int keyOperations, RegisterState startState,
                 report.append("  (").append(writer.describe(origin)).append(")\n");
             }
         }
+        // Unknown writes called long before the window may still take effect in it, so they belong to it; past a
+        // dozen, the oldest are only counted.
+        List<Operation> olderUnknown = window.stream()
+                .filter(operation -> !operation.outcome().isKnown() && crossing.contains(operation.id()))
+                .toList();
+        int hidden = Math.max(0, olderUnknown.size() - SHOWN_WRITERS);
+        if (hidden > 0) {
+            report.append("* (").append(hidden).append(" older unknown writes not shown)\n");
+        }
+        Set<Operation> hiddenOperations = Set.copyOf(olderUnknown.subList(0, hidden));
         for (Operation operation : window) {
-            report.append(crossing.contains(operation.id()) ? "* " : "  ").append(operation.describe(origin))
-                    .append('\n');
+            if (!hiddenOperations.contains(operation)) {
+                report.append(crossing.contains(operation.id()) ? "* " : "  ").append(operation.describe(origin))
+                        .append('\n');
+            }
         }
         if (!crossing.isEmpty()) {
             report.append("  (* crosses the window's edge: it may or may not have taken effect inside it)\n");

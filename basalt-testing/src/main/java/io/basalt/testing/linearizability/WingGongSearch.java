@@ -58,6 +58,8 @@ final class WingGongSearch {
     private final VisitedStates visited = new VisitedStates();
     /** Unknown updates not linearized, counted by the version they expect. */
     private final Map<Long, Integer> pendingUpdates = new HashMap<>();
+    /** Writes not linearized (known to have applied, or unknown), counted by the state they leave. */
+    private final Map<RegisterState, Integer> pendingWrites = new HashMap<>();
     private int requiredLeft;
 
     private WingGongSearch(KeyProblem problem, long deadlineNanos, long maxSteps) {
@@ -69,9 +71,9 @@ final class WingGongSearch {
         int required = 0;
         int optional = 0;
         for (Operation operation : problem.operations()) {
+            countPending(operation, 1);
             if (KeyProblem.isOptional(operation)) {
                 optionalCalls.add(new Event(operation, true, true, optional++));
-                countPending(operation, 1);
             } else {
                 Event call = new Event(operation, true, false, required++);
                 call.match = new Event(operation, false, false, call.bit);
@@ -138,7 +140,7 @@ final class WingGongSearch {
             }
             if (firstReturn == null && !cursor.call) {
                 firstReturn = cursor;
-                cursor = lastOptionalBefore(firstReturn);
+                cursor = hopeless(state, firstReturn) ? optionalHead : lastOptionalBefore(firstReturn);
                 continue;
             }
             if (firstReturn == null || cursor != optionalHead) {
@@ -235,16 +237,42 @@ final class WingGongSearch {
     }
 
     private void countPending(Operation operation, int change) {
-        if (operation.command().kind() == Command.Kind.UPDATE) {
-            pendingUpdates.merge(operation.command().version(), change, (a, b) -> a + b == 0 ? null : a + b);
+        Command command = operation.command();
+        boolean optional = KeyProblem.isOptional(operation);
+        if (optional && command.kind() == Command.Kind.UPDATE) {
+            pendingUpdates.merge(command.version(), change, (a, b) -> a + b == 0 ? null : a + b);
         }
+        if (command.isWrite() && (optional || operation.outcome().status() == Outcome.Status.OK)) {
+            RegisterState written = switch (command.kind()) {
+                case PUT -> RegisterState.present(command.version(), command.value());
+                case UPDATE -> RegisterState.present(command.version() + 1, command.value());
+                case DELETE -> RegisterState.ABSENT;
+                case GET -> throw new IllegalStateException("a read writes nothing");
+            };
+            pendingWrites.merge(written, change, (a, b) -> a + b == 0 ? null : a + b);
+        }
+    }
+
+    /**
+     * True when a read among the operations that must be linearized before {@code firstReturn} (its own included)
+     * observed a state the register does not hold and no write left can produce: nothing done from here can place
+     * it.
+     */
+    private boolean hopeless(RegisterState state, Event firstReturn) {
+        for (Event event = requiredHead.next; event != firstReturn; event = event.next) {
+            RegisterState observed = event.operation.outcome().observed();
+            if (observed != null && !pendingWrites.containsKey(observed) && !(state instanceof RegisterState.OneOf oneOf
+                    ? oneOf.candidates().contains(observed)
+                    : state.equals(observed))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void lift(Event call) {
         remove(call);
-        if (call.optional) {
-            countPending(call.operation, -1);
-        }
+        countPending(call.operation, -1);
         if (call.match != null) {
             remove(call.match);
             requiredLeft--;
@@ -257,9 +285,7 @@ final class WingGongSearch {
             restore(call.match);
             requiredLeft++;
         }
-        if (call.optional) {
-            countPending(call.operation, 1);
-        }
+        countPending(call.operation, 1);
         restore(call);
     }
 

@@ -21,6 +21,11 @@ final class RandomHistories {
      * unknown, some requests fail definitely (and change nothing).
      */
     static History sequential(long seed, int keys, int operations, int jitter) {
+        return sequential(seed, keys, operations, jitter, 50);
+    }
+
+    /** As above, with {@code unknownPerMille} of the writes ending unknown (the other form uses 50, 5 %). */
+    static History sequential(long seed, int keys, int operations, int jitter, int unknownPerMille) {
         Random random = new Random(seed);
         Map<String, RegisterState> states = new HashMap<>();
         List<Operation> recorded = new ArrayList<>();
@@ -32,15 +37,15 @@ final class RandomHistories {
             long returned = point + random.nextInt(jitter + 1);
             Command command = command(random, state, "x" + i);
             Outcome outcome;
-            int roll = random.nextInt(100);
-            if (roll < 2) {
+            int roll = random.nextInt(1000);
+            if (roll < 20) {
                 outcome = Outcome.failed("ValidationException");
-            } else if (roll < 7 && command.isWrite()) {
+            } else if (roll < 20 + unknownPerMille && command.isWrite()) {
                 outcome = Outcome.unknown("timeout");
                 if (random.nextBoolean()) {
                     states.put(key, apply(state, command));
                 }
-            } else if (roll < 10 && !command.isWrite()) {
+            } else if (roll < 50 && !command.isWrite()) {
                 outcome = Outcome.unknown("timeout");
             } else {
                 outcome = expected(state, command);
@@ -102,6 +107,40 @@ final class RandomHistories {
     }
 
     record Mutated(History history, int mutatedId) {
+    }
+
+    /**
+     * {@code history} with one read (chosen by {@code seed}) changed to return the value of a PUT that another
+     * completed PUT overwrote before the read began: stale, and a violation whatever else happened, since values
+     * are unique.
+     */
+    static Mutated makeOneReadStale(History history, long seed) {
+        List<Operation> operations = new ArrayList<>(history.operations());
+        List<Operation> reads = operations.stream()
+                .filter(operation -> operation.outcome().status() == Outcome.Status.READ)
+                .toList();
+        Random random = new Random(seed);
+        while (true) {
+            Operation read = reads.get(random.nextInt(reads.size()));
+            List<Operation> puts = operations.stream()
+                    .filter(operation -> operation.key().equals(read.key())
+                            && operation.command().kind() == Command.Kind.PUT
+                            && operation.outcome().status() == Outcome.Status.OK
+                            && operation.returnNanos() < read.callNanos())
+                    .toList();
+            for (int i = puts.size() - 2; i >= 0; i--) {
+                Operation stale = puts.get(i);
+                boolean overwritten = puts.subList(i + 1, puts.size()).stream()
+                        .anyMatch(later -> later.callNanos() > stale.returnNanos());
+                if (overwritten) {
+                    RegisterState old = RegisterState.present(stale.command().version(), stale.command().value());
+                    operations.replaceAll(operation -> operation == read
+                            ? operation.withOutcome(Outcome.read(old))
+                            : operation);
+                    return new Mutated(History.of(operations), read.id());
+                }
+            }
+        }
     }
 
     /**

@@ -55,6 +55,22 @@ class TestRandomHistories {
     }
 
     @Test
+    void oneStaleReadFails() {
+        for (long seed : seeds(40)) {
+            RandomHistories.Mutated mutated = RandomHistories.makeOneReadStale(
+                    RandomHistories.sequential(seed, 3, 600, 250), seed);
+            CheckResult result = LinearizabilityChecker.check(mutated.history(), BUDGET);
+            assertThat(result.verdict()).as("seed %d: %s", seed, result.report()).isEqualTo(Verdict.VIOLATION);
+            Violation violation = result.violations().get(0);
+            assertThat(violation.window()).as("seed %d: %s", seed, violation)
+                    .extracting(Operation::id).contains(mutated.mutatedId());
+            if (seed == 1) {
+                System.out.println(violation.describe());
+            }
+        }
+    }
+
+    @Test
     void searchAgreesWithBruteForceOnSmallConcurrentHistories() {
         for (long seed : seeds(3)) {
             Random random = new Random(seed);
@@ -106,6 +122,12 @@ class TestRandomHistories {
         System.out.println("10,000 operations, one bad read: " + failing.verdict() + " in "
                 + failing.elapsed().toMillis() + " ms\n" + failing.report());
         assertThat(failing.verdict()).as(failing.report()).isEqualTo(Verdict.VIOLATION);
+
+        RandomHistories.Mutated stale = RandomHistories.makeOneReadStale(history, 10_000);
+        CheckResult staleResult = LinearizabilityChecker.check(stale.history(), BUDGET);
+        System.out.println("10,000 operations, one stale read: " + staleResult.verdict() + " in "
+                + staleResult.elapsed().toMillis() + " ms\n" + staleResult.report());
+        assertThat(staleResult.verdict()).as(staleResult.report()).isEqualTo(Verdict.VIOLATION);
     }
 
     @Test
