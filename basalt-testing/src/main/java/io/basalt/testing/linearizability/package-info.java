@@ -12,8 +12,10 @@
  * <p>{@link io.basalt.testing.linearizability.LinearizabilityChecker} splits a history by key (linearizability is
  * local, so each register can be checked alone, as Porcupine's P-compositionality does) and runs Wing and Gong's
  * search with Lowe's memoisation of (linearized operations, register state) on each, within a time budget; when
- * the budget runs out the verdict is unknown, never a pass. A violation is reported as the smallest failing window
- * of one key's operations, in time order.
+ * the budget runs out the verdict is unknown, never a pass. Unknown operations get their own cuts
+ * ({@link io.basalt.testing.linearizability.UnknownOperations}), and violations that one read or a short window
+ * proves are looked for first. A violation is reported as the smallest failing window of one key's operations, in
+ * time order.
  *
  * <p>Sources (read, not copied): J. M. Wing and C. Gong, "Testing and verifying concurrent objects" (1993);
  * G. Lowe, "Testing for linearizability" (2017); anishathalye/porcupine ({@code checker.go}); M. Herlihy and
