@@ -120,7 +120,7 @@ final class RandomHistories {
                 .filter(operation -> operation.outcome().status() == Outcome.Status.READ)
                 .toList();
         Random random = new Random(seed);
-        while (true) {
+        for (int attempt = 0; attempt < 10_000; attempt++) {
             Operation read = reads.get(random.nextInt(reads.size()));
             List<Operation> puts = operations.stream()
                     .filter(operation -> operation.key().equals(read.key())
@@ -141,6 +141,7 @@ final class RandomHistories {
                 }
             }
         }
+        throw new IllegalStateException("no read of seed " + seed + " follows an overwritten PUT");
     }
 
     /**
