@@ -79,7 +79,8 @@ public final class PartitionLeader {
      */
     public CompletableFuture<Long> configure(PartitionIndexes indexes) {
         CompletableFuture<Long> first = new CompletableFuture<>();
-        sequencer.execute(() -> {
+        // After a reset, not during one: the first index under the new configuration must be one that applies.
+        evaluateOnSequencer(() -> {
             state.configure(indexes);
             long next = state.metadata().appliedIndex() + 1;
             waitUntilApplied(next - 1, () -> first.complete(next));

@@ -20,6 +20,11 @@ public record GroupApplyState(long term, long index) {
     }
 
     public byte[] encode() {
+        return encode(term, index);
+    }
+
+    /** The value for (term, index), without the record (written on every apply). */
+    static byte[] encode(long term, long index) {
         return new ByteWriter(20).writeByte(FORMAT_VERSION).writeVarLong(term).writeVarLong(index).toByteArray();
     }
 

@@ -163,7 +163,7 @@ public final class GroupStateMachine {
         if (lastIndex == appliedIndex) {
             return outcomes;
         }
-        batch.put(stateKey, new GroupApplyState(term, lastIndex).encode());
+        batch.put(stateKey, GroupApplyState.encode(term, lastIndex));
         try {
             storage.write(batch, sync);
         } catch (RuntimeException | Error e) {
