@@ -7,6 +7,7 @@ import io.basalt.partition.PartitionHash;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.log.LogEntry;
+import io.basalt.partition.log.LogEntryCodec;
 import io.basalt.partition.log.MultiEntry;
 import io.basalt.partition.log.PartitionEntry;
 import io.basalt.storage.StorageEngine;
@@ -111,6 +112,15 @@ public final class GroupStateMachine {
     /** Applies one entry at Raft position (term, index), unsynced: the Raft log is the durable copy (§6.3). */
     public List<ApplyOutcome> apply(long term, long index, LogEntry entry) {
         return applyAll(term, index, List.of(entry), false);
+    }
+
+    /**
+     * Applies one encoded entry at Raft position (term, index), as a follower receives it ({@link LogEntryCodec}).
+     *
+     * @throws IllegalArgumentException when the bytes are not an entry this code can decode (nothing is applied)
+     */
+    public List<ApplyOutcome> apply(long term, long index, byte[] encoded) {
+        return apply(term, index, LogEntryCodec.decode(encoded));
     }
 
     /**

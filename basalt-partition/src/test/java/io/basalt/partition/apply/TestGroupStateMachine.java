@@ -8,6 +8,7 @@ import io.basalt.partition.PartitionHash;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.encoding.ByteWriter;
+import io.basalt.partition.log.LogEntryCodec;
 import io.basalt.partition.log.MultiEntry;
 import io.basalt.partition.log.OperationList;
 import io.basalt.partition.log.PartitionEntry;
@@ -53,6 +54,15 @@ class TestGroupStateMachine {
         assertThat(GroupApplyState.decode(storage.get(GROUP_KEY))).isEqualTo(new GroupApplyState(3, 1));
         assertThat(machine.sequence(FIRST)).isEqualTo(1);
         assertThat(List.of(machine.appliedTerm(), machine.appliedIndex())).containsExactly(3L, 1L);
+    }
+
+    @Test
+    void encodedEntriesApplyAsTheirValuesDo() {
+        assertThat(machine.apply(1, 1, LogEntryCodec.encode(entry(FIRST, 1, "a"))))
+                .containsExactly(ApplyOutcome.APPLIED);
+        assertThat(storage.get(itemKey(FIRST, "a"))).isEqualTo(value("a"));
+        assertThatThrownBy(() -> machine.apply(1, 2, new byte[] {9, 9})).isInstanceOf(IllegalArgumentException.class);
+        assertThat(machine.appliedIndex()).isEqualTo(1);
     }
 
     @Test
