@@ -44,7 +44,6 @@ public final class PartitionState {
     public static final long MAX_ITEM_COLLECTION_BYTES = 10L * 1024 * 1024 * 1024;
     /** Entries of the single-node log carry no nonce: it has one proposer (docs/design/cluster.md §5.1). */
     private static final long LOCAL_NONCE = 0;
-    private static final long NO_TRANSACTION = -1;
 
     private final PartitionId id;
     private final StorageEngine storage;
@@ -130,7 +129,7 @@ public final class PartitionState {
             throw new BasaltException(ErrorCode.TRANSACTION_CONFLICT, "Transaction is ongoing for the item");
         }
         Staged staged = stage(itemKey, overlayKey, operation);
-        return apply(List.of(staged), NO_TRANSACTION).get(0);
+        return apply(List.of(staged), 0, false).get(0);
     }
 
     /**
@@ -203,7 +202,7 @@ public final class PartitionState {
             return new Committed(List.of(), wasLogged ? forgetPrepare(transaction) : null);
         }
         // The prepare record's removal goes in the same entry as the writes, built once and complete.
-        List<EvaluatedWrite> evaluated = apply(writes, wasLogged ? transaction : NO_TRANSACTION);
+        List<EvaluatedWrite> evaluated = apply(writes, transaction, wasLogged);
         PartitionEntry entry = evaluated.get(0).entry();
         if (transactionTimestamps.size() > MAX_REMEMBERED_TIMESTAMPS) {
             // Only transactions still preparing can be older than what is forgotten; a minute is far longer.
@@ -365,10 +364,10 @@ public final class PartitionState {
     }
 
     /**
-     * Applies staged writes as the next log entry: one atomic batch, one metadata update, one change record (and
-     * the removal of {@code forgetTransaction}'s prepare record unless it is {@link #NO_TRANSACTION}).
+     * Applies staged writes as the next log entry: one atomic batch, one metadata update, one change record (and,
+     * when {@code forgetPrepare}, the removal of {@code transaction}'s prepare record).
      */
-    private List<EvaluatedWrite> apply(List<Staged> writes, long forgetTransaction) {
+    private List<EvaluatedWrite> apply(List<Staged> writes, long transaction, boolean forgetPrepare) {
         long logIndex = metadata.appliedIndex() + 1;
         // First everything that can refuse the entry (the item collection limit), with no side effect yet.
         boolean local = !indexes.local().isEmpty();
@@ -464,8 +463,8 @@ public final class PartitionState {
         if (images != null) {
             batch.put(KeyLayout.changeKey(id, logIndex), ChangeRecord.encode(now, images));
         }
-        if (forgetTransaction != NO_TRANSACTION) {
-            batch.delete(KeyLayout.preparedKey(id, forgetTransaction));
+        if (forgetPrepare) {
+            batch.delete(KeyLayout.preparedKey(id, transaction));
         }
         PartitionMetadata next = metadata.next(countDelta, sizeDelta);
         batch.put(metadataKey, next.encode());
