@@ -91,6 +91,13 @@ public final class WriteBatch {
         return this;
     }
 
+    /** Empties the batch for reuse once an engine has written it (engines keep no reference to a batch). */
+    public WriteBatch clear() {
+        operations.clear();
+        approximateBytes = 0;
+        return this;
+    }
+
     public List<Operation> operations() {
         return operations;
     }

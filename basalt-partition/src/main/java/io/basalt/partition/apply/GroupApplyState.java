@@ -23,9 +23,36 @@ public record GroupApplyState(long term, long index) {
         return encode(term, index);
     }
 
-    /** The value for (term, index), without the record (written on every apply). */
+    /**
+     * The value for (term, index), as {@link ByteWriter#writeVarLong} would write it, straight into an array of the
+     * right size: it is written on every apply.
+     */
     static byte[] encode(long term, long index) {
-        return new ByteWriter(20).writeByte(FORMAT_VERSION).writeVarLong(term).writeVarLong(index).toByteArray();
+        if (term < 0 || index < 0) {
+            throw new IllegalArgumentException("negative term or index: " + term + ", " + index);
+        }
+        byte[] bytes = new byte[1 + varLongSize(term) + varLongSize(index)];
+        bytes[0] = FORMAT_VERSION;
+        putVarLong(bytes, putVarLong(bytes, 1, term), index);
+        return bytes;
+    }
+
+    private static int varLongSize(long value) {
+        int size = 1;
+        while ((value & ~0x7FL) != 0) {
+            value >>>= 7;
+            size++;
+        }
+        return size;
+    }
+
+    private static int putVarLong(byte[] bytes, int offset, long value) {
+        while ((value & ~0x7FL) != 0) {
+            bytes[offset++] = (byte) ((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        bytes[offset++] = (byte) value;
+        return offset;
     }
 
     public static GroupApplyState decode(byte[] bytes) {

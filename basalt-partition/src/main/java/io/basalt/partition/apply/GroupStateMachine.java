@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class GroupStateMachine {
     /** The group id of the single-node log (docs/design/cluster.md §3). */
     public static final long LOCAL_GROUP_ID = 1;
+    /** Batches up to this many operations reuse one list; larger groups get their own. */
+    private static final int REUSED_BATCH_OPERATIONS = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupStateMachine.class);
 
@@ -50,6 +52,11 @@ public final class GroupStateMachine {
     private final byte[] stateKey;
     private final Map<PartitionId, OpenPartition> partitions = new HashMap<>();
     private final List<ApplyListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Reused by every apply of up to {@link #REUSED_BATCH_OPERATIONS} operations (under the lock): engines read a
+     * batch only while writing it. Emptied after each write, so it pins no values.
+     */
+    private final WriteBatch reusedBatch = new WriteBatch(64);
     private long appliedTerm;
     private long appliedIndex;
     /** Set when a storage write failed: the in-memory sequences may be ahead of storage, so nothing applies again. */
@@ -148,7 +155,7 @@ public final class GroupStateMachine {
         for (int i = 0; i < entries.size(); i++) {
             operations += operationCount(entries.get(i));
         }
-        WriteBatch batch = new WriteBatch(operations);
+        WriteBatch batch = operations > REUSED_BATCH_OPERATIONS ? new WriteBatch(operations) : reusedBatch;
         List<ApplyOutcome> outcomes = new ArrayList<>(entries.size());
         long lastIndex = appliedIndex;
         for (int i = 0; i < entries.size(); i++) {
@@ -179,6 +186,8 @@ public final class GroupStateMachine {
         } catch (RuntimeException | Error e) {
             failure = e;
             throw e;
+        } finally {
+            batch.clear();
         }
         appliedTerm = term;
         appliedIndex = lastIndex;
