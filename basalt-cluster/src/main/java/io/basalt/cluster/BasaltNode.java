@@ -14,6 +14,7 @@ import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
+import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.partition.read.PageReader;
@@ -44,6 +45,8 @@ import java.util.function.UnaryOperator;
 public final class BasaltNode implements AutoCloseable {
     private final NodeConfig config;
     private final StorageEngine storage;
+    /** The single node is one local replication group: every partition entry is applied here. */
+    private final GroupStateMachine stateMachine;
     private final LocalReplicator replicator;
     private final ExecutorService partitionPool;
     private final Catalog catalog;
@@ -59,7 +62,8 @@ public final class BasaltNode implements AutoCloseable {
     private BasaltNode(StorageEngine storage, NodeConfig config) {
         this.config = requireNonNull(config, "config is null");
         this.storage = requireNonNull(storage, "storage is null");
-        this.replicator = new LocalReplicator(storage, config.syncWrites() && storage.isPersistent());
+        this.stateMachine = new GroupStateMachine(storage, GroupStateMachine.LOCAL_GROUP_ID);
+        this.replicator = new LocalReplicator(stateMachine, config.syncWrites() && storage.isPersistent());
         this.partitionPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 namedDaemonThreads("basalt-partition-"));
         this.catalog = new Catalog(storage);
@@ -89,6 +93,11 @@ public final class BasaltNode implements AutoCloseable {
     /** The node's storage, for tests of this package that look at what it keeps. */
     StorageEngine storage() {
         return storage;
+    }
+
+    /** The local group's state machine, for tests of this package that watch what it applies. */
+    GroupStateMachine stateMachine() {
+        return stateMachine;
     }
 
     public Instant now() {
@@ -160,6 +169,9 @@ public final class BasaltNode implements AutoCloseable {
             TableRuntime runtime = runtimes.remove(table.id());
             if (runtime != null) {
                 runtime.close().join();
+            }
+            for (int i = 0; i < table.partitionCount(); i++) {
+                stateMachine.closePartition(new PartitionId(table.id(), i));
             }
             catalog.remove(table);
             return table;
@@ -270,7 +282,8 @@ public final class BasaltNode implements AutoCloseable {
             return written;
         }
         GlobalIndexPropagator propagator = runtime.propagator(partition);
-        return written.thenCompose(write -> propagator.awaitPropagated(write.entry().index()).thenApply(x -> write));
+        return written.thenCompose(write -> propagator.awaitPropagated(write.entry().sequence())
+                .thenApply(x -> write));
     }
 
     /**
@@ -353,6 +366,7 @@ public final class BasaltNode implements AutoCloseable {
         java.time.Clock clock = config.clock();
         for (int i = 0; i < table.partitionCount(); i++) {
             PartitionId id = new PartitionId(table.id(), i);
+            stateMachine.openPartition(id, table.partitionCount());
             long applied = PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(id))).appliedIndex();
             GlobalIndexPropagator propagator = globalIndexes.newPropagator(table, id, applied);
             propagators.add(propagator);

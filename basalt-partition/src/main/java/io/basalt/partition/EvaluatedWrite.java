@@ -2,6 +2,7 @@ package io.basalt.partition;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.partition.log.PartitionEntry;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ import java.util.List;
  * @param itemCollectionSize the size of the item's collection after the write, for tables with local indexes;
  *     -1 otherwise
  */
-public record EvaluatedWrite(WriteOutcome outcome, LogEntry entry, long oldSize, long newSize,
+public record EvaluatedWrite(WriteOutcome outcome, PartitionEntry entry, long oldSize, long newSize,
         List<IndexWrite> indexWrites, long itemCollectionSize) {
     public EvaluatedWrite {
         requireNonNull(outcome, "outcome is null");

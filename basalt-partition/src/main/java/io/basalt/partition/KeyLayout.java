@@ -27,6 +27,7 @@ import java.util.List;
  * 0x07 transactions [0x07][transaction id:8]                            committed transactions not yet applied
  * 0x08 tokens       [0x08][ClientRequestToken UTF-8]                    committed transactions' tokens (10 min)
  * 0x09 prepared     [0x09][table id:8][partition index:4][txn id:8]     transactions prepared on a partition
+ * 0x12 group state  [0x12][group id:8]                                  a group's last applied (term, index)
  * </pre>
  *
  * <p>Secondary index entries live in the items key space under their index id. A global index entry's key is
@@ -51,6 +52,8 @@ public final class KeyLayout {
     public static final byte TRANSACTIONS = 0x07;
     public static final byte TOKENS = 0x08;
     public static final byte PREPARED = 0x09;
+    // 0x0A-0x11 and 0x13 are taken by docs/design/cluster.md §4.1 (key layout v2); they arrive with step 2.
+    public static final byte GROUP_STATE = 0x12;
 
     /** The index id of a table's own items; secondary indexes get ids from 1. */
     public static final int BASE_TABLE_INDEX = 0;
@@ -353,6 +356,14 @@ public final class KeyLayout {
     /** The transaction id a prepare record's key holds. */
     public static long transactionOfPreparedKey(byte[] preparedKey) {
         return logIndexOfChangeKey(preparedKey);
+    }
+
+    /** A replication group's apply state ({@code GroupApplyState}), written by every apply of that group. */
+    public static byte[] groupStateKey(long groupId) {
+        ByteWriter out = new ByteWriter(9);
+        out.writeByte(GROUP_STATE);
+        out.writeLong(groupId);
+        return out.toByteArray();
     }
 
     public static byte[] transactionsStart() {

@@ -14,9 +14,10 @@ import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.log.OperationList;
+import io.basalt.partition.log.PartitionEntry;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.StorageIterator;
-import io.basalt.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The leader's view of one partition while it sequences writes: evaluates each {@link ItemOperation} against the
- * item's latest image and turns the outcome into the next {@link LogEntry}.
+ * item's latest image and turns the outcome into the next {@link PartitionEntry}, built once and complete.
  *
  * <p>A write is evaluated before the entries ahead of it are durable, so the latest image of an item may still
  * be in flight: such images are kept in an overlay until their entry is applied to storage, and evaluation reads
@@ -41,6 +42,8 @@ import java.util.function.LongSupplier;
 public final class PartitionState {
     /** DynamoDB's limit on the size of an item collection (a partition key's items and local index entries). */
     public static final long MAX_ITEM_COLLECTION_BYTES = 10L * 1024 * 1024 * 1024;
+    /** Entries of the single-node log carry no nonce: it has one proposer (docs/design/cluster.md §5.1). */
+    private static final long LOCAL_NONCE = 0;
 
     private final PartitionId id;
     private final StorageEngine storage;
@@ -126,7 +129,7 @@ public final class PartitionState {
             throw new BasaltException(ErrorCode.TRANSACTION_CONFLICT, "Transaction is ongoing for the item");
         }
         Staged staged = stage(itemKey, overlayKey, operation);
-        return apply(List.of(staged)).get(0);
+        return apply(List.of(staged), 0, false).get(0);
     }
 
     /**
@@ -158,10 +161,10 @@ public final class PartitionState {
      * {@link #prepare}). The returned entry must be appended before the coordinator decides: once it is durable, a
      * restart (or a new leader) holds the same items until the decision is known.
      */
-    public LogEntry logPrepare(long transaction, long timestamp, List<byte[]> itemKeys) {
+    public PartitionEntry logPrepare(long transaction, long timestamp, List<byte[]> itemKeys) {
         List<byte[]> held = List.copyOf(itemKeys);
         logged.put(transaction, held);
-        return nextEntry(new WriteBatch().put(KeyLayout.preparedKey(id, transaction),
+        return nextEntry(OperationList.builder(2).put(KeyLayout.preparedKey(id, transaction),
                 new PreparedTransaction(timestamp, held).encode()));
     }
 
@@ -176,7 +179,7 @@ public final class PartitionState {
     }
 
     /** What a transaction's second phase makes of its prepared writes on this partition. */
-    public record Committed(List<EvaluatedWrite> writes, LogEntry entry) {
+    public record Committed(List<EvaluatedWrite> writes, PartitionEntry entry) {
     }
 
     /**
@@ -196,13 +199,11 @@ public final class PartitionState {
         }
         boolean wasLogged = logged.remove(transaction) != null;
         if (writes.isEmpty()) {
-            return new Committed(List.of(), wasLogged ? nextEntry(forgetPrepare(transaction)) : null);
+            return new Committed(List.of(), wasLogged ? forgetPrepare(transaction) : null);
         }
-        List<EvaluatedWrite> evaluated = apply(writes);
-        LogEntry entry = evaluated.get(0).entry();
-        if (wasLogged) {
-            entry.batch().addAll(forgetPrepare(transaction));
-        }
+        // The prepare record's removal goes in the same entry as the writes, built once and complete.
+        List<EvaluatedWrite> evaluated = apply(writes, transaction, wasLogged);
+        PartitionEntry entry = evaluated.get(0).entry();
         if (transactionTimestamps.size() > MAX_REMEMBERED_TIMESTAMPS) {
             // Only transactions still preparing can be older than what is forgotten; a minute is far longer.
             long horizon = timestamp - TimeUnit.MINUTES.toMicros(1);
@@ -220,7 +221,7 @@ public final class PartitionState {
      *
      * @return the entry that removes an aborted transaction's prepare record, to append; null when there is none
      */
-    public LogEntry release(long transaction, List<byte[]> itemKeys) {
+    public PartitionEntry release(long transaction, List<byte[]> itemKeys) {
         for (byte[] itemKey : itemKeys) {
             locks.remove(Bytes.wrap(itemKey), transaction);
         }
@@ -232,20 +233,21 @@ public final class PartitionState {
         for (byte[] itemKey : logHeld) {
             locks.remove(Bytes.wrap(itemKey), transaction);
         }
-        return nextEntry(forgetPrepare(transaction));
+        return forgetPrepare(transaction);
     }
 
-    private WriteBatch forgetPrepare(long transaction) {
-        return new WriteBatch().delete(KeyLayout.preparedKey(id, transaction));
+    /** The next log entry, removing {@code transaction}'s prepare record. */
+    private PartitionEntry forgetPrepare(long transaction) {
+        return nextEntry(OperationList.builder(2).delete(KeyLayout.preparedKey(id, transaction)));
     }
 
-    /** The next log entry, for {@code batch} that changes no item. */
-    private LogEntry nextEntry(WriteBatch batch) {
-        long logIndex = metadata.appliedIndex() + 1;
+    /** The next log entry, for {@code operations} that change no item. */
+    private PartitionEntry nextEntry(OperationList.Builder operations) {
+        long sequence = metadata.appliedIndex() + 1;
         PartitionMetadata next = metadata.next(0, 0);
-        batch.put(metadataKey, next.encode());
+        operations.put(metadataKey, next.encode());
         metadata = next;
-        return new LogEntry(id, logIndex, batch);
+        return new PartitionEntry(id, sequence, LOCAL_NONCE, clock.getAsLong(), operations.build());
     }
 
     /** How a transactional read found one item in its first round. */
@@ -361,8 +363,11 @@ public final class PartitionState {
         return new Staged(itemKey, operation, current, outcome);
     }
 
-    /** Applies staged writes as the next log entry: one atomic batch, one metadata update, one change record. */
-    private List<EvaluatedWrite> apply(List<Staged> writes) {
+    /**
+     * Applies staged writes as the next log entry: one atomic batch, one metadata update, one change record (and,
+     * when {@code forgetPrepare}, the removal of {@code transaction}'s prepare record).
+     */
+    private List<EvaluatedWrite> apply(List<Staged> writes, long transaction, boolean forgetPrepare) {
         long logIndex = metadata.appliedIndex() + 1;
         // First everything that can refuse the entry (the item collection limit), with no side effect yet.
         boolean local = !indexes.local().isEmpty();
@@ -391,12 +396,12 @@ public final class PartitionState {
             localChanges.add(changes);
         }
 
-        WriteBatch batch = new WriteBatch();
+        OperationList.Builder batch = OperationList.builder(
+                writes.size() * (1 + 2 * indexes.local().size()) + collections.size() + indexes.local().size() + 3);
         long countDelta = 0;
         long sizeDelta = 0;
         List<byte[]> images = indexes.recordsChanges() ? new ArrayList<>(writes.size() * 2) : null;
-        List<EvaluatedWrite> evaluated = new ArrayList<>(writes.size());
-        LogEntry entry = new LogEntry(id, logIndex, batch);
+        List<IndexWrite>[] allIndexWrites = newIndexWritesArray(writes.size());
         for (int i = 0; i < writes.size(); i++) {
             Staged staged = writes.get(i);
             StoredItem current = staged.current();
@@ -439,8 +444,7 @@ public final class PartitionState {
                     watching.forEach(watch -> watch.changed(overlayKey));
                 }
             }
-            evaluated.add(new EvaluatedWrite(staged.outcome(), entry, sizes[i][0], sizes[i][1], indexWrites,
-                    collectionSizes[i]));
+            allIndexWrites[i] = indexWrites;
         }
         for (Map.Entry<Bytes, Long> collection : collections.entrySet()) {
             byte[] key = collection.getKey().unsafeArray();
@@ -455,13 +459,28 @@ public final class PartitionState {
         for (SecondaryIndex index : indexes.local()) {
             batch.put(KeyLayout.indexStateKey(id, index.id()), localStates.get(index.id()).encode());
         }
+        long now = clock.getAsLong();
         if (images != null) {
-            batch.put(KeyLayout.changeKey(id, logIndex), ChangeRecord.encode(clock.getAsLong(), images));
+            batch.put(KeyLayout.changeKey(id, logIndex), ChangeRecord.encode(now, images));
+        }
+        if (forgetPrepare) {
+            batch.delete(KeyLayout.preparedKey(id, transaction));
         }
         PartitionMetadata next = metadata.next(countDelta, sizeDelta);
         batch.put(metadataKey, next.encode());
         metadata = next;
+        PartitionEntry entry = new PartitionEntry(id, logIndex, LOCAL_NONCE, now, batch.build());
+        List<EvaluatedWrite> evaluated = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            evaluated.add(new EvaluatedWrite(writes.get(i).outcome(), entry, sizes[i][0], sizes[i][1],
+                    allIndexWrites[i], collectionSizes[i]));
+        }
         return evaluated;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<IndexWrite>[] newIndexWritesArray(int size) {
+        return (List<IndexWrite>[]) new List<?>[size];
     }
 
     /** How one write changes one index's entry for its item. */
@@ -492,7 +511,7 @@ public final class PartitionState {
             return (attributes + Limits.WRITE_UNIT_BYTES - 1) / Limits.WRITE_UNIT_BYTES;
         }
 
-        void writeTo(WriteBatch batch) {
+        void writeTo(OperationList.Builder batch) {
             if (oldKey != null && (newKey == null || !Arrays.equals(oldKey, newKey))) {
                 batch.delete(oldKey);
             }

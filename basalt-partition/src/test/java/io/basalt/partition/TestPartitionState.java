@@ -14,6 +14,7 @@ import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.log.PartitionEntry;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.WriteBatch;
 import io.basalt.storage.memory.InMemoryStorageEngine;
@@ -42,7 +43,7 @@ class TestPartitionState {
         assertThat(storage.get(itemKey("a"))).as("nothing is applied yet").isNull();
         assertThat(second.outcome().oldItem()).isEqualTo(first.outcome().newItem());
         assertThat(counter(second.outcome().newItem())).isEqualTo(2);
-        assertThat(second.entry().index()).isEqualTo(first.entry().index() + 1);
+        assertThat(second.entry().sequence()).isEqualTo(first.entry().sequence() + 1);
         assertThat(state.inFlightCount()).isEqualTo(1);
     }
 
@@ -62,18 +63,18 @@ class TestPartitionState {
     void appliedWithAnOlderIndexKeepsTheNewerOverlay() {
         EvaluatedWrite first = state.evaluate(itemKey("a"), put("a", 1));
         EvaluatedWrite second = state.evaluate(itemKey("a"), put("a", 2));
-        storage.write(first.entry().batch(), false);
-        state.applied(itemKey("a"), first.entry().index());
+        write(first.entry());
+        state.applied(itemKey("a"), first.entry().sequence());
 
         assertThat(state.inFlightCount()).isEqualTo(1);
         EvaluatedWrite third = state.evaluate(itemKey("a"), increment("a"));
         assertThat(third.outcome().oldItem()).as("the overlay, not storage").isEqualTo(second.outcome().newItem());
 
-        storage.write(second.entry().batch(), false);
-        state.applied(itemKey("a"), second.entry().index());
+        write(second.entry());
+        state.applied(itemKey("a"), second.entry().sequence());
         assertThat(state.inFlightCount()).as("the third write is still in flight").isEqualTo(1);
-        storage.write(third.entry().batch(), false);
-        state.applied(itemKey("a"), third.entry().index());
+        write(third.entry());
+        state.applied(itemKey("a"), third.entry().sequence());
         assertThat(state.inFlightCount()).isZero();
         assertThat(counter(ItemCodec.decode(storage.get(itemKey("a"))))).isEqualTo(3);
     }
@@ -133,7 +134,8 @@ class TestPartitionState {
                 current -> current == null))).isInstanceOf(ConditionalCheckFailedException.class);
         assertThat(state.metadata()).isEqualTo(before);
         assertThat(state.inFlightCount()).isZero();
-        assertThat(state.evaluate(itemKey("a"), increment("a")).entry().index()).isEqualTo(before.appliedIndex() + 1);
+        assertThat(state.evaluate(itemKey("a"), increment("a")).entry().sequence())
+                .isEqualTo(before.appliedIndex() + 1);
     }
 
     @Test
@@ -143,8 +145,8 @@ class TestPartitionState {
         EvaluatedWrite put = evaluateAndApply("a", new PutItemOperation(key("a"), image,
                 ItemCondition.ALWAYS));
         assertThat(put.entry().partition()).isEqualTo(ID);
-        assertThat(put.entry().index()).isEqualTo(1);
-        List<WriteBatch.Operation> operations = put.entry().batch().operations();
+        assertThat(put.entry().sequence()).isEqualTo(1);
+        List<WriteBatch.Operation> operations = put.entry().operations();
         assertThat(operations).hasSize(2);
         assertThat(operations.get(0)).isInstanceOfSatisfying(WriteBatch.Put.class, p -> {
             assertThat(p.key()).isEqualTo(itemKey("a"));
@@ -154,14 +156,14 @@ class TestPartitionState {
 
         EvaluatedWrite delete = evaluateAndApply("a", new DeleteItemOperation(key("a"),
                 ItemCondition.ALWAYS));
-        operations = delete.entry().batch().operations();
+        operations = delete.entry().operations();
         assertThat(operations).hasSize(2);
         assertThat(operations.get(0)).isInstanceOfSatisfying(WriteBatch.Delete.class,
                 d -> assertThat(d.key()).isEqualTo(itemKey("a")));
         assertMetadataPut(operations.get(1), metadataKey, new PartitionMetadata(2, 0, 0));
 
         EvaluatedWrite absent = state.evaluate(itemKey("a"), new DeleteItemOperation(key("a"), ItemCondition.ALWAYS));
-        operations = absent.entry().batch().operations();
+        operations = absent.entry().operations();
         assertThat(operations).hasSize(1);
         assertMetadataPut(operations.get(0), metadataKey, new PartitionMetadata(3, 0, 0));
     }
@@ -179,7 +181,7 @@ class TestPartitionState {
         assertThat(state.metadata()).isEqualTo(durable);
         EvaluatedWrite again = state.evaluate(itemKey("a"), increment("a"));
         assertThat(counter(again.outcome().oldItem())).as("the stored image, not the failed one").isEqualTo(1);
-        assertThat(again.entry().index()).isEqualTo(durable.appliedIndex() + 1);
+        assertThat(again.entry().sequence()).isEqualTo(durable.appliedIndex() + 1);
     }
 
     @Test
@@ -197,9 +199,9 @@ class TestPartitionState {
     void aLoggedPrepareHoldsItsItemsAcrossARestartUntilReleased() {
         evaluateAndApply("a", put("a", 1));
         PartitionState.Staged staged = state.prepare(7, 100, itemKey("a"), increment("a"));
-        LogEntry prepare = state.logPrepare(7, 100, List.of(itemKey("a")));
-        assertThat(prepare.index()).as("a prepare takes the next log index").isEqualTo(2);
-        storage.write(prepare.batch(), false);
+        PartitionEntry prepare = state.logPrepare(7, 100, List.of(itemKey("a")));
+        assertThat(prepare.sequence()).as("a prepare takes the next log index").isEqualTo(2);
+        write(prepare);
         assertThat(staged.outcome().newItem()).isNotNull();
 
         // A restart (or, in a cluster, a new leader) rebuilds the holds from the log.
@@ -211,9 +213,9 @@ class TestPartitionState {
                         e -> assertThat(e.code()).isEqualTo(io.basalt.model.ErrorCode.TRANSACTION_CONFLICT));
 
         // Letting go without knowing the items (recovery of an undecided transaction) removes the record too.
-        LogEntry release = restarted.release(7, List.of());
+        PartitionEntry release = restarted.release(7, List.of());
         assertThat(release).isNotNull();
-        storage.write(release.batch(), false);
+        write(release);
         assertThat(restarted.isHeld(itemKey("a"))).isFalse();
         assertThat(restarted.release(7, List.of())).as("released once").isNull();
         assertThat(new PartitionState(ID, storage, SCHEMA, () -> 0L).preparedTransactions()).isEmpty();
@@ -223,12 +225,18 @@ class TestPartitionState {
     void aCommitRemovesThePrepareRecordInItsOwnEntry() {
         evaluateAndApply("a", put("a", 1));
         PartitionState.Staged staged = state.prepare(8, 100, itemKey("a"), increment("a"));
-        storage.write(state.logPrepare(8, 100, List.of(itemKey("a"))).batch(), false);
+        write(state.logPrepare(8, 100, List.of(itemKey("a"))));
         PartitionState.Committed committed = state.commit(8, 100, List.of(staged));
         assertThat(committed.writes()).hasSize(1);
         assertThat(committed.writes().get(0).entry()).isSameAs(committed.entry());
-        storage.write(committed.entry().batch(), false);
-        state.applied(itemKey("a"), committed.entry().index());
+        // Built once and complete: the prepare record's removal is in the entry, which nobody can append to.
+        assertThat(committed.entry().operations()).anySatisfy(operation -> assertThat(operation)
+                .isInstanceOfSatisfying(WriteBatch.Delete.class,
+                        delete -> assertThat(delete.key()).isEqualTo(KeyLayout.preparedKey(ID, 8))));
+        assertThatThrownBy(() -> committed.entry().operations().add(new WriteBatch.Delete(itemKey("b"))))
+                .isInstanceOf(UnsupportedOperationException.class);
+        write(committed.entry());
+        state.applied(itemKey("a"), committed.entry().sequence());
         assertThat(state.release(8, List.of(itemKey("a")))).as("nothing left to log").isNull();
         assertThat(counter(ItemCodec.decode(storage.get(itemKey("a"))))).isEqualTo(2);
         assertThat(storage.get(KeyLayout.preparedKey(ID, 8))).isNull();
@@ -240,11 +248,11 @@ class TestPartitionState {
         evaluateAndApply("a", put("a", 1));
         PartitionState.Staged staged = state.prepare(9, 100, itemKey("a"),
                 new ConditionCheckOperation(key("a"), current -> current != null));
-        storage.write(state.logPrepare(9, 100, List.of(itemKey("a"))).batch(), false);
+        write(state.logPrepare(9, 100, List.of(itemKey("a"))));
         PartitionState.Committed committed = state.commit(9, 100, List.of(staged));
         assertThat(committed.writes()).isEmpty();
         assertThat(committed.entry()).isNotNull();
-        storage.write(committed.entry().batch(), false);
+        write(committed.entry());
         assertThat(storage.get(KeyLayout.preparedKey(ID, 9))).isNull();
     }
 
@@ -285,9 +293,16 @@ class TestPartitionState {
         return applyNow(pk, state.evaluate(itemKey(pk), operation));
     }
 
+    /** Writes an entry's operations to storage as the group state machine would (without its checks). */
+    private void write(PartitionEntry entry) {
+        WriteBatch batch = new WriteBatch();
+        entry.operations().forEach(batch::add);
+        storage.write(batch, false);
+    }
+
     private EvaluatedWrite applyNow(String pk, EvaluatedWrite write) {
-        storage.write(write.entry().batch(), false);
-        state.applied(itemKey(pk), write.entry().index());
+        write(write.entry());
+        state.applied(itemKey(pk), write.entry().sequence());
         return write;
     }
 

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
-import io.basalt.partition.LogEntry;
-import io.basalt.storage.StorageEngine;
-import io.basalt.storage.WriteBatch;
+import io.basalt.partition.apply.ApplyOutcome;
+import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.partition.log.PartitionEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single-node replicator: the log is the storage engine's write-ahead log. Entries from every partition queue
- * up; one committer thread writes everything queued as one atomic batch and syncs it once (group commit), so
+ * The single-node replicator: the log is the storage engine's write-ahead log, and entries are applied by the same
+ * {@link GroupStateMachine} a Raft follower runs (the local group). Entries are handed over as values, never
+ * encoded: nothing but the storage WAL persists them here, so encoding would only cost time (docs/design/cluster.md
+ * §6.1). Entries from every partition queue up; one committer thread applies everything queued as one atomic batch
+ * and syncs it once (group commit), so
  * concurrent writers share an fsync and throughput grows with concurrency instead of being bound by fsync
  * latency. An entry is acknowledged only after the sync. Without syncs (the in-memory engine, or an operator who
  * chose speed over durability) there is nothing to share, so each entry is written at once on the appending thread
@@ -26,14 +29,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A storage failure is fatal: the entries evaluated after a failed one depended on it, so the replicator fails
  * the group and every later entry, and the node must be restarted (fail-stop, as a disk error leaves RocksDB
- * read-only anyway).
+ * read-only anyway). So is an entry the state machine rejects: on the local log only a defect can cause one.
  */
 public final class LocalReplicator implements Replicator {
     private static final Logger LOG = LoggerFactory.getLogger(LocalReplicator.class);
     private static final int MAX_GROUP_ENTRIES = 4096;
     private static final long MAX_GROUP_BYTES = 16L * 1024 * 1024;
 
-    private final StorageEngine storage;
+    private final GroupStateMachine stateMachine;
     private final boolean sync;
     private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
     /** The group committer; null when entries are written on the appending thread. */
@@ -44,15 +47,15 @@ public final class LocalReplicator implements Replicator {
     private volatile boolean closed;
     private volatile Throwable failure;
 
-    private record Queued(LogEntry entry, CompletableFuture<Void> done) {
+    private record Queued(PartitionEntry entry, CompletableFuture<Void> done) {
     }
 
     /**
      * @param sync whether each group is synced before it is acknowledged; false only for the in-memory engine or
      *     when the operator chose speed over durability
      */
-    public LocalReplicator(StorageEngine storage, boolean sync) {
-        this.storage = requireNonNull(storage, "storage is null");
+    public LocalReplicator(GroupStateMachine stateMachine, boolean sync) {
+        this.stateMachine = requireNonNull(stateMachine, "stateMachine is null");
         this.sync = sync;
         if (sync) {
             this.committer = new Thread(this::commitLoop, "basalt-log-committer");
@@ -64,7 +67,7 @@ public final class LocalReplicator implements Replicator {
     }
 
     @Override
-    public CompletableFuture<Void> append(LogEntry entry) {
+    public CompletableFuture<Void> append(PartitionEntry entry) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Throwable failed = failure;
         if (failed != null) {
@@ -84,14 +87,14 @@ public final class LocalReplicator implements Replicator {
         return done;
     }
 
-    private void writeHere(LogEntry entry, CompletableFuture<Void> done) {
+    private void writeHere(PartitionEntry entry, CompletableFuture<Void> done) {
         directWrites.readLock().lock();
         try {
             if (closed) {
                 done.completeExceptionally(shuttingDown());
                 return;
             }
-            commit(List.of(new Queued(entry, done)), entry.batch());
+            commit(List.of(new Queued(entry, done)), List.of(entry));
         } finally {
             directWrites.readLock().unlock();
         }
@@ -99,6 +102,7 @@ public final class LocalReplicator implements Replicator {
 
     private void commitLoop() {
         List<Queued> group = new ArrayList<>();
+        List<PartitionEntry> entries = new ArrayList<>();
         while (true) {
             try {
                 Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -109,15 +113,18 @@ public final class LocalReplicator implements Replicator {
                     continue;
                 }
                 group.add(first);
-                WriteBatch batch = new WriteBatch().addAll(first.entry().batch());
+                entries.add(first.entry());
+                long bytes = first.entry().approximateBytes();
                 Queued next;
-                while (group.size() < MAX_GROUP_ENTRIES && batch.approximateBytes() < MAX_GROUP_BYTES
+                while (group.size() < MAX_GROUP_ENTRIES && bytes < MAX_GROUP_BYTES
                         && (next = queue.poll()) != null) {
                     group.add(next);
-                    batch.addAll(next.entry().batch());
+                    entries.add(next.entry());
+                    bytes += next.entry().approximateBytes();
                 }
-                commit(group, batch);
+                commit(group, entries);
                 group.clear();
+                entries.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -125,17 +132,26 @@ public final class LocalReplicator implements Replicator {
         }
     }
 
-    private void commit(List<Queued> group, WriteBatch batch) {
+    private void commit(List<Queued> group, List<PartitionEntry> entries) {
+        List<ApplyOutcome> outcomes = null;
         if (failure == null) {
             try {
-                storage.write(batch, sync);
+                outcomes = stateMachine.applyNext(entries, sync);
             } catch (RuntimeException | Error e) {
                 LOG.error("Storage write failed; failing every pending and later write until restart", e);
                 failure = e;
             }
         }
-        Throwable failed = failure;
-        for (Queued queued : group) {
+        for (int i = 0; i < group.size(); i++) {
+            Queued queued = group.get(i);
+            if (failure == null && outcomes.get(i) != ApplyOutcome.APPLIED) {
+                // Only a sequencing defect gets here: the partition's later entries were evaluated on top of this
+                // one, so they cannot apply either. Stop, as for a storage failure.
+                failure = new IllegalStateException("the local log's state machine rejected entry "
+                        + queued.entry().sequence() + " of partition " + queued.entry().partition());
+                LOG.error("Failing every pending and later write until restart", failure);
+            }
+            Throwable failed = failure;
             if (failed == null) {
                 queued.done().complete(null);
             } else {

@@ -7,11 +7,11 @@ import io.basalt.model.ErrorCode;
 import io.basalt.model.KeySchema;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
-import io.basalt.partition.LogEntry;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionState;
+import io.basalt.partition.log.PartitionEntry;
 import io.basalt.storage.StorageEngine;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * arrival order, on the partition's serial executor (no locks; usually on the thread that submits the write, see
  * {@link SerialExecutor}), then its log entry goes to the {@link Replicator}. The write completes when the entry
  * is durable and applied.
+ *
+ * <p>When an entry fails (it was not applied), every entry evaluated after it was evaluated on top of it and fails
+ * too (the group state machine rejects its sequence). The leader then resets: it evaluates nothing new until every
+ * entry in flight has resolved, rebuilds its overlay and metadata from storage, and then evaluates the writes that
+ * waited. A leader change ({@link #onLeaderChange}) takes the same path.
  *
  * <p>Thread-safe; the {@link PartitionState} it wraps is touched only from the serial executor.
  */
@@ -43,6 +49,14 @@ public final class PartitionLeader {
     /** The highest log index applied to storage; entries complete in log order. */
     private final AtomicLong appliedThrough;
     private volatile boolean closed;
+    /** Entries appended and not yet resolved (sequencer only). */
+    private int pendingAppends;
+    /** Whether a reset waits for the entries in flight to resolve (sequencer only). */
+    private boolean resetting;
+    /** Evaluations that arrived while resetting, in arrival order (sequencer only). */
+    private final List<Runnable> deferred = new ArrayList<>();
+    /** Completed when the reset in progress is done (sequencer only). */
+    private final List<CompletableFuture<Void>> resetWaiters = new ArrayList<>();
 
     /**
      * @param clock stamps change records (milliseconds)
@@ -65,7 +79,8 @@ public final class PartitionLeader {
      */
     public CompletableFuture<Long> configure(PartitionIndexes indexes) {
         CompletableFuture<Long> first = new CompletableFuture<>();
-        sequencer.execute(() -> {
+        // After a reset, not during one: the first index under the new configuration must be one that applies.
+        evaluateOnSequencer(() -> {
             state.configure(indexes);
             long next = state.metadata().appliedIndex() + 1;
             waitUntilApplied(next - 1, () -> first.complete(next));
@@ -89,7 +104,7 @@ public final class PartitionLeader {
      */
     public CompletableFuture<EvaluatedWrite> write(byte[] itemKey, ItemOperation operation) {
         CompletableFuture<EvaluatedWrite> result = new CompletableFuture<>();
-        sequencer.execute(() -> evaluateAndAppend(itemKey, operation, result));
+        evaluateOnSequencer(() -> evaluateAndAppend(itemKey, operation, result));
         return result;
     }
 
@@ -110,17 +125,91 @@ public final class PartitionLeader {
                     "Internal server error", e));
             return;
         }
-        long index = evaluated.entry().index();
-        replicator.append(evaluated.entry()).whenComplete((ignored, failure) -> {
-            sequencer.execute(() -> state.applied(itemKey, index));
-            if (failure == null) {
-                appliedThrough.accumulateAndGet(index, Math::max);
-                appliedListener.accept(index);
-                result.complete(evaluated);
-            } else {
+        long index = evaluated.entry().sequence();
+        propose(evaluated.entry(), () -> result.complete(evaluated), failure -> {
+            state.applied(itemKey, index);
+            if (failure != null) {
                 result.completeExceptionally(failure);
             }
         });
+    }
+
+    /**
+     * Appends {@code entry} (on the sequencer). Once it is applied, records that and runs {@code onApplied} on the
+     * completing thread; either way, runs {@code settle} on the sequencer with the failure (null when applied). A
+     * failure starts a reset, which waits until every entry in flight has settled.
+     */
+    private void propose(PartitionEntry entry, Runnable onApplied, Consumer<Throwable> settle) {
+        pendingAppends++;
+        long index = entry.sequence();
+        replicator.append(entry).whenComplete((ignored, failure) -> {
+            sequencer.execute(() -> {
+                pendingAppends--;
+                if (failure != null) {
+                    // A failed entry fails every later entry: stop evaluating on top of it.
+                    resetting = true;
+                }
+                try {
+                    settle.accept(failure);
+                } finally {
+                    finishResetWhenSettled();
+                }
+            });
+            if (failure == null) {
+                appliedThrough.accumulateAndGet(index, Math::max);
+                appliedListener.accept(index);
+                onApplied.run();
+            }
+        });
+    }
+
+    /** Runs an evaluation on the sequencer, or keeps it for after the reset in progress. */
+    private void evaluateOnSequencer(Runnable evaluation) {
+        sequencer.execute(() -> runOrDefer(evaluation));
+    }
+
+    private void runOrDefer(Runnable evaluation) {
+        if (resetting) {
+            deferred.add(evaluation);
+        } else {
+            evaluation.run();
+        }
+    }
+
+    /**
+     * The leader-change path (docs/design/cluster.md §7.2): stops evaluating on top of the entries in flight, lets
+     * each of them resolve as the replicator decides (applied, or failed together with every entry evaluated after a
+     * failed one), then rebuilds the partition's overlay and metadata from storage. Writes that arrive meanwhile
+     * wait and are evaluated on the reset state. The future completes once the reset is done.
+     */
+    public CompletableFuture<Void> onLeaderChange() {
+        CompletableFuture<Void> reset = new CompletableFuture<>();
+        sequencer.execute(() -> {
+            resetting = true;
+            resetWaiters.add(reset);
+            finishResetWhenSettled();
+        });
+        return reset;
+    }
+
+    /** Finishes the reset in progress once nothing is in flight. Call on the sequencer. */
+    private void finishResetWhenSettled() {
+        if (!resetting || pendingAppends > 0) {
+            return;
+        }
+        try {
+            state.reset();
+        } catch (RuntimeException e) {
+            // Storage failed too (the local log is fail-stop then): later writes fail on their own.
+            LOG.error("Resetting partition {} from storage failed", state.id(), e);
+        }
+        resetting = false;
+        List<CompletableFuture<Void>> waiters = List.copyOf(resetWaiters);
+        resetWaiters.clear();
+        List<Runnable> waiting = List.copyOf(deferred);
+        deferred.clear();
+        waiters.forEach(waiter -> waiter.complete(null));
+        waiting.forEach(this::runOrDefer);
     }
 
     /**
@@ -136,7 +225,7 @@ public final class PartitionLeader {
     public CompletableFuture<List<Object>> prepare(long transaction, long timestamp, List<byte[]> itemKeys,
             List<ItemOperation> operations) {
         CompletableFuture<List<Object>> result = new CompletableFuture<>();
-        sequencer.execute(() -> {
+        evaluateOnSequencer(() -> {
             if (closed) {
                 result.completeExceptionally(BasaltException.resourceNotFound("Requested resource not found"));
                 return;
@@ -160,24 +249,22 @@ public final class PartitionLeader {
                 result.complete(outcomes);
                 return;
             }
-            append(state.logPrepare(transaction, timestamp, itemKeys)).whenComplete((ignored, failure) -> {
-                if (failure == null) {
-                    result.complete(outcomes);
-                } else {
-                    sequencer.execute(() -> state.release(transaction, itemKeys));
-                    result.completeExceptionally(failure);
-                }
+            append(state.logPrepare(transaction, timestamp, itemKeys), () -> result.complete(outcomes), failure -> {
+                state.release(transaction, itemKeys);
+                result.completeExceptionally(failure);
             });
         });
         return result;
     }
 
-    /** Appends an entry that changes no item, and records it as applied once it is. */
-    private CompletableFuture<Void> append(LogEntry entry) {
-        return replicator.append(entry).whenComplete((ignored, failure) -> {
-            if (failure == null) {
-                appliedThrough.accumulateAndGet(entry.index(), Math::max);
-                appliedListener.accept(entry.index());
+    /**
+     * Appends an entry that changes no item: {@code onApplied} runs once it is applied, {@code onFailed} on the
+     * sequencer if it is not.
+     */
+    private void append(PartitionEntry entry, Runnable onApplied, Consumer<Throwable> onFailed) {
+        propose(entry, onApplied, failure -> {
+            if (failure != null) {
+                onFailed.accept(failure);
             }
         });
     }
@@ -192,7 +279,7 @@ public final class PartitionLeader {
             List<PartitionState.Staged> prepared) {
         CompletableFuture<List<EvaluatedWrite>> result = new CompletableFuture<>();
         List<byte[]> itemKeys = prepared.stream().map(PartitionState.Staged::itemKey).toList();
-        sequencer.execute(() -> {
+        evaluateOnSequencer(() -> {
             PartitionState.Committed committed;
             try {
                 committed = state.commit(transaction, timestamp, prepared);
@@ -209,29 +296,17 @@ public final class PartitionLeader {
                 if (committed.entry() == null) {
                     result.complete(writes);
                 } else {
-                    append(committed.entry()).whenComplete((ignored, failure) -> {
-                        if (failure == null) {
-                            result.complete(writes);
-                        } else {
-                            result.completeExceptionally(failure);
-                        }
-                    });
+                    append(committed.entry(), () -> result.complete(writes), result::completeExceptionally);
                 }
                 return;
             }
-            long index = committed.entry().index();
-            replicator.append(committed.entry()).whenComplete((ignored, failure) -> {
-                sequencer.execute(() -> {
-                    for (byte[] itemKey : itemKeys) {
-                        state.applied(itemKey, index);
-                    }
-                    state.release(transaction, itemKeys);
-                });
-                if (failure == null) {
-                    appliedThrough.accumulateAndGet(index, Math::max);
-                    appliedListener.accept(index);
-                    result.complete(writes);
-                } else {
+            long index = committed.entry().sequence();
+            propose(committed.entry(), () -> result.complete(writes), failure -> {
+                for (byte[] itemKey : itemKeys) {
+                    state.applied(itemKey, index);
+                }
+                state.release(transaction, itemKeys);
+                if (failure != null) {
                     result.completeExceptionally(failure);
                 }
             });
@@ -245,18 +320,12 @@ public final class PartitionLeader {
      */
     public CompletableFuture<Void> release(long transaction, List<byte[]> itemKeys) {
         CompletableFuture<Void> released = new CompletableFuture<>();
-        sequencer.execute(() -> {
-            LogEntry entry = state.release(transaction, itemKeys);
+        evaluateOnSequencer(() -> {
+            PartitionEntry entry = state.release(transaction, itemKeys);
             if (entry == null) {
                 released.complete(null);
             } else {
-                append(entry).whenComplete((ignored, failure) -> {
-                    if (failure == null) {
-                        released.complete(null);
-                    } else {
-                        released.completeExceptionally(failure);
-                    }
-                });
+                append(entry, () -> released.complete(null), released::completeExceptionally);
             }
         });
         return released;

@@ -65,7 +65,8 @@ final class FakeStorage implements StorageEngine {
         }
         delegate.write(batch, sync);
         synchronized (this) {
-            batches.add(batch);
+            // A copy: like a real engine, the caller may reuse the batch once written.
+            batches.add(new WriteBatch(batch.size()).addAll(batch));
             syncFlags.add(sync);
         }
     }

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
-import io.basalt.partition.LogEntry;
+import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionId;
+import io.basalt.partition.apply.GroupApplyState;
+import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.partition.encoding.ByteWriter;
+import io.basalt.partition.log.OperationList;
+import io.basalt.partition.log.PartitionEntry;
 import io.basalt.storage.WriteBatch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class TestLocalReplicator {
-    private static final PartitionId PARTITION = new PartitionId(1, 0);
+    /** Tables 1..TABLES of one partition each: a concurrent test gives each appending thread its own. */
+    private static final int TABLES = 16;
 
     private final FakeStorage storage = new FakeStorage();
     private LocalReplicator replicator;
@@ -36,7 +42,7 @@ class TestLocalReplicator {
 
     @Test
     void entriesAreAppliedInAppendOrder() {
-        replicator = new LocalReplicator(storage.syncDelay(1), true);
+        replicator = open(storage.syncDelay(1), true);
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (int i = 1; i <= 500; i++) {
             // Every entry rewrites one key and writes its own: the last write of the shared key must win.
@@ -44,12 +50,16 @@ class TestLocalReplicator {
                     .put(bytes("own-" + i), bytes("v" + i)))));
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
-        assertThat(storage.get(bytes("shared"))).isEqualTo(bytes("v500"));
+        assertThat(storage.get(key(1, "shared"))).isEqualTo(bytes("v500"));
 
         List<String> order = new ArrayList<>();
         for (WriteBatch batch : storage.batches()) {
             for (WriteBatch.Operation operation : batch.operations()) {
-                String key = new String(((WriteBatch.Put) operation).key(), StandardCharsets.UTF_8);
+                byte[] stored = ((WriteBatch.Put) operation).key();
+                if (stored[0] != KeyLayout.ITEMS) {
+                    continue;
+                }
+                String key = new String(stored, ITEM_PREFIX, stored.length - ITEM_PREFIX, StandardCharsets.UTF_8);
                 if (key.startsWith("own-")) {
                     order.add(key);
                 }
@@ -65,7 +75,7 @@ class TestLocalReplicator {
 
     @Test
     void manyConcurrentAppendersAllCompleteAndAllWritesAreStored() throws Exception {
-        replicator = new LocalReplicator(storage, false);
+        replicator = open(storage, false);
         int threads = 8;
         int perThread = 1000;
         List<CompletableFuture<Void>> done = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -76,7 +86,7 @@ class TestLocalReplicator {
             appenders.add(new Thread(() -> {
                 awaitQuietly(start);
                 for (int i = 0; i < perThread; i++) {
-                    CompletableFuture<Void> appended = replicator.append(entry(i + 1,
+                    CompletableFuture<Void> appended = replicator.append(entry(thread + 1, i + 1,
                             new WriteBatch().put(bytes(thread + "/" + i), bytes("x"))));
                     done.add(appended);
                     if (i % 10 == 0) {
@@ -94,7 +104,7 @@ class TestLocalReplicator {
         assertThat(done).hasSize(threads * perThread).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
         for (int t = 0; t < threads; t++) {
             for (int i = 0; i < perThread; i++) {
-                assertThat(storage.get(bytes(t + "/" + i))).as("%d/%d", t, i).isNotNull();
+                assertThat(storage.get(key(t + 1, t + "/" + i))).as("%d/%d", t, i).isNotNull();
             }
         }
         assertThat(storage.syncFlags()).containsOnly(false);
@@ -102,7 +112,7 @@ class TestLocalReplicator {
 
     @Test
     void groupCommitSharesOneSyncedWriteAmongConcurrentEntries() throws Exception {
-        replicator = new LocalReplicator(storage.syncDelay(5), true);
+        replicator = open(storage.syncDelay(5), true);
         int threads = 8;
         int perThread = 50;
         List<CompletableFuture<Void>> done = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -111,8 +121,8 @@ class TestLocalReplicator {
             int thread = t;
             appenders.add(new Thread(() -> {
                 for (int i = 0; i < perThread; i++) {
-                    done.add(replicator.append(entry(i + 1, new WriteBatch().put(bytes(thread + "/" + i),
-                            bytes("x")))));
+                    done.add(replicator.append(entry(thread + 1, i + 1, new WriteBatch().put(
+                            bytes(thread + "/" + i), bytes("x")))));
                 }
             }));
         }
@@ -126,7 +136,7 @@ class TestLocalReplicator {
         assertThat(storage.writes()).as("writes for %d entries", entries).isLessThan(entries / 10);
         for (int t = 0; t < threads; t++) {
             for (int i = 0; i < perThread; i++) {
-                assertThat(storage.get(bytes(t + "/" + i))).isNotNull();
+                assertThat(storage.get(key(t + 1, t + "/" + i))).isNotNull();
             }
         }
     }
@@ -135,7 +145,7 @@ class TestLocalReplicator {
     void closedLoopWritersAlsoShareSyncs() throws Exception {
         // Each writer waits for its previous write, as a client does; a group still holds one entry per writer.
         // A sync of 20 ms leaves a loaded machine time to wake the writers before the next group is taken.
-        replicator = new LocalReplicator(storage.syncDelay(20), true);
+        replicator = open(storage.syncDelay(20), true);
         int threads = 16;
         int perThread = 20;
         List<Thread> writers = new ArrayList<>();
@@ -143,8 +153,8 @@ class TestLocalReplicator {
             int thread = t;
             writers.add(new Thread(() -> {
                 for (int i = 0; i < perThread; i++) {
-                    replicator.append(entry(i + 1, new WriteBatch().put(bytes(thread + "/" + i), bytes("x"))))
-                            .join();
+                    replicator.append(entry(thread + 1, i + 1, new WriteBatch().put(bytes(thread + "/" + i),
+                            bytes("x")))).join();
                 }
             }));
         }
@@ -157,7 +167,7 @@ class TestLocalReplicator {
 
     @Test
     void aStorageFailureFailsTheEntryAndEveryLaterOne() {
-        replicator = new LocalReplicator(storage, true);
+        replicator = open(storage, true);
         replicator.append(entry(1, new WriteBatch().put(bytes("before"), bytes("x")))).join();
 
         RuntimeException diskError = new IllegalStateException("disk on fire");
@@ -173,13 +183,40 @@ class TestLocalReplicator {
                     bytes("x")))), diskError);
         }
         assertThat(storage.writes()).isEqualTo(writesAtFailure);
-        assertThat(storage.get(bytes("before"))).isNotNull();
-        assertThat(storage.get(bytes("b3"))).isNull();
+        assertThat(storage.get(key(1, "before"))).isNotNull();
+        assertThat(storage.get(key(1, "b3"))).isNull();
+    }
+
+    @Test
+    void entriesGoThroughTheGroupStateMachineWithTheAppliedIndex() {
+        replicator = open(storage.syncDelay(1), true);
+        for (int i = 1; i <= 20; i++) {
+            replicator.append(entry(1 + i % 2, (i + 1) / 2, new WriteBatch().put(bytes("k" + i), bytes("x")))).join();
+        }
+        assertThat(GroupApplyState.decode(storage.get(KeyLayout.groupStateKey(GroupStateMachine.LOCAL_GROUP_ID))))
+                .isEqualTo(new GroupApplyState(0, 20));
+    }
+
+    @Test
+    void aRejectedEntryStopsTheLocalLogLikeAStorageFailure() {
+        replicator = open(storage, true);
+        replicator.append(entry(1, new WriteBatch().put(bytes("a"), bytes("x")))).join();
+        int writes = storage.writes();
+
+        // A repeated sequence can only come from a defect; nothing evaluated after it may apply.
+        CompletableFuture<Void> repeated = replicator.append(entry(1, new WriteBatch().put(bytes("b"), bytes("x"))));
+        assertThatThrownBy(repeated::join).cause().isInstanceOfSatisfying(BasaltException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+        CompletableFuture<Void> later = replicator.append(entry(2, new WriteBatch().put(bytes("c"), bytes("x"))));
+        assertThatThrownBy(later::join).cause().isInstanceOf(BasaltException.class);
+        assertThat(storage.get(key(1, "b"))).isNull();
+        assertThat(storage.get(key(1, "c"))).isNull();
+        assertThat(storage.writes()).as("only the applied index of the rejected entry").isEqualTo(writes + 1);
     }
 
     @Test
     void entriesQueuedBehindAFailedGroupFailToo() {
-        replicator = new LocalReplicator(storage.syncDelay(20), true);
+        replicator = open(storage.syncDelay(20), true);
         RuntimeException diskError = new IllegalStateException("disk on fire");
         // The first entry occupies the committer; the rest queue up and go to storage after it has failed.
         CompletableFuture<Void> first = replicator.append(entry(1, new WriteBatch().put(bytes("first"),
@@ -200,7 +237,7 @@ class TestLocalReplicator {
 
     @Test
     void closeDrainsEveryAppendedEntry() {
-        replicator = new LocalReplicator(storage.syncDelay(2), true);
+        replicator = open(storage.syncDelay(2), true);
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (int i = 1; i <= 300; i++) {
             done.add(replicator.append(entry(i, new WriteBatch().put(bytes("k" + i), bytes("x")))));
@@ -208,7 +245,7 @@ class TestLocalReplicator {
         replicator.close();
         assertThat(done).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
         for (int i = 1; i <= 300; i++) {
-            assertThat(storage.get(bytes("k" + i))).isNotNull();
+            assertThat(storage.get(key(1, "k" + i))).isNotNull();
         }
 
         CompletableFuture<Void> late = replicator.append(entry(301, new WriteBatch().put(bytes("late"), bytes("x"))));
@@ -217,7 +254,7 @@ class TestLocalReplicator {
                     assertThat(((BasaltException) e).code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE);
                     assertThat(e).hasMessage("Server is shutting down");
                 });
-        assertThat(storage.get(bytes("late"))).isNull();
+        assertThat(storage.get(key(1, "late"))).isNull();
         replicator.close();
     }
 
@@ -225,13 +262,15 @@ class TestLocalReplicator {
     void appendsRacingWithCloseAlwaysComplete() throws Exception {
         for (int round = 0; round < 5; round++) {
             FakeStorage roundStorage = new FakeStorage();
-            LocalReplicator racing = new LocalReplicator(roundStorage, false);
+            LocalReplicator racing = open(roundStorage, false);
             List<CompletableFuture<Void>> done = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Thread> appenders = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
+                int thread = t;
                 appenders.add(new Thread(() -> {
                     for (int i = 1; i <= 300; i++) {
-                        done.add(racing.append(entry(i, new WriteBatch().put(bytes("k"), bytes("v")))));
+                        done.add(racing.append(entry(thread + 1, i, new WriteBatch().put(bytes("k"),
+                                bytes("v")))));
                     }
                 }));
             }
@@ -256,8 +295,35 @@ class TestLocalReplicator {
                 });
     }
 
-    static LogEntry entry(long index, WriteBatch batch) {
-        return new LogEntry(PARTITION, index, batch);
+    /** The replicator over the local group's state machine, which holds tables 1..TABLES. */
+    private static LocalReplicator open(FakeStorage storage, boolean sync) {
+        GroupStateMachine stateMachine = new GroupStateMachine(storage, GroupStateMachine.LOCAL_GROUP_ID);
+        for (int table = 1; table <= TABLES; table++) {
+            stateMachine.openPartition(new PartitionId(table, 0), 1);
+        }
+        return new LocalReplicator(stateMachine, sync);
+    }
+
+    /** Table 1's entry at {@code sequence}, putting {@code batch}'s puts under item keys named by their keys. */
+    static PartitionEntry entry(long sequence, WriteBatch batch) {
+        return entry(1, sequence, batch);
+    }
+
+    static PartitionEntry entry(long table, long sequence, WriteBatch batch) {
+        OperationList.Builder operations = OperationList.builder(batch.size());
+        for (WriteBatch.Operation operation : batch.operations()) {
+            WriteBatch.Put put = (WriteBatch.Put) operation;
+            operations.put(key(table, new String(put.key(), StandardCharsets.UTF_8)), put.value());
+        }
+        return new PartitionEntry(new PartitionId(table, 0), sequence, 0, 0, operations.build());
+    }
+
+    private static final int ITEM_PREFIX = 1 + 8 + 2 + 8;
+
+    /** An item key of {@code table}'s only partition: {@code [0x02][table][index 0][hash 0][name]}. */
+    static byte[] key(long table, String name) {
+        return new ByteWriter(32).writeByte(KeyLayout.ITEMS).writeLong(table).writeByte(0).writeByte(0)
+                .writeLong(0).writeBytes(bytes(name)).toByteArray();
     }
 
     static byte[] bytes(String text) {

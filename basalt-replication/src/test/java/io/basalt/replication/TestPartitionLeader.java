@@ -19,12 +19,14 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemCondition;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.KeyLayout;
-import io.basalt.partition.LogEntry;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.UpdateItemOperation;
+import io.basalt.partition.apply.ApplyOutcome;
+import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.log.PartitionEntry;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.memory.InMemoryStorageEngine;
 import java.util.ArrayList;
@@ -61,7 +63,7 @@ class TestPartitionLeader {
 
     @Test
     void concurrentIncrementsOfOneItemAreNeverLost() throws Exception {
-        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+        try (LocalReplicator replicator = local(false)) {
             PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             List<CompletableFuture<EvaluatedWrite>> writes = Collections.synchronizedList(new ArrayList<>());
             List<Thread> clients = new ArrayList<>();
@@ -98,7 +100,7 @@ class TestPartitionLeader {
 
     @Test
     void writesAreEvaluatedInSubmissionOrder() throws Exception {
-        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+        try (LocalReplicator replicator = local(false)) {
             PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             List<Integer> evaluated = Collections.synchronizedList(new ArrayList<>());
             List<CompletableFuture<EvaluatedWrite>> writes = new ArrayList<>();
@@ -111,14 +113,14 @@ class TestPartitionLeader {
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
             for (int i = 0; i < 500; i++) {
                 assertThat(evaluated.get(i)).isEqualTo(i);
-                assertThat(writes.get(i).join().entry().index()).isEqualTo(i + 1);
+                assertThat(writes.get(i).join().entry().sequence()).isEqualTo(i + 1);
             }
         }
     }
 
     @Test
     void aRejectedWriteFailsAloneAndLaterWritesProceed() throws Exception {
-        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+        try (LocalReplicator replicator = local(false)) {
             PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
             CompletableFuture<EvaluatedWrite> rejected = leader.write(itemKey("a"), put("a", 2,
@@ -127,14 +129,14 @@ class TestPartitionLeader {
                     .hasCauseInstanceOf(ConditionalCheckFailedException.class);
             EvaluatedWrite next = leader.write(itemKey("a"), increment("a", null)).get(5, TimeUnit.SECONDS);
             assertThat(counter(next.outcome().newItem())).isEqualTo(2);
-            assertThat(next.entry().index()).as("the rejected write took no log index").isEqualTo(2);
+            assertThat(next.entry().sequence()).as("the rejected write took no log index").isEqualTo(2);
         }
     }
 
     @ParameterizedTest(name = "synced log: {0}")
     @ValueSource(booleans = {false, true})
     void aWriteRacingShutdownFailsItsFutureInsteadOfThrowing(boolean sync) {
-        LocalReplicator replicator = new LocalReplicator(storage, sync);
+        LocalReplicator replicator = local(sync);
         ExecutorService stopped = Executors.newSingleThreadExecutor();
         stopped.shutdown();
         PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, stopped, index -> { });
@@ -147,7 +149,7 @@ class TestPartitionLeader {
 
     @Test
     void anUnexpectedEvaluationFailureIsAnInternalError() throws Exception {
-        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+        try (LocalReplicator replicator = local(false)) {
             PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             CompletableFuture<EvaluatedWrite> broken = leader.write(itemKey("a"), new PutItemOperation(key("a"),
                     counterItem("a", 1), current -> {
@@ -195,7 +197,7 @@ class TestPartitionLeader {
 
     @Test
     void closeOfAnIdlePartitionCompletesAtOnce() throws Exception {
-        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+        try (LocalReplicator replicator = local(false)) {
             PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
             leader.close().get(5, TimeUnit.SECONDS);
@@ -217,7 +219,7 @@ class TestPartitionLeader {
 
     @Test
     void aNewLeaderContinuesTheLogOfItsPredecessor() throws Exception {
-        try (LocalReplicator replicator = new LocalReplicator(storage, false)) {
+        try (LocalReplicator replicator = local(false)) {
             PartitionLeader first = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             for (int i = 0; i < 10; i++) {
                 first.write(itemKey("k" + i), put("k" + i, i, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
@@ -226,22 +228,100 @@ class TestPartitionLeader {
             PartitionLeader second = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             assertThat(second.metadata().get(5, TimeUnit.SECONDS)).isEqualTo(first.metadata().join());
             EvaluatedWrite next = second.write(itemKey("k0"), increment("k0", null)).get(5, TimeUnit.SECONDS);
-            assertThat(next.entry().index()).isEqualTo(11);
+            assertThat(next.entry().sequence()).isEqualTo(11);
             assertThat(counter(next.outcome().newItem())).isEqualTo(1);
         }
     }
 
-    /** A replicator that holds entries until the test releases them. */
+    @Test
+    void aFailedEntryFailsEveryLaterEntryAndTheLeaderStartsOverFromStorage() throws Exception {
+        GatedReplicator replicator = new GatedReplicator(storage);
+        PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+        CompletableFuture<EvaluatedWrite> first = leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS));
+        List<CompletableFuture<EvaluatedWrite>> later = List.of(leader.write(itemKey("a"), increment("a", null)),
+                leader.write(itemKey("a"), increment("a", null)));
+        replicator.awaitPending(3);
+
+        BasaltException failure = new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
+        replicator.failFirst(failure);
+        assertThatThrownBy(first::join).cause().isSameAs(failure);
+        // Arrives while the entries evaluated on top of the failed one are still in flight: waits for them.
+        CompletableFuture<EvaluatedWrite> afterReset = leader.write(itemKey("a"), increment("a", null));
+        Thread.sleep(50);
+        assertThat(replicator.pending()).as("nothing evaluated on top of the failed entry").isEqualTo(2);
+
+        replicator.releaseAll();
+        for (CompletableFuture<EvaluatedWrite> write : later) {
+            assertThatThrownBy(write::join).as("rejected: its sequence follows the failed entry's")
+                    .cause().isInstanceOf(BasaltException.class);
+        }
+        replicator.awaitPending(1);
+        replicator.releaseAll();
+        EvaluatedWrite reset = afterReset.get(5, TimeUnit.SECONDS);
+        assertThat(reset.outcome().oldItem()).as("evaluated on storage, not on the failed image").isNull();
+        assertThat(reset.entry().sequence()).isEqualTo(1);
+        assertThat(counter(ItemCodec.decode(storage.get(itemKey("a"))))).isEqualTo(1);
+        assertThat(leader.metadata().get(5, TimeUnit.SECONDS)).isEqualTo(new PartitionMetadata(1, 1,
+                ItemSize.of(reset.outcome().newItem())));
+    }
+
+    @ParameterizedTest(name = "in-flight entries applied: {0}")
+    @ValueSource(booleans = {true, false})
+    void aLeaderChangeResolvesTheEntriesInFlightThenResetsTheOverlay(boolean applied) throws Exception {
+        GatedReplicator replicator = new GatedReplicator(storage);
+        PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+        List<CompletableFuture<EvaluatedWrite>> inFlight = List.of(
+                leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)),
+                leader.write(itemKey("a"), increment("a", null)));
+        replicator.awaitPending(2);
+
+        CompletableFuture<Void> reset = leader.onLeaderChange();
+        CompletableFuture<EvaluatedWrite> waiting = leader.write(itemKey("a"), increment("a", null));
+        Thread.sleep(50);
+        assertThat(reset).as("the entries in flight are not resolved yet").isNotDone();
+        assertThat(replicator.pending()).isEqualTo(2);
+
+        if (applied) {
+            replicator.releaseAll();
+            assertThat(inFlight).allMatch(write -> write.join() != null);
+        } else {
+            // The entries vanished with the old leader's log: they fail, and nothing of them is in the overlay.
+            replicator.failAll(new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error"));
+            assertThat(inFlight).allMatch(CompletableFuture::isCompletedExceptionally);
+        }
+        reset.get(5, TimeUnit.SECONDS);
+        replicator.awaitPending(1);
+        replicator.releaseAll();
+        EvaluatedWrite next = waiting.get(5, TimeUnit.SECONDS);
+        assertThat(counter(next.outcome().newItem())).isEqualTo(applied ? 3 : 1);
+        assertThat(next.entry().sequence()).isEqualTo(applied ? 3 : 1);
+    }
+
+    /** The single-node replicator over a local group state machine that holds this test's partition. */
+    private LocalReplicator local(boolean sync) {
+        return new LocalReplicator(stateMachine(storage), sync);
+    }
+
+    private static GroupStateMachine stateMachine(StorageEngine storage) {
+        GroupStateMachine stateMachine = new GroupStateMachine(storage, GroupStateMachine.LOCAL_GROUP_ID);
+        stateMachine.openPartition(ID, 1);
+        return stateMachine;
+    }
+
+    /**
+     * A replicator that holds entries until the test releases them (then applies them through a group state
+     * machine, which may reject them) or fails them (not applied, as when a leader loses its log's tail).
+     */
     private static final class GatedReplicator implements Replicator {
-        private final StorageEngine storage;
-        private final List<Map.Entry<LogEntry, CompletableFuture<Void>>> held = new ArrayList<>();
+        private final GroupStateMachine stateMachine;
+        private final List<Map.Entry<PartitionEntry, CompletableFuture<Void>>> held = new ArrayList<>();
 
         GatedReplicator(StorageEngine storage) {
-            this.storage = storage;
+            this.stateMachine = stateMachine(storage);
         }
 
         @Override
-        public synchronized CompletableFuture<Void> append(LogEntry entry) {
+        public synchronized CompletableFuture<Void> append(PartitionEntry entry) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             held.add(Map.entry(entry, done));
             notifyAll();
@@ -264,20 +344,29 @@ class TestPartitionLeader {
         }
 
         void releaseAll() {
-            for (Map.Entry<LogEntry, CompletableFuture<Void>> entry : drain()) {
-                storage.write(entry.getKey().batch(), false);
-                entry.getValue().complete(null);
+            for (Map.Entry<PartitionEntry, CompletableFuture<Void>> entry : drain()) {
+                if (stateMachine.applyNext(List.of(entry.getKey()), false).get(0) == ApplyOutcome.APPLIED) {
+                    entry.getValue().complete(null);
+                } else {
+                    entry.getValue().completeExceptionally(new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR,
+                            "Internal server error"));
+                }
             }
         }
 
+        /** Fails the oldest held entry; the others stay held. */
+        synchronized void failFirst(Throwable failure) {
+            held.remove(0).getValue().completeExceptionally(failure);
+        }
+
         void failAll(Throwable failure) {
-            for (Map.Entry<LogEntry, CompletableFuture<Void>> entry : drain()) {
+            for (Map.Entry<PartitionEntry, CompletableFuture<Void>> entry : drain()) {
                 entry.getValue().completeExceptionally(failure);
             }
         }
 
-        private synchronized List<Map.Entry<LogEntry, CompletableFuture<Void>>> drain() {
-            List<Map.Entry<LogEntry, CompletableFuture<Void>>> drained = new ArrayList<>(held);
+        private synchronized List<Map.Entry<PartitionEntry, CompletableFuture<Void>>> drain() {
+            List<Map.Entry<PartitionEntry, CompletableFuture<Void>>> drained = new ArrayList<>(held);
             held.clear();
             return drained;
         }

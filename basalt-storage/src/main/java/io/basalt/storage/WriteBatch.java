@@ -35,8 +35,17 @@ public final class WriteBatch {
         }
     }
 
-    private final List<Operation> operations = new ArrayList<>();
+    private final List<Operation> operations;
     private long approximateBytes;
+
+    public WriteBatch() {
+        this.operations = new ArrayList<>();
+    }
+
+    /** An empty batch with room for {@code expectedOperations} before it grows. */
+    public WriteBatch(int expectedOperations) {
+        this.operations = new ArrayList<>(expectedOperations);
+    }
 
     public WriteBatch put(byte[] key, byte[] value) {
         operations.add(new Put(key, value));
@@ -56,10 +65,36 @@ public final class WriteBatch {
         return this;
     }
 
+    /** Appends one operation (already built, e.g. by a log entry) without copying it. */
+    public WriteBatch add(Operation operation) {
+        operations.add(requireNonNull(operation, "operation is null"));
+        approximateBytes += approximateBytes(operation);
+        return this;
+    }
+
+    /** The key and value bytes {@code operation} carries, as {@link #approximateBytes()} counts them. */
+    public static long approximateBytes(Operation operation) {
+        if (operation instanceof Put put) {
+            return put.key().length + put.value().length;
+        }
+        if (operation instanceof Delete delete) {
+            return delete.key().length;
+        }
+        DeleteRange range = (DeleteRange) operation;
+        return range.fromInclusive().length + range.toExclusive().length;
+    }
+
     /** Appends every operation of {@code other}, in order. */
     public WriteBatch addAll(WriteBatch other) {
         operations.addAll(other.operations);
         approximateBytes += other.approximateBytes;
+        return this;
+    }
+
+    /** Empties the batch for reuse once an engine has written it (engines keep no reference to a batch). */
+    public WriteBatch clear() {
+        operations.clear();
+        approximateBytes = 0;
         return this;
     }
 

@@ -1,0 +1,171 @@
+package io.basalt.partition.log;
+
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.encoding.ByteReader;
+import io.basalt.partition.encoding.ByteWriter;
+import io.basalt.storage.WriteBatch;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The byte form of a {@link LogEntry}, format version 1 (docs/design/cluster.md §5.2). Part of the replicated and
+ * (from the Raft step on) durable format: kind and operation tags are never reordered or reused, and a change
+ * needs a new format version that still decodes this one.
+ *
+ * <pre>
+ * u8 format (= 1)   u8 kind (1 PARTITION, 2 GROUP_ADMIN, 3 META, 4 MULTI, 5 PART; 2, 3 and 5 not used yet)
+ * PARTITION: u64 partition id, u64 table id, varint sequence, u64 nonce, varint timestampMillis,
+ *            varint operation count, then per operation: u8 tag (1 PUT, 2 DELETE, 3 DELETE_RANGE),
+ *            varint key length + key, [PUT: varint value length + value], [DELETE_RANGE: varint length + end key]
+ * MULTI:     varint count + that many PARTITION bodies (without the format and kind bytes)
+ * </pre>
+ *
+ * <p>Integers are big-endian; varints are {@link ByteWriter#writeVarLong} (lengths {@link ByteWriter#writeVarInt}).
+ * Until partitions have stable ids (step 2) the partition id is the partition's ordinal within its table; nothing
+ * persists an encoded entry before the Raft log exists, so that change needs no migration.
+ */
+public final class LogEntryCodec {
+    public static final byte FORMAT_VERSION = 1;
+
+    private static final byte KIND_PARTITION = 1;
+    // 2 GROUP_ADMIN and 3 META are reserved (docs/design/cluster.md §5.2).
+    private static final byte KIND_MULTI = 4;
+    // 5 PART is reserved (§5.3).
+
+    private static final byte TAG_PUT = 1;
+    private static final byte TAG_DELETE = 2;
+    private static final byte TAG_DELETE_RANGE = 3;
+
+    private LogEntryCodec() {
+    }
+
+    public static byte[] encode(LogEntry entry) {
+        if (entry instanceof PartitionEntry partition) {
+            ByteWriter out = new ByteWriter(estimate(partition) + 2);
+            out.writeByte(FORMAT_VERSION);
+            out.writeByte(KIND_PARTITION);
+            writePartition(out, partition);
+            return out.toByteArray();
+        }
+        MultiEntry multi = (MultiEntry) entry;
+        int size = 8;
+        for (PartitionEntry inner : multi.entries()) {
+            size += estimate(inner);
+        }
+        ByteWriter out = new ByteWriter(size);
+        out.writeByte(FORMAT_VERSION);
+        out.writeByte(KIND_MULTI);
+        out.writeVarInt(multi.entries().size());
+        for (PartitionEntry inner : multi.entries()) {
+            writePartition(out, inner);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * @throws IllegalArgumentException when {@code bytes} is not one complete entry of a known format: truncated,
+     *     trailing bytes, an unknown format version, kind or operation tag
+     */
+    public static LogEntry decode(byte[] bytes) {
+        ByteReader in = new ByteReader(bytes);
+        try {
+            int format = in.readUnsignedByte();
+            if (format != FORMAT_VERSION) {
+                throw new IllegalArgumentException("unknown log entry format version " + format + " (this code "
+                        + "reads version " + FORMAT_VERSION + ")");
+            }
+            int kind = in.readUnsignedByte();
+            LogEntry entry;
+            if (kind == KIND_PARTITION) {
+                entry = readPartition(in);
+            } else if (kind == KIND_MULTI) {
+                int count = in.readLength();
+                List<PartitionEntry> entries = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    entries.add(readPartition(in));
+                }
+                entry = new MultiEntry(entries);
+            } else {
+                throw new IllegalArgumentException("unknown log entry kind " + kind);
+            }
+            if (in.remaining() != 0) {
+                throw new IllegalArgumentException("log entry has " + in.remaining() + " bytes after its end");
+            }
+            return entry;
+        } catch (IllegalStateException e) {
+            // ByteReader's truncation and varint errors.
+            throw new IllegalArgumentException("log entry is truncated or malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int estimate(PartitionEntry entry) {
+        long size = 48 + entry.approximateBytes() + 11L * entry.operations().size();
+        return (int) Math.min(Integer.MAX_VALUE - 8, size);
+    }
+
+    private static void writePartition(ByteWriter out, PartitionEntry entry) {
+        if (entry.timestampMillis() < 0) {
+            throw new IllegalArgumentException("timestampMillis is negative: " + entry.timestampMillis());
+        }
+        out.writeLong(entry.partition().index());
+        out.writeLong(entry.tableId());
+        out.writeVarLong(entry.sequence());
+        out.writeLong(entry.nonce());
+        out.writeVarLong(entry.timestampMillis());
+        List<WriteBatch.Operation> operations = entry.operations();
+        out.writeVarInt(operations.size());
+        for (int i = 0; i < operations.size(); i++) {
+            WriteBatch.Operation operation = operations.get(i);
+            if (operation instanceof WriteBatch.Put put) {
+                out.writeByte(TAG_PUT);
+                writeBytes(out, put.key());
+                writeBytes(out, put.value());
+            } else if (operation instanceof WriteBatch.Delete delete) {
+                out.writeByte(TAG_DELETE);
+                writeBytes(out, delete.key());
+            } else {
+                WriteBatch.DeleteRange range = (WriteBatch.DeleteRange) operation;
+                out.writeByte(TAG_DELETE_RANGE);
+                writeBytes(out, range.fromInclusive());
+                writeBytes(out, range.toExclusive());
+            }
+        }
+    }
+
+    private static PartitionEntry readPartition(ByteReader in) {
+        long partitionIndex = in.readLong();
+        long tableId = in.readLong();
+        if (partitionIndex < 0 || partitionIndex > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("partition id out of range: " + partitionIndex);
+        }
+        long sequence = in.readVarLong();
+        long nonce = in.readLong();
+        long timestampMillis = in.readVarLong();
+        int count = in.readLength();
+        OperationList.Builder operations = OperationList.builder(count);
+        for (int i = 0; i < count; i++) {
+            int tag = in.readUnsignedByte();
+            if (tag == TAG_PUT) {
+                operations.put(readBytes(in), readBytes(in));
+            } else if (tag == TAG_DELETE) {
+                operations.delete(readBytes(in));
+            } else if (tag == TAG_DELETE_RANGE) {
+                operations.deleteRange(readBytes(in), readBytes(in));
+            } else {
+                throw new IllegalArgumentException("unknown log entry operation tag " + tag + " (operation " + i
+                        + ")");
+            }
+        }
+        return new PartitionEntry(new PartitionId(tableId, (int) partitionIndex), sequence, nonce, timestampMillis,
+                operations.build());
+    }
+
+    private static void writeBytes(ByteWriter out, byte[] bytes) {
+        out.writeVarInt(bytes.length);
+        out.writeBytes(bytes);
+    }
+
+    private static byte[] readBytes(ByteReader in) {
+        return in.readBytes(in.readLength());
+    }
+}

@@ -1,0 +1,180 @@
+package io.basalt.partition.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.partition.PartitionId;
+import io.basalt.storage.WriteBatch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TestLogEntryCodec {
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** Pinned: the bytes of format version 1 must never change (docs/design/cluster.md §5.2). */
+    private static final String GOLDEN_PARTITION = "0101"
+            + "0000000000000002" + "0000000000000007" // partition id (today: the ordinal), table id
+            + "05" + "0102030405060708" + "e807" // sequence 5, nonce, timestampMillis 1000
+            + "03" // three operations
+            + "01" + "020102" + "0103" // PUT key 01 02, value 03
+            + "02" + "0104" // DELETE key 04
+            + "03" + "0105" + "0106"; // DELETE_RANGE [05, 06)
+
+    private static final String GOLDEN_MULTI = "0104" + "02"
+            + "0000000000000000" + "0000000000000009" + "01" + "0000000000000000" + "00" + "01" + "02" + "0109"
+            + "0000000000000001" + "0000000000000009" + "7f" + "ffffffffffffffff" + "8001" + "00";
+
+    @Test
+    void partitionEntryGoldenBytes() {
+        PartitionEntry entry = new PartitionEntry(new PartitionId(7, 2), 5, 0x0102030405060708L, 1000,
+                List.of(new WriteBatch.Put(bytes(1, 2), bytes(3)), new WriteBatch.Delete(bytes(4)),
+                        new WriteBatch.DeleteRange(bytes(5), bytes(6))));
+        assertThat(HEX.formatHex(LogEntryCodec.encode(entry))).isEqualTo(GOLDEN_PARTITION);
+        assertSameEntry(LogEntryCodec.decode(HEX.parseHex(GOLDEN_PARTITION)), entry);
+    }
+
+    @Test
+    void multiEntryGoldenBytes() {
+        MultiEntry entry = new MultiEntry(List.of(
+                new PartitionEntry(new PartitionId(9, 0), 1, 0, 0, List.of(new WriteBatch.Delete(bytes(9)))),
+                new PartitionEntry(new PartitionId(9, 1), 127, -1, 128, List.of())));
+        assertThat(HEX.formatHex(LogEntryCodec.encode(entry))).isEqualTo(GOLDEN_MULTI);
+        assertSameEntry(LogEntryCodec.decode(HEX.parseHex(GOLDEN_MULTI)), entry);
+    }
+
+    @Test
+    void seededRandomEntriesRoundTrip() {
+        long seed = System.nanoTime();
+        System.out.println("TestLogEntryCodec seed: " + seed);
+        Random random = new Random(seed);
+        for (int i = 0; i < 500; i++) {
+            LogEntry entry = random.nextInt(4) == 0 ? randomMulti(random) : randomPartitionEntry(random);
+            byte[] encoded = LogEntryCodec.encode(entry);
+            LogEntry decoded = LogEntryCodec.decode(encoded);
+            assertSameEntry(decoded, entry);
+            assertThat(LogEntryCodec.encode(decoded)).as("seed %d, entry %d", seed, i).isEqualTo(encoded);
+        }
+    }
+
+    @Test
+    void everyTruncationFailsClearly() {
+        for (String golden : List.of(GOLDEN_PARTITION, GOLDEN_MULTI)) {
+            byte[] bytes = HEX.parseHex(golden);
+            for (int length = 0; length < bytes.length; length++) {
+                byte[] truncated = Arrays.copyOf(bytes, length);
+                assertThatThrownBy(() -> LogEntryCodec.decode(truncated)).as("%d of %d bytes", length, bytes.length)
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+    }
+
+    @Test
+    void unknownFormatKindTagAndTrailingBytesFail() {
+        byte[] bytes = HEX.parseHex(GOLDEN_PARTITION);
+        assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, 0, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format version 2");
+        for (int kind : new int[] {0, 2, 3, 5, 6, 0xFF}) {
+            assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, 1, kind)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kind " + kind);
+        }
+        int firstTag = GOLDEN_PARTITION.indexOf("03010201") / 2 + 1;
+        assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, firstTag, 4)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operation tag 4");
+        byte[] trailing = Arrays.copyOf(bytes, bytes.length + 1);
+        assertThatThrownBy(() -> LogEntryCodec.decode(trailing))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("after its end");
+    }
+
+    @Test
+    void entriesAreImmutable() {
+        List<WriteBatch.Operation> operations = new ArrayList<>(List.of(new WriteBatch.Delete(bytes(1))));
+        PartitionEntry entry = new PartitionEntry(new PartitionId(1, 0), 1, 0, 0, operations);
+        operations.add(new WriteBatch.Delete(bytes(2)));
+        assertThat(entry.operations()).hasSize(1);
+        assertThatThrownBy(() -> entry.operations().add(new WriteBatch.Delete(bytes(3))))
+                .isInstanceOf(UnsupportedOperationException.class);
+        OperationList.Builder builder = OperationList.builder(1).delete(bytes(1));
+        OperationList built = builder.build();
+        assertThatThrownBy(() -> builder.delete(bytes(2))).isInstanceOf(IllegalStateException.class);
+        assertThat(new PartitionEntry(new PartitionId(1, 0), 1, 0, 0, built).operations()).isSameAs(built);
+    }
+
+    static void assertSameEntry(LogEntry actual, LogEntry expected) {
+        if (expected instanceof MultiEntry multi) {
+            assertThat(actual).isInstanceOf(MultiEntry.class);
+            List<PartitionEntry> entries = ((MultiEntry) actual).entries();
+            assertThat(entries).hasSameSizeAs(multi.entries());
+            for (int i = 0; i < entries.size(); i++) {
+                assertSameEntry(entries.get(i), multi.entries().get(i));
+            }
+            return;
+        }
+        PartitionEntry want = (PartitionEntry) expected;
+        assertThat(actual).isInstanceOf(PartitionEntry.class);
+        PartitionEntry got = (PartitionEntry) actual;
+        assertThat(List.of(got.partition(), got.sequence(), got.nonce(), got.timestampMillis()))
+                .isEqualTo(List.of(want.partition(), want.sequence(), want.nonce(), want.timestampMillis()));
+        assertThat(got.operations()).hasSameSizeAs(want.operations());
+        for (int i = 0; i < got.operations().size(); i++) {
+            assertThat(describe(got.operations().get(i))).isEqualTo(describe(want.operations().get(i)));
+        }
+    }
+
+    private static String describe(WriteBatch.Operation operation) {
+        if (operation instanceof WriteBatch.Put put) {
+            return "put " + HEX.formatHex(put.key()) + "=" + HEX.formatHex(put.value());
+        }
+        if (operation instanceof WriteBatch.Delete delete) {
+            return "delete " + HEX.formatHex(delete.key());
+        }
+        WriteBatch.DeleteRange range = (WriteBatch.DeleteRange) operation;
+        return "range " + HEX.formatHex(range.fromInclusive()) + ".." + HEX.formatHex(range.toExclusive());
+    }
+
+    private static MultiEntry randomMulti(Random random) {
+        List<PartitionEntry> entries = new ArrayList<>();
+        for (int i = random.nextInt(5) + 1; i > 0; i--) {
+            entries.add(randomPartitionEntry(random));
+        }
+        return new MultiEntry(entries);
+    }
+
+    private static PartitionEntry randomPartitionEntry(Random random) {
+        List<WriteBatch.Operation> operations = new ArrayList<>();
+        for (int i = random.nextInt(8); i > 0; i--) {
+            switch (random.nextInt(3)) {
+                case 0 -> operations.add(new WriteBatch.Put(randomBytes(random), randomBytes(random)));
+                case 1 -> operations.add(new WriteBatch.Delete(randomBytes(random)));
+                default -> operations.add(new WriteBatch.DeleteRange(randomBytes(random), randomBytes(random)));
+            }
+        }
+        long sequence = random.nextBoolean() ? random.nextInt(1000) + 1 : (random.nextLong() >>> 1) | 1;
+        long timestamp = random.nextBoolean() ? random.nextLong() >>> 1 : 1_700_000_000_000L + random.nextInt();
+        return new PartitionEntry(new PartitionId(random.nextLong() >>> 1, random.nextInt(Integer.MAX_VALUE)),
+                sequence, random.nextLong(), timestamp, operations);
+    }
+
+    private static byte[] randomBytes(Random random) {
+        byte[] bytes = new byte[random.nextInt(4) == 0 ? random.nextInt(300) : random.nextInt(20)];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] with(byte[] bytes, int index, int value) {
+        byte[] copy = bytes.clone();
+        copy[index] = (byte) value;
+        return copy;
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
+}
