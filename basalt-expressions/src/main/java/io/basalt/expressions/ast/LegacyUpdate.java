@@ -12,6 +12,9 @@ import java.util.List;
  * node of its own rather than a translation into {@link UpdateExpression}
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributeUpdates.html).
  * Applied by {@link io.basalt.expressions.eval.LegacyUpdateApplier}.
+ *
+ * <p>Encoded with a persistent tag per action kind by basalt-partition's {@code OperationCodec}: a new kind needs a
+ * new tag there, and tags are never reordered or reused.
  */
 public record LegacyUpdate(List<Action> actions) {
     public LegacyUpdate {
