@@ -14,7 +14,6 @@ import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.DeleteItemOperation;
 import io.basalt.partition.EvaluatedWrite;
-import io.basalt.partition.ItemCondition;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.storage.StorageEngine;
@@ -335,13 +334,12 @@ class TestBasaltNode {
     }
 
     private static void delete(BasaltNode node, String table, PrimaryKey key) {
-        node.write(node.tableForItems(table), new DeleteItemOperation(key, ItemCondition.ALWAYS)).join();
+        node.write(node.tableForItems(table), new DeleteItemOperation(key)).join();
     }
 
     private static PutItemOperation putOperation(Item item) {
         AttributeValue sortValue = item.get("sk");
-        return new PutItemOperation(new PrimaryKey(item.get("pk"), Optional.ofNullable(sortValue)), item,
-                ItemCondition.ALWAYS);
+        return new PutItemOperation(new PrimaryKey(item.get("pk"), Optional.ofNullable(sortValue)), item);
     }
 
     private static PrimaryKey key(String pk) {

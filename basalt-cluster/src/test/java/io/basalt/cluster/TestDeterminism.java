@@ -3,7 +3,10 @@ package io.basalt.cluster;
 import static io.basalt.cluster.TestBasaltNode.item;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
+import io.basalt.expressions.ast.Operand;
+import io.basalt.expressions.ast.UpdateExpression;
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
@@ -14,7 +17,7 @@ import io.basalt.model.PrimaryKey;
 import io.basalt.model.Projection;
 import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.DeleteItemOperation;
-import io.basalt.partition.ItemCondition;
+import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.KeyLayout;
@@ -176,27 +179,29 @@ class TestDeterminism {
         switch (random.nextInt(inTransaction ? 4 : 3)) {
             case 0: {
                 Item item = randomItem(random, pk, sk);
-                ItemCondition condition = random.nextBoolean() ? ItemCondition.ALWAYS : current -> current == null;
+                Condition condition = random.nextBoolean() ? null
+                        : new Condition.AttributeNotExists(DocumentPath.of("pk"));
                 return new PutItemOperation(key, item, condition);
             }
             case 1: {
                 long amount = random.nextInt(5) + 1;
-                ItemUpdate update = current -> {
-                    Map<String, AttributeValue> attributes = new java.util.LinkedHashMap<>(current.attributes());
-                    AttributeValue n = current.get("n");
-                    long value = n == null ? 0
-                            : ((AttributeValue.NumberValue) n).value().bigDecimalValue().longValueExact();
-                    attributes.put("n", AttributeValue.number(value + amount));
-                    return new ItemUpdate.Applied(new Item(attributes), List.of(DocumentPath.of("n")));
-                };
-                ItemCondition condition = random.nextBoolean() ? ItemCondition.ALWAYS : current -> current != null;
+                // SET n = if_not_exists(n, :zero) + :amount
+                ItemUpdate update = ExpressionItemUpdate.sizedByItem(new UpdateExpression(List.of(
+                        new UpdateExpression.SetAction(DocumentPath.of("n"), new Operand.Arithmetic(
+                                new Operand.IfNotExists(DocumentPath.of("n"),
+                                        new Operand.Literal(AttributeValue.number(0), ":zero")),
+                                Operand.ArithmeticOperator.PLUS,
+                                new Operand.Literal(AttributeValue.number(amount), ":amount")))),
+                        List.of(), List.of(), List.of()));
+                Condition condition = random.nextBoolean() ? null
+                        : new Condition.AttributeExists(DocumentPath.of("pk"));
                 return new UpdateItemOperation(key, item("pk", pk, "sk", sk), update, condition);
             }
             case 2:
-                return new DeleteItemOperation(key, random.nextBoolean() ? ItemCondition.ALWAYS
-                        : current -> current != null && current.get("state") != null);
+                return new DeleteItemOperation(key, random.nextBoolean() ? null
+                        : new Condition.AttributeExists(DocumentPath.of("state")));
             default:
-                return new ConditionCheckOperation(key, current -> current == null || current.get("n") == null);
+                return new ConditionCheckOperation(key, new Condition.AttributeNotExists(DocumentPath.of("n")));
         }
     }
 

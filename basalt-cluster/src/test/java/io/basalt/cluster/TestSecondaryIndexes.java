@@ -17,7 +17,6 @@ import io.basalt.partition.DeleteItemOperation;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.IndexEntries;
 import io.basalt.partition.IndexWrite;
-import io.basalt.partition.ItemCondition;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.encoding.ItemCodec;
@@ -324,14 +323,14 @@ class TestSecondaryIndexes {
 
     private static EvaluatedWrite put(BasaltNode node, TableMetadata table, Item item) {
         try {
-            return node.write(table, new PutItemOperation(key(item), item, ItemCondition.ALWAYS)).join();
+            return node.write(table, new PutItemOperation(key(item), item)).join();
         } catch (CompletionException e) {
             throw (RuntimeException) e.getCause();
         }
     }
 
     private static void delete(BasaltNode node, TableMetadata table, String pk, int sk) {
-        node.write(table, new DeleteItemOperation(key(pk, sk), ItemCondition.ALWAYS)).join();
+        node.write(table, new DeleteItemOperation(key(pk, sk))).join();
     }
 
     private static PrimaryKey key(Item item) {

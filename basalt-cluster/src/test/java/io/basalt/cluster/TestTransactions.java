@@ -4,7 +4,10 @@ import static io.basalt.cluster.TestBasaltNode.item;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
+import io.basalt.expressions.ast.Operand;
+import io.basalt.expressions.ast.UpdateExpression;
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
@@ -16,7 +19,7 @@ import io.basalt.model.PrimaryKey;
 import io.basalt.partition.CancellationReason;
 import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.EvaluatedWrite;
-import io.basalt.partition.ItemCondition;
+import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.KeyLayout;
@@ -27,10 +30,8 @@ import io.basalt.partition.UpdateItemOperation;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.WriteBatch;
 import io.basalt.storage.rocksdb.RocksDbStorageEngine;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,12 +61,11 @@ class TestTransactions {
             TableMetadata audit = table(node, "Audit");
             put(node, accounts, item("pk", "a", "balance", 10));
             List<TransactionAction> actions = List.of(
-                    new TransactionAction(accounts, new PutItemOperation(key("new"), item("pk", "new"),
-                            ItemCondition.ALWAYS), false),
-                    new TransactionAction(audit, new PutItemOperation(key("log"), item("pk", "log"),
-                            ItemCondition.ALWAYS), false),
+                    new TransactionAction(accounts, new PutItemOperation(key("new"), item("pk", "new")), false),
+                    new TransactionAction(audit, new PutItemOperation(key("log"), item("pk", "log")), false),
                     new TransactionAction(accounts, new ConditionCheckOperation(key("a"),
-                            current -> current != null && current.get("balance").equals(number(99))), true));
+                            new Condition.Comparison(new Operand.Path(DocumentPath.of("balance")),
+                                    Condition.Comparator.EQ, new Operand.Literal(number(99), ":v"))), true));
             assertThatThrownBy(() -> transact(node, actions, null, null))
                     .isInstanceOfSatisfying(TransactionCanceledException.class, e -> {
                         assertThat(e.getMessage()).isEqualTo("Transaction cancelled, please refer cancellation "
@@ -85,15 +85,12 @@ class TestTransactions {
     void aFailureThatIsNoCancellationReasonStillLetsGoOfTheHeldItems() {
         try (BasaltNode node = open()) {
             TableMetadata accounts = table(node, "Accounts");
-            ItemOperation broken = new ItemOperation(key("b"), ItemCondition.ALWAYS) {
-                @Override
-                protected io.basalt.partition.WriteOutcome compute(io.basalt.partition.encoding.StoredItem current) {
-                    throw new IllegalStateException("a defect while evaluating");
-                }
-            };
+            // An unbound placeholder cannot reach a partition through a handler: evaluating it is a defect.
+            ItemOperation broken = new ConditionCheckOperation(key("b"), new Condition.Comparison(
+                    new Operand.ValuePlaceholder(":unbound"), Condition.Comparator.EQ,
+                    new Operand.Path(DocumentPath.of("pk"))));
             assertThatThrownBy(() -> transact(node, List.of(
-                    new TransactionAction(accounts, new PutItemOperation(key("a"), item("pk", "a"),
-                            ItemCondition.ALWAYS), false),
+                    new TransactionAction(accounts, new PutItemOperation(key("a"), item("pk", "a")), false),
                     new TransactionAction(accounts, broken, false)), null, null))
                     .isInstanceOfSatisfying(BasaltException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
@@ -116,7 +113,7 @@ class TestTransactions {
                 actions.add(new TransactionAction(accounts, add("acct" + i, i % 2 == 0 ? 5 : -5), false));
             }
             actions.add(new TransactionAction(accounts, new ConditionCheckOperation(key("acct0"),
-                    current -> current != null), false));
+                    new Condition.AttributeExists(DocumentPath.of("pk"))), false));
             List<EvaluatedWrite> writes = transact(node, actions, null, null);
             assertThat(writes).hasSize(21);
             // The condition check writes nothing and is sized on the item it checked.
@@ -415,21 +412,22 @@ class TestTransactions {
     }
 
     private static void put(BasaltNode node, TableMetadata table, Item item) {
-        node.write(table, new PutItemOperation(new PrimaryKey(item.get("pk"), Optional.empty()), item,
-                ItemCondition.ALWAYS)).join();
+        node.write(table, new PutItemOperation(new PrimaryKey(item.get("pk"), Optional.empty()), item)).join();
     }
 
-    /** balance = balance + amount, on an existing item whose balance stays non-negative. */
+    /**
+     * {@code SET balance = balance + :amount} under {@code attribute_exists(pk) AND balance >= :minus}: on an
+     * existing item whose balance stays non-negative.
+     */
     private static ItemOperation add(String pk, long amount) {
-        ItemUpdate update = current -> {
-            Map<String, AttributeValue> attributes = new LinkedHashMap<>(current.attributes());
-            BigDecimal balance = ((AttributeValue.NumberValue) current.get("balance")).value().bigDecimalValue();
-            attributes.put("balance", number(balance.longValueExact() + amount));
-            return new ItemUpdate.Applied(new Item(attributes), List.of(DocumentPath.of("balance")));
-        };
-        return new UpdateItemOperation(key(pk), item("pk", pk), update, current -> current != null
-                && ((AttributeValue.NumberValue) current.get("balance")).value().bigDecimalValue().longValueExact()
-                        + amount >= 0);
+        ItemUpdate update = ExpressionItemUpdate.sizedByItem(new UpdateExpression(List.of(
+                new UpdateExpression.SetAction(DocumentPath.of("balance"), new Operand.Arithmetic(
+                        new Operand.Path(DocumentPath.of("balance")), Operand.ArithmeticOperator.PLUS,
+                        new Operand.Literal(number(amount), ":amount")))), List.of(), List.of(), List.of()));
+        Condition staysNonNegative = new Condition.And(new Condition.AttributeExists(DocumentPath.of("pk")),
+                new Condition.Comparison(new Operand.Path(DocumentPath.of("balance")), Condition.Comparator.GE,
+                        new Operand.Literal(number(-amount), ":minus")));
+        return new UpdateItemOperation(key(pk), item("pk", pk), update, staysNonNegative);
     }
 
     private static long balance(BasaltNode node, TableMetadata table, String pk) {

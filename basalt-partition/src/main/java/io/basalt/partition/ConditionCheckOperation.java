@@ -1,5 +1,8 @@
 package io.basalt.partition;
 
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.expressions.ast.Condition;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.encoding.StoredItem;
 import java.util.List;
@@ -9,12 +12,13 @@ import java.util.List;
  * change (its image after is its image before).
  */
 public final class ConditionCheckOperation extends ItemOperation {
-    public ConditionCheckOperation(PrimaryKey key, ItemCondition condition) {
-        super(key, condition);
+    /** @param condition the bound ConditionExpression, which a ConditionCheck always has */
+    public ConditionCheckOperation(PrimaryKey key, Condition condition) {
+        super(key, requireNonNull(condition, "condition is null"));
     }
 
     @Override
-    protected WriteOutcome compute(StoredItem current) {
+    WriteOutcome compute(StoredItem current) {
         return new WriteOutcome(current, current == null ? null : current.item(), List.of());
     }
 }

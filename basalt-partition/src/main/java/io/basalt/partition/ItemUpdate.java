@@ -8,13 +8,14 @@ import io.basalt.partition.encoding.StoredItem;
 import java.util.List;
 
 /**
- * The change an UpdateItem makes: an UpdateExpression or the legacy {@code AttributeUpdates}, once compiled.
- * Applying it is a pure function of the current image.
+ * The change an UpdateItem makes, as data: a bound UpdateExpression ({@link ExpressionItemUpdate}), the legacy
+ * {@code AttributeUpdates} ({@link LegacyItemUpdate}) or nothing ({@link NoItemUpdate}). Sealed and closure-free,
+ * so an update can be encoded ({@link io.basalt.partition.codec.OperationCodec}), sent to a partition's leader and
+ * applied there. Applying it is a pure function of the current image.
  */
-@FunctionalInterface
-public interface ItemUpdate {
+public sealed interface ItemUpdate permits ExpressionItemUpdate, LegacyItemUpdate, NoItemUpdate {
     /** An update that changes nothing: UpdateItem with neither parameter creates the item with only its key. */
-    ItemUpdate NONE = current -> new Applied(current, List.of());
+    ItemUpdate NONE = NoItemUpdate.INSTANCE;
 
     /**
      * Applies the update. {@code current} is the existing item, or an item holding only the key when it does not

@@ -2,6 +2,7 @@ package io.basalt.partition;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.expressions.ast.Condition;
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.encoding.StoredItem;
@@ -11,13 +12,24 @@ import java.util.List;
 public final class PutItemOperation extends ItemOperation {
     private final Item item;
 
-    public PutItemOperation(PrimaryKey key, Item item, ItemCondition condition) {
+    /** An unconditional put (BatchWriteItem's PutRequest). */
+    public PutItemOperation(PrimaryKey key, Item item) {
+        this(key, item, null);
+    }
+
+    /** @param condition the bound condition, or null for none */
+    public PutItemOperation(PrimaryKey key, Item item, Condition condition) {
         super(key, condition);
         this.item = requireNonNull(item, "item is null");
     }
 
+    /** The item as it will be stored. */
+    public Item item() {
+        return item;
+    }
+
     @Override
-    protected WriteOutcome compute(StoredItem current) {
+    WriteOutcome compute(StoredItem current) {
         return new WriteOutcome(current, item, List.of());
     }
 }

@@ -13,12 +13,17 @@ public final class ReplaceItemOperation extends ItemOperation {
     private final Item image;
 
     public ReplaceItemOperation(PrimaryKey key, Item image) {
-        super(key, ItemCondition.ALWAYS);
+        super(key, null);
         this.image = image;
     }
 
+    /** The image the item gets, or null when it is to be absent. */
+    public Item image() {
+        return image;
+    }
+
     @Override
-    protected WriteOutcome compute(StoredItem current) {
+    WriteOutcome compute(StoredItem current) {
         return new WriteOutcome(current, image, List.of());
     }
 }

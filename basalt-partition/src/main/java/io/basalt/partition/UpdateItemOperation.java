@@ -2,6 +2,7 @@ package io.basalt.partition;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.expressions.ast.Condition;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
@@ -18,20 +19,30 @@ public final class UpdateItemOperation extends ItemOperation {
 
     /**
      * @param keyItem the key attributes as an item, which is where a new item starts
+     * @param condition the bound condition, or null for none
      */
-    public UpdateItemOperation(PrimaryKey key, Item keyItem, ItemUpdate update, ItemCondition condition) {
+    public UpdateItemOperation(PrimaryKey key, Item keyItem, ItemUpdate update, Condition condition) {
         super(key, condition);
         this.keyItem = requireNonNull(keyItem, "keyItem is null");
         this.update = requireNonNull(update, "update is null");
     }
 
+    /** The key attributes as an item. */
+    public Item keyItem() {
+        return keyItem;
+    }
+
+    public ItemUpdate update() {
+        return update;
+    }
+
     @Override
-    protected void checkBeforeCondition(StoredItem current) {
+    void checkBeforeCondition(StoredItem current) {
         update.checkStatementSize(current);
     }
 
     @Override
-    protected WriteOutcome compute(StoredItem current) {
+    WriteOutcome compute(StoredItem current) {
         ItemUpdate.Applied applied = current != null ? update.apply(current.item()) : update.applyToAbsent(keyItem);
         Item updated = applied.item();
         if (current == null && !applied.updatedPaths().isEmpty() && updated.size() == keyItem.size()) {

@@ -4,10 +4,12 @@ import static io.basalt.partition.TestItemOperation.item;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
+import io.basalt.expressions.ast.Operand;
+import io.basalt.expressions.ast.UpdateExpression;
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
-import io.basalt.model.DynamoNumber;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.KeyAttribute;
@@ -50,11 +52,11 @@ class TestPartitionState {
     @Test
     void aDeleteInFlightHidesTheStoredItem() {
         evaluateAndApply("a", put("a", 1));
-        state.evaluate(itemKey("a"), new DeleteItemOperation(key("a"), ItemCondition.ALWAYS));
+        state.evaluate(itemKey("a"), new DeleteItemOperation(key("a"), null));
         // The stored image still exists, but the latest image is the in-flight delete.
         assertThat(storage.get(itemKey("a"))).isNotNull();
         EvaluatedWrite create = state.evaluate(itemKey("a"), new PutItemOperation(key("a"), counterItem("a", 7),
-                current -> current == null));
+                new Condition.AttributeNotExists(DocumentPath.of("pk"))));
         assertThat(create.outcome().oldItem()).isNull();
         assertThat(state.metadata().itemCount()).isEqualTo(1);
     }
@@ -96,31 +98,31 @@ class TestPartitionState {
         Item other = counterItem("b", 2);
 
         EvaluatedWrite put = evaluateAndApply("a", new PutItemOperation(key("a"), small,
-                ItemCondition.ALWAYS));
+                null));
         assertThat(state.metadata()).isEqualTo(new PartitionMetadata(1, 1, ItemSize.of(small)));
         assertThat(put.oldSize()).isZero();
         assertThat(put.newSize()).isEqualTo(ItemSize.of(small));
 
-        evaluateAndApply("b", new PutItemOperation(key("b"), other, ItemCondition.ALWAYS));
+        evaluateAndApply("b", new PutItemOperation(key("b"), other, null));
         assertThat(state.metadata()).isEqualTo(new PartitionMetadata(2, 2, ItemSize.of(small) + ItemSize.of(other)));
 
         EvaluatedWrite overwrite = evaluateAndApply("a", new PutItemOperation(key("a"), large,
-                ItemCondition.ALWAYS));
+                null));
         assertThat(overwrite.oldSize()).isEqualTo(ItemSize.of(small));
         assertThat(overwrite.newSize()).isEqualTo(5000);
         assertThat(state.metadata()).isEqualTo(new PartitionMetadata(3, 2, 5000 + ItemSize.of(other)));
 
         EvaluatedWrite delete = evaluateAndApply("a", new DeleteItemOperation(key("a"),
-                ItemCondition.ALWAYS));
+                null));
         assertThat(delete.oldSize()).isEqualTo(5000);
         assertThat(delete.newSize()).isZero();
         assertThat(state.metadata()).isEqualTo(new PartitionMetadata(4, 1, ItemSize.of(other)));
 
         // Deleting an absent item is still a log entry, but changes neither count nor size.
-        evaluateAndApply("a", new DeleteItemOperation(key("a"), ItemCondition.ALWAYS));
+        evaluateAndApply("a", new DeleteItemOperation(key("a"), null));
         assertThat(state.metadata()).isEqualTo(new PartitionMetadata(5, 1, ItemSize.of(other)));
 
-        evaluateAndApply("b", new DeleteItemOperation(key("b"), ItemCondition.ALWAYS));
+        evaluateAndApply("b", new DeleteItemOperation(key("b"), null));
         assertThat(state.metadata()).isEqualTo(new PartitionMetadata(6, 0, 0));
         assertThat(PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(ID))))
                 .isEqualTo(state.metadata());
@@ -131,7 +133,8 @@ class TestPartitionState {
         evaluateAndApply("a", put("a", 1));
         PartitionMetadata before = state.metadata();
         assertThatThrownBy(() -> state.evaluate(itemKey("a"), new PutItemOperation(key("a"), counterItem("a", 9),
-                current -> current == null))).isInstanceOf(ConditionalCheckFailedException.class);
+                new Condition.AttributeNotExists(DocumentPath.of("pk")))))
+                .isInstanceOf(ConditionalCheckFailedException.class);
         assertThat(state.metadata()).isEqualTo(before);
         assertThat(state.inFlightCount()).isZero();
         assertThat(state.evaluate(itemKey("a"), increment("a")).entry().sequence())
@@ -143,7 +146,7 @@ class TestPartitionState {
         byte[] metadataKey = KeyLayout.partitionMetadataKey(ID);
         Item image = counterItem("a", 1);
         EvaluatedWrite put = evaluateAndApply("a", new PutItemOperation(key("a"), image,
-                ItemCondition.ALWAYS));
+                null));
         assertThat(put.entry().partition()).isEqualTo(ID);
         assertThat(put.entry().sequence()).isEqualTo(1);
         List<WriteBatch.Operation> operations = put.entry().operations();
@@ -155,14 +158,14 @@ class TestPartitionState {
         assertMetadataPut(operations.get(1), metadataKey, new PartitionMetadata(1, 1, ItemSize.of(image)));
 
         EvaluatedWrite delete = evaluateAndApply("a", new DeleteItemOperation(key("a"),
-                ItemCondition.ALWAYS));
+                null));
         operations = delete.entry().operations();
         assertThat(operations).hasSize(2);
         assertThat(operations.get(0)).isInstanceOfSatisfying(WriteBatch.Delete.class,
                 d -> assertThat(d.key()).isEqualTo(itemKey("a")));
         assertMetadataPut(operations.get(1), metadataKey, new PartitionMetadata(2, 0, 0));
 
-        EvaluatedWrite absent = state.evaluate(itemKey("a"), new DeleteItemOperation(key("a"), ItemCondition.ALWAYS));
+        EvaluatedWrite absent = state.evaluate(itemKey("a"), new DeleteItemOperation(key("a"), null));
         operations = absent.entry().operations();
         assertThat(operations).hasSize(1);
         assertMetadataPut(operations.get(0), metadataKey, new PartitionMetadata(3, 0, 0));
@@ -247,7 +250,7 @@ class TestPartitionState {
     void aCommitOfConditionChecksOnlyStillRemovesThePrepareRecord() {
         evaluateAndApply("a", put("a", 1));
         PartitionState.Staged staged = state.prepare(9, 100, itemKey("a"),
-                new ConditionCheckOperation(key("a"), current -> current != null));
+                new ConditionCheckOperation(key("a"), new Condition.AttributeExists(DocumentPath.of("pk"))));
         write(state.logPrepare(9, 100, List.of(itemKey("a"))));
         PartitionState.Committed committed = state.commit(9, 100, List.of(staged));
         assertThat(committed.writes()).isEmpty();
@@ -331,19 +334,19 @@ class TestPartitionState {
     }
 
     private static PutItemOperation put(String pk, long n) {
-        return new PutItemOperation(key(pk), counterItem(pk, n), ItemCondition.ALWAYS);
+        return new PutItemOperation(key(pk), counterItem(pk, n), null);
     }
 
     private static UpdateItemOperation increment(String pk) {
         return new UpdateItemOperation(key(pk), item("pk", AttributeValue.string(pk)), INCREMENT,
-                ItemCondition.ALWAYS);
+                null);
     }
 
-    /** n = n + 1, starting from 0. */
-    private static final ItemUpdate INCREMENT = current -> {
-        AttributeValue n = current.get("n");
-        DynamoNumber value = n == null ? DynamoNumber.ZERO : ((AttributeValue.NumberValue) n).value();
-        return new ItemUpdate.Applied(TestItemOperation.with(current, "n",
-                new AttributeValue.NumberValue(value.add(DynamoNumber.of(1)))), List.of(DocumentPath.of("n")));
-    };
+    /** {@code SET n = if_not_exists(n, :zero) + :one}: n = n + 1, starting from 0. */
+    static final ItemUpdate INCREMENT = ExpressionItemUpdate.sizedByItem(new UpdateExpression(List.of(
+            new UpdateExpression.SetAction(DocumentPath.of("n"), new Operand.Arithmetic(
+                    new Operand.IfNotExists(DocumentPath.of("n"),
+                            new Operand.Literal(AttributeValue.number(0), ":zero")),
+                    Operand.ArithmeticOperator.PLUS, new Operand.Literal(AttributeValue.number(1), ":one")))),
+            List.of(), List.of(), List.of()));
 }

@@ -3,11 +3,13 @@ package io.basalt.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
+import io.basalt.expressions.ast.Operand;
+import io.basalt.expressions.ast.UpdateExpression;
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
-import io.basalt.model.DynamoNumber;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
@@ -16,7 +18,7 @@ import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.EvaluatedWrite;
-import io.basalt.partition.ItemCondition;
+import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionId;
@@ -70,7 +72,7 @@ class TestPartitionLeader {
             for (int t = 0; t < 8; t++) {
                 clients.add(new Thread(() -> {
                     for (int i = 0; i < 125; i++) {
-                        writes.add(leader.write(itemKey("counter"), increment("counter", null)));
+                        writes.add(leader.write(itemKey("counter"), increment("counter")));
                     }
                 }));
             }
@@ -102,17 +104,16 @@ class TestPartitionLeader {
     void writesAreEvaluatedInSubmissionOrder() throws Exception {
         try (LocalReplicator replicator = local(false)) {
             PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
-            List<Integer> evaluated = Collections.synchronizedList(new ArrayList<>());
             List<CompletableFuture<EvaluatedWrite>> writes = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 // Different keys: order must hold across items of the partition, not just per item.
-                int sequence = i;
-                writes.add(leader.write(itemKey("k" + (i % 7)), increment("k" + (i % 7),
-                        () -> evaluated.add(sequence))));
+                writes.add(leader.write(itemKey("k" + (i % 7)), increment("k" + (i % 7))));
             }
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
             for (int i = 0; i < 500; i++) {
-                assertThat(evaluated.get(i)).isEqualTo(i);
+                // Evaluated in order: write i is its item's (i / 7 + 1)-th increment and the partition's i + 1-th
+                // entry (evaluation and logging happen in one serial step).
+                assertThat(counter(writes.get(i).join().outcome().newItem())).isEqualTo(i / 7 + 1);
                 assertThat(writes.get(i).join().entry().sequence()).isEqualTo(i + 1);
             }
         }
@@ -122,12 +123,12 @@ class TestPartitionLeader {
     void aRejectedWriteFailsAloneAndLaterWritesProceed() throws Exception {
         try (LocalReplicator replicator = local(false)) {
             PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
-            leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
-            CompletableFuture<EvaluatedWrite> rejected = leader.write(itemKey("a"), put("a", 2,
-                    current -> current == null));
+            leader.write(itemKey("a"), put("a", 1)).get(5, TimeUnit.SECONDS);
+            CompletableFuture<EvaluatedWrite> rejected = leader.write(itemKey("a"), new PutItemOperation(key("a"),
+                    counterItem("a", 2), new Condition.AttributeNotExists(DocumentPath.of("pk"))));
             assertThatThrownBy(rejected::join).isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(ConditionalCheckFailedException.class);
-            EvaluatedWrite next = leader.write(itemKey("a"), increment("a", null)).get(5, TimeUnit.SECONDS);
+            EvaluatedWrite next = leader.write(itemKey("a"), increment("a")).get(5, TimeUnit.SECONDS);
             assertThat(counter(next.outcome().newItem())).isEqualTo(2);
             assertThat(next.entry().sequence()).as("the rejected write took no log index").isEqualTo(2);
         }
@@ -141,7 +142,7 @@ class TestPartitionLeader {
         stopped.shutdown();
         PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, stopped, index -> { });
         replicator.close();
-        CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS));
+        CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1));
         assertThatThrownBy(write::join).hasCauseInstanceOf(BasaltException.class)
                 .cause().satisfies(cause -> assertThat(((BasaltException) cause).code())
                         .isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
@@ -151,13 +152,13 @@ class TestPartitionLeader {
     void anUnexpectedEvaluationFailureIsAnInternalError() throws Exception {
         try (LocalReplicator replicator = local(false)) {
             PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+            // An unbound placeholder never reaches a partition through a handler: evaluating it is a defect.
             CompletableFuture<EvaluatedWrite> broken = leader.write(itemKey("a"), new PutItemOperation(key("a"),
-                    counterItem("a", 1), current -> {
-                        throw new IllegalStateException("bug in a condition");
-                    }));
+                    counterItem("a", 1), new Condition.Comparison(new Operand.ValuePlaceholder(":unbound"),
+                            Condition.Comparator.EQ, new Operand.Path(DocumentPath.of("pk")))));
             assertThatThrownBy(broken::join).cause().isInstanceOfSatisfying(BasaltException.class,
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
-            assertThat(leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS))
+            assertThat(leader.write(itemKey("a"), put("a", 1)).get(5, TimeUnit.SECONDS))
                     .isNotNull();
         }
     }
@@ -168,10 +169,10 @@ class TestPartitionLeader {
         PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
         List<CompletableFuture<EvaluatedWrite>> accepted = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            accepted.add(leader.write(itemKey("k" + i), put("k" + i, i, ItemCondition.ALWAYS)));
+            accepted.add(leader.write(itemKey("k" + i), put("k" + i, i)));
         }
         CompletableFuture<Void> closed = leader.close();
-        CompletableFuture<EvaluatedWrite> late = leader.write(itemKey("late"), put("late", 1, ItemCondition.ALWAYS));
+        CompletableFuture<EvaluatedWrite> late = leader.write(itemKey("late"), put("late", 1));
 
         assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS)).cause()
                 .isInstanceOfSatisfying(BasaltException.class, e -> {
@@ -191,7 +192,7 @@ class TestPartitionLeader {
             assertThat(storage.get(itemKey("k" + i))).isNotNull();
         }
         assertThat(storage.get(itemKey("late"))).isNull();
-        assertThat(leader.write(itemKey("later"), put("later", 1, ItemCondition.ALWAYS)))
+        assertThat(leader.write(itemKey("later"), put("later", 1)))
                 .failsWithin(5, TimeUnit.SECONDS);
     }
 
@@ -199,7 +200,7 @@ class TestPartitionLeader {
     void closeOfAnIdlePartitionCompletesAtOnce() throws Exception {
         try (LocalReplicator replicator = local(false)) {
             PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
-            leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
+            leader.write(itemKey("a"), put("a", 1)).get(5, TimeUnit.SECONDS);
             leader.close().get(5, TimeUnit.SECONDS);
             assertThat(leader.id()).isEqualTo(ID);
         }
@@ -209,7 +210,7 @@ class TestPartitionLeader {
     void aFailedAppendFailsTheWrite() {
         GatedReplicator replicator = new GatedReplicator(storage);
         PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
-        CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS));
+        CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1));
         BasaltException failure = new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
         replicator.awaitPending(1);
         replicator.failAll(failure);
@@ -222,12 +223,12 @@ class TestPartitionLeader {
         try (LocalReplicator replicator = local(false)) {
             PartitionLeader first = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             for (int i = 0; i < 10; i++) {
-                first.write(itemKey("k" + i), put("k" + i, i, ItemCondition.ALWAYS)).get(5, TimeUnit.SECONDS);
+                first.write(itemKey("k" + i), put("k" + i, i)).get(5, TimeUnit.SECONDS);
             }
             first.close().get(5, TimeUnit.SECONDS);
             PartitionLeader second = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
             assertThat(second.metadata().get(5, TimeUnit.SECONDS)).isEqualTo(first.metadata().join());
-            EvaluatedWrite next = second.write(itemKey("k0"), increment("k0", null)).get(5, TimeUnit.SECONDS);
+            EvaluatedWrite next = second.write(itemKey("k0"), increment("k0")).get(5, TimeUnit.SECONDS);
             assertThat(next.entry().sequence()).isEqualTo(11);
             assertThat(counter(next.outcome().newItem())).isEqualTo(1);
         }
@@ -237,16 +238,16 @@ class TestPartitionLeader {
     void aFailedEntryFailsEveryLaterEntryAndTheLeaderStartsOverFromStorage() throws Exception {
         GatedReplicator replicator = new GatedReplicator(storage);
         PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
-        CompletableFuture<EvaluatedWrite> first = leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS));
-        List<CompletableFuture<EvaluatedWrite>> later = List.of(leader.write(itemKey("a"), increment("a", null)),
-                leader.write(itemKey("a"), increment("a", null)));
+        CompletableFuture<EvaluatedWrite> first = leader.write(itemKey("a"), put("a", 1));
+        List<CompletableFuture<EvaluatedWrite>> later = List.of(leader.write(itemKey("a"), increment("a")),
+                leader.write(itemKey("a"), increment("a")));
         replicator.awaitPending(3);
 
         BasaltException failure = new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
         replicator.failFirst(failure);
         assertThatThrownBy(first::join).cause().isSameAs(failure);
         // Arrives while the entries evaluated on top of the failed one are still in flight: waits for them.
-        CompletableFuture<EvaluatedWrite> afterReset = leader.write(itemKey("a"), increment("a", null));
+        CompletableFuture<EvaluatedWrite> afterReset = leader.write(itemKey("a"), increment("a"));
         Thread.sleep(50);
         assertThat(replicator.pending()).as("nothing evaluated on top of the failed entry").isEqualTo(2);
 
@@ -271,12 +272,12 @@ class TestPartitionLeader {
         GatedReplicator replicator = new GatedReplicator(storage);
         PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
         List<CompletableFuture<EvaluatedWrite>> inFlight = List.of(
-                leader.write(itemKey("a"), put("a", 1, ItemCondition.ALWAYS)),
-                leader.write(itemKey("a"), increment("a", null)));
+                leader.write(itemKey("a"), put("a", 1)),
+                leader.write(itemKey("a"), increment("a")));
         replicator.awaitPending(2);
 
         CompletableFuture<Void> reset = leader.onLeaderChange();
-        CompletableFuture<EvaluatedWrite> waiting = leader.write(itemKey("a"), increment("a", null));
+        CompletableFuture<EvaluatedWrite> waiting = leader.write(itemKey("a"), increment("a"));
         Thread.sleep(50);
         assertThat(reset).as("the entries in flight are not resolved yet").isNotDone();
         assertThat(replicator.pending()).isEqualTo(2);
@@ -396,24 +397,20 @@ class TestPartitionLeader {
         return ((AttributeValue.NumberValue) item.get("n")).value().bigDecimalValue().longValueExact();
     }
 
-    private static PutItemOperation put(String pk, long n, ItemCondition condition) {
-        return new PutItemOperation(key(pk), counterItem(pk, n), condition);
+    private static PutItemOperation put(String pk, long n) {
+        return new PutItemOperation(key(pk), counterItem(pk, n));
     }
 
-    /** n = n + 1 (from 0), running {@code onEvaluate} first when given. */
-    private static UpdateItemOperation increment(String pk, Runnable onEvaluate) {
-        ItemUpdate update = current -> {
-            if (onEvaluate != null) {
-                onEvaluate.run();
-            }
-            AttributeValue n = current.get("n");
-            DynamoNumber value = n == null ? DynamoNumber.ZERO : ((AttributeValue.NumberValue) n).value();
-            Map<String, AttributeValue> attributes = new LinkedHashMap<>(current.attributes());
-            attributes.put("n", new AttributeValue.NumberValue(value.add(DynamoNumber.of(1))));
-            return new ItemUpdate.Applied(new Item(attributes), List.of(DocumentPath.of("n")));
-        };
+    /** {@code SET n = if_not_exists(n, :zero) + :one}: n = n + 1, from 0. */
+    private static UpdateItemOperation increment(String pk) {
+        ItemUpdate update = ExpressionItemUpdate.sizedByItem(new UpdateExpression(List.of(
+                new UpdateExpression.SetAction(DocumentPath.of("n"), new Operand.Arithmetic(
+                        new Operand.IfNotExists(DocumentPath.of("n"),
+                                new Operand.Literal(AttributeValue.number(0), ":zero")),
+                        Operand.ArithmeticOperator.PLUS, new Operand.Literal(AttributeValue.number(1), ":one")))),
+                List.of(), List.of(), List.of()));
         Map<String, AttributeValue> keyItem = new LinkedHashMap<>();
         keyItem.put("pk", AttributeValue.string(pk));
-        return new UpdateItemOperation(key(pk), new Item(keyItem), update, ItemCondition.ALWAYS);
+        return new UpdateItemOperation(key(pk), new Item(keyItem), update, null);
     }
 }

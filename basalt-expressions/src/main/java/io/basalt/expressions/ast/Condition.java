@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * A boolean expression: ConditionExpression, FilterExpression and KeyConditionExpression, and the legacy
  * {@code Expected}, {@code QueryFilter}, {@code ScanFilter} and {@code KeyConditions} once translated.
+ *
+ * <p>Encoded with a persistent tag per subtype and per comparator by basalt-partition's {@code ExpressionCodec}:
+ * a new subtype or comparator needs a new tag there, and tags are never reordered or reused.
  */
 public sealed interface Condition {
     record Comparison(Operand left, Comparator comparator, Operand right) implements Condition {

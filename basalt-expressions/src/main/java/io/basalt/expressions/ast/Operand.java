@@ -7,6 +7,9 @@ import io.basalt.model.AttributeValue;
 /**
  * A value-producing term. Conditions use paths, values and {@code size(...)}; the right-hand side of an update's
  * SET also uses {@code if_not_exists}, {@code list_append} and {@code +}/{@code -}.
+ *
+ * <p>Encoded with a persistent tag per subtype and per arithmetic operator by basalt-partition's
+ * {@code ExpressionCodec}: a new subtype or operator needs a new tag there, and tags are never reordered or reused.
  */
 public sealed interface Operand {
     /** The value at a document path of the item (absent when the path does not resolve). */

@@ -2,7 +2,12 @@ package io.basalt.expressions.ast;
 
 import static java.util.Objects.requireNonNull;
 
-/** One step of a document path: an attribute or map key name, a {@code #name} placeholder, or a list index. */
+/**
+ * One step of a document path: an attribute or map key name, a {@code #name} placeholder, or a list index.
+ *
+ * <p>Encoded with a persistent tag per subtype by basalt-partition's {@code ExpressionCodec}: a new subtype needs
+ * a new tag there, and tags are never reordered or reused.
+ */
 public sealed interface PathElement {
     /** A name as written in the expression, or as bound from a placeholder. */
     record Name(String name) implements PathElement {

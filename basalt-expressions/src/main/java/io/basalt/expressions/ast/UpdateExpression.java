@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * An UpdateExpression: its SET, REMOVE, ADD and DELETE actions, each clause at most once, in any order in the
  * text; the actions keep their textual order within a clause.
+ *
+ * <p>Encoded by basalt-partition's {@code ExpressionCodec} as its four clauses in a fixed order (SET, REMOVE, ADD,
+ * DELETE): a new clause must be appended to that format, never inserted.
  */
 public record UpdateExpression(List<SetAction> set, List<DocumentPath> remove, List<AddAction> add,
         List<DeleteAction> delete) {

@@ -1,6 +1,7 @@
 /**
  * Evaluation of bound expression trees: conditions ({@link io.basalt.expressions.eval.ConditionEvaluator}),
- * update application ({@link io.basalt.expressions.eval.UpdateApplier}), projection
+ * update application ({@link io.basalt.expressions.eval.UpdateApplier}, and
+ * {@link io.basalt.expressions.eval.LegacyUpdateApplier} for the legacy AttributeUpdates), projection
  * ({@link io.basalt.expressions.eval.Projector}) and the static checks DynamoDB makes on an expression before it
  * reads any item ({@link io.basalt.expressions.eval.ExpressionValidator}).
  *

@@ -83,6 +83,17 @@ public final class ItemCodec {
         return decode(bytes, 0, bytes.length);
     }
 
+    /**
+     * Reads an item written by {@link #encode(ByteWriter, Item)} from the middle of a larger encoding (an encoded
+     * operation), leaving {@code in} after it.
+     *
+     * @throws IllegalStateException when the bytes are corrupt or from a newer format version
+     */
+    public static Item decode(ByteReader in) {
+        checkVersion(in);
+        return new Item(readAttributes(in));
+    }
+
     /** @throws IllegalStateException when the bytes are corrupt or from a newer format version */
     public static Item decode(byte[] bytes, int offset, int length) {
         ByteReader in = open(bytes, offset, length);
@@ -121,13 +132,17 @@ public final class ItemCodec {
 
     private static ByteReader open(byte[] bytes, int offset, int length) {
         ByteReader in = new ByteReader(bytes, offset, length);
+        checkVersion(in);
+        return in;
+    }
+
+    private static void checkVersion(ByteReader in) {
         int version = in.readUnsignedByte();
         if (version != VERSION) {
             throw new IllegalStateException(version > VERSION
                     ? "item encoded in format version " + version + ", newer than this build reads (" + VERSION + ")"
                     : "item encoded in unknown format version " + version);
         }
-        return in;
     }
 
     private static void checkEnd(ByteReader in) {
@@ -338,7 +353,11 @@ public final class ItemCodec {
         return attributes;
     }
 
-    private static void writeValue(ByteWriter out, AttributeValue value) {
+    /**
+     * Appends one value in the stored form (tag and payload, no version byte): how other encodings embed attribute
+     * values (an encoded operation's literals).
+     */
+    public static void writeValue(ByteWriter out, AttributeValue value) {
         switch (value.type()) {
             case S:
                 out.writeByte(TAG_S);
@@ -398,7 +417,8 @@ public final class ItemCodec {
         throw new AssertionError(value.type());
     }
 
-    private static AttributeValue readValue(ByteReader in) {
+    /** Reads a value written by {@link #writeValue}. @throws IllegalStateException when the bytes are corrupt */
+    public static AttributeValue readValue(ByteReader in) {
         int tag = in.readUnsignedByte();
         switch (tag) {
             case TAG_S:
@@ -452,12 +472,14 @@ public final class ItemCodec {
         }
     }
 
-    private static void writeString(ByteWriter out, String text) {
+    /** Appends a string as the stored form writes names: varint UTF-8 length, bytes. */
+    public static void writeString(ByteWriter out, String text) {
         out.writeVarInt(ItemSize.utf8Length(text));
         Utf8.write(out, text, false);
     }
 
-    private static String readString(ByteReader in) {
+    /** Reads a string written by {@link #writeString}. */
+    public static String readString(ByteReader in) {
         return Utf8.read(in, in.readLength());
     }
 

@@ -7,7 +7,6 @@ import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.EvaluatedWrite;
-import io.basalt.partition.ItemCondition;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
@@ -51,7 +50,7 @@ public final class WritePathCheck {
         Item item = new Item(attributes);
         PrimaryKey key = new PrimaryKey(item.get("pk"), Optional.empty());
         byte[] itemKey = KeyLayout.itemKey(TABLE_ID, KeyLayout.BASE_TABLE_INDEX, SCHEMA, key);
-        PutItemOperation put = new PutItemOperation(key, item, ItemCondition.ALWAYS);
+        PutItemOperation put = new PutItemOperation(key, item, null);
         for (int round = 0; round < rounds; round++) {
             for (boolean throughStateMachine : new boolean[] {round % 2 == 0, round % 2 != 0}) {
                 try (InMemoryStorageEngine storage = new InMemoryStorageEngine()) {

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Seeded generators of attribute values for the property tests. */
-final class RandomValues {
+/** Seeded generators of attribute values for the property tests (also the operation codec's, in another package). */
+public final class RandomValues {
     private static final String[] EDGE_NUMBERS = {
         "0", "1", "-1", "1E-130", "-1E-130", "9.9999999999999999999999999999999999999E+125",
         "-9.9999999999999999999999999999999999999E+125", "1E+125", "-1E+125", "0.1", "-0.1", "10", "100", "99",
@@ -23,12 +23,12 @@ final class RandomValues {
 
     private final Random random;
 
-    RandomValues(Random random) {
+    public RandomValues(Random random) {
         this.random = random;
     }
 
     /** Strings mixing ASCII, NUL, two- and three-byte characters and surrogate pairs; lone surrogates if asked. */
-    String string(boolean loneSurrogates) {
+    public String string(boolean loneSurrogates) {
         int length = random.nextInt(4) == 0 ? 0 : random.nextInt(12);
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < length; i++) {
@@ -96,7 +96,7 @@ final class RandomValues {
     }
 
     /** Any of the ten types; containers nest while {@code depth} allows. */
-    AttributeValue value(int depth) {
+    public AttributeValue value(int depth) {
         int kind = random.nextInt(depth > 0 ? 11 : 9);
         switch (kind) {
             case 0:
@@ -152,7 +152,7 @@ final class RandomValues {
         return attributes;
     }
 
-    static String hex(byte[] bytes) {
+    public static String hex(byte[] bytes) {
         StringBuilder text = new StringBuilder(bytes.length * 2);
         for (byte b : bytes) {
             text.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));

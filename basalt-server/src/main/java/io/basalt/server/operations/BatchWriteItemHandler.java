@@ -13,7 +13,6 @@ import io.basalt.model.SecondaryIndex;
 import io.basalt.model.ValueLayer;
 import io.basalt.partition.DeleteItemOperation;
 import io.basalt.partition.EvaluatedWrite;
-import io.basalt.partition.ItemCondition;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.server.RequestContext;
@@ -106,8 +105,7 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
             if (write.isPut()) {
                 IndexKeyChecks.checkPut(indexes.get(write.tableName()), write.item());
             }
-            operations.add(write.isPut() ? new PutItemOperation(key, write.item(), ItemCondition.ALWAYS)
-                    : new DeleteItemOperation(key, ItemCondition.ALWAYS));
+            operations.add(write.isPut() ? new PutItemOperation(key, write.item()) : new DeleteItemOperation(key));
         }
 
         List<CompletableFuture<EvaluatedWrite>> results = new ArrayList<>(writes.size());

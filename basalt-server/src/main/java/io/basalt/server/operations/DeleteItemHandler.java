@@ -44,7 +44,7 @@ final class DeleteItemHandler extends DataPlaneHandler {
         });
         TableMetadata table = node.tableForItems(parameters.tableName());
         PrimaryKey key = ItemKeys.fromKey(delete.key(), table);
-        DeleteItemOperation operation = new DeleteItemOperation(key, ItemRequests.itemCondition(delete.condition()));
+        DeleteItemOperation operation = new DeleteItemOperation(key, delete.condition());
         return ItemRequests.respond(node.write(table, operation), parameters, table, key);
     }
 }

@@ -54,8 +54,7 @@ final class PutItemHandler extends DataPlaneHandler {
         }
         TableMetadata table = node.tableForItems(parameters.tableName());
         PrimaryKey key = ItemKeys.fromItem(put.item(), table);
-        PutItemOperation operation = new PutItemOperation(key, put.item(),
-                ItemRequests.itemCondition(put.condition()));
+        PutItemOperation operation = new PutItemOperation(key, put.item(), put.condition());
         return ItemRequests.respond(node.write(table, operation), parameters, table, key);
     }
 }

@@ -12,6 +12,7 @@ import io.basalt.model.PrimaryKey;
 import io.basalt.model.ValueLayer;
 import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.DeleteItemOperation;
+import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.PutItemOperation;
@@ -204,12 +205,11 @@ final class TransactWriteAction {
     /** The operation the engine runs for this action, on the item {@code primaryKey} names. */
     ItemOperation operation(TableMetadata table, PrimaryKey primaryKey) {
         return switch (kind()) {
-            case PUT -> new PutItemOperation(primaryKey, item, ItemRequests.itemCondition(condition));
-            case DELETE -> new DeleteItemOperation(primaryKey, ItemRequests.itemCondition(condition));
-            case CONDITION_CHECK -> new ConditionCheckOperation(primaryKey, ItemRequests.itemCondition(condition));
+            case PUT -> new PutItemOperation(primaryKey, item, condition);
+            case DELETE -> new DeleteItemOperation(primaryKey, condition);
+            case CONDITION_CHECK -> new ConditionCheckOperation(primaryKey, condition);
             case UPDATE -> new UpdateItemOperation(primaryKey, ItemKeys.keyItem(primaryKey, table),
-                    update == null ? ItemUpdate.NONE : new ExpressionUpdate(update),
-                    ItemRequests.itemCondition(condition));
+                    update == null ? ItemUpdate.NONE : ExpressionItemUpdate.sizedByItem(update), condition);
         };
     }
 }

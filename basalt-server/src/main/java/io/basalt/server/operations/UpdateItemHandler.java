@@ -6,6 +6,7 @@ import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
+import io.basalt.expressions.ast.LegacyUpdate;
 import io.basalt.expressions.ast.PathElement;
 import io.basalt.expressions.ast.UpdateExpression;
 import io.basalt.expressions.parser.ExpressionKind;
@@ -13,7 +14,9 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemUpdate;
+import io.basalt.partition.LegacyItemUpdate;
 import io.basalt.partition.UpdateItemOperation;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
@@ -37,7 +40,7 @@ final class UpdateItemHandler extends DataPlaneHandler {
         this.node = requireNonNull(node, "node is null");
     }
 
-    private record Request(Item key, UpdateExpression expression, LegacyAttributeUpdates legacy,
+    private record Request(Item key, UpdateExpression expression, LegacyUpdate legacy,
             Condition condition) {
     }
 
@@ -50,7 +53,7 @@ final class UpdateItemHandler extends DataPlaneHandler {
         Request update = ItemRequests.enveloped(() -> {
             RequestExpressions expressions = RequestExpressions.read(request, LEGACY, EXPRESSIONS, EXPRESSIONS);
             Item key = AttributeValueJson.readItem(keyJson);
-            LegacyAttributeUpdates legacy = LegacyAttributeUpdates.read(request, new ValidationErrors());
+            LegacyUpdate legacy = LegacyAttributeUpdatesReader.read(request, new ValidationErrors());
             Condition legacyCondition = LegacyExpected.read(request, new ValidationErrors());
             UpdateExpression expression = expressions.update();
             Condition condition = legacyCondition != null ? legacyCondition
@@ -63,13 +66,13 @@ final class UpdateItemHandler extends DataPlaneHandler {
         ItemUpdate itemUpdate = ItemUpdate.NONE;
         if (update.expression() != null) {
             checkNotKey(RequestExpressions.targets(update.expression()), table.keySchema());
-            itemUpdate = ExpressionUpdate.sizedByStatement(update.expression());
+            itemUpdate = ExpressionItemUpdate.sizedByStatement(update.expression());
         } else if (update.legacy() != null) {
-            update.legacy().checkNotKey(table.keySchema());
-            itemUpdate = update.legacy();
+            LegacyAttributeUpdatesReader.checkNotKey(update.legacy(), table.keySchema());
+            itemUpdate = new LegacyItemUpdate(update.legacy());
         }
         UpdateItemOperation operation = new UpdateItemOperation(key, ItemKeys.keyItem(key, table), itemUpdate,
-                ItemRequests.itemCondition(update.condition()));
+                update.condition());
         return ItemRequests.respond(node.write(table, operation), parameters, table, key);
     }
 

@@ -1,4 +1,4 @@
-package io.basalt.server.operations;
+package io.basalt.partition;
 
 import static java.util.Objects.requireNonNull;
 
@@ -10,30 +10,28 @@ import io.basalt.expressions.eval.UpdateStatementSize;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.Limits;
-import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.encoding.StoredItem;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A bound UpdateExpression as the partition leader applies it. */
-final class ExpressionUpdate implements ItemUpdate {
-    private final UpdateExpression update;
-    private final UpdateExpression withoutRemovals;
-    /**
-     * The statement's size from the request alone (an upper bound), or -1 when the update is not sized by its
-     * statement.
-     */
-    private final long requestStatementSize;
-
-    /** An update sized only by the item it finishes, as a transaction's Update is. */
-    ExpressionUpdate(UpdateExpression update) {
-        this(update, -1);
+/**
+ * A bound UpdateExpression as the partition leader applies it.
+ *
+ * @param requestStatementSize the statement's size from the request alone (an upper bound), or -1 when the update
+ *     is not sized by its statement (a transaction's Update); derived from {@code expression}, so a codec carries
+ *     only whether it applies
+ */
+public record ExpressionItemUpdate(UpdateExpression expression, long requestStatementSize) implements ItemUpdate {
+    public ExpressionItemUpdate {
+        requireNonNull(expression, "expression is null");
+        if (requestStatementSize < -1) {
+            throw new IllegalArgumentException("requestStatementSize is " + requestStatementSize);
+        }
     }
 
-    private ExpressionUpdate(UpdateExpression update, long requestStatementSize) {
-        this.update = requireNonNull(update, "update is null");
-        this.withoutRemovals = new UpdateExpression(update.set(), List.of(), update.add(), List.of());
-        this.requestStatementSize = requestStatementSize;
+    /** An update sized only by the item it finishes, as a transaction's Update is. */
+    public static ExpressionItemUpdate sizedByItem(UpdateExpression expression) {
+        return new ExpressionItemUpdate(expression, -1);
     }
 
     /**
@@ -41,8 +39,13 @@ final class ExpressionUpdate implements ItemUpdate {
      * before the condition: docs/design/write-path.md. The statement is sized here, on the request's thread, so
      * the partition does nothing more for the usual update, whose statement is far below the limit.
      */
-    static ExpressionUpdate sizedByStatement(UpdateExpression update) {
-        return new ExpressionUpdate(update, UpdateStatementSize.ofRequest(update));
+    public static ExpressionItemUpdate sizedByStatement(UpdateExpression expression) {
+        return new ExpressionItemUpdate(expression, UpdateStatementSize.ofRequest(expression));
+    }
+
+    /** Whether the update is also sized by its statement ({@link #sizedByStatement}). */
+    public boolean isSizedByStatement() {
+        return requestStatementSize >= 0;
     }
 
     @Override
@@ -51,8 +54,8 @@ final class ExpressionUpdate implements ItemUpdate {
             return;
         }
         // Only an ADD makes the size depend on the item (it pays for the set members it adds, not those present).
-        if (!UpdateStatementSize.dependsOnItem(update)
-                || UpdateStatementSize.of(update, current == null ? null : current.item())
+        if (!UpdateStatementSize.dependsOnItem(expression)
+                || UpdateStatementSize.of(expression, current == null ? null : current.item())
                         > Limits.MAX_ITEM_SIZE_BYTES) {
             throw BasaltException.validation("Item size to update has exceeded the maximum allowed size");
         }
@@ -60,7 +63,7 @@ final class ExpressionUpdate implements ItemUpdate {
 
     @Override
     public Applied apply(Item current) {
-        UpdateResult result = UpdateApplier.apply(update, current);
+        UpdateResult result = UpdateApplier.apply(expression, current);
         return new Applied(result.item(), result.updatedPaths());
     }
 
@@ -70,10 +73,12 @@ final class ExpressionUpdate implements ItemUpdate {
      */
     @Override
     public Applied applyToAbsent(Item keyItem) {
+        UpdateExpression withoutRemovals = new UpdateExpression(expression.set(), List.of(), expression.add(),
+                List.of());
         UpdateResult result = UpdateApplier.apply(withoutRemovals, keyItem);
         List<DocumentPath> updated = new ArrayList<>(result.updatedPaths());
-        updated.addAll(update.remove());
-        update.delete().forEach(action -> updated.add(action.path()));
+        updated.addAll(expression.remove());
+        expression.delete().forEach(action -> updated.add(action.path()));
         return new Applied(result.item(), updated);
     }
 }
