@@ -109,7 +109,7 @@ final class QueryHandler extends DataPlaneHandler {
         boolean forward = !Boolean.FALSE.equals(request.getBoolean("ScanIndexForward"));
         boolean countOnly = "COUNT".equals(select);
         ReadSpec spec = new ReadSpec(table.id(), target.source(), key, null, forward,
-                limit == null ? Integer.MAX_VALUE : limit.intValue(), ReadSpec.MAX_PAGE_BYTES, filter,
+                ReadRequests.pageLimit(limit), ReadSpec.MAX_PAGE_BYTES, filter,
                 projection == null ? null : projectionPaths, countOnly,
                 target.fetchMode(select, projectionPaths, filterPaths), start, consistent);
         ReadResult page = node.read(table, node.planRead(table, spec));

@@ -303,6 +303,15 @@ final class ReadRequests {
     }
 
     /**
+     * The page's Limit as the partition takes it: none given reads until the page is full. Limit has no upper bound
+     * in the API; a value beyond an int is cut to its low 32 bits as before, and one that becomes zero or negative
+     * that way stops after one item, as the page reader always did with it.
+     */
+    static int pageLimit(Long limit) {
+        return limit == null ? Integer.MAX_VALUE : Math.max(1, limit.intValue());
+    }
+
+    /**
      * Writes Items (unless only the count was asked for), Count, ScannedCount, LastEvaluatedKey (the key
      * attributes of the target: for an index its own and the table's) and capacity: the bytes read from the table
      * or index, plus for a local index read the table items it fetched.

@@ -103,7 +103,7 @@ final class ScanHandler extends DataPlaneHandler {
         List<DocumentPath> filterPaths = filter == null ? List.of() : ReadRequests.paths(filter);
         boolean countOnly = "COUNT".equals(select);
         ReadSpec spec = new ReadSpec(table.id(), target.source(), null, scanRange, true,
-                limit == null ? Integer.MAX_VALUE : limit.intValue(), ReadSpec.MAX_PAGE_BYTES, filter,
+                ReadRequests.pageLimit(limit), ReadSpec.MAX_PAGE_BYTES, filter,
                 projection == null ? null : projectionPaths, countOnly,
                 target.fetchMode(select, projectionPaths, filterPaths), start, consistent);
         // Planning checks the ExclusiveStartKey's segment; that check has always come before the key path checks.
