@@ -7,7 +7,6 @@ import io.basalt.model.Item;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.EvaluatedWrite;
-import io.basalt.partition.ItemCondition;
 import io.basalt.partition.IndexPartitionState;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.KeyLayout;
@@ -16,8 +15,9 @@ import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.partition.encoding.StoredItem;
-import io.basalt.partition.read.KeyRange;
-import io.basalt.partition.read.PageReader;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadResult;
+import io.basalt.partition.read.ReadSpec;
 import io.basalt.replication.LocalReplicator;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageEngine;
@@ -50,6 +50,7 @@ public final class BasaltNode implements AutoCloseable {
     private final LocalReplicator replicator;
     private final ExecutorService partitionPool;
     private final Catalog catalog;
+    private final ReadService reads;
     private final ConcurrentHashMap<Long, TableRuntime> runtimes = new ConcurrentHashMap<>();
     private final Object controlLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -67,6 +68,7 @@ public final class BasaltNode implements AutoCloseable {
         this.partitionPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 namedDaemonThreads("basalt-partition-"));
         this.catalog = new Catalog(storage);
+        this.reads = new ReadService(storage, false);
         this.globalIndexes = new GlobalIndexLifecycle(storage, catalog, controlLock, config,
                 namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
                 namedDaemonThreads("basalt-control-"));
@@ -344,20 +346,19 @@ public final class BasaltNode implements AutoCloseable {
     }
 
     /**
-     * Reads one page of a table's items in {@code range} (a Query's key range or a Scan segment) from a consistent
-     * view of what is durable.
+     * Plans a Query or Scan page of {@code table}: fixes the key range it reads and checks its ExclusiveStartKey
+     * against the read, without reading ({@link ReadService#plan}).
      */
-    public PageReader.Page readPage(TableMetadata table, KeyRange range, boolean forward, int limit,
-            ItemCondition filter) {
+    public ReadPlan planRead(TableMetadata table, ReadSpec spec) {
+        return reads.plan(table, spec);
+    }
+
+    /** Reads one page of {@code table} as {@code plan} describes, from a consistent view of what is durable. */
+    public ReadResult read(TableMetadata table, ReadPlan plan) {
         if (!runtimes.containsKey(table.id())) {
             throw resourceNotFound();
         }
-        return PageReader.read(storage, range, forward, limit, filter);
-    }
-
-    /** The storage key of an item of {@code table}, for paging ranges that start after it. */
-    public byte[] itemKey(TableMetadata table, PrimaryKey key) {
-        return KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(), key);
+        return reads.read(table, plan);
     }
 
     private TableRuntime startPartitions(TableMetadata table) {

@@ -3,10 +3,11 @@ package io.basalt.server.operations;
 import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.expressions.ast.Operand;
+import io.basalt.expressions.eval.ConditionEvaluator;
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
-import io.basalt.partition.encoding.KeyEncoding;
+import io.basalt.model.Item;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
 import java.util.ArrayList;
@@ -183,7 +184,10 @@ final class LegacyExpected {
                 }
             }
         }
-        if (operator.equals("BETWEEN") && KeyEncoding.compare(arguments.get(0), arguments.get(1)) > 0) {
+        // DynamoDB's order of S, N and B values, as the condition evaluator compares them (the server sees no
+        // storage key encoding: docs/design/cluster.md §9.1).
+        if (operator.equals("BETWEEN") && ConditionEvaluator.evaluate(new Condition.Comparison(
+                literal(arguments.get(0)), Condition.Comparator.GT, literal(arguments.get(1))), Item.EMPTY)) {
             throw BasaltException.validation("The BETWEEN condition was provided a range where the lower bound is "
                     + "greater than the upper bound");
         }

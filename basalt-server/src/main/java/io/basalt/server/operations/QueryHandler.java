@@ -11,16 +11,14 @@ import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.keys.KeyCondition;
 import io.basalt.expressions.keys.KeyConditions;
 import io.basalt.expressions.parser.ExpressionKind;
-import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.ValueLayer;
-import io.basalt.partition.read.KeyRange;
-import io.basalt.partition.read.ReadRanges;
+import io.basalt.partition.read.ReadResult;
+import io.basalt.partition.read.ReadSpec;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.JsonObject;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -93,7 +91,9 @@ final class QueryHandler extends DataPlaneHandler {
         TableMetadata table = node.tableForItems(tableName);
         boolean consistent = Boolean.TRUE.equals(request.getBoolean("ConsistentRead"));
         ReadTarget target = ReadTarget.of(table, indexName, consistent, false, start != null);
-        byte[] startKey = start == null ? null : target.startStorageKey(start, "");
+        if (start != null) {
+            target.checkStartKey(start, "");
+        }
         List<DocumentPath> projectionPaths = projection == null ? List.of() : projection.paths();
         target.checkGlobalProjection(select, projectionPaths);
         if (keyCondition == null) {
@@ -107,17 +107,15 @@ final class QueryHandler extends DataPlaneHandler {
         }
         ReadRequests.checkKeyPaths(projectionPaths, table.keySchema());
         boolean forward = !Boolean.FALSE.equals(request.getBoolean("ScanIndexForward"));
-        KeyRange range = ReadRanges.query(table.id(), target.indexId(), key);
-        if (startKey != null) {
-            range = startAfter(range, startKey, target.partitionValues(start), key, forward);
-        }
-        ReadPage page = ReadPage.read(node, target, range, forward, limit == null ? Integer.MAX_VALUE
-                : limit.intValue(), filter, target.fetchesFromTable(select, projectionPaths, filterPaths),
-                target.filterNeedsTable(filterPaths));
         boolean countOnly = "COUNT".equals(select);
+        ReadSpec spec = new ReadSpec(table.id(), target.source(), key, null, forward,
+                ReadRequests.pageLimit(limit), ReadSpec.MAX_PAGE_BYTES, filter,
+                projection == null ? null : projectionPaths, countOnly,
+                target.fetchMode(select, projectionPaths, filterPaths), start, consistent);
+        ReadResult page = node.read(table, node.planRead(table, spec));
         Capacity.Mode mode = Capacity.mode(capacity);
-        return CompletableFuture.completedFuture(out -> ReadRequests.writePage(out, page.page(), projection,
-                countOnly, target, page.fetchedBytes(), mode, consistent));
+        return CompletableFuture.completedFuture(out -> ReadRequests.writePage(out, page, projection, countOnly,
+                target, mode, consistent));
     }
 
     /** Legacy KeyConditions as a key condition; only indexable comparisons may constrain keys. */
@@ -144,19 +142,5 @@ final class QueryHandler extends DataPlaneHandler {
                         + "Primary key attribute: " + name.name());
             }
         }
-    }
-
-    /** The rest of the range after the ExclusiveStartKey, which must lie within the query's key condition. */
-    private static KeyRange startAfter(KeyRange range, byte[] storageKey, List<AttributeValue> startPartition,
-            KeyCondition key, boolean forward) {
-        if (!startPartition.equals(key.partitionValues())) {
-            throw BasaltException.validation("The provided starting key is outside query boundaries based on "
-                    + "provided conditions");
-        }
-        if (Arrays.compareUnsigned(storageKey, range.lowerInclusive()) < 0
-                || Arrays.compareUnsigned(storageKey, range.upperExclusive()) >= 0) {
-            throw BasaltException.validation("The provided starting key does not match the range key predicate");
-        }
-        return range.after(storageKey, forward);
     }
 }

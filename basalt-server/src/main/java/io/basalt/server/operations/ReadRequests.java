@@ -11,13 +11,12 @@ import io.basalt.expressions.eval.Projector;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
-import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.Limits;
 import io.basalt.model.PrimaryKey;
 import io.basalt.model.ValueLayer;
 import io.basalt.partition.encoding.StoredItem;
-import io.basalt.partition.read.PageReader;
+import io.basalt.partition.read.ReadResult;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.StoredItemJson;
 import io.basalt.server.json.JsonObject;
@@ -304,12 +303,21 @@ final class ReadRequests {
     }
 
     /**
+     * The page's Limit as the partition takes it: none given reads until the page is full. Limit has no upper bound
+     * in the API; a value beyond an int is cut to its low 32 bits as before, and one that becomes zero or negative
+     * that way stops after one item, as the page reader always did with it.
+     */
+    static int pageLimit(Long limit) {
+        return limit == null ? Integer.MAX_VALUE : Math.max(1, limit.intValue());
+    }
+
+    /**
      * Writes Items (unless only the count was asked for), Count, ScannedCount, LastEvaluatedKey (the key
      * attributes of the target: for an index its own and the table's) and capacity: the bytes read from the table
      * or index, plus for a local index read the table items it fetched.
      */
-    static void writePage(JsonGenerator out, PageReader.Page page, ProjectionExpression projection, boolean countOnly,
-            ReadTarget target, long fetchedBytes, Capacity.Mode capacity, boolean consistent) throws IOException {
+    static void writePage(JsonGenerator out, ReadResult page, ProjectionExpression projection, boolean countOnly,
+            ReadTarget target, Capacity.Mode capacity, boolean consistent) throws IOException {
         out.writeStartObject();
         out.writeNumberField("Count", page.items().size());
         if (!countOnly) {
@@ -319,13 +327,13 @@ final class ReadRequests {
             }
             out.writeEndArray();
         }
-        if (page.lastEvaluated() != null) {
+        if (page.lastEvaluatedKey() != null) {
+            // The partition gives the key attributes in DynamoDB's order: the table's key, then the index's.
             out.writeFieldName("LastEvaluatedKey");
             out.writeStartObject();
-            Map<String, AttributeValue> attributes = page.lastEvaluated().attributes();
-            for (KeyAttribute key : target.keyAttributes()) {
-                out.writeFieldName(key.name());
-                AttributeValueJson.write(out, attributes.get(key.name()));
+            for (Map.Entry<String, AttributeValue> attribute : page.lastEvaluatedKey().attributes().entrySet()) {
+                out.writeFieldName(attribute.getKey());
+                AttributeValueJson.write(out, attribute.getValue());
             }
             out.writeEndObject();
         }
@@ -334,7 +342,7 @@ final class ReadRequests {
         if (target.index() == null) {
             Capacity.writeRead(out, capacity, target.table().name(), readUnits, null, false, 0);
         } else {
-            double fetchUnits = fetchedBytes == 0 ? 0 : pageUnits(fetchedBytes, consistent);
+            double fetchUnits = page.fetchedBytes() == 0 ? 0 : pageUnits(page.fetchedBytes(), consistent);
             Capacity.writeRead(out, capacity, target.table().name(), fetchUnits, target.index().name(),
                     target.index().global(), readUnits);
         }

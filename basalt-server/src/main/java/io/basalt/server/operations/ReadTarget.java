@@ -12,10 +12,9 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
-import io.basalt.model.PrimaryKey;
 import io.basalt.model.ProjectionType;
-import io.basalt.partition.KeyLayout;
-import java.util.ArrayList;
+import io.basalt.partition.read.FetchMode;
+import io.basalt.partition.read.ReadSource;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,8 +75,9 @@ final class ReadTarget {
         return index;
     }
 
-    int indexId() {
-        return index == null ? KeyLayout.BASE_TABLE_INDEX : index.id();
+    /** What is read, as the partition names it. */
+    ReadSource source() {
+        return index == null ? ReadSource.BASE : ReadSource.index(index.id(), index.global());
     }
 
     List<KeyAttribute> partitionKeys() {
@@ -111,16 +111,17 @@ final class ReadTarget {
     }
 
     /**
-     * The storage key of an ExclusiveStartKey, after checking it has exactly the key attributes of what is read.
+     * Checks that an ExclusiveStartKey has exactly the key attributes of what is read, with their types. Whether it
+     * lies within the read is the partition's check ({@code ReadPlanner}).
      *
      * @param tableMismatchSuffix what a table read appends to "The provided starting key is invalid" when the
      *     attributes are not the key's (Query: nothing; Scan: the older wording's suffix); an index read appends
      *     nothing (dynalite, checked against DynamoDB)
      */
-    byte[] startStorageKey(Item start, String tableMismatchSuffix) {
+    void checkStartKey(Item start, String tableMismatchSuffix) {
         if (index == null) {
-            PrimaryKey key = ReadRequests.startKey(start, table, tableMismatchSuffix);
-            return KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(), key);
+            ReadRequests.startKey(start, table, tableMismatchSuffix);
+            return;
         }
         List<KeyAttribute> attributes = keyAttributes();
         if (start.size() != attributes.size()) {
@@ -142,16 +143,6 @@ final class ReadTarget {
         tableKey.put(schema.partitionKey().name(), start.get(schema.partitionKey().name()));
         schema.sortKey().ifPresent(sortKey -> tableKey.put(sortKey.name(), start.get(sortKey.name())));
         ReadRequests.startKey(new Item(tableKey), table, "");
-        return KeyLayout.indexEntryKey(table.id(), schema, index.index(), start);
-    }
-
-    /** The partition key values of a starting key, in key schema order. */
-    List<AttributeValue> partitionValues(Item start) {
-        List<AttributeValue> values = new ArrayList<>();
-        for (KeyAttribute attribute : partitionKeys()) {
-            values.add(start.get(attribute.name()));
-        }
-        return values;
     }
 
     /**
@@ -180,7 +171,7 @@ final class ReadTarget {
      * an attribute the index does not hold (API Query, Select: "DynamoDB fetches each of these attributes from the
      * parent table").
      */
-    boolean fetchesFromTable(String select, List<DocumentPath> projection, List<DocumentPath> filter) {
+    private boolean fetchesFromTable(String select, List<DocumentPath> projection, List<DocumentPath> filter) {
         if (index == null || index.global() || index.index().projection().type() == ProjectionType.ALL) {
             return false;
         }
@@ -188,9 +179,15 @@ final class ReadTarget {
                 || !notProjected(filter).isEmpty();
     }
 
-    /** Whether the filter alone needs the table's items (then every entry read is fetched, not just those kept). */
-    boolean filterNeedsTable(List<DocumentPath> filter) {
-        return index != null && !notProjected(filter).isEmpty();
+    /**
+     * Which table items a read fetches: none, or (a local index read that needs them) those of the entries the
+     * filter keeps, or those of every entry read when the filter itself needs the table's attributes.
+     */
+    FetchMode fetchMode(String select, List<DocumentPath> projection, List<DocumentPath> filter) {
+        if (!fetchesFromTable(select, projection, filter)) {
+            return FetchMode.NONE;
+        }
+        return notProjected(filter).isEmpty() ? FetchMode.FILTERED_ONLY : FetchMode.ALL_READ;
     }
 
     private Set<String> notProjected(List<DocumentPath> paths) {
@@ -202,12 +199,5 @@ final class ReadTarget {
             }
         }
         return missing;
-    }
-
-    /** The table key of an index entry (every entry holds it). */
-    PrimaryKey tableKeyOf(Item entry) {
-        KeySchema schema = table.keySchema();
-        return new PrimaryKey(entry.get(schema.partitionKey().name()),
-                schema.sortKey().map(sortKey -> entry.get(sortKey.name())));
     }
 }

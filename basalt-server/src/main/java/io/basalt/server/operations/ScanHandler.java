@@ -11,10 +11,10 @@ import io.basalt.expressions.parser.ExpressionKind;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.ValueLayer;
-import io.basalt.partition.KeyLayout;
-import io.basalt.partition.PartitionHash;
-import io.basalt.partition.read.KeyRange;
-import io.basalt.partition.read.ReadRanges;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadResult;
+import io.basalt.partition.read.ReadSpec;
+import io.basalt.partition.read.ScanRange;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.JsonObject;
@@ -93,37 +93,26 @@ final class ScanHandler extends DataPlaneHandler {
         TableMetadata table = node.tableForItems(tableName);
         boolean consistent = Boolean.TRUE.equals(request.getBoolean("ConsistentRead"));
         ReadTarget target = ReadTarget.of(table, indexName, consistent, true, start != null);
-        byte[] startKey = start == null ? null
-                : target.startStorageKey(start, ": The provided key element does not match the schema");
+        if (start != null) {
+            target.checkStartKey(start, ": The provided key element does not match the schema");
+        }
         List<DocumentPath> projectionPaths = projection == null ? List.of() : projection.paths();
         target.checkGlobalProjection(select, projectionPaths);
-        int segmentIndex = segment == null ? 0 : segment.intValue();
-        int segments = totalSegments == null ? 1 : totalSegments.intValue();
-        KeyRange range = ReadRanges.scanSegment(table.id(), target.indexId(), segmentIndex, segments);
-        if (startKey != null) {
-            if (segments > 1 && segmentOf(startKey, segments) != segmentIndex) {
-                throw BasaltException.validation(ReadRequests.BAD_START_KEY + ": Invalid ExclusiveStartKey. Please use "
-                        + "ExclusiveStartKey with correct Segment. TotalSegments: " + segments + " Segment: "
-                        + segmentIndex);
-            }
-            range = range.after(startKey, true);
-        }
+        ScanRange scanRange = segment == null ? ScanRange.ALL : new ScanRange(segment.intValue(),
+                totalSegments.intValue());
         List<DocumentPath> filterPaths = filter == null ? List.of() : ReadRequests.paths(filter);
+        boolean countOnly = "COUNT".equals(select);
+        ReadSpec spec = new ReadSpec(table.id(), target.source(), null, scanRange, true,
+                ReadRequests.pageLimit(limit), ReadSpec.MAX_PAGE_BYTES, filter,
+                projection == null ? null : projectionPaths, countOnly,
+                target.fetchMode(select, projectionPaths, filterPaths), start, consistent);
+        // Planning checks the ExclusiveStartKey's segment; that check has always come before the key path checks.
+        ReadPlan plan = node.planRead(table, spec);
         ReadRequests.checkKeyPaths(filterPaths, table.keySchema());
         ReadRequests.checkKeyPaths(projectionPaths, table.keySchema());
-        ReadPage page = ReadPage.read(node, target, range, true, limit == null ? Integer.MAX_VALUE
-                : limit.intValue(), filter, target.fetchesFromTable(select, projectionPaths, filterPaths),
-                target.filterNeedsTable(filterPaths));
-        boolean countOnly = "COUNT".equals(select);
+        ReadResult page = node.read(table, plan);
         Capacity.Mode mode = Capacity.mode(capacity);
-        return CompletableFuture.completedFuture(out -> ReadRequests.writePage(out, page.page(), projection,
-                countOnly, target, page.fetchedBytes(), mode, consistent));
-    }
-
-    /** The segment of {@code segments} an item key belongs to, by its partition hash. */
-    private static int segmentOf(byte[] itemKey, int segments) {
-        long hash = KeyLayout.hashOfItemKey(itemKey);
-        int segment = PartitionHash.partitionIndex(hash, segments);
-        return segment;
+        return CompletableFuture.completedFuture(out -> ReadRequests.writePage(out, page, projection, countOnly,
+                target, mode, consistent));
     }
 }

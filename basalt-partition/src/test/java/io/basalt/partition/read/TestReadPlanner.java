@@ -1,17 +1,19 @@
 package io.basalt.partition.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.keys.KeyCondition;
 import io.basalt.expressions.keys.SortKeyCondition;
 import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
+import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
-import io.basalt.partition.ItemCondition;
+import io.basalt.partition.PartitionHash;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.encoding.KeyEncoding;
@@ -30,11 +32,12 @@ import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 /**
- * Query ranges and paging checked against a brute-force model: random items, random key conditions, every page
- * size and both directions must return exactly the matching items in DynamoDB's order, split into pages that
- * continue where the previous one stopped.
+ * Query and Scan planning and paging checked against a brute-force model: random items, random key conditions, every
+ * page size and both directions must return exactly the matching items in DynamoDB's order, split into pages that
+ * continue from each page's LastEvaluatedKey, given back as ExclusiveStartKey; and an ExclusiveStartKey outside
+ * the read is refused with DynamoDB's texts.
  */
-class TestReadRanges {
+class TestReadPlanner {
     private static final long TABLE = 7;
 
     @RepeatedTest(8)
@@ -74,29 +77,93 @@ class TestReadRanges {
                 expected = new ArrayList<>(expected);
                 java.util.Collections.reverse(expected);
             }
-            List<Item> actual = readAllPages(storage, schema, ReadRanges.query(TABLE, 0, condition), forward, limit);
+            List<Item> actual = readAllPages(storage, schema, condition, forward, limit);
             assertThat(actual).as("seed %s round %s: %s %s forward=%s limit=%s", seed, round, pk, sort, forward,
                     limit).isEqualTo(expected);
         }
     }
 
-    private static List<Item> readAllPages(StorageEngine storage, KeySchema schema, KeyRange range, boolean forward,
-            int limit) {
+    private static List<Item> readAllPages(StorageEngine storage, KeySchema schema, KeyCondition condition,
+            boolean forward, int limit) {
         List<Item> items = new ArrayList<>();
-        KeyRange remaining = range;
+        Item start = null;
         for (int pages = 0; pages < 1000; pages++) {
-            PageReader.Page page = PageReader.read(storage, remaining, forward, limit, ItemCondition.ALWAYS);
+            ReadResult page = PartitionReader.read(storage, ReadPlanner.plan(query(condition, forward, limit, start),
+                    schema, null));
             page.items().forEach(item -> items.add(item.item()));
             assertThat(page.scannedCount()).isLessThanOrEqualTo(limit);
-            if (page.lastEvaluated() == null) {
+            if (page.lastEvaluatedKey() == null) {
+                assertThat(page.stopReason()).isEqualTo(StopReason.EXHAUSTED);
                 return items;
             }
-            Item last = page.lastEvaluated();
-            byte[] lastKey = KeyLayout.itemKey(TABLE, 0, schema,
-                    new PrimaryKey(last.get("pk"), Optional.of(last.get("sk"))));
-            remaining = remaining.after(lastKey, forward);
+            assertThat(page.lastEvaluatedKey().attributes().keySet()).containsExactly("pk", "sk");
+            start = page.lastEvaluatedKey();
         }
         throw new AssertionError("paging did not end");
+    }
+
+    private static ReadSpec query(KeyCondition condition, boolean forward, int limit, Item start) {
+        return new ReadSpec(TABLE, ReadSource.BASE, condition, null, forward, limit, ReadSpec.MAX_PAGE_BYTES, null,
+                null, false, FetchMode.NONE, start, false);
+    }
+
+    private static ReadSpec scan(ScanRange range, int limit, Item start) {
+        return new ReadSpec(TABLE, ReadSource.BASE, null, range, true, limit, ReadSpec.MAX_PAGE_BYTES, null, null,
+                false, FetchMode.NONE, start, false);
+    }
+
+    private static Item key(String pk, AttributeValue sk) {
+        Map<String, AttributeValue> attributes = new LinkedHashMap<>();
+        attributes.put("pk", AttributeValue.string(pk));
+        if (sk != null) {
+            attributes.put("sk", sk);
+        }
+        return new Item(attributes);
+    }
+
+    @Test
+    void aQueryStartKeyMustLieWithinTheKeyCondition() {
+        KeySchema schema = KeySchema.of(new KeyAttribute("pk", AttributeType.S),
+                new KeyAttribute("sk", AttributeType.N));
+        KeyCondition condition = new KeyCondition(AttributeValue.string("a"), Optional.of(
+                new SortKeyCondition.Compare(Condition.Comparator.GE, AttributeValue.number("10"))));
+        assertThatThrownBy(() -> ReadPlanner.plan(query(condition, true, 10, key("b", AttributeValue.number("20"))),
+                schema, null)).isInstanceOf(BasaltException.class)
+                .hasMessage("The provided starting key is outside query boundaries based on provided conditions");
+        assertThatThrownBy(() -> ReadPlanner.plan(query(condition, true, 10, key("a", AttributeValue.number("5"))),
+                schema, null)).isInstanceOf(BasaltException.class)
+                .hasMessage("The provided starting key does not match the range key predicate");
+        // A key within the condition continues strictly after it, in either direction.
+        ReadPlan plan = ReadPlanner.plan(query(condition, true, 10, key("a", AttributeValue.number("10"))), schema,
+                null);
+        assertThat(plan.range().isEmpty()).isFalse();
+        byte[] startKey = KeyLayout.itemKey(TABLE, 0, schema, new PrimaryKey(AttributeValue.string("a"),
+                Optional.of(AttributeValue.number("10"))));
+        assertThat(java.util.Arrays.compareUnsigned(plan.range().lowerInclusive(), startKey)).isPositive();
+        ReadPlan backward = ReadPlanner.plan(query(condition, false, 10, key("a", AttributeValue.number("10"))),
+                schema, null);
+        assertThat(backward.range().isEmpty()).as("nothing of the condition is before its first key").isTrue();
+    }
+
+    @Test
+    void aScanStartKeyMustLieInItsSegment() {
+        KeySchema schema = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
+        int totalSegments = 4;
+        for (int i = 0; i < 20; i++) {
+            Item start = key("k" + i, null);
+            long hash = KeyLayout.hashOfItemKey(KeyLayout.itemKey(TABLE, 0, schema,
+                    new PrimaryKey(start.get("pk"), Optional.empty())));
+            int owner = PartitionHash.partitionIndex(hash, totalSegments);
+            assertThat(ReadPlanner.plan(scan(new ScanRange(owner, totalSegments), 10, start), schema, null).range())
+                    .isNotNull();
+            int other = (owner + 1) % totalSegments;
+            assertThatThrownBy(() -> ReadPlanner.plan(scan(new ScanRange(other, totalSegments), 10, start), schema,
+                    null)).isInstanceOf(BasaltException.class)
+                    .hasMessage("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
+                            + "ExclusiveStartKey with correct Segment. TotalSegments: 4 Segment: " + other);
+            // One segment covers every key.
+            assertThat(ReadPlanner.plan(scan(ScanRange.ALL, 10, start), schema, null).range()).isNotNull();
+        }
     }
 
     private static AttributeValue randomSortKey(Random random, AttributeType type) {
@@ -178,8 +245,8 @@ class TestReadRanges {
             int segments = Math.min(totalSegments, 1000);
             for (int segment = 0; segment < segments; segment++) {
                 int chosen = totalSegments <= 1000 ? segment : random.nextInt(totalSegments);
-                PageReader.read(storage, ReadRanges.scanSegment(TABLE, 0, chosen, totalSegments), true,
-                        Integer.MAX_VALUE, ItemCondition.ALWAYS).items().forEach(item -> union.add(item.item()));
+                PartitionReader.read(storage, ReadPlanner.plan(scan(new ScanRange(chosen, totalSegments),
+                        Integer.MAX_VALUE, null), schema, null)).items().forEach(item -> union.add(item.item()));
             }
             if (totalSegments <= 1000) {
                 assertThat(union).as("segments of %s", totalSegments).hasSize(500).doesNotHaveDuplicates();

@@ -1,0 +1,110 @@
+package io.basalt.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.model.SecondaryIndex;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionHash;
+import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.KeyRange;
+import io.basalt.partition.read.PartitionReader;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadPlanner;
+import io.basalt.partition.read.ReadResult;
+import io.basalt.partition.read.ReadSource;
+import io.basalt.partition.read.ReadSpec;
+import io.basalt.partition.read.StopReason;
+import io.basalt.storage.StorageEngine;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Serves Query and Scan pages given as {@link ReadSpec}s: plans them against the table's schema and reads them
+ * from the partitions that hold them (docs/design/cluster.md §9.2–§9.3).
+ *
+ * <p>A Scan segment is a hash range independent of the table's partitions, so its page may span several
+ * partitions: they are read in hash order, each continuing with what is left of the page's Limit and byte budget,
+ * so that a page holds the same items, in the same order, as it would from one partition. Partitions whose
+ * storage is this node's one engine are adjacent key ranges of it and are read as one range, exactly as before
+ * the partitions were walked (one iterator per page); {@code walkPartitions} forces the walk (for tests, and for
+ * the cluster, where neighbouring partitions live in different groups).
+ */
+public final class ReadService {
+    private final StorageEngine storage;
+    private final boolean walkPartitions;
+
+    ReadService(StorageEngine storage, boolean walkPartitions) {
+        this.storage = requireNonNull(storage, "storage is null");
+        this.walkPartitions = walkPartitions;
+    }
+
+    /**
+     * Checks {@code spec} against {@code table} and fixes the key range it reads, without reading.
+     *
+     * @throws io.basalt.model.BasaltException when the ExclusiveStartKey lies outside the read (DynamoDB's texts)
+     */
+    public ReadPlan plan(TableMetadata table, ReadSpec spec) {
+        if (spec.tableId() != table.id()) {
+            throw new IllegalArgumentException("spec of table " + spec.tableId() + " planned on " + table.id());
+        }
+        return ReadPlanner.plan(spec, table.keySchema(), index(table, spec.source()));
+    }
+
+    /** Reads the page {@code plan} describes of {@code table}. */
+    public ReadResult read(TableMetadata table, ReadPlan plan) {
+        if (!walkPartitions || plan.spec().isQuery() || table.partitionCount() == 1) {
+            // A Query's items share one partition key, hence one partition.
+            return PartitionReader.read(storage, plan);
+        }
+        return walk(table, plan);
+    }
+
+    private ReadResult walk(TableMetadata table, ReadPlan plan) {
+        ReadSpec spec = plan.spec();
+        int partitions = table.partitionCount();
+        int indexId = spec.source().indexId();
+        List<StoredItem> items = new ArrayList<>();
+        int scanned = 0;
+        long bytes = 0;
+        long fetched = 0;
+        for (int i = 0; i < partitions; i++) {
+            byte[] lower = i == 0 ? KeyLayout.indexStart(table.id(), indexId)
+                    : KeyLayout.partitionStart(table.id(), indexId, PartitionHash.rangeStart(i, partitions));
+            KeyRange part = intersect(plan.range(), lower, KeyLayout.partitionEnd(table.id(), indexId, i,
+                    partitions));
+            if (part.isEmpty()) {
+                continue;
+            }
+            ReadSpec remaining = spec.withRemaining(spec.limit() - scanned, spec.byteBudget() - bytes);
+            ReadResult page = PartitionReader.read(storage, new ReadPlan(remaining, plan.schema(), plan.index(),
+                    part));
+            items.addAll(page.items());
+            scanned += page.scannedCount();
+            bytes += page.scannedBytes();
+            fetched += page.fetchedBytes();
+            if (page.stopReason() != StopReason.EXHAUSTED) {
+                return new ReadResult(items, scanned, bytes, fetched, page.stopReason(), page.lastEvaluatedKey());
+            }
+        }
+        return new ReadResult(items, scanned, bytes, fetched, StopReason.EXHAUSTED, null);
+    }
+
+    private static KeyRange intersect(KeyRange range, byte[] lower, byte[] upper) {
+        byte[] from = Arrays.compareUnsigned(range.lowerInclusive(), lower) >= 0 ? range.lowerInclusive() : lower;
+        byte[] to = Arrays.compareUnsigned(range.upperExclusive(), upper) <= 0 ? range.upperExclusive() : upper;
+        return new KeyRange(from, to);
+    }
+
+    private static SecondaryIndex index(TableMetadata table, ReadSource source) {
+        if (source.kind() == ReadSource.Kind.BASE) {
+            return null;
+        }
+        for (IndexMetadata index : table.indexes()) {
+            if (index.id() == source.indexId()) {
+                return index.index();
+            }
+        }
+        throw new IllegalArgumentException("table " + table.id() + " has no index " + source.indexId());
+    }
+}
