@@ -7,10 +7,7 @@ import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
 import io.basalt.server.json.AttributeValueJson;
 import io.basalt.server.json.JsonObject;
-import io.basalt.expressions.ast.Condition;
-import io.basalt.expressions.eval.ConditionEvaluator;
 import io.basalt.expressions.eval.Projector;
-import io.basalt.partition.ItemCondition;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.WriteOutcome;
 import io.basalt.server.ResponseBody;
@@ -128,11 +125,6 @@ final class ItemRequests {
             return null;
         }
         return Projector.project(outcome.updatedPaths(), image);
-    }
-
-    /** A condition evaluated by the partition leader against the item's current image. */
-    static ItemCondition itemCondition(Condition condition) {
-        return condition == null ? ItemCondition.ALWAYS : current -> ConditionEvaluator.evaluate(condition, current);
     }
 
     /** Writes {@code "Attributes": {...}} when there is an item to return. */
