@@ -2,6 +2,7 @@ package io.basalt.partition;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.expressions.ast.UpdateExpression;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Bytes;
 import io.basalt.model.ErrorCode;
@@ -356,8 +357,10 @@ public final class PartitionState {
         Item newItem = outcome.newItem();
         if (newItem != null && !indexes.isEmpty() && !(operation instanceof ConditionCheckOperation)) {
             boolean byUpdateExpression = current != null && operation instanceof UpdateItemOperation;
+            UpdateExpression expression = operation instanceof UpdateItemOperation update
+                    && update.update() instanceof ExpressionItemUpdate byExpression ? byExpression.expression() : null;
             for (SecondaryIndex index : indexes.byName()) {
-                IndexEntries.checkKeys(index, newItem, outcome.oldItem(), byUpdateExpression);
+                IndexEntries.checkKeys(index, newItem, outcome.oldItem(), byUpdateExpression, expression);
             }
         }
         return new Staged(itemKey, operation, current, outcome);

@@ -137,6 +137,43 @@ class TestIndexWrites extends IndexTestSupport {
                 .doesNotContainKey("group");
     }
 
+    @Test
+    void anIndexKeySetFromAnotherAttributeOfTheWrongTypeIsAnUnsupportedType() {
+        // DynamoDB words the check it makes once the update is evaluated (the value comes from the item) apart from
+        // the one it makes on a value the expression gives (dynalite test/updateItem.js, checked against DynamoDB).
+        put(item("pk", s("u"), "sk", s("1"), "group", s("g"), "state", s("open"), "count", n("3"),
+                "doc", AttributeValue.fromM(Map.of("a", s("b"))), "tags", AttributeValue.fromSs(List.of("x"))));
+        String unsupported = "The update expression attempted to update the secondary index key to unsupported type";
+        for (String source : List.of("#c", "doc", "tags")) {
+            assertValidation(unsupported, () -> client.updateItem(b -> b.tableName(table)
+                    .key(item("pk", s("u"), "sk", s("1"))).updateExpression("SET #g = " + source)
+                    .expressionAttributeNames(source.equals("#c") ? Map.of("#g", "group", "#c", "count")
+                            : Map.of("#g", "group"))));
+        }
+        // A local index key too, and through if_not_exists, whose value may come from the item.
+        assertValidation(unsupported, () -> client.updateItem(b -> b.tableName(table)
+                .key(item("pk", s("u"), "sk", s("1"))).updateExpression("SET #s = if_not_exists(#c, :v)")
+                .expressionAttributeNames(Map.of("#s", "state", "#c", "count"))
+                .expressionAttributeValues(Map.of(":v", s("v")))));
+        // A value the expression gives keeps the Type mismatch text.
+        assertValidation(INVALID + "Type mismatch for Index Key group Expected: S Actual: N IndexName: ByGroup",
+                () -> client.updateItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1")))
+                        .updateExpression("SET #g = :n").expressionAttributeNames(Map.of("#g", "group"))
+                        .expressionAttributeValues(Map.of(":n", n("1")))));
+        assertValidation(INVALID + "Type mismatch for Index Key group Expected: S Actual: N IndexName: ByGroup",
+                () -> client.updateItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1")))
+                        .updateExpression("SET #g = #c + :n")
+                        .expressionAttributeNames(Map.of("#g", "group", "#c", "count"))
+                        .expressionAttributeValues(Map.of(":n", n("1")))));
+        assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1")))).item())
+                .containsEntry("group", s("g")).containsEntry("state", s("open"));
+        // The same attribute of the right type is accepted.
+        client.updateItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1")))
+                .updateExpression("SET #g = #s").expressionAttributeNames(Map.of("#g", "group", "#s", "state")));
+        assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1")))).item())
+                .containsEntry("group", s("open"));
+    }
+
     private ConsumedCapacity put(Map<String, AttributeValue> item) {
         return client.putItem(b -> b.tableName(table).item(item)
                 .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES)).consumedCapacity();
