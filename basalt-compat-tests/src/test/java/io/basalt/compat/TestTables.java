@@ -107,6 +107,15 @@ class TestTables extends CompatTestSupport {
         assertThat(active.tableId()).isEqualTo(created.tableId());
         assertThat(active.tableArn()).isEqualTo(created.tableArn());
         assertThat(active.creationDateTime()).isEqualTo(created.creationDateTime());
+
+        // UpdateTable answers with the full description, the on-demand date included (ack-api-quirks DDB-TABLE-177,
+        // live 2026: an UpdateTable response on an on-demand table carries LastUpdateToPayPerRequestDateTime);
+        // CreateTable's response has none (real create-table captures, ap-south-1 2026 and us-east-1 2025).
+        TableDescription updated = client.updateTable(b -> b.tableName(name).deletionProtectionEnabled(false))
+                .tableDescription();
+        assertThat(updated.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+        assertThat(updated.billingModeSummary().lastUpdateToPayPerRequestDateTime())
+                .isEqualTo(active.creationDateTime());
     }
 
     @Test
@@ -261,12 +270,15 @@ class TestTables extends CompatTestSupport {
         assertThat(toOnDemand.tableDescription().tableStatus()).isEqualTo(TableStatus.UPDATING);
         assertThat(toOnDemand.tableDescription().billingModeSummary().billingMode())
                 .isEqualTo(BillingMode.PAY_PER_REQUEST);
+        Instant announced = toOnDemand.tableDescription().billingModeSummary().lastUpdateToPayPerRequestDateTime();
+        assertThat(announced).isNotNull();
         client.waiter().waitUntilTableExists(b -> b.tableName(name));
         TableDescription onDemand = describe(name);
         assertThat(onDemand.tableStatus()).isEqualTo(TableStatus.ACTIVE);
         assertThat(onDemand.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
         Instant switched = onDemand.billingModeSummary().lastUpdateToPayPerRequestDateTime();
         assertThat(switched).isAfterOrEqualTo(onDemand.creationDateTime());
+        assertThat(switched).isEqualTo(announced);
         assertThat(onDemand.provisionedThroughput().readCapacityUnits()).isEqualTo(0L);
         assertThat(onDemand.provisionedThroughput().writeCapacityUnits()).isEqualTo(0L);
 

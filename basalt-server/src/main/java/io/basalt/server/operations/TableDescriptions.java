@@ -27,8 +27,14 @@ final class TableDescriptions {
 
     /** How a description differs between the responses that carry one. */
     enum Variant {
-        /** DescribeTable, UpdateTable: everything, including WarmThroughput. */
+        /** DescribeTable: everything, including WarmThroughput. */
         FULL,
+        /**
+         * UpdateTable: no WarmThroughput (docs/design/index-control-plane.md), but the on-demand switch time, which
+         * DynamoDB's UpdateTable responses carry (ack-api-quirks DDB-TABLE-177, live 2026; an AWS workshop's
+         * update-table output with a GSI added to a table that once was on demand).
+         */
+        UPDATED,
         /** CreateTable: no WarmThroughput, no on-demand switch time yet. */
         CREATED
     }
@@ -51,7 +57,7 @@ final class TableDescriptions {
         if (table.billingMode() == BillingMode.PAY_PER_REQUEST || table.lastUpdateToPayPerRequest() != null) {
             out.writeObjectFieldStart("BillingModeSummary");
             out.writeStringField("BillingMode", table.billingMode().name());
-            if (variant == Variant.FULL && table.lastUpdateToPayPerRequest() != null) {
+            if (variant != Variant.CREATED && table.lastUpdateToPayPerRequest() != null) {
                 writeTime(out, "LastUpdateToPayPerRequestDateTime", table.lastUpdateToPayPerRequest());
             }
             out.writeEndObject();

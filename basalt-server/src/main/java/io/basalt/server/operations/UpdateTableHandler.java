@@ -111,7 +111,7 @@ final class UpdateTableHandler implements OperationHandler {
             out.writeStartObject();
             out.writeFieldName("TableDescription");
             TableDescriptions.write(out, described, statistics, status, shown, indexes, context,
-                    TableDescriptions.Variant.CREATED);
+                    TableDescriptions.Variant.UPDATED);
             out.writeEndObject();
         });
     }
