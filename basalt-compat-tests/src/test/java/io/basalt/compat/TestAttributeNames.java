@@ -6,8 +6,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeAction;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValueUpdate;
+import software.amazon.awssdk.services.dynamodb.model.ExpectedAttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -124,5 +128,42 @@ class TestAttributeNames extends CompatTestSupport {
         // A value nested 100 levels is parsed and refused for its depth, not as unreadable JSON.
         assertValidation(ENVELOPE + NEST, () -> client.putItem(b -> b.tableName(table)
                 .item(item("pk", s("deep"), "d", deep(100)))));
+    }
+
+    /**
+     * Past about 62 levels DynamoDB's single-item writes read ConditionalOperator and ReturnValues in an older form
+     * and report them ahead of the nesting error (CS validation-ordering/deepRequests.test.ts, eu-west-2 and
+     * us-east-1, 2026-10-09). Every table here is absent: each answer comes before the table is looked up.
+     */
+    @Test
+    void pastSixtyTwoLevelsSingleItemWritesReportTheirEnumsFirst() {
+        String absent = "absent-deep-enums";
+        Map<String, AttributeValue> key = item("pk", s("a"), "sk", s("1"));
+        String xorOlder = ENVELOPE + "Value 'XOR' at 'conditionalOperator' failed to satisfy constraint: Member must "
+                + "satisfy enum value set: [OR, AND]";
+        Map<String, ExpectedAttributeValue> expected = Map.of(
+                "a", ExpectedAttributeValue.builder().value(deep(100)).build(),
+                "b", ExpectedAttributeValue.builder().exists(false).build());
+        assertValidation(xorOlder, () -> client.putItem(b -> b.tableName(absent).item(key).expected(expected)
+                .conditionalOperator("XOR")));
+        assertValidation(xorOlder, () -> client.updateItem(b -> b.tableName(absent).key(key)
+                .attributeUpdates(Map.of("x", AttributeValueUpdate.builder().action(AttributeAction.PUT)
+                        .value(s("1")).build()))
+                .expected(expected).conditionalOperator("XOR")));
+
+        String returnValuesOlder = ENVELOPE + "Value 'BOGUS' at 'returnValues' failed to satisfy constraint: Member "
+                + "must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]";
+        assertValidation(returnValuesOlder, () -> client.deleteItem(b -> b.tableName(absent).key(key)
+                .conditionExpression("#d = :deep").expressionAttributeNames(Map.of("#d", "d"))
+                .expressionAttributeValues(Map.of(":deep", deep(63))).returnValues("BOGUS")));
+        assertValidation(returnValuesOlder, () -> client.deleteItem(b -> b.tableName(absent).key(key)
+                .expected(Map.of("d", ExpectedAttributeValue.builder().value(deep(63)).build()))
+                .returnValues("BOGUS")));
+        assertValidation(returnValuesOlder, () -> client.deleteItem(b -> b.tableName(absent)
+                .key(item("pk", deep(100), "sk", s("1"))).returnValues("BOGUS")));
+        // UPDATED_NEW, a valid value DeleteItem cannot use, gets its message bare, ahead of the nesting error.
+        assertValidation("ReturnValues can only be ALL_OLD or NONE", () -> client.deleteItem(b -> b.tableName(absent)
+                .key(key).conditionExpression("#d = :deep").expressionAttributeNames(Map.of("#d", "d"))
+                .expressionAttributeValues(Map.of(":deep", deep(100))).returnValues(ReturnValue.UPDATED_NEW)));
     }
 }

@@ -27,6 +27,10 @@ import java.util.Set;
  * {@link ValueLayer} the operation runs.
  */
 public final class AttributeValueJson {
+    /** DynamoDB's refusal of a value nested past 32 levels (wire-reference.md §2.1). */
+    public static final String NESTING_MESSAGE = "Nesting Levels have exceeded supported limits: Attributes in the "
+            + "item have nested levels beyond supported limit";
+
     private static final String BASE64_ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     /** Sic: DynamoDB's framework spells it "dectected". */
@@ -185,8 +189,7 @@ public final class AttributeValueJson {
      */
     private static void checkDepth(int depth) {
         if (depth > Limits.MAX_NESTING_DEPTH - 1) {
-            throw BasaltException.validation("Nesting Levels have exceeded supported limits: Attributes in the item "
-                    + "have nested levels beyond supported limit");
+            throw BasaltException.validation(NESTING_MESSAGE);
         }
     }
 

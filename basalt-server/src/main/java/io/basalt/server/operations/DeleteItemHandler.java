@@ -6,6 +6,7 @@ import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.parser.ExpressionKind;
+import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.DeleteItemOperation;
@@ -32,16 +33,21 @@ final class DeleteItemHandler extends DataPlaneHandler {
         JsonObject keyJson = ItemRequests.requireObject(request, "Key", "key", errors);
         ItemRequests.WriteParameters parameters = ItemRequests.writeParameters(request, errors);
         errors.throwIfAny();
-        Request delete = ItemRequests.enveloped(() -> {
-            RequestExpressions expressions = RequestExpressions.read(request, PutItemHandler.LEGACY,
-                    PutItemHandler.EXPRESSIONS, PutItemHandler.EXPRESSIONS);
-            Item key = AttributeValueJson.readItem(keyJson);
-            Condition legacy = LegacyExpected.read(request, new ValidationErrors());
-            Condition condition = legacy != null ? legacy : expressions.condition(ExpressionKind.CONDITION);
-            expressions.requireAllUsed();
-            ItemRequests.requireNoneOrAllOld(parameters);
-            return new Request(key, condition);
-        });
+        Request delete;
+        try {
+            delete = ItemRequests.enveloped(() -> {
+                RequestExpressions expressions = RequestExpressions.read(request, PutItemHandler.LEGACY,
+                        PutItemHandler.EXPRESSIONS, PutItemHandler.EXPRESSIONS);
+                Item key = AttributeValueJson.readItem(keyJson);
+                Condition legacy = LegacyExpected.read(request, new ValidationErrors());
+                Condition condition = legacy != null ? legacy : expressions.condition(ExpressionKind.CONDITION);
+                expressions.requireAllUsed();
+                ItemRequests.requireNoneOrAllOld(parameters);
+                return new Request(key, condition);
+            });
+        } catch (BasaltException e) {
+            throw ItemRequests.olderFormFirst(e, request, parameters);
+        }
         TableMetadata table = node.tableForItems(parameters.tableName());
         PrimaryKey key = ItemKeys.fromKey(delete.key(), table);
         DeleteItemOperation operation = new DeleteItemOperation(key, delete.condition());

@@ -74,6 +74,45 @@ final class ItemRequests {
         }
     }
 
+    /**
+     * The JSON depth past which DynamoDB's PutItem, UpdateItem and DeleteItem read the request in an older form:
+     * values nested 63 levels (JSON depth 129 and more) get the older answers, values nested 40 levels (depth 85 and
+     * less) the newer ones (CS validation-ordering/deepRequests.test.ts, docs/design/error-texts.md §4). 128 is
+     * Basalt's reading of "about 62 levels": the exact boundary between the captures is not known.
+     */
+    static final int OLDER_FORM_DEPTH = 128;
+
+    /**
+     * The error PutItem or DeleteItem reports instead of {@code failure}, a request-validation error: past
+     * {@link #OLDER_FORM_DEPTH}, DynamoDB checks ReturnValues ahead of the values' nesting and words its refusal
+     * bare (captured for DeleteItem with UPDATED_NEW and a condition value nested 100 levels; PutItem by analogy,
+     * as the capture says both read ReturnValues the same way there). Runs only on the error path.
+     */
+    static BasaltException olderFormFirst(BasaltException failure, JsonObject request, WriteParameters parameters) {
+        if (failure.getMessage().endsWith(AttributeValueJson.NESTING_MESSAGE)
+                && !parameters.returnValues().equals("NONE") && !parameters.returnValues().equals("ALL_OLD")
+                && deeperThan(request, OLDER_FORM_DEPTH, 1)) {
+            return BasaltException.validation("ReturnValues can only be ALL_OLD or NONE");
+        }
+        return failure;
+    }
+
+    /** Whether a parsed JSON object or array nests deeper than {@code limit}, {@code depth} being its own level. */
+    private static boolean deeperThan(Object value, int limit, int depth) {
+        if (depth > limit) {
+            return true;
+        }
+        Iterable<?> children = value instanceof JsonObject object ? object.members().values()
+                : value instanceof List<?> list ? list : List.of();
+        for (Object child : children) {
+            boolean container = child instanceof JsonObject || child instanceof List<?>;
+            if (container && deeperThan(child, limit, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Checks that PutItem and DeleteItem ask only for the return values they can give. */
     static void requireNoneOrAllOld(WriteParameters parameters) {
         if (!parameters.returnValues().equals("NONE") && !parameters.returnValues().equals("ALL_OLD")) {

@@ -40,15 +40,20 @@ final class PutItemHandler extends DataPlaneHandler {
         JsonObject itemJson = ItemRequests.requireObject(request, "Item", "item", errors);
         ItemRequests.WriteParameters parameters = ItemRequests.writeParameters(request, errors);
         errors.throwIfAny();
-        Request put = ItemRequests.enveloped(() -> {
-            RequestExpressions expressions = RequestExpressions.read(request, LEGACY, EXPRESSIONS, EXPRESSIONS);
-            Item item = AttributeValueJson.readItem(itemJson);
-            ItemRequests.requireNoneOrAllOld(parameters);
-            Condition legacy = LegacyExpected.read(request, new ValidationErrors());
-            Condition condition = legacy != null ? legacy : expressions.condition(ExpressionKind.CONDITION);
-            expressions.requireAllUsed();
-            return new Request(item, condition);
-        });
+        Request put;
+        try {
+            put = ItemRequests.enveloped(() -> {
+                RequestExpressions expressions = RequestExpressions.read(request, LEGACY, EXPRESSIONS, EXPRESSIONS);
+                Item item = AttributeValueJson.readItem(itemJson);
+                ItemRequests.requireNoneOrAllOld(parameters);
+                Condition legacy = LegacyExpected.read(request, new ValidationErrors());
+                Condition condition = legacy != null ? legacy : expressions.condition(ExpressionKind.CONDITION);
+                expressions.requireAllUsed();
+                return new Request(item, condition);
+            });
+        } catch (BasaltException e) {
+            throw ItemRequests.olderFormFirst(e, request, parameters);
+        }
         if (ItemSize.of(put.item()) > Limits.MAX_ITEM_SIZE_BYTES) {
             throw BasaltException.validation("Item size has exceeded the maximum allowed size");
         }
