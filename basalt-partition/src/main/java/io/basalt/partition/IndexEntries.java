@@ -2,6 +2,7 @@ package io.basalt.partition;
 
 import io.basalt.expressions.ast.Operand;
 import io.basalt.expressions.ast.UpdateExpression;
+import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
@@ -89,6 +90,13 @@ public final class IndexEntries {
         }
     }
 
+    /** DynamoDB's refusal of an index key value of the wrong type (docs/design/index-writes.md §4). */
+    static BasaltException typeMismatch(SecondaryIndex index, KeyAttribute key, AttributeType actual) {
+        return BasaltException.validation("One or more parameter values were invalid: Type mismatch for Index Key "
+                + key.name() + " Expected: " + key.type().descriptor() + " Actual: " + actual.descriptor()
+                + " IndexName: " + index.name());
+    }
+
     private static void check(SecondaryIndex index, KeyAttribute key, Item item, Item previous, int maxBytes,
             boolean byUpdateExpression, UpdateExpression update) {
         AttributeValue value = item.get(key.name());
@@ -100,9 +108,7 @@ public final class IndexEntries {
                 throw BasaltException.validation(
                         "The update expression attempted to update the secondary index key to unsupported type");
             }
-            throw BasaltException.validation("One or more parameter values were invalid: Type mismatch for Index Key "
-                    + key.name() + " Expected: " + key.type().descriptor() + " Actual: " + value.type().descriptor()
-                    + " IndexName: " + index.name());
+            throw typeMismatch(index, key, value.type());
         }
         boolean emptyString = value instanceof AttributeValue.StringValue s && s.value().isEmpty();
         boolean emptyBinary = value instanceof AttributeValue.BinaryValue b && b.value().length() == 0;

@@ -352,10 +352,12 @@ public final class PartitionState {
     }
 
     private Staged stage(byte[] itemKey, Bytes overlayKey, ItemOperation operation) {
+        // What the request alone tells of its index keys is checked before the condition, as DynamoDB does.
+        boolean checked = !indexes.isEmpty() && IndexKeyPrechecks.check(indexes.byName(), operation);
         StoredItem current = latestImage(overlayKey, itemKey);
         WriteOutcome outcome = operation.evaluate(current);
         Item newItem = outcome.newItem();
-        if (newItem != null && !indexes.isEmpty() && !(operation instanceof ConditionCheckOperation)) {
+        if (newItem != null && !checked && !indexes.isEmpty() && !(operation instanceof ConditionCheckOperation)) {
             boolean byUpdateExpression = current != null && operation instanceof UpdateItemOperation;
             UpdateExpression expression = operation instanceof UpdateItemOperation update
                     && update.update() instanceof ExpressionItemUpdate byExpression ? byExpression.expression() : null;

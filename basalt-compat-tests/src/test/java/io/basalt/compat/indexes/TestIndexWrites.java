@@ -1,20 +1,28 @@
 package io.basalt.compat.indexes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeAction;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValueUpdate;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.Capacity;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ExpectedAttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ItemCollectionMetrics;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnItemCollectionMetrics;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -172,6 +180,43 @@ class TestIndexWrites extends IndexTestSupport {
                 .updateExpression("SET #g = #s").expressionAttributeNames(Map.of("#g", "group", "#s", "state")));
         assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1")))).item())
                 .containsEntry("group", s("open"));
+    }
+
+    @Test
+    void aBadIndexKeyTheRequestStatesIsReportedBeforeAFailingCondition() {
+        // DynamoDB checks what the request tells of index keys before it reads the item the condition needs
+        // (docs/design/index-writes.md §4); a value taken from the item can be checked only afterwards.
+        put(item("pk", s("k"), "sk", s("1"), "group", s("g"), "count", n("3")));
+        Map<String, AttributeValue> key = item("pk", s("k"), "sk", s("1"));
+        String mismatch = INVALID + "Type mismatch for Index Key group Expected: S Actual: N IndexName: ByGroup";
+        assertValidation(mismatch, () -> client.putItem(b -> b.tableName(table)
+                .item(item("pk", s("k"), "sk", s("1"), "group", n("5")))
+                .conditionExpression("attribute_not_exists(pk)")));
+        assertValidation(mismatch, () -> client.updateItem(b -> b.tableName(table).key(key)
+                .updateExpression("SET #g = :n").conditionExpression("attribute_not_exists(pk)")
+                .expressionAttributeNames(Map.of("#g", "group")).expressionAttributeValues(Map.of(":n", n("5")))));
+        assertValidation(mismatch, () -> client.updateItem(b -> b.tableName(table).key(key)
+                .updateExpression("ADD #g :n").conditionExpression("attribute_not_exists(pk)")
+                .expressionAttributeNames(Map.of("#g", "group")).expressionAttributeValues(Map.of(":n", n("5")))));
+        assertValidation(mismatch, () -> client.updateItem(b -> b.tableName(table).key(key)
+                .attributeUpdates(Map.of("group", AttributeValueUpdate.builder().action(AttributeAction.PUT)
+                        .value(n("5")).build()))
+                .expected(Map.of("pk", ExpectedAttributeValue.builder().exists(false).build()))));
+        // The type of a value taken from the item is known only once the update is evaluated, after the condition.
+        assertThatThrownBy(() -> client.updateItem(b -> b.tableName(table).key(key)
+                .updateExpression("SET #g = #c").conditionExpression("attribute_not_exists(pk)")
+                .expressionAttributeNames(Map.of("#g", "group", "#c", "count"))))
+                .isInstanceOf(ConditionalCheckFailedException.class);
+        // In a transaction the bad value is the action's cancellation reason, not the failed condition.
+        TransactionCanceledException cancelled = catchThrowableOfType(TransactionCanceledException.class,
+                () -> client.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder()
+                        .put(p -> p.tableName(table).item(item("pk", s("k"), "sk", s("1"), "group", n("5")))
+                                .conditionExpression("attribute_not_exists(pk)")).build())));
+        assertThat(cancelled.cancellationReasons()).singleElement().satisfies(reason -> {
+            assertThat(reason.code()).isEqualTo("ValidationError");
+            assertThat(reason.message()).isEqualTo(mismatch);
+        });
+        assertThat(client.getItem(b -> b.tableName(table).key(key)).item()).containsEntry("group", s("g"));
     }
 
     private ConsumedCapacity put(Map<String, AttributeValue> item) {
