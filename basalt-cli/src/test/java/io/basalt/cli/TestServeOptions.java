@@ -35,7 +35,8 @@ class TestServeOptions {
     @Test
     void readsEveryOptionWithItsValueAttachedOrNext() {
         assertThat(ServeOptions.parse(List.of("--host", "0.0.0.0", "--port=8001", "--data-dir", "/tmp/b",
-                "--in-memory"))).isEqualTo(new ServeOptions("0.0.0.0", 8001, Path.of("/tmp/b"), true, ASYNC, 4096, 256L << 20));
+                "--in-memory")))
+                .isEqualTo(new ServeOptions("0.0.0.0", 8001, Path.of("/tmp/b"), true, ASYNC, 4096, 256L << 20));
         assertThat(ServeOptions.parse(List.of("--host=::1", "--port", "0", "--data-dir=d")))
                 .isEqualTo(new ServeOptions("::1", 0, Path.of("d"), false, ASYNC, 4096, 256L << 20));
     }
