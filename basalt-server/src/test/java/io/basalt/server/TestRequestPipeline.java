@@ -132,7 +132,7 @@ class TestRequestPipeline {
         for (int i = 0; i < 20; i++) {
             // CreateTable runs on a worker; the client leaves before its answer.
             try (RawHttp http = new RawHttp(server.port())) {
-                http.send(post(TARGET + "CreateTable", CREDENTIALS, "{\"TableName\":\"t" + i + "\","
+                http.send(post(TARGET + "CreateTable", CREDENTIALS, "{\"TableName\":\"table" + i + "\","
                         + "\"KeySchema\":[{\"AttributeName\":\"k\",\"KeyType\":\"HASH\"}],"
                         + "\"AttributeDefinitions\":[{\"AttributeName\":\"k\",\"AttributeType\":\"S\"}],"
                         + "\"BillingMode\":\"PAY_PER_REQUEST\"}"));
