@@ -98,30 +98,31 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext channel, FullHttpRequest request) {
-        // Stage 1, the size cap, has run: SizeLimitedAggregator refuses a Content-Length over the limit with 413
-        // before the body is read, whatever else the request carries (credentials or not).
+        // Stages are numbered as in cluster.md §17. Stage 1, the size cap, has run: SizeLimitedAggregator refuses a
+        // Content-Length over the limit with 413 before the body is read, whatever else the request carries.
         HttpHeaders headers = request.headers();
         Reply reply = new Reply(RequestIds.next(), HttpUtil.isKeepAlive(request),
                 ResponseCompression.negotiate(lastValue(headers, HttpHeaderNames.ACCEPT_ENCODING)),
                 headers.contains(HttpHeaderNames.ORIGIN));
         String contentType = mediaType(headers.get(HttpHeaderNames.CONTENT_TYPE));
-        if (answeredAtHttpLevel(channel, request, reply, contentType)) {
+        if (answeredAtHttpLevel(channel, request, reply, contentType)) { // stage 2
             return;
         }
         String responseType = JSON_1_0.equals(contentType) || JSON_1_1.equals(contentType) ? contentType
                 : "application/json";
         ByteBuf raw = request.content();
         int size = raw.readableBytes();
-        // Stage 2, admission: refused before any work on the body. Every path below gives the permit back.
+        // Stage 3, admission: refused before any work on the body. Every path below gives the permit back.
         if (!admission.tryAcquire(size)) {
             respondInOrder(channel, CompletableFuture.completedFuture(() -> writeError(channel, reply, responseType,
                     new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, OVERLOADED))));
             return;
         }
-        // Stage 3, authentication: the header is read here, where SigV4 verification will go, over the raw body
+        // Stage 4, authentication: the header is read here, where SigV4 verification will go, over the raw body
         // and before decoding. Its verdict is reported after the parse and the lookup, in DynamoDB's order.
-        AuthorizationHeader credentials = AuthorizationHeader.parse(headers.get(HttpHeaderNames.AUTHORIZATION));
-        // Stage 4, decode: Content-Encoding undone, the body held to the size limit once more.
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        AuthorizationHeader credentials = AuthorizationHeader.parse(authorization);
+        // Stage 5, decode: Content-Encoding undone, the body held to the size limit once more.
         ByteBuf content;
         try {
             content = RequestDecoding.decode(channel.alloc(), raw, headers.get(HttpHeaderNames.CONTENT_ENCODING),
@@ -141,7 +142,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         CompletableFuture<ResponseBody> response;
         try {
-            response = dispatch(reply, headers, credentials, content);
+            response = dispatch(reply, headers, authorization, credentials, content);
         } catch (RejectedExecutionException e) {
             response = CompletableFuture.failedFuture(
                     new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down"));
@@ -153,7 +154,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 content.release();
             }
         }
-        // Stage 9, the one error formatter: every failure above and in the operation becomes DynamoDB's body here.
+        // Stage 10, the one error formatter: every failure above and in the operation becomes DynamoDB's body here.
         // The permit comes back as the response is ready, whether or not the connection is still open to take it.
         respondInOrder(channel, response.handle((result, failure) -> {
             admission.release(size);
@@ -164,20 +165,20 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     /**
-     * Stages 5 to 8: parse, operation lookup, the authentication verdict, then the operation, which validates its
+     * Stages 6 to 9: parse, operation lookup, the authentication verdict, then the operation, which validates its
      * typed request and dispatches it. DynamoDB's observable order puts the parse first: a body that is not JSON is a
      * SerializationException whatever the target and credentials, and an unknown target is reported before missing
      * credentials (wire-reference.md §1.1 items 6 to 8, which the compat suite pins). cluster.md §17 records why
      * this differs from Alternator's lookup-before-parse.
      */
-    private CompletableFuture<ResponseBody> dispatch(Reply reply, HttpHeaders headers,
+    private CompletableFuture<ResponseBody> dispatch(Reply reply, HttpHeaders headers, String authorization,
             AuthorizationHeader credentials, ByteBuf content) {
         if (!content.isReadable()) {
             throw new BasaltException(ErrorCode.SERIALIZATION, null);
         }
         JsonObject body = RequestJson.parse(new ByteBufInputStream(content), content.readableBytes());
         OperationHandler handler = operations.lookup(headers.get("X-Amz-Target"));
-        RequestContext context = context(reply.requestId(), credentials, headers.get(HttpHeaderNames.AUTHORIZATION),
+        RequestContext context = context(reply.requestId(), credentials, authorization,
                 headers.get(HttpHeaderNames.HOST));
         return handler.runsOnNetworkThread() ? handleHere(handler, context, body)
                 : CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
@@ -313,7 +314,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return JSON_1_0.equals(mediaType) || JSON_1_1.equals(mediaType) || "application/json".equals(mediaType);
     }
 
-    /** The authentication verdict on a header read in stage 3: a missing or malformed one is refused here. */
+    /** The authentication verdict on a header read in stage 4: a missing or malformed one is refused here. */
     private RequestContext context(String requestId, AuthorizationHeader header, String authorization, String host) {
         if (header == null) {
             if (authorization == null || !authorization.startsWith("AWS4-")) {
