@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * The admission stage through the AWS SDK: a request over {@code --max-inflight-requests} gets DynamoDB's
- * ServiceUnavailableException (503), which the SDK, left to its default retry policy, retries until it is admitted.
+ * ServiceUnavailableException (503), which the SDK, left to its default retry conditions, retries until it is
+ * admitted.
  */
 class TestAdmissionRetry {
     private final BasaltTestServer server = BasaltTestServer.start(new InMemoryStorageEngine(),
@@ -81,7 +82,10 @@ class TestAdmissionRetry {
                 .region(TestClients.REGION)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("basalt", "basalt")))
                 .httpClient(UrlConnectionHttpClient.builder().build())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(releaseOnRefusal))
+                // The SDK's default retry strategy and conditions; more attempts only so that a slow machine, where
+                // the held transaction takes a while to commit, cannot run out of them.
+                .overrideConfiguration(c -> c.addExecutionInterceptor(releaseOnRefusal)
+                        .retryStrategy(retry -> retry.maxAttempts(10)))
                 .build()) {
             assertThat(retrying.getItem(b -> b.tableName("admission").key(Map.of("pk", AttributeValue.fromS("held"))))
                     .item()).containsEntry("pk", AttributeValue.fromS("held"));
