@@ -3,7 +3,6 @@ package io.basalt.cli;
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.NodeConfig;
 import io.basalt.server.BasaltServer;
-import io.basalt.server.ServerConfig;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.StorageException;
 import io.basalt.storage.StorageInUseException;
@@ -22,6 +21,7 @@ final class ServeCommand {
     static final String USAGE = """
             Usage: basalt serve [-hV] [--in-memory] [--data-dir=<dataDirectory>] [--host=<host>] [--port=<port>]
                                 [--gsi-propagation=<sync|async>] [--gsi-delay-ms=<ms>]
+                                [--max-inflight-requests=<n>] [--max-inflight-bytes=<bytes>]
             Serve the DynamoDB API.
                   --data-dir=<dataDirectory>
                                   Directory of the RocksDB data (default: ./data).
@@ -35,6 +35,12 @@ final class ServeCommand {
               -h, --help          Show this help message and exit.
                   --host=<host>   Address to listen on (default: 127.0.0.1).
                   --in-memory     Keep everything in memory; nothing survives a restart.
+                  --max-inflight-bytes=<bytes>
+                                  Request bytes admitted at once, e.g. 512MiB (default: 256MiB);
+                                  more gets ServiceUnavailableException, which SDKs retry.
+                  --max-inflight-requests=<n>
+                                  Requests admitted at once (default: 4096); more gets
+                                  ServiceUnavailableException, which SDKs retry.
                   --port=<port>   Port to listen on (default: 8000).
               -V, --version       Print version information and exit.
             """;
@@ -82,7 +88,7 @@ final class ServeCommand {
                 NodeConfig.defaults().withGlobalIndexPropagation(options.indexPropagation()));
         BasaltServer server;
         try {
-            server = BasaltServer.start(node, ServerConfig.of(options.host(), options.port()));
+            server = BasaltServer.start(node, options.serverConfig());
         } catch (Exception e) {
             // Netty reports a port in use as an undeclared IOException.
             node.close();

@@ -3,6 +3,7 @@ package io.basalt.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.GlobalIndexPropagation;
+import io.basalt.model.Limits;
 import io.basalt.server.ServerConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -18,17 +19,24 @@ import java.util.Set;
  * @param dataDirectory where RocksDB keeps the data (unused in memory)
  * @param inMemory keep everything in memory; nothing survives a restart
  * @param indexPropagation how global secondary indexes follow writes
+ * @param maxInFlightRequests requests admitted at once before ServiceUnavailableException
+ * @param maxInFlightBytes request body bytes admitted at once before ServiceUnavailableException
  */
 record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
-        GlobalIndexPropagation indexPropagation) {
+        GlobalIndexPropagation indexPropagation, int maxInFlightRequests, long maxInFlightBytes) {
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--host", "--port", "--data-dir",
-            "--gsi-propagation", "--gsi-delay-ms");
+            "--gsi-propagation", "--gsi-delay-ms", "--max-inflight-requests", "--max-inflight-bytes");
 
     ServeOptions {
         requireNonNull(host, "host is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(indexPropagation, "indexPropagation is null");
+    }
+
+    /** The HTTP server's settings these options ask for. */
+    ServerConfig serverConfig() {
+        return ServerConfig.of(host, port).withAdmission(maxInFlightRequests, maxInFlightBytes);
     }
 
     /**
@@ -44,6 +52,8 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         boolean inMemory = false;
         boolean synchronous = false;
         long delayMillis = 0;
+        int maxInFlightRequests = ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
+        long maxInFlightBytes = ServerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES;
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);
             int equals = argument.startsWith("--") ? argument.indexOf('=') : -1;
@@ -70,6 +80,8 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
                 case "--port" -> port = port(value);
                 case "--gsi-propagation" -> synchronous = synchronous(value);
                 case "--gsi-delay-ms" -> delayMillis = delayMillis(value);
+                case "--max-inflight-requests" -> maxInFlightRequests = maxInFlightRequests(value);
+                case "--max-inflight-bytes" -> maxInFlightBytes = maxInFlightBytes(value);
                 default -> dataDirectory = dataDirectory(value);
             }
         }
@@ -77,7 +89,41 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
             throw new UsageException("Option '--gsi-delay-ms' needs '--gsi-propagation=async'");
         }
         return new ServeOptions(host, port, dataDirectory, inMemory, synchronous ? GlobalIndexPropagation.SYNCHRONOUS
-                : GlobalIndexPropagation.delayed(Duration.ofMillis(delayMillis)));
+                : GlobalIndexPropagation.delayed(Duration.ofMillis(delayMillis)), maxInFlightRequests,
+                maxInFlightBytes);
+    }
+
+    private static int maxInFlightRequests(String value) {
+        try {
+            int requests = Integer.parseInt(value);
+            if (requests > 0) {
+                return requests;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new UsageException("Invalid value for option '--max-inflight-requests': '" + value
+                + "' is not a positive number");
+    }
+
+    /**
+     * A byte count, plain or with a binary unit ({@code 268435456}, {@code 256MiB}, {@code 1GiB}); at least the
+     * largest request (16 MiB), which must always be admissible.
+     */
+    private static long maxInFlightBytes(String value) {
+        long unit = value.endsWith("KiB") ? 1024L : value.endsWith("MiB") ? 1024L * 1024
+                : value.endsWith("GiB") ? 1024L * 1024 * 1024 : 1;
+        String digits = unit == 1 ? value : value.substring(0, value.length() - 3);
+        try {
+            long bytes = Math.multiplyExact(Long.parseLong(digits), unit);
+            if (bytes >= Limits.MAX_REQUEST_BYTES) {
+                return bytes;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Reported below.
+        }
+        throw new UsageException("Invalid value for option '--max-inflight-bytes': '" + value
+                + "' is not a number of bytes of at least 16MiB");
     }
 
     private static boolean synchronous(String value) {

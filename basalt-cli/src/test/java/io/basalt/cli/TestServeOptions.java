@@ -29,15 +29,39 @@ class TestServeOptions {
     @Test
     void defaultsServeRocksDbUnderDataOnLocalhostPort8000() {
         assertThat(ServeOptions.parse(List.of()))
-                .isEqualTo(new ServeOptions("127.0.0.1", 8000, Path.of("data"), false, ASYNC));
+                .isEqualTo(new ServeOptions("127.0.0.1", 8000, Path.of("data"), false, ASYNC, 4096, 256L << 20));
     }
 
     @Test
     void readsEveryOptionWithItsValueAttachedOrNext() {
         assertThat(ServeOptions.parse(List.of("--host", "0.0.0.0", "--port=8001", "--data-dir", "/tmp/b",
-                "--in-memory"))).isEqualTo(new ServeOptions("0.0.0.0", 8001, Path.of("/tmp/b"), true, ASYNC));
+                "--in-memory")))
+                .isEqualTo(new ServeOptions("0.0.0.0", 8001, Path.of("/tmp/b"), true, ASYNC, 4096, 256L << 20));
         assertThat(ServeOptions.parse(List.of("--host=::1", "--port", "0", "--data-dir=d")))
-                .isEqualTo(new ServeOptions("::1", 0, Path.of("d"), false, ASYNC));
+                .isEqualTo(new ServeOptions("::1", 0, Path.of("d"), false, ASYNC, 4096, 256L << 20));
+    }
+
+    @Test
+    void admissionLimitsTakeCountsAndBinaryUnits() {
+        ServeOptions options = ServeOptions.parse(List.of("--max-inflight-requests=10", "--max-inflight-bytes",
+                "1GiB"));
+        assertThat(options.maxInFlightRequests()).isEqualTo(10);
+        assertThat(options.maxInFlightBytes()).isEqualTo(1L << 30);
+        assertThat(options.serverConfig().maxInFlightRequests()).isEqualTo(10);
+        assertThat(options.serverConfig().maxInFlightBytes()).isEqualTo(1L << 30);
+        assertThat(ServeOptions.parse(List.of("--max-inflight-bytes=16MiB")).maxInFlightBytes()).isEqualTo(16L << 20);
+        assertThat(ServeOptions.parse(List.of("--max-inflight-bytes=20480KiB")).maxInFlightBytes())
+                .isEqualTo(20L << 20);
+        assertThat(ServeOptions.parse(List.of("--max-inflight-bytes=536870912")).maxInFlightBytes())
+                .isEqualTo(512L << 20);
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--max-inflight-requests=0")))
+                .hasMessage("Invalid value for option '--max-inflight-requests': '0' is not a positive number");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--max-inflight-bytes=1MiB")))
+                .hasMessage("Invalid value for option '--max-inflight-bytes': '1MiB' is not a number of bytes of at "
+                        + "least 16MiB");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--max-inflight-bytes=lots")))
+                .hasMessage("Invalid value for option '--max-inflight-bytes': 'lots' is not a number of bytes of at "
+                        + "least 16MiB");
     }
 
     @Test

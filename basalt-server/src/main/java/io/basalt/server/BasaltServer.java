@@ -36,11 +36,13 @@ public final class BasaltServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService workers;
     private final Channel serverChannel;
+    private final Admission admission;
 
-    private BasaltServer(EventLoopGroup group, ExecutorService workers, Channel serverChannel) {
+    private BasaltServer(EventLoopGroup group, ExecutorService workers, Channel serverChannel, Admission admission) {
         this.group = group;
         this.workers = workers;
         this.serverChannel = serverChannel;
+        this.admission = admission;
     }
 
     /** Binds and starts serving; returns once the port is open. */
@@ -56,9 +58,11 @@ public final class BasaltServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("basalt-network", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         ExecutorService workers = newWorkerPool();
-        Operations operations = new Operations();
-        DynamoDbOperations.create(node).forEach(operations::register);
-        RequestHandler handler = new RequestHandler(operations, new AdminEndpoints(node), workers,
+        OperationRegistry operations = new OperationRegistry();
+        DynamoDbOperations.create(node).forEach((name, operation) ->
+                operations.register(OperationRegistry.DYNAMODB, name, operation));
+        Admission admission = new Admission(config.maxInFlightRequests(), config.maxInFlightBytes());
+        RequestHandler handler = new RequestHandler(operations, admission, new AdminEndpoints(node), workers,
                 node.config().region(), node.config().accountId(), config.maxRequestBytes());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -77,7 +81,7 @@ public final class BasaltServer implements AutoCloseable {
                 });
         try {
             Channel channel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
-            return new BasaltServer(group, workers, channel);
+            return new BasaltServer(group, workers, channel, admission);
         } catch (Exception e) {
             // Not only RuntimeException: Netty rethrows the bind failure (a port in use) as the checked IOException
             // it is, undeclared.
@@ -101,6 +105,11 @@ public final class BasaltServer implements AutoCloseable {
     /** The bound port (useful when the configured port was 0). */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The admission stage's counters, which tests read to check that every permit comes back. */
+    Admission admission() {
+        return admission;
     }
 
     @Override

@@ -44,11 +44,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request pipeline. Requests Netty could not parse are refused first; then a browser's preflight OPTIONS, the
- * admin endpoints, the health check and DynamoDB's 404 for anything but a JSON POST are answered; then an
- * operation's body is decoded ({@link RequestDecoding}, after the place signature verification will take), parsed,
- * its target looked up, its authorization header read and the operation dispatched. Runs on the network thread up
- * to the dispatch; item operations run there too, other handlers on a worker (see
+ * The request pipeline, as named stages that each reject before the next one works (cluster.md §17, http.md):
+ * <ol>
+ *   <li>size cap: {@link SizeLimitedAggregator}, in front of this handler, refuses a Content-Length over the limit
+ *       with 413 before reading the body;
+ *   <li>HTTP-level answers: a request Netty could not parse, a preflight OPTIONS, the admin endpoints, the health
+ *       check, DynamoDB's 404 for anything but a JSON POST;
+ *   <li>admission ({@link Admission}): bounded requests and bytes in flight, else ServiceUnavailableException;
+ *   <li>authentication: the Authorization header is read before the body is decoded, where SigV4 verification
+ *       will go (it covers the raw body); its verdict is reported in DynamoDB's order, after the lookup;
+ *   <li>decode ({@link RequestDecoding}), parse, operation lookup ({@link OperationRegistry}), the authentication
+ *       verdict, then the operation, which validates its typed request and dispatches it;
+ *   <li>one error formatter ({@link ErrorFormatter}) for every failure.
+ * </ol>
+ * Runs on the network thread up to the dispatch; item operations run there too, other handlers on a worker (see
  * {@link OperationHandler#runsOnNetworkThread()}); the response is written back on the channel's network thread,
  * compressed when the client accepts it ({@link ResponseCompression}).
  */
@@ -64,7 +73,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final HttpHeadersFactory RESPONSE_HEADERS =
             DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
-    private final Operations operations;
+    /** What a request refused at admission is told; DynamoDB's own text for this case is not known. */
+    private static final String OVERLOADED = "Too many requests in flight; retry with backoff";
+
+    private final OperationRegistry operations;
+    private final Admission admission;
     private final ExecutorService workers;
     private final String defaultRegion;
     private final String accountId;
@@ -72,9 +85,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** The limit on a decoded (decompressed) body; the aggregator holds the raw body to the same limit. */
     private final int maxRequestBytes;
 
-    RequestHandler(Operations operations, AdminEndpoints admin, ExecutorService workers, String defaultRegion,
-            String accountId, int maxRequestBytes) {
+    RequestHandler(OperationRegistry operations, Admission admission, AdminEndpoints admin, ExecutorService workers,
+            String defaultRegion, String accountId, int maxRequestBytes) {
         this.operations = requireNonNull(operations, "operations is null");
+        this.admission = requireNonNull(admission, "admission is null");
         this.admin = requireNonNull(admin, "admin is null");
         this.workers = requireNonNull(workers, "workers is null");
         this.defaultRegion = requireNonNull(defaultRegion, "defaultRegion is null");
@@ -84,21 +98,113 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext channel, FullHttpRequest request) {
+        // Stages are numbered as in cluster.md §17. Stage 1, the size cap, has run: SizeLimitedAggregator refuses a
+        // Content-Length over the limit with 413 before the body is read, whatever else the request carries.
         HttpHeaders headers = request.headers();
         Reply reply = new Reply(RequestIds.next(), HttpUtil.isKeepAlive(request),
                 ResponseCompression.negotiate(lastValue(headers, HttpHeaderNames.ACCEPT_ENCODING)),
                 headers.contains(HttpHeaderNames.ORIGIN));
+        String contentType = mediaType(headers.get(HttpHeaderNames.CONTENT_TYPE));
+        if (answeredAtHttpLevel(channel, request, reply, contentType)) { // stage 2
+            return;
+        }
+        String responseType = JSON_1_0.equals(contentType) || JSON_1_1.equals(contentType) ? contentType
+                : "application/json";
+        ByteBuf raw = request.content();
+        int size = raw.readableBytes();
+        // Stage 3, admission: refused before any work on the body. Every path below gives the permit back.
+        if (!admission.tryAcquire(size)) {
+            respondInOrder(channel, CompletableFuture.completedFuture(() -> writeError(channel, reply, responseType,
+                    new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, OVERLOADED))));
+            return;
+        }
+        // Stage 4, authentication: the header is read here, where SigV4 verification will go, over the raw body
+        // and before decoding. Its verdict is reported after the parse and the lookup, in DynamoDB's order.
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        AuthorizationHeader credentials = AuthorizationHeader.parse(authorization);
+        // Stage 5, decode: Content-Encoding undone, the body held to the size limit once more.
+        ByteBuf content;
+        try {
+            content = RequestDecoding.decode(channel.alloc(), raw, headers.get(HttpHeaderNames.CONTENT_ENCODING),
+                    maxRequestBytes);
+        } catch (BasaltException e) {
+            admission.release(size);
+            // A client's broken encoding, not a server fault: answered without logging it as one.
+            respondInOrder(channel, CompletableFuture.completedFuture(
+                    e.code() == ErrorCode.REQUEST_ENTITY_TOO_LARGE
+                            ? () -> send(channel, reply, null, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                                    channel.alloc().buffer(0))
+                            : () -> writeError(channel, reply, responseType, e)));
+            return;
+        } catch (RuntimeException e) {
+            admission.release(size);
+            throw e;
+        }
+        CompletableFuture<ResponseBody> response;
+        try {
+            response = dispatch(reply, headers, authorization, credentials, content);
+        } catch (RejectedExecutionException e) {
+            response = CompletableFuture.failedFuture(
+                    new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down"));
+        } catch (RuntimeException e) {
+            // Not only BasaltException: whatever escapes must still release the permit and reach the formatter.
+            response = CompletableFuture.failedFuture(e);
+        } finally {
+            if (content != raw) {
+                content.release();
+            }
+        }
+        // Stage 10, the one error formatter: every failure above and in the operation becomes DynamoDB's body here.
+        // The permit comes back as the response is ready, whether or not the connection is still open to take it.
+        respondInOrder(channel, response.handle((result, failure) -> {
+            admission.release(size);
+            return failure == null
+                    ? () -> writeJson(channel, reply, responseType, HttpResponseStatus.OK, result)
+                    : () -> writeError(channel, reply, responseType, asBasaltException(failure));
+        }));
+    }
+
+    /**
+     * Stages 6 to 9: parse, operation lookup, the authentication verdict, then the operation, which validates its
+     * typed request and dispatches it. DynamoDB's observable order puts the parse first: a body that is not JSON is a
+     * SerializationException whatever the target and credentials, and an unknown target is reported before missing
+     * credentials (wire-reference.md §1.1 items 6 to 8, which the compat suite pins). cluster.md §17 records why
+     * this differs from Alternator's lookup-before-parse.
+     */
+    private CompletableFuture<ResponseBody> dispatch(Reply reply, HttpHeaders headers, String authorization,
+            AuthorizationHeader credentials, ByteBuf content) {
+        if (!content.isReadable()) {
+            throw new BasaltException(ErrorCode.SERIALIZATION, null);
+        }
+        JsonObject body = RequestJson.parse(new ByteBufInputStream(content), content.readableBytes());
+        OperationHandler handler = operations.lookup(headers.get("X-Amz-Target"));
+        RequestContext context = context(reply.requestId(), credentials, authorization,
+                headers.get(HttpHeaderNames.HOST));
+        return handler.runsOnNetworkThread() ? handleHere(handler, context, body)
+                : CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
+                        .thenCompose(future -> future);
+    }
+
+    /**
+     * Answers what is settled at the HTTP level, before any operation work: a request Netty could not parse, a
+     * browser's preflight, the admin endpoints, the health check and DynamoDB's 404 for anything but a JSON POST.
+     *
+     * @return whether the request was answered
+     */
+    private boolean answeredAtHttpLevel(ChannelHandlerContext channel, FullHttpRequest request, Reply reply,
+            String contentType) {
+        HttpHeaders headers = request.headers();
         if (request.decoderResult().isFailure()) {
             // Netty hands a request it could not parse on as "GET /bad-request": it must never reach the health
             // check. The rest of the connection's bytes cannot be trusted, so it is closed.
             HttpResponseStatus status = malformedStatus(request.decoderResult().cause());
             respondInOrder(channel, CompletableFuture.completedFuture(() -> send(channel, reply.closing(), null,
                     status, channel.alloc().buffer(0))));
-            return;
+            return true;
         }
         if (request.method() == HttpMethod.OPTIONS && reply.cors()) {
             respondInOrder(channel, CompletableFuture.completedFuture(() -> sendPreflight(channel, reply, headers)));
-            return;
+            return true;
         }
         if (AdminEndpoints.matches(request.uri())) {
             String method = request.method().name();
@@ -111,66 +217,24 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                         return () -> writeText(channel, reply, HttpResponseStatus.valueOf(response.status()),
                                 response.contentType(), response.body());
                     }));
-            return;
+            return true;
         }
         if (request.method() == HttpMethod.GET && isRoot(request.uri())) {
             // DynamoDB answers GET / with a health line; load balancers and humans with curl use it.
             String health = "healthy: dynamodb." + defaultRegion + ".amazonaws.com ";
             respondInOrder(channel, CompletableFuture.completedFuture(() -> writeText(channel, reply,
                     HttpResponseStatus.OK, "text/plain", health)));
-            return;
+            return true;
         }
-        ByteBuf raw = request.content();
-        String contentType = mediaType(headers.get(HttpHeaderNames.CONTENT_TYPE));
-        if (request.method() != HttpMethod.POST || (raw.isReadable() && !isJson(contentType))) {
+        if (request.method() != HttpMethod.POST
+                || (request.content().isReadable() && !isJson(contentType))) {
             // What DynamoDB sends for anything that is not a JSON POST (other methods, GET of another path): a 404
             // whose body is not even JSON.
             respondInOrder(channel, CompletableFuture.completedFuture(() -> writeText(channel, reply,
                     HttpResponseStatus.NOT_FOUND, JSON_1_0, "<UnknownOperationException/>\n")));
-            return;
+            return true;
         }
-        String responseType = JSON_1_0.equals(contentType) || JSON_1_1.equals(contentType) ? contentType
-                : "application/json";
-        // Signature verification, when Basalt has it, belongs here: it covers the raw body, before decoding.
-        ByteBuf content;
-        try {
-            content = RequestDecoding.decode(channel.alloc(), raw, headers.get(HttpHeaderNames.CONTENT_ENCODING),
-                    maxRequestBytes);
-        } catch (BasaltException e) {
-            // A client's broken encoding, not a server fault: answered without logging it as one.
-            respondInOrder(channel, CompletableFuture.completedFuture(
-                    e.code() == ErrorCode.REQUEST_ENTITY_TOO_LARGE
-                            ? () -> send(channel, reply, null, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                                    channel.alloc().buffer(0))
-                            : () -> writeError(channel, reply, responseType, e)));
-            return;
-        }
-        CompletableFuture<ResponseBody> response;
-        try {
-            // DynamoDB's order: the body must parse before the target and the credentials are looked at.
-            if (!content.isReadable()) {
-                throw new BasaltException(ErrorCode.SERIALIZATION, null);
-            }
-            JsonObject body = RequestJson.parse(new ByteBufInputStream(content), content.readableBytes());
-            OperationHandler handler = operations.lookup(headers.get("X-Amz-Target"));
-            RequestContext context = context(reply.requestId(), headers.get(HttpHeaderNames.AUTHORIZATION),
-                    headers.get(HttpHeaderNames.HOST));
-            response = handler.runsOnNetworkThread() ? handleHere(handler, context, body)
-                    : CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
-                            .thenCompose(future -> future);
-        } catch (BasaltException e) {
-            response = CompletableFuture.failedFuture(e);
-        } catch (RejectedExecutionException e) {
-            response = CompletableFuture.failedFuture(
-                    new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Server is shutting down"));
-        } finally {
-            if (content != raw) {
-                content.release();
-            }
-        }
-        respondInOrder(channel, response.handle((result, failure) -> failure == null
-                ? () -> writeJson(channel, reply, responseType, HttpResponseStatus.OK, result)
-                : () -> writeError(channel, reply, responseType, asBasaltException(failure))));
+        return false;
     }
 
     /** The last of a header's values: DynamoDB heeds the last Accept-Encoding when a request repeats it. */
@@ -250,8 +314,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return JSON_1_0.equals(mediaType) || JSON_1_1.equals(mediaType) || "application/json".equals(mediaType);
     }
 
-    private RequestContext context(String requestId, String authorization, String host) {
-        AuthorizationHeader header = AuthorizationHeader.parse(authorization);
+    /** The authentication verdict on a header read in stage 4: a missing or malformed one is refused here. */
+    private RequestContext context(String requestId, AuthorizationHeader header, String authorization, String host) {
         if (header == null) {
             if (authorization == null || !authorization.startsWith("AWS4-")) {
                 throw new BasaltException(ErrorCode.MISSING_AUTHENTICATION_TOKEN,

@@ -9,11 +9,20 @@ import io.basalt.model.Limits;
  *
  * @param host the address to bind (127.0.0.1 by default: a local database is not exposed unless asked)
  * @param port the port to bind; 0 picks a free one
- * @param maxRequestBytes bodies larger than this are refused before they are read
+ * @param maxRequestBytes bodies larger than this are refused with 413 before they are read (the size cap stage)
+ * @param maxInFlightRequests requests admitted at once; one more gets ServiceUnavailableException (503), which
+ *     every SDK retries (the admission stage, {@link Admission})
+ * @param maxInFlightBytes request body bytes admitted at once; at least {@code maxRequestBytes}, or the largest
+ *     request could never be admitted
  */
-public record ServerConfig(String host, int port, int maxRequestBytes) {
+public record ServerConfig(String host, int port, int maxRequestBytes, int maxInFlightRequests,
+        long maxInFlightBytes) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
+    /** Far above what one node serves at once, so only a flood meets it; the worker queue stays bounded by it. */
+    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 4096;
+    /** 16 full-size (16 MiB) requests at once; a heap of 1 GiB or more holds that beside the data it serves. */
+    public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 256L * 1024 * 1024;
 
     public ServerConfig {
         requireNonNull(host, "host is null");
@@ -23,9 +32,22 @@ public record ServerConfig(String host, int port, int maxRequestBytes) {
         if (maxRequestBytes < 1) {
             throw new IllegalArgumentException("maxRequestBytes must be positive: " + maxRequestBytes);
         }
+        if (maxInFlightRequests < 1) {
+            throw new IllegalArgumentException("maxInFlightRequests must be positive: " + maxInFlightRequests);
+        }
+        if (maxInFlightBytes < maxRequestBytes) {
+            throw new IllegalArgumentException("maxInFlightBytes (" + maxInFlightBytes
+                    + ") must be at least maxRequestBytes (" + maxRequestBytes + ")");
+        }
     }
 
     public static ServerConfig of(String host, int port) {
-        return new ServerConfig(host, port, Limits.MAX_REQUEST_BYTES);
+        return new ServerConfig(host, port, Limits.MAX_REQUEST_BYTES, DEFAULT_MAX_IN_FLIGHT_REQUESTS,
+                DEFAULT_MAX_IN_FLIGHT_BYTES);
+    }
+
+    /** This configuration with other admission limits. */
+    public ServerConfig withAdmission(int requests, long bytes) {
+        return new ServerConfig(host, port, maxRequestBytes, requests, bytes);
     }
 }

@@ -23,14 +23,18 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class BasaltTestServer implements AutoCloseable {
+    /** The default server settings on a free loopback port. */
+    public static final ServerConfig LOOPBACK = ServerConfig.of("127.0.0.1", 0);
+
     private final BasaltNode node;
     private final BasaltServer server;
 
-    private BasaltTestServer(StorageEngine storage, NodeConfig config) {
+    private BasaltTestServer(StorageEngine storage, NodeConfig config, ServerConfig serverConfig) {
+        requireNonNull(serverConfig, "serverConfig is null");
         this.node = BasaltNode.open(storage, config);
         BasaltServer started;
         try {
-            started = BasaltServer.start(node, ServerConfig.of("127.0.0.1", 0));
+            started = BasaltServer.start(node, serverConfig);
         } catch (RuntimeException e) {
             node.close();
             throw e;
@@ -40,18 +44,26 @@ public final class BasaltTestServer implements AutoCloseable {
 
     /** A server over the in-memory engine with default settings. */
     public static BasaltTestServer inMemory() {
-        return new BasaltTestServer(new InMemoryStorageEngine(), NodeConfig.defaults());
+        return new BasaltTestServer(new InMemoryStorageEngine(), NodeConfig.defaults(), LOOPBACK);
     }
 
     /** A server over RocksDB in {@code directory}, which may already hold data from an earlier server. */
     public static BasaltTestServer onDisk(Path directory) {
         return new BasaltTestServer(RocksDbStorageEngine.open(requireNonNull(directory, "directory is null")),
-                NodeConfig.defaults());
+                NodeConfig.defaults(), LOOPBACK);
     }
 
     /** A server over the given engine and configuration. */
     public static BasaltTestServer start(StorageEngine storage, NodeConfig config) {
-        return new BasaltTestServer(storage, config);
+        return new BasaltTestServer(storage, config, LOOPBACK);
+    }
+
+    /**
+     * A server over the given engine and configurations; {@code serverConfig} should bind 127.0.0.1 port 0
+     * ({@link #LOOPBACK} with other limits, e.g. {@code LOOPBACK.withAdmission(1, ...)}).
+     */
+    public static BasaltTestServer start(StorageEngine storage, NodeConfig config, ServerConfig serverConfig) {
+        return new BasaltTestServer(storage, config, serverConfig);
     }
 
     public URI endpoint() {
