@@ -64,6 +64,16 @@ public record Command(Kind kind, long version, String value) {
         return kind != Kind.GET;
     }
 
+    /** The register's state after this write takes effect (for UPDATE, once its version condition held). */
+    RegisterState written() {
+        return switch (kind) {
+            case PUT -> RegisterState.present(version, value);
+            case UPDATE -> RegisterState.present(version + 1, value);
+            case DELETE -> RegisterState.ABSENT;
+            case GET -> throw new IllegalStateException("a read writes nothing");
+        };
+    }
+
     @Override
     public String toString() {
         return switch (kind) {

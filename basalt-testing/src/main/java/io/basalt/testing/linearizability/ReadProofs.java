@@ -36,7 +36,7 @@ final class ReadProofs {
             if (!operation.command().isWrite() || !(status == Outcome.Status.OK || status == Outcome.Status.UNKNOWN)) {
                 continue;
             }
-            writers.computeIfAbsent(result(operation.command()), state -> new ArrayList<>()).add(operation);
+            writers.computeIfAbsent(operation.command().written(), state -> new ArrayList<>()).add(operation);
             if (status == Outcome.Status.OK) {
                 definite.add(operation);
             }
@@ -92,14 +92,5 @@ final class ReadProofs {
             }
         }
         return earliestReturnFrom[first] < before;
-    }
-
-    private static RegisterState result(Command command) {
-        return switch (command.kind()) {
-            case PUT -> RegisterState.present(command.version(), command.value());
-            case UPDATE -> RegisterState.present(command.version() + 1, command.value());
-            case DELETE -> RegisterState.ABSENT;
-            case GET -> throw new IllegalArgumentException("a read writes nothing");
-        };
     }
 }

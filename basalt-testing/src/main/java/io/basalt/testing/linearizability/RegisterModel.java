@@ -27,7 +27,7 @@ public final class RegisterModel {
         Outcome outcome = operation.outcome();
         return switch (command.kind()) {
             case GET -> read(state, outcome);
-            case PUT -> Optional.of(RegisterState.present(command.version(), command.value()));
+            case PUT -> Optional.of(command.written());
             case DELETE -> Optional.of(RegisterState.ABSENT);
             case UPDATE -> update(state, command, outcome.status());
         };
@@ -54,7 +54,7 @@ public final class RegisterModel {
                 failing.add(candidate);
             }
         }
-        RegisterState written = RegisterState.present(command.version() + 1, command.value());
+        RegisterState written = command.written();
         return switch (status) {
             case OK -> meeting.isEmpty() ? Optional.empty() : Optional.of(written);
             case CONDITION_FAILED -> failing.isEmpty() ? Optional.empty() : Optional.of(RegisterState.oneOf(failing));

@@ -67,7 +67,7 @@ final class Windows {
             candidates.add(RegisterState.ABSENT);
         }
         for (Operation writer : startWriters(operations, start)) {
-            candidates.add(result(writer.command()));
+            candidates.add(writer.command().written());
         }
         return RegisterState.oneOf(candidates);
     }
@@ -109,14 +109,5 @@ final class Windows {
     private static boolean mayHaveApplied(Operation operation) {
         return applied(operation)
                 || (operation.command().isWrite() && operation.outcome().status() == Outcome.Status.UNKNOWN);
-    }
-
-    private static RegisterState result(Command command) {
-        return switch (command.kind()) {
-            case PUT -> RegisterState.present(command.version(), command.value());
-            case UPDATE -> RegisterState.present(command.version() + 1, command.value());
-            case DELETE -> RegisterState.ABSENT;
-            case GET -> throw new IllegalArgumentException("a read writes nothing");
-        };
     }
 }

@@ -243,13 +243,7 @@ final class WingGongSearch {
             pendingUpdates.merge(command.version(), change, (a, b) -> a + b == 0 ? null : a + b);
         }
         if (command.isWrite() && (optional || operation.outcome().status() == Outcome.Status.OK)) {
-            RegisterState written = switch (command.kind()) {
-                case PUT -> RegisterState.present(command.version(), command.value());
-                case UPDATE -> RegisterState.present(command.version() + 1, command.value());
-                case DELETE -> RegisterState.ABSENT;
-                case GET -> throw new IllegalStateException("a read writes nothing");
-            };
-            pendingWrites.merge(written, change, (a, b) -> a + b == 0 ? null : a + b);
+            pendingWrites.merge(command.written(), change, (a, b) -> a + b == 0 ? null : a + b);
         }
     }
 
