@@ -9,7 +9,6 @@ import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.KeySchema;
-import io.basalt.model.Limits;
 import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
@@ -376,7 +375,7 @@ public final class PartitionState {
         long logIndex = metadata.appliedIndex() + 1;
         // First everything that can refuse the entry (the item collection limit), with no side effect yet.
         boolean local = !indexes.local().isEmpty();
-        List<List<EntryChange>> localChanges = new ArrayList<>(writes.size());
+        List<List<IndexEntryChange>> localChanges = new ArrayList<>(writes.size());
         Map<Bytes, Long> collections = local ? new HashMap<>() : Map.of();
         long[] collectionSizes = new long[writes.size()];
         long[][] sizes = new long[writes.size()][];
@@ -388,11 +387,12 @@ public final class PartitionState {
             sizes[i] = new long[] {stored == null ? 0 : stored.size(),
                 newItem == null ? 0 : ItemSize.of(newItem)};
             collectionSizes[i] = -1;
-            List<EntryChange> changes = local ? new ArrayList<>(indexes.local().size()) : List.of();
+            List<IndexEntryChange> changes = local ? new ArrayList<>(indexes.local().size()) : List.of();
             if (local) {
                 long collectionDelta = sizes[i][1] - sizes[i][0];
                 for (SecondaryIndex index : indexes.local()) {
-                    EntryChange change = entryChange(index, current, newItem);
+                    IndexEntryChange change = IndexEntryChange.of(id.tableId(), indexes.tableSchema(), index,
+                            current, newItem);
                     collectionDelta += change.sizeDelta();
                     changes.add(change);
                 }
@@ -425,7 +425,7 @@ public final class PartitionState {
                 indexWrites = new ArrayList<>(indexes.local().size() + indexes.global().size());
                 for (int j = 0; j < indexes.local().size(); j++) {
                     SecondaryIndex index = indexes.local().get(j);
-                    EntryChange change = localChanges.get(i).get(j);
+                    IndexEntryChange change = localChanges.get(i).get(j);
                     localStates.put(index.id(), localStates.get(index.id()).plus(change.countDelta(),
                             change.sizeDelta()));
                     change.writeTo(batch);
@@ -433,7 +433,8 @@ public final class PartitionState {
                 }
                 for (SecondaryIndex index : indexes.global()) {
                     indexWrites.add(new IndexWrite(index.name(), true,
-                            entryChange(index, staged.outcome().oldItem(), newItem).units()));
+                            IndexEntryChange.of(id.tableId(), indexes.tableSchema(), index,
+                                    staged.outcome().oldItem(), newItem).units()));
                 }
             }
             if (images != null) {
@@ -486,61 +487,6 @@ public final class PartitionState {
     @SuppressWarnings("unchecked")
     private static List<IndexWrite>[] newIndexWritesArray(int size) {
         return (List<IndexWrite>[]) new List<?>[size];
-    }
-
-    /** How one write changes one index's entry for its item. */
-    private record EntryChange(byte[] oldKey, long oldEntrySize, byte[] newKey, Item newEntry, long newEntrySize,
-            boolean changed) {
-        long countDelta() {
-            return (newKey == null ? 0 : 1) - (oldKey == null ? 0 : 1);
-        }
-
-        long sizeDelta() {
-            return newEntrySize - oldEntrySize;
-        }
-
-        /** DynamoDB's write units: a put and/or a delete of a whole entry, nothing when nothing changed. */
-        double units() {
-            if (!changed) {
-                return 0;
-            }
-            if (oldKey != null && newKey != null && Arrays.equals(oldKey, newKey)) {
-                return writeUnits(Math.max(oldEntrySize, newEntrySize));
-            }
-            return (oldKey == null ? 0 : writeUnits(oldEntrySize)) + (newKey == null ? 0 : writeUnits(newEntrySize));
-        }
-
-        /** Write units are counted on the entry's attributes, without the stored size's overhead. */
-        private static double writeUnits(long entrySize) {
-            long attributes = entrySize - IndexEntries.ENTRY_OVERHEAD_BYTES;
-            return (attributes + Limits.WRITE_UNIT_BYTES - 1) / Limits.WRITE_UNIT_BYTES;
-        }
-
-        void writeTo(OperationList.Builder batch) {
-            if (oldKey != null && (newKey == null || !Arrays.equals(oldKey, newKey))) {
-                batch.delete(oldKey);
-            }
-            if (newKey != null && changed) {
-                batch.put(newKey, ItemCodec.encode(newEntry, newEntrySize - IndexEntries.ENTRY_OVERHEAD_BYTES));
-            }
-        }
-    }
-
-    private EntryChange entryChange(SecondaryIndex index, Item current, Item newItem) {
-        long tableId = id.tableId();
-        KeySchema table = indexes.tableSchema();
-        byte[] oldKey = current == null ? null : KeyLayout.indexEntryKey(tableId, table, index, current);
-        byte[] newKey = newItem == null ? null : KeyLayout.indexEntryKey(tableId, table, index, newItem);
-        Item oldEntry = oldKey == null ? null : IndexEntries.project(table, index, current);
-        Item newEntry = newKey == null ? null : IndexEntries.project(table, index, newItem);
-        long oldEntrySize = oldEntry == null ? 0 : IndexEntries.size(oldEntry);
-        long newEntrySize = newEntry == null ? 0 : IndexEntries.size(newEntry);
-        boolean changed = oldKey == null || newKey == null || !Arrays.equals(oldKey, newKey)
-                || !oldEntry.equals(newEntry);
-        if (oldKey == null && newKey == null) {
-            changed = false;
-        }
-        return new EntryChange(oldKey, oldEntrySize, newKey, newEntry, newEntrySize, changed);
     }
 
     /**
