@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
-import io.basalt.model.KeyAttribute;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.IndexPartitionState;
@@ -14,13 +13,14 @@ import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.partition.apply.GroupStore;
 import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.ReadPlan;
 import io.basalt.partition.read.ReadResult;
 import io.basalt.partition.read.ReadSpec;
 import io.basalt.replication.LocalReplicator;
 import io.basalt.replication.PartitionLeader;
-import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 
 /**
  * One Basalt node: its storage, its log, its catalog and the partitions of every table. The server reaches
@@ -44,12 +43,15 @@ import java.util.function.UnaryOperator;
  */
 public final class BasaltNode implements AutoCloseable {
     private final NodeConfig config;
-    private final StorageEngine storage;
+    /** The local group's storage: its state machine is the one writer (docs/design/cluster.md §16). */
+    private final GroupStore store;
+    private final StorageReader storage;
     /** The single node is one local replication group: every partition entry is applied here. */
     private final GroupStateMachine stateMachine;
     private final LocalReplicator replicator;
     private final ExecutorService partitionPool;
     private final Catalog catalog;
+    private final MetaStateMachine meta;
     private final ReadService reads;
     private final ConcurrentHashMap<Long, TableRuntime> runtimes = new ConcurrentHashMap<>();
     private final Object controlLock = new Object();
@@ -60,20 +62,26 @@ public final class BasaltNode implements AutoCloseable {
     /** Fault injection: holds prepared transactions before their decision (tests). */
     private final CommitDelay commitDelay = new CommitDelay();
 
-    private BasaltNode(StorageEngine storage, NodeConfig config) {
+    private BasaltNode(StorageReader engine, NodeConfig config) {
         this.config = requireNonNull(config, "config is null");
-        this.storage = requireNonNull(storage, "storage is null");
-        this.stateMachine = new GroupStateMachine(storage, GroupStateMachine.LOCAL_GROUP_ID);
+        this.store = GroupStore.adopt(engine, GroupStateMachine.LOCAL_GROUP_ID);
+        this.storage = store.reader();
+        this.stateMachine = store.stateMachine();
         this.replicator = new LocalReplicator(stateMachine, config.syncWrites() && storage.isPersistent());
         this.partitionPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 namedDaemonThreads("basalt-partition-"));
         this.catalog = new Catalog(storage);
+        // The local group applies metadata entries too (cluster.md §3): the catalog follows what it applies.
+        stateMachine.addMetaListener(catalog::apply);
+        this.meta = new MetaStateMachine(catalog, controlLock, replicator::appendMeta);
         this.reads = new ReadService(storage, false);
-        this.globalIndexes = new GlobalIndexLifecycle(storage, catalog, controlLock, config,
+        this.globalIndexes = new GlobalIndexLifecycle(store.unconfinedWriterForAllowListedClasses(), catalog, meta,
+                controlLock, config,
                 namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
                 namedDaemonThreads("basalt-control-"));
         this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
-        this.transactions = new TransactionCoordinator(storage, config.syncWrites() && storage.isPersistent(),
+        this.transactions = new TransactionCoordinator(store.unconfinedWriterForAllowListedClasses(),
+                config.syncWrites() && storage.isPersistent(),
                 config.clock(), runtimes::get, transactionReaders, commitDelay);
         Map<Long, TableMetadata> tablesById = new HashMap<>();
         for (TableMetadata table : catalog.all()) {
@@ -83,9 +91,13 @@ public final class BasaltNode implements AutoCloseable {
         transactions.recover(tablesById);
     }
 
-    /** Opens a node over {@code storage}, recovering the tables it holds. The node owns the storage from now on. */
-    public static BasaltNode open(StorageEngine storage, NodeConfig config) {
-        return new BasaltNode(storage, config);
+    /**
+     * Opens a node over an opened storage engine ({@code io.basalt.storage.StorageEngine}), recovering the tables it
+     * holds. The node owns the engine from now on: its local group's state machine is the only writer, so the node
+     * names it by its read view (docs/design/cluster.md §16).
+     */
+    public static BasaltNode open(StorageReader engine, NodeConfig config) {
+        return new BasaltNode(engine, config);
     }
 
     public NodeConfig config() {
@@ -93,7 +105,7 @@ public final class BasaltNode implements AutoCloseable {
     }
 
     /** The node's storage, for tests of this package that look at what it keeps. */
-    StorageEngine storage() {
+    StorageReader storage() {
         return storage;
     }
 
@@ -111,9 +123,6 @@ public final class BasaltNode implements AutoCloseable {
     /** @throws BasaltException ResourceInUseException when a table of that name exists */
     public TableMetadata createTable(TableDefinition definition) {
         synchronized (controlLock) {
-            if (catalog.tryGet(definition.name()).isPresent()) {
-                throw BasaltException.resourceInUse("Table already exists: " + definition.name());
-            }
             Instant now = now();
             Instant readyAt = now.plus(config.tableCreationDelay());
             List<IndexMetadata> indexes = new ArrayList<>(definition.indexes().size());
@@ -121,16 +130,17 @@ public final class BasaltNode implements AutoCloseable {
                 indexes.add(new IndexMetadata(index.withId(indexes.size() + 1), index.throughput(), IndexPhase.STEADY,
                         TableStatus.CREATING, readyAt));
             }
-            TableMetadata table = new TableMetadata(definition.name(), catalog.allocateTableId(),
+            TableMetadata table = new TableMetadata(definition.name(), meta.allocateTableId(),
                     UUID.randomUUID().toString(), definition.keySchema(), definition.attributeDefinitions(),
                     definition.billingMode(), definition.throughput(), now,
                     // A table created on-demand reports its creation as its switch to on-demand.
                     definition.billingMode() == BillingMode.PAY_PER_REQUEST ? now : null, TableStatus.CREATING,
                     readyAt, definition.deletionProtection(), definition.tableClass(), definition.tags(),
                     config.partitionsPerTable(), indexes, indexes.size() + 1);
+            // Checked (name in use) before the partitions start; logged once they have.
+            MetaStateMachine.Evaluated created = meta.evaluate(new MetaCommand.CreateTable(table));
             runtimes.put(table.id(), startPartitions(table));
-            catalog.put(table);
-            return table;
+            return meta.propose(created);
         }
     }
 
@@ -144,83 +154,50 @@ public final class BasaltNode implements AutoCloseable {
     }
 
     /**
-     * Replaces a table's metadata with {@code change} applied to the current one, atomically with respect to
-     * other control-plane changes.
+     * Changes a table's metadata (docs/design/cluster.md §11). Adding a global index starts its backfill; starting
+     * an index drop stops its maintenance and removes its data in the background.
+     *
+     * @return the table after the change
+     * @throws BasaltException ResourceNotFoundException when the table does not exist; the change's own refusals
+     * @throws TableChangedException when the change expected a version of the table that is no longer current:
+     *     read it again, check the request again and retry
      */
-    public TableMetadata updateTable(String name, UnaryOperator<TableMetadata> change) {
+    public TableMetadata updateTable(String name, TableChange change) {
         synchronized (controlLock) {
-            TableMetadata current = describeTable(name);
-            TableMetadata updated = change.apply(current);
-            if (updated != current) {
-                catalog.put(updated);
+            TableMetadata updated = meta.submit(new MetaCommand.UpdateTable(name, change));
+            if (updated == null) {
+                throw tableNotFound(name);
+            }
+            if (change instanceof TableChange.AddGlobalIndex add) {
+                IndexMetadata added = updated.indexes().stream().filter(index -> index.id() == add.indexId())
+                        .findFirst().orElseThrow();
+                globalIndexes.startBackfill(updated, added.index(), runtimes.get(updated.id()));
+            } else if (change instanceof TableChange.StartIndexDrop drop) {
+                IndexMetadata dropped = updated.indexes().stream().filter(index -> index.id() == drop.indexId())
+                        .findFirst().orElseThrow();
+                globalIndexes.startDrop(updated, dropped, runtimes.get(updated.id()));
             }
             return updated;
         }
     }
 
     /**
-     * Deletes a table and all its items. Writes already accepted finish first; later ones fail with
+     * Deletes a table and all its items, if it is still exactly {@code table} (the version the caller checked
+     * DynamoDB's preconditions against). Writes already accepted finish first; later ones fail with
      * ResourceNotFoundException.
      *
-     * @param check runs under the control lock before anything changes (deletion protection)
+     * @throws BasaltException ResourceNotFoundException when no table of that name exists
+     * @throws TableChangedException when the table changed since {@code table} was read: check again and retry
      */
-    public TableMetadata deleteTable(String name, java.util.function.Consumer<TableMetadata> check) {
+    public TableMetadata deleteTable(TableMetadata table) {
         synchronized (controlLock) {
-            TableMetadata table = describeTable(name);
-            check.accept(table);
+            MetaStateMachine.Evaluated deleted = meta.evaluate(new MetaCommand.DeleteTable(table));
             TableRuntime runtime = runtimes.remove(table.id());
             if (runtime != null) {
                 runtime.close().join();
             }
-            for (int i = 0; i < table.partitionCount(); i++) {
-                stateMachine.closePartition(new PartitionId(table.id(), i));
-            }
-            catalog.remove(table);
-            return table;
-        }
-    }
-
-    /**
-     * Adds a global secondary index to a table that may hold items: the index is CREATING and backfilling until
-     * every existing item is in it, while writes continue and reach it too; then ACTIVE.
-     *
-     * @param attributeDefinitions the table's attribute definitions after the change (the new index's key
-     *     attributes defined)
-     * @param check runs under the control lock, on the current table, before anything changes (the handler's
-     *     checks that depend on the table's state, such as an index of that name existing)
-     */
-    public TableMetadata addGlobalIndex(String tableName, IndexDefinition index,
-            List<KeyAttribute> attributeDefinitions, java.util.function.Consumer<TableMetadata> check) {
-        synchronized (controlLock) {
-            TableMetadata current = describeTable(tableName);
-            check.accept(current);
-            List<IndexMetadata> indexes = new ArrayList<>(current.indexes());
-            IndexMetadata added = new IndexMetadata(index.withId(current.nextIndexId()), index.throughput(),
-                    IndexPhase.BACKFILLING, TableStatus.CREATING, now());
-            indexes.add(added);
-            TableMetadata updated = current.withIndexes(indexes, current.nextIndexId() + 1)
-                    .withAttributeDefinitions(attributeDefinitions);
-            catalog.put(updated);
-            globalIndexes.startBackfill(updated, added.index(), runtimes.get(updated.id()));
-            return updated;
-        }
-    }
-
-    /**
-     * Starts dropping a global secondary index: it reports DELETING, is no longer maintained or readable, and
-     * disappears from the table once its data is removed.
-     *
-     * @param check runs under the control lock, on the current table, before anything changes
-     */
-    public TableMetadata deleteGlobalIndex(String tableName, String indexName,
-            java.util.function.Consumer<TableMetadata> check) {
-        synchronized (controlLock) {
-            TableMetadata current = describeTable(tableName);
-            check.accept(current);
-            TableMetadata updated = current.withIndex(indexName, index -> index.withPhase(IndexPhase.DELETING));
-            catalog.put(updated);
-            globalIndexes.startDrop(updated, updated.index(indexName).orElseThrow(), runtimes.get(updated.id()));
-            return updated;
+            // Applying the entry closes the table's partitions in the state machine and drops their data.
+            return meta.propose(deleted);
         }
     }
 
@@ -396,7 +373,7 @@ public final class BasaltNode implements AutoCloseable {
     }
 
     private static BasaltException tableNotFound(String name) {
-        return BasaltException.resourceNotFound("Requested resource not found: Table: " + name + " not found");
+        return MetaStateMachine.tableNotFound(name);
     }
 
     private static BasaltException resourceNotFound() {
@@ -429,7 +406,6 @@ public final class BasaltNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        storage.sync();
-        storage.close();
+        store.close();
     }
 }

@@ -3,36 +3,42 @@ package io.basalt.cluster;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.partition.KeyLayout;
-import io.basalt.storage.StorageEngine;
+import io.basalt.partition.log.MetaEntry;
 import io.basalt.storage.StorageIterator;
+import io.basalt.storage.StorageReader;
 import io.basalt.storage.WriteBatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The tables of this node, persisted in the catalog key space and cached in memory, sorted by name (the order
- * ListTables returns). Reads are lock-free; changes are serialized and synced before they are visible.
+ * The tables of this node as the applied metadata entries left them: a read cache of the catalog key space
+ * ({@code 0x01}) and the table id counter, sorted by name (the order ListTables returns). It never writes: the
+ * metadata state machine ({@link MetaStateMachine}) logs every change as a {@link MetaEntry}, the group state
+ * machine applies it (catalog change and applied index in one batch) and then hands it here
+ * ({@link #apply}), so the cache shows a change exactly when storage holds it (docs/design/cluster.md §11).
+ *
+ * <p>Reads are lock-free from any thread; {@link #apply} runs on the applying thread, one entry at a time.
  */
 final class Catalog {
-    private static final byte[] NEXT_TABLE_ID_KEY = KeyLayout.nodeKey("next-table-id");
+    static final byte[] NEXT_TABLE_ID_KEY = KeyLayout.nodeKey("next-table-id");
 
-    private final StorageEngine storage;
     private final ConcurrentSkipListMap<String, TableMetadata> tables = new ConcurrentSkipListMap<>();
-    private long nextTableId;
+    private volatile long nextTableId;
 
-    Catalog(StorageEngine storage) {
-        this.storage = requireNonNull(storage, "storage is null");
+    /** Loads what {@code storage} holds. */
+    Catalog(StorageReader storage) {
+        requireNonNull(storage, "storage is null");
         try (StorageIterator iterator = storage.iterator(KeyLayout.catalogStart(), KeyLayout.catalogEnd())) {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
                 TableMetadata table = TableMetadataCodec.decode(iterator.value());
                 tables.put(table.name(), table);
             }
         }
-        byte[] next = storage.get(NEXT_TABLE_ID_KEY);
-        nextTableId = next == null ? 1 : ByteBuffer.wrap(next).getLong();
+        nextTableId = decodeCounter(storage.get(NEXT_TABLE_ID_KEY));
     }
 
     Optional<TableMetadata> tryGet(String name) {
@@ -41,6 +47,11 @@ final class Catalog {
 
     List<TableMetadata> all() {
         return new ArrayList<>(tables.values());
+    }
+
+    /** The id the next table gets: above every id ever given. */
+    long nextTableId() {
+        return nextTableId;
     }
 
     /** Table names after {@code exclusiveStart} (null: from the first), in order. */
@@ -56,28 +67,30 @@ final class Catalog {
         return names;
     }
 
-    synchronized long allocateTableId() {
-        long id = nextTableId++;
-        storage.write(new WriteBatch().put(NEXT_TABLE_ID_KEY, ByteBuffer.allocate(8).putLong(nextTableId).array()),
-                true);
-        return id;
-    }
-
-    /** Stores {@code table}, replacing any table of the same name, durably. */
-    synchronized void put(TableMetadata table) {
-        storage.write(new WriteBatch().put(KeyLayout.catalogKey(table.name()), TableMetadataCodec.encode(table)),
-                true);
-        tables.put(table.name(), table);
-    }
-
-    /** Removes {@code table} together with all its data, in one durable batch. */
-    synchronized void remove(TableMetadata table) {
-        WriteBatch batch = new WriteBatch().delete(KeyLayout.catalogKey(table.name()));
-        for (byte keySpace : new byte[] {KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES,
-                KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS, KeyLayout.PREPARED}) {
-            batch.deleteRange(KeyLayout.tableStart(keySpace, table.id()), KeyLayout.tableEnd(keySpace, table.id()));
+    /**
+     * Follows an applied metadata entry: catalog puts and deletes, the table id counter. Range deletes (a dropped
+     * table's data) are not catalog state.
+     */
+    void apply(MetaEntry entry) {
+        for (WriteBatch.Operation operation : entry.operations()) {
+            if (operation instanceof WriteBatch.Put put) {
+                if (put.key()[0] == KeyLayout.CATALOG) {
+                    TableMetadata table = TableMetadataCodec.decode(put.value());
+                    tables.put(table.name(), table);
+                } else if (Arrays.equals(put.key(), NEXT_TABLE_ID_KEY)) {
+                    nextTableId = decodeCounter(put.value());
+                }
+            } else if (operation instanceof WriteBatch.Delete delete && delete.key()[0] == KeyLayout.CATALOG) {
+                tables.remove(KeyLayout.tableNameOf(delete.key()));
+            }
         }
-        storage.write(batch, true);
-        tables.remove(table.name(), table);
+    }
+
+    static byte[] encodeCounter(long value) {
+        return ByteBuffer.allocate(8).putLong(value).array();
+    }
+
+    private static long decodeCounter(byte[] value) {
+        return value == null ? 1 : ByteBuffer.wrap(value).getLong();
     }
 }

@@ -2,12 +2,11 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
-import io.basalt.model.KeyAttribute;
 import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
-import io.basalt.storage.StorageEngine;
+import io.basalt.storage.WritableStorage;
 import io.basalt.storage.WriteBatch;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -25,14 +24,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * The background side of a node's global secondary indexes: the propagators' threads, adding an index to a live
  * table (registration, the partitions' switch, backfill, then ACTIVE in the catalog), dropping one, resuming both
- * after a restart, and how indexes follow writes (docs/design/indexes.md).
+ * after a restart, and how indexes follow writes (docs/design/indexes.md). Catalog changes are metadata commands
+ * ({@link TableChange.IndexBackfilled}, {@link TableChange.IndexDropped}); removing a dropped index's entries is
+ * still a direct storage write, on import-control.xml's temporary allow-list until step 8 (cluster.md §15).
  *
  * <p>Catalog changes take the node's control lock, always on a thread of this class (never on a propagator's),
  * so a control-plane operation that waits for the propagators under the lock cannot deadlock with them.
  */
 final class GlobalIndexLifecycle {
-    private final StorageEngine storage;
+    private final WritableStorage storage;
     private final Catalog catalog;
+    private final MetaStateMachine meta;
     private final Object controlLock;
     private final Clock clock;
     private final ExecutorService pool;
@@ -43,10 +45,11 @@ final class GlobalIndexLifecycle {
     private final ConcurrentHashMap<String, Set<Integer>> backfilledPartitions = new ConcurrentHashMap<>();
     private volatile GlobalIndexPropagation propagation;
 
-    GlobalIndexLifecycle(StorageEngine storage, Catalog catalog, Object controlLock, NodeConfig config,
-            ThreadFactory poolThreads, ThreadFactory timerThreads, ThreadFactory controlThreads) {
+    GlobalIndexLifecycle(WritableStorage storage, Catalog catalog, MetaStateMachine meta, Object controlLock,
+            NodeConfig config, ThreadFactory poolThreads, ThreadFactory timerThreads, ThreadFactory controlThreads) {
         this.storage = requireNonNull(storage, "storage is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.meta = requireNonNull(meta, "meta is null");
         this.controlLock = requireNonNull(controlLock, "controlLock is null");
         this.clock = config.clock();
         this.propagation = config.globalIndexPropagation();
@@ -132,8 +135,8 @@ final class GlobalIndexLifecycle {
                     return;
                 }
                 backfilledPartitions.remove(tableId + "/" + indexId);
-                catalog.put(current.withIndex(index.name(), i -> new IndexMetadata(i.index(), i.throughput(),
-                        IndexPhase.STEADY, TableStatus.CREATING, clock.instant())));
+                meta.submit(new MetaCommand.UpdateTable(tableName,
+                        new TableChange.IndexBackfilled(tableId, indexId, clock.instant())));
             }
         });
     }
@@ -162,14 +165,10 @@ final class GlobalIndexLifecycle {
                                 KeyLayout.indexEnd(table.id(), index.id()))
                         .deleteRange(KeyLayout.indexStateStart(table.id(), index.id()),
                                 KeyLayout.indexStateEnd(table.id(), index.id())), true);
-                List<IndexMetadata> remaining = new ArrayList<>(current.indexes());
-                remaining.removeIf(i -> i.id() == index.id());
-                // DynamoDB forgets the definitions of attributes no key uses any more.
-                List<KeyAttribute> definitions = new ArrayList<>(current.attributeDefinitions());
-                definitions.removeIf(definition -> !current.keySchema().isKeyAttribute(definition.name())
-                        && remaining.stream().noneMatch(i -> i.index().isKeyAttribute(definition.name())));
-                catalog.put(current.withIndexes(remaining, current.nextIndexId())
-                        .withAttributeDefinitions(definitions));
+                // The entries go beside the log until index tables exist (step 8; import-control.xml's allow-list);
+                // the catalog change is a metadata command.
+                meta.submit(new MetaCommand.UpdateTable(table.name(),
+                        new TableChange.IndexDropped(table.id(), index.id())));
             }
         }, controlTasks);
     }

@@ -16,7 +16,7 @@ import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.replication.SerialExecutor;
-import io.basalt.storage.StorageEngine;
+import io.basalt.storage.WritableStorage;
 import io.basalt.storage.StorageIterator;
 import io.basalt.storage.WriteBatch;
 import java.time.Clock;
@@ -72,7 +72,7 @@ final class GlobalIndexPropagator {
 
     private final PartitionId partition;
     private final int partitionCount;
-    private final StorageEngine storage;
+    private final WritableStorage storage;
     private final KeySchema tableSchema;
     private final Clock clock;
     private final Supplier<GlobalIndexPropagation> settings;
@@ -123,7 +123,7 @@ final class GlobalIndexPropagator {
     private record Waiter(long index, CompletableFuture<Void> done) {
     }
 
-    GlobalIndexPropagator(PartitionId partition, int partitionCount, StorageEngine storage, KeySchema tableSchema,
+    GlobalIndexPropagator(PartitionId partition, int partitionCount, WritableStorage storage, KeySchema tableSchema,
             Clock clock, Supplier<GlobalIndexPropagation> settings, Executor pool, ScheduledExecutorService timer,
             BackfillListener backfillListener, long appliedThrough) {
         this.partition = requireNonNull(partition, "partition is null");

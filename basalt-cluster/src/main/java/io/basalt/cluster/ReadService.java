@@ -14,7 +14,7 @@ import io.basalt.partition.read.ReadResult;
 import io.basalt.partition.read.ReadSource;
 import io.basalt.partition.read.ReadSpec;
 import io.basalt.partition.read.StopReason;
-import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,10 +31,10 @@ import java.util.List;
  * the cluster, where neighbouring partitions live in different groups).
  */
 public final class ReadService {
-    private final StorageEngine storage;
+    private final StorageReader storage;
     private final boolean walkPartitions;
 
-    ReadService(StorageEngine storage, boolean walkPartitions) {
+    ReadService(StorageReader storage, boolean walkPartitions) {
         this.storage = requireNonNull(storage, "storage is null");
         this.walkPartitions = walkPartitions;
     }

@@ -20,7 +20,7 @@ import io.basalt.partition.TransactionCanceledException;
 import io.basalt.partition.WriteOutcome;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.replication.PartitionLeader;
-import io.basalt.storage.StorageEngine;
+import io.basalt.storage.WritableStorage;
 import io.basalt.storage.StorageIterator;
 import io.basalt.storage.WriteBatch;
 import java.time.Clock;
@@ -64,7 +64,7 @@ final class TransactionCoordinator {
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
     private static final int READ_ATTEMPTS = 200;
 
-    private final StorageEngine storage;
+    private final WritableStorage storage;
     private final boolean sync;
     private final Clock clock;
     private final LongFunction<TableRuntime> runtimes;
@@ -83,7 +83,7 @@ final class TransactionCoordinator {
     private record Placed(int action, TableRuntime runtime, int partition, byte[] itemKey) {
     }
 
-    TransactionCoordinator(StorageEngine storage, boolean sync, Clock clock, LongFunction<TableRuntime> runtimes,
+    TransactionCoordinator(WritableStorage storage, boolean sync, Clock clock, LongFunction<TableRuntime> runtimes,
             Executor workers, CommitDelay commitDelay) {
         this.storage = requireNonNull(storage, "storage is null");
         this.commitDelay = requireNonNull(commitDelay, "commitDelay is null");

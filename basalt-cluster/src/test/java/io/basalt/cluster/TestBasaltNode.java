@@ -105,7 +105,7 @@ class TestBasaltNode {
                 put(node, "T1", item("pk", "k" + i, "v", i));
                 put(node, "Other", item("pk", "k" + i, "v", i));
             }
-            TableMetadata deleted = node.deleteTable("T1", table -> { });
+            TableMetadata deleted = node.deleteTable(node.describeTable("T1"));
             assertThat(deleted).isEqualTo(first);
             assertThatThrownBy(() -> node.describeTable("T1")).isInstanceOfSatisfying(BasaltException.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_NOT_FOUND);
@@ -123,7 +123,7 @@ class TestBasaltNode {
             assertThat(node.statistics(again)).isEqualTo(new TableStatistics(0, 0));
             // The other table is untouched.
             assertThat(node.statistics(node.describeTable("Other")).itemCount()).isEqualTo(30);
-            node.deleteTable("T1", table -> { });
+            node.deleteTable(node.describeTable("T1"));
         }
         try (BasaltNode node = open(NodeConfig.defaults())) {
             assertThat(node.listTableNames(null, 10)).containsExactly("Other");
@@ -146,14 +146,14 @@ class TestBasaltNode {
     }
 
     @Test
-    void aFailedDeletionCheckChangesNothing() {
+    void aDeletionOfAnOlderVersionChangesNothing() {
         try (BasaltNode node = BasaltNode.open(new InMemoryStorageEngine(), NodeConfig.defaults())) {
-            node.createTable(definition("Protected", HASH, BillingMode.PAY_PER_REQUEST));
+            TableMetadata read = node.createTable(definition("Protected", HASH, BillingMode.PAY_PER_REQUEST));
             put(node, "Protected", item("pk", "a"));
-            assertThatThrownBy(() -> node.deleteTable("Protected", table -> {
-                throw BasaltException.validation("deletion protection");
-            })).hasMessage("deletion protection");
+            node.updateTable("Protected", new TableChange.AddTags(Map.of("k", "v")));
+            assertThatThrownBy(() -> node.deleteTable(read)).isInstanceOf(TableChangedException.class);
             TableMetadata table = node.tableForItems("Protected");
+            assertThat(table.tags()).containsEntry("k", "v");
             assertThat(node.read(table, key("a"))).isNotNull();
             put(node, "Protected", item("pk", "b"));
             assertThat(node.statistics(table).itemCount()).isEqualTo(2);
@@ -169,7 +169,7 @@ class TestBasaltNode {
             for (int i = 0; i < 2000; i++) {
                 writes.add(node.write(table, putOperation(item("pk", "k" + i))));
             }
-            node.deleteTable("Busy", t -> { });
+            node.deleteTable(node.describeTable("Busy"));
             for (CompletableFuture<EvaluatedWrite> write : writes) {
                 try {
                     write.get(10, TimeUnit.SECONDS);
@@ -245,9 +245,11 @@ class TestBasaltNode {
             assertThat(node.describeTable("Slow").status(node.now())).isEqualTo(TableStatus.ACTIVE);
             put(node, "Slow", item("pk", "a"));
 
-            TableMetadata updated = node.updateTable("Slow", current -> current.updated(BillingMode.PROVISIONED,
-                    ProvisionedThroughput.of(5, 5), current.lastUpdateToPayPerRequest(), true, TableClass.STANDARD,
-                    node.now().plus(node.config().tableUpdateDelay())));
+            TableMetadata current = node.describeTable("Slow");
+            TableMetadata updated = node.updateTable("Slow", new TableChange.Replace(current,
+                    current.updated(BillingMode.PROVISIONED, ProvisionedThroughput.of(5, 5),
+                            current.lastUpdateToPayPerRequest(), true, TableClass.STANDARD,
+                            node.now().plus(node.config().tableUpdateDelay()))));
             assertThat(node.describeTable("Slow")).isEqualTo(updated);
             assertThat(updated.status(node.now())).isEqualTo(TableStatus.UPDATING);
             // An updating table still takes item writes.
@@ -255,7 +257,8 @@ class TestBasaltNode {
             clock.advance(Duration.ofSeconds(3));
             assertThat(node.describeTable("Slow").status(node.now())).isEqualTo(TableStatus.ACTIVE);
 
-            TableMetadata unchanged = node.updateTable("Slow", current -> current);
+            TableMetadata unchanged = node.updateTable("Slow",
+                    new TableChange.Replace(node.describeTable("Slow"), node.describeTable("Slow")));
             assertThat(unchanged).isSameAs(node.describeTable("Slow"));
         }
     }

@@ -52,9 +52,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The group state machine is deterministic: a seeded random workload (puts, conditional updates, deletes, local and
  * global secondary indexes, transactions) runs on a node whose local group records every entry it applies; the
  * entries are encoded, decoded and applied to an empty engine, and the two stores must hold byte-identical keys and
- * values (docs/design/cluster.md §21.1). What only the log writes is compared; what is still written beside the log
- * until later steps (catalog, transaction ledger and tokens, global index entries and states, the global index
- * propagator's trimming of change records) is left out, and change records still present must match.
+ * values (docs/design/cluster.md §21.1). What only the log writes is compared — since step 6 the catalog and the
+ * table id counter too, written by metadata entries, including a DeleteTable that drops a table's data; what is
+ * still written beside the log until later steps (transaction ledger and tokens, global index entries and states,
+ * the global index propagator's trimming of change records) is left out, and change records still present must
+ * match.
  */
 @Timeout(120)
 class TestDeterminism {
@@ -99,6 +101,15 @@ class TestDeterminism {
                             new IndexDefinition("ByGroup", true, List.of(GROUP), List.of(SCORE), Projection.ALL,
                                     ProvisionedThroughput.NONE)))));
             runWorkload(node, tables, random);
+            // A table created, written and deleted: its metadata entries drop its data and close its partitions.
+            TableMetadata doomed = node.createTable(definition("Doomed", List.of()));
+            List<TableMetadata> withDoomed = new ArrayList<>(tables);
+            withDoomed.add(doomed);
+            tables = withDoomed;
+            for (int i = 0; i < 20; i++) {
+                awaitQuietly(node.write(doomed, randomOperation(random, false)));
+            }
+            node.deleteTable(node.describeTable("Doomed"));
             // A cancelled transaction's holds are released after it answers, so entries may still be applying: take
             // the store and the log at one point, with the state machine locked (it locks itself on every apply).
             synchronized (node.stateMachine()) {
@@ -139,6 +150,8 @@ class TestDeterminism {
             });
             assertThat(expected.keySet().stream().filter(key -> key.startsWith("02")).count())
                     .as("the workload left items").isPositive();
+            assertThat(expected.keySet().stream().filter(key -> key.startsWith("01")).count())
+                    .as("the catalog came from the log").isEqualTo(2);
         } finally {
             replayed.close();
         }
@@ -246,7 +259,8 @@ class TestDeterminism {
         }
         int space = Integer.parseInt(key.substring(0, 2), 16);
         return space == KeyLayout.ITEMS || space == KeyLayout.PARTITIONS || space == KeyLayout.INDEX_STATE
-                || space == KeyLayout.COLLECTIONS || space == KeyLayout.PREPARED || space == KeyLayout.GROUP_STATE;
+                || space == KeyLayout.COLLECTIONS || space == KeyLayout.PREPARED || space == KeyLayout.GROUP_STATE
+                || space == KeyLayout.CATALOG || key.equals(HexFormat.of().formatHex(Catalog.NEXT_TABLE_ID_KEY));
     }
 
     /** Keys whose values differ or that only one side has, with short descriptions (readable on failure). */

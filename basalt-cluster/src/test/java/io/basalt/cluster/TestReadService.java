@@ -17,6 +17,7 @@ import io.basalt.partition.read.ReadSource;
 import io.basalt.partition.read.ReadSpec;
 import io.basalt.partition.read.ScanRange;
 import io.basalt.partition.read.StopReason;
+import io.basalt.storage.WritableStorage;
 import io.basalt.storage.WriteBatch;
 import io.basalt.storage.memory.InMemoryStorageEngine;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ class TestReadService {
                         new PrimaryKey(attributes.get("pk"), Optional.of(attributes.get("sk")))),
                         ItemCodec.encode(new Item(attributes)));
             }
-            node.storage().write(batch, false);
+            ((WritableStorage) node.storage()).write(batch, false);
             ReadService walking = new ReadService(node.storage(), true);
             ReadService oneRange = new ReadService(node.storage(), false);
             for (int round = 0; round < 60; round++) {

@@ -205,8 +205,9 @@ class TestSecondaryIndexes {
                 writers.add(writer);
             }
             Thread.sleep(50);
-            TableMetadata added = node.addGlobalIndex("T", global("ByGroup", Projection.include(List.of("note"))),
-                    List.of(PK, SCHEMA.sortKey().orElseThrow(), GROUP, SCORE), current -> { });
+            TableMetadata added = node.updateTable("T", TableChange.AddGlobalIndex.of(node.describeTable("T"),
+                    global("ByGroup", Projection.include(List.of("note"))),
+                    List.of(PK, SCHEMA.sortKey().orElseThrow(), GROUP, SCORE), node.now()));
             assertThat(added.index("ByGroup").orElseThrow().status(node.now())).isEqualTo(TableStatus.CREATING);
             Thread.sleep(300);
             stop.set(true);
@@ -234,7 +235,8 @@ class TestSecondaryIndexes {
             for (int i = 0; i < 100; i++) {
                 put(node, table, item("pk", "p" + i, "sk", i, "group", "g", "score", i));
             }
-            TableMetadata dropping = node.deleteGlobalIndex("T", "ByGroup", current -> { });
+            TableMetadata dropping = node.updateTable("T",
+                    TableChange.StartIndexDrop.of(node.describeTable("T"), "ByGroup"));
             assertThat(dropping.index("ByGroup").orElseThrow().status(node.now())).isEqualTo(TableStatus.DELETING);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (node.describeTable("T").index("ByGroup").isPresent() && System.nanoTime() < deadline) {
@@ -266,7 +268,7 @@ class TestSecondaryIndexes {
             for (int i = 0; i < 20; i++) {
                 put(node, table, item("pk", "p" + i, "sk", i, "state", "s", "group", "g", "score", i));
             }
-            node.deleteTable("T", current -> { });
+            node.deleteTable(node.describeTable("T"));
             for (byte keySpace : new byte[] {KeyLayout.ITEMS, KeyLayout.CHANGES, KeyLayout.INDEX_STATE,
                     KeyLayout.COLLECTIONS}) {
                 assertThat(countKeys(KeyLayout.tableStart(keySpace, table.id()),

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.GlobalIndexPropagation;
 import io.basalt.cluster.NodeConfig;
+import io.basalt.cluster.TableChangedException;
+import io.basalt.cluster.TableMetadata;
 import io.basalt.server.BasaltServer;
 import io.basalt.server.ServerConfig;
 import io.basalt.storage.StorageEngine;
@@ -103,15 +105,28 @@ public final class EmbeddedBasalt implements AutoCloseable {
         List<String> names = node.listTableNames(null, TABLE_PAGE);
         while (!names.isEmpty()) {
             for (String name : names) {
-                if (node.tryGetTable(name).isPresent()) {
-                    node.deleteTable(name, table -> {
-                    });
-                }
+                deleteTable(name);
             }
             names = node.listTableNames(null, TABLE_PAGE);
         }
         node.setGlobalIndexPropagation(GlobalIndexPropagation.ASYNCHRONOUS);
         node.setTransactionCommitDelay(Duration.ZERO);
+    }
+
+    /** Deletes a table whatever its state, retrying when it changes meanwhile (an index finishing its backfill). */
+    private void deleteTable(String name) {
+        while (true) {
+            TableMetadata table = node.tryGetTable(name).orElse(null);
+            if (table == null) {
+                return;
+            }
+            try {
+                node.deleteTable(table);
+                return;
+            } catch (TableChangedException changed) {
+                // Read it again.
+            }
+        }
     }
 
     /**

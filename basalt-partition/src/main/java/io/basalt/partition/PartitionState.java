@@ -16,7 +16,7 @@ import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.log.OperationList;
 import io.basalt.partition.log.PartitionEntry;
-import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageReader;
 import io.basalt.storage.StorageIterator;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +46,7 @@ public final class PartitionState {
     private static final long LOCAL_NONCE = 0;
 
     private final PartitionId id;
-    private final StorageEngine storage;
+    private final StorageReader storage;
     private final byte[] metadataKey;
     private final LongSupplier clock;
     private final Map<Bytes, Pending> inFlight = new HashMap<>();
@@ -78,7 +78,7 @@ public final class PartitionState {
     private record Pending(long index, StoredItem item, long size) {
     }
 
-    public PartitionState(PartitionId id, StorageEngine storage, KeySchema tableSchema, LongSupplier clock) {
+    public PartitionState(PartitionId id, StorageReader storage, KeySchema tableSchema, LongSupplier clock) {
         this.id = requireNonNull(id, "id is null");
         this.storage = requireNonNull(storage, "storage is null");
         this.clock = requireNonNull(clock, "clock is null");

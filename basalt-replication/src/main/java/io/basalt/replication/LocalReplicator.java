@@ -6,6 +6,8 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.partition.apply.ApplyOutcome;
 import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.partition.log.LogEntry;
+import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.PartitionEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +49,16 @@ public final class LocalReplicator implements Replicator {
     private volatile boolean closed;
     private volatile Throwable failure;
 
-    private record Queued(PartitionEntry entry, CompletableFuture<Void> done) {
+    private record Queued(LogEntry entry, CompletableFuture<Void> done) {
+        long approximateBytes() {
+            return entry instanceof PartitionEntry partition ? partition.approximateBytes()
+                    : ((MetaEntry) entry).approximateBytes();
+        }
+
+        String describe() {
+            return entry instanceof PartitionEntry partition
+                    ? "entry " + partition.sequence() + " of partition " + partition.partition() : "a metadata entry";
+        }
     }
 
     /**
@@ -68,6 +79,19 @@ public final class LocalReplicator implements Replicator {
 
     @Override
     public CompletableFuture<Void> append(PartitionEntry entry) {
+        return appendEntry(entry, sync);
+    }
+
+    /**
+     * Appends a metadata entry (a catalog change, docs/design/cluster.md §11) to the same log, so the catalog
+     * change and the applied index are written in one batch. It is synced before it is acknowledged even when
+     * item writes are not, as the catalog always was: a table acknowledged to a client survives a crash.
+     */
+    public CompletableFuture<Void> appendMeta(MetaEntry entry) {
+        return appendEntry(entry, true);
+    }
+
+    private CompletableFuture<Void> appendEntry(LogEntry entry, boolean syncEntry) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Throwable failed = failure;
         if (failed != null) {
@@ -75,7 +99,7 @@ public final class LocalReplicator implements Replicator {
         } else if (closing) {
             done.completeExceptionally(shuttingDown());
         } else if (committer == null) {
-            writeHere(entry, done);
+            writeHere(entry, done, syncEntry);
         } else {
             queue.add(new Queued(entry, done));
             if (closed) {
@@ -87,14 +111,14 @@ public final class LocalReplicator implements Replicator {
         return done;
     }
 
-    private void writeHere(PartitionEntry entry, CompletableFuture<Void> done) {
+    private void writeHere(LogEntry entry, CompletableFuture<Void> done, boolean syncEntry) {
         directWrites.readLock().lock();
         try {
             if (closed) {
                 done.completeExceptionally(shuttingDown());
                 return;
             }
-            commit(List.of(new Queued(entry, done)), List.of(entry));
+            commit(List.of(new Queued(entry, done)), List.of(entry), syncEntry);
         } finally {
             directWrites.readLock().unlock();
         }
@@ -102,7 +126,7 @@ public final class LocalReplicator implements Replicator {
 
     private void commitLoop() {
         List<Queued> group = new ArrayList<>();
-        List<PartitionEntry> entries = new ArrayList<>();
+        List<LogEntry> entries = new ArrayList<>();
         while (true) {
             try {
                 Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -114,15 +138,15 @@ public final class LocalReplicator implements Replicator {
                 }
                 group.add(first);
                 entries.add(first.entry());
-                long bytes = first.entry().approximateBytes();
+                long bytes = first.approximateBytes();
                 Queued next;
                 while (group.size() < MAX_GROUP_ENTRIES && bytes < MAX_GROUP_BYTES
                         && (next = queue.poll()) != null) {
                     group.add(next);
                     entries.add(next.entry());
-                    bytes += next.entry().approximateBytes();
+                    bytes += next.approximateBytes();
                 }
-                commit(group, entries);
+                commit(group, entries, sync);
                 group.clear();
                 entries.clear();
             } catch (InterruptedException e) {
@@ -132,11 +156,11 @@ public final class LocalReplicator implements Replicator {
         }
     }
 
-    private void commit(List<Queued> group, List<PartitionEntry> entries) {
+    private void commit(List<Queued> group, List<LogEntry> entries, boolean syncGroup) {
         List<ApplyOutcome> outcomes = null;
         if (failure == null) {
             try {
-                outcomes = stateMachine.applyNext(entries, sync);
+                outcomes = stateMachine.applyNext(entries, syncGroup);
             } catch (RuntimeException | Error e) {
                 LOG.error("Storage write failed; failing every pending and later write until restart", e);
                 failure = e;
@@ -147,8 +171,8 @@ public final class LocalReplicator implements Replicator {
             if (failure == null && outcomes.get(i) != ApplyOutcome.APPLIED) {
                 // Only a sequencing defect gets here: the partition's later entries were evaluated on top of this
                 // one, so they cannot apply either. Stop, as for a storage failure.
-                failure = new IllegalStateException("the local log's state machine rejected entry "
-                        + queued.entry().sequence() + " of partition " + queued.entry().partition());
+                failure = new IllegalStateException("the local log's state machine rejected "
+                        + queued.describe());
                 LOG.error("Failing every pending and later write until restart", failure);
             }
             Throwable failed = failure;

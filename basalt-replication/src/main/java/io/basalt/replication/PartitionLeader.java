@@ -12,7 +12,7 @@ import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionState;
 import io.basalt.partition.log.PartitionEntry;
-import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -63,7 +63,7 @@ public final class PartitionLeader {
      * @param appliedListener told the log index of every entry once it is applied (in order; on whichever thread
      *     completed it: keep it short)
      */
-    public PartitionLeader(PartitionId id, StorageEngine storage, KeySchema tableSchema, LongSupplier clock,
+    public PartitionLeader(PartitionId id, StorageReader storage, KeySchema tableSchema, LongSupplier clock,
             Replicator replicator, Executor pool, LongConsumer appliedListener) {
         this.state = new PartitionState(requireNonNull(id, "id is null"), storage, tableSchema, clock);
         this.replicator = requireNonNull(replicator, "replicator is null");

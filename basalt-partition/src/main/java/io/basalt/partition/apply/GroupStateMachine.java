@@ -8,9 +8,10 @@ import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.log.LogEntry;
 import io.basalt.partition.log.LogEntryCodec;
+import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.MultiEntry;
 import io.basalt.partition.log.PartitionEntry;
-import io.basalt.storage.StorageEngine;
+import io.basalt.storage.WritableStorage;
 import io.basalt.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +49,13 @@ public final class GroupStateMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupStateMachine.class);
 
-    private final StorageEngine storage;
+    private final WritableStorage storage;
     private final long groupId;
     private final byte[] stateKey;
     private final Map<PartitionId, OpenPartition> partitions = new HashMap<>();
     private final List<ApplyListener> listeners = new CopyOnWriteArrayList<>();
+    /** Told about applied metadata entries only, so that partition entries pay nothing for them. */
+    private final List<Consumer<MetaEntry>> metaListeners = new CopyOnWriteArrayList<>();
     /**
      * Reused by every apply of up to {@link #REUSED_BATCH_OPERATIONS} operations (under the lock): engines read a
      * batch only while writing it. Emptied after each write, so it pins no values.
@@ -73,7 +77,7 @@ public final class GroupStateMachine {
         }
     }
 
-    public GroupStateMachine(StorageEngine storage, long groupId) {
+    public GroupStateMachine(WritableStorage storage, long groupId) {
         this.storage = requireNonNull(storage, "storage is null");
         this.groupId = groupId;
         this.stateKey = KeyLayout.groupStateKey(groupId);
@@ -114,6 +118,15 @@ public final class GroupStateMachine {
 
     public void addListener(ApplyListener listener) {
         listeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /**
+     * Tells {@code listener} about every metadata entry applied from now on, after its batch is in storage and
+     * before any other listener hears of it (so a catalog cache is current before a waiting command returns).
+     * Runs on the applying thread under the state machine's lock: keep it short, never block.
+     */
+    public void addMetaListener(Consumer<MetaEntry> listener) {
+        metaListeners.add(requireNonNull(listener, "listener is null"));
     }
 
     /** Applies one entry at Raft position (term, index), unsynced: the Raft log is the durable copy (§6.3). */
@@ -158,11 +171,12 @@ public final class GroupStateMachine {
         WriteBatch batch = operations > REUSED_BATCH_OPERATIONS ? new WriteBatch(operations) : reusedBatch;
         List<ApplyOutcome> outcomes = new ArrayList<>(entries.size());
         long lastIndex = appliedIndex;
+        List<MetaEntry> appliedMeta = null;
         for (int i = 0; i < entries.size(); i++) {
             LogEntry entry = entries.get(i);
             long index = firstIndex + i;
             if (index <= appliedIndex) {
-                int count = entry instanceof MultiEntry multi ? multi.entries().size() : 1;
+                int count = outcomeCount(entry);
                 for (int j = 0; j < count; j++) {
                     outcomes.add(ApplyOutcome.SKIPPED);
                 }
@@ -171,6 +185,13 @@ public final class GroupStateMachine {
             lastIndex = index;
             if (entry instanceof PartitionEntry partitionEntry) {
                 outcomes.add(stage(partitionEntry, batch));
+            } else if (entry instanceof MetaEntry meta) {
+                ApplyOutcome outcome = stage(meta, batch);
+                outcomes.add(outcome);
+                if (outcome == ApplyOutcome.APPLIED) {
+                    appliedMeta = appliedMeta == null ? new ArrayList<>(1) : appliedMeta;
+                    appliedMeta.add(meta);
+                }
             } else {
                 for (PartitionEntry inner : ((MultiEntry) entry).entries()) {
                     outcomes.add(stage(inner, batch));
@@ -191,6 +212,13 @@ public final class GroupStateMachine {
         }
         appliedTerm = term;
         appliedIndex = lastIndex;
+        if (appliedMeta != null) {
+            for (MetaEntry meta : appliedMeta) {
+                for (Consumer<MetaEntry> listener : metaListeners) {
+                    listener.accept(meta);
+                }
+            }
+        }
         if (!listeners.isEmpty()) {
             notifyListeners(term, firstIndex, entries, outcomes);
         }
@@ -202,7 +230,7 @@ public final class GroupStateMachine {
         int position = 0;
         for (int i = 0; i < entries.size(); i++) {
             LogEntry entry = entries.get(i);
-            int count = entry instanceof MultiEntry multi ? multi.entries().size() : 1;
+            int count = outcomeCount(entry);
             List<ApplyOutcome> own = outcomes.subList(position, position + count);
             position += count;
             if (own.get(0) != ApplyOutcome.SKIPPED) {
@@ -213,9 +241,17 @@ public final class GroupStateMachine {
         }
     }
 
+    /** One outcome per partition entry (a multi entry has several) and one for a metadata entry. */
+    private static int outcomeCount(LogEntry entry) {
+        return entry instanceof MultiEntry multi ? multi.entries().size() : 1;
+    }
+
     private static int operationCount(LogEntry entry) {
         if (entry instanceof PartitionEntry partitionEntry) {
             return partitionEntry.operations().size();
+        }
+        if (entry instanceof MetaEntry meta) {
+            return meta.operations().size();
         }
         int count = 0;
         for (PartitionEntry inner : ((MultiEntry) entry).entries()) {
@@ -251,6 +287,57 @@ public final class GroupStateMachine {
         }
         partition.sequence = entry.sequence();
         return ApplyOutcome.APPLIED;
+    }
+
+    /**
+     * Checks a metadata entry and adds its operations to {@code batch} when it applies: it may write the metadata
+     * key spaces ({@code 0x00} node counters, {@code 0x01} catalog) and drop the whole data of a table (DeleteTable
+     * on one node, where the local group holds both the catalog and the partitions; a cluster drops partitions with
+     * group-admin entries instead, docs/design/cluster.md §11). Dropping a table closes its partitions here, from the
+     * entry, so a replay of the log closes them at the same point.
+     */
+    private ApplyOutcome stage(MetaEntry entry, WriteBatch batch) {
+        List<WriteBatch.Operation> operations = entry.operations();
+        for (int i = 0; i < operations.size(); i++) {
+            if (!metadataMayWrite(operations.get(i))) {
+                LOG.error("Rejected a metadata entry: operation {} writes outside the metadata key spaces", i);
+                return ApplyOutcome.REJECTED;
+            }
+        }
+        for (int i = 0; i < operations.size(); i++) {
+            WriteBatch.Operation operation = operations.get(i);
+            if (operation instanceof WriteBatch.DeleteRange range) {
+                long tableId = readLong(range.fromInclusive(), 1);
+                partitions.keySet().removeIf(partition -> partition.tableId() == tableId);
+            }
+            batch.add(operation);
+        }
+        return ApplyOutcome.APPLIED;
+    }
+
+    private static boolean metadataMayWrite(WriteBatch.Operation operation) {
+        if (operation instanceof WriteBatch.Put put) {
+            return isMetadataKey(put.key());
+        }
+        if (operation instanceof WriteBatch.Delete delete) {
+            return isMetadataKey(delete.key());
+        }
+        WriteBatch.DeleteRange range = (WriteBatch.DeleteRange) operation;
+        byte[] from = range.fromInclusive();
+        return from.length == 9 && isTableDataSpace(from[0])
+                && Arrays.equals(range.toExclusive(), KeyLayout.tableEnd(from[0], readLong(from, 1)));
+    }
+
+    private static boolean isMetadataKey(byte[] key) {
+        return key.length > 1 && (key[0] == KeyLayout.NODE || key[0] == KeyLayout.CATALOG);
+    }
+
+    private static boolean isTableDataSpace(byte keySpace) {
+        return switch (keySpace) {
+            case KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES, KeyLayout.INDEX_STATE,
+                    KeyLayout.COLLECTIONS, KeyLayout.PREPARED -> true;
+            default -> false;
+        };
     }
 
     private static boolean belongs(PartitionId partition, int partitionCount, WriteBatch.Operation operation) {

@@ -13,10 +13,11 @@ import java.util.List;
  * needs a new format version that still decodes this one.
  *
  * <pre>
- * u8 format (= 1)   u8 kind (1 PARTITION, 2 GROUP_ADMIN, 3 META, 4 MULTI, 5 PART; 2, 3 and 5 not used yet)
+ * u8 format (= 1)   u8 kind (1 PARTITION, 2 GROUP_ADMIN, 3 META, 4 MULTI, 5 PART; 2 and 5 not used yet)
  * PARTITION: u64 partition id, u64 table id, varint sequence, u64 nonce, varint timestampMillis,
  *            varint operation count, then per operation: u8 tag (1 PUT, 2 DELETE, 3 DELETE_RANGE),
  *            varint key length + key, [PUT: varint value length + value], [DELETE_RANGE: varint length + end key]
+ * META:      varint operation count + operations as above
  * MULTI:     varint count + that many PARTITION bodies (without the format and kind bytes)
  * </pre>
  *
@@ -28,7 +29,8 @@ public final class LogEntryCodec {
     public static final byte FORMAT_VERSION = 1;
 
     private static final byte KIND_PARTITION = 1;
-    // 2 GROUP_ADMIN and 3 META are reserved (docs/design/cluster.md §5.2).
+    // 2 GROUP_ADMIN is reserved (docs/design/cluster.md §5.2).
+    private static final byte KIND_META = 3;
     private static final byte KIND_MULTI = 4;
     // 5 PART is reserved (§5.3).
 
@@ -45,6 +47,14 @@ public final class LogEntryCodec {
             out.writeByte(FORMAT_VERSION);
             out.writeByte(KIND_PARTITION);
             writePartition(out, partition);
+            return out.toByteArray();
+        }
+        if (entry instanceof MetaEntry meta) {
+            ByteWriter out = new ByteWriter((int) Math.min(Integer.MAX_VALUE - 8,
+                    16 + meta.approximateBytes() + 11L * meta.operations().size()));
+            out.writeByte(FORMAT_VERSION);
+            out.writeByte(KIND_META);
+            writeOperations(out, meta.operations());
             return out.toByteArray();
         }
         MultiEntry multi = (MultiEntry) entry;
@@ -78,6 +88,8 @@ public final class LogEntryCodec {
             LogEntry entry;
             if (kind == KIND_PARTITION) {
                 entry = readPartition(in);
+            } else if (kind == KIND_META) {
+                entry = new MetaEntry(readOperations(in));
             } else if (kind == KIND_MULTI) {
                 int count = in.readLength();
                 List<PartitionEntry> entries = new ArrayList<>(count);
@@ -112,7 +124,10 @@ public final class LogEntryCodec {
         out.writeVarLong(entry.sequence());
         out.writeLong(entry.nonce());
         out.writeVarLong(entry.timestampMillis());
-        List<WriteBatch.Operation> operations = entry.operations();
+        writeOperations(out, entry.operations());
+    }
+
+    private static void writeOperations(ByteWriter out, List<WriteBatch.Operation> operations) {
         out.writeVarInt(operations.size());
         for (int i = 0; i < operations.size(); i++) {
             WriteBatch.Operation operation = operations.get(i);
@@ -141,6 +156,12 @@ public final class LogEntryCodec {
         long sequence = in.readVarLong();
         long nonce = in.readLong();
         long timestampMillis = in.readVarLong();
+        OperationList operations = readOperations(in);
+        return new PartitionEntry(new PartitionId(tableId, (int) partitionIndex), sequence, nonce, timestampMillis,
+                operations);
+    }
+
+    private static OperationList readOperations(ByteReader in) {
         int count = in.readLength();
         OperationList.Builder operations = OperationList.builder(count);
         for (int i = 0; i < count; i++) {
@@ -156,8 +177,7 @@ public final class LogEntryCodec {
                         + ")");
             }
         }
-        return new PartitionEntry(new PartitionId(tableId, (int) partitionIndex), sequence, nonce, timestampMillis,
-                operations.build());
+        return operations.build();
     }
 
     private static void writeBytes(ByteWriter out, byte[] bytes) {

@@ -9,7 +9,7 @@ import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.encoding.StoredItem;
-import io.basalt.storage.StorageEngine;
+import io.basalt.storage.StorageReader;
 import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageSnapshot;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ public final class PartitionReader {
     }
 
     /** Reads one page of {@code plan} from {@code storage}. */
-    public static ReadResult read(StorageEngine storage, ReadPlan plan) {
+    public static ReadResult read(StorageReader storage, ReadPlan plan) {
         if (plan.range().isEmpty()) {
             return new ReadResult(List.of(), 0, 0, 0, StopReason.EXHAUSTED, null);
         }

@@ -28,6 +28,22 @@ class TestLogEntryCodec {
             + "0000000000000000" + "0000000000000009" + "01" + "0000000000000000" + "00" + "01" + "02" + "0109"
             + "0000000000000001" + "0000000000000009" + "7f" + "ffffffffffffffff" + "8001" + "00";
 
+    private static final String GOLDEN_META = "0103" + "03" // three operations
+            + "01" + "020154" + "0109" // PUT catalog key 01 'T', value 09
+            + "02" + "0200aa" // DELETE 00 aa
+            + "03" + "09020000000000000007" + "09020000000000000008"; // DELETE_RANGE of table 7's items
+
+    @Test
+    void metaEntryGoldenBytes() {
+        MetaEntry entry = new MetaEntry(List.of(new WriteBatch.Put(bytes(1, 0x54), bytes(9)),
+                new WriteBatch.Delete(bytes(0, 0xaa)),
+                new WriteBatch.DeleteRange(bytes(2, 0, 0, 0, 0, 0, 0, 0, 7), bytes(2, 0, 0, 0, 0, 0, 0, 0, 8))));
+        assertThat(HEX.formatHex(LogEntryCodec.encode(entry))).isEqualTo(GOLDEN_META);
+        assertSameEntry(LogEntryCodec.decode(HEX.parseHex(GOLDEN_META)), entry);
+        assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex("010300")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one operation");
+    }
+
     @Test
     void partitionEntryGoldenBytes() {
         PartitionEntry entry = new PartitionEntry(new PartitionId(7, 2), 5, 0x0102030405060708L, 1000,
@@ -62,7 +78,7 @@ class TestLogEntryCodec {
 
     @Test
     void everyTruncationFailsClearly() {
-        for (String golden : List.of(GOLDEN_PARTITION, GOLDEN_MULTI)) {
+        for (String golden : List.of(GOLDEN_PARTITION, GOLDEN_MULTI, GOLDEN_META)) {
             byte[] bytes = HEX.parseHex(golden);
             for (int length = 0; length < bytes.length; length++) {
                 byte[] truncated = Arrays.copyOf(bytes, length);
@@ -77,7 +93,7 @@ class TestLogEntryCodec {
         byte[] bytes = HEX.parseHex(GOLDEN_PARTITION);
         assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, 0, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format version 2");
-        for (int kind : new int[] {0, 2, 3, 5, 6, 0xFF}) {
+        for (int kind : new int[] {0, 2, 5, 6, 0xFF}) {
             assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, 1, kind)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kind " + kind);
         }
@@ -104,6 +120,13 @@ class TestLogEntryCodec {
     }
 
     static void assertSameEntry(LogEntry actual, LogEntry expected) {
+        if (expected instanceof MetaEntry meta) {
+            assertThat(actual).isInstanceOf(MetaEntry.class);
+            List<WriteBatch.Operation> got = ((MetaEntry) actual).operations();
+            assertThat(got.stream().map(TestLogEntryCodec::describe).toList())
+                    .isEqualTo(meta.operations().stream().map(TestLogEntryCodec::describe).toList());
+            return;
+        }
         if (expected instanceof MultiEntry multi) {
             assertThat(actual).isInstanceOf(MultiEntry.class);
             List<PartitionEntry> entries = ((MultiEntry) actual).entries();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.IndexMetadata;
+import io.basalt.cluster.TableChangedException;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.cluster.TableStatistics;
 import io.basalt.cluster.TableStatus;
@@ -30,35 +31,50 @@ final class DeleteTableHandler implements OperationHandler {
     @Override
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
         String tableName = TableNames.requireForTables(request);
-        TableStatistics[] statistics = new TableStatistics[1];
-        TableMetadata table = node.deleteTable(tableName, candidate -> {
-            Instant now = node.now();
-            TableStatus status = candidate.status(now);
-            if (status == TableStatus.CREATING) {
-                throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Table is "
-                        + "being created: " + candidate.name());
+        while (true) {
+            TableMetadata candidate = node.describeTable(tableName);
+            check(candidate);
+            TableStatistics statistics = node.statistics(candidate);
+            try {
+                TableMetadata table = node.deleteTable(candidate);
+                return answer(table, statistics, context);
+            } catch (TableChangedException changed) {
+                // Changed since we checked it: check the table as it is now (DynamoDB refuses by the new state).
             }
-            // DynamoDB refuses while any global index is in transition, even with the table ACTIVE.
-            for (IndexMetadata index : candidate.globalIndexes()) {
-                if (index.status(now) != TableStatus.ACTIVE) {
-                    throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Cannot "
-                            + "delete table while indexes are being created, updated, or deleted.");
-                }
+        }
+    }
+
+    /** DynamoDB's refusals, in its order. */
+    private void check(TableMetadata candidate) {
+        Instant now = node.now();
+        TableStatus status = candidate.status(now);
+        if (status == TableStatus.CREATING) {
+            throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Table is "
+                    + "being created: " + candidate.name());
+        }
+        // DynamoDB refuses while any global index is in transition, even with the table ACTIVE.
+        for (IndexMetadata index : candidate.globalIndexes()) {
+            if (index.status(now) != TableStatus.ACTIVE) {
+                throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Cannot "
+                        + "delete table while indexes are being created, updated, or deleted.");
             }
-            if (status == TableStatus.UPDATING) {
-                throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Table is "
-                        + "being updated: " + candidate.name());
-            }
-            if (candidate.deletionProtection()) {
-                throw BasaltException.validation("Resource cannot be deleted as it is currently protected against "
-                        + "deletion. Disable deletion protection first.");
-            }
-            statistics[0] = node.statistics(candidate);
-        });
+        }
+        if (status == TableStatus.UPDATING) {
+            throw BasaltException.resourceInUse("Attempt to change a resource which is still in use: Table is "
+                    + "being updated: " + candidate.name());
+        }
+        if (candidate.deletionProtection()) {
+            throw BasaltException.validation("Resource cannot be deleted as it is currently protected against "
+                    + "deletion. Disable deletion protection first.");
+        }
+    }
+
+    private static CompletableFuture<ResponseBody> answer(TableMetadata table, TableStatistics statistics,
+            RequestContext context) {
         return CompletableFuture.completedFuture(out -> {
             out.writeStartObject();
             out.writeFieldName("TableDescription");
-            TableDescriptions.writeDeleted(out, table, statistics[0], context);
+            TableDescriptions.writeDeleted(out, table, statistics, context);
             out.writeEndObject();
         });
     }

@@ -3,13 +3,13 @@ package io.basalt.server.operations;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.TableChange;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.model.BasaltException;
 import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.JsonObject;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -36,12 +36,8 @@ final class TagResourceHandler implements OperationHandler {
             throw BasaltException.validation("Atleast one Tag needs to be provided as Input.");
         }
         Tags.checkContent(tags);
-        node.updateTable(table.name(), current -> {
-            Map<String, String> merged = new LinkedHashMap<>(current.tags());
-            merged.putAll(tags);
-            Tags.checkCount(merged.size());
-            return current.withTags(merged);
-        });
+        // The count after merging is checked where the change applies, against the tags the table has then.
+        node.updateTable(table.name(), new TableChange.AddTags(tags));
         return CompletableFuture.completedFuture(ResponseBody.NONE);
     }
 }

@@ -3,15 +3,15 @@ package io.basalt.server.operations;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.TableChange;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.model.BasaltException;
 import io.basalt.server.OperationHandler;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
 import io.basalt.server.json.JsonObject;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** UntagResource: removes tag keys from a table (absent keys are fine). Answers with no body. */
@@ -41,11 +41,9 @@ final class UntagResourceHandler implements OperationHandler {
         if (keys.isEmpty()) {
             throw BasaltException.validation("Atleast one Tag Key needs to be provided as Input.");
         }
-        node.updateTable(table.name(), current -> {
-            Map<String, String> remaining = new LinkedHashMap<>(current.tags());
-            keys.forEach(remaining::remove);
-            return remaining.size() == current.tags().size() ? current : current.withTags(remaining);
-        });
+        List<String> tagKeys = new ArrayList<>(keys.size());
+        keys.forEach(key -> tagKeys.add((String) key));
+        node.updateTable(table.name(), new TableChange.RemoveTags(tagKeys));
         return CompletableFuture.completedFuture(ResponseBody.NONE);
     }
 }

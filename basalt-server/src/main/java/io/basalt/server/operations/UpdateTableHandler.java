@@ -8,6 +8,8 @@ import io.basalt.cluster.IndexDefinition;
 import io.basalt.cluster.IndexMetadata;
 import io.basalt.cluster.IndexPhase;
 import io.basalt.cluster.ProvisionedThroughput;
+import io.basalt.cluster.TableChange;
+import io.basalt.cluster.TableChangedException;
 import io.basalt.cluster.TableClass;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.cluster.TableStatus;
@@ -63,42 +65,45 @@ final class UpdateTableHandler implements OperationHandler {
     public CompletableFuture<ResponseBody> handle(RequestContext context, JsonObject request) {
         Request parsed = parse(request);
         String region = context.region();
-        TableMetadata before;
+        while (true) {
+            try {
+                return apply(parsed, context, region);
+            } catch (TableChangedException changed) {
+                // Another change came between our read and our change: check the request against the table as it
+                // is now, as the node's lock used to make us do (DynamoDB answers the new state's refusals).
+            }
+        }
+    }
+
+    /**
+     * Checks the request against the table as read now and submits the change computed from it, which the node
+     * applies only if the table is still that version.
+     */
+    private CompletableFuture<ResponseBody> apply(Request parsed, RequestContext context, String region) {
+        TableMetadata before = node.describeTable(parsed.tableName());
         TableMetadata updated;
         IndexDefinition created = null;
         if (parsed.createsOrDeletes()) {
             // Everything is checked against the table first, so a refused request changes nothing.
-            before = node.describeTable(parsed.tableName());
             checkChangeable(before);
             created = parsed.indexes().checkCreateAndDelete(before, parsed.definitions(), parsed.modeAfter(before),
                     region);
             change(parsed, before, region);
             if (created != null) {
-                updated = node.addGlobalIndex(parsed.tableName(), created,
-                        IndexUpdates.attributeDefinitionsWith(before, created), current -> {
-                            checkChangeable(current);
-                            parsed.indexes().checkCreateAndDelete(current, parsed.definitions(),
-                                    parsed.modeAfter(current), region);
-                        });
+                updated = node.updateTable(parsed.tableName(), TableChange.AddGlobalIndex.of(before, created,
+                        IndexUpdates.attributeDefinitionsWith(before, created), node.now()));
             } else {
                 IndexUpdates.Action deletion = parsed.indexes().actions().stream()
                         .filter(action -> action.kind() == IndexUpdates.Kind.DELETE).findFirst().orElseThrow();
-                updated = node.deleteGlobalIndex(parsed.tableName(), deletion.indexName(), current -> {
-                    checkChangeable(current);
-                    parsed.indexes().checkCreateAndDelete(current, parsed.definitions(), parsed.modeAfter(current),
-                            region);
-                });
+                updated = node.updateTable(parsed.tableName(),
+                        TableChange.StartIndexDrop.of(before, deletion.indexName()));
             }
             if (parsed.capacityChange() || parsed.indexes().updatedNames().size() > 0) {
-                updated = node.updateTable(parsed.tableName(), current -> change(parsed, current, region));
+                updated = replaceRetrying(parsed, region);
             }
         } else {
-            TableMetadata[] previous = new TableMetadata[1];
-            updated = node.updateTable(parsed.tableName(), current -> {
-                previous[0] = current;
-                return change(parsed, current, region);
-            });
-            before = previous[0];
+            updated = node.updateTable(parsed.tableName(),
+                    new TableChange.Replace(before, change(parsed, before, region)));
         }
         Instant now = node.now();
         TableStatus status = parsed.capacityChange() || parsed.createsOrDeletes() || parsed.tableClass() != null
@@ -114,6 +119,19 @@ final class UpdateTableHandler implements OperationHandler {
                     TableDescriptions.Variant.UPDATED);
             out.writeEndObject();
         });
+    }
+
+    /** The request's changes after an index Create or Delete, on the table as it is then. */
+    private TableMetadata replaceRetrying(Request parsed, String region) {
+        while (true) {
+            TableMetadata current = node.describeTable(parsed.tableName());
+            try {
+                return node.updateTable(parsed.tableName(),
+                        new TableChange.Replace(current, change(parsed, current, region)));
+            } catch (TableChangedException changed) {
+                // Read it again.
+            }
+        }
     }
 
     /** The request's own checks, in DynamoDB's order, before the table is looked up. */
