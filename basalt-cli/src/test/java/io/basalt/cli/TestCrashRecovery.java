@@ -93,6 +93,50 @@ class TestCrashRecovery {
     }
 
     /**
+     * Table changes are logged like item writes (metadata entries on the local log, docs/design/cluster.md §11): every
+     * acknowledged CreateTable, DeleteTable, TagResource and UpdateTable is there after SIGKILL, with the items
+     * written around them, and a dropped table's items with it are gone.
+     */
+    @Test
+    void acknowledgedTableChangesSurviveSigkill() throws Exception {
+        String kept = "KeptTable";
+        String dropped = "DroppedTable";
+        String updated = "UpdatedTable";
+        try (ServerProcess server = ServerProcess.start(dataDirectory)) {
+            try (DynamoDbClient client = TestClients.dynamoDb(server.endpoint())) {
+                for (String table : List.of(kept, dropped, updated)) {
+                    ServerProcess.createHashTable(client, table);
+                    client.putItem(request -> request.tableName(table).item(Map.of(
+                            "pk", AttributeValue.fromS("a"), "version", AttributeValue.fromN("1"))));
+                }
+                String arn = client.describeTable(request -> request.tableName(kept)).table().tableArn();
+                client.tagResource(request -> request.resourceArn(arn).tags(
+                        software.amazon.awssdk.services.dynamodb.model.Tag.builder().key("team").value("x").build()));
+                client.deleteTable(request -> request.tableName(dropped));
+                client.updateTable(request -> request.tableName(updated).deletionProtectionEnabled(true));
+            }
+            server.kill();
+        }
+        try (ServerProcess restarted = ServerProcess.start(dataDirectory);
+                DynamoDbClient client = TestClients.dynamoDb(restarted.endpoint())) {
+            assertThat(client.listTables().tableNames()).containsExactly(kept, updated);
+            String arn = client.describeTable(request -> request.tableName(kept)).table().tableArn();
+            assertThat(client.listTagsOfResource(request -> request.resourceArn(arn)).tags())
+                    .extracting(tag -> tag.key() + "=" + tag.value()).containsExactly("team=x");
+            assertThat(client.describeTable(request -> request.tableName(updated)).table()
+                    .deletionProtectionEnabled()).isTrue();
+            for (String table : List.of(kept, updated)) {
+                assertThat(client.getItem(request -> request.tableName(table).consistentRead(true)
+                        .key(Map.of("pk", AttributeValue.fromS("a")))).item())
+                        .containsEntry("version", AttributeValue.fromN("1"));
+            }
+            // A new table of the dropped name starts empty: the drop took the items with it.
+            ServerProcess.createHashTable(client, dropped);
+            assertThat(client.scan(request -> request.tableName(dropped)).count()).isZero();
+        }
+    }
+
+    /**
      * Each writer puts new items and keeps overwriting one hot item with increasing versions, recording what the
      * server acknowledged. Errors after the crash end the writer.
      */
