@@ -10,6 +10,7 @@ import io.basalt.partition.PartitionId;
 import io.basalt.partition.apply.GroupApplyState;
 import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.partition.encoding.ByteWriter;
+import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.OperationList;
 import io.basalt.partition.log.PartitionEntry;
 import io.basalt.storage.WriteBatch;
@@ -195,6 +196,32 @@ class TestLocalReplicator {
         }
         assertThat(GroupApplyState.decode(storage.get(KeyLayout.groupStateKey(GroupStateMachine.LOCAL_GROUP_ID))))
                 .isEqualTo(new GroupApplyState(0, 20));
+    }
+
+    @Test
+    void metadataEntriesShareTheLogAndItsAppliedIndexAndAreSyncedEvenWhenItemWritesAreNot() {
+        replicator = open(storage, false);
+        replicator.append(entry(1, new WriteBatch().put(bytes("a"), bytes("x")))).join();
+        byte[] catalogKey = KeyLayout.catalogKey("T");
+        replicator.appendMeta(new MetaEntry(List.of(new WriteBatch.Put(catalogKey, bytes("table"))))).join();
+        replicator.append(entry(2, new WriteBatch().put(bytes("b"), bytes("x")))).join();
+        assertThat(storage.get(catalogKey)).isEqualTo(bytes("table"));
+        assertThat(storage.syncFlags()).as("item writes unsynced, the catalog change synced")
+                .containsExactly(false, true, false);
+        assertThat(GroupApplyState.decode(storage.get(KeyLayout.groupStateKey(GroupStateMachine.LOCAL_GROUP_ID))))
+                .as("one log, one applied index").isEqualTo(new GroupApplyState(0, 3));
+    }
+
+    @Test
+    void aRejectedMetadataEntryStopsTheLocalLog() {
+        replicator = open(storage, true);
+        CompletableFuture<Void> outside = replicator.appendMeta(new MetaEntry(List.of(
+                new WriteBatch.Put(key(1, "item"), bytes("x")))));
+        assertThatThrownBy(outside::join).cause().isInstanceOfSatisfying(BasaltException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+        assertThat(storage.get(key(1, "item"))).isNull();
+        CompletableFuture<Void> later = replicator.append(entry(1, new WriteBatch().put(bytes("c"), bytes("x"))));
+        assertThatThrownBy(later::join).cause().isInstanceOf(BasaltException.class);
     }
 
     @Test
