@@ -160,6 +160,54 @@ class TestBasaltNode {
         }
     }
 
+    /**
+     * Table changes computed from a version of the table (as the server computes UpdateTable) are refused when the
+     * table moved meanwhile and retried by their caller; changes evaluated at apply (tags) merge. Racing both from
+     * many threads loses nothing.
+     */
+    @Test
+    void racingTableChangesLoseNothing() throws Exception {
+        try (BasaltNode node = BasaltNode.open(new InMemoryStorageEngine(), NodeConfig.defaults())) {
+            node.createTable(definition("Raced", HASH, BillingMode.PAY_PER_REQUEST));
+            int threads = 4;
+            int rounds = 10;
+            java.util.concurrent.atomic.AtomicInteger conflicts = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                workers.add(new Thread(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        node.updateTable("Raced", new TableChange.AddTags(Map.of("t" + thread + "-" + round, "v")));
+                        while (true) {
+                            TableMetadata current = node.describeTable("Raced");
+                            // Each thread flips deletion protection and counts in the provisioned read units.
+                            TableMetadata next = current.updated(current.billingMode(), ProvisionedThroughput.of(
+                                    current.throughput().readCapacityUnits() + 1, 1),
+                                    current.lastUpdateToPayPerRequest(), !current.deletionProtection(),
+                                    current.tableClass(), current.readyAt());
+                            try {
+                                node.updateTable("Raced", new TableChange.Replace(current, next));
+                                break;
+                            } catch (TableChangedException changed) {
+                                conflicts.incrementAndGet();
+                            }
+                        }
+                    }
+                }));
+            }
+            workers.forEach(Thread::start);
+            for (Thread worker : workers) {
+                worker.join(TimeUnit.SECONDS.toMillis(60));
+            }
+            TableMetadata table = node.describeTable("Raced");
+            assertThat(table.tags().keySet().stream().filter(key -> key.matches("t\\d+-\\d+")))
+                    .as("tags merged at apply").hasSize(threads * rounds);
+            assertThat(table.throughput().readCapacityUnits()).as("every read-modify-write applied once, %d retried",
+                    conflicts.get()).isEqualTo(threads * rounds);
+            assertThat(table.deletionProtection()).as("an even number of flips").isFalse();
+        }
+    }
+
     @Test
     void deleteTableWaitsForAcceptedWritesSoNoneSurvivesIt() throws Exception {
         storage = new InMemoryStorageEngine();
