@@ -18,10 +18,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class Catalog {
     private static final byte[] NEXT_TABLE_ID_KEY = KeyLayout.nodeKey("next-table-id");
+    /** The next partition id (docs/design/cluster.md §4.1): ids are positive, allocated once, never reused. */
+    static final byte[] NEXT_PARTITION_ID_KEY = KeyLayout.nodeKey("next-partition-id");
 
     private final StorageEngine storage;
     private final ConcurrentSkipListMap<String, TableMetadata> tables = new ConcurrentSkipListMap<>();
     private long nextTableId;
+    private long nextPartitionId;
 
     Catalog(StorageEngine storage) {
         this.storage = requireNonNull(storage, "storage is null");
@@ -33,6 +36,8 @@ final class Catalog {
         }
         byte[] next = storage.get(NEXT_TABLE_ID_KEY);
         nextTableId = next == null ? 1 : ByteBuffer.wrap(next).getLong();
+        byte[] nextPartition = storage.get(NEXT_PARTITION_ID_KEY);
+        nextPartitionId = nextPartition == null ? 1 : ByteBuffer.wrap(nextPartition).getLong();
     }
 
     Optional<TableMetadata> tryGet(String name) {
@@ -63,6 +68,18 @@ final class Catalog {
         return id;
     }
 
+    /** Allocates {@code count} consecutive partition ids, durably, and returns the first. */
+    synchronized long allocatePartitionIds(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be positive: " + count);
+        }
+        long first = nextPartitionId;
+        nextPartitionId += count;
+        storage.write(new WriteBatch().put(NEXT_PARTITION_ID_KEY,
+                ByteBuffer.allocate(8).putLong(nextPartitionId).array()), true);
+        return first;
+    }
+
     /** Stores {@code table}, replacing any table of the same name, durably. */
     synchronized void put(TableMetadata table) {
         storage.write(new WriteBatch().put(KeyLayout.catalogKey(table.name()), TableMetadataCodec.encode(table)),
@@ -70,7 +87,11 @@ final class Catalog {
         tables.put(table.name(), table);
     }
 
-    /** Removes {@code table} together with all its data, in one durable batch. */
+    /**
+     * Removes {@code table} together with all its data, in one durable batch: every key space that holds a table's
+     * keys starts them with its id (partition records, change records, index states and prepare records of key
+     * layout v2 included), so one range delete per space drops them.
+     */
     synchronized void remove(TableMetadata table) {
         WriteBatch batch = new WriteBatch().delete(KeyLayout.catalogKey(table.name()));
         for (byte keySpace : new byte[] {KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES,

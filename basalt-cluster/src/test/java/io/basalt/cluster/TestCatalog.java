@@ -6,6 +6,8 @@ import io.basalt.model.AttributeType;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
+import io.basalt.partition.PartitionId;
 import io.basalt.storage.WriteBatch;
 import io.basalt.storage.memory.InMemoryStorageEngine;
 import java.time.Instant;
@@ -34,8 +36,12 @@ class TestCatalog {
         byte[] droppedItem = KeyLayout.partitionStart(dropped.id(), 0, 42);
         byte[] keptItem = KeyLayout.partitionStart(kept.id(), 0, 42);
         storage.write(new WriteBatch().put(droppedItem, new byte[] {1}).put(keptItem, new byte[] {1})
-                .put(KeyLayout.partitionMetadataKey(new io.basalt.partition.PartitionId(dropped.id(), 0)),
-                        new byte[] {1}), false);
+                .put(KeyLayout.partitionRecordKey(dropped.id(), dropped.partitions().get(0).id()), new byte[] {1})
+                .put(KeyLayout.changeKey(dropped.id(), dropped.partitions().get(0).id(), 1), new byte[] {1})
+                .put(KeyLayout.indexStateKey(dropped.id(), dropped.partitions().get(0).id(), 1), new byte[] {1})
+                .put(KeyLayout.preparedKey(dropped.id(), dropped.partitions().get(0).id(), 1), new byte[] {1})
+                .put(KeyLayout.partitionRecordKey(kept.id(), kept.partitions().get(0).id()), new byte[] {1}),
+                false);
 
         Catalog reloaded = new Catalog(storage);
         assertThat(reloaded.all()).containsExactly(dropped, kept);
@@ -44,8 +50,12 @@ class TestCatalog {
         reloaded.remove(dropped);
         assertThat(reloaded.tryGet("dropped")).isEmpty();
         assertThat(storage.get(droppedItem)).isNull();
-        assertThat(storage.get(KeyLayout.partitionMetadataKey(new io.basalt.partition.PartitionId(dropped.id(), 0))))
-                .isNull();
+        PartitionId droppedPartition = dropped.partitions().get(0).id();
+        assertThat(storage.get(KeyLayout.partitionRecordKey(dropped.id(), droppedPartition))).isNull();
+        assertThat(storage.get(KeyLayout.changeKey(dropped.id(), droppedPartition, 1))).isNull();
+        assertThat(storage.get(KeyLayout.indexStateKey(dropped.id(), droppedPartition, 1))).isNull();
+        assertThat(storage.get(KeyLayout.preparedKey(dropped.id(), droppedPartition, 1))).isNull();
+        assertThat(storage.get(KeyLayout.partitionRecordKey(kept.id(), kept.partitions().get(0).id()))).isNotNull();
         assertThat(storage.get(keptItem)).isNotNull();
         assertThat(new Catalog(storage).all()).containsExactly(kept);
     }
@@ -66,6 +76,6 @@ class TestCatalog {
         return new TableMetadata(name, id, "uuid-" + id, KeySchema.of(new KeyAttribute("pk", AttributeType.S)),
                 List.of(new KeyAttribute("pk", AttributeType.S)), BillingMode.PAY_PER_REQUEST,
                 ProvisionedThroughput.NONE, Instant.EPOCH, Instant.EPOCH, TableStatus.CREATING, Instant.EPOCH, false,
-                null, Map.of(), 2, List.of(), 1);
+                null, Map.of(), PartitionDescriptor.equalRanges(id, 0, 10 * id, 2, 1), List.of(), 1);
     }
 }

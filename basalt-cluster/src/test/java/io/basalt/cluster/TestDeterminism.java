@@ -21,7 +21,7 @@ import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.KeyLayout;
-import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.UpdateItemOperation;
 import io.basalt.partition.apply.ApplyOutcome;
@@ -112,8 +112,8 @@ class TestDeterminism {
         try {
             GroupStateMachine machine = new GroupStateMachine(replayed, GroupStateMachine.LOCAL_GROUP_ID);
             for (TableMetadata table : tables) {
-                for (int i = 0; i < table.partitionCount(); i++) {
-                    machine.openPartition(new PartitionId(table.id(), i), table.partitionCount());
+                for (PartitionDescriptor partition : table.partitions()) {
+                    machine.openPartition(partition, table.localIndexes().stream().map(IndexMetadata::id).toList());
                 }
             }
             for (Recorded entry : recorded) {
