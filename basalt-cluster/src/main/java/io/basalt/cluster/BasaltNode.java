@@ -98,7 +98,12 @@ public final class BasaltNode implements AutoCloseable {
         transactions.recover(tablesById);
     }
 
-    /** Opens a node over {@code storage}, recovering the tables it holds. The node owns the storage from now on. */
+    /**
+     * Opens a node over {@code storage}, recovering the tables it holds (after bringing a store of an older storage
+     * format to the current one). The node owns the storage from now on.
+     *
+     * @throws UnsupportedStorageFormatException when the store is of a newer format (the storage is left open)
+     */
     public static BasaltNode open(StorageEngine storage, NodeConfig config) {
         return new BasaltNode(storage, config);
     }

@@ -59,16 +59,14 @@ final class FormatMigration {
     /**
      * Migrates {@code storage} to {@link KeyLayout#FORMAT_VERSION}, or does nothing when it is there.
      *
-     * @throws IllegalStateException when the store is of a newer version than this code knows
+     * @throws UnsupportedStorageFormatException when the store is of a newer version than this code knows
      */
     static void run(StorageEngine storage, Hook hook) {
         requireNonNull(storage, "storage is null");
         requireNonNull(hook, "hook is null");
         int version = version(storage);
         if (version > KeyLayout.FORMAT_VERSION) {
-            throw new IllegalStateException("The data directory is in storage format version " + version
-                    + ", which this version of Basalt (storage format version " + KeyLayout.FORMAT_VERSION
-                    + ") cannot read");
+            throw new UnsupportedStorageFormatException(version, KeyLayout.FORMAT_VERSION);
         }
         if (version == KeyLayout.FORMAT_VERSION) {
             return;
