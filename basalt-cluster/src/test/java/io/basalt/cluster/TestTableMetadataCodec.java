@@ -91,14 +91,10 @@ class TestTableMetadataCodec {
     /** Pins version 3: version 2 with the partition count replaced by the partitions' descriptors (layout v2). */
     static final String GOLDEN_V3 = "03" + GOLDEN_V1.substring(2, GOLDEN_V1.length() - 2)
             + "04" // four partitions, each a PartitionDescriptor v1: id, table, index, first, last, group, parent, OPEN
-            + "01" + "0000000000000001" + "0000000000000102" + "00" + "0000000000000000" + "3fffffffffffffff"
-            + "01" + "0000000000000000" + "01"
-            + "01" + "0000000000000002" + "0000000000000102" + "00" + "4000000000000000" + "7fffffffffffffff"
-            + "01" + "0000000000000000" + "01"
-            + "01" + "0000000000000003" + "0000000000000102" + "00" + "8000000000000000" + "bfffffffffffffff"
-            + "01" + "0000000000000000" + "01"
-            + "01" + "0000000000000004" + "0000000000000102" + "00" + "c000000000000000" + "ffffffffffffffff"
-            + "01" + "0000000000000000" + "01"
+            + "01" + "01" + "8202" + "00" + "0000000000000000" + "3fffffffffffffff" + "01" + "00" + "01"
+            + "01" + "02" + "8202" + "00" + "4000000000000000" + "7fffffffffffffff" + "01" + "00" + "01"
+            + "01" + "03" + "8202" + "00" + "8000000000000000" + "bfffffffffffffff" + "01" + "00" + "01"
+            + "01" + "04" + "8202" + "00" + "c000000000000000" + "ffffffffffffffff" + "01" + "00" + "01"
             + GOLDEN_V2.substring(GOLDEN_V1.length());
 
     @Test

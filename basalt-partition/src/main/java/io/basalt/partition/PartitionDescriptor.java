@@ -14,8 +14,10 @@ import java.util.List;
  * moving it moves a key range and changes no key.
  *
  * <p>Format (version 1, part of the on-disk format: fields are only appended under a new version):
- * {@code [1][id:8][table id:8][index id varint][hashFirst:8][hashLast:8][group id varint][parent id:8, 0 = none]
- * [phase tag]}.
+ * {@code [1][id varint][table id varint][index id varint][hashFirst:8][hashLast:8][group id varint][parent id
+ * varint, 0 = none][phase tag]}. Ids are varints because every partition record repeats the descriptor (see
+ * {@link PartitionRecord}): 23 bytes for a typical partition instead of 44. The hash bounds are fixed-width: they
+ * are spread over the whole space.
  *
  * @param indexId {@link KeyLayout#BASE_TABLE_INDEX} for a table's own items (and its local indexes, which live
  *     with them), else a global secondary index's id
@@ -26,8 +28,8 @@ import java.util.List;
 public record PartitionDescriptor(PartitionId id, long tableId, int indexId, long hashFirst, long hashLast,
         long groupId, PartitionId parent, PartitionPhase phase) {
     private static final byte FORMAT_VERSION = 1;
-    /** Encoded length of every descriptor whose index id and group id take one varint byte (the common case). */
-    private static final int TYPICAL_LENGTH = 1 + 8 + 8 + 1 + 8 + 8 + 1 + 8 + 1;
+    /** The longest encoding: every varint at its longest (9 bytes for a non-negative long, 3 for an index id). */
+    private static final int MAX_LENGTH = 1 + 9 + 9 + 3 + 8 + 8 + 9 + 9 + 1;
 
     public PartitionDescriptor {
         requireNonNull(id, "id is null");
@@ -86,7 +88,7 @@ public record PartitionDescriptor(PartitionId id, long tableId, int indexId, lon
     }
 
     public byte[] encode() {
-        ByteWriter out = new ByteWriter(TYPICAL_LENGTH + 8);
+        ByteWriter out = new ByteWriter(MAX_LENGTH);
         write(out);
         return out.toByteArray();
     }
@@ -94,13 +96,13 @@ public record PartitionDescriptor(PartitionId id, long tableId, int indexId, lon
     /** Appends the encoded descriptor to {@code out}. */
     public void write(ByteWriter out) {
         out.writeByte(FORMAT_VERSION);
-        out.writeLong(id.value());
-        out.writeLong(tableId);
+        out.writeVarLong(id.value());
+        out.writeVarLong(tableId);
         out.writeVarInt(indexId);
         out.writeLong(hashFirst);
         out.writeLong(hashLast);
         out.writeVarLong(groupId);
-        out.writeLong(parent == null ? 0 : parent.value());
+        out.writeVarLong(parent == null ? 0 : parent.value());
         out.writeByte(phase.tag());
     }
 
@@ -119,13 +121,13 @@ public record PartitionDescriptor(PartitionId id, long tableId, int indexId, lon
         if (version != FORMAT_VERSION) {
             throw new IllegalStateException("unknown partition descriptor format version " + version);
         }
-        PartitionId id = new PartitionId(in.readLong());
-        long tableId = in.readLong();
+        PartitionId id = new PartitionId(in.readVarLong());
+        long tableId = in.readVarLong();
         int indexId = in.readVarInt();
         long hashFirst = in.readLong();
         long hashLast = in.readLong();
         long groupId = in.readVarLong();
-        long parent = in.readLong();
+        long parent = in.readVarLong();
         PartitionPhase phase = PartitionPhase.ofTag(in.readUnsignedByte());
         return new PartitionDescriptor(id, tableId, indexId, hashFirst, hashLast, groupId,
                 parent == 0 ? null : new PartitionId(parent), phase);

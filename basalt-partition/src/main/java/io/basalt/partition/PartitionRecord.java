@@ -28,7 +28,8 @@ public record PartitionRecord(PartitionDescriptor descriptor, PartitionMetadata 
 
     /** The record of the partition whose encoded descriptor is {@code encodedDescriptor}, holding {@code metadata}. */
     public static byte[] encode(byte[] encodedDescriptor, PartitionMetadata metadata) {
-        ByteWriter out = new ByteWriter(encodedDescriptor.length + 17);
+        // The version byte and three varints of at most 9 bytes: the value never outgrows its buffer.
+        ByteWriter out = new ByteWriter(encodedDescriptor.length + 28);
         out.writeByte(FORMAT_VERSION);
         out.writeBytes(encodedDescriptor);
         out.writeVarLong(metadata.appliedIndex());

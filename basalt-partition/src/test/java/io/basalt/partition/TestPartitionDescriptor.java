@@ -12,8 +12,8 @@ class TestPartitionDescriptor {
     private static final HexFormat HEX = HexFormat.of();
 
     /** Pinned: PartitionDescriptor format version 1 and PartitionRecord format version 1 are on disk. */
-    private static final String GOLDEN_DESCRIPTOR = "01" + "0000000000000a0b" + "0000000000000102" + "03"
-            + "8000000000000000" + "ffffffffffffffff" + "01" + "0000000000000009" + "02";
+    private static final String GOLDEN_DESCRIPTOR = "01" + "8b14" + "8202" + "03" // id 0x0a0b, table 0x0102, index 3
+            + "8000000000000000" + "ffffffffffffffff" + "01" + "09" + "02"; // range, group 1, parent 9, DROPPING
 
     @Test
     void descriptorGoldenBytes() {
@@ -22,8 +22,9 @@ class TestPartitionDescriptor {
         assertThat(HEX.formatHex(descriptor.encode())).isEqualTo(GOLDEN_DESCRIPTOR);
         assertThat(PartitionDescriptor.decode(HEX.parseHex(GOLDEN_DESCRIPTOR))).isEqualTo(descriptor);
         PartitionDescriptor noParent = PartitionDescriptor.open(new PartitionId(1), 2, 0, -1L, 1);
-        assertThat(HEX.formatHex(noParent.encode())).isEqualTo("01" + "0000000000000001" + "0000000000000002" + "00"
-                + "0000000000000000" + "ffffffffffffffff" + "01" + "0000000000000000" + "01");
+        assertThat(HEX.formatHex(noParent.encode())).isEqualTo("01" + "01" + "02" + "00"
+                + "0000000000000000" + "ffffffffffffffff" + "01" + "00" + "01");
+        assertThat(noParent.encode()).hasSize(23);
     }
 
     @Test
