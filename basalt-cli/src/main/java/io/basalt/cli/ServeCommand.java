@@ -2,6 +2,7 @@ package io.basalt.cli;
 
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.NodeConfig;
+import io.basalt.cluster.UnsupportedStorageFormatException;
 import io.basalt.server.BasaltServer;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.StorageException;
@@ -84,8 +85,16 @@ final class ServeCommand {
                     + e.getMessage());
             return 1;
         }
-        BasaltNode node = BasaltNode.open(storage,
-                NodeConfig.defaults().withGlobalIndexPropagation(options.indexPropagation()));
+        BasaltNode node;
+        try {
+            node = BasaltNode.open(storage,
+                    NodeConfig.defaults().withGlobalIndexPropagation(options.indexPropagation()));
+        } catch (UnsupportedStorageFormatException e) {
+            storage.close();
+            err.println("basalt: cannot open the data directory " + options.dataDirectory().toAbsolutePath() + ": "
+                    + e.getMessage());
+            return 1;
+        }
         BasaltServer server;
         try {
             server = BasaltServer.start(node, options.serverConfig());

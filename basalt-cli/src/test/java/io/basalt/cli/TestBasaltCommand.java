@@ -3,16 +3,22 @@ package io.basalt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.basalt.partition.KeyLayout;
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.WriteBatch;
+import io.basalt.storage.rocksdb.RocksDbStorageEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line apart from serving (which {@link TestCrashRecovery} runs in a process of its own). */
 class TestBasaltCommand {
@@ -85,6 +91,26 @@ class TestBasaltCommand {
             assertThat(text(out)).isEmpty();
         } finally {
             Files.delete(file);
+        }
+    }
+
+    @Test
+    void serveOnADataDirectoryOfANewerStorageFormatSaysSoAndExitsWithOne(@TempDir Path directory) {
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            storage.write(new WriteBatch().put(KeyLayout.nodeKey(KeyLayout.FORMAT_VERSION_KEY),
+                    ByteBuffer.allocate(4).putInt(KeyLayout.FORMAT_VERSION + 1).array()), true);
+        }
+        int status = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> run(List.of("serve", "--port", "0", "--data-dir", directory.toString())));
+        assertThat(status).isEqualTo(1);
+        assertThat(text(err)).isEqualTo("basalt: cannot open the data directory " + directory.toAbsolutePath()
+                + ": The data directory is in storage format version " + (KeyLayout.FORMAT_VERSION + 1)
+                + ", which this version of Basalt (storage format version " + KeyLayout.FORMAT_VERSION
+                + ") cannot read" + System.lineSeparator());
+        assertThat(text(out)).isEmpty();
+        // The directory was left as it was, and closed: it opens again.
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            assertThat(storage.get(KeyLayout.nodeKey(KeyLayout.FORMAT_VERSION_KEY))).hasSize(4);
         }
     }
 

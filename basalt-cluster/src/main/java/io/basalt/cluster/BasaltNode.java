@@ -9,9 +9,12 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.IndexPartitionState;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.KeyLayout;
-import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionIndexes;
+import io.basalt.partition.PartitionMap;
 import io.basalt.partition.PartitionMetadata;
+import io.basalt.partition.PartitionRanges;
+import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.partition.apply.GroupStore;
 import io.basalt.partition.encoding.StoredItem;
@@ -54,6 +57,11 @@ public final class BasaltNode implements AutoCloseable {
     private final MetaStateMachine meta;
     private final ReadService reads;
     private final ConcurrentHashMap<Long, TableRuntime> runtimes = new ConcurrentHashMap<>();
+    /**
+     * Which partition holds which hashes of every table (docs/design/cluster.md §4.2), swapped whole under the
+     * control lock; each table's runtime routes through its slice.
+     */
+    private volatile PartitionMap partitionMap = PartitionMap.empty();
     private final Object controlLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final GlobalIndexLifecycle globalIndexes;
@@ -66,6 +74,8 @@ public final class BasaltNode implements AutoCloseable {
         this.config = requireNonNull(config, "config is null");
         this.store = GroupStore.adopt(engine, GroupStateMachine.LOCAL_GROUP_ID);
         this.storage = store.reader();
+        // Before anything reads storage: a store of an older layout is brought to this one (§4.3).
+        FormatMigration.run(store.unconfinedWriterForAllowListedClasses(), FormatMigration.NO_HOOK);
         this.stateMachine = store.stateMachine();
         this.replicator = new LocalReplicator(stateMachine, config.syncWrites() && storage.isPersistent());
         this.partitionPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -84,6 +94,11 @@ public final class BasaltNode implements AutoCloseable {
                 config.syncWrites() && storage.isPersistent(),
                 config.clock(), runtimes::get, transactionReaders, commitDelay);
         Map<Long, TableMetadata> tablesById = new HashMap<>();
+        List<PartitionDescriptor> descriptors = new ArrayList<>();
+        for (TableMetadata table : catalog.all()) {
+            descriptors.addAll(table.partitions());
+        }
+        partitionMap = PartitionMap.of(descriptors);
         for (TableMetadata table : catalog.all()) {
             runtimes.put(table.id(), startPartitions(table));
             tablesById.put(table.id(), table);
@@ -93,8 +108,11 @@ public final class BasaltNode implements AutoCloseable {
 
     /**
      * Opens a node over an opened storage engine ({@code io.basalt.storage.StorageEngine}), recovering the tables it
-     * holds. The node owns the engine from now on: its local group's state machine is the only writer, so the node
-     * names it by its read view (docs/design/cluster.md §16).
+     * holds (after bringing a store of an older storage format to the current one). The node owns the engine from
+     * now on: its local group's state machine is the only writer, so the node names it by its read view
+     * (docs/design/cluster.md §16).
+     *
+     * @throws UnsupportedStorageFormatException when the store is of a newer format (the storage is left open)
      */
     public static BasaltNode open(StorageReader engine, NodeConfig config) {
         return new BasaltNode(engine, config);
@@ -130,15 +148,21 @@ public final class BasaltNode implements AutoCloseable {
                 indexes.add(new IndexMetadata(index.withId(indexes.size() + 1), index.throughput(), IndexPhase.STEADY,
                         TableStatus.CREATING, readyAt));
             }
-            TableMetadata table = new TableMetadata(definition.name(), meta.allocateTableId(),
+            long tableId = meta.allocateTableId();
+            int partitionCount = config.partitionsPerTable();
+            List<PartitionDescriptor> partitions = PartitionDescriptor.equalRanges(tableId,
+                    KeyLayout.BASE_TABLE_INDEX, meta.allocatePartitionIds(partitionCount), partitionCount,
+                    GroupStateMachine.LOCAL_GROUP_ID);
+            TableMetadata table = new TableMetadata(definition.name(), tableId,
                     UUID.randomUUID().toString(), definition.keySchema(), definition.attributeDefinitions(),
                     definition.billingMode(), definition.throughput(), now,
                     // A table created on-demand reports its creation as its switch to on-demand.
                     definition.billingMode() == BillingMode.PAY_PER_REQUEST ? now : null, TableStatus.CREATING,
                     readyAt, definition.deletionProtection(), definition.tableClass(), definition.tags(),
-                    config.partitionsPerTable(), indexes, indexes.size() + 1);
+                    partitions, indexes, indexes.size() + 1);
             // Checked (name in use) before the partitions start; logged once they have.
             MetaStateMachine.Evaluated created = meta.evaluate(new MetaCommand.CreateTable(table));
+            partitionMap = partitionMap.withRanges(partitions);
             runtimes.put(table.id(), startPartitions(table));
             return meta.propose(created);
         }
@@ -197,7 +221,9 @@ public final class BasaltNode implements AutoCloseable {
                 runtime.close().join();
             }
             // Applying the entry closes the table's partitions in the state machine and drops their data.
-            return meta.propose(deleted);
+            TableMetadata deletedTable = meta.propose(deleted);
+            partitionMap = partitionMap.withoutTable(table.id());
+            return deletedTable;
         }
     }
 
@@ -205,9 +231,9 @@ public final class BasaltNode implements AutoCloseable {
     public TableStatistics indexStatistics(TableMetadata table, IndexMetadata index) {
         long items = 0;
         long bytes = 0;
-        for (int i = 0; i < table.partitionCount(); i++) {
+        for (PartitionDescriptor partition : table.partitions()) {
             IndexPartitionState state = IndexPartitionState.decode(
-                    storage.get(KeyLayout.indexStateKey(new PartitionId(table.id(), i), index.id())));
+                    storage.get(KeyLayout.indexStateKey(table.id(), partition.id(), index.id())));
             items += state.itemCount();
             bytes += state.sizeBytes();
         }
@@ -223,9 +249,9 @@ public final class BasaltNode implements AutoCloseable {
     public TableStatistics statistics(TableMetadata table) {
         long items = 0;
         long bytes = 0;
-        for (int i = 0; i < table.partitionCount(); i++) {
-            PartitionMetadata metadata = PartitionMetadata.decode(
-                    storage.get(KeyLayout.partitionMetadataKey(new PartitionId(table.id(), i))));
+        for (PartitionDescriptor partition : table.partitions()) {
+            PartitionMetadata metadata = PartitionRecord.metadataOf(
+                    storage.get(KeyLayout.partitionRecordKey(table.id(), partition.id())));
             items += metadata.itemCount();
             bytes += metadata.sizeBytes();
         }
@@ -342,16 +368,18 @@ public final class BasaltNode implements AutoCloseable {
         List<PartitionLeader> leaders = new ArrayList<>(table.partitionCount());
         List<GlobalIndexPropagator> propagators = new ArrayList<>(table.partitionCount());
         java.time.Clock clock = config.clock();
-        for (int i = 0; i < table.partitionCount(); i++) {
-            PartitionId id = new PartitionId(table.id(), i);
-            stateMachine.openPartition(id, table.partitionCount());
-            long applied = PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(id))).appliedIndex();
-            GlobalIndexPropagator propagator = globalIndexes.newPropagator(table, id, applied);
+        List<Integer> localIndexIds = table.localIndexes().stream().map(IndexMetadata::id).toList();
+        PartitionRanges ranges = partitionMap.getRanges(table.id(), KeyLayout.BASE_TABLE_INDEX);
+        for (PartitionDescriptor partition : ranges.descriptors()) {
+            stateMachine.openPartition(partition, localIndexIds);
+            long applied = PartitionRecord.metadataOf(
+                    storage.get(KeyLayout.partitionRecordKey(table.id(), partition.id()))).appliedIndex();
+            GlobalIndexPropagator propagator = globalIndexes.newPropagator(table, partition, applied);
             propagators.add(propagator);
-            leaders.add(new PartitionLeader(id, storage, table.keySchema(), clock::millis, replicator, partitionPool,
-                    propagator::applied));
+            leaders.add(new PartitionLeader(partition, storage, table.keySchema(), clock::millis, replicator,
+                    partitionPool, propagator::applied));
         }
-        TableRuntime runtime = new TableRuntime(table.id(), leaders, propagators);
+        TableRuntime runtime = new TableRuntime(table.id(), ranges, leaders, propagators);
         runtime.configure(PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));
         globalIndexes.resume(table, runtime);
         return runtime;

@@ -16,18 +16,21 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The tables of this node as the applied metadata entries left them: a read cache of the catalog key space
- * ({@code 0x01}) and the table id counter, sorted by name (the order ListTables returns). It never writes: the
- * metadata state machine ({@link MetaStateMachine}) logs every change as a {@link MetaEntry}, the group state
- * machine applies it (catalog change and applied index in one batch) and then hands it here
- * ({@link #apply}), so the cache shows a change exactly when storage holds it (docs/design/cluster.md §11).
+ * ({@code 0x01}) and the table and partition id counters, sorted by name (the order ListTables returns). It never
+ * writes: the metadata state machine ({@link MetaStateMachine}) logs every change as a {@link MetaEntry}, the group
+ * state machine applies it (catalog change and applied index in one batch) and then hands it here ({@link #apply}),
+ * so the cache shows a change exactly when storage holds it (docs/design/cluster.md §11).
  *
  * <p>Reads are lock-free from any thread; {@link #apply} runs on the applying thread, one entry at a time.
  */
 final class Catalog {
     static final byte[] NEXT_TABLE_ID_KEY = KeyLayout.nodeKey("next-table-id");
+    /** The next partition id (docs/design/cluster.md §4.1): ids are positive, allocated once, never reused. */
+    static final byte[] NEXT_PARTITION_ID_KEY = KeyLayout.nodeKey("next-partition-id");
 
     private final ConcurrentSkipListMap<String, TableMetadata> tables = new ConcurrentSkipListMap<>();
     private volatile long nextTableId;
+    private volatile long nextPartitionId;
 
     /** Loads what {@code storage} holds. */
     Catalog(StorageReader storage) {
@@ -39,6 +42,7 @@ final class Catalog {
             }
         }
         nextTableId = decodeCounter(storage.get(NEXT_TABLE_ID_KEY));
+        nextPartitionId = decodeCounter(storage.get(NEXT_PARTITION_ID_KEY));
     }
 
     Optional<TableMetadata> tryGet(String name) {
@@ -52,6 +56,11 @@ final class Catalog {
     /** The id the next table gets: above every id ever given. */
     long nextTableId() {
         return nextTableId;
+    }
+
+    /** The first partition id no applied entry has given out. */
+    long nextPartitionId() {
+        return nextPartitionId;
     }
 
     /** Table names after {@code exclusiveStart} (null: from the first), in order. */
@@ -68,7 +77,7 @@ final class Catalog {
     }
 
     /**
-     * Follows an applied metadata entry: catalog puts and deletes, the table id counter. Range deletes (a dropped
+     * Follows an applied metadata entry: catalog puts and deletes, the id counters. Range deletes (a dropped
      * table's data) are not catalog state.
      */
     void apply(MetaEntry entry) {
@@ -79,6 +88,8 @@ final class Catalog {
                     tables.put(table.name(), table);
                 } else if (Arrays.equals(put.key(), NEXT_TABLE_ID_KEY)) {
                     nextTableId = decodeCounter(put.value());
+                } else if (Arrays.equals(put.key(), NEXT_PARTITION_ID_KEY)) {
+                    nextPartitionId = decodeCounter(put.value());
                 }
             } else if (operation instanceof WriteBatch.Delete delete && delete.key()[0] == KeyLayout.CATALOG) {
                 tables.remove(KeyLayout.tableNameOf(delete.key()));

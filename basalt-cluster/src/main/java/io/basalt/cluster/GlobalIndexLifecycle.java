@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
 import io.basalt.storage.WritableStorage;
@@ -42,7 +43,7 @@ final class GlobalIndexLifecycle {
     /** Control-plane follow-ups that take the control lock (an index finished backfilling or dropping). */
     private final ExecutorService controlTasks;
     /** Per index being backfilled ("tableId/indexId"): the partitions that have finished. */
-    private final ConcurrentHashMap<String, Set<Integer>> backfilledPartitions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<PartitionId>> backfilledPartitions = new ConcurrentHashMap<>();
     private volatile GlobalIndexPropagation propagation;
 
     GlobalIndexLifecycle(WritableStorage storage, Catalog catalog, MetaStateMachine meta, Object controlLock,
@@ -70,8 +71,8 @@ final class GlobalIndexLifecycle {
     }
 
     /** The propagator of one partition of {@code table}, whose log has applied up to {@code appliedIndex}. */
-    GlobalIndexPropagator newPropagator(TableMetadata table, PartitionId partition, long appliedIndex) {
-        return new GlobalIndexPropagator(partition, table.partitionCount(), storage, table.keySchema(), clock,
+    GlobalIndexPropagator newPropagator(TableMetadata table, PartitionDescriptor partition, long appliedIndex) {
+        return new GlobalIndexPropagator(partition, storage, table.keySchema(), clock,
                 this::propagation, pool, timer,
                 (done, indexId) -> partitionBackfilled(table.name(), table.id(), done, indexId), appliedIndex);
     }
@@ -118,11 +119,11 @@ final class GlobalIndexLifecycle {
 
     /** Records that one partition has finished backfilling an index; the last one makes the index ACTIVE. */
     private void partitionBackfilled(String tableName, long tableId, PartitionId partition, int indexId) {
-        Set<Integer> done = backfilledPartitions.get(tableId + "/" + indexId);
+        Set<PartitionId> done = backfilledPartitions.get(tableId + "/" + indexId);
         if (done == null) {
             return;
         }
-        done.add(partition.index());
+        done.add(partition);
         controlTasks.execute(() -> {
             synchronized (controlLock) {
                 TableMetadata current = catalog.tryGet(tableName).orElse(null);

@@ -10,9 +10,9 @@ import io.basalt.partition.ChangeRecord;
 import io.basalt.partition.IndexEntries;
 import io.basalt.partition.IndexPartitionState;
 import io.basalt.partition.KeyLayout;
-import io.basalt.partition.PartitionHash;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
-import io.basalt.partition.PartitionMetadata;
+import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.replication.SerialExecutor;
@@ -70,8 +70,9 @@ final class GlobalIndexPropagator {
     private static final int ITEMS_PER_BACKFILL_CHUNK = 256;
     private static final int TRIMS_PER_ROUND = 4096;
 
+    private final PartitionDescriptor descriptor;
     private final PartitionId partition;
-    private final int partitionCount;
+    private final long tableId;
     private final WritableStorage storage;
     private final KeySchema tableSchema;
     private final Clock clock;
@@ -123,11 +124,12 @@ final class GlobalIndexPropagator {
     private record Waiter(long index, CompletableFuture<Void> done) {
     }
 
-    GlobalIndexPropagator(PartitionId partition, int partitionCount, WritableStorage storage, KeySchema tableSchema,
+    GlobalIndexPropagator(PartitionDescriptor descriptor, WritableStorage storage, KeySchema tableSchema,
             Clock clock, Supplier<GlobalIndexPropagation> settings, Executor pool, ScheduledExecutorService timer,
             BackfillListener backfillListener, long appliedThrough) {
-        this.partition = requireNonNull(partition, "partition is null");
-        this.partitionCount = partitionCount;
+        this.descriptor = requireNonNull(descriptor, "descriptor is null");
+        this.partition = descriptor.id();
+        this.tableId = descriptor.tableId();
         this.storage = requireNonNull(storage, "storage is null");
         this.tableSchema = requireNonNull(tableSchema, "tableSchema is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -148,7 +150,7 @@ final class GlobalIndexPropagator {
      */
     void follow(SecondaryIndex index) {
         submit(() -> {
-            byte[] stateKey = KeyLayout.indexStateKey(partition, index.id());
+            byte[] stateKey = KeyLayout.indexStateKey(tableId, partition, index.id());
             indexes.put(index.id(), new Tracked(index, stateKey, IndexPartitionState.decode(storage.get(stateKey)),
                     Mode.LIVE));
             active = true;
@@ -162,7 +164,7 @@ final class GlobalIndexPropagator {
      */
     void add(SecondaryIndex index) {
         submit(() -> {
-            byte[] stateKey = KeyLayout.indexStateKey(partition, index.id());
+            byte[] stateKey = KeyLayout.indexStateKey(tableId, partition, index.id());
             indexes.put(index.id(), new Tracked(index, stateKey, IndexPartitionState.EMPTY, Mode.PENDING));
             active = true;
         });
@@ -195,8 +197,7 @@ final class GlobalIndexPropagator {
                 storage.write(new WriteBatch().put(tracked.stateKey, tracked.state.encode()), false);
             }
             tracked.mode = Mode.BACKFILLING;
-            tracked.backfillFrom = KeyLayout.partitionStart(partition.tableId(), KeyLayout.BASE_TABLE_INDEX,
-                    PartitionHash.rangeStart(partition.index(), partitionCount));
+            tracked.backfillFrom = KeyLayout.partitionStart(descriptor);
             backfillChunk(tracked);
         });
     }
@@ -248,12 +249,13 @@ final class GlobalIndexPropagator {
      * oldest. Reads storage on the caller's thread.
      */
     IndexLag lag(int indexId) {
-        IndexPartitionState state = IndexPartitionState.decode(storage.get(KeyLayout.indexStateKey(partition,
+        IndexPartitionState state = IndexPartitionState.decode(storage.get(KeyLayout.indexStateKey(tableId, partition,
                 indexId)));
         long pending = 0;
         long oldest = -1;
-        try (StorageIterator records = storage.iterator(KeyLayout.changeKey(partition, state.propagatedIndex() + 1),
-                KeyLayout.changesEnd(partition))) {
+        try (StorageIterator records = storage.iterator(
+                KeyLayout.changeKey(tableId, partition, state.propagatedIndex() + 1),
+                KeyLayout.changesEnd(tableId, partition))) {
             for (records.seekToFirst(); records.isValid(); records.next()) {
                 if (oldest < 0) {
                     oldest = ChangeRecord.decode(0, records.value()).timestampMillis();
@@ -341,8 +343,8 @@ final class GlobalIndexPropagator {
         long reached = from;
         int count = 0;
         boolean stoppedEarly = false;
-        try (StorageIterator records = storage.iterator(KeyLayout.changeKey(partition, from + 1),
-                KeyLayout.changeKey(partition, applied + 1))) {
+        try (StorageIterator records = storage.iterator(KeyLayout.changeKey(tableId, partition, from + 1),
+                KeyLayout.changeKey(tableId, partition, applied + 1))) {
             for (records.seekToFirst(); records.isValid(); records.next()) {
                 if (count == RECORDS_PER_ROUND) {
                     stoppedEarly = true;
@@ -384,9 +386,9 @@ final class GlobalIndexPropagator {
     private void apply(Tracked tracked, ChangeRecord.Change change, WriteBatch batch, Map<Bytes, Long> entrySizes) {
         SecondaryIndex index = tracked.index;
         byte[] oldKey = change.oldItem() == null ? null
-                : KeyLayout.indexEntryKey(partition.tableId(), tableSchema, index, change.oldItem());
+                : KeyLayout.indexEntryKey(tableId, tableSchema, index, change.oldItem());
         byte[] newKey = change.newItem() == null ? null
-                : KeyLayout.indexEntryKey(partition.tableId(), tableSchema, index, change.newItem());
+                : KeyLayout.indexEntryKey(tableId, tableSchema, index, change.newItem());
         if (oldKey != null && (newKey == null || !Arrays.equals(oldKey, newKey))) {
             long existing = entrySize(oldKey, entrySizes);
             if (existing >= 0) {
@@ -424,8 +426,7 @@ final class GlobalIndexPropagator {
         if (indexes.get(tracked.index.id()) != tracked || tracked.mode != Mode.BACKFILLING) {
             return;
         }
-        byte[] end = KeyLayout.partitionEnd(partition.tableId(), KeyLayout.BASE_TABLE_INDEX, partition.index(),
-                partitionCount);
+        byte[] end = KeyLayout.partitionEnd(descriptor);
         WriteBatch batch = new WriteBatch();
         Map<Bytes, Long> entrySizes = new HashMap<>();
         byte[] lastKey = null;
@@ -435,7 +436,7 @@ final class GlobalIndexPropagator {
                 lastKey = items.key();
                 count++;
                 Item item = ItemCodec.decode(items.value());
-                byte[] entryKey = KeyLayout.indexEntryKey(partition.tableId(), tableSchema, tracked.index, item);
+                byte[] entryKey = KeyLayout.indexEntryKey(tableId, tableSchema, tracked.index, item);
                 if (entryKey != null && IndexEntries.satisfiesKeyRules(tracked.index, item)) {
                     put(tracked, entryKey, item, batch, entrySizes);
                 }
@@ -464,7 +465,7 @@ final class GlobalIndexPropagator {
      * read now, after the last chunk: every image a chunk copied is at or before it.
      */
     private void catchUpThenReport(Tracked tracked) {
-        tracked.catchUpTo = PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(partition)))
+        tracked.catchUpTo = PartitionRecord.metadataOf(storage.get(KeyLayout.partitionRecordKey(tableId, partition)))
                 .appliedIndex();
         reportCaughtUp();
         scheduleDrain();
@@ -492,8 +493,8 @@ final class GlobalIndexPropagator {
         }
         int trimmed = 0;
         long reached = trimmedThrough;
-        try (StorageIterator records = storage.iterator(KeyLayout.changeKey(partition, trimmedThrough + 1),
-                KeyLayout.changeKey(partition, through + 1))) {
+        try (StorageIterator records = storage.iterator(KeyLayout.changeKey(tableId, partition, trimmedThrough + 1),
+                KeyLayout.changeKey(tableId, partition, through + 1))) {
             for (records.seekToFirst(); records.isValid() && trimmed < TRIMS_PER_ROUND; records.next()) {
                 byte[] key = records.key();
                 batch.delete(key);

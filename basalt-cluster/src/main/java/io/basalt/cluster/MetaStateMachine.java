@@ -6,6 +6,7 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.Limits;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.OperationList;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ final class MetaStateMachine {
     private final Object sequencer;
     private final Function<MetaEntry, CompletableFuture<Void>> log;
     private long lastAllocatedTableId;
+    /** The first partition id not yet handed out, applied or not. */
+    private long nextPartitionId;
 
     /**
      * What a command evaluated to.
@@ -64,6 +67,21 @@ final class MetaStateMachine {
         synchronized (sequencer) {
             lastAllocatedTableId = Math.max(catalog.nextTableId(), lastAllocatedTableId + 1);
             return lastAllocatedTableId;
+        }
+    }
+
+    /**
+     * {@code count} consecutive partition ids never given before, the first returned, for a
+     * {@link MetaCommand.CreateTable} to carry in its table's descriptors (docs/design/cluster.md §4.1).
+     */
+    long allocatePartitionIds(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be positive: " + count);
+        }
+        synchronized (sequencer) {
+            long first = Math.max(catalog.nextPartitionId(), nextPartitionId);
+            nextPartitionId = first + count;
+            return first;
         }
     }
 
@@ -113,9 +131,17 @@ final class MetaStateMachine {
         if (table.id() < catalog.nextTableId()) {
             throw new IllegalArgumentException("table id " + table.id() + " was given before");
         }
-        OperationList.Builder operations = OperationList.builder(2);
+        long nextPartitionId = catalog.nextPartitionId();
+        for (PartitionDescriptor partition : table.partitions()) {
+            if (partition.id().value() < catalog.nextPartitionId()) {
+                throw new IllegalArgumentException("partition id " + partition.id().value() + " was given before");
+            }
+            nextPartitionId = Math.max(nextPartitionId, partition.id().value() + 1);
+        }
+        OperationList.Builder operations = OperationList.builder(3);
         operations.put(KeyLayout.catalogKey(table.name()), TableMetadataCodec.encode(table));
         operations.put(Catalog.NEXT_TABLE_ID_KEY, Catalog.encodeCounter(table.id() + 1));
+        operations.put(Catalog.NEXT_PARTITION_ID_KEY, Catalog.encodeCounter(nextPartitionId));
         return new Evaluated(new MetaEntry(operations.build()), table);
     }
 

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.KeyLayout;
-import io.basalt.partition.PartitionHash;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.partition.read.PartitionReader;
@@ -62,17 +62,20 @@ public final class ReadService {
 
     private ReadResult walk(TableMetadata table, ReadPlan plan) {
         ReadSpec spec = plan.spec();
-        int partitions = table.partitionCount();
+        List<PartitionDescriptor> partitions = table.partitions();
         int indexId = spec.source().indexId();
         List<StoredItem> items = new ArrayList<>();
         int scanned = 0;
         long bytes = 0;
         long fetched = 0;
-        for (int i = 0; i < partitions; i++) {
-            byte[] lower = i == 0 ? KeyLayout.indexStart(table.id(), indexId)
-                    : KeyLayout.partitionStart(table.id(), indexId, PartitionHash.rangeStart(i, partitions));
-            KeyRange part = intersect(plan.range(), lower, KeyLayout.partitionEnd(table.id(), indexId, i,
-                    partitions));
+        for (PartitionDescriptor partition : partitions) {
+            // A local (and, until it has partitions of its own, a global) index's entries are cut by the base
+            // table's hash ranges, under the index's id.
+            byte[] lower = partition.hashFirst() == 0 ? KeyLayout.indexStart(table.id(), indexId)
+                    : KeyLayout.partitionStart(table.id(), indexId, partition.hashFirst());
+            byte[] upper = partition.endsHashSpace() ? KeyLayout.indexEnd(table.id(), indexId)
+                    : KeyLayout.partitionStart(table.id(), indexId, partition.hashLast() + 1);
+            KeyRange part = intersect(plan.range(), lower, upper);
             if (part.isEmpty()) {
                 continue;
             }

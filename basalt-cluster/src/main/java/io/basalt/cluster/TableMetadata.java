@@ -6,6 +6,9 @@ import io.basalt.model.AttributeValues;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.SecondaryIndex;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
+import io.basalt.partition.PartitionMap;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,6 +33,8 @@ import java.util.function.UnaryOperator;
  *     is STANDARD)
  * @param indexes the secondary indexes, local and global, in the order they were defined or added
  * @param nextIndexId the id the next index will get (index ids are never reused within a table)
+ * @param partitions the table's partitions in hash order, covering the hash space without gap or overlap (the
+ *     table's slice of the partition map; docs/design/cluster.md §4.2)
  */
 public record TableMetadata(
         String name,
@@ -46,7 +51,7 @@ public record TableMetadata(
         boolean deletionProtection,
         TableClass tableClass,
         Map<String, String> tags,
-        int partitionCount,
+        List<PartitionDescriptor> partitions,
         List<IndexMetadata> indexes,
         int nextIndexId) {
 
@@ -67,8 +72,12 @@ public record TableMetadata(
                 : lastUpdateToPayPerRequest.truncatedTo(ChronoUnit.MILLIS);
         readyAt = readyAt.truncatedTo(ChronoUnit.MILLIS);
         tags = AttributeValues.immutableOrderedMap(tags);
-        if (partitionCount < 1) {
-            throw new IllegalArgumentException("partitionCount must be positive: " + partitionCount);
+        partitions = List.copyOf(partitions);
+        PartitionMap.checkCoverage(partitions);
+        for (PartitionDescriptor partition : partitions) {
+            if (partition.tableId() != id || partition.indexId() != KeyLayout.BASE_TABLE_INDEX) {
+                throw new IllegalArgumentException("partition " + partition + " is not one of table " + id);
+            }
         }
         indexes = List.copyOf(indexes);
         for (IndexMetadata index : indexes) {
@@ -76,6 +85,11 @@ public record TableMetadata(
                 throw new IllegalArgumentException("index id " + index.id() + " not below nextIndexId " + nextIndexId);
             }
         }
+    }
+
+    /** How many partitions hold the table's items. */
+    public int partitionCount() {
+        return partitions.size();
     }
 
     /** The index of that name, in any phase. */
@@ -111,7 +125,7 @@ public record TableMetadata(
     public TableMetadata withIndexes(List<IndexMetadata> newIndexes, int newNextIndexId) {
         return new TableMetadata(name, id, tableId, keySchema, attributeDefinitions, billingMode, throughput,
                 creationTime, lastUpdateToPayPerRequest, pendingStatus, readyAt, deletionProtection, tableClass, tags,
-                partitionCount, newIndexes, newNextIndexId);
+                partitions, newIndexes, newNextIndexId);
     }
 
     /** The table with one index replaced by {@code change} applied to it. */
@@ -127,7 +141,7 @@ public record TableMetadata(
     public TableMetadata withAttributeDefinitions(List<KeyAttribute> definitions) {
         return new TableMetadata(name, id, tableId, keySchema, definitions, billingMode, throughput, creationTime,
                 lastUpdateToPayPerRequest, pendingStatus, readyAt, deletionProtection, tableClass, tags,
-                partitionCount, indexes, nextIndexId);
+                partitions, indexes, nextIndexId);
     }
 
     public TableStatus status(Instant now) {
@@ -141,7 +155,7 @@ public record TableMetadata(
     public TableMetadata withTags(Map<String, String> newTags) {
         return new TableMetadata(name, id, tableId, keySchema, attributeDefinitions, billingMode, throughput,
                 creationTime, lastUpdateToPayPerRequest, pendingStatus, readyAt, deletionProtection, tableClass,
-                newTags, partitionCount, indexes, nextIndexId);
+                newTags, partitions, indexes, nextIndexId);
     }
 
     /** The table after an UpdateTable: UPDATING until {@code readyAt}. */
@@ -150,6 +164,6 @@ public record TableMetadata(
             Instant newReadyAt) {
         return new TableMetadata(name, id, tableId, keySchema, attributeDefinitions, newBillingMode, newThroughput,
                 creationTime, newLastUpdateToPayPerRequest, TableStatus.UPDATING, newReadyAt, newDeletionProtection,
-                newTableClass, tags, partitionCount, indexes, nextIndexId);
+                newTableClass, tags, partitions, indexes, nextIndexId);
     }
 }

@@ -6,6 +6,7 @@ import io.basalt.model.KeySchema;
 import io.basalt.model.Projection;
 import io.basalt.model.ProjectionType;
 import io.basalt.model.SecondaryIndex;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,28 @@ import java.util.Optional;
  * <p>Version 2 appends the secondary indexes (name, id, local or global, partition and sort key attributes,
  * projection, throughput, phase, pending status, ready-at) and the next index id. Version 1 decodes as a table
  * without indexes.
+ *
+ * <p>Version 3 (key layout v2, docs/design/cluster.md §4.1) replaces the partition count with the table's
+ * partitions: a varint count, then each {@link PartitionDescriptor} (its own format, version byte first) in hash
+ * order. Versions 1 and 2 name only a count of equal hash ranges, whose partitions have no ids yet: they decode
+ * only through {@link #decode(byte[], LegacyPartitions)}, which the format migration calls with the ids it
+ * allocates.
  */
 final class TableMetadataCodec {
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
+
+    /** Gives the partitions of a table stored before partitions had ids (versions 1 and 2). */
+    @FunctionalInterface
+    interface LegacyPartitions {
+        List<PartitionDescriptor> of(long tableId, int partitionCount);
+    }
 
     private TableMetadataCodec() {
+    }
+
+    /** The format version of an encoded table. */
+    static int version(byte[] bytes) {
+        return bytes[0];
     }
 
     static byte[] encode(TableMetadata table) {
@@ -60,7 +78,10 @@ final class TableMetadataCodec {
             writeString(out, tag.getKey());
             writeString(out, tag.getValue());
         }
-        out.writeVarLong(table.partitionCount());
+        out.writeVarLong(table.partitions().size());
+        for (PartitionDescriptor partition : table.partitions()) {
+            partition.write(out);
+        }
         out.writeVarLong(table.indexes().size());
         for (IndexMetadata index : table.indexes()) {
             writeIndex(out, index);
@@ -69,10 +90,19 @@ final class TableMetadataCodec {
         return out.toByteArray();
     }
 
+    /** Decodes a table of the current version. */
     static TableMetadata decode(byte[] bytes) {
+        return decode(bytes, (tableId, count) -> {
+            throw new IllegalStateException("table " + tableId + " is stored in table metadata format version "
+                    + version(bytes) + ", from before partitions had ids: the format migration did not run");
+        });
+    }
+
+    /** Decodes a table of any version; {@code legacy} gives the partitions of versions 1 and 2. */
+    static TableMetadata decode(byte[] bytes, LegacyPartitions legacy) {
         ByteReader in = new ByteReader(bytes);
         byte version = in.readByte();
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IllegalStateException("unknown table metadata format version " + version);
         }
         String name = readString(in);
@@ -99,7 +129,17 @@ final class TableMetadataCodec {
         for (int i = 0; i < tagCount; i++) {
             tags.put(readString(in), readString(in));
         }
-        int partitionCount = (int) in.readVarLong();
+        // Version 3 counts the descriptors that follow; versions 1 and 2 store only the number of hash ranges.
+        int partitionCount = version >= 3 ? in.readLength() : (int) in.readVarLong();
+        List<PartitionDescriptor> partitions;
+        if (version >= 3) {
+            partitions = new ArrayList<>(partitionCount);
+            for (int i = 0; i < partitionCount; i++) {
+                partitions.add(PartitionDescriptor.read(in));
+            }
+        } else {
+            partitions = legacy.of(id, partitionCount);
+        }
         List<IndexMetadata> indexes = new ArrayList<>();
         int nextIndexId = 1;
         if (version >= 2) {
@@ -111,7 +151,7 @@ final class TableMetadataCodec {
         }
         return new TableMetadata(name, id, tableId, new KeySchema(partitionKey, sortKey), definitions, billingMode,
                 throughput, creationTime, lastUpdateToPayPerRequest, pendingStatus, readyAt, deletionProtection,
-                tableClass, tags, partitionCount, indexes, nextIndexId);
+                tableClass, tags, partitions, indexes, nextIndexId);
     }
 
     private static void writeIndex(ByteWriter out, IndexMetadata metadata) {

@@ -2,8 +2,8 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
-import io.basalt.partition.PartitionHash;
 import io.basalt.partition.PartitionIndexes;
+import io.basalt.partition.PartitionRanges;
 import io.basalt.replication.PartitionLeader;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,20 +11,30 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A live table: its partitions' leaders, each with the propagator that feeds its share of the global secondary
- * indexes, and the router from partition hash to partition.
+ * indexes, and the table's slice of the partition map that routes a hash to its partition. Leaders and
+ * propagators are in the map's hash order, so a partition's position in the slice is its position here.
  */
 final class TableRuntime {
     private final long tableId;
+    private final PartitionRanges ranges;
     private final List<PartitionLeader> partitions;
     private final List<GlobalIndexPropagator> propagators;
     private volatile boolean globalIndexes;
 
-    TableRuntime(long tableId, List<PartitionLeader> partitions, List<GlobalIndexPropagator> propagators) {
+    TableRuntime(long tableId, PartitionRanges ranges, List<PartitionLeader> partitions,
+            List<GlobalIndexPropagator> propagators) {
         this.tableId = tableId;
+        this.ranges = requireNonNull(ranges, "ranges is null");
         this.partitions = List.copyOf(requireNonNull(partitions, "partitions is null"));
         this.propagators = List.copyOf(requireNonNull(propagators, "propagators is null"));
-        if (this.partitions.size() != this.propagators.size()) {
-            throw new IllegalArgumentException("one propagator per partition");
+        if (this.partitions.size() != this.propagators.size() || this.partitions.size() != ranges.size()) {
+            throw new IllegalArgumentException("one leader and one propagator per partition");
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+            if (!this.partitions.get(i).id().equals(ranges.get(i).id())) {
+                throw new IllegalArgumentException("leaders not in the map's order: " + this.partitions.get(i).id()
+                        + " at the position of " + ranges.get(i).id());
+            }
         }
     }
 
@@ -32,8 +42,9 @@ final class TableRuntime {
         return tableId;
     }
 
+    /** The position of the partition that owns {@code hash}, by the partition map (a floor lookup). */
     int partitionIndexFor(long hash) {
-        return PartitionHash.partitionIndex(hash, partitions.size());
+        return ranges.positionOf(hash);
     }
 
     PartitionLeader partition(int index) {

@@ -564,7 +564,11 @@ final class TransactionCoordinator {
             TableMetadata table = tablesById.get(write.tableId());
             TableRuntime runtime = runtimes.apply(write.tableId());
             if (table != null && runtime != null) {
-                byPartition.computeIfAbsent(runtime.partition(write.partition()), leader -> new ArrayList<>())
+                // By the item's hash, not the recorded position: a record written before the format migration
+                // names a v1 partition ordinal (docs/design/cluster.md §4.3).
+                PartitionLeader leader = runtime.partition(runtime.partitionIndexFor(
+                        KeyLayout.hashOfItemKey(write.itemKey())));
+                byPartition.computeIfAbsent(leader, key -> new ArrayList<>())
                         .add(write);
             }
         }

@@ -357,9 +357,12 @@ class TestBasaltNode {
     }
 
     private static long keysIn(StorageEngine storage, long tableId) {
-        return countKeys(storage, KeyLayout.tableStart(tableId), KeyLayout.tableEnd(tableId))
-                + countKeys(storage, KeyLayout.partitionMetadataStart(tableId),
-                        KeyLayout.partitionMetadataEnd(tableId));
+        long count = countKeys(storage, KeyLayout.tableStart(tableId), KeyLayout.tableEnd(tableId));
+        for (byte keySpace : new byte[] {KeyLayout.PARTITIONS, KeyLayout.CHANGES, KeyLayout.INDEX_STATE,
+                KeyLayout.PREPARED, KeyLayout.COLLECTIONS}) {
+            count += countKeys(storage, KeyLayout.tableStart(keySpace, tableId), KeyLayout.tableEnd(keySpace, tableId));
+        }
+        return count;
     }
 
     private static long countKeys(StorageEngine storage, byte[] start, byte[] end) {

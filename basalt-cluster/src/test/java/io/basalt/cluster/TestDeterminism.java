@@ -21,7 +21,7 @@ import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.KeyLayout;
-import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.UpdateItemOperation;
 import io.basalt.partition.apply.ApplyOutcome;
@@ -123,8 +123,8 @@ class TestDeterminism {
         try {
             GroupStateMachine machine = new GroupStateMachine(replayed, GroupStateMachine.LOCAL_GROUP_ID);
             for (TableMetadata table : tables) {
-                for (int i = 0; i < table.partitionCount(); i++) {
-                    machine.openPartition(new PartitionId(table.id(), i), table.partitionCount());
+                for (PartitionDescriptor partition : table.partitions()) {
+                    machine.openPartition(partition, table.localIndexes().stream().map(IndexMetadata::id).toList());
                 }
             }
             for (Recorded entry : recorded) {
@@ -260,7 +260,8 @@ class TestDeterminism {
         int space = Integer.parseInt(key.substring(0, 2), 16);
         return space == KeyLayout.ITEMS || space == KeyLayout.PARTITIONS || space == KeyLayout.INDEX_STATE
                 || space == KeyLayout.COLLECTIONS || space == KeyLayout.PREPARED || space == KeyLayout.GROUP_STATE
-                || space == KeyLayout.CATALOG || key.equals(HexFormat.of().formatHex(Catalog.NEXT_TABLE_ID_KEY));
+                || space == KeyLayout.CATALOG || key.equals(HexFormat.of().formatHex(Catalog.NEXT_TABLE_ID_KEY))
+                || key.equals(HexFormat.of().formatHex(Catalog.NEXT_PARTITION_ID_KEY));
     }
 
     /** Keys whose values differ or that only one side has, with short descriptions (readable on failure). */

@@ -10,6 +10,7 @@ import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.Projection;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.apply.ApplyOutcome;
 import io.basalt.partition.apply.GroupStateMachine;
@@ -68,12 +69,14 @@ class TestMetaStateMachine {
         MetaStateMachine.Evaluated evaluated = meta.evaluate(new MetaCommand.CreateTable(table));
         assertThat(operations(evaluated)).containsExactlyElementsOf(describeAll(
                 new WriteBatch.Put(KeyLayout.catalogKey("T"), TableMetadataCodec.encode(table)),
-                new WriteBatch.Put(Catalog.NEXT_TABLE_ID_KEY, Catalog.encodeCounter(2))));
+                new WriteBatch.Put(Catalog.NEXT_TABLE_ID_KEY, Catalog.encodeCounter(2)),
+                new WriteBatch.Put(Catalog.NEXT_PARTITION_ID_KEY, Catalog.encodeCounter(12))));
         assertThat(catalog.tryGet("T")).as("evaluating changes nothing").isEmpty();
 
         assertThat(meta.propose(evaluated)).isEqualTo(table);
         assertThat(catalog.tryGet("T")).contains(table);
         assertThat(catalog.nextTableId()).isEqualTo(2);
+        assertThat(catalog.nextPartitionId()).as("the table's partition ids are never given again").isEqualTo(12);
         assertThat(TableMetadataCodec.decode(storage.get(KeyLayout.catalogKey("T")))).isEqualTo(table);
         assertThat(group.appliedIndex()).as("catalog change and applied index in one batch").isEqualTo(1);
     }
@@ -199,13 +202,18 @@ class TestMetaStateMachine {
     void deleteTableDropsTheRecordAndAllTheTablesDataAndClosesItsPartitions() {
         TableMetadata doomed = created("Doomed");
         TableMetadata kept = created("Kept");
-        PartitionId partition = new PartitionId(doomed.id(), 0);
-        group.openPartition(partition, doomed.partitionCount());
-        group.openPartition(new PartitionId(kept.id(), 0), kept.partitionCount());
+        PartitionId partition = doomed.partitions().get(0).id();
+        PartitionId keptPartition = kept.partitions().get(0).id();
+        group.openPartition(doomed.partitions().get(0), List.of());
+        group.openPartition(kept.partitions().get(0), List.of());
         byte[] doomedItem = KeyLayout.partitionStart(doomed.id(), 0, 42);
         byte[] keptItem = KeyLayout.partitionStart(kept.id(), 0, 42);
         storage.write(new WriteBatch().put(doomedItem, new byte[] {1}).put(keptItem, new byte[] {1})
-                .put(KeyLayout.partitionMetadataKey(partition), new byte[] {1}), false);
+                .put(KeyLayout.partitionRecordKey(doomed.id(), partition), new byte[] {1})
+                .put(KeyLayout.changeKey(doomed.id(), partition, 1), new byte[] {1})
+                .put(KeyLayout.indexStateKey(doomed.id(), partition, 1), new byte[] {1})
+                .put(KeyLayout.preparedKey(doomed.id(), partition, 1), new byte[] {1})
+                .put(KeyLayout.partitionRecordKey(kept.id(), keptPartition), new byte[] {1}), false);
 
         TableMetadata stale = doomed;
         meta.submit(new MetaCommand.UpdateTable("Doomed", new TableChange.AddTags(Map.of("k", "v"))));
@@ -228,10 +236,14 @@ class TestMetaStateMachine {
         assertThat(catalog.tryGet("Doomed")).isEmpty();
         assertThat(storage.get(KeyLayout.catalogKey("Doomed"))).isNull();
         assertThat(storage.get(doomedItem)).isNull();
-        assertThat(storage.get(KeyLayout.partitionMetadataKey(partition))).isNull();
+        assertThat(storage.get(KeyLayout.partitionRecordKey(doomed.id(), partition))).isNull();
+        assertThat(storage.get(KeyLayout.changeKey(doomed.id(), partition, 1))).isNull();
+        assertThat(storage.get(KeyLayout.indexStateKey(doomed.id(), partition, 1))).isNull();
+        assertThat(storage.get(KeyLayout.preparedKey(doomed.id(), partition, 1))).isNull();
+        assertThat(storage.get(KeyLayout.partitionRecordKey(kept.id(), keptPartition))).isNotNull();
         assertThat(storage.get(keptItem)).isNotNull();
         assertThat(group.sequence(partition)).as("the entry closed the partition").isEqualTo(-1);
-        assertThat(group.sequence(new PartitionId(kept.id(), 0))).isZero();
+        assertThat(group.sequence(keptPartition)).isZero();
         assertThat(new Catalog(storage).all()).containsExactly(kept);
         assertThatThrownBy(() -> meta.submit(new MetaCommand.DeleteTable(current)))
                 .hasMessage("Requested resource not found: Table: Doomed not found");
@@ -346,7 +358,8 @@ class TestMetaStateMachine {
 
     private static TableMetadata table(String name, long id) {
         return new TableMetadata(name, id, "uuid-" + id, KeySchema.of(PK), List.of(PK), BillingMode.PAY_PER_REQUEST,
-                ProvisionedThroughput.NONE, T0, T0, TableStatus.CREATING, T0, false, null, Map.of(), 2, List.of(), 1);
+                ProvisionedThroughput.NONE, T0, T0, TableStatus.CREATING, T0, false, null, Map.of(),
+                PartitionDescriptor.equalRanges(id, 0, 10 * id, 2, 1), List.of(), 1);
     }
 
     private static Map<String, String> dump(InMemoryStorageEngine engine) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.basalt.model.AttributeType;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
+import io.basalt.partition.PartitionDescriptor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +19,8 @@ class TestTableMetadata {
     private static TableMetadata table(TableStatus pending, Instant readyAt) {
         return new TableMetadata("Music", 7, "uuid", KeySchema.of(new KeyAttribute("pk", AttributeType.S)),
                 List.of(new KeyAttribute("pk", AttributeType.S)), BillingMode.PROVISIONED,
-                ProvisionedThroughput.of(5, 5), T0, null, pending, readyAt, false, null, Map.of("a", "1"), 4,
-                List.of(), 1);
+                ProvisionedThroughput.of(5, 5), T0, null, pending, readyAt, false, null, Map.of("a", "1"),
+                PartitionDescriptor.equalRanges(7, 0, 1, 4, 1), List.of(), 1);
     }
 
     @Test
@@ -68,8 +69,18 @@ class TestTableMetadata {
     void invalidMetadataIsRejected() {
         assertThatThrownBy(() -> new TableMetadata("t", 1, "u", KeySchema.of(new KeyAttribute("pk",
                 AttributeType.S)), List.of(), BillingMode.PROVISIONED, ProvisionedThroughput.NONE, T0, null,
-                TableStatus.CREATING, T0, false, null, Map.of(), 0, List.of(), 1))
+                TableStatus.CREATING, T0, false, null, Map.of(), List.of(), List.of(), 1))
                 .isInstanceOf(IllegalArgumentException.class);
+        // The partitions must cover the hash space, and be the table's own.
+        List<PartitionDescriptor> gap = List.of(PartitionDescriptor.equalRanges(1, 0, 1, 2, 1).get(0));
+        assertThatThrownBy(() -> new TableMetadata("t", 1, "u", KeySchema.of(new KeyAttribute("pk",
+                AttributeType.S)), List.of(), BillingMode.PROVISIONED, ProvisionedThroughput.NONE, T0, null,
+                TableStatus.CREATING, T0, false, null, Map.of(), gap, List.of(), 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not covered");
+        assertThatThrownBy(() -> new TableMetadata("t", 1, "u", KeySchema.of(new KeyAttribute("pk",
+                AttributeType.S)), List.of(), BillingMode.PROVISIONED, ProvisionedThroughput.NONE, T0, null,
+                TableStatus.CREATING, T0, false, null, Map.of(), PartitionDescriptor.equalRanges(2, 0, 1, 1, 1),
+                List.of(), 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one of table");
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.basalt.model.KeySchema;
 import io.basalt.model.Projection;
 import io.basalt.model.ProjectionType;
 import io.basalt.model.SecondaryIndex;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -49,8 +51,13 @@ class TestTableMetadataCodec {
                 BillingMode.PROVISIONED, new ProvisionedThroughput(5, 300, Instant.ofEpochMilli(1_700_000_000_123L),
                         null, 2),
                 Instant.ofEpochMilli(1_600_000_000_000L), null, TableStatus.UPDATING,
-                Instant.ofEpochMilli(1_700_000_000_500L), true, TableClass.STANDARD_INFREQUENT_ACCESS, tags, 4,
-                List.of(), 1);
+                Instant.ofEpochMilli(1_700_000_000_500L), true, TableClass.STANDARD_INFREQUENT_ACCESS, tags,
+                goldenPartitions(), List.of(), 1);
+    }
+
+    /** The golden table's four partitions, ids 1-4 (what the migration of a 4-partition v1/v2 table allocates). */
+    static List<PartitionDescriptor> goldenPartitions() {
+        return PartitionDescriptor.equalRanges(258, KeyLayout.BASE_TABLE_INDEX, 1, 4, 1);
     }
 
     /** Pins version 2: version 1's fields, then the indexes and the next index id. */
@@ -81,15 +88,39 @@ class TestTableMetadataCodec {
         return table.withIndexes(List.of(local, global), 6);
     }
 
+    /** Pins version 3: version 2 with the partition count replaced by the partitions' descriptors (layout v2). */
+    static final String GOLDEN_V3 = "03" + GOLDEN_V1.substring(2, GOLDEN_V1.length() - 2)
+            + "04" // four partitions, each a PartitionDescriptor v1: id, table, index, first, last, group, parent, OPEN
+            + "01" + "01" + "8202" + "00" + "0000000000000000" + "3fffffffffffffff" + "01" + "00" + "01"
+            + "01" + "02" + "8202" + "00" + "4000000000000000" + "7fffffffffffffff" + "01" + "00" + "01"
+            + "01" + "03" + "8202" + "00" + "8000000000000000" + "bfffffffffffffff" + "01" + "00" + "01"
+            + "01" + "04" + "8202" + "00" + "c000000000000000" + "ffffffffffffffff" + "01" + "00" + "01"
+            + GOLDEN_V2.substring(GOLDEN_V1.length());
+
     @Test
-    void goldenBytesOfVersion2() {
-        assertThat(HexFormat.of().formatHex(TableMetadataCodec.encode(goldenIndexedTable()))).isEqualTo(GOLDEN_V2);
-        assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V2)), goldenIndexedTable());
+    void goldenBytesOfVersion3() {
+        assertThat(HexFormat.of().formatHex(TableMetadataCodec.encode(goldenIndexedTable()))).isEqualTo(GOLDEN_V3);
+        assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V3)), goldenIndexedTable());
     }
 
     @Test
-    void version1StillDecodes() {
-        assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V1)), goldenTable());
+    void versions1And2DecodeOnlyWithThePartitionsTheMigrationGives() {
+        List<String> asked = new ArrayList<>();
+        TableMetadataCodec.LegacyPartitions legacy = (tableId, count) -> {
+            asked.add(tableId + "/" + count);
+            return PartitionDescriptor.equalRanges(tableId, KeyLayout.BASE_TABLE_INDEX, 1, count, 1);
+        };
+        assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V1), legacy), goldenTable());
+        assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V2), legacy),
+                goldenIndexedTable());
+        assertThat(asked).containsExactly("258/4", "258/4");
+        // The test's writer of layout v1 stores (TestFormatMigration) writes exactly version 2.
+        assertThat(HexFormat.of().formatHex(V1Store.catalogValue(goldenIndexedTable()))).isEqualTo(GOLDEN_V2);
+        for (String golden : List.of(GOLDEN_V1, GOLDEN_V2)) {
+            assertThat(TableMetadataCodec.version(HexFormat.of().parseHex(golden))).isLessThan(3);
+            assertThatThrownBy(() -> TableMetadataCodec.decode(HexFormat.of().parseHex(golden)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("format migration did not run");
+        }
     }
 
     @Test
@@ -107,7 +138,7 @@ class TestTableMetadataCodec {
         TableMetadata table = new TableMetadata("t", 1, "id", KeySchema.of(new KeyAttribute("h", AttributeType.B)),
                 List.of(new KeyAttribute("h", AttributeType.B)), BillingMode.PAY_PER_REQUEST,
                 ProvisionedThroughput.NONE, Instant.EPOCH, null, TableStatus.CREATING, Instant.EPOCH, false, null,
-                Map.of(), 1, List.of(), 1);
+                Map.of(), PartitionDescriptor.equalRanges(1, 0, 1, 1, 1), List.of(), 1);
         TableMetadata decoded = TableMetadataCodec.decode(TableMetadataCodec.encode(table));
         assertRoundTrips(decoded, table);
         assertThat(decoded.tableClass()).isNull();
@@ -122,7 +153,8 @@ class TestTableMetadataCodec {
         Instant precise = Instant.ofEpochSecond(1_700_000_000L, 123_456_789);
         TableMetadata table = new TableMetadata("t", 1, "id", KeySchema.of(new KeyAttribute("h", AttributeType.S)),
                 List.of(), BillingMode.PAY_PER_REQUEST, new ProvisionedThroughput(0, 0, precise, precise, 1), precise,
-                precise, TableStatus.CREATING, precise, false, null, Map.of(), 1, List.of(), 1);
+                precise, TableStatus.CREATING, precise, false, null, Map.of(),
+                PartitionDescriptor.equalRanges(1, 0, 1, 1, 1), List.of(), 1);
         // What a table reports before a restart must equal what it reports after one.
         assertThat(TableMetadataCodec.decode(TableMetadataCodec.encode(table))).isEqualTo(table);
         assertThat(table.creationTime()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
@@ -131,9 +163,9 @@ class TestTableMetadataCodec {
     @Test
     void unknownVersionIsRejected() {
         byte[] bytes = TableMetadataCodec.encode(goldenTable());
-        bytes[0] = 3;
+        bytes[0] = 4;
         assertThatThrownBy(() -> TableMetadataCodec.decode(bytes)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("version 3");
+                .hasMessageContaining("version 4");
     }
 
     private static void assertRoundTrips(TableMetadata decoded, TableMetadata original) {
@@ -157,13 +189,15 @@ class TestTableMetadataCodec {
         ProvisionedThroughput throughput = new ProvisionedThroughput(random.nextInt(40_001),
                 random.nextInt(40_001), instant(random), instant(random), random.nextInt(30));
         TableClass[] classes = TableClass.values();
-        return new TableMetadata(name(random), random.nextLong() >>> 1, name(random), schema, definitions,
+        long id = (random.nextLong() >>> 1) | 1;
+        return new TableMetadata(name(random), id, name(random), schema, definitions,
                 BillingMode.values()[random.nextInt(2)], throughput,
                 Instant.ofEpochMilli(random.nextLong() >>> 24), instant(random),
                 random.nextBoolean() ? TableStatus.CREATING : TableStatus.UPDATING,
                 Instant.ofEpochMilli(random.nextLong() >>> 24), random.nextBoolean(),
                 random.nextInt(3) == 0 ? null : classes[random.nextInt(classes.length)], tags,
-                1 + random.nextInt(1024), randomIndexes(random), 1000);
+                PartitionDescriptor.equalRanges(id, 0, (random.nextLong() >>> 2) | 1, 1 + random.nextInt(64), 1),
+                randomIndexes(random), 1000);
     }
 
     private static List<IndexMetadata> randomIndexes(Random random) {

@@ -48,6 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Transactions on one node: all-or-nothing, cancellation reasons, conflicts, idempotency, recovery. */
 @Timeout(120)
 class TestTransactions {
+    /** The partitions of the tables the tests created, by table id (prepare records are keyed by partition id). */
+    private static final Map<Long, List<io.basalt.partition.PartitionDescriptor>> PARTITIONS =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
     private static final String OK = "None";
 
@@ -351,9 +354,10 @@ class TestTransactions {
     /** Counts the prepare records of one partition through the node's storage. */
     private record PartitionIds(TableMetadata table, int partition) {
         int preparedRecords(BasaltNode node) {
-            io.basalt.partition.PartitionId id = new io.basalt.partition.PartitionId(table.id(), partition);
+            io.basalt.partition.PartitionId id = table.partitions().get(partition).id();
             int count = 0;
-            try (var records = node.storage().iterator(KeyLayout.preparedStart(id), KeyLayout.preparedEnd(id))) {
+            try (var records = node.storage().iterator(KeyLayout.preparedStart(table.id(), id),
+                    KeyLayout.preparedEnd(table.id(), id))) {
                 for (records.seekToFirst(); records.isValid(); records.next()) {
                     count++;
                 }
@@ -375,7 +379,7 @@ class TestTransactions {
     }
 
     private static byte[] preparedKey(long transaction, TransactionRecord.Write write) {
-        return KeyLayout.preparedKey(new io.basalt.partition.PartitionId(write.tableId(), write.partition()),
+        return KeyLayout.preparedKey(write.tableId(), PARTITIONS.get(write.tableId()).get(write.partition()).id(),
                 transaction);
     }
 
@@ -399,7 +403,9 @@ class TestTransactions {
     private static TableMetadata table(BasaltNode node, String name) {
         node.createTable(new TableDefinition(name, SCHEMA, List.of(SCHEMA.partitionKey()),
                 BillingMode.PAY_PER_REQUEST, ProvisionedThroughput.NONE, false, null, Map.of(), List.of()));
-        return node.tableForItems(name);
+        TableMetadata table = node.tableForItems(name);
+        PARTITIONS.put(table.id(), table.partitions());
+        return table;
     }
 
     private static List<EvaluatedWrite> transact(BasaltNode node, List<TransactionAction> actions, String token,

@@ -20,15 +20,30 @@ import java.util.List;
  * 0x00 node         [0x00][name UTF-8]                                  node-wide metadata (next table id, ...)
  * 0x01 catalog      [0x01][table name UTF-8]                            table metadata
  * 0x02 items        [0x02][table id:8][index id:2][hash:8][pk][sk]      item images (index id 0 = base table)
- * 0x03 partitions   [0x03][table id:8][partition index:4]               applied log index, item count, size
- * 0x04 changes      [0x04][table id:8][partition index:4][log index:8]  change records (old and new image)
- * 0x05 index state  [0x05][table id:8][index id:2][partition index:4]   a partition's share of an index
+ * 0x03 (retired)    [0x03][table id:8][partition ordinal:4]             v1 partition metadata (migration only)
+ * 0x04 (retired)    [0x04][table id:8][partition ordinal:4][index:8]    v1 change records (migration only)
+ * 0x05 (retired)    [0x05][table id:8][index id:2][partition ordinal:4] v1 index states (migration only)
  * 0x06 collections  [0x06][table id:8][hash:8][pk]                      item collection sizes (tables with LSIs)
  * 0x07 transactions [0x07][transaction id:8]                            committed transactions not yet applied
  * 0x08 tokens       [0x08][ClientRequestToken UTF-8]                    committed transactions' tokens (10 min)
- * 0x09 prepared     [0x09][table id:8][partition index:4][txn id:8]     transactions prepared on a partition
+ * 0x09 (retired)    [0x09][table id:8][partition ordinal:4][txn id:8]   v1 prepare records (migration only)
+ * 0x0A partitions   [0x0A][table id:8][partition id:8]                  PartitionRecord: descriptor, sequence, ...
+ * 0x0B changes      [0x0B][table id:8][partition id:8][sequence:8]      change records (old and new image)
+ * 0x0C index state  [0x0C][table id:8][index id:2][partition id:8]      a partition's share of an index
+ * 0x0D prepared     [0x0D][table id:8][partition id:8][txn id:8]        transactions prepared on a partition
+ * 0x0E staging      [0x0E][partition id:8][sequence:8][part:4]          parts of an oversized entry (cluster.md §5.3)
+ * 0x0F map          [0x0F][table id:8][index id:2][hashFirst:8]         PartitionDescriptor (metadata store)
+ * 0x10 groups       [0x10][group id:8]                                  GroupDescriptor (metadata store)
+ * 0x11 nodes        [0x11][node id:8]                                   NodeDescriptor (metadata store)
  * 0x12 group state  [0x12][group id:8]                                  a group's last applied (term, index)
+ * 0x13 GSI position [0x13][table id:8][index id:2][GSI partition id:8][source partition id:8]
  * </pre>
+ *
+ * <p>Layout version 2 (docs/design/cluster.md §4.1) gave partitions stable 64-bit ids: every key scoped to a
+ * partition names its id, never its ordinal among its table's hash ranges, so a split or a move renumbers nothing.
+ * Those key spaces got new bytes; the v1 bytes 0x03, 0x04, 0x05 and 0x09 are retired, read only by the format
+ * migration ({@code FormatMigration}), and never reused. Every partition-scoped space keeps the table id first, so
+ * dropping a table is one range delete per space.
  *
  * <p>Secondary index entries live in the items key space under their index id. A global index entry's key is
  * {@code [hash of the index partition key][index partition key attributes][index sort key attributes][table
@@ -45,15 +60,32 @@ public final class KeyLayout {
     public static final byte NODE = 0x00;
     public static final byte CATALOG = 0x01;
     public static final byte ITEMS = 0x02;
-    public static final byte PARTITIONS = 0x03;
-    public static final byte CHANGES = 0x04;
-    public static final byte INDEX_STATE = 0x05;
+    /** Retired by layout v2: the v1 partition metadata, read only by the format migration. Never reuse. */
+    public static final byte V1_PARTITIONS = 0x03;
+    /** Retired by layout v2: the v1 change records, read only by the format migration. Never reuse. */
+    public static final byte V1_CHANGES = 0x04;
+    /** Retired by layout v2: the v1 index states, read only by the format migration. Never reuse. */
+    public static final byte V1_INDEX_STATE = 0x05;
     public static final byte COLLECTIONS = 0x06;
     public static final byte TRANSACTIONS = 0x07;
     public static final byte TOKENS = 0x08;
-    public static final byte PREPARED = 0x09;
-    // 0x0A-0x11 and 0x13 are taken by docs/design/cluster.md §4.1 (key layout v2); they arrive with step 2.
+    /** Retired by layout v2: the v1 prepare records, read only by the format migration. Never reuse. */
+    public static final byte V1_PREPARED = 0x09;
+    public static final byte PARTITIONS = 0x0A;
+    public static final byte CHANGES = 0x0B;
+    public static final byte INDEX_STATE = 0x0C;
+    public static final byte PREPARED = 0x0D;
+    public static final byte STAGING = 0x0E;
+    public static final byte PARTITION_MAP = 0x0F;
+    public static final byte GROUPS = 0x10;
+    public static final byte NODES = 0x11;
     public static final byte GROUP_STATE = 0x12;
+    public static final byte GSI_POSITIONS = 0x13;
+
+    /** The version of this layout, stored under {@link #FORMAT_VERSION_KEY}; absent means 1. */
+    public static final int FORMAT_VERSION = 2;
+    /** The node key holding the store's layout version (docs/design/cluster.md §4.3). */
+    public static final String FORMAT_VERSION_KEY = "format-version";
 
     /** The index id of a table's own items; secondary indexes get ids from 1. */
     public static final int BASE_TABLE_INDEX = 0;
@@ -152,34 +184,27 @@ public final class KeyLayout {
         return out.toByteArray();
     }
 
-    /** The first key past the partition ({@code index} of {@code partitionCount}) of a table or index. */
-    public static byte[] partitionEnd(long tableId, int indexId, int index, int partitionCount) {
-        if (index + 1 < partitionCount) {
-            return partitionStart(tableId, indexId, PartitionHash.rangeStart(index + 1, partitionCount));
-        }
-        if (indexId == MAX_INDEX_ID) {
-            // indexId + 1 would wrap to index 0 in two bytes and end the range before it starts.
-            return tableEnd(tableId);
-        }
-        ByteWriter out = new ByteWriter(ITEM_PREFIX_LENGTH);
-        writeItemPrefix(out, tableId, indexId + 1);
-        return out.toByteArray();
+    /** The first item key of a partition: the first key of its hash range. */
+    public static byte[] partitionStart(PartitionDescriptor partition) {
+        return partitionStart(partition.tableId(), partition.indexId(), partition.hashFirst());
     }
 
-    public static byte[] partitionMetadataKey(PartitionId partition) {
-        ByteWriter out = new ByteWriter(13);
+    /** The first key past a partition's items: the next range's first key, or the end of its table or index. */
+    public static byte[] partitionEnd(PartitionDescriptor partition) {
+        if (!partition.endsHashSpace()) {
+            return partitionStart(partition.tableId(), partition.indexId(), partition.hashLast() + 1);
+        }
+        // indexEnd, not indexStart(indexId + 1): index id 0xFFFF + 1 would wrap in two bytes.
+        return indexEnd(partition.tableId(), partition.indexId());
+    }
+
+    /** A partition's record ({@link PartitionRecord}): its descriptor, sequence, item count and size. */
+    public static byte[] partitionRecordKey(long tableId, PartitionId partition) {
+        ByteWriter out = new ByteWriter(17);
         out.writeByte(PARTITIONS);
-        out.writeLong(partition.tableId());
-        out.writeInt(partition.index());
+        out.writeLong(tableId);
+        out.writeLong(partition.value());
         return out.toByteArray();
-    }
-
-    public static byte[] partitionMetadataStart(long tableId) {
-        return tableStart(PARTITIONS, tableId);
-    }
-
-    public static byte[] partitionMetadataEnd(long tableId) {
-        return tableEnd(PARTITIONS, tableId);
     }
 
     /**
@@ -234,44 +259,40 @@ public final class KeyLayout {
         return out.toByteArray();
     }
 
-    /** The change record of the entry at {@code logIndex} of a partition's log. */
-    public static byte[] changeKey(PartitionId partition, long logIndex) {
-        return partitionRecordKey(CHANGES, partition, logIndex);
+    /** The change record of the entry at {@code sequence} of a partition's log. */
+    public static byte[] changeKey(long tableId, PartitionId partition, long sequence) {
+        return partitionScopedKey(CHANGES, tableId, partition, sequence);
     }
 
     /** The first key of a partition's change records. */
-    public static byte[] changesStart(PartitionId partition) {
-        return partitionRecordKey(CHANGES, partition, -1);
+    public static byte[] changesStart(long tableId, PartitionId partition) {
+        return partitionScopedKey(CHANGES, tableId, partition, -1);
     }
 
     /** The key just past a partition's change records. */
-    public static byte[] changesEnd(PartitionId partition) {
-        return changesStart(new PartitionId(partition.tableId(), partition.index() + 1));
+    public static byte[] changesEnd(long tableId, PartitionId partition) {
+        return partitionScopedEnd(CHANGES, tableId, partition);
     }
 
-    /** The log index a change record key holds. */
+    /** The sequence a change record key holds. */
     public static long logIndexOfChangeKey(byte[] changeKey) {
-        long index = 0;
-        for (int i = 13; i < 21; i++) {
-            index = (index << 8) | (changeKey[i] & 0xFF);
-        }
-        return index;
+        return readLong(changeKey, 17);
     }
 
     /** A partition's state for one of its table's secondary indexes. */
-    public static byte[] indexStateKey(PartitionId partition, int indexId) {
-        ByteWriter out = new ByteWriter(15);
+    public static byte[] indexStateKey(long tableId, PartitionId partition, int indexId) {
+        ByteWriter out = new ByteWriter(19);
         out.writeByte(INDEX_STATE);
-        out.writeLong(partition.tableId());
+        out.writeLong(tableId);
         out.writeByte((byte) (indexId >>> 8));
         out.writeByte((byte) indexId);
-        out.writeInt(partition.index());
+        out.writeLong(partition.value());
         return out.toByteArray();
     }
 
     /** The first key of every partition's state for one index. */
     public static byte[] indexStateStart(long tableId, int indexId) {
-        return Arrays.copyOf(indexStateKey(new PartitionId(tableId, 0), indexId), 11);
+        return Arrays.copyOf(indexStateKey(tableId, new PartitionId(1), indexId), 11);
     }
 
     /** The key just past every partition's state for one index. */
@@ -339,18 +360,18 @@ public final class KeyLayout {
     }
 
     /** The prepare record of a transaction on one partition: the items it holds there until it is decided. */
-    public static byte[] preparedKey(PartitionId partition, long transactionId) {
-        return partitionRecordKey(PREPARED, partition, transactionId);
+    public static byte[] preparedKey(long tableId, PartitionId partition, long transactionId) {
+        return partitionScopedKey(PREPARED, tableId, partition, transactionId);
     }
 
     /** The first key of a partition's prepare records. */
-    public static byte[] preparedStart(PartitionId partition) {
-        return partitionRecordKey(PREPARED, partition, -1);
+    public static byte[] preparedStart(long tableId, PartitionId partition) {
+        return partitionScopedKey(PREPARED, tableId, partition, -1);
     }
 
     /** The key just past a partition's prepare records. */
-    public static byte[] preparedEnd(PartitionId partition) {
-        return preparedStart(new PartitionId(partition.tableId(), partition.index() + 1));
+    public static byte[] preparedEnd(long tableId, PartitionId partition) {
+        return partitionScopedEnd(PREPARED, tableId, partition);
     }
 
     /** The transaction id a prepare record's key holds. */
@@ -360,9 +381,50 @@ public final class KeyLayout {
 
     /** A replication group's apply state ({@code GroupApplyState}), written by every apply of that group. */
     public static byte[] groupStateKey(long groupId) {
-        ByteWriter out = new ByteWriter(9);
-        out.writeByte(GROUP_STATE);
-        out.writeLong(groupId);
+        return idKey(GROUP_STATE, groupId);
+    }
+
+    /** One part of an oversized entry of a partition, staged until its last part applies (cluster.md §5.3). */
+    public static byte[] stagingKey(PartitionId partition, long sequence, int part) {
+        ByteWriter out = new ByteWriter(21);
+        out.writeByte(STAGING);
+        out.writeLong(partition.value());
+        out.writeLong(sequence);
+        out.writeInt(part);
+        return out.toByteArray();
+    }
+
+    /** A partition's descriptor in the partition map, found by a floor lookup on its first hash (§4.2). */
+    public static byte[] partitionMapKey(long tableId, int indexId, long hashFirst) {
+        ByteWriter out = new ByteWriter(19);
+        out.writeByte(PARTITION_MAP);
+        out.writeLong(tableId);
+        out.writeByte((byte) (indexId >>> 8));
+        out.writeByte((byte) indexId);
+        out.writeLong(hashFirst);
+        return out.toByteArray();
+    }
+
+    /** A replication group's descriptor (members, state) in the metadata store. */
+    public static byte[] groupKey(long groupId) {
+        return idKey(GROUPS, groupId);
+    }
+
+    /** A node's descriptor (endpoints, state) in the metadata store. */
+    public static byte[] nodeDescriptorKey(long nodeId) {
+        return idKey(NODES, nodeId);
+    }
+
+    /** How far a global index partition has applied one base partition's change log (cluster.md §15). */
+    public static byte[] globalIndexPositionKey(long tableId, int indexId, PartitionId indexPartition,
+            PartitionId sourcePartition) {
+        ByteWriter out = new ByteWriter(27);
+        out.writeByte(GSI_POSITIONS);
+        out.writeLong(tableId);
+        out.writeByte((byte) (indexId >>> 8));
+        out.writeByte((byte) indexId);
+        out.writeLong(indexPartition.value());
+        out.writeLong(sourcePartition.value());
         return out.toByteArray();
     }
 
@@ -374,20 +436,45 @@ public final class KeyLayout {
         return new byte[] {TRANSACTIONS + 1};
     }
 
-    /** {@code [keySpace][table id:8][partition index:4][number:8]}, or without the number when it is -1. */
-    private static byte[] partitionRecordKey(byte keySpace, PartitionId partition, long number) {
-        ByteWriter out = new ByteWriter(21);
-        writePartitionPrefix(out, keySpace, partition);
+    /** {@code [keySpace][table id:8][partition id:8][number:8]}, or without the number when it is -1. */
+    private static byte[] partitionScopedKey(byte keySpace, long tableId, PartitionId partition, long number) {
+        ByteWriter out = new ByteWriter(25);
+        out.writeByte(keySpace);
+        out.writeLong(tableId);
+        out.writeLong(partition.value());
         if (number != -1) {
             out.writeLong(number);
         }
         return out.toByteArray();
     }
 
-    private static void writePartitionPrefix(ByteWriter out, byte keySpace, PartitionId partition) {
+    /**
+     * The key just past every key of {@code [keySpace][table id][partition id]}: the next id's prefix. Ids are
+     * positive, so for the largest id the next one written as an unsigned long ({@code 0x8000...}) still sorts
+     * after it and before any other table's keys.
+     */
+    private static byte[] partitionScopedEnd(byte keySpace, long tableId, PartitionId partition) {
+        ByteWriter out = new ByteWriter(17);
         out.writeByte(keySpace);
-        out.writeLong(partition.tableId());
-        out.writeInt(partition.index());
+        out.writeLong(tableId);
+        out.writeLong(partition.value() + 1);
+        return out.toByteArray();
+    }
+
+    private static byte[] idKey(byte keySpace, long id) {
+        ByteWriter out = new ByteWriter(9);
+        out.writeByte(keySpace);
+        out.writeLong(id);
+        return out.toByteArray();
+    }
+
+    /** The big-endian long at {@code offset} of {@code bytes}. */
+    public static long readLong(byte[] bytes, int offset) {
+        long value = 0;
+        for (int i = offset; i < offset + 8; i++) {
+            value = (value << 8) | (bytes[i] & 0xFF);
+        }
+        return value;
     }
 
     private static void writeItemPrefix(ByteWriter out, long tableId, int indexId) {

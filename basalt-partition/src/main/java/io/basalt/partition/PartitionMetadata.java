@@ -5,10 +5,12 @@ import io.basalt.partition.encoding.ByteWriter;
 
 /**
  * What a partition stores about itself, written in the same atomic batch as every change of its items: the
- * index of the last applied log entry (so a restart knows where the log stands) and the live item count and size
- * that DescribeTable reports.
+ * sequence of its last applied log entry (so a restart knows where the log stands; docs/design/cluster.md calls it
+ * the partition's sequence) and the live item count and size that DescribeTable reports. Stored inside the
+ * partition's {@link PartitionRecord}.
  *
- * <p>Format (version 1): {@code [1][applied index varint][item count varint][size bytes varint]}.
+ * <p>{@link #encode}/{@link #decode} are the layout v1 value of the retired {@code 0x03} key space (format version
+ * 1: {@code [1][applied index varint][item count varint][size bytes varint]}), kept for the format migration.
  */
 public record PartitionMetadata(long appliedIndex, long itemCount, long sizeBytes) {
     public static final PartitionMetadata EMPTY = new PartitionMetadata(0, 0, 0);

@@ -45,9 +45,13 @@ public final class PartitionState {
     /** Entries of the single-node log carry no nonce: it has one proposer (docs/design/cluster.md §5.1). */
     private static final long LOCAL_NONCE = 0;
 
+    private final PartitionDescriptor descriptor;
     private final PartitionId id;
+    private final long tableId;
     private final StorageReader storage;
     private final byte[] metadataKey;
+    /** The descriptor's encoded form, the unchanging part of every record this partition writes. */
+    private final byte[] encodedDescriptor;
     private final LongSupplier clock;
     private final Map<Bytes, Pending> inFlight = new HashMap<>();
     private final Map<Bytes, Pending> inFlightCollections = new HashMap<>();
@@ -78,14 +82,19 @@ public final class PartitionState {
     private record Pending(long index, StoredItem item, long size) {
     }
 
-    public PartitionState(PartitionId id, StorageReader storage, KeySchema tableSchema, LongSupplier clock) {
-        this.id = requireNonNull(id, "id is null");
+    public PartitionState(PartitionDescriptor descriptor, StorageReader storage, KeySchema tableSchema,
+            LongSupplier clock) {
+        this.descriptor = requireNonNull(descriptor, "descriptor is null");
+        this.id = descriptor.id();
+        this.tableId = descriptor.tableId();
         this.storage = requireNonNull(storage, "storage is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.metadataKey = KeyLayout.partitionMetadataKey(id);
-        this.metadata = PartitionMetadata.decode(storage.get(metadataKey));
+        this.metadataKey = KeyLayout.partitionRecordKey(tableId, id);
+        this.encodedDescriptor = descriptor.encode();
+        this.metadata = PartitionRecord.metadataOf(storage.get(metadataKey));
         this.indexes = PartitionIndexes.none(tableSchema);
-        try (StorageIterator records = storage.iterator(KeyLayout.preparedStart(id), KeyLayout.preparedEnd(id))) {
+        try (StorageIterator records = storage.iterator(KeyLayout.preparedStart(tableId, id),
+                KeyLayout.preparedEnd(tableId, id))) {
             for (records.seekToFirst(); records.isValid(); records.next()) {
                 long transaction = KeyLayout.transactionOfPreparedKey(records.key());
                 List<byte[]> held = PreparedTransaction.decode(records.value()).itemKeys();
@@ -99,6 +108,10 @@ public final class PartitionState {
         return id;
     }
 
+    public PartitionDescriptor descriptor() {
+        return descriptor;
+    }
+
     /** The metadata as of the last evaluated write (ahead of storage while writes are in flight). */
     public PartitionMetadata metadata() {
         return metadata;
@@ -110,7 +123,8 @@ public final class PartitionState {
         localStates.keySet().retainAll(newIndexes.local().stream().map(SecondaryIndex::id).toList());
         for (SecondaryIndex index : newIndexes.local()) {
             localStates.computeIfAbsent(index.id(),
-                    indexId -> IndexPartitionState.decode(storage.get(KeyLayout.indexStateKey(id, indexId))));
+                    indexId -> IndexPartitionState.decode(
+                            storage.get(KeyLayout.indexStateKey(tableId, id, indexId))));
         }
     }
 
@@ -164,7 +178,7 @@ public final class PartitionState {
     public PartitionEntry logPrepare(long transaction, long timestamp, List<byte[]> itemKeys) {
         List<byte[]> held = List.copyOf(itemKeys);
         logged.put(transaction, held);
-        return nextEntry(OperationList.builder(2).put(KeyLayout.preparedKey(id, transaction),
+        return nextEntry(OperationList.builder(2).put(KeyLayout.preparedKey(tableId, id, transaction),
                 new PreparedTransaction(timestamp, held).encode()));
     }
 
@@ -238,16 +252,16 @@ public final class PartitionState {
 
     /** The next log entry, removing {@code transaction}'s prepare record. */
     private PartitionEntry forgetPrepare(long transaction) {
-        return nextEntry(OperationList.builder(2).delete(KeyLayout.preparedKey(id, transaction)));
+        return nextEntry(OperationList.builder(2).delete(KeyLayout.preparedKey(tableId, id, transaction)));
     }
 
     /** The next log entry, for {@code operations} that change no item. */
     private PartitionEntry nextEntry(OperationList.Builder operations) {
         long sequence = metadata.appliedIndex() + 1;
         PartitionMetadata next = metadata.next(0, 0);
-        operations.put(metadataKey, next.encode());
+        operations.put(metadataKey, PartitionRecord.encode(encodedDescriptor, next));
         metadata = next;
-        return new PartitionEntry(id, sequence, LOCAL_NONCE, clock.getAsLong(), operations.build());
+        return new PartitionEntry(id, tableId, sequence, LOCAL_NONCE, clock.getAsLong(), operations.build());
     }
 
     /** How a transactional read found one item in its first round. */
@@ -391,7 +405,7 @@ public final class PartitionState {
             if (local) {
                 long collectionDelta = sizes[i][1] - sizes[i][0];
                 for (SecondaryIndex index : indexes.local()) {
-                    IndexEntryChange change = IndexEntryChange.of(id.tableId(), indexes.tableSchema(), index,
+                    IndexEntryChange change = IndexEntryChange.of(tableId, indexes.tableSchema(), index,
                             current, newItem);
                     collectionDelta += change.sizeDelta();
                     changes.add(change);
@@ -433,7 +447,7 @@ public final class PartitionState {
                 }
                 for (SecondaryIndex index : indexes.global()) {
                     indexWrites.add(new IndexWrite(index.name(), true,
-                            IndexEntryChange.of(id.tableId(), indexes.tableSchema(), index,
+                            IndexEntryChange.of(tableId, indexes.tableSchema(), index,
                                     staged.outcome().oldItem(), newItem).units()));
                 }
             }
@@ -463,19 +477,19 @@ public final class PartitionState {
             inFlightCollections.put(collection.getKey(), new Pending(logIndex, null, size));
         }
         for (SecondaryIndex index : indexes.local()) {
-            batch.put(KeyLayout.indexStateKey(id, index.id()), localStates.get(index.id()).encode());
+            batch.put(KeyLayout.indexStateKey(tableId, id, index.id()), localStates.get(index.id()).encode());
         }
         long now = clock.getAsLong();
         if (images != null) {
-            batch.put(KeyLayout.changeKey(id, logIndex), ChangeRecord.encode(now, images));
+            batch.put(KeyLayout.changeKey(tableId, id, logIndex), ChangeRecord.encode(now, images));
         }
         if (forgetPrepare) {
-            batch.delete(KeyLayout.preparedKey(id, transaction));
+            batch.delete(KeyLayout.preparedKey(tableId, id, transaction));
         }
         PartitionMetadata next = metadata.next(countDelta, sizeDelta);
-        batch.put(metadataKey, next.encode());
+        batch.put(metadataKey, PartitionRecord.encode(encodedDescriptor, next));
         metadata = next;
-        PartitionEntry entry = new PartitionEntry(id, logIndex, LOCAL_NONCE, now, batch.build());
+        PartitionEntry entry = new PartitionEntry(id, tableId, logIndex, LOCAL_NONCE, now, batch.build());
         List<EvaluatedWrite> evaluated = new ArrayList<>(writes.size());
         for (int i = 0; i < writes.size(); i++) {
             evaluated.add(new EvaluatedWrite(writes.get(i).outcome(), entry, sizes[i][0], sizes[i][1],
@@ -495,7 +509,7 @@ public final class PartitionState {
      * DynamoDB's limit.
      */
     private long collectionSize(ItemOperation operation, long delta, Map<Bytes, Long> collections) {
-        Bytes key = Bytes.wrap(KeyLayout.itemCollectionKey(id.tableId(), operation.key().partitionValue()));
+        Bytes key = Bytes.wrap(KeyLayout.itemCollectionKey(tableId, operation.key().partitionValue()));
         Long current = collections.get(key);
         if (current == null) {
             Pending pending = inFlightCollections.get(key);
@@ -538,7 +552,7 @@ public final class PartitionState {
         watches.values().forEach(watching -> watching.forEach(watch -> Arrays.fill(watch.changed, true)));
         inFlight.clear();
         inFlightCollections.clear();
-        metadata = PartitionMetadata.decode(storage.get(metadataKey));
+        metadata = PartitionRecord.metadataOf(storage.get(metadataKey));
         localStates.clear();
         configure(indexes);
     }

@@ -90,23 +90,79 @@ class TestKeyLayout {
                 }
             }
             // Other key spaces never fall into a table's item range.
-            assertThat(within(KeyLayout.partitionMetadataKey(new PartitionId(tableId, 0)), start, end)).isFalse();
+            assertThat(within(KeyLayout.partitionRecordKey(tableId, new PartitionId(1)), start, end)).isFalse();
             assertThat(within(KeyLayout.catalogKey("t"), start, end)).isFalse();
             assertThat(within(KeyLayout.nodeKey("next-table-id"), start, end)).isFalse();
         }
     }
 
     @Test
-    void partitionMetadataKeysLieInTheirTableRange() {
+    void partitionScopedKeysLieInTheirTableRangeOfTheirSpace() {
         for (long tableId : TABLE_IDS) {
-            for (int index : new int[] {0, 1, 1023, Integer.MAX_VALUE}) {
-                byte[] key = KeyLayout.partitionMetadataKey(new PartitionId(tableId, index));
-                assertThat(within(key, KeyLayout.partitionMetadataStart(tableId),
-                        KeyLayout.partitionMetadataEnd(tableId))).isTrue();
-                assertThat(within(key, KeyLayout.partitionMetadataStart(tableId + 1),
-                        KeyLayout.partitionMetadataEnd(tableId + 1))).isFalse();
+            for (long id : new long[] {1, 2, 1023, Long.MAX_VALUE - 1}) {
+                PartitionId partition = new PartitionId(id);
+                List<byte[]> keys = List.of(KeyLayout.partitionRecordKey(tableId, partition),
+                        KeyLayout.changeKey(tableId, partition, 7), KeyLayout.indexStateKey(tableId, partition, 3),
+                        KeyLayout.preparedKey(tableId, partition, 9));
+                for (byte[] key : keys) {
+                    // DeleteTable drops a table with one range delete per space (Catalog.remove).
+                    assertThat(within(key, KeyLayout.tableStart(key[0], tableId), KeyLayout.tableEnd(key[0], tableId)))
+                            .isTrue();
+                    assertThat(within(key, KeyLayout.tableStart(key[0], tableId + 1),
+                            KeyLayout.tableEnd(key[0], tableId + 1))).isFalse();
+                }
+                byte[] change = KeyLayout.changeKey(tableId, partition, 7);
+                assertThat(within(change, KeyLayout.changesStart(tableId, partition),
+                        KeyLayout.changesEnd(tableId, partition))).isTrue();
+                assertThat(KeyLayout.logIndexOfChangeKey(change)).isEqualTo(7);
+                byte[] prepared = KeyLayout.preparedKey(tableId, partition, 9);
+                assertThat(within(prepared, KeyLayout.preparedStart(tableId, partition),
+                        KeyLayout.preparedEnd(tableId, partition))).isTrue();
+                assertThat(within(prepared, KeyLayout.preparedStart(tableId, new PartitionId(id + 1)),
+                        KeyLayout.preparedEnd(tableId, new PartitionId(id + 1)))).isFalse();
+                assertThat(KeyLayout.transactionOfPreparedKey(prepared)).isEqualTo(9);
+                assertThat(within(KeyLayout.indexStateKey(tableId, partition, 3),
+                        KeyLayout.indexStateStart(tableId, 3), KeyLayout.indexStateEnd(tableId, 3))).isTrue();
             }
         }
+    }
+
+    /** Pinned: key layout v2 (docs/design/cluster.md §4.1). These bytes are on disk and must never change. */
+    @Test
+    void goldenKeysOfLayoutVersion2() {
+        long table = 0x0102;
+        PartitionId partition = new PartitionId(0x0A0B);
+        assertThat(hex(KeyLayout.partitionRecordKey(table, partition)))
+                .isEqualTo("0a" + "0000000000000102" + "0000000000000a0b");
+        assertThat(hex(KeyLayout.changeKey(table, partition, 5)))
+                .isEqualTo("0b" + "0000000000000102" + "0000000000000a0b" + "0000000000000005");
+        assertThat(hex(KeyLayout.changesStart(table, partition))).isEqualTo("0b" + "0000000000000102"
+                + "0000000000000a0b");
+        assertThat(hex(KeyLayout.indexStateKey(table, partition, 0x0304)))
+                .isEqualTo("0c" + "0000000000000102" + "0304" + "0000000000000a0b");
+        assertThat(hex(KeyLayout.preparedKey(table, partition, 9)))
+                .isEqualTo("0d" + "0000000000000102" + "0000000000000a0b" + "0000000000000009");
+        assertThat(hex(KeyLayout.stagingKey(partition, 6, 2)))
+                .isEqualTo("0e" + "0000000000000a0b" + "0000000000000006" + "00000002");
+        assertThat(hex(KeyLayout.partitionMapKey(table, 0x0304, 0x8000000000000000L)))
+                .isEqualTo("0f" + "0000000000000102" + "0304" + "8000000000000000");
+        assertThat(hex(KeyLayout.groupKey(3))).isEqualTo("10" + "0000000000000003");
+        assertThat(hex(KeyLayout.nodeDescriptorKey(4))).isEqualTo("11" + "0000000000000004");
+        assertThat(hex(KeyLayout.groupStateKey(1))).isEqualTo("12" + "0000000000000001");
+        assertThat(hex(KeyLayout.globalIndexPositionKey(table, 2, partition, new PartitionId(7))))
+                .isEqualTo("13" + "0000000000000102" + "0002" + "0000000000000a0b" + "0000000000000007");
+        assertThat(hex(KeyLayout.nodeKey(KeyLayout.FORMAT_VERSION_KEY)))
+                .isEqualTo("00" + hex("format-version".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        // Retired v1 spaces keep their bytes so the migration can find them; new spaces never reuse them.
+        assertThat(new byte[] {KeyLayout.V1_PARTITIONS, KeyLayout.V1_CHANGES, KeyLayout.V1_INDEX_STATE,
+            KeyLayout.V1_PREPARED}).containsExactly(3, 4, 5, 9);
+        assertThat(new byte[] {KeyLayout.PARTITIONS, KeyLayout.CHANGES, KeyLayout.INDEX_STATE, KeyLayout.PREPARED,
+            KeyLayout.STAGING, KeyLayout.PARTITION_MAP, KeyLayout.GROUPS, KeyLayout.NODES, KeyLayout.GROUP_STATE,
+            KeyLayout.GSI_POSITIONS}).containsExactly(0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13);
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
     }
 
     @Test
@@ -126,7 +182,7 @@ class TestKeyLayout {
                     // Checking the owner and its neighbours covers every partition: the ranges are ordered.
                     for (int p = Math.max(0, owner - 1); p <= Math.min(count - 1, owner + 1); p++) {
                         boolean inside = within(itemKey, partitionStart(9, indexId, p, count),
-                                KeyLayout.partitionEnd(9, indexId, p, count));
+                                partitionEnd(9, indexId, p, count));
                         assertThat(inside).as("seed %d, %d partitions, key %s in partition %d", SEED, count, key, p)
                                 .isEqualTo(p == owner);
                     }
@@ -144,10 +200,10 @@ class TestKeyLayout {
                 assertThat(partitionStart(4, indexId, 0, count))
                         .isEqualTo(Arrays.copyOf(indexStart, indexStart.length + 8));
                 for (int p = 0; p + 1 < count; p++) {
-                    assertThat(KeyLayout.partitionEnd(4, indexId, p, count))
+                    assertThat(partitionEnd(4, indexId, p, count))
                             .isEqualTo(partitionStart(4, indexId, p + 1, count));
                 }
-                byte[] lastEnd = KeyLayout.partitionEnd(4, indexId, count - 1, count);
+                byte[] lastEnd = partitionEnd(4, indexId, count - 1, count);
                 assertThat(lastEnd).isEqualTo(indexStart(4, indexId + 1));
                 assertThat(Arrays.compareUnsigned(lastEnd, KeyLayout.tableEnd(4))).isLessThanOrEqualTo(0);
             }
@@ -158,7 +214,7 @@ class TestKeyLayout {
     void theLastPartitionOfTheLastIndexEndsAtTheTableEnd() {
         PrimaryKey key = new PrimaryKey(AttributeValue.binary(new byte[] {1}), Optional.empty());
         byte[] itemKey = KeyLayout.itemKey(6, KeyLayout.MAX_INDEX_ID, HASH_ONLY, key);
-        byte[] end = KeyLayout.partitionEnd(6, KeyLayout.MAX_INDEX_ID, 0, 1);
+        byte[] end = partitionEnd(6, KeyLayout.MAX_INDEX_ID, 0, 1);
         assertThat(end).isEqualTo(KeyLayout.tableEnd(6));
         assertThat(within(itemKey, partitionStart(6, KeyLayout.MAX_INDEX_ID, 0, 1), end)).isTrue();
     }
@@ -183,9 +239,10 @@ class TestKeyLayout {
         assertThat(KeyLayout.nodeKey("x")[0]).isEqualTo(KeyLayout.NODE);
         assertThat(KeyLayout.catalogKey("x")[0]).isEqualTo(KeyLayout.CATALOG);
         assertThat(KeyLayout.tableStart(1)[0]).isEqualTo(KeyLayout.ITEMS);
-        assertThat(KeyLayout.partitionMetadataKey(new PartitionId(1, 0))[0]).isEqualTo(KeyLayout.PARTITIONS);
-        assertThat(HexFormat.of().formatHex(KeyLayout.partitionMetadataKey(new PartitionId(258, 3))))
-                .isEqualTo("03" + "0000000000000102" + "00000003");
+        assertThat(KeyLayout.partitionRecordKey(1, new PartitionId(1))[0]).isEqualTo(KeyLayout.PARTITIONS);
+        assertThat(KeyLayout.changeKey(1, new PartitionId(1), 1)[0]).isEqualTo(KeyLayout.CHANGES);
+        assertThat(KeyLayout.indexStateKey(1, new PartitionId(1), 1)[0]).isEqualTo(KeyLayout.INDEX_STATE);
+        assertThat(KeyLayout.preparedKey(1, new PartitionId(1), 1)[0]).isEqualTo(KeyLayout.PREPARED);
     }
 
     private static byte[] key(long tableId, PrimaryKey key) {
@@ -193,7 +250,20 @@ class TestKeyLayout {
     }
 
     private static byte[] partitionStart(long tableId, int indexId, int index, int count) {
-        return KeyLayout.partitionStart(tableId, indexId, PartitionHash.rangeStart(index, count));
+        byte[] start = KeyLayout.partitionStart(tableId, indexId, PartitionHash.rangeStart(index, count));
+        assertThat(KeyLayout.partitionStart(partition(tableId, indexId, index, count))).isEqualTo(start);
+        return start;
+    }
+
+    private static byte[] partitionEnd(long tableId, int indexId, int index, int count) {
+        return KeyLayout.partitionEnd(partition(tableId, indexId, index, count));
+    }
+
+    /** Partition {@code index} of {@code count} equal hash ranges, as the migration from layout v1 describes it. */
+    private static PartitionDescriptor partition(long tableId, int indexId, int index, int count) {
+        long last = index + 1 == count ? -1L : PartitionHash.rangeStart(index + 1, count) - 1;
+        return new PartitionDescriptor(new PartitionId(index + 1), tableId, indexId,
+                PartitionHash.rangeStart(index, count), last, 1, null, PartitionPhase.OPEN);
     }
 
     private static byte[] indexStart(long tableId, int indexId) {

@@ -27,10 +27,12 @@ import org.junit.jupiter.api.Test;
 
 class TestPartitionState {
     private static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
-    private static final PartitionId ID = new PartitionId(11, 2);
+    private static final long TABLE = 11;
+    private static final PartitionId ID = new PartitionId(3);
+    private static final PartitionDescriptor DESCRIPTOR = PartitionDescriptor.open(ID, TABLE, 0, -1L, 1);
 
     private final StorageEngine storage = new InMemoryStorageEngine();
-    private final PartitionState state = new PartitionState(ID, storage, SCHEMA, () -> 0L);
+    private final PartitionState state = new PartitionState(DESCRIPTOR, storage, SCHEMA, () -> 0L);
 
     @AfterEach
     void close() {
@@ -124,7 +126,7 @@ class TestPartitionState {
 
         evaluateAndApply("b", new DeleteItemOperation(key("b"), null));
         assertThat(state.metadata()).isEqualTo(new PartitionMetadata(6, 0, 0));
-        assertThat(PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(ID))))
+        assertThat(PartitionRecord.metadataOf(storage.get(KeyLayout.partitionRecordKey(TABLE, ID))))
                 .isEqualTo(state.metadata());
     }
 
@@ -143,7 +145,7 @@ class TestPartitionState {
 
     @Test
     void batchesHoldTheItemChangeAndTheNewMetadata() {
-        byte[] metadataKey = KeyLayout.partitionMetadataKey(ID);
+        byte[] metadataKey = KeyLayout.partitionRecordKey(TABLE, ID);
         Item image = counterItem("a", 1);
         EvaluatedWrite put = evaluateAndApply("a", new PutItemOperation(key("a"), image,
                 null));
@@ -191,10 +193,11 @@ class TestPartitionState {
     void aNewStateRecoversTheStoredMetadata() {
         evaluateAndApply("a", put("a", 1));
         evaluateAndApply("b", put("b", 1));
-        PartitionState recovered = new PartitionState(ID, storage, SCHEMA, () -> 0L);
+        PartitionState recovered = new PartitionState(DESCRIPTOR, storage, SCHEMA, () -> 0L);
         assertThat(recovered.metadata()).isEqualTo(state.metadata());
         assertThat(recovered.id()).isEqualTo(ID);
-        assertThat(new PartitionState(new PartitionId(11, 3), storage, SCHEMA, () -> 0L).metadata())
+        assertThat(new PartitionState(PartitionDescriptor.open(new PartitionId(4), TABLE, 0, -1L, 1), storage,
+                SCHEMA, () -> 0L).metadata())
                 .isEqualTo(PartitionMetadata.EMPTY);
     }
 
@@ -208,7 +211,7 @@ class TestPartitionState {
         assertThat(staged.outcome().newItem()).isNotNull();
 
         // A restart (or, in a cluster, a new leader) rebuilds the holds from the log.
-        PartitionState restarted = new PartitionState(ID, storage, SCHEMA, () -> 0L);
+        PartitionState restarted = new PartitionState(DESCRIPTOR, storage, SCHEMA, () -> 0L);
         assertThat(restarted.preparedTransactions()).containsExactly(7L);
         assertThat(restarted.isHeld(itemKey("a"))).isTrue();
         assertThatThrownBy(() -> restarted.evaluate(itemKey("a"), put("a", 5)))
@@ -221,7 +224,7 @@ class TestPartitionState {
         write(release);
         assertThat(restarted.isHeld(itemKey("a"))).isFalse();
         assertThat(restarted.release(7, List.of())).as("released once").isNull();
-        assertThat(new PartitionState(ID, storage, SCHEMA, () -> 0L).preparedTransactions()).isEmpty();
+        assertThat(new PartitionState(DESCRIPTOR, storage, SCHEMA, () -> 0L).preparedTransactions()).isEmpty();
     }
 
     @Test
@@ -235,15 +238,15 @@ class TestPartitionState {
         // Built once and complete: the prepare record's removal is in the entry, which nobody can append to.
         assertThat(committed.entry().operations()).anySatisfy(operation -> assertThat(operation)
                 .isInstanceOfSatisfying(WriteBatch.Delete.class,
-                        delete -> assertThat(delete.key()).isEqualTo(KeyLayout.preparedKey(ID, 8))));
+                        delete -> assertThat(delete.key()).isEqualTo(KeyLayout.preparedKey(TABLE, ID, 8))));
         assertThatThrownBy(() -> committed.entry().operations().add(new WriteBatch.Delete(itemKey("b"))))
                 .isInstanceOf(UnsupportedOperationException.class);
         write(committed.entry());
         state.applied(itemKey("a"), committed.entry().sequence());
         assertThat(state.release(8, List.of(itemKey("a")))).as("nothing left to log").isNull();
         assertThat(counter(ItemCodec.decode(storage.get(itemKey("a"))))).isEqualTo(2);
-        assertThat(storage.get(KeyLayout.preparedKey(ID, 8))).isNull();
-        assertThat(new PartitionState(ID, storage, SCHEMA, () -> 0L).preparedTransactions()).isEmpty();
+        assertThat(storage.get(KeyLayout.preparedKey(TABLE, ID, 8))).isNull();
+        assertThat(new PartitionState(DESCRIPTOR, storage, SCHEMA, () -> 0L).preparedTransactions()).isEmpty();
     }
 
     @Test
@@ -256,7 +259,7 @@ class TestPartitionState {
         assertThat(committed.writes()).isEmpty();
         assertThat(committed.entry()).isNotNull();
         write(committed.entry());
-        assertThat(storage.get(KeyLayout.preparedKey(ID, 9))).isNull();
+        assertThat(storage.get(KeyLayout.preparedKey(TABLE, ID, 9))).isNull();
     }
 
     @Test
@@ -313,7 +316,7 @@ class TestPartitionState {
             PartitionMetadata expected) {
         assertThat(operation).isInstanceOfSatisfying(WriteBatch.Put.class, p -> {
             assertThat(p.key()).isEqualTo(metadataKey);
-            assertThat(PartitionMetadata.decode(p.value())).isEqualTo(expected);
+            assertThat(PartitionRecord.decode(p.value())).isEqualTo(new PartitionRecord(DESCRIPTOR, expected));
         });
     }
 
@@ -322,7 +325,7 @@ class TestPartitionState {
     }
 
     static byte[] itemKey(String pk) {
-        return KeyLayout.itemKey(ID.tableId(), KeyLayout.BASE_TABLE_INDEX, SCHEMA, key(pk));
+        return KeyLayout.itemKey(TABLE, KeyLayout.BASE_TABLE_INDEX, SCHEMA, key(pk));
     }
 
     static Item counterItem(String pk, long n) {

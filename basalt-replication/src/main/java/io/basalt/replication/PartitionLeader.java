@@ -7,6 +7,7 @@ import io.basalt.model.ErrorCode;
 import io.basalt.model.KeySchema;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
@@ -63,9 +64,10 @@ public final class PartitionLeader {
      * @param appliedListener told the log index of every entry once it is applied (in order; on whichever thread
      *     completed it: keep it short)
      */
-    public PartitionLeader(PartitionId id, StorageReader storage, KeySchema tableSchema, LongSupplier clock,
-            Replicator replicator, Executor pool, LongConsumer appliedListener) {
-        this.state = new PartitionState(requireNonNull(id, "id is null"), storage, tableSchema, clock);
+    public PartitionLeader(PartitionDescriptor descriptor, StorageReader storage, KeySchema tableSchema,
+            LongSupplier clock, Replicator replicator, Executor pool, LongConsumer appliedListener) {
+        this.state = new PartitionState(requireNonNull(descriptor, "descriptor is null"), storage, tableSchema,
+                clock);
         this.replicator = requireNonNull(replicator, "replicator is null");
         this.sequencer = new SerialExecutor(pool);
         this.appliedListener = requireNonNull(appliedListener, "appliedListener is null");
@@ -95,6 +97,10 @@ public final class PartitionLeader {
 
     public PartitionId id() {
         return state.id();
+    }
+
+    public PartitionDescriptor descriptor() {
+        return state.descriptor();
     }
 
     /**

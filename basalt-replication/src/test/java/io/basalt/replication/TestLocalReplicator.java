@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.apply.GroupApplyState;
 import io.basalt.partition.apply.GroupStateMachine;
@@ -326,7 +327,8 @@ class TestLocalReplicator {
     private static LocalReplicator open(FakeStorage storage, boolean sync) {
         GroupStateMachine stateMachine = new GroupStateMachine(storage, GroupStateMachine.LOCAL_GROUP_ID);
         for (int table = 1; table <= TABLES; table++) {
-            stateMachine.openPartition(new PartitionId(table, 0), 1);
+            stateMachine.openPartition(PartitionDescriptor.open(new PartitionId(table), table, 0, -1L,
+                    GroupStateMachine.LOCAL_GROUP_ID), List.of());
         }
         return new LocalReplicator(stateMachine, sync);
     }
@@ -342,7 +344,8 @@ class TestLocalReplicator {
             WriteBatch.Put put = (WriteBatch.Put) operation;
             operations.put(key(table, new String(put.key(), StandardCharsets.UTF_8)), put.value());
         }
-        return new PartitionEntry(new PartitionId(table, 0), sequence, 0, 0, operations.build());
+        // Table t's one partition has id t.
+        return new PartitionEntry(new PartitionId(table), table, sequence, 0, 0, operations.build());
     }
 
     private static final int ITEM_PREFIX = 1 + 8 + 2 + 8;

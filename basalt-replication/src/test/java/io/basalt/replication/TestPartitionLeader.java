@@ -21,8 +21,10 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMetadata;
+import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.UpdateItemOperation;
 import io.basalt.partition.apply.ApplyOutcome;
@@ -51,7 +53,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class TestPartitionLeader {
     private static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
-    private static final PartitionId ID = new PartitionId(3, 0);
+    private static final long TABLE = 3;
+    private static final PartitionId ID = new PartitionId(1);
+    private static final PartitionDescriptor DESCRIPTOR = PartitionDescriptor.open(ID, TABLE, 0, -1L,
+            GroupStateMachine.LOCAL_GROUP_ID);
 
     private final StorageEngine storage = new InMemoryStorageEngine();
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -66,7 +71,8 @@ class TestPartitionLeader {
     @Test
     void concurrentIncrementsOfOneItemAreNeverLost() throws Exception {
         try (LocalReplicator replicator = local(false)) {
-            PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+            PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                    replicator, pool, index -> { });
             List<CompletableFuture<EvaluatedWrite>> writes = Collections.synchronizedList(new ArrayList<>());
             List<Thread> clients = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
@@ -86,7 +92,7 @@ class TestPartitionLeader {
             Item stored = ItemCodec.decode(storage.get(itemKey("counter")));
             assertThat(leader.metadata().get(5, TimeUnit.SECONDS))
                     .isEqualTo(new PartitionMetadata(1000, 1, ItemSize.of(stored)));
-            assertThat(PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(ID))).appliedIndex())
+            assertThat(PartitionRecord.metadataOf(storage.get(KeyLayout.partitionRecordKey(TABLE, ID))).appliedIndex())
                     .isEqualTo(1000);
             // Each write saw the one before it: the counter values it produced are exactly 1..1000.
             List<Long> produced = new ArrayList<>();
@@ -103,7 +109,8 @@ class TestPartitionLeader {
     @Test
     void writesAreEvaluatedInSubmissionOrder() throws Exception {
         try (LocalReplicator replicator = local(false)) {
-            PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+            PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                    replicator, pool, index -> { });
             List<CompletableFuture<EvaluatedWrite>> writes = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 // Different keys: order must hold across items of the partition, not just per item.
@@ -122,7 +129,8 @@ class TestPartitionLeader {
     @Test
     void aRejectedWriteFailsAloneAndLaterWritesProceed() throws Exception {
         try (LocalReplicator replicator = local(false)) {
-            PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+            PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                    replicator, pool, index -> { });
             leader.write(itemKey("a"), put("a", 1)).get(5, TimeUnit.SECONDS);
             CompletableFuture<EvaluatedWrite> rejected = leader.write(itemKey("a"), new PutItemOperation(key("a"),
                     counterItem("a", 2), new Condition.AttributeNotExists(DocumentPath.of("pk"))));
@@ -140,7 +148,8 @@ class TestPartitionLeader {
         LocalReplicator replicator = local(sync);
         ExecutorService stopped = Executors.newSingleThreadExecutor();
         stopped.shutdown();
-        PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, stopped, index -> { });
+        PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                replicator, stopped, index -> { });
         replicator.close();
         CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1));
         assertThatThrownBy(write::join).hasCauseInstanceOf(BasaltException.class)
@@ -151,7 +160,8 @@ class TestPartitionLeader {
     @Test
     void anUnexpectedEvaluationFailureIsAnInternalError() throws Exception {
         try (LocalReplicator replicator = local(false)) {
-            PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+            PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                    replicator, pool, index -> { });
             // An unbound placeholder never reaches a partition through a handler: evaluating it is a defect.
             CompletableFuture<EvaluatedWrite> broken = leader.write(itemKey("a"), new PutItemOperation(key("a"),
                     counterItem("a", 1), new Condition.Comparison(new Operand.ValuePlaceholder(":unbound"),
@@ -166,7 +176,8 @@ class TestPartitionLeader {
     @Test
     void closeWaitsForInFlightWritesAndLaterWritesFail() throws Exception {
         GatedReplicator replicator = new GatedReplicator(storage);
-        PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+        PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                replicator, pool, index -> { });
         List<CompletableFuture<EvaluatedWrite>> accepted = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             accepted.add(leader.write(itemKey("k" + i), put("k" + i, i)));
@@ -199,7 +210,8 @@ class TestPartitionLeader {
     @Test
     void closeOfAnIdlePartitionCompletesAtOnce() throws Exception {
         try (LocalReplicator replicator = local(false)) {
-            PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+            PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                    replicator, pool, index -> { });
             leader.write(itemKey("a"), put("a", 1)).get(5, TimeUnit.SECONDS);
             leader.close().get(5, TimeUnit.SECONDS);
             assertThat(leader.id()).isEqualTo(ID);
@@ -209,7 +221,8 @@ class TestPartitionLeader {
     @Test
     void aFailedAppendFailsTheWrite() {
         GatedReplicator replicator = new GatedReplicator(storage);
-        PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+        PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                replicator, pool, index -> { });
         CompletableFuture<EvaluatedWrite> write = leader.write(itemKey("a"), put("a", 1));
         BasaltException failure = new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
         replicator.awaitPending(1);
@@ -221,12 +234,14 @@ class TestPartitionLeader {
     @Test
     void aNewLeaderContinuesTheLogOfItsPredecessor() throws Exception {
         try (LocalReplicator replicator = local(false)) {
-            PartitionLeader first = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+            PartitionLeader first = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                    replicator, pool, index -> { });
             for (int i = 0; i < 10; i++) {
                 first.write(itemKey("k" + i), put("k" + i, i)).get(5, TimeUnit.SECONDS);
             }
             first.close().get(5, TimeUnit.SECONDS);
-            PartitionLeader second = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+            PartitionLeader second = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                    replicator, pool, index -> { });
             assertThat(second.metadata().get(5, TimeUnit.SECONDS)).isEqualTo(first.metadata().join());
             EvaluatedWrite next = second.write(itemKey("k0"), increment("k0")).get(5, TimeUnit.SECONDS);
             assertThat(next.entry().sequence()).isEqualTo(11);
@@ -237,7 +252,8 @@ class TestPartitionLeader {
     @Test
     void aFailedEntryFailsEveryLaterEntryAndTheLeaderStartsOverFromStorage() throws Exception {
         GatedReplicator replicator = new GatedReplicator(storage);
-        PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+        PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                replicator, pool, index -> { });
         CompletableFuture<EvaluatedWrite> first = leader.write(itemKey("a"), put("a", 1));
         List<CompletableFuture<EvaluatedWrite>> later = List.of(leader.write(itemKey("a"), increment("a")),
                 leader.write(itemKey("a"), increment("a")));
@@ -270,7 +286,8 @@ class TestPartitionLeader {
     @ValueSource(booleans = {true, false})
     void aLeaderChangeResolvesTheEntriesInFlightThenResetsTheOverlay(boolean applied) throws Exception {
         GatedReplicator replicator = new GatedReplicator(storage);
-        PartitionLeader leader = new PartitionLeader(ID, storage, SCHEMA, () -> 0L, replicator, pool, index -> { });
+        PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                replicator, pool, index -> { });
         List<CompletableFuture<EvaluatedWrite>> inFlight = List.of(
                 leader.write(itemKey("a"), put("a", 1)),
                 leader.write(itemKey("a"), increment("a")));
@@ -305,7 +322,7 @@ class TestPartitionLeader {
 
     private static GroupStateMachine stateMachine(StorageEngine storage) {
         GroupStateMachine stateMachine = new GroupStateMachine(storage, GroupStateMachine.LOCAL_GROUP_ID);
-        stateMachine.openPartition(ID, 1);
+        stateMachine.openPartition(DESCRIPTOR, List.of());
         return stateMachine;
     }
 
@@ -383,7 +400,7 @@ class TestPartitionLeader {
     }
 
     private static byte[] itemKey(String pk) {
-        return KeyLayout.itemKey(ID.tableId(), KeyLayout.BASE_TABLE_INDEX, SCHEMA, key(pk));
+        return KeyLayout.itemKey(TABLE, KeyLayout.BASE_TABLE_INDEX, SCHEMA, key(pk));
     }
 
     private static Item counterItem(String pk, long n) {

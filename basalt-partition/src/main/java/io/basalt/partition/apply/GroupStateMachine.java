@@ -3,9 +3,9 @@ package io.basalt.partition.apply;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.partition.KeyLayout;
-import io.basalt.partition.PartitionHash;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
-import io.basalt.partition.PartitionMetadata;
+import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.log.LogEntry;
 import io.basalt.partition.log.LogEntryCodec;
 import io.basalt.partition.log.MetaEntry;
@@ -15,6 +15,7 @@ import io.basalt.storage.WritableStorage;
 import io.basalt.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * fails every later entry" falls out of this check.</li>
  * </ul>
  *
- * <p>Until partitions have stable ids and records (step 2) the state machine is told which partitions the group
- * holds ({@link #openPartition}) and reads their sequence from the partition record ({@code 0x03}).
+ * <p>The state machine is told which partitions the group holds ({@link #openPartition}, with their descriptors and
+ * the local indexes that live with them) and reads each one's sequence from its partition record ({@code 0x0A});
+ * a stored record must describe the same partition. The key check uses the descriptor: table id, hash range, the
+ * index ids the partition owns, and its stable id in partition-scoped keys.
  *
  * <p>Thread-safe: every method locks the state machine, so applies are serialized in log order (Ratis calls apply
  * from one thread per group; the single-node log may call it from several partitions' sequencers).
@@ -68,12 +71,27 @@ public final class GroupStateMachine {
 
     /** A partition the group holds: its sequence as of the last applied entry, and where its keys live. */
     private static final class OpenPartition {
-        private final int partitionCount;
+        private final PartitionDescriptor descriptor;
+        /** The index ids whose item-space keys the partition writes besides its descriptor's own. */
+        private final int[] localIndexIds;
         private long sequence;
 
-        private OpenPartition(int partitionCount, long sequence) {
-            this.partitionCount = partitionCount;
+        private OpenPartition(PartitionDescriptor descriptor, int[] localIndexIds, long sequence) {
+            this.descriptor = descriptor;
+            this.localIndexIds = localIndexIds;
             this.sequence = sequence;
+        }
+
+        private boolean ownsIndex(int indexId) {
+            if (indexId == descriptor.indexId()) {
+                return true;
+            }
+            for (int local : localIndexIds) {
+                if (local == indexId) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -98,11 +116,28 @@ public final class GroupStateMachine {
         return appliedTerm;
     }
 
-    /** Starts accepting entries of {@code partition} (one of {@code partitionCount} of its table), from its record. */
-    public synchronized void openPartition(PartitionId partition, int partitionCount) {
-        long sequence = PartitionMetadata.decode(storage.get(KeyLayout.partitionMetadataKey(partition)))
-                .appliedIndex();
-        partitions.put(partition, new OpenPartition(partitionCount, sequence));
+    /**
+     * Starts accepting entries of the partition {@code descriptor} describes, from its stored record (sequence 0
+     * when it has none yet).
+     *
+     * @param localIndexIds the ids of the table's local secondary indexes, whose entries live with a base-table
+     *     partition's items (empty for a global index partition)
+     * @throws IllegalStateException when the stored record describes another partition
+     */
+    public synchronized void openPartition(PartitionDescriptor descriptor, Collection<Integer> localIndexIds) {
+        requireNonNull(descriptor, "descriptor is null");
+        byte[] stored = storage.get(KeyLayout.partitionRecordKey(descriptor.tableId(), descriptor.id()));
+        long sequence = 0;
+        if (stored != null) {
+            PartitionRecord record = PartitionRecord.decode(stored);
+            if (!record.descriptor().equals(descriptor)) {
+                throw new IllegalStateException("partition record " + record.descriptor() + " does not match "
+                        + descriptor);
+            }
+            sequence = record.metadata().appliedIndex();
+        }
+        int[] locals = localIndexIds.stream().mapToInt(Integer::intValue).toArray();
+        partitions.put(descriptor.id(), new OpenPartition(descriptor, locals, sequence));
     }
 
     /** Stops accepting entries of {@code partition} (its table is being dropped): later ones are rejected. */
@@ -273,9 +308,14 @@ public final class GroupStateMachine {
                     partition.sequence);
             return ApplyOutcome.REJECTED;
         }
+        if (entry.tableId() != partition.descriptor.tableId()) {
+            LOG.error("Rejected entry {} of partition {}: it names table {}, the partition is of table {}",
+                    entry.sequence(), entry.partition(), entry.tableId(), partition.descriptor.tableId());
+            return ApplyOutcome.REJECTED;
+        }
         List<WriteBatch.Operation> operations = entry.operations();
         for (int i = 0; i < operations.size(); i++) {
-            if (!belongs(entry.partition(), partition.partitionCount, operations.get(i))) {
+            if (!belongs(partition, operations.get(i))) {
                 // Only a defect in the leader's evaluation can get here; never apply half an entry.
                 LOG.error("Rejected entry {} of partition {}: operation {} writes outside the partition",
                         entry.sequence(), entry.partition(), i);
@@ -307,8 +347,8 @@ public final class GroupStateMachine {
         for (int i = 0; i < operations.size(); i++) {
             WriteBatch.Operation operation = operations.get(i);
             if (operation instanceof WriteBatch.DeleteRange range) {
-                long tableId = readLong(range.fromInclusive(), 1);
-                partitions.keySet().removeIf(partition -> partition.tableId() == tableId);
+                long tableId = KeyLayout.readLong(range.fromInclusive(), 1);
+                partitions.values().removeIf(partition -> partition.descriptor.tableId() == tableId);
             }
             batch.add(operation);
         }
@@ -325,7 +365,7 @@ public final class GroupStateMachine {
         WriteBatch.DeleteRange range = (WriteBatch.DeleteRange) operation;
         byte[] from = range.fromInclusive();
         return from.length == 9 && isTableDataSpace(from[0])
-                && Arrays.equals(range.toExclusive(), KeyLayout.tableEnd(from[0], readLong(from, 1)));
+                && Arrays.equals(range.toExclusive(), KeyLayout.tableEnd(from[0], KeyLayout.readLong(from, 1)));
     }
 
     private static boolean isMetadataKey(byte[] key) {
@@ -340,57 +380,50 @@ public final class GroupStateMachine {
         };
     }
 
-    private static boolean belongs(PartitionId partition, int partitionCount, WriteBatch.Operation operation) {
+    private static boolean belongs(OpenPartition partition, WriteBatch.Operation operation) {
         if (operation instanceof WriteBatch.Put put) {
-            return ownsKey(partition, partitionCount, put.key());
+            return ownsKey(partition, put.key());
         }
         if (operation instanceof WriteBatch.Delete delete) {
-            return ownsKey(partition, partitionCount, delete.key());
+            return ownsKey(partition, delete.key());
         }
         WriteBatch.DeleteRange range = (WriteBatch.DeleteRange) operation;
         // The end is exclusive and may be the next partition's first key: it must stay in the same table's space.
-        return ownsKey(partition, partitionCount, range.fromInclusive()) && range.toExclusive().length >= 9
+        return ownsKey(partition, range.fromInclusive()) && range.toExclusive().length >= 9
                 && Arrays.equals(range.fromInclusive(), 0, 9, range.toExclusive(), 0, 9);
     }
 
     /**
-     * Whether {@code key} is one a partition's entry may write (today's key layout, see {@link KeyLayout}): every
-     * such key space carries the table id after its first byte; item and collection keys must hash into the
-     * partition's range, partition-scoped keys must name the partition. Index ids are not checked yet: the state
-     * machine learns which indexes a partition owns with the partition records of step 2.
+     * Whether {@code key} is one the partition's entry may write (key layout v2, see {@link KeyLayout}): every such
+     * key space carries the table id after its first byte; item keys must be of an index the partition owns (its
+     * own, and for a base-table partition its table's local indexes) and hash into its range, collection keys must
+     * hash into the range of a base-table partition, and partition-scoped keys must name the partition's id.
      */
-    static boolean ownsKey(PartitionId partition, int partitionCount, byte[] key) {
-        if (key.length < 9 || readLong(key, 1) != partition.tableId()) {
+    private static boolean ownsKey(OpenPartition partition, byte[] key) {
+        PartitionDescriptor descriptor = partition.descriptor;
+        if (key.length < 9 || KeyLayout.readLong(key, 1) != descriptor.tableId()) {
             return false;
         }
+        long id = descriptor.id().value();
         switch (key[0]) {
             case KeyLayout.ITEMS:
-                return key.length >= 19
-                        && PartitionHash.partitionIndex(readLong(key, 11), partitionCount) == partition.index();
+                return key.length >= 19 && partition.ownsIndex(indexIdAt(key, 9))
+                        && descriptor.owns(KeyLayout.readLong(key, 11));
             case KeyLayout.COLLECTIONS:
-                return key.length >= 17
-                        && PartitionHash.partitionIndex(readLong(key, 9), partitionCount) == partition.index();
+                return key.length >= 17 && descriptor.indexId() == KeyLayout.BASE_TABLE_INDEX
+                        && descriptor.owns(KeyLayout.readLong(key, 9));
             case KeyLayout.PARTITIONS:
             case KeyLayout.CHANGES:
             case KeyLayout.PREPARED:
-                return key.length >= 13 && readInt(key, 9) == partition.index();
+                return key.length >= 17 && KeyLayout.readLong(key, 9) == id;
             case KeyLayout.INDEX_STATE:
-                return key.length >= 15 && readInt(key, 11) == partition.index();
+                return key.length >= 19 && partition.ownsIndex(indexIdAt(key, 9)) && KeyLayout.readLong(key, 11) == id;
             default:
                 return false;
         }
     }
 
-    private static long readLong(byte[] bytes, int offset) {
-        long value = 0;
-        for (int i = offset; i < offset + 8; i++) {
-            value = (value << 8) | (bytes[i] & 0xFF);
-        }
-        return value;
-    }
-
-    private static int readInt(byte[] bytes, int offset) {
-        return (bytes[offset] & 0xFF) << 24 | (bytes[offset + 1] & 0xFF) << 16 | (bytes[offset + 2] & 0xFF) << 8
-                | (bytes[offset + 3] & 0xFF);
+    private static int indexIdAt(byte[] key, int offset) {
+        return (key[offset] & 0xFF) << 8 | (key[offset + 1] & 0xFF);
     }
 }

@@ -22,8 +22,8 @@ import java.util.List;
  * </pre>
  *
  * <p>Integers are big-endian; varints are {@link ByteWriter#writeVarLong} (lengths {@link ByteWriter#writeVarInt}).
- * Until partitions have stable ids (step 2) the partition id is the partition's ordinal within its table; nothing
- * persists an encoded entry before the Raft log exists, so that change needs no migration.
+ * The partition id is the partition's stable id ({@code PartitionId}, positive). The golden bytes of
+ * {@code TestLogEntryCodec} pin this format: the Raft log (step 11) persists it.
  */
 public final class LogEntryCodec {
     public static final byte FORMAT_VERSION = 1;
@@ -119,7 +119,7 @@ public final class LogEntryCodec {
         if (entry.timestampMillis() < 0) {
             throw new IllegalArgumentException("timestampMillis is negative: " + entry.timestampMillis());
         }
-        out.writeLong(entry.partition().index());
+        out.writeLong(entry.partition().value());
         out.writeLong(entry.tableId());
         out.writeVarLong(entry.sequence());
         out.writeLong(entry.nonce());
@@ -148,16 +148,16 @@ public final class LogEntryCodec {
     }
 
     private static PartitionEntry readPartition(ByteReader in) {
-        long partitionIndex = in.readLong();
+        long partitionId = in.readLong();
         long tableId = in.readLong();
-        if (partitionIndex < 0 || partitionIndex > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("partition id out of range: " + partitionIndex);
+        if (partitionId < 1 || tableId < 1) {
+            throw new IllegalArgumentException("partition or table id out of range: " + partitionId + ", " + tableId);
         }
         long sequence = in.readVarLong();
         long nonce = in.readLong();
         long timestampMillis = in.readVarLong();
         OperationList operations = readOperations(in);
-        return new PartitionEntry(new PartitionId(tableId, (int) partitionIndex), sequence, nonce, timestampMillis,
+        return new PartitionEntry(new PartitionId(partitionId), tableId, sequence, nonce, timestampMillis,
                 operations);
     }
 

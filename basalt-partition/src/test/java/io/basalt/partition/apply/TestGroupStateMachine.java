@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.partition.KeyLayout;
-import io.basalt.partition.PartitionHash;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMetadata;
+import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.encoding.ByteWriter;
 import io.basalt.partition.log.LogEntryCodec;
 import io.basalt.partition.log.MultiEntry;
@@ -25,9 +26,13 @@ import org.junit.jupiter.api.Test;
 
 class TestGroupStateMachine {
     private static final long TABLE = 5;
-    /** Two partitions of table 5: hashes below 2^63 (unsigned) are partition 0's. */
-    private static final PartitionId FIRST = new PartitionId(TABLE, 0);
-    private static final PartitionId SECOND = new PartitionId(TABLE, 1);
+    /** The table's local secondary index, whose entries live with the table's items. */
+    private static final int LOCAL_INDEX = 1;
+    /** Two partitions of table 5: hashes below 2^63 (unsigned) are the first's. */
+    private static final List<PartitionDescriptor> PARTITIONS = PartitionDescriptor.equalRanges(TABLE,
+            KeyLayout.BASE_TABLE_INDEX, 10, 2, GroupStateMachine.LOCAL_GROUP_ID);
+    private static final PartitionId FIRST = PARTITIONS.get(0).id();
+    private static final PartitionId SECOND = PARTITIONS.get(1).id();
     private static final byte[] GROUP_KEY = KeyLayout.groupStateKey(GroupStateMachine.LOCAL_GROUP_ID);
 
     private final StorageEngine storage = new InMemoryStorageEngine();
@@ -40,8 +45,8 @@ class TestGroupStateMachine {
 
     private GroupStateMachine open() {
         GroupStateMachine opened = new GroupStateMachine(storage, GroupStateMachine.LOCAL_GROUP_ID);
-        opened.openPartition(FIRST, 2);
-        opened.openPartition(SECOND, 2);
+        opened.openPartition(PARTITIONS.get(0), List.of(LOCAL_INDEX));
+        opened.openPartition(PARTITIONS.get(1), List.of(LOCAL_INDEX));
         return opened;
     }
 
@@ -111,15 +116,45 @@ class TestGroupStateMachine {
     @Test
     void anEntryWritingOutsideItsPartitionIsRejectedWhole() {
         // An item key whose hash belongs to the other partition, a key of another table, an unknown key space.
-        List<byte[]> foreign = List.of(itemKey(SECOND, "x"), itemKey(new PartitionId(TABLE + 1, 0), "x"),
-                KeyLayout.partitionMetadataKey(SECOND), KeyLayout.catalogKey("t"), KeyLayout.transactionKey(1));
+        // An item key whose hash belongs to the other partition, an item key of an index the partition does not own,
+        // keys of another table, partition-scoped keys naming the other partition, spaces no entry writes.
+        List<byte[]> foreign = List.of(itemKey(SECOND, "x"), itemKey(FIRST, 2, "x"),
+                withTable(itemKey(FIRST, "x"), TABLE + 1), KeyLayout.partitionRecordKey(TABLE, SECOND),
+                KeyLayout.partitionRecordKey(TABLE + 1, FIRST), KeyLayout.changeKey(TABLE, SECOND, 1),
+                KeyLayout.preparedKey(TABLE, SECOND, 1), KeyLayout.indexStateKey(TABLE, SECOND, LOCAL_INDEX),
+                KeyLayout.indexStateKey(TABLE, FIRST, 2), KeyLayout.itemCollectionKey(TABLE + 1,
+                        io.basalt.model.AttributeValue.string("x")),
+                KeyLayout.catalogKey("t"), KeyLayout.transactionKey(1), v1Key(KeyLayout.V1_PARTITIONS),
+                v1Key(KeyLayout.V1_CHANGES), KeyLayout.groupStateKey(1));
         for (byte[] key : foreign) {
-            PartitionEntry entry = new PartitionEntry(FIRST, machine.sequence(FIRST) + 1, 0, 0,
+            PartitionEntry entry = new PartitionEntry(FIRST, TABLE, machine.sequence(FIRST) + 1, 0, 0,
                     OperationList.builder(2).put(itemKey(FIRST, "ok"), value("ok")).put(key, value("x")).build());
             assertThat(machine.apply(1, machine.appliedIndex() + 1, entry)).containsExactly(ApplyOutcome.REJECTED);
         }
         assertThat(storage.get(itemKey(FIRST, "ok"))).as("never half applied").isNull();
         assertThat(machine.sequence(FIRST)).isZero();
+        PartitionEntry otherTable = new PartitionEntry(FIRST, TABLE + 1, 1, 0, 0, List.of());
+        assertThat(machine.apply(1, machine.appliedIndex() + 1, otherTable)).containsExactly(ApplyOutcome.REJECTED);
+    }
+
+    @Test
+    void anEntryMayWriteEveryKeyItsPartitionOwns() {
+        List<byte[]> owned = List.of(itemKey(FIRST, LOCAL_INDEX, "x"), KeyLayout.changeKey(TABLE, FIRST, 1),
+                KeyLayout.preparedKey(TABLE, FIRST, 7), KeyLayout.indexStateKey(TABLE, FIRST, LOCAL_INDEX));
+        OperationList.Builder operations = OperationList.builder(8);
+        owned.forEach(key -> operations.put(key, value("x")));
+        operations.put(KeyLayout.partitionRecordKey(TABLE, FIRST), record(FIRST, 1));
+        PartitionEntry entry = new PartitionEntry(FIRST, TABLE, 1, 0, 0, operations.build());
+        assertThat(machine.apply(1, 1, entry)).containsExactly(ApplyOutcome.APPLIED);
+        owned.forEach(key -> assertThat(storage.get(key)).isEqualTo(value("x")));
+    }
+
+    @Test
+    void aStoredRecordOfAnotherPartitionRefusesTheOpen() {
+        machine.apply(1, 1, entry(FIRST, 1, "a"));
+        PartitionDescriptor moved = PartitionDescriptor.open(FIRST, TABLE, 0, 5, GroupStateMachine.LOCAL_GROUP_ID);
+        assertThatThrownBy(() -> machine.openPartition(moved, List.of()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not match");
     }
 
     @Test
@@ -154,7 +189,7 @@ class TestGroupStateMachine {
     void aStorageFailureStopsTheStateMachine() {
         StorageEngine broken = new InMemoryStorageEngine();
         GroupStateMachine failing = new GroupStateMachine(broken, GroupStateMachine.LOCAL_GROUP_ID);
-        failing.openPartition(FIRST, 2);
+        failing.openPartition(PARTITIONS.get(0), List.of());
         broken.close();
         assertThatThrownBy(() -> failing.apply(1, 1, entry(FIRST, 1, "a"))).isInstanceOf(RuntimeException.class);
         assertThatThrownBy(() -> failing.apply(1, 2, entry(FIRST, 1, "a")))
@@ -163,17 +198,40 @@ class TestGroupStateMachine {
 
     /** An entry of {@code partition} at {@code sequence} writing one item and the partition record. */
     static PartitionEntry entry(PartitionId partition, long sequence, String item) {
-        return new PartitionEntry(partition, sequence, 0, 0, OperationList.builder(2)
+        return new PartitionEntry(partition, TABLE, sequence, 0, 0, OperationList.builder(2)
                 .put(itemKey(partition, item), value(item))
-                .put(KeyLayout.partitionMetadataKey(partition), new PartitionMetadata(sequence, 0, 0).encode())
+                .put(KeyLayout.partitionRecordKey(TABLE, partition), record(partition, sequence))
                 .build());
+    }
+
+    private static byte[] record(PartitionId partition, long sequence) {
+        return new PartitionRecord(descriptor(partition), new PartitionMetadata(sequence, 0, 0)).encode();
+    }
+
+    private static PartitionDescriptor descriptor(PartitionId partition) {
+        return partition.equals(FIRST) ? PARTITIONS.get(0) : PARTITIONS.get(1);
     }
 
     /** An item key of {@code partition} (of two): the item's name picks the low bits of a hash in its range. */
     static byte[] itemKey(PartitionId partition, String item) {
-        long hash = PartitionHash.rangeStart(partition.index(), 2) + (item.hashCode() & 0xFFFFL);
-        return new ByteWriter(32).writeByte(KeyLayout.ITEMS).writeLong(partition.tableId()).writeByte(0)
-                .writeByte(0).writeLong(hash).writeBytes(value(item)).toByteArray();
+        return itemKey(partition, KeyLayout.BASE_TABLE_INDEX, item);
+    }
+
+    private static byte[] itemKey(PartitionId partition, int indexId, String item) {
+        long hash = descriptor(partition).hashFirst() + (item.hashCode() & 0xFFFFL);
+        return new ByteWriter(32).writeByte(KeyLayout.ITEMS).writeLong(TABLE).writeByte(indexId >>> 8)
+                .writeByte(indexId).writeLong(hash).writeBytes(value(item)).toByteArray();
+    }
+
+    private static byte[] withTable(byte[] key, long tableId) {
+        byte[] copy = key.clone();
+        System.arraycopy(new ByteWriter(8).writeLong(tableId).toByteArray(), 0, copy, 1, 8);
+        return copy;
+    }
+
+    /** A key of a retired v1 space, shaped as the first partition's would have been. */
+    private static byte[] v1Key(byte keySpace) {
+        return new ByteWriter(21).writeByte(keySpace).writeLong(TABLE).writeInt(0).writeLong(1).toByteArray();
     }
 
     private static byte[] value(String item) {

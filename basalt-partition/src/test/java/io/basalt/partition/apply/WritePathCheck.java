@@ -8,6 +8,7 @@ import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
 import io.basalt.partition.PutItemOperation;
@@ -36,7 +37,8 @@ public final class WritePathCheck {
     private static final int WRITES_PER_ROUND = 20_000;
     private static final long TABLE_ID = 42;
     private static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
-    private static final PartitionId PARTITION = new PartitionId(TABLE_ID, 0);
+    private static final PartitionDescriptor PARTITION = PartitionDescriptor.open(new PartitionId(1), TABLE_ID, 0,
+            -1L, GroupStateMachine.LOCAL_GROUP_ID);
 
     private WritePathCheck() {
     }
@@ -55,7 +57,7 @@ public final class WritePathCheck {
             for (boolean throughStateMachine : new boolean[] {round % 2 == 0, round % 2 != 0}) {
                 try (InMemoryStorageEngine storage = new InMemoryStorageEngine()) {
                     GroupStateMachine machine = new GroupStateMachine(storage, GroupStateMachine.LOCAL_GROUP_ID);
-                    machine.openPartition(PARTITION, 1);
+                    machine.openPartition(PARTITION, List.of());
                     PartitionState state = new PartitionState(PARTITION, storage, SCHEMA,
                             System::currentTimeMillis);
                     long allocatedBefore = allocatedBytes();

@@ -15,9 +15,12 @@ import org.junit.jupiter.api.Test;
 class TestLogEntryCodec {
     private static final HexFormat HEX = HexFormat.of();
 
-    /** Pinned: the bytes of format version 1 must never change (docs/design/cluster.md §5.2). */
+    /**
+     * Pinned: the bytes of format version 1 must never change (docs/design/cluster.md §5.2). Frozen with stable
+     * partition ids (step 2): the Raft log persists them.
+     */
     private static final String GOLDEN_PARTITION = "0101"
-            + "0000000000000002" + "0000000000000007" // partition id (today: the ordinal), table id
+            + "1122334455667788" + "0000000000000007" // partition id (stable, 64-bit), table id
             + "05" + "0102030405060708" + "e807" // sequence 5, nonce, timestampMillis 1000
             + "03" // three operations
             + "01" + "020102" + "0103" // PUT key 01 02, value 03
@@ -25,8 +28,8 @@ class TestLogEntryCodec {
             + "03" + "0105" + "0106"; // DELETE_RANGE [05, 06)
 
     private static final String GOLDEN_MULTI = "0104" + "02"
-            + "0000000000000000" + "0000000000000009" + "01" + "0000000000000000" + "00" + "01" + "02" + "0109"
-            + "0000000000000001" + "0000000000000009" + "7f" + "ffffffffffffffff" + "8001" + "00";
+            + "0000000000000004" + "0000000000000009" + "01" + "0000000000000000" + "00" + "01" + "02" + "0109"
+            + "0000000000000005" + "0000000000000009" + "7f" + "ffffffffffffffff" + "8001" + "00";
 
     private static final String GOLDEN_META = "0103" + "03" // three operations
             + "01" + "020154" + "0109" // PUT catalog key 01 'T', value 09
@@ -46,7 +49,7 @@ class TestLogEntryCodec {
 
     @Test
     void partitionEntryGoldenBytes() {
-        PartitionEntry entry = new PartitionEntry(new PartitionId(7, 2), 5, 0x0102030405060708L, 1000,
+        PartitionEntry entry = new PartitionEntry(new PartitionId(0x1122334455667788L), 7, 5, 0x0102030405060708L, 1000,
                 List.of(new WriteBatch.Put(bytes(1, 2), bytes(3)), new WriteBatch.Delete(bytes(4)),
                         new WriteBatch.DeleteRange(bytes(5), bytes(6))));
         assertThat(HEX.formatHex(LogEntryCodec.encode(entry))).isEqualTo(GOLDEN_PARTITION);
@@ -56,8 +59,8 @@ class TestLogEntryCodec {
     @Test
     void multiEntryGoldenBytes() {
         MultiEntry entry = new MultiEntry(List.of(
-                new PartitionEntry(new PartitionId(9, 0), 1, 0, 0, List.of(new WriteBatch.Delete(bytes(9)))),
-                new PartitionEntry(new PartitionId(9, 1), 127, -1, 128, List.of())));
+                new PartitionEntry(new PartitionId(4), 9, 1, 0, 0, List.of(new WriteBatch.Delete(bytes(9)))),
+                new PartitionEntry(new PartitionId(5), 9, 127, -1, 128, List.of())));
         assertThat(HEX.formatHex(LogEntryCodec.encode(entry))).isEqualTo(GOLDEN_MULTI);
         assertSameEntry(LogEntryCodec.decode(HEX.parseHex(GOLDEN_MULTI)), entry);
     }
@@ -100,6 +103,15 @@ class TestLogEntryCodec {
         int firstTag = GOLDEN_PARTITION.indexOf("03010201") / 2 + 1;
         assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, firstTag, 4)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operation tag 4");
+        for (int idByte : new int[] {2, 10}) {
+            // A partition or table id of zero (or negative) is no id.
+            byte[] zeroId = bytes.clone();
+            Arrays.fill(zeroId, idByte, idByte + 8, (byte) 0);
+            assertThatThrownBy(() -> LogEntryCodec.decode(zeroId))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+            assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, idByte, 0x80)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+        }
         byte[] trailing = Arrays.copyOf(bytes, bytes.length + 1);
         assertThatThrownBy(() -> LogEntryCodec.decode(trailing))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("after its end");
@@ -108,7 +120,7 @@ class TestLogEntryCodec {
     @Test
     void entriesAreImmutable() {
         List<WriteBatch.Operation> operations = new ArrayList<>(List.of(new WriteBatch.Delete(bytes(1))));
-        PartitionEntry entry = new PartitionEntry(new PartitionId(1, 0), 1, 0, 0, operations);
+        PartitionEntry entry = new PartitionEntry(new PartitionId(1), 1, 1, 0, 0, operations);
         operations.add(new WriteBatch.Delete(bytes(2)));
         assertThat(entry.operations()).hasSize(1);
         assertThatThrownBy(() -> entry.operations().add(new WriteBatch.Delete(bytes(3))))
@@ -116,7 +128,7 @@ class TestLogEntryCodec {
         OperationList.Builder builder = OperationList.builder(1).delete(bytes(1));
         OperationList built = builder.build();
         assertThatThrownBy(() -> builder.delete(bytes(2))).isInstanceOf(IllegalStateException.class);
-        assertThat(new PartitionEntry(new PartitionId(1, 0), 1, 0, 0, built).operations()).isSameAs(built);
+        assertThat(new PartitionEntry(new PartitionId(1), 1, 1, 0, 0, built).operations()).isSameAs(built);
     }
 
     static void assertSameEntry(LogEntry actual, LogEntry expected) {
@@ -139,8 +151,9 @@ class TestLogEntryCodec {
         PartitionEntry want = (PartitionEntry) expected;
         assertThat(actual).isInstanceOf(PartitionEntry.class);
         PartitionEntry got = (PartitionEntry) actual;
-        assertThat(List.of(got.partition(), got.sequence(), got.nonce(), got.timestampMillis()))
-                .isEqualTo(List.of(want.partition(), want.sequence(), want.nonce(), want.timestampMillis()));
+        assertThat(List.of(got.partition(), got.tableId(), got.sequence(), got.nonce(), got.timestampMillis()))
+                .isEqualTo(List.of(want.partition(), want.tableId(), want.sequence(), want.nonce(),
+                        want.timestampMillis()));
         assertThat(got.operations()).hasSameSizeAs(want.operations());
         for (int i = 0; i < got.operations().size(); i++) {
             assertThat(describe(got.operations().get(i))).isEqualTo(describe(want.operations().get(i)));
@@ -177,7 +190,7 @@ class TestLogEntryCodec {
         }
         long sequence = random.nextBoolean() ? random.nextInt(1000) + 1 : (random.nextLong() >>> 1) | 1;
         long timestamp = random.nextBoolean() ? random.nextLong() >>> 1 : 1_700_000_000_000L + random.nextInt();
-        return new PartitionEntry(new PartitionId(random.nextLong() >>> 1, random.nextInt(Integer.MAX_VALUE)),
+        return new PartitionEntry(new PartitionId((random.nextLong() >>> 1) | 1), (random.nextLong() >>> 1) | 1,
                 sequence, random.nextLong(), timestamp, operations);
     }
 

@@ -1,0 +1,162 @@
+package io.basalt.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
+import io.basalt.partition.PartitionMetadata;
+import io.basalt.partition.PartitionRecord;
+import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.storage.WritableStorage;
+import io.basalt.storage.StorageIterator;
+import io.basalt.storage.StorageReader;
+import io.basalt.storage.WriteBatch;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a store to the current key layout before anything else reads it (docs/design/cluster.md §4.3). The
+ * layout's version is the node key {@link KeyLayout#FORMAT_VERSION_KEY}; a store without one is version 1.
+ *
+ * <p>Version 1 → 2 gives partitions stable ids. Per table, in catalog order and in one atomic batch: allocate one
+ * id per old partition ordinal ({@code next-partition-id}), describe ordinal {@code i} of {@code n} as the hash
+ * range {@code [rangeStart(i, n), rangeStart(i + 1, n) - 1]} (the last ends at {@code 0xFFFF_FFFF_FFFF_FFFF}) in
+ * the table's catalog record (table metadata format 3), copy its partition metadata, change records, index states
+ * and prepare records from {@code 0x03/0x04/0x05/0x09} to {@code 0x0A/0x0B/0x0C/0x0D} under the new id, and delete
+ * the old ranges. A table is migrated iff its catalog record is of format 3, so a migration interrupted between
+ * tables resumes where it stopped. Then the version is written, synced.
+ *
+ * <p>Transactions are settled after the migration, by the ordinary recovery: the ledger ({@code 0x07}) names items
+ * by key, so it finds their partitions by hash whatever the layout, and the prepare records it needs are copied
+ * here. (The ledger and tokens move to the ledger table with step 7.)
+ */
+final class FormatMigration {
+    /** A migration that nothing interrupts. */
+    static final Hook NO_HOOK = tableName -> {
+    };
+
+    private static final Logger LOG = LoggerFactory.getLogger(FormatMigration.class);
+    private static final byte[] FORMAT_VERSION_KEY = KeyLayout.nodeKey(KeyLayout.FORMAT_VERSION_KEY);
+
+    /** Called before each table is migrated; tests throw from it to interrupt a migration. */
+    @FunctionalInterface
+    interface Hook {
+        void beforeTable(String tableName);
+    }
+
+    private FormatMigration() {
+    }
+
+    /** The layout version of {@code storage}: 1 when it records none. */
+    static int version(StorageReader storage) {
+        byte[] stored = storage.get(FORMAT_VERSION_KEY);
+        return stored == null ? 1 : ByteBuffer.wrap(stored).getInt();
+    }
+
+    /**
+     * Migrates {@code storage} to {@link KeyLayout#FORMAT_VERSION}, or does nothing when it is there.
+     *
+     * @throws UnsupportedStorageFormatException when the store is of a newer version than this code knows
+     */
+    static void run(WritableStorage storage, Hook hook) {
+        requireNonNull(storage, "storage is null");
+        requireNonNull(hook, "hook is null");
+        int version = version(storage);
+        if (version > KeyLayout.FORMAT_VERSION) {
+            throw new UnsupportedStorageFormatException(version, KeyLayout.FORMAT_VERSION);
+        }
+        if (version == KeyLayout.FORMAT_VERSION) {
+            return;
+        }
+        int migrated = 0;
+        for (Map.Entry<byte[], byte[]> entry : catalogRecords(storage)) {
+            if (TableMetadataCodec.version(entry.getValue()) >= 3) {
+                continue;
+            }
+            hook.beforeTable(KeyLayout.tableNameOf(entry.getKey()));
+            migrateTable(storage, entry.getKey(), entry.getValue());
+            migrated++;
+        }
+        storage.write(new WriteBatch().put(FORMAT_VERSION_KEY,
+                ByteBuffer.allocate(4).putInt(KeyLayout.FORMAT_VERSION).array()), true);
+        if (migrated > 0) {
+            LOG.info("Migrated {} table(s) to storage format version {}", migrated, KeyLayout.FORMAT_VERSION);
+        }
+    }
+
+    private static List<Map.Entry<byte[], byte[]>> catalogRecords(WritableStorage storage) {
+        List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
+        try (StorageIterator iterator = storage.iterator(KeyLayout.catalogStart(), KeyLayout.catalogEnd())) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                records.add(Map.entry(iterator.key(), iterator.value()));
+            }
+        }
+        return records;
+    }
+
+    private static void migrateTable(WritableStorage storage, byte[] catalogKey, byte[] stored) {
+        byte[] next = storage.get(Catalog.NEXT_PARTITION_ID_KEY);
+        long firstId = next == null ? 1 : ByteBuffer.wrap(next).getLong();
+        TableMetadata table = TableMetadataCodec.decode(stored, (tableId, count) -> PartitionDescriptor.equalRanges(
+                tableId, KeyLayout.BASE_TABLE_INDEX, firstId, count, GroupStateMachine.LOCAL_GROUP_ID));
+        List<PartitionDescriptor> partitions = table.partitions();
+        long tableId = table.id();
+        WriteBatch batch = new WriteBatch();
+        batch.put(catalogKey, TableMetadataCodec.encode(table));
+        batch.put(Catalog.NEXT_PARTITION_ID_KEY, ByteBuffer.allocate(8).putLong(firstId + partitions.size()).array());
+        try (StorageIterator records = v1Records(storage, KeyLayout.V1_PARTITIONS, tableId)) {
+            for (records.seekToFirst(); records.isValid(); records.next()) {
+                PartitionDescriptor partition = partitionAt(partitions, records.key(), 9);
+                PartitionMetadata metadata = PartitionMetadata.decode(records.value());
+                batch.put(KeyLayout.partitionRecordKey(tableId, partition.id()),
+                        new PartitionRecord(partition, metadata).encode());
+            }
+        }
+        try (StorageIterator records = v1Records(storage, KeyLayout.V1_CHANGES, tableId)) {
+            for (records.seekToFirst(); records.isValid(); records.next()) {
+                PartitionDescriptor partition = partitionAt(partitions, records.key(), 9);
+                batch.put(KeyLayout.changeKey(tableId, partition.id(), KeyLayout.readLong(records.key(), 13)),
+                        records.value());
+            }
+        }
+        try (StorageIterator records = v1Records(storage, KeyLayout.V1_INDEX_STATE, tableId)) {
+            for (records.seekToFirst(); records.isValid(); records.next()) {
+                byte[] key = records.key();
+                int indexId = (key[9] & 0xFF) << 8 | (key[10] & 0xFF);
+                PartitionDescriptor partition = partitionAt(partitions, key, 11);
+                batch.put(KeyLayout.indexStateKey(tableId, partition.id(), indexId), records.value());
+            }
+        }
+        try (StorageIterator records = v1Records(storage, KeyLayout.V1_PREPARED, tableId)) {
+            for (records.seekToFirst(); records.isValid(); records.next()) {
+                PartitionDescriptor partition = partitionAt(partitions, records.key(), 9);
+                batch.put(KeyLayout.preparedKey(tableId, partition.id(), KeyLayout.readLong(records.key(), 13)),
+                        records.value());
+            }
+        }
+        for (byte keySpace : new byte[] {KeyLayout.V1_PARTITIONS, KeyLayout.V1_CHANGES, KeyLayout.V1_INDEX_STATE,
+                KeyLayout.V1_PREPARED}) {
+            batch.deleteRange(KeyLayout.tableStart(keySpace, tableId), KeyLayout.tableEnd(keySpace, tableId));
+        }
+        storage.write(batch, true);
+    }
+
+    private static StorageIterator v1Records(WritableStorage storage, byte keySpace, long tableId) {
+        return storage.iterator(KeyLayout.tableStart(keySpace, tableId), KeyLayout.tableEnd(keySpace, tableId));
+    }
+
+    /** The partition a v1 key names by the 4-byte ordinal at {@code offset}. */
+    private static PartitionDescriptor partitionAt(List<PartitionDescriptor> partitions, byte[] key, int offset) {
+        int ordinal = (key[offset] & 0xFF) << 24 | (key[offset + 1] & 0xFF) << 16 | (key[offset + 2] & 0xFF) << 8
+                | (key[offset + 3] & 0xFF);
+        if (ordinal < 0 || ordinal >= partitions.size()) {
+            throw new IllegalStateException("a v1 key names partition " + ordinal + " of a table with "
+                    + partitions.size() + " partitions");
+        }
+        return partitions.get(ordinal);
+    }
+}
