@@ -22,6 +22,7 @@ final class ServeCommand {
             Usage: basalt serve [-hV] [--in-memory] [--data-dir=<dataDirectory>] [--host=<host>] [--port=<port>]
                                 [--gsi-propagation=<sync|async>] [--gsi-delay-ms=<ms>]
                                 [--max-inflight-requests=<n>] [--max-inflight-bytes=<bytes>]
+                                [--loopback-rpc]
             Serve the DynamoDB API.
                   --data-dir=<dataDirectory>
                                   Directory of the RocksDB data (default: ./data).
@@ -35,6 +36,8 @@ final class ServeCommand {
               -h, --help          Show this help message and exit.
                   --host=<host>   Address to listen on (default: 127.0.0.1).
                   --in-memory     Keep everything in memory; nothing survives a restart.
+                  --loopback-rpc  Test mode: send every partition call through the internal RPC's
+                                  encoding, in-process (slower; for testing the codecs).
                   --max-inflight-bytes=<bytes>
                                   Request bytes admitted at once, e.g. 512MiB (default: 256MiB);
                                   more gets ServiceUnavailableException, which SDKs retry.
@@ -85,7 +88,8 @@ final class ServeCommand {
             return 1;
         }
         BasaltNode node = BasaltNode.open(storage,
-                NodeConfig.defaults().withGlobalIndexPropagation(options.indexPropagation()));
+                NodeConfig.defaults().withGlobalIndexPropagation(options.indexPropagation())
+                        .withLoopbackRpc(options.loopbackRpc()));
         BasaltServer server;
         try {
             server = BasaltServer.start(node, options.serverConfig());

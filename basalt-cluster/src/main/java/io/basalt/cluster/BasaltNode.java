@@ -2,6 +2,7 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.rpc.RpcPartitionClient;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.KeyAttribute;
@@ -10,6 +11,7 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.IndexPartitionState;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionHash;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
@@ -24,8 +26,8 @@ import io.basalt.storage.StorageEngine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +59,8 @@ public final class BasaltNode implements AutoCloseable {
     private final GlobalIndexLifecycle globalIndexes;
     private final ExecutorService transactionReaders;
     private final TransactionCoordinator transactions;
+    /** How this node reaches partitions: in-process, or through the encoding loopback transport (tests). */
+    private final PartitionClient partitions;
     /** Fault injection: holds prepared transactions before their decision (tests). */
     private final CommitDelay commitDelay = new CommitDelay();
 
@@ -73,8 +77,10 @@ public final class BasaltNode implements AutoCloseable {
                 namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
                 namedDaemonThreads("basalt-control-"));
         this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
+        PartitionClient local = new LocalPartitionClient(storage, runtimes, globalIndexes);
+        this.partitions = config.loopbackRpc() ? RpcPartitionClient.loopback(local) : local;
         this.transactions = new TransactionCoordinator(storage, config.syncWrites() && storage.isPersistent(),
-                config.clock(), runtimes::get, transactionReaders, commitDelay);
+                config.clock(), runtimes::get, partitions, transactionReaders, commitDelay);
         Map<Long, TableMetadata> tablesById = new HashMap<>();
         for (TableMetadata table : catalog.all()) {
             runtimes.put(table.id(), startPartitions(table));
@@ -274,18 +280,7 @@ public final class BasaltNode implements AutoCloseable {
     public CompletableFuture<EvaluatedWrite> write(TableMetadata table, ItemOperation operation) {
         byte[] itemKey = KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
                 operation.key());
-        TableRuntime runtime = runtimes.get(table.id());
-        if (runtime == null) {
-            return CompletableFuture.failedFuture(resourceNotFound());
-        }
-        int partition = runtime.partitionIndexFor(KeyLayout.hashOfItemKey(itemKey));
-        CompletableFuture<EvaluatedWrite> written = runtime.partition(partition).write(itemKey, operation);
-        if (!runtime.hasGlobalIndexes() || !globalIndexes.propagation().synchronous()) {
-            return written;
-        }
-        GlobalIndexPropagator propagator = runtime.propagator(partition);
-        return written.thenCompose(write -> propagator.awaitPropagated(write.entry().sequence())
-                .thenApply(x -> write));
+        return partitions.write(partitionOf(table, itemKey), itemKey, operation);
     }
 
     /**
@@ -332,17 +327,38 @@ public final class BasaltNode implements AutoCloseable {
         return commitDelay.held();
     }
 
-    /** The durable image of an item, or null when it does not exist. */
+    /** The durable image of an item, or null when it does not exist (a strongly consistent read, for tests). */
     public Item read(TableMetadata table, PrimaryKey key) {
-        StoredItem stored = readStored(table, key);
+        StoredItem stored = getItem(table, key, true);
         return stored == null ? null : stored.item();
     }
 
-    /** {@link #read}, with the item left in its stored form until the caller needs its attributes. */
-    public StoredItem readStored(TableMetadata table, PrimaryKey key) {
-        byte[] stored = storage.get(KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
-                key));
-        return stored == null ? null : StoredItem.of(stored);
+    /**
+     * A GetItem: the item's image in its stored form (decoded when the caller needs its attributes), or null when
+     * it does not exist, read through the item's partition.
+     */
+    public StoredItem getItem(TableMetadata table, PrimaryKey key, boolean consistent) {
+        byte[] itemKey = KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(), key);
+        return partitions.get(partitionOf(table, itemKey), itemKey, consistent);
+    }
+
+    /**
+     * A BatchGetItem's reads: the keys of every table grouped by partition, each partition's share read as one
+     * group (docs/design/cluster.md §12.4).
+     *
+     * @return per table of {@code reads}, per key in order, the item's stored image or null
+     */
+    public List<List<StoredItem>> getItems(List<TableKeys> reads) {
+        return BatchGets.read(reads, partitions, BasaltNode::partitionOf);
+    }
+
+    /**
+     * The partition that holds {@code itemKey}. On one node a table's partitions are its equal hash ranges
+     * (step 2 puts the partition map here).
+     */
+    static PartitionId partitionOf(TableMetadata table, byte[] itemKey) {
+        return new PartitionId(table.id(), PartitionHash.partitionIndex(KeyLayout.hashOfItemKey(itemKey),
+                table.partitionCount()));
     }
 
     /**
