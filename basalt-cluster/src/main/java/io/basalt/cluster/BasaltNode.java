@@ -103,6 +103,11 @@ public final class BasaltNode implements AutoCloseable {
         return storage;
     }
 
+    /** How this node reaches partitions, for tests of this package that check the loopback mode. */
+    PartitionClient partitionClient() {
+        return partitions;
+    }
+
     /** The local group's state machine, for tests of this package that watch what it applies. */
     GroupStateMachine stateMachine() {
         return stateMachine;
