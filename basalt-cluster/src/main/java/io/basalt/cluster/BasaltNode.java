@@ -289,6 +289,24 @@ public final class BasaltNode implements AutoCloseable {
     }
 
     /**
+     * A BatchWriteItem's writes, {@code operations.get(i)} on {@code tables.get(i)}, sent together (one
+     * {@code BATCH_WRITE} frame per serving node once partitions live on several nodes, §12.4).
+     *
+     * @return one future per write, in order; a refused write fails its own future only
+     */
+    public List<CompletableFuture<EvaluatedWrite>> writeBatch(List<TableMetadata> tables,
+            List<ItemOperation> operations) {
+        List<PartitionClient.ItemWrite> writes = new ArrayList<>(operations.size());
+        for (int i = 0; i < operations.size(); i++) {
+            TableMetadata table = tables.get(i);
+            byte[] itemKey = KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
+                    operations.get(i).key());
+            writes.add(new PartitionClient.ItemWrite(partitionOf(table, itemKey), itemKey, operations.get(i)));
+        }
+        return partitions.writeBatch(writes);
+    }
+
+    /**
      * Runs a TransactWriteItems: every action commits or none does, serializably with every other write and
      * transaction. Fails with {@link io.basalt.partition.TransactionCanceledException} (one reason per action, in
      * order) when a condition fails, an item is held by another transaction, or an action cannot be applied.

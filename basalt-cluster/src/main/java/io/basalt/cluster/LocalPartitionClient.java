@@ -53,6 +53,15 @@ final class LocalPartitionClient implements PartitionClient {
     }
 
     @Override
+    public List<CompletableFuture<EvaluatedWrite>> writeBatch(List<ItemWrite> writes) {
+        List<CompletableFuture<EvaluatedWrite>> results = new ArrayList<>(writes.size());
+        for (ItemWrite write : writes) {
+            results.add(write(write.partition(), write.itemKey(), write.operation()));
+        }
+        return results;
+    }
+
+    @Override
     public StoredItem get(PartitionId partition, byte[] itemKey, boolean consistent) {
         byte[] stored = storage.get(itemKey);
         return stored == null ? null : StoredItem.of(stored);

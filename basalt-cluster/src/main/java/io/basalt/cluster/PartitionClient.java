@@ -29,6 +29,12 @@ public interface PartitionClient {
     CompletableFuture<EvaluatedWrite> write(PartitionId partition, byte[] itemKey, ItemOperation operation);
 
     /**
+     * The writes of a BatchWriteItem that one node serves (§12.4), each evaluated as {@link #write} evaluates it:
+     * one future per write, in order; a refused write fails its own future only.
+     */
+    List<CompletableFuture<EvaluatedWrite>> writeBatch(List<ItemWrite> writes);
+
+    /**
      * The durable image of the item stored under {@code itemKey}, or null when it does not exist.
      *
      * @param consistent whether the read must be strongly consistent (served by the leader, §10); on one node every
@@ -62,6 +68,15 @@ public interface PartitionClient {
 
     /** A transactional read's second round: per item of the first round, whether it was written since. */
     CompletableFuture<boolean[]> validate(PartitionId partition, TransactionWatch watch);
+
+    /** One write of a batch: its partition, the item's storage key and the operation. */
+    record ItemWrite(PartitionId partition, byte[] itemKey, ItemOperation operation) {
+        public ItemWrite {
+            requireNonNull(partition, "partition is null");
+            requireNonNull(itemKey, "itemKey is null");
+            requireNonNull(operation, "operation is null");
+        }
+    }
 
     /** Point reads of one partition: the item keys, in the order their images come back. */
     record KeyGroup(PartitionId partition, List<byte[]> itemKeys, boolean consistent) {

@@ -11,6 +11,7 @@ import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
 import io.basalt.partition.TransactionWatch;
 import io.basalt.partition.encoding.StoredItem;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,6 +50,24 @@ public final class RpcPartitionClient implements PartitionClient {
     public CompletableFuture<EvaluatedWrite> write(PartitionId partition, byte[] itemKey, ItemOperation operation) {
         // One node answers with every image; trimming them to what the request returns is for the hop (§8.3).
         return call(new RpcRequest.Write(partition, 0, itemKey, operation, RpcRequest.RETURN_ALL_IMAGES));
+    }
+
+    @Override
+    public List<CompletableFuture<EvaluatedWrite>> writeBatch(List<ItemWrite> writes) {
+        List<RpcRequest.Write> requests = new ArrayList<>(writes.size());
+        for (ItemWrite write : writes) {
+            requests.add(new RpcRequest.Write(write.partition(), 0, write.itemKey(), write.operation(),
+                    RpcRequest.RETURN_ALL_IMAGES));
+        }
+        CompletableFuture<List<Object>> batch = call(new RpcRequest.BatchWrite(requests));
+        List<CompletableFuture<EvaluatedWrite>> results = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            int position = i;
+            results.add(batch.thenCompose(outcomes -> outcomes.get(position) instanceof BasaltException refused
+                    ? CompletableFuture.failedFuture(refused)
+                    : CompletableFuture.completedFuture((EvaluatedWrite) outcomes.get(position))));
+        }
+        return results;
     }
 
     @Override
