@@ -23,6 +23,7 @@ final class ServeCommand {
             Usage: basalt serve [-hV] [--in-memory] [--data-dir=<dataDirectory>] [--host=<host>] [--port=<port>]
                                 [--gsi-propagation=<sync|async>] [--gsi-delay-ms=<ms>]
                                 [--max-inflight-requests=<n>] [--max-inflight-bytes=<bytes>]
+                                [--loopback-rpc]
             Serve the DynamoDB API.
                   --data-dir=<dataDirectory>
                                   Directory of the RocksDB data (default: ./data).
@@ -36,6 +37,8 @@ final class ServeCommand {
               -h, --help          Show this help message and exit.
                   --host=<host>   Address to listen on (default: 127.0.0.1).
                   --in-memory     Keep everything in memory; nothing survives a restart.
+                  --loopback-rpc  Test mode: send every partition call through the internal RPC's
+                                  encoding, in-process (slower; for testing the codecs).
                   --max-inflight-bytes=<bytes>
                                   Request bytes admitted at once, e.g. 512MiB (default: 256MiB);
                                   more gets ServiceUnavailableException, which SDKs retry.
@@ -88,7 +91,8 @@ final class ServeCommand {
         BasaltNode node;
         try {
             node = BasaltNode.open(storage,
-                    NodeConfig.defaults().withGlobalIndexPropagation(options.indexPropagation()));
+                    NodeConfig.defaults().withGlobalIndexPropagation(options.indexPropagation())
+                            .withLoopbackRpc(options.loopbackRpc()));
         } catch (UnsupportedStorageFormatException e) {
             storage.close();
             err.println("basalt: cannot open the data directory " + options.dataDirectory().toAbsolutePath() + ": "

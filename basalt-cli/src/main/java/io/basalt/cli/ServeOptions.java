@@ -21,9 +21,11 @@ import java.util.Set;
  * @param indexPropagation how global secondary indexes follow writes
  * @param maxInFlightRequests requests admitted at once before ServiceUnavailableException
  * @param maxInFlightBytes request body bytes admitted at once before ServiceUnavailableException
+ * @param loopbackRpc a test mode: every partition call goes through the internal RPC's codecs in-process
  */
 record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
-        GlobalIndexPropagation indexPropagation, int maxInFlightRequests, long maxInFlightBytes) {
+        GlobalIndexPropagation indexPropagation, int maxInFlightRequests, long maxInFlightBytes,
+        boolean loopbackRpc) {
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--host", "--port", "--data-dir",
             "--gsi-propagation", "--gsi-delay-ms", "--max-inflight-requests", "--max-inflight-bytes");
@@ -50,6 +52,7 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         int port = ServerConfig.DEFAULT_PORT;
         Path dataDirectory = DEFAULT_DATA_DIRECTORY;
         boolean inMemory = false;
+        boolean loopbackRpc = false;
         boolean synchronous = false;
         long delayMillis = 0;
         int maxInFlightRequests = ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
@@ -62,9 +65,13 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
                 inMemory = true;
                 continue;
             }
+            if (name.equals("--loopback-rpc") && equals < 0) {
+                loopbackRpc = true;
+                continue;
+            }
             if (!OPTIONS_WITH_VALUE.contains(name)) {
-                throw new UsageException(name.equals("--in-memory")
-                        ? "Option '--in-memory' takes no value: '" + argument + "'"
+                throw new UsageException(name.equals("--in-memory") || name.equals("--loopback-rpc")
+                        ? "Option '" + name + "' takes no value: '" + argument + "'"
                         : "Unknown option: '" + argument + "'");
             }
             String value;
@@ -90,7 +97,7 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         }
         return new ServeOptions(host, port, dataDirectory, inMemory, synchronous ? GlobalIndexPropagation.SYNCHRONOUS
                 : GlobalIndexPropagation.delayed(Duration.ofMillis(delayMillis)), maxInFlightRequests,
-                maxInFlightBytes);
+                maxInFlightBytes, loopbackRpc);
     }
 
     private static int maxInFlightRequests(String value) {

@@ -29,16 +29,18 @@ class TestServeOptions {
     @Test
     void defaultsServeRocksDbUnderDataOnLocalhostPort8000() {
         assertThat(ServeOptions.parse(List.of()))
-                .isEqualTo(new ServeOptions("127.0.0.1", 8000, Path.of("data"), false, ASYNC, 4096, 256L << 20));
+                .isEqualTo(new ServeOptions("127.0.0.1", 8000, Path.of("data"), false, ASYNC, 4096, 256L << 20,
+                        false));
     }
 
     @Test
     void readsEveryOptionWithItsValueAttachedOrNext() {
         assertThat(ServeOptions.parse(List.of("--host", "0.0.0.0", "--port=8001", "--data-dir", "/tmp/b",
-                "--in-memory")))
-                .isEqualTo(new ServeOptions("0.0.0.0", 8001, Path.of("/tmp/b"), true, ASYNC, 4096, 256L << 20));
+                "--in-memory", "--loopback-rpc")))
+                .isEqualTo(new ServeOptions("0.0.0.0", 8001, Path.of("/tmp/b"), true, ASYNC, 4096, 256L << 20,
+                        true));
         assertThat(ServeOptions.parse(List.of("--host=::1", "--port", "0", "--data-dir=d")))
-                .isEqualTo(new ServeOptions("::1", 0, Path.of("d"), false, ASYNC, 4096, 256L << 20));
+                .isEqualTo(new ServeOptions("::1", 0, Path.of("d"), false, ASYNC, 4096, 256L << 20, false));
     }
 
     @Test
@@ -83,6 +85,8 @@ class TestServeOptions {
                 .hasMessage("Invalid value for option '--port': 65536 is not in 0..65535");
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--in-memory=yes")))
                 .hasMessage("Option '--in-memory' takes no value: '--in-memory=yes'");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--loopback-rpc=yes")))
+                .hasMessage("Option '--loopback-rpc' takes no value: '--loopback-rpc=yes'");
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--data-dir", "a\0b")))
                 .hasMessageStartingWith("Invalid value for option '--data-dir'");
     }

@@ -2,6 +2,7 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.rpc.RpcPartitionClient;
 import io.basalt.model.BasaltException;
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
@@ -10,6 +11,7 @@ import io.basalt.partition.IndexPartitionState;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
+import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMap;
 import io.basalt.partition.PartitionMetadata;
@@ -27,8 +29,8 @@ import io.basalt.storage.StorageReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -67,6 +69,11 @@ public final class BasaltNode implements AutoCloseable {
     private final GlobalIndexLifecycle globalIndexes;
     private final ExecutorService transactionReaders;
     private final TransactionCoordinator transactions;
+    /** How this node reaches partitions: in-process, or through the encoding loopback transport (tests). */
+    /** This node's partitions, reached in-process. */
+    private final LocalPartitionClient localPartitions;
+    /** How the node reaches a partition: {@link #localPartitions}, or through the RPC codecs in loopback mode. */
+    private final PartitionClient partitions;
     /** Fault injection: holds prepared transactions before their decision (tests). */
     private final CommitDelay commitDelay = new CommitDelay();
 
@@ -90,9 +97,12 @@ public final class BasaltNode implements AutoCloseable {
                 namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
                 namedDaemonThreads("basalt-control-"));
         this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
+        LocalPartitionClient local = new LocalPartitionClient(storage, globalIndexes);
+        this.localPartitions = local;
+        this.partitions = config.loopbackRpc() ? RpcPartitionClient.loopback(local) : local;
         this.transactions = new TransactionCoordinator(store.unconfinedWriterForAllowListedClasses(),
-                config.syncWrites() && storage.isPersistent(),
-                config.clock(), runtimes::get, transactionReaders, commitDelay);
+                config.syncWrites() && storage.isPersistent(), config.clock(), runtimes::get, this::partitionOf,
+                partitions, transactionReaders, commitDelay);
         Map<Long, TableMetadata> tablesById = new HashMap<>();
         List<PartitionDescriptor> descriptors = new ArrayList<>();
         for (TableMetadata table : catalog.all()) {
@@ -100,7 +110,7 @@ public final class BasaltNode implements AutoCloseable {
         }
         partitionMap = PartitionMap.of(descriptors);
         for (TableMetadata table : catalog.all()) {
-            runtimes.put(table.id(), startPartitions(table));
+            register(startPartitions(table));
             tablesById.put(table.id(), table);
         }
         transactions.recover(tablesById);
@@ -125,6 +135,11 @@ public final class BasaltNode implements AutoCloseable {
     /** The node's storage, for tests of this package that look at what it keeps. */
     StorageReader storage() {
         return storage;
+    }
+
+    /** How this node reaches partitions, for tests of this package that check the loopback mode. */
+    PartitionClient partitionClient() {
+        return partitions;
     }
 
     /** The local group's state machine, for tests of this package that watch what it applies. */
@@ -163,7 +178,7 @@ public final class BasaltNode implements AutoCloseable {
             // Checked (name in use) before the partitions start; logged once they have.
             MetaStateMachine.Evaluated created = meta.evaluate(new MetaCommand.CreateTable(table));
             partitionMap = partitionMap.withRanges(partitions);
-            runtimes.put(table.id(), startPartitions(table));
+            register(startPartitions(table));
             return meta.propose(created);
         }
     }
@@ -218,6 +233,7 @@ public final class BasaltNode implements AutoCloseable {
             MetaStateMachine.Evaluated deleted = meta.evaluate(new MetaCommand.DeleteTable(table));
             TableRuntime runtime = runtimes.remove(table.id());
             if (runtime != null) {
+                localPartitions.remove(runtime);
                 runtime.close().join();
             }
             // Applying the entry closes the table's partitions in the state machine and drops their data.
@@ -277,18 +293,25 @@ public final class BasaltNode implements AutoCloseable {
     public CompletableFuture<EvaluatedWrite> write(TableMetadata table, ItemOperation operation) {
         byte[] itemKey = KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
                 operation.key());
-        TableRuntime runtime = runtimes.get(table.id());
-        if (runtime == null) {
-            return CompletableFuture.failedFuture(resourceNotFound());
+        return partitions.write(partitionOf(table, itemKey), itemKey, operation);
+    }
+
+    /**
+     * A BatchWriteItem's writes, {@code operations.get(i)} on {@code tables.get(i)}, sent together (one
+     * {@code BATCH_WRITE} frame per serving node once partitions live on several nodes, §12.4).
+     *
+     * @return one future per write, in order; a refused write fails its own future only
+     */
+    public List<CompletableFuture<EvaluatedWrite>> writeBatch(List<TableMetadata> tables,
+            List<ItemOperation> operations) {
+        List<PartitionClient.ItemWrite> writes = new ArrayList<>(operations.size());
+        for (int i = 0; i < operations.size(); i++) {
+            TableMetadata table = tables.get(i);
+            byte[] itemKey = KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
+                    operations.get(i).key());
+            writes.add(new PartitionClient.ItemWrite(partitionOf(table, itemKey), itemKey, operations.get(i)));
         }
-        int partition = runtime.partitionIndexFor(KeyLayout.hashOfItemKey(itemKey));
-        CompletableFuture<EvaluatedWrite> written = runtime.partition(partition).write(itemKey, operation);
-        if (!runtime.hasGlobalIndexes() || !globalIndexes.propagation().synchronous()) {
-            return written;
-        }
-        GlobalIndexPropagator propagator = runtime.propagator(partition);
-        return written.thenCompose(write -> propagator.awaitPropagated(write.entry().sequence())
-                .thenApply(x -> write));
+        return partitions.writeBatch(writes);
     }
 
     /**
@@ -335,17 +358,47 @@ public final class BasaltNode implements AutoCloseable {
         return commitDelay.held();
     }
 
-    /** The durable image of an item, or null when it does not exist. */
+    /** The durable image of an item, or null when it does not exist (a strongly consistent read, for tests). */
     public Item read(TableMetadata table, PrimaryKey key) {
-        StoredItem stored = readStored(table, key);
+        StoredItem stored = getItem(table, key, true);
         return stored == null ? null : stored.item();
     }
 
-    /** {@link #read}, with the item left in its stored form until the caller needs its attributes. */
-    public StoredItem readStored(TableMetadata table, PrimaryKey key) {
-        byte[] stored = storage.get(KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(),
-                key));
-        return stored == null ? null : StoredItem.of(stored);
+    /**
+     * A GetItem: the item's image in its stored form (decoded when the caller needs its attributes), or null when
+     * it does not exist, read through the item's partition.
+     */
+    public StoredItem getItem(TableMetadata table, PrimaryKey key, boolean consistent) {
+        byte[] itemKey = KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, table.keySchema(), key);
+        return partitions.get(partitionOf(table, itemKey), itemKey, consistent);
+    }
+
+    /**
+     * A BatchGetItem's reads: the keys of every table grouped by partition, each partition's share read as one
+     * group (docs/design/cluster.md §12.4).
+     *
+     * @return per table of {@code reads}, per key in order, the item's stored image or null
+     */
+    public List<List<StoredItem>> getItems(List<TableKeys> reads) {
+        return BatchGets.read(reads, partitions, this::partitionOf);
+    }
+
+    /**
+     * The partition that holds {@code itemKey}: a floor lookup of the key's hash in the partition map
+     * (docs/design/cluster.md §4.2).
+     *
+     * @throws BasaltException ResourceNotFoundException when the table was deleted meanwhile
+     */
+    PartitionId partitionOf(TableMetadata table, byte[] itemKey) {
+        return partitionMap.tryGetRanges(table.id(), KeyLayout.BASE_TABLE_INDEX)
+                .orElseThrow(() -> BasaltException.resourceNotFound("Requested resource not found"))
+                .locate(KeyLayout.hashOfItemKey(itemKey)).id();
+    }
+
+    /** Makes a started table's partitions reachable: by table id, and each by its partition id. */
+    private void register(TableRuntime runtime) {
+        localPartitions.add(runtime);
+        runtimes.put(runtime.tableId(), runtime);
     }
 
     /**

@@ -18,9 +18,12 @@ import java.time.Duration;
  * @param clock the clock for timestamps and lifecycle; tests may control it
  * @param globalIndexPropagation how global secondary indexes follow writes (changeable while running, see
  *     {@link BasaltNode#setGlobalIndexPropagation})
+ * @param loopbackRpc a test mode: every partition call of the node is encoded into an RPC frame, decoded, served,
+ *     and its answer encoded and decoded again, in-process (docs/design/cluster.md §20 step 10); off by default
  */
 public record NodeConfig(String region, String accountId, int partitionsPerTable, Duration tableCreationDelay,
-        Duration tableUpdateDelay, boolean syncWrites, Clock clock, GlobalIndexPropagation globalIndexPropagation) {
+        Duration tableUpdateDelay, boolean syncWrites, Clock clock, GlobalIndexPropagation globalIndexPropagation,
+        boolean loopbackRpc) {
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
@@ -39,26 +42,32 @@ public record NodeConfig(String region, String accountId, int partitionsPerTable
 
     public static NodeConfig defaults() {
         return new NodeConfig(DEFAULT_REGION, DEFAULT_ACCOUNT_ID, 4, Duration.ZERO, Duration.ZERO, true,
-                Clock.systemUTC(), GlobalIndexPropagation.ASYNCHRONOUS);
+                Clock.systemUTC(), GlobalIndexPropagation.ASYNCHRONOUS, false);
     }
 
     public NodeConfig withSyncWrites(boolean sync) {
         return new NodeConfig(region, accountId, partitionsPerTable, tableCreationDelay, tableUpdateDelay, sync,
-                clock, globalIndexPropagation);
+                clock, globalIndexPropagation, loopbackRpc);
     }
 
     public NodeConfig withClock(Clock newClock) {
         return new NodeConfig(region, accountId, partitionsPerTable, tableCreationDelay, tableUpdateDelay,
-                syncWrites, newClock, globalIndexPropagation);
+                syncWrites, newClock, globalIndexPropagation, loopbackRpc);
     }
 
     public NodeConfig withDelays(Duration creation, Duration update) {
         return new NodeConfig(region, accountId, partitionsPerTable, creation, update, syncWrites, clock,
-                globalIndexPropagation);
+                globalIndexPropagation, loopbackRpc);
     }
 
     public NodeConfig withGlobalIndexPropagation(GlobalIndexPropagation propagation) {
         return new NodeConfig(region, accountId, partitionsPerTable, tableCreationDelay, tableUpdateDelay,
-                syncWrites, clock, propagation);
+                syncWrites, clock, propagation, loopbackRpc);
+    }
+
+    /** This configuration with the loopback RPC test mode on or off. */
+    public NodeConfig withLoopbackRpc(boolean loopback) {
+        return new NodeConfig(region, accountId, partitionsPerTable, tableCreationDelay, tableUpdateDelay,
+                syncWrites, clock, globalIndexPropagation, loopback);
     }
 }

@@ -14,6 +14,7 @@ import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
 import io.basalt.partition.ReplaceItemOperation;
 import io.basalt.partition.TransactionCanceledException;
@@ -37,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,9 @@ final class TransactionCoordinator {
     private final boolean sync;
     private final Clock clock;
     private final LongFunction<TableRuntime> runtimes;
+    /** The partition that holds an item key of a table, by the partition map. */
+    private final BiFunction<TableMetadata, byte[], PartitionId> router;
+    private final PartitionClient partitions;
     private final Executor workers;
     private final AtomicLong nextId;
     private final AtomicLong lastTimestamp = new AtomicLong();
@@ -80,16 +85,23 @@ final class TransactionCoordinator {
     }
 
     /** One action placed on its partition. */
-    private record Placed(int action, TableRuntime runtime, int partition, byte[] itemKey) {
+    private record Placed(int action, PartitionId partition, byte[] itemKey) {
     }
 
+    /**
+     * @param runtimes the live tables (a transaction on a table that is gone fails at once)
+     * @param partitions how the rounds reach each partition ({@link PartitionClient})
+     */
     TransactionCoordinator(WritableStorage storage, boolean sync, Clock clock, LongFunction<TableRuntime> runtimes,
-            Executor workers, CommitDelay commitDelay) {
+            BiFunction<TableMetadata, byte[], PartitionId> router, PartitionClient partitions, Executor workers,
+            CommitDelay commitDelay) {
         this.storage = requireNonNull(storage, "storage is null");
         this.commitDelay = requireNonNull(commitDelay, "commitDelay is null");
         this.sync = sync;
         this.clock = requireNonNull(clock, "clock is null");
         this.runtimes = requireNonNull(runtimes, "runtimes is null");
+        this.router = requireNonNull(router, "router is null");
+        this.partitions = requireNonNull(partitions, "partitions is null");
         this.workers = requireNonNull(workers, "workers is null");
         // Ids only need to be unique among the transactions in flight and in the ledger: start past any id a
         // previous run could have left there.
@@ -157,7 +169,7 @@ final class TransactionCoordinator {
         long transaction = nextId.incrementAndGet();
         long timestamp = nextTimestamp();
         List<Placed> placed = new ArrayList<>(actions.size());
-        Map<String, List<Placed>> byPartition = new LinkedHashMap<>();
+        Map<PartitionId, List<Placed>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < actions.size(); i++) {
             TransactionAction action = actions.get(i);
             TableRuntime runtime = runtimes.apply(action.table().id());
@@ -166,16 +178,14 @@ final class TransactionCoordinator {
             }
             byte[] itemKey = KeyLayout.itemKey(action.table().id(), KeyLayout.BASE_TABLE_INDEX,
                     action.table().keySchema(), action.operation().key());
-            Placed place = new Placed(i, runtime, runtime.partitionIndexFor(KeyLayout.hashOfItemKey(itemKey)),
-                    itemKey);
+            Placed place = new Placed(i, router.apply(action.table(), itemKey), itemKey);
             placed.add(place);
-            byPartition.computeIfAbsent(runtime.tableId() + "/" + place.partition(), k -> new ArrayList<>())
-                    .add(place);
+            byPartition.computeIfAbsent(place.partition(), k -> new ArrayList<>()).add(place);
         }
         List<CompletableFuture<List<Object>>> prepared = new ArrayList<>(byPartition.size());
         for (List<Placed> group : byPartition.values()) {
-            PartitionLeader leader = group.get(0).runtime().partition(group.get(0).partition());
-            prepared.add(leader.prepare(transaction, timestamp, group.stream().map(Placed::itemKey).toList(),
+            prepared.add(partitions.prepare(group.get(0).partition(), transaction, timestamp,
+                    group.stream().map(Placed::itemKey).toList(),
                     group.stream().map(p -> actions.get(p.action()).operation()).toList()));
         }
         // The commit decision is an fsync: never on the thread that completed the prepares (a network thread).
@@ -253,7 +263,7 @@ final class TransactionCoordinator {
         return cancelled ? reasons : null;
     }
 
-    private static void release(long transaction, Map<String, List<Placed>> byPartition, Object[] outcomes) {
+    private void release(long transaction, Map<PartitionId, List<Placed>> byPartition, Object[] outcomes) {
         for (List<Placed> group : byPartition.values()) {
             List<byte[]> held = new ArrayList<>(group.size());
             for (Placed place : group) {
@@ -262,13 +272,13 @@ final class TransactionCoordinator {
                 }
             }
             if (!held.isEmpty()) {
-                group.get(0).runtime().partition(group.get(0).partition()).release(transaction, held);
+                partitions.release(group.get(0).partition(), transaction, held);
             }
         }
     }
 
     private CompletableFuture<TransactionResult> commit(long transaction, long timestamp, TokenUse token,
-            List<TransactionAction> actions, List<Placed> placed, Map<String, List<Placed>> byPartition,
+            List<TransactionAction> actions, List<Placed> placed, Map<PartitionId, List<Placed>> byPartition,
             Object[] outcomes) {
         List<TransactionRecord.Write> writes = new ArrayList<>();
         for (Placed place : placed) {
@@ -276,7 +286,7 @@ final class TransactionCoordinator {
             PartitionState.Staged staged = (PartitionState.Staged) outcomes[place.action()];
             if (!(action.operation() instanceof ConditionCheckOperation)) {
                 KeySchema schema = action.table().keySchema();
-                writes.add(new TransactionRecord.Write(action.table().id(), place.partition(), place.itemKey(),
+                writes.add(new TransactionRecord.Write(action.table().id(), place.itemKey(),
                         new Item(action.operation().key().toAttributes(schema)), staged.outcome().newItem()));
             }
         }
@@ -311,8 +321,7 @@ final class TransactionCoordinator {
         for (List<Placed> group : byPartition.values()) {
             List<PartitionState.Staged> staged = group.stream()
                     .map(p -> (PartitionState.Staged) outcomes[p.action()]).toList();
-            committed.add(group.get(0).runtime().partition(group.get(0).partition()).commit(transaction, timestamp,
-                    staged));
+            committed.add(partitions.commit(group.get(0).partition(), transaction, timestamp, staged));
         }
         return CompletableFuture.allOf(committed.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
             if (failure != null) {
@@ -351,7 +360,7 @@ final class TransactionCoordinator {
 
     /** Reads the items of a TransactGetItems as they all were at one moment. */
     CompletableFuture<List<Item>> read(List<TransactionGet> gets) {
-        Map<PartitionLeader, ReadGroup> groups = new LinkedHashMap<>();
+        Map<PartitionId, ReadGroup> groups = new LinkedHashMap<>();
         for (int i = 0; i < gets.size(); i++) {
             TransactionGet get = gets.get(i);
             TableRuntime runtime = runtimes.apply(get.table().id());
@@ -360,9 +369,8 @@ final class TransactionCoordinator {
             }
             byte[] key = KeyLayout.itemKey(get.table().id(), KeyLayout.BASE_TABLE_INDEX, get.table().keySchema(),
                     get.key());
-            PartitionLeader leader = runtime.partition(runtime.partitionIndexFor(KeyLayout.hashOfItemKey(key)));
-            ReadGroup group = groups.computeIfAbsent(leader,
-                    l -> new ReadGroup(l, new ArrayList<>(), new ArrayList<>()));
+            ReadGroup group = groups.computeIfAbsent(router.apply(get.table(), key),
+                    partition -> new ReadGroup(partition, new ArrayList<>(), new ArrayList<>()));
             group.places().add(i);
             group.keys().add(key);
         }
@@ -372,7 +380,7 @@ final class TransactionCoordinator {
     }
 
     /** The gets of one TransactGetItems that fall on one partition: their places in the request and item keys. */
-    private record ReadGroup(PartitionLeader leader, List<Integer> places, List<byte[]> keys) {
+    private record ReadGroup(PartitionId partition, List<Integer> places, List<byte[]> keys) {
     }
 
     /**
@@ -380,28 +388,28 @@ final class TransactionCoordinator {
      * which must try again do not hold up the transactions they wait for.
      */
     private final class TransactionalRead {
-        private final List<ReadGroup> partitions;
+        private final List<ReadGroup> groups;
         private final boolean[] unsettled;
         private final CompletableFuture<List<Item>> result = new CompletableFuture<>();
 
-        TransactionalRead(List<ReadGroup> partitions, int count) {
-            this.partitions = partitions;
+        TransactionalRead(List<ReadGroup> groups, int count) {
+            this.groups = groups;
             this.unsettled = new boolean[count];
         }
 
         void attempt(int attempt) {
-            List<CompletableFuture<PartitionState.ReadRound>> firsts = new ArrayList<>(partitions.size());
-            for (ReadGroup group : partitions) {
-                firsts.add(group.leader().readForTransaction(group.keys()));
+            List<CompletableFuture<PartitionState.ReadRound>> firsts = new ArrayList<>(groups.size());
+            for (ReadGroup group : groups) {
+                firsts.add(partitions.readForTransaction(group.partition(), group.keys()));
             }
             settled(firsts).whenCompleteAsync((ignored, unused) -> afterFirstRound(attempt, firsts), workers);
         }
 
         private void afterFirstRound(int attempt, List<CompletableFuture<PartitionState.ReadRound>> firsts) {
-            List<PartitionState.ReadRound> rounds = new ArrayList<>(partitions.size());
+            List<PartitionState.ReadRound> rounds = new ArrayList<>(groups.size());
             Throwable failed = null;
             boolean busy = false;
-            for (int g = 0; g < partitions.size(); g++) {
+            for (int g = 0; g < groups.size(); g++) {
                 PartitionState.ReadRound round = firsts.get(g).isCompletedExceptionally() ? null : firsts.get(g).join();
                 rounds.add(round);
                 if (round == null) {
@@ -410,14 +418,14 @@ final class TransactionCoordinator {
                 }
                 for (int j = 0; j < round.states().size(); j++) {
                     boolean read = round.states().get(j) == PartitionState.ReadState.READ;
-                    unsettled[partitions.get(g).places().get(j)] = !read;
+                    unsettled[groups.get(g).places().get(j)] = !read;
                     busy |= !read;
                 }
             }
             if (failed != null || busy) {
-                for (int g = 0; g < partitions.size(); g++) {
+                for (int g = 0; g < groups.size(); g++) {
                     if (rounds.get(g) != null && rounds.get(g).watch() != null) {
-                        partitions.get(g).leader().validate(rounds.get(g).watch());
+                        partitions.validate(groups.get(g).partition(), rounds.get(g).watch());
                     }
                 }
                 if (failed != null) {
@@ -429,9 +437,9 @@ final class TransactionCoordinator {
                 }
                 return;
             }
-            List<CompletableFuture<boolean[]>> seconds = new ArrayList<>(partitions.size());
-            for (int g = 0; g < partitions.size(); g++) {
-                seconds.add(partitions.get(g).leader().validate(rounds.get(g).watch()));
+            List<CompletableFuture<boolean[]>> seconds = new ArrayList<>(groups.size());
+            for (int g = 0; g < groups.size(); g++) {
+                seconds.add(partitions.validate(groups.get(g).partition(), rounds.get(g).watch()));
             }
             settled(seconds).whenCompleteAsync((ignored, unused) -> afterSecondRound(attempt, rounds, seconds),
                     workers);
@@ -440,10 +448,15 @@ final class TransactionCoordinator {
         private void afterSecondRound(int attempt, List<PartitionState.ReadRound> rounds,
                 List<CompletableFuture<boolean[]>> seconds) {
             boolean changed = false;
-            for (int g = 0; g < partitions.size(); g++) {
+            for (int g = 0; g < groups.size(); g++) {
+                if (seconds.get(g).isCompletedExceptionally()) {
+                    // The partition went away between the rounds (its table was deleted).
+                    result.completeExceptionally(failureOf(seconds.get(g)));
+                    return;
+                }
                 boolean[] written = seconds.get(g).join();
                 for (int j = 0; j < written.length; j++) {
-                    unsettled[partitions.get(g).places().get(j)] = written[j];
+                    unsettled[groups.get(g).places().get(j)] = written[j];
                     changed |= written[j];
                 }
             }
@@ -453,10 +466,10 @@ final class TransactionCoordinator {
             }
             try {
                 Item[] items = new Item[unsettled.length];
-                for (int g = 0; g < partitions.size(); g++) {
+                for (int g = 0; g < groups.size(); g++) {
                     List<byte[]> stored = rounds.get(g).items();
                     for (int j = 0; j < stored.size(); j++) {
-                        items[partitions.get(g).places().get(j)] = stored.get(j) == null ? null
+                        items[groups.get(g).places().get(j)] = stored.get(j) == null ? null
                                 : ItemCodec.decode(stored.get(j));
                     }
                 }

@@ -13,15 +13,17 @@ import java.util.List;
  * writes already applied change nothing), which makes a transaction interrupted between its partitions' commits
  * all-or-nothing.
  *
- * <p>Format (version 1): {@code [1][write count varint]} then per write {@code [table id:8][partition index
- * varint][item key: varint length, bytes][key attributes: varint length, item codec][0 | 1 + varint length, item
- * codec of the new image]}.
+ * <p>Format (version 2): {@code [2][write count varint]} then per write {@code [table id:8][item key: varint length,
+ * bytes][key attributes: varint length, item codec][0 | 1 + varint length, item codec of the new image]}. Version 1
+ * (still read) had a partition ordinal after the table id; recovery finds an item's partition by its key's hash, so
+ * version 2, written since partitions have stable ids (docs/design/cluster.md §4), leaves it out.
  */
 record TransactionRecord(List<Write> writes) {
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_VERSION_WITH_ORDINALS = 1;
 
     /** One write: the item's storage key and key attributes, and its image after (null: deleted). */
-    record Write(long tableId, int partition, byte[] itemKey, Item key, Item image) {
+    record Write(long tableId, byte[] itemKey, Item key, Item image) {
     }
 
     TransactionRecord {
@@ -34,7 +36,6 @@ record TransactionRecord(List<Write> writes) {
         out.writeVarInt(writes.size());
         for (Write write : writes) {
             out.writeLong(write.tableId());
-            out.writeVarInt(write.partition());
             out.writeVarInt(write.itemKey().length);
             out.writeBytes(write.itemKey());
             writeItem(out, write.key());
@@ -51,18 +52,20 @@ record TransactionRecord(List<Write> writes) {
     static TransactionRecord decode(byte[] bytes) {
         ByteReader in = new ByteReader(bytes);
         byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITH_ORDINALS) {
             throw new IllegalStateException("unknown transaction record format version " + version);
         }
         int count = in.readLength();
         List<Write> writes = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long tableId = in.readLong();
-            int partition = in.readVarInt();
+            if (version == FORMAT_VERSION_WITH_ORDINALS) {
+                in.readVarInt();
+            }
             byte[] itemKey = in.readBytes(in.readLength());
             Item key = ItemCodec.decode(in.readBytes(in.readLength()));
             Item image = in.readByte() == 0 ? null : ItemCodec.decode(in.readBytes(in.readLength()));
-            writes.add(new Write(tableId, partition, itemKey, key, image));
+            writes.add(new Write(tableId, itemKey, key, image));
         }
         return new TransactionRecord(writes);
     }

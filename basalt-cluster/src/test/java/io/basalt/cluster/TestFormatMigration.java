@@ -136,9 +136,8 @@ class TestFormatMigration {
             // Transaction 77 is decided (its ledger record is durable) but not applied on Alpha's second partition.
             Item key = keyItem(pkOn("Alpha", 1));
             Item image = item(pkOn("Alpha", 1), 0, "committed");
-            TransactionRecord record = new TransactionRecord(List.of(new TransactionRecord.Write(3, 1,
-                    itemKey(3, pkOn("Alpha", 1)), key, image)));
-            storage.write(new WriteBatch().put(KeyLayout.transactionKey(TRANSACTION), record.encode()), true);
+            storage.write(new WriteBatch().put(KeyLayout.transactionKey(TRANSACTION),
+                    v1TransactionRecord(3, 1, itemKey(3, pkOn("Alpha", 1)), key, image)), true);
         }
         V1Table gamma = TABLES.get(2);
         Map<String, Item> gammaItems = items.get("Gamma");
@@ -369,5 +368,24 @@ class TestFormatMigration {
             }
         }
         return count;
+    }
+
+    /** A ledger record as version 1 wrote it: one write, with the partition ordinal after the table id. */
+    private static byte[] v1TransactionRecord(long tableId, int ordinal, byte[] itemKey, Item key, Item image) {
+        ByteWriter out = new ByteWriter(256);
+        out.writeByte((byte) 1);
+        out.writeVarInt(1);
+        out.writeLong(tableId);
+        out.writeVarInt(ordinal);
+        out.writeVarInt(itemKey.length);
+        out.writeBytes(itemKey);
+        byte[] encodedKey = ItemCodec.encode(key);
+        out.writeVarInt(encodedKey.length);
+        out.writeBytes(encodedKey);
+        byte[] encodedImage = ItemCodec.encode(image);
+        out.writeByte((byte) 1);
+        out.writeVarInt(encodedImage.length);
+        out.writeBytes(encodedImage);
+        return out.toByteArray();
     }
 }

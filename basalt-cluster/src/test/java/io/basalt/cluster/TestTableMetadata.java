@@ -104,11 +104,13 @@ class TestTableMetadata {
         NodeConfig defaults = NodeConfig.defaults();
         assertThat(defaults.syncWrites()).isTrue();
         assertThat(defaults.tableCreationDelay()).isZero();
+        assertThat(defaults.loopbackRpc()).isFalse();
+        assertThat(defaults.withLoopbackRpc(true).loopbackRpc()).isTrue();
         assertThatThrownBy(() -> new NodeConfig("r", "a", 0, Duration.ZERO, Duration.ZERO, true,
-                defaults.clock(), GlobalIndexPropagation.ASYNCHRONOUS))
+                defaults.clock(), GlobalIndexPropagation.ASYNCHRONOUS, false))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new NodeConfig("r", "a", 1025, Duration.ZERO, Duration.ZERO, true,
-                defaults.clock(), GlobalIndexPropagation.ASYNCHRONOUS))
+                defaults.clock(), GlobalIndexPropagation.ASYNCHRONOUS, false))
                 .isInstanceOf(IllegalArgumentException.class);
         NodeConfig changed = defaults.withSyncWrites(false).withDelays(Duration.ofSeconds(1), Duration.ofSeconds(2));
         assertThat(changed.syncWrites()).isFalse();

@@ -333,7 +333,7 @@ class TestTransactions {
             var running = node.transactWrite(List.of(new TransactionAction(accounts, add("a", 1), false)), null,
                     null);
             TransactionRecord.Write share = write(accounts, "a", item("pk", "a"));
-            PartitionIds partition = new PartitionIds(accounts, share.partition());
+            PartitionIds partition = new PartitionIds(accounts, ordinalOf(accounts, "a"));
             // A transaction waits in the commit delay only once its prepare records are durable.
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
             while (node.heldTransactions() == 0 && System.nanoTime() < deadline) {
@@ -379,15 +379,17 @@ class TestTransactions {
     }
 
     private static byte[] preparedKey(long transaction, TransactionRecord.Write write) {
-        return KeyLayout.preparedKey(write.tableId(), PARTITIONS.get(write.tableId()).get(write.partition()).id(),
-                transaction);
+        long hash = KeyLayout.hashOfItemKey(write.itemKey());
+        io.basalt.partition.PartitionDescriptor partition = PARTITIONS.get(write.tableId()).stream()
+                .filter(descriptor -> descriptor.owns(hash)).findFirst().orElseThrow();
+        return KeyLayout.preparedKey(write.tableId(), partition.id(), transaction);
     }
 
     /** A partition key whose item lies on another partition than {@code pk}'s. */
     private static String keyOnAnotherPartition(TableMetadata table, String pk) {
-        int partition = write(table, pk, item("pk", pk)).partition();
+        int partition = ordinalOf(table, pk);
         for (int i = 0; ; i++) {
-            if (write(table, "k" + i, item("pk", "k" + i)).partition() != partition) {
+            if (ordinalOf(table, "k" + i) != partition) {
                 return "k" + i;
             }
         }
@@ -395,9 +397,14 @@ class TestTransactions {
 
     private static TransactionRecord.Write write(TableMetadata table, String pk, Item image) {
         byte[] itemKey = KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, SCHEMA, key(pk));
-        int partition = io.basalt.partition.PartitionHash.partitionIndex(KeyLayout.hashOfItemKey(itemKey),
+        return new TransactionRecord.Write(table.id(), itemKey, item("pk", pk), image);
+    }
+
+    /** The position of {@code pk}'s partition among the table's equal hash ranges. */
+    private static int ordinalOf(TableMetadata table, String pk) {
+        byte[] itemKey = KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX, SCHEMA, key(pk));
+        return io.basalt.partition.PartitionHash.partitionIndex(KeyLayout.hashOfItemKey(itemKey),
                 table.partitionCount());
-        return new TransactionRecord.Write(table.id(), partition, itemKey, item("pk", pk), image);
     }
 
     private static TableMetadata table(BasaltNode node, String name) {

@@ -279,11 +279,11 @@ public final class PartitionState {
      * not {@link ReadState#READ}), how each was found, and, when every item was read, the watch that the second
      * round ({@link #validate}) checks.
      */
-    public record ReadRound(List<byte[]> items, List<ReadState> states, ReadWatch watch) {
+    public record ReadRound(List<byte[]> items, List<ReadState> states, TransactionWatch watch) {
     }
 
     /** The items one transactional read took between its rounds, and which of them were written since. */
-    public static final class ReadWatch {
+    public static final class ReadWatch implements TransactionWatch {
         private final Bytes[] keys;
         private final boolean[] changed;
 
@@ -342,7 +342,10 @@ public final class PartitionState {
      * A transactional read's second round: stops watching and tells, per item of the first round, whether a write
      * to it was evaluated since (it may have changed).
      */
-    public boolean[] validate(ReadWatch watch) {
+    public boolean[] validate(TransactionWatch transactionWatch) {
+        if (!(transactionWatch instanceof ReadWatch watch)) {
+            throw new IllegalArgumentException("not a watch of this partition: " + transactionWatch);
+        }
         for (Bytes key : watch.keys) {
             List<ReadWatch> watching = watches.get(key);
             if (watching != null) {

@@ -25,13 +25,20 @@ import java.nio.file.Path;
 public final class BasaltTestServer implements AutoCloseable {
     /** The default server settings on a free loopback port. */
     public static final ServerConfig LOOPBACK = ServerConfig.of("127.0.0.1", 0);
+    /**
+     * The system property that runs every server these tests start in the loopback RPC mode ({@code
+     * -Dbasalt.loopbackRpc=true}): each partition call goes through the internal RPC's codecs (docs/design/
+     * cluster.md §20 step 10), so a suite run this way checks the codecs against everything it asserts.
+     */
+    public static final String LOOPBACK_RPC_PROPERTY = "basalt.loopbackRpc";
 
     private final BasaltNode node;
     private final BasaltServer server;
 
     private BasaltTestServer(StorageEngine storage, NodeConfig config, ServerConfig serverConfig) {
         requireNonNull(serverConfig, "serverConfig is null");
-        this.node = BasaltNode.open(storage, config);
+        this.node = BasaltNode.open(storage, Boolean.getBoolean(LOOPBACK_RPC_PROPERTY) ? config.withLoopbackRpc(true)
+                : config);
         BasaltServer started;
         try {
             started = BasaltServer.start(node, serverConfig);

@@ -272,7 +272,7 @@ final class ExpressionCodec {
         }
     }
 
-    private static DocumentPath readPath(ByteReader in) {
+    static DocumentPath readPath(ByteReader in) {
         int count = in.readLength();
         List<PathElement> elements = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

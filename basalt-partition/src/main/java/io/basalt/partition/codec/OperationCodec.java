@@ -182,7 +182,8 @@ public final class OperationCodec {
     private static ItemUpdate readUpdate(ByteReader in) {
         int tag = in.readUnsignedByte();
         return switch (tag) {
-            case UPDATE_NONE -> ItemUpdate.NONE;
+            // Not ItemUpdate.NONE: that constant is null when NoItemUpdate happens to be initialised first.
+            case UPDATE_NONE -> NoItemUpdate.INSTANCE;
             case UPDATE_EXPRESSION -> ExpressionItemUpdate.sizedByItem(ExpressionCodec.readUpdate(in));
             case UPDATE_EXPRESSION_SIZED_BY_STATEMENT ->
                     ExpressionItemUpdate.sizedByStatement(ExpressionCodec.readUpdate(in));

@@ -3,6 +3,7 @@ package io.basalt.server.operations;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.TableKeys;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.eval.Projector;
@@ -96,21 +97,29 @@ final class BatchGetItemHandler extends DataPlaneHandler {
             primaryKeys.put(table.tableName(), keys);
         }
 
+        // Every key is read at once, grouped by partition (docs/design/cluster.md §12.4); the response is then
+        // cut where DynamoDB cuts it, in request order.
+        List<TableKeys> reads = new ArrayList<>(tables.size());
+        for (TableRequest table : tables) {
+            reads.add(new TableKeys(metadata.get(table.tableName()), primaryKeys.get(table.tableName()),
+                    table.consistent()));
+        }
+        List<List<StoredItem>> read = node.getItems(reads);
         Map<String, List<Found>> responses = new LinkedHashMap<>();
         Map<String, List<Item>> unprocessed = new LinkedHashMap<>();
         Map<String, Double> units = new LinkedHashMap<>();
         long responseBytes = 0;
-        for (TableRequest table : tables) {
-            TableMetadata tableMetadata = metadata.get(table.tableName());
+        for (int t = 0; t < tables.size(); t++) {
+            TableRequest table = tables.get(t);
             List<Found> found = new ArrayList<>();
             double tableUnits = 0;
-            List<PrimaryKey> keys = primaryKeys.get(table.tableName());
-            for (int i = 0; i < keys.size(); i++) {
+            List<StoredItem> items = read.get(t);
+            for (int i = 0; i < items.size(); i++) {
                 if (responseBytes > MAX_RESPONSE_BYTES) {
                     unprocessed.computeIfAbsent(table.tableName(), name -> new ArrayList<>()).add(table.keys().get(i));
                     continue;
                 }
-                StoredItem item = node.readStored(tableMetadata, keys.get(i));
+                StoredItem item = items.get(i);
                 long size = item == null ? 0 : item.size();
                 tableUnits += Capacity.readUnits(size, table.consistent());
                 if (item != null) {

@@ -108,10 +108,11 @@ final class BatchWriteItemHandler extends DataPlaneHandler {
             operations.add(write.isPut() ? new PutItemOperation(key, write.item()) : new DeleteItemOperation(key));
         }
 
-        List<CompletableFuture<EvaluatedWrite>> results = new ArrayList<>(writes.size());
-        for (int i = 0; i < writes.size(); i++) {
-            results.add(node.write(tables.get(writes.get(i).tableName()), operations.get(i)));
+        List<TableMetadata> targets = new ArrayList<>(writes.size());
+        for (Write write : writes) {
+            targets.add(tables.get(write.tableName()));
         }
+        List<CompletableFuture<EvaluatedWrite>> results = node.writeBatch(targets, operations);
         Capacity.Mode mode = Capacity.mode(request.getString("ReturnConsumedCapacity"));
         String metrics = request.getString("ReturnItemCollectionMetrics");
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))

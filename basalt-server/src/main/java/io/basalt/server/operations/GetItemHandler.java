@@ -51,7 +51,7 @@ final class GetItemHandler extends DataPlaneHandler {
         if (projection != null) {
             ReadRequests.checkKeyPaths(projection.paths(), table.keySchema());
         }
-        StoredItem item = node.readStored(table, key);
+        StoredItem item = node.getItem(table, key, consistent);
         Capacity.Mode mode = Capacity.mode(capacity);
         double units = Capacity.readUnits(item == null ? 0 : item.size(), consistent);
         Item projected = item == null || projection == null ? null : Projector.project(projection, item.item());

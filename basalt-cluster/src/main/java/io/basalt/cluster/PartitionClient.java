@@ -1,0 +1,88 @@
+package io.basalt.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.ItemOperation;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionState;
+import io.basalt.partition.TransactionWatch;
+import io.basalt.partition.encoding.StoredItem;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The calls a node makes on a partition, wherever the partition's leader is (docs/design/cluster.md §12): writes,
+ * point reads and their batches, and the rounds of transactions. Every call names its partition by
+ * {@link PartitionId} and carries only data, so that it can travel as an RPC frame ({@code io.basalt.cluster.rpc});
+ * on one node it is an interface call on {@link LocalPartitionClient}.
+ *
+ * <p>Failures a client may see (a failed condition, a conflict, a table deleted meanwhile) complete the futures,
+ * or are thrown by the synchronous reads, as {@link io.basalt.model.BasaltException}s with DynamoDB's texts.
+ */
+public interface PartitionClient {
+    /**
+     * Evaluates {@code operation} against the item stored under {@code itemKey} on the partition's leader and makes
+     * the result durable (and, with synchronous global index propagation, visible in the table's global indexes).
+     * The result carries no log entry: that stays with the partition.
+     */
+    CompletableFuture<EvaluatedWrite> write(PartitionId partition, byte[] itemKey, ItemOperation operation);
+
+    /**
+     * The writes of a BatchWriteItem that one node serves (§12.4), each evaluated as {@link #write} evaluates it:
+     * one future per write, in order; a refused write fails its own future only.
+     */
+    List<CompletableFuture<EvaluatedWrite>> writeBatch(List<ItemWrite> writes);
+
+    /**
+     * The durable image of the item stored under {@code itemKey}, or null when it does not exist.
+     *
+     * @param consistent whether the read must be strongly consistent (served by the leader, §10); on one node every
+     *     read is
+     */
+    StoredItem get(PartitionId partition, byte[] itemKey, boolean consistent);
+
+    /**
+     * The point reads of a BatchGetItem that fall on one node, grouped by partition (§12.4): per group, per key in
+     * order, the item's image or null.
+     */
+    List<List<StoredItem>> getBatch(List<KeyGroup> groups);
+
+    /**
+     * A transaction's first phase on one partition ({@link io.basalt.replication.PartitionLeader#prepare}): per
+     * operation, in order, its {@link PartitionState.Staged} write or the {@link io.basalt.model.BasaltException}
+     * that refused it.
+     */
+    CompletableFuture<List<Object>> prepare(PartitionId partition, long transaction, long timestamp,
+            List<byte[]> itemKeys, List<ItemOperation> operations);
+
+    /** A transaction's second phase on one partition: applies the writes its prepare staged, in order. */
+    CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction, long timestamp,
+            List<PartitionState.Staged> staged);
+
+    /** Lets go of what a cancelled transaction held on one partition (and of its prepare record). */
+    CompletableFuture<Void> release(PartitionId partition, long transaction, List<byte[]> itemKeys);
+
+    /** A transactional read's first round on one partition ({@link PartitionState#readForTransaction}). */
+    CompletableFuture<PartitionState.ReadRound> readForTransaction(PartitionId partition, List<byte[]> itemKeys);
+
+    /** A transactional read's second round: per item of the first round, whether it was written since. */
+    CompletableFuture<boolean[]> validate(PartitionId partition, TransactionWatch watch);
+
+    /** One write of a batch: its partition, the item's storage key and the operation. */
+    record ItemWrite(PartitionId partition, byte[] itemKey, ItemOperation operation) {
+        public ItemWrite {
+            requireNonNull(partition, "partition is null");
+            requireNonNull(itemKey, "itemKey is null");
+            requireNonNull(operation, "operation is null");
+        }
+    }
+
+    /** Point reads of one partition: the item keys, in the order their images come back. */
+    record KeyGroup(PartitionId partition, List<byte[]> itemKeys, boolean consistent) {
+        public KeyGroup {
+            requireNonNull(partition, "partition is null");
+            itemKeys = List.copyOf(itemKeys);
+        }
+    }
+}

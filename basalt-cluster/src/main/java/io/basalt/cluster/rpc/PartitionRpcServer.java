@@ -1,0 +1,139 @@
+package io.basalt.cluster.rpc;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.PartitionClient;
+import io.basalt.model.BasaltException;
+import io.basalt.model.ErrorCode;
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.PartitionState;
+import io.basalt.partition.TransactionWatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers request frames from the partitions this node leads: decodes each frame, calls the node's own
+ * {@link PartitionClient} (its {@code LocalPartitionClient}), and encodes the answer. A refusal a client may see
+ * travels as an ERROR frame with its code, text and (for a failed condition) the current item; anything else that
+ * fails is an InternalServerError, logged here.
+ *
+ * <p>A transactional read's first round leaves a watch on the partition that its second round checks: the server
+ * keeps it under a fresh id between the two rounds (a second round always follows a first one that left a watch).
+ * Thread-safe.
+ */
+public final class PartitionRpcServer {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionRpcServer.class);
+
+    private final PartitionClient local;
+    private final ConcurrentHashMap<Long, TransactionWatch> watches = new ConcurrentHashMap<>();
+    private final AtomicLong nextWatch = new AtomicLong();
+
+    public PartitionRpcServer(PartitionClient local) {
+        this.local = requireNonNull(local, "local is null");
+    }
+
+    /** How many transactional reads are between their rounds (tests check that none is left behind). */
+    public int watchesHeld() {
+        return watches.size();
+    }
+
+    /**
+     * Serves one request frame.
+     *
+     * @throws IllegalStateException when the frame cannot be decoded (nothing is served; a network server closes
+     *     the connection, since it can no longer trust the stream's framing)
+     */
+    public CompletableFuture<byte[]> serve(byte[] requestFrame) {
+        RpcCodec.Frame<RpcRequest> frame = RpcCodec.decodeRequest(requestFrame);
+        RpcRequest request = frame.content();
+        CompletableFuture<Object> result;
+        try {
+            result = dispatch(request);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.handle((value, failure) -> RpcCodec.encodeResponse(frame.requestId(), request,
+                failure == null ? new RpcResponse.Ok(value) : new RpcResponse.Error(refusal(failure))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<Object> dispatch(RpcRequest request) {
+        if (request instanceof RpcRequest.Write write) {
+            return widen(local.write(write.partition(), write.itemKey(), write.operation()));
+        } else if (request instanceof RpcRequest.PointRead read) {
+            return CompletableFuture.completedFuture(local.get(read.partition(), read.itemKey(), read.consistent()));
+        } else if (request instanceof RpcRequest.BatchRead batch) {
+            return CompletableFuture.completedFuture(local.getBatch(batch.groups()));
+        } else if (request instanceof RpcRequest.BatchWrite batch) {
+            return batchWrite(batch);
+        } else if (request instanceof RpcRequest.Prepare prepare) {
+            return widen(local.prepare(prepare.partition(), prepare.transaction(), prepare.timestamp(),
+                    prepare.itemKeys(), prepare.operations()));
+        } else if (request instanceof RpcRequest.Commit commit) {
+            return widen(local.commit(commit.partition(), commit.transaction(), commit.timestamp(), commit.staged()));
+        } else if (request instanceof RpcRequest.Release release) {
+            return widen(local.release(release.partition(), release.transaction(), release.itemKeys()));
+        } else if (request instanceof RpcRequest.ReadRound round) {
+            return local.readForTransaction(round.partition(), round.itemKeys()).thenApply(this::register);
+        } else if (request instanceof RpcRequest.Validate validate) {
+            TransactionWatch watch = watches.remove(validate.watch());
+            if (watch == null) {
+                throw new IllegalStateException("no transactional read holds watch " + validate.watch());
+            }
+            return widen(local.validate(validate.partition(), watch));
+        } else if (request instanceof RpcRequest.Ping) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // A page read needs the table's schema to plan: Query and Scan reach it through ReadService until the
+        // partition map carries descriptors (step 12).
+        throw new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
+                new UnsupportedOperationException("not served over the RPC yet: " + request.kind()));
+    }
+
+    /** Each write of a batch answers for itself: one refused write does not fail the others (§12.3). */
+    private CompletableFuture<Object> batchWrite(RpcRequest.BatchWrite batch) {
+        List<CompletableFuture<Object>> writes = new ArrayList<>(batch.writes().size());
+        for (RpcRequest.Write write : batch.writes()) {
+            CompletableFuture<EvaluatedWrite> written;
+            try {
+                written = local.write(write.partition(), write.itemKey(), write.operation());
+            } catch (RuntimeException e) {
+                written = CompletableFuture.failedFuture(e);
+            }
+            writes.add(written.handle((value, failure) -> failure == null ? value : refusal(failure)));
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> writes.stream().map(CompletableFuture::join).toList());
+    }
+
+    private Object register(PartitionState.ReadRound round) {
+        if (round.watch() == null) {
+            return round;
+        }
+        long id = nextWatch.incrementAndGet();
+        watches.put(id, round.watch());
+        return new PartitionState.ReadRound(round.items(), round.states(), new RemoteWatch(id));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CompletableFuture<Object> widen(CompletableFuture<?> future) {
+        return (CompletableFuture<Object>) future;
+    }
+
+    /** What the sender is told of a failure: the refusal itself, or an InternalServerError for anything else. */
+    private static BasaltException refusal(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof BasaltException basalt) {
+            return basalt;
+        }
+        LOG.error("Serving a partition call failed", cause);
+        return new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", cause);
+    }
+}

@@ -1,0 +1,361 @@
+package io.basalt.cluster.rpc;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.PartitionClient;
+import io.basalt.partition.ItemOperation;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionState;
+import io.basalt.partition.codec.OperationCodec;
+import io.basalt.partition.codec.ReadCodec;
+import io.basalt.partition.codec.WriteResultCodec;
+import io.basalt.partition.encoding.ByteReader;
+import io.basalt.partition.encoding.ByteWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes and reads the frames of the internal RPC (docs/design/cluster.md §12.2):
+ * <pre>
+ *   u32 length (of what follows), u8 protocol version (1), u8 kind ({@link RpcKind}), u64 request id,
+ *   u32 deadline millis (0 in responses), payload
+ * </pre>
+ * Request payloads (a partition id is {@link #writePartition}'s form; keys and stored items are a varint length
+ * and the bytes; operations are {@link OperationCodec}'s form, specs and results {@link ReadCodec}'s, written
+ * results and staged writes {@link WriteResultCodec}'s):
+ * <pre>
+ *   WRITE           partition, varlong map version, u8 return images, item key, operation
+ *   READ            partition, u8 1 POINT, u8 consistent, item key | u8 2 PAGE, read spec
+ *   BATCH_WRITE     varint count, WRITE payload each
+ *   BATCH_READ      varint count, (partition, u8 consistent, varint count, item key each) each
+ *   TXN_PREPARE     partition, u64 transaction, u64 timestamp, varint count, (item key, operation) each
+ *   TXN_COMMIT      partition, u64 transaction, u64 timestamp, varint count, staged write each
+ *   TXN_RELEASE     partition, u64 transaction, varint count, item key each
+ *   TXN_READ_ROUND  partition, varint count, item key each
+ *   TXN_VALIDATE    partition, varlong watch id
+ *   PING            (empty)
+ * </pre>
+ * Response payloads are in {@link RpcResponseCodec}. Decoding is strict: the length must match the bytes, every
+ * byte must be used, unknown versions, kinds, tags and reserved kinds are refused, and frames above
+ * {@link #MAX_FRAME_BYTES} are refused; every such failure is an {@link IllegalStateException}. THE LAYOUT IS A
+ * PROTOCOL: a change needs a new protocol version.
+ */
+public final class RpcCodec {
+    /** The protocol version this build writes and reads. */
+    public static final int VERSION = 1;
+    /** Frames above this are refused (§12.2). */
+    public static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+    /** Length, version, kind, request id, deadline. */
+    static final int HEADER_BYTES = 4 + 1 + 1 + 8 + 4;
+
+    private static final int POINT = 1;
+    private static final int PAGE = 2;
+
+    private RpcCodec() {
+    }
+
+    /** A decoded frame: its header's request id and deadline, and its content. */
+    public record Frame<T>(long requestId, int deadlineMillis, T content) {
+        public Frame {
+            requireNonNull(content, "content is null");
+        }
+    }
+
+    public static byte[] encodeRequest(long requestId, int deadlineMillis, RpcRequest request) {
+        requireNonNull(request, "request is null");
+        ByteWriter out = startFrame(request.kind(), requestId, deadlineMillis);
+        writeRequest(out, request);
+        return finishFrame(out);
+    }
+
+    /** @throws IllegalStateException when the frame is corrupt, truncated, too long, newer or of a reserved kind */
+    public static Frame<RpcRequest> decodeRequest(byte[] frame) {
+        return decode(frame, (kind, in) -> {
+            if (kind.isResponse()) {
+                throw new IllegalStateException("a " + kind + " frame where a request was expected");
+            }
+            return readRequest(kind, in);
+        });
+    }
+
+    /** The frame answering {@code answered}, whose request id it carries. */
+    public static byte[] encodeResponse(long requestId, RpcRequest answered, RpcResponse response) {
+        requireNonNull(answered, "answered is null");
+        requireNonNull(response, "response is null");
+        ByteWriter out = startFrame(response.kind(), requestId, 0);
+        RpcResponseCodec.write(out, answered, response);
+        return finishFrame(out);
+    }
+
+    /**
+     * Reads the answer to {@code answered}.
+     *
+     * @throws IllegalStateException when the frame is corrupt, truncated, too long or not a response
+     */
+    public static Frame<RpcResponse> decodeResponse(byte[] frame, RpcRequest answered) {
+        requireNonNull(answered, "answered is null");
+        return decode(frame, (kind, in) -> {
+            if (!kind.isResponse()) {
+                throw new IllegalStateException("a " + kind + " frame where a response was expected");
+            }
+            return RpcResponseCodec.read(kind, in, answered);
+        });
+    }
+
+    // ---- partition ids: the one place that knows their form ----
+
+    /** A partition id: its stable 64-bit value (docs/design/cluster.md §4.1), a varlong. */
+    public static void writePartition(ByteWriter out, PartitionId partition) {
+        out.writeVarLong(partition.value());
+    }
+
+    public static PartitionId readPartition(ByteReader in) {
+        long value = in.readVarLong();
+        if (value < 1) {
+            throw new IllegalStateException("partition id out of range: " + value);
+        }
+        return new PartitionId(value);
+    }
+
+    // ---- frames ----
+
+    private interface ContentReader<T> {
+        T read(RpcKind kind, ByteReader in);
+    }
+
+    private static ByteWriter startFrame(RpcKind kind, long requestId, int deadlineMillis) {
+        if (!kind.defined()) {
+            throw new IllegalArgumentException(kind + " frames are reserved: their content is not defined yet");
+        }
+        ByteWriter out = new ByteWriter(256);
+        out.writeInt(0);
+        out.writeByte(VERSION);
+        out.writeByte(kind.tag());
+        out.writeLong(requestId);
+        out.writeInt(deadlineMillis);
+        return out;
+    }
+
+    private static byte[] finishFrame(ByteWriter out) {
+        byte[] frame = out.toByteArray();
+        int length = frame.length - 4;
+        if (frame.length > MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("frame of " + frame.length + " bytes exceeds " + MAX_FRAME_BYTES);
+        }
+        frame[0] = (byte) (length >>> 24);
+        frame[1] = (byte) (length >>> 16);
+        frame[2] = (byte) (length >>> 8);
+        frame[3] = (byte) length;
+        return frame;
+    }
+
+    private static <T> Frame<T> decode(byte[] frame, ContentReader<T> content) {
+        requireNonNull(frame, "frame is null");
+        try {
+            ByteReader in = new ByteReader(frame);
+            long length = readInt(in) & 0xFFFFFFFFL;
+            if (length + 4 > MAX_FRAME_BYTES) {
+                throw new IllegalStateException("frame of " + (length + 4) + " bytes exceeds " + MAX_FRAME_BYTES);
+            }
+            if (length != in.remaining()) {
+                throw new IllegalStateException("frame says " + length + " bytes follow, " + in.remaining() + " do");
+            }
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new IllegalStateException("frame of protocol version " + version + "; this build speaks "
+                        + VERSION);
+            }
+            RpcKind kind = RpcKind.ofTag(in.readUnsignedByte());
+            if (!kind.defined()) {
+                throw new IllegalStateException(kind + " frames are reserved: their content is not defined yet");
+            }
+            long requestId = in.readLong();
+            int deadlineMillis = readInt(in);
+            T read = content.read(kind, in);
+            if (in.remaining() != 0) {
+                throw new IllegalStateException(in.remaining() + " unexpected bytes after a " + kind + " frame");
+            }
+            return new Frame<>(requestId, deadlineMillis, read);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A decoded value refused its content (a record's invariant): the frame is corrupt.
+            throw new IllegalStateException("corrupt frame: " + e, e);
+        }
+    }
+
+    static int readInt(ByteReader in) {
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+            value = (value << 8) | in.readUnsignedByte();
+        }
+        return value;
+    }
+
+    // ---- request payloads ----
+
+    private static void writeRequest(ByteWriter out, RpcRequest request) {
+        if (request instanceof RpcRequest.Write write) {
+            writeWrite(out, write);
+        } else if (request instanceof RpcRequest.PointRead read) {
+            writePartition(out, read.partition());
+            out.writeByte(POINT);
+            out.writeByte(read.consistent() ? 1 : 0);
+            ReadCodec.writeStored(out, read.itemKey());
+        } else if (request instanceof RpcRequest.PageRead read) {
+            writePartition(out, read.partition());
+            out.writeByte(PAGE);
+            ReadCodec.writeSpec(out, read.spec());
+        } else if (request instanceof RpcRequest.BatchWrite batch) {
+            out.writeVarInt(batch.writes().size());
+            batch.writes().forEach(write -> writeWrite(out, write));
+        } else if (request instanceof RpcRequest.BatchRead batch) {
+            out.writeVarInt(batch.groups().size());
+            for (PartitionClient.KeyGroup group : batch.groups()) {
+                writePartition(out, group.partition());
+                out.writeByte(group.consistent() ? 1 : 0);
+                writeKeys(out, group.itemKeys());
+            }
+        } else if (request instanceof RpcRequest.Prepare prepare) {
+            writePartition(out, prepare.partition());
+            out.writeLong(prepare.transaction());
+            out.writeLong(prepare.timestamp());
+            out.writeVarInt(prepare.itemKeys().size());
+            for (int i = 0; i < prepare.itemKeys().size(); i++) {
+                ReadCodec.writeStored(out, prepare.itemKeys().get(i));
+                OperationCodec.encode(out, prepare.operations().get(i));
+            }
+        } else if (request instanceof RpcRequest.Commit commit) {
+            writePartition(out, commit.partition());
+            out.writeLong(commit.transaction());
+            out.writeLong(commit.timestamp());
+            out.writeVarInt(commit.staged().size());
+            commit.staged().forEach(staged -> WriteResultCodec.writeStaged(out, staged));
+        } else if (request instanceof RpcRequest.Release release) {
+            writePartition(out, release.partition());
+            out.writeLong(release.transaction());
+            writeKeys(out, release.itemKeys());
+        } else if (request instanceof RpcRequest.ReadRound round) {
+            writePartition(out, round.partition());
+            writeKeys(out, round.itemKeys());
+        } else if (request instanceof RpcRequest.Validate validate) {
+            writePartition(out, validate.partition());
+            out.writeVarLong(validate.watch());
+        } else if (!(request instanceof RpcRequest.Ping)) {
+            throw new AssertionError("RpcRequest is sealed: " + request.getClass());
+        }
+    }
+
+    private static RpcRequest readRequest(RpcKind kind, ByteReader in) {
+        return switch (kind) {
+            case WRITE -> readWrite(in);
+            case READ -> {
+                PartitionId partition = readPartition(in);
+                int shape = in.readUnsignedByte();
+                if (shape == POINT) {
+                    boolean consistent = readBoolean(in);
+                    yield new RpcRequest.PointRead(partition, ReadCodec.readStored(in), consistent);
+                }
+                if (shape == PAGE) {
+                    yield new RpcRequest.PageRead(partition, ReadCodec.readSpec(in));
+                }
+                throw new IllegalStateException("unknown read shape " + shape);
+            }
+            case BATCH_WRITE -> {
+                int count = in.readLength();
+                List<RpcRequest.Write> writes = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    writes.add(readWrite(in));
+                }
+                yield new RpcRequest.BatchWrite(writes);
+            }
+            case BATCH_READ -> {
+                int count = in.readLength();
+                List<PartitionClient.KeyGroup> groups = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    PartitionId partition = readPartition(in);
+                    boolean consistent = readBoolean(in);
+                    groups.add(new PartitionClient.KeyGroup(partition, readKeys(in), consistent));
+                }
+                yield new RpcRequest.BatchRead(groups);
+            }
+            case TXN_PREPARE -> {
+                PartitionId partition = readPartition(in);
+                long transaction = in.readLong();
+                long timestamp = in.readLong();
+                int count = in.readLength();
+                List<byte[]> keys = new ArrayList<>(count);
+                List<ItemOperation> operations = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    keys.add(ReadCodec.readStored(in));
+                    operations.add(OperationCodec.decode(in));
+                }
+                yield new RpcRequest.Prepare(partition, transaction, timestamp, keys, operations);
+            }
+            case TXN_COMMIT -> {
+                PartitionId partition = readPartition(in);
+                long transaction = in.readLong();
+                long timestamp = in.readLong();
+                int count = in.readLength();
+                List<PartitionState.Staged> staged = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    staged.add(WriteResultCodec.readStaged(in));
+                }
+                yield new RpcRequest.Commit(partition, transaction, timestamp, staged);
+            }
+            case TXN_RELEASE -> {
+                PartitionId partition = readPartition(in);
+                long transaction = in.readLong();
+                yield new RpcRequest.Release(partition, transaction, readKeys(in));
+            }
+            case TXN_READ_ROUND -> {
+                PartitionId partition = readPartition(in);
+                yield new RpcRequest.ReadRound(partition, readKeys(in));
+            }
+            case TXN_VALIDATE -> {
+                PartitionId partition = readPartition(in);
+                yield new RpcRequest.Validate(partition, in.readVarLong());
+            }
+            case PING -> new RpcRequest.Ping();
+            default -> throw new IllegalStateException("no request content for kind " + kind);
+        };
+    }
+
+    private static void writeWrite(ByteWriter out, RpcRequest.Write write) {
+        writePartition(out, write.partition());
+        out.writeVarLong(write.mapVersion());
+        out.writeByte(write.returnImages());
+        ReadCodec.writeStored(out, write.itemKey());
+        OperationCodec.encode(out, write.operation());
+    }
+
+    private static RpcRequest.Write readWrite(ByteReader in) {
+        PartitionId partition = readPartition(in);
+        long mapVersion = in.readVarLong();
+        int returnImages = in.readUnsignedByte();
+        byte[] itemKey = ReadCodec.readStored(in);
+        return new RpcRequest.Write(partition, mapVersion, itemKey, OperationCodec.decode(in), returnImages);
+    }
+
+    static void writeKeys(ByteWriter out, List<byte[]> keys) {
+        out.writeVarInt(keys.size());
+        keys.forEach(key -> ReadCodec.writeStored(out, key));
+    }
+
+    static List<byte[]> readKeys(ByteReader in) {
+        int count = in.readLength();
+        List<byte[]> keys = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            keys.add(ReadCodec.readStored(in));
+        }
+        return keys;
+    }
+
+    static boolean readBoolean(ByteReader in) {
+        int value = in.readUnsignedByte();
+        if (value > 1) {
+            throw new IllegalStateException("not a boolean: " + value + " at " + (in.position() - 1));
+        }
+        return value == 1;
+    }
+}

@@ -1,0 +1,147 @@
+package io.basalt.cluster.rpc;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.PartitionClient;
+import io.basalt.model.BasaltException;
+import io.basalt.model.ErrorCode;
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.ItemOperation;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionState;
+import io.basalt.partition.TransactionWatch;
+import io.basalt.partition.encoding.StoredItem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link PartitionClient} that sends every call as a request frame over an {@link RpcTransport} and reads the
+ * answer from the response frame: what a node uses for partitions it does not lead (step 12), and, in the
+ * {@code --loopback-rpc} test mode, for its own ({@link #loopback}), so that every partition call is encoded and
+ * decoded both ways and a value the codecs lose or change shows up in the compatibility suite.
+ *
+ * <p>Only OK and ERROR answers exist on one node; the others (NOT_LEADER, WRONG_PARTITION, ...) are the Router's
+ * to retry (§12.3, step 12) and fail the call here.
+ */
+public final class RpcPartitionClient implements PartitionClient {
+    private static final Logger LOG = LoggerFactory.getLogger(RpcPartitionClient.class);
+    /** The routing deadline's default (§12.3), sent with every frame. */
+    static final int DEADLINE_MILLIS = 5_000;
+
+    private final RpcTransport transport;
+    private final AtomicLong nextRequest = new AtomicLong();
+
+    public RpcPartitionClient(RpcTransport transport) {
+        this.transport = requireNonNull(transport, "transport is null");
+    }
+
+    /** A client whose every call goes through the codecs to {@code local} in the same JVM. */
+    public static PartitionClient loopback(PartitionClient local) {
+        LOG.info("Loopback RPC mode: every partition call goes through the internal RPC's codecs");
+        return new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local)));
+    }
+
+    @Override
+    public CompletableFuture<EvaluatedWrite> write(PartitionId partition, byte[] itemKey, ItemOperation operation) {
+        // One node answers with every image; trimming them to what the request returns is for the hop (§8.3).
+        return call(new RpcRequest.Write(partition, 0, itemKey, operation, RpcRequest.RETURN_ALL_IMAGES));
+    }
+
+    @Override
+    public List<CompletableFuture<EvaluatedWrite>> writeBatch(List<ItemWrite> writes) {
+        List<RpcRequest.Write> requests = new ArrayList<>(writes.size());
+        for (ItemWrite write : writes) {
+            requests.add(new RpcRequest.Write(write.partition(), 0, write.itemKey(), write.operation(),
+                    RpcRequest.RETURN_ALL_IMAGES));
+        }
+        CompletableFuture<List<Object>> batch = call(new RpcRequest.BatchWrite(requests));
+        List<CompletableFuture<EvaluatedWrite>> results = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            int position = i;
+            results.add(batch.thenCompose(outcomes -> outcomes.get(position) instanceof BasaltException refused
+                    ? CompletableFuture.failedFuture(refused)
+                    : CompletableFuture.completedFuture((EvaluatedWrite) outcomes.get(position))));
+        }
+        return results;
+    }
+
+    @Override
+    public StoredItem get(PartitionId partition, byte[] itemKey, boolean consistent) {
+        return join(call(new RpcRequest.PointRead(partition, itemKey, consistent)));
+    }
+
+    @Override
+    public List<List<StoredItem>> getBatch(List<KeyGroup> groups) {
+        return join(call(new RpcRequest.BatchRead(groups)));
+    }
+
+    @Override
+    public CompletableFuture<List<Object>> prepare(PartitionId partition, long transaction, long timestamp,
+            List<byte[]> itemKeys, List<ItemOperation> operations) {
+        return call(new RpcRequest.Prepare(partition, transaction, timestamp, itemKeys, operations));
+    }
+
+    @Override
+    public CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction, long timestamp,
+            List<PartitionState.Staged> staged) {
+        return call(new RpcRequest.Commit(partition, transaction, timestamp, staged));
+    }
+
+    @Override
+    public CompletableFuture<Void> release(PartitionId partition, long transaction, List<byte[]> itemKeys) {
+        return call(new RpcRequest.Release(partition, transaction, itemKeys));
+    }
+
+    @Override
+    public CompletableFuture<PartitionState.ReadRound> readForTransaction(PartitionId partition,
+            List<byte[]> itemKeys) {
+        return call(new RpcRequest.ReadRound(partition, itemKeys));
+    }
+
+    @Override
+    public CompletableFuture<boolean[]> validate(PartitionId partition, TransactionWatch watch) {
+        if (!(watch instanceof RemoteWatch remote)) {
+            throw new IllegalArgumentException("not a watch a first round over the RPC returned: " + watch);
+        }
+        return call(new RpcRequest.Validate(partition, remote.id()));
+    }
+
+    /** Sends {@code request}; completes with the OK answer's value, or fails with the ERROR answer's refusal. */
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> call(RpcRequest request) {
+        long id = nextRequest.incrementAndGet();
+        byte[] frame = RpcCodec.encodeRequest(id, DEADLINE_MILLIS, request);
+        return transport.call(frame).thenApply(bytes -> {
+            RpcCodec.Frame<RpcResponse> answer = RpcCodec.decodeResponse(bytes, request);
+            if (answer.requestId() != id) {
+                throw new IllegalStateException("answer to request " + answer.requestId() + " for request " + id);
+            }
+            RpcResponse response = answer.content();
+            if (response instanceof RpcResponse.Ok ok) {
+                return (T) ok.value();
+            }
+            if (response instanceof RpcResponse.Error error) {
+                throw error.error();
+            }
+            throw new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
+                    new IllegalStateException(response.kind() + " answer on one node"));
+        });
+    }
+
+    /** The value of a call whose answer is in (the in-JVM transport answers reads at once). */
+    private static <T> T join(CompletableFuture<T> call) {
+        try {
+            return call.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+}

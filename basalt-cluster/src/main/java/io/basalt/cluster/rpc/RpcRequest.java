@@ -1,0 +1,174 @@
+package io.basalt.cluster.rpc;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.PartitionClient;
+import io.basalt.partition.ItemOperation;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionState;
+import io.basalt.partition.read.ReadSpec;
+import java.util.List;
+
+/** The content of a request frame (docs/design/cluster.md §12.2): plain data, one record per kind. */
+public sealed interface RpcRequest {
+    /** The frame kind this request travels as. */
+    RpcKind kind();
+
+    /** Which images a write's answer must carry (§8.3): bits of {@link Write#returnImages}. */
+    int RETURN_OLD_IMAGE = 1;
+    int RETURN_NEW_IMAGE = 2;
+    int RETURN_ALL_IMAGES = RETURN_OLD_IMAGE | RETURN_NEW_IMAGE;
+
+    /**
+     * One write to evaluate on the partition's leader.
+     *
+     * @param mapVersion the partition map version the sender routed by (0 until the map exists, step 2), for the
+     *     WRONG_PARTITION answer
+     * @param itemKey the item's storage key in the partition
+     * @param returnImages which images the answer carries ({@link #RETURN_OLD_IMAGE}, {@link #RETURN_NEW_IMAGE})
+     */
+    record Write(PartitionId partition, long mapVersion, byte[] itemKey, ItemOperation operation, int returnImages)
+            implements RpcRequest {
+        public Write {
+            requireNonNull(partition, "partition is null");
+            requireNonNull(itemKey, "itemKey is null");
+            requireNonNull(operation, "operation is null");
+            if ((returnImages & ~RETURN_ALL_IMAGES) != 0) {
+                throw new IllegalArgumentException("unknown image bits " + returnImages);
+            }
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.WRITE;
+        }
+    }
+
+    /** A point read (GetItem) of one item of a partition. */
+    record PointRead(PartitionId partition, byte[] itemKey, boolean consistent) implements RpcRequest {
+        public PointRead {
+            requireNonNull(partition, "partition is null");
+            requireNonNull(itemKey, "itemKey is null");
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.READ;
+        }
+    }
+
+    /** A Query or Scan page of a partition (§9.1); answered by a {@link io.basalt.partition.read.ReadResult}. */
+    record PageRead(PartitionId partition, ReadSpec spec) implements RpcRequest {
+        public PageRead {
+            requireNonNull(partition, "partition is null");
+            requireNonNull(spec, "spec is null");
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.READ;
+        }
+    }
+
+    /** The point reads of a BatchGetItem that one node serves, grouped by partition (§12.4). */
+    record BatchRead(List<PartitionClient.KeyGroup> groups) implements RpcRequest {
+        public BatchRead {
+            groups = List.copyOf(groups);
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.BATCH_READ;
+        }
+    }
+
+    /** The writes of a BatchWriteItem that one node serves (§12.4); answered per write. */
+    record BatchWrite(List<Write> writes) implements RpcRequest {
+        public BatchWrite {
+            writes = List.copyOf(writes);
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.BATCH_WRITE;
+        }
+    }
+
+    /** A transaction's first phase on one partition. */
+    record Prepare(PartitionId partition, long transaction, long timestamp, List<byte[]> itemKeys,
+            List<ItemOperation> operations) implements RpcRequest {
+        public Prepare {
+            requireNonNull(partition, "partition is null");
+            itemKeys = List.copyOf(itemKeys);
+            operations = List.copyOf(operations);
+            if (itemKeys.size() != operations.size()) {
+                throw new IllegalArgumentException("one item key per operation");
+            }
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.TXN_PREPARE;
+        }
+    }
+
+    /** A transaction's second phase on one partition, with the writes its prepare staged. */
+    record Commit(PartitionId partition, long transaction, long timestamp, List<PartitionState.Staged> staged)
+            implements RpcRequest {
+        public Commit {
+            requireNonNull(partition, "partition is null");
+            staged = List.copyOf(staged);
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.TXN_COMMIT;
+        }
+    }
+
+    /** Lets go of what a cancelled transaction held on one partition. */
+    record Release(PartitionId partition, long transaction, List<byte[]> itemKeys) implements RpcRequest {
+        public Release {
+            requireNonNull(partition, "partition is null");
+            itemKeys = List.copyOf(itemKeys);
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.TXN_RELEASE;
+        }
+    }
+
+    /** A transactional read's first round on one partition. */
+    record ReadRound(PartitionId partition, List<byte[]> itemKeys) implements RpcRequest {
+        public ReadRound {
+            requireNonNull(partition, "partition is null");
+            itemKeys = List.copyOf(itemKeys);
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.TXN_READ_ROUND;
+        }
+    }
+
+    /** A transactional read's second round: the watch the serving node keeps under {@code watch}. */
+    record Validate(PartitionId partition, long watch) implements RpcRequest {
+        public Validate {
+            requireNonNull(partition, "partition is null");
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.TXN_VALIDATE;
+        }
+    }
+
+    /** Whether the peer answers at all. */
+    record Ping() implements RpcRequest {
+        @Override
+        public RpcKind kind() {
+            return RpcKind.PING;
+        }
+    }
+}

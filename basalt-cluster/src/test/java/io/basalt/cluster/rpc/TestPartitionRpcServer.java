@@ -1,0 +1,220 @@
+package io.basalt.cluster.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.cluster.PartitionClient;
+import io.basalt.model.AttributeValue;
+import io.basalt.model.BasaltException;
+import io.basalt.model.ErrorCode;
+import io.basalt.model.Item;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.ConditionalCheckFailedException;
+import io.basalt.partition.DeleteItemOperation;
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.ItemOperation;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionState;
+import io.basalt.partition.TransactionWatch;
+import io.basalt.partition.WriteOutcome;
+import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.FetchMode;
+import io.basalt.partition.read.ReadSource;
+import io.basalt.partition.read.ReadSpec;
+import io.basalt.partition.read.ScanRange;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PartitionRpcServer} and {@link RpcPartitionClient} over {@link InJvmRpcTransport}, against a hand-written
+ * partition client: what crosses the codecs arrives as sent, refusals travel as refusals (one per write of a
+ * batch), anything else becomes an InternalServerError, and a transactional read's watch is kept between its
+ * rounds and let go after the second.
+ */
+class TestPartitionRpcServer {
+    private static final PartitionId PARTITION = new PartitionId(31);
+    private static final byte[] KEY = {2, 9, 9};
+    private static final Item ITEM = new Item(Map.of("pk", AttributeValue.string("a")));
+    private static final ItemOperation DELETE = new DeleteItemOperation(new PrimaryKey(AttributeValue.string("a"),
+            Optional.empty()), null);
+
+    @Test
+    void writesAndReadsArriveAsSentAndAnswerAsAnswered() {
+        RecordingPartitions local = new RecordingPartitions();
+        PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local)));
+        EvaluatedWrite written = client.write(PARTITION, KEY, DELETE).join();
+        assertThat(local.calls).containsExactly("write 31 [2, 9, 9] DeleteItemOperation");
+        assertThat(written.outcome().oldItem()).isEqualTo(ITEM);
+        assertThat(written.entry()).isNull();
+        assertThat(client.get(PARTITION, KEY, true).item()).isEqualTo(ITEM);
+        assertThat(client.get(new PartitionId(32), KEY, false)).isNull();
+        List<List<StoredItem>> batch = client.getBatch(List.of(new PartitionClient.KeyGroup(PARTITION,
+                List.of(KEY, new byte[] {1}), true)));
+        assertThat(batch).hasSize(1);
+        assertThat(batch.get(0).get(0).item()).isEqualTo(ITEM);
+        assertThat(batch.get(0).get(1)).isNull();
+    }
+
+    @Test
+    void eachWriteOfABatchAnswersForItself() {
+        RecordingPartitions local = new RecordingPartitions();
+        local.refusedPartition = 32;
+        PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local)));
+        List<CompletableFuture<EvaluatedWrite>> writes = client.writeBatch(List.of(
+                new PartitionClient.ItemWrite(PARTITION, KEY, DELETE),
+                new PartitionClient.ItemWrite(new PartitionId(32), KEY, DELETE),
+                new PartitionClient.ItemWrite(PARTITION, KEY, DELETE)));
+        assertThat(writes.get(0).join().outcome().oldItem()).isEqualTo(ITEM);
+        assertThatThrownBy(writes.get(1)::join).hasCauseInstanceOf(ConditionalCheckFailedException.class);
+        assertThat(writes.get(2).join().outcome().oldItem()).isEqualTo(ITEM);
+    }
+
+    @Test
+    void failuresThatAreNotRefusalsBecomeInternalServerErrors() {
+        RecordingPartitions local = new RecordingPartitions();
+        local.crash = true;
+        PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local)));
+        assertThatThrownBy(() -> client.write(PARTITION, KEY, DELETE).join()).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOfSatisfying(BasaltException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR);
+                    assertThat(e.getMessage()).isEqualTo("Internal server error");
+                });
+        PartitionRpcServer server = new PartitionRpcServer(new RecordingPartitions());
+        ReadSpec scan = new ReadSpec(3, ReadSource.BASE, null, ScanRange.ALL, true, 10, ReadSpec.MAX_PAGE_BYTES,
+                null, null, false, FetchMode.NONE, null, true);
+        RpcRequest page = new RpcRequest.PageRead(PARTITION, scan);
+        RpcResponse answer = RpcCodec.decodeResponse(server.serve(RpcCodec.encodeRequest(5, 0, page)).join(), page)
+                .content();
+        assertThat(answer).isInstanceOfSatisfying(RpcResponse.Error.class,
+                error -> assertThat(error.error().code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+    }
+
+    @Test
+    void aTransactionalReadsWatchIsKeptBetweenItsRounds() {
+        RecordingPartitions local = new RecordingPartitions();
+        PartitionRpcServer server = new PartitionRpcServer(local);
+        PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(server));
+        PartitionState.ReadRound round = client.readForTransaction(PARTITION, List.of(KEY)).join();
+        assertThat(round.watch()).isInstanceOf(RemoteWatch.class);
+        assertThat(round.states()).containsExactly(PartitionState.ReadState.READ);
+        assertThat(ItemCodec.decode(round.items().get(0))).isEqualTo(ITEM);
+        assertThat(server.watchesHeld()).isEqualTo(1);
+        assertThat(client.validate(PARTITION, round.watch()).join()).containsExactly(true);
+        assertThat(local.validated).isSameAs(local.watch);
+        assertThat(server.watchesHeld()).isZero();
+        // The same id again names nothing: the second round happens once.
+        assertThatThrownBy(() -> client.validate(PARTITION, round.watch()).join())
+                .cause().isInstanceOfSatisfying(BasaltException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+    }
+
+    @Test
+    void answersOnlyTheRouterUnderstandsFailTheCall() {
+        RpcPartitionClient client = new RpcPartitionClient(frame -> {
+            RpcCodec.Frame<RpcRequest> request = RpcCodec.decodeRequest(frame);
+            return CompletableFuture.completedFuture(RpcCodec.encodeResponse(request.requestId(), request.content(),
+                    new RpcResponse.NotLeader(1, 2)));
+        });
+        assertThatThrownBy(() -> client.get(PARTITION, KEY, true)).isInstanceOfSatisfying(BasaltException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+        RpcPartitionClient confused = new RpcPartitionClient(frame -> {
+            RpcCodec.Frame<RpcRequest> request = RpcCodec.decodeRequest(frame);
+            return CompletableFuture.completedFuture(RpcCodec.encodeResponse(request.requestId() + 1,
+                    request.content(), new RpcResponse.Ok(null)));
+        });
+        assertThatThrownBy(() -> confused.get(PARTITION, KEY, true)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("answer to request");
+    }
+
+    /** A partition client that answers from fixed values and records what it was asked. */
+    private static final class RecordingPartitions implements PartitionClient {
+        private final List<String> calls = new ArrayList<>();
+        private final PartitionState.ReadWatch watch = readWatch();
+        private TransactionWatch validated;
+        private long refusedPartition = -1;
+        private boolean crash;
+
+        @Override
+        public CompletableFuture<EvaluatedWrite> write(PartitionId partition, byte[] itemKey,
+                ItemOperation operation) {
+            calls.add("write " + partition + " " + Arrays.toString(itemKey) + " "
+                    + operation.getClass().getSimpleName());
+            if (crash) {
+                throw new IllegalStateException("storage failed");
+            }
+            if (partition.value() == refusedPartition) {
+                return CompletableFuture.failedFuture(new ConditionalCheckFailedException(ITEM));
+            }
+            return CompletableFuture.completedFuture(new EvaluatedWrite(new WriteOutcome(
+                    StoredItem.of(ItemCodec.encode(ITEM)), null, List.of()), null, 10, 0, List.of(), -1));
+        }
+
+        @Override
+        public List<CompletableFuture<EvaluatedWrite>> writeBatch(List<ItemWrite> writes) {
+            return writes.stream().map(w -> write(w.partition(), w.itemKey(), w.operation())).toList();
+        }
+
+        @Override
+        public StoredItem get(PartitionId partition, byte[] itemKey, boolean consistent) {
+            return partition.equals(PARTITION) && Arrays.equals(itemKey, KEY) ? StoredItem.of(ItemCodec.encode(ITEM))
+                    : null;
+        }
+
+        @Override
+        public List<List<StoredItem>> getBatch(List<KeyGroup> groups) {
+            List<List<StoredItem>> found = new ArrayList<>();
+            for (KeyGroup group : groups) {
+                found.add(Arrays.asList(group.itemKeys().stream()
+                        .map(key -> get(group.partition(), key, group.consistent())).toArray(StoredItem[]::new)));
+            }
+            return found;
+        }
+
+        @Override
+        public CompletableFuture<List<Object>> prepare(PartitionId partition, long transaction, long timestamp,
+                List<byte[]> itemKeys, List<ItemOperation> operations) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction,
+                long timestamp, List<PartitionState.Staged> staged) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Void> release(PartitionId partition, long transaction, List<byte[]> itemKeys) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<PartitionState.ReadRound> readForTransaction(PartitionId partition,
+                List<byte[]> itemKeys) {
+            return CompletableFuture.completedFuture(new PartitionState.ReadRound(
+                    List.of(ItemCodec.encode(ITEM)), List.of(PartitionState.ReadState.READ), watch));
+        }
+
+        @Override
+        public CompletableFuture<boolean[]> validate(PartitionId partition, TransactionWatch transactionWatch) {
+            validated = transactionWatch;
+            return CompletableFuture.completedFuture(new boolean[] {true});
+        }
+
+        /** A real partition's watch, from a first round on an empty partition. */
+        private static PartitionState.ReadWatch readWatch() {
+            io.basalt.partition.PartitionDescriptor whole = io.basalt.partition.PartitionDescriptor.equalRanges(3, 0,
+                    PARTITION.value(), 1, 1).get(0);
+            PartitionState state = new PartitionState(whole, new io.basalt.storage.memory.InMemoryStorageEngine(),
+                    io.basalt.model.KeySchema.of(new io.basalt.model.KeyAttribute("pk",
+                            io.basalt.model.AttributeType.S)), () -> 0L);
+            return (PartitionState.ReadWatch) state.readForTransaction(List.of(KEY)).watch();
+        }
+    }
+}

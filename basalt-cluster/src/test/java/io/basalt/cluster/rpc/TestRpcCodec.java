@@ -1,0 +1,226 @@
+package io.basalt.cluster.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.expressions.ast.Condition;
+import io.basalt.expressions.ast.DocumentPath;
+import io.basalt.expressions.ast.Operand;
+import io.basalt.model.AttributeValue;
+import io.basalt.model.Item;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.ConditionalCheckFailedException;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PutItemOperation;
+import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.encoding.StoredItem;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The internal RPC's frames (docs/design/cluster.md §12.2): golden bytes that pin the layout, seeded random round
+ * trips of every request kind and of every kind of answer to each, and strict decoding (every truncation, a wrong
+ * length, unknown versions and kinds, reserved kinds, trailing bytes and oversized frames are refused with
+ * {@link IllegalStateException}, never another exception).
+ */
+class TestRpcCodec {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final PartitionId PARTITION = new PartitionId(7);
+    private static final byte[] ITEM_KEY = {2, 0, 0, 0, 7, 1, 2, 3};
+    private static final Item ITEM = new Item(Map.of("pk", AttributeValue.string("a")));
+
+    @Test
+    void aWriteRequestHasTheFrameHeaderThenPartitionMapVersionImagesKeyAndOperation() {
+        PutItemOperation put = new PutItemOperation(new PrimaryKey(AttributeValue.string("a"), Optional.empty()),
+                ITEM, new Condition.AttributeNotExists(DocumentPath.of("pk")));
+        byte[] frame = RpcCodec.encodeRequest(258, 5000, new RpcRequest.Write(PARTITION, 0, ITEM_KEY, put,
+                RpcRequest.RETURN_OLD_IMAGE));
+        assertThat(HEX.formatHex(frame)).isEqualTo(
+                "0000002e" // length of what follows
+                        + "01" + "01" // protocol version, kind WRITE
+                        + "0000000000000102" // request id 258
+                        + "00001388" // deadline 5000 ms
+                        + "07" // partition id 7 (a varlong)
+                        + "00" + "01" // map version 0, return the old image
+                        + "08" + "0200000007010203" // item key
+                        + GOLDEN_PUT);
+    }
+
+    /** The operation's own encoding ({@code OperationCodec}, pinned by its own golden test). */
+    private static final String GOLDEN_PUT = "01" + "01" // operation format 1, PUT
+            + "00" + "010161" // key: partition key only, S "a"
+            + "08" + "01" + "01" + "02706b" // attribute_not_exists(pk)
+            + "01" + "01" + "02706b" + "010161"; // item {pk: S "a"}
+
+    @Test
+    void answersCarryTheRequestIdAndNoDeadline() {
+        RpcRequest.PointRead read = new RpcRequest.PointRead(PARTITION, ITEM_KEY, true);
+        assertThat(HEX.formatHex(RpcCodec.encodeRequest(1, 5000, read))).isEqualTo(
+                "0000001a" + "01" + "02" + "0000000000000001" + "00001388" + "07"
+                        + "01" + "01" // POINT, consistent
+                        + "08" + "0200000007010203");
+        byte[] stored = ItemCodec.encode(ITEM);
+        assertThat(HEX.formatHex(RpcCodec.encodeResponse(1, read, new RpcResponse.Ok(StoredItem.of(stored)))))
+                .isEqualTo("000000" + String.format("%02x", 14 + 1 + 1 + stored.length) + "01" + "80"
+                        + "0000000000000001" + "00000000" + "01" + String.format("%02x", stored.length)
+                        + HEX.formatHex(stored));
+        assertThat(HEX.formatHex(RpcCodec.encodeResponse(1, read, new RpcResponse.Ok(null))))
+                .isEqualTo("0000000f" + "01" + "80" + "0000000000000001" + "00000000" + "00");
+    }
+
+    @Test
+    void aFailedConditionTravelsWithItsCodeTextAndCurrentItem() {
+        RpcRequest.PointRead read = new RpcRequest.PointRead(PARTITION, ITEM_KEY, false);
+        byte[] frame = RpcCodec.encodeResponse(9, read, new RpcResponse.Error(
+                new ConditionalCheckFailedException(ITEM).returningItem()));
+        String code = HEX.formatHex("CONDITIONAL_CHECK_FAILED".getBytes());
+        String message = HEX.formatHex("The conditional request failed".getBytes());
+        assertThat(HEX.formatHex(frame)).isEqualTo(HEX.formatHex(Arrays.copyOf(frame, 4)) + "01" + "81"
+                + "0000000000000009" + "00000000" + "18" + code + "1e" + message
+                + "01" + "01" + "01" + HEX.formatHex(ItemCodec.encode(ITEM)));
+        RpcResponse decoded = RpcCodec.decodeResponse(frame, read).content();
+        assertThat(decoded).isInstanceOfSatisfying(RpcResponse.Error.class, error -> {
+            assertThat(error.error()).isInstanceOfSatisfying(ConditionalCheckFailedException.class, failed -> {
+                assertThat(failed.currentItem()).isEqualTo(ITEM);
+                assertThat(failed.returnItem()).isTrue();
+                assertThat(failed.getMessage()).isEqualTo("The conditional request failed");
+            });
+        });
+    }
+
+    @Test
+    void refusalsOfTheRouterHaveTheirOwnKinds() {
+        RpcRequest ping = new RpcRequest.Ping();
+        assertThat(HEX.formatHex(RpcCodec.encodeRequest(3, 0, ping)))
+                .isEqualTo("0000000e" + "01" + "12" + "0000000000000003" + "00000000");
+        assertThat(HEX.formatHex(RpcCodec.encodeResponse(3, ping, new RpcResponse.NotLeader(5, 2))))
+                .isEqualTo("00000010" + "01" + "82" + "0000000000000003" + "00000000" + "05" + "02");
+        assertThat(HEX.formatHex(RpcCodec.encodeResponse(3, ping, new RpcResponse.WrongPartition(300, PARTITION))))
+                .isEqualTo("00000011" + "01" + "83" + "0000000000000003" + "00000000" + "ac02" + "07");
+        assertThat(RpcCodec.encodeResponse(3, ping, new RpcResponse.Ambiguous())[5]).isEqualTo((byte) 0x86);
+    }
+
+    @Test
+    void seededRandomFramesOfEveryKindRoundTrip() {
+        // -Dbasalt.seed=<seed> replays a failure.
+        long seed = Long.getLong("basalt.seed", System.nanoTime());
+        System.out.println("TestRpcCodec seed: " + seed);
+        Random random = new Random(seed);
+        RandomRpcValues values = new RandomRpcValues(random);
+        boolean[] kindsSeen = new boolean[256];
+        for (int i = 0; i < 3000; i++) {
+            RpcRequest request = values.request();
+            long id = random.nextLong();
+            int deadline = random.nextInt(Integer.MAX_VALUE);
+            byte[] frame = RpcCodec.encodeRequest(id, deadline, request);
+            RpcCodec.Frame<RpcRequest> decoded = RpcCodec.decodeRequest(frame);
+            assertThat(decoded.requestId()).as("seed %d", seed).isEqualTo(id);
+            assertThat(decoded.deadlineMillis()).as("seed %d", seed).isEqualTo(deadline);
+            assertThat(decoded.content().getClass()).as("seed %d", seed).isEqualTo(request.getClass());
+            // The encoding is deterministic: what decodes to the same value encodes to the same bytes.
+            assertThat(RpcCodec.encodeRequest(id, deadline, decoded.content())).as("seed %d, %s", seed, request)
+                    .isEqualTo(frame);
+            kindsSeen[request.kind().tag()] = true;
+
+            RpcResponse response = values.response(request);
+            byte[] answer = RpcCodec.encodeResponse(id, request, response);
+            RpcResponse read = RpcCodec.decodeResponse(answer, decoded.content()).content();
+            assertThat(read.kind()).as("seed %d", seed).isEqualTo(response.kind());
+            assertThat(RpcCodec.encodeResponse(id, request, read)).as("seed %d, %s", seed, response)
+                    .isEqualTo(answer);
+            kindsSeen[response.kind().tag()] = true;
+            if (i % 10 == 0) {
+                assertEveryTruncationIsRefused(frame, bytes -> RpcCodec.decodeRequest(bytes), seed);
+                assertEveryTruncationIsRefused(answer, bytes -> RpcCodec.decodeResponse(bytes, request), seed);
+            }
+        }
+        for (RpcKind kind : RpcKind.values()) {
+            assertThat(kindsSeen[kind.tag()]).as("%s seen (seed %d)", kind, seed).isEqualTo(kind.defined());
+        }
+    }
+
+    @Test
+    void decodedValuesEqualTheOriginals() {
+        PutItemOperation put = new PutItemOperation(new PrimaryKey(AttributeValue.string("a"), Optional.empty()),
+                ITEM, new Condition.Comparison(new Operand.Path(DocumentPath.of("n")), Condition.Comparator.LT,
+                        new Operand.Literal(AttributeValue.number(3), ":n")));
+        RpcRequest.Write write = new RpcRequest.Write(PARTITION, 12, ITEM_KEY, put, RpcRequest.RETURN_ALL_IMAGES);
+        RpcRequest.Write decoded = (RpcRequest.Write) RpcCodec.decodeRequest(RpcCodec.encodeRequest(1, 2, write))
+                .content();
+        assertThat(decoded.partition()).isEqualTo(PARTITION);
+        assertThat(decoded.mapVersion()).isEqualTo(12);
+        assertThat(decoded.itemKey()).isEqualTo(ITEM_KEY);
+        assertThat(decoded.returnImages()).isEqualTo(RpcRequest.RETURN_ALL_IMAGES);
+        assertThat(decoded.operation()).isInstanceOfSatisfying(PutItemOperation.class, decodedPut -> {
+            assertThat(decodedPut.key()).isEqualTo(put.key());
+            assertThat(decodedPut.item()).isEqualTo(ITEM);
+            assertThat(decodedPut.condition()).isEqualTo(put.condition());
+        });
+    }
+
+    @Test
+    void malformedFramesAreRefused() {
+        byte[] ping = RpcCodec.encodeRequest(1, 0, new RpcRequest.Ping());
+        assertRefused(with(ping, 4, 2), "protocol version 2");
+        assertRefused(with(ping, 5, 0x7F), "unknown frame kind 127");
+        assertRefused(with(ping, 5, RpcKind.META_WATCH.tag()), "META_WATCH frames are reserved");
+        assertRefused(with(ping, 5, RpcKind.OK.tag()), "where a request was expected");
+        assertRefused(with(ping, 3, 0x0F), "frame says 15 bytes follow, 14 do");
+        byte[] longer = Arrays.copyOf(ping, ping.length + 1);
+        longer[3] = 15;
+        assertRefused(longer, "1 unexpected bytes after a PING frame");
+        byte[] huge = with(ping, 0, 0x04);
+        assertRefused(huge, "exceeds 67108864");
+        assertThatThrownBy(() -> RpcCodec.decodeResponse(ping, new RpcRequest.Ping()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("where a response was expected");
+    }
+
+    @Test
+    void aPartitionsOwnWatchCannotTravel() {
+        RpcRequest.ReadRound round = new RpcRequest.ReadRound(PARTITION, List.of(ITEM_KEY));
+        io.basalt.partition.TransactionWatch local = new io.basalt.partition.TransactionWatch() {
+        };
+        assertThatThrownBy(() -> RpcCodec.encodeResponse(1, round, new RpcResponse.Ok(
+                new io.basalt.partition.PartitionState.ReadRound(Arrays.asList(new byte[][] {null}),
+                        List.of(io.basalt.partition.PartitionState.ReadState.HELD), local))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private interface Decoder {
+        Object decode(byte[] frame);
+    }
+
+    /** Every proper prefix is refused, both as it is and with its length field saying what is left. */
+    private static void assertEveryTruncationIsRefused(byte[] frame, Decoder decoder, long seed) {
+        for (int cut = 0; cut < frame.length; cut++) {
+            byte[] prefix = Arrays.copyOf(frame, cut);
+            assertThatThrownBy(() -> decoder.decode(prefix)).as("cut at %d (seed %d)", cut, seed)
+                    .isInstanceOf(IllegalStateException.class);
+            if (cut >= 4) {
+                int length = cut - 4;
+                prefix[0] = (byte) (length >>> 24);
+                prefix[1] = (byte) (length >>> 16);
+                prefix[2] = (byte) (length >>> 8);
+                prefix[3] = (byte) length;
+                assertThatThrownBy(() -> decoder.decode(prefix)).as("cut at %d, length fixed (seed %d)", cut, seed)
+                        .isInstanceOf(IllegalStateException.class);
+            }
+        }
+    }
+
+    private static byte[] with(byte[] frame, int position, int value) {
+        byte[] changed = frame.clone();
+        changed[position] = (byte) value;
+        return changed;
+    }
+
+    private static void assertRefused(byte[] frame, String message) {
+        assertThatThrownBy(() -> RpcCodec.decodeRequest(frame)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(message);
+    }
+}
