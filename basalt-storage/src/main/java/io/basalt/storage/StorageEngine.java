@@ -1,5 +1,7 @@
 package io.basalt.storage;
 
+import java.nio.file.Path;
+
 /**
  * An ordered key-value store. All methods are thread-safe.
  *
@@ -27,6 +29,18 @@ public interface StorageEngine extends AutoCloseable {
 
     /** A consistent, read-only view of the current state; close it to release what it pins. */
     StorageSnapshot snapshot();
+
+    /**
+     * Writes a consistent copy of the current state into {@code directory}, which must not exist yet, and makes it
+     * durable before returning. The same engine kind opens the copy ({@code RocksDbStorageEngine.open} on the
+     * directory, {@code InMemoryStorageEngine.restore} for the in-memory dump). A Raft group's snapshot is such a
+     * checkpoint (docs/design/cluster.md §6.5).
+     *
+     * @throws StorageException when the copy cannot be written (nothing usable is left in {@code directory})
+     */
+    default void checkpoint(Path directory) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot write checkpoints");
+    }
 
     /** Whether writes survive a restart of the process (false for the in-memory engine). */
     boolean isPersistent();
