@@ -1,0 +1,21 @@
+package io.basalt.replication.raft;
+
+import io.basalt.storage.StorageEngine;
+import io.basalt.storage.rocksdb.RocksDbResources;
+import io.basalt.storage.rocksdb.RocksDbStorageEngine;
+import java.nio.file.Path;
+
+/**
+ * Opens a group member's storage in its directory ({@code sm/db}, docs/design/cluster.md §3). A snapshot is the
+ * engine's {@link StorageEngine#checkpoint}; an installed snapshot becomes the next {@code sm/db}, so the factory must
+ * open a checkpoint's directory as a database.
+ */
+@FunctionalInterface
+public interface GroupStorageFactory {
+    StorageEngine open(Path directory);
+
+    /** One RocksDB per group, sharing the node's cache and memtable budget (§6.4). */
+    static GroupStorageFactory rocksDb(RocksDbResources shared) {
+        return directory -> RocksDbStorageEngine.open(directory, shared);
+    }
+}
