@@ -78,6 +78,22 @@ public final class GroupProposer {
         return done;
     }
 
+    /**
+     * This member stopped leading: entries still waiting for a submission slot were never logged, and must not be
+     * logged in a later term of this member (they were evaluated in a closed epoch), so they fail as not applied.
+     */
+    public void abandonWaiting() {
+        List<Waiting> abandoned;
+        synchronized (this) {
+            abandoned = List.copyOf(waiting);
+            waiting.clear();
+        }
+        for (Waiting entry : abandoned) {
+            entry.done().completeExceptionally(new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED,
+                    "leadership lost before the entry was submitted"));
+        }
+    }
+
     /** How many submissions carried a packed multi entry (for tests and measurements). */
     public synchronized long packedSubmissions() {
         return packedSubmissions;

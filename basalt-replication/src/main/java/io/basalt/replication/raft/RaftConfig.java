@@ -106,6 +106,15 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
                 uptoSnapshotIndex, preservationLogNum, gap, writeElementLimit, writeByteLimit);
     }
 
+    /** The same with other log segment sizes (tests roll segments early so that purges happen). */
+    public RaftConfig withLogSegments(long segmentSize, long preallocated) {
+        return new RaftConfig(electionTimeoutMin, electionTimeoutMax, firstElectionTimeoutMin,
+                firstElectionTimeoutMax, slownessTimeout, leaderLease, leaderLeaseRatio, readTimeout,
+                appenderByteLimit, writeBufferSize, segmentSize, preallocated, segmentCacheNumMax,
+                segmentCacheSizeMax, appenderRetryPolicy, snapshotChunkSizeMax, snapshotAutoTriggerThreshold,
+                purgeUptoSnapshotIndex, purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit);
+    }
+
     /** The same with the leader lease on or off ({@code --strong-read-lease}; off: ReadIndex rounds only). */
     public RaftConfig withLeaderLease(boolean enabled) {
         return new RaftConfig(electionTimeoutMin, electionTimeoutMax, firstElectionTimeoutMin,

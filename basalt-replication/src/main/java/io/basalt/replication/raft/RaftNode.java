@@ -129,6 +129,16 @@ public final class RaftNode implements AutoCloseable {
         stateMachine.addApplyListener(replicator);
         GroupLeadership leadership = new GroupLeadership(groupId, setup.epochFactory(groupId, stateMachine,
                 replicator), stateMachine::lastAppliedIndex, timer);
+        stateMachine.addLeadershipListener(new LeadershipListener() {
+            @Override
+            public void leaderReady(long commitIndex) {
+            }
+
+            @Override
+            public void notLeader() {
+                proposer.abandonWaiting();
+            }
+        });
         stateMachine.addLeadershipListener(leadership);
         members.put(groupId, new GroupMember(groupId, stateMachine, proposer, replicator, leadership,
                 new GroupReads(this::server, raftGroupId)));

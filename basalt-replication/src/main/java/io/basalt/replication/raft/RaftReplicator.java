@@ -39,7 +39,9 @@ public final class RaftReplicator implements Replicator, ApplyListener {
     private final ScheduledExecutorService timer;
     private final Duration ambiguousTimeout;
     /** A random prefix per member instance and a counter: nonces of two proposers never collide in practice. */
-    private final long noncePrefix = new SecureRandom().nextLong() & 0xFFFF_FFFF_0000_0000L;
+    private static final long PREFIX_MASK = 0xFFFF_FFFF_0000_0000L;
+
+    private final long noncePrefix = new SecureRandom().nextLong() & PREFIX_MASK;
     private final AtomicLong nonceCounter = new AtomicLong();
     private final Map<Key, List<Pending>> pending = new HashMap<>();
     private volatile boolean closed;
@@ -47,7 +49,7 @@ public final class RaftReplicator implements Replicator, ApplyListener {
     private record Key(PartitionId partition, long sequence) {
     }
 
-    private record Pending(long nonce, CompletableFuture<Void> done) {
+    private record Pending(long nonce, long sequence, CompletableFuture<Void> done) {
     }
 
     public RaftReplicator(GroupProposer proposer, ScheduledExecutorService timer, Duration ambiguousTimeout) {
@@ -67,7 +69,7 @@ public final class RaftReplicator implements Replicator, ApplyListener {
         PartitionEntry stamped = new PartitionEntry(entry.partition(), entry.sequence(), nonce,
                 entry.timestampMillis(), entry.operations());
         Key key = new Key(entry.partition(), entry.sequence());
-        Pending mine = new Pending(nonce, done);
+        Pending mine = new Pending(nonce, entry.sequence(), done);
         synchronized (pending) {
             pending.computeIfAbsent(key, k -> new ArrayList<>(1)).add(mine);
         }
@@ -99,6 +101,23 @@ public final class RaftReplicator implements Replicator, ApplyListener {
                 pending.remove(key);
             }
             return true;
+        }
+    }
+
+    /**
+     * Another proposer's entry of the partition applied: every proposal of ours for the partition is decided as not
+     * applied. Ours that can still apply were appended while this member led, in an earlier term than any entry of
+     * a later leader (the proposer drops what it had not submitted when leadership goes), so they come earlier in the
+     * log and have been applied or rejected by now; what is left never made it into the log. Call holding the lock.
+     */
+    private void decideSupersededBy(PartitionEntry applied, List<Pending> decided) {
+        var entries = pending.entrySet().iterator();
+        while (entries.hasNext()) {
+            var candidate = entries.next();
+            if (candidate.getKey().partition().equals(applied.partition())) {
+                decided.addAll(candidate.getValue());
+                entries.remove();
+            }
         }
     }
 
@@ -145,14 +164,19 @@ public final class RaftReplicator implements Replicator, ApplyListener {
                     pending.remove(key);
                 }
             }
+            if (outcome == ApplyOutcome.APPLIED && (applied.nonce() & PREFIX_MASK) != noncePrefix
+                    && !pending.isEmpty()) {
+                decideSupersededBy(applied, decided);
+            }
         }
         for (Pending resolved : decided) {
-            if (outcome == ApplyOutcome.APPLIED && resolved.nonce() == applied.nonce()) {
+            if (outcome == ApplyOutcome.APPLIED && resolved.nonce() == applied.nonce()
+                    && applied.sequence() == resolved.sequence()) {
                 resolved.done().complete(null);
             } else {
                 resolved.done().completeExceptionally(new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED,
-                        "entry " + applied.sequence() + " of partition " + applied.partition() + " was "
-                                + (outcome == ApplyOutcome.APPLIED ? "taken by another proposal" : "rejected")));
+                        "entry " + resolved.sequence() + " of partition " + applied.partition() + " was "
+                                + (outcome == ApplyOutcome.APPLIED ? "superseded by another proposal" : "rejected")));
             }
         }
     }
