@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.ClientId;
@@ -37,6 +38,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 public final class GroupProposer {
     private final Supplier<RaftServer> server;
     private final RaftGroupId group;
+    private final Executor submitter;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private final int maxInFlight;
@@ -51,10 +53,13 @@ public final class GroupProposer {
 
     /**
      * @param maxEntryBytes the largest encoded entry Ratis accepts (its appender byte limit); larger ones are refused
+     * @param submitter runs the reply handling and the next submission: never Ratis' reply thread, which may hold a
+     *     Ratis lock that a new submission waits for
      */
     public GroupProposer(Supplier<RaftServer> server, RaftGroupId group, int maxInFlight, long maxPackBytes,
-            long maxEntryBytes) {
+            long maxEntryBytes, Executor submitter) {
         this.server = requireNonNull(server, "server is null");
+        this.submitter = requireNonNull(submitter, "submitter is null");
         this.group = requireNonNull(group, "group is null");
         if (maxInFlight < 1 || maxPackBytes < 1) {
             throw new IllegalArgumentException("maxInFlight and maxPackBytes must be positive");
@@ -122,7 +127,7 @@ public final class GroupProposer {
             submitted(done, null, e);
             return;
         }
-        reply.whenComplete((answer, failure) -> submitted(done, answer, failure));
+        reply.whenCompleteAsync((answer, failure) -> submitted(done, answer, failure), submitter);
     }
 
     private void submitted(List<CompletableFuture<Void>> done, RaftClientReply reply, Throwable failure) {

@@ -2,7 +2,9 @@ package io.basalt.replication.raft;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.ClientId;
@@ -25,29 +27,55 @@ import org.apache.ratis.server.RaftServer;
 public final class GroupReads {
     private final Supplier<RaftServer> server;
     private final RaftGroupId group;
+    private final Executor submitter;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private CompletableFuture<Void> inFlight;
     private CompletableFuture<Void> next;
     private long rounds;
 
-    public GroupReads(Supplier<RaftServer> server, RaftGroupId group) {
+    /**
+     * @param submitter where rounds that follow a finished one are sent and callers are told: never on Ratis' own
+     *     reply thread, which may hold a Ratis lock that a new submission waits for (seen as a deadlock in
+     *     {@code ReadIndexHeartbeats})
+     */
+    public GroupReads(Supplier<RaftServer> server, RaftGroupId group, Executor submitter) {
         this.server = requireNonNull(server, "server is null");
         this.group = requireNonNull(group, "group is null");
+        this.submitter = requireNonNull(submitter, "submitter is null");
     }
 
     /**
      * Completes once a strong read may run on local storage; fails (NOT_LEADER) when this member cannot prove it
      * leads.
      */
-    public synchronized CompletableFuture<Void> barrier() {
-        if (inFlight == null) {
-            return startRound();
+    public CompletableFuture<Void> barrier() {
+        if (!isLeader()) {
+            // Ratis 3.3.0 also serves LINEARIZABLE reads on followers (a ReadIndex asked of the leader): safe, but
+            // strong reads belong to the partition's leader (§10), and a member that lost leadership must refuse.
+            return CompletableFuture.failedFuture(new ProposalOutcome(ProposalOutcome.Reason.NOT_LEADER,
+                    "this member does not lead " + group));
         }
-        if (next == null) {
-            next = new CompletableFuture<>();
+        CompletableFuture<Void> started;
+        synchronized (this) {
+            if (inFlight != null) {
+                if (next == null) {
+                    next = new CompletableFuture<>();
+                }
+                return next;
+            }
+            started = newRound();
         }
-        return next;
+        submit(started);
+        return started;
+    }
+
+    private boolean isLeader() {
+        try {
+            return server.get().getDivision(group).getInfo().isLeader();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** How many rounds went to Ratis (fewer than barriers when they were coalesced). */
@@ -55,11 +83,15 @@ public final class GroupReads {
         return rounds;
     }
 
-    /** Starts a round and makes it the one in flight. Call holding the lock. */
-    private CompletableFuture<Void> startRound() {
+    /** Makes a new round the one in flight. Call holding the lock; submit it after releasing the lock. */
+    private CompletableFuture<Void> newRound() {
         rounds++;
-        CompletableFuture<Void> round = new CompletableFuture<>();
-        inFlight = round;
+        inFlight = new CompletableFuture<>();
+        return inFlight;
+    }
+
+    /** Sends a round to Ratis (never under the lock: its reply may complete on the calling thread). */
+    private void submit(CompletableFuture<Void> round) {
         RaftClientRequest request = RaftClientRequest.newBuilder()
                 .setClientId(clientId)
                 .setServerId(server.get().getId())
@@ -70,29 +102,35 @@ public final class GroupReads {
                 .build();
         try {
             server.get().submitClientRequestAsync(request)
-                    .whenComplete((reply, failure) -> finish(round, reply, failure));
+                    .whenCompleteAsync((reply, failure) -> finish(round, reply, failure), submitter);
         } catch (Exception e) {
             finish(round, null, e);
         }
-        return round;
     }
 
     private void finish(CompletableFuture<Void> round, RaftClientReply reply, Throwable failure) {
+        CompletableFuture<Void> waiting = null;
+        CompletableFuture<Void> following = null;
         synchronized (this) {
             if (inFlight == round) {
                 inFlight = null;
-                CompletableFuture<Void> waiting = next;
+                waiting = next;
                 next = null;
                 if (waiting != null) {
-                    startRound().whenComplete((ignored, error) -> {
-                        if (error == null) {
-                            waiting.complete(null);
-                        } else {
-                            waiting.completeExceptionally(error);
-                        }
-                    });
+                    following = newRound();
                 }
             }
+        }
+        if (following != null) {
+            CompletableFuture<Void> waiters = waiting;
+            following.whenComplete((ignored, error) -> {
+                if (error == null) {
+                    waiters.complete(null);
+                } else {
+                    waiters.completeExceptionally(error);
+                }
+            });
+            submit(following);
         }
         if (failure == null && reply.isSuccess()) {
             round.complete(null);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +56,8 @@ public final class RaftNode implements AutoCloseable {
     private final Duration ambiguousTimeout;
     private final int maxInFlight;
     private final ScheduledExecutorService timer;
+    /** Handles Ratis replies and submits what follows them, off Ratis' threads (see {@link GroupReads}). */
+    private final ExecutorService submitter;
     private final Map<Long, GroupMember> members = new ConcurrentHashMap<>();
     private final ClientId adminClient = ClientId.randomId();
     private final AtomicLong adminCalls = new AtomicLong();
@@ -71,6 +74,12 @@ public final class RaftNode implements AutoCloseable {
         this.maxInFlight = maxInFlight;
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "basalt-raft-" + id + "-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        AtomicLong submitters = new AtomicLong();
+        this.submitter = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "basalt-raft-" + id + "-submit-" + submitters.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -124,7 +133,7 @@ public final class RaftNode implements AutoCloseable {
         RatisGroupStateMachine stateMachine = new RatisGroupStateMachine(groupId, storageFactory,
                 setup.partitionOpener(groupId));
         GroupProposer proposer = new GroupProposer(this::server, raftGroupId, maxInFlight, 1024 * 1024,
-                config.appenderByteLimit());
+                config.appenderByteLimit(), submitter);
         RaftReplicator replicator = new RaftReplicator(proposer, timer, ambiguousTimeout);
         stateMachine.addApplyListener(replicator);
         GroupLeadership leadership = new GroupLeadership(groupId, setup.epochFactory(groupId, stateMachine,
@@ -141,7 +150,7 @@ public final class RaftNode implements AutoCloseable {
         });
         stateMachine.addLeadershipListener(leadership);
         members.put(groupId, new GroupMember(groupId, stateMachine, proposer, replicator, leadership,
-                new GroupReads(this::server, raftGroupId)));
+                new GroupReads(this::server, raftGroupId, submitter)));
         return stateMachine;
     }
 
@@ -224,6 +233,7 @@ public final class RaftNode implements AutoCloseable {
         } finally {
             members.values().forEach(member -> member.replicator().close());
             timer.shutdownNow();
+            submitter.shutdownNow();
         }
     }
 }
