@@ -78,8 +78,8 @@ public final class GroupProposer {
                 return done;
             }
             inFlight++;
+            submit(entry, List.of(done));
         }
-        submit(entry, List.of(done));
         return done;
     }
 
@@ -104,12 +104,19 @@ public final class GroupProposer {
         return packedSubmissions;
     }
 
+    /**
+     * Hands one entry to Ratis. Called holding this proposer's lock, so that the group's log holds entries in the
+     * order they were proposed: Ratis appends a request before {@code submitClientRequestAsync} returns, but from
+     * several threads it may append concurrent requests in any order, and a partition's entries must reach the log
+     * in sequence order (a later one first would be rejected).
+     */
     private void submit(LogEntry entry, List<CompletableFuture<Void>> done) {
         byte[] encoded = LogEntryCodec.encode(entry);
         if (encoded.length > maxEntryBytes) {
             // Splitting into parts (docs/design/cluster.md §5.3) is not built yet: refuse before logging.
-            submitted(done, null, new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED, "the entry's "
-                    + encoded.length + " bytes exceed the group's limit of " + maxEntryBytes));
+            ProposalOutcome tooLarge = new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED, "the entry's "
+                    + encoded.length + " bytes exceed the group's limit of " + maxEntryBytes);
+            submitter.execute(() -> submitted(done, null, tooLarge));
             return;
         }
         RaftClientRequest request = RaftClientRequest.newBuilder()
@@ -124,7 +131,7 @@ public final class GroupProposer {
         try {
             reply = server.get().submitClientRequestAsync(request);
         } catch (Exception e) {
-            submitted(done, null, e);
+            submitter.execute(() -> submitted(done, null, e));
             return;
         }
         reply.whenCompleteAsync((answer, failure) -> submitted(done, answer, failure), submitter);
@@ -166,6 +173,7 @@ public final class GroupProposer {
         List<PartitionEntry> entries = new ArrayList<>();
         List<CompletableFuture<Void>> done = new ArrayList<>();
         synchronized (this) {
+            // Under the lock up to the submission: see submit().
             long bytes = 0;
             Waiting next;
             while ((next = waiting.peek()) != null && (entries.isEmpty()
@@ -182,7 +190,7 @@ public final class GroupProposer {
             if (entries.size() > 1) {
                 packedSubmissions++;
             }
+            submit(entries.size() == 1 ? entries.get(0) : new MultiEntry(entries), done);
         }
-        submit(entries.size() == 1 ? entries.get(0) : new MultiEntry(entries), done);
     }
 }
