@@ -28,6 +28,27 @@ class TestLogEntryCodec {
             + "0000000000000000" + "0000000000000009" + "01" + "0000000000000000" + "00" + "01" + "02" + "0109"
             + "0000000000000001" + "0000000000000009" + "7f" + "ffffffffffffffff" + "8001" + "00";
 
+    /** Pinned: a part of an oversized entry (§5.3); the table id follows the partition id until step 2. */
+    private static final String GOLDEN_PART = "0105"
+            + "0000000000000002" + "0000000000000007" // partition id (today: the ordinal), table id
+            + "05" + "01" + "03" // sequence 5, part 1 of 3
+            + "02" + "aabb"; // the chunk
+
+    @Test
+    void partEntryGoldenBytesAndRoundTrip() {
+        PartEntry entry = new PartEntry(new PartitionId(7, 2), 5, 1, 3, bytes(0xAA, 0xBB));
+        assertThat(HEX.formatHex(LogEntryCodec.encode(entry))).isEqualTo(GOLDEN_PART);
+        PartEntry decoded = (PartEntry) LogEntryCodec.decode(HEX.parseHex(GOLDEN_PART));
+        assertThat(List.of(decoded.partition(), decoded.sequence(), decoded.part(), decoded.parts()))
+                .isEqualTo(List.of(entry.partition(), 5L, 1, 3));
+        assertThat(decoded.chunk()).containsExactly(bytes(0xAA, 0xBB));
+        assertThat(decoded.isLast()).isFalse();
+        assertThatThrownBy(() -> new PartEntry(new PartitionId(7, 2), 5, 4, 3, bytes()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("part 4 of 3");
+        assertThatThrownBy(() -> LogEntryCodec.decode(with(HEX.parseHex(GOLDEN_PART), 19, 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("part 0 of 3");
+    }
+
     @Test
     void partitionEntryGoldenBytes() {
         PartitionEntry entry = new PartitionEntry(new PartitionId(7, 2), 5, 0x0102030405060708L, 1000,
@@ -62,7 +83,7 @@ class TestLogEntryCodec {
 
     @Test
     void everyTruncationFailsClearly() {
-        for (String golden : List.of(GOLDEN_PARTITION, GOLDEN_MULTI)) {
+        for (String golden : List.of(GOLDEN_PARTITION, GOLDEN_MULTI, GOLDEN_PART)) {
             byte[] bytes = HEX.parseHex(golden);
             for (int length = 0; length < bytes.length; length++) {
                 byte[] truncated = Arrays.copyOf(bytes, length);
@@ -77,7 +98,7 @@ class TestLogEntryCodec {
         byte[] bytes = HEX.parseHex(GOLDEN_PARTITION);
         assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, 0, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format version 2");
-        for (int kind : new int[] {0, 2, 3, 5, 6, 0xFF}) {
+        for (int kind : new int[] {0, 2, 3, 6, 0xFF}) {
             assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, 1, kind)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kind " + kind);
         }

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.partition.log.LogEntry;
 import io.basalt.partition.log.LogEntryCodec;
 import io.basalt.partition.log.MultiEntry;
+import io.basalt.partition.log.PartEntry;
 import io.basalt.partition.log.PartitionEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -30,12 +32,18 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * {@code maxInFlight} submissions at a time; entries arriving while the window is full are packed into one
  * {@link MultiEntry} (up to {@code maxPackBytes}) when a submission returns.
  *
+ * <p>An entry larger than one Raft entry is split into {@link PartEntry} parts submitted back to back
+ * (docs/design/cluster.md §5.3).
+ *
  * <p>The returned future says only what the submission learnt: success (committed and applied here), or
  * {@link ProposalOutcome.Reason#NOT_APPLIED} when Ratis refused the entry before logging it (not ready, overloaded,
  * too large). Any other failure is ambiguous — an appended entry may still commit under a new leader — so the caller
  * learns the outcome from the applied stream ({@link RaftReplicator}). Thread-safe.
  */
 public final class GroupProposer {
+    /** Room for a part's own header and Ratis' log entry fields around its chunk. */
+    private static final long PART_OVERHEAD_BYTES = 1024;
+
     private final Supplier<RaftServer> server;
     private final RaftGroupId group;
     private final Executor submitter;
@@ -47,6 +55,7 @@ public final class GroupProposer {
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private int inFlight;
     private long packedSubmissions;
+    private long partedEntries;
 
     private record Waiting(PartitionEntry entry, CompletableFuture<Void> done) {
     }
@@ -99,6 +108,11 @@ public final class GroupProposer {
         }
     }
 
+    /** How many entries were split into parts (for tests and measurements). */
+    public synchronized long partedEntries() {
+        return partedEntries;
+    }
+
     /** How many submissions carried a packed multi entry (for tests and measurements). */
     public synchronized long packedSubmissions() {
         return packedSubmissions;
@@ -112,13 +126,33 @@ public final class GroupProposer {
      */
     private void submit(LogEntry entry, List<CompletableFuture<Void>> done) {
         byte[] encoded = LogEntryCodec.encode(entry);
-        if (encoded.length > maxEntryBytes) {
-            // Splitting into parts (docs/design/cluster.md §5.3) is not built yet: refuse before logging.
-            ProposalOutcome tooLarge = new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED, "the entry's "
-                    + encoded.length + " bytes exceed the group's limit of " + maxEntryBytes);
+        if (encoded.length <= maxEntryBytes) {
+            send(encoded, done);
+            return;
+        }
+        if (!(entry instanceof PartitionEntry whole)) {
+            // Packing stays far below the limit; only a single partition entry can be this large.
+            ProposalOutcome tooLarge = new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED, "a packed entry of "
+                    + encoded.length + " bytes exceeds the group's limit of " + maxEntryBytes);
             submitter.execute(() -> submitted(done, null, tooLarge));
             return;
         }
+        // Larger than one Raft entry: parts in consecutive submissions (§5.3). The last part's reply stands for the
+        // entry; a part refused before it fails the entry at apply (the last part finds the run incomplete).
+        int chunkSize = (int) (maxEntryBytes - PART_OVERHEAD_BYTES);
+        int parts = (encoded.length + chunkSize - 1) / chunkSize;
+        for (int part = 1; part <= parts; part++) {
+            int from = (part - 1) * chunkSize;
+            byte[] chunk = Arrays.copyOfRange(encoded, from, Math.min(encoded.length, from + chunkSize));
+            byte[] encodedPart = LogEntryCodec.encode(new PartEntry(whole.partition(), whole.sequence(), part, parts,
+                    chunk));
+            send(encodedPart, part == parts ? done : List.of());
+        }
+        partedEntries++;
+    }
+
+    /** Hands one encoded entry to Ratis (holding the lock, see {@link #submit}). */
+    private void send(byte[] encoded, List<CompletableFuture<Void>> done) {
         RaftClientRequest request = RaftClientRequest.newBuilder()
                 .setClientId(clientId)
                 .setServerId(server.get().getId())
@@ -131,10 +165,14 @@ public final class GroupProposer {
         try {
             reply = server.get().submitClientRequestAsync(request);
         } catch (Exception e) {
-            submitter.execute(() -> submitted(done, null, e));
+            if (!done.isEmpty()) {
+                submitter.execute(() -> submitted(done, null, e));
+            }
             return;
         }
-        reply.whenCompleteAsync((answer, failure) -> submitted(done, answer, failure), submitter);
+        if (!done.isEmpty()) {
+            reply.whenCompleteAsync((answer, failure) -> submitted(done, answer, failure), submitter);
+        }
     }
 
     private void submitted(List<CompletableFuture<Void>> done, RaftClientReply reply, Throwable failure) {

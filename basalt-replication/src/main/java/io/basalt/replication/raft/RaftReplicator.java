@@ -132,12 +132,13 @@ public final class RaftReplicator implements Replicator, ApplyListener {
     public void applied(long term, long index, LogEntry entry, List<ApplyOutcome> outcomes) {
         if (entry instanceof PartitionEntry single) {
             resolve(single, outcomes.get(0));
-        } else {
-            List<PartitionEntry> inner = ((MultiEntry) entry).entries();
+        } else if (entry instanceof MultiEntry multi) {
+            List<PartitionEntry> inner = multi.entries();
             for (int i = 0; i < inner.size(); i++) {
                 resolve(inner.get(i), outcomes.get(i));
             }
         }
+        // A part of an oversized entry decides nothing: its last part is reported as the whole entry.
     }
 
     private void resolve(PartitionEntry applied, ApplyOutcome outcome) {
