@@ -115,6 +115,15 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
                 purgeUptoSnapshotIndex, purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit);
     }
 
+    /** The same with another largest Raft entry and write buffer (tests shrink them to split ordinary items). */
+    public RaftConfig withEntryLimit(long byteLimit, long bufferSize) {
+        return new RaftConfig(electionTimeoutMin, electionTimeoutMax, firstElectionTimeoutMin,
+                firstElectionTimeoutMax, slownessTimeout, leaderLease, leaderLeaseRatio, readTimeout, byteLimit,
+                bufferSize, segmentSizeMax, preallocatedSize, segmentCacheNumMax, segmentCacheSizeMax,
+                appenderRetryPolicy, snapshotChunkSizeMax, snapshotAutoTriggerThreshold, purgeUptoSnapshotIndex,
+                purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit);
+    }
+
     /** The same with the leader lease on or off ({@code --strong-read-lease}; off: ReadIndex rounds only). */
     public RaftConfig withLeaderLease(boolean enabled) {
         return new RaftConfig(electionTimeoutMin, electionTimeoutMax, firstElectionTimeoutMin,
