@@ -43,5 +43,22 @@ class TestRaftReplication {
                 assertThat(harness.checksum(node, GROUP)).isEqualTo(checksum);
             }
         }
+        // Ratis starts non-daemon threads (DEPENDENCIES.md): closing the harness must end every one of them.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> left = nonDaemonRaftThreads();
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            left = nonDaemonRaftThreads();
+        }
+        assertThat(left).isEmpty();
+    }
+
+    /** Live non-daemon threads of the harness' nodes (Ratis names them after the peer: n1, n2, n3). */
+    private static List<String> nonDaemonRaftThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && !thread.isDaemon())
+                .map(Thread::getName)
+                .filter(name -> name.matches("n[123][-@].*") || name.startsWith("grpc-"))
+                .toList();
     }
 }
