@@ -1,8 +1,11 @@
 package io.basalt.replication.raft;
 
+import io.basalt.storage.StorageDump;
 import io.basalt.storage.StorageEngine;
+import io.basalt.storage.memory.InMemoryStorageEngine;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import io.basalt.storage.rocksdb.RocksDbStorageEngine;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -13,6 +16,16 @@ import java.nio.file.Path;
 @FunctionalInterface
 public interface GroupStorageFactory {
     StorageEngine open(Path directory);
+
+    /**
+     * In-memory groups (tests, and a cluster that keeps nothing): a directory holding a {@link StorageDump} (an
+     * installed or own checkpoint) is restored, any other starts empty. The state machine restores the latest
+     * checkpoint at start, since nothing else survives a restart.
+     */
+    static GroupStorageFactory inMemory() {
+        return directory -> Files.exists(directory.resolve(StorageDump.FILE_NAME))
+                ? InMemoryStorageEngine.restore(directory) : new InMemoryStorageEngine();
+    }
 
     /** One RocksDB per group, sharing the node's cache and memtable budget (§6.4). */
     static GroupStorageFactory rocksDb(RocksDbResources shared) {

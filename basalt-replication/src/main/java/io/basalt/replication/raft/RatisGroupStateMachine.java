@@ -95,7 +95,15 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
         snapshots = new CheckpointSnapshots(stateMachineDir);
         getLifeCycle().startAndTransition(() -> {
             snapshots.repair();
-            openStorage(snapshots.latest());
+            SnapshotInfo latest = snapshots.latest();
+            openStorage(latest);
+            if (!storage.isPersistent() && latest != null) {
+                // An in-memory member kept nothing across the restart but its checkpoints: start from the latest,
+                // and Ratis replays the log after it.
+                closeStorage();
+                snapshots.replaceDatabase(latest);
+                openStorage(latest);
+            }
         });
     }
 

@@ -40,9 +40,9 @@ import java.util.function.Consumer;
 /**
  * N Raft nodes in one JVM, each a {@link RaftNode} on 127.0.0.1 with a free port (bound to port 0 first) and its own
  * directory, all members of the same groups, each member on its own RocksDB (sharing its node's
- * {@link RocksDbResources}). Group {@code g} holds {@code partitionsPerGroup} partitions of table {@link #tableId
- * tableId(g)}, whose items have one string hash key {@code pk}. Nodes can be stopped (their directories stay) and
- * restarted on the same port. Close it: Ratis leaves non-daemon threads behind.
+ * {@link RocksDbResources}) or, when asked, in memory. Group {@code g} holds {@code partitionsPerGroup} partitions
+ * of table {@link #tableId tableId(g)}, whose items have one string hash key {@code pk}. Nodes can be stopped
+ * (their directories stay) and restarted on the same port. Close it: Ratis leaves non-daemon threads behind.
  */
 public final class RaftGroupHarness implements AutoCloseable {
     /** The key schema of every harness table. */
@@ -54,6 +54,7 @@ public final class RaftGroupHarness implements AutoCloseable {
     private final int partitionsPerGroup;
     private final Duration ambiguousTimeout;
     private final int maxInFlight;
+    private final boolean inMemory;
     private final List<Integer> ports = new ArrayList<>();
     private final List<RaftNode> nodes = new ArrayList<>();
     private final List<RocksDbResources> resources = new ArrayList<>();
@@ -70,6 +71,7 @@ public final class RaftGroupHarness implements AutoCloseable {
         this.partitionsPerGroup = builder.partitionsPerGroup;
         this.ambiguousTimeout = builder.ambiguousTimeout;
         this.maxInFlight = builder.maxInFlight;
+        this.inMemory = builder.inMemory;
     }
 
     public static Builder builder(Path directory) {
@@ -85,6 +87,7 @@ public final class RaftGroupHarness implements AutoCloseable {
         private RaftConfig config = testConfig();
         private Duration ambiguousTimeout = Duration.ofSeconds(10);
         private int maxInFlight = 64;
+        private boolean inMemory;
 
         private Builder(Path directory) {
             this.directory = requireNonNull(directory, "directory is null");
@@ -117,6 +120,12 @@ public final class RaftGroupHarness implements AutoCloseable {
 
         public Builder maxInFlight(int window) {
             this.maxInFlight = window;
+            return this;
+        }
+
+        /** Members on in-memory storage (snapshots are sorted dumps) instead of RocksDB. */
+        public Builder inMemory(boolean enabled) {
+            this.inMemory = enabled;
             return this;
         }
 
@@ -193,7 +202,8 @@ public final class RaftGroupHarness implements AutoCloseable {
         RocksDbResources shared = RocksDbResources.create(32L * 1024 * 1024, 16L * 1024 * 1024);
         resources.set(node, shared);
         nodes.set(node, RaftNode.start(nodeId(node), 0x6261_7361_6c74L, directory.resolve("node-" + (node + 1)),
-                "127.0.0.1", ports.get(node), config, GroupStorageFactory.rocksDb(shared), new Setup(),
+                "127.0.0.1", ports.get(node), config,
+                inMemory ? GroupStorageFactory.inMemory() : GroupStorageFactory.rocksDb(shared), new Setup(),
                 ambiguousTimeout, maxInFlight));
     }
 

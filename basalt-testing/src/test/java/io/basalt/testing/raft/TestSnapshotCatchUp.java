@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Snapshots as storage checkpoints (docs/design/cluster.md §6.5): a follower that was stopped while the leader's log
@@ -33,10 +34,11 @@ class TestSnapshotCatchUp {
         return RaftGroupHarness.testConfig().withSnapshots(40, true, 0, 8).withLogSegments(16 * 1024, 4 * 1024);
     }
 
-    @Test
-    void aFollowerBehindThePurgedLogCatchesUpBySnapshotAndConverges() throws Exception {
+    @ParameterizedTest(name = "in memory: {0}")
+    @ValueSource(booleans = {false, true})
+    void aFollowerBehindThePurgedLogCatchesUpBySnapshotAndConverges(boolean inMemory) throws Exception {
         try (RaftGroupHarness harness = RaftGroupHarness.builder(directory).partitionsPerGroup(2)
-                .config(purgingConfig()).start()) {
+                .config(purgingConfig()).inMemory(inMemory).start()) {
             int leader = harness.awaitLeader(GROUP, Duration.ofSeconds(15));
             write(harness, leader, "early", 20);
             harness.awaitConverged(GROUP, Duration.ofSeconds(15));
@@ -68,9 +70,11 @@ class TestSnapshotCatchUp {
         }
     }
 
-    @Test
-    void aRestartedGroupComesBackFromItsCheckpointsAndLogs() throws Exception {
-        try (RaftGroupHarness harness = RaftGroupHarness.builder(directory).config(purgingConfig()).start()) {
+    @ParameterizedTest(name = "in memory: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRestartedGroupComesBackFromItsCheckpointsAndLogs(boolean inMemory) throws Exception {
+        try (RaftGroupHarness harness = RaftGroupHarness.builder(directory).config(purgingConfig())
+                .inMemory(inMemory).start()) {
             int leader = harness.awaitLeader(GROUP, Duration.ofSeconds(15));
             write(harness, leader, "k", 150);
             String before = harness.awaitConverged(GROUP, Duration.ofSeconds(15));
