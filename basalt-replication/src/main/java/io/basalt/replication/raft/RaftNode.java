@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.ratis.conf.RaftProperties;
@@ -72,11 +73,14 @@ public final class RaftNode implements AutoCloseable {
         this.setup = requireNonNull(setup, "setup is null");
         this.ambiguousTimeout = requireNonNull(ambiguousTimeout, "ambiguousTimeout is null");
         this.maxInFlight = maxInFlight;
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "basalt-raft-" + id + "-timer");
             thread.setDaemon(true);
             return thread;
         });
+        // Every write schedules its ambiguous-write timeout and cancels it when resolved: drop cancelled ones.
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.timer = scheduler;
         AtomicLong submitters = new AtomicLong();
         this.submitter = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "basalt-raft-" + id + "-submit-" + submitters.incrementAndGet());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,6 +53,7 @@ public final class RaftReplicator implements Replicator, ApplyListener {
     private record Pending(long nonce, long sequence, CompletableFuture<Void> done) {
     }
 
+    /** @param timer decides unresolved proposals after {@code ambiguousTimeout}; best with remove-on-cancel on */
     public RaftReplicator(GroupProposer proposer, ScheduledExecutorService timer, Duration ambiguousTimeout) {
         this.proposer = requireNonNull(proposer, "proposer is null");
         this.timer = requireNonNull(timer, "timer is null");
@@ -81,13 +83,15 @@ public final class RaftReplicator implements Replicator, ApplyListener {
             // Anything else is decided by the applied stream: success replies arrive after this member applied
             // the entry, and a failed reply (e.g. the leader stepped down) may still be followed by a commit.
         });
-        timer.schedule(() -> {
+        ScheduledFuture<?> timeout = timer.schedule(() -> {
             if (forget(key, mine)) {
                 done.completeExceptionally(new ProposalOutcome(ProposalOutcome.Reason.AMBIGUOUS, "entry "
                         + entry.sequence() + " of partition " + entry.partition() + " unresolved after "
                         + ambiguousTimeout));
             }
         }, ambiguousTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        // Resolved proposals drop their timeout at once rather than keep the timer's queue full for its length.
+        done.whenComplete((ignored, failure) -> timeout.cancel(false));
         return done;
     }
 
