@@ -63,6 +63,10 @@ public final class StorageDump {
                 out.flush();
                 channel.force(true);
             }
+            // The file's directory entry too, so the dump survives a machine crash once this returns.
+            try (FileChannel directoryChannel = FileChannel.open(directory, StandardOpenOption.READ)) {
+                directoryChannel.force(true);
+            }
         } catch (IOException e) {
             throw new StorageException("cannot write a storage dump to " + directory, e);
         }
