@@ -39,8 +39,13 @@ class TestRaftLeaderChange {
             int oldLeader = harness.awaitLeader(GROUP, Duration.ofSeconds(15));
             List<CompletableFuture<EvaluatedWrite>> inFlight = writeMany(harness, oldLeader, "before", 300);
             harness.stop(oldLeader);
+            long stopped = System.nanoTime();
 
             int newLeader = harness.awaitLeader(GROUP, Duration.ofSeconds(15));
+            Duration failover = Duration.ofNanos(System.nanoTime() - stopped);
+            System.out.println("failover (test timers, elections 0.5-1 s): " + failover.toMillis() + " ms");
+            // Detection takes an election timeout (0.5–1 s here), then a vote and the new term's first commit.
+            assertThat(failover).isLessThan(Duration.ofSeconds(5));
             assertThat(newLeader).isNotEqualTo(oldLeader);
             List<CompletableFuture<EvaluatedWrite>> after = writeMany(harness, newLeader, "after", 50);
             for (CompletableFuture<EvaluatedWrite> write : after) {
