@@ -4,7 +4,7 @@
  * {@link io.basalt.replication.Replicator}, which makes them durable and has the replication group's state machine
  * ({@link io.basalt.partition.apply.GroupStateMachine}) apply them: on a single node the
  * {@link io.basalt.replication.LocalReplicator}, whose log is the storage engine's write-ahead log with group
- * commit; in a cluster, a Raft group carrying many partitions (later, in the {@code raft} package, the only code
- * that may import Ratis).
+ * commit; in a cluster, a Raft group carrying many partitions ({@link io.basalt.replication.raft.RaftReplicator} in the
+ * {@code raft} package, the only code that may import Ratis).
  */
 package io.basalt.replication;

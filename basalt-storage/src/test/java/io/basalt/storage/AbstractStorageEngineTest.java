@@ -33,6 +33,9 @@ public abstract class AbstractStorageEngineTest {
     /** A fresh, empty engine keeping any files under {@code dir}. */
     protected abstract StorageEngine createEngine(Path dir);
 
+    /** Opens the copy {@link StorageEngine#checkpoint} wrote to {@code dir}. */
+    protected abstract StorageEngine openCheckpoint(Path dir);
+
     @BeforeEach
     void openEngine() {
         engine = createEngine(directory);
@@ -41,6 +44,31 @@ public abstract class AbstractStorageEngineTest {
     @AfterEach
     void closeEngine() {
         engine.close();
+    }
+
+    @Test
+    void checkpointHoldsTheStateOfItsTimeAndOpensOnItsOwn() {
+        put(engine, bytes(1), bytes(10));
+        put(engine, bytes(3), bytes(30));
+        engine.write(new WriteBatch().put(bytes(2), bytes(20)).delete(bytes(3)), false);
+        Path copy = directory.resolve("checkpoint");
+        engine.checkpoint(copy);
+        put(engine, bytes(4), bytes(40));
+        try (StorageEngine restored = openCheckpoint(copy)) {
+            assertThat(keys(restored, null, null)).containsExactly("01", "02");
+            assertThat(restored.get(bytes(2))).containsExactly(bytes(20));
+            put(restored, bytes(5), bytes(50));
+        }
+        assertThat(engine.get(bytes(5))).isNull();
+        assertThat(keys(engine, null, null)).containsExactly("01", "02", "04");
+    }
+
+    @Test
+    void checkpointRefusesAnExistingDirectory() {
+        Path copy = directory.resolve("checkpoint");
+        engine.checkpoint(copy);
+        assertThatThrownBy(() -> engine.checkpoint(copy)).isInstanceOf(StorageException.class)
+                .hasMessageContaining("already exists");
     }
 
     @Test

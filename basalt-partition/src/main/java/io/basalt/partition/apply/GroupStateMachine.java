@@ -10,7 +10,9 @@ import io.basalt.partition.log.LogEntry;
 import io.basalt.partition.log.LogEntryCodec;
 import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.MultiEntry;
+import io.basalt.partition.log.PartEntry;
 import io.basalt.partition.log.PartitionEntry;
+import io.basalt.storage.StorageIterator;
 import io.basalt.storage.WritableStorage;
 import io.basalt.storage.WriteBatch;
 import java.util.ArrayList;
@@ -75,6 +77,11 @@ public final class GroupStateMachine {
         /** The index ids whose item-space keys the partition writes besides its descriptor's own. */
         private final int[] localIndexIds;
         private long sequence;
+        /** Whether storage holds staged parts of the partition (docs/design/cluster.md §5.3). */
+        private boolean staged;
+        /** The sequence of the staged parts, and their chunks in part order (consecutive from part 1). */
+        private long stagedSequence;
+        private List<byte[]> stagedChunks = List.of();
 
         private OpenPartition(PartitionDescriptor descriptor, int[] localIndexIds, long sequence) {
             this.descriptor = descriptor;
@@ -137,7 +144,30 @@ public final class GroupStateMachine {
             sequence = record.metadata().appliedIndex();
         }
         int[] locals = localIndexIds.stream().mapToInt(Integer::intValue).toArray();
-        partitions.put(descriptor.id(), new OpenPartition(descriptor, locals, sequence));
+        OpenPartition open = new OpenPartition(descriptor, locals, sequence);
+        loadStagedParts(descriptor.id(), open);
+        partitions.put(descriptor.id(), open);
+    }
+
+    /** Rebuilds what the partition has staged from storage, so that every member knows the same after a restart. */
+    private void loadStagedParts(PartitionId partition, OpenPartition open) {
+        List<byte[]> chunks = new ArrayList<>();
+        try (StorageIterator iterator = storage.iterator(PartStaging.start(partition), PartStaging.end(partition))) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                byte[] key = iterator.key();
+                if (!open.staged) {
+                    open.staged = true;
+                    open.stagedSequence = PartStaging.sequenceOf(key);
+                }
+                // Only a run of consecutive parts of one sequence can be continued; anything else is discarded
+                // by the partition's next entry.
+                if (PartStaging.sequenceOf(key) == open.stagedSequence
+                        && PartStaging.partOf(key) == chunks.size() + 1) {
+                    chunks.add(iterator.value());
+                }
+            }
+        }
+        open.stagedChunks = chunks;
     }
 
     /** Stops accepting entries of {@code partition} (its table is being dropped): later ones are rejected. */
@@ -205,6 +235,8 @@ public final class GroupStateMachine {
         }
         WriteBatch batch = operations > REUSED_BATCH_OPERATIONS ? new WriteBatch(operations) : reusedBatch;
         List<ApplyOutcome> outcomes = new ArrayList<>(entries.size());
+        // What listeners are told: the entries, except that a last part is replaced by the entry it completed.
+        List<LogEntry> applied = null;
         long lastIndex = appliedIndex;
         List<MetaEntry> appliedMeta = null;
         for (int i = 0; i < entries.size(); i++) {
@@ -226,6 +258,12 @@ public final class GroupStateMachine {
                 if (outcome == ApplyOutcome.APPLIED) {
                     appliedMeta = appliedMeta == null ? new ArrayList<>(1) : appliedMeta;
                     appliedMeta.add(meta);
+                }
+            } else if (entry instanceof PartEntry part) {
+                PartitionEntry completed = stagePart(part, batch, outcomes);
+                if (completed != null) {
+                    applied = applied == null ? new ArrayList<LogEntry>(entries) : applied;
+                    applied.set(i, completed);
                 }
             } else {
                 for (PartitionEntry inner : ((MultiEntry) entry).entries()) {
@@ -255,7 +293,7 @@ public final class GroupStateMachine {
             }
         }
         if (!listeners.isEmpty()) {
-            notifyListeners(term, firstIndex, entries, outcomes);
+            notifyListeners(term, firstIndex, applied == null ? entries : applied, outcomes);
         }
         return outcomes;
     }
@@ -288,6 +326,10 @@ public final class GroupStateMachine {
         if (entry instanceof MetaEntry meta) {
             return meta.operations().size();
         }
+        if (entry instanceof PartEntry part) {
+            // A last part adds a whole large entry: give it a batch of its own rather than grow the reused one.
+            return part.isLast() ? REUSED_BATCH_OPERATIONS + 1 : 2;
+        }
         int count = 0;
         for (PartitionEntry inner : ((MultiEntry) entry).entries()) {
             count += inner.operations().size();
@@ -302,6 +344,11 @@ public final class GroupStateMachine {
             LOG.warn("Rejected entry {} of partition {}: the group does not hold the partition", entry.sequence(),
                     entry.partition());
             return ApplyOutcome.REJECTED;
+        }
+        if (partition.staged) {
+            // An entry that does not continue the staged parts ends them (§5.3): deterministic on every member, and
+            // free for the common case (no staged parts, no range delete).
+            discardStagedParts(entry.partition(), partition, batch);
         }
         if (entry.sequence() != partition.sequence + 1) {
             LOG.debug("Rejected entry {} of partition {}: its sequence is {}", entry.sequence(), entry.partition(),
@@ -327,6 +374,83 @@ public final class GroupStateMachine {
         }
         partition.sequence = entry.sequence();
         return ApplyOutcome.APPLIED;
+    }
+
+    /**
+     * Stages one part of an oversized entry (§5.3): parts 1 to k−1 are put into the {@code 0x0E} space when their
+     * sequence is the partition's next one and they continue what is staged; the last part reassembles the entry,
+     * drops the staged parts and applies the entry as {@link #stage} does. Adds one outcome.
+     *
+     * @return the completed entry when this was the last part and the parts decoded to it, else null
+     */
+    private PartitionEntry stagePart(PartEntry part, WriteBatch batch, List<ApplyOutcome> outcomes) {
+        OpenPartition partition = partitions.get(part.partition());
+        if (partition == null || part.sequence() != partition.sequence + 1) {
+            outcomes.add(ApplyOutcome.REJECTED);
+            return null;
+        }
+        boolean continues = partition.staged && partition.stagedSequence == part.sequence()
+                && partition.stagedChunks.size() == part.part() - 1;
+        if (!continues && partition.staged) {
+            discardStagedParts(part.partition(), partition, batch);
+        }
+        if (!continues && part.part() != 1) {
+            outcomes.add(ApplyOutcome.REJECTED);
+            return null;
+        }
+        if (!part.isLast()) {
+            batch.put(PartStaging.key(part.partition(), part.sequence(), part.part()), part.chunk());
+            List<byte[]> chunks = new ArrayList<>(partition.stagedChunks);
+            chunks.add(part.chunk());
+            partition.staged = true;
+            partition.stagedSequence = part.sequence();
+            partition.stagedChunks = chunks;
+            outcomes.add(ApplyOutcome.APPLIED);
+            return null;
+        }
+        List<byte[]> chunks = new ArrayList<>(partition.stagedChunks);
+        chunks.add(part.chunk());
+        discardStagedParts(part.partition(), partition, batch);
+        PartitionEntry whole = reassemble(part, chunks);
+        if (whole == null) {
+            outcomes.add(ApplyOutcome.REJECTED);
+            return null;
+        }
+        outcomes.add(stage(whole, batch));
+        return whole;
+    }
+
+    private static PartitionEntry reassemble(PartEntry last, List<byte[]> chunks) {
+        int length = 0;
+        for (byte[] chunk : chunks) {
+            length += chunk.length;
+        }
+        byte[] encoded = new byte[length];
+        int offset = 0;
+        for (byte[] chunk : chunks) {
+            System.arraycopy(chunk, 0, encoded, offset, chunk.length);
+            offset += chunk.length;
+        }
+        try {
+            if (LogEntryCodec.decode(encoded) instanceof PartitionEntry whole
+                    && whole.partition().equals(last.partition()) && whole.sequence() == last.sequence()) {
+                return whole;
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.error("Rejected entry {} of partition {}: its {} parts do not decode", last.sequence(),
+                    last.partition(), last.parts(), e);
+            return null;
+        }
+        LOG.error("Rejected entry {} of partition {}: its parts hold another entry", last.sequence(),
+                last.partition());
+        return null;
+    }
+
+    private static void discardStagedParts(PartitionId id, OpenPartition partition, WriteBatch batch) {
+        batch.deleteRange(PartStaging.start(id), PartStaging.end(id));
+        partition.staged = false;
+        partition.stagedSequence = 0;
+        partition.stagedChunks = List.of();
     }
 
     /**

@@ -13,12 +13,13 @@ import java.util.List;
  * needs a new format version that still decodes this one.
  *
  * <pre>
- * u8 format (= 1)   u8 kind (1 PARTITION, 2 GROUP_ADMIN, 3 META, 4 MULTI, 5 PART; 2 and 5 not used yet)
+ * u8 format (= 1)   u8 kind (1 PARTITION, 2 GROUP_ADMIN, 3 META, 4 MULTI, 5 PART; 2 not used yet)
  * PARTITION: u64 partition id, u64 table id, varint sequence, u64 nonce, varint timestampMillis,
  *            varint operation count, then per operation: u8 tag (1 PUT, 2 DELETE, 3 DELETE_RANGE),
  *            varint key length + key, [PUT: varint value length + value], [DELETE_RANGE: varint length + end key]
  * META:      varint operation count + operations as above
  * MULTI:     varint count + that many PARTITION bodies (without the format and kind bytes)
+ * PART:      u64 partition id, varint sequence, varint part, varint parts, varint length + bytes
  * </pre>
  *
  * <p>Integers are big-endian; varints are {@link ByteWriter#writeVarLong} (lengths {@link ByteWriter#writeVarInt}).
@@ -32,7 +33,7 @@ public final class LogEntryCodec {
     // 2 GROUP_ADMIN is reserved (docs/design/cluster.md §5.2).
     private static final byte KIND_META = 3;
     private static final byte KIND_MULTI = 4;
-    // 5 PART is reserved (§5.3).
+    private static final byte KIND_PART = 5;
 
     private static final byte TAG_PUT = 1;
     private static final byte TAG_DELETE = 2;
@@ -55,6 +56,17 @@ public final class LogEntryCodec {
             out.writeByte(FORMAT_VERSION);
             out.writeByte(KIND_META);
             writeOperations(out, meta.operations());
+            return out.toByteArray();
+        }
+        if (entry instanceof PartEntry part) {
+            ByteWriter out = new ByteWriter(part.chunk().length + 48);
+            out.writeByte(FORMAT_VERSION);
+            out.writeByte(KIND_PART);
+            out.writeLong(part.partition().value());
+            out.writeVarLong(part.sequence());
+            out.writeVarInt(part.part());
+            out.writeVarInt(part.parts());
+            writeBytes(out, part.chunk());
             return out.toByteArray();
         }
         MultiEntry multi = (MultiEntry) entry;
@@ -97,6 +109,8 @@ public final class LogEntryCodec {
                     entries.add(readPartition(in));
                 }
                 entry = new MultiEntry(entries);
+            } else if (kind == KIND_PART) {
+                entry = readPart(in);
             } else {
                 throw new IllegalArgumentException("unknown log entry kind " + kind);
             }
@@ -178,6 +192,17 @@ public final class LogEntryCodec {
             }
         }
         return operations.build();
+    }
+
+    private static PartEntry readPart(ByteReader in) {
+        long partitionId = in.readLong();
+        if (partitionId < 1) {
+            throw new IllegalArgumentException("partition id out of range: " + partitionId);
+        }
+        long sequence = in.readVarLong();
+        int part = in.readLength();
+        int parts = in.readLength();
+        return new PartEntry(new PartitionId(partitionId), sequence, part, parts, readBytes(in));
     }
 
     private static void writeBytes(ByteWriter out, byte[] bytes) {

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TestGroupStateMachine {
-    private static final long TABLE = 5;
+    static final long TABLE = 5;
     /** The table's local secondary index, whose entries live with the table's items. */
     private static final int LOCAL_INDEX = 1;
     /** Two partitions of table 5: hashes below 2^63 (unsigned) are the first's. */
-    private static final List<PartitionDescriptor> PARTITIONS = PartitionDescriptor.equalRanges(TABLE,
+    static final List<PartitionDescriptor> PARTITIONS = PartitionDescriptor.equalRanges(TABLE,
             KeyLayout.BASE_TABLE_INDEX, 10, 2, GroupStateMachine.LOCAL_GROUP_ID);
     private static final PartitionId FIRST = PARTITIONS.get(0).id();
     private static final PartitionId SECOND = PARTITIONS.get(1).id();

@@ -47,6 +47,27 @@ class TestLogEntryCodec {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one operation");
     }
 
+    /** Pinned: a part of an oversized entry (§5.3). */
+    private static final String GOLDEN_PART = "0105"
+            + "0000000000000007" // partition id
+            + "05" + "01" + "03" // sequence 5, part 1 of 3
+            + "02" + "aabb"; // the chunk
+
+    @Test
+    void partEntryGoldenBytesAndRoundTrip() {
+        PartEntry entry = new PartEntry(new PartitionId(7), 5, 1, 3, bytes(0xAA, 0xBB));
+        assertThat(HEX.formatHex(LogEntryCodec.encode(entry))).isEqualTo(GOLDEN_PART);
+        PartEntry decoded = (PartEntry) LogEntryCodec.decode(HEX.parseHex(GOLDEN_PART));
+        assertThat(List.of(decoded.partition(), decoded.sequence(), decoded.part(), decoded.parts()))
+                .isEqualTo(List.of(entry.partition(), 5L, 1, 3));
+        assertThat(decoded.chunk()).containsExactly(bytes(0xAA, 0xBB));
+        assertThat(decoded.isLast()).isFalse();
+        assertThatThrownBy(() -> new PartEntry(new PartitionId(7), 5, 4, 3, bytes()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("part 4 of 3");
+        assertThatThrownBy(() -> LogEntryCodec.decode(with(HEX.parseHex(GOLDEN_PART), 11, 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("part 0 of 3");
+    }
+
     @Test
     void partitionEntryGoldenBytes() {
         PartitionEntry entry = new PartitionEntry(new PartitionId(0x1122334455667788L), 7, 5, 0x0102030405060708L, 1000,
@@ -81,7 +102,7 @@ class TestLogEntryCodec {
 
     @Test
     void everyTruncationFailsClearly() {
-        for (String golden : List.of(GOLDEN_PARTITION, GOLDEN_MULTI, GOLDEN_META)) {
+        for (String golden : List.of(GOLDEN_PARTITION, GOLDEN_MULTI, GOLDEN_META, GOLDEN_PART)) {
             byte[] bytes = HEX.parseHex(golden);
             for (int length = 0; length < bytes.length; length++) {
                 byte[] truncated = Arrays.copyOf(bytes, length);
@@ -96,7 +117,7 @@ class TestLogEntryCodec {
         byte[] bytes = HEX.parseHex(GOLDEN_PARTITION);
         assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, 0, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format version 2");
-        for (int kind : new int[] {0, 2, 5, 6, 0xFF}) {
+        for (int kind : new int[] {0, 2, 6, 0xFF}) {
             assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, 1, kind)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kind " + kind);
         }

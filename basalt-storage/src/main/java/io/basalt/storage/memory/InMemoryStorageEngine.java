@@ -2,10 +2,12 @@ package io.basalt.storage.memory;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.storage.StorageDump;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageSnapshot;
 import io.basalt.storage.WriteBatch;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,6 +151,29 @@ public final class InMemoryStorageEngine implements StorageEngine {
         state.checkOpen();
         long sequence = pins.pinLatest();
         return new InMemorySnapshot(versions, sequence, state, pins, this::pruneIfIdle);
+    }
+
+    /** Writes a sorted dump of the current state ({@link StorageDump}); {@link #restore} reads it back. */
+    @Override
+    public void checkpoint(Path directory) {
+        try (StorageSnapshot snapshot = snapshot()) {
+            StorageDump.write(snapshot, directory);
+        }
+    }
+
+    /** A new engine holding the state a {@link #checkpoint} wrote to {@code directory}. */
+    public static InMemoryStorageEngine restore(Path directory) {
+        InMemoryStorageEngine engine = new InMemoryStorageEngine();
+        WriteBatch[] batch = {new WriteBatch(1024)};
+        StorageDump.read(directory, (key, value) -> {
+            batch[0].put(key, value);
+            if (batch[0].size() >= 1024) {
+                engine.write(batch[0], false);
+                batch[0] = new WriteBatch(1024);
+            }
+        });
+        engine.write(batch[0], false);
+        return engine;
     }
 
     @Override

@@ -9,8 +9,10 @@ import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageSnapshot;
 import io.basalt.storage.WriteBatch;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.Cache;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.IndexType;
@@ -53,6 +57,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final Path directory;
     private final RocksDB db;
     private final Options options;
+    /** The block cache this engine owns and closes; null when it uses a node's shared one. */
     private final LRUCache blockCache;
     private final BloomFilter bloomFilter;
     private final WriteOptions syncedWrite;
@@ -74,15 +79,25 @@ public final class RocksDbStorageEngine implements StorageEngine {
         this.bufferedWrite = new WriteOptions().setSync(false);
     }
 
-    /** Opens (creating if needed) the database in {@code directory}. */
+    /** Opens (creating if needed) the database in {@code directory}, with its own block cache. */
     public static RocksDbStorageEngine open(Path directory) {
+        return open(directory, null);
+    }
+
+    /**
+     * Opens (creating if needed) the database in {@code directory}. With {@code shared} resources (one database per
+     * replication group, docs/design/cluster.md §6.4) the block cache and the memtable budget are the node's, and
+     * this engine does not close them; with null it has a cache of its own.
+     */
+    public static RocksDbStorageEngine open(Path directory, RocksDbResources shared) {
         requireNonNull(directory, "directory is null");
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw new StorageException("cannot create storage directory " + directory, e);
         }
-        LRUCache blockCache = new LRUCache(blockCacheBytes());
+        LRUCache ownCache = shared == null ? new LRUCache(blockCacheBytes()) : null;
+        Cache blockCache = shared == null ? ownCache : shared.blockCache();
         BloomFilter bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
         Options options = new Options()
                 .setCreateIfMissing(true)
@@ -102,13 +117,18 @@ public final class RocksDbStorageEngine implements StorageEngine {
                         .setCacheIndexAndFilterBlocksWithHighPriority(true)
                         .setPinTopLevelIndexAndFilter(true)
                         .setPinL0FilterAndIndexBlocksInCache(true));
+        if (shared != null) {
+            options.setWriteBufferManager(shared.writeBufferManager());
+        }
         try {
             RocksDB db = RocksDB.open(options, directory.toString());
-            return new RocksDbStorageEngine(directory, db, options, blockCache, bloomFilter);
+            return new RocksDbStorageEngine(directory, db, options, ownCache, bloomFilter);
         } catch (RocksDBException e) {
             options.close();
             bloomFilter.close();
-            blockCache.close();
+            if (ownCache != null) {
+                ownCache.close();
+            }
             if (isLockHeld(e)) {
                 throw new StorageInUseException(directory, directory.resolve("LOCK"), e);
             }
@@ -218,6 +238,38 @@ public final class RocksDbStorageEngine implements StorageEngine {
     @Override
     public boolean isPersistent() {
         return true;
+    }
+
+    /**
+     * A RocksDB checkpoint: hard links to the live SST files plus copies of the small metadata files, after a flush
+     * of the memtable, so the copy holds every batch written so far even though cluster writes are unsynced
+     * (docs/design/cluster.md §6.5). The files are fsynced by RocksDB; the directory entry is fsynced here.
+     */
+    @Override
+    public void checkpoint(Path target) {
+        requireNonNull(target, "target is null");
+        if (Files.exists(target)) {
+            throw new StorageException("checkpoint directory already exists: " + target);
+        }
+        long stamp = enter();
+        try (Checkpoint checkpoint = Checkpoint.create(db)) {
+            Path parent = target.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            checkpoint.createCheckpoint(target.toString());
+            fsyncDirectory(parent);
+        } catch (RocksDBException e) {
+            throw failure("checkpoint", e);
+        } catch (IOException e) {
+            throw new StorageException("cannot write a checkpoint to " + target, e);
+        } finally {
+            exit(stamp);
+        }
+    }
+
+    private static void fsyncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     @Override
@@ -377,7 +429,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
         } catch (RocksDBException | RuntimeException e) {
             failures.add(e);
         }
-        for (AutoCloseable resource : List.of(syncedWrite, bufferedWrite, options, bloomFilter, blockCache)) {
+        List<AutoCloseable> resources = new ArrayList<>(List.of(syncedWrite, bufferedWrite, options, bloomFilter));
+        if (blockCache != null) {
+            resources.add(blockCache);
+        }
+        for (AutoCloseable resource : resources) {
             try {
                 resource.close();
             } catch (Exception e) {

@@ -20,6 +20,11 @@ class TestInMemoryStorageEngine extends AbstractStorageEngineTest {
         return new InMemoryStorageEngine();
     }
 
+    @Override
+    protected StorageEngine openCheckpoint(Path dir) {
+        return InMemoryStorageEngine.restore(dir);
+    }
+
     @Test
     void isNotPersistent() {
         assertThat(engine.isPersistent()).isFalse();

@@ -21,6 +21,11 @@ class TestRocksDbStorageEngine extends AbstractStorageEngineTest {
         return RocksDbStorageEngine.open(dir.resolve("db"));
     }
 
+    @Override
+    protected StorageEngine openCheckpoint(Path dir) {
+        return RocksDbStorageEngine.open(dir);
+    }
+
     @Test
     void isPersistent() {
         assertThat(engine.isPersistent()).isTrue();
@@ -84,5 +89,23 @@ class TestRocksDbStorageEngine extends AbstractStorageEngineTest {
     @Test
     void blockCacheIsSizedFromTheMachineWithinBounds() {
         assertThat(RocksDbStorageEngine.blockCacheBytes()).isBetween(64L << 20, 1L << 30);
+    }
+
+    @Test
+    void enginesSharingNodeResourcesWorkAndCloseIndependently() {
+        try (RocksDbResources shared = RocksDbResources.create(8L * 1024 * 1024, 4L * 1024 * 1024)) {
+            StorageEngine first = RocksDbStorageEngine.open(directory.resolve("group-1"), shared);
+            StorageEngine second = RocksDbStorageEngine.open(directory.resolve("group-2"), shared);
+            put(first, bytes(1), bytes(10));
+            put(second, bytes(1), bytes(20));
+            first.close();
+            // The shared cache outlives the first engine: the second keeps reading and writing through it.
+            assertThat(second.get(bytes(1))).containsExactly(bytes(20));
+            put(second, bytes(2), bytes(21));
+            second.close();
+            try (StorageEngine reopened = RocksDbStorageEngine.open(directory.resolve("group-1"), shared)) {
+                assertThat(reopened.get(bytes(1))).containsExactly(bytes(10));
+            }
+        }
     }
 }

@@ -1,0 +1,243 @@
+package io.basalt.replication.raft;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.partition.apply.GroupStateMachine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.statemachine.StateMachine;
+
+/**
+ * One node's Raft side: a single {@code RaftServer} (one gRPC port, one storage directory {@code raft/}) hosting a
+ * member of each of the node's replication groups (docs/design/cluster.md §2–§3). The server's state-machine
+ * registry makes each group's {@link RatisGroupStateMachine} and wires its {@link GroupMember}; groups on disk come
+ * back at start. A group's Ratis id is {@code UUID(clusterId, groupId)}.
+ *
+ * <p>Close it: Ratis leaves non-daemon threads behind (DEPENDENCIES.md). Thread-safe.
+ */
+public final class RaftNode implements AutoCloseable {
+    /** What the node's owner decides for each group it hosts. */
+    public interface GroupSetup {
+        /** Tells a freshly opened state machine which partitions the group holds (until step 2's records). */
+        Consumer<GroupStateMachine> partitionOpener(long groupId);
+
+        /** Builds an epoch's partition leaders over the member's storage, proposing through its replicator. */
+        GroupLeadership.EpochFactory epochFactory(long groupId, RatisGroupStateMachine stateMachine,
+                RaftReplicator replicator);
+    }
+
+    private final String id;
+    private final long clusterId;
+    private final RaftConfig config;
+    private final GroupStorageFactory storageFactory;
+    private final GroupSetup setup;
+    private final Duration ambiguousTimeout;
+    private final int maxInFlight;
+    private final ScheduledExecutorService timer;
+    /** Handles Ratis replies and submits what follows them, off Ratis' threads (see {@link GroupReads}). */
+    private final ExecutorService submitter;
+    private final Map<Long, GroupMember> members = new ConcurrentHashMap<>();
+    private final ClientId adminClient = ClientId.randomId();
+    private final AtomicLong adminCalls = new AtomicLong();
+    private volatile RaftServer server;
+
+    private RaftNode(String id, long clusterId, RaftConfig config, GroupStorageFactory storageFactory,
+            GroupSetup setup, Duration ambiguousTimeout, int maxInFlight) {
+        this.id = requireNonNull(id, "id is null");
+        this.clusterId = clusterId;
+        this.config = requireNonNull(config, "config is null");
+        this.storageFactory = requireNonNull(storageFactory, "storageFactory is null");
+        this.setup = requireNonNull(setup, "setup is null");
+        this.ambiguousTimeout = requireNonNull(ambiguousTimeout, "ambiguousTimeout is null");
+        this.maxInFlight = maxInFlight;
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "basalt-raft-" + id + "-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Every write schedules its ambiguous-write timeout and cancels it when resolved: drop cancelled ones.
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.timer = scheduler;
+        AtomicLong submitters = new AtomicLong();
+        this.submitter = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "basalt-raft-" + id + "-submit-" + submitters.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Starts the node's Raft server on {@code host:port} with its storage under {@code directory}; groups found
+     * there rejoin.
+     *
+     * @param maxInFlight the proposer's window per group (§7.1, 64 by default)
+     */
+    public static RaftNode start(String id, long clusterId, Path directory, String host, int port, RaftConfig config,
+            GroupStorageFactory storageFactory, GroupSetup setup, Duration ambiguousTimeout, int maxInFlight)
+            throws IOException {
+        RaftNode node = new RaftNode(id, clusterId, config, storageFactory, setup, ambiguousTimeout, maxInFlight);
+        RaftProperties properties = config.toProperties(directory, host, port);
+        StateMachine.Registry registry = raftGroupId -> node.createStateMachine(raftGroupId);
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(id))
+                .setProperties(properties)
+                .setStateMachineRegistry(registry)
+                .build();
+        node.server = server;
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    private RaftServer server() {
+        RaftServer current = server;
+        if (current == null) {
+            throw new IllegalStateException("node " + id + " is not started");
+        }
+        return current;
+    }
+
+    public RaftGroupId raftGroupId(long groupId) {
+        return RaftGroupId.valueOf(new UUID(clusterId, groupId));
+    }
+
+    private StateMachine createStateMachine(RaftGroupId raftGroupId) {
+        long groupId = raftGroupId.getUuid().getLeastSignificantBits();
+        RatisGroupStateMachine stateMachine = new RatisGroupStateMachine(groupId, storageFactory,
+                setup.partitionOpener(groupId));
+        GroupProposer proposer = new GroupProposer(this::server, raftGroupId, maxInFlight, 1024 * 1024,
+                config.appenderByteLimit(), submitter);
+        RaftReplicator replicator = new RaftReplicator(proposer, timer, ambiguousTimeout);
+        stateMachine.addApplyListener(replicator);
+        GroupLeadership leadership = new GroupLeadership(groupId, setup.epochFactory(groupId, stateMachine,
+                replicator), stateMachine::lastAppliedIndex, timer);
+        stateMachine.addLeadershipListener(new LeadershipListener() {
+            @Override
+            public void leaderReady(long commitIndex) {
+            }
+
+            @Override
+            public void notLeader() {
+                proposer.abandonWaiting();
+            }
+        });
+        stateMachine.addLeadershipListener(leadership);
+        members.put(groupId, new GroupMember(groupId, stateMachine, proposer, replicator, leadership,
+                new GroupReads(this::server, raftGroupId, submitter)));
+        return stateMachine;
+    }
+
+    /** Adds this node's member of a group whose members are {@code peers} (this node among them). */
+    public void addGroup(long groupId, List<RaftPeerAddress> peers) throws IOException {
+        RaftGroup group = RaftGroup.valueOf(raftGroupId(groupId), peers.stream()
+                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address()).build())
+                .toList());
+        RaftClientReply reply;
+        try {
+            reply = server().groupManagement(GroupManagementRequest.newAdd(adminClient, server().getId(),
+                    adminCalls.incrementAndGet(), group));
+        } catch (AlreadyExistsException e) {
+            // A retried add (DEPENDENCIES.md: adds under load outlive client timeouts): the member is there.
+            return;
+        }
+        if (!reply.isSuccess()) {
+            throw new IOException("adding group " + groupId + " to node " + id + " failed: " + reply.getException());
+        }
+    }
+
+    /** This node's member of the group. */
+    public GroupMember member(long groupId) {
+        GroupMember member = members.get(groupId);
+        if (member == null) {
+            throw new IllegalArgumentException("node " + id + " has no member of group " + groupId);
+        }
+        return member;
+    }
+
+    public Optional<GroupMember> tryMember(long groupId) {
+        return Optional.ofNullable(members.get(groupId));
+    }
+
+    /** The group's leader as this member knows it. */
+    public Optional<String> leaderId(long groupId) throws IOException {
+        RaftPeerId leader = server().getDivision(raftGroupId(groupId)).getInfo().getLeaderId();
+        return Optional.ofNullable(leader).map(RaftPeerId::toString);
+    }
+
+    /** Whether this member is the group's Raft leader and ready (its term's first entry committed). */
+    public boolean isReadyLeader(long groupId) throws IOException {
+        var info = server().getDivision(raftGroupId(groupId)).getInfo();
+        return info.isLeader() && info.isLeaderReady();
+    }
+
+    /** Ratis' commit index of this member's log for the group. */
+    public long commitIndex(long groupId) throws IOException {
+        return server().getDivision(raftGroupId(groupId)).getRaftLog().getLastCommittedIndex();
+    }
+
+    /** Ratis' first index still in this member's log for the group (what a purge left). */
+    public long logStartIndex(long groupId) throws IOException {
+        return server().getDivision(raftGroupId(groupId)).getRaftLog().getStartIndex();
+    }
+
+    /**
+     * Asks this node, the group's leader, to hand leadership to {@code newLeaderId} (waits up to {@code timeout}).
+     *
+     * @throws IOException when the transfer did not happen
+     */
+    public void transferLeadership(long groupId, String newLeaderId, Duration timeout) throws IOException {
+        RaftClientReply reply = server().transferLeadership(new TransferLeadershipRequest(adminClient,
+                server().getId(), raftGroupId(groupId), adminCalls.incrementAndGet(), RaftPeerId.valueOf(newLeaderId),
+                timeout.toMillis()));
+        if (!reply.isSuccess()) {
+            throw new IOException("transferring the leadership of group " + groupId + " to " + newLeaderId
+                    + " failed: " + reply.getException());
+        }
+    }
+
+    /** Stops the server (taking a snapshot of each group first, as configured) and the node's timer. */
+    @Override
+    public void close() throws IOException {
+        try {
+            RaftServer current = server;
+            if (current != null) {
+                current.close();
+            }
+        } finally {
+            members.values().forEach(member -> member.replicator().close());
+            timer.shutdownNow();
+            submitter.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Replication groups on Apache Ratis (docs/design/cluster.md §5–§7, §10, §18): the only package that sees Ratis.
+ * {@link io.basalt.replication.raft.RaftNode} hosts one node's {@code RaftServer} and its group members;
+ * {@link io.basalt.replication.raft.RatisGroupStateMachine} applies encoded entries through the partition layer's
+ * {@code GroupStateMachine} and snapshots by storage checkpoints; {@link io.basalt.replication.raft.GroupProposer}
+ * submits (and packs) entries; {@link io.basalt.replication.raft.RaftReplicator} resolves each proposal by what is
+ * applied; {@link io.basalt.replication.raft.GroupLeadership} turns leadership into epochs of partition leaders;
+ * {@link io.basalt.replication.raft.GroupReads} is the strong-read barrier.
+ */
+package io.basalt.replication.raft;

@@ -1,0 +1,409 @@
+package io.basalt.testing.raft;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.model.AttributeType;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.replication.PartitionLeader;
+import io.basalt.replication.raft.GroupLeadership;
+import io.basalt.replication.raft.GroupMember;
+import io.basalt.replication.raft.GroupStorageFactory;
+import io.basalt.replication.raft.RaftConfig;
+import io.basalt.replication.raft.RaftNode;
+import io.basalt.replication.raft.RaftPeerAddress;
+import io.basalt.replication.raft.RaftReplicator;
+import io.basalt.replication.raft.RatisGroupStateMachine;
+import io.basalt.storage.StorageIterator;
+import io.basalt.storage.rocksdb.RocksDbResources;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * N Raft nodes in one JVM, each a {@link RaftNode} on 127.0.0.1 with a free port (bound to port 0 first) and its own
+ * directory, all members of the same groups, each member on its own RocksDB (sharing its node's
+ * {@link RocksDbResources}) or, when asked, in memory. Group {@code g} holds {@code partitionsPerGroup} partitions
+ * of table {@link #tableId tableId(g)}, whose items have one string hash key {@code pk}. Nodes can be stopped
+ * (their directories stay) and restarted on the same port. Close it: Ratis leaves non-daemon threads behind.
+ */
+public final class RaftGroupHarness implements AutoCloseable {
+    /** The key schema of every harness table. */
+    public static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
+
+    private final Path directory;
+    private final RaftConfig config;
+    private final List<Long> groups;
+    private final int partitionsPerGroup;
+    private final Duration ambiguousTimeout;
+    private final int maxInFlight;
+    private final boolean inMemory;
+    private final List<Integer> ports = new ArrayList<>();
+    private final List<RaftNode> nodes = new ArrayList<>();
+    private final List<RocksDbResources> resources = new ArrayList<>();
+    private final ExecutorService pool = Executors.newFixedThreadPool(4, runnable -> {
+        Thread thread = new Thread(runnable, "raft-harness-sequencer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private RaftGroupHarness(Builder builder) {
+        this.directory = builder.directory;
+        this.config = builder.config;
+        this.groups = List.copyOf(builder.groups);
+        this.partitionsPerGroup = builder.partitionsPerGroup;
+        this.ambiguousTimeout = builder.ambiguousTimeout;
+        this.maxInFlight = builder.maxInFlight;
+        this.inMemory = builder.inMemory;
+    }
+
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    /** The harness' options; {@link #start()} builds and starts it. */
+    public static final class Builder {
+        private final Path directory;
+        private int nodes = 3;
+        private List<Long> groups = List.of(1L);
+        private int partitionsPerGroup = 1;
+        private RaftConfig config = testConfig();
+        private Duration ambiguousTimeout = Duration.ofSeconds(10);
+        private int maxInFlight = 64;
+        private boolean inMemory;
+
+        private Builder(Path directory) {
+            this.directory = requireNonNull(directory, "directory is null");
+        }
+
+        public Builder nodes(int count) {
+            this.nodes = count;
+            return this;
+        }
+
+        public Builder groups(List<Long> ids) {
+            this.groups = List.copyOf(ids);
+            return this;
+        }
+
+        public Builder partitionsPerGroup(int count) {
+            this.partitionsPerGroup = count;
+            return this;
+        }
+
+        public Builder config(RaftConfig raftConfig) {
+            this.config = requireNonNull(raftConfig, "raftConfig is null");
+            return this;
+        }
+
+        public Builder ambiguousTimeout(Duration timeout) {
+            this.ambiguousTimeout = requireNonNull(timeout, "timeout is null");
+            return this;
+        }
+
+        public Builder maxInFlight(int window) {
+            this.maxInFlight = window;
+            return this;
+        }
+
+        /** Members on in-memory storage (snapshots are sorted dumps) instead of RocksDB. */
+        public Builder inMemory(boolean enabled) {
+            this.inMemory = enabled;
+            return this;
+        }
+
+        public RaftGroupHarness start() throws IOException {
+            RaftGroupHarness harness = new RaftGroupHarness(this);
+            try {
+                harness.startAll(nodes);
+            } catch (IOException | RuntimeException e) {
+                harness.close();
+                throw e;
+            }
+            return harness;
+        }
+    }
+
+    /**
+     * The design's settings with timers for tests: elections in 0.5–1 s (the lease is 0.9 × 0.5 s), a first
+     * election in 200–400 ms.
+     */
+    public static RaftConfig testConfig() {
+        RaftConfig defaults = RaftConfig.defaults().withElectionTimeouts(Duration.ofMillis(500),
+                Duration.ofMillis(1000));
+        return new RaftConfig(defaults.electionTimeoutMin(), defaults.electionTimeoutMax(), Duration.ofMillis(200),
+                Duration.ofMillis(400), defaults.slownessTimeout(), defaults.leaderLease(),
+                defaults.leaderLeaseRatio(), Duration.ofSeconds(3), defaults.appenderByteLimit(),
+                defaults.writeBufferSize(), defaults.segmentSizeMax(), defaults.preallocatedSize(),
+                defaults.segmentCacheNumMax(), defaults.segmentCacheSizeMax(), defaults.appenderRetryPolicy(),
+                defaults.snapshotChunkSizeMax(), defaults.snapshotAutoTriggerThreshold(),
+                defaults.purgeUptoSnapshotIndex(), defaults.purgePreservationLogNum(), defaults.purgeGap(),
+                defaults.writeElementLimit(), defaults.writeByteLimit());
+    }
+
+    public static long tableId(long groupId) {
+        return 100 + groupId;
+    }
+
+    /**
+     * The partition at position {@code index} of a group's table: its hash range is the {@code index}-th of
+     * {@link #partitionsPerGroup()} equal ranges, its id {@code 1000 × groupId + 1 + index}.
+     */
+    public PartitionDescriptor descriptor(long groupId, int index) {
+        return PartitionDescriptor.equalRanges(tableId(groupId), KeyLayout.BASE_TABLE_INDEX, 1000 * groupId + 1,
+                partitionsPerGroup, groupId).get(index);
+    }
+
+    public PartitionId partition(long groupId, int index) {
+        return descriptor(groupId, index).id();
+    }
+
+    public int partitionsPerGroup() {
+        return partitionsPerGroup;
+    }
+
+    private void startAll(int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            ports.add(freePort());
+            nodes.add(null);
+            resources.add(null);
+        }
+        for (int i = 0; i < count; i++) {
+            startNode(i);
+        }
+        for (long group : groups) {
+            for (int i = 0; i < count; i++) {
+                nodes.get(i).addGroup(group, peers());
+            }
+        }
+    }
+
+    private List<RaftPeerAddress> peers() {
+        List<RaftPeerAddress> peers = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            peers.add(new RaftPeerAddress(nodeId(i), "127.0.0.1:" + ports.get(i)));
+        }
+        return peers;
+    }
+
+    private static String nodeId(int node) {
+        return "n" + (node + 1);
+    }
+
+    private void startNode(int node) throws IOException {
+        RocksDbResources shared = RocksDbResources.create(32L * 1024 * 1024, 16L * 1024 * 1024);
+        resources.set(node, shared);
+        nodes.set(node, RaftNode.start(nodeId(node), 0x6261_7361_6c74L, directory.resolve("node-" + (node + 1)),
+                "127.0.0.1", ports.get(node), config,
+                inMemory ? GroupStorageFactory.inMemory() : GroupStorageFactory.rocksDb(shared), new Setup(),
+                ambiguousTimeout, maxInFlight));
+    }
+
+    /** Opens a group's partitions and builds its epochs' partition leaders. */
+    private final class Setup implements RaftNode.GroupSetup {
+        @Override
+        public Consumer<GroupStateMachine> partitionOpener(long groupId) {
+            return machine -> {
+                for (int i = 0; i < partitionsPerGroup; i++) {
+                    machine.openPartition(descriptor(groupId, i), List.of());
+                }
+            };
+        }
+
+        @Override
+        public GroupLeadership.EpochFactory epochFactory(long groupId, RatisGroupStateMachine stateMachine,
+                RaftReplicator replicator) {
+            return epoch -> {
+                Map<PartitionId, PartitionLeader> leaders = new LinkedHashMap<>();
+                for (int i = 0; i < partitionsPerGroup; i++) {
+                    PartitionDescriptor descriptor = descriptor(groupId, i);
+                    leaders.put(descriptor.id(), new PartitionLeader(descriptor, stateMachine.storage(), SCHEMA,
+                            System::currentTimeMillis, replicator, pool, index -> { }));
+                }
+                return leaders;
+            };
+        }
+    }
+
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    public boolean isRunning(int node) {
+        return nodes.get(node) != null;
+    }
+
+    public RaftNode node(int node) {
+        RaftNode running = nodes.get(node);
+        if (running == null) {
+            throw new IllegalStateException("node " + node + " is stopped");
+        }
+        return running;
+    }
+
+    public GroupMember member(int node, long groupId) {
+        return node(node).member(groupId);
+    }
+
+    /** Waits until a running node has an open epoch for the group, and returns it. */
+    public int awaitLeader(long groupId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < nodes.size(); i++) {
+                RaftNode running = nodes.get(i);
+                if (running != null && running.tryMember(groupId).map(m -> m.leadership().isLeading())
+                        .orElse(false)) {
+                    return i;
+                }
+            }
+            sleep(10);
+        }
+        throw new AssertionError("no leader of group " + groupId + " within " + timeout);
+    }
+
+    /** The partition's leader in the current epoch of {@code node}. */
+    public PartitionLeader leader(int node, long groupId, int partitionIndex) {
+        return member(node, groupId).leadership().leader(partition(groupId, partitionIndex));
+    }
+
+    /** Stops a node (its directory stays for {@link #restart}). */
+    public void stop(int node) throws IOException {
+        RaftNode running = nodes.set(node, null);
+        if (running != null) {
+            running.close();
+        }
+        RocksDbResources shared = resources.set(node, null);
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
+    /** Starts a stopped node again on its port, from its directory. */
+    public void restart(int node) throws IOException {
+        if (nodes.get(node) != null) {
+            throw new IllegalStateException("node " + node + " is running");
+        }
+        startNode(node);
+    }
+
+    /**
+     * A digest of every key and value in the member's storage (SHA-256 over length-prefixed pairs in key order),
+     * with the pair count.
+     */
+    public String checksum(int node, long groupId) {
+        return member(node, groupId).stateMachine().readStorage(storage -> {
+            MessageDigest digest = sha256();
+            long pairs = 0;
+            try (StorageIterator iterator = storage.iterator(null, null)) {
+                for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                    byte[] key = iterator.key();
+                    byte[] value = iterator.value();
+                    digest.update(ByteBuffer.allocate(8).putInt(key.length).putInt(value.length).array());
+                    digest.update(key);
+                    digest.update(value);
+                    pairs++;
+                }
+            }
+            return pairs + ":" + HexFormat.of().formatHex(digest.digest());
+        });
+    }
+
+    /**
+     * Waits until every running member of the group has applied the same index and holds the same data.
+     *
+     * @return the common checksum
+     */
+    public String awaitConverged(long groupId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<Integer, String> last = Map.of();
+        while (System.nanoTime() < deadline) {
+            Map<Integer, String> sums = new LinkedHashMap<>();
+            try {
+                for (int i = 0; i < nodes.size(); i++) {
+                    if (nodes.get(i) != null) {
+                        GroupMember member = member(i, groupId);
+                        sums.put(i, member.stateMachine().lastAppliedIndex() + "@"
+                                + checksum(i, groupId));
+                    }
+                }
+            } catch (IllegalStateException installing) {
+                sleep(20);
+                continue;
+            }
+            if (sums.values().stream().distinct().count() == 1) {
+                String only = sums.values().iterator().next();
+                return only.substring(only.indexOf('@') + 1);
+            }
+            last = sums;
+            sleep(50);
+        }
+        throw new AssertionError("group " + groupId + " did not converge within " + timeout + ": " + last);
+    }
+
+    @Override
+    public void close() {
+        List<Exception> failures = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            try {
+                stop(i);
+            } catch (IOException | RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!failures.isEmpty()) {
+            UncheckedIOException failure = new UncheckedIOException(new IOException("closing the harness failed",
+                    failures.get(0)));
+            failures.subList(1, failures.size()).forEach(failure::addSuppressed);
+            throw failure;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
