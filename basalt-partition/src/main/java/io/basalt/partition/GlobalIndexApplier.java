@@ -26,6 +26,9 @@ public final class GlobalIndexApplier {
 
     /** What one batch did: the source's state after it, and how many operations applied or were skipped. */
     public record Applied(IndexPartitionState state, int applied, int skipped) {
+        public Applied {
+            requireNonNull(state, "state is null");
+        }
     }
 
     public GlobalIndexApplier(StorageReader storage) {
