@@ -3,6 +3,7 @@ package io.basalt.cluster;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.SecondaryIndex;
+import io.basalt.partition.ChangeLog;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
@@ -72,7 +73,8 @@ final class GlobalIndexLifecycle {
 
     /** The propagator of one partition of {@code table}, whose log has applied up to {@code appliedIndex}. */
     GlobalIndexPropagator newPropagator(TableMetadata table, PartitionDescriptor partition, long appliedIndex) {
-        return new GlobalIndexPropagator(partition, storage, table.keySchema(), clock,
+        return new GlobalIndexPropagator(partition, storage, new ChangeLog(table.id(), partition.id()),
+                table.keySchema(), clock,
                 this::propagation, pool, timer,
                 (done, indexId) -> partitionBackfilled(table.name(), table.id(), done, indexId), appliedIndex);
     }

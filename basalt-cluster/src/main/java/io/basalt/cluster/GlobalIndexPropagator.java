@@ -2,18 +2,22 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
-import io.basalt.model.Bytes;
-import io.basalt.model.Item;
 import io.basalt.model.KeySchema;
 import io.basalt.model.SecondaryIndex;
+import io.basalt.partition.ChangeLog;
 import io.basalt.partition.ChangeRecord;
-import io.basalt.partition.IndexEntries;
+import io.basalt.partition.GlobalIndexApplier;
+import io.basalt.partition.GlobalIndexBatch;
+import io.basalt.partition.IndexEntryOperation;
+import io.basalt.partition.IndexMaintainer;
 import io.basalt.partition.IndexPartitionState;
+import io.basalt.partition.IndexPosition;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.partition.log.OperationList;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.replication.SerialExecutor;
 import io.basalt.storage.WritableStorage;
@@ -21,7 +25,6 @@ import io.basalt.storage.StorageIterator;
 import io.basalt.storage.WriteBatch;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -74,6 +77,7 @@ final class GlobalIndexPropagator {
     private final PartitionId partition;
     private final long tableId;
     private final WritableStorage storage;
+    private final ChangeLog changeLog;
     private final KeySchema tableSchema;
     private final Clock clock;
     private final Supplier<GlobalIndexPropagation> settings;
@@ -106,6 +110,7 @@ final class GlobalIndexPropagator {
 
     private static final class Tracked {
         final SecondaryIndex index;
+        final IndexMaintainer maintainer;
         final byte[] stateKey;
         IndexPartitionState state;
         Mode mode;
@@ -113,8 +118,9 @@ final class GlobalIndexPropagator {
         /** After a backfill, the log index the replay must reach before the backfill is reported; -1 when none. */
         long catchUpTo = -1;
 
-        Tracked(SecondaryIndex index, byte[] stateKey, IndexPartitionState state, Mode mode) {
-            this.index = index;
+        Tracked(IndexMaintainer maintainer, byte[] stateKey, IndexPartitionState state, Mode mode) {
+            this.index = maintainer.index();
+            this.maintainer = maintainer;
             this.stateKey = stateKey;
             this.state = state;
             this.mode = mode;
@@ -124,13 +130,15 @@ final class GlobalIndexPropagator {
     private record Waiter(long index, CompletableFuture<Void> done) {
     }
 
-    GlobalIndexPropagator(PartitionDescriptor descriptor, WritableStorage storage, KeySchema tableSchema,
+    GlobalIndexPropagator(PartitionDescriptor descriptor, WritableStorage storage, ChangeLog changeLog,
+            KeySchema tableSchema,
             Clock clock, Supplier<GlobalIndexPropagation> settings, Executor pool, ScheduledExecutorService timer,
             BackfillListener backfillListener, long appliedThrough) {
         this.descriptor = requireNonNull(descriptor, "descriptor is null");
         this.partition = descriptor.id();
         this.tableId = descriptor.tableId();
         this.storage = requireNonNull(storage, "storage is null");
+        this.changeLog = requireNonNull(changeLog, "changeLog is null");
         this.tableSchema = requireNonNull(tableSchema, "tableSchema is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.settings = requireNonNull(settings, "settings is null");
@@ -144,6 +152,10 @@ final class GlobalIndexPropagator {
         return partition;
     }
 
+    private IndexMaintainer maintainer(SecondaryIndex index) {
+        return new IndexMaintainer(tableId, tableSchema, index);
+    }
+
     /**
      * Starts following an index that is already complete in storage (created with its table, or backfilled before
      * a restart), from the position its stored state records.
@@ -151,8 +163,10 @@ final class GlobalIndexPropagator {
     void follow(SecondaryIndex index) {
         submit(() -> {
             byte[] stateKey = KeyLayout.indexStateKey(tableId, partition, index.id());
-            indexes.put(index.id(), new Tracked(index, stateKey, IndexPartitionState.decode(storage.get(stateKey)),
-                    Mode.LIVE));
+            Tracked tracked = new Tracked(maintainer(index), stateKey,
+                    IndexPartitionState.decode(storage.get(stateKey)), Mode.LIVE);
+            indexes.put(index.id(), tracked);
+            changeLog.register(consumer(index.id()), tracked.state.propagatedIndex());
             active = true;
             scheduleDrain();
         });
@@ -165,7 +179,10 @@ final class GlobalIndexPropagator {
     void add(SecondaryIndex index) {
         submit(() -> {
             byte[] stateKey = KeyLayout.indexStateKey(tableId, partition, index.id());
-            indexes.put(index.id(), new Tracked(index, stateKey, IndexPartitionState.EMPTY, Mode.PENDING));
+            indexes.put(index.id(), new Tracked(maintainer(index), stateKey, IndexPartitionState.EMPTY,
+                    Mode.PENDING));
+            // Holds every record not yet trimmed until the backfill says where the index starts.
+            changeLog.register(consumer(index.id()), trimmedThrough);
             active = true;
         });
     }
@@ -207,6 +224,7 @@ final class GlobalIndexPropagator {
         CompletableFuture<Void> removed = new CompletableFuture<>();
         submit(() -> {
             indexes.remove(indexId);
+            changeLog.unregister(consumer(indexId));
             completeWaiters();
             scheduleDrain();
             removed.complete(null);
@@ -251,18 +269,16 @@ final class GlobalIndexPropagator {
     IndexLag lag(int indexId) {
         IndexPartitionState state = IndexPartitionState.decode(storage.get(KeyLayout.indexStateKey(tableId, partition,
                 indexId)));
-        long pending = 0;
-        long oldest = -1;
-        try (StorageIterator records = storage.iterator(
-                KeyLayout.changeKey(tableId, partition, state.propagatedIndex() + 1),
-                KeyLayout.changesEnd(tableId, partition))) {
-            for (records.seekToFirst(); records.isValid(); records.next()) {
-                if (oldest < 0) {
-                    oldest = ChangeRecord.decode(0, records.value()).timestampMillis();
-                }
-                pending++;
+        long[] pendingAndOldest = {0, -1};
+        changeLog.read(storage, state.propagatedIndex(), Long.MAX_VALUE, record -> {
+            if (pendingAndOldest[1] < 0) {
+                pendingAndOldest[1] = record.timestampMillis();
             }
-        }
+            pendingAndOldest[0]++;
+            return true;
+        });
+        long pending = pendingAndOldest[0];
+        long oldest = pendingAndOldest[1];
         long ageMillis = oldest < 0 ? 0 : Math.max(0, clock.millis() - oldest);
         return new IndexLag(pending, ageMillis, state.backfilled());
     }
@@ -339,110 +355,96 @@ final class GlobalIndexPropagator {
         GlobalIndexPropagation propagation = settings.get();
         long delayMillis = propagation.synchronous() ? 0 : propagation.delay().toMillis();
         long now = clock.millis();
-        Map<Bytes, Long> entrySizes = new HashMap<>();
-        long reached = from;
-        int count = 0;
-        boolean stoppedEarly = false;
-        try (StorageIterator records = storage.iterator(KeyLayout.changeKey(tableId, partition, from + 1),
-                KeyLayout.changeKey(tableId, partition, applied + 1))) {
-            for (records.seekToFirst(); records.isValid(); records.next()) {
-                if (count == RECORDS_PER_ROUND) {
-                    stoppedEarly = true;
-                    break;
-                }
-                long logIndex = KeyLayout.logIndexOfChangeKey(records.key());
-                ChangeRecord record = ChangeRecord.decode(logIndex, records.value());
-                long dueAt = record.timestampMillis() + delayMillis;
-                if (delayMillis > 0 && dueAt > now) {
-                    // Nothing at or after this record is due yet: the indexes reach only the record before it.
-                    scheduleLater(Math.min(dueAt - now, 100));
-                    stoppedEarly = true;
-                    break;
-                }
-                for (Tracked tracked : indexes.values()) {
-                    if (tracked.mode == Mode.LIVE && tracked.state.propagatedIndex() < logIndex) {
-                        for (ChangeRecord.Change change : record.changes()) {
-                            apply(tracked, change, batch, entrySizes);
+        Map<Integer, List<GlobalIndexBatch.Tagged>> operations = new HashMap<>();
+        long[] reachedAndCount = {from, 0};
+        boolean[] stoppedEarly = {false};
+        changeLog.read(storage, from, applied, record -> {
+            if (reachedAndCount[1] == RECORDS_PER_ROUND) {
+                stoppedEarly[0] = true;
+                return false;
+            }
+            long logIndex = record.logIndex();
+            long dueAt = record.timestampMillis() + delayMillis;
+            if (delayMillis > 0 && dueAt > now) {
+                // Nothing at or after this record is due yet: the indexes reach only the record before it.
+                scheduleLater(Math.min(dueAt - now, 100));
+                stoppedEarly[0] = true;
+                return false;
+            }
+            // A record is applied whole (one position for all its changes), so a transaction's changes on this
+            // partition reach the index together.
+            IndexPosition position = new IndexPosition(logIndex, 0);
+            for (Tracked tracked : indexes.values()) {
+                if (tracked.mode == Mode.LIVE && tracked.state.propagatedIndex() < logIndex) {
+                    List<GlobalIndexBatch.Tagged> tagged = operations.computeIfAbsent(tracked.index.id(),
+                            id -> new ArrayList<>());
+                    for (ChangeRecord.Change change : record.changes()) {
+                        for (IndexEntryOperation operation : tracked.maintainer
+                                .delta(change.oldItem(), change.newItem()).replayOperations()) {
+                            tagged.add(new GlobalIndexBatch.Tagged(position, operation));
                         }
                     }
                 }
-                reached = logIndex;
-                count++;
             }
-        }
+            reachedAndCount[0] = logIndex;
+            reachedAndCount[1]++;
+            return true;
+        });
+        long reached = reachedAndCount[0];
+        long count = reachedAndCount[1];
         // Without an early stop every record up to `applied` has been seen: log indexes without a record (writes
         // made before the table had a global index) need nothing.
-        long position = stoppedEarly ? reached : applied;
+        IndexPosition through = new IndexPosition(stoppedEarly[0] ? reached : applied, 0);
+        GlobalIndexApplier applier = new GlobalIndexApplier(storage);
         for (Tracked tracked : indexes.values()) {
-            if (tracked.mode == Mode.LIVE && tracked.state.propagatedIndex() < position) {
-                tracked.state = tracked.state.propagatedTo(position);
-                batch.put(tracked.stateKey, tracked.state.encode());
+            if (tracked.mode == Mode.LIVE && through.isAfter(tracked.state.position())) {
+                send(tracked, new GlobalIndexBatch(tableId, tracked.index.id(), partition, through,
+                        operations.getOrDefault(tracked.index.id(), List.of())), applier, batch);
             }
         }
-        return stoppedEarly && count == RECORDS_PER_ROUND;
+        return stoppedEarly[0] && count == RECORDS_PER_ROUND;
     }
 
-    /** Deletes the entry of the change's old image and puts the entry of its new image, keeping count and size. */
-    private void apply(Tracked tracked, ChangeRecord.Change change, WriteBatch batch, Map<Bytes, Long> entrySizes) {
-        SecondaryIndex index = tracked.index;
-        byte[] oldKey = change.oldItem() == null ? null
-                : KeyLayout.indexEntryKey(tableId, tableSchema, index, change.oldItem());
-        byte[] newKey = change.newItem() == null ? null
-                : KeyLayout.indexEntryKey(tableId, tableSchema, index, change.newItem());
-        if (oldKey != null && (newKey == null || !Arrays.equals(oldKey, newKey))) {
-            long existing = entrySize(oldKey, entrySizes);
-            if (existing >= 0) {
-                batch.delete(oldKey);
-                tracked.state = tracked.state.plus(-1, -existing);
-                entrySizes.put(Bytes.wrap(oldKey), -1L);
-            }
-        }
-        if (newKey != null) {
-            put(tracked, newKey, change.newItem(), batch, entrySizes);
+    /**
+     * Applies one {@code GSI_APPLY} batch to the index (for now beside the log, into this round's storage write;
+     * cluster.md §20 step 8 as built) and keeps the index's state it returns.
+     */
+    private void send(Tracked tracked, GlobalIndexBatch indexBatch, GlobalIndexApplier applier, WriteBatch batch) {
+        OperationList.Builder operations = OperationList.builder(indexBatch.operations().size() + 1);
+        tracked.state = applier.apply(indexBatch, tracked.stateKey, tracked.state, operations).state();
+        for (WriteBatch.Operation operation : operations.build()) {
+            batch.add(operation);
         }
     }
 
-    private void put(Tracked tracked, byte[] key, Item item, WriteBatch batch, Map<Bytes, Long> entrySizes) {
-        Item entry = IndexEntries.project(tableSchema, tracked.index, item);
-        long size = IndexEntries.size(entry);
-        long existing = entrySize(key, entrySizes);
-        batch.put(key, ItemCodec.encode(entry, size - IndexEntries.ENTRY_OVERHEAD_BYTES));
-        tracked.state = existing < 0 ? tracked.state.plus(1, size) : tracked.state.plus(0, size - existing);
-        entrySizes.put(Bytes.wrap(key), size);
-    }
-
-    /** The size of the entry stored (or put earlier in this round) under {@code key}; -1 when there is none. */
-    private long entrySize(byte[] key, Map<Bytes, Long> entrySizes) {
-        Long pending = entrySizes.get(Bytes.wrap(key));
-        if (pending != null) {
-            return pending;
-        }
-        byte[] stored = storage.get(key);
-        return stored == null ? -1 : IndexEntries.size(ItemCodec.decode(stored));
-    }
-
-    /** Copies the next chunk of the partition's items into a backfilling index; the last chunk makes it live. */
+    /**
+     * Copies the next chunk of the partition's items into a backfilling index; the last chunk makes it live. A
+     * chunk is tagged with the position the index's records start after and the next chunk number, so a chunk
+     * replayed after the records have moved on is skipped.
+     */
     private void backfillChunk(Tracked tracked) {
         if (indexes.get(tracked.index.id()) != tracked || tracked.mode != Mode.BACKFILLING) {
             return;
         }
         byte[] end = KeyLayout.partitionEnd(descriptor);
-        WriteBatch batch = new WriteBatch();
-        Map<Bytes, Long> entrySizes = new HashMap<>();
+        IndexPosition position = new IndexPosition(tracked.state.propagatedIndex(),
+                tracked.state.propagatedSub() + 1);
+        List<GlobalIndexBatch.Tagged> copies = new ArrayList<>();
         byte[] lastKey = null;
         int count = 0;
         try (StorageIterator items = storage.iterator(tracked.backfillFrom, end)) {
             for (items.seekToFirst(); items.isValid() && count < ITEMS_PER_BACKFILL_CHUNK; items.next()) {
                 lastKey = items.key();
                 count++;
-                Item item = ItemCodec.decode(items.value());
-                byte[] entryKey = KeyLayout.indexEntryKey(tableId, tableSchema, tracked.index, item);
-                if (entryKey != null && IndexEntries.satisfiesKeyRules(tracked.index, item)) {
-                    put(tracked, entryKey, item, batch, entrySizes);
+                IndexEntryOperation.IndexEntryPut entry = tracked.maintainer
+                        .backfillEntry(ItemCodec.decode(items.value()));
+                if (entry != null) {
+                    copies.add(new GlobalIndexBatch.Tagged(position, entry));
                 }
             }
         }
         boolean finished = count < ITEMS_PER_BACKFILL_CHUNK;
+        WriteBatch batch = new WriteBatch();
         if (finished) {
             tracked.state = tracked.state.withBackfilled(true);
             tracked.mode = Mode.LIVE;
@@ -450,7 +452,12 @@ final class GlobalIndexPropagator {
         } else {
             tracked.backfillFrom = KeyRange.successor(lastKey);
         }
-        batch.put(tracked.stateKey, tracked.state.encode());
+        send(tracked, new GlobalIndexBatch(tableId, tracked.index.id(), partition, position, copies),
+                new GlobalIndexApplier(storage), batch);
+        if (finished) {
+            // The applier writes the state only when it changed; the finished flag must be stored either way.
+            batch.put(tracked.stateKey, tracked.state.encode());
+        }
         storage.write(batch, false);
         if (finished) {
             catchUpThenReport(tracked);
@@ -481,31 +488,25 @@ final class GlobalIndexPropagator {
         }
     }
 
-    /** Deletes the records every index has applied (all of them when the table has no global index left). */
+    /**
+     * Deletes the records every consumer of the change log has consumed (all of them when the table has no global
+     * index left); the change log decides which (retention belongs to it, REVIEW-2026-12 problem 5).
+     */
     private void trim(WriteBatch batch) {
-        long through = appliedThrough;
         for (Tracked tracked : indexes.values()) {
-            through = Math.min(through, tracked.mode == Mode.PENDING ? trimmedThrough
-                    : tracked.state.propagatedIndex());
-        }
-        if (through <= trimmedThrough) {
-            return;
-        }
-        int trimmed = 0;
-        long reached = trimmedThrough;
-        try (StorageIterator records = storage.iterator(KeyLayout.changeKey(tableId, partition, trimmedThrough + 1),
-                KeyLayout.changeKey(tableId, partition, through + 1))) {
-            for (records.seekToFirst(); records.isValid() && trimmed < TRIMS_PER_ROUND; records.next()) {
-                byte[] key = records.key();
-                batch.delete(key);
-                reached = KeyLayout.logIndexOfChangeKey(key);
-                trimmed++;
+            if (tracked.mode != Mode.PENDING) {
+                changeLog.advance(consumer(tracked.index.id()), tracked.state.propagatedIndex());
             }
         }
-        trimmedThrough = trimmed < TRIMS_PER_ROUND ? through : reached;
+        trimmedThrough = changeLog.trim(storage, trimmedThrough, appliedThrough, TRIMS_PER_ROUND, batch);
         if (indexes.isEmpty()) {
             active = trimmedThrough < appliedThrough;
         }
+    }
+
+    /** The change log consumer name of one global index. */
+    private static String consumer(int indexId) {
+        return "gsi-" + indexId;
     }
 
     private void completeWaiters() {

@@ -50,6 +50,8 @@ public final class PartitionState {
     private final long tableId;
     private final StorageReader storage;
     private final byte[] metadataKey;
+    /** Appends the change records of the entries this partition evaluates (read and trimmed by its propagator). */
+    private final ChangeLog changeLog;
     /** The descriptor's encoded form, the unchanging part of every record this partition writes. */
     private final byte[] encodedDescriptor;
     private final LongSupplier clock;
@@ -57,6 +59,9 @@ public final class PartitionState {
     private final Map<Bytes, Pending> inFlightCollections = new HashMap<>();
     private PartitionMetadata metadata;
     private PartitionIndexes indexes;
+    /** One maintainer per index of {@link #indexes}, in the order of its local and global lists. */
+    private IndexMaintainer[] localMaintainers = new IndexMaintainer[0];
+    private IndexMaintainer[] globalMaintainers = new IndexMaintainer[0];
     /** The stored state of each local index, as of the last evaluated write. */
     private final Map<Integer, IndexPartitionState> localStates = new HashMap<>();
     /**
@@ -90,6 +95,7 @@ public final class PartitionState {
         this.storage = requireNonNull(storage, "storage is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metadataKey = KeyLayout.partitionRecordKey(tableId, id);
+        this.changeLog = new ChangeLog(tableId, id);
         this.encodedDescriptor = descriptor.encode();
         this.metadata = PartitionRecord.metadataOf(storage.get(metadataKey));
         this.indexes = PartitionIndexes.none(tableSchema);
@@ -120,6 +126,12 @@ public final class PartitionState {
     /** The indexes that writes evaluated from now on maintain. */
     public void configure(PartitionIndexes newIndexes) {
         indexes = requireNonNull(newIndexes, "newIndexes is null");
+        localMaintainers = newIndexes.local().stream()
+                .map(index -> new IndexMaintainer(tableId, newIndexes.tableSchema(), index))
+                .toArray(IndexMaintainer[]::new);
+        globalMaintainers = newIndexes.global().stream()
+                .map(index -> new IndexMaintainer(tableId, newIndexes.tableSchema(), index))
+                .toArray(IndexMaintainer[]::new);
         localStates.keySet().retainAll(newIndexes.local().stream().map(SecondaryIndex::id).toList());
         for (SecondaryIndex index : newIndexes.local()) {
             localStates.computeIfAbsent(index.id(),
@@ -392,7 +404,7 @@ public final class PartitionState {
         long logIndex = metadata.appliedIndex() + 1;
         // First everything that can refuse the entry (the item collection limit), with no side effect yet.
         boolean local = !indexes.local().isEmpty();
-        List<List<IndexEntryChange>> localChanges = new ArrayList<>(writes.size());
+        List<List<IndexDelta>> localChanges = new ArrayList<>(writes.size());
         Map<Bytes, Long> collections = local ? new HashMap<>() : Map.of();
         long[] collectionSizes = new long[writes.size()];
         long[][] sizes = new long[writes.size()][];
@@ -404,12 +416,11 @@ public final class PartitionState {
             sizes[i] = new long[] {stored == null ? 0 : stored.size(),
                 newItem == null ? 0 : ItemSize.of(newItem)};
             collectionSizes[i] = -1;
-            List<IndexEntryChange> changes = local ? new ArrayList<>(indexes.local().size()) : List.of();
+            List<IndexDelta> changes = local ? new ArrayList<>(indexes.local().size()) : List.of();
             if (local) {
                 long collectionDelta = sizes[i][1] - sizes[i][0];
-                for (SecondaryIndex index : indexes.local()) {
-                    IndexEntryChange change = IndexEntryChange.of(tableId, indexes.tableSchema(), index,
-                            current, newItem);
+                for (IndexMaintainer maintainer : localMaintainers) {
+                    IndexDelta change = maintainer.delta(current, newItem);
                     collectionDelta += change.sizeDelta();
                     changes.add(change);
                 }
@@ -442,16 +453,15 @@ public final class PartitionState {
                 indexWrites = new ArrayList<>(indexes.local().size() + indexes.global().size());
                 for (int j = 0; j < indexes.local().size(); j++) {
                     SecondaryIndex index = indexes.local().get(j);
-                    IndexEntryChange change = localChanges.get(i).get(j);
+                    IndexDelta change = localChanges.get(i).get(j);
                     localStates.put(index.id(), localStates.get(index.id()).plus(change.countDelta(),
                             change.sizeDelta()));
                     change.writeTo(batch);
                     indexWrites.add(new IndexWrite(index.name(), false, change.units()));
                 }
-                for (SecondaryIndex index : indexes.global()) {
-                    indexWrites.add(new IndexWrite(index.name(), true,
-                            IndexEntryChange.of(tableId, indexes.tableSchema(), index,
-                                    staged.outcome().oldItem(), newItem).units()));
+                for (IndexMaintainer maintainer : globalMaintainers) {
+                    indexWrites.add(new IndexWrite(maintainer.index().name(), true,
+                            maintainer.delta(staged.outcome().oldItem(), newItem).units()));
                 }
             }
             if (images != null) {
@@ -484,7 +494,7 @@ public final class PartitionState {
         }
         long now = clock.getAsLong();
         if (images != null) {
-            batch.put(KeyLayout.changeKey(tableId, id, logIndex), ChangeRecord.encode(now, images));
+            changeLog.append(batch, logIndex, now, images);
         }
         if (forgetPrepare) {
             batch.delete(KeyLayout.preparedKey(tableId, id, transaction));

@@ -91,7 +91,8 @@ public final class PartitionRpcServer {
             return CompletableFuture.completedFuture(null);
         }
         // A page read needs the table's schema to plan: Query and Scan reach it through ReadService until the
-        // partition map carries descriptors (step 12).
+        // partition map carries descriptors (step 12). GSI_APPLY needs global index partitions with leaders of
+        // their own; until then each propagator applies its batches on its own node (cluster.md §20, step 8).
         throw new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
                 new UnsupportedOperationException("not served over the RPC yet: " + request.kind()));
     }

@@ -6,6 +6,7 @@ import io.basalt.cluster.PartitionClient;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
+import io.basalt.partition.codec.GlobalIndexCodec;
 import io.basalt.partition.codec.OperationCodec;
 import io.basalt.partition.codec.ReadCodec;
 import io.basalt.partition.codec.WriteResultCodec;
@@ -33,6 +34,7 @@ import java.util.List;
  *   TXN_RELEASE     partition, u64 transaction, varint count, item key each
  *   TXN_READ_ROUND  partition, varint count, item key each
  *   TXN_VALIDATE    partition, varlong watch id
+ *   GSI_APPLY       index partition, batch ({@link GlobalIndexCodec})
  *   PING            (empty)
  * </pre>
  * Response payloads are in {@link RpcResponseCodec}. Decoding is strict: the length must match the bytes, every
@@ -241,6 +243,9 @@ public final class RpcCodec {
         } else if (request instanceof RpcRequest.Validate validate) {
             writePartition(out, validate.partition());
             out.writeVarLong(validate.watch());
+        } else if (request instanceof RpcRequest.GlobalIndexApply apply) {
+            writePartition(out, apply.indexPartition());
+            GlobalIndexCodec.writeBatch(out, apply.batch());
         } else if (!(request instanceof RpcRequest.Ping)) {
             throw new AssertionError("RpcRequest is sealed: " + request.getClass());
         }
@@ -315,6 +320,10 @@ public final class RpcCodec {
             case TXN_VALIDATE -> {
                 PartitionId partition = readPartition(in);
                 yield new RpcRequest.Validate(partition, in.readVarLong());
+            }
+            case GSI_APPLY -> {
+                PartitionId partition = readPartition(in);
+                yield new RpcRequest.GlobalIndexApply(partition, GlobalIndexCodec.readBatch(in));
             }
             case PING -> new RpcRequest.Ping();
             default -> throw new IllegalStateException("no request content for kind " + kind);

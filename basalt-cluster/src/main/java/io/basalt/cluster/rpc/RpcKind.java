@@ -6,10 +6,10 @@ package io.basalt.cluster.rpc;
  * one; a new kind gets a new number.
  *
  * <p>Kinds whose content does not exist yet are reserved here and refused by the codec until the step that brings
- * their content defines it: {@code TXN_STATUS} (transactions on the ledger table, step 7), {@code GSI_APPLY}
- * (global indexes as index tables, step 8; today the propagator writes the index entries itself), {@code
+ * their content defines it: {@code TXN_STATUS} (transactions on the ledger table, step 7), {@code
  * META_COMMAND}/{@code META_WATCH} (the metadata state machine, steps 6 and 12) and the membership kinds (steps
- * 12–13).
+ * 12–13). {@code GSI_APPLY}'s content is defined (step 8); no node serves it until global index partitions have
+ * leaders of their own (cluster.md §20, step 8 as built).
  */
 public enum RpcKind {
     WRITE(1, true),
@@ -22,7 +22,7 @@ public enum RpcKind {
     TXN_READ_ROUND(8, true),
     TXN_VALIDATE(9, true),
     TXN_STATUS(10, false),
-    GSI_APPLY(11, false),
+    GSI_APPLY(11, true),
     META_COMMAND(12, false),
     META_WATCH(13, false),
     NODE_JOIN(14, false),

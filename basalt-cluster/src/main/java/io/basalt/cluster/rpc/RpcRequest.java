@@ -3,6 +3,7 @@ package io.basalt.cluster.rpc;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.PartitionClient;
+import io.basalt.partition.GlobalIndexBatch;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
@@ -169,6 +170,23 @@ public sealed interface RpcRequest {
         @Override
         public RpcKind kind() {
             return RpcKind.PING;
+        }
+    }
+
+    /**
+     * A {@code GSI_APPLY} batch for one global index partition (cluster.md §15): entry operations from one source
+     * partition, tagged with their positions; the answer is the position the index partition has reached for that
+     * source. A batch without operations only asks for the position.
+     */
+    record GlobalIndexApply(PartitionId indexPartition, GlobalIndexBatch batch) implements RpcRequest {
+        public GlobalIndexApply {
+            requireNonNull(indexPartition, "indexPartition is null");
+            requireNonNull(batch, "batch is null");
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.GSI_APPLY;
         }
     }
 }

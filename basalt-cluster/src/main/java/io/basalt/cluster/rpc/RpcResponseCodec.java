@@ -5,7 +5,9 @@ import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
 import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.IndexPosition;
 import io.basalt.partition.PartitionState;
+import io.basalt.partition.codec.GlobalIndexCodec;
 import io.basalt.partition.codec.ReadCodec;
 import io.basalt.partition.codec.WriteResultCodec;
 import io.basalt.partition.encoding.ByteReader;
@@ -27,7 +29,8 @@ import java.util.List;
  *                      u8 2, error) each · TXN_PREPARE: varint count, (u8 1, staged write | u8 2, error) each ·
  *                      TXN_COMMIT: varint count, evaluated write each · TXN_READ_ROUND: varint count, (u8 state
  *                      1 READ | 2 HELD | 3 WRITING, u8 0/1, [stored item]) each, u8 0/1, [varlong watch id] ·
- *                      TXN_VALIDATE: varint count, u8 0/1 each · TXN_RELEASE, PING: empty
+ *                      TXN_VALIDATE: varint count, u8 0/1 each · GSI_APPLY: the index partition's position
+ *                      for the batch's source ({@code GlobalIndexCodec}) · TXN_RELEASE, PING: empty
  *   ERROR            error
  *   NOT_LEADER       varlong group, varlong leader hint (0: none)
  *   WRONG_PARTITION  varlong map version, partition
@@ -112,6 +115,8 @@ final class RpcResponseCodec {
                     }
                 }
             }
+        } else if (answered instanceof RpcRequest.GlobalIndexApply) {
+            GlobalIndexCodec.writePosition(out, (IndexPosition) value);
         } else if (answered instanceof RpcRequest.Commit) {
             List<EvaluatedWrite> writes = (List<EvaluatedWrite>) value;
             out.writeVarInt(writes.size());
@@ -161,6 +166,8 @@ final class RpcResponseCodec {
                 }
             }
             return outcomes;
+        } else if (answered instanceof RpcRequest.GlobalIndexApply) {
+            return GlobalIndexCodec.readPosition(in);
         } else if (answered instanceof RpcRequest.Commit) {
             int count = in.readLength();
             List<EvaluatedWrite> writes = new ArrayList<>(count);

@@ -17,6 +17,9 @@ import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.DeleteItemOperation;
 import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.GlobalIndexBatch;
+import io.basalt.partition.IndexEntryOperation;
+import io.basalt.partition.IndexPosition;
 import io.basalt.partition.IndexWrite;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.LegacyItemUpdate;
@@ -51,7 +54,7 @@ final class RandomRpcValues {
     }
 
     RpcRequest request() {
-        return switch (random.nextInt(11)) {
+        return switch (random.nextInt(12)) {
             case 0 -> write();
             case 1 -> new RpcRequest.PointRead(partition(), bytes(), random.nextBoolean());
             case 2 -> new RpcRequest.PageRead(partition(), spec());
@@ -72,6 +75,7 @@ final class RandomRpcValues {
             case 7 -> new RpcRequest.Release(partition(), random.nextLong(), list(this::bytes));
             case 8 -> new RpcRequest.ReadRound(partition(), list(this::bytes));
             case 9 -> new RpcRequest.Validate(partition(), random.nextLong() & Long.MAX_VALUE);
+            case 10 -> new RpcRequest.GlobalIndexApply(partition(), globalIndexBatch());
             default -> new RpcRequest.Ping();
         };
     }
@@ -131,6 +135,8 @@ final class RandomRpcValues {
             }
             return new PartitionState.ReadRound(items, states,
                     random.nextBoolean() ? new RemoteWatch(random.nextLong() & Long.MAX_VALUE) : null);
+        } else if (request instanceof RpcRequest.GlobalIndexApply) {
+            return position();
         } else if (request instanceof RpcRequest.Validate) {
             boolean[] written = new boolean[random.nextInt(5)];
             for (int i = 0; i < written.length; i++) {
@@ -284,5 +290,31 @@ final class RandomRpcValues {
             list.add(element.get());
         }
         return list;
+    }
+
+    /** A batch of puts and deletes with non-decreasing positions. */
+    GlobalIndexBatch globalIndexBatch() {
+        List<GlobalIndexBatch.Tagged> operations = new ArrayList<>();
+        long sequence = random.nextInt(1000);
+        int sub = 0;
+        int count = random.nextInt(5);
+        for (int i = 0; i < count; i++) {
+            if (random.nextBoolean()) {
+                sequence += 1 + random.nextInt(2);
+                sub = 0;
+            } else {
+                sub += random.nextInt(3);
+            }
+            IndexEntryOperation operation = random.nextBoolean()
+                    ? new IndexEntryOperation.IndexEntryPut(bytes(), item())
+                    : new IndexEntryOperation.IndexEntryDelete(bytes());
+            operations.add(new GlobalIndexBatch.Tagged(new IndexPosition(sequence, sub), operation));
+        }
+        return new GlobalIndexBatch(1 + random.nextInt(1000), 1 + random.nextInt(0xFFFF), partition(),
+                new IndexPosition(sequence + random.nextInt(3), sub + 1), operations);
+    }
+
+    IndexPosition position() {
+        return new IndexPosition(random.nextLong() & Long.MAX_VALUE, random.nextInt() & Integer.MAX_VALUE);
     }
 }

@@ -10,6 +10,9 @@ import io.basalt.model.AttributeValue;
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
 import io.basalt.partition.ConditionalCheckFailedException;
+import io.basalt.partition.GlobalIndexBatch;
+import io.basalt.partition.IndexEntryOperation;
+import io.basalt.partition.IndexPosition;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.encoding.ItemCodec;
@@ -103,6 +106,29 @@ class TestRpcCodec {
         assertThat(HEX.formatHex(RpcCodec.encodeResponse(3, ping, new RpcResponse.WrongPartition(300, PARTITION))))
                 .isEqualTo("00000011" + "01" + "83" + "0000000000000003" + "00000000" + "ac02" + "07");
         assertThat(RpcCodec.encodeResponse(3, ping, new RpcResponse.Ambiguous())[5]).isEqualTo((byte) 0x86);
+    }
+
+    @Test
+    void aGlobalIndexApplyCarriesTheIndexPartitionThenTheTaggedBatchAndIsAnsweredWithAPosition() {
+        GlobalIndexBatch batch = new GlobalIndexBatch(5, 2, new PartitionId(3), new IndexPosition(9, 0),
+                List.of(new GlobalIndexBatch.Tagged(new IndexPosition(9, 0),
+                        new IndexEntryOperation.IndexEntryDelete(new byte[] {1, 2}))));
+        RpcRequest.GlobalIndexApply apply = new RpcRequest.GlobalIndexApply(new PartitionId(7), batch);
+        byte[] frame = RpcCodec.encodeRequest(1, 0, apply);
+        assertThat(frame[5]).isEqualTo((byte) 11);
+        assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(frame, RpcCodec.HEADER_BYTES, frame.length)))
+                // index partition 7; table 5, index 2, source 3, through (9, 0); 1 operation: (9, 0) DELETE [1 2]
+                .isEqualTo("07" + "05" + "0002" + "03" + "0900" + "01" + "0900" + "02" + "020102");
+        RpcRequest.GlobalIndexApply decoded = (RpcRequest.GlobalIndexApply) RpcCodec.decodeRequest(frame).content();
+        assertThat(decoded.indexPartition()).isEqualTo(new PartitionId(7));
+        assertThat(decoded.batch().through()).isEqualTo(new IndexPosition(9, 0));
+        assertThat(decoded.batch().operations()).singleElement().satisfies(tagged -> assertThat(
+                tagged.operation().entryKey()).containsExactly(1, 2));
+        byte[] answer = RpcCodec.encodeResponse(1, apply, new RpcResponse.Ok(new IndexPosition(12, 3)));
+        assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(answer, RpcCodec.HEADER_BYTES, answer.length)))
+                .isEqualTo("0c03");
+        assertThat(((RpcResponse.Ok) RpcCodec.decodeResponse(answer, apply).content()).value())
+                .isEqualTo(new IndexPosition(12, 3));
     }
 
     @Test

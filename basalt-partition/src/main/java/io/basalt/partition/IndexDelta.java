@@ -6,23 +6,25 @@ import io.basalt.model.Limits;
 import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.log.OperationList;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * How one write changes one secondary index's entry for its item: the entry key it removes and the one it writes,
- * the entry sizes, whether anything changed, and what that costs in write units. Local index entries are written
- * from it in the item's own batch; a global index's write units are reported from it. (The start of the one
- * index maintainer per index that REVIEW-2026-12 problem 5 and cluster.md §15 describe.)
+ * How one write changes one secondary index's entry for its item, as {@link IndexMaintainer#delta} computes it: the
+ * entry key it removes and the one it writes, the entry sizes, whether anything changed, and what that costs in
+ * write units. Local index entries are written from it in the item's own batch ({@link #writeTo}); a global index's
+ * write units are reported from it, and its propagator sends its {@link #replayOperations()} to the index.
  *
  * @param oldKey the entry key the current item has, or null
  * @param newKey the entry key the new item has, or null
  * @param newEntry the projected new entry, or null when there is none
  */
-record IndexEntryChange(byte[] oldKey, long oldEntrySize, byte[] newKey, Item newEntry, long newEntrySize,
+public record IndexDelta(byte[] oldKey, long oldEntrySize, byte[] newKey, Item newEntry, long newEntrySize,
         boolean changed) {
 
     /** The change a write from {@code current} to {@code newItem} (either may be null) makes to {@code index}. */
-    static IndexEntryChange of(long tableId, KeySchema table, SecondaryIndex index, Item current, Item newItem) {
+    static IndexDelta of(long tableId, KeySchema table, SecondaryIndex index, Item current, Item newItem) {
         byte[] oldKey = current == null ? null : KeyLayout.indexEntryKey(tableId, table, index, current);
         byte[] newKey = newItem == null ? null : KeyLayout.indexEntryKey(tableId, table, index, newItem);
         Item oldEntry = oldKey == null ? null : IndexEntries.project(table, index, current);
@@ -34,19 +36,19 @@ record IndexEntryChange(byte[] oldKey, long oldEntrySize, byte[] newKey, Item ne
         if (oldKey == null && newKey == null) {
             changed = false;
         }
-        return new IndexEntryChange(oldKey, oldEntrySize, newKey, newEntry, newEntrySize, changed);
+        return new IndexDelta(oldKey, oldEntrySize, newKey, newEntry, newEntrySize, changed);
     }
 
-    long countDelta() {
+    public long countDelta() {
         return (newKey == null ? 0 : 1) - (oldKey == null ? 0 : 1);
     }
 
-    long sizeDelta() {
+    public long sizeDelta() {
         return newEntrySize - oldEntrySize;
     }
 
     /** DynamoDB's write units: a put and/or a delete of a whole entry, nothing when nothing changed. */
-    double units() {
+    public double units() {
         if (!changed) {
             return 0;
         }
@@ -69,5 +71,22 @@ record IndexEntryChange(byte[] oldKey, long oldEntrySize, byte[] newKey, Item ne
         if (newKey != null && changed) {
             batch.put(newKey, ItemCodec.encode(newEntry, newEntrySize - IndexEntries.ENTRY_OVERHEAD_BYTES));
         }
+    }
+
+    /**
+     * The entry operations a global index partition applies for this delta, idempotently: delete the old entry when
+     * the index key moved or went away, and put the new entry whenever there is one, even when it did not change.
+     * A replay may meet an entry that a backfill copied from a later image; putting the image of the record in hand
+     * keeps the argument of indexes.md (every later change has its own record, which puts the later image back).
+     */
+    public List<IndexEntryOperation> replayOperations() {
+        List<IndexEntryOperation> operations = new ArrayList<>(2);
+        if (oldKey != null && (newKey == null || !Arrays.equals(oldKey, newKey))) {
+            operations.add(new IndexEntryOperation.IndexEntryDelete(oldKey));
+        }
+        if (newKey != null) {
+            operations.add(new IndexEntryOperation.IndexEntryPut(newKey, newEntry));
+        }
+        return operations;
     }
 }
