@@ -122,8 +122,8 @@ class TestPartitionRpcServer {
             return CompletableFuture.completedFuture(RpcCodec.encodeResponse(request.requestId(), request.content(),
                     new RpcResponse.NotLeader(1, 2)));
         });
-        assertThatThrownBy(() -> client.get(PARTITION, KEY, true)).isInstanceOfSatisfying(BasaltException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+        assertThatThrownBy(() -> client.get(PARTITION, KEY, true)).isInstanceOfSatisfying(RpcRefusedException.class,
+                e -> assertThat(e.response()).isEqualTo(new RpcResponse.NotLeader(1, 2)));
         RpcPartitionClient confused = new RpcPartitionClient(frame -> {
             RpcCodec.Frame<RpcRequest> request = RpcCodec.decodeRequest(frame);
             return CompletableFuture.completedFuture(RpcCodec.encodeResponse(request.requestId() + 1,
