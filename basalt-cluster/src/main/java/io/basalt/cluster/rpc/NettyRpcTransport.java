@@ -136,6 +136,11 @@ public final class NettyRpcTransport implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** The event loops, for timers that must not add a thread (the Router's backoff waits). */
+    public java.util.concurrent.ScheduledExecutorService timer() {
+        return group;
+    }
+
     /** The transport to one peer: each call goes over the connection of the calling event loop (or a stable one). */
     public RpcTransport peer(InetSocketAddress address) {
         requireNonNull(address, "address is null");
