@@ -394,6 +394,11 @@ public final class BasaltNode implements AutoCloseable {
         return BatchGets.read(reads, partitions, this::partitionOf);
     }
 
+    /** The partitions of every table this node runs (the map a routed client reads until the metadata group's). */
+    public PartitionMap partitionMap() {
+        return partitionMap;
+    }
+
     /**
      * The partition that holds {@code itemKey}: a floor lookup of the key's hash in the partition map
      * (docs/design/cluster.md §4.2).
