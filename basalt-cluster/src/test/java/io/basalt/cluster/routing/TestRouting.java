@@ -218,6 +218,20 @@ class TestRouting {
     }
 
     @Test
+    void aPeerThatStaysOverloadedIsRetriedWithBackoffUntilA503() {
+        PartitionId partition = partitionLedBy(3);
+        PrimaryKey key = keysByPartition.get(partition).get(0);
+        cluster.forcedAnswers.put(3L, Map.of(partition, new RpcResponse.Overloaded()));
+        long start = System.nanoTime();
+        assertServerError(put(1, key, 1), ErrorCode.SERVICE_UNAVAILABLE,
+                "DynamoDB is currently unavailable. (This should be a temporary state.)");
+        assertThat(elapsedMillis(start)).isGreaterThanOrEqualTo(DEADLINE.toMillis() - 50);
+        // 10, 20, 40, 80, 160 ms, then every 200 ms: about a dozen attempts in 1.5 s, not a busy loop.
+        assertThat(cluster.node(3).refusals.get()).isBetween(5, 20);
+        assertThat(cluster.node(3).local.get(partition, cluster.itemKey(key), true)).isNull();
+    }
+
+    @Test
     void batchesFanOutPerNodeAndReportAnUnreachablePartitionAsUnprocessed() {
         PartitionId down = partitionLedBy(2);
         long group = cluster.groupOf(down);
