@@ -10,7 +10,9 @@ public interface ClusterView {
 
     /**
      * A map at least as new as {@code atLeastVersion} if one can be had now (a WRONG_PARTITION answer names the
-     * version its sender holds); otherwise the newest this node can get, which may be older.
+     * version its sender holds); otherwise the newest this node can get, which may be older. Must not block: the
+     * Router calls it on network event loops (a watch that is behind answers with what it has and catches up on
+     * its own).
      */
     ClusterState refresh(long atLeastVersion);
 }
