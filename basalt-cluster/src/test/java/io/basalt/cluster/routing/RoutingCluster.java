@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,6 +58,9 @@ final class RoutingCluster implements AutoCloseable {
         final AtomicReference<PartitionRpcServer> server = new AtomicReference<>();
         final NettyRpcTransport transport;
         final AtomicInteger refusals = new AtomicInteger();
+        /** While set, frames this node receives are held unanswered (counted in {@link #held}). */
+        volatile boolean holding;
+        final AtomicInteger held = new AtomicInteger();
         final AtomicInteger served = new AtomicInteger();
         BasaltNode node;
         PartitionClient local;
@@ -65,7 +69,13 @@ final class RoutingCluster implements AutoCloseable {
         Node(long id, CachedView view) {
             this.id = id;
             this.view = view;
-            this.transport = NettyRpcTransport.start(ANY, frame -> server.get().serve(frame), 1);
+            this.transport = NettyRpcTransport.start(ANY, frame -> {
+                if (holding) {
+                    held.incrementAndGet();
+                    return new CompletableFuture<>();
+                }
+                return server.get().serve(frame);
+            }, 1);
         }
     }
 
