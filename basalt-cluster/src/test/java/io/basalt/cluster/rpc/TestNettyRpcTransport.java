@@ -128,12 +128,13 @@ class TestNettyRpcTransport {
         List<Runnable> answers = new ArrayList<>(held);
         Collections.reverse(answers);
         List<Long> order = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> recorded = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             long partition = i + 1;
-            calls.get(i).thenAccept(bytes -> order.add(answeredPartition(bytes, partition)));
+            recorded.add(calls.get(i).thenAccept(bytes -> order.add(answeredPartition(bytes, partition))));
         }
         answers.forEach(Runnable::run);
-        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         assertThat(order).hasSize(50).first().isEqualTo(50L);
         assertThat(order).last().isEqualTo(1L);
     }
