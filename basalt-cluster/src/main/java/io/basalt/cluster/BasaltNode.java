@@ -77,7 +77,8 @@ public final class BasaltNode implements AutoCloseable {
     /** Fault injection: holds prepared transactions before their decision (tests). */
     private final CommitDelay commitDelay = new CommitDelay();
 
-    private BasaltNode(StorageReader engine, NodeConfig config) {
+    private BasaltNode(StorageReader engine, NodeConfig config, PartitionRouting routing) {
+        requireNonNull(routing, "routing is null");
         this.config = requireNonNull(config, "config is null");
         this.store = GroupStore.adopt(engine, GroupStateMachine.LOCAL_GROUP_ID);
         this.storage = store.reader();
@@ -99,7 +100,8 @@ public final class BasaltNode implements AutoCloseable {
         this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
         LocalPartitionClient local = new LocalPartitionClient(storage, globalIndexes);
         this.localPartitions = local;
-        this.partitions = config.loopbackRpc() ? RpcPartitionClient.loopback(local) : local;
+        this.partitions = config.loopbackRpc() ? RpcPartitionClient.loopback(local)
+                : requireNonNull(routing.client(local), "routing gave no client");
         this.transactions = new TransactionCoordinator(store.unconfinedWriterForAllowListedClasses(),
                 config.syncWrites() && storage.isPersistent(), config.clock(), runtimes::get, this::partitionOf,
                 partitions, transactionReaders, commitDelay);
@@ -125,7 +127,15 @@ public final class BasaltNode implements AutoCloseable {
      * @throws UnsupportedStorageFormatException when the store is of a newer format (the storage is left open)
      */
     public static BasaltNode open(StorageReader engine, NodeConfig config) {
-        return new BasaltNode(engine, config);
+        return new BasaltNode(engine, config, PartitionRouting.LOCAL);
+    }
+
+    /**
+     * Opens a node as {@link #open(StorageReader, NodeConfig)} does, reaching partitions through the client
+     * {@code routing} builds around the node's own (cluster.md §12.3); the loopback test mode ignores it.
+     */
+    public static BasaltNode open(StorageReader engine, NodeConfig config, PartitionRouting routing) {
+        return new BasaltNode(engine, config, routing);
     }
 
     public NodeConfig config() {
@@ -377,10 +387,16 @@ public final class BasaltNode implements AutoCloseable {
      * A BatchGetItem's reads: the keys of every table grouped by partition, each partition's share read as one
      * group (docs/design/cluster.md §12.4).
      *
-     * @return per table of {@code reads}, per key in order, the item's stored image or null
+     * @return per table of {@code reads}, per key in order, the item's stored image or null, and which keys could
+     *     not be reached (in a cluster; never on one node)
      */
-    public List<List<StoredItem>> getItems(List<TableKeys> reads) {
+    public List<TableReads> getItems(List<TableKeys> reads) {
         return BatchGets.read(reads, partitions, this::partitionOf);
+    }
+
+    /** The partitions of every table this node runs (the map a routed client reads until the metadata group's). */
+    public PartitionMap partitionMap() {
+        return partitionMap;
     }
 
     /**

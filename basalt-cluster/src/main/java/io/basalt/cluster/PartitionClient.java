@@ -44,9 +44,35 @@ public interface PartitionClient {
 
     /**
      * The point reads of a BatchGetItem that fall on one node, grouped by partition (§12.4): per group, per key in
-     * order, the item's image or null.
+     * order, the item's image or null; a whole group is null when its partition could not be reached (a routed
+     * client only, see {@link #getBatchAsync}).
      */
     List<List<StoredItem>> getBatch(List<KeyGroup> groups);
+
+    /**
+     * {@link #get} for a read that may cross a hop (docs/design/cluster.md §20 step 12): the answer arrives on
+     * whichever thread brought it. The one-node path keeps calling {@link #get}, which allocates no future.
+     */
+    default CompletableFuture<StoredItem> getAsync(PartitionId partition, byte[] itemKey, boolean consistent) {
+        try {
+            return CompletableFuture.completedFuture(get(partition, itemKey, consistent));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * {@link #getBatch} for reads that may cross a hop. A group whose partition could not be reached before the
+     * routing deadline is answered by {@code null} instead of a list: its keys belong in the response's
+     * {@code UnprocessedKeys} (§12.3).
+     */
+    default CompletableFuture<List<List<StoredItem>>> getBatchAsync(List<KeyGroup> groups) {
+        try {
+            return CompletableFuture.completedFuture(getBatch(groups));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * A transaction's first phase on one partition ({@link io.basalt.replication.PartitionLeader#prepare}): per

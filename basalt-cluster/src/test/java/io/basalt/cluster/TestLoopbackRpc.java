@@ -86,9 +86,10 @@ class TestLoopbackRpc {
             keys.add(key("k" + i));
         }
         List<String> batch = new ArrayList<>();
-        for (List<StoredItem> items : node.getItems(List.of(new TableKeys(table, keys, false),
+        for (TableReads read : node.getItems(List.of(new TableKeys(table, keys, false),
                 new TableKeys(table, List.of(key("a")), true)))) {
-            items.forEach(item -> batch.add(item == null ? "-" : item.item().toString()));
+            assertThat(read.unreached()).isEmpty();
+            read.items().forEach(item -> batch.add(item == null ? "-" : item.item().toString()));
         }
         lines.add("batch get: " + batch);
         Condition nIsSix = new Condition.Comparison(new Operand.Path(DocumentPath.of("n")), Condition.Comparator.EQ,

@@ -3,6 +3,7 @@ package io.basalt.server;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.rpc.NettyRpcTransport;
 import io.basalt.server.operations.DynamoDbOperations;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -13,9 +14,11 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -34,12 +37,15 @@ public final class BasaltServer implements AutoCloseable {
     private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
 
     private final EventLoopGroup group;
+    private final boolean epoll;
     private final ExecutorService workers;
     private final Channel serverChannel;
     private final Admission admission;
 
-    private BasaltServer(EventLoopGroup group, ExecutorService workers, Channel serverChannel, Admission admission) {
+    private BasaltServer(EventLoopGroup group, boolean epoll, ExecutorService workers, Channel serverChannel,
+            Admission admission) {
         this.group = group;
+        this.epoll = epoll;
         this.workers = workers;
         this.serverChannel = serverChannel;
         this.admission = admission;
@@ -81,7 +87,7 @@ public final class BasaltServer implements AutoCloseable {
                 });
         try {
             Channel channel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
-            return new BasaltServer(group, workers, channel, admission);
+            return new BasaltServer(group, epoll, workers, channel, admission);
         } catch (Exception e) {
             // Not only RuntimeException: Netty rethrows the bind failure (a port in use) as the checked IOException
             // it is, undeclared.
@@ -105,6 +111,16 @@ public final class BasaltServer implements AutoCloseable {
     /** The bound port (useful when the configured port was 0). */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * The server's event loops and the channel classes of their I/O handler, for the node's internal RPC
+     * ({@code NettyRpcTransport.start(address, handler, server.eventLoops())}): the RPC runs on the loops the HTTP
+     * server already has, adding no thread (docs/design/cluster.md §12.1). Close the transport before the server.
+     */
+    public NettyRpcTransport.EventLoops eventLoops() {
+        return epoll ? new NettyRpcTransport.EventLoops(group, EpollSocketChannel.class, EpollServerSocketChannel.class)
+                : new NettyRpcTransport.EventLoops(group, NioSocketChannel.class, NioServerSocketChannel.class);
     }
 
     /** The admission stage's counters, which tests read to check that every permit comes back. */

@@ -31,19 +31,39 @@ public final class BasaltTestServer implements AutoCloseable {
      * cluster.md §20 step 10), so a suite run this way checks the codecs against everything it asserts.
      */
     public static final String LOOPBACK_RPC_PROPERTY = "basalt.loopbackRpc";
+    /**
+     * The system property that sends every partition call of the servers these tests start through the Router and
+     * over TCP ({@code -Dbasalt.tcpRpc=true}; cluster.md §20 step 12, {@link TcpRpcLoopback}).
+     */
+    public static final String TCP_RPC_PROPERTY = "basalt.tcpRpc";
 
     private final BasaltNode node;
     private final BasaltServer server;
+    private final TcpRpcLoopback tcp;
 
     private BasaltTestServer(StorageEngine storage, NodeConfig config, ServerConfig serverConfig) {
         requireNonNull(serverConfig, "serverConfig is null");
-        this.node = BasaltNode.open(storage, Boolean.getBoolean(LOOPBACK_RPC_PROPERTY) ? config.withLoopbackRpc(true)
-                : config);
+        NodeConfig effective = Boolean.getBoolean(LOOPBACK_RPC_PROPERTY) ? config.withLoopbackRpc(true) : config;
+        this.tcp = Boolean.getBoolean(TCP_RPC_PROPERTY) ? new TcpRpcLoopback() : null;
         BasaltServer started;
+        try {
+            this.node = tcp == null ? BasaltNode.open(storage, effective) : BasaltNode.open(storage, effective, tcp);
+            if (tcp != null) {
+                tcp.attach(node);
+            }
+        } catch (RuntimeException e) {
+            if (tcp != null) {
+                tcp.close();
+            }
+            throw e;
+        }
         try {
             started = BasaltServer.start(node, serverConfig);
         } catch (RuntimeException e) {
             node.close();
+            if (tcp != null) {
+                tcp.close();
+            }
             throw e;
         }
         this.server = started;
@@ -85,9 +105,17 @@ public final class BasaltTestServer implements AutoCloseable {
         return node;
     }
 
+    /** How many partition calls crossed TCP in the {@link #TCP_RPC_PROPERTY} mode (0 when it is off). */
+    public long tcpFramesServed() {
+        return tcp == null ? 0 : tcp.framesServed();
+    }
+
     @Override
     public void close() {
         server.close();
         node.close();
+        if (tcp != null) {
+            tcp.close();
+        }
     }
 }

@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * travels as an ERROR frame with its code, text and (for a failed condition) the current item; anything else that
  * fails is an InternalServerError, logged here.
  *
+ * <p>Before serving, a request passes the node's {@link RpcAdmission} (over its limits: OVERLOADED, §17) and its
+ * {@link ServingGuard} for every partition it names (a partition this node does not serve now: NOT_LEADER,
+ * WRONG_PARTITION or NOT_READY, for the sender's Router to act on; a batch is refused whole by its first such
+ * partition, and the sender routes its parts again).
+ *
  * <p>A transactional read's first round leaves a watch on the partition that its second round checks: the server
  * keeps it under a fresh id between the two rounds (a second round always follows a first one that left a watch).
  * Thread-safe.
@@ -31,11 +36,20 @@ public final class PartitionRpcServer {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRpcServer.class);
 
     private final PartitionClient local;
+    private final ServingGuard guard;
+    private final RpcAdmission admission;
     private final ConcurrentHashMap<Long, TransactionWatch> watches = new ConcurrentHashMap<>();
     private final AtomicLong nextWatch = new AtomicLong();
 
+    /** A server of every partition {@code local} holds, with the default admission limits (one node, loopback). */
     public PartitionRpcServer(PartitionClient local) {
+        this(local, ServingGuard.SERVE_ALL, RpcAdmission.defaults());
+    }
+
+    public PartitionRpcServer(PartitionClient local, ServingGuard guard, RpcAdmission admission) {
         this.local = requireNonNull(local, "local is null");
+        this.guard = requireNonNull(guard, "guard is null");
+        this.admission = requireNonNull(admission, "admission is null");
     }
 
     /** How many transactional reads are between their rounds (tests check that none is left behind). */
@@ -52,14 +66,63 @@ public final class PartitionRpcServer {
     public CompletableFuture<byte[]> serve(byte[] requestFrame) {
         RpcCodec.Frame<RpcRequest> frame = RpcCodec.decodeRequest(requestFrame);
         RpcRequest request = frame.content();
+        int size = requestFrame.length;
+        if (!admission.tryAcquire(size)) {
+            return CompletableFuture.completedFuture(RpcCodec.encodeResponse(frame.requestId(), request,
+                    new RpcResponse.Overloaded()));
+        }
         CompletableFuture<Object> result;
         try {
+            RpcResponse elsewhere = checkPartitions(request);
+            if (elsewhere != null) {
+                admission.release(size);
+                return CompletableFuture.completedFuture(RpcCodec.encodeResponse(frame.requestId(), request,
+                        elsewhere));
+            }
             result = dispatch(request);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.handle((value, failure) -> RpcCodec.encodeResponse(frame.requestId(), request,
-                failure == null ? new RpcResponse.Ok(value) : new RpcResponse.Error(refusal(failure))));
+        return result.handle((value, failure) -> {
+            admission.release(size);
+            return RpcCodec.encodeResponse(frame.requestId(), request,
+                    failure == null ? new RpcResponse.Ok(value) : new RpcResponse.Error(refusal(failure)));
+        });
+    }
+
+    /** The guard's answer for the first partition of {@code request} this node does not serve, or null. */
+    private RpcResponse checkPartitions(RpcRequest request) {
+        if (request instanceof RpcRequest.Write write) {
+            return guard.refusal(write.partition(), true);
+        } else if (request instanceof RpcRequest.PointRead read) {
+            return guard.refusal(read.partition(), false);
+        } else if (request instanceof RpcRequest.PageRead read) {
+            return guard.refusal(read.partition(), false);
+        } else if (request instanceof RpcRequest.BatchRead batch) {
+            for (var group : batch.groups()) {
+                RpcResponse refusal = guard.refusal(group.partition(), false);
+                if (refusal != null) {
+                    return refusal;
+                }
+            }
+        } else if (request instanceof RpcRequest.BatchWrite batch) {
+            for (RpcRequest.Write write : batch.writes()) {
+                RpcResponse refusal = guard.refusal(write.partition(), true);
+                if (refusal != null) {
+                    return refusal;
+                }
+            }
+        } else if (request instanceof RpcRequest.Prepare prepare) {
+            return guard.refusal(prepare.partition(), true);
+        } else if (request instanceof RpcRequest.Commit commit) {
+            return guard.refusal(commit.partition(), true);
+        } else if (request instanceof RpcRequest.Release release) {
+            return guard.refusal(release.partition(), true);
+        } else if (request instanceof RpcRequest.ReadRound round) {
+            return guard.refusal(round.partition(), true);
+        }
+        // A VALIDATE goes to the node holding its watch, wherever the partition's leader is now; PING names none.
+        return null;
     }
 
     @SuppressWarnings("unchecked")

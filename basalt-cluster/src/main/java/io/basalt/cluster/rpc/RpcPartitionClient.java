@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.PartitionClient;
 import io.basalt.model.BasaltException;
-import io.basalt.model.ErrorCode;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@code --loopback-rpc} test mode, for its own ({@link #loopback}), so that every partition call is encoded and
  * decoded both ways and a value the codecs lose or change shows up in the compatibility suite.
  *
- * <p>Only OK and ERROR answers exist on one node; the others (NOT_LEADER, WRONG_PARTITION, ...) are the Router's
- * to retry (§12.3, step 12) and fail the call here.
+ * <p>OK answers complete the call and ERROR answers fail it with their refusal; the others (NOT_LEADER,
+ * WRONG_PARTITION, ...) fail it with an {@link RpcRefusedException} for the Router to act on (§12.3), and a frame
+ * that got no answer fails it with the transport's {@link RpcTransportException}.
  */
 public final class RpcPartitionClient implements PartitionClient {
     private static final Logger LOG = LoggerFactory.getLogger(RpcPartitionClient.class);
@@ -34,10 +34,28 @@ public final class RpcPartitionClient implements PartitionClient {
     static final int DEADLINE_MILLIS = 5_000;
 
     private final RpcTransport transport;
-    private final AtomicLong nextRequest = new AtomicLong();
+    private final AtomicLong nextRequest;
+    private final int deadlineMillis;
 
     public RpcPartitionClient(RpcTransport transport) {
+        this(transport, new AtomicLong(), DEADLINE_MILLIS);
+    }
+
+    private RpcPartitionClient(RpcTransport transport, AtomicLong nextRequest, int deadlineMillis) {
         this.transport = requireNonNull(transport, "transport is null");
+        this.nextRequest = nextRequest;
+        if (deadlineMillis < 1) {
+            throw new IllegalArgumentException("deadlineMillis must be positive: " + deadlineMillis);
+        }
+        this.deadlineMillis = deadlineMillis;
+    }
+
+    /**
+     * This client with frames whose deadline is {@code millis} from when they are sent: the Router sends what is
+     * left of its routing deadline, so that a peer that never answers fails the call in time (§12.3).
+     */
+    public RpcPartitionClient withDeadline(int millis) {
+        return millis == deadlineMillis ? this : new RpcPartitionClient(transport, nextRequest, millis);
     }
 
     /** A client whose every call goes through the codecs to {@code local} in the same JVM. */
@@ -81,6 +99,16 @@ public final class RpcPartitionClient implements PartitionClient {
     }
 
     @Override
+    public CompletableFuture<StoredItem> getAsync(PartitionId partition, byte[] itemKey, boolean consistent) {
+        return call(new RpcRequest.PointRead(partition, itemKey, consistent));
+    }
+
+    @Override
+    public CompletableFuture<List<List<StoredItem>>> getBatchAsync(List<KeyGroup> groups) {
+        return call(new RpcRequest.BatchRead(groups));
+    }
+
+    @Override
     public CompletableFuture<List<Object>> prepare(PartitionId partition, long transaction, long timestamp,
             List<byte[]> itemKeys, List<ItemOperation> operations) {
         return call(new RpcRequest.Prepare(partition, transaction, timestamp, itemKeys, operations));
@@ -115,7 +143,7 @@ public final class RpcPartitionClient implements PartitionClient {
     @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> call(RpcRequest request) {
         long id = nextRequest.incrementAndGet();
-        byte[] frame = RpcCodec.encodeRequest(id, DEADLINE_MILLIS, request);
+        byte[] frame = RpcCodec.encodeRequest(id, deadlineMillis, request);
         return transport.call(frame).thenApply(bytes -> {
             RpcCodec.Frame<RpcResponse> answer = RpcCodec.decodeResponse(bytes, request);
             if (answer.requestId() != id) {
@@ -128,12 +156,11 @@ public final class RpcPartitionClient implements PartitionClient {
             if (response instanceof RpcResponse.Error error) {
                 throw error.error();
             }
-            throw new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
-                    new IllegalStateException(response.kind() + " answer on one node"));
+            throw new RpcRefusedException(response);
         });
     }
 
-    /** The value of a call whose answer is in (the in-JVM transport answers reads at once). */
+    /** The value of a call, waited for (the in-JVM transport answers reads at once). */
     private static <T> T join(CompletableFuture<T> call) {
         try {
             return call.join();

@@ -3,9 +3,9 @@ package io.basalt.cluster.rpc;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Carries request frames to one peer and brings back its response frames (docs/design/cluster.md §12.1). The Netty
- * implementation between nodes comes with cluster mode (step 12); {@link InJvmRpcTransport} serves tests and the
- * loopback mode.
+ * Carries request frames to one peer and brings back its response frames (docs/design/cluster.md §12.1):
+ * {@link NettyRpcTransport#peer} between nodes, {@link InJvmRpcTransport} for tests and the loopback mode. A frame
+ * that gets no answer fails with an {@link RpcTransportException} saying whether it was written.
  */
 public interface RpcTransport {
     /** Sends one encoded request frame; completes with the encoded response frame that answers it. */

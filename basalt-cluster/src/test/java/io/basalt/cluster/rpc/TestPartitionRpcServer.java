@@ -122,8 +122,8 @@ class TestPartitionRpcServer {
             return CompletableFuture.completedFuture(RpcCodec.encodeResponse(request.requestId(), request.content(),
                     new RpcResponse.NotLeader(1, 2)));
         });
-        assertThatThrownBy(() -> client.get(PARTITION, KEY, true)).isInstanceOfSatisfying(BasaltException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+        assertThatThrownBy(() -> client.get(PARTITION, KEY, true)).isInstanceOfSatisfying(RpcRefusedException.class,
+                e -> assertThat(e.response()).isEqualTo(new RpcResponse.NotLeader(1, 2)));
         RpcPartitionClient confused = new RpcPartitionClient(frame -> {
             RpcCodec.Frame<RpcRequest> request = RpcCodec.decodeRequest(frame);
             return CompletableFuture.completedFuture(RpcCodec.encodeResponse(request.requestId() + 1,
@@ -133,6 +133,52 @@ class TestPartitionRpcServer {
                 .hasMessageContaining("answer to request");
     }
 
+    @Test
+    void overItsAdmissionLimitsTheServerAnswersOverloadedAndGivesEveryPermitBack() {
+        RecordingPartitions local = new RecordingPartitions();
+        local.held = new CompletableFuture<>();
+        RpcAdmission admission = new RpcAdmission(2, 1L << 20);
+        PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local,
+                ServingGuard.SERVE_ALL, admission)));
+        CompletableFuture<EvaluatedWrite> first = client.write(PARTITION, KEY, DELETE);
+        CompletableFuture<EvaluatedWrite> second = client.write(PARTITION, KEY, DELETE);
+        assertThat(admission.inFlightRequests()).isEqualTo(2);
+        assertThat(admission.inFlightBytes()).isPositive();
+        assertThatThrownBy(() -> client.get(PARTITION, KEY, true)).isInstanceOfSatisfying(RpcRefusedException.class,
+                e -> assertThat(e.response()).isEqualTo(new RpcResponse.Overloaded()));
+        local.held.complete(null);
+        assertThat(first.join().outcome().oldItem()).isEqualTo(ITEM);
+        assertThat(second.join().outcome().oldItem()).isEqualTo(ITEM);
+        assertThat(admission.inFlightRequests()).isZero();
+        assertThat(admission.inFlightBytes()).isZero();
+        // The byte limit counts each frame's bytes: a limit below one frame refuses it whatever the count.
+        PartitionClient small = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local,
+                ServingGuard.SERVE_ALL, new RpcAdmission(100, 10))));
+        assertThatThrownBy(() -> small.write(PARTITION, KEY, DELETE).join()).hasCauseInstanceOf(
+                RpcRefusedException.class);
+    }
+
+    @Test
+    void aPartitionTheGuardRefusesIsNotServedAndBatchesAreRefusedWhole() {
+        RecordingPartitions local = new RecordingPartitions();
+        PartitionId elsewhere = new PartitionId(77);
+        RpcAdmission admission = RpcAdmission.defaults();
+        PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local,
+                (partition, write) -> partition.equals(elsewhere) ? new RpcResponse.NotLeader(5, 3) : null,
+                admission)));
+        assertThatThrownBy(() -> client.write(elsewhere, KEY, DELETE).join()).cause()
+                .isInstanceOfSatisfying(RpcRefusedException.class,
+                        e -> assertThat(e.response()).isEqualTo(new RpcResponse.NotLeader(5, 3)));
+        List<CompletableFuture<EvaluatedWrite>> batch = client.writeBatch(List.of(
+                new PartitionClient.ItemWrite(PARTITION, KEY, DELETE),
+                new PartitionClient.ItemWrite(elsewhere, KEY, DELETE)));
+        assertThat(batch).allSatisfy(write -> assertThatThrownBy(write::join)
+                .hasCauseInstanceOf(RpcRefusedException.class));
+        assertThat(local.calls).isEmpty();
+        assertThat(client.get(PARTITION, KEY, true).item()).isEqualTo(ITEM);
+        assertThat(admission.inFlightRequests()).isZero();
+    }
+
     /** A partition client that answers from fixed values and records what it was asked. */
     private static final class RecordingPartitions implements PartitionClient {
         private final List<String> calls = new ArrayList<>();
@@ -140,6 +186,8 @@ class TestPartitionRpcServer {
         private TransactionWatch validated;
         private long refusedPartition = -1;
         private boolean crash;
+        /** When set, writes wait on it instead of answering at once. */
+        private CompletableFuture<Void> held;
 
         @Override
         public CompletableFuture<EvaluatedWrite> write(PartitionId partition, byte[] itemKey,
@@ -152,8 +200,12 @@ class TestPartitionRpcServer {
             if (partition.value() == refusedPartition) {
                 return CompletableFuture.failedFuture(new ConditionalCheckFailedException(ITEM));
             }
-            return CompletableFuture.completedFuture(new EvaluatedWrite(new WriteOutcome(
-                    StoredItem.of(ItemCodec.encode(ITEM)), null, List.of()), null, 10, 0, List.of(), -1));
+            EvaluatedWrite done = new EvaluatedWrite(new WriteOutcome(StoredItem.of(ItemCodec.encode(ITEM)), null,
+                    List.of()), null, 10, 0, List.of(), -1);
+            if (held != null) {
+                return held.thenApply(ignored -> done);
+            }
+            return CompletableFuture.completedFuture(done);
         }
 
         @Override

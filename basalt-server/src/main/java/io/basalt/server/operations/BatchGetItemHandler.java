@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.TableKeys;
 import io.basalt.cluster.TableMetadata;
+import io.basalt.cluster.TableReads;
 import io.basalt.expressions.ast.ProjectionExpression;
 import io.basalt.expressions.eval.Projector;
 import io.basalt.model.BasaltException;
@@ -104,7 +105,7 @@ final class BatchGetItemHandler extends DataPlaneHandler {
             reads.add(new TableKeys(metadata.get(table.tableName()), primaryKeys.get(table.tableName()),
                     table.consistent()));
         }
-        List<List<StoredItem>> read = node.getItems(reads);
+        List<TableReads> read = node.getItems(reads);
         Map<String, List<Found>> responses = new LinkedHashMap<>();
         Map<String, List<Item>> unprocessed = new LinkedHashMap<>();
         Map<String, Double> units = new LinkedHashMap<>();
@@ -113,9 +114,10 @@ final class BatchGetItemHandler extends DataPlaneHandler {
             TableRequest table = tables.get(t);
             List<Found> found = new ArrayList<>();
             double tableUnits = 0;
-            List<StoredItem> items = read.get(t);
+            List<StoredItem> items = read.get(t).items();
             for (int i = 0; i < items.size(); i++) {
-                if (responseBytes > MAX_RESPONSE_BYTES) {
+                // A key whose partition could not be reached is unprocessed, not a failed batch (cluster.md §12.3).
+                if (responseBytes > MAX_RESPONSE_BYTES || read.get(t).isUnreached(i)) {
                     unprocessed.computeIfAbsent(table.tableName(), name -> new ArrayList<>()).add(table.keys().get(i));
                     continue;
                 }

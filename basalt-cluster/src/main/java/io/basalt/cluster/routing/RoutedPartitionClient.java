@@ -1,0 +1,250 @@
+package io.basalt.cluster.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.PartitionClient;
+import io.basalt.cluster.rpc.RpcRefusedException;
+import io.basalt.cluster.rpc.RpcResponse;
+import io.basalt.cluster.rpc.RpcTransportException;
+import io.basalt.model.BasaltException;
+import io.basalt.model.ErrorCode;
+import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.ItemOperation;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionState;
+import io.basalt.partition.TransactionWatch;
+import io.basalt.partition.encoding.StoredItem;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The {@link PartitionClient} of a node in a cluster (docs/design/cluster.md §12.3, §12.4): every call goes to the
+ * node the {@link Router} picks for its partition, through the retry table; calls for partitions this node serves
+ * go to its own client directly, with nothing encoded.
+ *
+ * <p>Batches fan out: the groups of a BatchGetItem and the writes of a BatchWriteItem are split by serving node,
+ * one {@code BATCH_*} frame per node, all sent at once. When a node's frame is refused as a whole (one of its
+ * partitions moved or lost its leader) or never reached the node, its parts are routed one partition at a time
+ * through the retry table. A part whose partition cannot be reached before the routing deadline becomes unprocessed
+ * (a null group for reads, a ServiceUnavailable failure of the write, which BatchWriteItem reports in
+ * {@code UnprocessedItems}) instead of failing the batch (DynamoDB's documented behaviour for partial batch
+ * failures, Developer Guide "Batch operations and error handling").
+ */
+public final class RoutedPartitionClient implements PartitionClient {
+    private final Router router;
+    private final PartitionClient local;
+
+    public RoutedPartitionClient(Router router, PartitionClient local) {
+        this.router = requireNonNull(router, "router is null");
+        this.local = requireNonNull(local, "local is null");
+    }
+
+    @Override
+    public CompletableFuture<EvaluatedWrite> write(PartitionId partition, byte[] itemKey, ItemOperation operation) {
+        return router.call(partition, true, (client, node) -> client.write(partition, itemKey, operation));
+    }
+
+    @Override
+    public List<CompletableFuture<EvaluatedWrite>> writeBatch(List<ItemWrite> writes) {
+        Map<Long, List<Integer>> byNode = new LinkedHashMap<>();
+        for (int i = 0; i < writes.size(); i++) {
+            byNode.computeIfAbsent(nodeOf(writes.get(i).partition()), node -> new ArrayList<>()).add(i);
+        }
+        List<CompletableFuture<EvaluatedWrite>> results = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            results.add(null);
+        }
+        byNode.forEach((node, positions) -> {
+            List<ItemWrite> share = new ArrayList<>(positions.size());
+            positions.forEach(position -> share.add(writes.get(position)));
+            List<CompletableFuture<EvaluatedWrite>> sent = sendBatch(node, share);
+            for (int i = 0; i < positions.size(); i++) {
+                ItemWrite write = share.get(i);
+                results.set(positions.get(i), sent.get(i).handle((value, failure) -> failure != null
+                        ? rerouteWrite(write, Router.unwrap(failure))
+                        : CompletableFuture.completedFuture(value)).thenCompose(x -> x));
+            }
+        });
+        return results;
+    }
+
+    private List<CompletableFuture<EvaluatedWrite>> sendBatch(long node, List<ItemWrite> share) {
+        if (node == router.localNode()) {
+            // This node's share skips the RPC server, so its guard is asked here: a refused write is rerouted.
+            for (ItemWrite write : share) {
+                RpcResponse refusal = router.localRefusal(write.partition(), true);
+                if (refusal != null) {
+                    List<CompletableFuture<EvaluatedWrite>> refused = new ArrayList<>(share.size());
+                    share.forEach(each -> refused.add(CompletableFuture.failedFuture(new RpcRefusedException(
+                            refusal))));
+                    return refused;
+                }
+            }
+        }
+        try {
+            return router.client(node, router.config().routingDeadline().toMillis()).writeBatch(share);
+        } catch (RuntimeException e) {
+            List<CompletableFuture<EvaluatedWrite>> failed = new ArrayList<>(share.size());
+            share.forEach(write -> failed.add(CompletableFuture.failedFuture(e)));
+            return failed;
+        }
+    }
+
+    /** A write whose node's frame was refused whole or never written goes alone through the retry table. */
+    private CompletableFuture<EvaluatedWrite> rerouteWrite(ItemWrite write, Throwable failure) {
+        if (failure instanceof RpcRefusedException
+                || failure instanceof RpcTransportException transport && !transport.written()) {
+            return write(write.partition(), write.itemKey(), write.operation());
+        }
+        if (failure instanceof RpcTransportException) {
+            return CompletableFuture.failedFuture(Router.ambiguous(failure));
+        }
+        return CompletableFuture.failedFuture(failure);
+    }
+
+    @Override
+    public StoredItem get(PartitionId partition, byte[] itemKey, boolean consistent) {
+        if (router.servesLocally(partition, false)) {
+            return local.get(partition, itemKey, consistent);
+        }
+        return join(getAsync(partition, itemKey, consistent));
+    }
+
+    @Override
+    public CompletableFuture<StoredItem> getAsync(PartitionId partition, byte[] itemKey, boolean consistent) {
+        return router.call(partition, false, (client, node) -> client.getAsync(partition, itemKey, consistent));
+    }
+
+    @Override
+    public List<List<StoredItem>> getBatch(List<KeyGroup> groups) {
+        return join(getBatchAsync(groups));
+    }
+
+    @Override
+    public CompletableFuture<List<List<StoredItem>>> getBatchAsync(List<KeyGroup> groups) {
+        Map<Long, List<Integer>> byNode = new LinkedHashMap<>();
+        for (int i = 0; i < groups.size(); i++) {
+            byNode.computeIfAbsent(nodeOf(groups.get(i).partition()), node -> new ArrayList<>()).add(i);
+        }
+        List<CompletableFuture<List<StoredItem>>> results = new ArrayList<>(groups.size());
+        for (int i = 0; i < groups.size(); i++) {
+            results.add(null);
+        }
+        byNode.forEach((node, positions) -> {
+            List<KeyGroup> share = new ArrayList<>(positions.size());
+            positions.forEach(position -> share.add(groups.get(position)));
+            CompletableFuture<List<List<StoredItem>>> sent;
+            RpcResponse refusal = node == router.localNode() ? localRefusal(share) : null;
+            if (refusal != null) {
+                sent = CompletableFuture.failedFuture(new RpcRefusedException(refusal));
+            } else {
+                try {
+                    sent = router.client(node, router.config().routingDeadline().toMillis()).getBatchAsync(share);
+                } catch (RuntimeException e) {
+                    sent = CompletableFuture.failedFuture(e);
+                }
+            }
+            for (int i = 0; i < positions.size(); i++) {
+                int index = i;
+                KeyGroup group = share.get(i);
+                results.set(positions.get(i), sent.handle((found, failure) -> failure == null
+                        ? CompletableFuture.completedFuture(found.get(index))
+                        : rerouteGroup(group, Router.unwrap(failure))).thenCompose(x -> x));
+            }
+        });
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<List<StoredItem>> found = new ArrayList<>(results.size());
+            results.forEach(result -> found.add(result.join()));
+            return found;
+        });
+    }
+
+    /**
+     * A group whose node's frame failed goes alone through the retry table; if its partition stays out of reach
+     * until the deadline, the group is null (its keys are unprocessed). A read is safe to send again whatever
+     * became of the first frame.
+     */
+    private CompletableFuture<List<StoredItem>> rerouteGroup(KeyGroup group, Throwable failure) {
+        if (!(failure instanceof RpcRefusedException || failure instanceof RpcTransportException)) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        return router.call(group.partition(), false, (client, node) -> client.getBatchAsync(List.of(group)))
+                .handle((found, again) -> {
+                    if (again == null) {
+                        return found.get(0);
+                    }
+                    Throwable cause = Router.unwrap(again);
+                    if (cause instanceof BasaltException basalt && basalt.code() == ErrorCode.SERVICE_UNAVAILABLE) {
+                        return null;
+                    }
+                    throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<Object>> prepare(PartitionId partition, long transaction, long timestamp,
+            List<byte[]> itemKeys, List<ItemOperation> operations) {
+        return router.call(partition, true,
+                (client, node) -> client.prepare(partition, transaction, timestamp, itemKeys, operations));
+    }
+
+    @Override
+    public CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction, long timestamp,
+            List<PartitionState.Staged> staged) {
+        return router.call(partition, true, (client, node) -> client.commit(partition, transaction, timestamp,
+                staged));
+    }
+
+    @Override
+    public CompletableFuture<Void> release(PartitionId partition, long transaction, List<byte[]> itemKeys) {
+        return router.call(partition, true, (client, node) -> client.release(partition, transaction, itemKeys));
+    }
+
+    @Override
+    public CompletableFuture<PartitionState.ReadRound> readForTransaction(PartitionId partition,
+            List<byte[]> itemKeys) {
+        // Not retried once written: the first round leaves a watch on the node that served it.
+        return router.call(partition, true, (client, node) -> client.readForTransaction(partition, itemKeys)
+                .thenApply(round -> round.watch() == null ? round
+                        : new PartitionState.ReadRound(round.items(), round.states(),
+                                new RoutedWatch(node, round.watch()))));
+    }
+
+    @Override
+    public CompletableFuture<boolean[]> validate(PartitionId partition, TransactionWatch watch) {
+        if (!(watch instanceof RoutedWatch routed)) {
+            throw new IllegalArgumentException("not a watch a routed first round returned: " + watch);
+        }
+        return router.callNode(routed.node(), (client, node) -> client.validate(partition, routed.watch()));
+    }
+
+    /** The local guard's answer for the first group of {@code share} this node does not serve, or null. */
+    private RpcResponse localRefusal(List<KeyGroup> share) {
+        for (KeyGroup group : share) {
+            RpcResponse refusal = router.localRefusal(group.partition(), false);
+            if (refusal != null) {
+                return refusal;
+            }
+        }
+        return null;
+    }
+
+    private long nodeOf(PartitionId partition) {
+        return router.route(partition).map(Router.Target::node).orElse(router.localNode());
+    }
+
+    private static <T> T join(CompletableFuture<T> call) {
+        try {
+            return call.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+}

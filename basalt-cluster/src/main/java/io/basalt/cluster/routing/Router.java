@@ -1,0 +1,331 @@
+package io.basalt.cluster.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.PartitionClient;
+import io.basalt.cluster.rpc.RpcPartitionClient;
+import io.basalt.cluster.rpc.RpcRefusedException;
+import io.basalt.cluster.rpc.RpcResponse;
+import io.basalt.cluster.rpc.RpcTransport;
+import io.basalt.cluster.rpc.RpcTransportException;
+import io.basalt.cluster.rpc.ServingGuard;
+import io.basalt.model.BasaltException;
+import io.basalt.model.ErrorCode;
+import io.basalt.partition.PartitionDescriptor;
+import io.basalt.partition.PartitionId;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Finds the node that serves a partition and gets a call there (docs/design/cluster.md §12.3): descriptor → group
+ * → node, the leader hint if the Router has one (learned from NOT_LEADER answers, else the map's), else the first
+ * member. This is TiKV's client-side region cache in Basalt's nodes (tikv/client-go
+ * {@code internal/locate/region_request.go}). Each answer is handled by the retry table:
+ * <pre>
+ *   NOT_LEADER(hint)          set the hint, retry at once at the hint (or the next member)
+ *   NOT_READY, OVERLOADED     retry after 10 ms, doubling to 200 ms
+ *   WRONG_PARTITION(version)  refresh the map to at least version, locate again, retry
+ *   not written (refused)     next member
+ *   NOT_APPLIED               re-send (the new leader evaluates it afresh)
+ *   AMBIGUOUS, or a write's timeout or lost connection after it was written: InternalServerError (500), never
+ *                             retried, since the write may have been applied
+ *   the routing deadline passed with only safe failures: ServiceUnavailableException (503)
+ * </pre>
+ * A read that timed out or lost its connection after it was written is safe to send again and is treated as
+ * unreachable. OVERLOADED (the peer's admission, §17) is not in §12.3's table: it is a safe failure like NOT_READY.
+ * Thread-safe; the hint cache is the only shared state.
+ */
+public final class Router {
+    /** DynamoDB's text for ServiceUnavailable (Developer Guide, "Error handling with DynamoDB", HTTP 503). */
+    static final String UNAVAILABLE = "DynamoDB is currently unavailable. (This should be a temporary state.)";
+    /** Immediate retries (NOT_LEADER, NOT_APPLIED, next member) before the Router starts backing off. */
+    private static final int IMMEDIATE_RETRIES = 8;
+
+    private final long localNode;
+    private final PartitionClient local;
+    private final ServingGuard localGuard;
+    private final ClusterView view;
+    private final Function<InetSocketAddress, RpcTransport> transports;
+    private final ScheduledExecutorService timer;
+    private final RoutingConfig config;
+    private final ConcurrentHashMap<Long, Long> leaderHints = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, RpcPartitionClient> peers = new ConcurrentHashMap<>();
+
+    /**
+     * @param localNode this node's id: calls it serves go to {@code local} directly, with nothing encoded
+     * @param localGuard whether this node serves a partition now, asked before a call goes to {@code local} (what
+     *     its RPC server asks for calls from other nodes), so a stale hint pointing here is corrected the same way
+     * @param transports the transport to each peer ({@code NettyRpcTransport::peer})
+     * @param timer where backoff waits are scheduled (the node's event loops; no thread of its own)
+     */
+    public Router(long localNode, PartitionClient local, ServingGuard localGuard, ClusterView view,
+            Function<InetSocketAddress, RpcTransport> transports, ScheduledExecutorService timer,
+            RoutingConfig config) {
+        this.localNode = localNode;
+        this.local = requireNonNull(local, "local is null");
+        this.localGuard = requireNonNull(localGuard, "localGuard is null");
+        this.view = requireNonNull(view, "view is null");
+        this.transports = requireNonNull(transports, "transports is null");
+        this.timer = requireNonNull(timer, "timer is null");
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    /** Where a partition is served: its descriptor, its group and the node to try first. */
+    public record Target(PartitionDescriptor descriptor, long group, long node) {
+        public Target {
+            requireNonNull(descriptor, "descriptor is null");
+        }
+    }
+
+    /** A call on a partition, made on the client of whichever node the Router picks. */
+    @FunctionalInterface
+    public interface PartitionCall<T> {
+        CompletableFuture<T> call(PartitionClient client, long node);
+    }
+
+    public long localNode() {
+        return localNode;
+    }
+
+    public RoutingConfig config() {
+        return config;
+    }
+
+    /** The node to try first for the item of {@code hash} in a table's index. */
+    public Target route(long tableId, int indexId, long hash) {
+        PartitionDescriptor descriptor = view.current().partitions().locate(tableId, indexId, hash);
+        return target(view.current(), descriptor, Set.of());
+    }
+
+    /** The node to try first for {@code partition}; empty when the map does not know it (a table dropped). */
+    public Optional<Target> route(PartitionId partition) {
+        ClusterState state = view.current();
+        return state.tryGetPartition(partition).map(descriptor -> target(state, descriptor, Set.of()));
+    }
+
+    /** Whether this node serves {@code partition} now, as far as the Router and the local guard know. */
+    public boolean servesLocally(PartitionId partition, boolean write) {
+        return route(partition).map(target -> target.node() == localNode).orElse(true)
+                && localGuard.refusal(partition, write) == null;
+    }
+
+    /** What this node's guard answers for {@code partition}: null when it serves it. */
+    RpcResponse localRefusal(PartitionId partition, boolean write) {
+        return localGuard.refusal(partition, write);
+    }
+
+    /**
+     * Makes {@code call} on the node serving {@code partition}, following the retry table until it succeeds, fails
+     * with a refusal a client may see, or fails with a 500 (ambiguous) or a 503 (routing deadline).
+     *
+     * @param write whether the call may change the partition (then a timeout after the write is ambiguous)
+     */
+    public <T> CompletableFuture<T> call(PartitionId partition, boolean write, PartitionCall<T> call) {
+        requireNonNull(partition, "partition is null");
+        requireNonNull(call, "call is null");
+        Attempt<T> attempt = new Attempt<>(partition, write, call);
+        attempt.run();
+        return attempt.result;
+    }
+
+    /**
+     * Makes {@code call} once on {@code node}, without retries (the second round of a transactional read goes back
+     * to the node holding its watch): a transport failure is a 503 if the request was never written, else a 500.
+     */
+    public <T> CompletableFuture<T> callNode(long node, PartitionCall<T> call) {
+        CompletableFuture<T> made;
+        try {
+            made = call.call(client(node, config.routingDeadline().toMillis()), node);
+        } catch (RuntimeException e) {
+            made = CompletableFuture.failedFuture(e);
+        }
+        return made.handle((value, failure) -> {
+            if (failure == null) {
+                return value;
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof RpcTransportException transport) {
+                throw transport.written() ? ambiguous(cause) : unavailable(cause);
+            }
+            if (cause instanceof RpcRefusedException refused) {
+                throw unavailable(refused);
+            }
+            throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+        });
+    }
+
+    PartitionClient client(long node, long remainingMillis) {
+        if (node == localNode) {
+            return local;
+        }
+        RpcPartitionClient peer = peers.computeIfAbsent(node,
+                id -> new RpcPartitionClient(transports.apply(view.current().getAddress(id))));
+        return peer.withDeadline((int) Math.max(1, Math.min(Integer.MAX_VALUE, remainingMillis)));
+    }
+
+    private Target target(ClusterState state, PartitionDescriptor descriptor, Set<Long> unreachable) {
+        ReplicationGroup group = state.getGroup(descriptor.groupId());
+        Long cached = leaderHints.get(group.id());
+        long hint = cached != null && group.members().contains(cached) ? cached : group.leaderHint();
+        if (hint != 0 && !unreachable.contains(hint)) {
+            return new Target(descriptor, group.id(), hint);
+        }
+        for (long member : group.members()) {
+            if (!unreachable.contains(member)) {
+                return new Target(descriptor, group.id(), member);
+            }
+        }
+        return new Target(descriptor, group.id(), hint != 0 ? hint : group.members().get(0));
+    }
+
+    static BasaltException unavailable(Throwable cause) {
+        return new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE, cause);
+    }
+
+    static BasaltException ambiguous(Throwable cause) {
+        return new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", cause);
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** One call working its way through the retry table. */
+    private final class Attempt<T> {
+        final PartitionId partition;
+        final boolean write;
+        final PartitionCall<T> call;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        final long deadline = System.nanoTime() + config.routingDeadline().toNanos();
+        final Set<Long> unreachable = new HashSet<>();
+        long backoffNanos = config.firstBackoff().toNanos();
+        int immediate;
+        Throwable lastFailure;
+
+        Attempt(PartitionId partition, boolean write, PartitionCall<T> call) {
+            this.partition = partition;
+            this.write = write;
+            this.call = call;
+        }
+
+        void run() {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                result.completeExceptionally(unavailable(lastFailure));
+                return;
+            }
+            ClusterState state = view.current();
+            Optional<PartitionDescriptor> descriptor = state.tryGetPartition(partition);
+            if (descriptor.isEmpty()) {
+                state = view.refresh(state.version() + 1);
+                descriptor = state.tryGetPartition(partition);
+            }
+            long node;
+            long group;
+            if (descriptor.isEmpty()) {
+                // Not in any map: the table was dropped; this node's own partitions answer as for a deleted table.
+                node = localNode;
+                group = -1;
+            } else {
+                Target target = target(state, descriptor.get(), unreachable);
+                node = target.node();
+                group = target.group();
+            }
+            if (node == localNode && descriptor.isPresent()) {
+                RpcResponse refusal = localGuard.refusal(partition, write);
+                if (refusal != null) {
+                    handle(node, group, new RpcRefusedException(refusal));
+                    return;
+                }
+            }
+            CompletableFuture<T> made;
+            try {
+                made = call.call(client(node, TimeUnit.NANOSECONDS.toMillis(remaining)), node);
+            } catch (RuntimeException e) {
+                made = CompletableFuture.failedFuture(e);
+            }
+            made.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    result.complete(value);
+                } else {
+                    handle(node, group, unwrap(failure));
+                }
+            });
+        }
+
+        private void handle(long node, long group, Throwable failure) {
+            lastFailure = failure;
+            if (failure instanceof RpcRefusedException refused) {
+                RpcResponse answer = refused.response();
+                if (answer instanceof RpcResponse.NotLeader notLeader) {
+                    if (notLeader.leaderHint() != 0 && notLeader.leaderHint() != node) {
+                        leaderHints.put(notLeader.group(), notLeader.leaderHint());
+                    } else {
+                        leaderHints.remove(notLeader.group(), node);
+                        unreachable.add(node);
+                    }
+                    retrySoon();
+                } else if (answer instanceof RpcResponse.WrongPartition wrong) {
+                    long before = view.current().version();
+                    ClusterState refreshed = view.refresh(wrong.mapVersion());
+                    if (refreshed.version() > before) {
+                        retrySoon();
+                    } else {
+                        backOff();
+                    }
+                } else if (answer instanceof RpcResponse.NotReady || answer instanceof RpcResponse.Overloaded) {
+                    backOff();
+                } else if (answer instanceof RpcResponse.NotApplied) {
+                    retrySoon();
+                } else {
+                    result.completeExceptionally(ambiguous(failure));
+                }
+            } else if (failure instanceof RpcTransportException transport) {
+                if (transport.written() && write) {
+                    result.completeExceptionally(ambiguous(failure));
+                    return;
+                }
+                if (group >= 0) {
+                    leaderHints.remove(group, node);
+                }
+                unreachable.add(node);
+                retrySoon();
+            } else {
+                result.completeExceptionally(failure);
+            }
+        }
+
+        /** Retries at once, unless it has done so often in a row: then it backs off (a hint loop, all members down). */
+        private void retrySoon() {
+            if (++immediate <= IMMEDIATE_RETRIES) {
+                run();
+            } else {
+                immediate = 0;
+                unreachable.clear();
+                backOff();
+            }
+        }
+
+        private void backOff() {
+            long wait = Math.min(backoffNanos, deadline - System.nanoTime());
+            backoffNanos = Math.min(backoffNanos * 2, config.maxBackoff().toNanos());
+            if (wait <= 0) {
+                run();
+                return;
+            }
+            try {
+                timer.schedule(this::run, wait, TimeUnit.NANOSECONDS);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(unavailable(e));
+            }
+        }
+    }
+}

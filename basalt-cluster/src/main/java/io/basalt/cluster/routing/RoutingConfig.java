@@ -1,0 +1,40 @@
+package io.basalt.cluster.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How long and how patiently the Router retries inside the cluster before a client sees anything
+ * (docs/design/cluster.md §12.3).
+ *
+ * @param routingDeadline how long a call may keep meeting safe failures (not the leader, not ready, moved,
+ *     unreachable before the write) before it fails with ServiceUnavailableException ({@code --routing-deadline},
+ *     default 5 s)
+ * @param firstBackoff the wait after the first NOT_READY or OVERLOADED answer (10 ms), doubled after each
+ * @param maxBackoff the longest wait between two attempts (200 ms)
+ */
+public record RoutingConfig(Duration routingDeadline, Duration firstBackoff, Duration maxBackoff) {
+    public static final Duration DEFAULT_ROUTING_DEADLINE = Duration.ofSeconds(5);
+
+    public RoutingConfig {
+        requireNonNull(routingDeadline, "routingDeadline is null");
+        requireNonNull(firstBackoff, "firstBackoff is null");
+        requireNonNull(maxBackoff, "maxBackoff is null");
+        if (routingDeadline.isNegative() || routingDeadline.isZero()) {
+            throw new IllegalArgumentException("routingDeadline must be positive: " + routingDeadline);
+        }
+        if (firstBackoff.isNegative() || firstBackoff.isZero() || maxBackoff.compareTo(firstBackoff) < 0) {
+            throw new IllegalArgumentException("backoff must be positive and at most " + maxBackoff + ": "
+                    + firstBackoff);
+        }
+    }
+
+    public static RoutingConfig defaults() {
+        return new RoutingConfig(DEFAULT_ROUTING_DEADLINE, Duration.ofMillis(10), Duration.ofMillis(200));
+    }
+
+    public RoutingConfig withRoutingDeadline(Duration deadline) {
+        return new RoutingConfig(deadline, firstBackoff, maxBackoff);
+    }
+}
