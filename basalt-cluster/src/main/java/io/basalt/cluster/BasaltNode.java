@@ -69,6 +69,11 @@ public final class BasaltNode implements AutoCloseable {
     private final GlobalIndexLifecycle globalIndexes;
     private final ExecutorService transactionReaders;
     private final TransactionCoordinator transactions;
+    /** The rows of the internal ledger table: transaction decisions and tokens. */
+    private final Ledger ledger;
+    /** Finishes prepared transactions whose coordinator is gone, at start and periodically. */
+    private final TransactionResolver resolver;
+    private final java.util.concurrent.ScheduledExecutorService resolverTimer;
     /** How this node reaches partitions: in-process, or through the encoding loopback transport (tests). */
     /** This node's partitions, reached in-process. */
     private final LocalPartitionClient localPartitions;
@@ -100,9 +105,10 @@ public final class BasaltNode implements AutoCloseable {
         LocalPartitionClient local = new LocalPartitionClient(storage, globalIndexes);
         this.localPartitions = local;
         this.partitions = config.loopbackRpc() ? RpcPartitionClient.loopback(local) : local;
-        this.transactions = new TransactionCoordinator(store.unconfinedWriterForAllowListedClasses(),
-                config.syncWrites() && storage.isPersistent(), config.clock(), runtimes::get, this::partitionOf,
-                partitions, transactionReaders, commitDelay);
+        this.ledger = new Ledger(() -> catalog.tryGet(InternalTables.LEDGER).orElse(null), this::partitionOf,
+                partitions);
+        this.transactions = new TransactionCoordinator(config.clock(), runtimes::get, this::partitionOf, partitions,
+                ledger, config.transactionResolveAfter(), transactionReaders, commitDelay);
         Map<Long, TableMetadata> tablesById = new HashMap<>();
         List<PartitionDescriptor> descriptors = new ArrayList<>();
         for (TableMetadata table : catalog.all()) {
@@ -113,7 +119,51 @@ public final class BasaltNode implements AutoCloseable {
             register(startPartitions(table));
             tablesById.put(table.id(), table);
         }
-        transactions.recover(tablesById);
+        // The ledger table is created by a metadata command on the first start (cluster.md §14), like any table.
+        TableMetadata ledgerTable = catalog.tryGet(InternalTables.LEDGER)
+                .orElseGet(() -> createTable(InternalTables.ledgerDefinition()));
+        // Before serving: a store written before step 7 keeps decisions and tokens in 0x07/0x08 (§4.3 step 3).
+        FormatMigration.retireOldLedger(store.unconfinedWriterForAllowListedClasses(),
+                (decisions, tokens) -> settleOldLedger(decisions, tokens, tablesById));
+        this.resolver = new TransactionResolver(config.clock(), config.transactionResolveAfter(), runtimes::values,
+                ledgerTable.id(), ledger);
+        // No coordinator outlives its process: every prepare record found at start is settled now.
+        resolver.sweep(true);
+        long period = Math.max(10, Math.min(1000, config.transactionResolveAfter().toMillis() / 2));
+        this.resolverTimer = Executors.newSingleThreadScheduledExecutor(namedDaemonThreads("basalt-resolver-"));
+        resolverTimer.scheduleWithFixedDelay(this::sweepPrepared, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** One periodic resolver sweep; a failure is logged and the next sweep tries again. */
+    private void sweepPrepared() {
+        try {
+            resolver.sweep(false);
+        } catch (RuntimeException e) {
+            if (!closed.get()) {
+                org.slf4j.LoggerFactory.getLogger(BasaltNode.class).warn("A transaction resolver sweep failed", e);
+            }
+        }
+    }
+
+    /**
+     * Settles what the old ledger held: completes its decisions on the partitions that still hold their prepare
+     * records, and copies each live token into a COMMITTED ledger row (its retry is answered from it as before).
+     */
+    private void settleOldLedger(Map<Long, TransactionRecord> decisions, Map<String, TokenRecord> tokens,
+            Map<Long, TableMetadata> tablesById) {
+        TransactionResolver.completeOldDecisions(decisions, runtimes, tablesById);
+        Instant now = now();
+        for (Map.Entry<String, TokenRecord> token : tokens.entrySet()) {
+            TokenRecord record = token.getValue();
+            if (record.expires().isBefore(now)) {
+                continue;
+            }
+            LedgerRow row = new LedgerRow(LedgerRow.keyOf(token.getKey(), 0), LedgerRow.State.COMMITTED, 0,
+                    record.fingerprint(), record.expires().toEpochMilli(), 0, List.of(), record.oldSizes(),
+                    record.newSizes());
+            // A row already there was copied by an earlier, interrupted start.
+            ledger.create(row).handle((done, failure) -> null).join();
+        }
     }
 
     /**
@@ -135,6 +185,16 @@ public final class BasaltNode implements AutoCloseable {
     /** The node's storage, for tests of this package that look at what it keeps. */
     StorageReader storage() {
         return storage;
+    }
+
+    /** The ledger table's rows, for tests of this package that build or check transaction crash states. */
+    Ledger ledger() {
+        return ledger;
+    }
+
+    /** The internal ledger table, for tests of this package. */
+    TableMetadata ledgerTable() {
+        return catalog.tryGet(InternalTables.LEDGER).orElseThrow();
     }
 
     /** How this node reaches partitions, for tests of this package that check the loopback mode. */
@@ -183,13 +243,14 @@ public final class BasaltNode implements AutoCloseable {
         }
     }
 
+    /** The table a client names; internal tables ({@link InternalTables}) are never found. */
     public Optional<TableMetadata> tryGetTable(String name) {
-        return catalog.tryGet(name);
+        return InternalTables.isInternal(name) ? Optional.empty() : catalog.tryGet(name);
     }
 
     /** @throws BasaltException ResourceNotFoundException naming the table, as DescribeTable reports it */
     public TableMetadata describeTable(String name) {
-        return catalog.tryGet(name).orElseThrow(() -> tableNotFound(name));
+        return tryGetTable(name).orElseThrow(() -> tableNotFound(name));
     }
 
     /**
@@ -282,7 +343,7 @@ public final class BasaltNode implements AutoCloseable {
      * @throws BasaltException ResourceNotFoundException when it does not exist or is not yet active
      */
     public TableMetadata tableForItems(String name) {
-        TableMetadata table = catalog.tryGet(name).orElseThrow(BasaltNode::resourceNotFound);
+        TableMetadata table = tryGetTable(name).orElseThrow(BasaltNode::resourceNotFound);
         if (table.status(now()) == TableStatus.CREATING) {
             throw resourceNotFound();
         }
@@ -477,6 +538,12 @@ public final class BasaltNode implements AutoCloseable {
         // close may touch the storage, which refuses every call once closed.
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        resolverTimer.shutdownNow();
+        try {
+            resolverTimer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         replicator.close();
         globalIndexes.close(runtimes.values());
