@@ -132,6 +132,23 @@ public final class BasaltNode implements AutoCloseable {
         long period = Math.max(10, Math.min(1000, config.transactionResolveAfter().toMillis() / 2));
         this.resolverTimer = Executors.newSingleThreadScheduledExecutor(namedDaemonThreads("basalt-resolver-"));
         resolverTimer.scheduleWithFixedDelay(this::sweepPrepared, period, period, TimeUnit.MILLISECONDS);
+        resolverTimer.scheduleWithFixedDelay(this::dropExpiredLedgerRows, 1, 1, TimeUnit.MINUTES);
+    }
+
+    /** Deletes ledger rows past their expiry (tokens after 10 minutes); a failure waits for the next run. */
+    private void dropExpiredLedgerRows() {
+        try {
+            resolver.dropExpiredRows(storage);
+        } catch (RuntimeException e) {
+            if (!closed.get()) {
+                org.slf4j.LoggerFactory.getLogger(BasaltNode.class).warn("Dropping expired ledger rows failed", e);
+            }
+        }
+    }
+
+    /** Runs the ledger's expiry sweep now (tests of this package). */
+    int dropExpiredLedgerRowsNow() {
+        return resolver.dropExpiredRows(storage);
     }
 
     /** One periodic resolver sweep; a failure is logged and the next sweep tries again. */

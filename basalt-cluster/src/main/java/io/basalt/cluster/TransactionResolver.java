@@ -10,7 +10,10 @@ import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.PreparedTransaction;
 import io.basalt.partition.ReplaceItemOperation;
+import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.replication.PartitionLeader;
+import io.basalt.storage.StorageIterator;
+import io.basalt.storage.StorageReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +76,9 @@ final class TransactionResolver {
                 continue;
             }
             for (PartitionLeader leader : table.partitions()) {
+                if (!leader.hasPrepared()) {
+                    continue;
+                }
                 Map<Long, PreparedTransaction> prepared = leader.preparedTransactions().join();
                 for (Map.Entry<Long, PreparedTransaction> record : prepared.entrySet()) {
                     if (atStart || record.getValue().timestamp() < horizon) {
@@ -89,6 +95,41 @@ final class TransactionResolver {
                     settled[0], settled[1]);
         }
         return settled;
+    }
+
+    /**
+     * Deletes the ledger rows that answer for nothing any more: a token's past its 10 minutes, a cancelled
+     * transaction's once no coordinator can still try its commit put (its expiry), and a committed row without a
+     * token whose coordinator died before deleting it. Rows still listing participants are left to the sweeps
+     * that commit them. Each delete is conditional on the row's transaction, so a row taken over meanwhile stays.
+     *
+     * @param storage the node's read view, in which the ledger table's rows are read
+     * @return how many rows were deleted
+     */
+    int dropExpiredRows(StorageReader storage) {
+        long now = clock.millis();
+        List<LedgerRow> expired = new ArrayList<>();
+        try (StorageIterator rows = storage.iterator(KeyLayout.indexStart(ledgerTableId, KeyLayout.BASE_TABLE_INDEX),
+                KeyLayout.indexEnd(ledgerTableId, KeyLayout.BASE_TABLE_INDEX))) {
+            for (rows.seekToFirst(); rows.isValid(); rows.next()) {
+                LedgerRow row = LedgerRow.fromItem(ItemCodec.decode(rows.value()));
+                if (row.expires() < now && row.participants().isEmpty() && row.state() != LedgerRow.State.PENDING) {
+                    expired.add(row);
+                }
+            }
+        }
+        int dropped = 0;
+        for (LedgerRow row : expired) {
+            try {
+                ledger.delete(row.key(), row.transaction()).join();
+                dropped++;
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
+                    throw e;
+                }
+            }
+        }
+        return dropped;
     }
 
     /** @return 0 committed, 1 let go, -1 left for a later sweep */

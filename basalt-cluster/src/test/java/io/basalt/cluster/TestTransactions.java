@@ -374,6 +374,36 @@ class TestTransactions {
     }
 
     @Test
+    void aTokenIsForgottenAfterTenMinutesAndItsRowDropped() {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T06:00:00Z"));
+        try (BasaltNode node = BasaltNode.open(RocksDbStorageEngine.open(directory),
+                NodeConfig.defaults().withClock(clock))) {
+            TableMetadata accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 0));
+            List<TransactionAction> actions = List.of(new TransactionAction(accounts, add("a", 1), false));
+            transact(node, actions, "token-old", "request-old");
+            // Token-less transactions delete their rows once committed (not waited for).
+            transact(node, actions, null, null);
+            // After the commits, the token's row forgets its participants (not waited for either).
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!node.ledger().read("tok:token-old").participants().isEmpty() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            clock.advance(java.time.Duration.ofMinutes(9));
+            assertThat(node.dropExpiredLedgerRowsNow()).as("nothing expired yet").isZero();
+            assertThatThrownBy(() -> transact(node, actions, "token-old", "another request"))
+                    .isInstanceOfSatisfying(BasaltException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH));
+            clock.advance(java.time.Duration.ofMinutes(2));
+            assertThat(node.dropExpiredLedgerRowsNow()).isEqualTo(1);
+            assertThat(node.ledger().read("tok:token-old")).isNull();
+            // An expired token starts afresh: the new request runs.
+            transact(node, actions, "token-old", "another request");
+            assertThat(balance(node, accounts, "a")).isEqualTo(3);
+        }
+    }
+
+    @Test
     void theLedgerTableIsInvisibleToClients() {
         try (BasaltNode node = open()) {
             table(node, "Accounts");

@@ -69,6 +69,8 @@ public final class PartitionState {
      * their holds outlive a restart until the decision is known.
      */
     private final Map<Long, PreparedTransaction> logged = new HashMap<>();
+    /** How many prepare records {@link #logged} holds, readable from any thread (the resolver's sweep). */
+    private volatile int loggedCount;
     /**
      * The staged writes of transactions prepared by this leader, by transaction: what their commit applies. A
      * transaction restored from its prepare record has none; its commit stages the record's images again.
@@ -107,6 +109,7 @@ public final class PartitionState {
                 logged.put(transaction, record);
             }
         }
+        loggedCount = logged.size();
     }
 
     public PartitionId id() {
@@ -196,6 +199,7 @@ public final class PartitionState {
         }
         PreparedTransaction record = new PreparedTransaction(timestamp, ledgerKey, writes);
         logged.put(transaction, record);
+        loggedCount = logged.size();
         stagedWrites.put(transaction, List.copyOf(staged));
         return nextEntry(OperationList.builder(2).put(KeyLayout.preparedKey(tableId, id, transaction),
                 record.encode()));
@@ -212,6 +216,11 @@ public final class PartitionState {
     /** Whether {@code transaction}'s prepare record is in this partition's log (and not yet resolved). */
     public boolean isLogged(long transaction) {
         return logged.containsKey(transaction);
+    }
+
+    /** Whether any prepare record awaits its outcome here (any thread: lets a resolver skip idle partitions). */
+    public boolean hasPrepared() {
+        return loggedCount > 0;
     }
 
     /** The transactions prepared on this partition whose outcome the log does not hold yet, with their records. */
@@ -238,6 +247,7 @@ public final class PartitionState {
      */
     public Committed commit(long transaction, long timestamp) {
         PreparedTransaction record = logged.remove(transaction);
+        loggedCount = logged.size();
         List<Staged> prepared = stagedWrites.remove(transaction);
         if (prepared == null) {
             prepared = record == null || record.isLegacy() ? List.of() : restage(record);
@@ -305,6 +315,7 @@ public final class PartitionState {
             staged.forEach(write -> locks.remove(Bytes.wrap(write.itemKey()), transaction));
         }
         PreparedTransaction record = logged.remove(transaction);
+        loggedCount = logged.size();
         if (record == null) {
             return null;
         }

@@ -366,6 +366,11 @@ public final class PartitionLeader {
         return released;
     }
 
+    /** Whether a prepare record awaits its outcome here (any thread, without a hop to the sequencer). */
+    public boolean hasPrepared() {
+        return state.hasPrepared();
+    }
+
     /**
      * The transactions prepared on this partition whose outcome its log does not hold yet, with their prepare
      * records (for the resolver).
