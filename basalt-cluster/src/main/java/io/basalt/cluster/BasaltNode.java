@@ -73,7 +73,6 @@ public final class BasaltNode implements AutoCloseable {
     private final Ledger ledger;
     /** Finishes prepared transactions whose coordinator is gone, at start and periodically. */
     private final TransactionResolver resolver;
-    private final java.util.concurrent.ScheduledExecutorService resolverTimer;
     /** How this node reaches partitions: in-process, or through the encoding loopback transport (tests). */
     /** This node's partitions, reached in-process. */
     private final LocalPartitionClient localPartitions;
@@ -129,37 +128,7 @@ public final class BasaltNode implements AutoCloseable {
                 ledgerTable.id(), ledger);
         // No coordinator outlives its process: every prepare record found at start is settled now.
         resolver.sweep(true);
-        long period = Math.max(10, Math.min(1000, config.transactionResolveAfter().toMillis() / 2));
-        this.resolverTimer = Executors.newSingleThreadScheduledExecutor(namedDaemonThreads("basalt-resolver-"));
-        resolverTimer.scheduleWithFixedDelay(this::sweepPrepared, period, period, TimeUnit.MILLISECONDS);
-        resolverTimer.scheduleWithFixedDelay(this::dropExpiredLedgerRows, 1, 1, TimeUnit.MINUTES);
-    }
-
-    /** Deletes ledger rows past their expiry (tokens after 10 minutes); a failure waits for the next run. */
-    private void dropExpiredLedgerRows() {
-        try {
-            resolver.dropExpiredRows(storage);
-        } catch (RuntimeException e) {
-            if (!closed.get()) {
-                org.slf4j.LoggerFactory.getLogger(BasaltNode.class).warn("Dropping expired ledger rows failed", e);
-            }
-        }
-    }
-
-    /** Runs the ledger's expiry sweep now (tests of this package). */
-    int dropExpiredLedgerRowsNow() {
-        return resolver.dropExpiredRows(storage);
-    }
-
-    /** One periodic resolver sweep; a failure is logged and the next sweep tries again. */
-    private void sweepPrepared() {
-        try {
-            resolver.sweep(false);
-        } catch (RuntimeException e) {
-            if (!closed.get()) {
-                org.slf4j.LoggerFactory.getLogger(BasaltNode.class).warn("A transaction resolver sweep failed", e);
-            }
-        }
+        resolver.start(storage, namedDaemonThreads("basalt-resolver-"));
     }
 
     /**
@@ -169,18 +138,12 @@ public final class BasaltNode implements AutoCloseable {
     private void settleOldLedger(Map<Long, TransactionRecord> decisions, Map<String, TokenRecord> tokens,
             Map<Long, TableMetadata> tablesById) {
         TransactionResolver.completeOldDecisions(decisions, runtimes, tablesById);
-        Instant now = now();
-        for (Map.Entry<String, TokenRecord> token : tokens.entrySet()) {
-            TokenRecord record = token.getValue();
-            if (record.expires().isBefore(now)) {
-                continue;
-            }
-            LedgerRow row = new LedgerRow(LedgerRow.keyOf(token.getKey(), 0), LedgerRow.State.COMMITTED, 0,
-                    record.fingerprint(), record.expires().toEpochMilli(), 0, List.of(), record.oldSizes(),
-                    record.newSizes());
-            // A row already there was copied by an earlier, interrupted start.
-            ledger.create(row).handle((done, failure) -> null).join();
-        }
+        ledger.copyOldTokens(tokens, now());
+    }
+
+    /** Runs the ledger's expiry sweep now (tests of this package). */
+    int dropExpiredLedgerRowsNow() {
+        return resolver.dropExpiredRows(storage);
     }
 
     /**
@@ -556,12 +519,7 @@ public final class BasaltNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        resolverTimer.shutdownNow();
-        try {
-            resolverTimer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        resolver.close();
         replicator.close();
         globalIndexes.close(runtimes.values());
         transactionReaders.shutdown();

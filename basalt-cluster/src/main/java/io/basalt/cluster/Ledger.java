@@ -15,6 +15,9 @@ import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.encoding.StoredItem;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
@@ -74,6 +77,22 @@ final class Ledger {
     /** Deletes the row under {@code key} if it is still {@code transaction}'s. */
     CompletableFuture<Void> delete(String key, long transaction) {
         return write(key, new DeleteItemOperation(primaryKey(key), ofTransaction(transaction)));
+    }
+
+    /**
+     * Copies the live tokens of the old token space ({@code 0x08}, before step 7) into COMMITTED rows, so that their
+     * retries are answered as before; a row already there was copied by an earlier, interrupted start.
+     */
+    void copyOldTokens(Map<String, TokenRecord> tokens, Instant now) {
+        for (Map.Entry<String, TokenRecord> token : tokens.entrySet()) {
+            TokenRecord record = token.getValue();
+            if (record.expires().isBefore(now)) {
+                continue;
+            }
+            create(new LedgerRow(LedgerRow.keyOf(token.getKey(), 0), LedgerRow.State.COMMITTED, 0,
+                    record.fingerprint(), record.expires().toEpochMilli(), 0, List.of(), record.oldSizes(),
+                    record.newSizes())).handle((done, failure) -> null).join();
+        }
     }
 
     /** The row under {@code key}, read strongly, or null. */

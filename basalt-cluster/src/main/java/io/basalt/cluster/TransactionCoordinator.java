@@ -16,7 +16,6 @@ import io.basalt.partition.PartitionState;
 import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionCanceledException;
 import io.basalt.partition.WriteOutcome;
-import io.basalt.partition.encoding.ItemCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,18 +48,12 @@ import org.slf4j.LoggerFactory;
  * deleted, without a token). A crash anywhere is finished by the partitions' resolvers ({@link
  * TransactionResolver}): a COMMITTED row is committed, anything else cancelled.
  *
- * <p><b>Reads.</b> TransactGetItems reads in two rounds over the partitions involved, as DynamoDB does (no
- * snapshot spans partitions, so the same code serves a cluster): the first reads every item and has each partition
- * watch the items it read; the second asks each partition whether any of them was written since. When none was,
- * every item stayed as read from its partition's first round to its second, and since every first round ended
- * before any second began, there is a moment when all of them held together. Otherwise the read starts over. Items
- * that stay held by transactions in progress (or written) cancel the read with TransactionConflict, as in DynamoDB.
+ * <p><b>Reads</b> (TransactGetItems) are {@link TransactionReader}'s.
  */
 final class TransactionCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionCoordinator.class);
     /** How long a ClientRequestToken answers for its request (TransactWriteItems API reference: 10 minutes). */
     static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
-    private static final int READ_ATTEMPTS = 200;
     private static final int TOKEN_ATTEMPTS = 5;
 
     private final Clock clock;
@@ -74,6 +67,7 @@ final class TransactionCoordinator {
     private final AtomicLong nextId;
     private final AtomicLong lastTimestamp = new AtomicLong();
     private final CommitDelay commitDelay;
+    private final TransactionReader reader;
 
     /** One action placed on its partition. */
     private record Placed(int action, PartitionId partition, byte[] itemKey) {
@@ -95,6 +89,7 @@ final class TransactionCoordinator {
         this.ledger = requireNonNull(ledger, "ledger is null");
         this.coordinatorDeadline = requireNonNull(coordinatorDeadline, "coordinatorDeadline is null");
         this.workers = requireNonNull(workers, "workers is null");
+        this.reader = new TransactionReader(runtimes, router, partitions, workers);
         // Ids must be unique among the transactions in prepare records and the ledger: start past any id a
         // previous run could have left there.
         this.nextId = new AtomicLong(System.currentTimeMillis() << 20);
@@ -261,7 +256,7 @@ final class TransactionCoordinator {
     }
 
     /** Why a partition's prepare failed as a whole (its table was deleted, the node is closing). */
-    private static BasaltException failureOf(CompletableFuture<?> future) {
+    static BasaltException failureOf(CompletableFuture<?> future) {
         try {
             future.join();
             throw new IllegalStateException("the future did not fail");
@@ -409,148 +404,19 @@ final class TransactionCoordinator {
         return lastTimestamp.updateAndGet(last -> Math.max(now, last + 1));
     }
 
-    /** Reads the items of a TransactGetItems as they all were at one moment. */
+    /** Reads the items of a TransactGetItems as they all were at one moment ({@link TransactionReader}). */
     CompletableFuture<List<Item>> read(List<TransactionGet> gets) {
-        Map<PartitionId, ReadGroup> groups = new LinkedHashMap<>();
-        for (int i = 0; i < gets.size(); i++) {
-            TransactionGet get = gets.get(i);
-            TableRuntime runtime = runtimes.apply(get.table().id());
-            if (runtime == null) {
-                return CompletableFuture.failedFuture(BasaltException.resourceNotFound("Requested resource not found"));
-            }
-            byte[] key = KeyLayout.itemKey(get.table().id(), KeyLayout.BASE_TABLE_INDEX, get.table().keySchema(),
-                    get.key());
-            ReadGroup group = groups.computeIfAbsent(router.apply(get.table(), key),
-                    partition -> new ReadGroup(partition, new ArrayList<>(), new ArrayList<>()));
-            group.places().add(i);
-            group.keys().add(key);
-        }
-        TransactionalRead read = new TransactionalRead(List.copyOf(groups.values()), gets.size());
-        workers.execute(() -> read.attempt(0));
-        return read.result;
-    }
-
-    /** The gets of one TransactGetItems that fall on one partition: their places in the request and item keys. */
-    private record ReadGroup(PartitionId partition, List<Integer> places, List<byte[]> keys) {
-    }
-
-    /**
-     * One TransactGetItems in progress: its rounds run as tasks on the workers, never blocking one, so that reads
-     * which must try again do not hold up the transactions they wait for.
-     */
-    private final class TransactionalRead {
-        private final List<ReadGroup> groups;
-        private final boolean[] unsettled;
-        private final CompletableFuture<List<Item>> result = new CompletableFuture<>();
-
-        TransactionalRead(List<ReadGroup> groups, int count) {
-            this.groups = groups;
-            this.unsettled = new boolean[count];
-        }
-
-        void attempt(int attempt) {
-            List<CompletableFuture<PartitionState.ReadRound>> firsts = new ArrayList<>(groups.size());
-            for (ReadGroup group : groups) {
-                firsts.add(partitions.readForTransaction(group.partition(), group.keys()));
-            }
-            settled(firsts).whenCompleteAsync((ignored, unused) -> afterFirstRound(attempt, firsts), workers);
-        }
-
-        private void afterFirstRound(int attempt, List<CompletableFuture<PartitionState.ReadRound>> firsts) {
-            List<PartitionState.ReadRound> rounds = new ArrayList<>(groups.size());
-            Throwable failed = null;
-            boolean busy = false;
-            for (int g = 0; g < groups.size(); g++) {
-                PartitionState.ReadRound round = firsts.get(g).isCompletedExceptionally() ? null : firsts.get(g).join();
-                rounds.add(round);
-                if (round == null) {
-                    failed = failureOf(firsts.get(g));
-                    continue;
-                }
-                for (int j = 0; j < round.states().size(); j++) {
-                    boolean read = round.states().get(j) == PartitionState.ReadState.READ;
-                    unsettled[groups.get(g).places().get(j)] = !read;
-                    busy |= !read;
-                }
-            }
-            if (failed != null || busy) {
-                for (int g = 0; g < groups.size(); g++) {
-                    if (rounds.get(g) != null && rounds.get(g).watch() != null) {
-                        partitions.validate(groups.get(g).partition(), rounds.get(g).watch());
-                    }
-                }
-                if (failed != null) {
-                    result.completeExceptionally(failed);
-                } else {
-                    // A transaction in progress holds an item, or a single write to one is in flight: both end
-                    // within milliseconds, so try again for a while before cancelling as DynamoDB does.
-                    retry(attempt);
-                }
-                return;
-            }
-            List<CompletableFuture<boolean[]>> seconds = new ArrayList<>(groups.size());
-            for (int g = 0; g < groups.size(); g++) {
-                seconds.add(partitions.validate(groups.get(g).partition(), rounds.get(g).watch()));
-            }
-            settled(seconds).whenCompleteAsync((ignored, unused) -> afterSecondRound(attempt, rounds, seconds),
-                    workers);
-        }
-
-        private void afterSecondRound(int attempt, List<PartitionState.ReadRound> rounds,
-                List<CompletableFuture<boolean[]>> seconds) {
-            boolean changed = false;
-            for (int g = 0; g < groups.size(); g++) {
-                if (seconds.get(g).isCompletedExceptionally()) {
-                    // The partition went away between the rounds (its table was deleted).
-                    result.completeExceptionally(failureOf(seconds.get(g)));
-                    return;
-                }
-                boolean[] written = seconds.get(g).join();
-                for (int j = 0; j < written.length; j++) {
-                    unsettled[groups.get(g).places().get(j)] = written[j];
-                    changed |= written[j];
-                }
-            }
-            if (changed) {
-                retry(attempt);
-                return;
-            }
-            try {
-                Item[] items = new Item[unsettled.length];
-                for (int g = 0; g < groups.size(); g++) {
-                    List<byte[]> stored = rounds.get(g).items();
-                    for (int j = 0; j < stored.size(); j++) {
-                        items[groups.get(g).places().get(j)] = stored.get(j) == null ? null
-                                : ItemCodec.decode(stored.get(j));
-                    }
-                }
-                result.complete(Arrays.asList(items));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        }
-
-        private void retry(int attempt) {
-            if (attempt + 1 >= READ_ATTEMPTS) {
-                // Transactions or writes kept these items busy: report them as conflicts, as DynamoDB does.
-                result.completeExceptionally(new TransactionCanceledException(conflicts(unsettled)));
-            } else if (attempt < 20) {
-                workers.execute(() -> attempt(attempt + 1));
-            } else {
-                CompletableFuture.delayedExecutor(200, TimeUnit.MICROSECONDS, workers)
-                        .execute(() -> attempt(attempt + 1));
-            }
-        }
+        return reader.read(gets);
     }
 
     /** Completes when every one of {@code futures} has, failed or not. */
-    private static CompletableFuture<Void> settled(List<? extends CompletableFuture<?>> futures) {
+    static CompletableFuture<Void> settled(List<? extends CompletableFuture<?>> futures) {
         return CompletableFuture.allOf(futures.stream().map(future -> future.handle((value, failure) -> value))
                 .toArray(CompletableFuture[]::new));
     }
 
     /** TransactionConflict for each unsettled item, None for the others. */
-    private static List<CancellationReason> conflicts(boolean[] unsettled) {
+    static List<CancellationReason> conflicts(boolean[] unsettled) {
         List<CancellationReason> reasons = new ArrayList<>(unsettled.length);
         for (boolean conflict : unsettled) {
             reasons.add(conflict ? new CancellationReason("TransactionConflict", "Transaction is ongoing for the item",

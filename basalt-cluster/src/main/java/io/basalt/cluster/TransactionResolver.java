@@ -22,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,6 +50,8 @@ final class TransactionResolver {
     private final Supplier<Collection<TableRuntime>> tables;
     private final long ledgerTableId;
     private final Ledger ledger;
+    private volatile ScheduledExecutorService timer;
+    private volatile boolean closed;
 
     /**
      * @param tables the node's live tables; the ledger table's own partitions ({@code ledgerTableId}) hold no
@@ -59,6 +64,48 @@ final class TransactionResolver {
         this.tables = requireNonNull(tables, "tables is null");
         this.ledgerTableId = ledgerTableId;
         this.ledger = requireNonNull(ledger, "ledger is null");
+    }
+
+    /**
+     * Starts the periodic sweeps on a thread of their own: prepare records every {@code min(1 s, resolveAfter / 2)}
+     * (at least 10 ms), expired ledger rows each minute. A failed sweep is logged and the next one tries again.
+     *
+     * @param storage the node's read view, where the expiry sweep reads the ledger table's rows
+     */
+    void start(StorageReader storage, ThreadFactory threads) {
+        requireNonNull(storage, "storage is null");
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads);
+        long period = Math.max(10, Math.min(1000, resolveAfter.toMillis() / 2));
+        timer.scheduleWithFixedDelay(() -> logFailure("A transaction resolver sweep", () -> sweep(false)), period,
+                period, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> logFailure("Dropping expired ledger rows",
+                () -> dropExpiredRows(storage)), 1, 1, TimeUnit.MINUTES);
+        this.timer = timer;
+    }
+
+    /** Stops the sweeps, waiting for one in progress. */
+    void close() {
+        ScheduledExecutorService running = timer;
+        if (running == null) {
+            return;
+        }
+        closed = true;
+        running.shutdownNow();
+        try {
+            running.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void logFailure(String what, Runnable sweep) {
+        try {
+            sweep.run();
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.warn("{} failed; the next one tries again", what, e);
+            }
+        }
     }
 
     /**

@@ -314,6 +314,11 @@ public final class PartitionLeader {
     public CompletableFuture<List<EvaluatedWrite>> commit(long transaction, long timestamp) {
         CompletableFuture<List<EvaluatedWrite>> result = new CompletableFuture<>();
         evaluateOnSequencer(() -> {
+            if (closed) {
+                // The table was deleted: its prepare records go with its data, and nothing may be logged for it.
+                result.completeExceptionally(BasaltException.resourceNotFound("Requested resource not found"));
+                return;
+            }
             PartitionState.Committed committed;
             try {
                 committed = state.commit(transaction, timestamp);
@@ -356,6 +361,11 @@ public final class PartitionLeader {
     public CompletableFuture<Void> release(long transaction, List<byte[]> itemKeys) {
         CompletableFuture<Void> released = new CompletableFuture<>();
         evaluateOnSequencer(() -> {
+            if (closed) {
+                // The table was deleted: its prepare records go with its data, and nothing may be logged for it.
+                released.complete(null);
+                return;
+            }
             PartitionEntry entry = state.release(transaction, itemKeys);
             if (entry == null) {
                 released.complete(null);
