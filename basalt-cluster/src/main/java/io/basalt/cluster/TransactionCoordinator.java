@@ -120,9 +120,13 @@ final class TransactionCoordinator {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (seen != null && seen.state() != LedgerRow.State.CANCELLED && seen.expires() > now) {
+        if (seen != null && seen.state() != LedgerRow.State.CANCELLED && seen.expires() > now
+                && !(seen.state() == LedgerRow.State.PENDING && seen.deadline() < now)) {
             return answerFromRow(seen, requestFingerprint);
         }
+        // Absent, cancelled, expired, or PENDING past its coordinator's deadline (a coordinator that died before
+        // any prepare was logged leaves one that no resolver finds): taken over conditionally on its transaction,
+        // so a slow coordinator of the old one then fails its commit put and reports a cancellation.
         long transaction = nextId.incrementAndGet();
         LedgerRow pending = new LedgerRow(key, LedgerRow.State.PENDING, transaction, requestFingerprint,
                 now + TOKEN_LIFETIME.toMillis(), now + coordinatorDeadline.toMillis(), List.of(), new long[0],
@@ -148,7 +152,7 @@ final class TransactionCoordinator {
      * here first, so that a replayed success is never visible before the writes are (cluster.md §14).
      */
     private CompletableFuture<TransactionResult> answerFromRow(LedgerRow row, String requestFingerprint) {
-        if (!requestFingerprint.equals(row.fingerprint())) {
+        if (!java.util.Objects.equals(requestFingerprint, row.fingerprint())) {
             return CompletableFuture.failedFuture(new BasaltException(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH,
                     "The request uses the same client token as a previous, but non-identical request. Do not "
                             + "reuse a client token with different requests, unless the requests are identical."));

@@ -404,6 +404,30 @@ class TestTransactions {
     }
 
     @Test
+    void aPendingTokenRowWhoseCoordinatorDiedBeforeItsPreparesIsTakenOverAfterItsDeadline() {
+        TableMetadata accounts;
+        try (BasaltNode node = open()) {
+            accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 0));
+            // The coordinator wrote the token's PENDING row and died before any partition logged a prepare: no
+            // resolver finds the transaction, and the row's deadline has passed.
+            node.ledger().create(new LedgerRow("tok:token-dead", LedgerRow.State.PENDING, 60, "request-dead",
+                    System.currentTimeMillis() + 600_000, System.currentTimeMillis() - 1, List.of(), new long[0],
+                    new long[0])).join();
+        }
+        try (BasaltNode node = open()) {
+            List<TransactionAction> actions = List.of(new TransactionAction(node.tableForItems("Accounts"),
+                    add("a", 1), false));
+            assertThat(node.ledger().read("tok:token-dead").state()).isEqualTo(LedgerRow.State.PENDING);
+            // The retry is not told "in progress" for ten minutes: it runs.
+            TransactionResult retry = node.transactWrite(actions, "token-dead", "request-dead").join();
+            assertThat(retry.retried()).isFalse();
+            assertThat(balance(node, accounts, "a")).isEqualTo(1);
+            assertThat(node.ledger().read("tok:token-dead").state()).isEqualTo(LedgerRow.State.COMMITTED);
+        }
+    }
+
+    @Test
     void theLedgerTableIsInvisibleToClients() {
         try (BasaltNode node = open()) {
             table(node, "Accounts");
