@@ -428,6 +428,37 @@ class TestTransactions {
     }
 
     @Test
+    void aRetryThatFindsItsTransactionCommittedButNotAppliedCommitsItBeforeReplaying() {
+        NodeConfig config = NodeConfig.defaults().withTransactionResolveAfter(java.time.Duration.ofHours(1));
+        try (BasaltNode node = BasaltNode.open(RocksDbStorageEngine.open(directory), config)) {
+            TableMetadata accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 1));
+            // The first request's coordinator prepared and reached its commit point, then stopped before sending
+            // the commit: the partition holds the prepare record, the row is COMMITTED and lists the partition.
+            byte[] itemKey = KeyLayout.itemKey(accounts.id(), KeyLayout.BASE_TABLE_INDEX, SCHEMA, key("a"));
+            io.basalt.partition.PartitionId partition = node.partitionOf(accounts, itemKey);
+            List<io.basalt.partition.PrepareOutcome> prepared = node.partitionClient().prepare(partition, 70,
+                    1, "tok:token-half", List.of(itemKey), List.of(add("a", 5))).join();
+            assertThat(prepared).singleElement().isInstanceOf(io.basalt.partition.PrepareOutcome.Prepared.class);
+            node.ledger().decide(new LedgerRow("tok:token-half", LedgerRow.State.COMMITTED, 70, "request-half",
+                    System.currentTimeMillis() + 600_000, 0, List.of(partition), new long[] {30},
+                    new long[] {31})).join();
+            assertThat(balance(node, accounts, "a")).as("not applied yet").isEqualTo(1);
+
+            TransactionResult retry = node.transactWrite(List.of(new TransactionAction(accounts, add("a", 5),
+                    false)), "token-half", "request-half").join();
+            assertThat(retry.retried()).isTrue();
+            assertThat(retry.writes()).singleElement().satisfies(write -> assertThat(write.newSize()).isEqualTo(31));
+            // The replayed success is visible only with the first request's writes applied, once.
+            assertThat(balance(node, accounts, "a")).isEqualTo(6);
+            put(node, accounts, item("pk", "a", "balance", 0));
+            assertThat(node.transactWrite(List.of(new TransactionAction(accounts, add("a", 5), false)),
+                    "token-half", "request-half").join().retried()).isTrue();
+            assertThat(balance(node, accounts, "a")).isZero();
+        }
+    }
+
+    @Test
     void theLedgerTableIsInvisibleToClients() {
         try (BasaltNode node = open()) {
             table(node, "Accounts");
