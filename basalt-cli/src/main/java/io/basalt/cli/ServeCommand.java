@@ -23,7 +23,7 @@ final class ServeCommand {
             Usage: basalt serve [-hV] [--in-memory] [--data-dir=<dataDirectory>] [--host=<host>] [--port=<port>]
                                 [--gsi-propagation=<sync|async>] [--gsi-delay-ms=<ms>]
                                 [--max-inflight-requests=<n>] [--max-inflight-bytes=<bytes>]
-                                [--loopback-rpc]
+                                [--loopback-rpc] [--transaction-resolve-after=<duration>]
             Serve the DynamoDB API.
                   --data-dir=<dataDirectory>
                                   Directory of the RocksDB data (default: ./data).
@@ -46,6 +46,10 @@ final class ServeCommand {
                                   Requests admitted at once (default: 4096); more gets
                                   ServiceUnavailableException, which SDKs retry.
                   --port=<port>   Port to listen on (default: 8000).
+                  --transaction-resolve-after=<duration>
+                                  How old a prepared transaction must be before its partitions
+                                  settle it from the ledger without its coordinator, e.g. 500ms
+                                  (default: 5s).
               -V, --version       Print version information and exit.
             """;
 
@@ -92,7 +96,8 @@ final class ServeCommand {
         try {
             node = BasaltNode.open(storage,
                     NodeConfig.defaults().withGlobalIndexPropagation(options.indexPropagation())
-                            .withLoopbackRpc(options.loopbackRpc()));
+                            .withLoopbackRpc(options.loopbackRpc())
+                            .withTransactionResolveAfter(options.transactionResolveAfter()));
         } catch (UnsupportedStorageFormatException e) {
             storage.close();
             err.println("basalt: cannot open the data directory " + options.dataDirectory().toAbsolutePath() + ": "

@@ -22,18 +22,30 @@ import java.util.Set;
  * @param maxInFlightRequests requests admitted at once before ServiceUnavailableException
  * @param maxInFlightBytes request body bytes admitted at once before ServiceUnavailableException
  * @param loopbackRpc a test mode: every partition call goes through the internal RPC's codecs in-process
+ * @param transactionResolveAfter how old a prepared transaction must be before its partition settles it from the
+ *     ledger without its coordinator (docs/design/cluster.md §14)
  */
 record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         GlobalIndexPropagation indexPropagation, int maxInFlightRequests, long maxInFlightBytes,
-        boolean loopbackRpc) {
+        boolean loopbackRpc, Duration transactionResolveAfter) {
+    static final Duration DEFAULT_TRANSACTION_RESOLVE_AFTER = Duration.ofSeconds(5);
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--host", "--port", "--data-dir",
-            "--gsi-propagation", "--gsi-delay-ms", "--max-inflight-requests", "--max-inflight-bytes");
+            "--gsi-propagation", "--gsi-delay-ms", "--max-inflight-requests", "--max-inflight-bytes",
+            "--transaction-resolve-after");
 
     ServeOptions {
         requireNonNull(host, "host is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(indexPropagation, "indexPropagation is null");
+        requireNonNull(transactionResolveAfter, "transactionResolveAfter is null");
+    }
+
+    /** The options of {@code basalt serve} without {@code --transaction-resolve-after} (its default). */
+    ServeOptions(String host, int port, Path dataDirectory, boolean inMemory, GlobalIndexPropagation indexPropagation,
+            int maxInFlightRequests, long maxInFlightBytes, boolean loopbackRpc) {
+        this(host, port, dataDirectory, inMemory, indexPropagation, maxInFlightRequests, maxInFlightBytes,
+                loopbackRpc, DEFAULT_TRANSACTION_RESOLVE_AFTER);
     }
 
     /** The HTTP server's settings these options ask for. */
@@ -57,6 +69,7 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         long delayMillis = 0;
         int maxInFlightRequests = ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
         long maxInFlightBytes = ServerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES;
+        Duration resolveAfter = DEFAULT_TRANSACTION_RESOLVE_AFTER;
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);
             int equals = argument.startsWith("--") ? argument.indexOf('=') : -1;
@@ -89,6 +102,7 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
                 case "--gsi-delay-ms" -> delayMillis = delayMillis(value);
                 case "--max-inflight-requests" -> maxInFlightRequests = maxInFlightRequests(value);
                 case "--max-inflight-bytes" -> maxInFlightBytes = maxInFlightBytes(value);
+                case "--transaction-resolve-after" -> resolveAfter = resolveAfter(value);
                 default -> dataDirectory = dataDirectory(value);
             }
         }
@@ -97,7 +111,23 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         }
         return new ServeOptions(host, port, dataDirectory, inMemory, synchronous ? GlobalIndexPropagation.SYNCHRONOUS
                 : GlobalIndexPropagation.delayed(Duration.ofMillis(delayMillis)), maxInFlightRequests,
-                maxInFlightBytes, loopbackRpc);
+                maxInFlightBytes, loopbackRpc, resolveAfter);
+    }
+
+    /** A duration in milliseconds ({@code 250ms}) or seconds ({@code 5s}); at least 1 ms. */
+    private static Duration resolveAfter(String value) {
+        try {
+            Duration duration = value.endsWith("ms") ? Duration.ofMillis(Long.parseLong(value.substring(0,
+                    value.length() - 2))) : value.endsWith("s") ? Duration.ofSeconds(Long.parseLong(value.substring(0,
+                    value.length() - 1))) : null;
+            if (duration != null && duration.toMillis() >= 1) {
+                return duration;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Reported below.
+        }
+        throw new UsageException("Invalid value for option '--transaction-resolve-after': '" + value
+                + "' is not a duration such as 5s or 500ms");
     }
 
     private static int maxInFlightRequests(String value) {

@@ -44,6 +44,20 @@ class TestServeOptions {
     }
 
     @Test
+    void theTransactionResolveDelayTakesSecondsOrMilliseconds() {
+        assertThat(ServeOptions.parse(List.of()).transactionResolveAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(ServeOptions.parse(List.of("--transaction-resolve-after=2s")).transactionResolveAfter())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(ServeOptions.parse(List.of("--transaction-resolve-after", "250ms")).transactionResolveAfter())
+                .isEqualTo(Duration.ofMillis(250));
+        for (String bad : List.of("5", "0ms", "-1s", "fast", "1.5s")) {
+            assertThatThrownBy(() -> ServeOptions.parse(List.of("--transaction-resolve-after=" + bad)))
+                    .hasMessage("Invalid value for option '--transaction-resolve-after': '" + bad
+                            + "' is not a duration such as 5s or 500ms");
+        }
+    }
+
+    @Test
     void admissionLimitsTakeCountsAndBinaryUnits() {
         ServeOptions options = ServeOptions.parse(List.of("--max-inflight-requests=10", "--max-inflight-bytes",
                 "1GiB"));

@@ -69,6 +69,10 @@ public final class BasaltNode implements AutoCloseable {
     private final GlobalIndexLifecycle globalIndexes;
     private final ExecutorService transactionReaders;
     private final TransactionCoordinator transactions;
+    /** The rows of the internal ledger table: transaction decisions and tokens. */
+    private final Ledger ledger;
+    /** Finishes prepared transactions whose coordinator is gone, at start and periodically. */
+    private final TransactionResolver resolver;
     /** How this node reaches partitions: in-process, or through the encoding loopback transport (tests). */
     /** This node's partitions, reached in-process. */
     private final LocalPartitionClient localPartitions;
@@ -102,9 +106,10 @@ public final class BasaltNode implements AutoCloseable {
         this.localPartitions = local;
         this.partitions = config.loopbackRpc() ? RpcPartitionClient.loopback(local)
                 : requireNonNull(routing.client(local), "routing gave no client");
-        this.transactions = new TransactionCoordinator(store.unconfinedWriterForAllowListedClasses(),
-                config.syncWrites() && storage.isPersistent(), config.clock(), runtimes::get, this::partitionOf,
-                partitions, transactionReaders, commitDelay);
+        this.ledger = new Ledger(() -> catalog.tryGet(InternalTables.LEDGER).orElse(null), this::partitionOf,
+                partitions);
+        this.transactions = new TransactionCoordinator(config.clock(), runtimes::get, this::partitionOf, partitions,
+                ledger, config.transactionResolveAfter(), transactionReaders, commitDelay);
         Map<Long, TableMetadata> tablesById = new HashMap<>();
         List<PartitionDescriptor> descriptors = new ArrayList<>();
         for (TableMetadata table : catalog.all()) {
@@ -115,7 +120,32 @@ public final class BasaltNode implements AutoCloseable {
             register(startPartitions(table));
             tablesById.put(table.id(), table);
         }
-        transactions.recover(tablesById);
+        // The ledger table is created by a metadata command on the first start (cluster.md §14), like any table.
+        TableMetadata ledgerTable = catalog.tryGet(InternalTables.LEDGER)
+                .orElseGet(() -> createTable(InternalTables.ledgerDefinition()));
+        // Before serving: a store written before step 7 keeps decisions and tokens in 0x07/0x08 (§4.3 step 3).
+        FormatMigration.retireOldLedger(store.unconfinedWriterForAllowListedClasses(),
+                (decisions, tokens) -> settleOldLedger(decisions, tokens, tablesById));
+        this.resolver = new TransactionResolver(config.clock(), config.transactionResolveAfter(), runtimes::values,
+                ledgerTable.id(), ledger);
+        // No coordinator outlives its process: every prepare record found at start is settled now.
+        resolver.sweep(true);
+        resolver.start(storage, namedDaemonThreads("basalt-resolver-"));
+    }
+
+    /**
+     * Settles what the old ledger held: completes its decisions on the partitions that still hold their prepare
+     * records, and copies each live token into a COMMITTED ledger row (its retry is answered from it as before).
+     */
+    private void settleOldLedger(Map<Long, TransactionRecord> decisions, Map<String, TokenRecord> tokens,
+            Map<Long, TableMetadata> tablesById) {
+        TransactionResolver.completeOldDecisions(decisions, runtimes, tablesById);
+        ledger.copyOldTokens(tokens, now());
+    }
+
+    /** Runs the ledger's expiry sweep now (tests of this package). */
+    int dropExpiredLedgerRowsNow() {
+        return resolver.dropExpiredRows(storage);
     }
 
     /**
@@ -145,6 +175,16 @@ public final class BasaltNode implements AutoCloseable {
     /** The node's storage, for tests of this package that look at what it keeps. */
     StorageReader storage() {
         return storage;
+    }
+
+    /** The ledger table's rows, for tests of this package that build or check transaction crash states. */
+    Ledger ledger() {
+        return ledger;
+    }
+
+    /** The internal ledger table, for tests of this package. */
+    TableMetadata ledgerTable() {
+        return catalog.tryGet(InternalTables.LEDGER).orElseThrow();
     }
 
     /** How this node reaches partitions, for tests of this package that check the loopback mode. */
@@ -193,13 +233,14 @@ public final class BasaltNode implements AutoCloseable {
         }
     }
 
+    /** The table a client names; internal tables ({@link InternalTables}) are never found. */
     public Optional<TableMetadata> tryGetTable(String name) {
-        return catalog.tryGet(name);
+        return InternalTables.isInternal(name) ? Optional.empty() : catalog.tryGet(name);
     }
 
     /** @throws BasaltException ResourceNotFoundException naming the table, as DescribeTable reports it */
     public TableMetadata describeTable(String name) {
-        return catalog.tryGet(name).orElseThrow(() -> tableNotFound(name));
+        return tryGetTable(name).orElseThrow(() -> tableNotFound(name));
     }
 
     /**
@@ -292,7 +333,7 @@ public final class BasaltNode implements AutoCloseable {
      * @throws BasaltException ResourceNotFoundException when it does not exist or is not yet active
      */
     public TableMetadata tableForItems(String name) {
-        TableMetadata table = catalog.tryGet(name).orElseThrow(BasaltNode::resourceNotFound);
+        TableMetadata table = tryGetTable(name).orElseThrow(BasaltNode::resourceNotFound);
         if (table.status(now()) == TableStatus.CREATING) {
             throw resourceNotFound();
         }
@@ -494,6 +535,7 @@ public final class BasaltNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        resolver.close();
         replicator.close();
         globalIndexes.close(runtimes.values());
         transactionReaders.shutdown();

@@ -63,7 +63,10 @@ final class Catalog {
         return nextPartitionId;
     }
 
-    /** Table names after {@code exclusiveStart} (null: from the first), in order. */
+    /**
+     * Client table names after {@code exclusiveStart} (null: from the first), in order: internal tables
+     * ({@link InternalTables}) are not listed.
+     */
     List<String> namesAfter(String exclusiveStart, int limit) {
         var view = exclusiveStart == null ? tables.keySet() : tables.tailMap(exclusiveStart, false).keySet();
         List<String> names = new ArrayList<>(Math.min(limit, view.size()));
@@ -71,7 +74,9 @@ final class Catalog {
             if (names.size() == limit) {
                 break;
             }
-            names.add(name);
+            if (!InternalTables.isInternal(name)) {
+                names.add(name);
+            }
         }
         return names;
     }

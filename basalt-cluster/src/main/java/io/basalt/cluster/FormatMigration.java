@@ -13,6 +13,7 @@ import io.basalt.storage.StorageReader;
 import io.basalt.storage.WriteBatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * the old ranges. A table is migrated iff its catalog record is of format 3, so a migration interrupted between
  * tables resumes where it stopped. Then the version is written, synced.
  *
- * <p>Transactions are settled after the migration, by the ordinary recovery: the ledger ({@code 0x07}) names items
- * by key, so it finds their partitions by hash whatever the layout, and the prepare records it needs are copied
- * here. (The ledger and tokens move to the ledger table with step 7.)
+ * <p>The old transaction ledger ({@code 0x07}) and token records ({@code 0x08}) are retired once the node has its
+ * ledger table ({@link #retireOldLedger}, §4.3 step 3): the node completes the decisions and copies the live tokens
+ * into ledger rows through the write path, then the two spaces are deleted here. The ledger names items by key, so
+ * it finds their partitions by hash whatever the layout, and the prepare records it needs are copied above.
  */
 final class FormatMigration {
     /** A migration that nothing interrupts. */
@@ -86,6 +88,48 @@ final class FormatMigration {
         if (migrated > 0) {
             LOG.info("Migrated {} table(s) to storage format version {}", migrated, KeyLayout.FORMAT_VERSION);
         }
+    }
+
+    /** What a node does with the old ledger's records before they are deleted ({@link #retireOldLedger}). */
+    @FunctionalInterface
+    interface OldLedger {
+        /**
+         * @param decisions the commit decisions of {@code 0x07}, by transaction id
+         * @param tokens the token records of {@code 0x08}, by ClientRequestToken
+         */
+        void settle(Map<Long, TransactionRecord> decisions, Map<String, TokenRecord> tokens);
+    }
+
+    /**
+     * Retires the old transaction ledger and token spaces ({@code 0x07}, {@code 0x08}; docs/design/cluster.md §4.3
+     * step 3): hands their records to {@code settle} (which must have made what they mean durable elsewhere when it
+     * returns: the transactions completed, the tokens copied into ledger rows), then deletes them, synced. A crash
+     * in between settles them again at the next start, which changes nothing twice. Does nothing when both spaces
+     * are empty (every store written since step 7).
+     */
+    static void retireOldLedger(WritableStorage storage, OldLedger settle) {
+        requireNonNull(storage, "storage is null");
+        requireNonNull(settle, "settle is null");
+        Map<Long, TransactionRecord> decisions = new LinkedHashMap<>();
+        Map<String, TokenRecord> tokens = new LinkedHashMap<>();
+        try (StorageIterator records = storage.iterator(KeyLayout.transactionsStart(), KeyLayout.transactionsEnd())) {
+            for (records.seekToFirst(); records.isValid(); records.next()) {
+                decisions.put(KeyLayout.transactionOfKey(records.key()), TransactionRecord.decode(records.value()));
+            }
+        }
+        try (StorageIterator records = storage.iterator(KeyLayout.tokensStart(), KeyLayout.tokensEnd())) {
+            for (records.seekToFirst(); records.isValid(); records.next()) {
+                tokens.put(KeyLayout.tokenOf(records.key()), TokenRecord.decode(records.value()));
+            }
+        }
+        if (decisions.isEmpty() && tokens.isEmpty()) {
+            return;
+        }
+        settle.settle(decisions, tokens);
+        storage.write(new WriteBatch()
+                .deleteRange(KeyLayout.transactionsStart(), KeyLayout.transactionsEnd())
+                .deleteRange(KeyLayout.tokensStart(), KeyLayout.tokensEnd()), true);
+        LOG.info("Retired the old transaction ledger: {} decision(s), {} token(s)", decisions.size(), tokens.size());
     }
 
     private static List<Map.Entry<byte[], byte[]>> catalogRecords(WritableStorage storage) {

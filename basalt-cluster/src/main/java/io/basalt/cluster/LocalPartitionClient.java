@@ -7,6 +7,7 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
+import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
 import io.basalt.partition.encoding.StoredItem;
 import io.basalt.replication.PartitionLeader;
@@ -103,19 +104,18 @@ final class LocalPartitionClient implements PartitionClient {
     }
 
     @Override
-    public CompletableFuture<List<Object>> prepare(PartitionId partition, long transaction, long timestamp,
-            List<byte[]> itemKeys, List<ItemOperation> operations) {
+    public CompletableFuture<List<PrepareOutcome>> prepare(PartitionId partition, long transaction,
+            long timestamp, String ledgerKey, List<byte[]> itemKeys, List<ItemOperation> operations) {
         PartitionLeader leader = leader(partition);
         return leader == null ? CompletableFuture.failedFuture(resourceNotFound())
-                : leader.prepare(transaction, timestamp, itemKeys, operations);
+                : leader.prepare(transaction, timestamp, ledgerKey, itemKeys, operations);
     }
 
     @Override
-    public CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction, long timestamp,
-            List<PartitionState.Staged> staged) {
+    public CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction, long timestamp) {
         PartitionLeader leader = leader(partition);
         return leader == null ? CompletableFuture.failedFuture(resourceNotFound())
-                : leader.commit(transaction, timestamp, staged);
+                : leader.commit(transaction, timestamp);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
+import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
 import io.basalt.partition.encoding.StoredItem;
 import java.util.List;
@@ -76,15 +77,19 @@ public interface PartitionClient {
 
     /**
      * A transaction's first phase on one partition ({@link io.basalt.replication.PartitionLeader#prepare}): per
-     * operation, in order, its {@link PartitionState.Staged} write or the {@link io.basalt.model.BasaltException}
-     * that refused it.
+     * operation, in order, what became of it. The partition keeps the staged writes in its prepare record.
+     *
+     * @param ledgerKey the key of the transaction's row in the ledger table, kept in the prepare record for the
+     *     partition's resolver
      */
-    CompletableFuture<List<Object>> prepare(PartitionId partition, long transaction, long timestamp,
-            List<byte[]> itemKeys, List<ItemOperation> operations);
+    CompletableFuture<List<PrepareOutcome>> prepare(PartitionId partition, long transaction, long timestamp,
+            String ledgerKey, List<byte[]> itemKeys, List<ItemOperation> operations);
 
-    /** A transaction's second phase on one partition: applies the writes its prepare staged, in order. */
-    CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction, long timestamp,
-            List<PartitionState.Staged> staged);
+    /**
+     * A transaction's second phase on one partition: applies the writes its prepare staged, which the partition
+     * kept; a partition that no longer holds the transaction commits nothing.
+     */
+    CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction, long timestamp);
 
     /** Lets go of what a cancelled transaction held on one partition (and of its prepare record). */
     CompletableFuture<Void> release(PartitionId partition, long transaction, List<byte[]> itemKeys);

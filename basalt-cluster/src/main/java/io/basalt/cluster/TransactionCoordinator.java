@@ -6,27 +6,18 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
-import io.basalt.model.KeySchema;
-import io.basalt.model.PrimaryKey;
 import io.basalt.partition.CancellationReason;
 import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.EvaluatedWrite;
-import io.basalt.partition.ItemOperation;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
-import io.basalt.partition.ReplaceItemOperation;
+import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionCanceledException;
 import io.basalt.partition.WriteOutcome;
-import io.basalt.partition.encoding.ItemCodec;
-import io.basalt.replication.PartitionLeader;
-import io.basalt.storage.WritableStorage;
-import io.basalt.storage.StorageIterator;
-import io.basalt.storage.WriteBatch;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,45 +34,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs transactions over the partitions they touch with two-phase commit (docs/design/transactions.md).
+ * Runs transactions over the partitions they touch with two-phase commit (docs/design/transactions.md), as a
+ * stateless coordinator (docs/design/cluster.md §14): what a transaction needs after a crash is in its participants'
+ * prepare records and its row in the ledger table ({@link Ledger}), never in this object.
  *
- * <p><b>Writes.</b> Phase one asks every partition involved to evaluate its actions against the items' latest
- * images and hold the items (a single write or another transaction that touches a held item is refused with a
- * conflict, never queued). If any action is refused, the transaction is cancelled: the items are let go and the
- * client gets one reason per action. Otherwise the commit decision, with every item's new image, is stored
- * durably in the transaction ledger; then each partition applies its writes as one log entry and lets go of its
- * items; then the ledger record is dropped. A crash after the decision is stored is completed at restart by
- * applying the record again ({@link #recover}); a crash before it leaves nothing.
+ * <p><b>Writes.</b> With a ClientRequestToken, the token's ledger row is written PENDING first (a row already there
+ * answers the retry). Phase one asks every partition involved to evaluate its actions against the items' latest
+ * images, hold the items and log a prepare record with its staged writes. If any action is refused, the
+ * transaction is cancelled: the items are let go, the token's row is deleted, and the client gets one reason per
+ * action. Otherwise the commit point is a conditional put of the row COMMITTED (it fails if a partition's resolver
+ * cancelled the transaction meanwhile: then nothing was acknowledged and the client gets a cancellation); then each
+ * partition applies its own staged writes and lets go of its items; then the row forgets its participants (or is
+ * deleted, without a token). A crash anywhere is finished by the partitions' resolvers ({@link
+ * TransactionResolver}): a COMMITTED row is committed, anything else cancelled.
  *
- * <p><b>Reads.</b> TransactGetItems reads in two rounds over the partitions involved, as DynamoDB does (no
- * snapshot spans partitions, so the same code serves a cluster): the first reads every item and has each partition
- * watch the items it read; the second asks each partition whether any of them was written since. When none was,
- * every item stayed as read from its partition's first round to its second, and since every first round ended
- * before any second began, there is a moment when all of them held together. Otherwise the read starts over. Items
- * that stay held by transactions in progress (or written) cancel the read with TransactionConflict, as in DynamoDB.
+ * <p><b>Reads</b> (TransactGetItems) are {@link TransactionReader}'s.
  */
 final class TransactionCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionCoordinator.class);
-    private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
-    private static final int READ_ATTEMPTS = 200;
+    /** How long a ClientRequestToken answers for its request (TransactWriteItems API reference: 10 minutes). */
+    static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
+    private static final int TOKEN_ATTEMPTS = 5;
 
-    private final WritableStorage storage;
-    private final boolean sync;
     private final Clock clock;
     private final LongFunction<TableRuntime> runtimes;
     /** The partition that holds an item key of a table, by the partition map. */
     private final BiFunction<TableMetadata, byte[], PartitionId> router;
     private final PartitionClient partitions;
+    private final Ledger ledger;
+    private final Duration coordinatorDeadline;
     private final Executor workers;
     private final AtomicLong nextId;
     private final AtomicLong lastTimestamp = new AtomicLong();
-    private final AtomicLong lastTokenSweep = new AtomicLong();
-    private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
     private final CommitDelay commitDelay;
-
-    /** A ClientRequestToken seen in the last 10 minutes: the request it came with, and how that went. */
-    private record Token(String fingerprint, CompletableFuture<TransactionResult> outcome, Instant expires) {
-    }
+    private final TransactionReader reader;
 
     /** One action placed on its partition. */
     private record Placed(int action, PartitionId partition, byte[] itemKey) {
@@ -91,19 +76,21 @@ final class TransactionCoordinator {
     /**
      * @param runtimes the live tables (a transaction on a table that is gone fails at once)
      * @param partitions how the rounds reach each partition ({@link PartitionClient})
+     * @param coordinatorDeadline how long a PENDING row's coordinator has to decide before a resolver may cancel
      */
-    TransactionCoordinator(WritableStorage storage, boolean sync, Clock clock, LongFunction<TableRuntime> runtimes,
-            BiFunction<TableMetadata, byte[], PartitionId> router, PartitionClient partitions, Executor workers,
-            CommitDelay commitDelay) {
-        this.storage = requireNonNull(storage, "storage is null");
+    TransactionCoordinator(Clock clock, LongFunction<TableRuntime> runtimes,
+            BiFunction<TableMetadata, byte[], PartitionId> router, PartitionClient partitions, Ledger ledger,
+            Duration coordinatorDeadline, Executor workers, CommitDelay commitDelay) {
         this.commitDelay = requireNonNull(commitDelay, "commitDelay is null");
-        this.sync = sync;
         this.clock = requireNonNull(clock, "clock is null");
         this.runtimes = requireNonNull(runtimes, "runtimes is null");
         this.router = requireNonNull(router, "router is null");
         this.partitions = requireNonNull(partitions, "partitions is null");
+        this.ledger = requireNonNull(ledger, "ledger is null");
+        this.coordinatorDeadline = requireNonNull(coordinatorDeadline, "coordinatorDeadline is null");
         this.workers = requireNonNull(workers, "workers is null");
-        // Ids only need to be unique among the transactions in flight and in the ledger: start past any id a
+        this.reader = new TransactionReader(runtimes, router, partitions, workers);
+        // Ids must be unique among the transactions in prepare records and the ledger: start past any id a
         // previous run could have left there.
         this.nextId = new AtomicLong(System.currentTimeMillis() << 20);
     }
@@ -111,70 +98,105 @@ final class TransactionCoordinator {
     CompletableFuture<TransactionResult> write(List<TransactionAction> actions, String clientRequestToken,
             String requestFingerprint) {
         if (clientRequestToken == null) {
-            return run(actions, null);
+            return run(actions, nextId.incrementAndGet(), null);
         }
-        Instant now = clock.instant();
-        forgetExpiredTokens(now);
-        CompletableFuture<TransactionResult> outcome = new CompletableFuture<>();
-        Token mine = new Token(requestFingerprint, outcome, now.plus(TOKEN_LIFETIME));
-        Token earlier = tokens.putIfAbsent(clientRequestToken, mine);
-        if (earlier != null) {
-            if (!earlier.fingerprint().equals(requestFingerprint)) {
-                return CompletableFuture.failedFuture(new BasaltException(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH,
-                        "The request uses the same client token as a previous, but non-identical request. Do not "
-                                + "reuse a client token with different requests, unless the requests are identical."));
-            }
-            if (!earlier.outcome().isDone()) {
-                return CompletableFuture.failedFuture(new BasaltException(ErrorCode.TRANSACTION_IN_PROGRESS,
-                        "Transaction is in progress"));
-            }
-            return earlier.outcome().thenApply(first -> new TransactionResult(first.writes(), true));
-        }
-        run(actions, new TokenUse(clientRequestToken, requestFingerprint, mine.expires())).whenComplete(
-                (result, failure) -> {
-            if (failure != null) {
-                // Only a transaction that committed makes its token answer for it; a cancelled one may be retried.
-                tokens.remove(clientRequestToken, mine);
-                outcome.completeExceptionally(failure);
-            } else {
-                outcome.complete(result);
-            }
-        });
-        return outcome;
+        return claimToken(actions, LedgerRow.keyOf(clientRequestToken, 0), requestFingerprint, 0);
     }
 
-    /** A token to store with the commit decision. */
-    private record TokenUse(String token, String fingerprint, Instant expires) {
-    }
-
-    private void forgetExpiredTokens(Instant now) {
-        long last = lastTokenSweep.get();
-        if (now.toEpochMilli() - last < 1000 || !lastTokenSweep.compareAndSet(last, now.toEpochMilli())) {
-            return;
+    /**
+     * Writes the token's row PENDING and runs the transaction; or, when the token has a live row, answers from it.
+     * A row of a cancelled transaction, or one past its 10 minutes, is taken over (conditionally on its
+     * transaction, so that of two requests racing for it one wins and the other answers from the winner's row).
+     */
+    private CompletableFuture<TransactionResult> claimToken(List<TransactionAction> actions, String key,
+            String requestFingerprint, int attempt) {
+        if (attempt == TOKEN_ATTEMPTS) {
+            return CompletableFuture.failedFuture(inProgress());
         }
-        List<String> expired = new ArrayList<>();
-        tokens.forEach((token, entry) -> {
-            if (entry.expires().isBefore(now) && tokens.remove(token, entry)) {
-                expired.add(token);
-            }
-        });
-        if (!expired.isEmpty()) {
-            WriteBatch batch = new WriteBatch();
-            expired.forEach(token -> batch.delete(KeyLayout.tokenKey(token)));
-            storage.write(batch, false);
+        long now = clock.millis();
+        LedgerRow seen;
+        try {
+            seen = ledger.read(key);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private CompletableFuture<TransactionResult> run(List<TransactionAction> actions, TokenUse token) {
+        if (seen != null && seen.state() != LedgerRow.State.CANCELLED && seen.expires() > now
+                && !(seen.state() == LedgerRow.State.PENDING && seen.deadline() < now)) {
+            return answerFromRow(seen, requestFingerprint);
+        }
+        // Absent, cancelled, expired, or PENDING past its coordinator's deadline (a coordinator that died before
+        // any prepare was logged leaves one that no resolver finds): taken over conditionally on its transaction,
+        // so a slow coordinator of the old one then fails its commit put and reports a cancellation.
         long transaction = nextId.incrementAndGet();
+        LedgerRow pending = new LedgerRow(key, LedgerRow.State.PENDING, transaction, requestFingerprint,
+                now + TOKEN_LIFETIME.toMillis(), now + coordinatorDeadline.toMillis(), List.of(), new long[0],
+                new long[0]);
+        CompletableFuture<Void> claimed = seen == null ? ledger.create(pending)
+                : ledger.replace(pending, seen.transaction());
+        return claimed.handle((ok, failure) -> failure).thenComposeAsync(failure -> {
+            if (failure == null) {
+                return run(actions, transaction, pending);
+            }
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            if (cause instanceof ConditionalCheckFailedException) {
+                // Another request with this token got there first: answer from its row.
+                return claimToken(actions, key, requestFingerprint, attempt + 1);
+            }
+            return CompletableFuture.failedFuture(cause);
+        }, workers);
+    }
+
+    /**
+     * The answer to a request whose token has a live row: a mismatch, a transaction still in progress, or the
+     * first response again. A committed row whose participants have not all applied their writes yet is finished
+     * here first, so that a replayed success is never visible before the writes are (cluster.md §14).
+     */
+    private CompletableFuture<TransactionResult> answerFromRow(LedgerRow row, String requestFingerprint) {
+        if (!java.util.Objects.equals(requestFingerprint, row.fingerprint())) {
+            return CompletableFuture.failedFuture(new BasaltException(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH,
+                    "The request uses the same client token as a previous, but non-identical request. Do not "
+                            + "reuse a client token with different requests, unless the requests are identical."));
+        }
+        if (row.state() != LedgerRow.State.COMMITTED) {
+            return CompletableFuture.failedFuture(inProgress());
+        }
+        List<EvaluatedWrite> writes = new ArrayList<>(row.oldSizes().length);
+        for (int i = 0; i < row.oldSizes().length; i++) {
+            writes.add(new EvaluatedWrite(new WriteOutcome(null, null, List.of()), null, row.oldSizes()[i],
+                    row.newSizes()[i], List.of(), -1));
+        }
+        TransactionResult replay = new TransactionResult(writes, true);
+        if (row.participants().isEmpty()) {
+            return CompletableFuture.completedFuture(replay);
+        }
+        List<CompletableFuture<List<EvaluatedWrite>>> commits = new ArrayList<>(row.participants().size());
+        for (PartitionId participant : row.participants()) {
+            commits.add(partitions.commit(participant, row.transaction(), 0));
+        }
+        return CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).thenApply(done -> replay);
+    }
+
+    private static BasaltException inProgress() {
+        return new BasaltException(ErrorCode.TRANSACTION_IN_PROGRESS, "Transaction is in progress");
+    }
+
+    /**
+     * Runs one transaction.
+     *
+     * @param pending its token's PENDING row, or null without a token
+     */
+    private CompletableFuture<TransactionResult> run(List<TransactionAction> actions, long transaction,
+            LedgerRow pending) {
         long timestamp = nextTimestamp();
+        String ledgerKey = pending != null ? pending.key() : LedgerRow.keyOf(null, transaction);
         List<Placed> placed = new ArrayList<>(actions.size());
         Map<PartitionId, List<Placed>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < actions.size(); i++) {
             TransactionAction action = actions.get(i);
             TableRuntime runtime = runtimes.apply(action.table().id());
             if (runtime == null) {
-                return CompletableFuture.failedFuture(BasaltException.resourceNotFound("Requested resource not found"));
+                return withdraw(pending).thenCompose(ignored -> CompletableFuture.failedFuture(
+                        BasaltException.resourceNotFound("Requested resource not found")));
             }
             byte[] itemKey = KeyLayout.itemKey(action.table().id(), KeyLayout.BASE_TABLE_INDEX,
                     action.table().keySchema(), action.operation().key());
@@ -182,92 +204,96 @@ final class TransactionCoordinator {
             placed.add(place);
             byPartition.computeIfAbsent(place.partition(), k -> new ArrayList<>()).add(place);
         }
-        List<CompletableFuture<List<Object>>> prepared = new ArrayList<>(byPartition.size());
+        List<CompletableFuture<List<PrepareOutcome>>> prepared = new ArrayList<>(byPartition.size());
         for (List<Placed> group : byPartition.values()) {
-            prepared.add(partitions.prepare(group.get(0).partition(), transaction, timestamp,
+            prepared.add(partitions.prepare(group.get(0).partition(), transaction, timestamp, ledgerKey,
                     group.stream().map(Placed::itemKey).toList(),
                     group.stream().map(p -> actions.get(p.action()).operation()).toList()));
         }
-        // The commit decision is an fsync: never on the thread that completed the prepares (a network thread).
+        // The decision is a durable write: never on the thread that completed the prepares (a network thread).
         // Every prepare is waited for, failed or not, so that whatever was held is let go on every path.
         return settled(prepared).thenComposeAsync(ignored -> {
-            Object[] outcomes = new Object[actions.size()];
+            PrepareOutcome[] outcomes = new PrepareOutcome[actions.size()];
+            BasaltException failure = null;
             int g = 0;
             for (List<Placed> group : byPartition.values()) {
-                CompletableFuture<List<Object>> future = prepared.get(g++);
-                List<Object> results = future.isCompletedExceptionally() ? null : future.join();
+                CompletableFuture<List<PrepareOutcome>> future = prepared.get(g++);
+                if (future.isCompletedExceptionally()) {
+                    // The partition's prepare failed as a whole (its table was deleted, an internal error).
+                    failure = failure != null ? failure : failureOf(future);
+                    continue;
+                }
+                List<PrepareOutcome> results = future.join();
                 for (int j = 0; j < group.size(); j++) {
-                    outcomes[group.get(j).action()] = results != null ? results.get(j) : failureOf(future);
+                    outcomes[group.get(j).action()] = results.get(j);
                 }
             }
-            List<CancellationReason> reasons;
-            try {
-                reasons = reasons(actions, outcomes);
-            } catch (RuntimeException e) {
+            if (failure != null) {
                 release(transaction, byPartition, outcomes);
-                throw e;
+                BasaltException failed = failure;
+                return withdraw(pending).thenCompose(x -> CompletableFuture.failedFuture(failed));
             }
+            List<CancellationReason> reasons = reasons(actions, outcomes);
             if (reasons != null) {
                 release(transaction, byPartition, outcomes);
-                return CompletableFuture.failedFuture(new TransactionCanceledException(reasons));
+                // A cancelled transaction does not consume its token: the row goes before the client hears.
+                return withdraw(pending).thenCompose(x -> CompletableFuture.failedFuture(
+                        new TransactionCanceledException(reasons)));
             }
             // Fault injection: the items stay held between the phases, so tests can race other writes against it.
             CompletableFuture<Void> due = commitDelay.await(workers);
             if (due == null) {
-                return commit(transaction, timestamp, token, actions, placed, byPartition, outcomes);
+                return commit(transaction, timestamp, ledgerKey, pending, actions, byPartition, outcomes);
             }
-            return due.thenCompose(x -> commit(transaction, timestamp, token, actions, placed, byPartition, outcomes));
+            return due.thenCompose(x -> commit(transaction, timestamp, ledgerKey, pending, actions, byPartition,
+                    outcomes));
         }, workers);
     }
 
+    /** Deletes a cancelled transaction's PENDING token row (nothing without a token). */
+    private CompletableFuture<Void> withdraw(LedgerRow pending) {
+        if (pending == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // If the delete fails, the row stays PENDING until a resolver or the coordinator deadline passes it.
+        return ledger.delete(pending.key(), pending.transaction()).handle((done, failure) -> null);
+    }
+
     /** Why a partition's prepare failed as a whole (its table was deleted, the node is closing). */
-    private static BasaltException failureOf(CompletableFuture<?> future) {
+    static BasaltException failureOf(CompletableFuture<?> future) {
         try {
             future.join();
-            throw new IllegalStateException("the prepare did not fail");
+            throw new IllegalStateException("the future did not fail");
         } catch (CompletionException e) {
             return e.getCause() instanceof BasaltException basalt ? basalt
                     : new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", e.getCause());
         }
     }
 
-    /**
-     * The cancellation reasons, or null when every action was prepared.
-     *
-     * @throws BasaltException the failure of a whole partition (not a reason DynamoDB reports per action)
-     */
-    private static List<CancellationReason> reasons(List<TransactionAction> actions, Object[] outcomes) {
+    /** The cancellation reasons, in request order, or null when every action was prepared. */
+    private static List<CancellationReason> reasons(List<TransactionAction> actions, PrepareOutcome[] outcomes) {
         List<CancellationReason> reasons = new ArrayList<>(outcomes.length);
         boolean cancelled = false;
         for (int i = 0; i < outcomes.length; i++) {
-            if (outcomes[i] instanceof PartitionState.Staged) {
-                reasons.add(CancellationReason.NONE);
-                continue;
-            }
-            cancelled = true;
-            BasaltException failure = (BasaltException) outcomes[i];
-            if (failure instanceof ConditionalCheckFailedException failed) {
-                reasons.add(new CancellationReason("ConditionalCheckFailed", failed.getMessage(),
-                        actions.get(i).returnItemOnConditionFailure() ? failed.currentItem() : null));
-            } else if (failure.code() == ErrorCode.TRANSACTION_CONFLICT) {
-                reasons.add(new CancellationReason("TransactionConflict", "Transaction is ongoing for the item",
-                        null));
-            } else if (failure.code() == ErrorCode.VALIDATION) {
-                reasons.add(new CancellationReason("ValidationError", failure.getMessage(), null));
-            } else if (failure.code() == ErrorCode.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED) {
-                reasons.add(new CancellationReason("ItemCollectionSizeLimitExceeded", failure.getMessage(), null));
+            if (outcomes[i] instanceof PrepareOutcome.Refused refused) {
+                cancelled = true;
+                CancellationReason reason = refused.reason();
+                // The participant always ships a failed condition's item; the action decides whether it is shown.
+                reasons.add(reason.item() != null && !actions.get(i).returnItemOnConditionFailure()
+                        ? new CancellationReason(reason.code(), reason.message(), null) : reason);
             } else {
-                throw failure;
+                reasons.add(CancellationReason.NONE);
             }
         }
         return cancelled ? reasons : null;
     }
 
-    private void release(long transaction, Map<PartitionId, List<Placed>> byPartition, Object[] outcomes) {
+    /** Lets go of what each partition prepared (a partition where nothing was held has nothing to let go). */
+    private void release(long transaction, Map<PartitionId, List<Placed>> byPartition, PrepareOutcome[] outcomes) {
         for (List<Placed> group : byPartition.values()) {
             List<byte[]> held = new ArrayList<>(group.size());
             for (Placed place : group) {
-                if (outcomes[place.action()] instanceof PartitionState.Staged) {
+                if (outcomes[place.action()] instanceof PrepareOutcome.Prepared) {
                     held.add(place.itemKey());
                 }
             }
@@ -277,67 +303,75 @@ final class TransactionCoordinator {
         }
     }
 
-    private CompletableFuture<TransactionResult> commit(long transaction, long timestamp, TokenUse token,
-            List<TransactionAction> actions, List<Placed> placed, Map<PartitionId, List<Placed>> byPartition,
-            Object[] outcomes) {
-        List<TransactionRecord.Write> writes = new ArrayList<>();
-        for (Placed place : placed) {
-            TransactionAction action = actions.get(place.action());
-            PartitionState.Staged staged = (PartitionState.Staged) outcomes[place.action()];
-            if (!(action.operation() instanceof ConditionCheckOperation)) {
-                KeySchema schema = action.table().keySchema();
-                writes.add(new TransactionRecord.Write(action.table().id(), place.itemKey(),
-                        new Item(action.operation().key().toAttributes(schema)), staged.outcome().newItem()));
-            }
+    private CompletableFuture<TransactionResult> commit(long transaction, long timestamp, String ledgerKey,
+            LedgerRow pending, List<TransactionAction> actions, Map<PartitionId, List<Placed>> byPartition,
+            PrepareOutcome[] outcomes) {
+        long[] oldSizes = new long[actions.size()];
+        long[] newSizes = new long[actions.size()];
+        boolean writes = false;
+        for (int i = 0; i < actions.size(); i++) {
+            PartitionState.Staged staged = ((PrepareOutcome.Prepared) outcomes[i]).staged();
+            oldSizes[i] = staged.current() == null ? 0 : staged.current().size();
+            Item after = staged.outcome().newItem();
+            newSizes[i] = after == null ? 0 : ItemSize.of(after);
+            writes |= !(staged.operation() instanceof ConditionCheckOperation);
         }
-        byte[] ledgerKey = KeyLayout.transactionKey(transaction);
-        WriteBatch decision = new WriteBatch();
-        if (!writes.isEmpty()) {
-            decision.put(ledgerKey, new TransactionRecord(writes).encode());
-        }
-        if (token != null) {
-            // The token answers for the transaction from the moment it is decided, restarts included.
-            long[] oldSizes = new long[actions.size()];
-            long[] newSizes = new long[actions.size()];
-            for (int i = 0; i < actions.size(); i++) {
-                PartitionState.Staged staged = (PartitionState.Staged) outcomes[i];
-                oldSizes[i] = staged.current() == null ? 0 : staged.current().size();
-                Item after = staged.outcome().newItem();
-                newSizes[i] = after == null ? 0 : ItemSize.of(after);
-            }
-            decision.put(KeyLayout.tokenKey(token.token()),
-                    new TokenRecord(token.fingerprint(), token.expires(), oldSizes, newSizes).encode());
-        }
-        try {
-            if (!decision.isEmpty()) {
-                storage.write(decision, sync);
-            }
-        } catch (RuntimeException e) {
-            release(transaction, byPartition, outcomes);
-            return CompletableFuture.failedFuture(new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR,
-                    "Internal server error", e));
-        }
-        List<CompletableFuture<List<EvaluatedWrite>>> committed = new ArrayList<>(byPartition.size());
-        for (List<Placed> group : byPartition.values()) {
-            List<PartitionState.Staged> staged = group.stream()
-                    .map(p -> (PartitionState.Staged) outcomes[p.action()]).toList();
-            committed.add(partitions.commit(group.get(0).partition(), transaction, timestamp, staged));
-        }
-        return CompletableFuture.allOf(committed.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
+        List<PartitionId> participants = List.copyOf(byPartition.keySet());
+        long now = clock.millis();
+        LedgerRow committed = pending != null
+                ? new LedgerRow(ledgerKey, LedgerRow.State.COMMITTED, transaction, pending.fingerprint(),
+                        pending.expires(), pending.deadline(), participants, oldSizes, newSizes)
+                : new LedgerRow(ledgerKey, LedgerRow.State.COMMITTED, transaction, null,
+                        now + TOKEN_LIFETIME.toMillis(), now, participants, new long[0], new long[0]);
+        // The commit point. Condition checks on one partition write nothing and need no decision: its prepare
+        // and commit hold the items together, and a resolver's release in between changes no item.
+        boolean decide = pending != null || writes || byPartition.size() > 1;
+        CompletableFuture<Void> decided = decide ? ledger.decide(committed) : CompletableFuture.completedFuture(null);
+        return decided.handle((ok, failure) -> failure).thenCompose(failure -> {
             if (failure != null) {
-                // The decision is durable: a restart applies what did not reach storage.
+                release(transaction, byPartition, outcomes);
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                if (cause instanceof ConditionalCheckFailedException) {
+                    // A resolver found the prepare records older than the coordinator deadline and cancelled the
+                    // transaction first: nothing was applied, and a conflict is what a client retries.
+                    return CompletableFuture.failedFuture(new TransactionCanceledException(
+                            conflicts(filled(actions.size()))));
+                }
+                return CompletableFuture.failedFuture(cause instanceof BasaltException basalt ? basalt
+                        : new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", cause));
+            }
+            return applyCommit(transaction, timestamp, committed, decide, actions, byPartition, outcomes);
+        });
+    }
+
+    private static boolean[] filled(int size) {
+        boolean[] all = new boolean[size];
+        Arrays.fill(all, true);
+        return all;
+    }
+
+    private CompletableFuture<TransactionResult> applyCommit(long transaction, long timestamp, LedgerRow committed,
+            boolean decided, List<TransactionAction> actions, Map<PartitionId, List<Placed>> byPartition,
+            PrepareOutcome[] outcomes) {
+        List<CompletableFuture<List<EvaluatedWrite>>> applied = new ArrayList<>(byPartition.size());
+        for (PartitionId partition : byPartition.keySet()) {
+            applied.add(partitions.commit(partition, transaction, timestamp));
+        }
+        return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
+            if (failure != null) {
+                // The decision is durable: the participants' resolvers apply what did not reach storage.
                 throw new CompletionException(failure);
             }
-            if (!writes.isEmpty()) {
-                storage.write(new WriteBatch().delete(ledgerKey), false);
+            if (decided) {
+                forget(committed);
             }
             EvaluatedWrite[] results = new EvaluatedWrite[actions.size()];
             int g = 0;
             for (List<Placed> group : byPartition.values()) {
-                List<EvaluatedWrite> groupWrites = committed.get(g++).join();
+                List<EvaluatedWrite> groupWrites = applied.get(g++).join();
                 int w = 0;
                 for (Placed place : group) {
-                    PartitionState.Staged staged = (PartitionState.Staged) outcomes[place.action()];
+                    PartitionState.Staged staged = ((PrepareOutcome.Prepared) outcomes[place.action()]).staged();
                     if (staged.operation() instanceof ConditionCheckOperation) {
                         // Charged on the checked item's size, and writes nothing.
                         long size = staged.current() == null ? 0 : staged.current().size();
@@ -352,265 +386,46 @@ final class TransactionCoordinator {
         });
     }
 
+    /**
+     * Once every participant applied its writes, the row keeps only what a token's retry needs (or goes, without a
+     * token). Not waited for: a retry that finds the participants still listed commits them again, which changes
+     * nothing, and a row left behind by a crash is dropped when it expires.
+     */
+    private void forget(LedgerRow committed) {
+        CompletableFuture<Void> forgotten = committed.fingerprint() != null
+                ? ledger.update(committed.with(LedgerRow.State.COMMITTED, List.of()))
+                : ledger.delete(committed.key(), committed.transaction());
+        forgotten.whenComplete((done, failure) -> {
+            if (failure != null && !(failure.getCause() instanceof ConditionalCheckFailedException)) {
+                LOG.debug("Forgetting the ledger row {} failed", committed.key(), failure);
+            }
+        });
+    }
+
     /** The next transaction timestamp: microseconds of the node's clock, strictly increasing. */
     private long nextTimestamp() {
         long now = TimeUnit.MILLISECONDS.toMicros(clock.millis());
         return lastTimestamp.updateAndGet(last -> Math.max(now, last + 1));
     }
 
-    /** Reads the items of a TransactGetItems as they all were at one moment. */
+    /** Reads the items of a TransactGetItems as they all were at one moment ({@link TransactionReader}). */
     CompletableFuture<List<Item>> read(List<TransactionGet> gets) {
-        Map<PartitionId, ReadGroup> groups = new LinkedHashMap<>();
-        for (int i = 0; i < gets.size(); i++) {
-            TransactionGet get = gets.get(i);
-            TableRuntime runtime = runtimes.apply(get.table().id());
-            if (runtime == null) {
-                return CompletableFuture.failedFuture(BasaltException.resourceNotFound("Requested resource not found"));
-            }
-            byte[] key = KeyLayout.itemKey(get.table().id(), KeyLayout.BASE_TABLE_INDEX, get.table().keySchema(),
-                    get.key());
-            ReadGroup group = groups.computeIfAbsent(router.apply(get.table(), key),
-                    partition -> new ReadGroup(partition, new ArrayList<>(), new ArrayList<>()));
-            group.places().add(i);
-            group.keys().add(key);
-        }
-        TransactionalRead read = new TransactionalRead(List.copyOf(groups.values()), gets.size());
-        workers.execute(() -> read.attempt(0));
-        return read.result;
-    }
-
-    /** The gets of one TransactGetItems that fall on one partition: their places in the request and item keys. */
-    private record ReadGroup(PartitionId partition, List<Integer> places, List<byte[]> keys) {
-    }
-
-    /**
-     * One TransactGetItems in progress: its rounds run as tasks on the workers, never blocking one, so that reads
-     * which must try again do not hold up the transactions they wait for.
-     */
-    private final class TransactionalRead {
-        private final List<ReadGroup> groups;
-        private final boolean[] unsettled;
-        private final CompletableFuture<List<Item>> result = new CompletableFuture<>();
-
-        TransactionalRead(List<ReadGroup> groups, int count) {
-            this.groups = groups;
-            this.unsettled = new boolean[count];
-        }
-
-        void attempt(int attempt) {
-            List<CompletableFuture<PartitionState.ReadRound>> firsts = new ArrayList<>(groups.size());
-            for (ReadGroup group : groups) {
-                firsts.add(partitions.readForTransaction(group.partition(), group.keys()));
-            }
-            settled(firsts).whenCompleteAsync((ignored, unused) -> afterFirstRound(attempt, firsts), workers);
-        }
-
-        private void afterFirstRound(int attempt, List<CompletableFuture<PartitionState.ReadRound>> firsts) {
-            List<PartitionState.ReadRound> rounds = new ArrayList<>(groups.size());
-            Throwable failed = null;
-            boolean busy = false;
-            for (int g = 0; g < groups.size(); g++) {
-                PartitionState.ReadRound round = firsts.get(g).isCompletedExceptionally() ? null : firsts.get(g).join();
-                rounds.add(round);
-                if (round == null) {
-                    failed = failureOf(firsts.get(g));
-                    continue;
-                }
-                for (int j = 0; j < round.states().size(); j++) {
-                    boolean read = round.states().get(j) == PartitionState.ReadState.READ;
-                    unsettled[groups.get(g).places().get(j)] = !read;
-                    busy |= !read;
-                }
-            }
-            if (failed != null || busy) {
-                for (int g = 0; g < groups.size(); g++) {
-                    if (rounds.get(g) != null && rounds.get(g).watch() != null) {
-                        partitions.validate(groups.get(g).partition(), rounds.get(g).watch());
-                    }
-                }
-                if (failed != null) {
-                    result.completeExceptionally(failed);
-                } else {
-                    // A transaction in progress holds an item, or a single write to one is in flight: both end
-                    // within milliseconds, so try again for a while before cancelling as DynamoDB does.
-                    retry(attempt);
-                }
-                return;
-            }
-            List<CompletableFuture<boolean[]>> seconds = new ArrayList<>(groups.size());
-            for (int g = 0; g < groups.size(); g++) {
-                seconds.add(partitions.validate(groups.get(g).partition(), rounds.get(g).watch()));
-            }
-            settled(seconds).whenCompleteAsync((ignored, unused) -> afterSecondRound(attempt, rounds, seconds),
-                    workers);
-        }
-
-        private void afterSecondRound(int attempt, List<PartitionState.ReadRound> rounds,
-                List<CompletableFuture<boolean[]>> seconds) {
-            boolean changed = false;
-            for (int g = 0; g < groups.size(); g++) {
-                if (seconds.get(g).isCompletedExceptionally()) {
-                    // The partition went away between the rounds (its table was deleted).
-                    result.completeExceptionally(failureOf(seconds.get(g)));
-                    return;
-                }
-                boolean[] written = seconds.get(g).join();
-                for (int j = 0; j < written.length; j++) {
-                    unsettled[groups.get(g).places().get(j)] = written[j];
-                    changed |= written[j];
-                }
-            }
-            if (changed) {
-                retry(attempt);
-                return;
-            }
-            try {
-                Item[] items = new Item[unsettled.length];
-                for (int g = 0; g < groups.size(); g++) {
-                    List<byte[]> stored = rounds.get(g).items();
-                    for (int j = 0; j < stored.size(); j++) {
-                        items[groups.get(g).places().get(j)] = stored.get(j) == null ? null
-                                : ItemCodec.decode(stored.get(j));
-                    }
-                }
-                result.complete(Arrays.asList(items));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        }
-
-        private void retry(int attempt) {
-            if (attempt + 1 >= READ_ATTEMPTS) {
-                // Transactions or writes kept these items busy: report them as conflicts, as DynamoDB does.
-                result.completeExceptionally(new TransactionCanceledException(conflicts(unsettled)));
-            } else if (attempt < 20) {
-                workers.execute(() -> attempt(attempt + 1));
-            } else {
-                CompletableFuture.delayedExecutor(200, TimeUnit.MICROSECONDS, workers)
-                        .execute(() -> attempt(attempt + 1));
-            }
-        }
+        return reader.read(gets);
     }
 
     /** Completes when every one of {@code futures} has, failed or not. */
-    private static CompletableFuture<Void> settled(List<? extends CompletableFuture<?>> futures) {
+    static CompletableFuture<Void> settled(List<? extends CompletableFuture<?>> futures) {
         return CompletableFuture.allOf(futures.stream().map(future -> future.handle((value, failure) -> value))
                 .toArray(CompletableFuture[]::new));
     }
 
     /** TransactionConflict for each unsettled item, None for the others. */
-    private static List<CancellationReason> conflicts(boolean[] unsettled) {
+    static List<CancellationReason> conflicts(boolean[] unsettled) {
         List<CancellationReason> reasons = new ArrayList<>(unsettled.length);
         for (boolean conflict : unsettled) {
             reasons.add(conflict ? new CancellationReason("TransactionConflict", "Transaction is ongoing for the item",
                     null) : CancellationReason.NONE);
         }
         return reasons;
-    }
-
-    /** Restores the tokens of transactions committed in the last 10 minutes (and forgets older ones). */
-    private void loadTokens() {
-        Instant now = clock.instant();
-        WriteBatch expired = new WriteBatch();
-        try (StorageIterator stored = storage.iterator(KeyLayout.tokensStart(), KeyLayout.tokensEnd())) {
-            for (stored.seekToFirst(); stored.isValid(); stored.next()) {
-                TokenRecord record = TokenRecord.decode(stored.value());
-                if (record.expires().isBefore(now)) {
-                    expired.delete(stored.key());
-                    continue;
-                }
-                List<EvaluatedWrite> writes = new ArrayList<>(record.oldSizes().length);
-                for (int i = 0; i < record.oldSizes().length; i++) {
-                    writes.add(new EvaluatedWrite(new WriteOutcome(null, null, List.of()), null,
-                            record.oldSizes()[i], record.newSizes()[i], List.of(), -1));
-                }
-                tokens.put(KeyLayout.tokenOf(stored.key()), new Token(record.fingerprint(),
-                        CompletableFuture.completedFuture(new TransactionResult(writes, false)), record.expires()));
-            }
-        }
-        if (!expired.isEmpty()) {
-            storage.write(expired, false);
-        }
-    }
-
-    /**
-     * Settles the transactions a crash left prepared: at start-up, before the node serves anything. A transaction
-     * whose commit decision is in the ledger is completed on every partition that still holds its prepare record
-     * (a partition without one applied its share before the crash, and later writes may have followed it there);
-     * every other prepared transaction was never decided, so no client was told it committed, and it is let go.
-     * Then the ledger records are dropped.
-     */
-    void recover(Map<Long, TableMetadata> tablesById) {
-        loadTokens();
-        List<byte[]> done = new ArrayList<>();
-        try (StorageIterator ledger = storage.iterator(KeyLayout.transactionsStart(), KeyLayout.transactionsEnd())) {
-            for (ledger.seekToFirst(); ledger.isValid(); ledger.next()) {
-                completeDecided(KeyLayout.transactionOfKey(ledger.key()), TransactionRecord.decode(ledger.value()),
-                        tablesById);
-                done.add(ledger.key());
-            }
-        }
-        int abandoned = 0;
-        for (Long tableId : tablesById.keySet()) {
-            TableRuntime runtime = runtimes.apply(tableId);
-            for (PartitionLeader leader : runtime == null ? List.<PartitionLeader>of() : runtime.partitions()) {
-                for (long transaction : leader.preparedTransactions().join()) {
-                    leader.release(transaction, List.of()).join();
-                    abandoned++;
-                }
-            }
-        }
-        if (!done.isEmpty()) {
-            WriteBatch batch = new WriteBatch();
-            done.forEach(batch::delete);
-            storage.write(batch, sync);
-        }
-        if (!done.isEmpty() || abandoned > 0) {
-            LOG.info("After the last shutdown: completed {} committed transaction(s), let go of {} undecided "
-                    + "prepare(s)", done.size(), abandoned);
-        }
-    }
-
-    private void completeDecided(long transaction, TransactionRecord record, Map<Long, TableMetadata> tablesById) {
-        Map<PartitionLeader, List<TransactionRecord.Write>> byPartition = new LinkedHashMap<>();
-        for (TransactionRecord.Write write : record.writes()) {
-            TableMetadata table = tablesById.get(write.tableId());
-            TableRuntime runtime = runtimes.apply(write.tableId());
-            if (table != null && runtime != null) {
-                // By the item's hash, not the recorded position: a record written before the format migration
-                // names a v1 partition ordinal (docs/design/cluster.md §4.3).
-                PartitionLeader leader = runtime.partition(runtime.partitionIndexFor(
-                        KeyLayout.hashOfItemKey(write.itemKey())));
-                byPartition.computeIfAbsent(leader, key -> new ArrayList<>())
-                        .add(write);
-            }
-        }
-        for (Map.Entry<PartitionLeader, List<TransactionRecord.Write>> share : byPartition.entrySet()) {
-            PartitionLeader leader = share.getKey();
-            if (!leader.preparedTransactions().join().contains(transaction)) {
-                continue;
-            }
-            KeySchema schema = tablesById.get(share.getValue().get(0).tableId()).keySchema();
-            List<byte[]> itemKeys = new ArrayList<>();
-            List<ItemOperation> operations = new ArrayList<>();
-            for (TransactionRecord.Write write : share.getValue()) {
-                PrimaryKey key = new PrimaryKey(write.key().get(schema.partitionKey().name()),
-                        schema.sortKey().map(sortKey -> write.key().get(sortKey.name())));
-                itemKeys.add(write.itemKey());
-                operations.add(new ReplaceItemOperation(key, write.image()));
-            }
-            // The items are still held for this transaction (restored from the prepare record), so preparing
-            // again succeeds; the timestamps of an earlier run are gone, so any timestamp will do.
-            List<Object> outcomes = leader.prepare(transaction, 0, itemKeys, operations).join();
-            List<PartitionState.Staged> staged = new ArrayList<>(outcomes.size());
-            for (Object outcome : outcomes) {
-                if (!(outcome instanceof PartitionState.Staged prepared)) {
-                    throw new IllegalStateException("cannot complete committed transaction " + transaction,
-                            (Throwable) outcome);
-                }
-                staged.add(prepared);
-            }
-            leader.commit(transaction, 0, staged).join();
-        }
     }
 }

@@ -18,7 +18,6 @@ import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionHash;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionRecord;
-import io.basalt.partition.PreparedTransaction;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.apply.GroupApplyState;
 import io.basalt.partition.encoding.ByteWriter;
@@ -136,8 +135,14 @@ class TestFormatMigration {
             // Transaction 77 is decided (its ledger record is durable) but not applied on Alpha's second partition.
             Item key = keyItem(pkOn("Alpha", 1));
             Item image = item(pkOn("Alpha", 1), 0, "committed");
+            // A token of a transaction committed a minute ago, remembered in the old token space (0x08).
             storage.write(new WriteBatch().put(KeyLayout.transactionKey(TRANSACTION),
-                    v1TransactionRecord(3, 1, itemKey(3, pkOn("Alpha", 1)), key, image)), true);
+                    v1TransactionRecord(3, 1, itemKey(3, pkOn("Alpha", 1)), key, image))
+                    .put(KeyLayout.tokenKey("old-token"), new TokenRecord("old-request",
+                            java.time.Instant.now().plusSeconds(540), new long[] {11}, new long[] {12}).encode())
+                    .put(KeyLayout.tokenKey("expired-token"), new TokenRecord("old-request",
+                            java.time.Instant.now().minusSeconds(1), new long[] {1}, new long[] {2}).encode()),
+                    true);
         }
         V1Table gamma = TABLES.get(2);
         Map<String, Item> gammaItems = items.get("Gamma");
@@ -147,6 +152,20 @@ class TestFormatMigration {
             assertThat(node.read(alpha, primaryKey(pkOn("Alpha", 1))))
                     .as("the ledger completes the transaction on the migrated partition")
                     .isEqualTo(item(pkOn("Alpha", 1), 0, "committed"));
+            // The old ledger is retired (cluster.md §4.3 step 3): its live token is a ledger row, answering as before.
+            assertThat(keysIn(node.storage(), KeyLayout.transactionsStart(), KeyLayout.transactionsEnd())).isZero();
+            assertThat(keysIn(node.storage(), KeyLayout.tokensStart(), KeyLayout.tokensEnd())).isZero();
+            TransactionResult replay = node.transactWrite(List.of(new TransactionAction(alpha,
+                    new PutItemOperation(primaryKey("z999"), item("z999", 1, "never")), false)), "old-token",
+                    "old-request")
+                    .join();
+            assertThat(replay.retried()).isTrue();
+            assertThat(replay.writes()).singleElement().satisfies(write -> {
+                assertThat(write.oldSize()).isEqualTo(11);
+                assertThat(write.newSize()).isEqualTo(12);
+            });
+            assertThat(node.read(alpha, primaryKey("z999"))).as("a replay writes nothing").isNull();
+            assertThat(node.ledger().read("tok:expired-token")).as("an expired token is not copied").isNull();
             TableMetadata table = node.tableForItems("Gamma");
             assertThat(table.partitions()).isEqualTo(PartitionDescriptor.equalRanges(7, 0, 6, 3, 1));
             gammaItems.forEach((pk, item) -> assertThat(node.read(table, primaryKey(pk))).isEqualTo(item));
@@ -169,10 +188,12 @@ class TestFormatMigration {
             TableMetadata table = node.tableForItems("Gamma");
             assertThat(node.read(table, primaryKey("added"))).isEqualTo(item("added", 1, "new"));
             assertThat(node.statistics(table).itemCount()).isEqualTo(gammaItems.size() + 1);
-            // New tables take partition ids after the migrated ones.
+            // New tables take partition ids after the migrated ones (the ledger table, created at the first start
+            // after the migration, took the next four).
+            assertThat(node.ledgerTable().partitions().get(0).id().value()).isEqualTo(9);
             node.createTable(new TableDefinition("Delta", SCHEMA, ATTRIBUTES, BillingMode.PAY_PER_REQUEST,
                     ProvisionedThroughput.NONE, false, null, Map.of(), List.of()));
-            assertThat(node.describeTable("Delta").partitions().get(0).id().value()).isEqualTo(9);
+            assertThat(node.describeTable("Delta").partitions().get(0).id().value()).isEqualTo(13);
         }
     }
 
@@ -185,16 +206,20 @@ class TestFormatMigration {
                         ProvisionedThroughput.NONE, false, null, Map.of(), List.of()));
             }
             int count = NodeConfig.defaults().partitionsPerTable();
+            // The ledger table is the first table of a new store (created on the first start).
+            TableMetadata ledger = node.ledgerTable();
+            assertThat(ledger.partitions()).isEqualTo(PartitionDescriptor.equalRanges(ledger.id(), 0, 1, count, 1));
             TableMetadata one = node.describeTable("One");
             TableMetadata two = node.describeTable("Two");
-            assertThat(one.partitions()).isEqualTo(PartitionDescriptor.equalRanges(one.id(), 0, 1, count, 1));
-            assertThat(two.partitions()).isEqualTo(PartitionDescriptor.equalRanges(two.id(), 0, 1 + count, count,
+            assertThat(one.partitions()).isEqualTo(PartitionDescriptor.equalRanges(one.id(), 0, 1 + count, count,
                     1));
+            assertThat(two.partitions()).isEqualTo(PartitionDescriptor.equalRanges(two.id(), 0, 1 + 2L * count,
+                    count, 1));
             // A dropped table's ids are never given again.
             node.deleteTable(node.describeTable("One"));
             node.createTable(new TableDefinition("Three", SCHEMA, ATTRIBUTES, BillingMode.PAY_PER_REQUEST,
                     ProvisionedThroughput.NONE, false, null, Map.of(), List.of()));
-            assertThat(node.describeTable("Three").partitions().get(0).id().value()).isEqualTo(1 + 2L * count);
+            assertThat(node.describeTable("Three").partitions().get(0).id().value()).isEqualTo(1 + 3L * count);
         }
     }
 
@@ -210,6 +235,16 @@ class TestFormatMigration {
         assertThatThrownBy(() -> BasaltNode.open(storage, NodeConfig.defaults()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("storage format version 3");
         storage.close();
+    }
+
+    private static int keysIn(io.basalt.storage.StorageReader storage, byte[] start, byte[] end) {
+        int count = 0;
+        try (var records = storage.iterator(start, end)) {
+            for (records.seekToFirst(); records.isValid(); records.next()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     // ---- the hand-built v1 store and what v2 must make of it ----
@@ -263,7 +298,10 @@ class TestFormatMigration {
                 }
             }
             if (table.name().equals("Alpha")) {
-                byte[] prepared = new PreparedTransaction(1, List.of(itemKey(3, pkOn("Alpha", 1)))).encode();
+                // A version 1 prepare record: [1][timestamp:8][count][key length][key].
+                byte[] held = itemKey(3, pkOn("Alpha", 1));
+                byte[] prepared = new ByteWriter().writeByte(1).writeLong(1).writeVarInt(1).writeVarInt(held.length)
+                        .writeBytes(held).toByteArray();
                 put(v1, V1Store.preparedKey(3, 1, TRANSACTION), prepared);
                 put(expected, KeyLayout.preparedKey(3, partitions.get(1).id(), TRANSACTION), prepared);
             }

@@ -61,6 +61,13 @@ class TestImportControl {
                 .contains("Disallowed import - " + imported);
     }
 
+    /** Step 7 took the coordinator off the allow-list: the ledger and tokens are rows written through the log. */
+    @Test
+    void theTransactionCoordinatorMayNotWriteStorage() throws Exception {
+        assertThat(violations("io.basalt.cluster", "TransactionCoordinator", "io.basalt.storage.WritableStorage"))
+                .singleElement().asString().contains("Disallowed import - io.basalt.storage.WritableStorage");
+    }
+
     @ParameterizedTest(name = "{0}.{1} may import {2}")
     @CsvSource({
         "io.basalt.partition.apply, GroupStore, io.basalt.storage.WritableStorage",
@@ -72,8 +79,7 @@ class TestImportControl {
         "io.basalt.cli, ServeCommand, io.basalt.storage.rocksdb.RocksDbStorageEngine",
         "io.basalt.testing, BasaltTestServer, io.basalt.storage.memory.InMemoryStorageEngine",
         "io.basalt.server, Probe, io.basalt.partition.encoding.StoredItem",
-        // The temporary allow-list (until steps 7 and 8).
-        "io.basalt.cluster, TransactionCoordinator, io.basalt.storage.WritableStorage",
+        // The temporary allow-list (until step 8).
         "io.basalt.cluster, GlobalIndexPropagator, io.basalt.storage.WritableStorage",
         "io.basalt.cluster, GlobalIndexLifecycle, io.basalt.storage.WritableStorage",
         // The start-up format upgrade (cluster.md §4.3).
@@ -84,19 +90,18 @@ class TestImportControl {
     }
 
     /**
-     * The allow-list of writers beside the log names exactly the transaction ledger/token and global index classes
-     * (docs/design/cluster.md §20, step 6 as built), besides the start-up format migration (§4.3): a new entry must
-     * be a deliberate change of this test.
+     * The allow-list of writers beside the log names exactly the global index classes (docs/design/cluster.md §20,
+     * step 6 as built; step 7 took the transaction coordinator off it), besides the start-up format migration
+     * (§4.3): a new entry must be a deliberate change of this test.
      */
     @Test
-    void theTemporaryAllowListNamesOnlyTheLedgerAndGlobalIndexClasses() throws IOException {
+    void theTemporaryAllowListNamesOnlyTheGlobalIndexClasses() throws IOException {
         Set<String> files = new TreeSet<>();
         Matcher matcher = Pattern.compile("<file name=\"([^\"]+)\">").matcher(Files.readString(RULES));
         while (matcher.find()) {
             files.add(matcher.group(1));
         }
-        assertThat(files).containsExactly("FormatMigration", "GlobalIndexLifecycle", "GlobalIndexPropagator",
-                "TransactionCoordinator");
+        assertThat(files).containsExactly("FormatMigration", "GlobalIndexLifecycle", "GlobalIndexPropagator");
     }
 
     /** Runs checkstyle's ImportControl with the build's rule file over one class importing {@code imported}. */

@@ -106,11 +106,16 @@ class TestTableMetadata {
         assertThat(defaults.tableCreationDelay()).isZero();
         assertThat(defaults.loopbackRpc()).isFalse();
         assertThat(defaults.withLoopbackRpc(true).loopbackRpc()).isTrue();
+        assertThat(defaults.transactionResolveAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.withTransactionResolveAfter(Duration.ofMillis(50)).transactionResolveAfter())
+                .isEqualTo(Duration.ofMillis(50));
+        assertThatThrownBy(() -> defaults.withTransactionResolveAfter(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new NodeConfig("r", "a", 0, Duration.ZERO, Duration.ZERO, true,
-                defaults.clock(), GlobalIndexPropagation.ASYNCHRONOUS, false))
+                defaults.clock(), GlobalIndexPropagation.ASYNCHRONOUS, false, Duration.ofSeconds(5)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new NodeConfig("r", "a", 1025, Duration.ZERO, Duration.ZERO, true,
-                defaults.clock(), GlobalIndexPropagation.ASYNCHRONOUS, false))
+                defaults.clock(), GlobalIndexPropagation.ASYNCHRONOUS, false, Duration.ofSeconds(5)))
                 .isInstanceOf(IllegalArgumentException.class);
         NodeConfig changed = defaults.withSyncWrites(false).withDelays(Duration.ofSeconds(1), Duration.ofSeconds(2));
         assertThat(changed.syncWrites()).isFalse();

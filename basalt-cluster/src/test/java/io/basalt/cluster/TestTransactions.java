@@ -27,6 +27,7 @@ import io.basalt.partition.PreparedTransaction;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.TransactionCanceledException;
 import io.basalt.partition.UpdateItemOperation;
+import io.basalt.partition.encoding.ByteWriter;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.WriteBatch;
 import io.basalt.storage.rocksdb.RocksDbStorageEngine;
@@ -139,7 +140,11 @@ class TestTransactions {
             List<TransactionAction> actions = List.of(new TransactionAction(accounts, add("a", 1), false));
             List<EvaluatedWrite> first = transact(node, actions, "token-1", "request-1");
             List<EvaluatedWrite> again = transact(node, actions, "token-1", "request-1");
-            assertThat(again).isEqualTo(first);
+            // The replay answers from the ledger row: the first response's sizes (what a retry is charged on).
+            assertThat(again).extracting(EvaluatedWrite::oldSize).isEqualTo(
+                    first.stream().map(EvaluatedWrite::oldSize).toList());
+            assertThat(again).extracting(EvaluatedWrite::newSize).isEqualTo(
+                    first.stream().map(EvaluatedWrite::newSize).toList());
             assertThat(balance(node, accounts, "a")).isEqualTo(1);
             assertThatThrownBy(() -> transact(node, actions, "token-1", "another request"))
                     .isInstanceOfSatisfying(BasaltException.class,
@@ -244,7 +249,248 @@ class TestTransactions {
     }
 
     @Test
-    void aCommitDecisionInTheLedgerIsAppliedAtRestart() {
+    void aPreparedTransactionWhoseLedgerRowIsCommittedIsCommittedAtStart() {
+        TableMetadata accounts;
+        String other;
+        try (BasaltNode node = open()) {
+            accounts = table(node, "Accounts");
+            other = keyOnAnotherPartition(accounts, "a");
+            put(node, accounts, item("pk", "a", "balance", 1));
+            put(node, accounts, item("pk", other, "balance", 1));
+            // The commit point was reached (the row is COMMITTED, written through the write path as the
+            // coordinator writes it) and the node died before either partition applied its share.
+            node.ledger().decide(committedRow("txn:50", 50, null)).join();
+        }
+        Item image = item("pk", "a", "balance", 7);
+        TransactionRecord.Write first = write(accounts, "a", image);
+        TransactionRecord.Write second = write(accounts, other, null);
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            storage.write(preparedWithWrites(50, 10, "txn:50", first, second), true);
+        }
+        try (BasaltNode node = open()) {
+            assertThat(node.read(accounts, key("a"))).isEqualTo(image);
+            assertThat(node.read(accounts, key(other))).as("the staged delete").isNull();
+            assertThat(node.statistics(accounts).itemCount()).isEqualTo(1);
+            assertThat(node.ledger().read("txn:50").state()).isEqualTo(LedgerRow.State.COMMITTED);
+            put(node, accounts, item("pk", "a", "balance", 8));
+            put(node, accounts, item("pk", other, "balance", 8));
+        }
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            assertThat(storage.get(preparedKey(50, first))).as("the prepare records are dropped").isNull();
+            assertThat(storage.get(preparedKey(50, second))).isNull();
+        }
+    }
+
+    @Test
+    void aPreparedTransactionWithoutALedgerRowIsCancelledAtStart() {
+        TableMetadata accounts;
+        try (BasaltNode node = open()) {
+            accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 1));
+        }
+        // Prepared, and the coordinator died before its commit put: no row, and no coordinator survives a restart.
+        TransactionRecord.Write never = write(accounts, "a", item("pk", "a", "balance", 7));
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            storage.write(preparedWithWrites(51, 10, "txn:51", never), true);
+        }
+        try (BasaltNode node = open()) {
+            assertThat(balance(node, accounts, "a")).isEqualTo(1);
+            // The resolver wrote CANCELLED first, so a coordinator still running elsewhere could not commit.
+            LedgerRow row = node.ledger().read("txn:51");
+            assertThat(row.state()).isEqualTo(LedgerRow.State.CANCELLED);
+            assertThat(row.transaction()).isEqualTo(51);
+            put(node, accounts, item("pk", "a", "balance", 2));
+            assertThat(balance(node, accounts, "a")).isEqualTo(2);
+        }
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            assertThat(storage.get(preparedKey(51, never))).isNull();
+        }
+    }
+
+    @Test
+    void aCoordinatorWhoseCommitPutLosesToTheResolverReportsCancellation() {
+        NodeConfig config = NodeConfig.defaults().withTransactionResolveAfter(java.time.Duration.ofMillis(100));
+        try (BasaltNode node = BasaltNode.open(RocksDbStorageEngine.open(directory), config)) {
+            TableMetadata accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 1));
+            put(node, accounts, item("pk", "b", "balance", 1));
+            // The coordinator stalls between its prepares and its commit put for longer than the resolver waits.
+            node.setTransactionCommitDelay(java.time.Duration.ofSeconds(2));
+            var stalled = node.transactWrite(List.of(new TransactionAction(accounts, add("a", 1), false),
+                    new TransactionAction(accounts, add("b", 1), false)), "token-slow", "request-slow");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!isCancelled(node.ledger().read("tok:token-slow")) && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+            }
+            // The resolver lets go of the items: a single write goes through while the coordinator still waits.
+            while (true) {
+                try {
+                    put(node, accounts, item("pk", "a", "balance", 5));
+                    break;
+                } catch (CompletionException e) {
+                    assertThat(((BasaltException) e.getCause()).code()).isEqualTo(ErrorCode.TRANSACTION_CONFLICT);
+                    assertThat(System.nanoTime()).as("released in time").isLessThan(deadline);
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                }
+            }
+            assertThat(stalled).as("the coordinator is still in its delay").isNotDone();
+            assertThatThrownBy(stalled::join).hasCauseInstanceOf(TransactionCanceledException.class)
+                    .cause().satisfies(e -> assertThat(((TransactionCanceledException) e).reasons())
+                            .extracting(CancellationReason::code).containsOnly("TransactionConflict"));
+            assertThat(balance(node, accounts, "a")).isEqualTo(5);
+            assertThat(balance(node, accounts, "b")).as("nothing of the cancelled transaction").isEqualTo(1);
+            // A cancelled transaction does not consume its token.
+            node.setTransactionCommitDelay(java.time.Duration.ZERO);
+            transact(node, List.of(new TransactionAction(accounts, add("b", 1), false)), "token-slow", "request-2");
+            assertThat(balance(node, accounts, "b")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aTokenWhoseTransactionIsRunningAnswersInProgressOrMismatch() {
+        try (BasaltNode node = open()) {
+            TableMetadata accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 1));
+            node.setTransactionCommitDelay(java.time.Duration.ofMinutes(1));
+            List<TransactionAction> actions = List.of(new TransactionAction(accounts, add("a", 1), false));
+            var running = node.transactWrite(actions, "token-busy", "request-busy");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (node.heldTransactions() == 0 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            assertThatThrownBy(() -> transact(node, actions, "token-busy", "request-busy"))
+                    .isInstanceOfSatisfying(BasaltException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.TRANSACTION_IN_PROGRESS);
+                        assertThat(e.getMessage()).isEqualTo("Transaction is in progress");
+                    });
+            assertThatThrownBy(() -> transact(node, actions, "token-busy", "another request"))
+                    .isInstanceOfSatisfying(BasaltException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH));
+            node.setTransactionCommitDelay(java.time.Duration.ZERO);
+            running.join();
+            assertThat(transact(node, actions, "token-busy", "request-busy")).hasSize(1);
+            assertThat(balance(node, accounts, "a")).as("applied once").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aTokenIsForgottenAfterTenMinutesAndItsRowDropped() {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T06:00:00Z"));
+        try (BasaltNode node = BasaltNode.open(RocksDbStorageEngine.open(directory),
+                NodeConfig.defaults().withClock(clock))) {
+            TableMetadata accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 0));
+            List<TransactionAction> actions = List.of(new TransactionAction(accounts, add("a", 1), false));
+            transact(node, actions, "token-old", "request-old");
+            // Token-less transactions delete their rows once committed (not waited for).
+            transact(node, actions, null, null);
+            // After the commits, the token's row forgets its participants (not waited for either).
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!node.ledger().read("tok:token-old").participants().isEmpty() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            clock.advance(java.time.Duration.ofMinutes(9));
+            assertThat(node.dropExpiredLedgerRowsNow()).as("nothing expired yet").isZero();
+            assertThatThrownBy(() -> transact(node, actions, "token-old", "another request"))
+                    .isInstanceOfSatisfying(BasaltException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENT_PARAMETER_MISMATCH));
+            clock.advance(java.time.Duration.ofMinutes(2));
+            assertThat(node.dropExpiredLedgerRowsNow()).isEqualTo(1);
+            assertThat(node.ledger().read("tok:token-old")).isNull();
+            // An expired token starts afresh: the new request runs.
+            transact(node, actions, "token-old", "another request");
+            assertThat(balance(node, accounts, "a")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aPendingTokenRowWhoseCoordinatorDiedBeforeItsPreparesIsTakenOverAfterItsDeadline() {
+        TableMetadata accounts;
+        try (BasaltNode node = open()) {
+            accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 0));
+            // The coordinator wrote the token's PENDING row and died before any partition logged a prepare: no
+            // resolver finds the transaction, and the row's deadline has passed.
+            node.ledger().create(new LedgerRow("tok:token-dead", LedgerRow.State.PENDING, 60, "request-dead",
+                    System.currentTimeMillis() + 600_000, System.currentTimeMillis() - 1, List.of(), new long[0],
+                    new long[0])).join();
+        }
+        try (BasaltNode node = open()) {
+            List<TransactionAction> actions = List.of(new TransactionAction(node.tableForItems("Accounts"),
+                    add("a", 1), false));
+            assertThat(node.ledger().read("tok:token-dead").state()).isEqualTo(LedgerRow.State.PENDING);
+            // The retry is not told "in progress" for ten minutes: it runs.
+            TransactionResult retry = node.transactWrite(actions, "token-dead", "request-dead").join();
+            assertThat(retry.retried()).isFalse();
+            assertThat(balance(node, accounts, "a")).isEqualTo(1);
+            assertThat(node.ledger().read("tok:token-dead").state()).isEqualTo(LedgerRow.State.COMMITTED);
+        }
+    }
+
+    @Test
+    void aRetryThatFindsItsTransactionCommittedButNotAppliedCommitsItBeforeReplaying() {
+        NodeConfig config = NodeConfig.defaults().withTransactionResolveAfter(java.time.Duration.ofHours(1));
+        try (BasaltNode node = BasaltNode.open(RocksDbStorageEngine.open(directory), config)) {
+            TableMetadata accounts = table(node, "Accounts");
+            put(node, accounts, item("pk", "a", "balance", 1));
+            // The first request's coordinator prepared and reached its commit point, then stopped before sending
+            // the commit: the partition holds the prepare record, the row is COMMITTED and lists the partition.
+            byte[] itemKey = KeyLayout.itemKey(accounts.id(), KeyLayout.BASE_TABLE_INDEX, SCHEMA, key("a"));
+            io.basalt.partition.PartitionId partition = node.partitionOf(accounts, itemKey);
+            List<io.basalt.partition.PrepareOutcome> prepared = node.partitionClient().prepare(partition, 70,
+                    1, "tok:token-half", List.of(itemKey), List.of(add("a", 5))).join();
+            assertThat(prepared).singleElement().isInstanceOf(io.basalt.partition.PrepareOutcome.Prepared.class);
+            node.ledger().decide(new LedgerRow("tok:token-half", LedgerRow.State.COMMITTED, 70, "request-half",
+                    System.currentTimeMillis() + 600_000, 0, List.of(partition), new long[] {30},
+                    new long[] {31})).join();
+            assertThat(balance(node, accounts, "a")).as("not applied yet").isEqualTo(1);
+
+            TransactionResult retry = node.transactWrite(List.of(new TransactionAction(accounts, add("a", 5),
+                    false)), "token-half", "request-half").join();
+            assertThat(retry.retried()).isTrue();
+            assertThat(retry.writes()).singleElement().satisfies(write -> assertThat(write.newSize()).isEqualTo(31));
+            // The replayed success is visible only with the first request's writes applied, once.
+            assertThat(balance(node, accounts, "a")).isEqualTo(6);
+            put(node, accounts, item("pk", "a", "balance", 0));
+            assertThat(node.transactWrite(List.of(new TransactionAction(accounts, add("a", 5), false)),
+                    "token-half", "request-half").join().retried()).isTrue();
+            assertThat(balance(node, accounts, "a")).isZero();
+        }
+    }
+
+    @Test
+    void theLedgerTableIsInvisibleToClients() {
+        try (BasaltNode node = open()) {
+            table(node, "Accounts");
+            assertThat(node.listTableNames(null, 100)).containsExactly("Accounts");
+            assertThat(node.tryGetTable(InternalTables.LEDGER)).isEmpty();
+            assertThatThrownBy(() -> node.describeTable(InternalTables.LEDGER))
+                    .isInstanceOfSatisfying(BasaltException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_NOT_FOUND));
+            assertThatThrownBy(() -> node.tableForItems(InternalTables.LEDGER))
+                    .isInstanceOfSatisfying(BasaltException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_NOT_FOUND));
+            // The node created it on its first start, once: a restart finds it.
+            long ledgerId = node.ledgerTable().id();
+            node.close();
+            try (BasaltNode again = open()) {
+                assertThat(again.ledgerTable().id()).isEqualTo(ledgerId);
+                assertThat(again.listTableNames(null, 100)).containsExactly("Accounts");
+            }
+        }
+    }
+
+    private static boolean isCancelled(LedgerRow row) {
+        return row != null && row.state() == LedgerRow.State.CANCELLED;
+    }
+
+    private static LedgerRow committedRow(String key, long transaction, String fingerprint) {
+        return new LedgerRow(key, LedgerRow.State.COMMITTED, transaction, fingerprint,
+                System.currentTimeMillis() + 600_000, 0, List.of(), new long[0], new long[0]);
+    }
+
+    @Test
+    void aCommitDecisionInTheOldLedgerIsAppliedAtRestart() {
         TableMetadata accounts;
         try (BasaltNode node = open()) {
             accounts = table(node, "Accounts");
@@ -268,7 +514,7 @@ class TestTransactions {
             put(node, accounts, item("pk", "a", "balance", 8));
         }
         try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
-            assertThat(storage.get(KeyLayout.transactionKey(42))).as("the ledger record is dropped").isNull();
+            assertThat(storage.get(KeyLayout.transactionKey(42))).as("the old ledger record is dropped").isNull();
             assertThat(storage.get(preparedKey(42, first))).as("the prepare records are dropped").isNull();
             assertThat(storage.get(preparedKey(42, second))).isNull();
         }
@@ -304,7 +550,7 @@ class TestTransactions {
     }
 
     @Test
-    void aTransactionPreparedButNeverDecidedIsLetGoAtRestart() {
+    void aTransactionPreparedBeforeStep7ButNeverDecidedIsLetGoAtRestart() {
         TableMetadata accounts;
         try (BasaltNode node = open()) {
             accounts = table(node, "Accounts");
@@ -372,10 +618,28 @@ class TestTransactions {
         return BasaltNode.open(RocksDbStorageEngine.open(directory), NodeConfig.defaults());
     }
 
-    /** The prepare record a partition logs for its share of a transaction. */
+    /**
+     * The prepare record a partition logged for its share of a transaction before step 7 (version 1: the held item
+     * keys only; its images were in the old ledger, {@code 0x07}).
+     */
     private static WriteBatch prepared(long transaction, TransactionRecord.Write write) {
-        return new WriteBatch().put(preparedKey(transaction, write),
-                new PreparedTransaction(1, List.of(write.itemKey())).encode());
+        byte[] key = write.itemKey();
+        ByteWriter out = new ByteWriter().writeByte(1).writeLong(1).writeVarInt(1).writeVarInt(key.length)
+                .writeBytes(key);
+        return new WriteBatch().put(preparedKey(transaction, write), out.toByteArray());
+    }
+
+    /** The prepare record a partition logs now: its staged writes, each making its item exactly an image. */
+    private static WriteBatch preparedWithWrites(long transaction, long timestamp, String ledgerKey,
+            TransactionRecord.Write... writes) {
+        WriteBatch batch = new WriteBatch();
+        for (TransactionRecord.Write write : writes) {
+            PreparedTransaction.Kind kind = write.image() == null ? PreparedTransaction.Kind.DELETE
+                    : PreparedTransaction.Kind.PUT;
+            batch.put(preparedKey(transaction, write), new PreparedTransaction(timestamp, ledgerKey, List.of(
+                    new PreparedTransaction.Write(write.itemKey(), kind, write.key(), write.image()))).encode());
+        }
+        return batch;
     }
 
     private static byte[] preparedKey(long transaction, TransactionRecord.Write write) {

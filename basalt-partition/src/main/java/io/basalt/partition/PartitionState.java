@@ -9,6 +9,7 @@ import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
 import io.basalt.model.ItemSize;
 import io.basalt.model.KeySchema;
+import io.basalt.model.PrimaryKey;
 import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
@@ -23,7 +24,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -73,7 +73,14 @@ public final class PartitionState {
      * Transactions whose prepare record is in this partition's log (restored at start), to the items they hold:
      * their holds outlive a restart until the decision is known.
      */
-    private final Map<Long, List<byte[]>> logged = new HashMap<>();
+    private final Map<Long, PreparedTransaction> logged = new HashMap<>();
+    /** How many prepare records {@link #logged} holds, readable from any thread (the resolver's sweep). */
+    private volatile int loggedCount;
+    /**
+     * The staged writes of transactions prepared by this leader, by transaction: what their commit applies. A
+     * transaction restored from its prepare record has none; its commit stages the record's images again.
+     */
+    private final Map<Long, List<Staged>> stagedWrites = new HashMap<>();
     /** Transactional reads between their two rounds, by the items they read. */
     private final Map<Bytes, List<ReadWatch>> watches = new HashMap<>();
     /** The timestamp of the last transaction that wrote each recently written item (timestamp ordering). */
@@ -103,11 +110,12 @@ public final class PartitionState {
                 KeyLayout.preparedEnd(tableId, id))) {
             for (records.seekToFirst(); records.isValid(); records.next()) {
                 long transaction = KeyLayout.transactionOfPreparedKey(records.key());
-                List<byte[]> held = PreparedTransaction.decode(records.value()).itemKeys();
-                held.forEach(itemKey -> locks.put(Bytes.wrap(itemKey), transaction));
-                logged.put(transaction, held);
+                PreparedTransaction record = PreparedTransaction.decode(records.value());
+                record.itemKeys().forEach(itemKey -> locks.put(Bytes.wrap(itemKey), transaction));
+                logged.put(transaction, record);
             }
         }
+        loggedCount = logged.size();
     }
 
     public PartitionId id() {
@@ -183,15 +191,38 @@ public final class PartitionState {
     }
 
     /**
-     * Logs that {@code transaction} is prepared on this partition, holding {@code itemKeys} (already held by
-     * {@link #prepare}). The returned entry must be appended before the coordinator decides: once it is durable, a
-     * restart (or a new leader) holds the same items until the decision is known.
+     * Logs that {@code transaction} is prepared on this partition with {@code staged} (already held by
+     * {@link #prepare}): the record names each item and the image the commit gives it, so the commit needs nothing
+     * but the transaction's id. The returned entry must be appended before the coordinator decides: once it is
+     * durable, a restart (or a new leader) holds the same items and can finish the transaction on its own.
+     *
+     * @param ledgerKey the key of the transaction's row in the ledger table, where its decision will be
      */
-    public PartitionEntry logPrepare(long transaction, long timestamp, List<byte[]> itemKeys) {
-        List<byte[]> held = List.copyOf(itemKeys);
-        logged.put(transaction, held);
+    public PartitionEntry logPrepare(long transaction, long timestamp, String ledgerKey, List<Staged> staged) {
+        List<PreparedTransaction.Write> writes = new ArrayList<>(staged.size());
+        for (Staged write : staged) {
+            Item key = new Item(write.operation().key().toAttributes(indexes.tableSchema()));
+            Item image = write.outcome().newItem();
+            PreparedTransaction.Kind kind = write.operation() instanceof ConditionCheckOperation
+                    ? PreparedTransaction.Kind.CHECK
+                    : image == null ? PreparedTransaction.Kind.DELETE : PreparedTransaction.Kind.PUT;
+            writes.add(new PreparedTransaction.Write(write.itemKey(), kind, key,
+                    kind == PreparedTransaction.Kind.PUT ? image : null));
+        }
+        PreparedTransaction record = new PreparedTransaction(timestamp, ledgerKey, writes);
+        logged.put(transaction, record);
+        loggedCount = logged.size();
+        stagedWrites.put(transaction, List.copyOf(staged));
         return nextEntry(OperationList.builder(2).put(KeyLayout.preparedKey(tableId, id, transaction),
-                new PreparedTransaction(timestamp, held).encode()));
+                record.encode()));
+    }
+
+    /**
+     * Keeps {@code staged} as what {@code transaction}'s commit applies, for a transaction whose prepare record is
+     * already in the log (a version 1 record, which names no images, prepared again from the old ledger at start).
+     */
+    public void keepStaged(long transaction, List<Staged> staged) {
+        stagedWrites.put(transaction, List.copyOf(staged));
     }
 
     /** Whether {@code transaction}'s prepare record is in this partition's log (and not yet resolved). */
@@ -199,36 +230,55 @@ public final class PartitionState {
         return logged.containsKey(transaction);
     }
 
-    /** The transactions prepared on this partition whose outcome the log does not hold yet. */
-    public Set<Long> preparedTransactions() {
-        return Set.copyOf(logged.keySet());
+    /** Whether any prepare record awaits its outcome here (any thread: lets a resolver skip idle partitions). */
+    public boolean hasPrepared() {
+        return loggedCount > 0;
     }
 
-    /** What a transaction's second phase makes of its prepared writes on this partition. */
-    public record Committed(List<EvaluatedWrite> writes, PartitionEntry entry) {
+    /** The transactions prepared on this partition whose outcome the log does not hold yet, with their records. */
+    public Map<Long, PreparedTransaction> preparedTransactions() {
+        return Map.copyOf(logged);
     }
 
     /**
-     * A transaction's second phase on this partition: applies its prepared writes (condition checks write nothing)
-     * and removes its prepare record, as one log entry. The items stay held until {@link #release}, once the entry
-     * is applied.
+     * What a transaction's second phase makes of its prepared writes on this partition: the evaluated writes, the
+     * entry to append (null when there is nothing to log) and the items to let go once it is applied.
+     */
+    public record Committed(List<EvaluatedWrite> writes, PartitionEntry entry, List<byte[]> heldKeys) {
+    }
+
+    /**
+     * A transaction's second phase on this partition: applies the writes its prepare staged (condition checks write
+     * nothing) and removes its prepare record, as one log entry. The items stay held until {@link #release}, once
+     * the entry is applied. A transaction restored from its record re-stages the record's images ("make the item
+     * exactly this", which the holds make equal to what the prepare evaluated); a transaction this partition does
+     * not hold (already committed or let go) commits nothing, so a repeated commit is harmless.
      *
      * @return one evaluated write per prepared write, in order, all sharing the log entry (empty when every
-     *     action was a condition check), and that entry (null when there is nothing to log)
+     *     action was a condition check)
      */
-    public Committed commit(long transaction, long timestamp, List<Staged> prepared) {
+    public Committed commit(long transaction, long timestamp) {
+        PreparedTransaction record = logged.remove(transaction);
+        loggedCount = logged.size();
+        List<Staged> prepared = stagedWrites.remove(transaction);
+        if (prepared == null) {
+            prepared = record == null || record.isLegacy() ? List.of() : restage(record);
+        }
+        List<byte[]> held = record != null ? record.itemKeys() : new ArrayList<>(prepared.size());
         List<Staged> writes = new ArrayList<>(prepared.size());
         for (Staged staged : prepared) {
+            if (record == null) {
+                held.add(staged.itemKey());
+            }
             if (!(staged.operation() instanceof ConditionCheckOperation)) {
                 writes.add(staged);
             }
         }
-        boolean wasLogged = logged.remove(transaction) != null;
         if (writes.isEmpty()) {
-            return new Committed(List.of(), wasLogged ? forgetPrepare(transaction) : null);
+            return new Committed(List.of(), record != null ? forgetPrepare(transaction) : null, held);
         }
         // The prepare record's removal goes in the same entry as the writes, built once and complete.
-        List<EvaluatedWrite> evaluated = apply(writes, transaction, wasLogged);
+        List<EvaluatedWrite> evaluated = apply(writes, transaction, record != null);
         PartitionEntry entry = evaluated.get(0).entry();
         if (transactionTimestamps.size() > MAX_REMEMBERED_TIMESTAMPS) {
             // Only transactions still preparing can be older than what is forgotten; a minute is far longer.
@@ -238,7 +288,28 @@ public final class PartitionState {
         for (Staged staged : writes) {
             transactionTimestamps.merge(Bytes.wrap(staged.itemKey()), timestamp, Math::max);
         }
-        return new Committed(evaluated, entry);
+        return new Committed(evaluated, entry, held);
+    }
+
+    /**
+     * The writes of a prepare record restored from the log, staged again against the held items' images (condition
+     * checks have nothing to apply).
+     */
+    private List<Staged> restage(PreparedTransaction record) {
+        KeySchema schema = indexes.tableSchema();
+        List<Staged> staged = new ArrayList<>(record.writes().size());
+        for (PreparedTransaction.Write write : record.writes()) {
+            if (write.kind() == PreparedTransaction.Kind.CHECK) {
+                continue;
+            }
+            PrimaryKey key = new PrimaryKey(write.key().get(schema.partitionKey().name()),
+                    schema.sortKey().map(sortKey -> write.key().get(sortKey.name())));
+            ItemOperation operation = new ReplaceItemOperation(key, write.image());
+            Bytes overlayKey = Bytes.wrap(write.itemKey());
+            StoredItem current = latestImage(overlayKey, write.itemKey());
+            staged.add(new Staged(write.itemKey(), operation, current, operation.evaluate(current)));
+        }
+        return staged;
     }
 
     /**
@@ -251,12 +322,17 @@ public final class PartitionState {
         for (byte[] itemKey : itemKeys) {
             locks.remove(Bytes.wrap(itemKey), transaction);
         }
-        List<byte[]> logHeld = logged.remove(transaction);
-        if (logHeld == null) {
+        List<Staged> staged = stagedWrites.remove(transaction);
+        if (staged != null) {
+            staged.forEach(write -> locks.remove(Bytes.wrap(write.itemKey()), transaction));
+        }
+        PreparedTransaction record = logged.remove(transaction);
+        loggedCount = logged.size();
+        if (record == null) {
             return null;
         }
         // A transaction restored from the log holds the items its record names (the caller may not know them).
-        for (byte[] itemKey : logHeld) {
+        for (byte[] itemKey : record.itemKeys()) {
             locks.remove(Bytes.wrap(itemKey), transaction);
         }
         return forgetPrepare(transaction);

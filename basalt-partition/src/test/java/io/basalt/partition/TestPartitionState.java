@@ -205,14 +205,21 @@ class TestPartitionState {
     void aLoggedPrepareHoldsItsItemsAcrossARestartUntilReleased() {
         evaluateAndApply("a", put("a", 1));
         PartitionState.Staged staged = state.prepare(7, 100, itemKey("a"), increment("a"));
-        PartitionEntry prepare = state.logPrepare(7, 100, List.of(itemKey("a")));
+        PartitionEntry prepare = state.logPrepare(7, 100, "txn:7", List.of(staged));
         assertThat(prepare.sequence()).as("a prepare takes the next log index").isEqualTo(2);
         write(prepare);
         assertThat(staged.outcome().newItem()).isNotNull();
 
         // A restart (or, in a cluster, a new leader) rebuilds the holds from the log.
         PartitionState restarted = new PartitionState(DESCRIPTOR, storage, SCHEMA, () -> 0L);
-        assertThat(restarted.preparedTransactions()).containsExactly(7L);
+        assertThat(restarted.preparedTransactions()).containsOnlyKeys(7L);
+        PreparedTransaction record = restarted.preparedTransactions().get(7L);
+        assertThat(record.ledgerKey()).isEqualTo("txn:7");
+        assertThat(record.timestamp()).isEqualTo(100);
+        assertThat(record.writes()).singleElement().satisfies(write -> {
+            assertThat(write.kind()).isEqualTo(PreparedTransaction.Kind.PUT);
+            assertThat(counter(write.image())).isEqualTo(2);
+        });
         assertThat(restarted.isHeld(itemKey("a"))).isTrue();
         assertThatThrownBy(() -> restarted.evaluate(itemKey("a"), put("a", 5)))
                 .isInstanceOfSatisfying(io.basalt.model.BasaltException.class,
@@ -231,8 +238,8 @@ class TestPartitionState {
     void aCommitRemovesThePrepareRecordInItsOwnEntry() {
         evaluateAndApply("a", put("a", 1));
         PartitionState.Staged staged = state.prepare(8, 100, itemKey("a"), increment("a"));
-        write(state.logPrepare(8, 100, List.of(itemKey("a"))));
-        PartitionState.Committed committed = state.commit(8, 100, List.of(staged));
+        write(state.logPrepare(8, 100, "txn:8", List.of(staged)));
+        PartitionState.Committed committed = state.commit(8, 100);
         assertThat(committed.writes()).hasSize(1);
         assertThat(committed.writes().get(0).entry()).isSameAs(committed.entry());
         // Built once and complete: the prepare record's removal is in the entry, which nobody can append to.
@@ -250,12 +257,69 @@ class TestPartitionState {
     }
 
     @Test
+    void aRestoredPrepareRecordCommitsItsOwnStagedWrites() {
+        evaluateAndApply("a", put("a", 1));
+        evaluateAndApply("b", put("b", 1));
+        PartitionState.Staged increment = state.prepare(11, 100, itemKey("a"), increment("a"));
+        PartitionState.Staged delete = state.prepare(11, 100, itemKey("b"), new DeleteItemOperation(key("b")));
+        PartitionState.Staged check = state.prepare(11, 100, itemKey("c"),
+                new ConditionCheckOperation(key("c"), new Condition.AttributeNotExists(DocumentPath.of("pk"))));
+        write(state.logPrepare(11, 100, "tok:t", List.of(increment, delete, check)));
+
+        // The leader that prepared is gone: a new one commits from the record alone (cluster.md §14).
+        PartitionState restarted = new PartitionState(DESCRIPTOR, storage, SCHEMA, () -> 0L);
+        PartitionState.Committed committed = restarted.commit(11, 100);
+        assertThat(committed.writes()).hasSize(2);
+        assertThat(committed.heldKeys()).hasSize(3);
+        write(committed.entry());
+        assertThat(counter(ItemCodec.decode(storage.get(itemKey("a"))))).isEqualTo(2);
+        assertThat(storage.get(itemKey("b"))).isNull();
+        assertThat(storage.get(KeyLayout.preparedKey(TABLE, ID, 11))).isNull();
+        assertThat(restarted.release(11, committed.heldKeys())).as("nothing left to log").isNull();
+        assertThat(restarted.isHeld(itemKey("a"))).isFalse();
+        // A second commit (the coordinator's and the resolver's both arrive) finds nothing to do.
+        PartitionState.Committed again = restarted.commit(11, 100);
+        assertThat(again.writes()).isEmpty();
+        assertThat(again.entry()).isNull();
+    }
+
+    @Test
+    void aPrepareRecordRoundTripsAndAVersionOneRecordStillDecodes() {
+        PreparedTransaction record = new PreparedTransaction(5, "tok:x", List.of(
+                new PreparedTransaction.Write(itemKey("a"), PreparedTransaction.Kind.PUT, keyItem("a"),
+                        keyItem("a")),
+                new PreparedTransaction.Write(itemKey("b"), PreparedTransaction.Kind.DELETE, keyItem("b"), null),
+                new PreparedTransaction.Write(itemKey("c"), PreparedTransaction.Kind.CHECK, keyItem("c"), null)));
+        PreparedTransaction decoded = PreparedTransaction.decode(record.encode());
+        assertThat(decoded.encode()).isEqualTo(record.encode());
+        assertThat(decoded.itemKeys()).containsExactly(itemKey("a"), itemKey("b"), itemKey("c"));
+        assertThat(decoded.isLegacy()).isFalse();
+        // Version 1: [1][timestamp:8][count][key length][key]
+        byte[] key = itemKey("a");
+        byte[] v1 = new byte[1 + 8 + 1 + 1 + key.length];
+        v1[0] = 1;
+        v1[8] = 7;
+        v1[9] = 1;
+        v1[10] = (byte) key.length;
+        System.arraycopy(key, 0, v1, 11, key.length);
+        PreparedTransaction legacy = PreparedTransaction.decode(v1);
+        assertThat(legacy.isLegacy()).isTrue();
+        assertThat(legacy.timestamp()).isEqualTo(7);
+        assertThat(legacy.itemKeys()).containsExactly(key);
+        assertThatThrownBy(legacy::encode).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static Item keyItem(String pk) {
+        return new Item(java.util.Map.of("pk", new AttributeValue.StringValue(pk)));
+    }
+
+    @Test
     void aCommitOfConditionChecksOnlyStillRemovesThePrepareRecord() {
         evaluateAndApply("a", put("a", 1));
         PartitionState.Staged staged = state.prepare(9, 100, itemKey("a"),
                 new ConditionCheckOperation(key("a"), new Condition.AttributeExists(DocumentPath.of("pk"))));
-        write(state.logPrepare(9, 100, List.of(itemKey("a"))));
-        PartitionState.Committed committed = state.commit(9, 100, List.of(staged));
+        write(state.logPrepare(9, 100, "txn:9", List.of(staged)));
+        PartitionState.Committed committed = state.commit(9, 100);
         assertThat(committed.writes()).isEmpty();
         assertThat(committed.entry()).isNotNull();
         write(committed.entry());

@@ -12,11 +12,13 @@ import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionState;
+import io.basalt.partition.PrepareOutcome;
+import io.basalt.partition.PreparedTransaction;
 import io.basalt.partition.log.PartitionEntry;
 import io.basalt.storage.StorageReader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -220,45 +222,71 @@ public final class PartitionLeader {
 
     /**
      * A transaction's first phase on this partition: evaluates each operation against its item's latest image and
-     * holds the items for {@code transaction}. Every operation is evaluated, failed or not. When all of them are
-     * prepared, the prepare is logged, and the future completes once that entry is durable: from then on the holds
-     * outlive a restart (or a change of leader) until the decision is known.
+     * holds the items for {@code transaction}. Every operation is evaluated, refused or not. When all of them are
+     * prepared, the prepare is logged with the staged writes (so that the commit needs only the transaction's id),
+     * and the future completes once that entry is durable: from then on the holds outlive a restart (or a change of
+     * leader) until the decision is known.
      *
-     * @return per operation, in order, its {@link PartitionState.Staged} write or the {@link BasaltException} that
-     *     refused it (a failed condition, a conflict with another transaction, an invalid result); items of
-     *     refused operations are not held
+     * @param ledgerKey the key of the transaction's row in the ledger table, kept in the prepare record
+     * @return per operation, in order, what became of it; items of refused operations are not held. A failure that
+     *     is no cancellation reason (the partition is closed, an internal error) fails the whole future and lets go
+     *     of everything held here
      */
-    public CompletableFuture<List<Object>> prepare(long transaction, long timestamp, List<byte[]> itemKeys,
-            List<ItemOperation> operations) {
-        CompletableFuture<List<Object>> result = new CompletableFuture<>();
+    public CompletableFuture<List<PrepareOutcome>> prepare(long transaction, long timestamp, String ledgerKey,
+            List<byte[]> itemKeys, List<ItemOperation> operations) {
+        CompletableFuture<List<PrepareOutcome>> result = new CompletableFuture<>();
         evaluateOnSequencer(() -> {
             if (closed) {
                 result.completeExceptionally(BasaltException.resourceNotFound("Requested resource not found"));
                 return;
             }
-            List<Object> outcomes = new ArrayList<>(operations.size());
-            boolean all = true;
+            List<PrepareOutcome> outcomes = new ArrayList<>(operations.size());
+            List<PartitionState.Staged> staged = new ArrayList<>(operations.size());
+            BasaltException failure = null;
             for (int i = 0; i < operations.size(); i++) {
                 try {
-                    outcomes.add(state.prepare(transaction, timestamp, itemKeys.get(i), operations.get(i)));
+                    PartitionState.Staged prepared = state.prepare(transaction, timestamp, itemKeys.get(i),
+                            operations.get(i));
+                    staged.add(prepared);
+                    outcomes.add(new PrepareOutcome.Prepared(prepared));
                 } catch (BasaltException e) {
-                    outcomes.add(e);
-                    all = false;
+                    PrepareOutcome.Refused refused = PrepareOutcome.refusal(e);
+                    outcomes.add(refused);
+                    if (refused == null && failure == null) {
+                        failure = e;
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("Preparing a transaction on partition {} failed", state.id(), e);
-                    outcomes.add(new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", e));
-                    all = false;
+                    outcomes.add(null);
+                    if (failure == null) {
+                        failure = new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", e);
+                    }
                 }
             }
-            if (!all || state.isLogged(transaction)) {
+            if (failure != null) {
+                PartitionEntry entry = state.release(transaction, itemKeys);
+                if (entry != null) {
+                    append(entry, () -> { }, ignored -> { });
+                }
+                result.completeExceptionally(failure);
+                return;
+            }
+            if (staged.size() < operations.size()) {
                 // A refused action cancels the transaction: nothing to keep across a restart.
                 result.complete(outcomes);
                 return;
             }
-            append(state.logPrepare(transaction, timestamp, itemKeys), () -> result.complete(outcomes), failure -> {
-                state.release(transaction, itemKeys);
-                result.completeExceptionally(failure);
-            });
+            if (state.isLogged(transaction)) {
+                // Prepared again (a legacy record completed at start): the record is already in the log.
+                state.keepStaged(transaction, staged);
+                result.complete(outcomes);
+                return;
+            }
+            append(state.logPrepare(transaction, timestamp, ledgerKey, staged), () -> result.complete(outcomes),
+                    failed -> {
+                        state.release(transaction, itemKeys);
+                        result.completeExceptionally(failed);
+                    });
         });
         return result;
     }
@@ -276,27 +304,33 @@ public final class PartitionLeader {
     }
 
     /**
-     * A transaction's second phase on this partition: makes its prepared writes durable, and removes its prepare
-     * record, as one log entry, then lets go of its items.
+     * A transaction's second phase on this partition: applies the writes its prepare staged (kept by the partition,
+     * in memory and in its prepare record), removes the record, as one log entry, then lets go of its items. A
+     * transaction the partition no longer holds commits nothing (a repeated commit, or one sent by both a
+     * coordinator and the resolver).
      *
      * @return the evaluated writes (none for condition checks), in order
      */
-    public CompletableFuture<List<EvaluatedWrite>> commit(long transaction, long timestamp,
-            List<PartitionState.Staged> prepared) {
+    public CompletableFuture<List<EvaluatedWrite>> commit(long transaction, long timestamp) {
         CompletableFuture<List<EvaluatedWrite>> result = new CompletableFuture<>();
-        List<byte[]> itemKeys = prepared.stream().map(PartitionState.Staged::itemKey).toList();
         evaluateOnSequencer(() -> {
+            if (closed) {
+                // The table was deleted: its prepare records go with its data, and nothing may be logged for it.
+                result.completeExceptionally(BasaltException.resourceNotFound("Requested resource not found"));
+                return;
+            }
             PartitionState.Committed committed;
             try {
-                committed = state.commit(transaction, timestamp, prepared);
+                committed = state.commit(transaction, timestamp);
             } catch (RuntimeException e) {
-                // Prepared writes were checked; a failure here is a defect, and the transaction stays in the
-                // ledger, so a restart applies it.
+                // Prepared writes were checked; a failure here is a defect, and the prepare record stays in the
+                // log, so the resolver applies it later.
                 LOG.error("Committing a transaction on partition {} failed", state.id(), e);
                 result.completeExceptionally(e);
                 return;
             }
             List<EvaluatedWrite> writes = committed.writes();
+            List<byte[]> itemKeys = committed.heldKeys();
             if (writes.isEmpty()) {
                 state.release(transaction, itemKeys);
                 if (committed.entry() == null) {
@@ -327,6 +361,11 @@ public final class PartitionLeader {
     public CompletableFuture<Void> release(long transaction, List<byte[]> itemKeys) {
         CompletableFuture<Void> released = new CompletableFuture<>();
         evaluateOnSequencer(() -> {
+            if (closed) {
+                // The table was deleted: its prepare records go with its data, and nothing may be logged for it.
+                released.complete(null);
+                return;
+            }
             PartitionEntry entry = state.release(transaction, itemKeys);
             if (entry == null) {
                 released.complete(null);
@@ -337,9 +376,17 @@ public final class PartitionLeader {
         return released;
     }
 
-    /** The transactions prepared on this partition whose outcome its log does not hold yet (for recovery). */
-    public CompletableFuture<Set<Long>> preparedTransactions() {
-        CompletableFuture<Set<Long>> result = new CompletableFuture<>();
+    /** Whether a prepare record awaits its outcome here (any thread, without a hop to the sequencer). */
+    public boolean hasPrepared() {
+        return state.hasPrepared();
+    }
+
+    /**
+     * The transactions prepared on this partition whose outcome its log does not hold yet, with their prepare
+     * records (for the resolver).
+     */
+    public CompletableFuture<Map<Long, PreparedTransaction>> preparedTransactions() {
+        CompletableFuture<Map<Long, PreparedTransaction>> result = new CompletableFuture<>();
         sequencer.execute(() -> result.complete(state.preparedTransactions()));
         return result;
     }

@@ -137,9 +137,9 @@ public final class PartitionRpcServer {
             return batchWrite(batch);
         } else if (request instanceof RpcRequest.Prepare prepare) {
             return widen(local.prepare(prepare.partition(), prepare.transaction(), prepare.timestamp(),
-                    prepare.itemKeys(), prepare.operations()));
+                    prepare.ledgerKey(), prepare.itemKeys(), prepare.operations()));
         } else if (request instanceof RpcRequest.Commit commit) {
-            return widen(local.commit(commit.partition(), commit.transaction(), commit.timestamp(), commit.staged()));
+            return widen(local.commit(commit.partition(), commit.transaction(), commit.timestamp()));
         } else if (request instanceof RpcRequest.Release release) {
             return widen(local.release(release.partition(), release.transaction(), release.itemKeys()));
         } else if (request instanceof RpcRequest.ReadRound round) {

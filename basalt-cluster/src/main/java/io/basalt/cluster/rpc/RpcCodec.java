@@ -5,13 +5,13 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.cluster.PartitionClient;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
-import io.basalt.partition.PartitionState;
 import io.basalt.partition.codec.GlobalIndexCodec;
 import io.basalt.partition.codec.OperationCodec;
 import io.basalt.partition.codec.ReadCodec;
 import io.basalt.partition.codec.WriteResultCodec;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
+import io.basalt.partition.encoding.ItemCodec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,8 +29,9 @@ import java.util.List;
  *   READ            partition, u8 1 POINT, u8 consistent, item key | u8 2 PAGE, read spec
  *   BATCH_WRITE     varint count, WRITE payload each
  *   BATCH_READ      varint count, (partition, u8 consistent, varint count, item key each) each
- *   TXN_PREPARE     partition, u64 transaction, u64 timestamp, varint count, (item key, operation) each
- *   TXN_COMMIT      partition, u64 transaction, u64 timestamp, varint count, staged write each
+ *   TXN_PREPARE     partition, u64 transaction, u64 timestamp, string ledger key, varint count, (item key,
+ *                   operation) each
+ *   TXN_COMMIT      partition, u64 transaction, u64 timestamp
  *   TXN_RELEASE     partition, u64 transaction, varint count, item key each
  *   TXN_READ_ROUND  partition, varint count, item key each
  *   TXN_VALIDATE    partition, varlong watch id
@@ -222,6 +223,7 @@ public final class RpcCodec {
             writePartition(out, prepare.partition());
             out.writeLong(prepare.transaction());
             out.writeLong(prepare.timestamp());
+            ItemCodec.writeString(out, prepare.ledgerKey());
             out.writeVarInt(prepare.itemKeys().size());
             for (int i = 0; i < prepare.itemKeys().size(); i++) {
                 ReadCodec.writeStored(out, prepare.itemKeys().get(i));
@@ -231,8 +233,6 @@ public final class RpcCodec {
             writePartition(out, commit.partition());
             out.writeLong(commit.transaction());
             out.writeLong(commit.timestamp());
-            out.writeVarInt(commit.staged().size());
-            commit.staged().forEach(staged -> WriteResultCodec.writeStaged(out, staged));
         } else if (request instanceof RpcRequest.Release release) {
             writePartition(out, release.partition());
             out.writeLong(release.transaction());
@@ -288,6 +288,7 @@ public final class RpcCodec {
                 PartitionId partition = readPartition(in);
                 long transaction = in.readLong();
                 long timestamp = in.readLong();
+                String ledgerKey = ItemCodec.readString(in);
                 int count = in.readLength();
                 List<byte[]> keys = new ArrayList<>(count);
                 List<ItemOperation> operations = new ArrayList<>(count);
@@ -295,18 +296,13 @@ public final class RpcCodec {
                     keys.add(ReadCodec.readStored(in));
                     operations.add(OperationCodec.decode(in));
                 }
-                yield new RpcRequest.Prepare(partition, transaction, timestamp, keys, operations);
+                yield new RpcRequest.Prepare(partition, transaction, timestamp, ledgerKey, keys, operations);
             }
             case TXN_COMMIT -> {
                 PartitionId partition = readPartition(in);
                 long transaction = in.readLong();
                 long timestamp = in.readLong();
-                int count = in.readLength();
-                List<PartitionState.Staged> staged = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    staged.add(WriteResultCodec.readStaged(in));
-                }
-                yield new RpcRequest.Commit(partition, transaction, timestamp, staged);
+                yield new RpcRequest.Commit(partition, transaction, timestamp);
             }
             case TXN_RELEASE -> {
                 PartitionId partition = readPartition(in);

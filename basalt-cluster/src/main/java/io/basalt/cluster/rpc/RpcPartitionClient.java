@@ -8,6 +8,7 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
+import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
 import io.basalt.partition.encoding.StoredItem;
 import java.util.ArrayList;
@@ -109,15 +110,14 @@ public final class RpcPartitionClient implements PartitionClient {
     }
 
     @Override
-    public CompletableFuture<List<Object>> prepare(PartitionId partition, long transaction, long timestamp,
-            List<byte[]> itemKeys, List<ItemOperation> operations) {
-        return call(new RpcRequest.Prepare(partition, transaction, timestamp, itemKeys, operations));
+    public CompletableFuture<List<PrepareOutcome>> prepare(PartitionId partition, long transaction,
+            long timestamp, String ledgerKey, List<byte[]> itemKeys, List<ItemOperation> operations) {
+        return call(new RpcRequest.Prepare(partition, transaction, timestamp, ledgerKey, itemKeys, operations));
     }
 
     @Override
-    public CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction, long timestamp,
-            List<PartitionState.Staged> staged) {
-        return call(new RpcRequest.Commit(partition, transaction, timestamp, staged));
+    public CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction, long timestamp) {
+        return call(new RpcRequest.Commit(partition, transaction, timestamp));
     }
 
     @Override

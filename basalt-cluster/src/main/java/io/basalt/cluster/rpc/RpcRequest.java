@@ -6,7 +6,6 @@ import io.basalt.cluster.PartitionClient;
 import io.basalt.partition.GlobalIndexBatch;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
-import io.basalt.partition.PartitionState;
 import io.basalt.partition.read.ReadSpec;
 import java.util.List;
 
@@ -95,11 +94,12 @@ public sealed interface RpcRequest {
         }
     }
 
-    /** A transaction's first phase on one partition. */
-    record Prepare(PartitionId partition, long transaction, long timestamp, List<byte[]> itemKeys,
+    /** A transaction's first phase on one partition; {@code ledgerKey} names its row in the ledger table. */
+    record Prepare(PartitionId partition, long transaction, long timestamp, String ledgerKey, List<byte[]> itemKeys,
             List<ItemOperation> operations) implements RpcRequest {
         public Prepare {
             requireNonNull(partition, "partition is null");
+            requireNonNull(ledgerKey, "ledgerKey is null");
             itemKeys = List.copyOf(itemKeys);
             operations = List.copyOf(operations);
             if (itemKeys.size() != operations.size()) {
@@ -113,12 +113,10 @@ public sealed interface RpcRequest {
         }
     }
 
-    /** A transaction's second phase on one partition, with the writes its prepare staged. */
-    record Commit(PartitionId partition, long transaction, long timestamp, List<PartitionState.Staged> staged)
-            implements RpcRequest {
+    /** A transaction's second phase on one partition: the partition applies the writes it kept from the prepare. */
+    record Commit(PartitionId partition, long transaction, long timestamp) implements RpcRequest {
         public Commit {
             requireNonNull(partition, "partition is null");
-            staged = List.copyOf(staged);
         }
 
         @Override

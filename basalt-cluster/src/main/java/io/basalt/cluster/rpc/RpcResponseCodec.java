@@ -3,7 +3,9 @@ package io.basalt.cluster.rpc;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
+import io.basalt.partition.CancellationReason;
 import io.basalt.partition.ConditionalCheckFailedException;
+import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.IndexPosition;
 import io.basalt.partition.PartitionState;
@@ -26,7 +28,7 @@ import java.util.List;
  *                      WRITE: evaluated write ({@code WriteResultCodec}) · READ point: u8 0/1, [stored item] ·
  *                      READ page: read result ({@code ReadCodec}) · BATCH_READ: varint count, (varint count,
  *                      (u8 0/1, [stored item]) each) each · BATCH_WRITE: varint count, (u8 1, evaluated write |
- *                      u8 2, error) each · TXN_PREPARE: varint count, (u8 1, staged write | u8 2, error) each ·
+ *                      u8 2, error) each · TXN_PREPARE: varint count, (u8 1, staged write | u8 3, reason) each ·
  *                      TXN_COMMIT: varint count, evaluated write each · TXN_READ_ROUND: varint count, (u8 state
  *                      1 READ | 2 HELD | 3 WRITING, u8 0/1, [stored item]) each, u8 0/1, [varlong watch id] ·
  *                      TXN_VALIDATE: varint count, u8 0/1 each · GSI_APPLY: the index partition's position
@@ -37,12 +39,14 @@ import java.util.List;
  *   NOT_READY, NOT_APPLIED, AMBIGUOUS, OVERLOADED: empty
  *   error:           string ErrorCode constant name, string message, u8 0 | 1 ConditionalCheckFailed: u8 return
  *                    item, u8 0/1, [current item]
+ *   reason:          string code, u8 0/1, [string message], u8 0/1, [item] (a cancellation reason, PrepareOutcome)
  * </pre>
  * An error's code is the {@link ErrorCode} constant's name: renaming a constant is a protocol change.
  */
 final class RpcResponseCodec {
     private static final int RESULT_OK = 1;
     private static final int RESULT_ERROR = 2;
+    private static final int RESULT_REFUSED = 3;
     private static final int NO_EXTRA = 0;
     private static final int CONDITION_FAILED = 1;
 
@@ -99,7 +103,19 @@ final class RpcResponseCodec {
                 out.writeVarInt(group.size());
                 group.forEach(item -> writeOptionalItem(out, item));
             }
-        } else if (answered instanceof RpcRequest.BatchWrite || answered instanceof RpcRequest.Prepare) {
+        } else if (answered instanceof RpcRequest.Prepare) {
+            List<PrepareOutcome> outcomes = (List<PrepareOutcome>) value;
+            out.writeVarInt(outcomes.size());
+            for (PrepareOutcome outcome : outcomes) {
+                if (outcome instanceof PrepareOutcome.Prepared prepared) {
+                    out.writeByte(RESULT_OK);
+                    WriteResultCodec.writeStaged(out, prepared.staged());
+                } else {
+                    out.writeByte(RESULT_REFUSED);
+                    writeReason(out, ((PrepareOutcome.Refused) outcome).reason());
+                }
+            }
+        } else if (answered instanceof RpcRequest.BatchWrite) {
             List<Object> outcomes = (List<Object>) value;
             out.writeVarInt(outcomes.size());
             for (Object outcome : outcomes) {
@@ -108,11 +124,7 @@ final class RpcResponseCodec {
                     writeError(out, error);
                 } else {
                     out.writeByte(RESULT_OK);
-                    if (answered instanceof RpcRequest.Prepare) {
-                        WriteResultCodec.writeStaged(out, (PartitionState.Staged) outcome);
-                    } else {
-                        WriteResultCodec.writeEvaluated(out, (EvaluatedWrite) outcome);
-                    }
+                    WriteResultCodec.writeEvaluated(out, (EvaluatedWrite) outcome);
                 }
             }
         } else if (answered instanceof RpcRequest.GlobalIndexApply) {
@@ -151,7 +163,21 @@ final class RpcResponseCodec {
                 groups.add(Arrays.asList(items));
             }
             return groups;
-        } else if (answered instanceof RpcRequest.BatchWrite || answered instanceof RpcRequest.Prepare) {
+        } else if (answered instanceof RpcRequest.Prepare) {
+            int count = in.readLength();
+            List<PrepareOutcome> outcomes = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int tag = in.readUnsignedByte();
+                if (tag == RESULT_OK) {
+                    outcomes.add(new PrepareOutcome.Prepared(WriteResultCodec.readStaged(in)));
+                } else if (tag == RESULT_REFUSED) {
+                    outcomes.add(new PrepareOutcome.Refused(readReason(in)));
+                } else {
+                    throw new IllegalStateException("unknown prepare outcome tag " + tag);
+                }
+            }
+            return outcomes;
+        } else if (answered instanceof RpcRequest.BatchWrite) {
             int count = in.readLength();
             List<Object> outcomes = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -159,8 +185,7 @@ final class RpcResponseCodec {
                 if (tag == RESULT_ERROR) {
                     outcomes.add(readError(in));
                 } else if (tag == RESULT_OK) {
-                    outcomes.add(answered instanceof RpcRequest.Prepare ? WriteResultCodec.readStaged(in)
-                            : WriteResultCodec.readEvaluated(in));
+                    outcomes.add(WriteResultCodec.readEvaluated(in));
                 } else {
                     throw new IllegalStateException("unknown result tag " + tag);
                 }
@@ -238,6 +263,25 @@ final class RpcResponseCodec {
 
     private static StoredItem readOptionalItem(ByteReader in) {
         return RpcCodec.readBoolean(in) ? StoredItem.of(ReadCodec.readStored(in)) : null;
+    }
+
+    private static void writeReason(ByteWriter out, CancellationReason reason) {
+        ItemCodec.writeString(out, reason.code());
+        out.writeByte(reason.message() == null ? 0 : 1);
+        if (reason.message() != null) {
+            ItemCodec.writeString(out, reason.message());
+        }
+        out.writeByte(reason.item() == null ? 0 : 1);
+        if (reason.item() != null) {
+            ReadCodec.writeStored(out, ItemCodec.encode(reason.item()));
+        }
+    }
+
+    private static CancellationReason readReason(ByteReader in) {
+        String code = ItemCodec.readString(in);
+        String message = RpcCodec.readBoolean(in) ? ItemCodec.readString(in) : null;
+        Item item = RpcCodec.readBoolean(in) ? ItemCodec.decode(ReadCodec.readStored(in)) : null;
+        return new CancellationReason(code, message, item);
     }
 
     static void writeError(ByteWriter out, BasaltException error) {

@@ -115,7 +115,7 @@ final class RoutingCluster implements AutoCloseable {
         NodeConfig nodeConfig = NodeConfig.defaults().withSyncWrites(false);
         nodeConfig = new NodeConfig(nodeConfig.region(), nodeConfig.accountId(), partitions,
                 nodeConfig.tableCreationDelay(), nodeConfig.tableUpdateDelay(), false, nodeConfig.clock(),
-                nodeConfig.globalIndexPropagation(), false);
+                nodeConfig.globalIndexPropagation(), false, nodeConfig.transactionResolveAfter());
         for (Node node : nodes) {
             ServingGuard guard = guard(node);
             node.node = BasaltNode.open(new InMemoryStorageEngine(), nodeConfig, local -> {

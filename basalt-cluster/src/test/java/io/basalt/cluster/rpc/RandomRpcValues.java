@@ -13,6 +13,7 @@ import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
 import io.basalt.model.PrimaryKey;
+import io.basalt.partition.CancellationReason;
 import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.DeleteItemOperation;
@@ -26,6 +27,7 @@ import io.basalt.partition.LegacyItemUpdate;
 import io.basalt.partition.NoItemUpdate;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
+import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.ReplaceItemOperation;
 import io.basalt.partition.UpdateItemOperation;
@@ -69,9 +71,10 @@ final class RandomRpcValues {
                     keys.add(bytes());
                     operations.add(operation());
                 }
-                yield new RpcRequest.Prepare(partition(), random.nextLong(), random.nextLong(), keys, operations);
+                yield new RpcRequest.Prepare(partition(), random.nextLong(), random.nextLong(), text(), keys,
+                        operations);
             }
-            case 6 -> new RpcRequest.Commit(partition(), random.nextLong(), random.nextLong(), list(this::staged));
+            case 6 -> new RpcRequest.Commit(partition(), random.nextLong(), random.nextLong());
             case 7 -> new RpcRequest.Release(partition(), random.nextLong(), list(this::bytes));
             case 8 -> new RpcRequest.ReadRound(partition(), list(this::bytes));
             case 9 -> new RpcRequest.Validate(partition(), random.nextLong() & Long.MAX_VALUE);
@@ -119,8 +122,11 @@ final class RandomRpcValues {
             batch.writes().forEach(write -> outcomes.add(random.nextBoolean() ? evaluated() : error()));
             return outcomes;
         } else if (request instanceof RpcRequest.Prepare prepare) {
-            List<Object> outcomes = new ArrayList<>();
-            prepare.operations().forEach(operation -> outcomes.add(random.nextBoolean() ? staged() : error()));
+            List<PrepareOutcome> outcomes = new ArrayList<>();
+            prepare.operations().forEach(operation -> outcomes.add(random.nextBoolean()
+                    ? new PrepareOutcome.Prepared(staged())
+                    : new PrepareOutcome.Refused(new CancellationReason(text(),
+                            random.nextBoolean() ? text() : null, random.nextBoolean() ? item() : null))));
             return outcomes;
         } else if (request instanceof RpcRequest.Commit) {
             return list(this::evaluated);

@@ -15,6 +15,7 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
+import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
 import io.basalt.partition.WriteOutcome;
 import io.basalt.partition.encoding.ItemCodec;
@@ -230,14 +231,14 @@ class TestPartitionRpcServer {
         }
 
         @Override
-        public CompletableFuture<List<Object>> prepare(PartitionId partition, long transaction, long timestamp,
-                List<byte[]> itemKeys, List<ItemOperation> operations) {
+        public CompletableFuture<List<PrepareOutcome>> prepare(PartitionId partition, long transaction,
+                long timestamp, String ledgerKey, List<byte[]> itemKeys, List<ItemOperation> operations) {
             throw new UnsupportedOperationException();
         }
 
         @Override
         public CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction,
-                long timestamp, List<PartitionState.Staged> staged) {
+                long timestamp) {
             throw new UnsupportedOperationException();
         }
 
