@@ -1,0 +1,76 @@
+package io.basalt.testing.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.basalt.cluster.node.ClusterNode;
+import io.basalt.cluster.node.NodeIdentity;
+import io.basalt.cluster.node.NodeIdentityFile;
+import io.basalt.cluster.node.StaticPlacement;
+import io.basalt.partition.PartitionId;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three cluster nodes in one JVM: groups as placed, elected, re-elected after a node stops, rejoined at restart. */
+@Tag("raft")
+@Timeout(120)
+class TestClusterNodes {
+    @TempDir
+    Path directory;
+
+    @Test
+    void threeNodesHostThePlacedGroupsAndEveryGroupElects() throws Exception {
+        try (BasaltTestCluster cluster = BasaltTestCluster.start(directory, 3, 2)) {
+            ClusterNode first = cluster.node(1);
+            // ceil(3 nodes × 2 per node / RF 3) = 2 data groups, plus the metadata group 0, all on every node.
+            assertThat(first.groups().keySet()).containsExactlyInAnyOrder(0L, 1L, 2L);
+            for (int node = 1; node <= 3; node++) {
+                assertThat(cluster.node(node).hostedGroups()).containsExactly(0L, 1L, 2L);
+                assertThat(cluster.node(node).members(1)).containsExactlyInAnyOrder(1, 2, 3);
+                assertThat(cluster.node(node).node(node).orElseThrow().apiPort())
+                        .isEqualTo(NodeIdentityFile.read(cluster.nodeDirectory(node)).self().apiPort());
+            }
+            Map<Long, Integer> leaders = cluster.awaitLeaders(Duration.ofSeconds(30));
+            assertThat(leaders).containsOnlyKeys(0L, 1L, 2L);
+            assertThat(first.members(StaticPlacement.METADATA_GROUP)).containsExactly(1, 2, 3);
+            assertThat(first.members(99)).isEmpty();
+            assertThat(first.leaderHint(99)).isEmpty();
+
+            List<Long> placed = first.placePartitions(List.of(new PartitionId(11), new PartitionId(12),
+                    new PartitionId(13), new PartitionId(14)));
+            assertThat(placed).containsExactly(1L, 2L, 1L, 2L);
+            assertThat(first.groupOf(new PartitionId(13))).contains(1L);
+            assertThat(first.groupOf(new PartitionId(15))).isEmpty();
+        }
+    }
+
+    @Test
+    void aStoppedLeadersGroupsElectAnotherAndTheNodeRejoinsFromItsDirectory() throws Exception {
+        try (BasaltTestCluster cluster = BasaltTestCluster.start(directory, 3, 2)) {
+            Map<Long, Integer> before = cluster.awaitLeaders(Duration.ofSeconds(30));
+            int stopped = before.get(StaticPlacement.METADATA_GROUP);
+            NodeIdentity identity = cluster.node(stopped).identity();
+            cluster.stop(stopped);
+
+            long start = System.nanoTime();
+            Map<Long, Integer> after = cluster.awaitLeaders(Duration.ofSeconds(20));
+            long failoverMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(after.values()).doesNotContain(stopped);
+            assertThat(failoverMillis).as("new leaders within a few seconds").isLessThan(10_000);
+
+            cluster.restart(stopped);
+            assertThat(cluster.node(stopped).identity()).isEqualTo(identity);
+            assertThat(cluster.node(stopped).hostedGroups()).containsExactly(0L, 1L, 2L);
+            Map<Long, Integer> rejoined = cluster.awaitLeaders(Duration.ofSeconds(30));
+            assertThat(rejoined).containsOnlyKeys(0L, 1L, 2L);
+            for (long group : rejoined.keySet()) {
+                assertThat(cluster.node(stopped).leaderHint(group)).hasValue(rejoined.get(group));
+            }
+        }
+    }
+}
