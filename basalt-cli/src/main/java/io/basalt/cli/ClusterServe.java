@@ -2,11 +2,15 @@ package io.basalt.cli;
 
 import io.basalt.cluster.node.ClusterNode;
 import io.basalt.cluster.node.NodeAddress;
+import io.basalt.cluster.node.NodeIdentity;
+import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.replication.raft.GroupStorageFactory;
 import io.basalt.replication.raft.RaftConfig;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -27,7 +31,32 @@ final class ClusterServe {
     private ClusterServe() {
     }
 
+    private static boolean isFree(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static int serve(Path nodeDirectory, PrintStream out, PrintStream err) {
+        NodeAddress configured;
+        try {
+            configured = NodeIdentityFile.read(nodeDirectory).self();
+        } catch (IOException e) {
+            err.println("basalt: cannot read the node identity: " + e.getMessage());
+            return 1;
+        }
+        // The ports are persisted (peers know the node by them, §3): a taken one is an error naming it, which
+        // Ratis' own bind failure does not.
+        if (!isFree(configured.host(), configured.raftPort())) {
+            err.println("basalt: the Raft port " + configured.raftAddress() + " of node " + configured.nodeId()
+                    + " (from " + nodeDirectory.resolve(NodeIdentity.FILE_NAME).toAbsolutePath()
+                    + ") is in use; stop what holds it");
+            return 1;
+        }
         RocksDbResources resources = RocksDbResources.create(CACHE_BYTES, MEMTABLE_BYTES);
         ClusterNode node;
         try {

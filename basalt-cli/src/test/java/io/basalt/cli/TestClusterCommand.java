@@ -2,9 +2,15 @@ package io.basalt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.basalt.cluster.node.ClusterDirectory;
+import io.basalt.cluster.node.NodeIdentity;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +83,45 @@ class TestClusterCommand {
                 assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
             }
         }
+    }
+
+    @Test
+    void aNodeWhoseRaftPortIsTakenSaysWhichPort() throws Exception {
+        Path cluster = directory.resolve("taken");
+        NodeIdentity identity = ClusterDirectory.create(cluster, "127.0.0.1", 1, 0, 2).get(0);
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress("127.0.0.1", identity.self().raftPort()));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = BasaltCommand.run(List.of("serve", "--data-dir", cluster.resolve("node-1").toString()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                            StandardCharsets.UTF_8));
+            assertThat(status).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("basalt: the Raft port 127.0.0.1:"
+                    + identity.self().raftPort() + " of node 1 (from ").contains("node.json").endsWith("is in use; "
+                    + "stop what holds it\n");
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesAPartialOrDifferentClusterDirectory() throws Exception {
+        Path cluster = directory.resolve("partial");
+        ClusterDirectory.create(cluster, "127.0.0.1", 2, 0, 2);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertThat(BasaltCommand.run(List.of("cluster", "--nodes", "3", "--data-dir", cluster.toString()), out,
+                errors)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("has node.json for 2 of 3 nodes");
+        err.reset();
+        assertThat(BasaltCommand.run(List.of("cluster", "--nodes", "1", "--data-dir", cluster.toString()), out,
+                errors)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("holds a cluster of 2 nodes, not 1");
+        err.reset();
+        assertThat(BasaltCommand.run(List.of("cluster", "--port", "1"), out, errors))
+                .isEqualTo(BasaltCommand.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Missing required option: '--nodes=<n>'");
     }
 
     private static void awaitLog(Path log, String text) throws Exception {
