@@ -84,7 +84,9 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
                 List<RaftPeerAddress> peers = new ArrayList<>();
                 for (int member : group.members()) {
                     NodeAddress address = identity.initialNodes().get(member - 1);
-                    peers.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress()));
+                    // The preferred leader has the higher priority: Ratis hands leadership to it once it has caught up.
+                    peers.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress(),
+                            member == group.preferredLeader() ? 1 : 0));
                 }
                 raft.addGroup(group.groupId(), peers);
             }

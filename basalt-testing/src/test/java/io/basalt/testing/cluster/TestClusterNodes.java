@@ -9,6 +9,7 @@ import io.basalt.cluster.node.StaticPlacement;
 import io.basalt.partition.PartitionId;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -37,6 +38,11 @@ class TestClusterNodes {
             }
             Map<Long, Integer> leaders = cluster.awaitLeaders(Duration.ofSeconds(30));
             assertThat(leaders).containsOnlyKeys(0L, 1L, 2L);
+            // Preferred leaders (Ratis priorities): group 0 → node 1; data groups spread over the nodes.
+            Map<Long, Integer> preferred = new HashMap<>();
+            first.groups().values().forEach(group -> preferred.put(group.groupId(), group.preferredLeader()));
+            assertThat(preferred).containsEntry(0L, 1).containsEntry(1L, 1).containsEntry(2L, 2);
+            awaitLeaders(cluster, preferred, Duration.ofSeconds(30));
             assertThat(first.members(StaticPlacement.METADATA_GROUP)).containsExactly(1, 2, 3);
             assertThat(first.members(99)).isEmpty();
             assertThat(first.leaderHint(99)).isEmpty();
@@ -47,6 +53,25 @@ class TestClusterNodes {
             assertThat(first.groupOf(new PartitionId(13))).contains(1L);
             assertThat(first.groupOf(new PartitionId(15))).isEmpty();
         }
+    }
+
+    /** Waits until every group is led by {@code expected}'s node (Ratis yields to the higher priority). */
+    private static void awaitLeaders(BasaltTestCluster cluster, Map<Long, Integer> expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<Long, Integer> leaders = Map.of();
+        while (System.nanoTime() < deadline) {
+            leaders = cluster.awaitLeaders(timeout);
+            if (leaders.equals(expected)) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("leaders " + leaders + " are not the preferred " + expected);
     }
 
     @Test
