@@ -2,8 +2,13 @@ package io.basalt.cluster.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.MetadataGroup;
+import io.basalt.cluster.TableDefinition;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.partition.log.MetaEntry;
 import io.basalt.replication.raft.GroupLeadership;
 import io.basalt.replication.raft.GroupStorageFactory;
 import io.basalt.replication.raft.RaftConfig;
@@ -15,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,7 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -30,8 +37,8 @@ import java.util.function.Consumer;
  * on the node's Ratis port over {@code raft/} and hosts this node's members of the metadata group (group 0) and of
  * the data groups the static placement gives it. On the first start each member is added with the placement's peers
  * (every initial node builds the identical groups); at later starts Ratis reopens the groups it finds on disk and
- * only members still missing are added. The node answers {@link ClusterTopology} from the placement and Ratis'
- * leader knowledge.
+ * only members still missing are added. The metadata group's member keeps this node's catalog ({@link
+ * MetadataGroup}); the node answers {@link ClusterTopology} from it, the placement and Ratis' leader knowledge.
  *
  * <p>Thread-safe. Close it: Ratis leaves non-daemon threads behind.
  */
@@ -41,12 +48,14 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
 
     private final NodeIdentity identity;
     private final Map<Long, GroupPlacement> groups;
-    private final Map<PartitionId, Long> partitionGroups = new ConcurrentHashMap<>();
+    private final MetadataGroup metadata;
     private final RaftNode raft;
 
-    private ClusterNode(NodeIdentity identity, Map<Long, GroupPlacement> groups, RaftNode raft) {
+    private ClusterNode(NodeIdentity identity, Map<Long, GroupPlacement> groups, MetadataGroup metadata,
+            RaftNode raft) {
         this.identity = identity;
         this.groups = groups;
+        this.metadata = metadata;
         this.raft = raft;
     }
 
@@ -66,9 +75,12 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
             groups.put(group.groupId(), group);
         }
         NodeAddress self = identity.self();
+        AtomicReference<RaftNode> started = new AtomicReference<>();
+        MetadataGroup metadata = new MetadataGroup(entry -> metadataProposal(started.get(), entry));
         RaftNode raft = RaftNode.start(self.raftPeerId(), identity.clusterId(), nodeDirectory.resolve("raft"),
-                self.host(), self.raftPort(), config, storage, new Setup(), AMBIGUOUS_TIMEOUT, MAX_IN_FLIGHT);
-        ClusterNode node = new ClusterNode(identity, Map.copyOf(groups), raft);
+                self.host(), self.raftPort(), config, storage, new Setup(metadata), AMBIGUOUS_TIMEOUT, MAX_IN_FLIGHT);
+        started.set(raft);
+        ClusterNode node = new ClusterNode(identity, Map.copyOf(groups), metadata, raft);
         try {
             node.addMissingMembers();
         } catch (IOException | RuntimeException e) {
@@ -76,6 +88,14 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    private static CompletableFuture<Void> metadataProposal(RaftNode raft, MetaEntry entry) {
+        if (raft == null || raft.tryMember(StaticPlacement.METADATA_GROUP).isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("this node hosts no member of the "
+                    + "metadata group"));
+        }
+        return raft.member(StaticPlacement.METADATA_GROUP).proposer().proposeMeta(entry);
     }
 
     private void addMissingMembers() throws IOException {
@@ -94,13 +114,14 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
     }
 
     /**
-     * What each member runs. Until the catalog moves onto the metadata group, no group holds partitions, so no epoch
-     * has partition leaders; the groups elect, replicate and recover all the same.
+     * What each member runs: the metadata group's member feeds this node's catalog ({@link MetadataGroup}). Data
+     * groups do not run partitions yet (the rest of step 12), so no epoch has partition leaders; the groups elect,
+     * replicate and recover all the same.
      */
-    private static final class Setup implements RaftNode.GroupSetup {
+    private record Setup(MetadataGroup metadata) implements RaftNode.GroupSetup {
         @Override
         public Consumer<GroupStateMachine> partitionOpener(long groupId) {
-            return machine -> { };
+            return groupId == StaticPlacement.METADATA_GROUP ? metadata::attach : machine -> { };
         }
 
         @Override
@@ -130,20 +151,35 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
         return raft;
     }
 
+    /** This node's copy of the catalog (its metadata-group member's applied state). */
+    public MetadataGroup metadata() {
+        return metadata;
+    }
+
     /**
-     * Places a new table's partitions (§13.2): each goes to the data group carrying the fewest partitions.
+     * Creates a table through the metadata group (this node must lead it): {@code max(4, data groups)} partitions
+     * (§13.2), each placed in the data group that carries the fewest partitions of all tables so far.
      *
-     * @return the group of each partition, in order
+     * @throws RuntimeException Ratis' refusal when this node does not lead the metadata group
      */
-    public synchronized List<Long> placePartitions(List<PartitionId> partitions) {
+    public TableMetadata createTable(TableDefinition definition) {
+        int dataGroups = groups.size() - 1;
+        Instant now = Instant.now();
+        return metadata.createTable(definition, now, now, placePartitions(Math.max(4, dataGroups)));
+    }
+
+    /** The data groups of {@code count} new partitions, each to the group with the fewest partitions (§13.2). */
+    private List<Long> placePartitions(int count) {
         Map<Long, Integer> counts = new HashMap<>();
         groups.keySet().stream().filter(id -> id != StaticPlacement.METADATA_GROUP).forEach(id -> counts.put(id, 0));
-        partitionGroups.values().forEach(group -> counts.merge(group, 1, Integer::sum));
-        List<Long> placed = new ArrayList<>(partitions.size());
-        for (PartitionId partition : partitions) {
+        for (TableMetadata table : metadata.tables()) {
+            table.partitions().forEach(partition -> counts.computeIfPresent(partition.groupId(),
+                    (group, partitions) -> partitions + 1));
+        }
+        List<Long> placed = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
             long group = StaticPlacement.groupForNewPartition(counts);
             counts.merge(group, 1, Integer::sum);
-            partitionGroups.put(partition, group);
             placed.add(group);
         }
         return placed;
@@ -151,7 +187,15 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
 
     @Override
     public Optional<Long> groupOf(PartitionId partition) {
-        return Optional.ofNullable(partitionGroups.get(requireNonNull(partition, "partition is null")));
+        requireNonNull(partition, "partition is null");
+        for (TableMetadata table : metadata.tables()) {
+            for (PartitionDescriptor descriptor : table.partitions()) {
+                if (descriptor.id().equals(partition)) {
+                    return Optional.of(descriptor.groupId());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

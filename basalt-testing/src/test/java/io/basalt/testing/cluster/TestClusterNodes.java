@@ -1,17 +1,27 @@
 package io.basalt.testing.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.cluster.BillingMode;
+import io.basalt.cluster.ProvisionedThroughput;
+import io.basalt.cluster.TableDefinition;
+import io.basalt.cluster.TableMetadata;
 import io.basalt.cluster.node.ClusterNode;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.cluster.node.StaticPlacement;
+import io.basalt.model.AttributeType;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,11 +57,47 @@ class TestClusterNodes {
             assertThat(first.members(99)).isEmpty();
             assertThat(first.leaderHint(99)).isEmpty();
 
-            List<Long> placed = first.placePartitions(List.of(new PartitionId(11), new PartitionId(12),
-                    new PartitionId(13), new PartitionId(14)));
-            assertThat(placed).containsExactly(1L, 2L, 1L, 2L);
-            assertThat(first.groupOf(new PartitionId(13))).contains(1L);
-            assertThat(first.groupOf(new PartitionId(15))).isEmpty();
+            // The catalog lives in the metadata group: created on its leader, every node's member applies it.
+            ClusterNode metaLeader = cluster.node(leadersNow(cluster).get(StaticPlacement.METADATA_GROUP));
+            TableMetadata created = metaLeader.createTable(definition("Orders"));
+            assertThat(created.partitions()).extracting(PartitionDescriptor::groupId).containsExactly(1L, 2L, 1L, 2L);
+            for (int node = 1; node <= 3; node++) {
+                ClusterNode member = cluster.node(node);
+                awaitTrue(() -> member.metadata().tryGetTable("Orders").isPresent(), "node " + node + " has Orders");
+                assertThat(member.metadata().tryGetTable("Orders").orElseThrow().id()).isEqualTo(created.id());
+                assertThat(member.groupOf(created.partitions().get(1).id())).contains(2L);
+            }
+            TableMetadata second = metaLeader.createTable(definition("Lines"));
+            assertThat(second.id()).isNotEqualTo(created.id());
+            assertThat(first.groupOf(new PartitionId(999_999))).isEmpty();
+            ClusterNode follower = cluster.node(metaLeader.selfId() % 3 + 1);
+            assertThatThrownBy(() -> follower.createTable(definition("Refused"))).isInstanceOf(RuntimeException.class);
+            assertThat(metaLeader.metadata().tryGetTable("Refused")).isEmpty();
+        }
+    }
+
+    private static Map<Long, Integer> leadersNow(BasaltTestCluster cluster) {
+        return cluster.awaitLeaders(Duration.ofSeconds(30));
+    }
+
+    private static TableDefinition definition(String name) {
+        KeySchema schema = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
+        return new TableDefinition(name, schema, List.of(schema.partitionKey()), BillingMode.PAY_PER_REQUEST,
+                ProvisionedThroughput.NONE, false, null, Map.of(), List.of());
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 
@@ -79,6 +125,7 @@ class TestClusterNodes {
         try (BasaltTestCluster cluster = BasaltTestCluster.start(directory, 3, 2)) {
             Map<Long, Integer> before = cluster.awaitLeaders(Duration.ofSeconds(30));
             int stopped = before.get(StaticPlacement.METADATA_GROUP);
+            TableMetadata created = cluster.node(stopped).createTable(definition("Kept"));
             NodeIdentity identity = cluster.node(stopped).identity();
             cluster.stop(stopped);
 
@@ -88,8 +135,20 @@ class TestClusterNodes {
             assertThat(after.values()).doesNotContain(stopped);
             assertThat(failoverMillis).as("new leaders within a few seconds").isLessThan(10_000);
 
+            // The new metadata leader has the table and takes new commands.
+            int newMetaLeader = after.get(StaticPlacement.METADATA_GROUP);
+            assertThat(cluster.node(newMetaLeader).metadata().tryGetTable("Kept")).isPresent();
+            TableMetadata later = cluster.node(newMetaLeader).createTable(definition("AfterFailover"));
+            assertThat(later.id()).isGreaterThan(created.id());
+
             cluster.restart(stopped);
             assertThat(cluster.node(stopped).identity()).isEqualTo(identity);
+            // Its catalog comes back from its own log and storage, and catches up with what it missed.
+            ClusterNode restarted = cluster.node(stopped);
+            awaitTrue(() -> restarted.metadata().tryGetTable("Kept").isPresent(), "the restarted node has Kept");
+            assertThat(restarted.metadata().tryGetTable("Kept").orElseThrow().id()).isEqualTo(created.id());
+            awaitTrue(() -> restarted.metadata().tryGetTable("AfterFailover").isPresent(),
+                    "the restarted node catches up");
             assertThat(cluster.node(stopped).hostedGroups()).containsExactly(0L, 1L, 2L);
             Map<Long, Integer> rejoined = cluster.awaitLeaders(Duration.ofSeconds(30));
             assertThat(rejoined).containsOnlyKeys(0L, 1L, 2L);
