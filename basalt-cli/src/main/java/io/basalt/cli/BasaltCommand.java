@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The top-level {@code basalt} command: {@code serve}, {@code help}, {@code --help} and {@code --version}.
+ * The top-level {@code basalt} command: {@code serve}, {@code cluster}, {@code help}, {@code --help} and
+ * {@code --version}.
  *
  * <p>The arguments are read by hand rather than by a command-line library: the one Basalt used (picocli) cost
  * 250 ms of every start on one core, most of a 300 ms budget, because its classes are too old a class-file
@@ -24,8 +25,9 @@ public final class BasaltCommand {
               -h, --help      Show this help message and exit.
               -V, --version   Print version information and exit.
             Commands:
-              serve  Serve the DynamoDB API.
-              help   Display help information about the specified command.
+              serve    Serve the DynamoDB API.
+              cluster  Start (or restart) a local cluster of nodes as child processes.
+              help     Display help information about the specified command.
             """;
 
     private BasaltCommand() {
@@ -63,6 +65,9 @@ public final class BasaltCommand {
             case "serve" -> {
                 return ServeCommand.run(rest, out, err);
             }
+            case "cluster" -> {
+                return ClusterCommand.run(rest, out, err);
+            }
             case "help" -> {
                 return help(rest, out, err);
             }
@@ -80,6 +85,10 @@ public final class BasaltCommand {
         }
         if (args.get(0).equals("serve")) {
             out.print(ServeCommand.USAGE);
+            return 0;
+        }
+        if (args.get(0).equals("cluster")) {
+            out.print(ClusterCommand.USAGE);
             return 0;
         }
         return usageError("Unknown subcommand '" + args.get(0) + "'.", USAGE, err);

@@ -3,6 +3,7 @@ package io.basalt.cli;
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.UnsupportedStorageFormatException;
+import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.server.BasaltServer;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.StorageException;
@@ -26,7 +27,9 @@ final class ServeCommand {
                                 [--loopback-rpc] [--transaction-resolve-after=<duration>]
             Serve the DynamoDB API.
                   --data-dir=<dataDirectory>
-                                  Directory of the RocksDB data (default: ./data).
+                                  Directory of the RocksDB data (default: ./data). A node
+                                  directory of `basalt cluster` (holding node.json) starts
+                                  that cluster node; its node.json then decides the ports.
                   --gsi-delay-ms=<ms>
                                   Apply writes to global secondary indexes no sooner than this
                                   after the write (default: 0), to test code against index lag.
@@ -76,6 +79,10 @@ final class ServeCommand {
     }
 
     private static int serve(ServeOptions options, PrintStream out, PrintStream err) {
+        if (!options.inMemory() && NodeIdentityFile.exists(options.dataDirectory())) {
+            // A node directory of `basalt cluster` (docs/design/cluster.md §13.1): node.json decides the ports.
+            return ClusterServe.serve(options.dataDirectory(), out, err);
+        }
         StorageEngine storage;
         try {
             storage = options.inMemory() ? new InMemoryStorageEngine()

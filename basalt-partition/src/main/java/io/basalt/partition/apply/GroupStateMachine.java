@@ -13,6 +13,7 @@ import io.basalt.partition.log.MultiEntry;
 import io.basalt.partition.log.PartEntry;
 import io.basalt.partition.log.PartitionEntry;
 import io.basalt.storage.StorageIterator;
+import io.basalt.storage.StorageReader;
 import io.basalt.storage.WritableStorage;
 import io.basalt.storage.WriteBatch;
 import java.util.ArrayList;
@@ -113,6 +114,14 @@ public final class GroupStateMachine {
 
     public long groupId() {
         return groupId;
+    }
+
+    /**
+     * What this machine writes, as a read view: for the owner of a group member that builds read caches (the
+     * catalog of the metadata group) when the member's state machine is opened, before anything else reads it.
+     */
+    public StorageReader reader() {
+        return storage;
     }
 
     public synchronized long appliedIndex() {

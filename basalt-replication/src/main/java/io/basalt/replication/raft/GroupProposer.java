@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.partition.log.LogEntry;
 import io.basalt.partition.log.LogEntryCodec;
+import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.MultiEntry;
 import io.basalt.partition.log.PartEntry;
 import io.basalt.partition.log.PartitionEntry;
@@ -88,6 +89,22 @@ public final class GroupProposer {
             }
             inFlight++;
             submit(entry, List.of(done));
+        }
+        return done;
+    }
+
+    /**
+     * Proposes a metadata entry of the metadata group (docs/design/cluster.md §11). Completes when Ratis replies,
+     * which it does once the entry is committed and applied on this member (the leader); fails with Ratis' reason
+     * (a follower's {@code NotLeaderException}, for one). It takes a window slot like any submission, so that entries
+     * waiting behind it keep their order.
+     */
+    public CompletableFuture<Void> proposeMeta(MetaEntry entry) {
+        requireNonNull(entry, "entry is null");
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            inFlight++;
+            send(LogEntryCodec.encode(entry), List.of(done));
         }
         return done;
     }

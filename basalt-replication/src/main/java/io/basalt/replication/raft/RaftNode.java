@@ -161,7 +161,8 @@ public final class RaftNode implements AutoCloseable {
     /** Adds this node's member of a group whose members are {@code peers} (this node among them). */
     public void addGroup(long groupId, List<RaftPeerAddress> peers) throws IOException {
         RaftGroup group = RaftGroup.valueOf(raftGroupId(groupId), peers.stream()
-                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address()).build())
+                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address())
+                        .setPriority(peer.priority()).build())
                 .toList());
         RaftClientReply reply;
         try {

@@ -1,0 +1,236 @@
+package io.basalt.cli;
+
+import io.basalt.cluster.node.ClusterDirectory;
+import io.basalt.cluster.node.NodeIdentity;
+import io.basalt.cluster.node.NodeIdentityFile;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code basalt cluster --nodes N --port P --data-dir D} (docs/design/cluster.md §13.1): writes {@code node.json} for
+ * each node of a new cluster (API port {@code P + k − 1} for node k, RPC and Ratis ports found free), or finds them
+ * all from an earlier run, then starts {@code basalt serve --data-dir D/node-k} per node as a child process, prints
+ * each pid and endpoint, prints it when a node exits (and does not restart it), and on SIGTERM or Ctrl-C stops them
+ * all (SIGTERM, then SIGKILL after 30 s). Each node's output goes to {@code node-k/basalt.log}.
+ */
+final class ClusterCommand {
+    static final String USAGE = """
+            Usage: basalt cluster [-h] --nodes=<n> [--port=<port>] [--data-dir=<dataDirectory>]
+                                  [--groups-per-node=<n>] [--node-heap=<size>]
+            Start (or restart) a local cluster of nodes as child processes.
+                  --data-dir=<dataDirectory>
+                                  Directory of the cluster, one node-N directory per node
+                                  (default: ./cluster). Run again on it to restart the nodes.
+                  --groups-per-node=<n>
+                                  Replication-group members per node (default: 2 x processors,
+                                  at least 2); used when the cluster is created.
+              -h, --help          Show this help message and exit.
+                  --node-heap=<size>
+                                  Each node's maximum heap, as java -Xmx takes it (default: the
+                                  JVM's own choice).
+                  --nodes=<n>     How many nodes (1..64).
+                  --port=<port>   API port of node 1; node N gets port + N - 1 (default: 8000;
+                                  0 finds a free port for each). Used when the cluster is created.
+            """;
+    /** How long stopping waits for the nodes' own shutdown before SIGKILL (§13.1). */
+    private static final long STOP_GRACE_SECONDS = 30;
+
+    private record Options(int nodes, int port, Path dataDirectory, int groupsPerNode, String nodeHeap) {
+    }
+
+    private ClusterCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("-h") || args.contains("--help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            return BasaltCommand.usageError(e.getMessage(), USAGE, err);
+        }
+        try {
+            prepare(options, out);
+        } catch (IOException | IllegalStateException e) {
+            err.println("basalt: " + e.getMessage());
+            return 1;
+        }
+        return runNodes(options, out, err);
+    }
+
+    private static Options parse(List<String> args) {
+        int nodes = 0;
+        int port = 8000;
+        Path dataDirectory = Path.of("cluster");
+        int groupsPerNode = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+        String nodeHeap = null;
+        for (int i = 0; i < args.size(); i++) {
+            String argument = args.get(i);
+            int equals = argument.indexOf('=');
+            String name = equals < 0 ? argument : argument.substring(0, equals);
+            String value;
+            if (equals >= 0) {
+                value = argument.substring(equals + 1);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new IllegalArgumentException("Missing required parameter for option '" + name + "'");
+            }
+            switch (name) {
+                case "--nodes" -> nodes = integer(name, value, 1, 64);
+                case "--port" -> port = integer(name, value, 0, 65535);
+                case "--groups-per-node" -> groupsPerNode = integer(name, value, 1, 1024);
+                case "--node-heap" -> {
+                    if (!value.matches("[0-9]+[kKmMgG]?")) {
+                        throw new IllegalArgumentException("Invalid value for option '--node-heap': '" + value
+                                + "' is not a size such as 256m");
+                    }
+                    nodeHeap = value;
+                }
+                case "--data-dir" -> {
+                    try {
+                        dataDirectory = Path.of(value);
+                    } catch (InvalidPathException e) {
+                        throw new IllegalArgumentException("Invalid value for option '--data-dir': '" + value
+                                + "' is not a path");
+                    }
+                }
+                default -> throw new IllegalArgumentException("Unknown option: '" + name + "'");
+            }
+        }
+        if (nodes == 0) {
+            throw new IllegalArgumentException("Missing required option: '--nodes=<n>'");
+        }
+        if (port != 0 && port + nodes - 1 > 65535) {
+            throw new IllegalArgumentException("Invalid value for option '--port': " + port + " + " + nodes
+                    + " nodes passes 65535");
+        }
+        return new Options(nodes, port, dataDirectory, groupsPerNode, nodeHeap);
+    }
+
+    private static int integer(String name, String value, int min, int max) {
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid value for option '" + name + "': '" + value
+                    + "' is not an int");
+        }
+        if (parsed < min || parsed > max) {
+            throw new IllegalArgumentException("Invalid value for option '" + name + "': " + parsed + " is not in "
+                    + min + ".." + max);
+        }
+        return parsed;
+    }
+
+    /** Creates the cluster's node directories, or checks that an earlier run made all of them. */
+    private static void prepare(Options options, PrintStream out) throws IOException {
+        int existing = ClusterDirectory.existingNodes(options.dataDirectory(), options.nodes());
+        if (existing == 0) {
+            ClusterDirectory.create(options.dataDirectory(), "127.0.0.1", options.nodes(), options.port(),
+                    options.groupsPerNode());
+            out.println("basalt: created a cluster of " + options.nodes() + " nodes in "
+                    + options.dataDirectory().toAbsolutePath());
+        } else if (existing == options.nodes()) {
+            NodeIdentity first = NodeIdentityFile.read(ClusterDirectory.nodeDirectory(options.dataDirectory(), 1));
+            if (first.initialNodes().size() != options.nodes()) {
+                throw new IllegalStateException(options.dataDirectory().toAbsolutePath() + " holds a cluster of "
+                        + first.initialNodes().size() + " nodes, not " + options.nodes()
+                        + " (adding nodes comes with joining, issue 16 step 13)");
+            }
+            out.println("basalt: restarting the cluster of " + options.nodes() + " nodes in "
+                    + options.dataDirectory().toAbsolutePath());
+        } else {
+            throw new IllegalStateException(options.dataDirectory().toAbsolutePath() + " has node.json for "
+                    + existing + " of " + options.nodes() + " nodes; restore the missing ones or use a new directory");
+        }
+    }
+
+    private static int runNodes(Options options, PrintStream out, PrintStream err) {
+        List<Process> processes = new ArrayList<>();
+        AtomicBoolean stopping = new AtomicBoolean();
+        CountDownLatch exited = new CountDownLatch(options.nodes());
+        for (int node = 1; node <= options.nodes(); node++) {
+            Path directory = ClusterDirectory.nodeDirectory(options.dataDirectory(), node);
+            Process process;
+            try {
+                NodeIdentity identity = NodeIdentityFile.read(directory);
+                process = new ProcessBuilder(nodeCommand(directory, options.nodeHeap())).redirectErrorStream(true)
+                        .redirectOutput(Redirect.appendTo(directory.resolve("basalt.log").toFile())).start();
+                out.println("node-" + node + " pid " + process.pid() + " " + identity.self().apiEndpoint()
+                        + " raft " + identity.self().raftAddress() + " (log " + directory.resolve("basalt.log")
+                        + ")");
+            } catch (IOException e) {
+                err.println("basalt: cannot start node-" + node + ": " + e.getMessage());
+                stop(processes);
+                return 1;
+            }
+            processes.add(process);
+            int id = node;
+            process.onExit().thenAccept(done -> {
+                if (!stopping.get()) {
+                    out.println("node-" + id + " (pid " + done.pid() + ") exited with status " + done.exitValue()
+                            + "; not restarted");
+                }
+                exited.countDown();
+            });
+        }
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            stop(processes);
+            out.println("basalt: stopped all nodes");
+            out.flush();
+        }, "basalt-cluster-stop"));
+        try {
+            exited.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** SIGTERM to every node still running, then SIGKILL to those still running after the grace period. */
+    private static void stop(List<Process> processes) {
+        processes.forEach(Process::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_GRACE_SECONDS);
+        for (Process process : processes) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** {@code basalt serve} for one node, in the JVM this command runs in, with its class path and native libraries. */
+    private static List<String> nodeCommand(Path nodeDirectory, String nodeHeap) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (nodeHeap != null) {
+            command.add("-Xmx" + nodeHeap);
+        }
+        String libraries = System.getProperty("java.library.path");
+        if (libraries != null) {
+            command.add("-Djava.library.path=" + libraries);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BasaltCommand.class.getName(), "serve",
+                "--data-dir", nodeDirectory.toString()));
+        return command;
+    }
+}

@@ -1,0 +1,234 @@
+package io.basalt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.basalt.cluster.node.ClusterDirectory;
+import io.basalt.cluster.node.NodeIdentity;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code basalt cluster --nodes 3} as a user runs it, in its own JVM: three node processes start with their pids and
+ * endpoints printed and form their groups; a node killed with SIGKILL is reported and not restarted; SIGTERM to the
+ * command stops every node; a second run restarts the same nodes from their directories.
+ */
+@Timeout(300)
+class TestClusterCommand {
+    private static final Pattern STARTED = Pattern.compile("^node-(\\d) pid (\\d+) (http://127\\.0\\.0\\.1:\\d+) ");
+    private static final Pattern EXITED = Pattern.compile("^node-(\\d) \\(pid (\\d+)\\) exited with status");
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void startsReportsAndStopsThreeNodes() throws Exception {
+        Path cluster = directory.resolve("cluster");
+        Map<Integer, Long> pids;
+        try (Launcher launcher = Launcher.start(cluster)) {
+            pids = launcher.awaitNodes(3);
+            assertThat(launcher.output()).contains("created a cluster of 3 nodes");
+            for (int node = 1; node <= 3; node++) {
+                assertThat(Files.exists(cluster.resolve("node-" + node).resolve("node.json"))).isTrue();
+                awaitLog(cluster.resolve("node-" + node).resolve("basalt.log"), "cluster node " + node + " of cluster");
+                assertThat(ProcessHandle.of(pids.get(node)).map(ProcessHandle::isAlive)).contains(true);
+            }
+
+            ProcessHandle.of(pids.get(2)).orElseThrow().destroyForcibly();
+            String exited = launcher.awaitLine(EXITED, 30);
+            Matcher matcher = EXITED.matcher(exited);
+            assertThat(matcher.find()).isTrue();
+            assertThat(matcher.group(1)).isEqualTo("2");
+            assertThat(Long.parseLong(matcher.group(2))).isEqualTo(pids.get(2));
+            Thread.sleep(2000);
+            assertThat(launcher.output()).as("not restarted").containsOnlyOnce("node-2 pid ");
+            assertThat(ProcessHandle.of(pids.get(1)).map(ProcessHandle::isAlive)).contains(true);
+            assertThat(ProcessHandle.of(pids.get(3)).map(ProcessHandle::isAlive)).contains(true);
+
+            launcher.terminate();
+            assertThat(launcher.awaitEnd(60)).as("the command ends").isTrue();
+            for (long pid : pids.values()) {
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d", pid)
+                        .isFalse();
+            }
+            assertThat(launcher.output()).contains("stopped all nodes");
+        }
+
+        try (Launcher again = Launcher.start(cluster)) {
+            Map<Integer, Long> restarted = again.awaitNodes(3);
+            assertThat(again.output()).contains("restarting the cluster of 3 nodes");
+            assertThat(restarted.values()).doesNotContainAnyElementsOf(pids.values());
+            awaitLog(cluster.resolve("node-2").resolve("basalt.log"), "cluster node 2 of cluster", 2);
+            again.terminate();
+            assertThat(again.awaitEnd(60)).isTrue();
+            for (long pid : restarted.values()) {
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aNodeWhoseRaftPortIsTakenSaysWhichPort() throws Exception {
+        Path cluster = directory.resolve("taken");
+        NodeIdentity identity = ClusterDirectory.create(cluster, "127.0.0.1", 1, 0, 2).get(0);
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress("127.0.0.1", identity.self().raftPort()));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = BasaltCommand.run(List.of("serve", "--data-dir", cluster.resolve("node-1").toString()),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                            StandardCharsets.UTF_8));
+            assertThat(status).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("basalt: the Raft port 127.0.0.1:"
+                    + identity.self().raftPort() + " of node 1 (from ").contains("node.json").endsWith("is in use; "
+                    + "stop what holds it\n");
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesAPartialOrDifferentClusterDirectory() throws Exception {
+        Path cluster = directory.resolve("partial");
+        ClusterDirectory.create(cluster, "127.0.0.1", 2, 0, 2);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertThat(BasaltCommand.run(List.of("cluster", "--nodes", "3", "--data-dir", cluster.toString()), out,
+                errors)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("has node.json for 2 of 3 nodes");
+        err.reset();
+        assertThat(BasaltCommand.run(List.of("cluster", "--nodes", "1", "--data-dir", cluster.toString()), out,
+                errors)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("holds a cluster of 2 nodes, not 1");
+        err.reset();
+        assertThat(BasaltCommand.run(List.of("cluster", "--port", "1"), out, errors))
+                .isEqualTo(BasaltCommand.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Missing required option: '--nodes=<n>'");
+    }
+
+    private static void awaitLog(Path log, String text) throws Exception {
+        awaitLog(log, text, 1);
+    }
+
+    /** Waits until {@code log} holds {@code text} {@code times} times (one banner per start). */
+    private static void awaitLog(Path log, String text, int times) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String content = "";
+        while (System.nanoTime() < deadline) {
+            content = Files.exists(log) ? Files.readString(log) : "";
+            if (content.split(Pattern.quote(text), -1).length - 1 >= times) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(log + " does not show '" + text + "' " + times + " time(s):\n" + content);
+    }
+
+    /** The {@code basalt cluster} command in its own JVM, its output read line by line. */
+    private static final class Launcher implements AutoCloseable {
+        private final Process process;
+        private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final StringBuffer output = new StringBuffer();
+        private final Thread reader;
+
+        private Launcher(Process process) {
+            this.process = process;
+            this.reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        output.append(line).append('\n');
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // The process ended.
+                }
+            }, "cluster-command-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Launcher start(Path cluster) throws IOException {
+            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx128m", "-cp", classPath, BasaltCommand.class.getName(), "cluster", "--nodes",
+                    "3", "--port", "0", "--data-dir", cluster.toString(), "--groups-per-node", "2", "--node-heap",
+                    "256m"));
+            return new Launcher(new ProcessBuilder(command).redirectErrorStream(true).start());
+        }
+
+        String output() {
+            return output.toString();
+        }
+
+        /** Waits for the command to end and for its last output to be read. */
+        boolean awaitEnd(long seconds) throws InterruptedException {
+            boolean ended = process.waitFor(seconds, TimeUnit.SECONDS);
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            return ended;
+        }
+
+        Map<Integer, Long> awaitNodes(int count) throws InterruptedException {
+            Map<Integer, Long> pids = new LinkedHashMap<>();
+            while (pids.size() < count) {
+                Matcher matcher = STARTED.matcher(awaitLine(STARTED, 60));
+                assertThat(matcher.find()).isTrue();
+                pids.put(Integer.parseInt(matcher.group(1)), Long.parseLong(matcher.group(2)));
+            }
+            return pids;
+        }
+
+        String awaitLine(Pattern pattern, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (true) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new AssertionError("no line matching " + pattern + " within " + seconds + " s:\n"
+                            + output);
+                }
+                if (pattern.matcher(line).find()) {
+                    return line;
+                }
+            }
+        }
+
+        /**
+         * SIGTERM, which like Ctrl-C's SIGINT runs the command's shutdown hook. Through the handle: {@code
+         * Process.destroy()} would also close our end of the command's output, losing what it prints while stopping.
+         */
+        void terminate() {
+            process.toHandle().destroy();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+            // Never leave node processes behind, whatever the test did.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+}

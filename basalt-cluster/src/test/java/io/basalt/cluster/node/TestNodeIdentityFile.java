@@ -1,0 +1,71 @@
+package io.basalt.cluster.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestNodeIdentityFile {
+    private static final List<NodeAddress> NODES = List.of(new NodeAddress(1, "127.0.0.1", 8000, 41001, 42001),
+            new NodeAddress(2, "127.0.0.1", 8001, 41002, 42002), new NodeAddress(3, "127.0.0.1", 8002, 41003, 42003),
+            new NodeAddress(4, "127.0.0.1", 8003, 41004, 42004));
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void roundTripsThroughTheDirectory() throws IOException {
+        NodeIdentity identity = new NodeIdentity(0xfedc_ba98_7654_3210L, 2, NODES, 4);
+        assertThat(NodeIdentityFile.exists(directory.resolve("node-2"))).isFalse();
+        NodeIdentityFile.write(directory.resolve("node-2"), identity);
+        assertThat(NodeIdentityFile.exists(directory.resolve("node-2"))).isTrue();
+        NodeIdentity read = NodeIdentityFile.read(directory.resolve("node-2"));
+        assertThat(read).isEqualTo(identity);
+        assertThat(read.self().apiEndpoint()).isEqualTo("http://127.0.0.1:8001");
+        assertThat(read.metadataVoters()).extracting(NodeAddress::nodeId).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void goldenText() {
+        NodeIdentity identity = new NodeIdentity(0x1fL, 1, NODES.subList(0, 1), 2);
+        assertThat(NodeIdentityFile.encode(identity)).isEqualTo("""
+                {
+                  "formatVersion": 1,
+                  "clusterId": "1f",
+                  "nodeId": 1,
+                  "groupsPerNode": 2,
+                  "initialNodes": [
+                    {"nodeId": 1, "host": "127.0.0.1", "apiPort": 8000, "rpcPort": 41001, "raftPort": 42001}
+                  ]
+                }
+                """);
+        assertThat(NodeIdentityFile.decode(NodeIdentityFile.encode(identity))).isEqualTo(identity);
+    }
+
+    @Test
+    void malformedOrNewerFilesAreRefusedWithTheirPath() throws IOException {
+        Path node = Files.createDirectories(directory.resolve("node-1"));
+        Files.writeString(node.resolve("node.json"), "{\"formatVersion\": 2}");
+        assertThatThrownBy(() -> NodeIdentityFile.read(node)).isInstanceOf(IOException.class)
+                .hasMessageContaining("node.json").hasMessageContaining("unsupported formatVersion 2");
+        Files.writeString(node.resolve("node.json"), "{\"formatVersion\": 1, \"nodeId\": ");
+        assertThatThrownBy(() -> NodeIdentityFile.read(node)).isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed");
+        Files.writeString(node.resolve("node.json"), "{\"formatVersion\": 1}");
+        assertThatThrownBy(() -> NodeIdentityFile.read(node)).isInstanceOf(IOException.class)
+                .hasMessageContaining("\"initialNodes\" is missing");
+    }
+
+    @Test
+    void identityChecksItsNodes() {
+        assertThatThrownBy(() -> new NodeIdentity(1, 5, NODES, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new NodeIdentity(1, 1, List.of(NODES.get(1)), 2))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new NodeAddress(1, "h", 0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,179 @@
+package io.basalt.testing.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.node.ClusterDirectory;
+import io.basalt.cluster.node.ClusterNode;
+import io.basalt.replication.raft.GroupStorageFactory;
+import io.basalt.replication.raft.RaftConfig;
+import io.basalt.storage.rocksdb.RocksDbResources;
+import io.basalt.testing.raft.RaftGroupHarness;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * N cluster nodes in one JVM (docs/design/cluster.md §13.1): a cluster directory made by {@link ClusterDirectory}
+ * (free ports on 127.0.0.1), each node a {@link ClusterNode} started from its {@code node.json} with its members on
+ * RocksDB and small shared budgets (16 MB of cache, 8 MB of memtables per node), Raft timers for tests (elections in
+ * 0.5–1 s). Nodes can be stopped (their directories stay) and started again from their directories. Close it:
+ * Ratis leaves non-daemon threads behind.
+ */
+public final class BasaltTestCluster implements AutoCloseable {
+    private final Path directory;
+    private final RaftConfig config;
+    private final List<ClusterNode> nodes = new ArrayList<>();
+    private final List<RocksDbResources> resources = new ArrayList<>();
+
+    private BasaltTestCluster(Path directory, RaftConfig config) {
+        this.directory = requireNonNull(directory, "directory is null");
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    /** Creates {@code nodes} nodes with {@code groupsPerNode} data-group members each under {@code directory}. */
+    public static BasaltTestCluster start(Path directory, int nodes, int groupsPerNode) throws IOException {
+        ClusterDirectory.create(directory, "127.0.0.1", nodes, 0, groupsPerNode);
+        BasaltTestCluster cluster = new BasaltTestCluster(directory, RaftGroupHarness.testConfig());
+        try {
+            for (int node = 1; node <= nodes; node++) {
+                cluster.nodes.add(null);
+                cluster.resources.add(null);
+            }
+            // Each start adds its members; a group elects once a majority of its members exist.
+            for (int node = 1; node <= nodes; node++) {
+                cluster.restart(node);
+            }
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    /** The running node {@code nodeId} (1-based). */
+    public ClusterNode node(int nodeId) {
+        ClusterNode node = nodes.get(nodeId - 1);
+        if (node == null) {
+            throw new IllegalStateException("node " + nodeId + " is stopped");
+        }
+        return node;
+    }
+
+    public boolean isRunning(int nodeId) {
+        return nodes.get(nodeId - 1) != null;
+    }
+
+    public Path nodeDirectory(int nodeId) {
+        return ClusterDirectory.nodeDirectory(directory, nodeId);
+    }
+
+    /** Stops node {@code nodeId}; its directory stays. */
+    public void stop(int nodeId) throws IOException {
+        ClusterNode running = nodes.set(nodeId - 1, null);
+        try {
+            if (running != null) {
+                running.close();
+            }
+        } finally {
+            RocksDbResources shared = resources.set(nodeId - 1, null);
+            if (shared != null) {
+                shared.close();
+            }
+        }
+    }
+
+    /** Starts a stopped node from its directory, as {@code basalt serve --data-dir node-N} does. */
+    public void restart(int nodeId) throws IOException {
+        if (nodes.get(nodeId - 1) != null) {
+            throw new IllegalStateException("node " + nodeId + " is running");
+        }
+        RocksDbResources shared = RocksDbResources.create(16L * 1024 * 1024, 8L * 1024 * 1024);
+        resources.set(nodeId - 1, shared);
+        nodes.set(nodeId - 1, ClusterNode.start(nodeDirectory(nodeId), config, GroupStorageFactory.rocksDb(shared)));
+    }
+
+    /**
+     * Waits until every group of the cluster has a leader that every running member names, and returns each
+     * group's leader.
+     */
+    public Map<Long, Integer> awaitLeaders(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<Long, String> last = Map.of();
+        while (System.nanoTime() < deadline) {
+            Map<Long, Integer> leaders = new LinkedHashMap<>();
+            Map<Long, String> seen = new LinkedHashMap<>();
+            ClusterNode any = nodes.stream().filter(node -> node != null).findFirst().orElseThrow();
+            for (long group : any.groups().keySet()) {
+                Integer agreed = agreedLeader(group, seen);
+                if (agreed != null) {
+                    leaders.put(group, agreed);
+                }
+            }
+            if (leaders.size() == any.groups().size()) {
+                return leaders;
+            }
+            last = seen;
+            sleep(50);
+        }
+        throw new AssertionError("groups without an agreed, ready leader within " + timeout + ": " + last);
+    }
+
+    private Integer agreedLeader(long group, Map<Long, String> seen) {
+        Integer agreed = null;
+        StringBuilder views = new StringBuilder();
+        for (ClusterNode node : nodes) {
+            if (node == null || !node.hostedGroups().contains(group)) {
+                continue;
+            }
+            OptionalInt hint = node.leaderHint(group);
+            views.append(node.selfId()).append("->").append(hint).append(' ');
+            if (hint.isEmpty() || agreed != null && agreed != hint.getAsInt()) {
+                seen.put(group, views.toString());
+                return null;
+            }
+            agreed = hint.getAsInt();
+        }
+        seen.put(group, views.toString());
+        if (agreed == null || !isRunning(agreed) || !node(agreed).leads(group)) {
+            return null;
+        }
+        return agreed;
+    }
+
+    @Override
+    public void close() {
+        List<Exception> failures = new ArrayList<>();
+        for (int node = 1; node <= nodes.size(); node++) {
+            try {
+                stop(node);
+            } catch (IOException | RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            UncheckedIOException failure = new UncheckedIOException(new IOException("closing the cluster failed",
+                    failures.get(0)));
+            failures.subList(1, failures.size()).forEach(failure::addSuppressed);
+            throw failure;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
