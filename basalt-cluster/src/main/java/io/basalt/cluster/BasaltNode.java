@@ -272,7 +272,10 @@ public final class BasaltNode implements AutoCloseable {
         }
     }
 
-    /** Forgets a dropped global index's partitions (their records went with the entry that dropped it). */
+    /**
+     * Forgets a dropped global index's partitions, once the index has left the catalog. (They hold no partition
+     * records yet: nothing applies entries to them until the propagator sends through them, cluster.md §20 step 8.)
+     */
     private void closeIndexPartitions(IndexMetadata index) {
         if (index.partitions().isEmpty()) {
             return;
