@@ -98,7 +98,7 @@ public final class BasaltNode implements AutoCloseable {
         this.meta = new MetaStateMachine(catalog, controlLock, replicator::appendMeta);
         this.reads = new ReadService(storage, false);
         this.globalIndexes = new GlobalIndexLifecycle(store.unconfinedWriterForAllowListedClasses(), catalog, meta,
-                controlLock, config,
+                controlLock, config, this::closeIndexPartitions,
                 namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
                 namedDaemonThreads("basalt-control-"));
         this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
@@ -114,6 +114,7 @@ public final class BasaltNode implements AutoCloseable {
         List<PartitionDescriptor> descriptors = new ArrayList<>();
         for (TableMetadata table : catalog.all()) {
             descriptors.addAll(table.partitions());
+            descriptors.addAll(table.indexPartitions());
         }
         partitionMap = PartitionMap.of(descriptors);
         for (TableMetadata table : catalog.all()) {
@@ -208,16 +209,19 @@ public final class BasaltNode implements AutoCloseable {
         synchronized (controlLock) {
             Instant now = now();
             Instant readyAt = now.plus(config.tableCreationDelay());
-            List<IndexMetadata> indexes = new ArrayList<>(definition.indexes().size());
-            for (IndexDefinition index : definition.indexes()) {
-                indexes.add(new IndexMetadata(index.withId(indexes.size() + 1), index.throughput(), IndexPhase.STEADY,
-                        TableStatus.CREATING, readyAt));
-            }
             long tableId = meta.allocateTableId();
             int partitionCount = config.partitionsPerTable();
+            // The table's partitions first, then its global indexes' (as the format migration numbers them).
             List<PartitionDescriptor> partitions = PartitionDescriptor.equalRanges(tableId,
                     KeyLayout.BASE_TABLE_INDEX, meta.allocatePartitionIds(partitionCount), partitionCount,
                     GroupStateMachine.LOCAL_GROUP_ID);
+            List<IndexMetadata> indexes = new ArrayList<>(definition.indexes().size());
+            for (IndexDefinition index : definition.indexes()) {
+                IndexMetadata metadata = new IndexMetadata(index.withId(indexes.size() + 1), index.throughput(),
+                        IndexPhase.STEADY, TableStatus.CREATING, readyAt);
+                indexes.add(metadata.global() ? metadata.withPartitions(indexPartitions(tableId, metadata.id()))
+                        : metadata);
+            }
             TableMetadata table = new TableMetadata(definition.name(), tableId,
                     UUID.randomUUID().toString(), definition.keySchema(), definition.attributeDefinitions(),
                     definition.billingMode(), definition.throughput(), now,
@@ -228,6 +232,9 @@ public final class BasaltNode implements AutoCloseable {
             // Checked (name in use) before the partitions start; logged once they have.
             MetaStateMachine.Evaluated created = meta.evaluate(new MetaCommand.CreateTable(table));
             partitionMap = partitionMap.withRanges(partitions);
+            for (IndexMetadata index : table.globalIndexes()) {
+                partitionMap = partitionMap.withRanges(index.partitions());
+            }
             register(startPartitions(table));
             return meta.propose(created);
         }
@@ -254,6 +261,9 @@ public final class BasaltNode implements AutoCloseable {
      */
     public TableMetadata updateTable(String name, TableChange change) {
         synchronized (controlLock) {
+            if (change instanceof TableChange.AddGlobalIndex add && add.indexPartitions().isEmpty()) {
+                change = add.withIndexPartitions(indexPartitions(add.expected().id(), add.indexId()));
+            }
             TableMetadata updated = meta.submit(new MetaCommand.UpdateTable(name, change));
             if (updated == null) {
                 throw tableNotFound(name);
@@ -261,6 +271,7 @@ public final class BasaltNode implements AutoCloseable {
             if (change instanceof TableChange.AddGlobalIndex add) {
                 IndexMetadata added = updated.indexes().stream().filter(index -> index.id() == add.indexId())
                         .findFirst().orElseThrow();
+                openIndexPartitions(added);
                 globalIndexes.startBackfill(updated, added.index(), runtimes.get(updated.id()));
             } else if (change instanceof TableChange.StartIndexDrop drop) {
                 IndexMetadata dropped = updated.indexes().stream().filter(index -> index.id() == drop.indexId())
@@ -291,6 +302,38 @@ public final class BasaltNode implements AutoCloseable {
             TableMetadata deletedTable = meta.propose(deleted);
             partitionMap = partitionMap.withoutTable(table.id());
             return deletedTable;
+        }
+    }
+
+    /**
+     * New partitions for global index {@code indexId} of table {@code tableId}: as many equal ranges of the index
+     * key's hash as a table gets, with ids from the metadata state machine (docs/design/cluster.md §15).
+     */
+    private List<PartitionDescriptor> indexPartitions(long tableId, int indexId) {
+        int count = config.partitionsPerTable();
+        return PartitionDescriptor.equalRanges(tableId, indexId, meta.allocatePartitionIds(count), count,
+                GroupStateMachine.LOCAL_GROUP_ID);
+    }
+
+    /** Makes a global index's partitions known: in the partition map and open in the local group. */
+    private void openIndexPartitions(IndexMetadata index) {
+        partitionMap = partitionMap.withRanges(index.partitions());
+        for (PartitionDescriptor partition : index.partitions()) {
+            stateMachine.openPartition(partition, List.of());
+        }
+    }
+
+    /**
+     * Forgets a dropped global index's partitions, once the index has left the catalog. (They hold no partition
+     * records yet: nothing applies entries to them until the propagator sends through them, cluster.md §20 step 8.)
+     */
+    private void closeIndexPartitions(IndexMetadata index) {
+        if (index.partitions().isEmpty()) {
+            return;
+        }
+        partitionMap = partitionMap.withoutIndex(index.partitions().get(0).tableId(), index.id());
+        for (PartitionDescriptor partition : index.partitions()) {
+            stateMachine.closePartition(partition.id());
         }
     }
 
@@ -488,6 +531,9 @@ public final class BasaltNode implements AutoCloseable {
             propagators.add(propagator);
             leaders.add(new PartitionLeader(partition, storage, table.keySchema(), clock::millis, replicator,
                     partitionPool, propagator::applied));
+        }
+        for (PartitionDescriptor partition : table.indexPartitions()) {
+            stateMachine.openPartition(partition, List.of());
         }
         TableRuntime runtime = new TableRuntime(table.id(), ranges, leaders, propagators);
         runtime.configure(PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));

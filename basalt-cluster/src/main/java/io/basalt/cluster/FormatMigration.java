@@ -72,6 +72,7 @@ final class FormatMigration {
             throw new UnsupportedStorageFormatException(version, KeyLayout.FORMAT_VERSION);
         }
         if (version == KeyLayout.FORMAT_VERSION) {
+            upgradeGlobalIndexPartitions(storage);
             return;
         }
         int migrated = 0;
@@ -87,6 +88,53 @@ final class FormatMigration {
                 ByteBuffer.allocate(4).putInt(KeyLayout.FORMAT_VERSION).array()), true);
         if (migrated > 0) {
             LOG.info("Migrated {} table(s) to storage format version {}", migrated, KeyLayout.FORMAT_VERSION);
+        }
+        upgradeGlobalIndexPartitions(storage);
+    }
+
+    /**
+     * Gives the global indexes of catalog records of table metadata format 3 their partitions (format 4,
+     * docs/design/cluster.md §15): per global index, as many equal hash ranges of the index key's hash as the table
+     * has partitions, with ids from {@code next-partition-id}. Per table, the record and the counter go in one
+     * synced batch, and a record is upgraded iff it is of format 3 and has a global index, so an interrupted upgrade
+     * resumes where it stopped. The key layout is unchanged (entries keep their keys), so the storage format
+     * version is too. Records of formats 1 and 2 were brought to format 4 by {@link #migrateTable} already.
+     */
+    private static void upgradeGlobalIndexPartitions(WritableStorage storage) {
+        for (Map.Entry<byte[], byte[]> entry : catalogRecords(storage)) {
+            if (TableMetadataCodec.version(entry.getValue()) != 3) {
+                continue;
+            }
+            PartitionIdAllocator allocator = new PartitionIdAllocator(storage);
+            TableMetadata table = TableMetadataCodec.decode(entry.getValue(), allocator);
+            if (table.indexPartitions().isEmpty()) {
+                continue;
+            }
+            storage.write(new WriteBatch().put(entry.getKey(), TableMetadataCodec.encode(table))
+                    .put(Catalog.NEXT_PARTITION_ID_KEY, allocator.nextIdBytes()), true);
+            LOG.info("Gave the global indexes of table {} their partitions", table.name());
+        }
+    }
+
+    /** Hands out partition ids from the store's {@code next-partition-id}, for partitions stored without ids. */
+    private static final class PartitionIdAllocator implements TableMetadataCodec.LegacyPartitions {
+        private long nextId;
+
+        PartitionIdAllocator(StorageReader storage) {
+            byte[] next = storage.get(Catalog.NEXT_PARTITION_ID_KEY);
+            this.nextId = next == null ? 1 : ByteBuffer.wrap(next).getLong();
+        }
+
+        @Override
+        public List<PartitionDescriptor> of(long tableId, int indexId, int partitionCount) {
+            List<PartitionDescriptor> partitions = PartitionDescriptor.equalRanges(tableId, indexId, nextId,
+                    partitionCount, GroupStateMachine.LOCAL_GROUP_ID);
+            nextId += partitionCount;
+            return partitions;
+        }
+
+        byte[] nextIdBytes() {
+            return ByteBuffer.allocate(8).putLong(nextId).array();
         }
     }
 
@@ -143,15 +191,14 @@ final class FormatMigration {
     }
 
     private static void migrateTable(WritableStorage storage, byte[] catalogKey, byte[] stored) {
-        byte[] next = storage.get(Catalog.NEXT_PARTITION_ID_KEY);
-        long firstId = next == null ? 1 : ByteBuffer.wrap(next).getLong();
-        TableMetadata table = TableMetadataCodec.decode(stored, (tableId, count) -> PartitionDescriptor.equalRanges(
-                tableId, KeyLayout.BASE_TABLE_INDEX, firstId, count, GroupStateMachine.LOCAL_GROUP_ID));
+        // The table's partitions get the first ids, its global indexes' (format 4) the next ones.
+        PartitionIdAllocator allocator = new PartitionIdAllocator(storage);
+        TableMetadata table = TableMetadataCodec.decode(stored, allocator);
         List<PartitionDescriptor> partitions = table.partitions();
         long tableId = table.id();
         WriteBatch batch = new WriteBatch();
         batch.put(catalogKey, TableMetadataCodec.encode(table));
-        batch.put(Catalog.NEXT_PARTITION_ID_KEY, ByteBuffer.allocate(8).putLong(firstId + partitions.size()).array());
+        batch.put(Catalog.NEXT_PARTITION_ID_KEY, allocator.nextIdBytes());
         try (StorageIterator records = v1Records(storage, KeyLayout.V1_PARTITIONS, tableId)) {
             for (records.seekToFirst(); records.isValid(); records.next()) {
                 PartitionDescriptor partition = partitionAt(partitions, records.key(), 9);

@@ -22,13 +22,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The background side of a node's global secondary indexes: the propagators' threads, adding an index to a live
  * table (registration, the partitions' switch, backfill, then ACTIVE in the catalog), dropping one, resuming both
  * after a restart, and how indexes follow writes (docs/design/indexes.md). Catalog changes are metadata commands
  * ({@link TableChange.IndexBackfilled}, {@link TableChange.IndexDropped}); removing a dropped index's entries is
- * still a direct storage write, on import-control.xml's temporary allow-list until step 8 (cluster.md §15).
+ * still a direct storage write, on import-control.xml's temporary allow-list until GSI partitions apply entries
+ * through the log (cluster.md §15).
  *
  * <p>Catalog changes take the node's control lock, always on a thread of this class (never on a propagator's),
  * so a control-plane operation that waits for the propagators under the lock cannot deadlock with them.
@@ -39,6 +41,8 @@ final class GlobalIndexLifecycle {
     private final MetaStateMachine meta;
     private final Object controlLock;
     private final Clock clock;
+    /** Told (under the control lock) when a dropped index has left the catalog, to forget its partitions. */
+    private final Consumer<IndexMetadata> indexDropped;
     private final ExecutorService pool;
     private final ScheduledExecutorService timer;
     /** Control-plane follow-ups that take the control lock (an index finished backfilling or dropping). */
@@ -48,11 +52,13 @@ final class GlobalIndexLifecycle {
     private volatile GlobalIndexPropagation propagation;
 
     GlobalIndexLifecycle(WritableStorage storage, Catalog catalog, MetaStateMachine meta, Object controlLock,
-            NodeConfig config, ThreadFactory poolThreads, ThreadFactory timerThreads, ThreadFactory controlThreads) {
+            NodeConfig config, Consumer<IndexMetadata> indexDropped, ThreadFactory poolThreads,
+            ThreadFactory timerThreads, ThreadFactory controlThreads) {
         this.storage = requireNonNull(storage, "storage is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.meta = requireNonNull(meta, "meta is null");
         this.controlLock = requireNonNull(controlLock, "controlLock is null");
+        this.indexDropped = requireNonNull(indexDropped, "indexDropped is null");
         this.clock = config.clock();
         this.propagation = config.globalIndexPropagation();
         this.pool = Executors.newFixedThreadPool(2, poolThreads);
@@ -168,10 +174,11 @@ final class GlobalIndexLifecycle {
                                 KeyLayout.indexEnd(table.id(), index.id()))
                         .deleteRange(KeyLayout.indexStateStart(table.id(), index.id()),
                                 KeyLayout.indexStateEnd(table.id(), index.id())), true);
-                // The entries go beside the log until index tables exist (step 8; import-control.xml's allow-list);
-                // the catalog change is a metadata command.
+                // The entries go beside the log until GSI partitions apply them (step 8's rest; import-control.xml's
+                // allow-list); the catalog change is a metadata command, then the node forgets the partitions.
                 meta.submit(new MetaCommand.UpdateTable(table.name(),
                         new TableChange.IndexDropped(table.id(), index.id())));
+                indexDropped.accept(index);
             }
         }, controlTasks);
     }

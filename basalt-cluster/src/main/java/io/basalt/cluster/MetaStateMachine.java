@@ -131,18 +131,41 @@ final class MetaStateMachine {
         if (table.id() < catalog.nextTableId()) {
             throw new IllegalArgumentException("table id " + table.id() + " was given before");
         }
-        long nextPartitionId = catalog.nextPartitionId();
-        for (PartitionDescriptor partition : table.partitions()) {
-            if (partition.id().value() < catalog.nextPartitionId()) {
-                throw new IllegalArgumentException("partition id " + partition.id().value() + " was given before");
-            }
-            nextPartitionId = Math.max(nextPartitionId, partition.id().value() + 1);
-        }
+        List<PartitionDescriptor> created = new ArrayList<>(table.partitions());
+        created.addAll(newIndexPartitions(table, table.globalIndexes()));
         OperationList.Builder operations = OperationList.builder(3);
         operations.put(KeyLayout.catalogKey(table.name()), TableMetadataCodec.encode(table));
         operations.put(Catalog.NEXT_TABLE_ID_KEY, Catalog.encodeCounter(table.id() + 1));
-        operations.put(Catalog.NEXT_PARTITION_ID_KEY, Catalog.encodeCounter(nextPartitionId));
+        operations.put(Catalog.NEXT_PARTITION_ID_KEY, Catalog.encodeCounter(nextPartitionIdAfter(created)));
         return new Evaluated(new MetaEntry(operations.build()), table);
+    }
+
+    /**
+     * The partitions of {@code indexes} (global ones of {@code table}), which a command creates: every global index
+     * must come with its partitions (docs/design/cluster.md §15).
+     */
+    private static List<PartitionDescriptor> newIndexPartitions(TableMetadata table, List<IndexMetadata> indexes) {
+        List<PartitionDescriptor> partitions = new ArrayList<>();
+        for (IndexMetadata index : indexes) {
+            if (index.partitions().isEmpty()) {
+                throw new IllegalArgumentException("global index " + index.name() + " of table " + table.name()
+                        + " has no partitions");
+            }
+            partitions.addAll(index.partitions());
+        }
+        return partitions;
+    }
+
+    /** The next partition id once {@code created} exist; refuses ids given before. */
+    private long nextPartitionIdAfter(List<PartitionDescriptor> created) {
+        long next = catalog.nextPartitionId();
+        for (PartitionDescriptor partition : created) {
+            if (partition.id().value() < catalog.nextPartitionId()) {
+                throw new IllegalArgumentException("partition id " + partition.id().value() + " was given before");
+            }
+            next = Math.max(next, partition.id().value() + 1);
+        }
+        return next;
     }
 
     private Evaluated deleteTable(TableMetadata table) {
@@ -180,8 +203,15 @@ final class MetaStateMachine {
         if (updated == current) {
             return new Evaluated(null, current);
         }
-        return new Evaluated(new MetaEntry(OperationList.builder(1)
-                .put(KeyLayout.catalogKey(name), TableMetadataCodec.encode(updated)).build()), updated);
+        OperationList.Builder operations = OperationList.builder(2);
+        operations.put(KeyLayout.catalogKey(name), TableMetadataCodec.encode(updated));
+        if (change instanceof TableChange.AddGlobalIndex add) {
+            IndexMetadata added = updated.indexes().stream().filter(index -> index.id() == add.indexId())
+                    .findFirst().orElseThrow();
+            operations.put(Catalog.NEXT_PARTITION_ID_KEY, Catalog.encodeCounter(
+                    nextPartitionIdAfter(newIndexPartitions(updated, List.of(added)))));
+        }
+        return new Evaluated(new MetaEntry(operations.build()), updated);
     }
 
     private static TableMetadata expecting(String name, TableMetadata current, TableMetadata expected,
@@ -223,8 +253,7 @@ final class MetaStateMachine {
         if (index == null || index.phase() != IndexPhase.BACKFILLING) {
             return current;
         }
-        return current.withIndex(index.name(), i -> new IndexMetadata(i.index(), i.throughput(), IndexPhase.STEADY,
-                TableStatus.CREATING, backfilled.readyAt()));
+        return current.withIndex(index.name(), i -> i.backfilled(backfilled.readyAt()));
     }
 
     private static TableMetadata indexDropped(TableMetadata current, TableChange.IndexDropped dropped) {

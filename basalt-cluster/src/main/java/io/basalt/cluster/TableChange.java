@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.AttributeValues;
 import io.basalt.model.KeyAttribute;
+import io.basalt.partition.PartitionDescriptor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,19 @@ public sealed interface TableChange {
                     TableStatus.CREATING, createdAt));
             return new AddGlobalIndex(table, table.withIndexes(indexes, id + 1)
                     .withAttributeDefinitions(attributeDefinitions), id);
+        }
+
+        /** The new index's partitions, which the node allocates before the change goes to the metadata group. */
+        public List<PartitionDescriptor> indexPartitions() {
+            return updated.indexes().stream().filter(index -> index.id() == indexId).findFirst().orElseThrow()
+                    .partitions();
+        }
+
+        /** The change with the new index given {@code partitions} (docs/design/cluster.md §15). */
+        public AddGlobalIndex withIndexPartitions(List<PartitionDescriptor> partitions) {
+            return new AddGlobalIndex(expected, updated.withIndex(updated.indexes().stream()
+                    .filter(index -> index.id() == indexId).findFirst().orElseThrow().name(),
+                    index -> index.withPartitions(partitions)), indexId);
         }
     }
 

@@ -84,12 +84,28 @@ public record TableMetadata(
             if (index.id() >= nextIndexId) {
                 throw new IllegalArgumentException("index id " + index.id() + " not below nextIndexId " + nextIndexId);
             }
+            if (!index.partitions().isEmpty() && index.partitions().get(0).tableId() != id) {
+                throw new IllegalArgumentException("partition " + index.partitions().get(0) + " of index "
+                        + index.name() + " is not one of table " + id);
+            }
         }
     }
 
     /** How many partitions hold the table's items. */
     public int partitionCount() {
         return partitions.size();
+    }
+
+    /**
+     * Every partition of the table's global indexes (docs/design/cluster.md §15), index by index in definition
+     * order, each index's in hash order.
+     */
+    public List<PartitionDescriptor> indexPartitions() {
+        List<PartitionDescriptor> all = new ArrayList<>();
+        for (IndexMetadata index : indexes) {
+            all.addAll(index.partitions());
+        }
+        return all;
     }
 
     /** The index of that name, in any phase. */

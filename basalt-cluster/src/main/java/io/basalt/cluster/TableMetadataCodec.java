@@ -6,6 +6,7 @@ import io.basalt.model.KeySchema;
 import io.basalt.model.Projection;
 import io.basalt.model.ProjectionType;
 import io.basalt.model.SecondaryIndex;
+import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
@@ -34,14 +35,23 @@ import java.util.Optional;
  * order. Versions 1 and 2 name only a count of equal hash ranges, whose partitions have no ids yet: they decode
  * only through {@link #decode(byte[], LegacyPartitions)}, which the format migration calls with the ids it
  * allocates.
+ *
+ * <p>Version 4 (global secondary indexes as index tables, docs/design/cluster.md §15) appends to each index its
+ * partitions: a varint count (0 for a local index), then each descriptor, in hash order. A global index of
+ * versions 1 to 3 has no partitions yet: like the table's partitions of versions 1 and 2, they come from the
+ * {@link LegacyPartitions} the format migration gives ({@code FormatMigration}'s upgrade of catalogs with global
+ * indexes).
  */
 final class TableMetadataCodec {
-    private static final byte VERSION = 3;
+    private static final byte VERSION = 4;
 
-    /** Gives the partitions of a table stored before partitions had ids (versions 1 and 2). */
+    /**
+     * Gives the partitions of a table stored before partitions had ids (versions 1 and 2, {@code indexId} 0), and
+     * those of a global index stored before global indexes had partitions (versions 1 to 3).
+     */
     @FunctionalInterface
     interface LegacyPartitions {
-        List<PartitionDescriptor> of(long tableId, int partitionCount);
+        List<PartitionDescriptor> of(long tableId, int indexId, int partitionCount);
     }
 
     private TableMetadataCodec() {
@@ -53,8 +63,19 @@ final class TableMetadataCodec {
     }
 
     static byte[] encode(TableMetadata table) {
+        return encode(table, VERSION);
+    }
+
+    /**
+     * Encodes {@code table} in version 3 (its global indexes' partitions left out) or 4: version 3 only for tests
+     * that write a store of before version 4, to check its upgrade.
+     */
+    static byte[] encode(TableMetadata table, int version) {
+        if (version != 3 && version != VERSION) {
+            throw new IllegalArgumentException("cannot encode table metadata format version " + version);
+        }
         ByteWriter out = new ByteWriter(256);
-        out.writeByte(VERSION);
+        out.writeByte((byte) version);
         writeString(out, table.name());
         out.writeLong(table.id());
         writeString(out, table.tableId());
@@ -84,7 +105,7 @@ final class TableMetadataCodec {
         }
         out.writeVarLong(table.indexes().size());
         for (IndexMetadata index : table.indexes()) {
-            writeIndex(out, index);
+            writeIndex(out, index, version);
         }
         out.writeVarLong(table.nextIndexId());
         return out.toByteArray();
@@ -92,9 +113,10 @@ final class TableMetadataCodec {
 
     /** Decodes a table of the current version. */
     static TableMetadata decode(byte[] bytes) {
-        return decode(bytes, (tableId, count) -> {
+        return decode(bytes, (tableId, indexId, count) -> {
             throw new IllegalStateException("table " + tableId + " is stored in table metadata format version "
-                    + version(bytes) + ", from before partitions had ids: the format migration did not run");
+                    + version(bytes) + ", from before " + (indexId == KeyLayout.BASE_TABLE_INDEX ? "partitions had ids"
+                    : "global index " + indexId + " had partitions") + ": the format migration did not run");
         });
     }
 
@@ -138,14 +160,25 @@ final class TableMetadataCodec {
                 partitions.add(PartitionDescriptor.read(in));
             }
         } else {
-            partitions = legacy.of(id, partitionCount);
+            partitions = legacy.of(id, KeyLayout.BASE_TABLE_INDEX, partitionCount);
         }
         List<IndexMetadata> indexes = new ArrayList<>();
         int nextIndexId = 1;
         if (version >= 2) {
             int indexCount = (int) in.readVarLong();
             for (int i = 0; i < indexCount; i++) {
-                indexes.add(readIndex(in));
+                IndexMetadata index = readIndex(in);
+                if (version >= 4) {
+                    int count = in.readLength();
+                    List<PartitionDescriptor> indexPartitions = new ArrayList<>(count);
+                    for (int p = 0; p < count; p++) {
+                        indexPartitions.add(PartitionDescriptor.read(in));
+                    }
+                    index = index.withPartitions(indexPartitions);
+                } else if (index.global()) {
+                    index = index.withPartitions(legacy.of(id, index.id(), partitions.size()));
+                }
+                indexes.add(index);
             }
             nextIndexId = (int) in.readVarLong();
         }
@@ -154,7 +187,7 @@ final class TableMetadataCodec {
                 tableClass, tags, partitions, indexes, nextIndexId);
     }
 
-    private static void writeIndex(ByteWriter out, IndexMetadata metadata) {
+    private static void writeIndex(ByteWriter out, IndexMetadata metadata, int version) {
         SecondaryIndex index = metadata.index();
         writeString(out, index.name());
         out.writeVarLong(index.id());
@@ -170,6 +203,13 @@ final class TableMetadataCodec {
         writeString(out, metadata.phase().name());
         writeString(out, metadata.pendingStatus().name());
         writeInstant(out, metadata.readyAt());
+        if (version < 4) {
+            return;
+        }
+        out.writeVarLong(metadata.partitions().size());
+        for (PartitionDescriptor partition : metadata.partitions()) {
+            partition.write(out);
+        }
     }
 
     private static IndexMetadata readIndex(ByteReader in) {

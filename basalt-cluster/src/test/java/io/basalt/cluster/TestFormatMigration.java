@@ -108,7 +108,7 @@ class TestFormatMigration {
             };
             assertThatThrownBy(() -> FormatMigration.run(storage, failSecond)).hasMessage("killed before Beta");
             // Alpha is migrated, Beta and Gamma are not, and the store is not yet of version 2.
-            assertThat(catalogVersion(storage, "Alpha")).isEqualTo(3);
+            assertThat(catalogVersion(storage, "Alpha")).as("the current table metadata format").isEqualTo(4);
             assertThat(catalogVersion(storage, "Beta")).isEqualTo(2);
             assertThat(catalogVersion(storage, "Gamma")).isEqualTo(2);
             assertThat(FormatMigration.version(storage)).isEqualTo(1);
@@ -125,6 +125,43 @@ class TestFormatMigration {
         try (resumed) {
             FormatMigration.run(resumed, FormatMigration.NO_HOOK);
             assertThat(dump(resumed)).as("seed %d", SEED).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void globalIndexesOfCatalogFormat3GetTheirPartitionsOnce() {
+        KeyAttribute v = new KeyAttribute("v", AttributeType.S);
+        List<KeyAttribute> attributes = List.of(SCHEMA.partitionKey(), SCHEMA.sortKey().orElseThrow(), v);
+        TableMetadata created;
+        try (BasaltNode node = BasaltNode.open(RocksDbStorageEngine.open(directory), NodeConfig.defaults())) {
+            created = node.createTable(new TableDefinition("Indexed", SCHEMA, attributes,
+                    BillingMode.PAY_PER_REQUEST, ProvisionedThroughput.NONE, false, null, Map.of(),
+                    List.of(new IndexDefinition("ByV", true, List.of(v), List.of(), Projection.ALL,
+                            ProvisionedThroughput.NONE))));
+            assertThat(created.globalIndexes().get(0).partitions()).as("allocated with the table")
+                    .isEqualTo(PartitionDescriptor.equalRanges(created.id(), 1, 1L + created.partitionCount(),
+                            created.partitionCount(), 1));
+        }
+        // A store written before global indexes had partitions: the record in format 3, the counter after the
+        // table's own partitions.
+        long next = 1 + created.partitionCount();
+        try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
+            storage.write(new WriteBatch().put(KeyLayout.catalogKey("Indexed"), TableMetadataCodec.encode(created, 3))
+                    .put(Catalog.NEXT_PARTITION_ID_KEY, ByteBuffer.allocate(8).putLong(next).array()), true);
+        }
+        for (int open = 0; open < 2; open++) {
+            try (BasaltNode node = BasaltNode.open(RocksDbStorageEngine.open(directory), NodeConfig.defaults())) {
+                TableMetadata upgraded = node.describeTable("Indexed");
+                assertThat(upgraded).as("upgraded once, then read as it is").isEqualTo(created);
+                assertThat(TableMetadataCodec.version(node.storage().get(KeyLayout.catalogKey("Indexed"))))
+                        .isEqualTo(4);
+            }
+        }
+        try (BasaltNode node = BasaltNode.open(RocksDbStorageEngine.open(directory), NodeConfig.defaults())) {
+            node.createTable(new TableDefinition("Later", SCHEMA, ATTRIBUTES, BillingMode.PAY_PER_REQUEST,
+                    ProvisionedThroughput.NONE, false, null, Map.of(), List.of()));
+            assertThat(node.describeTable("Later").partitions().get(0).id().value())
+                    .as("new partitions take ids after the upgraded ones").isEqualTo(next + created.partitionCount());
         }
     }
 

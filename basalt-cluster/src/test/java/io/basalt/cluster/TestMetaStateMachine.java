@@ -166,9 +166,25 @@ class TestMetaStateMachine {
         TableMetadata table = created("T");
         IndexDefinition index = new IndexDefinition("ByGroup", true, List.of(GROUP), List.of(), Projection.ALL,
                 ProvisionedThroughput.NONE);
-        TableChange.AddGlobalIndex add = TableChange.AddGlobalIndex.of(table, index, List.of(PK, GROUP), T0);
+        TableChange.AddGlobalIndex withoutPartitions = TableChange.AddGlobalIndex.of(table, index, List.of(PK, GROUP),
+                T0);
+        assertThatThrownBy(() -> meta.submit(new MetaCommand.UpdateTable("T", withoutPartitions)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("global index ByGroup of table T has no partitions");
+        TableChange.AddGlobalIndex add = withIndexPartitions(withoutPartitions);
         TableMetadata added = meta.submit(new MetaCommand.UpdateTable("T", add));
         IndexMetadata backfilling = added.index("ByGroup").orElseThrow();
+        assertThat(backfilling.partitions()).isEqualTo(add.indexPartitions()).hasSize(2)
+                .allSatisfy(partition -> assertThat(partition.indexId()).isEqualTo(add.indexId()));
+        assertThat(catalog.nextPartitionId()).as("the counter moves past the index's partitions")
+                .isEqualTo(add.indexPartitions().get(1).id().value() + 1);
+        assertThatThrownBy(() -> meta.submit(new MetaCommand.UpdateTable("T",
+                TableChange.AddGlobalIndex.of(added, new IndexDefinition("Again", true, List.of(GROUP), List.of(),
+                        Projection.ALL, ProvisionedThroughput.NONE), List.of(PK, GROUP), T0)
+                        .withIndexPartitions(PartitionDescriptor.equalRanges(table.id(), added.nextIndexId(),
+                                add.indexPartitions().get(0).id().value(), 2, 1)))))
+                .as("partition ids are never given twice").isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("was given before");
         assertThat(backfilling.id()).isEqualTo(add.indexId()).isEqualTo(table.nextIndexId());
         assertThat(backfilling.phase()).isEqualTo(IndexPhase.BACKFILLING);
         assertThat(added.attributeDefinitions()).containsExactly(PK, GROUP);
@@ -182,7 +198,8 @@ class TestMetaStateMachine {
         TableMetadata steady = meta.submit(new MetaCommand.UpdateTable("T",
                 new TableChange.IndexBackfilled(table.id(), add.indexId(), readyAt)));
         assertThat(steady.index("ByGroup").orElseThrow()).isEqualTo(new IndexMetadata(backfilling.index(),
-                backfilling.throughput(), IndexPhase.STEADY, TableStatus.CREATING, readyAt));
+                backfilling.throughput(), IndexPhase.STEADY, TableStatus.CREATING, readyAt,
+                backfilling.partitions()));
         assertThat(meta.evaluate(new MetaCommand.UpdateTable("T",
                 new TableChange.IndexBackfilled(table.id(), add.indexId(), readyAt))).entry())
                 .as("only a backfilling index finishes its backfill").isNull();
@@ -279,9 +296,9 @@ class TestMetaStateMachine {
         TableMetadata a = created("A");
         created("B");
         meta.submit(new MetaCommand.UpdateTable("A", new TableChange.AddTags(Map.of("team", "x"))));
-        meta.submit(new MetaCommand.UpdateTable("A", TableChange.AddGlobalIndex.of(catalog.tryGet("A").orElseThrow(),
-                new IndexDefinition("ByGroup", true, List.of(GROUP), List.of(), Projection.KEYS_ONLY,
-                        ProvisionedThroughput.NONE), List.of(PK, GROUP), T0)));
+        meta.submit(new MetaCommand.UpdateTable("A", withIndexPartitions(TableChange.AddGlobalIndex.of(
+                catalog.tryGet("A").orElseThrow(), new IndexDefinition("ByGroup", true, List.of(GROUP), List.of(),
+                        Projection.KEYS_ONLY, ProvisionedThroughput.NONE), List.of(PK, GROUP), T0))));
         meta.submit(new MetaCommand.DeleteTable(catalog.tryGet("B").orElseThrow()));
         created("C");
 
@@ -371,5 +388,11 @@ class TestMetaStateMachine {
             }
         }
         return dump;
+    }
+
+    /** {@code add} with two partitions for its index, allocated as the node allocates them. */
+    private TableChange.AddGlobalIndex withIndexPartitions(TableChange.AddGlobalIndex add) {
+        return add.withIndexPartitions(PartitionDescriptor.equalRanges(add.expected().id(), add.indexId(),
+                meta.allocatePartitionIds(2), 2, GroupStateMachine.LOCAL_GROUP_ID));
     }
 }

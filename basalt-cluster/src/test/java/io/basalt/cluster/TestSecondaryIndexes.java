@@ -18,6 +18,7 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.IndexEntries;
 import io.basalt.partition.IndexWrite;
 import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.storage.StorageEngine;
@@ -209,6 +210,13 @@ class TestSecondaryIndexes {
                     global("ByGroup", Projection.include(List.of("note"))),
                     List.of(PK, SCHEMA.sortKey().orElseThrow(), GROUP, SCORE), node.now()));
             assertThat(added.index("ByGroup").orElseThrow().status(node.now())).isEqualTo(TableStatus.CREATING);
+            // The added index gets partitions of its own, ids after the table's, open in the local group.
+            List<PartitionDescriptor> indexPartitions = added.index("ByGroup").orElseThrow().partitions();
+            assertThat(indexPartitions).hasSize(added.partitionCount()).allSatisfy(partition -> {
+                assertThat(partition.indexId()).isEqualTo(added.index("ByGroup").orElseThrow().id());
+                assertThat(partition.id().value()).isGreaterThan(added.partitions().get(0).id().value());
+                assertThat(node.stateMachine().sequence(partition.id())).isZero();
+            });
             Thread.sleep(300);
             stop.set(true);
             for (Thread writer : writers) {
@@ -232,6 +240,7 @@ class TestSecondaryIndexes {
         try (BasaltNode node = open(NodeConfig.defaults(), false)) {
             TableMetadata table = node.createTable(definition("T", List.of(global("ByGroup", Projection.ALL))));
             IndexMetadata index = table.index("ByGroup").orElseThrow();
+            assertThat(index.partitions()).as("created with the table").hasSize(table.partitionCount());
             for (int i = 0; i < 100; i++) {
                 put(node, table, item("pk", "p" + i, "sk", i, "group", "g", "score", i));
             }
@@ -245,6 +254,8 @@ class TestSecondaryIndexes {
             assertThat(node.describeTable("T").indexes()).isEmpty();
             assertThat(node.describeTable("T").attributeDefinitions()).containsExactly(PK, SCHEMA.sortKey().get());
             assertThat(entries(table, index)).isEmpty();
+            assertThat(index.partitions()).as("the dropped index's partitions are closed")
+                    .allSatisfy(partition -> assertThat(node.stateMachine().sequence(partition.id())).isEqualTo(-1));
             // Without global indexes the table writes no change records, and those left were trimmed.
             put(node, table, item("pk", "x", "sk", 1, "group", "g"));
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -88,6 +88,9 @@ class TestTableMetadataCodec {
         return table.withIndexes(List.of(local, global), 6);
     }
 
+    /** The length in hex digits of version 2's index list and next index id. */
+    private static final int INDEX_HEX_LENGTH = GOLDEN_V2.length() - GOLDEN_V1.length() - 2;
+
     /** Pins version 3: version 2 with the partition count replaced by the partitions' descriptors (layout v2). */
     static final String GOLDEN_V3 = "03" + GOLDEN_V1.substring(2, GOLDEN_V1.length() - 2)
             + "04" // four partitions, each a PartitionDescriptor v1: id, table, index, first, last, group, parent, OPEN
@@ -97,23 +100,73 @@ class TestTableMetadataCodec {
             + "01" + "04" + "8202" + "00" + "c000000000000000" + "ffffffffffffffff" + "01" + "00" + "01"
             + GOLDEN_V2.substring(GOLDEN_V1.length());
 
+    /** The golden indexed table of version 4: its global index ByAge (id 5) has the partitions 5-8. */
+    static TableMetadata goldenIndexedTableV4() {
+        return withIndexPartitions(goldenIndexedTable(), 5);
+    }
+
+    /** {@code table} with its global index ByAge given four partitions of ids from {@code firstId}. */
+    private static TableMetadata withIndexPartitions(TableMetadata table, long firstId) {
+        return table.withIndex("ByAge", index -> index.withPartitions(
+                PartitionDescriptor.equalRanges(258, 5, firstId, 4, 1)));
+    }
+
+    /** Pins version 4: version 3 with each index's partitions after its ready-at (cluster.md §15). */
+    static final String GOLDEN_V4 = "04" + GOLDEN_V3.substring(2, GOLDEN_V3.length() - 2 - INDEX_HEX_LENGTH)
+            + "02" // two indexes
+            + "0742795374617465" + "03" + "00" // "ByState", id 3, local
+            + "01" + "02706b0153" + "01" + "05737461746501" + "53" // partition key pk S, sort key state S
+            + "094b4559535f4f4e4c59" + "00" // KEYS_ONLY, no non-key attributes
+            + "00" + "00" + "00" + "00" + "00" // no throughput
+            + "06535445414459" + "084352454154494e47" + "01" + "0000018bcfe569f4" // STEADY, CREATING
+            + "00" // a local index has no partitions
+            + "054279416765" + "05" + "01" // "ByAge", id 5, global
+            + "02" + "0361676501" + "4e" + "01420142" + "00" // partition keys age N, B B; no sort key
+            + "07494e434c554445" + "02" + "01780179" // INCLUDE x, y
+            + "01" + "02" + "00" + "00" + "00" // throughput 1, 2
+            + "0b4241434b46494c4c494e47" + "084352454154494e47" + "01" + "0000018bcfe569f4"
+            + "04" // four partitions of index 5, ids 5-8
+            + "01" + "05" + "8202" + "05" + "0000000000000000" + "3fffffffffffffff" + "01" + "00" + "01"
+            + "01" + "06" + "8202" + "05" + "4000000000000000" + "7fffffffffffffff" + "01" + "00" + "01"
+            + "01" + "07" + "8202" + "05" + "8000000000000000" + "bfffffffffffffff" + "01" + "00" + "01"
+            + "01" + "08" + "8202" + "05" + "c000000000000000" + "ffffffffffffffff" + "01" + "00" + "01"
+            + "06"; // next index id
+
     @Test
-    void goldenBytesOfVersion3() {
-        assertThat(HexFormat.of().formatHex(TableMetadataCodec.encode(goldenIndexedTable()))).isEqualTo(GOLDEN_V3);
-        assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V3)), goldenIndexedTable());
+    void goldenBytesOfVersion4() {
+        assertThat(HexFormat.of().formatHex(TableMetadataCodec.encode(goldenIndexedTableV4())))
+                .isEqualTo(GOLDEN_V4);
+        assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V4)), goldenIndexedTableV4());
+        // A table without global indexes differs from version 3 only by a count of 0 per local index.
+        assertRoundTrips(TableMetadataCodec.decode(TableMetadataCodec.encode(goldenTable())), goldenTable());
+    }
+
+    @Test
+    void version3DecodesItsGlobalIndexesOnlyWithThePartitionsTheUpgradeGives() {
+        List<String> asked = new ArrayList<>();
+        TableMetadataCodec.LegacyPartitions legacy = (tableId, indexId, count) -> {
+            asked.add(tableId + "/" + indexId + "/" + count);
+            return PartitionDescriptor.equalRanges(tableId, indexId, 5, count, 1);
+        };
+        assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V3), legacy),
+                goldenIndexedTableV4());
+        assertThat(asked).containsExactly("258/5/4");
+        assertThatThrownBy(() -> TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V3)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("global index 5 had partitions: the format migration did not run");
     }
 
     @Test
     void versions1And2DecodeOnlyWithThePartitionsTheMigrationGives() {
         List<String> asked = new ArrayList<>();
-        TableMetadataCodec.LegacyPartitions legacy = (tableId, count) -> {
-            asked.add(tableId + "/" + count);
-            return PartitionDescriptor.equalRanges(tableId, KeyLayout.BASE_TABLE_INDEX, 1, count, 1);
+        TableMetadataCodec.LegacyPartitions legacy = (tableId, indexId, count) -> {
+            asked.add(tableId + "/" + indexId + "/" + count);
+            return PartitionDescriptor.equalRanges(tableId, indexId, 1, count, 1);
         };
         assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V1), legacy), goldenTable());
         assertRoundTrips(TableMetadataCodec.decode(HexFormat.of().parseHex(GOLDEN_V2), legacy),
-                goldenIndexedTable());
-        assertThat(asked).containsExactly("258/4", "258/4");
+                withIndexPartitions(goldenIndexedTable(), 1));
+        assertThat(asked).containsExactly("258/0/4", "258/0/4", "258/5/4");
         // The test's writer of layout v1 stores (TestFormatMigration) writes exactly version 2.
         assertThat(HexFormat.of().formatHex(V1Store.catalogValue(goldenIndexedTable()))).isEqualTo(GOLDEN_V2);
         for (String golden : List.of(GOLDEN_V1, GOLDEN_V2)) {
@@ -163,9 +216,9 @@ class TestTableMetadataCodec {
     @Test
     void unknownVersionIsRejected() {
         byte[] bytes = TableMetadataCodec.encode(goldenTable());
-        bytes[0] = 4;
+        bytes[0] = 5;
         assertThatThrownBy(() -> TableMetadataCodec.decode(bytes)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("version 4");
+                .hasMessageContaining("version 5");
     }
 
     private static void assertRoundTrips(TableMetadata decoded, TableMetadata original) {
@@ -197,10 +250,10 @@ class TestTableMetadataCodec {
                 Instant.ofEpochMilli(random.nextLong() >>> 24), random.nextBoolean(),
                 random.nextInt(3) == 0 ? null : classes[random.nextInt(classes.length)], tags,
                 PartitionDescriptor.equalRanges(id, 0, (random.nextLong() >>> 2) | 1, 1 + random.nextInt(64), 1),
-                randomIndexes(random), 1000);
+                randomIndexes(random, id), 1000);
     }
 
-    private static List<IndexMetadata> randomIndexes(Random random) {
+    private static List<IndexMetadata> randomIndexes(Random random, long tableId) {
         List<IndexMetadata> indexes = new ArrayList<>();
         ProjectionType[] types = ProjectionType.values();
         for (int i = random.nextInt(4); i > 0; i--) {
@@ -215,11 +268,14 @@ class TestTableMetadataCodec {
             ProjectionType type = types[random.nextInt(types.length)];
             Projection projection = type == ProjectionType.INCLUDE ? Projection.include(List.of(name(random)))
                     : new Projection(type, List.of());
-            indexes.add(new IndexMetadata(new SecondaryIndex(name(random), 1 + random.nextInt(999), true,
+            int indexId = 1 + random.nextInt(999);
+            indexes.add(new IndexMetadata(new SecondaryIndex(name(random), indexId, true,
                     partitionKeys, sortKeys, projection),
                     ProvisionedThroughput.of(random.nextInt(9), random.nextInt(9)),
                     IndexPhase.values()[random.nextInt(3)], random.nextBoolean() ? TableStatus.CREATING
-                            : TableStatus.UPDATING, Instant.ofEpochMilli(random.nextLong() >>> 24)));
+                            : TableStatus.UPDATING, Instant.ofEpochMilli(random.nextLong() >>> 24),
+                    PartitionDescriptor.equalRanges(tableId, indexId, (random.nextLong() >>> 2) | 1,
+                            1 + random.nextInt(8), 1)));
         }
         return indexes;
     }

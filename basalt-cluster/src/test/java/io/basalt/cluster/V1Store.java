@@ -20,7 +20,7 @@ final class V1Store {
      * count of equal hash ranges stays where format 3 puts the count of descriptors).
      */
     static byte[] catalogValue(TableMetadata table) {
-        byte[] v3 = TableMetadataCodec.encode(table);
+        byte[] v3 = TableMetadataCodec.encode(table, 3);
         ByteArrayOutputStream descriptors = new ByteArrayOutputStream();
         for (PartitionDescriptor partition : table.partitions()) {
             descriptors.writeBytes(partition.encode());

@@ -95,6 +95,13 @@ public final class PartitionMap {
         return new PartitionMap(changed);
     }
 
+    /** The map without the partitions of one global index of {@code tableId}. */
+    public PartitionMap withoutIndex(long tableId, int indexId) {
+        Map<RangesKey, PartitionRanges> changed = new HashMap<>(ranges);
+        changed.remove(new RangesKey(tableId, indexId));
+        return new PartitionMap(changed);
+    }
+
     /** The partition of a table ({@code indexId} 0) or global index that owns {@code hash}. */
     public PartitionDescriptor locate(long tableId, int indexId, long hash) {
         return getRanges(tableId, indexId).locate(hash);

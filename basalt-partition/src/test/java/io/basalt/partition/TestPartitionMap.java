@@ -92,6 +92,18 @@ class TestPartitionMap {
     }
 
     @Test
+    void aGlobalIndexsPartitionsComeAndGoWithoutTouchingTheTables() {
+        List<PartitionDescriptor> table = PartitionDescriptor.equalRanges(3, 0, 1, 2, 1);
+        List<PartitionDescriptor> index = PartitionDescriptor.equalRanges(3, 4, 3, 2, 1);
+        PartitionMap map = PartitionMap.of(table).withRanges(index);
+        assertThat(map.locate(3, 4, -1L).id()).isEqualTo(new PartitionId(4));
+        PartitionMap without = map.withoutIndex(3, 4);
+        assertThat(without.tryGetRanges(3, 4)).isEmpty();
+        assertThat(without.getRanges(3, 0).descriptors()).isEqualTo(table);
+        assertThat(without.size()).isEqualTo(2);
+    }
+
+    @Test
     void splitsRecordTheirParent() {
         // Partition 1 of table 1, [0, 2^63), split into 3 and 4 (what issue 17's splits will record).
         PartitionDescriptor right = PartitionDescriptor.equalRanges(1, 0, 1, 2, 1).get(1);

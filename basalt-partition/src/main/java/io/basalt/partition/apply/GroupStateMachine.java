@@ -530,7 +530,8 @@ public final class GroupStateMachine {
      * Whether {@code key} is one the partition's entry may write (key layout v2, see {@link KeyLayout}): every such
      * key space carries the table id after its first byte; item keys must be of an index the partition owns (its
      * own, and for a base-table partition its table's local indexes) and hash into its range, collection keys must
-     * hash into the range of a base-table partition, and partition-scoped keys must name the partition's id.
+     * hash into the range of a base-table partition, and partition-scoped keys (a global index partition's positions
+     * in {@code 0x13} among them) must name the partition's id.
      */
     private static boolean ownsKey(OpenPartition partition, byte[] key) {
         PartitionDescriptor descriptor = partition.descriptor;
@@ -551,6 +552,10 @@ public final class GroupStateMachine {
                 return key.length >= 17 && KeyLayout.readLong(key, 9) == id;
             case KeyLayout.INDEX_STATE:
                 return key.length >= 19 && partition.ownsIndex(indexIdAt(key, 9)) && KeyLayout.readLong(key, 11) == id;
+            case KeyLayout.GSI_POSITIONS:
+                // A global index partition's positions per source partition (cluster.md §15), named by its id.
+                return key.length == 27 && descriptor.indexId() != KeyLayout.BASE_TABLE_INDEX
+                        && indexIdAt(key, 9) == descriptor.indexId() && KeyLayout.readLong(key, 11) == id;
             default:
                 return false;
         }

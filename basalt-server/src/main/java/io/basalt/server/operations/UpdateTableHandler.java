@@ -259,8 +259,8 @@ final class UpdateTableHandler implements OperationHandler {
                             + index.name());
                 }
             } else {
-                result = result.withIndex(index.name(), current -> new IndexMetadata(current.index(),
-                        ProvisionedThroughput.NONE, current.phase(), current.pendingStatus(), current.readyAt()));
+                result = result.withIndex(index.name(),
+                        current -> current.withThroughputOnly(ProvisionedThroughput.NONE));
             }
         }
         return result;
