@@ -138,13 +138,15 @@ class TestFormatMigration {
                     BillingMode.PAY_PER_REQUEST, ProvisionedThroughput.NONE, false, null, Map.of(),
                     List.of(new IndexDefinition("ByV", true, List.of(v), List.of(), Projection.ALL,
                             ProvisionedThroughput.NONE))));
+            // The index's ids follow the table's (the internal ledger table, created first, has the lowest).
+            long firstOfTable = created.partitions().get(0).id().value();
             assertThat(created.globalIndexes().get(0).partitions()).as("allocated with the table")
-                    .isEqualTo(PartitionDescriptor.equalRanges(created.id(), 1, 1L + created.partitionCount(),
-                            created.partitionCount(), 1));
+                    .isEqualTo(PartitionDescriptor.equalRanges(created.id(), 1,
+                            firstOfTable + created.partitionCount(), created.partitionCount(), 1));
         }
         // A store written before global indexes had partitions: the record in format 3, the counter after the
         // table's own partitions.
-        long next = 1 + created.partitionCount();
+        long next = created.partitions().get(0).id().value() + created.partitionCount();
         try (StorageEngine storage = RocksDbStorageEngine.open(directory)) {
             storage.write(new WriteBatch().put(KeyLayout.catalogKey("Indexed"), TableMetadataCodec.encode(created, 3))
                     .put(Catalog.NEXT_PARTITION_ID_KEY, ByteBuffer.allocate(8).putLong(next).array()), true);
