@@ -2,6 +2,7 @@ package io.basalt.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.Admission;
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.rpc.NettyRpcTransport;
 import io.basalt.server.operations.DynamoDbOperations;

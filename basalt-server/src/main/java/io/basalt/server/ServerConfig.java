@@ -2,6 +2,7 @@ package io.basalt.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.Admission;
 import io.basalt.model.Limits;
 
 /**
@@ -20,9 +21,9 @@ public record ServerConfig(String host, int port, int maxRequestBytes, int maxIn
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
     /** Far above what one node serves at once, so only a flood meets it; the worker queue stays bounded by it. */
-    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 4096;
+    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = Admission.DEFAULT_MAX_REQUESTS;
     /** 16 full-size (16 MiB) requests at once; a heap of 1 GiB or more holds that beside the data it serves. */
-    public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 256L * 1024 * 1024;
+    public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = Admission.DEFAULT_MAX_BYTES;
 
     public ServerConfig {
         requireNonNull(host, "host is null");

@@ -3,6 +3,7 @@ package io.basalt.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.cluster.Admission;
 import io.basalt.model.Limits;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,7 @@ import static io.basalt.server.RawHttp.CREDENTIALS;
 import static io.basalt.server.RawHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.basalt.cluster.Admission;
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.NodeConfig;
 import io.basalt.model.Limits;

@@ -11,7 +11,7 @@ import io.basalt.cluster.routing.Router;
 import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.cluster.rpc.NettyRpcTransport;
 import io.basalt.cluster.rpc.PartitionRpcServer;
-import io.basalt.cluster.rpc.RpcAdmission;
+import io.basalt.cluster.Admission;
 import io.basalt.cluster.rpc.ServingGuard;
 import io.basalt.partition.PartitionMap;
 import java.net.InetSocketAddress;
@@ -50,7 +50,7 @@ final class TcpRpcLoopback implements PartitionRouting, AutoCloseable {
 
     @Override
     public PartitionClient client(PartitionClient local) {
-        rpcServer.set(new PartitionRpcServer(local, ServingGuard.SERVE_ALL, RpcAdmission.defaults()));
+        rpcServer.set(new PartitionRpcServer(local, ServingGuard.SERVE_ALL, Admission.defaults()));
         Router router = new Router(CALLER, local, ServingGuard.SERVE_ALL, new LoopbackView(), client::peer,
                 client.timer(), RoutingConfig.defaults());
         return new RoutedPartitionClient(router, local);

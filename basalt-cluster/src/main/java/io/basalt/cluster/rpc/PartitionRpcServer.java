@@ -2,6 +2,7 @@ package io.basalt.cluster.rpc;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.Admission;
 import io.basalt.cluster.PartitionClient;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * travels as an ERROR frame with its code, text and (for a failed condition) the current item; anything else that
  * fails is an InternalServerError, logged here.
  *
- * <p>Before serving, a request passes the node's {@link RpcAdmission} (over its limits: OVERLOADED, §17) and its
+ * <p>Before serving, a request passes the node's {@link Admission} (over its limits: OVERLOADED, §17) and its
  * {@link ServingGuard} for every partition it names (a partition this node does not serve now: NOT_LEADER,
  * WRONG_PARTITION or NOT_READY, for the sender's Router to act on; a batch is refused whole by its first such
  * partition, and the sender routes its parts again).
@@ -37,16 +38,16 @@ public final class PartitionRpcServer {
 
     private final PartitionClient local;
     private final ServingGuard guard;
-    private final RpcAdmission admission;
+    private final Admission admission;
     private final ConcurrentHashMap<Long, TransactionWatch> watches = new ConcurrentHashMap<>();
     private final AtomicLong nextWatch = new AtomicLong();
 
     /** A server of every partition {@code local} holds, with the default admission limits (one node, loopback). */
     public PartitionRpcServer(PartitionClient local) {
-        this(local, ServingGuard.SERVE_ALL, RpcAdmission.defaults());
+        this(local, ServingGuard.SERVE_ALL, Admission.defaults());
     }
 
-    public PartitionRpcServer(PartitionClient local, ServingGuard guard, RpcAdmission admission) {
+    public PartitionRpcServer(PartitionClient local, ServingGuard guard, Admission admission) {
         this.local = requireNonNull(local, "local is null");
         this.guard = requireNonNull(guard, "guard is null");
         this.admission = requireNonNull(admission, "admission is null");

@@ -9,7 +9,7 @@ import io.basalt.cluster.TableDefinition;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.cluster.rpc.NettyRpcTransport;
 import io.basalt.cluster.rpc.PartitionRpcServer;
-import io.basalt.cluster.rpc.RpcAdmission;
+import io.basalt.cluster.Admission;
 import io.basalt.cluster.rpc.RpcResponse;
 import io.basalt.cluster.rpc.ServingGuard;
 import io.basalt.model.AttributeType;
@@ -124,7 +124,7 @@ final class RoutingCluster implements AutoCloseable {
                         node.transport.timer(), config);
                 return new RoutedPartitionClient(node.router, local);
             });
-            node.server.set(new PartitionRpcServer(node.local, guard, RpcAdmission.defaults()));
+            node.server.set(new PartitionRpcServer(node.local, guard, Admission.defaults()));
         }
         for (Node node : nodes) {
             node.node.createTable(new TableDefinition("T", SCHEMA, List.of(SCHEMA.partitionKey()),

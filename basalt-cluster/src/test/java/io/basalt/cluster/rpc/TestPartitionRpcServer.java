@@ -3,6 +3,7 @@ package io.basalt.cluster.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.cluster.Admission;
 import io.basalt.cluster.PartitionClient;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
@@ -138,7 +139,7 @@ class TestPartitionRpcServer {
     void overItsAdmissionLimitsTheServerAnswersOverloadedAndGivesEveryPermitBack() {
         RecordingPartitions local = new RecordingPartitions();
         local.held = new CompletableFuture<>();
-        RpcAdmission admission = new RpcAdmission(2, 1L << 20);
+        Admission admission = new Admission(2, 1L << 20);
         PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local,
                 ServingGuard.SERVE_ALL, admission)));
         CompletableFuture<EvaluatedWrite> first = client.write(PARTITION, KEY, DELETE);
@@ -154,7 +155,7 @@ class TestPartitionRpcServer {
         assertThat(admission.inFlightBytes()).isZero();
         // The byte limit counts each frame's bytes: a limit below one frame refuses it whatever the count.
         PartitionClient small = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local,
-                ServingGuard.SERVE_ALL, new RpcAdmission(100, 10))));
+                ServingGuard.SERVE_ALL, new Admission(100, 10))));
         assertThatThrownBy(() -> small.write(PARTITION, KEY, DELETE).join()).hasCauseInstanceOf(
                 RpcRefusedException.class);
     }
@@ -163,7 +164,7 @@ class TestPartitionRpcServer {
     void aPartitionTheGuardRefusesIsNotServedAndBatchesAreRefusedWhole() {
         RecordingPartitions local = new RecordingPartitions();
         PartitionId elsewhere = new PartitionId(77);
-        RpcAdmission admission = RpcAdmission.defaults();
+        Admission admission = Admission.defaults();
         PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local,
                 (partition, write) -> partition.equals(elsewhere) ? new RpcResponse.NotLeader(5, 3) : null,
                 admission)));
