@@ -14,9 +14,6 @@ import java.util.List;
  * applied there. Applying it is a pure function of the current image.
  */
 public sealed interface ItemUpdate permits ExpressionItemUpdate, LegacyItemUpdate, NoItemUpdate {
-    /** An update that changes nothing: UpdateItem with neither parameter creates the item with only its key. */
-    ItemUpdate NONE = NoItemUpdate.INSTANCE;
-
     /**
      * Applies the update. {@code current} is the existing item, or an item holding only the key when it does not
      * exist (UpdateItem creates it).

@@ -75,7 +75,7 @@ class TestItemOperation {
         assertThat(new DeleteItemOperation(KEY, absent).evaluate(null).existsAfter()).isFalse();
         assertThatThrownBy(() -> new DeleteItemOperation(KEY, absent).evaluate(stored(CURRENT)))
                 .isInstanceOf(ConditionalCheckFailedException.class);
-        assertThat(new UpdateItemOperation(KEY, KEY_ITEM, ItemUpdate.NONE, A_IS_ONE).evaluate(stored(CURRENT))
+        assertThat(new UpdateItemOperation(KEY, KEY_ITEM, NoItemUpdate.INSTANCE, A_IS_ONE).evaluate(stored(CURRENT))
                 .newItem()).isEqualTo(CURRENT);
         WriteOutcome checked = new ConditionCheckOperation(KEY, A_IS_ONE).evaluate(stored(CURRENT));
         assertThat(checked.newItem()).isEqualTo(checked.oldItem()).isEqualTo(CURRENT);
@@ -86,7 +86,8 @@ class TestItemOperation {
     @Test
     void falseConditionFailsEveryOperationWithTheCurrentItem() {
         List<ItemOperation> operations = List.of(new PutItemOperation(KEY, NEW, NEVER),
-                new DeleteItemOperation(KEY, NEVER), new UpdateItemOperation(KEY, KEY_ITEM, ItemUpdate.NONE, NEVER),
+                new DeleteItemOperation(KEY, NEVER),
+                new UpdateItemOperation(KEY, KEY_ITEM, NoItemUpdate.INSTANCE, NEVER),
                 new ConditionCheckOperation(KEY, NEVER));
         for (ItemOperation operation : operations) {
             for (Item current : new Item[] {CURRENT, null}) {
@@ -154,7 +155,7 @@ class TestItemOperation {
 
     @Test
     void emptyUpdateCreatesTheItemWithOnlyItsKey() {
-        WriteOutcome outcome = new UpdateItemOperation(KEY, KEY_ITEM, ItemUpdate.NONE, null).evaluate(null);
+        WriteOutcome outcome = new UpdateItemOperation(KEY, KEY_ITEM, NoItemUpdate.INSTANCE, null).evaluate(null);
         assertThat(outcome.newItem()).isEqualTo(KEY_ITEM);
         assertThat(outcome.updatedPaths()).isEmpty();
     }

@@ -182,7 +182,7 @@ public final class OperationCodec {
     private static ItemUpdate readUpdate(ByteReader in) {
         int tag = in.readUnsignedByte();
         return switch (tag) {
-            // Not ItemUpdate.NONE: that constant is null when NoItemUpdate happens to be initialised first.
+            // Not NoItemUpdate.INSTANCE: that constant is null when NoItemUpdate happens to be initialised first.
             case UPDATE_NONE -> NoItemUpdate.INSTANCE;
             case UPDATE_EXPRESSION -> ExpressionItemUpdate.sizedByItem(ExpressionCodec.readUpdate(in));
             case UPDATE_EXPRESSION_SIZED_BY_STATEMENT ->

@@ -19,6 +19,7 @@ import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.LegacyItemUpdate;
+import io.basalt.partition.NoItemUpdate;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.ReplaceItemOperation;
 import io.basalt.partition.UpdateItemOperation;
@@ -77,7 +78,7 @@ class TestOperationCodec {
                 new LegacyUpdate.Action("c", LegacyUpdate.Kind.PUT, AttributeValue.string("z"))));
         List<ItemOperation> operations = List.of(
                 new PutItemOperation(KEY, KEY_ITEM, A_IS_ONE),
-                new UpdateItemOperation(KEY_WITH_SORT, KEY_ITEM, ItemUpdate.NONE, null),
+                new UpdateItemOperation(KEY_WITH_SORT, KEY_ITEM, NoItemUpdate.INSTANCE, null),
                 new UpdateItemOperation(KEY, KEY_ITEM, ExpressionItemUpdate.sizedByItem(update), A_IS_ONE),
                 new UpdateItemOperation(KEY, KEY_ITEM, ExpressionItemUpdate.sizedByStatement(update), null),
                 new UpdateItemOperation(KEY, KEY_ITEM, new LegacyItemUpdate(legacy), null),
@@ -245,7 +246,7 @@ class TestOperationCodec {
         ItemUpdate update() {
             switch (random.nextInt(4)) {
                 case 0:
-                    return ItemUpdate.NONE;
+                    return NoItemUpdate.INSTANCE;
                 case 1: {
                     List<LegacyUpdate.Action> actions = new ArrayList<>();
                     for (int i = random.nextInt(4); i >= 0; i--) {

@@ -14,7 +14,7 @@ import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.DeleteItemOperation;
 import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemOperation;
-import io.basalt.partition.ItemUpdate;
+import io.basalt.partition.NoItemUpdate;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.UpdateItemOperation;
 import io.basalt.server.json.AttributeValueJson;
@@ -209,7 +209,7 @@ final class TransactWriteAction {
             case DELETE -> new DeleteItemOperation(primaryKey, condition);
             case CONDITION_CHECK -> new ConditionCheckOperation(primaryKey, condition);
             case UPDATE -> new UpdateItemOperation(primaryKey, ItemKeys.keyItem(primaryKey, table),
-                    update == null ? ItemUpdate.NONE : ExpressionItemUpdate.sizedByItem(update), condition);
+                    update == null ? NoItemUpdate.INSTANCE : ExpressionItemUpdate.sizedByItem(update), condition);
         };
     }
 }

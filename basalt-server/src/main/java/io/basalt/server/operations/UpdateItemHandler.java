@@ -17,6 +17,7 @@ import io.basalt.model.PrimaryKey;
 import io.basalt.partition.ExpressionItemUpdate;
 import io.basalt.partition.ItemUpdate;
 import io.basalt.partition.LegacyItemUpdate;
+import io.basalt.partition.NoItemUpdate;
 import io.basalt.partition.UpdateItemOperation;
 import io.basalt.server.RequestContext;
 import io.basalt.server.ResponseBody;
@@ -63,7 +64,7 @@ final class UpdateItemHandler extends DataPlaneHandler {
         });
         TableMetadata table = node.tableForItems(parameters.tableName());
         PrimaryKey key = ItemKeys.fromKey(update.key(), table);
-        ItemUpdate itemUpdate = ItemUpdate.NONE;
+        ItemUpdate itemUpdate = NoItemUpdate.INSTANCE;
         if (update.expression() != null) {
             checkNotKey(RequestExpressions.targets(update.expression()), table.keySchema());
             itemUpdate = ExpressionItemUpdate.sizedByStatement(update.expression());
