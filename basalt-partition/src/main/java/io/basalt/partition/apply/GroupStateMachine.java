@@ -2,14 +2,19 @@ package io.basalt.partition.apply;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.partition.GroupPartition;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionRecord;
+import io.basalt.partition.log.DropPartitionsEntry;
+import io.basalt.partition.log.GroupAdminEntry;
 import io.basalt.partition.log.LogEntry;
 import io.basalt.partition.log.LogEntryCodec;
 import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.MultiEntry;
+import io.basalt.partition.log.OpenPartitionsEntry;
 import io.basalt.partition.log.PartEntry;
 import io.basalt.partition.log.PartitionEntry;
 import io.basalt.storage.StorageIterator;
@@ -62,6 +67,8 @@ public final class GroupStateMachine {
     private final List<ApplyListener> listeners = new CopyOnWriteArrayList<>();
     /** Told about applied metadata entries only, so that partition entries pay nothing for them. */
     private final List<Consumer<MetaEntry>> metaListeners = new CopyOnWriteArrayList<>();
+    /** Told about applied group-admin entries only. */
+    private final List<PartitionsListener> partitionsListeners = new CopyOnWriteArrayList<>();
     /**
      * Reused by every apply of up to {@link #REUSED_BATCH_OPERATIONS} operations (under the lock): engines read a
      * batch only while writing it. Emptied after each write, so it pins no values.
@@ -110,6 +117,11 @@ public final class GroupStateMachine {
         GroupApplyState state = GroupApplyState.decode(storage.get(stateKey));
         this.appliedTerm = state.term();
         this.appliedIndex = state.index();
+        // The partitions the group's own log opened (a data group of a cluster): reopened from storage alone,
+        // after a restart or a snapshot install (§6.2 step 4). The single-node log stores none.
+        for (GroupPartition partition : GroupPartitions.read(storage, groupId)) {
+            openPartition(partition.descriptor(), partition.localIndexIds());
+        }
     }
 
     public long groupId() {
@@ -179,6 +191,21 @@ public final class GroupStateMachine {
         open.stagedChunks = chunks;
     }
 
+    /** The partitions the group holds now, in no particular order (for the owner's epochs). */
+    public synchronized List<GroupPartition> partitions() {
+        List<GroupPartition> open = new ArrayList<>(partitions.size());
+        for (OpenPartition partition : partitions.values()) {
+            open.add(new GroupPartition(partition.descriptor,
+                    Arrays.stream(partition.localIndexIds).boxed().toList()));
+        }
+        return open;
+    }
+
+    /** Whether the group holds {@code partition}. */
+    public synchronized boolean holds(PartitionId partition) {
+        return partitions.containsKey(partition);
+    }
+
     /** Stops accepting entries of {@code partition} (its table is being dropped): later ones are rejected. */
     public synchronized void closePartition(PartitionId partition) {
         partitions.remove(partition);
@@ -201,6 +228,14 @@ public final class GroupStateMachine {
      */
     public void addMetaListener(Consumer<MetaEntry> listener) {
         metaListeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /**
+     * Tells {@code listener} about every group-admin entry applied from now on (which partitions it opened or
+     * dropped), after its batch is in storage, on the applying thread under the state machine's lock.
+     */
+    public void addPartitionsListener(PartitionsListener listener) {
+        partitionsListeners.add(requireNonNull(listener, "listener is null"));
     }
 
     /** Applies one entry at Raft position (term, index), unsynced: the Raft log is the durable copy (§6.3). */
@@ -248,6 +283,7 @@ public final class GroupStateMachine {
         List<LogEntry> applied = null;
         long lastIndex = appliedIndex;
         List<MetaEntry> appliedMeta = null;
+        List<Runnable> adminNotices = null;
         for (int i = 0; i < entries.size(); i++) {
             LogEntry entry = entries.get(i);
             long index = firstIndex + i;
@@ -268,6 +304,9 @@ public final class GroupStateMachine {
                     appliedMeta = appliedMeta == null ? new ArrayList<>(1) : appliedMeta;
                     appliedMeta.add(meta);
                 }
+            } else if (entry instanceof GroupAdminEntry admin) {
+                adminNotices = adminNotices == null ? new ArrayList<>(1) : adminNotices;
+                outcomes.add(stage(admin, batch, adminNotices));
             } else if (entry instanceof PartEntry part) {
                 PartitionEntry completed = stagePart(part, batch, outcomes);
                 if (completed != null) {
@@ -294,6 +333,9 @@ public final class GroupStateMachine {
         }
         appliedTerm = term;
         appliedIndex = lastIndex;
+        if (adminNotices != null) {
+            adminNotices.forEach(Runnable::run);
+        }
         if (appliedMeta != null) {
             for (MetaEntry meta : appliedMeta) {
                 for (Consumer<MetaEntry> listener : metaListeners) {
@@ -334,6 +376,12 @@ public final class GroupStateMachine {
         }
         if (entry instanceof MetaEntry meta) {
             return meta.operations().size();
+        }
+        if (entry instanceof OpenPartitionsEntry open) {
+            return 2 * open.partitions().size();
+        }
+        if (entry instanceof DropPartitionsEntry) {
+            return 16;
         }
         if (entry instanceof PartEntry part) {
             // A last part adds a whole large entry: give it a batch of its own rather than grow the reused one.
@@ -487,6 +535,75 @@ public final class GroupStateMachine {
         }
         return ApplyOutcome.APPLIED;
     }
+
+    /**
+     * Stages a group-admin entry (§6.2 step 4). Opening stores each partition new to the group ({@link
+     * GroupPartitions}) with an empty partition record unless one is stored, and starts accepting its entries; a
+     * partition the group holds is skipped, and one whose stored record describes another partition is refused (a
+     * defect: logged, the rest still open). Dropping range-deletes the table's key spaces and closes its
+     * partitions: a group's storage holds only its own partitions, so the table's ranges in this storage are
+     * exactly theirs.
+     */
+    private ApplyOutcome stage(GroupAdminEntry entry, WriteBatch batch, List<Runnable> notices) {
+        if (entry instanceof OpenPartitionsEntry open) {
+            List<GroupPartition> opened = new ArrayList<>(open.partitions().size());
+            for (GroupPartition partition : open.partitions()) {
+                PartitionDescriptor descriptor = partition.descriptor();
+                if (partitions.containsKey(descriptor.id())) {
+                    continue;
+                }
+                byte[] recordKey = KeyLayout.partitionRecordKey(descriptor.tableId(), descriptor.id());
+                byte[] stored = storage.get(recordKey);
+                long sequence = 0;
+                if (stored != null) {
+                    PartitionRecord record = PartitionRecord.decode(stored);
+                    if (!record.descriptor().equals(descriptor)) {
+                        LOG.error("Not opening partition {}: its stored record describes {}", descriptor,
+                                record.descriptor());
+                        continue;
+                    }
+                    sequence = record.metadata().appliedIndex();
+                } else {
+                    batch.put(recordKey, new PartitionRecord(descriptor, PartitionMetadata.EMPTY)
+                            .encode());
+                }
+                batch.put(GroupPartitions.key(groupId, descriptor.id()), partition.encode());
+                int[] locals = partition.localIndexIds().stream().mapToInt(Integer::intValue).toArray();
+                partitions.put(descriptor.id(), new OpenPartition(descriptor, locals, sequence));
+                opened.add(partition);
+            }
+            if (!opened.isEmpty()) {
+                List<GroupPartition> told = List.copyOf(opened);
+                notices.add(() -> partitionsListeners.forEach(listener -> listener.opened(told)));
+            }
+            return ApplyOutcome.APPLIED;
+        }
+        long tableId = ((DropPartitionsEntry) entry).tableId();
+        List<PartitionId> dropped = new ArrayList<>();
+        for (OpenPartition partition : partitions.values()) {
+            if (partition.descriptor.tableId() == tableId) {
+                dropped.add(partition.descriptor.id());
+            }
+        }
+        if (dropped.isEmpty()) {
+            return ApplyOutcome.APPLIED;
+        }
+        for (PartitionId id : dropped) {
+            partitions.remove(id);
+            batch.delete(GroupPartitions.key(groupId, id));
+            batch.deleteRange(PartStaging.start(id), PartStaging.end(id));
+        }
+        for (byte keySpace : DROPPED_SPACES) {
+            batch.deleteRange(KeyLayout.tableStart(keySpace, tableId), KeyLayout.tableEnd(keySpace, tableId));
+        }
+        List<PartitionId> told = List.copyOf(dropped);
+        notices.add(() -> partitionsListeners.forEach(listener -> listener.dropped(tableId, told)));
+        return ApplyOutcome.APPLIED;
+    }
+
+    /** The key spaces of a partition's data, each beginning with the table id (§4.1). */
+    private static final byte[] DROPPED_SPACES = {KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES,
+        KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS, KeyLayout.PREPARED, KeyLayout.GSI_POSITIONS};
 
     private static boolean metadataMayWrite(WriteBatch.Operation operation) {
         if (operation instanceof WriteBatch.Put put) {

@@ -1,5 +1,6 @@
 package io.basalt.partition.log;
 
+import io.basalt.partition.GroupPartition;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
@@ -13,13 +14,16 @@ import java.util.List;
  * needs a new format version that still decodes this one.
  *
  * <pre>
- * u8 format (= 1)   u8 kind (1 PARTITION, 2 GROUP_ADMIN, 3 META, 4 MULTI, 5 PART; 2 not used yet)
+ * u8 format (= 1)   u8 kind (1 PARTITION, 2 GROUP_ADMIN, 3 META, 4 MULTI, 5 PART)
  * PARTITION: u64 partition id, u64 table id, varint sequence, u64 nonce, varint timestampMillis,
  *            varint operation count, then per operation: u8 tag (1 PUT, 2 DELETE, 3 DELETE_RANGE),
  *            varint key length + key, [PUT: varint value length + value], [DELETE_RANGE: varint length + end key]
  * META:      varint operation count + operations as above
  * MULTI:     varint count + that many PARTITION bodies (without the format and kind bytes)
  * PART:      u64 partition id, varint sequence, varint part, varint parts, varint length + bytes
+ * GROUP_ADMIN: u8 admin tag (1 OPEN_PARTITIONS, 2 DROP_PARTITIONS), then
+ *            OPEN_PARTITIONS: varint count + that many GroupPartition (v1, self-describing)
+ *            DROP_PARTITIONS: u64 table id
  * </pre>
  *
  * <p>Integers are big-endian; varints are {@link ByteWriter#writeVarLong} (lengths {@link ByteWriter#writeVarInt}).
@@ -30,10 +34,14 @@ public final class LogEntryCodec {
     public static final byte FORMAT_VERSION = 1;
 
     private static final byte KIND_PARTITION = 1;
-    // 2 GROUP_ADMIN is reserved (docs/design/cluster.md §5.2).
+    /** The kind §5.2 reserved for group-admin entries (step 12). */
+    private static final byte KIND_GROUP_ADMIN = 2;
     private static final byte KIND_META = 3;
     private static final byte KIND_MULTI = 4;
     private static final byte KIND_PART = 5;
+
+    private static final byte ADMIN_OPEN_PARTITIONS = 1;
+    private static final byte ADMIN_DROP_PARTITIONS = 2;
 
     private static final byte TAG_PUT = 1;
     private static final byte TAG_DELETE = 2;
@@ -68,6 +76,9 @@ public final class LogEntryCodec {
             out.writeVarInt(part.parts());
             writeBytes(out, part.chunk());
             return out.toByteArray();
+        }
+        if (entry instanceof GroupAdminEntry admin) {
+            return encodeAdmin(admin);
         }
         MultiEntry multi = (MultiEntry) entry;
         int size = 8;
@@ -111,6 +122,8 @@ public final class LogEntryCodec {
                 entry = new MultiEntry(entries);
             } else if (kind == KIND_PART) {
                 entry = readPart(in);
+            } else if (kind == KIND_GROUP_ADMIN) {
+                entry = readAdmin(in);
             } else {
                 throw new IllegalArgumentException("unknown log entry kind " + kind);
             }
@@ -122,6 +135,51 @@ public final class LogEntryCodec {
             // ByteReader's truncation and varint errors.
             throw new IllegalArgumentException("log entry is truncated or malformed: " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] encodeAdmin(GroupAdminEntry admin) {
+        if (admin instanceof OpenPartitionsEntry open) {
+            ByteWriter out = new ByteWriter(16 + 64 * open.partitions().size());
+            out.writeByte(FORMAT_VERSION);
+            out.writeByte(KIND_GROUP_ADMIN);
+            out.writeByte(ADMIN_OPEN_PARTITIONS);
+            out.writeVarInt(open.partitions().size());
+            for (GroupPartition partition : open.partitions()) {
+                partition.write(out);
+            }
+            return out.toByteArray();
+        }
+        DropPartitionsEntry drop = (DropPartitionsEntry) admin;
+        ByteWriter out = new ByteWriter(11);
+        out.writeByte(FORMAT_VERSION);
+        out.writeByte(KIND_GROUP_ADMIN);
+        out.writeByte(ADMIN_DROP_PARTITIONS);
+        out.writeLong(drop.tableId());
+        return out.toByteArray();
+    }
+
+    private static GroupAdminEntry readAdmin(ByteReader in) {
+        int tag = in.readUnsignedByte();
+        if (tag == ADMIN_OPEN_PARTITIONS) {
+            int count = in.readLength();
+            List<GroupPartition> partitions = new ArrayList<>(Math.min(count, 1024));
+            for (int i = 0; i < count; i++) {
+                partitions.add(GroupPartition.read(in));
+            }
+            try {
+                return new OpenPartitionsEntry(partitions);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        if (tag == ADMIN_DROP_PARTITIONS) {
+            long tableId = in.readLong();
+            if (tableId < 1) {
+                throw new IllegalArgumentException("table id out of range: " + tableId);
+            }
+            return new DropPartitionsEntry(tableId);
+        }
+        throw new IllegalArgumentException("unknown group admin tag " + tag);
     }
 
     private static int estimate(PartitionEntry entry) {

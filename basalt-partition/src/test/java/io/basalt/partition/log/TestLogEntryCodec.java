@@ -3,7 +3,10 @@ package io.basalt.partition.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.partition.GroupPartition;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionPhase;
 import io.basalt.storage.WriteBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +71,41 @@ class TestLogEntryCodec {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("part 0 of 3");
     }
 
+    /** Pinned: opening partitions in a group (kind 2, admin tag 1, step 12). */
+    private static final String GOLDEN_OPEN = "0102" + "01" + "02" // OPEN_PARTITIONS, two partitions
+            + "01" + "01" + "07" + "03" + "00" + "0000000000000000" + "7fffffffffffffff" + "02" + "00" + "01"
+            + "02" + "01" + "02" // GroupPartition v1: descriptor of partition 7 of table 3, local indexes 1 and 2
+            + "01" + "01" + "08" + "03" + "00" + "8000000000000000" + "ffffffffffffffff" + "02" + "00" + "01"
+            + "00"; // partition 8, no local index
+
+    /** Pinned: dropping a table's partitions in a group (kind 2, admin tag 2). */
+    private static final String GOLDEN_DROP = "0102" + "02" + "0000000000000003";
+
+    @Test
+    void groupAdminEntryGoldenBytes() {
+        OpenPartitionsEntry open = new OpenPartitionsEntry(List.of(
+                new GroupPartition(new PartitionDescriptor(new PartitionId(7), 3, 0, 0, Long.MAX_VALUE, 2, null,
+                        PartitionPhase.OPEN), List.of(1, 2)),
+                new GroupPartition(new PartitionDescriptor(new PartitionId(8), 3, 0, Long.MIN_VALUE, -1L, 2, null,
+                        PartitionPhase.OPEN), List.of())));
+        assertThat(HEX.formatHex(LogEntryCodec.encode(open))).isEqualTo(GOLDEN_OPEN);
+        assertThat(LogEntryCodec.decode(HEX.parseHex(GOLDEN_OPEN))).isEqualTo(open);
+        DropPartitionsEntry drop = new DropPartitionsEntry(3);
+        assertThat(HEX.formatHex(LogEntryCodec.encode(drop))).isEqualTo(GOLDEN_DROP);
+        assertThat(LogEntryCodec.decode(HEX.parseHex(GOLDEN_DROP))).isEqualTo(drop);
+        assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex("010203")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("admin tag 3");
+        assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex("0102020000000000000000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex("01020100")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one partition");
+        // The same partition twice, and a global index partition with local indexes, are refused.
+        String first = GOLDEN_OPEN.substring(8, 8 + 2 * 27);
+        String twice = "0102" + "01" + "02" + first + first;
+        assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex(twice)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("opened twice");
+    }
+
     @Test
     void partitionEntryGoldenBytes() {
         PartitionEntry entry = new PartitionEntry(new PartitionId(0x1122334455667788L), 7, 5, 0x0102030405060708L, 1000,
@@ -102,7 +140,8 @@ class TestLogEntryCodec {
 
     @Test
     void everyTruncationFailsClearly() {
-        for (String golden : List.of(GOLDEN_PARTITION, GOLDEN_MULTI, GOLDEN_META, GOLDEN_PART)) {
+        for (String golden : List.of(GOLDEN_PARTITION, GOLDEN_MULTI, GOLDEN_META, GOLDEN_PART, GOLDEN_OPEN,
+                GOLDEN_DROP)) {
             byte[] bytes = HEX.parseHex(golden);
             for (int length = 0; length < bytes.length; length++) {
                 byte[] truncated = Arrays.copyOf(bytes, length);
@@ -117,7 +156,7 @@ class TestLogEntryCodec {
         byte[] bytes = HEX.parseHex(GOLDEN_PARTITION);
         assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, 0, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format version 2");
-        for (int kind : new int[] {0, 2, 6, 0xFF}) {
+        for (int kind : new int[] {0, 6, 0xFF}) {
             assertThatThrownBy(() -> LogEntryCodec.decode(with(bytes, 1, kind)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kind " + kind);
         }
