@@ -20,12 +20,14 @@ import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.partition.apply.GroupStore;
 import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.PartitionReader;
 import io.basalt.partition.read.ReadPlan;
 import io.basalt.partition.read.ReadResult;
 import io.basalt.partition.read.ReadSpec;
 import io.basalt.replication.LocalReplicator;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageReader;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +47,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One Basalt node: its storage, its log, its catalog and the partitions of every table. The server reaches
  * tables and items only through this class. Thread-safe: data-plane calls run concurrently; control-plane
  * changes (create, update, delete) are serialized.
+ *
+ * <p>In cluster mode ({@link #openCluster}) the node shares the data plane — writes, batches, point reads,
+ * transactions and Query/Scan go through the {@link PartitionClient} as on one node, routed to the partitions'
+ * leaders — while table commands and catalog reads go through the {@link ControlPlane} (the metadata group), the
+ * partition map follows the catalog's descriptors, and its own partitions are those of its Raft group members
+ * ({@link ClusterPartitions}). The single-node fields (storage, log, catalog, runtimes) are then unused.
  */
 public final class BasaltNode implements AutoCloseable {
     private final NodeConfig config;
@@ -80,10 +88,16 @@ public final class BasaltNode implements AutoCloseable {
     private final PartitionClient partitions;
     /** Fault injection: holds prepared transactions before their decision (tests). */
     private final CommitDelay commitDelay = new CommitDelay();
+    /** A cluster node's table commands and catalog (null on one node). */
+    private final ControlPlane control;
+    /** A cluster node's own partitions: those of its group members (null on one node). */
+    private final ClusterPartitions cluster;
 
     private BasaltNode(StorageReader engine, NodeConfig config, PartitionRouting routing) {
         requireNonNull(routing, "routing is null");
         this.config = requireNonNull(config, "config is null");
+        this.control = null;
+        this.cluster = null;
         this.store = GroupStore.adopt(engine, GroupStateMachine.LOCAL_GROUP_ID);
         this.storage = store.reader();
         // Before anything reads storage: a store of an older layout is brought to this one (§4.3).
@@ -108,8 +122,8 @@ public final class BasaltNode implements AutoCloseable {
                 : requireNonNull(routing.client(local), "routing gave no client");
         this.ledger = new Ledger(() -> catalog.tryGet(InternalTables.LEDGER).orElse(null), this::partitionOf,
                 partitions);
-        this.transactions = new TransactionCoordinator(config.clock(), runtimes::get, this::partitionOf, partitions,
-                ledger, config.transactionResolveAfter(), transactionReaders, commitDelay);
+        this.transactions = new TransactionCoordinator(config.clock(), runtimes::containsKey, this::partitionOf,
+                partitions, ledger, config.transactionResolveAfter(), transactionReaders, commitDelay);
         Map<Long, TableMetadata> tablesById = new HashMap<>();
         List<PartitionDescriptor> descriptors = new ArrayList<>();
         for (TableMetadata table : catalog.all()) {
@@ -127,11 +141,119 @@ public final class BasaltNode implements AutoCloseable {
         // Before serving: a store written before step 7 keeps decisions and tokens in 0x07/0x08 (§4.3 step 3).
         FormatMigration.retireOldLedger(store.unconfinedWriterForAllowListedClasses(),
                 (decisions, tokens) -> settleOldLedger(decisions, tokens, tablesById));
-        this.resolver = new TransactionResolver(config.clock(), config.transactionResolveAfter(), runtimes::values,
-                ledgerTable.id(), ledger);
+        long ledgerTableId = ledgerTable.id();
+        this.resolver = new TransactionResolver(config.clock(), config.transactionResolveAfter(), this::ledPartitions,
+                () -> ledgerTableId, ledger);
         // No coordinator outlives its process: every prepare record found at start is settled now.
         resolver.sweep(true);
         resolver.start(storage, namedDaemonThreads("basalt-resolver-"));
+    }
+
+    /** A cluster node (see the class): nothing of the single node's storage, log or catalog. */
+    private BasaltNode(ControlPlane control, ClusterPartitions cluster, NodeConfig config, PartitionRouting routing) {
+        requireNonNull(routing, "routing is null");
+        this.config = requireNonNull(config, "config is null");
+        this.control = requireNonNull(control, "control is null");
+        this.cluster = requireNonNull(cluster, "cluster is null");
+        this.store = null;
+        this.storage = null;
+        this.stateMachine = null;
+        this.replicator = null;
+        this.partitionPool = null;
+        this.catalog = null;
+        this.meta = null;
+        this.globalIndexes = null;
+        this.reads = new ReadService((partition, consistent, plan) -> cluster.read(partition.groupId(), consistent,
+                reader -> PartitionReader.read(reader, plan)));
+        this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
+        LocalPartitionClient local = new LocalPartitionClient(cluster, () -> partitionMap);
+        this.localPartitions = local;
+        this.partitions = requireNonNull(routing.client(local), "routing gave no client");
+        this.ledger = new Ledger(() -> control.tryGetTable(InternalTables.LEDGER).orElse(null), this::partitionOf,
+                partitions);
+        this.transactions = new TransactionCoordinator(config.clock(), this::isLive, this::partitionOf, partitions,
+                ledger, config.transactionResolveAfter(), transactionReaders, commitDelay);
+        control.addChangeListener(this::followCatalog);
+        followCatalog();
+        // The ledger table is created once per cluster, by whichever node gets there first (ClusterServe).
+        this.resolver = new TransactionResolver(config.clock(), config.transactionResolveAfter(),
+                cluster::ledPartitions, () -> control.tryGetTable(InternalTables.LEDGER).map(TableMetadata::id)
+                        .orElse(-1L), ledger);
+        resolver.start(null, namedDaemonThreads("basalt-resolver-"));
+    }
+
+    /**
+     * A cluster node's partition map follows its catalog: every table's and global index's descriptors (cluster.md
+     * §4.2), swapped whole after each metadata entry this node applies.
+     */
+    private void followCatalog() {
+        List<PartitionDescriptor> descriptors = new ArrayList<>();
+        for (TableMetadata table : control.tables()) {
+            descriptors.addAll(table.partitions());
+            descriptors.addAll(table.indexPartitions());
+        }
+        partitionMap = PartitionMap.of(descriptors);
+    }
+
+    /** Whether table {@code tableId} is live: started on one node, in the partition map of a cluster node. */
+    private boolean isLive(long tableId) {
+        return cluster == null ? runtimes.containsKey(tableId)
+                : partitionMap.tryGetRanges(tableId, KeyLayout.BASE_TABLE_INDEX).isPresent();
+    }
+
+    /**
+     * Opens a cluster node's API side (docs/design/cluster.md §11–§12): table commands and the catalog through
+     * {@code control}, its own partitions through {@code cluster}, every partition call through the client
+     * {@code routing} builds around the node's local one (a {@code RoutedPartitionClient}). The node owns no storage;
+     * closing it leaves {@code control} and {@code cluster} open.
+     */
+    public static BasaltNode openCluster(ControlPlane control, ClusterPartitions cluster, NodeConfig config,
+            PartitionRouting routing) {
+        return new BasaltNode(control, cluster, config, routing);
+    }
+
+    /**
+     * Makes sure the cluster's internal ledger table exists (docs/design/cluster.md §14): created once per cluster,
+     * by whichever node gets there first ("already exists" is success), once the metadata group has a leader;
+     * refusals meanwhile (no leader yet: 503) are retried until {@code timeout}.
+     *
+     * @throws IllegalStateException when no metadata leader created or showed it within {@code timeout}
+     */
+    public TableMetadata createLedgerTable(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (true) {
+            Optional<TableMetadata> existing = control.tryGetTable(InternalTables.LEDGER);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            try {
+                return control.createTable(InternalTables.ledgerDefinition(), Duration.ZERO);
+            } catch (RuntimeException e) {
+                // ResourceInUse: another node created it, this node's catalog shows it next; else no leader yet.
+                last = e;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the metadata group had no leader to create the ledger table within "
+                        + timeout, last);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating the ledger table", e);
+            }
+        }
+    }
+
+    /** Whether this node runs in cluster mode. */
+    public boolean isClusterNode() {
+        return cluster != null;
+    }
+
+    /** The client this node's {@code PartitionRpcServer} serves other nodes from: its own partitions, in-process. */
+    public PartitionClient localPartitionClient() {
+        return localPartitions;
     }
 
     /**
@@ -142,6 +264,15 @@ public final class BasaltNode implements AutoCloseable {
             Map<Long, TableMetadata> tablesById) {
         TransactionResolver.completeOldDecisions(decisions, runtimes, tablesById);
         ledger.copyOldTokens(tokens, now());
+    }
+
+    /** Every partition leader of the node's tables (one node). */
+    private List<PartitionLeader> ledPartitions() {
+        List<PartitionLeader> leaders = new ArrayList<>();
+        for (TableRuntime runtime : runtimes.values()) {
+            leaders.addAll(runtime.partitions());
+        }
+        return leaders;
     }
 
     /** Runs the ledger's expiry sweep now (tests of this package). */
@@ -206,6 +337,12 @@ public final class BasaltNode implements AutoCloseable {
 
     /** @throws BasaltException ResourceInUseException when a table of that name exists */
     public TableMetadata createTable(TableDefinition definition) {
+        if (control != null) {
+            if (definition.indexes().stream().anyMatch(IndexDefinition::global)) {
+                throw globalIndexesNotInCluster();
+            }
+            return control.createTable(definition, config.tableCreationDelay());
+        }
         synchronized (controlLock) {
             Instant now = now();
             Instant readyAt = now.plus(config.tableCreationDelay());
@@ -242,7 +379,10 @@ public final class BasaltNode implements AutoCloseable {
 
     /** The table a client names; internal tables ({@link InternalTables}) are never found. */
     public Optional<TableMetadata> tryGetTable(String name) {
-        return InternalTables.isInternal(name) ? Optional.empty() : catalog.tryGet(name);
+        if (InternalTables.isInternal(name)) {
+            return Optional.empty();
+        }
+        return control == null ? catalog.tryGet(name) : control.tryGetTable(name);
     }
 
     /** @throws BasaltException ResourceNotFoundException naming the table, as DescribeTable reports it */
@@ -260,6 +400,12 @@ public final class BasaltNode implements AutoCloseable {
      *     read it again, check the request again and retry
      */
     public TableMetadata updateTable(String name, TableChange change) {
+        if (control != null) {
+            if (change instanceof TableChange.AddGlobalIndex) {
+                throw globalIndexesNotInCluster();
+            }
+            return control.updateTable(name, change);
+        }
         synchronized (controlLock) {
             if (change instanceof TableChange.AddGlobalIndex add && add.indexPartitions().isEmpty()) {
                 change = add.withIndexPartitions(indexPartitions(add.expected().id(), add.indexId()));
@@ -291,6 +437,10 @@ public final class BasaltNode implements AutoCloseable {
      * @throws TableChangedException when the table changed since {@code table} was read: check again and retry
      */
     public TableMetadata deleteTable(TableMetadata table) {
+        if (control != null) {
+            // The tables' groups drop its partitions through their own logs once their leaders see it gone.
+            return control.deleteTable(table);
+        }
         synchronized (controlLock) {
             MetaStateMachine.Evaluated deleted = meta.evaluate(new MetaCommand.DeleteTable(table));
             TableRuntime runtime = runtimes.remove(table.id());
@@ -343,7 +493,7 @@ public final class BasaltNode implements AutoCloseable {
         long bytes = 0;
         for (PartitionDescriptor partition : table.partitions()) {
             IndexPartitionState state = IndexPartitionState.decode(
-                    storage.get(KeyLayout.indexStateKey(table.id(), partition.id(), index.id())));
+                    durable(partition, KeyLayout.indexStateKey(table.id(), partition.id(), index.id())));
             items += state.itemCount();
             bytes += state.sizeBytes();
         }
@@ -352,7 +502,8 @@ public final class BasaltNode implements AutoCloseable {
 
     /** Up to {@code limit} table names after {@code exclusiveStart} (null: from the first), in name order. */
     public List<String> listTableNames(String exclusiveStart, int limit) {
-        return catalog.namesAfter(exclusiveStart, limit);
+        return control == null ? catalog.namesAfter(exclusiveStart, limit)
+                : control.tableNamesAfter(exclusiveStart, limit);
     }
 
     /** The item count and size of a table, from what is durable. */
@@ -361,11 +512,33 @@ public final class BasaltNode implements AutoCloseable {
         long bytes = 0;
         for (PartitionDescriptor partition : table.partitions()) {
             PartitionMetadata metadata = PartitionRecord.metadataOf(
-                    storage.get(KeyLayout.partitionRecordKey(table.id(), partition.id())));
+                    durable(partition, KeyLayout.partitionRecordKey(table.id(), partition.id())));
             items += metadata.itemCount();
             bytes += metadata.sizeBytes();
         }
         return new TableStatistics(items, bytes);
+    }
+
+    /**
+     * A statistics key of {@code partition}: from the node's storage, or a cluster node's replica of the partition's
+     * group (all nodes hold every group with up to three nodes; a group this node holds no member of counts as
+     * empty, cluster.md §20 step 12).
+     */
+    private byte[] durable(PartitionDescriptor partition, byte[] key) {
+        if (cluster == null) {
+            return storage.get(key);
+        }
+        try {
+            return cluster.read(partition.groupId(), false, reader -> reader.get(key));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static BasaltException globalIndexesNotInCluster() {
+        // Not DynamoDB's: GSIs are maintained beside the log on one node, which a cluster cannot do (their own
+        // partitions and leaders are cluster.md §15); listed in docs/compatibility.md.
+        return BasaltException.validation("Global secondary indexes are not yet supported in cluster mode");
     }
 
     // ---- data plane ----
@@ -438,12 +611,12 @@ public final class BasaltNode implements AutoCloseable {
      * commit, so that tests can race single writes, reads and other transactions against one in flight. The
      * transactions held by the previous delay commit now ({@code Duration.ZERO} releases them and turns it off).
      */
-    public void setTransactionCommitDelay(java.time.Duration delay) {
+    public void setTransactionCommitDelay(Duration delay) {
         commitDelay.set(delay);
     }
 
     /** The commit delay in force ({@link #setTransactionCommitDelay}). */
-    public java.time.Duration transactionCommitDelay() {
+    public Duration transactionCommitDelay() {
         return commitDelay.get();
     }
 
@@ -511,7 +684,7 @@ public final class BasaltNode implements AutoCloseable {
 
     /** Reads one page of {@code table} as {@code plan} describes, from a consistent view of what is durable. */
     public ReadResult read(TableMetadata table, ReadPlan plan) {
-        if (!runtimes.containsKey(table.id())) {
+        if (!isLive(table.id())) {
             throw resourceNotFound();
         }
         return reads.read(table, plan);
@@ -547,13 +720,15 @@ public final class BasaltNode implements AutoCloseable {
         return runtime == null || !index.global() ? IndexLag.NONE : GlobalIndexLifecycle.lag(runtime, index);
     }
 
-    /** Changes how global indexes follow writes, from the next write on. */
+    /** Changes how global indexes follow writes, from the next write on (a cluster node has none). */
     public void setGlobalIndexPropagation(GlobalIndexPropagation propagation) {
-        globalIndexes.setPropagation(propagation, runtimes.values());
+        if (globalIndexes != null) {
+            globalIndexes.setPropagation(propagation, runtimes.values());
+        }
     }
 
     public GlobalIndexPropagation globalIndexPropagation() {
-        return globalIndexes.propagation();
+        return globalIndexes == null ? config.globalIndexPropagation() : globalIndexes.propagation();
     }
 
     private static BasaltException tableNotFound(String name) {
@@ -582,9 +757,12 @@ public final class BasaltNode implements AutoCloseable {
             return;
         }
         resolver.close();
+        transactionReaders.shutdown();
+        if (cluster != null) {
+            return;
+        }
         replicator.close();
         globalIndexes.close(runtimes.values());
-        transactionReaders.shutdown();
         partitionPool.shutdown();
         try {
             partitionPool.awaitTermination(10, TimeUnit.SECONDS);

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.model.BasaltException;
 import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.ItemOperation;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionMap;
 import io.basalt.partition.PartitionState;
 import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
@@ -15,8 +17,10 @@ import io.basalt.storage.StorageReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The partitions this node leads, reached in-process: each call goes to the partition's {@link PartitionLeader}
@@ -24,13 +28,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * node runs for its own partitions, whether the call came from its own requests or from a frame another node sent.
  *
  * <p>A point read reads storage directly, as before the seam: on one node storage holds exactly the acknowledged
- * writes (reads.md), so every read is strongly consistent; the leader's read barrier comes with Raft (§10).
+ * writes (reads.md), so every read is strongly consistent.
+ *
+ * <p>In a cluster the same client serves the partitions of this node's group members through a {@link
+ * ClusterPartitions} lookup: a partition's group comes from the partition map, its leader from the group's open
+ * epoch, its storage from the member, and a consistent read passes the group's read barrier first (§10). A partition
+ * this node cannot serve (another leads its group, or its epoch is catching up) fails with the routing answer the
+ * Router acts on. The one-node path pays one null check for it on reads, nothing on writes.
  */
 final class LocalPartitionClient implements PartitionClient {
     private final StorageReader storage;
     /** The partitions of the tables the node runs, by id: their table's runtime and their position in it. */
     private final ConcurrentHashMap<PartitionId, Local> partitions = new ConcurrentHashMap<>();
     private final GlobalIndexLifecycle globalIndexes;
+    /** A cluster node's partitions (null on one node). */
+    private final ClusterPartitions cluster;
+    /** A cluster node's partition map (its catalog's descriptors; null on one node). */
+    private final Supplier<PartitionMap> map;
 
     /** A partition of this node: its table's runtime and its position among the table's partitions. */
     private record Local(TableRuntime runtime, int position) {
@@ -42,6 +56,16 @@ final class LocalPartitionClient implements PartitionClient {
     LocalPartitionClient(StorageReader storage, GlobalIndexLifecycle globalIndexes) {
         this.storage = requireNonNull(storage, "storage is null");
         this.globalIndexes = requireNonNull(globalIndexes, "globalIndexes is null");
+        this.cluster = null;
+        this.map = null;
+    }
+
+    /** A cluster node's client of the partitions of its group members. */
+    LocalPartitionClient(ClusterPartitions cluster, Supplier<PartitionMap> map) {
+        this.storage = null;
+        this.globalIndexes = null;
+        this.cluster = requireNonNull(cluster, "cluster is null");
+        this.map = requireNonNull(map, "map is null");
     }
 
     /** Makes the partitions of a started table reachable. */
@@ -63,7 +87,8 @@ final class LocalPartitionClient implements PartitionClient {
     public CompletableFuture<EvaluatedWrite> write(PartitionId partition, byte[] itemKey, ItemOperation operation) {
         Local local = partitions.get(partition);
         if (local == null) {
-            return CompletableFuture.failedFuture(resourceNotFound());
+            return cluster == null ? CompletableFuture.failedFuture(resourceNotFound())
+                    : clusterWrite(partition, itemKey, operation);
         }
         TableRuntime runtime = local.runtime();
         CompletableFuture<EvaluatedWrite> written = local.leader().write(itemKey, operation);
@@ -84,10 +109,41 @@ final class LocalPartitionClient implements PartitionClient {
         return results;
     }
 
+    private CompletableFuture<EvaluatedWrite> clusterWrite(PartitionId partition, byte[] itemKey,
+            ItemOperation operation) {
+        PartitionLeader leader;
+        try {
+            leader = leader(partition);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return leader == null ? CompletableFuture.failedFuture(resourceNotFound())
+                : routed(leader.write(itemKey, operation));
+    }
+
+    /** A cluster leader's future, its Raft failures turned into the routing answers the Router retries. */
+    private <T> CompletableFuture<T> routed(CompletableFuture<T> future) {
+        return future.exceptionallyCompose(failure -> CompletableFuture.failedFuture(cluster.routingFailure(failure)));
+    }
+
     @Override
     public StoredItem get(PartitionId partition, byte[] itemKey, boolean consistent) {
+        if (cluster != null) {
+            return clusterGet(partition, itemKey, consistent);
+        }
         byte[] stored = storage.get(itemKey);
         return stored == null ? null : StoredItem.of(stored);
+    }
+
+    private StoredItem clusterGet(PartitionId partition, byte[] itemKey, boolean consistent) {
+        Optional<PartitionDescriptor> descriptor = map.get().tryGet(partition);
+        if (descriptor.isEmpty()) {
+            return null; // the table is gone: nothing to read
+        }
+        return cluster.read(descriptor.get().groupId(), consistent, reader -> {
+            byte[] stored = reader.get(itemKey);
+            return stored == null ? null : StoredItem.of(stored);
+        });
     }
 
     @Override
@@ -108,21 +164,21 @@ final class LocalPartitionClient implements PartitionClient {
             long timestamp, String ledgerKey, List<byte[]> itemKeys, List<ItemOperation> operations) {
         PartitionLeader leader = leader(partition);
         return leader == null ? CompletableFuture.failedFuture(resourceNotFound())
-                : leader.prepare(transaction, timestamp, ledgerKey, itemKeys, operations);
+                : clustered(leader.prepare(transaction, timestamp, ledgerKey, itemKeys, operations));
     }
 
     @Override
     public CompletableFuture<List<EvaluatedWrite>> commit(PartitionId partition, long transaction, long timestamp) {
         PartitionLeader leader = leader(partition);
         return leader == null ? CompletableFuture.failedFuture(resourceNotFound())
-                : leader.commit(transaction, timestamp);
+                : clustered(leader.commit(transaction, timestamp));
     }
 
     @Override
     public CompletableFuture<Void> release(PartitionId partition, long transaction, List<byte[]> itemKeys) {
         PartitionLeader leader = leader(partition);
         return leader == null ? CompletableFuture.failedFuture(resourceNotFound())
-                : leader.release(transaction, itemKeys);
+                : clustered(leader.release(transaction, itemKeys));
     }
 
     @Override
@@ -130,7 +186,7 @@ final class LocalPartitionClient implements PartitionClient {
             List<byte[]> itemKeys) {
         PartitionLeader leader = leader(partition);
         return leader == null ? CompletableFuture.failedFuture(resourceNotFound())
-                : leader.readForTransaction(itemKeys);
+                : clustered(leader.readForTransaction(itemKeys));
     }
 
     @Override
@@ -142,13 +198,28 @@ final class LocalPartitionClient implements PartitionClient {
         if (!(watch instanceof PartitionState.ReadWatch local)) {
             throw new IllegalArgumentException("not a watch of this node's partitions: " + watch);
         }
-        return leader.validate(local);
+        return clustered(leader.validate(local));
     }
 
-    /** The leader of {@code partition} on this node, or null when its table is gone. */
+    private <T> CompletableFuture<T> clustered(CompletableFuture<T> future) {
+        return cluster == null ? future : routed(future);
+    }
+
+    /**
+     * The leader of {@code partition} on this node, or null when its table is gone.
+     *
+     * @throws io.basalt.cluster.rpc.RpcRefusedException in a cluster, when this node does not serve it now
+     */
     private PartitionLeader leader(PartitionId partition) {
         Local local = partitions.get(partition);
-        return local == null ? null : local.leader();
+        if (local != null) {
+            return local.leader();
+        }
+        if (cluster == null) {
+            return null;
+        }
+        Optional<PartitionDescriptor> descriptor = map.get().tryGet(partition);
+        return descriptor.isEmpty() ? null : cluster.leader(descriptor.get().groupId(), partition);
     }
 
     private static BasaltException resourceNotFound() {

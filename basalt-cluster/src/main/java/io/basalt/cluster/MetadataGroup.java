@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -27,6 +28,7 @@ import java.util.function.Function;
 public final class MetadataGroup {
     private final Object sequencer = new Object();
     private final Function<MetaEntry, CompletableFuture<Void>> log;
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
     private volatile Catalog catalog;
     private volatile MetaStateMachine meta;
 
@@ -41,11 +43,52 @@ public final class MetadataGroup {
     /** Follows a freshly opened state machine of this member: its catalog is read from the machine's storage. */
     public void attach(GroupStateMachine machine) {
         Catalog fresh = new Catalog(machine.reader());
-        machine.addMetaListener(fresh::apply);
+        machine.addMetaListener(entry -> {
+            fresh.apply(entry);
+            changeListeners.forEach(Runnable::run);
+        });
         synchronized (sequencer) {
             catalog = fresh;
             meta = new MetaStateMachine(fresh, sequencer, log);
         }
+        // A snapshot install replaced the catalog whole: whoever follows it reads it again.
+        changeListeners.forEach(Runnable::run);
+    }
+
+    /**
+     * Calls {@code listener} after each metadata entry this member applies and after each fresh open (on the
+     * applying thread, after the catalog shows it: keep it short, never block).
+     */
+    public void addChangeListener(Runnable listener) {
+        changeListeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /** Whether this member's state machine is open (its catalog readable). */
+    public boolean isOpen() {
+        return catalog != null;
+    }
+
+    /** The table of that id in this member's applied catalog. */
+    public Optional<TableMetadata> tryGetTable(long tableId) {
+        for (TableMetadata table : catalog().all()) {
+            if (table.id() == tableId) {
+                return Optional.of(table);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The next table id this member's catalog would allocate: every table id below it was created (and is in the
+     * catalog unless it was deleted since).
+     */
+    public long nextTableId() {
+        return catalog().nextTableId();
+    }
+
+    /** Up to {@code limit} table names after {@code exclusiveStart} (null: from the first), in name order. */
+    public List<String> namesAfter(String exclusiveStart, int limit) {
+        return catalog().namesAfter(exclusiveStart, limit);
     }
 
     private Catalog catalog() {

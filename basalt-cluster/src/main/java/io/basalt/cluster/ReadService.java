@@ -31,12 +31,28 @@ import java.util.List;
  * the cluster, where neighbouring partitions live in different groups).
  */
 public final class ReadService {
+    /** Reads a page of one partition: on a cluster node, from its group member's storage (§9.2, §10). */
+    @FunctionalInterface
+    interface PartitionPages {
+        ReadResult read(PartitionDescriptor partition, boolean consistent, ReadPlan plan);
+    }
+
     private final StorageReader storage;
     private final boolean walkPartitions;
+    /** A cluster node's partitions (null on one node, where every partition is in {@link #storage}). */
+    private final PartitionPages pages;
 
     ReadService(StorageReader storage, boolean walkPartitions) {
         this.storage = requireNonNull(storage, "storage is null");
         this.walkPartitions = walkPartitions;
+        this.pages = null;
+    }
+
+    /** A cluster node's reads: each partition's page from the storage {@code pages} reads it in. */
+    ReadService(PartitionPages pages) {
+        this.storage = null;
+        this.walkPartitions = true;
+        this.pages = requireNonNull(pages, "pages is null");
     }
 
     /**
@@ -53,14 +69,33 @@ public final class ReadService {
 
     /** Reads the page {@code plan} describes of {@code table}. */
     public ReadResult read(TableMetadata table, ReadPlan plan) {
+        if (pages != null) {
+            return readPartitions(table, plan);
+        }
         if (!walkPartitions || plan.spec().isQuery() || table.partitionCount() == 1) {
             // A Query's items share one partition key, hence one partition.
             return PartitionReader.read(storage, plan);
         }
-        return walk(table, plan);
+        return walk(table, plan, (partition, consistent, part) -> PartitionReader.read(storage, part));
     }
 
-    private ReadResult walk(TableMetadata table, ReadPlan plan) {
+    /** A cluster node's read: a Query from its partition, a Scan walking the partitions it crosses. */
+    private ReadResult readPartitions(TableMetadata table, ReadPlan plan) {
+        byte[] lower = plan.range().lowerInclusive();
+        if (plan.spec().isQuery() && lower.length >= ITEM_HASH_OFFSET + 8) {
+            // A Query's range is within one partition key: its hash (after the table and index ids) places it; a
+            // local index's entries live in the base table's partition of that hash.
+            long hash = KeyLayout.readLong(lower, ITEM_HASH_OFFSET);
+            for (PartitionDescriptor partition : table.partitions()) {
+                if (partition.owns(hash)) {
+                    return pages.read(partition, plan.spec().consistent(), plan);
+                }
+            }
+        }
+        return walk(table, plan, pages);
+    }
+
+    private ReadResult walk(TableMetadata table, ReadPlan plan, PartitionPages reader) {
         ReadSpec spec = plan.spec();
         List<PartitionDescriptor> partitions = table.partitions();
         int indexId = spec.source().indexId();
@@ -80,8 +115,8 @@ public final class ReadService {
                 continue;
             }
             ReadSpec remaining = spec.withRemaining(spec.limit() - scanned, spec.byteBudget() - bytes);
-            ReadResult page = PartitionReader.read(storage, new ReadPlan(remaining, plan.schema(), plan.index(),
-                    part));
+            ReadResult page = reader.read(partition, spec.consistent(), new ReadPlan(remaining, plan.schema(),
+                    plan.index(), part));
             items.addAll(page.items());
             scanned += page.scannedCount();
             bytes += page.scannedBytes();
@@ -92,6 +127,9 @@ public final class ReadService {
         }
         return new ReadResult(items, scanned, bytes, fetched, StopReason.EXHAUSTED, null);
     }
+
+    /** Where an item key holds its hash: after the key space byte, the table id and the index id. */
+    private static final int ITEM_HASH_OFFSET = 1 + 8 + 2;
 
     private static KeyRange intersect(KeyRange range, byte[] lower, byte[] upper) {
         byte[] from = Arrays.compareUnsigned(range.lowerInclusive(), lower) >= 0 ? range.lowerInclusive() : lower;

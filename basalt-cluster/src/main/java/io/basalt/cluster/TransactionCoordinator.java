@@ -29,7 +29,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
-import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +57,7 @@ final class TransactionCoordinator {
     private static final int TOKEN_ATTEMPTS = 5;
 
     private final Clock clock;
-    private final LongFunction<TableRuntime> runtimes;
+    private final LongPredicate live;
     /** The partition that holds an item key of a table, by the partition map. */
     private final BiFunction<TableMetadata, byte[], PartitionId> router;
     private final PartitionClient partitions;
@@ -74,22 +74,22 @@ final class TransactionCoordinator {
     }
 
     /**
-     * @param runtimes the live tables (a transaction on a table that is gone fails at once)
+     * @param live whether a table is live (a transaction on a table that is gone fails at once)
      * @param partitions how the rounds reach each partition ({@link PartitionClient})
      * @param coordinatorDeadline how long a PENDING row's coordinator has to decide before a resolver may cancel
      */
-    TransactionCoordinator(Clock clock, LongFunction<TableRuntime> runtimes,
+    TransactionCoordinator(Clock clock, LongPredicate live,
             BiFunction<TableMetadata, byte[], PartitionId> router, PartitionClient partitions, Ledger ledger,
             Duration coordinatorDeadline, Executor workers, CommitDelay commitDelay) {
         this.commitDelay = requireNonNull(commitDelay, "commitDelay is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.runtimes = requireNonNull(runtimes, "runtimes is null");
+        this.live = requireNonNull(live, "live is null");
         this.router = requireNonNull(router, "router is null");
         this.partitions = requireNonNull(partitions, "partitions is null");
         this.ledger = requireNonNull(ledger, "ledger is null");
         this.coordinatorDeadline = requireNonNull(coordinatorDeadline, "coordinatorDeadline is null");
         this.workers = requireNonNull(workers, "workers is null");
-        this.reader = new TransactionReader(runtimes, router, partitions, workers);
+        this.reader = new TransactionReader(live, router, partitions, workers);
         // Ids must be unique among the transactions in prepare records and the ledger: start past any id a
         // previous run could have left there.
         this.nextId = new AtomicLong(System.currentTimeMillis() << 20);
@@ -193,8 +193,7 @@ final class TransactionCoordinator {
         Map<PartitionId, List<Placed>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < actions.size(); i++) {
             TransactionAction action = actions.get(i);
-            TableRuntime runtime = runtimes.apply(action.table().id());
-            if (runtime == null) {
+            if (!live.test(action.table().id())) {
                 return withdraw(pending).thenCompose(ignored -> CompletableFuture.failedFuture(
                         BasaltException.resourceNotFound("Requested resource not found")));
             }

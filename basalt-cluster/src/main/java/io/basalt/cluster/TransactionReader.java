@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
 
 /**
  * TransactGetItems (docs/design/transactions.md): reads in two rounds over the partitions involved, as DynamoDB
@@ -35,14 +35,14 @@ import java.util.function.LongFunction;
 final class TransactionReader {
     private static final int READ_ATTEMPTS = 200;
 
-    private final LongFunction<TableRuntime> runtimes;
+    private final LongPredicate live;
     private final BiFunction<TableMetadata, byte[], PartitionId> router;
     private final PartitionClient partitions;
     private final Executor workers;
 
-    TransactionReader(LongFunction<TableRuntime> runtimes, BiFunction<TableMetadata, byte[], PartitionId> router,
+    TransactionReader(LongPredicate live, BiFunction<TableMetadata, byte[], PartitionId> router,
             PartitionClient partitions, Executor workers) {
-        this.runtimes = requireNonNull(runtimes, "runtimes is null");
+        this.live = requireNonNull(live, "live is null");
         this.router = requireNonNull(router, "router is null");
         this.partitions = requireNonNull(partitions, "partitions is null");
         this.workers = requireNonNull(workers, "workers is null");
@@ -53,8 +53,7 @@ final class TransactionReader {
         Map<PartitionId, ReadGroup> groups = new LinkedHashMap<>();
         for (int i = 0; i < gets.size(); i++) {
             TransactionGet get = gets.get(i);
-            TableRuntime runtime = runtimes.apply(get.table().id());
-            if (runtime == null) {
+            if (!live.test(get.table().id())) {
                 return CompletableFuture.failedFuture(BasaltException.resourceNotFound("Requested resource not found"));
             }
             byte[] key = KeyLayout.itemKey(get.table().id(), KeyLayout.BASE_TABLE_INDEX, get.table().keySchema(),

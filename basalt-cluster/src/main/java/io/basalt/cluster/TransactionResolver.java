@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,22 +48,22 @@ final class TransactionResolver {
 
     private final Clock clock;
     private final Duration resolveAfter;
-    private final Supplier<Collection<TableRuntime>> tables;
-    private final long ledgerTableId;
+    private final Supplier<Collection<PartitionLeader>> leaders;
+    private final LongSupplier ledgerTableId;
     private final Ledger ledger;
     private volatile ScheduledExecutorService timer;
     private volatile boolean closed;
 
     /**
-     * @param tables the node's live tables; the ledger table's own partitions ({@code ledgerTableId}) hold no
-     *     prepare records
+     * @param leaders the partition leaders of the node's live tables; the ledger table's own partitions
+     *     ({@code ledgerTableId}) hold no prepare records
      */
-    TransactionResolver(Clock clock, Duration resolveAfter, Supplier<Collection<TableRuntime>> tables,
-            long ledgerTableId, Ledger ledger) {
+    TransactionResolver(Clock clock, Duration resolveAfter, Supplier<Collection<PartitionLeader>> leaders,
+            LongSupplier ledgerTableId, Ledger ledger) {
         this.clock = requireNonNull(clock, "clock is null");
         this.resolveAfter = requireNonNull(resolveAfter, "resolveAfter is null");
-        this.tables = requireNonNull(tables, "tables is null");
-        this.ledgerTableId = ledgerTableId;
+        this.leaders = requireNonNull(leaders, "leaders is null");
+        this.ledgerTableId = requireNonNull(ledgerTableId, "ledgerTableId is null");
         this.ledger = requireNonNull(ledger, "ledger is null");
     }
 
@@ -70,16 +71,18 @@ final class TransactionResolver {
      * Starts the periodic sweeps on a thread of their own: prepare records every {@code min(1 s, resolveAfter / 2)}
      * (at least 10 ms), expired ledger rows each minute. A failed sweep is logged and the next one tries again.
      *
-     * @param storage the node's read view, where the expiry sweep reads the ledger table's rows
+     * @param storage the node's read view, where the expiry sweep reads the ledger table's rows; null on a cluster
+     *     node, whose ledger rows are spread over its groups (the expiry sweep is not built there yet)
      */
     void start(StorageReader storage, ThreadFactory threads) {
-        requireNonNull(storage, "storage is null");
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads);
         long period = Math.max(10, Math.min(1000, resolveAfter.toMillis() / 2));
         timer.scheduleWithFixedDelay(() -> logFailure("A transaction resolver sweep", () -> sweep(false)), period,
                 period, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(() -> logFailure("Dropping expired ledger rows",
-                () -> dropExpiredRows(storage)), 1, 1, TimeUnit.MINUTES);
+        if (storage != null) {
+            timer.scheduleWithFixedDelay(() -> logFailure("Dropping expired ledger rows",
+                    () -> dropExpiredRows(storage)), 1, 1, TimeUnit.MINUTES);
+        }
         this.timer = timer;
     }
 
@@ -118,21 +121,17 @@ final class TransactionResolver {
         int[] settled = new int[2];
         long nowMicros = TimeUnit.MILLISECONDS.toMicros(clock.millis());
         long horizon = nowMicros - TimeUnit.NANOSECONDS.toMicros(resolveAfter.toNanos());
-        for (TableRuntime table : tables.get()) {
-            if (table.tableId() == ledgerTableId) {
+        long ledgerTable = ledgerTableId.getAsLong();
+        for (PartitionLeader leader : leaders.get()) {
+            if (leader.descriptor().tableId() == ledgerTable || !leader.hasPrepared()) {
                 continue;
             }
-            for (PartitionLeader leader : table.partitions()) {
-                if (!leader.hasPrepared()) {
-                    continue;
-                }
-                Map<Long, PreparedTransaction> prepared = leader.preparedTransactions().join();
-                for (Map.Entry<Long, PreparedTransaction> record : prepared.entrySet()) {
-                    if (atStart || record.getValue().timestamp() < horizon) {
-                        int outcome = resolve(leader, record.getKey(), record.getValue(), atStart);
-                        if (outcome >= 0) {
-                            settled[outcome]++;
-                        }
+            Map<Long, PreparedTransaction> prepared = leader.preparedTransactions().join();
+            for (Map.Entry<Long, PreparedTransaction> record : prepared.entrySet()) {
+                if (atStart || record.getValue().timestamp() < horizon) {
+                    int outcome = resolve(leader, record.getKey(), record.getValue(), atStart);
+                    if (outcome >= 0) {
+                        settled[outcome]++;
                     }
                 }
             }
@@ -156,8 +155,9 @@ final class TransactionResolver {
     int dropExpiredRows(StorageReader storage) {
         long now = clock.millis();
         List<LedgerRow> expired = new ArrayList<>();
-        try (StorageIterator rows = storage.iterator(KeyLayout.indexStart(ledgerTableId, KeyLayout.BASE_TABLE_INDEX),
-                KeyLayout.indexEnd(ledgerTableId, KeyLayout.BASE_TABLE_INDEX))) {
+        long ledgerTable = ledgerTableId.getAsLong();
+        try (StorageIterator rows = storage.iterator(KeyLayout.indexStart(ledgerTable, KeyLayout.BASE_TABLE_INDEX),
+                KeyLayout.indexEnd(ledgerTable, KeyLayout.BASE_TABLE_INDEX))) {
             for (rows.seekToFirst(); rows.isValid(); rows.next()) {
                 LedgerRow row = LedgerRow.fromItem(ItemCodec.decode(rows.value()));
                 if (row.expires() < now && row.participants().isEmpty() && row.state() != LedgerRow.State.PENDING) {

@@ -2,23 +2,31 @@ package io.basalt.cluster.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.ClusterPartitions;
 import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.TableDefinition;
 import io.basalt.cluster.TableMetadata;
+import io.basalt.cluster.rpc.RpcRefusedException;
+import io.basalt.cluster.rpc.RpcResponse;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.partition.log.MetaEntry;
+import io.basalt.replication.PartitionLeader;
 import io.basalt.replication.raft.GroupLeadership;
+import io.basalt.replication.raft.GroupMember;
 import io.basalt.replication.raft.GroupStorageFactory;
 import io.basalt.replication.raft.RaftConfig;
+import io.basalt.replication.raft.ProposalOutcome;
 import io.basalt.replication.raft.RaftNode;
 import io.basalt.replication.raft.RaftPeerAddress;
 import io.basalt.replication.raft.RaftReplicator;
 import io.basalt.replication.raft.RatisGroupStateMachine;
+import io.basalt.storage.StorageReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +37,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A cluster node's Raft side (docs/design/cluster.md §3, §13.1): reads {@code node.json}, starts one {@link RaftNode}
@@ -42,21 +62,28 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe. Close it: Ratis leaves non-daemon threads behind.
  */
-public final class ClusterNode implements ClusterTopology, AutoCloseable {
+public final class ClusterNode implements ClusterTopology, ClusterPartitions, AutoCloseable {
     private static final Duration AMBIGUOUS_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_IN_FLIGHT = 64;
+    /** A consistent read waits this long for its group's read barrier before the Router tries again (§10). */
+    private static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
     private final NodeIdentity identity;
     private final Map<Long, GroupPlacement> groups;
     private final MetadataGroup metadata;
     private final RaftNode raft;
+    private final ExecutorService partitionPool;
+    private final ScheduledExecutorService reconciler;
 
     private ClusterNode(NodeIdentity identity, Map<Long, GroupPlacement> groups, MetadataGroup metadata,
-            RaftNode raft) {
+            RaftNode raft, ExecutorService partitionPool, ScheduledExecutorService reconciler) {
         this.identity = identity;
         this.groups = groups;
         this.metadata = metadata;
         this.raft = raft;
+        this.partitionPool = partitionPool;
+        this.reconciler = reconciler;
     }
 
     /**
@@ -77,17 +104,50 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
         NodeAddress self = identity.self();
         AtomicReference<RaftNode> started = new AtomicReference<>();
         MetadataGroup metadata = new MetadataGroup(entry -> metadataProposal(started.get(), entry));
-        RaftNode raft = RaftNode.start(self.raftPeerId(), identity.clusterId(), nodeDirectory.resolve("raft"),
-                self.host(), self.raftPort(), config, storage, new Setup(metadata), AMBIGUOUS_TIMEOUT, MAX_IN_FLIGHT);
+        String name = "basalt-node-" + identity.nodeId();
+        ExecutorService partitionPool = Executors.newFixedThreadPool(Math.max(2,
+                Runtime.getRuntime().availableProcessors()), daemonThreads(name + "-partition-"));
+        ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(
+                daemonThreads(name + "-reconcile-"));
+        DataGroupPartitions dataGroups = new DataGroupPartitions(metadata, started::get, partitionPool, reconciler,
+                Clock.systemUTC());
+        RaftNode raft;
+        try {
+            raft = RaftNode.start(self.raftPeerId(), identity.clusterId(), nodeDirectory.resolve("raft"),
+                    self.host(), self.raftPort(), config, storage, new Setup(metadata, dataGroups), AMBIGUOUS_TIMEOUT,
+                    MAX_IN_FLIGHT);
+        } catch (IOException | RuntimeException e) {
+            partitionPool.shutdownNow();
+            reconciler.shutdownNow();
+            throw e;
+        }
         started.set(raft);
-        ClusterNode node = new ClusterNode(identity, Map.copyOf(groups), metadata, raft);
+        ClusterNode node = new ClusterNode(identity, Map.copyOf(groups), metadata, raft, partitionPool, reconciler);
         try {
             node.addMissingMembers();
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
         }
+        // A data group's leader follows the catalog: at each change, and once a second in case a proposal failed.
+        metadata.addChangeListener(dataGroups::reconcileSoon);
+        reconciler.scheduleWithFixedDelay(() -> {
+            try {
+                dataGroups.reconcileAll();
+            } catch (RuntimeException e) {
+                LOG.warn("Reconciling the data groups' partitions failed; retried in a second", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         return node;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static CompletableFuture<Void> metadataProposal(RaftNode raft, MetaEntry entry) {
@@ -114,11 +174,11 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
     }
 
     /**
-     * What each member runs: the metadata group's member feeds this node's catalog ({@link MetadataGroup}). Data
-     * groups do not run partitions yet (the rest of step 12), so no epoch has partition leaders; the groups elect,
-     * replicate and recover all the same.
+     * What each member runs: the metadata group's member feeds this node's catalog ({@link MetadataGroup}); a data
+     * group's state machine reopens its partitions from its own storage, and its epochs build their leaders from the
+     * catalog ({@link DataGroupPartitions}).
      */
-    private record Setup(MetadataGroup metadata) implements RaftNode.GroupSetup {
+    private record Setup(MetadataGroup metadata, DataGroupPartitions dataGroups) implements RaftNode.GroupSetup {
         @Override
         public Consumer<GroupStateMachine> partitionOpener(long groupId) {
             return groupId == StaticPlacement.METADATA_GROUP ? metadata::attach : machine -> { };
@@ -127,7 +187,8 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
         @Override
         public GroupLeadership.EpochFactory epochFactory(long groupId, RatisGroupStateMachine stateMachine,
                 RaftReplicator replicator) {
-            return epoch -> Map.of();
+            return groupId == StaticPlacement.METADATA_GROUP ? epoch -> Map.of()
+                    : dataGroups.epochFactory(groupId, stateMachine, replicator);
         }
     }
 
@@ -237,8 +298,90 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
         }
     }
 
+    // ---- ClusterPartitions: the partitions of this node's members ----
+
+    @Override
+    public PartitionLeader leader(long groupId, PartitionId partition) {
+        GroupMember member = raft.tryMember(groupId).orElseThrow(() -> new RpcRefusedException(notLeader(groupId)));
+        try {
+            return member.leadership().leader(partition);
+        } catch (ProposalOutcome e) {
+            throw new RpcRefusedException(answer(groupId, e.reason()));
+        }
+    }
+
+    @Override
+    public <T> T read(long groupId, boolean consistent, Function<StorageReader, T> read) {
+        GroupMember member = raft.tryMember(groupId).orElseThrow(() -> new RpcRefusedException(notLeader(groupId)));
+        if (consistent) {
+            try {
+                member.reads().barrier().get(BARRIER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw new RpcRefusedException(cause instanceof ProposalOutcome outcome
+                        ? answer(groupId, outcome.reason()) : notLeader(groupId));
+            } catch (TimeoutException e) {
+                throw new RpcRefusedException(new RpcResponse.NotReady());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpcRefusedException(new RpcResponse.NotReady());
+            }
+        }
+        try {
+            return member.stateMachine().readStorage(read::apply);
+        } catch (IllegalStateException e) {
+            // Installing a snapshot or closing: another replica answers (§10).
+            throw new RpcRefusedException(new RpcResponse.NotReady());
+        }
+    }
+
+    @Override
+    public List<PartitionLeader> ledPartitions() {
+        List<PartitionLeader> leaders = new ArrayList<>();
+        for (long groupId : raft.groupIds()) {
+            raft.tryMember(groupId).ifPresent(member -> leaders.addAll(member.leadership().currentLeaders()));
+        }
+        return leaders;
+    }
+
+    @Override
+    public Throwable routingFailure(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof ProposalOutcome outcome) {
+            return new RpcRefusedException(switch (outcome.reason()) {
+                case NOT_APPLIED -> new RpcResponse.NotApplied();
+                case NOT_READY -> new RpcResponse.NotReady();
+                case AMBIGUOUS -> new RpcResponse.Ambiguous();
+                case NOT_LEADER -> new RpcResponse.NotLeader(0, 0);
+            });
+        }
+        return failure;
+    }
+
+    private RpcResponse answer(long groupId, ProposalOutcome.Reason reason) {
+        return switch (reason) {
+            case NOT_LEADER -> notLeader(groupId);
+            case NOT_READY -> new RpcResponse.NotReady();
+            case NOT_APPLIED -> new RpcResponse.NotApplied();
+            case AMBIGUOUS -> new RpcResponse.Ambiguous();
+        };
+    }
+
+    /** NOT_LEADER with the leader this node knows of (0 when it knows none, or believes it leads itself). */
+    private RpcResponse notLeader(long groupId) {
+        OptionalInt hint = leaderHint(groupId);
+        return new RpcResponse.NotLeader(groupId, hint.isPresent() && hint.getAsInt() != identity.nodeId()
+                ? hint.getAsInt() : 0);
+    }
+
     @Override
     public void close() throws IOException {
-        raft.close();
+        reconciler.shutdownNow();
+        try {
+            raft.close();
+        } finally {
+            partitionPool.shutdownNow();
+        }
     }
 }

@@ -37,6 +37,10 @@ public final class PartitionRpcServer {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRpcServer.class);
 
     private final PartitionClient local;
+    /** DynamoDB's text for ServiceUnavailable (Developer Guide, "Error handling with DynamoDB", HTTP 503). */
+    private static final String SERVICE_UNAVAILABLE =
+            "DynamoDB is currently unavailable. (This should be a temporary state.)";
+
     private final ServingGuard guard;
     private final Admission admission;
     private final ConcurrentHashMap<Long, TransactionWatch> watches = new ConcurrentHashMap<>();
@@ -86,8 +90,7 @@ public final class PartitionRpcServer {
         }
         return result.handle((value, failure) -> {
             admission.release(size);
-            return RpcCodec.encodeResponse(frame.requestId(), request,
-                    failure == null ? new RpcResponse.Ok(value) : new RpcResponse.Error(refusal(failure)));
+            return RpcCodec.encodeResponse(frame.requestId(), request, answer(value, failure));
         });
     }
 
@@ -191,12 +194,30 @@ public final class PartitionRpcServer {
         return (CompletableFuture<Object>) future;
     }
 
+    /**
+     * The answer to a served call: its value, the routing answer of a partition this node could not serve after all
+     * (a cluster node's epoch not open yet, a leader deposed mid-write: the Router retries them), or the refusal.
+     */
+    private static RpcResponse answer(Object value, Throwable failure) {
+        if (failure == null) {
+            return new RpcResponse.Ok(value);
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return cause instanceof RpcRefusedException refused ? refused.response()
+                : new RpcResponse.Error(refusal(failure));
+    }
+
     /** What the sender is told of a failure: the refusal itself, or an InternalServerError for anything else. */
     private static BasaltException refusal(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
                 : failure;
         if (cause instanceof BasaltException basalt) {
             return basalt;
+        }
+        if (cause instanceof RpcRefusedException) {
+            // One write of a batch whose partition could not be served after all: reported unprocessed (§12.3).
+            return new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE, cause);
         }
         LOG.error("Serving a partition call failed", cause);
         return new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", cause);

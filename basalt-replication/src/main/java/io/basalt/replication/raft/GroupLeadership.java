@@ -2,9 +2,14 @@ package io.basalt.replication.raft;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.partition.GroupPartition;
 import io.basalt.partition.PartitionId;
+import io.basalt.partition.apply.PartitionsListener;
 import io.basalt.replication.PartitionLeader;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -21,15 +26,30 @@ import org.slf4j.LoggerFactory;
  * with their overlays; their proposals in flight stay in the {@link RaftReplicator}'s resolution table. A partition's
  * sequencer never outlives its epoch, so two epochs never evaluate concurrently on one member.
  *
+ * <p>An open epoch follows the group's partitions (§6.2 step 4): a partition the group's log opens during the epoch
+ * gets a leader from {@link EpochFactory#openPartition} (the others' writes go on), and a dropped one's leader is
+ * closed and removed; {@link #opened} may also be called by the owner when it can now build a leader it could not
+ * before (its catalog caught up). Both arrive from the applying thread under the state machine's lock and are
+ * handed to the timer (one thread, so in order), so that this class never waits for the state machine's lock while
+ * holding its own and the epoch factory may read the state machine.
+ *
  * <p>Thread-safe; notifications arrive on Ratis' threads and never block here.
  */
-public final class GroupLeadership implements LeadershipListener {
+public final class GroupLeadership implements LeadershipListener, PartitionsListener {
     private static final Logger LOG = LoggerFactory.getLogger(GroupLeadership.class);
 
     /** Builds an epoch's partition leaders from storage (every partition the group holds). */
     @FunctionalInterface
     public interface EpochFactory {
         Map<PartitionId, PartitionLeader> open(long epoch);
+
+        /**
+         * A leader for a partition opened during epoch {@code epoch}, or null when none can be built yet (the
+         * owner calls {@link GroupLeadership#opened} again when it can).
+         */
+        default PartitionLeader openPartition(long epoch, GroupPartition partition) {
+            return null;
+        }
     }
 
     private final long groupId;
@@ -75,7 +95,7 @@ public final class GroupLeadership implements LeadershipListener {
                 return;
             }
             try {
-                leaders = Map.copyOf(factory.open(++epochs));
+                leaders = new HashMap<>(factory.open(++epochs));
             } catch (RuntimeException e) {
                 // Storage failed: stay without an epoch (NOT_READY); the member's own apply path is fail-stop.
                 LOG.error("Group {}: opening epoch {} failed", groupId, epochs, e);
@@ -83,6 +103,52 @@ public final class GroupLeadership implements LeadershipListener {
             }
             awaitingApply = false;
             LOG.debug("Group {}: epoch {} open at commit index {}", groupId, epochs, commitIndex);
+        }
+    }
+
+    /** Adds leaders, in the open epoch, for those of {@code partitions} it has none for (off this thread). */
+    @Override
+    public void opened(List<GroupPartition> partitions) {
+        List<GroupPartition> copy = List.copyOf(partitions);
+        timer.execute(() -> addLeaders(copy));
+    }
+
+    /** Closes and removes the open epoch's leaders of {@code partitions} (off this thread). */
+    @Override
+    public void dropped(long tableId, List<PartitionId> partitions) {
+        List<PartitionId> copy = List.copyOf(partitions);
+        timer.execute(() -> removeLeaders(copy));
+    }
+
+    private synchronized void addLeaders(List<GroupPartition> partitions) {
+        if (leaders == null) {
+            return; // not leading, or the epoch about to open reads the group's partitions itself
+        }
+        for (GroupPartition partition : partitions) {
+            PartitionId id = partition.descriptor().id();
+            if (leaders.containsKey(id)) {
+                continue;
+            }
+            try {
+                PartitionLeader leader = factory.openPartition(epochs, partition);
+                if (leader != null) {
+                    leaders.put(id, leader);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Group {}: opening a leader for partition {} in epoch {} failed", groupId, id, epochs, e);
+            }
+        }
+    }
+
+    private synchronized void removeLeaders(List<PartitionId> partitions) {
+        if (leaders == null) {
+            return;
+        }
+        for (PartitionId id : partitions) {
+            PartitionLeader leader = leaders.remove(id);
+            if (leader != null) {
+                leader.close();
+            }
         }
     }
 
@@ -107,8 +173,9 @@ public final class GroupLeadership implements LeadershipListener {
     /**
      * The partition's leader in the current epoch.
      *
-     * @throws ProposalOutcome NOT_LEADER when this member does not lead the group, NOT_READY while it catches up,
-     *     NOT_LEADER too when the group does not hold the partition
+     * @throws ProposalOutcome NOT_LEADER when this member does not lead the group, NOT_READY while it catches up
+     *     or while the open epoch has no leader for the partition (not opened in the group yet, or the node cannot
+     *     build its leader yet): the caller knows whether the partition exists at all
      */
     public synchronized PartitionLeader leader(PartitionId partition) {
         if (leaders == null) {
@@ -117,8 +184,8 @@ public final class GroupLeadership implements LeadershipListener {
         }
         PartitionLeader leader = leaders.get(partition);
         if (leader == null) {
-            throw new ProposalOutcome(ProposalOutcome.Reason.NOT_LEADER, "group " + groupId
-                    + " does not hold partition " + partition);
+            throw new ProposalOutcome(ProposalOutcome.Reason.NOT_READY, "group " + groupId
+                    + " has no leader for partition " + partition + " yet");
         }
         return leader;
     }
@@ -126,6 +193,16 @@ public final class GroupLeadership implements LeadershipListener {
     /** Whether an epoch is open (this member leads and has caught up). */
     public synchronized boolean isLeading() {
         return leaders != null;
+    }
+
+    /** The partitions the open epoch has leaders for (empty when none is open). */
+    public synchronized Set<PartitionId> ledPartitions() {
+        return leaders == null ? Set.of() : Set.copyOf(leaders.keySet());
+    }
+
+    /** The open epoch's leaders (empty when none is open), for the owner's sweeps (transaction resolution). */
+    public synchronized List<PartitionLeader> currentLeaders() {
+        return leaders == null ? List.of() : List.copyOf(leaders.values());
     }
 
     /** The number of the current or last epoch. */

@@ -2,6 +2,7 @@ package io.basalt.replication.raft;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.partition.log.GroupAdminEntry;
 import io.basalt.partition.log.LogEntry;
 import io.basalt.partition.log.LogEntryCodec;
 import io.basalt.partition.log.MetaEntry;
@@ -100,6 +101,18 @@ public final class GroupProposer {
      * waiting behind it keep their order.
      */
     public CompletableFuture<Void> proposeMeta(MetaEntry entry) {
+        return proposeWhole(entry);
+    }
+
+    /**
+     * Proposes a group-admin entry (§6.2 step 4) as {@link #proposeMeta} does: completes once it is committed and
+     * applied on this member; fails on a member that does not lead the group.
+     */
+    public CompletableFuture<Void> proposeAdmin(GroupAdminEntry entry) {
+        return proposeWhole(entry);
+    }
+
+    private CompletableFuture<Void> proposeWhole(LogEntry entry) {
         requireNonNull(entry, "entry is null");
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (this) {

@@ -153,6 +153,7 @@ public final class RaftNode implements AutoCloseable {
             }
         });
         stateMachine.addLeadershipListener(leadership);
+        stateMachine.addPartitionsListener(leadership);
         members.put(groupId, new GroupMember(groupId, stateMachine, proposer, replicator, leadership,
                 new GroupReads(this::server, raftGroupId, submitter)));
         return stateMachine;
@@ -184,6 +185,11 @@ public final class RaftNode implements AutoCloseable {
             throw new IllegalArgumentException("node " + id + " has no member of group " + groupId);
         }
         return member;
+    }
+
+    /** The groups this node hosts a member of now. */
+    public List<Long> groupIds() {
+        return List.copyOf(members.keySet());
     }
 
     public Optional<GroupMember> tryMember(long groupId) {

@@ -2,9 +2,12 @@ package io.basalt.replication.raft;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.partition.GroupPartition;
+import io.basalt.partition.PartitionId;
 import io.basalt.partition.apply.ApplyListener;
 import io.basalt.partition.apply.ApplyOutcome;
 import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.partition.apply.PartitionsListener;
 import io.basalt.storage.StorageEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,6 +59,7 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
     private final Consumer<GroupStateMachine> partitionOpener;
     private final List<ApplyListener> applyListeners = new CopyOnWriteArrayList<>();
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+    private final List<PartitionsListener> partitionsListeners = new CopyOnWriteArrayList<>();
     private final ReentrantReadWriteLock storageLock = new ReentrantReadWriteLock();
     private final SnapshotStorage snapshotStorage = new SnapshotStorage();
     private volatile CheckpointSnapshots snapshots;
@@ -82,6 +86,11 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
 
     public void addApplyListener(ApplyListener listener) {
         applyListeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /** Told about the group-admin entries every state machine of this member applies (§6.2 step 4). */
+    public void addPartitionsListener(PartitionsListener listener) {
+        partitionsListeners.add(requireNonNull(listener, "listener is null"));
     }
 
     public void addLeadershipListener(LeadershipListener listener) {
@@ -112,6 +121,17 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
         StorageEngine opened = storageFactory.open(snapshots.databaseDirectory());
         GroupStateMachine opening = new GroupStateMachine(opened, groupId);
         opening.addListener(this::forwardApplied);
+        opening.addPartitionsListener(new PartitionsListener() {
+            @Override
+            public void opened(List<GroupPartition> partitions) {
+                partitionsListeners.forEach(listener -> listener.opened(partitions));
+            }
+
+            @Override
+            public void dropped(long tableId, List<PartitionId> partitions) {
+                partitionsListeners.forEach(listener -> listener.dropped(tableId, partitions));
+            }
+        });
         partitionOpener.accept(opening);
         storage = opened;
         machine = opening;

@@ -1,0 +1,185 @@
+package io.basalt.cluster.node;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.IndexMetadata;
+import io.basalt.cluster.MetadataGroup;
+import io.basalt.cluster.TableMetadata;
+import io.basalt.partition.GroupPartition;
+import io.basalt.partition.KeyLayout;
+import io.basalt.partition.PartitionDescriptor;
+import io.basalt.partition.PartitionId;
+import io.basalt.partition.PartitionIndexes;
+import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.partition.log.DropPartitionsEntry;
+import io.basalt.partition.log.OpenPartitionsEntry;
+import io.basalt.replication.PartitionLeader;
+import io.basalt.replication.raft.GroupLeadership;
+import io.basalt.replication.raft.GroupMember;
+import io.basalt.replication.raft.RaftNode;
+import io.basalt.replication.raft.RaftReplicator;
+import io.basalt.replication.raft.RatisGroupStateMachine;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partitions of this node's data-group members (docs/design/cluster.md §6.2 step 4, §7.2, §11): which partitions
+ * a group holds is decided by its own log, and its leader keeps that in step with the catalog.
+ * <ul>
+ * <li><b>Epochs.</b> The epoch factory of a data group builds a {@link PartitionLeader} for each partition the
+ * member's state machine holds, over the member's current storage, with the key schema and the indexes its table
+ * has in this node's catalog (as the single node configures them); a partition whose table this node's catalog does
+ * not show yet gets its leader later ({@link #reconcile}).</li>
+ * <li><b>Reconciling.</b> When this node leads a data group (its epoch opens, the catalog changes, and once a second
+ * as a safety net), it proposes through the group's log an open entry for the catalog's partitions of that group the
+ * group does not hold, and a drop entry for each table the group holds that the catalog no longer has. A table counts
+ * as gone only when its id is below the catalog's next table id, so a catalog that lags behind the group (a new
+ * leader's) never drops a table it has not heard of yet.</li>
+ * </ul>
+ * Thread-safe: reconciling runs on one thread of its own; proposals complete on Ratis' threads.
+ */
+final class DataGroupPartitions {
+    private static final Logger LOG = LoggerFactory.getLogger(DataGroupPartitions.class);
+
+    private final MetadataGroup metadata;
+    private final Supplier<RaftNode> raft;
+    private final Executor pool;
+    private final ScheduledExecutorService reconciler;
+    private final Clock clock;
+
+    DataGroupPartitions(MetadataGroup metadata, Supplier<RaftNode> raft, Executor pool,
+            ScheduledExecutorService reconciler, Clock clock) {
+        this.metadata = requireNonNull(metadata, "metadata is null");
+        this.raft = requireNonNull(raft, "raft is null");
+        this.pool = requireNonNull(pool, "pool is null");
+        this.reconciler = requireNonNull(reconciler, "reconciler is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** The epoch factory of data group {@code groupId}'s member on this node. */
+    GroupLeadership.EpochFactory epochFactory(long groupId, RatisGroupStateMachine stateMachine,
+            RaftReplicator replicator) {
+        return new GroupLeadership.EpochFactory() {
+            @Override
+            public Map<PartitionId, PartitionLeader> open(long epoch) {
+                Map<PartitionId, PartitionLeader> leaders = new LinkedHashMap<>();
+                for (GroupPartition partition : stateMachine.groupStateMachine().partitions()) {
+                    PartitionLeader leader = build(stateMachine, replicator, partition);
+                    if (leader != null) {
+                        leaders.put(partition.descriptor().id(), leader);
+                    }
+                }
+                // Once the epoch is open: bring the group in step with the catalog.
+                reconciler.execute(() -> reconcile(groupId));
+                return leaders;
+            }
+
+            @Override
+            public PartitionLeader openPartition(long epoch, GroupPartition partition) {
+                return build(stateMachine, replicator, partition);
+            }
+        };
+    }
+
+    private PartitionLeader build(RatisGroupStateMachine stateMachine, RaftReplicator replicator,
+            GroupPartition partition) {
+        PartitionDescriptor descriptor = partition.descriptor();
+        if (!metadata.isOpen() || descriptor.indexId() != KeyLayout.BASE_TABLE_INDEX) {
+            return null;
+        }
+        Optional<TableMetadata> table = metadata.tryGetTable(descriptor.tableId());
+        if (table.isEmpty()) {
+            return null;
+        }
+        PartitionLeader leader = new PartitionLeader(descriptor, stateMachine.storage(), table.get().keySchema(),
+                clock::millis, replicator, pool, index -> { });
+        leader.configure(PartitionIndexes.of(table.get().keySchema(), table.get().maintainedIndexes()));
+        return leader;
+    }
+
+    /** Reconciles every data group this node leads, on the reconciling thread. */
+    void reconcileSoon() {
+        reconciler.execute(this::reconcileAll);
+    }
+
+    void reconcileAll() {
+        RaftNode node = raft.get();
+        if (node == null) {
+            return;
+        }
+        for (long groupId : node.groupIds()) {
+            if (groupId != StaticPlacement.METADATA_GROUP) {
+                reconcile(groupId);
+            }
+        }
+    }
+
+    /** Brings group {@code groupId} in step with this node's catalog, if this node leads it (see the class). */
+    void reconcile(long groupId) {
+        RaftNode node = raft.get();
+        if (node == null || !metadata.isOpen()) {
+            return;
+        }
+        Optional<GroupMember> found = node.tryMember(groupId);
+        if (found.isEmpty() || !found.get().leadership().isLeading()) {
+            return;
+        }
+        GroupMember member = found.get();
+        GroupStateMachine machine;
+        try {
+            machine = member.stateMachine().groupStateMachine();
+        } catch (IllegalStateException e) {
+            return; // closing
+        }
+        List<GroupPartition> held = machine.partitions();
+        Set<PartitionId> heldIds = new HashSet<>();
+        Set<Long> heldTables = new TreeSet<>();
+        for (GroupPartition partition : held) {
+            heldIds.add(partition.descriptor().id());
+            heldTables.add(partition.descriptor().tableId());
+        }
+        List<GroupPartition> missing = new ArrayList<>();
+        Set<Long> tables = new HashSet<>();
+        for (TableMetadata table : metadata.tables()) {
+            tables.add(table.id());
+            List<Integer> locals = table.localIndexes().stream().map(IndexMetadata::id).toList();
+            for (PartitionDescriptor descriptor : table.partitions()) {
+                if (descriptor.groupId() == groupId && !heldIds.contains(descriptor.id())) {
+                    missing.add(new GroupPartition(descriptor, locals));
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            member.proposer().proposeAdmin(new OpenPartitionsEntry(missing)).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.debug("Group {}: proposing to open {} partitions failed (retried)", groupId, missing.size(),
+                            failure);
+                }
+            });
+        }
+        long nextTableId = metadata.nextTableId();
+        for (long tableId : heldTables) {
+            if (!tables.contains(tableId) && tableId < nextTableId) {
+                member.proposer().proposeAdmin(new DropPartitionsEntry(tableId)).whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        LOG.debug("Group {}: proposing to drop table {} failed (retried)", groupId, tableId, failure);
+                    }
+                });
+            }
+        }
+        // Leaders the epoch could not build before the catalog showed their table.
+        member.leadership().opened(held);
+    }
+}
