@@ -163,8 +163,8 @@ public final class BasaltNode implements AutoCloseable {
         this.catalog = null;
         this.meta = null;
         this.globalIndexes = null;
-        this.reads = new ReadService((partition, consistent, plan) -> cluster.read(partition.groupId(), consistent,
-                reader -> PartitionReader.read(reader, plan)));
+        this.reads = new ReadService((partition, consistent, plan) -> cluster.readReplica(partition.groupId(),
+                consistent, reader -> PartitionReader.read(reader, plan)));
         this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
         LocalPartitionClient local = new LocalPartitionClient(cluster, () -> partitionMap);
         this.localPartitions = local;
@@ -687,7 +687,17 @@ public final class BasaltNode implements AutoCloseable {
         if (!isLive(table.id())) {
             throw resourceNotFound();
         }
-        return reads.read(table, plan);
+        if (cluster == null) {
+            return reads.read(table, plan);
+        }
+        try {
+            return reads.read(table, plan);
+        } catch (io.basalt.cluster.rpc.RpcRefusedException e) {
+            // A replica this node cannot read now (no leader to confirm it is current): retryable, as DynamoDB's
+            // 503 (Developer Guide, "Error handling with DynamoDB").
+            throw new BasaltException(io.basalt.model.ErrorCode.SERVICE_UNAVAILABLE,
+                    "DynamoDB is currently unavailable. (This should be a temporary state.)", e);
+        }
     }
 
     private TableRuntime startPartitions(TableMetadata table) {

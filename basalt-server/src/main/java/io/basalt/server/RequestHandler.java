@@ -85,9 +85,20 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final AdminEndpoints admin;
     /** The limit on a decoded (decompressed) body; the aggregator holds the raw body to the same limit. */
     private final int maxRequestBytes;
+    /**
+     * Whether data-plane operations may run on the network thread: not on a cluster node, whose routed calls wait
+     * for answers that arrive on these same event loops (the internal RPC shares them, cluster.md §12.1).
+     */
+    private final boolean onNetworkThread;
 
     RequestHandler(OperationRegistry operations, Admission admission, AdminEndpoints admin, ExecutorService workers,
             String defaultRegion, String accountId, int maxRequestBytes) {
+        this(operations, admission, admin, workers, defaultRegion, accountId, maxRequestBytes, true);
+    }
+
+    RequestHandler(OperationRegistry operations, Admission admission, AdminEndpoints admin, ExecutorService workers,
+            String defaultRegion, String accountId, int maxRequestBytes, boolean onNetworkThread) {
+        this.onNetworkThread = onNetworkThread;
         this.operations = requireNonNull(operations, "operations is null");
         this.admission = requireNonNull(admission, "admission is null");
         this.admin = requireNonNull(admin, "admin is null");
@@ -181,7 +192,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         OperationHandler handler = operations.lookup(headers.get("X-Amz-Target"));
         RequestContext context = context(reply.requestId(), credentials, authorization,
                 headers.get(HttpHeaderNames.HOST));
-        return handler.runsOnNetworkThread() ? handleHere(handler, context, body)
+        return onNetworkThread && handler.runsOnNetworkThread() ? handleHere(handler, context, body)
                 : CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
                         .thenCompose(future -> future);
     }
