@@ -2,9 +2,11 @@ package io.basalt.cluster.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.TableDefinition;
 import io.basalt.cluster.TableMetadata;
+import io.basalt.cluster.rpc.MetaCommandAnswer;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.apply.GroupStateMachine;
@@ -157,15 +159,29 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
     }
 
     /**
-     * Creates a table through the metadata group (this node must lead it): {@code max(4, data groups)} partitions
-     * (§13.2), each placed in the data group that carries the fewest partitions of all tables so far.
+     * Creates a table through the metadata group on this node, which must lead it (tests; clients go through the
+     * {@link ClusterControlPlane}, which forwards to the leader).
      *
-     * @throws RuntimeException Ratis' refusal when this node does not lead the metadata group
+     * @throws RuntimeException the metadata group's refusal when this node does not lead it (nothing applied)
      */
     public TableMetadata createTable(TableDefinition definition) {
-        int dataGroups = groups.size() - 1;
         Instant now = Instant.now();
-        return metadata.createTable(definition, now, now, placePartitions(Math.max(4, dataGroups)));
+        return executeMeta(new MetaCommand.CreateTable(MetadataGroup.draft(definition, now, Duration.ZERO)), now)
+                .table();
+    }
+
+    /**
+     * Evaluates a table command on this node's member of the metadata group, which must lead it: new tables and
+     * global indexes get {@link #partitionsPerTable()} partitions each, placed in the data groups with the fewest
+     * partitions (§13.2).
+     */
+    MetaCommandAnswer executeMeta(MetaCommand command, Instant now) {
+        return metadata.execute(command, now, partitionsPerTable(), this::placePartitions);
+    }
+
+    /** How many partitions a new table (and each of its global indexes) gets: enough to give every data group one. */
+    public int partitionsPerTable() {
+        return Math.max(4, groups.size() - 1);
     }
 
     /** The data groups of {@code count} new partitions, each to the group with the fewest partitions (§13.2). */
@@ -174,6 +190,8 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
         groups.keySet().stream().filter(id -> id != StaticPlacement.METADATA_GROUP).forEach(id -> counts.put(id, 0));
         for (TableMetadata table : metadata.tables()) {
             table.partitions().forEach(partition -> counts.computeIfPresent(partition.groupId(),
+                    (group, partitions) -> partitions + 1));
+            table.indexPartitions().forEach(partition -> counts.computeIfPresent(partition.groupId(),
                     (group, partitions) -> partitions + 1));
         }
         List<Long> placed = new ArrayList<>(count);
@@ -190,6 +208,11 @@ public final class ClusterNode implements ClusterTopology, AutoCloseable {
         requireNonNull(partition, "partition is null");
         for (TableMetadata table : metadata.tables()) {
             for (PartitionDescriptor descriptor : table.partitions()) {
+                if (descriptor.id().equals(partition)) {
+                    return Optional.of(descriptor.groupId());
+                }
+            }
+            for (PartitionDescriptor descriptor : table.indexPartitions()) {
                 if (descriptor.id().equals(partition)) {
                     return Optional.of(descriptor.groupId());
                 }
