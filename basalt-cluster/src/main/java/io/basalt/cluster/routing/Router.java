@@ -186,11 +186,13 @@ public final class Router {
         return new Target(descriptor, group.id(), hint != 0 ? hint : group.members().get(0));
     }
 
-    static BasaltException unavailable(Throwable cause) {
+    /** DynamoDB's 503 for a call no node could serve before the deadline (also the control plane's). */
+    public static BasaltException unavailable(Throwable cause) {
         return new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE, cause);
     }
 
-    static BasaltException ambiguous(Throwable cause) {
+    /** The 500 for a change that may or may not have happened (also the control plane's). */
+    public static BasaltException ambiguous(Throwable cause) {
         return new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", cause);
     }
 

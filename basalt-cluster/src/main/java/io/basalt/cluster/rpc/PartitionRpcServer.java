@@ -39,6 +39,8 @@ public final class PartitionRpcServer {
     private final PartitionClient local;
     private final ServingGuard guard;
     private final Admission admission;
+    /** Table commands for the metadata leader: null on a node that serves none (one node, loopback). */
+    private final MetaCommandHandler metaCommands;
     private final ConcurrentHashMap<Long, TransactionWatch> watches = new ConcurrentHashMap<>();
     private final AtomicLong nextWatch = new AtomicLong();
 
@@ -48,9 +50,16 @@ public final class PartitionRpcServer {
     }
 
     public PartitionRpcServer(PartitionClient local, ServingGuard guard, Admission admission) {
+        this(local, guard, admission, null);
+    }
+
+    /** A cluster node's server, which also takes table commands for the metadata group ({@code META_COMMAND}). */
+    public PartitionRpcServer(PartitionClient local, ServingGuard guard, Admission admission,
+            MetaCommandHandler metaCommands) {
         this.local = requireNonNull(local, "local is null");
         this.guard = requireNonNull(guard, "guard is null");
         this.admission = requireNonNull(admission, "admission is null");
+        this.metaCommands = metaCommands;
     }
 
     /** How many transactional reads are between their rounds (tests check that none is left behind). */
@@ -72,6 +81,9 @@ public final class PartitionRpcServer {
             return CompletableFuture.completedFuture(RpcCodec.encodeResponse(frame.requestId(), request,
                     new RpcResponse.Overloaded()));
         }
+        if (request instanceof RpcRequest.MetaCommandCall call) {
+            return serveMetaCommand(frame.requestId(), call, size);
+        }
         CompletableFuture<Object> result;
         try {
             RpcResponse elsewhere = checkPartitions(request);
@@ -88,6 +100,27 @@ public final class PartitionRpcServer {
             admission.release(size);
             return RpcCodec.encodeResponse(frame.requestId(), request,
                     failure == null ? new RpcResponse.Ok(value) : new RpcResponse.Error(refusal(failure)));
+        });
+    }
+
+    /** A table command: the handler answers (or refuses) it; admission is held until it has. */
+    private CompletableFuture<byte[]> serveMetaCommand(long requestId, RpcRequest.MetaCommandCall call, int size) {
+        CompletableFuture<RpcResponse> answer;
+        if (metaCommands == null) {
+            answer = CompletableFuture.completedFuture(new RpcResponse.Error(new BasaltException(
+                    ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
+                    new UnsupportedOperationException("this node takes no table commands"))));
+        } else {
+            try {
+                answer = metaCommands.handle(call.command());
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+        }
+        return answer.handle((response, failure) -> {
+            admission.release(size);
+            return RpcCodec.encodeResponse(requestId, call, failure == null ? response
+                    : new RpcResponse.Error(refusal(failure)));
         });
     }
 

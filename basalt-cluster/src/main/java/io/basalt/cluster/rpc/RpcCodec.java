@@ -2,6 +2,7 @@ package io.basalt.cluster.rpc;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.MetaCommandCodec;
 import io.basalt.cluster.PartitionClient;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
@@ -36,6 +37,7 @@ import java.util.List;
  *   TXN_READ_ROUND  partition, varint count, item key each
  *   TXN_VALIDATE    partition, varlong watch id
  *   GSI_APPLY       index partition, batch ({@link GlobalIndexCodec})
+ *   META_COMMAND    varint length, command ({@link MetaCommandCodec})
  *   PING            (empty)
  * </pre>
  * Response payloads are in {@link RpcResponseCodec}. Decoding is strict: the length must match the bytes, every
@@ -246,6 +248,8 @@ public final class RpcCodec {
         } else if (request instanceof RpcRequest.GlobalIndexApply apply) {
             writePartition(out, apply.indexPartition());
             GlobalIndexCodec.writeBatch(out, apply.batch());
+        } else if (request instanceof RpcRequest.MetaCommandCall call) {
+            ReadCodec.writeStored(out, MetaCommandCodec.encode(call.command()));
         } else if (!(request instanceof RpcRequest.Ping)) {
             throw new AssertionError("RpcRequest is sealed: " + request.getClass());
         }
@@ -322,6 +326,13 @@ public final class RpcCodec {
                 yield new RpcRequest.GlobalIndexApply(partition, GlobalIndexCodec.readBatch(in));
             }
             case PING -> new RpcRequest.Ping();
+            case META_COMMAND -> {
+                try {
+                    yield new RpcRequest.MetaCommandCall(MetaCommandCodec.decode(ReadCodec.readStored(in)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("undecodable metadata command: " + e.getMessage(), e);
+                }
+            }
             default -> throw new IllegalStateException("no request content for kind " + kind);
         };
     }

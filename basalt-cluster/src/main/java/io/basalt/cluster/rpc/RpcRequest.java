@@ -2,6 +2,7 @@ package io.basalt.cluster.rpc;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.PartitionClient;
 import io.basalt.partition.GlobalIndexBatch;
 import io.basalt.partition.ItemOperation;
@@ -185,6 +186,21 @@ public sealed interface RpcRequest {
         @Override
         public RpcKind kind() {
             return RpcKind.GSI_APPLY;
+        }
+    }
+
+    /**
+     * A table command for the metadata group's leader (cluster.md §11), sent by a node that does not lead the
+     * group; answered by a {@link MetaCommandAnswer}, or NOT_LEADER with the leader the receiver knows.
+     */
+    record MetaCommandCall(MetaCommand command) implements RpcRequest {
+        public MetaCommandCall {
+            requireNonNull(command, "command is null");
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.META_COMMAND;
         }
     }
 }
