@@ -56,8 +56,8 @@ class TestReadService {
                         ItemCodec.encode(new Item(attributes)));
             }
             ((WritableStorage) node.storage()).write(batch, false);
-            ReadService walking = new ReadService(node.storage(), true);
-            ReadService oneRange = new ReadService(node.storage(), false);
+            ReadService walking = new ReadService(node.storage(), node.partitionClient(), true);
+            ReadService oneRange = new ReadService(node.storage(), node.partitionClient(), false);
             for (int round = 0; round < 60; round++) {
                 int totalSegments = 1 + random.nextInt(3);
                 int segment = random.nextInt(totalSegments);
