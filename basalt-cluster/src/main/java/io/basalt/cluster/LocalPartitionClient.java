@@ -36,6 +36,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LocalPartitionClient implements PartitionClient {
     private final PartitionStores stores;
+    /**
+     * The node's one storage when every partition lives in it, else null: read without asking {@link #stores},
+     * so that a GetItem's {@code PartitionId} does not escape and is still scalar-replaced (SeamAllocationCheck).
+     */
+    private final StorageReader onlyStorage;
     /** The partitions of the tables the node runs, by id: their table's runtime and their position in it. */
     private final ConcurrentHashMap<PartitionId, Local> partitions = new ConcurrentHashMap<>();
     private final GlobalIndexLifecycle globalIndexes;
@@ -49,11 +54,17 @@ final class LocalPartitionClient implements PartitionClient {
 
     /** The client of a node whose every partition lives in {@code storage} (one node). */
     LocalPartitionClient(StorageReader storage, GlobalIndexLifecycle globalIndexes) {
-        this(PartitionStores.single(storage), globalIndexes);
+        this(PartitionStores.single(storage), requireNonNull(storage, "storage is null"), globalIndexes);
     }
 
     LocalPartitionClient(PartitionStores stores, GlobalIndexLifecycle globalIndexes) {
+        this(stores, null, globalIndexes);
+    }
+
+    private LocalPartitionClient(PartitionStores stores, StorageReader onlyStorage,
+            GlobalIndexLifecycle globalIndexes) {
         this.stores = requireNonNull(stores, "stores is null");
+        this.onlyStorage = onlyStorage;
         this.globalIndexes = requireNonNull(globalIndexes, "globalIndexes is null");
     }
 
@@ -188,6 +199,9 @@ final class LocalPartitionClient implements PartitionClient {
 
     /** The storage holding {@code partition} on this node. */
     private StorageReader storageOf(PartitionId partition) {
+        if (onlyStorage != null) {
+            return onlyStorage;
+        }
         StorageReader storage = stores.storageOf(partition);
         if (storage == null) {
             throw resourceNotFound();
