@@ -195,6 +195,11 @@ public final class BasaltNode implements AutoCloseable {
         return partitions;
     }
 
+    /** The global index lifecycle, for tests of this package that build a partition client of their own. */
+    GlobalIndexLifecycle globalIndexes() {
+        return globalIndexes;
+    }
+
     /** The local group's state machine, for tests of this package that watch what it applies. */
     GroupStateMachine stateMachine() {
         return stateMachine;
