@@ -96,7 +96,6 @@ public final class BasaltNode implements AutoCloseable {
         // The local group applies metadata entries too (cluster.md §3): the catalog follows what it applies.
         stateMachine.addMetaListener(catalog::apply);
         this.meta = new MetaStateMachine(catalog, controlLock, replicator::appendMeta);
-        this.reads = new ReadService(storage, false);
         this.globalIndexes = new GlobalIndexLifecycle(store.unconfinedWriterForAllowListedClasses(), catalog, meta,
                 controlLock, config, this::closeIndexPartitions,
                 namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
@@ -106,6 +105,9 @@ public final class BasaltNode implements AutoCloseable {
         this.localPartitions = local;
         this.partitions = config.loopbackRpc() ? RpcPartitionClient.loopback(local)
                 : requireNonNull(routing.client(local), "routing gave no client");
+        // Query and Scan pages go through the client, partition by partition, only when partitions may be served
+        // elsewhere; one node reads its one storage directly (ReadService, cluster.md §9.3).
+        this.reads = new ReadService(storage, partitions, config.loopbackRpc() || routing != PartitionRouting.LOCAL);
         this.ledger = new Ledger(() -> catalog.tryGet(InternalTables.LEDGER).orElse(null), this::partitionOf,
                 partitions);
         this.transactions = new TransactionCoordinator(config.clock(), runtimes::get, this::partitionOf, partitions,
@@ -191,6 +193,11 @@ public final class BasaltNode implements AutoCloseable {
     /** How this node reaches partitions, for tests of this package that check the loopback mode. */
     PartitionClient partitionClient() {
         return partitions;
+    }
+
+    /** The global index lifecycle, for tests of this package that build a partition client of their own. */
+    GlobalIndexLifecycle globalIndexes() {
+        return globalIndexes;
     }
 
     /** The local group's state machine, for tests of this package that watch what it applies. */

@@ -9,7 +9,12 @@ import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
 import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
+import io.basalt.partition.KeyLayout;
 import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.KeyRange;
+import io.basalt.partition.read.PartitionReader;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadResult;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageReader;
 import java.util.ArrayList;
@@ -20,14 +25,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The partitions this node leads, reached in-process: each call goes to the partition's {@link PartitionLeader}
- * (writes, transaction rounds) or to the node's storage (point reads), with nothing encoded or copied. It is what a
+ * (writes, transaction rounds) or to the storage that holds the partition (point reads, Query and Scan pages), with
+ * nothing encoded or copied. It is what a
  * node runs for its own partitions, whether the call came from its own requests or from a frame another node sent.
  *
  * <p>A point read reads storage directly, as before the seam: on one node storage holds exactly the acknowledged
- * writes (reads.md), so every read is strongly consistent; the leader's read barrier comes with Raft (§10).
+ * writes (reads.md), so every read is strongly consistent; the leader's read barrier comes with Raft (§10). Which
+ * storage holds a partition is the {@link PartitionStores}' answer: on one node, the node's one storage; in a
+ * cluster, the storage of the partition's replication group on this node.
  */
 final class LocalPartitionClient implements PartitionClient {
-    private final StorageReader storage;
+    private final PartitionStores stores;
+    /**
+     * The node's one storage when every partition lives in it, else null: read without asking {@link #stores},
+     * so that a GetItem's {@code PartitionId} does not escape and is still scalar-replaced (SeamAllocationCheck).
+     */
+    private final StorageReader onlyStorage;
     /** The partitions of the tables the node runs, by id: their table's runtime and their position in it. */
     private final ConcurrentHashMap<PartitionId, Local> partitions = new ConcurrentHashMap<>();
     private final GlobalIndexLifecycle globalIndexes;
@@ -39,8 +52,19 @@ final class LocalPartitionClient implements PartitionClient {
         }
     }
 
+    /** The client of a node whose every partition lives in {@code storage} (one node). */
     LocalPartitionClient(StorageReader storage, GlobalIndexLifecycle globalIndexes) {
-        this.storage = requireNonNull(storage, "storage is null");
+        this(PartitionStores.single(storage), requireNonNull(storage, "storage is null"), globalIndexes);
+    }
+
+    LocalPartitionClient(PartitionStores stores, GlobalIndexLifecycle globalIndexes) {
+        this(stores, null, globalIndexes);
+    }
+
+    private LocalPartitionClient(PartitionStores stores, StorageReader onlyStorage,
+            GlobalIndexLifecycle globalIndexes) {
+        this.stores = requireNonNull(stores, "stores is null");
+        this.onlyStorage = onlyStorage;
         this.globalIndexes = requireNonNull(globalIndexes, "globalIndexes is null");
     }
 
@@ -86,7 +110,7 @@ final class LocalPartitionClient implements PartitionClient {
 
     @Override
     public StoredItem get(PartitionId partition, byte[] itemKey, boolean consistent) {
-        byte[] stored = storage.get(itemKey);
+        byte[] stored = storageOf(partition).get(itemKey);
         return stored == null ? null : StoredItem.of(stored);
     }
 
@@ -101,6 +125,34 @@ final class LocalPartitionClient implements PartitionClient {
             results.add(Arrays.asList(items));
         }
         return results;
+    }
+
+    @Override
+    public CompletableFuture<ReadResult> readPage(PartitionId partition, ReadPlan plan) {
+        try {
+            return CompletableFuture.completedFuture(read(partition, plan));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * {@link #readPage}, answered on the calling thread. The range is the caller's cut (see
+     * {@link PartitionClient#readPage}); it is only checked to stay within the keys of the plan's table or index,
+     * so that no plan reads another table's items.
+     */
+    ReadResult read(PartitionId partition, ReadPlan plan) {
+        StorageReader storage = storageOf(partition);
+        long tableId = plan.spec().tableId();
+        int indexId = plan.spec().source().indexId();
+        KeyRange range = plan.range();
+        if (!range.isEmpty() && (Arrays.compareUnsigned(range.lowerInclusive(),
+                KeyLayout.indexStart(tableId, indexId)) < 0
+                || Arrays.compareUnsigned(range.upperExclusive(), KeyLayout.indexEnd(tableId, indexId)) > 0)) {
+            throw new IllegalArgumentException("the range of a page of table " + tableId + " index " + indexId
+                    + " reaches past its keys");
+        }
+        return PartitionReader.read(storage, plan);
     }
 
     @Override
@@ -143,6 +195,18 @@ final class LocalPartitionClient implements PartitionClient {
             throw new IllegalArgumentException("not a watch of this node's partitions: " + watch);
         }
         return leader.validate(local);
+    }
+
+    /** The storage holding {@code partition} on this node. */
+    private StorageReader storageOf(PartitionId partition) {
+        if (onlyStorage != null) {
+            return onlyStorage;
+        }
+        StorageReader storage = stores.storageOf(partition);
+        if (storage == null) {
+            throw resourceNotFound();
+        }
+        return storage;
     }
 
     /** The leader of {@code partition} on this node, or null when its table is gone. */

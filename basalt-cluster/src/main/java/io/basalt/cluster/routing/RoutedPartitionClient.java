@@ -15,6 +15,8 @@ import io.basalt.partition.PartitionState;
 import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
 import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,6 +186,17 @@ public final class RoutedPartitionClient implements PartitionClient {
                     }
                     throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
                 });
+    }
+
+    /**
+     * A page goes through the retry table as a read: re-sending it is safe whatever became of an earlier frame, so
+     * a lost or timed-out page read is retried until the routing deadline (then 503). The Router sends it to the
+     * group's leader, which a strongly consistent page needs (§10); an eventual page goes there too for now — when
+     * replicas serve eventual reads, this is the call that picks a replica for {@code !plan.spec().consistent()}.
+     */
+    @Override
+    public CompletableFuture<ReadResult> readPage(PartitionId partition, ReadPlan plan) {
+        return router.call(partition, false, (client, node) -> client.readPage(partition, plan));
     }
 
     @Override

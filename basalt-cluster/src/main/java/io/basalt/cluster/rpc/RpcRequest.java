@@ -7,7 +7,7 @@ import io.basalt.cluster.PartitionClient;
 import io.basalt.partition.GlobalIndexBatch;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
-import io.basalt.partition.read.ReadSpec;
+import io.basalt.partition.read.ReadPlan;
 import java.util.List;
 
 /** The content of a request frame (docs/design/cluster.md §12.2): plain data, one record per kind. */
@@ -58,11 +58,14 @@ public sealed interface RpcRequest {
         }
     }
 
-    /** A Query or Scan page of a partition (§9.1); answered by a {@link io.basalt.partition.read.ReadResult}. */
-    record PageRead(PartitionId partition, ReadSpec spec) implements RpcRequest {
+    /**
+     * A Query or Scan page of a partition (§9.1), planned by the sender and cut to the partition's range
+     * ({@link PartitionClient#readPage}); answered by a {@link io.basalt.partition.read.ReadResult}.
+     */
+    record PageRead(PartitionId partition, ReadPlan plan) implements RpcRequest {
         public PageRead {
             requireNonNull(partition, "partition is null");
-            requireNonNull(spec, "spec is null");
+            requireNonNull(plan, "plan is null");
         }
 
         @Override

@@ -23,6 +23,8 @@ import io.basalt.model.Item;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
+import io.basalt.model.Projection;
+import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.CancellationReason;
 import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.ConditionalCheckFailedException;
@@ -45,6 +47,8 @@ import io.basalt.partition.WriteOutcome;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.FetchMode;
+import io.basalt.partition.read.KeyRange;
+import io.basalt.partition.read.ReadPlan;
 import io.basalt.partition.read.ReadResult;
 import io.basalt.partition.read.ReadSource;
 import io.basalt.partition.read.ReadSpec;
@@ -72,7 +76,7 @@ final class RandomRpcValues {
             case 0 -> write();
             case 12 -> new RpcRequest.MetaCommandCall(metaCommand());
             case 1 -> new RpcRequest.PointRead(partition(), bytes(), random.nextBoolean());
-            case 2 -> new RpcRequest.PageRead(partition(), spec());
+            case 2 -> new RpcRequest.PageRead(partition(), plan());
             case 3 -> new RpcRequest.BatchWrite(list(this::write));
             case 4 -> new RpcRequest.BatchRead(list(() -> new PartitionClient.KeyGroup(partition(), list(this::bytes),
                     random.nextBoolean())));
@@ -218,6 +222,31 @@ final class RandomRpcValues {
     private WriteOutcome outcome() {
         return new WriteOutcome(random.nextBoolean() ? stored() : null, random.nextBoolean() ? item() : null,
                 list(this::path));
+    }
+
+    /** A plan: a random spec, with a key schema, the index it reads (if any) and a range. */
+    ReadPlan plan() {
+        ReadSpec spec = spec();
+        KeySchema schema = new KeySchema(keyAttribute(), random.nextBoolean() ? Optional.of(keyAttribute())
+                : Optional.empty());
+        SecondaryIndex index = null;
+        if (spec.source().kind() != ReadSource.Kind.BASE) {
+            boolean global = spec.source().kind() == ReadSource.Kind.GLOBAL_INDEX;
+            Projection projection = switch (random.nextInt(3)) {
+                case 0 -> Projection.ALL;
+                case 1 -> Projection.KEYS_ONLY;
+                default -> Projection.include(list(this::text));
+            };
+            index = new SecondaryIndex(text(), spec.source().indexId(), global,
+                    global ? list(this::keyAttribute, 1) : List.of(keyAttribute()),
+                    global ? list(this::keyAttribute) : List.of(keyAttribute()), projection);
+        }
+        return new ReadPlan(spec, schema, index, new KeyRange(bytes(), bytes()));
+    }
+
+    private KeyAttribute keyAttribute() {
+        return new KeyAttribute(text(), List.of(AttributeType.S, AttributeType.N, AttributeType.B)
+                .get(random.nextInt(3)));
     }
 
     ReadSpec spec() {

@@ -65,7 +65,7 @@ class TestClusterControlPlane {
             // No partition calls in this test: the node's partitions are a client whose every call fails.
             PartitionRpcServer server = new PartitionRpcServer(new RpcPartitionClient(frame ->
                     CompletableFuture.failedFuture(new IllegalStateException("no partitions here"))), view,
-                    Admission.defaults(), control);
+                    Admission.defaults(), Runnable::run, control);
             self[0] = NettyRpcTransport.start(node.identity().self().rpcSocketAddress(), server::serve, 1);
             return new Served(node, view, control, self[0]);
         }
