@@ -311,6 +311,28 @@ class TestRouting {
     }
 
     @Test
+    void eventualReadsAreServedByTheEntryNodesOwnMemberAndStrongReadsByTheLeader() {
+        cluster.close();
+        cluster = new RoutingCluster(3, 4, DEADLINE, true);
+        table = cluster.table;
+        PartitionId partition = partitionLedBy(2);
+        PrimaryKey key = keysByPartition.get(partition).get(0);
+        put(1, key, 7).join();
+        // Node 1 hosts a member of every group: its eventual reads never leave it, and its member (which, in this
+        // cluster without replication, never catches up) has nothing yet. A strong read goes to the leader.
+        int before = cluster.node(2).served.get();
+        assertThat(cluster.node(1).node.getItem(table, key, false)).isNull();
+        assertThat(cluster.node(1).node.getItems(List.of(new TableKeys(table, List.of(key), false))).get(0).items())
+                .containsExactly((StoredItem) null);
+        assertThat(cluster.node(2).served.get()).as("no frame reached the leader").isEqualTo(before);
+        assertThat(cluster.node(1).node.getItem(table, key, true).item()).isEqualTo(item(key, 7));
+        assertThat(cluster.node(1).node.getItems(List.of(new TableKeys(table, List.of(key), true))).get(0).items()
+                .get(0).item()).isEqualTo(item(key, 7));
+        // On the leader's own node, its member is the leader: eventual reads see the write.
+        assertThat(cluster.node(2).node.getItem(table, key, false).item()).isEqualTo(item(key, 7));
+    }
+
+    @Test
     void transactionsRunTheirRoundsOnEachPartitionsLeader() {
         List<PrimaryKey> keys = new ArrayList<>();
         keysByPartition.values().forEach(partitionKeys -> keys.add(partitionKeys.get(0)));
