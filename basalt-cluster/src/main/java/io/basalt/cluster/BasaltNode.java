@@ -20,7 +20,6 @@ import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.partition.apply.GroupStore;
 import io.basalt.partition.encoding.StoredItem;
-import io.basalt.partition.read.PartitionReader;
 import io.basalt.partition.read.ReadPlan;
 import io.basalt.partition.read.ReadResult;
 import io.basalt.partition.read.ReadSpec;
@@ -110,7 +109,6 @@ public final class BasaltNode implements AutoCloseable {
         // The local group applies metadata entries too (cluster.md §3): the catalog follows what it applies.
         stateMachine.addMetaListener(catalog::apply);
         this.meta = new MetaStateMachine(catalog, controlLock, replicator::appendMeta);
-        this.reads = new ReadService(storage, false);
         this.globalIndexes = new GlobalIndexLifecycle(store.unconfinedWriterForAllowListedClasses(), catalog, meta,
                 controlLock, config, this::closeIndexPartitions,
                 namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
@@ -120,6 +118,9 @@ public final class BasaltNode implements AutoCloseable {
         this.localPartitions = local;
         this.partitions = config.loopbackRpc() ? RpcPartitionClient.loopback(local)
                 : requireNonNull(routing.client(local), "routing gave no client");
+        // Query and Scan pages go through the client, partition by partition, only when partitions may be served
+        // elsewhere; one node reads its one storage directly (ReadService, cluster.md §9.3).
+        this.reads = new ReadService(storage, partitions, config.loopbackRpc() || routing != PartitionRouting.LOCAL);
         this.ledger = new Ledger(() -> catalog.tryGet(InternalTables.LEDGER).orElse(null), this::partitionOf,
                 partitions);
         this.transactions = new TransactionCoordinator(config.clock(), runtimes::containsKey, this::partitionOf,
@@ -163,12 +164,12 @@ public final class BasaltNode implements AutoCloseable {
         this.catalog = null;
         this.meta = null;
         this.globalIndexes = null;
-        this.reads = new ReadService((partition, consistent, plan) -> cluster.readReplica(partition.groupId(),
-                consistent, reader -> PartitionReader.read(reader, plan)));
         this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
         LocalPartitionClient local = new LocalPartitionClient(cluster, () -> partitionMap);
         this.localPartitions = local;
         this.partitions = requireNonNull(routing.client(local), "routing gave no client");
+        // Pages go through the routed client to the node serving each partition (cluster.md §9.2).
+        this.reads = new ReadService(null, partitions, true);
         this.ledger = new Ledger(() -> control.tryGetTable(InternalTables.LEDGER).orElse(null), this::partitionOf,
                 partitions);
         this.transactions = new TransactionCoordinator(config.clock(), this::isLive, this::partitionOf, partitions,
@@ -322,6 +323,11 @@ public final class BasaltNode implements AutoCloseable {
     /** How this node reaches partitions, for tests of this package that check the loopback mode. */
     PartitionClient partitionClient() {
         return partitions;
+    }
+
+    /** The global index lifecycle, for tests of this package that build a partition client of their own. */
+    GlobalIndexLifecycle globalIndexes() {
+        return globalIndexes;
     }
 
     /** The local group's state machine, for tests of this package that watch what it applies. */
@@ -687,17 +693,7 @@ public final class BasaltNode implements AutoCloseable {
         if (!isLive(table.id())) {
             throw resourceNotFound();
         }
-        if (cluster == null) {
-            return reads.read(table, plan);
-        }
-        try {
-            return reads.read(table, plan);
-        } catch (io.basalt.cluster.rpc.RpcRefusedException e) {
-            // A replica this node cannot read now (no leader to confirm it is current): retryable, as DynamoDB's
-            // 503 (Developer Guide, "Error handling with DynamoDB").
-            throw new BasaltException(io.basalt.model.ErrorCode.SERVICE_UNAVAILABLE,
-                    "DynamoDB is currently unavailable. (This should be a temporary state.)", e);
-        }
+        return reads.read(table, plan);
     }
 
     private TableRuntime startPartitions(TableMetadata table) {

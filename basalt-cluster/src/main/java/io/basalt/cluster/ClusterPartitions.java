@@ -32,16 +32,6 @@ public interface ClusterPartitions {
      */
     <T> T read(long groupId, boolean consistent, Function<StorageReader, T> read);
 
-    /**
-     * Runs {@code read} on this node's member of group {@code groupId}, leader or not; a consistent read first waits
-     * until the member has applied everything committed when it began (a ReadIndex through the leader, §10). For
-     * Query and Scan pages, which are served from this node's replicas until pages go over the RPC.
-     *
-     * @throws io.basalt.cluster.rpc.RpcRefusedException when this node hosts no member of the group, or the barrier
-     *     fails (no leader)
-     */
-    <T> T readReplica(long groupId, boolean consistent, Function<StorageReader, T> read);
-
     /** The leaders of every partition whose group this node leads now (for the transaction resolver's sweeps). */
     List<PartitionLeader> ledPartitions();
 

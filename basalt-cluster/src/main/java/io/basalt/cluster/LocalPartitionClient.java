@@ -11,7 +11,12 @@ import io.basalt.partition.PartitionMap;
 import io.basalt.partition.PartitionState;
 import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
+import io.basalt.partition.KeyLayout;
 import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.KeyRange;
+import io.basalt.partition.read.PartitionReader;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadResult;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageReader;
 import java.util.ArrayList;
@@ -20,24 +25,34 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The partitions this node leads, reached in-process: each call goes to the partition's {@link PartitionLeader}
- * (writes, transaction rounds) or to the node's storage (point reads), with nothing encoded or copied. It is what a
+ * (writes, transaction rounds) or to the storage that holds the partition (point reads, Query and Scan pages), with
+ * nothing encoded or copied. It is what a
  * node runs for its own partitions, whether the call came from its own requests or from a frame another node sent.
  *
  * <p>A point read reads storage directly, as before the seam: on one node storage holds exactly the acknowledged
- * writes (reads.md), so every read is strongly consistent.
+ * writes (reads.md), so every read is strongly consistent; the leader's read barrier comes with Raft (§10). Which
+ * storage holds a partition is the {@link PartitionStores}' answer: on one node, the node's one storage; in a
+ * cluster, the storage of the partition's replication group on this node.
  *
- * <p>In a cluster the same client serves the partitions of this node's group members through a {@link
- * ClusterPartitions} lookup: a partition's group comes from the partition map, its leader from the group's open
- * epoch, its storage from the member, and a consistent read passes the group's read barrier first (§10). A partition
- * this node cannot serve (another leads its group, or its epoch is catching up) fails with the routing answer the
- * Router acts on. The one-node path pays one null check for it on reads, nothing on writes.
+ * <p>A cluster node's client ({@link #LocalPartitionClient(ClusterPartitions, Supplier)}) serves the partitions of
+ * its group members through a {@link ClusterPartitions} lookup: a partition's group comes from the node's partition
+ * map, its leader from the group's open epoch, its storage from the member, and a consistent read (a point read or a
+ * page) passes the group's read barrier first (§10). A partition this node cannot serve (another node leads its
+ * group, or its epoch is catching up) fails with the routing answer the Router acts on. The one-node path pays a
+ * null check for it on the slow paths only.
  */
 final class LocalPartitionClient implements PartitionClient {
-    private final StorageReader storage;
+    private final PartitionStores stores;
+    /**
+     * The node's one storage when every partition lives in it, else null: read without asking {@link #stores},
+     * so that a GetItem's {@code PartitionId} does not escape and is still scalar-replaced (SeamAllocationCheck).
+     */
+    private final StorageReader onlyStorage;
     /** The partitions of the tables the node runs, by id: their table's runtime and their position in it. */
     private final ConcurrentHashMap<PartitionId, Local> partitions = new ConcurrentHashMap<>();
     private final GlobalIndexLifecycle globalIndexes;
@@ -53,19 +68,31 @@ final class LocalPartitionClient implements PartitionClient {
         }
     }
 
+    /** The client of a node whose every partition lives in {@code storage} (one node). */
     LocalPartitionClient(StorageReader storage, GlobalIndexLifecycle globalIndexes) {
-        this.storage = requireNonNull(storage, "storage is null");
+        this(PartitionStores.single(storage), requireNonNull(storage, "storage is null"), globalIndexes);
+    }
+
+    LocalPartitionClient(PartitionStores stores, GlobalIndexLifecycle globalIndexes) {
+        this(stores, null, globalIndexes);
+    }
+
+    private LocalPartitionClient(PartitionStores stores, StorageReader onlyStorage,
+            GlobalIndexLifecycle globalIndexes) {
+        this.stores = requireNonNull(stores, "stores is null");
+        this.onlyStorage = onlyStorage;
         this.globalIndexes = requireNonNull(globalIndexes, "globalIndexes is null");
         this.cluster = null;
         this.map = null;
     }
 
-    /** A cluster node's client of the partitions of its group members. */
+    /** A cluster node's client of the partitions of its group members (see the class). */
     LocalPartitionClient(ClusterPartitions cluster, Supplier<PartitionMap> map) {
-        this.storage = null;
-        this.globalIndexes = null;
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.map = requireNonNull(map, "map is null");
+        this.stores = partition -> null;
+        this.onlyStorage = null;
+        this.globalIndexes = null;
     }
 
     /** Makes the partitions of a started table reachable. */
@@ -126,24 +153,34 @@ final class LocalPartitionClient implements PartitionClient {
         return future.exceptionallyCompose(failure -> CompletableFuture.failedFuture(cluster.routingFailure(failure)));
     }
 
+    private <T> CompletableFuture<T> clustered(CompletableFuture<T> future) {
+        return cluster == null ? future : routed(future);
+    }
+
     @Override
     public StoredItem get(PartitionId partition, byte[] itemKey, boolean consistent) {
         if (cluster != null) {
-            return clusterGet(partition, itemKey, consistent);
+            return inGroup(partition, consistent, reader -> {
+                byte[] stored = reader.get(itemKey);
+                return stored == null ? null : StoredItem.of(stored);
+            });
         }
-        byte[] stored = storage.get(itemKey);
+        byte[] stored = storageOf(partition).get(itemKey);
         return stored == null ? null : StoredItem.of(stored);
     }
 
-    private StoredItem clusterGet(PartitionId partition, byte[] itemKey, boolean consistent) {
+    /**
+     * Runs {@code read} on the storage of a cluster node's member of the partition's group (after the group's read
+     * barrier when {@code consistent}).
+     *
+     * @throws BasaltException ResourceNotFoundException when the partition's table is gone
+     */
+    private <T> T inGroup(PartitionId partition, boolean consistent, Function<StorageReader, T> read) {
         Optional<PartitionDescriptor> descriptor = map.get().tryGet(partition);
         if (descriptor.isEmpty()) {
-            return null; // the table is gone: nothing to read
+            throw resourceNotFound();
         }
-        return cluster.read(descriptor.get().groupId(), consistent, reader -> {
-            byte[] stored = reader.get(itemKey);
-            return stored == null ? null : StoredItem.of(stored);
-        });
+        return cluster.read(descriptor.get().groupId(), consistent, read);
     }
 
     @Override
@@ -157,6 +194,40 @@ final class LocalPartitionClient implements PartitionClient {
             results.add(Arrays.asList(items));
         }
         return results;
+    }
+
+    @Override
+    public CompletableFuture<ReadResult> readPage(PartitionId partition, ReadPlan plan) {
+        try {
+            return CompletableFuture.completedFuture(read(partition, plan));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * {@link #readPage}, answered on the calling thread. The range is the caller's cut (see
+     * {@link PartitionClient#readPage}); it is only checked to stay within the keys of the plan's table or index,
+     * so that no plan reads another table's items.
+     */
+    ReadResult read(PartitionId partition, ReadPlan plan) {
+        if (cluster != null) {
+            return inGroup(partition, plan.spec().consistent(), storage -> read(storage, plan));
+        }
+        return read(storageOf(partition), plan);
+    }
+
+    private static ReadResult read(StorageReader storage, ReadPlan plan) {
+        long tableId = plan.spec().tableId();
+        int indexId = plan.spec().source().indexId();
+        KeyRange range = plan.range();
+        if (!range.isEmpty() && (Arrays.compareUnsigned(range.lowerInclusive(),
+                KeyLayout.indexStart(tableId, indexId)) < 0
+                || Arrays.compareUnsigned(range.upperExclusive(), KeyLayout.indexEnd(tableId, indexId)) > 0)) {
+            throw new IllegalArgumentException("the range of a page of table " + tableId + " index " + indexId
+                    + " reaches past its keys");
+        }
+        return PartitionReader.read(storage, plan);
     }
 
     @Override
@@ -201,8 +272,16 @@ final class LocalPartitionClient implements PartitionClient {
         return clustered(leader.validate(local));
     }
 
-    private <T> CompletableFuture<T> clustered(CompletableFuture<T> future) {
-        return cluster == null ? future : routed(future);
+    /** The storage holding {@code partition} on this node. */
+    private StorageReader storageOf(PartitionId partition) {
+        if (onlyStorage != null) {
+            return onlyStorage;
+        }
+        StorageReader storage = stores.storageOf(partition);
+        if (storage == null) {
+            throw resourceNotFound();
+        }
+        return storage;
     }
 
     /**

@@ -166,13 +166,15 @@ public final class MetaCommandCodec {
         }
     }
 
-    private static void writeTable(ByteWriter out, TableMetadata table) {
+    /** Writes {@code table} as commands hold it (its length, then its catalog form): for frames that carry one. */
+    public static void writeTable(ByteWriter out, TableMetadata table) {
         byte[] bytes = TableMetadataCodec.encode(table);
         out.writeVarInt(bytes.length);
         out.writeBytes(bytes);
     }
 
-    private static TableMetadata readTable(ByteReader in) {
+    /** Reads a table {@link #writeTable} wrote. */
+    public static TableMetadata readTable(ByteReader in) {
         return TableMetadataCodec.decode(in.readBytes(in.readLength()));
     }
 

@@ -9,14 +9,16 @@ import io.basalt.partition.PartitionState;
 import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
 import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadResult;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The calls a node makes on a partition, wherever the partition's leader is (docs/design/cluster.md §12): writes,
- * point reads and their batches, and the rounds of transactions. Every call names its partition by
- * {@link PartitionId} and carries only data, so that it can travel as an RPC frame ({@code io.basalt.cluster.rpc});
- * on one node it is an interface call on {@link LocalPartitionClient}.
+ * point reads and their batches, Query and Scan pages, and the rounds of transactions. Every call names its
+ * partition by {@link PartitionId} and carries only data, so that it can travel as an RPC frame
+ * ({@code io.basalt.cluster.rpc}); on one node it is an interface call on {@link LocalPartitionClient}.
  *
  * <p>Failures a client may see (a failed condition, a conflict, a table deleted meanwhile) complete the futures,
  * or are thrown by the synchronous reads, as {@link io.basalt.model.BasaltException}s with DynamoDB's texts.
@@ -74,6 +76,19 @@ public interface PartitionClient {
             return CompletableFuture.failedFuture(e);
         }
     }
+
+    /**
+     * One Query or Scan page of one partition (§9.2): the page {@code plan} describes, read on one consistent view
+     * of the partition's storage (with a local index's fetch of table items inside it).
+     *
+     * <p>The caller cuts the plan to the partition: its key range must lie within the partition's hash range (a
+     * Query's range does by itself, since its items share one partition key; a Scan segment that spans several
+     * partitions is cut by {@code ReadService}, which carries what is left of Limit and the byte budget from one
+     * partition's page to the next). The serving side reads exactly that range and needs no schema of its own:
+     * the plan carries the key schema and the index. A page that is {@code consistent} goes to the partition's
+     * leader; an eventual one may later be served by any replica (§10).
+     */
+    CompletableFuture<ReadResult> readPage(PartitionId partition, ReadPlan plan);
 
     /**
      * A transaction's first phase on one partition ({@link io.basalt.replication.PartitionLeader#prepare}): per

@@ -8,7 +8,7 @@ package io.basalt.cluster;
 public final class TableChangedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    TableChangedException(String tableName) {
+    public TableChangedException(String tableName) {
         super("table " + tableName + " changed since it was read", null, false, false);
     }
 }

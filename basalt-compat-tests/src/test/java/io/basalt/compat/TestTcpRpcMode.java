@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 /**
  * The suite's servers send their partition calls through the Router and over TCP exactly when
  * {@code -Dbasalt.tcpRpc=true} says so (the {@code tcp-rpc} surefire execution sets it; docs/design/cluster.md §20
- * step 12): otherwise a TCP run would pass without a single frame having crossed a socket.
+ * step 12): otherwise a TCP run would pass without a single frame having crossed a socket. Query and Scan pages
+ * cross it too, partition by partition.
  */
 class TestTcpRpcMode {
     @Test
@@ -34,8 +35,19 @@ class TestTcpRpcMode {
                     .keys(List.of(Map.of("pk", AttributeValue.fromS("a")), Map.of("pk", AttributeValue.fromS("b"))))
                     .build()))).responses().get("Tcp")).hasSize(1);
             // A put, a point read and a batch read: at least three frames when the mode is on, none when off.
+            long pointFrames = server.tcpFramesServed();
             if (tcp) {
-                assertThat(server.tcpFramesServed()).isGreaterThanOrEqualTo(3);
+                assertThat(pointFrames).isGreaterThanOrEqualTo(3);
+            } else {
+                assertThat(pointFrames).isZero();
+            }
+            // A Query page is one partition's; a Scan page walks each of the table's partitions: a frame each.
+            assertThat(client.query(b -> b.tableName("Tcp").keyConditionExpression("pk = :a")
+                    .expressionAttributeValues(Map.of(":a", AttributeValue.fromS("a")))).count()).isEqualTo(1);
+            assertThat(client.scan(b -> b.tableName("Tcp")).count()).isEqualTo(1);
+            int partitions = server.node().tryGetTable("Tcp").orElseThrow().partitionCount();
+            if (tcp) {
+                assertThat(server.tcpFramesServed() - pointFrames).isGreaterThanOrEqualTo(1 + partitions);
             } else {
                 assertThat(server.tcpFramesServed()).isZero();
             }

@@ -4,32 +4,34 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.Admission;
 import io.basalt.cluster.BasaltNode;
-import io.basalt.cluster.ClusterPartitions;
-import io.basalt.cluster.ControlPlane;
 import io.basalt.cluster.NodeConfig;
+import io.basalt.cluster.node.ClusterControlPlane;
+import io.basalt.cluster.node.ClusterNode;
+import io.basalt.cluster.node.ClusterNodeView;
 import io.basalt.cluster.rpc.NettyRpcTransport;
 import io.basalt.cluster.rpc.PartitionRpcServer;
-import io.basalt.cluster.rpc.RpcHandler;
 import io.basalt.cluster.rpc.RpcTransport;
 import io.basalt.cluster.rpc.RpcTransportException;
-import io.basalt.cluster.routing.ClusterView;
 import io.basalt.cluster.routing.RoutedPartitionClient;
 import io.basalt.cluster.routing.Router;
 import io.basalt.cluster.routing.RoutingConfig;
-import io.basalt.cluster.routing.ViewServingGuard;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
- * A cluster node's serving side (docs/design/cluster.md §12, §13.1): the cluster-mode {@link BasaltNode} over the
- * node's control plane and partitions, the DynamoDB API on {@link BasaltServer}, and the internal RPC — a {@link
- * NettyRpcTransport} on the HTTP server's event loops (no thread of its own, §12.1) serving a {@link
- * PartitionRpcServer} guarded by the node's view ({@link ViewServingGuard}), and the {@link Router} that sends each
- * partition call to the node leading its group. Start the Raft side first; close this before it.
+ * A cluster node's serving side (docs/design/cluster.md §11–§13.1), over its started Raft side ({@link
+ * ClusterNode}): the cluster-mode {@link BasaltNode} with the node's {@link ClusterControlPlane} (table commands on the
+ * metadata leader, forwarded from any node) and its {@link ClusterNodeView} (routing state, and the serving guard
+ * from the node's epochs); the DynamoDB API on {@link BasaltServer}; and the internal RPC — a {@link
+ * NettyRpcTransport} on the node's persisted RPC port, on the HTTP server's event loops (no thread of its own, §12.1),
+ * serving a {@link PartitionRpcServer} (partition calls, and the control plane's {@code META_COMMAND}s) — with the
+ * {@link Router} that sends each partition call to the node leading its group. Close it before the Raft side.
  *
  * <p>Thread-safe once started.
  */
@@ -37,50 +39,56 @@ public final class ClusterNodeServer implements AutoCloseable {
     private final BasaltNode node;
     private final BasaltServer server;
     private final NettyRpcTransport transport;
+    private final ClusterControlPlane control;
+    private final ClusterNodeView view;
     private final ScheduledExecutorService routingTimer;
+    private final ExecutorService pageReads;
 
     private ClusterNodeServer(BasaltNode node, BasaltServer server, NettyRpcTransport transport,
-            ScheduledExecutorService routingTimer) {
+            ClusterControlPlane control, ClusterNodeView view, ScheduledExecutorService routingTimer,
+            ExecutorService pageReads) {
         this.node = node;
         this.server = server;
         this.transport = transport;
+        this.control = control;
+        this.view = view;
         this.routingTimer = routingTimer;
+        this.pageReads = pageReads;
     }
 
     /**
-     * Starts serving.
+     * Starts serving: the API on {@code serverConfig}'s address, the RPC on the node's persisted RPC port.
      *
-     * @param nodeId this node's id in {@code view}'s node addresses
-     * @param rpcBind where the internal RPC listens (the node's persisted RPC port)
-     * @param rpcHook wraps the partition server's handler, for frames another component answers (the control
-     *     plane's {@code META_COMMAND}); {@link UnaryOperator#identity()} when none
+     * @throws RuntimeException when a port cannot be bound (everything started is closed again)
      */
-    public static ClusterNodeServer start(long nodeId, ControlPlane control, ClusterPartitions partitions,
-            ClusterView view, NodeConfig nodeConfig, ServerConfig serverConfig, RoutingConfig routingConfig,
-            InetSocketAddress rpcBind, UnaryOperator<RpcHandler> rpcHook) {
-        requireNonNull(rpcBind, "rpcBind is null");
-        requireNonNull(rpcHook, "rpcHook is null");
-        ViewServingGuard guard = new ViewServingGuard(nodeId, view);
-        ScheduledExecutorService routingTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "basalt-routing-" + nodeId);
-            thread.setDaemon(true);
-            return thread;
-        });
+    public static ClusterNodeServer start(ClusterNode clusterNode, NodeConfig nodeConfig, ServerConfig serverConfig,
+            RoutingConfig routingConfig) {
+        requireNonNull(clusterNode, "clusterNode is null");
+        requireNonNull(routingConfig, "routingConfig is null");
+        int nodeId = clusterNode.selfId();
+        ScheduledExecutorService routingTimer = Executors.newSingleThreadScheduledExecutor(
+                daemonThreads("basalt-routing-" + nodeId + "-"));
+        // Pages are read off the event loops the RPC shares with the HTTP server.
+        ExecutorService pageReads = Executors.newFixedThreadPool(2, daemonThreads("basalt-pages-" + nodeId + "-"));
         AtomicReference<NettyRpcTransport> transport = new AtomicReference<>();
         AtomicReference<PartitionRpcServer> rpcServer = new AtomicReference<>();
+        Function<InetSocketAddress, RpcTransport> peers = address -> peer(transport, address);
+        ClusterNodeView view = new ClusterNodeView(clusterNode);
+        ClusterControlPlane control = new ClusterControlPlane(clusterNode, peers, nodeConfig.clock(),
+                routingConfig.routingDeadline());
         BasaltNode node = null;
         BasaltServer server = null;
         try {
-            node = BasaltNode.openCluster(control, partitions, nodeConfig, local -> {
-                rpcServer.set(new PartitionRpcServer(local, guard, Admission.defaults()));
-                Router router = new Router(nodeId, local, guard, view,
-                        address -> peer(transport, address), routingTimer, routingConfig);
-                return new RoutedPartitionClient(router, local);
+            node = BasaltNode.openCluster(control, clusterNode, nodeConfig, local -> {
+                rpcServer.set(new PartitionRpcServer(local, view, Admission.defaults(), pageReads, control));
+                return new RoutedPartitionClient(new Router(nodeId, local, view, view, peers, routingTimer,
+                        routingConfig), local);
             });
             server = BasaltServer.start(node, serverConfig);
-            RpcHandler handler = rpcHook.apply(frame -> rpcServer.get().serve(frame));
-            transport.set(NettyRpcTransport.start(rpcBind, handler, server.eventLoops()));
-            return new ClusterNodeServer(node, server, transport.get(), routingTimer);
+            PartitionRpcServer served = rpcServer.get();
+            transport.set(NettyRpcTransport.start(clusterNode.identity().self().rpcSocketAddress(), served::serve,
+                    server.eventLoops()));
+            return new ClusterNodeServer(node, server, transport.get(), control, view, routingTimer, pageReads);
         } catch (RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -88,9 +96,21 @@ public final class ClusterNodeServer implements AutoCloseable {
             if (node != null) {
                 node.close();
             }
+            control.close();
+            view.close();
             routingTimer.shutdownNow();
+            pageReads.shutdownNow();
             throw e;
         }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** A peer over the node's transport; before the transport is up (start-up), a call is refused unwritten. */
@@ -117,7 +137,7 @@ public final class ClusterNodeServer implements AutoCloseable {
         return transport;
     }
 
-    /** Stops the RPC, then the API, then the node's API side (its Raft side stays open). */
+    /** Stops the RPC, then the API, then the node's API side; the Raft side stays open. */
     @Override
     public void close() {
         try {
@@ -127,7 +147,10 @@ public final class ClusterNodeServer implements AutoCloseable {
                 server.close();
             } finally {
                 node.close();
+                control.close();
+                view.close();
                 routingTimer.shutdownNow();
+                pageReads.shutdownNow();
             }
         }
     }

@@ -17,6 +17,9 @@ import io.basalt.partition.PartitionMap;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -36,6 +39,8 @@ final class TcpRpcLoopback implements PartitionRouting, AutoCloseable {
     private final AtomicLong framesServed = new AtomicLong();
     private final NettyRpcTransport server;
     private final NettyRpcTransport client;
+    /** Where the serving side reads Query and Scan pages, off its event loop (as a cluster node would). */
+    private final ExecutorService pageReads;
     private volatile BasaltNode node;
     private volatile ClusterState last;
 
@@ -46,11 +51,17 @@ final class TcpRpcLoopback implements PartitionRouting, AutoCloseable {
                     return rpcServer.get().serve(frame);
                 }, 1);
         this.client = NettyRpcTransport.client(1);
+        AtomicInteger threads = new AtomicInteger();
+        this.pageReads = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "basalt-rpc-page-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
     public PartitionClient client(PartitionClient local) {
-        rpcServer.set(new PartitionRpcServer(local, ServingGuard.SERVE_ALL, Admission.defaults()));
+        rpcServer.set(new PartitionRpcServer(local, ServingGuard.SERVE_ALL, Admission.defaults(), pageReads));
         Router router = new Router(CALLER, local, ServingGuard.SERVE_ALL, new LoopbackView(), client::peer,
                 client.timer(), RoutingConfig.defaults());
         return new RoutedPartitionClient(router, local);
@@ -70,6 +81,7 @@ final class TcpRpcLoopback implements PartitionRouting, AutoCloseable {
     public void close() {
         client.close();
         server.close();
+        pageReads.shutdown();
     }
 
     /** Every group of the node's map is led by the serving side, so every call crosses the socket. */

@@ -3,9 +3,11 @@ package io.basalt.cluster.node;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.ClusterPartitions;
+import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.TableDefinition;
 import io.basalt.cluster.TableMetadata;
+import io.basalt.cluster.rpc.MetaCommandAnswer;
 import io.basalt.cluster.rpc.RpcRefusedException;
 import io.basalt.cluster.rpc.RpcResponse;
 import io.basalt.partition.PartitionDescriptor;
@@ -16,8 +18,8 @@ import io.basalt.replication.PartitionLeader;
 import io.basalt.replication.raft.GroupLeadership;
 import io.basalt.replication.raft.GroupMember;
 import io.basalt.replication.raft.GroupStorageFactory;
-import io.basalt.replication.raft.RaftConfig;
 import io.basalt.replication.raft.ProposalOutcome;
+import io.basalt.replication.raft.RaftConfig;
 import io.basalt.replication.raft.RaftNode;
 import io.basalt.replication.raft.RaftPeerAddress;
 import io.basalt.replication.raft.RaftReplicator;
@@ -218,15 +220,29 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     }
 
     /**
-     * Creates a table through the metadata group (this node must lead it): {@code max(4, data groups)} partitions
-     * (§13.2), each placed in the data group that carries the fewest partitions of all tables so far.
+     * Creates a table through the metadata group on this node, which must lead it (tests; clients go through the
+     * {@link ClusterControlPlane}, which forwards to the leader).
      *
-     * @throws RuntimeException Ratis' refusal when this node does not lead the metadata group
+     * @throws RuntimeException the metadata group's refusal when this node does not lead it (nothing applied)
      */
     public TableMetadata createTable(TableDefinition definition) {
-        int dataGroups = groups.size() - 1;
         Instant now = Instant.now();
-        return metadata.createTable(definition, now, now, placePartitions(Math.max(4, dataGroups)));
+        return executeMeta(new MetaCommand.CreateTable(MetadataGroup.draft(definition, now, Duration.ZERO)), now)
+                .table();
+    }
+
+    /**
+     * Evaluates a table command on this node's member of the metadata group, which must lead it: new tables and
+     * global indexes get {@link #partitionsPerTable()} partitions each, placed in the data groups with the fewest
+     * partitions (§13.2).
+     */
+    MetaCommandAnswer executeMeta(MetaCommand command, Instant now) {
+        return metadata.execute(command, now, partitionsPerTable(), this::placePartitions);
+    }
+
+    /** How many partitions a new table (and each of its global indexes) gets: enough to give every data group one. */
+    public int partitionsPerTable() {
+        return Math.max(4, groups.size() - 1);
     }
 
     /** The data groups of {@code count} new partitions, each to the group with the fewest partitions (§13.2). */
@@ -235,6 +251,8 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         groups.keySet().stream().filter(id -> id != StaticPlacement.METADATA_GROUP).forEach(id -> counts.put(id, 0));
         for (TableMetadata table : metadata.tables()) {
             table.partitions().forEach(partition -> counts.computeIfPresent(partition.groupId(),
+                    (group, partitions) -> partitions + 1));
+            table.indexPartitions().forEach(partition -> counts.computeIfPresent(partition.groupId(),
                     (group, partitions) -> partitions + 1));
         }
         List<Long> placed = new ArrayList<>(count);
@@ -251,6 +269,11 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         requireNonNull(partition, "partition is null");
         for (TableMetadata table : metadata.tables()) {
             for (PartitionDescriptor descriptor : table.partitions()) {
+                if (descriptor.id().equals(partition)) {
+                    return Optional.of(descriptor.groupId());
+                }
+            }
+            for (PartitionDescriptor descriptor : table.indexPartitions()) {
                 if (descriptor.id().equals(partition)) {
                     return Optional.of(descriptor.groupId());
                 }
@@ -312,20 +335,10 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
 
     @Override
     public <T> T read(long groupId, boolean consistent, Function<StorageReader, T> read) {
-        return read(groupId, consistent, false, read);
-    }
-
-    @Override
-    public <T> T readReplica(long groupId, boolean consistent, Function<StorageReader, T> read) {
-        return read(groupId, consistent, true, read);
-    }
-
-    private <T> T read(long groupId, boolean consistent, boolean anyMember, Function<StorageReader, T> read) {
         GroupMember member = raft.tryMember(groupId).orElseThrow(() -> new RpcRefusedException(notLeader(groupId)));
         if (consistent) {
             try {
-                (anyMember ? member.reads().replicaBarrier() : member.reads().barrier())
-                        .get(BARRIER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                member.reads().barrier().get(BARRIER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 throw new RpcRefusedException(cause instanceof ProposalOutcome outcome

@@ -2,6 +2,8 @@ package io.basalt.cluster.node;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetSocketAddress;
+
 /**
  * Where one node of the cluster answers: its DynamoDB API, its Basalt RPC and its Ratis server (docs/design/cluster.md
  * §3). Ports are chosen once, when the node is created, and kept: a Raft configuration names peer addresses.
@@ -40,5 +42,10 @@ public record NodeAddress(int nodeId, String host, int apiPort, int rpcPort, int
 
     public String rpcAddress() {
         return host + ":" + rpcPort;
+    }
+
+    /** Where the node's internal RPC listens (an unresolved address is resolved when connecting). */
+    public InetSocketAddress rpcSocketAddress() {
+        return new InetSocketAddress(host, rpcPort);
     }
 }

@@ -15,6 +15,8 @@ import io.basalt.partition.PartitionState;
 import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
 import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,7 +111,7 @@ public final class RoutedPartitionClient implements PartitionClient {
 
     @Override
     public StoredItem get(PartitionId partition, byte[] itemKey, boolean consistent) {
-        if (router.servesLocally(partition, false)) {
+        if (router.readsReplicaLocally(partition, consistent) || router.servesLocally(partition, false)) {
             return local.get(partition, itemKey, consistent);
         }
         return join(getAsync(partition, itemKey, consistent));
@@ -117,6 +119,9 @@ public final class RoutedPartitionClient implements PartitionClient {
 
     @Override
     public CompletableFuture<StoredItem> getAsync(PartitionId partition, byte[] itemKey, boolean consistent) {
+        if (router.readsReplicaLocally(partition, consistent)) {
+            return local.getAsync(partition, itemKey, false);
+        }
         return router.call(partition, false, (client, node) -> client.getAsync(partition, itemKey, consistent));
     }
 
@@ -128,8 +133,17 @@ public final class RoutedPartitionClient implements PartitionClient {
     @Override
     public CompletableFuture<List<List<StoredItem>>> getBatchAsync(List<KeyGroup> groups) {
         Map<Long, List<Integer>> byNode = new LinkedHashMap<>();
+        List<Integer> replicaReads = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
-            byNode.computeIfAbsent(nodeOf(groups.get(i).partition()), node -> new ArrayList<>()).add(i);
+            KeyGroup group = groups.get(i);
+            if (router.readsReplicaLocally(group.partition(), group.consistent())) {
+                replicaReads.add(i);
+            } else {
+                byNode.computeIfAbsent(nodeOf(group.partition()), node -> new ArrayList<>()).add(i);
+            }
+        }
+        if (replicaReads.size() == groups.size()) {
+            return local.getBatchAsync(groups);
         }
         List<CompletableFuture<List<StoredItem>>> results = new ArrayList<>(groups.size());
         for (int i = 0; i < groups.size(); i++) {
@@ -157,6 +171,15 @@ public final class RoutedPartitionClient implements PartitionClient {
                         : rerouteGroup(group, Router.unwrap(failure))).thenCompose(x -> x));
             }
         });
+        if (!replicaReads.isEmpty()) {
+            List<KeyGroup> share = new ArrayList<>(replicaReads.size());
+            replicaReads.forEach(position -> share.add(groups.get(position)));
+            CompletableFuture<List<List<StoredItem>>> read = local.getBatchAsync(share);
+            for (int i = 0; i < replicaReads.size(); i++) {
+                int index = i;
+                results.set(replicaReads.get(i), read.thenApply(found -> found.get(index)));
+            }
+        }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             List<List<StoredItem>> found = new ArrayList<>(results.size());
             results.forEach(result -> found.add(result.join()));
@@ -184,6 +207,20 @@ public final class RoutedPartitionClient implements PartitionClient {
                     }
                     throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
                 });
+    }
+
+    /**
+     * A page goes through the retry table as a read: re-sending it is safe whatever became of an earlier frame, so
+     * a lost or timed-out page read is retried until the routing deadline (then 503). The Router sends it to the
+     * group's leader, which a strongly consistent page needs (§10); an eventual page is read from this node's own
+     * member of the group when it has one and eventual reads come from replicas, else from the leader.
+     */
+    @Override
+    public CompletableFuture<ReadResult> readPage(PartitionId partition, ReadPlan plan) {
+        if (router.readsReplicaLocally(partition, plan.spec().consistent())) {
+            return local.readPage(partition, plan);
+        }
+        return router.call(partition, false, (client, node) -> client.readPage(partition, plan));
     }
 
     @Override

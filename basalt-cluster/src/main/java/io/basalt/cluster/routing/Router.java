@@ -117,6 +117,24 @@ public final class Router {
                 && localGuard.refusal(partition, write) == null;
     }
 
+    /**
+     * Whether a read of {@code partition} is served by this node's own member of the partition's group without a
+     * hop and without asking the leader: an eventually consistent read, when eventual reads come from replicas and
+     * this node hosts a member (§10). The member answers from what it has applied, which may lag the leader.
+     */
+    public boolean readsReplicaLocally(PartitionId partition, boolean consistent) {
+        if (consistent || !config.eventualReadsFromReplicas()) {
+            return false;
+        }
+        ClusterState state = view.current();
+        Optional<PartitionDescriptor> descriptor = state.tryGetPartition(partition);
+        if (descriptor.isEmpty()) {
+            return false;
+        }
+        ReplicationGroup group = state.groups().get(descriptor.get().groupId());
+        return group != null && group.members().contains(localNode);
+    }
+
     /** What this node's guard answers for {@code partition}: null when it serves it. */
     RpcResponse localRefusal(PartitionId partition, boolean write) {
         return localGuard.refusal(partition, write);
@@ -186,11 +204,13 @@ public final class Router {
         return new Target(descriptor, group.id(), hint != 0 ? hint : group.members().get(0));
     }
 
-    static BasaltException unavailable(Throwable cause) {
+    /** DynamoDB's 503 for a call no node could serve before the deadline (also the control plane's). */
+    public static BasaltException unavailable(Throwable cause) {
         return new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE, cause);
     }
 
-    static BasaltException ambiguous(Throwable cause) {
+    /** The 500 for a change that may or may not have happened (also the control plane's). */
+    public static BasaltException ambiguous(Throwable cause) {
         return new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", cause);
     }
 

@@ -13,8 +13,13 @@ import java.time.Duration;
  *     default 5 s)
  * @param firstBackoff the wait after the first NOT_READY or OVERLOADED answer (10 ms), doubled after each
  * @param maxBackoff the longest wait between two attempts (200 ms)
+ * @param eventualReadsFromReplicas whether an eventually consistent read (GetItem, BatchGetItem, Query, Scan without
+ *     {@code ConsistentRead}) is served by this node's own member of the partition's group when it has one, leader or
+ *     not (docs/design/cluster.md §10: such reads can really be stale, by the member's apply lag, as DynamoDB's can),
+ *     rather than by the leader ({@code --eventual-reads=replica|leader}, default replica)
  */
-public record RoutingConfig(Duration routingDeadline, Duration firstBackoff, Duration maxBackoff) {
+public record RoutingConfig(Duration routingDeadline, Duration firstBackoff, Duration maxBackoff,
+        boolean eventualReadsFromReplicas) {
     public static final Duration DEFAULT_ROUTING_DEADLINE = Duration.ofSeconds(5);
 
     public RoutingConfig {
@@ -30,11 +35,21 @@ public record RoutingConfig(Duration routingDeadline, Duration firstBackoff, Dur
         }
     }
 
+    /** Eventual reads from replicas. */
+    public RoutingConfig(Duration routingDeadline, Duration firstBackoff, Duration maxBackoff) {
+        this(routingDeadline, firstBackoff, maxBackoff, true);
+    }
+
     public static RoutingConfig defaults() {
         return new RoutingConfig(DEFAULT_ROUTING_DEADLINE, Duration.ofMillis(10), Duration.ofMillis(200));
     }
 
     public RoutingConfig withRoutingDeadline(Duration deadline) {
-        return new RoutingConfig(deadline, firstBackoff, maxBackoff);
+        return new RoutingConfig(deadline, firstBackoff, maxBackoff, eventualReadsFromReplicas);
+    }
+
+    /** This configuration with eventual reads served by replicas ({@code true}) or by leaders only. */
+    public RoutingConfig withEventualReadsFromReplicas(boolean fromReplicas) {
+        return new RoutingConfig(routingDeadline, firstBackoff, maxBackoff, fromReplicas);
     }
 }

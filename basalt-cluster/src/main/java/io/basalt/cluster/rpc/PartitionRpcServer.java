@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * WRONG_PARTITION or NOT_READY, for the sender's Router to act on; a batch is refused whole by its first such
  * partition, and the sender routes its parts again).
  *
+ * <p>Where a call runs: writes and transaction rounds hand off to the partition's sequencer, as in-process calls
+ * do; point and batch reads read storage on the thread that delivered the frame (a network transport's event loop);
+ * Query and Scan pages, which read up to 1 MB and evaluate filters, run on the {@code pageReads} executor when one
+ * is given, so that a long page does not hold up the other frames of its event loop.
+ *
  * <p>A transactional read's first round leaves a watch on the partition that its second round checks: the server
  * keeps it under a fresh id between the two rounds (a second round always follows a first one that left a watch).
  * Thread-safe.
@@ -43,6 +49,9 @@ public final class PartitionRpcServer {
 
     private final ServingGuard guard;
     private final Admission admission;
+    private final Executor pageReads;
+    /** Table commands for the metadata leader: null on a node that serves none (one node, loopback). */
+    private final MetaCommandHandler metaCommands;
     private final ConcurrentHashMap<Long, TransactionWatch> watches = new ConcurrentHashMap<>();
     private final AtomicLong nextWatch = new AtomicLong();
 
@@ -51,10 +60,27 @@ public final class PartitionRpcServer {
         this(local, ServingGuard.SERVE_ALL, Admission.defaults());
     }
 
+    /** A server that reads pages on the thread that delivered their frames. */
     public PartitionRpcServer(PartitionClient local, ServingGuard guard, Admission admission) {
+        this(local, guard, admission, Runnable::run);
+    }
+
+    /**
+     * @param pageReads where Query and Scan pages are read (a node's worker pool, not an event loop); a rejected
+     *     hand-off answers InternalServerError
+     */
+    public PartitionRpcServer(PartitionClient local, ServingGuard guard, Admission admission, Executor pageReads) {
+        this(local, guard, admission, pageReads, null);
+    }
+
+    /** A cluster node's server, which also takes table commands for the metadata group ({@code META_COMMAND}). */
+    public PartitionRpcServer(PartitionClient local, ServingGuard guard, Admission admission, Executor pageReads,
+            MetaCommandHandler metaCommands) {
         this.local = requireNonNull(local, "local is null");
         this.guard = requireNonNull(guard, "guard is null");
         this.admission = requireNonNull(admission, "admission is null");
+        this.pageReads = requireNonNull(pageReads, "pageReads is null");
+        this.metaCommands = metaCommands;
     }
 
     /** How many transactional reads are between their rounds (tests check that none is left behind). */
@@ -76,6 +102,9 @@ public final class PartitionRpcServer {
             return CompletableFuture.completedFuture(RpcCodec.encodeResponse(frame.requestId(), request,
                     new RpcResponse.Overloaded()));
         }
+        if (request instanceof RpcRequest.MetaCommandCall call) {
+            return serveMetaCommand(frame.requestId(), call, size);
+        }
         CompletableFuture<Object> result;
         try {
             RpcResponse elsewhere = checkPartitions(request);
@@ -91,6 +120,27 @@ public final class PartitionRpcServer {
         return result.handle((value, failure) -> {
             admission.release(size);
             return RpcCodec.encodeResponse(frame.requestId(), request, answer(value, failure));
+        });
+    }
+
+    /** A table command: the handler answers (or refuses) it; admission is held until it has. */
+    private CompletableFuture<byte[]> serveMetaCommand(long requestId, RpcRequest.MetaCommandCall call, int size) {
+        CompletableFuture<RpcResponse> answer;
+        if (metaCommands == null) {
+            answer = CompletableFuture.completedFuture(new RpcResponse.Error(new BasaltException(
+                    ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
+                    new UnsupportedOperationException("this node takes no table commands"))));
+        } else {
+            try {
+                answer = metaCommands.handle(call.command());
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+        }
+        return answer.handle((response, failure) -> {
+            admission.release(size);
+            return RpcCodec.encodeResponse(requestId, call, failure == null ? response
+                    : new RpcResponse.Error(refusal(failure)));
         });
     }
 
@@ -135,6 +185,9 @@ public final class PartitionRpcServer {
             return widen(local.write(write.partition(), write.itemKey(), write.operation()));
         } else if (request instanceof RpcRequest.PointRead read) {
             return CompletableFuture.completedFuture(local.get(read.partition(), read.itemKey(), read.consistent()));
+        } else if (request instanceof RpcRequest.PageRead read) {
+            return CompletableFuture.supplyAsync(() -> local.readPage(read.partition(), read.plan()), pageReads)
+                    .thenCompose(PartitionRpcServer::widen);
         } else if (request instanceof RpcRequest.BatchRead batch) {
             return CompletableFuture.completedFuture(local.getBatch(batch.groups()));
         } else if (request instanceof RpcRequest.BatchWrite batch) {
@@ -157,8 +210,7 @@ public final class PartitionRpcServer {
         } else if (request instanceof RpcRequest.Ping) {
             return CompletableFuture.completedFuture(null);
         }
-        // A page read needs the table's schema to plan: Query and Scan reach it through ReadService until the
-        // partition map carries descriptors (step 12). GSI_APPLY needs global index partitions with leaders of
+        // GSI_APPLY needs global index partitions with leaders of
         // their own; until then each propagator applies its batches on its own node (cluster.md §20, step 8).
         throw new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
                 new UnsupportedOperationException("not served over the RPC yet: " + request.kind()));

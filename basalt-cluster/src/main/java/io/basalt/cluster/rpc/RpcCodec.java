@@ -2,12 +2,14 @@ package io.basalt.cluster.rpc;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.MetaCommandCodec;
 import io.basalt.cluster.PartitionClient;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.codec.GlobalIndexCodec;
 import io.basalt.partition.codec.OperationCodec;
 import io.basalt.partition.codec.ReadCodec;
+import io.basalt.partition.codec.ReadPlanCodec;
 import io.basalt.partition.codec.WriteResultCodec;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
@@ -22,11 +24,12 @@ import java.util.List;
  *   u32 deadline millis (0 in responses), payload
  * </pre>
  * Request payloads (a partition id is {@link #writePartition}'s form; keys and stored items are a varint length
- * and the bytes; operations are {@link OperationCodec}'s form, specs and results {@link ReadCodec}'s, written
- * results and staged writes {@link WriteResultCodec}'s):
+ * and the bytes; operations are {@link OperationCodec}'s form, read plans {@link ReadPlanCodec}'s, results
+ * {@link ReadCodec}'s, written results and staged writes {@link WriteResultCodec}'s):
  * <pre>
  *   WRITE           partition, varlong map version, u8 return images, item key, operation
- *   READ            partition, u8 1 POINT, u8 consistent, item key | u8 2 PAGE, read spec
+ *   READ            partition, u8 1 POINT, u8 consistent, item key | u8 3 PAGE, read plan
+ *                   (shape 2, a page as a bare read spec, is retired: no build served it, and it is refused)
  *   BATCH_WRITE     varint count, WRITE payload each
  *   BATCH_READ      varint count, (partition, u8 consistent, varint count, item key each) each
  *   TXN_PREPARE     partition, u64 transaction, u64 timestamp, string ledger key, varint count, (item key,
@@ -36,6 +39,7 @@ import java.util.List;
  *   TXN_READ_ROUND  partition, varint count, item key each
  *   TXN_VALIDATE    partition, varlong watch id
  *   GSI_APPLY       index partition, batch ({@link GlobalIndexCodec})
+ *   META_COMMAND    varint length, command ({@link MetaCommandCodec})
  *   PING            (empty)
  * </pre>
  * Response payloads are in {@link RpcResponseCodec}. Decoding is strict: the length must match the bytes, every
@@ -52,7 +56,13 @@ public final class RpcCodec {
     static final int HEADER_BYTES = 4 + 1 + 1 + 8 + 4;
 
     private static final int POINT = 1;
-    private static final int PAGE = 2;
+    /**
+     * Retired: a page as a bare {@code ReadSpec}, which the serving node would have had to plan against its own
+     * catalog. No build ever served it (step 10 refused it); never reuse the tag.
+     */
+    private static final int RETIRED_SPEC_PAGE = 2;
+    /** A page as a {@code ReadPlan} cut to the partition (cluster.md §20, step 12 page reads). */
+    private static final int PAGE = 3;
 
     private RpcCodec() {
     }
@@ -208,7 +218,7 @@ public final class RpcCodec {
         } else if (request instanceof RpcRequest.PageRead read) {
             writePartition(out, read.partition());
             out.writeByte(PAGE);
-            ReadCodec.writeSpec(out, read.spec());
+            ReadPlanCodec.writePlan(out, read.plan());
         } else if (request instanceof RpcRequest.BatchWrite batch) {
             out.writeVarInt(batch.writes().size());
             batch.writes().forEach(write -> writeWrite(out, write));
@@ -246,6 +256,8 @@ public final class RpcCodec {
         } else if (request instanceof RpcRequest.GlobalIndexApply apply) {
             writePartition(out, apply.indexPartition());
             GlobalIndexCodec.writeBatch(out, apply.batch());
+        } else if (request instanceof RpcRequest.MetaCommandCall call) {
+            ReadCodec.writeStored(out, MetaCommandCodec.encode(call.command()));
         } else if (!(request instanceof RpcRequest.Ping)) {
             throw new AssertionError("RpcRequest is sealed: " + request.getClass());
         }
@@ -262,7 +274,10 @@ public final class RpcCodec {
                     yield new RpcRequest.PointRead(partition, ReadCodec.readStored(in), consistent);
                 }
                 if (shape == PAGE) {
-                    yield new RpcRequest.PageRead(partition, ReadCodec.readSpec(in));
+                    yield new RpcRequest.PageRead(partition, ReadPlanCodec.readPlan(in));
+                }
+                if (shape == RETIRED_SPEC_PAGE) {
+                    throw new IllegalStateException("read shape " + shape + " (a page as a bare spec) is retired");
                 }
                 throw new IllegalStateException("unknown read shape " + shape);
             }
@@ -322,6 +337,13 @@ public final class RpcCodec {
                 yield new RpcRequest.GlobalIndexApply(partition, GlobalIndexCodec.readBatch(in));
             }
             case PING -> new RpcRequest.Ping();
+            case META_COMMAND -> {
+                try {
+                    yield new RpcRequest.MetaCommandCall(MetaCommandCodec.decode(ReadCodec.readStored(in)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("undecodable metadata command: " + e.getMessage(), e);
+                }
+            }
             default -> throw new IllegalStateException("no request content for kind " + kind);
         };
     }

@@ -7,7 +7,7 @@ package io.basalt.cluster.rpc;
  *
  * <p>Kinds whose content does not exist yet are reserved here and refused by the codec until the step that brings
  * their content defines it: {@code TXN_STATUS} (transactions on the ledger table, step 7), {@code
- * META_COMMAND}/{@code META_WATCH} (the metadata state machine, steps 6 and 12) and the membership kinds (steps
+ * META_WATCH} (non-voting nodes' copies of the catalog) and the membership kinds (steps
  * 12–13). {@code GSI_APPLY}'s content is defined (step 8); no node serves it until global index partitions have
  * leaders of their own (cluster.md §20, step 8 as built).
  */
@@ -23,7 +23,7 @@ public enum RpcKind {
     TXN_VALIDATE(9, true),
     TXN_STATUS(10, false),
     GSI_APPLY(11, true),
-    META_COMMAND(12, false),
+    META_COMMAND(12, true),
     META_WATCH(13, false),
     NODE_JOIN(14, false),
     NODE_HEARTBEAT(15, false),

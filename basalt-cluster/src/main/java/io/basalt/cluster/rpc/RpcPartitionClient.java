@@ -11,6 +11,8 @@ import io.basalt.partition.PartitionState;
 import io.basalt.partition.PrepareOutcome;
 import io.basalt.partition.TransactionWatch;
 import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -107,6 +109,11 @@ public final class RpcPartitionClient implements PartitionClient {
     @Override
     public CompletableFuture<List<List<StoredItem>>> getBatchAsync(List<KeyGroup> groups) {
         return call(new RpcRequest.BatchRead(groups));
+    }
+
+    @Override
+    public CompletableFuture<ReadResult> readPage(PartitionId partition, ReadPlan plan) {
+        return call(new RpcRequest.PageRead(partition, plan));
     }
 
     @Override

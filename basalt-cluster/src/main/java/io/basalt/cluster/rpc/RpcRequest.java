@@ -2,11 +2,12 @@ package io.basalt.cluster.rpc;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.PartitionClient;
 import io.basalt.partition.GlobalIndexBatch;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
-import io.basalt.partition.read.ReadSpec;
+import io.basalt.partition.read.ReadPlan;
 import java.util.List;
 
 /** The content of a request frame (docs/design/cluster.md §12.2): plain data, one record per kind. */
@@ -57,11 +58,14 @@ public sealed interface RpcRequest {
         }
     }
 
-    /** A Query or Scan page of a partition (§9.1); answered by a {@link io.basalt.partition.read.ReadResult}. */
-    record PageRead(PartitionId partition, ReadSpec spec) implements RpcRequest {
+    /**
+     * A Query or Scan page of a partition (§9.1), planned by the sender and cut to the partition's range
+     * ({@link PartitionClient#readPage}); answered by a {@link io.basalt.partition.read.ReadResult}.
+     */
+    record PageRead(PartitionId partition, ReadPlan plan) implements RpcRequest {
         public PageRead {
             requireNonNull(partition, "partition is null");
-            requireNonNull(spec, "spec is null");
+            requireNonNull(plan, "plan is null");
         }
 
         @Override
@@ -185,6 +189,21 @@ public sealed interface RpcRequest {
         @Override
         public RpcKind kind() {
             return RpcKind.GSI_APPLY;
+        }
+    }
+
+    /**
+     * A table command for the metadata group's leader (cluster.md §11), sent by a node that does not lead the
+     * group; answered by a {@link MetaCommandAnswer}, or NOT_LEADER with the leader the receiver knows.
+     */
+    record MetaCommandCall(MetaCommand command) implements RpcRequest {
+        public MetaCommandCall {
+            requireNonNull(command, "command is null");
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.META_COMMAND;
         }
     }
 }

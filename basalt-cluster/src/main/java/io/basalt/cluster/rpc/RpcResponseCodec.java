@@ -1,5 +1,6 @@
 package io.basalt.cluster.rpc;
 
+import io.basalt.cluster.MetaCommandCodec;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
@@ -47,6 +48,9 @@ final class RpcResponseCodec {
     private static final int RESULT_OK = 1;
     private static final int RESULT_ERROR = 2;
     private static final int RESULT_REFUSED = 3;
+    private static final int META_NO_TABLE = 0;
+    private static final int META_TABLE = 1;
+    private static final int META_TABLE_CHANGED = 2;
     private static final int NO_EXTRA = 0;
     private static final int CONDITION_FAILED = 1;
 
@@ -129,6 +133,8 @@ final class RpcResponseCodec {
             }
         } else if (answered instanceof RpcRequest.GlobalIndexApply) {
             GlobalIndexCodec.writePosition(out, (IndexPosition) value);
+        } else if (answered instanceof RpcRequest.MetaCommandCall) {
+            writeMetaAnswer(out, (MetaCommandAnswer) value);
         } else if (answered instanceof RpcRequest.Commit) {
             List<EvaluatedWrite> writes = (List<EvaluatedWrite>) value;
             out.writeVarInt(writes.size());
@@ -193,6 +199,8 @@ final class RpcResponseCodec {
             return outcomes;
         } else if (answered instanceof RpcRequest.GlobalIndexApply) {
             return GlobalIndexCodec.readPosition(in);
+        } else if (answered instanceof RpcRequest.MetaCommandCall) {
+            return readMetaAnswer(in);
         } else if (answered instanceof RpcRequest.Commit) {
             int count = in.readLength();
             List<EvaluatedWrite> writes = new ArrayList<>(count);
@@ -322,5 +330,29 @@ final class RpcResponseCodec {
             throw new IllegalStateException("a ConditionalCheckFailed error with another message: " + message);
         }
         return returnItem ? failed.returningItem() : failed;
+    }
+
+    /** A META_COMMAND answer: varlong version, u8 0 (no table) | 1 (a table follows) | 2 (the table changed). */
+    private static void writeMetaAnswer(ByteWriter out, MetaCommandAnswer answer) {
+        out.writeVarLong(answer.version());
+        if (answer.tableChanged()) {
+            out.writeByte(META_TABLE_CHANGED);
+        } else if (answer.table() == null) {
+            out.writeByte(META_NO_TABLE);
+        } else {
+            out.writeByte(META_TABLE);
+            MetaCommandCodec.writeTable(out, answer.table());
+        }
+    }
+
+    private static MetaCommandAnswer readMetaAnswer(ByteReader in) {
+        long version = in.readVarLong();
+        int tag = in.readUnsignedByte();
+        return switch (tag) {
+            case META_NO_TABLE -> new MetaCommandAnswer(version, null, false);
+            case META_TABLE -> new MetaCommandAnswer(version, MetaCommandCodec.readTable(in), false);
+            case META_TABLE_CHANGED -> new MetaCommandAnswer(version, null, true);
+            default -> throw new IllegalStateException("unknown metadata answer tag " + tag);
+        };
     }
 }

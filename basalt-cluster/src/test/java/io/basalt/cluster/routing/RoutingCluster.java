@@ -104,14 +104,24 @@ final class RoutingCluster implements AutoCloseable {
         }
     }
 
+    /** Eventual reads go to leaders: these nodes do not replicate, so another member holds nothing. */
     RoutingCluster(int nodeCount, int partitions, Duration routingDeadline) {
+        this(nodeCount, partitions, routingDeadline, false);
+    }
+
+    /**
+     * @param eventualReadsFromReplicas whether an eventual read is served by the entry node's own member; since
+     *     these nodes do not replicate, a member that does not lead reads nothing — a replica lagging without end
+     */
+    RoutingCluster(int nodeCount, int partitions, Duration routingDeadline, boolean eventualReadsFromReplicas) {
         Map<Long, InetSocketAddress> addresses = new LinkedHashMap<>();
         for (long id = 1; id <= nodeCount; id++) {
             Node node = new Node(id, new CachedView(truth));
             nodes.add(node);
             addresses.put(id, node.transport.localAddress());
         }
-        RoutingConfig config = RoutingConfig.defaults().withRoutingDeadline(routingDeadline);
+        RoutingConfig config = RoutingConfig.defaults().withRoutingDeadline(routingDeadline)
+                .withEventualReadsFromReplicas(eventualReadsFromReplicas);
         NodeConfig nodeConfig = NodeConfig.defaults().withSyncWrites(false);
         nodeConfig = new NodeConfig(nodeConfig.region(), nodeConfig.accountId(), partitions,
                 nodeConfig.tableCreationDelay(), nodeConfig.tableUpdateDelay(), false, nodeConfig.clock(),

@@ -3,12 +3,14 @@ package io.basalt.cluster.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.TableKeys;
 import io.basalt.cluster.TableReads;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.cluster.TransactionGet;
 import io.basalt.cluster.rpc.RpcFault;
 import io.basalt.cluster.rpc.RpcResponse;
+import io.basalt.expressions.keys.KeyCondition;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
@@ -22,8 +24,15 @@ import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMap;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.FetchMode;
+import io.basalt.partition.read.ReadResult;
+import io.basalt.partition.read.ReadSource;
+import io.basalt.partition.read.ReadSpec;
+import io.basalt.partition.read.ScanRange;
+import io.basalt.partition.read.StopReason;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +52,7 @@ import org.junit.jupiter.api.Timeout;
  * cluster map says which node leads which partition: calls land on the leader whatever node they enter by; a stale
  * leader hint is corrected by NOT_LEADER, a moved partition by WRONG_PARTITION and a map refresh, a node that is down
  * by the next member or a 503 at the routing deadline; an ambiguous write is a 500; batches report what they could
- * not reach as unprocessed.
+ * not reach as unprocessed; Query and Scan pages are read at the leaders of partitions on other nodes.
  */
 @Timeout(120)
 class TestRouting {
@@ -302,6 +311,28 @@ class TestRouting {
     }
 
     @Test
+    void eventualReadsAreServedByTheEntryNodesOwnMemberAndStrongReadsByTheLeader() {
+        cluster.close();
+        cluster = new RoutingCluster(3, 4, DEADLINE, true);
+        table = cluster.table;
+        PartitionId partition = partitionLedBy(2);
+        PrimaryKey key = keysByPartition.get(partition).get(0);
+        put(1, key, 7).join();
+        // Node 1 hosts a member of every group: its eventual reads never leave it, and its member (which, in this
+        // cluster without replication, never catches up) has nothing yet. A strong read goes to the leader.
+        int before = cluster.node(2).served.get();
+        assertThat(cluster.node(1).node.getItem(table, key, false)).isNull();
+        assertThat(cluster.node(1).node.getItems(List.of(new TableKeys(table, List.of(key), false))).get(0).items())
+                .containsExactly((StoredItem) null);
+        assertThat(cluster.node(2).served.get()).as("no frame reached the leader").isEqualTo(before);
+        assertThat(cluster.node(1).node.getItem(table, key, true).item()).isEqualTo(item(key, 7));
+        assertThat(cluster.node(1).node.getItems(List.of(new TableKeys(table, List.of(key), true))).get(0).items()
+                .get(0).item()).isEqualTo(item(key, 7));
+        // On the leader's own node, its member is the leader: eventual reads see the write.
+        assertThat(cluster.node(2).node.getItem(table, key, false).item()).isEqualTo(item(key, 7));
+    }
+
+    @Test
     void transactionsRunTheirRoundsOnEachPartitionsLeader() {
         List<PrimaryKey> keys = new ArrayList<>();
         keysByPartition.values().forEach(partitionKeys -> keys.add(partitionKeys.get(0)));
@@ -314,6 +345,83 @@ class TestRouting {
         for (int i = 0; i < keys.size(); i++) {
             assertThat(items.get(i)).isEqualTo(item(keys.get(i), 5));
         }
+    }
+
+    @Test
+    void queryAndScanPagesAreReadFromThePartitionsLeadersOnOtherNodes() {
+        List<PrimaryKey> keys = new ArrayList<>();
+        keysByPartition.values().forEach(keys::addAll);
+        for (PrimaryKey key : keys) {
+            put(2, key, 3).join();
+        }
+        PartitionId elsewhere = partitionLedBy(2);
+        PrimaryKey remote = keysByPartition.get(elsewhere).get(0);
+        assertThat(cluster.node(1).local.get(elsewhere, cluster.itemKey(remote), true)).as("not on node 1").isNull();
+        for (PrimaryKey key : keys) {
+            ReadResult page = read(1, new ReadSpec(table.id(), ReadSource.BASE, new KeyCondition(
+                    List.of(key.partitionValue()), List.of(), Optional.empty()), null, true, 100,
+                    ReadSpec.MAX_PAGE_BYTES, null, null, false, FetchMode.NONE, null, true), null);
+            assertThat(page.items()).singleElement().satisfies(stored -> assertThat(stored.item())
+                    .isEqualTo(item(key, 3)));
+        }
+        // A Scan page carries what is left of Limit from one partition (and node) to the next; the items come in
+        // hash order, then key order, as from one storage.
+        List<Item> expected = keys.stream().sorted((a, b) -> Arrays.compareUnsigned(cluster.itemKey(a),
+                cluster.itemKey(b))).map(key -> item(key, 3)).toList();
+        assertThat(scan(1, ScanRange.ALL, 7)).isEqualTo(expected);
+        assertThat(scan(3, ScanRange.ALL, 1000)).isEqualTo(expected);
+        List<Item> segments = new ArrayList<>();
+        for (int segment = 0; segment < 3; segment++) {
+            segments.addAll(scan(segment + 1, new ScanRange(segment, 3), 5));
+        }
+        assertThat(segments).isEqualTo(expected);
+
+        // A stale leader hint: NOT_LEADER, then the page is read at the leader it names.
+        long group = cluster.groupOf(elsewhere);
+        cluster.freezeViews();
+        cluster.change(state -> RoutingCluster.withGroup(state, group, List.of(1L, 2L, 3L), 3));
+        PrimaryKey moved = keysByPartition.get(elsewhere).get(1);
+        cluster.node(3).view.set(cluster.truth.get());
+        put(3, moved, 4).join();
+        int refusals = cluster.node(2).refusals.get();
+        ReadResult page = read(1, new ReadSpec(table.id(), ReadSource.BASE, new KeyCondition(
+                List.of(moved.partitionValue()), List.of(), Optional.empty()), null, true, 100,
+                ReadSpec.MAX_PAGE_BYTES, null, null, false, FetchMode.NONE, null, true), null);
+        assertThat(page.items()).singleElement().satisfies(stored -> assertThat(stored.item())
+                .isEqualTo(item(moved, 4)));
+        assertThat(cluster.node(2).refusals.get()).isEqualTo(refusals + 1);
+
+        // A partition that cannot be reached: the page fails with DynamoDB's 503 at the routing deadline.
+        cluster.change(state -> RoutingCluster.withGroup(state, group, List.of(3L), 3));
+        cluster.node(1).view.set(cluster.truth.get());
+        cluster.kill(3);
+        assertThatThrownBy(() -> scan(1, ScanRange.ALL, 1000)).isInstanceOfSatisfying(BasaltException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+    }
+
+    /** Every item of a Scan of {@code range} entered at node {@code entry}, page by page of {@code limit}. */
+    private List<Item> scan(long entry, ScanRange range, int limit) {
+        List<Item> items = new ArrayList<>();
+        Item start = null;
+        for (int pages = 0; pages < 1_000; pages++) {
+            ReadResult page = read(entry, new ReadSpec(table.id(), ReadSource.BASE, null, range, true, limit,
+                    ReadSpec.MAX_PAGE_BYTES, null, null, false, FetchMode.NONE, null, true), start);
+            page.items().forEach(stored -> items.add(stored.item()));
+            assertThat(page.scannedCount()).isLessThanOrEqualTo(limit);
+            if (page.stopReason() == StopReason.EXHAUSTED) {
+                return items;
+            }
+            start = page.lastEvaluatedKey();
+        }
+        throw new AssertionError("the Scan did not end");
+    }
+
+    private ReadResult read(long entry, ReadSpec spec, Item start) {
+        ReadSpec from = new ReadSpec(spec.tableId(), spec.source(), spec.keyCondition(), spec.scanRange(),
+                spec.forward(), spec.limit(), spec.byteBudget(), spec.filter(), spec.projection(), spec.countOnly(),
+                spec.fetch(), start, spec.consistent());
+        BasaltNode node = cluster.node(entry).node;
+        return node.read(table, node.planRead(table, from));
     }
 
     // ---- helpers ----

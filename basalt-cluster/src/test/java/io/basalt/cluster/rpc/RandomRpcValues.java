@@ -1,6 +1,13 @@
 package io.basalt.cluster.rpc;
 
+import io.basalt.cluster.BillingMode;
+import io.basalt.cluster.MetaCommand;
+import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.PartitionClient;
+import io.basalt.cluster.ProvisionedThroughput;
+import io.basalt.cluster.TableChange;
+import io.basalt.cluster.TableDefinition;
+import io.basalt.cluster.TableMetadata;
 import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.expressions.ast.LegacyUpdate;
@@ -8,11 +15,16 @@ import io.basalt.expressions.ast.Operand;
 import io.basalt.expressions.ast.PathElement;
 import io.basalt.expressions.keys.KeyCondition;
 import io.basalt.expressions.keys.SortKeyCondition;
+import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
+import io.basalt.model.Projection;
+import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.CancellationReason;
 import io.basalt.partition.ConditionCheckOperation;
 import io.basalt.partition.ConditionalCheckFailedException;
@@ -35,11 +47,15 @@ import io.basalt.partition.WriteOutcome;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.FetchMode;
+import io.basalt.partition.read.KeyRange;
+import io.basalt.partition.read.ReadPlan;
 import io.basalt.partition.read.ReadResult;
 import io.basalt.partition.read.ReadSource;
 import io.basalt.partition.read.ReadSpec;
 import io.basalt.partition.read.ScanRange;
 import io.basalt.partition.read.StopReason;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,10 +72,11 @@ final class RandomRpcValues {
     }
 
     RpcRequest request() {
-        return switch (random.nextInt(12)) {
+        return switch (random.nextInt(13)) {
             case 0 -> write();
+            case 12 -> new RpcRequest.MetaCommandCall(metaCommand());
             case 1 -> new RpcRequest.PointRead(partition(), bytes(), random.nextBoolean());
-            case 2 -> new RpcRequest.PageRead(partition(), spec());
+            case 2 -> new RpcRequest.PageRead(partition(), plan());
             case 3 -> new RpcRequest.BatchWrite(list(this::write));
             case 4 -> new RpcRequest.BatchRead(list(() -> new PartitionClient.KeyGroup(partition(), list(this::bytes),
                     random.nextBoolean())));
@@ -143,6 +160,13 @@ final class RandomRpcValues {
                     random.nextBoolean() ? new RemoteWatch(random.nextLong() & Long.MAX_VALUE) : null);
         } else if (request instanceof RpcRequest.GlobalIndexApply) {
             return position();
+        } else if (request instanceof RpcRequest.MetaCommandCall) {
+            long version = random.nextLong() & Long.MAX_VALUE;
+            return switch (random.nextInt(3)) {
+                case 0 -> new MetaCommandAnswer(version, draft(), false);
+                case 1 -> new MetaCommandAnswer(version, null, false);
+                default -> new MetaCommandAnswer(version, null, true);
+            };
         } else if (request instanceof RpcRequest.Validate) {
             boolean[] written = new boolean[random.nextInt(5)];
             for (int i = 0; i < written.length; i++) {
@@ -198,6 +222,31 @@ final class RandomRpcValues {
     private WriteOutcome outcome() {
         return new WriteOutcome(random.nextBoolean() ? stored() : null, random.nextBoolean() ? item() : null,
                 list(this::path));
+    }
+
+    /** A plan: a random spec, with a key schema, the index it reads (if any) and a range. */
+    ReadPlan plan() {
+        ReadSpec spec = spec();
+        KeySchema schema = new KeySchema(keyAttribute(), random.nextBoolean() ? Optional.of(keyAttribute())
+                : Optional.empty());
+        SecondaryIndex index = null;
+        if (spec.source().kind() != ReadSource.Kind.BASE) {
+            boolean global = spec.source().kind() == ReadSource.Kind.GLOBAL_INDEX;
+            Projection projection = switch (random.nextInt(3)) {
+                case 0 -> Projection.ALL;
+                case 1 -> Projection.KEYS_ONLY;
+                default -> Projection.include(list(this::text));
+            };
+            index = new SecondaryIndex(text(), spec.source().indexId(), global,
+                    global ? list(this::keyAttribute, 1) : List.of(keyAttribute()),
+                    global ? list(this::keyAttribute) : List.of(keyAttribute()), projection);
+        }
+        return new ReadPlan(spec, schema, index, new KeyRange(bytes(), bytes()));
+    }
+
+    private KeyAttribute keyAttribute() {
+        return new KeyAttribute(text(), List.of(AttributeType.S, AttributeType.N, AttributeType.B)
+                .get(random.nextInt(3)));
     }
 
     ReadSpec spec() {
@@ -322,5 +371,22 @@ final class RandomRpcValues {
 
     IndexPosition position() {
         return new IndexPosition(random.nextLong() & Long.MAX_VALUE, random.nextInt() & Integer.MAX_VALUE);
+    }
+
+    /** A table command as a node forwards it to the metadata leader. */
+    private MetaCommand metaCommand() {
+        return switch (random.nextInt(3)) {
+            case 0 -> new MetaCommand.CreateTable(draft());
+            case 1 -> new MetaCommand.DeleteTable(draft());
+            default -> new MetaCommand.UpdateTable(text(), new TableChange.AddTags(Map.of(text(), text())));
+        };
+    }
+
+    private TableMetadata draft() {
+        KeySchema schema = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
+        return MetadataGroup.draft(new TableDefinition("T" + random.nextInt(1000), schema,
+                List.of(schema.partitionKey()), BillingMode.PAY_PER_REQUEST, ProvisionedThroughput.NONE,
+                random.nextBoolean(), null, Map.of(), List.of()), Instant.ofEpochMilli(random.nextInt()),
+                Duration.ofMillis(random.nextInt(1000)));
     }
 }

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.cluster.Admission;
 import io.basalt.cluster.PartitionClient;
+import io.basalt.expressions.keys.KeyCondition;
+import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
+import io.basalt.model.Projection;
+import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.DeleteItemOperation;
 import io.basalt.partition.EvaluatedWrite;
@@ -22,9 +28,13 @@ import io.basalt.partition.WriteOutcome;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.FetchMode;
+import io.basalt.partition.read.KeyRange;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadResult;
 import io.basalt.partition.read.ReadSource;
 import io.basalt.partition.read.ReadSpec;
 import io.basalt.partition.read.ScanRange;
+import io.basalt.partition.read.StopReason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +42,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,14 +101,59 @@ class TestPartitionRpcServer {
                     assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR);
                     assertThat(e.getMessage()).isEqualTo("Internal server error");
                 });
-        PartitionRpcServer server = new PartitionRpcServer(new RecordingPartitions());
-        ReadSpec scan = new ReadSpec(3, ReadSource.BASE, null, ScanRange.ALL, true, 10, ReadSpec.MAX_PAGE_BYTES,
-                null, null, false, FetchMode.NONE, null, true);
-        RpcRequest page = new RpcRequest.PageRead(PARTITION, scan);
+        PartitionRpcServer server = new PartitionRpcServer(local);
+        RpcRequest page = new RpcRequest.PageRead(PARTITION, scanPlan());
         RpcResponse answer = RpcCodec.decodeResponse(server.serve(RpcCodec.encodeRequest(5, 0, page)).join(), page)
                 .content();
         assertThat(answer).isInstanceOfSatisfying(RpcResponse.Error.class,
                 error -> assertThat(error.error().code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+    }
+
+    @Test
+    void aPageArrivesWithItsWholePlanAndIsReadOnThePageReadExecutor() throws Exception {
+        RecordingPartitions local = new RecordingPartitions();
+        ExecutorService readers = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "page-reader"));
+        Admission admission = Admission.defaults();
+        try {
+            PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local,
+                    ServingGuard.SERVE_ALL, admission, readers)));
+            KeySchema schema = KeySchema.of(new KeyAttribute("pk", AttributeType.S),
+                    new KeyAttribute("sk", AttributeType.N));
+            SecondaryIndex index = SecondaryIndex.local("byDate", 2, schema.partitionKey(),
+                    new KeyAttribute("date", AttributeType.S), Projection.include(List.of("title")));
+            ReadSpec query = new ReadSpec(3, ReadSource.index(2, false), new KeyCondition(
+                    List.of(AttributeValue.string("a")), List.of(), Optional.empty()), null, false, 7, 5000, null,
+                    null, false, FetchMode.ALL_READ, null, true);
+            ReadPlan plan = new ReadPlan(query, schema, index, new KeyRange(new byte[] {2, 1}, new byte[] {2, 2}));
+            ReadResult page = client.readPage(PARTITION, plan).join();
+            assertThat(page.items()).singleElement().satisfies(item -> assertThat(item.item()).isEqualTo(ITEM));
+            assertThat(page.stopReason()).isEqualTo(StopReason.LIMIT);
+            assertThat(page.lastEvaluatedKey()).isEqualTo(ITEM);
+            ReadPlan arrived = local.page;
+            assertThat(arrived.spec()).isEqualTo(query);
+            assertThat(arrived.schema()).isEqualTo(schema);
+            assertThat(arrived.index()).isEqualTo(index);
+            assertThat(arrived.range().lowerInclusive()).containsExactly(2, 1);
+            assertThat(arrived.range().upperExclusive()).containsExactly(2, 2);
+            assertThat(local.pageThread).isEqualTo("page-reader");
+            assertThat(admission.inFlightRequests()).isZero();
+            // A hand-off the executor refuses is answered, not lost.
+            readers.shutdown();
+            assertThat(readers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> client.readPage(PARTITION, plan).join()).cause()
+                    .isInstanceOfSatisfying(BasaltException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_SERVER_ERROR));
+            assertThat(admission.inFlightRequests()).isZero();
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    private static ReadPlan scanPlan() {
+        ReadSpec scan = new ReadSpec(3, ReadSource.BASE, null, ScanRange.ALL, true, 10, ReadSpec.MAX_PAGE_BYTES,
+                null, null, false, FetchMode.NONE, null, true);
+        return new ReadPlan(scan, KeySchema.of(new KeyAttribute("pk", AttributeType.S)), null,
+                new KeyRange(new byte[] {2}, new byte[] {3}));
     }
 
     @Test
@@ -176,6 +234,9 @@ class TestPartitionRpcServer {
                 new PartitionClient.ItemWrite(elsewhere, KEY, DELETE)));
         assertThat(batch).allSatisfy(write -> assertThatThrownBy(write::join)
                 .hasCauseInstanceOf(RpcRefusedException.class));
+        assertThatThrownBy(() -> client.readPage(elsewhere, scanPlan()).join()).cause()
+                .isInstanceOfSatisfying(RpcRefusedException.class,
+                        e -> assertThat(e.response()).isEqualTo(new RpcResponse.NotLeader(5, 3)));
         assertThat(local.calls).isEmpty();
         assertThat(client.get(PARTITION, KEY, true).item()).isEqualTo(ITEM);
         assertThat(admission.inFlightRequests()).isZero();
@@ -190,6 +251,9 @@ class TestPartitionRpcServer {
         private boolean crash;
         /** When set, writes wait on it instead of answering at once. */
         private CompletableFuture<Void> held;
+        /** The last page read's plan, and the thread that read it. */
+        private volatile ReadPlan page;
+        private volatile String pageThread;
 
         @Override
         public CompletableFuture<EvaluatedWrite> write(PartitionId partition, byte[] itemKey,
@@ -229,6 +293,18 @@ class TestPartitionRpcServer {
                         .map(key -> get(group.partition(), key, group.consistent())).toArray(StoredItem[]::new)));
             }
             return found;
+        }
+
+        @Override
+        public CompletableFuture<ReadResult> readPage(PartitionId partition, ReadPlan plan) {
+            if (crash) {
+                throw new IllegalStateException("storage failed");
+            }
+            page = plan;
+            pageThread = Thread.currentThread().getName();
+            StoredItem stored = StoredItem.of(ItemCodec.encode(ITEM));
+            return CompletableFuture.completedFuture(new ReadResult(List.of(stored), 1, stored.size(), 0,
+                    StopReason.LIMIT, ITEM));
         }
 
         @Override

@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.expressions.ast.Operand;
+import io.basalt.expressions.keys.KeyCondition;
+import io.basalt.model.AttributeType;
 import io.basalt.model.AttributeValue;
 import io.basalt.model.Item;
+import io.basalt.model.KeyAttribute;
+import io.basalt.model.KeySchema;
 import io.basalt.model.PrimaryKey;
+import io.basalt.model.Projection;
+import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.GlobalIndexBatch;
 import io.basalt.partition.IndexEntryOperation;
@@ -17,6 +23,12 @@ import io.basalt.partition.PartitionId;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.partition.encoding.StoredItem;
+import io.basalt.partition.read.FetchMode;
+import io.basalt.partition.read.KeyRange;
+import io.basalt.partition.read.ReadPlan;
+import io.basalt.partition.read.ReadSource;
+import io.basalt.partition.read.ReadSpec;
+import io.basalt.partition.read.ScanRange;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -129,6 +141,56 @@ class TestRpcCodec {
                 .isEqualTo("0c03");
         assertThat(((RpcResponse.Ok) RpcCodec.decodeResponse(answer, apply).content()).value())
                 .isEqualTo(new IndexPosition(12, 3));
+    }
+
+    /**
+     * A page travels as its plan cut to the partition (read shape 3; shape 2, a bare spec that no build ever
+     * served, is retired and refused): the spec, the key schema, the index read, then the range's two bounds.
+     */
+    @Test
+    void aPageReadCarriesItsPlanSpecSchemaIndexAndRange() {
+        ReadSpec scan = new ReadSpec(3, ReadSource.BASE, null, new ScanRange(1, 4), true, 10,
+                ReadSpec.MAX_PAGE_BYTES, null, null, false, FetchMode.NONE, null, true);
+        ReadPlan plan = new ReadPlan(scan, KeySchema.of(new KeyAttribute("pk", AttributeType.S)), null,
+                new KeyRange(new byte[] {2, 1}, new byte[] {2, 2}));
+        RpcRequest.PageRead page = new RpcRequest.PageRead(PARTITION, plan);
+        byte[] frame = RpcCodec.encodeRequest(1, 5000, page);
+        assertThat(HEX.formatHex(frame)).isEqualTo(
+                "00000029" + "01" + "02" + "0000000000000001" + "00001388" // header: READ, request 1, 5000 ms
+                        + "07" + "03" // partition 7, shape PAGE (a plan)
+                        + "03" + "01" + "00" // spec: table 3, BASE, index 0
+                        + "02" + "01" + "04" // SCAN segment 1 of 4
+                        + "05" + "0a" + "808040" // forward and consistent, limit 10, 1 MB budget
+                        + "00" + "01" // no filter, fetch NONE
+                        + "02706b" + "01" + "00" // schema: pk S, no sort key
+                        + "00" // no index
+                        + "020201" + "020202"); // range [02 01, 02 02)
+        RpcRequest.PageRead decoded = (RpcRequest.PageRead) RpcCodec.decodeRequest(frame).content();
+        assertThat(decoded.partition()).isEqualTo(PARTITION);
+        assertThat(decoded.plan().spec()).isEqualTo(scan);
+        assertThat(decoded.plan().schema()).isEqualTo(plan.schema());
+        assertThat(decoded.plan().index()).isNull();
+        assertThat(decoded.plan().range().lowerInclusive()).containsExactly(2, 1);
+        assertThat(decoded.plan().range().upperExclusive()).containsExactly(2, 2);
+
+        byte[] retired = Arrays.copyOf(frame, frame.length);
+        retired[RpcCodec.HEADER_BYTES + 1] = 2;
+        assertRefused(retired, "read shape 2 (a page as a bare spec) is retired");
+
+        KeySchema schema = KeySchema.of(new KeyAttribute("pk", AttributeType.S),
+                new KeyAttribute("sk", AttributeType.N));
+        SecondaryIndex global = new SecondaryIndex("byOwner", 4, true, List.of(new KeyAttribute("owner",
+                AttributeType.S), new KeyAttribute("team", AttributeType.B)), List.of(new KeyAttribute("at",
+                AttributeType.N)), Projection.include(List.of("title", "size")));
+        ReadSpec query = new ReadSpec(3, ReadSource.index(4, true), new KeyCondition(List.of(
+                AttributeValue.string("o"), AttributeValue.string("t")), List.of(), Optional.empty()), null, false, 5,
+                100, null, List.of(DocumentPath.of("title")), false, FetchMode.NONE, null, false);
+        ReadPlan indexPlan = new ReadPlan(query, schema, global, new KeyRange(new byte[] {2, 3}, new byte[] {2, 4}));
+        ReadPlan decodedIndex = ((RpcRequest.PageRead) RpcCodec.decodeRequest(RpcCodec.encodeRequest(2, 0,
+                new RpcRequest.PageRead(PARTITION, indexPlan))).content()).plan();
+        assertThat(decodedIndex.spec()).isEqualTo(query);
+        assertThat(decodedIndex.schema()).isEqualTo(schema);
+        assertThat(decodedIndex.index()).isEqualTo(global);
     }
 
     @Test

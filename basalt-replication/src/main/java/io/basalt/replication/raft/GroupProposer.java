@@ -23,6 +23,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftException;
 import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
 import org.apache.ratis.server.RaftServer;
@@ -96,9 +97,11 @@ public final class GroupProposer {
 
     /**
      * Proposes a metadata entry of the metadata group (docs/design/cluster.md §11). Completes when Ratis replies,
-     * which it does once the entry is committed and applied on this member (the leader); fails with Ratis' reason
-     * (a follower's {@code NotLeaderException}, for one). It takes a window slot like any submission, so that entries
-     * waiting behind it keep their order.
+     * which it does once the entry is committed and applied on this member (the leader). Fails with a
+     * {@link ProposalOutcome}: NOT_APPLIED when Ratis refused it before logging it, AMBIGUOUS when Ratis answered
+     * that this member does not lead (it may have logged the entry while it still led: Ratis fails pending requests
+     * with the same answer when its leader steps down, and a new leader may commit them), or Ratis' own failure.
+     * It takes a window slot like any submission, so that entries waiting behind it keep their order.
      */
     public CompletableFuture<Void> proposeMeta(MetaEntry entry) {
         return proposeWhole(entry);
@@ -119,7 +122,25 @@ public final class GroupProposer {
             inFlight++;
             send(LogEntryCodec.encode(entry), List.of(done));
         }
-        return done;
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        done.whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                answered.complete(null);
+            } else {
+                answered.completeExceptionally(isNotLeader(failure) ? new ProposalOutcome(
+                        ProposalOutcome.Reason.AMBIGUOUS, "metadata entry: " + failure) : failure);
+            }
+        });
+        return answered;
+    }
+
+    private static boolean isNotLeader(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NotLeaderException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -86,7 +86,8 @@ class TestClusterNodes {
                 ProvisionedThroughput.NONE, false, null, Map.of(), List.of());
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) {
+    /** Waits up to 10 s for {@code condition} (shared by the cluster tests of this package). */
+    static void awaitTrue(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.cluster.NodeConfig;
-import io.basalt.cluster.node.ClusterNode;
-import io.basalt.cluster.node.NodeAddress;
 import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.server.ClusterNodeServer;
 import io.basalt.server.ServerConfig;
 import io.basalt.testing.TestClients;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -203,12 +199,8 @@ class TestClusterServing {
     }
 
     private static ClusterNodeServer serve(BasaltTestCluster cluster, int id) {
-        ClusterNode node = cluster.node(id);
-        NodeAddress self = node.identity().self();
-        return ClusterNodeServer.start(id, new LeaderOnlyControlPlane(node, cluster.size(),
-                other -> cluster.isRunning(other) ? cluster.node(other) : null), node, new TestNodeView(node),
-                NodeConfig.defaults(), ServerConfig.of("127.0.0.1", 0), RoutingConfig.defaults(),
-                new InetSocketAddress(self.host(), self.rpcPort()), UnaryOperator.identity());
+        return ClusterNodeServer.start(cluster.node(id), NodeConfig.defaults(), ServerConfig.of("127.0.0.1", 0),
+                RoutingConfig.defaults());
     }
 
     private static int fewestLed(Map<Long, Integer> leaders) {
