@@ -1,32 +1,39 @@
 package io.basalt.cli;
 
+import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.node.ClusterNode;
 import io.basalt.cluster.node.NodeAddress;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.replication.raft.GroupStorageFactory;
+import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.replication.raft.RaftConfig;
+import io.basalt.server.ClusterNodeServer;
+import io.basalt.server.ServerConfig;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code basalt serve --data-dir D/node-N} where {@code node-N} holds a {@code node.json}: the node of a cluster
  * (docs/design/cluster.md §13.1). Starts the node's Raft server on its persisted port; Ratis reopens the groups on
  * disk (its RECOVER start) and the node adds the members the static placement gives it that are still missing (the
- * first start). Runs until SIGTERM or SIGINT.
- *
- * <p>What it does not do yet: serve the DynamoDB API (the catalog and the partitions move onto the groups in the
- * second half of step 12), so the API port is not bound; the banner says so.
+ * first start). Then it serves: the DynamoDB API on its persisted API port and the internal RPC on its RPC port
+ * ({@link ClusterNodeServer}), and makes sure the cluster's internal ledger table exists (created once per cluster by
+ * whichever node gets there first, once the metadata group has a leader; a node that finds no leader within
+ * {@link #LEDGER_WAIT} stops with an error saying so). Runs until SIGTERM or SIGINT.
  */
 final class ClusterServe {
     /** The node's share of RocksDB memory over all its members (block cache, memtables), §6.4. */
     private static final long CACHE_BYTES = 64L * 1024 * 1024;
     private static final long MEMTABLE_BYTES = 32L * 1024 * 1024;
+    /** How long a starting node waits for a metadata leader (its peers starting too) to have the ledger table. */
+    static final Duration LEDGER_WAIT = Duration.ofSeconds(60);
 
     private ClusterServe() {
     }
@@ -51,10 +58,18 @@ final class ClusterServe {
         }
         // The ports are persisted (peers know the node by them, §3): a taken one is an error naming it, which
         // Ratis' own bind failure does not.
+        String source = " of node " + configured.nodeId() + " (from "
+                + nodeDirectory.resolve(NodeIdentity.FILE_NAME).toAbsolutePath() + ") is in use; stop what holds it";
         if (!isFree(configured.host(), configured.raftPort())) {
-            err.println("basalt: the Raft port " + configured.raftAddress() + " of node " + configured.nodeId()
-                    + " (from " + nodeDirectory.resolve(NodeIdentity.FILE_NAME).toAbsolutePath()
-                    + ") is in use; stop what holds it");
+            err.println("basalt: the Raft port " + configured.raftAddress() + source);
+            return 1;
+        }
+        if (!isFree(configured.host(), configured.apiPort())) {
+            err.println("basalt: the API port " + configured.host() + ":" + configured.apiPort() + source);
+            return 1;
+        }
+        if (!isFree(configured.host(), configured.rpcPort())) {
+            err.println("basalt: the RPC port " + configured.rpcAddress() + source);
             return 1;
         }
         RocksDbResources resources = RocksDbResources.create(CACHE_BYTES, MEMTABLE_BYTES);
@@ -67,23 +82,42 @@ final class ClusterServe {
                     + e.getMessage());
             return 1;
         }
+        NodeAddress self = node.identity().self();
+        ClusterNodeServer server;
+        try {
+            server = ClusterNodeServer.start(node, NodeConfig.defaults(), ServerConfig.of(self.host(), self.apiPort()),
+                    RoutingConfig.defaults());
+        } catch (RuntimeException e) {
+            closeQuietly(node, resources, err);
+            err.println("basalt: cannot serve cluster node " + self.nodeId() + ": " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                node.close();
-            } catch (IOException | RuntimeException e) {
-                err.println("basalt: closing the node failed: " + e.getMessage());
+                server.close();
+            } catch (RuntimeException e) {
+                err.println("basalt: closing the server failed: " + e.getMessage());
             } finally {
-                resources.close();
+                closeQuietly(node, resources, err);
                 stopped.countDown();
             }
         }, "basalt-shutdown"));
-        NodeAddress self = node.identity().self();
+        try {
+            server.node().createLedgerTable(LEDGER_WAIT);
+        } catch (IllegalStateException e) {
+            err.println("basalt: cluster node " + self.nodeId() + " found no metadata leader within " + LEDGER_WAIT
+                    .toSeconds() + " s (are the other nodes of " + nodeDirectory.toAbsolutePath().getParent()
+                    + " running?); stopping");
+            err.flush();
+            // The shutdown hook closes what started.
+            return 1;
+        }
         out.println("Basalt " + BasaltCommand.version() + " cluster node " + self.nodeId() + " of cluster "
-                + Long.toHexString(node.identity().clusterId()) + ": raft " + self.raftAddress() + ", groups "
-                + node.hostedGroups() + " (data in " + nodeDirectory.toAbsolutePath() + "), started in "
-                + StartTime.millisSinceLaunch() + " ms; its DynamoDB endpoint " + self.apiEndpoint()
-                + " is not served yet in cluster mode");
+                + Long.toHexString(node.identity().clusterId()) + " serving the DynamoDB API on " + self.apiEndpoint()
+                + " (rpc " + self.rpcAddress() + ", raft " + self.raftAddress() + ", groups " + node.hostedGroups()
+                + ", data in " + nodeDirectory.toAbsolutePath() + "), started in " + StartTime.millisSinceLaunch()
+                + " ms");
         out.flush();
         try {
             stopped.await();
@@ -91,5 +125,15 @@ final class ClusterServe {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static void closeQuietly(ClusterNode node, RocksDbResources resources, PrintStream err) {
+        try {
+            node.close();
+        } catch (IOException | RuntimeException e) {
+            err.println("basalt: closing the node failed: " + e.getMessage());
+        } finally {
+            resources.close();
+        }
     }
 }

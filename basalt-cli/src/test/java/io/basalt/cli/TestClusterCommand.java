@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.NodeIdentity;
+import io.basalt.cluster.node.NodeIdentityFile;
+import io.basalt.testing.TestClients;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +23,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +63,7 @@ class TestClusterCommand {
                 awaitLog(cluster.resolve("node-" + node).resolve("basalt.log"), "cluster node " + node + " of cluster");
                 assertThat(ProcessHandle.of(pids.get(node)).map(ProcessHandle::isAlive)).contains(true);
             }
+            answersOnEveryNode(cluster);
 
             ProcessHandle.of(pids.get(2)).orElseThrow().destroyForcibly();
             String exited = launcher.awaitLine(EXITED, 30);
@@ -77,6 +90,14 @@ class TestClusterCommand {
             assertThat(again.output()).contains("restarting the cluster of 3 nodes");
             assertThat(restarted.values()).doesNotContainAnyElementsOf(pids.values());
             awaitLog(cluster.resolve("node-2").resolve("basalt.log"), "cluster node 2 of cluster", 2);
+            // What the first run acknowledged is still there, read through the node that was killed.
+            try (DynamoDbClient client = TestClients.dynamoDb(endpoint(cluster, 2))) {
+                for (int node = 1; node <= 3; node++) {
+                    String id = "from-" + node;
+                    assertThat(retry(() -> client.getItem(b -> b.tableName("Items").key(Map.of("id", s(id)))
+                            .consistentRead(true)).item())).as(id).containsEntry("n", s(Integer.toString(node)));
+                }
+            }
             again.terminate();
             assertThat(again.awaitEnd(60)).isTrue();
             for (long pid : restarted.values()) {
@@ -122,6 +143,61 @@ class TestClusterCommand {
         assertThat(BasaltCommand.run(List.of("cluster", "--port", "1"), out, errors))
                 .isEqualTo(BasaltCommand.USAGE_ERROR);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Missing required option: '--nodes=<n>'");
+    }
+
+    /**
+     * CreateTable through node 1, a PutItem through each node, and each item read back (strongly) through every
+     * node: any node's endpoint serves any request (issue 16).
+     */
+    private static void answersOnEveryNode(Path cluster) throws Exception {
+        try (DynamoDbClient first = TestClients.dynamoDb(endpoint(cluster, 1))) {
+            retry(() -> first.createTable(b -> b.tableName("Items").billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
+                            .attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())));
+        }
+        for (int node = 1; node <= 3; node++) {
+            String id = "from-" + node;
+            String n = Integer.toString(node);
+            try (DynamoDbClient client = TestClients.dynamoDb(endpoint(cluster, node))) {
+                assertThat(retry(() -> client.describeTable(b -> b.tableName("Items")).table().tableName()))
+                        .isEqualTo("Items");
+                retry(() -> client.putItem(b -> b.tableName("Items").item(Map.of("id", s(id), "n", s(n)))));
+            }
+        }
+        for (int reader = 1; reader <= 3; reader++) {
+            try (DynamoDbClient client = TestClients.dynamoDb(endpoint(cluster, reader))) {
+                for (int node = 1; node <= 3; node++) {
+                    String id = "from-" + node;
+                    assertThat(client.getItem(b -> b.tableName("Items").key(Map.of("id", s(id))).consistentRead(true))
+                            .item()).as("%s through node %d", id, reader)
+                            .containsEntry("n", s(Integer.toString(node)));
+                }
+            }
+        }
+    }
+
+    private static URI endpoint(Path cluster, int node) throws Exception {
+        return URI.create(NodeIdentityFile.read(cluster.resolve("node-" + node)).self().apiEndpoint());
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.builder().s(value).build();
+    }
+
+    /** Retries a call refused while the cluster settles (no metadata leader yet, a group electing) for 30 s. */
+    private static <T> T retry(Supplier<T> call) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return call.get();
+            } catch (DynamoDbException e) {
+                if (System.nanoTime() > deadline || e.statusCode() < 500) {
+                    throw e;
+                }
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static void awaitLog(Path log, String text) throws Exception {

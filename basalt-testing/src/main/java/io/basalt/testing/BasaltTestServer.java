@@ -9,8 +9,14 @@ import io.basalt.server.ServerConfig;
 import io.basalt.storage.StorageEngine;
 import io.basalt.storage.memory.InMemoryStorageEngine;
 import io.basalt.storage.rocksdb.RocksDbStorageEngine;
+import io.basalt.testing.cluster.BasaltTestCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
 
 /**
  * A Basalt node and HTTP server running in this process on a free loopback port. Close it to stop both.
@@ -36,13 +42,47 @@ public final class BasaltTestServer implements AutoCloseable {
      * over TCP ({@code -Dbasalt.tcpRpc=true}; cluster.md §20 step 12, {@link TcpRpcLoopback}).
      */
     public static final String TCP_RPC_PROPERTY = "basalt.tcpRpc";
+    /**
+     * The system property that makes every server these tests start a three-node cluster in this JVM ({@code
+     * -Dbasalt.clusterTests=true}; cluster.md §20 step 12, {@link BasaltTestCluster}): the endpoint is the node leading
+     * the fewest data groups, so most calls are routed to other nodes' partition leaders and table commands to the
+     * metadata leader. The given storage engine is not used (each node has its own RocksDB members).
+     */
+    public static final String CLUSTER_PROPERTY = "basalt.clusterTests";
 
     private final BasaltNode node;
     private final BasaltServer server;
     private final TcpRpcLoopback tcp;
+    /** In the cluster mode: the cluster, its directory and the node whose endpoint this is. */
+    private final BasaltTestCluster cluster;
+    private final Path clusterDirectory;
+    private final int entryNode;
 
     private BasaltTestServer(StorageEngine storage, NodeConfig config, ServerConfig serverConfig) {
         requireNonNull(serverConfig, "serverConfig is null");
+        if (Boolean.getBoolean(CLUSTER_PROPERTY)) {
+            storage.close();
+            this.tcp = null;
+            this.server = null;
+            try {
+                this.clusterDirectory = Files.createTempDirectory("basalt-cluster-test");
+                this.cluster = BasaltTestCluster.start(clusterDirectory, 3, 2);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                cluster.serve(config);
+                this.entryNode = cluster.leastLeadingNode(Duration.ofSeconds(30));
+                this.node = cluster.server(entryNode).node();
+            } catch (RuntimeException e) {
+                cluster.close();
+                throw e;
+            }
+            return;
+        }
+        this.cluster = null;
+        this.clusterDirectory = null;
+        this.entryNode = 0;
         NodeConfig effective = Boolean.getBoolean(LOOPBACK_RPC_PROPERTY) ? config.withLoopbackRpc(true) : config;
         this.tcp = Boolean.getBoolean(TCP_RPC_PROPERTY) ? new TcpRpcLoopback() : null;
         BasaltServer started;
@@ -94,15 +134,23 @@ public final class BasaltTestServer implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.port());
+        return URI.create("http://127.0.0.1:" + port());
     }
 
     public int port() {
-        return server.port();
+        return cluster != null ? cluster.server(entryNode).port() : server.port();
     }
 
     public BasaltNode node() {
         return node;
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory: the OS cleans it eventually.
+        }
     }
 
     /** How many partition calls crossed TCP in the {@link #TCP_RPC_PROPERTY} mode (0 when it is off). */
@@ -112,6 +160,14 @@ public final class BasaltTestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } finally {
+                deleteQuietly(clusterDirectory);
+            }
+            return;
+        }
         server.close();
         node.close();
         if (tcp != null) {

@@ -2,14 +2,19 @@ package io.basalt.testing.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.ClusterNode;
+import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.replication.raft.GroupStorageFactory;
 import io.basalt.replication.raft.RaftConfig;
+import io.basalt.server.ClusterNodeServer;
+import io.basalt.server.ServerConfig;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import io.basalt.testing.raft.RaftGroupHarness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,14 +27,18 @@ import java.util.OptionalInt;
  * N cluster nodes in one JVM (docs/design/cluster.md §13.1): a cluster directory made by {@link ClusterDirectory}
  * (free ports on 127.0.0.1), each node a {@link ClusterNode} started from its {@code node.json} with its members on
  * RocksDB and small shared budgets (16 MB of cache, 8 MB of memtables per node), Raft timers for tests (elections in
- * 0.5–1 s). Nodes can be stopped (their directories stay) and started again from their directories. Close it:
- * Ratis leaves non-daemon threads behind.
+ * 0.5–1 s). Nodes can be stopped (their directories stay) and started again from their directories. {@link #serve}
+ * makes every running node serve the DynamoDB API and the internal RPC ({@link ClusterNodeServer}), as {@code
+ * basalt serve} does on a node directory; a node started again serves again. Close it: Ratis leaves non-daemon threads
+ * behind.
  */
 public final class BasaltTestCluster implements AutoCloseable {
     private final Path directory;
     private final RaftConfig config;
     private final List<ClusterNode> nodes = new ArrayList<>();
     private final List<RocksDbResources> resources = new ArrayList<>();
+    private final List<ClusterNodeServer> servers = new ArrayList<>();
+    private volatile NodeConfig serving;
 
     private BasaltTestCluster(Path directory, RaftConfig config) {
         this.directory = requireNonNull(directory, "directory is null");
@@ -44,6 +53,7 @@ public final class BasaltTestCluster implements AutoCloseable {
             for (int node = 1; node <= nodes; node++) {
                 cluster.nodes.add(null);
                 cluster.resources.add(null);
+                cluster.servers.add(null);
             }
             // Each start adds its members; a group elects once a majority of its members exist.
             for (int node = 1; node <= nodes; node++) {
@@ -77,8 +87,68 @@ public final class BasaltTestCluster implements AutoCloseable {
         return ClusterDirectory.nodeDirectory(directory, nodeId);
     }
 
+    /**
+     * Makes every running node serve the API and the RPC from now on (and each node started again), and makes sure
+     * the cluster's ledger table exists (cluster.md §14), as {@code basalt serve} does.
+     */
+    public void serve() {
+        serve(NodeConfig.defaults());
+    }
+
+    /** {@link #serve()} with the nodes' API side configured by {@code config}. */
+    public void serve(NodeConfig config) {
+        serving = requireNonNull(config, "config is null");
+        for (int node = 1; node <= nodes.size(); node++) {
+            if (nodes.get(node - 1) != null && servers.get(node - 1) == null) {
+                startServer(node);
+            }
+        }
+        servers.stream().filter(server -> server != null).findFirst().orElseThrow().node()
+                .createLedgerTable(Duration.ofSeconds(60));
+    }
+
+    private void startServer(int nodeId) {
+        servers.set(nodeId - 1, ClusterNodeServer.start(node(nodeId), serving,
+                ServerConfig.of("127.0.0.1", 0), RoutingConfig.defaults()));
+    }
+
+    /** The serving side of node {@code nodeId} (after {@link #serve}). */
+    public ClusterNodeServer server(int nodeId) {
+        ClusterNodeServer server = servers.get(nodeId - 1);
+        if (server == null) {
+            throw new IllegalStateException("node " + nodeId + " does not serve");
+        }
+        return server;
+    }
+
+    /** The DynamoDB endpoint of node {@code nodeId} (after {@link #serve}). */
+    public URI endpoint(int nodeId) {
+        return URI.create("http://127.0.0.1:" + server(nodeId).port());
+    }
+
+    /** The running node that leads the fewest data groups now (the metadata group not counted). */
+    public int leastLeadingNode(Duration timeout) {
+        Map<Long, Integer> leaders = awaitLeaders(timeout);
+        Map<Integer, Integer> led = new LinkedHashMap<>();
+        for (int node = 1; node <= nodes.size(); node++) {
+            if (isRunning(node)) {
+                led.put(node, 0);
+            }
+        }
+        leaders.forEach((group, node) -> {
+            if (group != 0) {
+                led.merge(node, 1, Integer::sum);
+            }
+        });
+        return led.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
     /** Stops node {@code nodeId}; its directory stays. */
     public void stop(int nodeId) throws IOException {
+        ClusterNodeServer server = servers.set(nodeId - 1, null);
+        if (server != null) {
+            server.close();
+        }
         ClusterNode running = nodes.set(nodeId - 1, null);
         try {
             if (running != null) {
@@ -100,6 +170,9 @@ public final class BasaltTestCluster implements AutoCloseable {
         RocksDbResources shared = RocksDbResources.create(16L * 1024 * 1024, 8L * 1024 * 1024);
         resources.set(nodeId - 1, shared);
         nodes.set(nodeId - 1, ClusterNode.start(nodeDirectory(nodeId), config, GroupStorageFactory.rocksDb(shared)));
+        if (serving != null) {
+            startServer(nodeId);
+        }
     }
 
     /**
