@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.NodeConfig;
+import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.server.BasaltServer;
 import io.basalt.server.ServerConfig;
 import io.basalt.storage.StorageEngine;
@@ -46,7 +47,9 @@ public final class BasaltTestServer implements AutoCloseable {
      * The system property that makes every server these tests start a three-node cluster in this JVM ({@code
      * -Dbasalt.clusterTests=true}; cluster.md §20 step 12, {@link BasaltTestCluster}): the endpoint is the node leading
      * the fewest data groups, so most calls are routed to other nodes' partition leaders and table commands to the
-     * metadata leader. The given storage engine is not used (each node has its own RocksDB members).
+     * metadata leader. The given storage engine is not used (each node has its own RocksDB members). Eventually
+     * consistent reads go to the leaders too: the suite reads its own writes with them (as DynamoDB nearly always
+     * lets it), which a follower's replica, a heartbeat behind, does not promise.
      */
     public static final String CLUSTER_PROPERTY = "basalt.clusterTests";
 
@@ -71,7 +74,7 @@ public final class BasaltTestServer implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             try {
-                cluster.serve(config);
+                cluster.serve(config, RoutingConfig.defaults().withEventualReadsFromReplicas(false));
                 this.entryNode = cluster.leastLeadingNode(Duration.ofSeconds(30));
                 this.node = cluster.server(entryNode).node();
             } catch (RuntimeException e) {

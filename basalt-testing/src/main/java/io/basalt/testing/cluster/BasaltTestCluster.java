@@ -39,6 +39,7 @@ public final class BasaltTestCluster implements AutoCloseable {
     private final List<RocksDbResources> resources = new ArrayList<>();
     private final List<ClusterNodeServer> servers = new ArrayList<>();
     private volatile NodeConfig serving;
+    private volatile RoutingConfig routing = RoutingConfig.defaults();
 
     private BasaltTestCluster(Path directory, RaftConfig config) {
         this.directory = requireNonNull(directory, "directory is null");
@@ -97,6 +98,12 @@ public final class BasaltTestCluster implements AutoCloseable {
 
     /** {@link #serve()} with the nodes' API side configured by {@code config}. */
     public void serve(NodeConfig config) {
+        serve(config, RoutingConfig.defaults());
+    }
+
+    /** {@link #serve()} with the nodes' API side and routing configured. */
+    public void serve(NodeConfig config, RoutingConfig routingConfig) {
+        routing = requireNonNull(routingConfig, "routingConfig is null");
         serving = requireNonNull(config, "config is null");
         for (int node = 1; node <= nodes.size(); node++) {
             if (nodes.get(node - 1) != null && servers.get(node - 1) == null) {
@@ -109,7 +116,7 @@ public final class BasaltTestCluster implements AutoCloseable {
 
     private void startServer(int nodeId) {
         servers.set(nodeId - 1, ClusterNodeServer.start(node(nodeId), serving,
-                ServerConfig.of("127.0.0.1", 0), RoutingConfig.defaults()));
+                ServerConfig.of("127.0.0.1", 0), routing));
     }
 
     /** The serving side of node {@code nodeId} (after {@link #serve}). */
