@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -45,8 +46,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Three cluster nodes in one JVM serving the DynamoDB API (docs/design/cluster.md §20 step 12): a client talking to
- * the node that leads the fewest data groups sees every item operation work, its writes evaluated by other nodes'
- * partition leaders over the RPC; then the node leading most groups stops and writes through another node go on.
+ * the node that leads the fewest data groups sees every table and item operation work, its writes evaluated by other
+ * nodes' partition leaders over the RPC; then the node leading most groups stops and writes through another node go
+ * on, with nothing acknowledged lost.
  */
 @Tag("raft")
 @Timeout(180)
@@ -196,6 +198,18 @@ class TestClusterServing {
                         .build())).responses().stream().map(r -> r.item()).toList();
         assertThat(both.get(0).get("color").s()).isEqualTo("x");
         assertThat(both.get(1).get("color").s()).isEqualTo("y");
+
+        // DeleteTable of another table: gone from this node's catalog at once, its items unreachable.
+        client.createTable(b -> b.tableName("Doomed").billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attribute("pk", ScalarAttributeType.S)).keySchema(key("pk", KeyType.HASH)));
+        retryUntil(Duration.ofSeconds(15), () -> client.putItem(b -> b.tableName("Doomed").item(Map.of("pk",
+                s("d")))));
+        client.deleteTable(b -> b.tableName("Doomed"));
+        assertThatThrownBy(() -> client.describeTable(b -> b.tableName("Doomed")))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> client.getItem(b -> b.tableName("Doomed").key(Map.of("pk", s("d")))))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThat(client.listTables().tableNames()).containsExactly(TABLE);
     }
 
     private static ClusterNodeServer serve(BasaltTestCluster cluster, int id) {
