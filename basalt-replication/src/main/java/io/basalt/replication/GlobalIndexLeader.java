@@ -108,6 +108,33 @@ public final class GlobalIndexLeader {
         return drained;
     }
 
+    /**
+     * Drops the partition's data through its own log (its index is being dropped): stops accepting batches, waits
+     * for those in flight, then logs {@link GlobalIndexPartitionState#drop}. The future completes once that entry is
+     * applied; it fails when it was not (a drop resumed after a restart logs it again).
+     */
+    public CompletableFuture<Void> drop(Iterable<PartitionId> sources) {
+        requireNonNull(sources, "sources is null");
+        CompletableFuture<Void> dropped = new CompletableFuture<>();
+        close().thenRun(() -> sequencer.execute(() -> {
+            PartitionEntry entry;
+            try {
+                entry = state.drop(sources);
+            } catch (RuntimeException e) {
+                dropped.completeExceptionally(e);
+                return;
+            }
+            replicator.append(entry).whenComplete((ignored, failure) -> {
+                if (failure == null) {
+                    dropped.complete(null);
+                } else {
+                    dropped.completeExceptionally(failure);
+                }
+            });
+        }));
+        return dropped;
+    }
+
     /** Evaluates a batch now, or queues it behind its source's batch in flight or the reset in progress. */
     private void admit(Pending pending) {
         if (closed) {
