@@ -98,7 +98,7 @@ public final class BasaltNode implements AutoCloseable {
         stateMachine.addMetaListener(catalog::apply);
         this.meta = new MetaStateMachine(catalog, controlLock, replicator::appendMeta);
         this.reads = new ReadService(storage, false);
-        this.globalIndexes = new GlobalIndexLifecycle(store.unconfinedWriterForAllowListedClasses(), catalog, meta,
+        this.globalIndexes = new GlobalIndexLifecycle(storage, catalog, meta,
                 controlLock, config, this::closeIndexPartitions, this::dropIndexData, this::partitionClient,
                 namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
                 namedDaemonThreads("basalt-control-"));
@@ -575,10 +575,13 @@ public final class BasaltNode implements AutoCloseable {
             stateMachine.openPartition(partition, localIndexIds);
             long applied = PartitionRecord.metadataOf(
                     storage.get(KeyLayout.partitionRecordKey(table.id(), partition.id()))).appliedIndex();
-            GlobalIndexPropagator propagator = globalIndexes.newPropagator(table, partition, applied);
-            propagators.add(propagator);
-            leaders.add(new PartitionLeader(partition, storage, table.keySchema(), clock::millis, replicator,
-                    partitionPool, propagator::applied));
+            // The leader tells the propagator what it applied; the propagator logs its trims through the leader.
+            GlobalIndexPropagator[] propagator = new GlobalIndexPropagator[1];
+            PartitionLeader leader = new PartitionLeader(partition, storage, table.keySchema(), clock::millis,
+                    replicator, partitionPool, index -> propagator[0].applied(index));
+            propagator[0] = globalIndexes.newPropagator(table, partition, applied, leader::trimChanges);
+            propagators.add(propagator[0]);
+            leaders.add(leader);
         }
         startIndexPartitions(table.indexPartitions());
         TableRuntime runtime = new TableRuntime(table.id(), ranges, leaders, propagators);

@@ -7,7 +7,7 @@ import io.basalt.partition.ChangeLog;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
-import io.basalt.storage.WritableStorage;
+import io.basalt.storage.StorageReader;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * table (registration, the partitions' switch, backfill, then ACTIVE in the catalog), dropping one, resuming both
  * after a restart, and how indexes follow writes (docs/design/indexes.md). Catalog changes are metadata commands
  * ({@link TableChange.IndexBackfilled}, {@link TableChange.IndexDropped}); a dropped index's entries are removed by
- * its partitions' own log entries (cluster.md §15). The storage it holds is only handed to the propagators for
- * their change-record trim, which is still a write beside the log (import-control.xml's allow-list).
+ * its partitions' own log entries (cluster.md §15), and the change records every index has applied by entries of
+ * their base partitions: nothing here writes storage.
  *
  * <p>Catalog changes take the node's control lock, always on a thread of this class (never on a propagator's),
  * so a control-plane operation that waits for the propagators under the lock cannot deadlock with them.
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 final class GlobalIndexLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(GlobalIndexLifecycle.class);
 
-    private final WritableStorage storage;
+    private final StorageReader storage;
     private final Catalog catalog;
     private final MetaStateMachine meta;
     private final Object controlLock;
@@ -59,7 +59,7 @@ final class GlobalIndexLifecycle {
     private final ConcurrentHashMap<String, Set<PartitionId>> backfilledPartitions = new ConcurrentHashMap<>();
     private volatile GlobalIndexPropagation propagation;
 
-    GlobalIndexLifecycle(WritableStorage storage, Catalog catalog, MetaStateMachine meta, Object controlLock,
+    GlobalIndexLifecycle(StorageReader storage, Catalog catalog, MetaStateMachine meta, Object controlLock,
             NodeConfig config, Consumer<IndexMetadata> indexDropped,
             BiFunction<TableMetadata, IndexMetadata, CompletableFuture<Void>> dropIndexData,
             Supplier<PartitionClient> sender, ThreadFactory poolThreads, ThreadFactory timerThreads,
@@ -89,9 +89,13 @@ final class GlobalIndexLifecycle {
         }
     }
 
-    /** The propagator of one partition of {@code table}, whose log has applied up to {@code appliedIndex}. */
-    GlobalIndexPropagator newPropagator(TableMetadata table, PartitionDescriptor partition, long appliedIndex) {
-        return new GlobalIndexPropagator(partition, storage, storage, new ChangeLog(table.id(), partition.id()),
+    /**
+     * The propagator of one partition of {@code table}, whose log has applied up to {@code appliedIndex}, trimming
+     * its change records through {@code trimmer} (the partition's leader).
+     */
+    GlobalIndexPropagator newPropagator(TableMetadata table, PartitionDescriptor partition, long appliedIndex,
+            GlobalIndexPropagator.ChangeTrimmer trimmer) {
+        return new GlobalIndexPropagator(partition, storage, trimmer, new ChangeLog(table.id(), partition.id()),
                 table.keySchema(), clock, this::propagation, sender, pool, timer,
                 (done, indexId) -> partitionBackfilled(table.name(), table.id(), done, indexId), appliedIndex);
     }

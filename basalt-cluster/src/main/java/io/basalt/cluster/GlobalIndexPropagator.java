@@ -19,7 +19,6 @@ import io.basalt.partition.read.KeyRange;
 import io.basalt.replication.SerialExecutor;
 import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageReader;
-import io.basalt.storage.WritableStorage;
 import io.basalt.storage.WriteBatch;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -82,8 +81,8 @@ final class GlobalIndexPropagator {
     private final PartitionId partition;
     private final long tableId;
     private final StorageReader storage;
-    /** The change-record trim's storage, beside the log (import-control.xml's allow-list; cluster.md §20 step 8). */
-    private final WritableStorage trimStorage;
+    /** Logs the removal of change records every index has applied, as an entry of the base partition. */
+    private final ChangeTrimmer trimmer;
     private final ChangeLog changeLog;
     private final KeySchema tableSchema;
     private final Clock clock;
@@ -105,6 +104,12 @@ final class GlobalIndexPropagator {
     private final List<Runnable> afterRound = new ArrayList<>();
     private long trimmedThrough;
     private boolean roundInFlight;
+    private boolean trimInFlight;
+
+    /** Logs the removal of the base partition's change records ({@code PartitionLeader#trimChanges}). */
+    interface ChangeTrimmer {
+        CompletableFuture<Void> trim(long afterSequence, long throughSequence);
+    }
 
     /** Told when this partition has finished backfilling an index. */
     interface BackfillListener {
@@ -196,7 +201,7 @@ final class GlobalIndexPropagator {
     private record Waiter(long index, CompletableFuture<Void> done) {
     }
 
-    GlobalIndexPropagator(PartitionDescriptor descriptor, StorageReader storage, WritableStorage trimStorage,
+    GlobalIndexPropagator(PartitionDescriptor descriptor, StorageReader storage, ChangeTrimmer trimmer,
             ChangeLog changeLog, KeySchema tableSchema, Clock clock, Supplier<GlobalIndexPropagation> settings,
             Supplier<PartitionClient> sender, Executor pool, ScheduledExecutorService timer,
             BackfillListener backfillListener, long appliedThrough) {
@@ -204,7 +209,7 @@ final class GlobalIndexPropagator {
         this.partition = descriptor.id();
         this.tableId = descriptor.tableId();
         this.storage = requireNonNull(storage, "storage is null");
-        this.trimStorage = requireNonNull(trimStorage, "trimStorage is null");
+        this.trimmer = requireNonNull(trimmer, "trimmer is null");
         this.changeLog = requireNonNull(changeLog, "changeLog is null");
         this.tableSchema = requireNonNull(tableSchema, "tableSchema is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -466,15 +471,14 @@ final class GlobalIndexPropagator {
     /** Applies the next round of change records to the live indexes, trims what every index has, repeats. */
     private void drain() {
         drainScheduled.set(false);
-        if (!roundInFlight) {
-            sendRound();
-        }
-        trim();
+        boolean idle = !roundInFlight && !sendRound();
+        trim(idle);
         reportCaughtUp();
         completeWaiters();
     }
 
-    private void sendRound() {
+    /** @return whether a round was sent */
+    private boolean sendRound() {
         long applied = appliedThrough;
         long from = Long.MAX_VALUE;
         for (Tracked tracked : indexes.values()) {
@@ -483,7 +487,7 @@ final class GlobalIndexPropagator {
             }
         }
         if (from == Long.MAX_VALUE || from >= applied) {
-            return;
+            return false;
         }
         GlobalIndexPropagation propagation = settings.get();
         long delayMillis = propagation.synchronous() ? 0 : propagation.delay().toMillis();
@@ -537,16 +541,22 @@ final class GlobalIndexPropagator {
                 continue;
             }
             List<GlobalIndexBatch.Tagged>[] byPartition = shares.get(tracked.index.id());
+            boolean anyOperations = byPartition != null && Arrays.stream(byPartition).anyMatch(each -> !each.isEmpty());
             for (int i = 0; i < tracked.partitions.size(); i++) {
                 List<GlobalIndexBatch.Tagged> operations = byPartition == null ? List.of() : byPartition[i];
-                if (!operations.isEmpty() || through.isAfter(tracked.positions[i])) {
+                // A partition the round has nothing for is only told the position (a log entry of its own) once a
+                // round has nothing for any partition, or it lags a whole round behind: a busy index does not cost
+                // an entry per partition per round.
+                boolean tellPosition = through.isAfter(tracked.positions[i]) && (!anyOperations
+                        || through.sequence() - tracked.positions[i].sequence() >= RECORDS_PER_ROUND);
+                if (!operations.isEmpty() || tellPosition) {
                     sends.add(new Send(tracked, i, new GlobalIndexBatch(tableId, tracked.index.id(), partition,
                             IndexPosition.max(through, tracked.positions[i]), operations)));
                 }
             }
         }
         if (sends.isEmpty()) {
-            return;
+            return false;
         }
         roundInFlight = true;
         sendAll(sends, acknowledged -> {
@@ -563,6 +573,7 @@ final class GlobalIndexPropagator {
                 scheduleDrain();
             }
         });
+        return true;
     }
 
     /**
@@ -650,11 +661,12 @@ final class GlobalIndexPropagator {
     }
 
     /**
-     * Deletes the records every consumer of the change log has consumed (all of them when the table has no global
-     * index left); the change log decides which (retention belongs to it, REVIEW-2026-12 problem 5). Still a write
-     * beside the log (cluster.md §20 step 8).
+     * Logs the removal of the records every consumer of the change log has consumed (all of them when the table has
+     * no global index left) as an entry of the base partition; the change log decides which (retention belongs to
+     * it, REVIEW-2026-12 problem 5). Only when the propagator is idle or a whole round of records can go: a trim is
+     * a log entry, and it moves the positions the next round sends.
      */
-    private void trim() {
+    private void trim(boolean idle) {
         for (Tracked tracked : indexes.values()) {
             if (tracked.mode == Mode.LIVE) {
                 changeLog.advance(consumer(tracked.index.id()), tracked.min().sequence());
@@ -662,13 +674,27 @@ final class GlobalIndexPropagator {
                 changeLog.advance(consumer(tracked.index.id()), tracked.asOf);
             }
         }
-        WriteBatch batch = new WriteBatch();
-        trimmedThrough = changeLog.trim(storage, trimmedThrough, appliedThrough, TRIMS_PER_ROUND, batch);
-        if (!batch.isEmpty()) {
-            trimStorage.write(batch, false);
+        if (trimInFlight) {
+            return;
+        }
+        WriteBatch found = new WriteBatch();
+        long through = changeLog.trim(storage, trimmedThrough, appliedThrough, TRIMS_PER_ROUND, found);
+        if (found.isEmpty()) {
+            trimmedThrough = through;
+        } else if (idle || found.size() >= RECORDS_PER_ROUND) {
+            long after = trimmedThrough;
+            trimInFlight = true;
+            trimmer.trim(after, through).whenComplete((ignored, failure) -> submit(() -> {
+                trimInFlight = false;
+                if (failure == null) {
+                    trimmedThrough = Math.max(trimmedThrough, through);
+                } else {
+                    LOG.debug("Trimming change records of partition {} failed", partition, failure);
+                }
+            }));
         }
         if (indexes.isEmpty()) {
-            active = trimmedThrough < appliedThrough;
+            active = trimmedThrough < appliedThrough || trimInFlight;
         }
     }
 

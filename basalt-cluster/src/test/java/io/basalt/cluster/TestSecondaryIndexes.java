@@ -153,6 +153,12 @@ class TestSecondaryIndexes {
         }
         try (BasaltNode node = reopen()) {
             awaitConverged(node, table, node.describeTable("T").index("ByGroup").orElseThrow());
+            // The records every index partition has applied are trimmed by entries of their base partitions.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline && countKeys(KeyLayout.tableStart(KeyLayout.CHANGES, table.id()),
+                    KeyLayout.tableEnd(KeyLayout.CHANGES, table.id())) > 0) {
+                Thread.sleep(10);
+            }
             assertThat(countKeys(KeyLayout.tableStart(KeyLayout.CHANGES, table.id()),
                     KeyLayout.tableEnd(KeyLayout.CHANGES, table.id()))).isZero();
         }
@@ -215,7 +221,8 @@ class TestSecondaryIndexes {
             assertThat(indexPartitions).hasSize(added.partitionCount()).allSatisfy(partition -> {
                 assertThat(partition.indexId()).isEqualTo(added.index("ByGroup").orElseThrow().id());
                 assertThat(partition.id().value()).isGreaterThan(added.partitions().get(0).id().value());
-                assertThat(node.stateMachine().sequence(partition.id())).isZero();
+                // Open (-1 when the group does not hold it); the backfill may have logged its first chunks already.
+                assertThat(node.stateMachine().sequence(partition.id())).isNotNegative();
             });
             Thread.sleep(300);
             stop.set(true);
