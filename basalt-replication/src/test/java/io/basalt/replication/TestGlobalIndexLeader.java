@@ -140,6 +140,27 @@ class TestGlobalIndexLeader {
         }
     }
 
+    @Test
+    void aDropRemovesThePartitionsDataThroughItsOwnLog() throws Exception {
+        try (LocalReplicator replicator = replicator()) {
+            GlobalIndexLeader leader = new GlobalIndexLeader(PARTITION, storage, () -> 1L, replicator, pool);
+            leader.apply(changes(SOURCE, 1, null, red("a"), null, red("b"))).get(5, TimeUnit.SECONDS);
+            leader.apply(changes(OTHER_SOURCE, 4, null, red("c"))).get(5, TimeUnit.SECONDS);
+            assertThat(entryCount()).isEqualTo(3);
+
+            leader.drop(List.of(SOURCE, OTHER_SOURCE)).get(5, TimeUnit.SECONDS);
+
+            assertThat(entryCount()).isZero();
+            for (PartitionId source : List.of(SOURCE, OTHER_SOURCE)) {
+                assertThat(storage.get(KeyLayout.globalIndexPositionKey(TABLE, INDEX.id(), PARTITION.id(), source)))
+                        .isNull();
+            }
+            assertThat(storage.get(KeyLayout.partitionRecordKey(TABLE, PARTITION.id()))).isNull();
+            assertThatThrownBy(() -> leader.apply(changes(SOURCE, 2, null, red("d"))).get(5, TimeUnit.SECONDS))
+                    .hasMessageContaining("Requested resource not found");
+        }
+    }
+
     private LocalReplicator replicator() {
         GroupStateMachine group = new GroupStateMachine(storage, GroupStateMachine.LOCAL_GROUP_ID);
         group.openPartition(PARTITION, List.of());
