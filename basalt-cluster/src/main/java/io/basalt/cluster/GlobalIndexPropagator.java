@@ -76,6 +76,8 @@ final class GlobalIndexPropagator {
     private static final int TRIMS_PER_ROUND = 4096;
     /** How long a round, a chunk or a position query waits before it is sent again after a failure. */
     private static final long RETRY_MILLIS = 100;
+    /** How long the partition must stay idle before fewer than a round's worth of records are trimmed. */
+    private static final long IDLE_TRIM_MILLIS = 1_000;
 
     private final PartitionDescriptor descriptor;
     private final PartitionId partition;
@@ -105,6 +107,9 @@ final class GlobalIndexPropagator {
     private long trimmedThrough;
     private boolean roundInFlight;
     private boolean trimInFlight;
+    /** The applied index when the propagator was last found idle with records to trim, and since when. */
+    private long idleAt = -1;
+    private long idleSinceNanos;
 
     /** Logs the removal of the base partition's change records ({@code PartitionLeader#trimChanges}). */
     interface ChangeTrimmer {
@@ -663,8 +668,9 @@ final class GlobalIndexPropagator {
     /**
      * Logs the removal of the records every consumer of the change log has consumed (all of them when the table has
      * no global index left) as an entry of the base partition; the change log decides which (retention belongs to
-     * it, REVIEW-2026-12 problem 5). Only when the propagator is idle or a whole round of records can go: a trim is
-     * a log entry, and it moves the positions the next round sends.
+     * it, REVIEW-2026-12 problem 5). Only when a whole round of records can go, or the partition has been idle for
+     * {@link #IDLE_TRIM_MILLIS}: a trim is a log entry, and it moves the positions the next round tells, so one
+     * trim per write under a light load would cost more entries than the writes.
      */
     private void trim(boolean idle) {
         for (Tracked tracked : indexes.values()) {
@@ -681,7 +687,7 @@ final class GlobalIndexPropagator {
         long through = changeLog.trim(storage, trimmedThrough, appliedThrough, TRIMS_PER_ROUND, found);
         if (found.isEmpty()) {
             trimmedThrough = through;
-        } else if (idle || found.size() >= RECORDS_PER_ROUND) {
+        } else if (found.size() >= RECORDS_PER_ROUND || idle && idleLongEnough()) {
             long after = trimmedThrough;
             trimInFlight = true;
             trimmer.trim(after, through).whenComplete((ignored, failure) -> submit(() -> {
@@ -696,6 +702,18 @@ final class GlobalIndexPropagator {
         if (indexes.isEmpty()) {
             active = trimmedThrough < appliedThrough || trimInFlight;
         }
+    }
+
+    /** Whether the partition has applied nothing new for {@link #IDLE_TRIM_MILLIS}; starts the wait if it just did. */
+    private boolean idleLongEnough() {
+        long applied = appliedThrough;
+        if (applied != idleAt) {
+            idleAt = applied;
+            idleSinceNanos = System.nanoTime();
+            scheduleLater(IDLE_TRIM_MILLIS, this::scheduleDrain);
+            return false;
+        }
+        return System.nanoTime() - idleSinceNanos >= TimeUnit.MILLISECONDS.toNanos(IDLE_TRIM_MILLIS);
     }
 
     /** The change log consumer name of one global index. */
