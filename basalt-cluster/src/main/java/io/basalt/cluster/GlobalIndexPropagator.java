@@ -101,7 +101,7 @@ final class GlobalIndexPropagator {
     private volatile boolean closed;
 
     // Confined to the executor.
-    private final Map<Integer, Tracked> indexes = new LinkedHashMap<>();
+    private final Map<Integer, PropagatedIndex> indexes = new LinkedHashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private final List<Runnable> afterRound = new ArrayList<>();
     private long trimmedThrough;
@@ -121,7 +121,7 @@ final class GlobalIndexPropagator {
         void backfilled(PartitionId partition, int indexId);
     }
 
-    private enum Mode {
+    enum Mode {
         /** Added, start not yet known: nothing is applied to it, and no record may be trimmed. */
         PENDING,
         /** Asking the index partitions how far they are. */
@@ -133,74 +133,6 @@ final class GlobalIndexPropagator {
     }
 
     private record Progress(long sequence, boolean backfilled) {
-    }
-
-    private static final class Tracked {
-        final SecondaryIndex index;
-        final IndexMaintainer maintainer;
-        final List<PartitionDescriptor> partitions;
-        /** Per index partition (in the order of {@link #partitions}), the position it acknowledged. */
-        final IndexPosition[] positions;
-        /** Complete when it started to be followed (not being added). */
-        final boolean steady;
-        Mode mode;
-        byte[] backfillFrom;
-        long asOf;
-        int nextChunk;
-        /** After a backfill, the log index the replay must reach before the backfill is reported; -1 when none. */
-        long catchUpTo = -1;
-
-        Tracked(IndexMaintainer maintainer, List<PartitionDescriptor> partitions, Mode mode, boolean steady) {
-            this.index = maintainer.index();
-            this.maintainer = maintainer;
-            this.partitions = List.copyOf(partitions);
-            if (this.partitions.isEmpty()) {
-                throw new IllegalArgumentException("global index " + index.name() + " has no partitions");
-            }
-            this.positions = new IndexPosition[this.partitions.size()];
-            Arrays.fill(positions, IndexPosition.START);
-            this.mode = mode;
-            this.steady = steady;
-        }
-
-        IndexPosition min() {
-            IndexPosition min = positions[0];
-            for (IndexPosition position : positions) {
-                if (min.isAfter(position)) {
-                    min = position;
-                }
-            }
-            return min;
-        }
-
-        IndexPosition max() {
-            IndexPosition max = positions[0];
-            for (IndexPosition position : positions) {
-                max = IndexPosition.max(max, position);
-            }
-            return max;
-        }
-
-        /** The index partition (its position in {@link #partitions}) that owns an entry key. */
-        int partitionOf(byte[] entryKey) {
-            long hash = KeyLayout.readLong(entryKey, 11);
-            for (int i = 0; i < partitions.size(); i++) {
-                if (partitions.get(i).owns(hash)) {
-                    return i;
-                }
-            }
-            throw new IllegalStateException("no partition of index " + index.name() + " owns hash "
-                    + Long.toHexString(hash));
-        }
-
-        @SuppressWarnings("unchecked")
-        List<GlobalIndexBatch.Tagged>[] emptyShares() {
-            List<GlobalIndexBatch.Tagged>[] shares = new List[partitions.size()];
-            for (int i = 0; i < shares.length; i++) {
-                shares[i] = new ArrayList<>();
-            }
-            return shares;
-        }
     }
 
     private record Waiter(long index, CompletableFuture<Void> done) {
@@ -240,7 +172,7 @@ final class GlobalIndexPropagator {
      */
     void follow(SecondaryIndex index, List<PartitionDescriptor> indexPartitions) {
         submit(() -> {
-            Tracked tracked = new Tracked(maintainer(index), indexPartitions, Mode.STARTING, true);
+            PropagatedIndex tracked = new PropagatedIndex(maintainer(index), indexPartitions, Mode.STARTING, true);
             indexes.put(index.id(), tracked);
             // Holds every record not yet trimmed until the index partitions say how far they are.
             changeLog.register(consumer(index.id()), trimmedThrough);
@@ -258,7 +190,7 @@ final class GlobalIndexPropagator {
      */
     void add(SecondaryIndex index, List<PartitionDescriptor> indexPartitions) {
         submit(() -> {
-            indexes.put(index.id(), new Tracked(maintainer(index), indexPartitions, Mode.PENDING, false));
+            indexes.put(index.id(), new PropagatedIndex(maintainer(index), indexPartitions, Mode.PENDING, false));
             changeLog.register(consumer(index.id()), trimmedThrough);
             progress.put(index.id(), new Progress(0, false));
             active = true;
@@ -276,7 +208,7 @@ final class GlobalIndexPropagator {
      */
     void backfill(int indexId, long firstIndex) {
         submit(() -> {
-            Tracked tracked = indexes.get(indexId);
+            PropagatedIndex tracked = indexes.get(indexId);
             if (tracked == null) {
                 return;
             }
@@ -415,7 +347,7 @@ final class GlobalIndexPropagator {
     }
 
     /** Sends one batch to one index partition; a failure to send completes the future exceptionally. */
-    private CompletableFuture<IndexPosition> send(Tracked tracked, int position, GlobalIndexBatch batch) {
+    private CompletableFuture<IndexPosition> send(PropagatedIndex tracked, int position, GlobalIndexBatch batch) {
         try {
             return sender.get().applyGlobalIndex(tracked.partitions.get(position).id(), batch);
         } catch (RuntimeException e) {
@@ -450,11 +382,11 @@ final class GlobalIndexPropagator {
                 }));
     }
 
-    private record Send(Tracked tracked, int position, GlobalIndexBatch batch) {
+    private record Send(PropagatedIndex tracked, int position, GlobalIndexBatch batch) {
     }
 
     /** Asks every partition of an index how far it has applied this source, then runs {@code then}. */
-    private void askPositions(Tracked tracked, Runnable then) {
+    private void askPositions(PropagatedIndex tracked, Runnable then) {
         List<Send> asks = new ArrayList<>(tracked.partitions.size());
         for (int i = 0; i < tracked.partitions.size(); i++) {
             asks.add(new Send(tracked, i, new GlobalIndexBatch(tableId, tracked.index.id(), partition,
@@ -486,7 +418,7 @@ final class GlobalIndexPropagator {
     private boolean sendRound() {
         long applied = appliedThrough;
         long from = Long.MAX_VALUE;
-        for (Tracked tracked : indexes.values()) {
+        for (PropagatedIndex tracked : indexes.values()) {
             if (tracked.mode == Mode.LIVE) {
                 from = Math.min(from, tracked.min().sequence());
             }
@@ -516,7 +448,7 @@ final class GlobalIndexPropagator {
             // A record is applied whole (one position for all its changes), so a transaction's changes on this
             // partition reach each index partition together.
             IndexPosition position = new IndexPosition(logIndex, 0);
-            for (Tracked tracked : indexes.values()) {
+            for (PropagatedIndex tracked : indexes.values()) {
                 if (tracked.mode != Mode.LIVE || tracked.min().sequence() >= logIndex) {
                     continue;
                 }
@@ -541,7 +473,7 @@ final class GlobalIndexPropagator {
         // made before the table had a global index) need nothing.
         IndexPosition through = new IndexPosition(stoppedEarly[0] ? reached : applied, 0);
         List<Send> sends = new ArrayList<>();
-        for (Tracked tracked : indexes.values()) {
+        for (PropagatedIndex tracked : indexes.values()) {
             if (tracked.mode != Mode.LIVE) {
                 continue;
             }
@@ -586,7 +518,7 @@ final class GlobalIndexPropagator {
      * chunk is tagged with the as-of sequence and a chunk number never used before for this source, so a chunk sent
      * again after a failure (its items read again, perhaps different) is applied by every index partition.
      */
-    private void backfillChunk(Tracked tracked) {
+    private void backfillChunk(PropagatedIndex tracked) {
         if (indexes.get(tracked.index.id()) != tracked || tracked.mode != Mode.BACKFILLING) {
             return;
         }
@@ -639,7 +571,7 @@ final class GlobalIndexPropagator {
      * Reports a finished backfill once the replay of the change records reaches the partition's applied index as
      * read now, after the last chunk: every image a chunk copied is at or before it.
      */
-    private void catchUpThenReport(Tracked tracked) {
+    private void catchUpThenReport(PropagatedIndex tracked) {
         tracked.catchUpTo = PartitionRecord.metadataOf(storage.get(KeyLayout.partitionRecordKey(tableId, partition)))
                 .appliedIndex();
         updateProgress(tracked);
@@ -648,7 +580,7 @@ final class GlobalIndexPropagator {
     }
 
     private void reportCaughtUp() {
-        for (Tracked tracked : indexes.values()) {
+        for (PropagatedIndex tracked : indexes.values()) {
             if (tracked.catchUpTo >= 0 && tracked.mode == Mode.LIVE
                     && tracked.min().sequence() >= tracked.catchUpTo) {
                 tracked.catchUpTo = -1;
@@ -658,7 +590,7 @@ final class GlobalIndexPropagator {
         }
     }
 
-    private void updateProgress(Tracked tracked) {
+    private void updateProgress(PropagatedIndex tracked) {
         if (indexes.get(tracked.index.id()) == tracked) {
             progress.put(tracked.index.id(), new Progress(tracked.min().sequence(),
                     tracked.steady || tracked.mode == Mode.LIVE && tracked.catchUpTo < 0));
@@ -673,7 +605,7 @@ final class GlobalIndexPropagator {
      * trim per write under a light load would cost more entries than the writes.
      */
     private void trim(boolean idle) {
-        for (Tracked tracked : indexes.values()) {
+        for (PropagatedIndex tracked : indexes.values()) {
             if (tracked.mode == Mode.LIVE) {
                 changeLog.advance(consumer(tracked.index.id()), tracked.min().sequence());
             } else if (tracked.mode == Mode.BACKFILLING) {
@@ -726,7 +658,7 @@ final class GlobalIndexPropagator {
             return;
         }
         long reached = Long.MAX_VALUE;
-        for (Tracked tracked : indexes.values()) {
+        for (PropagatedIndex tracked : indexes.values()) {
             if (tracked.mode == Mode.LIVE) {
                 reached = Math.min(reached, tracked.min().sequence());
             } else if (tracked.mode == Mode.STARTING && tracked.steady) {
