@@ -7,6 +7,7 @@ import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.ChangeLog;
 import io.basalt.partition.ChangeRecord;
 import io.basalt.partition.GlobalIndexBatch;
+import io.basalt.partition.IndexEntries;
 import io.basalt.partition.IndexEntryOperation;
 import io.basalt.partition.IndexMaintainer;
 import io.basalt.partition.IndexPosition;
@@ -74,6 +75,12 @@ final class GlobalIndexPropagator {
     private static final int RECORDS_PER_ROUND = 256;
     private static final int ITEMS_PER_BACKFILL_CHUNK = 256;
     private static final int TRIMS_PER_ROUND = 4096;
+    /**
+     * About how many bytes of entries a round or a backfill chunk sends at most (it stops between records, or items,
+     * once past it): each index partition's batch must fit one RPC frame ({@code RpcCodec.MAX_FRAME_BYTES}, 64 MB)
+     * and one log entry, and 256 items of 400 KB would not.
+     */
+    private static final long BYTES_PER_ROUND = 4L << 20;
     /** How long a round, a chunk or a position query waits before it is sent again after a failure. */
     private static final long RETRY_MILLIS = 100;
     /** How long the partition must stay idle before fewer than a round's worth of records are trimmed. */
@@ -431,9 +438,10 @@ final class GlobalIndexPropagator {
         long now = clock.millis();
         Map<Integer, List<GlobalIndexBatch.Tagged>[]> shares = new LinkedHashMap<>();
         long[] reachedAndCount = {from, 0};
+        long[] bytes = {0};
         boolean[] stoppedEarly = {false};
         changeLog.read(storage, from, applied, record -> {
-            if (reachedAndCount[1] == RECORDS_PER_ROUND) {
+            if (reachedAndCount[1] == RECORDS_PER_ROUND || bytes[0] >= BYTES_PER_ROUND) {
                 stoppedEarly[0] = true;
                 return false;
             }
@@ -460,6 +468,7 @@ final class GlobalIndexPropagator {
                         int target = tracked.partitionOf(operation.entryKey());
                         if (position.isAfter(tracked.positions[target])) {
                             byPartition[target].add(new GlobalIndexBatch.Tagged(position, operation));
+                            bytes[0] += bytesOf(operation);
                         }
                     }
                 }
@@ -527,8 +536,11 @@ final class GlobalIndexPropagator {
         List<GlobalIndexBatch.Tagged>[] byPartition = tracked.emptyShares();
         byte[] lastKey = null;
         int count = 0;
+        long bytes = 0;
+        boolean finished;
         try (StorageIterator items = storage.iterator(tracked.backfillFrom, end)) {
-            for (items.seekToFirst(); items.isValid() && count < ITEMS_PER_BACKFILL_CHUNK; items.next()) {
+            for (items.seekToFirst(); items.isValid() && count < ITEMS_PER_BACKFILL_CHUNK && bytes < BYTES_PER_ROUND;
+                    items.next()) {
                 lastKey = items.key();
                 count++;
                 IndexEntryOperation.IndexEntryPut entry = tracked.maintainer
@@ -536,10 +548,11 @@ final class GlobalIndexPropagator {
                 if (entry != null) {
                     byPartition[tracked.partitionOf(entry.entryKey())].add(new GlobalIndexBatch.Tagged(position,
                             entry));
+                    bytes += bytesOf(entry);
                 }
             }
+            finished = !items.isValid();
         }
-        boolean finished = count < ITEMS_PER_BACKFILL_CHUNK;
         byte[] next = finished ? null : KeyRange.successor(lastKey);
         List<Send> sends = new ArrayList<>(byPartition.length);
         for (int i = 0; i < byPartition.length; i++) {
@@ -646,6 +659,13 @@ final class GlobalIndexPropagator {
             return false;
         }
         return System.nanoTime() - idleSinceNanos >= TimeUnit.MILLISECONDS.toNanos(IDLE_TRIM_MILLIS);
+    }
+
+    /** About what an entry operation adds to a batch. */
+    private static long bytesOf(IndexEntryOperation operation) {
+        return operation instanceof IndexEntryOperation.IndexEntryPut put
+                ? operation.entryKey().length + IndexEntries.size(put.projectedItem())
+                : operation.entryKey().length;
     }
 
     /** The change log consumer name of one global index. */
