@@ -23,6 +23,7 @@ import io.basalt.partition.encoding.StoredItem;
 import io.basalt.partition.read.ReadPlan;
 import io.basalt.partition.read.ReadResult;
 import io.basalt.partition.read.ReadSpec;
+import io.basalt.replication.GlobalIndexLeader;
 import io.basalt.replication.LocalReplicator;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageReader;
@@ -109,8 +110,8 @@ public final class BasaltNode implements AutoCloseable {
         // The local group applies metadata entries too (cluster.md §3): the catalog follows what it applies.
         stateMachine.addMetaListener(catalog::apply);
         this.meta = new MetaStateMachine(catalog, controlLock, replicator::appendMeta);
-        this.globalIndexes = new GlobalIndexLifecycle(store.unconfinedWriterForAllowListedClasses(), catalog, meta,
-                controlLock, config, this::closeIndexPartitions,
+        this.globalIndexes = new GlobalIndexLifecycle(storage, catalog, meta,
+                controlLock, config, this::closeIndexPartitions, this::dropIndexData, this::partitionClient,
                 namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
                 namedDaemonThreads("basalt-control-"));
         this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
@@ -454,6 +455,12 @@ public final class BasaltNode implements AutoCloseable {
                 localPartitions.remove(runtime);
                 runtime.close().join();
             }
+            for (PartitionDescriptor partition : table.indexPartitions()) {
+                GlobalIndexLeader leader = localPartitions.removeIndexPartition(partition.id());
+                if (leader != null) {
+                    leader.close().join();
+                }
+            }
             // Applying the entry closes the table's partitions in the state machine and drops their data.
             TableMetadata deletedTable = meta.propose(deleted);
             partitionMap = partitionMap.withoutTable(table.id());
@@ -471,32 +478,73 @@ public final class BasaltNode implements AutoCloseable {
                 GroupStateMachine.LOCAL_GROUP_ID);
     }
 
-    /** Makes a global index's partitions known: in the partition map and open in the local group. */
+    /** Makes a global index's partitions known: in the partition map, open in the local group, with leaders. */
     private void openIndexPartitions(IndexMetadata index) {
         partitionMap = partitionMap.withRanges(index.partitions());
-        for (PartitionDescriptor partition : index.partitions()) {
+        startIndexPartitions(index.partitions());
+    }
+
+    /** Opens global index partitions in the local group and starts their leaders (cluster.md §15). */
+    private void startIndexPartitions(List<PartitionDescriptor> indexPartitions) {
+        for (PartitionDescriptor partition : indexPartitions) {
             stateMachine.openPartition(partition, List.of());
+            localPartitions.addIndexPartition(new GlobalIndexLeader(partition, storage, config.clock()::millis,
+                    replicator, partitionPool));
         }
     }
 
-    /**
-     * Forgets a dropped global index's partitions, once the index has left the catalog. (They hold no partition
-     * records yet: nothing applies entries to them until the propagator sends through them, cluster.md §20 step 8.)
-     */
+    /** Forgets a dropped global index's partitions, once the index has left the catalog. */
     private void closeIndexPartitions(IndexMetadata index) {
         if (index.partitions().isEmpty()) {
             return;
         }
         partitionMap = partitionMap.withoutIndex(index.partitions().get(0).tableId(), index.id());
-        for (PartitionDescriptor partition : index.partitions()) {
+        stopIndexPartitions(index.partitions());
+    }
+
+    /** Stops the leaders of global index partitions and closes the partitions in the local group. */
+    private void stopIndexPartitions(List<PartitionDescriptor> indexPartitions) {
+        for (PartitionDescriptor partition : indexPartitions) {
+            GlobalIndexLeader leader = localPartitions.removeIndexPartition(partition.id());
+            if (leader != null) {
+                leader.close();
+            }
             stateMachine.closePartition(partition.id());
         }
     }
 
-    /** The item count and size of one secondary index, from what is durable (a global index's lag aside). */
+    /**
+     * Removes a dropping global index's entries, positions and partition records through each of its partitions'
+     * own log (cluster.md §15); completes once every such entry is applied.
+     */
+    private CompletableFuture<Void> dropIndexData(TableMetadata table, IndexMetadata index) {
+        List<PartitionId> sources = table.partitions().stream().map(PartitionDescriptor::id).toList();
+        List<CompletableFuture<Void>> dropped = new ArrayList<>();
+        for (PartitionDescriptor partition : index.partitions()) {
+            GlobalIndexLeader leader = localPartitions.indexPartition(partition.id());
+            if (leader != null) {
+                dropped.add(leader.drop(sources));
+            }
+        }
+        return CompletableFuture.allOf(dropped.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The item count and size of one secondary index, from what is durable (a global index's lag aside): a global
+     * index's partition records, a local index's states beside its table's partitions.
+     */
     public TableStatistics indexStatistics(TableMetadata table, IndexMetadata index) {
         long items = 0;
         long bytes = 0;
+        if (index.global()) {
+            for (PartitionDescriptor partition : index.partitions()) {
+                PartitionMetadata metadata = PartitionRecord.metadataOf(
+                        storage.get(KeyLayout.partitionRecordKey(table.id(), partition.id())));
+                items += metadata.itemCount();
+                bytes += metadata.sizeBytes();
+            }
+            return new TableStatistics(items, bytes);
+        }
         for (PartitionDescriptor partition : table.partitions()) {
             IndexPartitionState state = IndexPartitionState.decode(
                     durable(partition, KeyLayout.indexStateKey(table.id(), partition.id(), index.id())));
@@ -706,14 +754,15 @@ public final class BasaltNode implements AutoCloseable {
             stateMachine.openPartition(partition, localIndexIds);
             long applied = PartitionRecord.metadataOf(
                     storage.get(KeyLayout.partitionRecordKey(table.id(), partition.id()))).appliedIndex();
-            GlobalIndexPropagator propagator = globalIndexes.newPropagator(table, partition, applied);
-            propagators.add(propagator);
-            leaders.add(new PartitionLeader(partition, storage, table.keySchema(), clock::millis, replicator,
-                    partitionPool, propagator::applied));
+            // The leader tells the propagator what it applied; the propagator logs its trims through the leader.
+            GlobalIndexPropagator[] propagator = new GlobalIndexPropagator[1];
+            PartitionLeader leader = new PartitionLeader(partition, storage, table.keySchema(), clock::millis,
+                    replicator, partitionPool, index -> propagator[0].applied(index));
+            propagator[0] = globalIndexes.newPropagator(table, partition, applied, leader::trimChanges);
+            propagators.add(propagator[0]);
+            leaders.add(leader);
         }
-        for (PartitionDescriptor partition : table.indexPartitions()) {
-            stateMachine.openPartition(partition, List.of());
-        }
+        startIndexPartitions(table.indexPartitions());
         TableRuntime runtime = new TableRuntime(table.id(), ranges, leaders, propagators);
         runtime.configure(PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));
         globalIndexes.resume(table, runtime);

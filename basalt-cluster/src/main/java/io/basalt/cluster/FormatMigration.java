@@ -2,11 +2,19 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.model.Item;
+import io.basalt.model.KeySchema;
+import io.basalt.model.PrimaryKey;
+import io.basalt.partition.IndexEntries;
+import io.basalt.partition.IndexPartitionState;
+import io.basalt.partition.IndexPosition;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
+import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.partition.encoding.ItemCodec;
 import io.basalt.storage.WritableStorage;
 import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageReader;
@@ -73,6 +81,7 @@ final class FormatMigration {
         }
         if (version == KeyLayout.FORMAT_VERSION) {
             upgradeGlobalIndexPartitions(storage);
+            moveGlobalIndexPositions(storage);
             return;
         }
         int migrated = 0;
@@ -90,6 +99,97 @@ final class FormatMigration {
             LOG.info("Migrated {} table(s) to storage format version {}", migrated, KeyLayout.FORMAT_VERSION);
         }
         upgradeGlobalIndexPartitions(storage);
+        moveGlobalIndexPositions(storage);
+    }
+
+    /**
+     * Hands a global index written before its partitions applied entries over to them (docs/design/cluster.md §15,
+     * §20 step 8): such a store keeps, per (base partition, global index), the position, count and size under
+     * {@code 0x0C}, and no {@code 0x13} position or partition record of the index's partitions. The entries stay
+     * where they are (the key layout did not change); per index, in one synced batch: each entry is counted for
+     * the index partition that owns its hash and the base partition its table key hashes to; each index partition
+     * gets, per base partition with an old state, that state's position with the count and size of that source's
+     * entries it holds ({@code 0x13}), and its partition record with the sums (sequence 0: it has logged nothing);
+     * the old states are deleted. An index is moved iff it still has old states, so an interrupted upgrade resumes.
+     * A backfill that had copied no chunk yet (not backfilled, no chunk number) moves as "nothing applied": the
+     * propagator starts it again from its first chunk.
+     */
+    private static void moveGlobalIndexPositions(WritableStorage storage) {
+        for (Map.Entry<byte[], byte[]> entry : catalogRecords(storage)) {
+            TableMetadata table = TableMetadataCodec.decode(entry.getValue());
+            for (IndexMetadata index : table.globalIndexes()) {
+                Map<PartitionId, IndexPartitionState> old = new LinkedHashMap<>();
+                try (StorageIterator states = storage.iterator(KeyLayout.indexStateStart(table.id(), index.id()),
+                        KeyLayout.indexStateEnd(table.id(), index.id()))) {
+                    for (states.seekToFirst(); states.isValid(); states.next()) {
+                        old.put(new PartitionId(KeyLayout.readLong(states.key(), 11)),
+                                IndexPartitionState.decode(states.value()));
+                    }
+                }
+                if (!old.isEmpty()) {
+                    storage.write(movePositions(storage, table, index, old), true);
+                    LOG.info("Moved the positions of global index {} of table {} to its partitions", index.name(),
+                            table.name());
+                }
+            }
+        }
+    }
+
+    private static WriteBatch movePositions(StorageReader storage, TableMetadata table, IndexMetadata index,
+            Map<PartitionId, IndexPartitionState> old) {
+        List<PartitionDescriptor> targets = index.partitions();
+        List<PartitionDescriptor> sources = table.partitions();
+        long[][] counts = new long[targets.size()][sources.size()];
+        long[][] sizes = new long[targets.size()][sources.size()];
+        KeySchema schema = table.keySchema();
+        try (StorageIterator entries = storage.iterator(KeyLayout.indexStart(table.id(), index.id()),
+                KeyLayout.indexEnd(table.id(), index.id()))) {
+            for (entries.seekToFirst(); entries.isValid(); entries.next()) {
+                Item projected = ItemCodec.decode(entries.value());
+                PrimaryKey key = new PrimaryKey(projected.get(schema.partitionKey().name()),
+                        schema.sortKey().map(sort -> projected.get(sort.name())));
+                long sourceHash = KeyLayout.hashOfItemKey(KeyLayout.itemKey(table.id(), KeyLayout.BASE_TABLE_INDEX,
+                        schema, key));
+                int target = owner(targets, KeyLayout.readLong(entries.key(), 11));
+                int source = owner(sources, sourceHash);
+                counts[target][source]++;
+                sizes[target][source] += IndexEntries.size(projected);
+            }
+        }
+        WriteBatch batch = new WriteBatch();
+        for (int t = 0; t < targets.size(); t++) {
+            PartitionDescriptor target = targets.get(t);
+            long count = 0;
+            long size = 0;
+            for (int s = 0; s < sources.size(); s++) {
+                IndexPartitionState state = old.get(sources.get(s).id());
+                if (state == null) {
+                    continue;
+                }
+                boolean started = state.backfilled() || state.propagatedSub() > 0;
+                IndexPosition position = started ? state.position() : IndexPosition.START;
+                batch.put(KeyLayout.globalIndexPositionKey(table.id(), index.id(), target.id(), sources.get(s).id()),
+                        new IndexPartitionState(counts[t][s], sizes[t][s], position.sequence(), position.sub(), true)
+                                .encode());
+                count += counts[t][s];
+                size += sizes[t][s];
+            }
+            batch.put(KeyLayout.partitionRecordKey(table.id(), target.id()),
+                    new PartitionRecord(target, new PartitionMetadata(0, count, size)).encode());
+        }
+        batch.deleteRange(KeyLayout.indexStateStart(table.id(), index.id()),
+                KeyLayout.indexStateEnd(table.id(), index.id()));
+        return batch;
+    }
+
+    /** The position of the partition among {@code partitions} that owns {@code hash}. */
+    private static int owner(List<PartitionDescriptor> partitions, long hash) {
+        for (int i = 0; i < partitions.size(); i++) {
+            if (partitions.get(i).owns(hash)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no partition owns hash " + Long.toHexString(hash) + ": " + partitions);
     }
 
     /**

@@ -4,12 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.ChangeLog;
-import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionIndexes;
-import io.basalt.storage.WritableStorage;
-import io.basalt.storage.WriteBatch;
+import io.basalt.storage.StorageReader;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,27 +20,37 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The background side of a node's global secondary indexes: the propagators' threads, adding an index to a live
  * table (registration, the partitions' switch, backfill, then ACTIVE in the catalog), dropping one, resuming both
  * after a restart, and how indexes follow writes (docs/design/indexes.md). Catalog changes are metadata commands
- * ({@link TableChange.IndexBackfilled}, {@link TableChange.IndexDropped}); removing a dropped index's entries is
- * still a direct storage write, on import-control.xml's temporary allow-list until GSI partitions apply entries
- * through the log (cluster.md §15).
+ * ({@link TableChange.IndexBackfilled}, {@link TableChange.IndexDropped}); a dropped index's entries are removed by
+ * its partitions' own log entries (cluster.md §15), and the change records every index has applied by entries of
+ * their base partitions: nothing here writes storage.
  *
  * <p>Catalog changes take the node's control lock, always on a thread of this class (never on a propagator's),
  * so a control-plane operation that waits for the propagators under the lock cannot deadlock with them.
  */
 final class GlobalIndexLifecycle {
-    private final WritableStorage storage;
+    private static final Logger LOG = LoggerFactory.getLogger(GlobalIndexLifecycle.class);
+
+    private final StorageReader storage;
     private final Catalog catalog;
     private final MetaStateMachine meta;
     private final Object controlLock;
     private final Clock clock;
     /** Told (under the control lock) when a dropped index has left the catalog, to forget its partitions. */
     private final Consumer<IndexMetadata> indexDropped;
+    /** Removes a dropping index's data through its partitions' logs (the node's GSI partition leaders). */
+    private final BiFunction<TableMetadata, IndexMetadata, CompletableFuture<Void>> dropIndexData;
+    /** How propagators reach the index partitions' leaders (the node's partition client). */
+    private final Supplier<PartitionClient> sender;
     private final ExecutorService pool;
     private final ScheduledExecutorService timer;
     /** Control-plane follow-ups that take the control lock (an index finished backfilling or dropping). */
@@ -51,14 +59,18 @@ final class GlobalIndexLifecycle {
     private final ConcurrentHashMap<String, Set<PartitionId>> backfilledPartitions = new ConcurrentHashMap<>();
     private volatile GlobalIndexPropagation propagation;
 
-    GlobalIndexLifecycle(WritableStorage storage, Catalog catalog, MetaStateMachine meta, Object controlLock,
-            NodeConfig config, Consumer<IndexMetadata> indexDropped, ThreadFactory poolThreads,
-            ThreadFactory timerThreads, ThreadFactory controlThreads) {
+    GlobalIndexLifecycle(StorageReader storage, Catalog catalog, MetaStateMachine meta, Object controlLock,
+            NodeConfig config, Consumer<IndexMetadata> indexDropped,
+            BiFunction<TableMetadata, IndexMetadata, CompletableFuture<Void>> dropIndexData,
+            Supplier<PartitionClient> sender, ThreadFactory poolThreads, ThreadFactory timerThreads,
+            ThreadFactory controlThreads) {
         this.storage = requireNonNull(storage, "storage is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.meta = requireNonNull(meta, "meta is null");
         this.controlLock = requireNonNull(controlLock, "controlLock is null");
         this.indexDropped = requireNonNull(indexDropped, "indexDropped is null");
+        this.dropIndexData = requireNonNull(dropIndexData, "dropIndexData is null");
+        this.sender = requireNonNull(sender, "sender is null");
         this.clock = config.clock();
         this.propagation = config.globalIndexPropagation();
         this.pool = Executors.newFixedThreadPool(2, poolThreads);
@@ -77,11 +89,14 @@ final class GlobalIndexLifecycle {
         }
     }
 
-    /** The propagator of one partition of {@code table}, whose log has applied up to {@code appliedIndex}. */
-    GlobalIndexPropagator newPropagator(TableMetadata table, PartitionDescriptor partition, long appliedIndex) {
-        return new GlobalIndexPropagator(partition, storage, new ChangeLog(table.id(), partition.id()),
-                table.keySchema(), clock,
-                this::propagation, pool, timer,
+    /**
+     * The propagator of one partition of {@code table}, whose log has applied up to {@code appliedIndex}, trimming
+     * its change records through {@code trimmer} (the partition's leader).
+     */
+    GlobalIndexPropagator newPropagator(TableMetadata table, PartitionDescriptor partition, long appliedIndex,
+            GlobalIndexPropagator.ChangeTrimmer trimmer) {
+        return new GlobalIndexPropagator(partition, storage, trimmer, new ChangeLog(table.id(), partition.id()),
+                table.keySchema(), clock, this::propagation, sender, pool, timer,
                 (done, indexId) -> partitionBackfilled(table.name(), table.id(), done, indexId), appliedIndex);
     }
 
@@ -92,7 +107,8 @@ final class GlobalIndexLifecycle {
     void resume(TableMetadata table, TableRuntime runtime) {
         for (IndexMetadata index : table.globalIndexes()) {
             switch (index.phase()) {
-                case STEADY -> runtime.propagators().forEach(propagator -> propagator.follow(index.index()));
+                case STEADY -> runtime.propagators().forEach(propagator -> propagator.follow(index.index(),
+                        index.partitions()));
                 case BACKFILLING -> startBackfill(table, index.index(), runtime);
                 case DELETING -> startDrop(table, index, runtime);
                 default -> throw new IllegalStateException("unknown phase " + index.phase());
@@ -112,8 +128,10 @@ final class GlobalIndexLifecycle {
      */
     void startBackfill(TableMetadata table, SecondaryIndex index, TableRuntime runtime) {
         backfilledPartitions.put(table.id() + "/" + index.id(), ConcurrentHashMap.newKeySet());
+        List<PartitionDescriptor> indexPartitions = table.indexes().stream().filter(each -> each.id() == index.id())
+                .findFirst().orElseThrow().partitions();
         for (GlobalIndexPropagator propagator : runtime.propagators()) {
-            propagator.add(index);
+            propagator.add(index, indexPartitions);
         }
         List<CompletableFuture<Long>> firsts = runtime.configure(
                 PartitionIndexes.of(table.keySchema(), table.maintainedIndexes()));
@@ -163,24 +181,26 @@ final class GlobalIndexLifecycle {
         backfilledPartitions.remove(table.id() + "/" + index.id());
         // Like a backfill, a drop is held back by a deliberate propagation delay, so tests can watch it DELETING.
         stopped.add(afterDeliberateDelay());
-        CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).thenRunAsync(() -> {
-            synchronized (controlLock) {
-                TableMetadata current = catalog.tryGet(table.name()).orElse(null);
-                if (current == null || current.id() != table.id()) {
-                    return;
-                }
-                storage.write(new WriteBatch()
-                        .deleteRange(KeyLayout.indexStart(table.id(), index.id()),
-                                KeyLayout.indexEnd(table.id(), index.id()))
-                        .deleteRange(KeyLayout.indexStateStart(table.id(), index.id()),
-                                KeyLayout.indexStateEnd(table.id(), index.id())), true);
-                // The entries go beside the log until GSI partitions apply them (step 8's rest; import-control.xml's
-                // allow-list); the catalog change is a metadata command, then the node forgets the partitions.
-                meta.submit(new MetaCommand.UpdateTable(table.name(),
-                        new TableChange.IndexDropped(table.id(), index.id())));
-                indexDropped.accept(index);
-            }
-        }, controlTasks);
+        CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
+                .thenComposeAsync(ignored -> dropIndexData.apply(table, index), controlTasks)
+                .thenRunAsync(() -> {
+                    synchronized (controlLock) {
+                        TableMetadata current = catalog.tryGet(table.name()).orElse(null);
+                        if (current == null || current.id() != table.id()) {
+                            return;
+                        }
+                        // The entries are gone through the index partitions' logs; the catalog change is a
+                        // metadata command, then the node forgets the partitions.
+                        meta.submit(new MetaCommand.UpdateTable(table.name(),
+                                new TableChange.IndexDropped(table.id(), index.id())));
+                        indexDropped.accept(index);
+                    }
+                }, controlTasks)
+                .exceptionally(failure -> {
+                    // The catalog keeps the index DELETING: a restart resumes the drop.
+                    LOG.error("Dropping index {} of table {} failed", index.name(), table.name(), failure);
+                    return null;
+                });
     }
 
     /**

@@ -6,142 +6,159 @@ import io.basalt.model.KeySchema;
 import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.ChangeLog;
 import io.basalt.partition.ChangeRecord;
-import io.basalt.partition.GlobalIndexApplier;
 import io.basalt.partition.GlobalIndexBatch;
+import io.basalt.partition.IndexEntries;
 import io.basalt.partition.IndexEntryOperation;
 import io.basalt.partition.IndexMaintainer;
-import io.basalt.partition.IndexPartitionState;
 import io.basalt.partition.IndexPosition;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.encoding.ItemCodec;
-import io.basalt.partition.log.OperationList;
 import io.basalt.partition.read.KeyRange;
 import io.basalt.replication.SerialExecutor;
-import io.basalt.storage.WritableStorage;
 import io.basalt.storage.StorageIterator;
+import io.basalt.storage.StorageReader;
 import io.basalt.storage.WriteBatch;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one base partition's share of its table's global secondary indexes in step with the partition's writes:
- * reads the partition's change records in log order and applies each to every global index (delete the entry of
- * the old image, put the entry of the new one), then records how far it got in the same batch as the entries it
- * wrote, so a crash replays exactly the records not yet applied. Applying a record twice gives the same result as
- * once, so replaying is harmless.
+ * Feeds one base partition's share of its table's global secondary indexes (docs/design/cluster.md §15): reads the
+ * partition's change records in log order, turns each into index entry operations ({@link IndexMaintainer}), splits
+ * them by the entry key's hash over the index's partitions and sends each index partition its {@code GSI_APPLY}
+ * batch through the node's {@link PartitionClient} — wherever that partition's leader is. The index partitions keep
+ * how far they have applied this source ({@code 0x13}, written by the same entry as the entries), so a batch sent
+ * twice, or resent after a failure or a restart, applies once; after a start the propagator asks them (a batch
+ * without operations) and resumes from the lowest.
  *
  * <p>An index added to a table with items is first <em>backfilled</em>: the partition's items are copied into it
- * in chunks, and only then are the change records written since the index was added applied on top. Every entry a
- * chunk copies is the image of an item at some moment after the index was added, and every later change of that
- * item has a record whose old image names that entry, so the replay removes whatever a chunk copied that is no
- * longer current. Records are kept until every index has applied them.
+ * in chunks tagged {@code (as-of sequence, chunk number)}, and only then are the change records after the as-of
+ * sequence applied on top. Every entry a chunk copies is the image of an item at some moment after that sequence,
+ * and every later change of that item has a record whose old image names that entry, so the replay removes
+ * whatever a chunk copied that is no longer current. Records are kept until every index partition has applied
+ * them. A chunk is sent to every index partition (those it has nothing for only move their position), and a chunk
+ * sent again after a failure gets a new number, so no partition skips a chunk whose content changed. A restart
+ * during a backfill copies again from the partition's first item, as of the same sequence, numbering on.
  *
- * <p>Until that replay has caught up, an item may have two entries at once: the one a chunk copied (its latest
- * image) and an older one that a replayed record puts back before a later record removes it again, possibly in the
- * next round's batch. So a partition reports its share of the backfill done only once it has applied every record
- * up to the partition's applied index as of its last chunk (which covers every image a chunk could have copied):
- * the index becomes readable (ACTIVE) only when no such transient entry is left. Afterwards every round applies whole
- * change records in one storage batch, so a write that moves an item's index key (delete the old entry, put the
- * new one) is atomic to readers, each of which reads a page from one consistent view.
+ * <p>Until that replay has caught up, an item may have two entries at once (the one a chunk copied and an older
+ * one a replayed record puts back before a later record removes it again), so a partition reports its share of the
+ * backfill done only once it has applied every record up to the partition's applied index as of its last chunk.
+ * Afterwards a record is applied whole by each index partition in one entry, so a write that moves an item's index
+ * key within one index partition is atomic to readers.
  *
  * <p>Each global index entry derives from one base item, and each base item belongs to one partition: the
- * propagators of different partitions never write the same entry, and each keeps its own share of the index's
- * item count and size.
+ * propagators of different partitions never write the same entry.
  *
- * <p>All state is confined to a serial executor that never runs on the caller's thread.
+ * <p>All state is confined to a serial executor that never runs on the caller's thread; one round of batches is in
+ * flight at a time.
  */
 final class GlobalIndexPropagator {
     private static final Logger LOG = LoggerFactory.getLogger(GlobalIndexPropagator.class);
     private static final int RECORDS_PER_ROUND = 256;
     private static final int ITEMS_PER_BACKFILL_CHUNK = 256;
     private static final int TRIMS_PER_ROUND = 4096;
+    /**
+     * About how many bytes of entries a round or a backfill chunk sends at most (it stops between records, or items,
+     * once past it): each index partition's batch must fit one RPC frame ({@code RpcCodec.MAX_FRAME_BYTES}, 64 MB)
+     * and one log entry, and 256 items of 400 KB would not.
+     */
+    private static final long BYTES_PER_ROUND = 4L << 20;
+    /** How long a round, a chunk or a position query waits before it is sent again after a failure. */
+    private static final long RETRY_MILLIS = 100;
+    /** How long the partition must stay idle before fewer than a round's worth of records are trimmed. */
+    private static final long IDLE_TRIM_MILLIS = 1_000;
 
     private final PartitionDescriptor descriptor;
     private final PartitionId partition;
     private final long tableId;
-    private final WritableStorage storage;
+    private final StorageReader storage;
+    /** Logs the removal of change records every index has applied, as an entry of the base partition. */
+    private final ChangeTrimmer trimmer;
     private final ChangeLog changeLog;
     private final KeySchema tableSchema;
     private final Clock clock;
     private final Supplier<GlobalIndexPropagation> settings;
+    private final Supplier<PartitionClient> sender;
     private final ScheduledExecutorService timer;
     private final BackfillListener backfillListener;
     private final SerialExecutor executor;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Per index, what {@link #lag} reports: the sequence every index partition has reached, and the phase. */
+    private final ConcurrentHashMap<Integer, Progress> progress = new ConcurrentHashMap<>();
     private volatile long appliedThrough;
     private volatile boolean active;
     private volatile boolean closed;
 
     // Confined to the executor.
-    private final Map<Integer, Tracked> indexes = new LinkedHashMap<>();
+    private final Map<Integer, PropagatedIndex> indexes = new LinkedHashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
+    private final List<Runnable> afterRound = new ArrayList<>();
     private long trimmedThrough;
+    private boolean roundInFlight;
+    private boolean trimInFlight;
+    /** The applied index when the propagator was last found idle with records to trim, and since when. */
+    private long idleAt = -1;
+    private long idleSinceNanos;
+
+    /** Logs the removal of the base partition's change records ({@code PartitionLeader#trimChanges}). */
+    interface ChangeTrimmer {
+        CompletableFuture<Void> trim(long afterSequence, long throughSequence);
+    }
 
     /** Told when this partition has finished backfilling an index. */
     interface BackfillListener {
         void backfilled(PartitionId partition, int indexId);
     }
 
-    private enum Mode {
+    enum Mode {
         /** Added, start not yet known: nothing is applied to it, and no record may be trimmed. */
         PENDING,
-        /** Being filled from the partition's items; records are kept for it from its start. */
+        /** Asking the index partitions how far they are. */
+        STARTING,
+        /** Being filled from the partition's items; records are kept for it from its as-of sequence. */
         BACKFILLING,
         /** Following the change records. */
         LIVE
     }
 
-    private static final class Tracked {
-        final SecondaryIndex index;
-        final IndexMaintainer maintainer;
-        final byte[] stateKey;
-        IndexPartitionState state;
-        Mode mode;
-        byte[] backfillFrom;
-        /** After a backfill, the log index the replay must reach before the backfill is reported; -1 when none. */
-        long catchUpTo = -1;
-
-        Tracked(IndexMaintainer maintainer, byte[] stateKey, IndexPartitionState state, Mode mode) {
-            this.index = maintainer.index();
-            this.maintainer = maintainer;
-            this.stateKey = stateKey;
-            this.state = state;
-            this.mode = mode;
-        }
+    private record Progress(long sequence, boolean backfilled) {
     }
 
     private record Waiter(long index, CompletableFuture<Void> done) {
     }
 
-    GlobalIndexPropagator(PartitionDescriptor descriptor, WritableStorage storage, ChangeLog changeLog,
-            KeySchema tableSchema,
-            Clock clock, Supplier<GlobalIndexPropagation> settings, Executor pool, ScheduledExecutorService timer,
+    GlobalIndexPropagator(PartitionDescriptor descriptor, StorageReader storage, ChangeTrimmer trimmer,
+            ChangeLog changeLog, KeySchema tableSchema, Clock clock, Supplier<GlobalIndexPropagation> settings,
+            Supplier<PartitionClient> sender, Executor pool, ScheduledExecutorService timer,
             BackfillListener backfillListener, long appliedThrough) {
         this.descriptor = requireNonNull(descriptor, "descriptor is null");
         this.partition = descriptor.id();
         this.tableId = descriptor.tableId();
         this.storage = requireNonNull(storage, "storage is null");
+        this.trimmer = requireNonNull(trimmer, "trimmer is null");
         this.changeLog = requireNonNull(changeLog, "changeLog is null");
         this.tableSchema = requireNonNull(tableSchema, "tableSchema is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.sender = requireNonNull(sender, "sender is null");
         this.timer = requireNonNull(timer, "timer is null");
         this.backfillListener = requireNonNull(backfillListener, "backfillListener is null");
         this.executor = new SerialExecutor(pool, 0);
@@ -157,18 +174,20 @@ final class GlobalIndexPropagator {
     }
 
     /**
-     * Starts following an index that is already complete in storage (created with its table, or backfilled before
-     * a restart), from the position its stored state records.
+     * Starts following an index that is complete (created with its table, or backfilled before a restart), from the
+     * positions its partitions report for this source.
      */
-    void follow(SecondaryIndex index) {
+    void follow(SecondaryIndex index, List<PartitionDescriptor> indexPartitions) {
         submit(() -> {
-            byte[] stateKey = KeyLayout.indexStateKey(tableId, partition, index.id());
-            Tracked tracked = new Tracked(maintainer(index), stateKey,
-                    IndexPartitionState.decode(storage.get(stateKey)), Mode.LIVE);
+            PropagatedIndex tracked = new PropagatedIndex(maintainer(index), indexPartitions, Mode.STARTING, true);
             indexes.put(index.id(), tracked);
-            changeLog.register(consumer(index.id()), tracked.state.propagatedIndex());
+            // Holds every record not yet trimmed until the index partitions say how far they are.
+            changeLog.register(consumer(index.id()), trimmedThrough);
             active = true;
-            scheduleDrain();
+            askPositions(tracked, () -> {
+                tracked.mode = Mode.LIVE;
+                scheduleDrain();
+            });
         });
     }
 
@@ -176,46 +195,50 @@ final class GlobalIndexPropagator {
      * Registers an index that is being added: no record is trimmed from now until {@link #backfill} says where
      * it starts.
      */
-    void add(SecondaryIndex index) {
+    void add(SecondaryIndex index, List<PartitionDescriptor> indexPartitions) {
         submit(() -> {
-            byte[] stateKey = KeyLayout.indexStateKey(tableId, partition, index.id());
-            indexes.put(index.id(), new Tracked(maintainer(index), stateKey, IndexPartitionState.EMPTY,
-                    Mode.PENDING));
-            // Holds every record not yet trimmed until the backfill says where the index starts.
+            indexes.put(index.id(), new PropagatedIndex(maintainer(index), indexPartitions, Mode.PENDING, false));
             changeLog.register(consumer(index.id()), trimmedThrough);
+            progress.put(index.id(), new Progress(0, false));
             active = true;
         });
     }
 
     /**
-     * Fills an added index with the partition's items, then applies the records from {@code firstIndex} on. A
-     * backfill that a restart interrupted resumes from the start of its stored records (its stored state says
-     * where); one that had finished goes straight to following the records.
+     * Fills an added index with the partition's items, then applies the records after the as-of sequence. A
+     * backfill that a restart interrupted resumes as of the sequence its index partitions report, copying again
+     * from the first item with the next chunk numbers; one whose copy had finished (a partition already follows
+     * the records) goes straight to following them.
      *
      * @param firstIndex the log index of the first write evaluated with the index in place; every write before it
      *     is applied to storage
      */
     void backfill(int indexId, long firstIndex) {
         submit(() -> {
-            Tracked tracked = indexes.get(indexId);
+            PropagatedIndex tracked = indexes.get(indexId);
             if (tracked == null) {
                 return;
             }
-            byte[] stored = storage.get(tracked.stateKey);
-            if (stored != null) {
-                tracked.state = IndexPartitionState.decode(stored);
-                if (tracked.state.backfilled()) {
+            tracked.mode = Mode.STARTING;
+            askPositions(tracked, () -> {
+                IndexPosition reached = tracked.max();
+                if (reached.equals(IndexPosition.START)) {
+                    tracked.asOf = firstIndex - 1;
+                    tracked.nextChunk = 1;
+                } else if (reached.sub() == 0) {
+                    // Chunk positions have a sub; a record's has none: every chunk was copied before a restart.
                     tracked.mode = Mode.LIVE;
                     catchUpThenReport(tracked);
                     return;
+                } else {
+                    tracked.asOf = reached.sequence();
+                    tracked.nextChunk = reached.sub() + 1;
                 }
-            } else {
-                tracked.state = new IndexPartitionState(0, 0, firstIndex - 1, false);
-                storage.write(new WriteBatch().put(tracked.stateKey, tracked.state.encode()), false);
-            }
-            tracked.mode = Mode.BACKFILLING;
-            tracked.backfillFrom = KeyLayout.partitionStart(descriptor);
-            backfillChunk(tracked);
+                changeLog.register(consumer(indexId), tracked.asOf);
+                tracked.mode = Mode.BACKFILLING;
+                tracked.backfillFrom = KeyLayout.partitionStart(descriptor);
+                backfillChunk(tracked);
+            });
         });
     }
 
@@ -224,10 +247,15 @@ final class GlobalIndexPropagator {
         CompletableFuture<Void> removed = new CompletableFuture<>();
         submit(() -> {
             indexes.remove(indexId);
+            progress.remove(indexId);
             changeLog.unregister(consumer(indexId));
             completeWaiters();
             scheduleDrain();
-            removed.complete(null);
+            if (roundInFlight) {
+                afterRound.add(() -> removed.complete(null));
+            } else {
+                removed.complete(null);
+            }
         });
         return removed;
     }
@@ -263,14 +291,13 @@ final class GlobalIndexPropagator {
     }
 
     /**
-     * How far {@code indexId} is behind the partition: the change records not yet applied to it and the age of the
-     * oldest. Reads storage on the caller's thread.
+     * How far {@code indexId} is behind the partition: the change records not yet applied by all its partitions and
+     * the age of the oldest. Reads storage on the caller's thread.
      */
     IndexLag lag(int indexId) {
-        IndexPartitionState state = IndexPartitionState.decode(storage.get(KeyLayout.indexStateKey(tableId, partition,
-                indexId)));
+        Progress reached = progress.getOrDefault(indexId, new Progress(0, true));
         long[] pendingAndOldest = {0, -1};
-        changeLog.read(storage, state.propagatedIndex(), Long.MAX_VALUE, record -> {
+        changeLog.read(storage, reached.sequence(), Long.MAX_VALUE, record -> {
             if (pendingAndOldest[1] < 0) {
                 pendingAndOldest[1] = record.timestampMillis();
             }
@@ -280,7 +307,7 @@ final class GlobalIndexPropagator {
         long pending = pendingAndOldest[0];
         long oldest = pendingAndOldest[1];
         long ageMillis = oldest < 0 ? 0 : Math.max(0, clock.millis() - oldest);
-        return new IndexLag(pending, ageMillis, state.backfilled());
+        return new IndexLag(pending, ageMillis, reached.backfilled());
     }
 
     CompletableFuture<Void> close() {
@@ -291,6 +318,8 @@ final class GlobalIndexPropagator {
                 waiter.done().complete(null);
             }
             waiters.clear();
+            afterRound.forEach(Runnable::run);
+            afterRound.clear();
             stopped.complete(null);
         });
         return stopped;
@@ -310,9 +339,9 @@ final class GlobalIndexPropagator {
         });
     }
 
-    private void scheduleLater(long delayMillis) {
+    private void scheduleLater(long delayMillis, Runnable task) {
         try {
-            timer.schedule(this::scheduleDrain, delayMillis, TimeUnit.MILLISECONDS);
+            timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // The node is closing; the records stay and a restart applies them.
         }
@@ -324,42 +353,95 @@ final class GlobalIndexPropagator {
         }
     }
 
-    /** Applies the next round of change records to the live indexes, trims what every index has, repeats. */
-    private void drain() {
-        drainScheduled.set(false);
-        long applied = appliedThrough;
-        long from = Long.MAX_VALUE;
-        for (Tracked tracked : indexes.values()) {
-            if (tracked.mode == Mode.LIVE) {
-                from = Math.min(from, tracked.state.propagatedIndex());
-            }
-        }
-        WriteBatch batch = new WriteBatch();
-        boolean more = false;
-        if (from != Long.MAX_VALUE && from < applied) {
-            more = applyRecords(from, applied, batch);
-        }
-        trim(batch);
-        if (!batch.isEmpty()) {
-            storage.write(batch, false);
-        }
-        reportCaughtUp();
-        completeWaiters();
-        if (more) {
-            scheduleDrain();
+    /** Sends one batch to one index partition; a failure to send completes the future exceptionally. */
+    private CompletableFuture<IndexPosition> send(PropagatedIndex tracked, int position, GlobalIndexBatch batch) {
+        try {
+            return sender.get().applyGlobalIndex(tracked.partitions.get(position).id(), batch);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** @return whether records remain that this round did not reach */
-    private boolean applyRecords(long from, long applied, WriteBatch batch) {
+    /**
+     * Sends every batch of {@code sends}, then, on the executor, records the positions acknowledged and runs
+     * {@code then} with whether every batch was acknowledged.
+     */
+    private void sendAll(List<Send> sends, Consumer<Boolean> then) {
+        List<CompletableFuture<IndexPosition>> answers = new ArrayList<>(sends.size());
+        for (Send each : sends) {
+            answers.add(send(each.tracked(), each.position(), each.batch()));
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> submit(
+                () -> {
+                    for (int i = 0; i < sends.size(); i++) {
+                        Send each = sends.get(i);
+                        CompletableFuture<IndexPosition> answer = answers.get(i);
+                        if (answer.isDone() && !answer.isCompletedExceptionally()) {
+                            each.tracked().positions[each.position()] = IndexPosition.max(
+                                    each.tracked().positions[each.position()], answer.join());
+                        }
+                    }
+                    if (failure != null) {
+                        LOG.warn("A global index batch from partition {} was not applied; sending again",
+                                partition, failure);
+                    }
+                    then.accept(failure == null);
+                }));
+    }
+
+    private record Send(PropagatedIndex tracked, int position, GlobalIndexBatch batch) {
+    }
+
+    /** Asks every partition of an index how far it has applied this source, then runs {@code then}. */
+    private void askPositions(PropagatedIndex tracked, Runnable then) {
+        List<Send> asks = new ArrayList<>(tracked.partitions.size());
+        for (int i = 0; i < tracked.partitions.size(); i++) {
+            asks.add(new Send(tracked, i, new GlobalIndexBatch(tableId, tracked.index.id(), partition,
+                    IndexPosition.START, List.of())));
+        }
+        sendAll(asks, acknowledged -> {
+            if (indexes.get(tracked.index.id()) != tracked) {
+                return;
+            }
+            if (acknowledged) {
+                updateProgress(tracked);
+                then.run();
+            } else {
+                scheduleLater(RETRY_MILLIS, () -> submit(() -> askPositions(tracked, then)));
+            }
+        });
+    }
+
+    /** Applies the next round of change records to the live indexes, trims what every index has, repeats. */
+    private void drain() {
+        drainScheduled.set(false);
+        boolean idle = !roundInFlight && !sendRound();
+        trim(idle);
+        reportCaughtUp();
+        completeWaiters();
+    }
+
+    /** @return whether a round was sent */
+    private boolean sendRound() {
+        long applied = appliedThrough;
+        long from = Long.MAX_VALUE;
+        for (PropagatedIndex tracked : indexes.values()) {
+            if (tracked.mode == Mode.LIVE) {
+                from = Math.min(from, tracked.min().sequence());
+            }
+        }
+        if (from == Long.MAX_VALUE || from >= applied) {
+            return false;
+        }
         GlobalIndexPropagation propagation = settings.get();
         long delayMillis = propagation.synchronous() ? 0 : propagation.delay().toMillis();
         long now = clock.millis();
-        Map<Integer, List<GlobalIndexBatch.Tagged>> operations = new HashMap<>();
+        Map<Integer, List<GlobalIndexBatch.Tagged>[]> shares = new LinkedHashMap<>();
         long[] reachedAndCount = {from, 0};
+        long[] bytes = {0};
         boolean[] stoppedEarly = {false};
         changeLog.read(storage, from, applied, record -> {
-            if (reachedAndCount[1] == RECORDS_PER_ROUND) {
+            if (reachedAndCount[1] == RECORDS_PER_ROUND || bytes[0] >= BYTES_PER_ROUND) {
                 stoppedEarly[0] = true;
                 return false;
             }
@@ -367,21 +449,26 @@ final class GlobalIndexPropagator {
             long dueAt = record.timestampMillis() + delayMillis;
             if (delayMillis > 0 && dueAt > now) {
                 // Nothing at or after this record is due yet: the indexes reach only the record before it.
-                scheduleLater(Math.min(dueAt - now, 100));
+                scheduleLater(Math.min(dueAt - now, 100), this::scheduleDrain);
                 stoppedEarly[0] = true;
                 return false;
             }
             // A record is applied whole (one position for all its changes), so a transaction's changes on this
-            // partition reach the index together.
+            // partition reach each index partition together.
             IndexPosition position = new IndexPosition(logIndex, 0);
-            for (Tracked tracked : indexes.values()) {
-                if (tracked.mode == Mode.LIVE && tracked.state.propagatedIndex() < logIndex) {
-                    List<GlobalIndexBatch.Tagged> tagged = operations.computeIfAbsent(tracked.index.id(),
-                            id -> new ArrayList<>());
-                    for (ChangeRecord.Change change : record.changes()) {
-                        for (IndexEntryOperation operation : tracked.maintainer
-                                .delta(change.oldItem(), change.newItem()).replayOperations()) {
-                            tagged.add(new GlobalIndexBatch.Tagged(position, operation));
+            for (PropagatedIndex tracked : indexes.values()) {
+                if (tracked.mode != Mode.LIVE || tracked.min().sequence() >= logIndex) {
+                    continue;
+                }
+                List<GlobalIndexBatch.Tagged>[] byPartition = shares.computeIfAbsent(tracked.index.id(),
+                        id -> tracked.emptyShares());
+                for (ChangeRecord.Change change : record.changes()) {
+                    for (IndexEntryOperation operation : tracked.maintainer
+                            .delta(change.oldItem(), change.newItem()).replayOperations()) {
+                        int target = tracked.partitionOf(operation.entryKey());
+                        if (position.isAfter(tracked.positions[target])) {
+                            byPartition[target].add(new GlobalIndexBatch.Tagged(position, operation));
+                            bytes[0] += bytesOf(operation);
                         }
                     }
                 }
@@ -391,117 +478,194 @@ final class GlobalIndexPropagator {
             return true;
         });
         long reached = reachedAndCount[0];
-        long count = reachedAndCount[1];
         // Without an early stop every record up to `applied` has been seen: log indexes without a record (writes
         // made before the table had a global index) need nothing.
         IndexPosition through = new IndexPosition(stoppedEarly[0] ? reached : applied, 0);
-        GlobalIndexApplier applier = new GlobalIndexApplier(storage);
-        for (Tracked tracked : indexes.values()) {
-            if (tracked.mode == Mode.LIVE && through.isAfter(tracked.state.position())) {
-                send(tracked, new GlobalIndexBatch(tableId, tracked.index.id(), partition, through,
-                        operations.getOrDefault(tracked.index.id(), List.of())), applier, batch);
+        List<Send> sends = new ArrayList<>();
+        for (PropagatedIndex tracked : indexes.values()) {
+            if (tracked.mode != Mode.LIVE) {
+                continue;
+            }
+            List<GlobalIndexBatch.Tagged>[] byPartition = shares.get(tracked.index.id());
+            boolean anyOperations = byPartition != null && Arrays.stream(byPartition).anyMatch(each -> !each.isEmpty());
+            for (int i = 0; i < tracked.partitions.size(); i++) {
+                List<GlobalIndexBatch.Tagged> operations = byPartition == null ? List.of() : byPartition[i];
+                // A partition the round has nothing for is only told the position (a log entry of its own) once a
+                // round has nothing for any partition, or it lags a whole round behind: a busy index does not cost
+                // an entry per partition per round.
+                boolean tellPosition = through.isAfter(tracked.positions[i]) && (!anyOperations
+                        || through.sequence() - tracked.positions[i].sequence() >= RECORDS_PER_ROUND);
+                if (!operations.isEmpty() || tellPosition) {
+                    sends.add(new Send(tracked, i, new GlobalIndexBatch(tableId, tracked.index.id(), partition,
+                            IndexPosition.max(through, tracked.positions[i]), operations)));
+                }
             }
         }
-        return stoppedEarly[0] && count == RECORDS_PER_ROUND;
-    }
-
-    /**
-     * Applies one {@code GSI_APPLY} batch to the index (for now beside the log, into this round's storage write;
-     * cluster.md §20 step 8 as built) and keeps the index's state it returns.
-     */
-    private void send(Tracked tracked, GlobalIndexBatch indexBatch, GlobalIndexApplier applier, WriteBatch batch) {
-        OperationList.Builder operations = OperationList.builder(indexBatch.operations().size() + 1);
-        tracked.state = applier.apply(indexBatch, tracked.stateKey, tracked.state, operations).state();
-        for (WriteBatch.Operation operation : operations.build()) {
-            batch.add(operation);
+        if (sends.isEmpty()) {
+            return false;
         }
+        roundInFlight = true;
+        sendAll(sends, acknowledged -> {
+            roundInFlight = false;
+            afterRound.forEach(Runnable::run);
+            afterRound.clear();
+            indexes.values().forEach(this::updateProgress);
+            reportCaughtUp();
+            completeWaiters();
+            if (!acknowledged) {
+                scheduleLater(RETRY_MILLIS, this::scheduleDrain);
+            } else {
+                // The next round, or (nothing left to send) the trim of what this one completed.
+                scheduleDrain();
+            }
+        });
+        return true;
     }
 
     /**
      * Copies the next chunk of the partition's items into a backfilling index; the last chunk makes it live. A
-     * chunk is tagged with the position the index's records start after and the next chunk number, so a chunk
-     * replayed after the records have moved on is skipped.
+     * chunk is tagged with the as-of sequence and a chunk number never used before for this source, so a chunk sent
+     * again after a failure (its items read again, perhaps different) is applied by every index partition.
      */
-    private void backfillChunk(Tracked tracked) {
+    private void backfillChunk(PropagatedIndex tracked) {
         if (indexes.get(tracked.index.id()) != tracked || tracked.mode != Mode.BACKFILLING) {
             return;
         }
         byte[] end = KeyLayout.partitionEnd(descriptor);
-        IndexPosition position = new IndexPosition(tracked.state.propagatedIndex(),
-                tracked.state.propagatedSub() + 1);
-        List<GlobalIndexBatch.Tagged> copies = new ArrayList<>();
+        IndexPosition position = new IndexPosition(tracked.asOf, tracked.nextChunk++);
+        List<GlobalIndexBatch.Tagged>[] byPartition = tracked.emptyShares();
         byte[] lastKey = null;
         int count = 0;
+        long bytes = 0;
+        boolean finished;
         try (StorageIterator items = storage.iterator(tracked.backfillFrom, end)) {
-            for (items.seekToFirst(); items.isValid() && count < ITEMS_PER_BACKFILL_CHUNK; items.next()) {
+            for (items.seekToFirst(); items.isValid() && count < ITEMS_PER_BACKFILL_CHUNK && bytes < BYTES_PER_ROUND;
+                    items.next()) {
                 lastKey = items.key();
                 count++;
                 IndexEntryOperation.IndexEntryPut entry = tracked.maintainer
                         .backfillEntry(ItemCodec.decode(items.value()));
                 if (entry != null) {
-                    copies.add(new GlobalIndexBatch.Tagged(position, entry));
+                    byPartition[tracked.partitionOf(entry.entryKey())].add(new GlobalIndexBatch.Tagged(position,
+                            entry));
+                    bytes += bytesOf(entry);
                 }
             }
+            finished = !items.isValid();
         }
-        boolean finished = count < ITEMS_PER_BACKFILL_CHUNK;
-        WriteBatch batch = new WriteBatch();
-        if (finished) {
-            tracked.state = tracked.state.withBackfilled(true);
-            tracked.mode = Mode.LIVE;
-            tracked.backfillFrom = null;
-        } else {
-            tracked.backfillFrom = KeyRange.successor(lastKey);
+        byte[] next = finished ? null : KeyRange.successor(lastKey);
+        List<Send> sends = new ArrayList<>(byPartition.length);
+        for (int i = 0; i < byPartition.length; i++) {
+            sends.add(new Send(tracked, i, new GlobalIndexBatch(tableId, tracked.index.id(), partition, position,
+                    byPartition[i])));
         }
-        send(tracked, new GlobalIndexBatch(tableId, tracked.index.id(), partition, position, copies),
-                new GlobalIndexApplier(storage), batch);
-        if (finished) {
-            // The applier writes the state only when it changed; the finished flag must be stored either way.
-            batch.put(tracked.stateKey, tracked.state.encode());
-        }
-        storage.write(batch, false);
-        if (finished) {
-            catchUpThenReport(tracked);
-        } else {
-            // One chunk per task, so record propagation for the other indexes interleaves with a long backfill.
-            submit(() -> backfillChunk(tracked));
-        }
+        sendAll(sends, acknowledged -> {
+            if (indexes.get(tracked.index.id()) != tracked || tracked.mode != Mode.BACKFILLING) {
+                return;
+            }
+            if (!acknowledged) {
+                scheduleLater(RETRY_MILLIS, () -> submit(() -> backfillChunk(tracked)));
+                return;
+            }
+            updateProgress(tracked);
+            if (finished) {
+                tracked.mode = Mode.LIVE;
+                tracked.backfillFrom = null;
+                catchUpThenReport(tracked);
+            } else {
+                tracked.backfillFrom = next;
+                // One chunk per task, so record propagation for the other indexes interleaves with a long backfill.
+                submit(() -> backfillChunk(tracked));
+            }
+        });
     }
 
     /**
      * Reports a finished backfill once the replay of the change records reaches the partition's applied index as
      * read now, after the last chunk: every image a chunk copied is at or before it.
      */
-    private void catchUpThenReport(Tracked tracked) {
+    private void catchUpThenReport(PropagatedIndex tracked) {
         tracked.catchUpTo = PartitionRecord.metadataOf(storage.get(KeyLayout.partitionRecordKey(tableId, partition)))
                 .appliedIndex();
+        updateProgress(tracked);
         reportCaughtUp();
         scheduleDrain();
     }
 
     private void reportCaughtUp() {
-        for (Tracked tracked : indexes.values()) {
+        for (PropagatedIndex tracked : indexes.values()) {
             if (tracked.catchUpTo >= 0 && tracked.mode == Mode.LIVE
-                    && tracked.state.propagatedIndex() >= tracked.catchUpTo) {
+                    && tracked.min().sequence() >= tracked.catchUpTo) {
                 tracked.catchUpTo = -1;
+                updateProgress(tracked);
                 backfillListener.backfilled(partition, tracked.index.id());
             }
         }
     }
 
+    private void updateProgress(PropagatedIndex tracked) {
+        if (indexes.get(tracked.index.id()) == tracked) {
+            progress.put(tracked.index.id(), new Progress(tracked.min().sequence(),
+                    tracked.steady || tracked.mode == Mode.LIVE && tracked.catchUpTo < 0));
+        }
+    }
+
     /**
-     * Deletes the records every consumer of the change log has consumed (all of them when the table has no global
-     * index left); the change log decides which (retention belongs to it, REVIEW-2026-12 problem 5).
+     * Logs the removal of the records every consumer of the change log has consumed (all of them when the table has
+     * no global index left) as an entry of the base partition; the change log decides which (retention belongs to
+     * it, REVIEW-2026-12 problem 5). Only when a whole round of records can go, or the partition has been idle for
+     * {@link #IDLE_TRIM_MILLIS}: a trim is a log entry, and it moves the positions the next round tells, so one
+     * trim per write under a light load would cost more entries than the writes.
      */
-    private void trim(WriteBatch batch) {
-        for (Tracked tracked : indexes.values()) {
-            if (tracked.mode != Mode.PENDING) {
-                changeLog.advance(consumer(tracked.index.id()), tracked.state.propagatedIndex());
+    private void trim(boolean idle) {
+        for (PropagatedIndex tracked : indexes.values()) {
+            if (tracked.mode == Mode.LIVE) {
+                changeLog.advance(consumer(tracked.index.id()), tracked.min().sequence());
+            } else if (tracked.mode == Mode.BACKFILLING) {
+                changeLog.advance(consumer(tracked.index.id()), tracked.asOf);
             }
         }
-        trimmedThrough = changeLog.trim(storage, trimmedThrough, appliedThrough, TRIMS_PER_ROUND, batch);
-        if (indexes.isEmpty()) {
-            active = trimmedThrough < appliedThrough;
+        if (trimInFlight) {
+            return;
         }
+        WriteBatch found = new WriteBatch();
+        long through = changeLog.trim(storage, trimmedThrough, appliedThrough, TRIMS_PER_ROUND, found);
+        if (found.isEmpty()) {
+            trimmedThrough = through;
+        } else if (found.size() >= RECORDS_PER_ROUND || idle && idleLongEnough()) {
+            long after = trimmedThrough;
+            trimInFlight = true;
+            trimmer.trim(after, through).whenComplete((ignored, failure) -> submit(() -> {
+                trimInFlight = false;
+                if (failure == null) {
+                    trimmedThrough = Math.max(trimmedThrough, through);
+                } else {
+                    LOG.debug("Trimming change records of partition {} failed", partition, failure);
+                }
+            }));
+        }
+        if (indexes.isEmpty()) {
+            active = trimmedThrough < appliedThrough || trimInFlight;
+        }
+    }
+
+    /** Whether the partition has applied nothing new for {@link #IDLE_TRIM_MILLIS}; starts the wait if it just did. */
+    private boolean idleLongEnough() {
+        long applied = appliedThrough;
+        if (applied != idleAt) {
+            idleAt = applied;
+            idleSinceNanos = System.nanoTime();
+            scheduleLater(IDLE_TRIM_MILLIS, this::scheduleDrain);
+            return false;
+        }
+        return System.nanoTime() - idleSinceNanos >= TimeUnit.MILLISECONDS.toNanos(IDLE_TRIM_MILLIS);
+    }
+
+    /** About what an entry operation adds to a batch. */
+    private static long bytesOf(IndexEntryOperation operation) {
+        return operation instanceof IndexEntryOperation.IndexEntryPut put
+                ? operation.entryKey().length + IndexEntries.size(put.projectedItem())
+                : operation.entryKey().length;
     }
 
     /** The change log consumer name of one global index. */
@@ -514,9 +678,12 @@ final class GlobalIndexPropagator {
             return;
         }
         long reached = Long.MAX_VALUE;
-        for (Tracked tracked : indexes.values()) {
+        for (PropagatedIndex tracked : indexes.values()) {
             if (tracked.mode == Mode.LIVE) {
-                reached = Math.min(reached, tracked.state.propagatedIndex());
+                reached = Math.min(reached, tracked.min().sequence());
+            } else if (tracked.mode == Mode.STARTING && tracked.steady) {
+                // A complete index whose partitions have not said how far they are yet: nothing is known reached.
+                reached = -1;
             }
         }
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {

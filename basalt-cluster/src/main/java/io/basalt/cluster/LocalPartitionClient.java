@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.model.BasaltException;
 import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.GlobalIndexBatch;
+import io.basalt.partition.IndexPosition;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
@@ -17,6 +19,7 @@ import io.basalt.partition.read.KeyRange;
 import io.basalt.partition.read.PartitionReader;
 import io.basalt.partition.read.ReadPlan;
 import io.basalt.partition.read.ReadResult;
+import io.basalt.replication.GlobalIndexLeader;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageReader;
 import java.util.ArrayList;
@@ -60,6 +63,8 @@ final class LocalPartitionClient implements PartitionClient {
     private final ClusterPartitions cluster;
     /** A cluster node's partition map (its catalog's descriptors; null on one node). */
     private final Supplier<PartitionMap> map;
+    /** The global index partitions this node leads, by id (cluster.md §15). */
+    private final ConcurrentHashMap<PartitionId, GlobalIndexLeader> indexPartitions = new ConcurrentHashMap<>();
 
     /** A partition of this node: its table's runtime and its position among the table's partitions. */
     private record Local(TableRuntime runtime, int position) {
@@ -108,6 +113,27 @@ final class LocalPartitionClient implements PartitionClient {
         for (PartitionLeader leader : runtime.partitions()) {
             partitions.remove(leader.id());
         }
+    }
+
+    /** Makes a global index partition's leader reachable ({@link #applyGlobalIndex}). */
+    void addIndexPartition(GlobalIndexLeader leader) {
+        indexPartitions.put(leader.id(), leader);
+    }
+
+    /** Forgets a global index partition's leader: batches for it fail as for a deleted table. */
+    GlobalIndexLeader removeIndexPartition(PartitionId partition) {
+        return indexPartitions.remove(partition);
+    }
+
+    /** The leader of a global index partition of this node, or null. */
+    GlobalIndexLeader indexPartition(PartitionId partition) {
+        return indexPartitions.get(partition);
+    }
+
+    @Override
+    public CompletableFuture<IndexPosition> applyGlobalIndex(PartitionId indexPartition, GlobalIndexBatch batch) {
+        GlobalIndexLeader leader = indexPartitions.get(indexPartition);
+        return leader == null ? CompletableFuture.failedFuture(resourceNotFound()) : leader.apply(batch);
     }
 
     @Override

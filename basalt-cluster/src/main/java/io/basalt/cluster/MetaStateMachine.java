@@ -33,7 +33,7 @@ import java.util.function.Function;
 final class MetaStateMachine {
     /** The key spaces a dropped table's data lives in (every per-table space of the item store). */
     private static final byte[] TABLE_DATA_SPACES = {KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES,
-        KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS, KeyLayout.PREPARED};
+        KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS, KeyLayout.PREPARED, KeyLayout.GSI_POSITIONS};
 
     private final Catalog catalog;
     private final Object sequencer;

@@ -3,6 +3,8 @@ package io.basalt.cluster;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.GlobalIndexBatch;
+import io.basalt.partition.IndexPosition;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
@@ -114,6 +116,14 @@ public interface PartitionClient {
 
     /** A transactional read's second round: per item of the first round, whether it was written since. */
     CompletableFuture<boolean[]> validate(PartitionId partition, TransactionWatch watch);
+
+    /**
+     * Applies a {@code GSI_APPLY} batch on the leader of a global index partition (docs/design/cluster.md §15):
+     * completes with the position the partition has reached for the batch's source once what the batch changed is
+     * applied (a batch without operations only asks it). Applying is idempotent by position, so a batch may be sent
+     * again after any failure, an ambiguous one included.
+     */
+    CompletableFuture<IndexPosition> applyGlobalIndex(PartitionId indexPartition, GlobalIndexBatch batch);
 
     /** One write of a batch: its partition, the item's storage key and the operation. */
     record ItemWrite(PartitionId partition, byte[] itemKey, ItemOperation operation) {

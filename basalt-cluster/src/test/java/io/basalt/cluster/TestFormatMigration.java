@@ -221,7 +221,9 @@ class TestFormatMigration {
             PartitionRecord stored = PartitionRecord.decode(node.storage().get(
                     KeyLayout.partitionRecordKey(7, partition.id())));
             assertThat(stored.descriptor()).isEqualTo(partition);
-            assertThat(stored.metadata().appliedIndex()).isEqualTo(appliedIndex(gamma, ordinal) + 1);
+            // The write, and perhaps already the entry trimming the migrated change records (no index needs them).
+            assertThat(stored.metadata().appliedIndex()).isBetween(appliedIndex(gamma, ordinal) + 1,
+                    appliedIndex(gamma, ordinal) + 2);
         }
         try (BasaltNode node = BasaltNode.open(RocksDbStorageEngine.open(directory), NodeConfig.defaults())) {
             TableMetadata table = node.tableForItems("Gamma");

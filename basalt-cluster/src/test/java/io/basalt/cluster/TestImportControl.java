@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The build's architecture rules ({@code build/import-control.xml}, run by checkstyle in {@code validate}) still
@@ -61,10 +62,14 @@ class TestImportControl {
                 .contains("Disallowed import - " + imported);
     }
 
-    /** Step 7 took the coordinator off the allow-list: the ledger and tokens are rows written through the log. */
-    @Test
-    void theTransactionCoordinatorMayNotWriteStorage() throws Exception {
-        assertThat(violations("io.basalt.cluster", "TransactionCoordinator", "io.basalt.storage.WritableStorage"))
+    /**
+     * Step 7 took the coordinator off the allow-list (the ledger and tokens are rows written through the log), step
+     * 8 the global index classes (entries, positions and trims are entries of the index and base partitions).
+     */
+    @ParameterizedTest(name = "{0} may not write storage")
+    @ValueSource(strings = {"TransactionCoordinator", "GlobalIndexPropagator", "GlobalIndexLifecycle"})
+    void formerWritersBesideTheLogMayNotWriteStorage(String className) throws Exception {
+        assertThat(violations("io.basalt.cluster", className, "io.basalt.storage.WritableStorage"))
                 .singleElement().asString().contains("Disallowed import - io.basalt.storage.WritableStorage");
     }
 
@@ -79,9 +84,6 @@ class TestImportControl {
         "io.basalt.cli, ServeCommand, io.basalt.storage.rocksdb.RocksDbStorageEngine",
         "io.basalt.testing, BasaltTestServer, io.basalt.storage.memory.InMemoryStorageEngine",
         "io.basalt.server, Probe, io.basalt.partition.encoding.StoredItem",
-        // The temporary allow-list (until step 8).
-        "io.basalt.cluster, GlobalIndexPropagator, io.basalt.storage.WritableStorage",
-        "io.basalt.cluster, GlobalIndexLifecycle, io.basalt.storage.WritableStorage",
         // The start-up format upgrade (cluster.md §4.3).
         "io.basalt.cluster, FormatMigration, io.basalt.storage.WritableStorage",
     })
@@ -90,18 +92,17 @@ class TestImportControl {
     }
 
     /**
-     * The allow-list of writers beside the log names exactly the global index classes (docs/design/cluster.md §20,
-     * step 6 as built; step 7 took the transaction coordinator off it), besides the start-up format migration
-     * (§4.3): a new entry must be a deliberate change of this test.
+     * The only writer beside the log is the start-up format migration (§4.3; steps 7 and 8 emptied the temporary
+     * allow-list): a new entry must be a deliberate change of this test.
      */
     @Test
-    void theTemporaryAllowListNamesOnlyTheGlobalIndexClasses() throws IOException {
+    void onlyTheFormatMigrationWritesBesideTheLog() throws IOException {
         Set<String> files = new TreeSet<>();
         Matcher matcher = Pattern.compile("<file name=\"([^\"]+)\">").matcher(Files.readString(RULES));
         while (matcher.find()) {
             files.add(matcher.group(1));
         }
-        assertThat(files).containsExactly("FormatMigration", "GlobalIndexLifecycle", "GlobalIndexPropagator");
+        assertThat(files).containsExactly("FormatMigration");
     }
 
     /** Runs checkstyle's ImportControl with the build's rule file over one class importing {@code imported}. */

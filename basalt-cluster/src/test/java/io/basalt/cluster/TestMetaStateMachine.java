@@ -230,6 +230,7 @@ class TestMetaStateMachine {
                 .put(KeyLayout.changeKey(doomed.id(), partition, 1), new byte[] {1})
                 .put(KeyLayout.indexStateKey(doomed.id(), partition, 1), new byte[] {1})
                 .put(KeyLayout.preparedKey(doomed.id(), partition, 1), new byte[] {1})
+                .put(KeyLayout.globalIndexPositionKey(doomed.id(), 1, new PartitionId(90), partition), new byte[] {1})
                 .put(KeyLayout.partitionRecordKey(kept.id(), keptPartition), new byte[] {1}), false);
 
         TableMetadata stale = doomed;
@@ -242,7 +243,7 @@ class TestMetaStateMachine {
         List<WriteBatch.Operation> expected = new ArrayList<>();
         expected.add(new WriteBatch.Delete(KeyLayout.catalogKey("Doomed")));
         for (byte space : new byte[] {KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES,
-                KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS, KeyLayout.PREPARED}) {
+                KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS, KeyLayout.PREPARED, KeyLayout.GSI_POSITIONS}) {
             expected.add(new WriteBatch.DeleteRange(KeyLayout.tableStart(space, doomed.id()),
                     KeyLayout.tableEnd(space, doomed.id())));
         }
@@ -257,6 +258,8 @@ class TestMetaStateMachine {
         assertThat(storage.get(KeyLayout.changeKey(doomed.id(), partition, 1))).isNull();
         assertThat(storage.get(KeyLayout.indexStateKey(doomed.id(), partition, 1))).isNull();
         assertThat(storage.get(KeyLayout.preparedKey(doomed.id(), partition, 1))).isNull();
+        assertThat(storage.get(KeyLayout.globalIndexPositionKey(doomed.id(), 1, new PartitionId(90), partition)))
+                .as("a global index partition's positions go with the table").isNull();
         assertThat(storage.get(KeyLayout.partitionRecordKey(kept.id(), keptPartition))).isNotNull();
         assertThat(storage.get(keptItem)).isNotNull();
         assertThat(group.sequence(partition)).as("the entry closed the partition").isEqualTo(-1);

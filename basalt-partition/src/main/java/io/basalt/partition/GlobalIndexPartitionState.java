@@ -117,6 +117,29 @@ public final class GlobalIndexPartitionState {
         return new Evaluated(entry, after.position(), applied.applied(), applied.skipped());
     }
 
+    /**
+     * The entry that removes this partition's data when its index is dropped (cluster.md §15): a range delete of
+     * its own entries (its hash range of the index's key space, which the group state machine's key check accepts),
+     * the positions of {@code sources} and its partition record. Logged by the partition itself, so every member
+     * of its group deletes the same; applying it again (a drop resumed after a restart) deletes nothing more.
+     *
+     * @param sources the base partitions that may have fed it (the table's)
+     */
+    public PartitionEntry drop(Iterable<PartitionId> sources) {
+        OperationList.Builder operations = OperationList.builder(8);
+        operations.deleteRange(KeyLayout.partitionStart(descriptor), KeyLayout.partitionEnd(descriptor));
+        for (PartitionId source : sources) {
+            operations.delete(KeyLayout.globalIndexPositionKey(descriptor.tableId(), descriptor.indexId(),
+                    descriptor.id(), source));
+        }
+        operations.delete(recordKey);
+        long sequence = metadata.appliedIndex() + 1;
+        metadata = new PartitionMetadata(sequence, 0, 0);
+        sources.forEach(this.sources::remove);
+        return new PartitionEntry(descriptor.id(), descriptor.tableId(), sequence, LOCAL_NONCE, clock.getAsLong(),
+                operations.build());
+    }
+
     /** Forgets what was evaluated and not applied: reads the record and the positions from storage again. */
     public void reset() {
         metadata = PartitionRecord.metadataOf(storage.get(recordKey));

@@ -338,6 +338,21 @@ public final class PartitionState {
         return forgetPrepare(transaction);
     }
 
+    /**
+     * The next log entry, removing this partition's change records after {@code afterSequence} through {@code
+     * throughSequence}: those every consumer of its change log has consumed ({@link ChangeLog#retainedAfter},
+     * cluster.md §15). A range delete of the partition's own change-record keys, which the group state machine's key
+     * check accepts, so every member trims the same.
+     */
+    public PartitionEntry trimChanges(long afterSequence, long throughSequence) {
+        if (throughSequence <= afterSequence) {
+            throw new IllegalArgumentException("nothing to trim after " + afterSequence + " through "
+                    + throughSequence);
+        }
+        return nextEntry(OperationList.builder(2).deleteRange(KeyLayout.changeKey(tableId, id, afterSequence + 1),
+                KeyLayout.changeKey(tableId, id, throughSequence + 1)));
+    }
+
     /** The next log entry, removing {@code transaction}'s prepare record. */
     private PartitionEntry forgetPrepare(long transaction) {
         return nextEntry(OperationList.builder(2).delete(KeyLayout.preparedKey(tableId, id, transaction)));

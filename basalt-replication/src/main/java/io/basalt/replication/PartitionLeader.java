@@ -376,6 +376,25 @@ public final class PartitionLeader {
         return released;
     }
 
+    /**
+     * Logs the removal of the partition's change records after {@code afterSequence} through {@code
+     * throughSequence} ({@link PartitionState#trimChanges}; the global index propagator asks once every index has
+     * applied them). The future completes once the entry is applied; a closed partition trims nothing (its data goes
+     * with its table).
+     */
+    public CompletableFuture<Void> trimChanges(long afterSequence, long throughSequence) {
+        CompletableFuture<Void> trimmed = new CompletableFuture<>();
+        evaluateOnSequencer(() -> {
+            if (closed) {
+                trimmed.completeExceptionally(BasaltException.resourceNotFound("Requested resource not found"));
+                return;
+            }
+            append(state.trimChanges(afterSequence, throughSequence), () -> trimmed.complete(null),
+                    trimmed::completeExceptionally);
+        });
+        return trimmed;
+    }
+
     /** Whether a prepare record awaits its outcome here (any thread, without a hop to the sequencer). */
     public boolean hasPrepared() {
         return state.hasPrepared();

@@ -9,6 +9,8 @@ import io.basalt.cluster.rpc.RpcTransportException;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.GlobalIndexBatch;
+import io.basalt.partition.IndexPosition;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
@@ -256,6 +258,16 @@ public final class RoutedPartitionClient implements PartitionClient {
             throw new IllegalArgumentException("not a watch a routed first round returned: " + watch);
         }
         return router.callNode(routed.node(), (client, node) -> client.validate(partition, routed.watch()));
+    }
+
+    /**
+     * Routed as a write (to the index partition's leader). Unlike an item write, a batch is safe to send again
+     * after an ambiguous failure (idempotent by position, cluster.md §15): the propagator that sent it does so on
+     * its next round, so the Router needs no rule of its own for it.
+     */
+    @Override
+    public CompletableFuture<IndexPosition> applyGlobalIndex(PartitionId indexPartition, GlobalIndexBatch batch) {
+        return router.call(indexPartition, true, (client, node) -> client.applyGlobalIndex(indexPartition, batch));
     }
 
     /** The local guard's answer for the first group of {@code share} this node does not serve, or null. */

@@ -174,6 +174,8 @@ public final class PartitionRpcServer {
             return guard.refusal(release.partition(), true);
         } else if (request instanceof RpcRequest.ReadRound round) {
             return guard.refusal(round.partition(), true);
+        } else if (request instanceof RpcRequest.GlobalIndexApply apply) {
+            return guard.refusal(apply.indexPartition(), true);
         }
         // A VALIDATE goes to the node holding its watch, wherever the partition's leader is now; PING names none.
         return null;
@@ -207,11 +209,12 @@ public final class PartitionRpcServer {
                 throw new IllegalStateException("no transactional read holds watch " + validate.watch());
             }
             return widen(local.validate(validate.partition(), watch));
+        } else if (request instanceof RpcRequest.GlobalIndexApply apply) {
+            return widen(local.applyGlobalIndex(apply.indexPartition(), apply.batch()));
         } else if (request instanceof RpcRequest.Ping) {
             return CompletableFuture.completedFuture(null);
         }
-        // GSI_APPLY needs global index partitions with leaders of
-        // their own; until then each propagator applies its batches on its own node (cluster.md §20, step 8).
+        // META_COMMAND is served before dispatch (serveMetaCommand): no other kind with content reaches here.
         throw new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
                 new UnsupportedOperationException("not served over the RPC yet: " + request.kind()));
     }

@@ -8,8 +8,7 @@ package io.basalt.cluster.rpc;
  * <p>Kinds whose content does not exist yet are reserved here and refused by the codec until the step that brings
  * their content defines it: {@code TXN_STATUS} (transactions on the ledger table, step 7), {@code
  * META_WATCH} (non-voting nodes' copies of the catalog) and the membership kinds (steps
- * 12–13). {@code GSI_APPLY}'s content is defined (step 8); no node serves it until global index partitions have
- * leaders of their own (cluster.md §20, step 8 as built).
+ * 12–13). {@code GSI_APPLY} (step 8) is served by the leader of a global index partition.
  */
 public enum RpcKind {
     WRITE(1, true),

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.cluster.PartitionClient;
 import io.basalt.model.BasaltException;
 import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.GlobalIndexBatch;
+import io.basalt.partition.IndexPosition;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
@@ -144,6 +146,11 @@ public final class RpcPartitionClient implements PartitionClient {
             throw new IllegalArgumentException("not a watch a first round over the RPC returned: " + watch);
         }
         return call(new RpcRequest.Validate(partition, remote.id()));
+    }
+
+    @Override
+    public CompletableFuture<IndexPosition> applyGlobalIndex(PartitionId indexPartition, GlobalIndexBatch batch) {
+        return call(new RpcRequest.GlobalIndexApply(indexPartition, batch));
     }
 
     /** Sends {@code request}; completes with the OK answer's value, or fails with the ERROR answer's refusal. */

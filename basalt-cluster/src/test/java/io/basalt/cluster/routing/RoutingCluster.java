@@ -64,6 +64,8 @@ final class RoutingCluster implements AutoCloseable {
         final AtomicInteger served = new AtomicInteger();
         BasaltNode node;
         PartitionClient local;
+        /** The node's client as its BasaltNode uses it: every call through its Router. */
+        PartitionClient routed;
         Router router;
 
         Node(long id, CachedView view) {
@@ -132,7 +134,8 @@ final class RoutingCluster implements AutoCloseable {
                 node.local = local;
                 node.router = new Router(node.id, local, guard, node.view, node.transport::peer,
                         node.transport.timer(), config);
-                return new RoutedPartitionClient(node.router, local);
+                node.routed = new RoutedPartitionClient(node.router, local);
+                return node.routed;
             });
             node.server.set(new PartitionRpcServer(node.local, guard, Admission.defaults()));
         }

@@ -19,6 +19,9 @@ import io.basalt.model.SecondaryIndex;
 import io.basalt.partition.ConditionalCheckFailedException;
 import io.basalt.partition.DeleteItemOperation;
 import io.basalt.partition.EvaluatedWrite;
+import io.basalt.partition.GlobalIndexBatch;
+import io.basalt.partition.IndexEntryOperation;
+import io.basalt.partition.IndexPosition;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionState;
@@ -75,6 +78,17 @@ class TestPartitionRpcServer {
         assertThat(batch).hasSize(1);
         assertThat(batch.get(0).get(0).item()).isEqualTo(ITEM);
         assertThat(batch.get(0).get(1)).isNull();
+    }
+
+    @Test
+    void aGlobalIndexBatchArrivesAsSentAndAnswersThePosition() {
+        RecordingPartitions local = new RecordingPartitions();
+        PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local)));
+        GlobalIndexBatch batch = new GlobalIndexBatch(3, 2, new PartitionId(7), new IndexPosition(12, 0), List.of(
+                new GlobalIndexBatch.Tagged(new IndexPosition(11, 0), new IndexEntryOperation.IndexEntryDelete(
+                        new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9}))));
+        assertThat(client.applyGlobalIndex(PARTITION, batch).join()).isEqualTo(new IndexPosition(12, 0));
+        assertThat(local.calls).containsExactly("gsi 31 from 7 through 12/0, 1 operations");
     }
 
     @Test
@@ -329,6 +343,14 @@ class TestPartitionRpcServer {
                 List<byte[]> itemKeys) {
             return CompletableFuture.completedFuture(new PartitionState.ReadRound(
                     List.of(ItemCodec.encode(ITEM)), List.of(PartitionState.ReadState.READ), watch));
+        }
+
+        @Override
+        public CompletableFuture<IndexPosition> applyGlobalIndex(PartitionId indexPartition,
+                GlobalIndexBatch batch) {
+            calls.add("gsi " + indexPartition + " from " + batch.source() + " through " + batch.through().sequence()
+                    + "/" + batch.through().sub() + ", " + batch.operations().size() + " operations");
+            return CompletableFuture.completedFuture(batch.through());
         }
 
         @Override

@@ -625,7 +625,7 @@ public final class GroupStateMachine {
     private static boolean isTableDataSpace(byte keySpace) {
         return switch (keySpace) {
             case KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES, KeyLayout.INDEX_STATE,
-                    KeyLayout.COLLECTIONS, KeyLayout.PREPARED -> true;
+                    KeyLayout.COLLECTIONS, KeyLayout.PREPARED, KeyLayout.GSI_POSITIONS -> true;
             default -> false;
         };
     }
