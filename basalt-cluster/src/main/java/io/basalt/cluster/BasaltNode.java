@@ -539,7 +539,7 @@ public final class BasaltNode implements AutoCloseable {
         if (index.global()) {
             for (PartitionDescriptor partition : index.partitions()) {
                 PartitionMetadata metadata = PartitionRecord.metadataOf(
-                        storage.get(KeyLayout.partitionRecordKey(table.id(), partition.id())));
+                        durable(partition, KeyLayout.partitionRecordKey(table.id(), partition.id())));
                 items += metadata.itemCount();
                 bytes += metadata.sizeBytes();
             }
