@@ -575,15 +575,16 @@ public final class BasaltNode implements AutoCloseable {
 
     /**
      * A statistics key of {@code partition}: from the node's storage, or a cluster node's replica of the partition's
-     * group (all nodes hold every group with up to three nodes; a group this node holds no member of counts as
-     * empty, cluster.md §20 step 12).
+     * group once it has applied every write acknowledged before (all nodes hold every group with up to three nodes;
+     * a group this node holds no member of, or that has no leader now, counts as empty, cluster.md §20 step 12).
      */
     private byte[] durable(PartitionDescriptor partition, byte[] key) {
         if (cluster == null) {
             return storage.get(key);
         }
         try {
-            return cluster.read(partition.groupId(), false, reader -> reader.get(key));
+            // Live, as on one node (compatibility.md): the replica first applies what was acknowledged before.
+            return cluster.readReplica(partition.groupId(), reader -> reader.get(key));
         } catch (RuntimeException e) {
             return null;
         }

@@ -32,6 +32,16 @@ public interface ClusterPartitions {
      */
     <T> T read(long groupId, boolean consistent, Function<StorageReader, T> read);
 
+    /**
+     * Runs {@code read} on this node's member of group {@code groupId}, leader or not, once the member has applied
+     * every write acknowledged before the call (a ReadIndex through the group's leader, §10): for what a node reads
+     * from its own replicas, such as table statistics.
+     *
+     * @throws io.basalt.cluster.rpc.RpcRefusedException when this node hosts no member of the group, or the barrier
+     *     fails (no leader)
+     */
+    <T> T readReplica(long groupId, Function<StorageReader, T> read);
+
     /** The leaders of every partition whose group this node leads now (for the transaction resolver's sweeps). */
     List<PartitionLeader> ledPartitions();
 

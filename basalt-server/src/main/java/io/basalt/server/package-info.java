@@ -7,6 +7,8 @@
  * validation, dispatch to one handler per operation, and one error formatter
  * ({@link io.basalt.server.ErrorFormatter}). Responses carry DynamoDB's headers
  * ({@link io.basalt.server.ResponseHeaders}) and are compressed when the client accepts it
- * ({@link io.basalt.server.ResponseCompression}); docs/design/http.md has the sources.
+ * ({@link io.basalt.server.ResponseCompression}); docs/design/http.md has the sources. A cluster node serves through
+ * {@link io.basalt.server.ClusterNodeServer}: the same server over the cluster-mode node, beside the node's internal
+ * RPC on the same event loops (cluster.md §12.1).
  */
 package io.basalt.server;

@@ -62,19 +62,24 @@ public final class BasaltTestServer implements AutoCloseable {
     private final int entryNode;
 
     private BasaltTestServer(StorageEngine storage, NodeConfig config, ServerConfig serverConfig) {
+        this(storage, config, serverConfig, null);
+    }
+
+    /** @param home in the cluster mode, where the cluster lives (kept at close), or null for a temporary one */
+    private BasaltTestServer(StorageEngine storage, NodeConfig config, ServerConfig serverConfig, Path home) {
         requireNonNull(serverConfig, "serverConfig is null");
         if (Boolean.getBoolean(CLUSTER_PROPERTY)) {
             storage.close();
             this.tcp = null;
             this.server = null;
             try {
-                this.clusterDirectory = Files.createTempDirectory("basalt-cluster-test");
-                this.cluster = BasaltTestCluster.start(clusterDirectory, 3, 2);
+                this.clusterDirectory = home != null ? null : Files.createTempDirectory("basalt-cluster-test");
+                this.cluster = BasaltTestCluster.start(home != null ? home : clusterDirectory, 3, 2);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             try {
-                cluster.serve(config, RoutingConfig.defaults().withEventualReadsFromReplicas(false));
+                cluster.serve(config, RoutingConfig.defaults().withEventualReadsFromReplicas(false), serverConfig);
                 this.entryNode = cluster.leastLeadingNode(Duration.ofSeconds(30));
                 this.node = cluster.server(entryNode).node();
             } catch (RuntimeException e) {
@@ -120,7 +125,7 @@ public final class BasaltTestServer implements AutoCloseable {
     /** A server over RocksDB in {@code directory}, which may already hold data from an earlier server. */
     public static BasaltTestServer onDisk(Path directory) {
         return new BasaltTestServer(RocksDbStorageEngine.open(requireNonNull(directory, "directory is null")),
-                NodeConfig.defaults(), LOOPBACK);
+                NodeConfig.defaults(), LOOPBACK, directory.resolve("cluster"));
     }
 
     /** A server over the given engine and configuration. */
@@ -167,7 +172,9 @@ public final class BasaltTestServer implements AutoCloseable {
             try {
                 cluster.close();
             } finally {
-                deleteQuietly(clusterDirectory);
+                if (clusterDirectory != null) {
+                    deleteQuietly(clusterDirectory);
+                }
             }
             return;
         }

@@ -335,10 +335,20 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
 
     @Override
     public <T> T read(long groupId, boolean consistent, Function<StorageReader, T> read) {
+        return read(groupId, consistent, false, read);
+    }
+
+    @Override
+    public <T> T readReplica(long groupId, Function<StorageReader, T> read) {
+        return read(groupId, true, true, read);
+    }
+
+    private <T> T read(long groupId, boolean consistent, boolean anyMember, Function<StorageReader, T> read) {
         GroupMember member = raft.tryMember(groupId).orElseThrow(() -> new RpcRefusedException(notLeader(groupId)));
         if (consistent) {
             try {
-                member.reads().barrier().get(BARRIER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                (anyMember ? member.reads().replicaBarrier() : member.reads().barrier())
+                        .get(BARRIER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 throw new RpcRefusedException(cause instanceof ProposalOutcome outcome

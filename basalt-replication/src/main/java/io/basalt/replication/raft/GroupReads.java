@@ -70,6 +70,39 @@ public final class GroupReads {
         return started;
     }
 
+    /**
+     * Completes once this member's storage holds every write acknowledged before the call, whether it leads or not:
+     * on a follower Ratis asks the leader for its commit index (a ReadIndex, linearizable) and completes once this
+     * member has applied it. For reads a follower answers from its own replica that must still see the latest
+     * writes (a cluster node's table statistics, cluster.md §20 step 12). Not coalesced.
+     */
+    public CompletableFuture<Void> replicaBarrier() {
+        CompletableFuture<Void> round = new CompletableFuture<>();
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(server.get().getId())
+                .setGroupId(group)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(Message.EMPTY)
+                .setType(RaftClientRequest.readRequestType())
+                .build();
+        try {
+            server.get().submitClientRequestAsync(request).whenCompleteAsync((reply, failure) -> {
+                if (failure == null && reply.isSuccess()) {
+                    round.complete(null);
+                } else {
+                    round.completeExceptionally(new ProposalOutcome(ProposalOutcome.Reason.NOT_READY,
+                            "replica read barrier of " + group + " failed: " + (failure != null ? failure
+                                    : reply.getException())));
+                }
+            }, submitter);
+        } catch (Exception e) {
+            round.completeExceptionally(new ProposalOutcome(ProposalOutcome.Reason.NOT_READY,
+                    "replica read barrier of " + group + " failed: " + e));
+        }
+        return round;
+    }
+
     private boolean isLeader() {
         try {
             return server.get().getDivision(group).getInfo().isLeader();

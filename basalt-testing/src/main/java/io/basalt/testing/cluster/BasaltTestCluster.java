@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.ClusterNode;
+import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.replication.raft.GroupStorageFactory;
 import io.basalt.replication.raft.RaftConfig;
@@ -15,6 +16,7 @@ import io.basalt.testing.raft.RaftGroupHarness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,15 +42,21 @@ public final class BasaltTestCluster implements AutoCloseable {
     private final List<ClusterNodeServer> servers = new ArrayList<>();
     private volatile NodeConfig serving;
     private volatile RoutingConfig routing = RoutingConfig.defaults();
+    private volatile ServerConfig serverConfig = ServerConfig.of("127.0.0.1", 0);
 
     private BasaltTestCluster(Path directory, RaftConfig config) {
         this.directory = requireNonNull(directory, "directory is null");
         this.config = requireNonNull(config, "config is null");
     }
 
-    /** Creates {@code nodes} nodes with {@code groupsPerNode} data-group members each under {@code directory}. */
+    /**
+     * Creates {@code nodes} nodes with {@code groupsPerNode} data-group members each under {@code directory}, or
+     * restarts the cluster a previous one left there.
+     */
     public static BasaltTestCluster start(Path directory, int nodes, int groupsPerNode) throws IOException {
-        ClusterDirectory.create(directory, "127.0.0.1", nodes, 0, groupsPerNode);
+        if (!Files.exists(ClusterDirectory.nodeDirectory(directory, 1).resolve(NodeIdentity.FILE_NAME))) {
+            ClusterDirectory.create(directory, "127.0.0.1", nodes, 0, groupsPerNode);
+        }
         BasaltTestCluster cluster = new BasaltTestCluster(directory, RaftGroupHarness.testConfig());
         try {
             for (int node = 1; node <= nodes; node++) {
@@ -103,6 +111,15 @@ public final class BasaltTestCluster implements AutoCloseable {
 
     /** {@link #serve()} with the nodes' API side and routing configured. */
     public void serve(NodeConfig config, RoutingConfig routingConfig) {
+        serve(config, routingConfig, ServerConfig.of("127.0.0.1", 0));
+    }
+
+    /**
+     * {@link #serve()} with the nodes' API side, routing and HTTP servers configured ({@code server} should bind
+     * 127.0.0.1 port 0: every node gets a free port).
+     */
+    public void serve(NodeConfig config, RoutingConfig routingConfig, ServerConfig server) {
+        serverConfig = requireNonNull(server, "server is null");
         routing = requireNonNull(routingConfig, "routingConfig is null");
         serving = requireNonNull(config, "config is null");
         for (int node = 1; node <= nodes.size(); node++) {
@@ -110,13 +127,13 @@ public final class BasaltTestCluster implements AutoCloseable {
                 startServer(node);
             }
         }
-        servers.stream().filter(server -> server != null).findFirst().orElseThrow().node()
+        servers.stream().filter(running -> running != null).findFirst().orElseThrow().node()
                 .createLedgerTable(Duration.ofSeconds(60));
     }
 
     private void startServer(int nodeId) {
         servers.set(nodeId - 1, ClusterNodeServer.start(node(nodeId), serving,
-                ServerConfig.of("127.0.0.1", 0), routing));
+                serverConfig, routing));
     }
 
     /** The serving side of node {@code nodeId} (after {@link #serve}). */
