@@ -2,6 +2,9 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.node.NodeAddress;
+import io.basalt.cluster.node.NodeDescriptor;
+import io.basalt.cluster.node.NodeState;
 import io.basalt.model.BasaltException;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.Limits;
@@ -9,10 +12,12 @@ import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.OperationList;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -41,6 +46,8 @@ final class MetaStateMachine {
     private long lastAllocatedTableId;
     /** The first partition id not yet handed out, applied or not. */
     private long nextPartitionId;
+    private int lastAllocatedNodeId;
+    private long lastAllocatedGroupId;
 
     /**
      * What a command evaluated to.
@@ -67,6 +74,39 @@ final class MetaStateMachine {
         synchronized (sequencer) {
             lastAllocatedTableId = Math.max(catalog.nextTableId(), lastAllocatedTableId + 1);
             return lastAllocatedTableId;
+        }
+    }
+
+    /** A node id never given before, for a {@link MetaCommand.RegisterNode} to carry (docs/design/cluster.md §13). */
+    int allocateNodeId() {
+        synchronized (sequencer) {
+            lastAllocatedNodeId = Math.max(catalog.registry().nextNodeId(), lastAllocatedNodeId + 1);
+            return lastAllocatedNodeId;
+        }
+    }
+
+    /** A replication group id never given before, for a {@link MetaCommand.CreateGroup} to carry (§13.2). */
+    long allocateGroupId() {
+        synchronized (sequencer) {
+            lastAllocatedGroupId = Math.max(catalog.registry().nextGroupId(), lastAllocatedGroupId + 1);
+            return lastAllocatedGroupId;
+        }
+    }
+
+    /**
+     * Registers the node that answers at {@code host} on these ports, UP since {@code at}, and returns it; a node
+     * already registered there (a join retried after its answer was lost) is returned as it is, with nothing logged.
+     */
+    NodeDescriptor registerNode(String host, int apiPort, int rpcPort, int raftPort, Instant at) {
+        synchronized (sequencer) {
+            Optional<NodeDescriptor> existing = catalog.registry().tryGetNodeAt(host, rpcPort, raftPort);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            NodeDescriptor node = new NodeDescriptor(new NodeAddress(allocateNodeId(), host, apiPort, rpcPort,
+                    raftPort), NodeState.UP, at);
+            submit(new MetaCommand.RegisterNode(node));
+            return node;
         }
     }
 
@@ -121,7 +161,11 @@ final class MetaStateMachine {
         if (command instanceof MetaCommand.UpdateTable update) {
             return updateTable(update.tableName(), update.change());
         }
-        return deleteTable(((MetaCommand.DeleteTable) command).table());
+        if (command instanceof MetaCommand.DeleteTable delete) {
+            return deleteTable(delete.table());
+        }
+        // Membership commands (§13) concern no table.
+        return new Evaluated(MembershipCommands.evaluate(catalog.registry(), command), null);
     }
 
     private Evaluated createTable(TableMetadata table) {
