@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.MetaCommandCodec;
 import io.basalt.cluster.PartitionClient;
+import io.basalt.cluster.node.MembershipCodec;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.codec.GlobalIndexCodec;
@@ -38,6 +39,7 @@ import java.util.List;
  *   TXN_VALIDATE    partition, varlong watch id
  *   GSI_APPLY       index partition, batch ({@link GlobalIndexCodec})
  *   META_COMMAND    varint length, command ({@link MetaCommandCodec})
+ *   NODE_JOIN       string host, varint API port, varint RPC port, varint Ratis port
  *   PING            (empty)
  * </pre>
  * Response payloads are in {@link RpcResponseCodec}. Decoding is strict: the length must match the bytes, every
@@ -250,6 +252,11 @@ public final class RpcCodec {
             GlobalIndexCodec.writeBatch(out, apply.batch());
         } else if (request instanceof RpcRequest.MetaCommandCall call) {
             ReadCodec.writeStored(out, MetaCommandCodec.encode(call.command()));
+        } else if (request instanceof RpcRequest.NodeJoin join) {
+            MembershipCodec.writeString(out, join.host());
+            out.writeVarInt(join.apiPort());
+            out.writeVarInt(join.rpcPort());
+            out.writeVarInt(join.raftPort());
         } else if (!(request instanceof RpcRequest.Ping)) {
             throw new AssertionError("RpcRequest is sealed: " + request.getClass());
         }
@@ -331,6 +338,14 @@ public final class RpcCodec {
                     yield new RpcRequest.MetaCommandCall(MetaCommandCodec.decode(ReadCodec.readStored(in)));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalStateException("undecodable metadata command: " + e.getMessage(), e);
+                }
+            }
+            case NODE_JOIN -> {
+                try {
+                    yield new RpcRequest.NodeJoin(MembershipCodec.readString(in), in.readVarInt(), in.readVarInt(),
+                            in.readVarInt());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("invalid join request: " + e.getMessage(), e);
                 }
             }
             default -> throw new IllegalStateException("no request content for kind " + kind);

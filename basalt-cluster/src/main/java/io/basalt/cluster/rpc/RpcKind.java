@@ -7,9 +7,10 @@ package io.basalt.cluster.rpc;
  *
  * <p>Kinds whose content does not exist yet are reserved here and refused by the codec until the step that brings
  * their content defines it: {@code TXN_STATUS} (transactions on the ledger table, step 7), {@code
- * META_WATCH} (non-voting nodes' copies of the catalog) and the membership kinds (steps
- * 12–13). {@code GSI_APPLY}'s content is defined (step 8); no node serves it until global index partitions have
- * leaders of their own (cluster.md §20, step 8 as built).
+ * META_WATCH} (non-voting nodes' copies of the catalog) and the membership kinds other than {@code NODE_JOIN}
+ * (steps 12–13). {@code NODE_JOIN}'s content is defined (step 13's building blocks); no node serves it until the
+ * join is wired (cluster.md §20, step 13). {@code GSI_APPLY}'s content is defined (step 8); no node serves it until
+ * global index partitions have leaders of their own (cluster.md §20, step 8 as built).
  */
 public enum RpcKind {
     WRITE(1, true),
@@ -25,7 +26,7 @@ public enum RpcKind {
     GSI_APPLY(11, true),
     META_COMMAND(12, true),
     META_WATCH(13, false),
-    NODE_JOIN(14, false),
+    NODE_JOIN(14, true),
     NODE_HEARTBEAT(15, false),
     GROUP_MEMBER_ADD(16, false),
     GROUP_MEMBER_REMOVE(17, false),

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.PartitionClient;
+import io.basalt.cluster.node.NodeAddress;
 import io.basalt.partition.GlobalIndexBatch;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
@@ -201,6 +202,24 @@ public sealed interface RpcRequest {
         @Override
         public RpcKind kind() {
             return RpcKind.META_COMMAND;
+        }
+    }
+
+    /**
+     * A node asks to join the cluster (docs/design/cluster.md §13.1), sent to any node, which hands it to the
+     * metadata leader: the joining node's host and the ports it chose. Answered by a {@link NodeJoinAnswer}; a join
+     * retried from the same endpoints gets the same node id.
+     */
+    record NodeJoin(String host, int apiPort, int rpcPort, int raftPort) implements RpcRequest {
+        public NodeJoin {
+            requireNonNull(host, "host is null");
+            // The ports are checked as NodeAddress checks them: the answer names the node by them.
+            new NodeAddress(1, host, apiPort, rpcPort, raftPort);
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.NODE_JOIN;
         }
     }
 }
