@@ -20,8 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
@@ -34,8 +37,11 @@ import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.util.TimeDuration;
 
 /**
  * One node's Raft side: a single {@code RaftServer} (one gRPC port, one storage directory {@code raft/}) hosting a
@@ -249,16 +255,7 @@ public final class RaftNode implements AutoCloseable {
      * @throws IOException when this node is not the leader, or the change failed (nothing changed, or unknown)
      */
     public void setConfiguration(long groupId, List<RaftPeerAddress> newPeers) throws IOException {
-        if (newPeers.isEmpty()) {
-            throw new IllegalArgumentException("a group keeps at least one member");
-        }
-        Set<String> current = new TreeSet<>();
-        peers(groupId).forEach(peer -> current.add(peer.id()));
-        long added = newPeers.stream().filter(peer -> !current.contains(peer.id())).count();
-        if (added >= newPeers.size() / 2 + 1) {
-            throw new IllegalArgumentException("group " + groupId + ": " + added + " new members of " + newPeers.size()
-                    + " would be a majority; add them one at a time");
-        }
+        checkNewMembersAreFew(groupId, peers(groupId), newPeers);
         SetConfigurationRequest.Arguments arguments = SetConfigurationRequest.Arguments.newBuilder()
                 .setServersInNewConf(toRaftPeers(newPeers))
                 .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
@@ -268,6 +265,80 @@ public final class RaftNode implements AutoCloseable {
         if (!reply.isSuccess()) {
             throw new IOException("changing the members of group " + groupId + " to " + newPeers + " on node " + id
                     + " failed: " + reply.getException());
+        }
+    }
+
+    /**
+     * From any node, member of the group or not (the metadata leader's reconcile loop, docs/design/cluster.md §13.2):
+     * asks the group's leader, wherever it is, to change the members from {@code currentPeers} to {@code newPeers},
+     * as {@link #setConfiguration} does on the leader itself. A Ratis client of the group carries the request over
+     * Ratis' own port and follows its NotLeader answers; a request it retries after a timeout finds the change made
+     * and succeeds. Members new to the group must have {@link #joinGroup joined} first (on their own node).
+     *
+     * @throws IllegalArgumentException when the new members would be a majority of {@code newPeers}
+     * @throws IOException when no leader made the change within {@code timeout}
+     */
+    public void requestConfiguration(long groupId, List<RaftPeerAddress> currentPeers,
+            List<RaftPeerAddress> newPeers, Duration timeout) throws IOException {
+        checkNewMembersAreFew(groupId, currentPeers, newPeers);
+        try (RaftClient client = groupClient(groupId, currentPeers, timeout)) {
+            RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                    .setServersInNewConf(toRaftPeers(newPeers))
+                    .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
+                    .build());
+            if (!reply.isSuccess()) {
+                throw new IOException("changing the members of group " + groupId + " to " + newPeers + " failed: "
+                        + reply.getException());
+            }
+        }
+    }
+
+    /**
+     * From any node: asks the group's leader, wherever it is, to hand leadership to {@code newLeaderId} (the
+     * reconcile loop's leader spreading, §13.2).
+     *
+     * @throws IOException when the transfer did not happen within {@code timeout}
+     */
+    public void requestLeadershipTransfer(long groupId, List<RaftPeerAddress> peers, String newLeaderId,
+            Duration timeout) throws IOException {
+        try (RaftClient client = groupClient(groupId, peers, timeout)) {
+            RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(newLeaderId),
+                    timeout.toMillis());
+            if (!reply.isSuccess()) {
+                throw new IOException("transferring the leadership of group " + groupId + " to " + newLeaderId
+                        + " failed: " + reply.getException());
+            }
+        }
+    }
+
+    /** A short-lived Ratis client of the group: retries (every 100 ms) until {@code timeout}. */
+    private RaftClient groupClient(long groupId, List<RaftPeerAddress> peers, Duration timeout) {
+        RaftProperties properties = new RaftProperties();
+        properties.set("raft.rpc.type", SupportedRpcType.GRPC.name());
+        // A membership change answers once the new members caught up and the change committed: give each attempt
+        // the whole time, so that a retry does not start a second change while the first is in progress.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+                TimeDuration.valueOf(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        int attempts = (int) Math.max(1, timeout.toMillis() / 100);
+        return RaftClient.newBuilder()
+                .setRaftGroup(RaftGroup.valueOf(raftGroupId(groupId), toRaftPeers(peers)))
+                .setProperties(properties)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
+                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    private static void checkNewMembersAreFew(long groupId, List<RaftPeerAddress> currentPeers,
+            List<RaftPeerAddress> newPeers) {
+        if (newPeers.isEmpty()) {
+            throw new IllegalArgumentException("a group keeps at least one member");
+        }
+        Set<String> current = new TreeSet<>();
+        currentPeers.forEach(peer -> current.add(peer.id()));
+        long added = newPeers.stream().filter(peer -> !current.contains(peer.id())).count();
+        if (added >= newPeers.size() / 2 + 1) {
+            throw new IllegalArgumentException("group " + groupId + ": " + added + " new members of " + newPeers.size()
+                    + " would be a majority; add them one at a time");
         }
     }
 

@@ -286,6 +286,11 @@ public final class RaftGroupHarness implements AutoCloseable {
         }
     }
 
+    /** Records the group's members after a change made without {@link #changeMembers} (by a test itself). */
+    public void recordMembers(long groupId, List<Integer> members) {
+        membership.put(groupId, List.copyOf(members));
+    }
+
     /** Where a node keeps its member of the group (present while it has one). */
     public Path groupDirectory(int node, long groupId) {
         return node(node).groupDirectory(groupId);

@@ -129,6 +129,45 @@ class TestMembershipChange {
     }
 
     @Test
+    void aNodeOutsideTheGroupChangesItsMembersAndMovesItsLeadership() throws Exception {
+        try (RaftGroupHarness harness = RaftGroupHarness.builder(directory).start()) {
+            harness.awaitLeader(GROUP, TIMEOUT);
+            List<String> acknowledged = new ArrayList<>(writeAll(harness, "a", 40));
+            int fourth = harness.addNode();
+            int outsider = harness.addNode();
+            List<RaftPeerAddress> current = List.of(peer(harness, 0), peer(harness, 1), peer(harness, 2));
+            List<RaftPeerAddress> moved = List.of(peer(harness, 0), peer(harness, 1), peer(harness, fourth));
+            harness.node(fourth).joinGroup(GROUP, moved);
+            // The outsider (as the metadata leader would) has no member of the group: its client finds the leader.
+            assertThat(harness.node(outsider).groupIds()).isEmpty();
+            harness.node(outsider).requestConfiguration(GROUP, current, moved, TIMEOUT);
+            harness.node(2).removeGroup(GROUP);
+            harness.node(outsider).requestLeadershipTransfer(GROUP, moved, "n" + (fourth + 1), TIMEOUT);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!harness.member(fourth, GROUP).leadership().isLeading() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(harness.member(fourth, GROUP).leadership().isLeading()).isTrue();
+            assertThat(harness.node(fourth).peers(GROUP)).extracting(RaftPeerAddress::id)
+                    .containsExactly("n1", "n2", "n4");
+            // Asked again (a reconcile loop retrying after a lost answer), the change is already made.
+            harness.node(outsider).requestConfiguration(GROUP, moved, moved, TIMEOUT);
+            harness.recordMembers(GROUP, List.of(0, 1, fourth));
+            acknowledged.addAll(writeAll(harness, "b", 40));
+            harness.awaitConverged(GROUP, TIMEOUT);
+            for (String pk : acknowledged) {
+                byte[] key = RaftTestItems.itemKey(harness, GROUP, pk);
+                byte[] stored = harness.member(fourth, GROUP).stateMachine().readStorage(storage -> storage.get(key));
+                assertThat(stored).as("item %s on the new member", pk).isNotNull();
+            }
+        }
+    }
+
+    private static RaftPeerAddress peer(RaftGroupHarness harness, int node) {
+        return new RaftPeerAddress("n" + (node + 1), harness.raftAddress(node));
+    }
+
+    @Test
     void aLeftoverDirectoryIsReplacedAndARepeatedJoinSucceeds() throws Exception {
         try (RaftGroupHarness harness = RaftGroupHarness.builder(directory).initialMembers(2).start()) {
             harness.awaitLeader(GROUP, TIMEOUT);
