@@ -12,6 +12,7 @@ public sealed interface PlacementAction {
     record CreateGroup(List<Integer> members, int preferredLeader) implements PlacementAction {
         public CreateGroup {
             members = List.copyOf(members);
+            // Checked as the group it becomes will be (distinct members, the preferred leader among them).
             new GroupPlacement(1, members, preferredLeader);
         }
     }
