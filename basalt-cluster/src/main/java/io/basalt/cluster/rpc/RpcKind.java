@@ -7,10 +7,11 @@ package io.basalt.cluster.rpc;
  *
  * <p>Kinds whose content does not exist yet are reserved here and refused by the codec until the step that brings
  * their content defines it: {@code TXN_STATUS} (transactions on the ledger table, step 7), {@code
- * META_WATCH} (non-voting nodes' copies of the catalog) and the membership kinds other than {@code NODE_JOIN}
- * (steps 12–13). {@code NODE_JOIN}'s content is defined (step 13's building blocks); no node serves it until the
- * join is wired (cluster.md §20, step 13). {@code GSI_APPLY}'s content is defined (step 8); no node serves it until
- * global index partitions have leaders of their own (cluster.md §20, step 8 as built).
+ * META_WATCH} (non-voting nodes' copies of the catalog) and {@code NODE_HEARTBEAT} (steps 12–13). The content of
+ * {@code NODE_JOIN}, {@code GROUP_MEMBER_ADD} and {@code GROUP_MEMBER_REMOVE} is defined (step 13's building
+ * blocks); no node serves them until membership is wired (cluster.md §20, step 13). {@code GSI_APPLY}'s content
+ * is defined (step 8); no node serves it until global index partitions have leaders of their own (cluster.md §20,
+ * step 8 as built).
  */
 public enum RpcKind {
     WRITE(1, true),
@@ -28,8 +29,8 @@ public enum RpcKind {
     META_WATCH(13, false),
     NODE_JOIN(14, true),
     NODE_HEARTBEAT(15, false),
-    GROUP_MEMBER_ADD(16, false),
-    GROUP_MEMBER_REMOVE(17, false),
+    GROUP_MEMBER_ADD(16, true),
+    GROUP_MEMBER_REMOVE(17, true),
     PING(18, true),
 
     OK(128, true),

@@ -9,6 +9,7 @@ import io.basalt.partition.GlobalIndexBatch;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.read.ReadSpec;
+import io.basalt.replication.raft.RaftPeerAddress;
 import java.util.List;
 
 /** The content of a request frame (docs/design/cluster.md §12.2): plain data, one record per kind. */
@@ -220,6 +221,36 @@ public sealed interface RpcRequest {
         @Override
         public RpcKind kind() {
             return RpcKind.NODE_JOIN;
+        }
+    }
+
+    /**
+     * Asks the receiving node to add its member of a group whose members are {@code peers} (docs/design/cluster.md
+     * §13.2): a new group's member, or a member joining an existing group, whose leader then sets {@code peers}. The
+     * node calls {@code RaftNode.joinGroup}; an add repeated after a lost answer is success. Answered with nothing.
+     */
+    record GroupMemberAdd(long groupId, List<RaftPeerAddress> peers) implements RpcRequest {
+        public GroupMemberAdd {
+            peers = List.copyOf(requireNonNull(peers, "peers is null"));
+            if (peers.isEmpty()) {
+                throw new IllegalArgumentException("a group has at least one member");
+            }
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.GROUP_MEMBER_ADD;
+        }
+    }
+
+    /**
+     * Asks the receiving node to remove its member of the group and delete its directory (§13.2), once the group's
+     * configuration no longer names it. Removing a member the node does not have is success. Answered with nothing.
+     */
+    record GroupMemberRemove(long groupId) implements RpcRequest {
+        @Override
+        public RpcKind kind() {
+            return RpcKind.GROUP_MEMBER_REMOVE;
         }
     }
 }

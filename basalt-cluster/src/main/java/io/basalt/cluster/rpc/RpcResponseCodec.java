@@ -37,8 +37,8 @@ import java.util.List;
  *                      TXN_VALIDATE: varint count, u8 0/1 each · GSI_APPLY: the index partition's position
  *                      for the batch's source ({@code GlobalIndexCodec}) · NODE_JOIN: u64 cluster id, varint
  *                      node id, varint groups per node, varint count, (varint node id, string host, varint API,
- *                      RPC and Ratis ports) each, varint count, varint voter node id each · TXN_RELEASE, PING:
- *                      empty
+ *                      RPC and Ratis ports) each, varint count, varint voter node id each · TXN_RELEASE, PING,
+ *                      GROUP_MEMBER_ADD, GROUP_MEMBER_REMOVE: empty
  *   ERROR            error
  *   NOT_LEADER       varlong group, varlong leader hint (0: none)
  *   WRONG_PARTITION  varlong map version, partition
@@ -155,7 +155,7 @@ final class RpcResponseCodec {
                 out.writeByte(changed ? 1 : 0);
             }
         }
-        // TXN_RELEASE and PING answer with nothing.
+        // TXN_RELEASE, PING and the group member changes answer with nothing.
     }
 
     private static Object readOk(ByteReader in, RpcRequest answered) {

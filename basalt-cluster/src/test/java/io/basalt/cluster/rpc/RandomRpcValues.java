@@ -5,6 +5,7 @@ import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.PartitionClient;
 import io.basalt.cluster.node.NodeAddress;
+import io.basalt.replication.raft.RaftPeerAddress;
 import io.basalt.cluster.ProvisionedThroughput;
 import io.basalt.cluster.TableChange;
 import io.basalt.cluster.TableDefinition;
@@ -69,8 +70,11 @@ final class RandomRpcValues {
     }
 
     RpcRequest request() {
-        return switch (random.nextInt(14)) {
+        return switch (random.nextInt(16)) {
             case 0 -> write();
+            case 14 -> new RpcRequest.GroupMemberAdd(random.nextLong(), list(() -> new RaftPeerAddress(
+                    "n" + (1 + random.nextInt(9)), "127.0.0.1:" + port(), random.nextInt(2)), 1));
+            case 15 -> new RpcRequest.GroupMemberRemove(random.nextLong());
             case 13 -> new RpcRequest.NodeJoin("node" + random.nextInt(100) + ".example", port(), port(), port());
             case 12 -> new RpcRequest.MetaCommandCall(metaCommand());
             case 1 -> new RpcRequest.PointRead(partition(), bytes(), random.nextBoolean());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.cluster.node.NodeAddress;
 import io.basalt.cluster.node.NodeIdentity;
+import io.basalt.replication.raft.RaftPeerAddress;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -12,9 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The {@code NODE_JOIN} frame (docs/design/cluster.md §13.1): a joining node's host and ports, answered with the
- * cluster id, its node id, groups per node, every node's address and the metadata voters; golden bytes pin both.
+ * cluster id, its node id, groups per node, every node's address and the metadata voters; and the
+ * {@code GROUP_MEMBER_ADD}/{@code REMOVE} frames (§13.2). Golden bytes pin them.
  */
-class TestNodeJoinFrames {
+class TestMembershipFrames {
     private static final RpcRequest.NodeJoin JOIN = new RpcRequest.NodeJoin("h", 8003, 9003, 10003);
     private static final NodeJoinAnswer ANSWER = new NodeJoinAnswer(0x0102_0304_0506_0708L, 4, 2,
             List.of(new NodeAddress(1, "h", 8000, 9000, 10000), new NodeAddress(4, "h", 8003, 9003, 10003)),
@@ -71,6 +73,22 @@ class TestNodeJoinFrames {
         assertThat(identity.self().apiPort()).isEqualTo(8003);
         assertThat(identity.metadataVoters()).extracting(NodeAddress::nodeId).containsExactly(1);
         assertThat(identity.groupsPerNode()).isEqualTo(2);
+    }
+
+    @Test
+    void groupMemberFramesGoldenBytes() {
+        RpcRequest.GroupMemberAdd add = new RpcRequest.GroupMemberAdd(5, List.of(new RaftPeerAddress("n1", "h:1", 1),
+                new RaftPeerAddress("n4", "h:4")));
+        String payload = "0000000000000005" + "02" + "026e31" + "03683a31" + "01" + "026e34" + "03683a34" + "00";
+        assertThat(hex(RpcCodec.encodeRequest(9, 0, add))).isEqualTo(String.format("%08x", 14 + payload.length() / 2)
+                + "01" + "10" + "0000000000000009" + "00000000" + payload);
+        assertThat(RpcCodec.decodeRequest(RpcCodec.encodeRequest(9, 0, add)).content()).isEqualTo(add);
+        RpcRequest.GroupMemberRemove remove = new RpcRequest.GroupMemberRemove(5);
+        assertThat(hex(RpcCodec.encodeRequest(9, 0, remove))).isEqualTo(String.format("%08x", 14 + 8) + "01" + "11"
+                + "0000000000000009" + "00000000" + "0000000000000005");
+        byte[] answer = RpcCodec.encodeResponse(9, add, new RpcResponse.Ok(null));
+        assertThat(hex(answer)).isEqualTo(String.format("%08x", 14) + "01" + "80" + "0000000000000009" + "00000000");
+        assertThat(((RpcResponse.Ok) RpcCodec.decodeResponse(answer, add).content()).value()).isNull();
     }
 
     private static String hex(byte[] bytes) {
