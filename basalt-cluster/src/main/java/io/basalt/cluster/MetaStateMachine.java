@@ -128,7 +128,8 @@ final class MetaStateMachine {
     /**
      * Evaluates {@code command}, logs its result and waits until it is applied.
      *
-     * @return the table after the command (before it, for a DeleteTable); null when the table is gone
+     * @return the table after the command (before it, for a DeleteTable); null when the table is gone, and for the
+     *     membership commands (their result is in {@link Catalog#registry()})
      * @throws BasaltException a DynamoDB error the command's checks raise (nothing is logged)
      * @throws TableChangedException the command expected a table version that is no longer current
      */
