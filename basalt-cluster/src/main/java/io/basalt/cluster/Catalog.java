@@ -31,10 +31,12 @@ final class Catalog {
     private final ConcurrentSkipListMap<String, TableMetadata> tables = new ConcurrentSkipListMap<>();
     private volatile long nextTableId;
     private volatile long nextPartitionId;
+    private final ClusterRegistry registry;
 
     /** Loads what {@code storage} holds. */
     Catalog(StorageReader storage) {
         requireNonNull(storage, "storage is null");
+        registry = new ClusterRegistry(storage);
         try (StorageIterator iterator = storage.iterator(KeyLayout.catalogStart(), KeyLayout.catalogEnd())) {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
                 TableMetadata table = TableMetadataCodec.decode(iterator.value());
@@ -51,6 +53,11 @@ final class Catalog {
 
     List<TableMetadata> all() {
         return new ArrayList<>(tables.values());
+    }
+
+    /** The cluster's nodes and groups, which this catalog's applied entries keep current (§13). */
+    ClusterRegistry registry() {
+        return registry;
     }
 
     /** The id the next table gets: above every id ever given. */
@@ -82,11 +89,12 @@ final class Catalog {
     }
 
     /**
-     * Follows an applied metadata entry: catalog puts and deletes, the id counters. Range deletes (a dropped
-     * table's data) are not catalog state.
+     * Follows an applied metadata entry: catalog puts and deletes, the id counters, the registry's nodes and
+     * groups. Range deletes (a dropped table's data) are not catalog state.
      */
     void apply(MetaEntry entry) {
         for (WriteBatch.Operation operation : entry.operations()) {
+            registry.apply(operation);
             if (operation instanceof WriteBatch.Put put) {
                 if (put.key()[0] == KeyLayout.CATALOG) {
                     TableMetadata table = TableMetadataCodec.decode(put.value());

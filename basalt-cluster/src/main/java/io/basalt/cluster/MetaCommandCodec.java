@@ -1,5 +1,9 @@
 package io.basalt.cluster;
 
+import io.basalt.cluster.node.GroupPlacement;
+import io.basalt.cluster.node.MembershipCodec;
+import io.basalt.cluster.node.NodeAddress;
+import io.basalt.cluster.node.NodeState;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +20,15 @@ import java.util.Map;
  * form (whatever version it writes), each prefixed by its length.
  *
  * <pre>
- * u8 format (= 1)   u8 command (1 CREATE_TABLE, 2 UPDATE_TABLE, 3 DELETE_TABLE)
+ * u8 format (= 1)   u8 command (1 CREATE_TABLE, 2 UPDATE_TABLE, 3 DELETE_TABLE, 4 REGISTER_NODE, 5 SET_NODE_STATE,
+ *                               6 CREATE_GROUP, 7 SET_GROUP_MEMBERS, 8 BOOTSTRAP_MEMBERSHIP)
  * CREATE_TABLE, DELETE_TABLE: table
+ * REGISTER_NODE: node record (MembershipCodec, with its version byte)
+ * SET_NODE_STATE: varint node id, u8 state code, u64 since epoch millis
+ * CREATE_GROUP, SET_GROUP_MEMBERS: group record (MembershipCodec, with its version byte)
+ * BOOTSTRAP_MEMBERSHIP: u64 at epoch millis, varint node count, address each (varint id, string host, varint API,
+ *   RPC and Ratis ports), varint group count, group each (u64 id, varint member count, varint node ids, varint
+ *   preferred leader)
  * UPDATE_TABLE: string table name, u8 change, then by change:
  *   1 REPLACE: table expected, table updated
  *   2 ADD_TAGS: varint count, then string key + string value each
@@ -34,6 +45,11 @@ public final class MetaCommandCodec {
     private static final byte CREATE_TABLE = 1;
     private static final byte UPDATE_TABLE = 2;
     private static final byte DELETE_TABLE = 3;
+    private static final byte REGISTER_NODE = 4;
+    private static final byte SET_NODE_STATE = 5;
+    private static final byte CREATE_GROUP = 6;
+    private static final byte SET_GROUP_MEMBERS = 7;
+    private static final byte BOOTSTRAP_MEMBERSHIP = 8;
 
     private static final byte REPLACE = 1;
     private static final byte ADD_TAGS = 2;
@@ -55,13 +71,60 @@ public final class MetaCommandCodec {
         } else if (command instanceof MetaCommand.DeleteTable delete) {
             out.writeByte(DELETE_TABLE);
             writeTable(out, delete.table());
-        } else {
-            MetaCommand.UpdateTable update = (MetaCommand.UpdateTable) command;
+        } else if (command instanceof MetaCommand.UpdateTable update) {
             out.writeByte(UPDATE_TABLE);
             writeString(out, update.tableName());
             writeChange(out, update.change());
+        } else {
+            writeMembership(out, command);
         }
         return out.toByteArray();
+    }
+
+    private static void writeMembership(ByteWriter out, MetaCommand command) {
+        if (command instanceof MetaCommand.RegisterNode register) {
+            out.writeByte(REGISTER_NODE);
+            out.writeBytes(MembershipCodec.encodeNode(register.node()));
+        } else if (command instanceof MetaCommand.SetNodeState state) {
+            out.writeByte(SET_NODE_STATE);
+            out.writeVarInt(state.nodeId());
+            out.writeByte(state.state().code());
+            out.writeLong(state.since().toEpochMilli());
+        } else if (command instanceof MetaCommand.CreateGroup create) {
+            out.writeByte(CREATE_GROUP);
+            out.writeBytes(MembershipCodec.encodeGroup(create.group()));
+        } else if (command instanceof MetaCommand.SetGroupMembers members) {
+            out.writeByte(SET_GROUP_MEMBERS);
+            out.writeBytes(MembershipCodec.encodeGroup(members.group()));
+        } else {
+            MetaCommand.BootstrapMembership bootstrap = (MetaCommand.BootstrapMembership) command;
+            out.writeByte(BOOTSTRAP_MEMBERSHIP);
+            out.writeLong(bootstrap.at().toEpochMilli());
+            out.writeVarInt(bootstrap.nodes().size());
+            bootstrap.nodes().forEach(node -> MembershipCodec.writeAddress(out, node));
+            out.writeVarInt(bootstrap.groups().size());
+            bootstrap.groups().forEach(group -> MembershipCodec.writeGroupBody(out, group));
+        }
+    }
+
+    private static MetaCommand readBootstrap(ByteReader in) {
+        Instant at = Instant.ofEpochMilli(in.readLong());
+        int nodeCount = in.readLength();
+        List<NodeAddress> nodes = new ArrayList<>(nodeCount);
+        for (int i = 0; i < nodeCount; i++) {
+            nodes.add(MembershipCodec.readAddress(in));
+        }
+        int groupCount = in.readLength();
+        List<GroupPlacement> groups = new ArrayList<>(groupCount);
+        for (int i = 0; i < groupCount; i++) {
+            groups.add(MembershipCodec.readGroupBody(in));
+        }
+        return new MetaCommand.BootstrapMembership(nodes, groups, at);
+    }
+
+    /** The rest of {@code in} as one membership record (the command's last field). */
+    private static byte[] rest(ByteReader in) {
+        return in.readBytes(in.remaining());
     }
 
     /**
@@ -80,6 +143,12 @@ public final class MetaCommandCodec {
                 case CREATE_TABLE -> new MetaCommand.CreateTable(readTable(in));
                 case DELETE_TABLE -> new MetaCommand.DeleteTable(readTable(in));
                 case UPDATE_TABLE -> new MetaCommand.UpdateTable(readString(in), readChange(in));
+                case REGISTER_NODE -> new MetaCommand.RegisterNode(MembershipCodec.decodeNode(rest(in)));
+                case SET_NODE_STATE -> new MetaCommand.SetNodeState(in.readVarInt(),
+                        NodeState.ofCode(in.readUnsignedByte()), Instant.ofEpochMilli(in.readLong()));
+                case CREATE_GROUP -> new MetaCommand.CreateGroup(MembershipCodec.decodeGroup(rest(in)));
+                case SET_GROUP_MEMBERS -> new MetaCommand.SetGroupMembers(MembershipCodec.decodeGroup(rest(in)));
+                case BOOTSTRAP_MEMBERSHIP -> readBootstrap(in);
                 default -> throw new IllegalArgumentException("unknown metadata command " + kind);
             };
             if (in.remaining() != 0) {

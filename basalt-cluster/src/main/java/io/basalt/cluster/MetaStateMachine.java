@@ -2,6 +2,9 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.node.NodeAddress;
+import io.basalt.cluster.node.NodeDescriptor;
+import io.basalt.cluster.node.NodeState;
 import io.basalt.model.BasaltException;
 import io.basalt.model.KeyAttribute;
 import io.basalt.model.Limits;
@@ -9,10 +12,12 @@ import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.OperationList;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -41,6 +46,8 @@ final class MetaStateMachine {
     private long lastAllocatedTableId;
     /** The first partition id not yet handed out, applied or not. */
     private long nextPartitionId;
+    private int lastAllocatedNodeId;
+    private long lastAllocatedGroupId;
 
     /**
      * What a command evaluated to.
@@ -70,6 +77,39 @@ final class MetaStateMachine {
         }
     }
 
+    /** A node id never given before, for a {@link MetaCommand.RegisterNode} to carry (docs/design/cluster.md §13). */
+    int allocateNodeId() {
+        synchronized (sequencer) {
+            lastAllocatedNodeId = Math.max(catalog.registry().nextNodeId(), lastAllocatedNodeId + 1);
+            return lastAllocatedNodeId;
+        }
+    }
+
+    /** A replication group id never given before, for a {@link MetaCommand.CreateGroup} to carry (§13.2). */
+    long allocateGroupId() {
+        synchronized (sequencer) {
+            lastAllocatedGroupId = Math.max(catalog.registry().nextGroupId(), lastAllocatedGroupId + 1);
+            return lastAllocatedGroupId;
+        }
+    }
+
+    /**
+     * Registers the node that answers at {@code host} on these ports, UP since {@code at}, and returns it; a node
+     * already registered there (a join retried after its answer was lost) is returned as it is, with nothing logged.
+     */
+    NodeDescriptor registerNode(String host, int apiPort, int rpcPort, int raftPort, Instant at) {
+        synchronized (sequencer) {
+            Optional<NodeDescriptor> existing = catalog.registry().tryGetNodeAt(host, rpcPort, raftPort);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            NodeDescriptor node = new NodeDescriptor(new NodeAddress(allocateNodeId(), host, apiPort, rpcPort,
+                    raftPort), NodeState.UP, at);
+            submit(new MetaCommand.RegisterNode(node));
+            return node;
+        }
+    }
+
     /**
      * {@code count} consecutive partition ids never given before, the first returned, for a
      * {@link MetaCommand.CreateTable} to carry in its table's descriptors (docs/design/cluster.md §4.1).
@@ -88,7 +128,8 @@ final class MetaStateMachine {
     /**
      * Evaluates {@code command}, logs its result and waits until it is applied.
      *
-     * @return the table after the command (before it, for a DeleteTable); null when the table is gone
+     * @return the table after the command (before it, for a DeleteTable); null when the table is gone, and for the
+     *     membership commands (their result is in {@link Catalog#registry()})
      * @throws BasaltException a DynamoDB error the command's checks raise (nothing is logged)
      * @throws TableChangedException the command expected a table version that is no longer current
      */
@@ -121,7 +162,11 @@ final class MetaStateMachine {
         if (command instanceof MetaCommand.UpdateTable update) {
             return updateTable(update.tableName(), update.change());
         }
-        return deleteTable(((MetaCommand.DeleteTable) command).table());
+        if (command instanceof MetaCommand.DeleteTable delete) {
+            return deleteTable(delete.table());
+        }
+        // Membership commands (§13) concern no table.
+        return new Evaluated(MembershipCommands.evaluate(catalog.registry(), command), null);
     }
 
     private Evaluated createTable(TableMetadata table) {

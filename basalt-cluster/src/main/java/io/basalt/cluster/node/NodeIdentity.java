@@ -3,45 +3,111 @@ package io.basalt.cluster.node;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The content of a cluster node's {@code node.json} (docs/design/cluster.md §3, §13.1): written once when the node is
- * created, read at every start. Every initial node holds the same cluster id, initial node list and groups per node,
- * so that each computes the same static placement (§13.2) and builds the identical Raft groups on its first start
- * (the usual static bootstrap).
+ * created or joins, read at every start.
+ *
+ * <p>An <b>initial</b> node (made by {@code basalt cluster}) holds the same cluster id, initial node list and groups
+ * per node as every other initial node, so that each computes the same static placement (§13.2) and builds the
+ * identical Raft groups on its first start (the usual static bootstrap). A <b>joined</b> node ({@code basalt serve
+ * --join}) has no initial nodes: it has the cluster's nodes and metadata voters as the join answer named them
+ * ({@link #joined()}), starts with no group members, and gets members from placement.
  *
  * @param clusterId the cluster's random id; the high 64 bits of every Ratis group id
- * @param nodeId this node's id, one of {@code initialNodes}
- * @param initialNodes the nodes the cluster was created with, in id order
- * @param groupsPerNode data-group members per node that the static placement aims at
+ * @param nodeId this node's id, one of {@code initialNodes}, or of the joined nodes
+ * @param initialNodes the nodes the cluster was created with, in id order; empty for a joined node
+ * @param groupsPerNode data-group members per node that placement aims at
+ * @param joined for a joined node, the cluster as the join answer described it
  */
-public record NodeIdentity(long clusterId, int nodeId, List<NodeAddress> initialNodes, int groupsPerNode) {
+public record NodeIdentity(long clusterId, int nodeId, List<NodeAddress> initialNodes, int groupsPerNode,
+        Optional<Joined> joined) {
     /** {@code node.json}'s format; bumped on any incompatible change, and older versions stay readable. */
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "node.json";
 
+    /**
+     * The cluster a node joined, as the metadata leader answered its {@code NODE_JOIN}.
+     *
+     * @param nodes every node registered then, this one among them, in id order
+     * @param metadataVoters the metadata group's voters (node ids among {@code nodes})
+     */
+    public record Joined(List<NodeAddress> nodes, List<Integer> metadataVoters) {
+        public Joined {
+            nodes = List.copyOf(requireNonNull(nodes, "nodes is null"));
+            metadataVoters = List.copyOf(requireNonNull(metadataVoters, "metadataVoters is null"));
+            if (metadataVoters.isEmpty()) {
+                throw new IllegalArgumentException("a cluster has at least one metadata voter");
+            }
+            for (int voter : metadataVoters) {
+                if (nodes.stream().noneMatch(node -> node.nodeId() == voter)) {
+                    throw new IllegalArgumentException("metadata voter " + voter + " is not one of " + nodes);
+                }
+            }
+        }
+    }
+
     public NodeIdentity {
         initialNodes = List.copyOf(requireNonNull(initialNodes, "initialNodes is null"));
+        requireNonNull(joined, "joined is null");
         if (groupsPerNode < 1) {
             throw new IllegalArgumentException("groupsPerNode must be positive: " + groupsPerNode);
         }
-        for (int i = 0; i < initialNodes.size(); i++) {
-            if (initialNodes.get(i).nodeId() != i + 1) {
-                throw new IllegalArgumentException("initial nodes must be numbered 1..N in order: " + initialNodes);
+        if (joined.isPresent()) {
+            if (!initialNodes.isEmpty()) {
+                throw new IllegalArgumentException("a joined node has no initial nodes");
+            }
+            if (joined.get().nodes().stream().noneMatch(node -> node.nodeId() == nodeId)) {
+                throw new IllegalArgumentException("node " + nodeId + " is not one of the joined cluster's nodes");
+            }
+        } else {
+            for (int i = 0; i < initialNodes.size(); i++) {
+                if (initialNodes.get(i).nodeId() != i + 1) {
+                    throw new IllegalArgumentException("initial nodes must be numbered 1..N in order: "
+                            + initialNodes);
+                }
+            }
+            if (nodeId < 1 || nodeId > initialNodes.size()) {
+                throw new IllegalArgumentException("node " + nodeId + " is not one of the initial nodes");
             }
         }
-        if (nodeId < 1 || nodeId > initialNodes.size()) {
-            throw new IllegalArgumentException("node " + nodeId + " is not one of the initial nodes");
-        }
+    }
+
+    /** An initial node's identity. */
+    public NodeIdentity(long clusterId, int nodeId, List<NodeAddress> initialNodes, int groupsPerNode) {
+        this(clusterId, nodeId, initialNodes, groupsPerNode, Optional.empty());
+    }
+
+    /** A joined node's identity, from the join answer. */
+    public static NodeIdentity joined(long clusterId, int nodeId, int groupsPerNode, List<NodeAddress> nodes,
+            List<Integer> metadataVoters) {
+        return new NodeIdentity(clusterId, nodeId, List.of(), groupsPerNode,
+                Optional.of(new Joined(nodes, metadataVoters)));
+    }
+
+    public boolean isJoined() {
+        return joined.isPresent();
+    }
+
+    /** The nodes this node knew of when it was created or joined (the registry has the current ones). */
+    public List<NodeAddress> knownNodes() {
+        return joined.map(Joined::nodes).orElse(initialNodes);
     }
 
     /** This node's own address. */
     public NodeAddress self() {
-        return initialNodes.get(nodeId - 1);
+        return knownNodes().stream().filter(node -> node.nodeId() == nodeId).findFirst().orElseThrow();
     }
 
-    /** The initial voters of the metadata group: the first min(3, N) nodes (§11). */
+    /** The metadata group's voters: the first min(3, N) initial nodes (§11), or those the join answer named. */
     public List<NodeAddress> metadataVoters() {
+        if (joined.isPresent()) {
+            return joined.get().metadataVoters().stream()
+                    .map(voter -> knownNodes().stream().filter(node -> node.nodeId() == voter).findFirst()
+                            .orElseThrow())
+                    .toList();
+        }
         return initialNodes.subList(0, Math.min(3, initialNodes.size()));
     }
 }

@@ -51,15 +51,32 @@ public final class NodeIdentityFile {
         json.append("  \"clusterId\": \"").append(Long.toHexString(identity.clusterId())).append("\",\n");
         json.append("  \"nodeId\": ").append(identity.nodeId()).append(",\n");
         json.append("  \"groupsPerNode\": ").append(identity.groupsPerNode()).append(",\n");
-        json.append("  \"initialNodes\": [");
-        for (int i = 0; i < identity.initialNodes().size(); i++) {
-            NodeAddress node = identity.initialNodes().get(i);
+        json.append("  \"initialNodes\": ");
+        appendNodes(json, identity.initialNodes());
+        if (identity.joined().isPresent()) {
+            // A joined node (§13.1): the cluster as its join answer described it.
+            NodeIdentity.Joined joined = identity.joined().get();
+            json.append(",\n  \"joinedNodes\": ");
+            appendNodes(json, joined.nodes());
+            json.append(",\n  \"metadataVoters\": [");
+            for (int i = 0; i < joined.metadataVoters().size(); i++) {
+                json.append(i == 0 ? "" : ", ").append(joined.metadataVoters().get(i));
+            }
+            json.append(']');
+        }
+        return json.append("\n}\n").toString();
+    }
+
+    private static void appendNodes(StringBuilder json, List<NodeAddress> nodes) {
+        json.append('[');
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeAddress node = nodes.get(i);
             json.append(i == 0 ? "\n" : ",\n").append("    {\"nodeId\": ").append(node.nodeId())
                     .append(", \"host\": \"").append(node.host()).append("\", \"apiPort\": ").append(node.apiPort())
                     .append(", \"rpcPort\": ").append(node.rpcPort()).append(", \"raftPort\": ")
                     .append(node.raftPort()).append('}');
         }
-        return json.append("\n  ]\n}\n").toString();
+        json.append("\n  ]");
     }
 
     @SuppressWarnings("unchecked")
@@ -70,17 +87,31 @@ public final class NodeIdentityFile {
             throw new IllegalArgumentException("unsupported formatVersion " + version + " (this Basalt reads "
                     + NodeIdentity.FORMAT_VERSION + ")");
         }
+        List<NodeAddress> initialNodes = nodes(required(root, "initialNodes"));
+        long clusterId = Long.parseUnsignedLong((String) required(root, "clusterId"), 16);
+        int nodeId = Math.toIntExact((Long) required(root, "nodeId"));
+        int groupsPerNode = Math.toIntExact((Long) required(root, "groupsPerNode"));
+        if (root.containsKey("joinedNodes")) {
+            List<Integer> voters = new ArrayList<>();
+            for (Object voter : (List<Object>) required(root, "metadataVoters")) {
+                voters.add(Math.toIntExact((Long) voter));
+            }
+            return NodeIdentity.joined(clusterId, nodeId, groupsPerNode, nodes(required(root, "joinedNodes")), voters);
+        }
+        return new NodeIdentity(clusterId, nodeId, initialNodes, groupsPerNode);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<NodeAddress> nodes(Object array) {
         List<NodeAddress> nodes = new ArrayList<>();
-        for (Object entry : (List<Object>) required(root, "initialNodes")) {
+        for (Object entry : (List<Object>) array) {
             Map<String, Object> node = (Map<String, Object>) entry;
             nodes.add(new NodeAddress(Math.toIntExact((Long) required(node, "nodeId")),
                     (String) required(node, "host"), Math.toIntExact((Long) required(node, "apiPort")),
                     Math.toIntExact((Long) required(node, "rpcPort")),
                     Math.toIntExact((Long) required(node, "raftPort"))));
         }
-        return new NodeIdentity(Long.parseUnsignedLong((String) required(root, "clusterId"), 16),
-                Math.toIntExact((Long) required(root, "nodeId")), nodes,
-                Math.toIntExact((Long) required(root, "groupsPerNode")));
+        return nodes;
     }
 
     private static Object required(Map<String, Object> object, String name) {

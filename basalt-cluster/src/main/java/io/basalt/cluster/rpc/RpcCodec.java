@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.MetaCommandCodec;
 import io.basalt.cluster.PartitionClient;
+import io.basalt.cluster.node.MembershipCodec;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.codec.GlobalIndexCodec;
@@ -14,6 +15,7 @@ import io.basalt.partition.codec.WriteResultCodec;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
 import io.basalt.partition.encoding.ItemCodec;
+import io.basalt.replication.raft.RaftPeerAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +42,9 @@ import java.util.List;
  *   TXN_VALIDATE    partition, varlong watch id
  *   GSI_APPLY       index partition, batch ({@link GlobalIndexCodec})
  *   META_COMMAND    varint length, command ({@link MetaCommandCodec})
+ *   NODE_JOIN       string host, varint API port, varint RPC port, varint Ratis port
+ *   GROUP_MEMBER_ADD     u64 group, varint count, (string peer id, string Ratis address, varint priority) each
+ *   GROUP_MEMBER_REMOVE  u64 group
  *   PING            (empty)
  * </pre>
  * Response payloads are in {@link RpcResponseCodec}. Decoding is strict: the length must match the bytes, every
@@ -258,6 +263,21 @@ public final class RpcCodec {
             GlobalIndexCodec.writeBatch(out, apply.batch());
         } else if (request instanceof RpcRequest.MetaCommandCall call) {
             ReadCodec.writeStored(out, MetaCommandCodec.encode(call.command()));
+        } else if (request instanceof RpcRequest.GroupMemberAdd add) {
+            out.writeLong(add.groupId());
+            out.writeVarInt(add.peers().size());
+            for (RaftPeerAddress peer : add.peers()) {
+                MembershipCodec.writeString(out, peer.id());
+                MembershipCodec.writeString(out, peer.address());
+                out.writeVarInt(peer.priority());
+            }
+        } else if (request instanceof RpcRequest.GroupMemberRemove remove) {
+            out.writeLong(remove.groupId());
+        } else if (request instanceof RpcRequest.NodeJoin join) {
+            MembershipCodec.writeString(out, join.host());
+            out.writeVarInt(join.apiPort());
+            out.writeVarInt(join.rpcPort());
+            out.writeVarInt(join.raftPort());
         } else if (!(request instanceof RpcRequest.Ping)) {
             throw new AssertionError("RpcRequest is sealed: " + request.getClass());
         }
@@ -344,8 +364,33 @@ public final class RpcCodec {
                     throw new IllegalStateException("undecodable metadata command: " + e.getMessage(), e);
                 }
             }
+            case GROUP_MEMBER_ADD -> readMemberAdd(in);
+            case GROUP_MEMBER_REMOVE -> new RpcRequest.GroupMemberRemove(in.readLong());
+            case NODE_JOIN -> {
+                try {
+                    yield new RpcRequest.NodeJoin(MembershipCodec.readString(in), in.readVarInt(), in.readVarInt(),
+                            in.readVarInt());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("invalid join request: " + e.getMessage(), e);
+                }
+            }
             default -> throw new IllegalStateException("no request content for kind " + kind);
         };
+    }
+
+    private static RpcRequest readMemberAdd(ByteReader in) {
+        long groupId = in.readLong();
+        int count = in.readLength();
+        List<RaftPeerAddress> peers = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                peers.add(new RaftPeerAddress(MembershipCodec.readString(in), MembershipCodec.readString(in),
+                        in.readVarInt()));
+            }
+            return new RpcRequest.GroupMemberAdd(groupId, peers);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("invalid group member add: " + e.getMessage(), e);
+        }
     }
 
     private static void writeWrite(ByteWriter out, RpcRequest.Write write) {

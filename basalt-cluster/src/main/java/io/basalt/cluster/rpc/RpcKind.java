@@ -7,8 +7,10 @@ package io.basalt.cluster.rpc;
  *
  * <p>Kinds whose content does not exist yet are reserved here and refused by the codec until the step that brings
  * their content defines it: {@code TXN_STATUS} (transactions on the ledger table, step 7), {@code
- * META_WATCH} (non-voting nodes' copies of the catalog) and the membership kinds (steps
- * 12–13). {@code GSI_APPLY} (step 8) is served by the leader of a global index partition.
+ * META_WATCH} (non-voting nodes' copies of the catalog) and {@code NODE_HEARTBEAT} (steps 12–13). The content of
+ * {@code NODE_JOIN}, {@code GROUP_MEMBER_ADD} and {@code GROUP_MEMBER_REMOVE} is defined (step 13's building
+ * blocks); no node serves them until membership is wired (cluster.md §20, step 13). {@code GSI_APPLY} (step 8) is
+ * served by the leader of a global index partition.
  */
 public enum RpcKind {
     WRITE(1, true),
@@ -24,10 +26,10 @@ public enum RpcKind {
     GSI_APPLY(11, true),
     META_COMMAND(12, true),
     META_WATCH(13, false),
-    NODE_JOIN(14, false),
+    NODE_JOIN(14, true),
     NODE_HEARTBEAT(15, false),
-    GROUP_MEMBER_ADD(16, false),
-    GROUP_MEMBER_REMOVE(17, false),
+    GROUP_MEMBER_ADD(16, true),
+    GROUP_MEMBER_REMOVE(17, true),
     PING(18, true),
 
     OK(128, true),

@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.PartitionClient;
+import io.basalt.cluster.node.NodeAddress;
 import io.basalt.partition.GlobalIndexBatch;
 import io.basalt.partition.ItemOperation;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.read.ReadPlan;
+import io.basalt.replication.raft.RaftPeerAddress;
 import java.util.List;
 
 /** The content of a request frame (docs/design/cluster.md §12.2): plain data, one record per kind. */
@@ -204,6 +206,54 @@ public sealed interface RpcRequest {
         @Override
         public RpcKind kind() {
             return RpcKind.META_COMMAND;
+        }
+    }
+
+    /**
+     * A node asks to join the cluster (docs/design/cluster.md §13.1), sent to any node, which hands it to the
+     * metadata leader: the joining node's host and the ports it chose. Answered by a {@link NodeJoinAnswer}; a join
+     * retried from the same endpoints gets the same node id.
+     */
+    record NodeJoin(String host, int apiPort, int rpcPort, int raftPort) implements RpcRequest {
+        public NodeJoin {
+            requireNonNull(host, "host is null");
+            // The ports are checked as NodeAddress checks them: the answer names the node by them.
+            new NodeAddress(1, host, apiPort, rpcPort, raftPort);
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.NODE_JOIN;
+        }
+    }
+
+    /**
+     * Asks the receiving node to add its member of a group whose members are {@code peers} (docs/design/cluster.md
+     * §13.2): a new group's member, or a member joining an existing group, whose leader then sets {@code peers}. The
+     * node calls {@code RaftNode.joinGroup}; an add repeated after a lost answer is success. Answered with nothing.
+     */
+    record GroupMemberAdd(long groupId, List<RaftPeerAddress> peers) implements RpcRequest {
+        public GroupMemberAdd {
+            peers = List.copyOf(requireNonNull(peers, "peers is null"));
+            if (peers.isEmpty()) {
+                throw new IllegalArgumentException("a group has at least one member");
+            }
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.GROUP_MEMBER_ADD;
+        }
+    }
+
+    /**
+     * Asks the receiving node to remove its member of the group and delete its directory (§13.2), once the group's
+     * configuration no longer names it. Removing a member the node does not have is success. Answered with nothing.
+     */
+    record GroupMemberRemove(long groupId) implements RpcRequest {
+        @Override
+        public RpcKind kind() {
+            return RpcKind.GROUP_MEMBER_REMOVE;
         }
     }
 }

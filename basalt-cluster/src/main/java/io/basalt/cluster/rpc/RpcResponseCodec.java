@@ -1,6 +1,8 @@
 package io.basalt.cluster.rpc;
 
 import io.basalt.cluster.MetaCommandCodec;
+import io.basalt.cluster.node.MembershipCodec;
+import io.basalt.cluster.node.NodeAddress;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.Item;
@@ -33,7 +35,10 @@ import java.util.List;
  *                      TXN_COMMIT: varint count, evaluated write each · TXN_READ_ROUND: varint count, (u8 state
  *                      1 READ | 2 HELD | 3 WRITING, u8 0/1, [stored item]) each, u8 0/1, [varlong watch id] ·
  *                      TXN_VALIDATE: varint count, u8 0/1 each · GSI_APPLY: the index partition's position
- *                      for the batch's source ({@code GlobalIndexCodec}) · TXN_RELEASE, PING: empty
+ *                      for the batch's source ({@code GlobalIndexCodec}) · NODE_JOIN: u64 cluster id, varint
+ *                      node id, varint groups per node, varint count, (varint node id, string host, varint API,
+ *                      RPC and Ratis ports) each, varint count, varint voter node id each · TXN_RELEASE, PING,
+ *                      GROUP_MEMBER_ADD, GROUP_MEMBER_REMOVE: empty
  *   ERROR            error
  *   NOT_LEADER       varlong group, varlong leader hint (0: none)
  *   WRONG_PARTITION  varlong map version, partition
@@ -135,6 +140,8 @@ final class RpcResponseCodec {
             GlobalIndexCodec.writePosition(out, (IndexPosition) value);
         } else if (answered instanceof RpcRequest.MetaCommandCall) {
             writeMetaAnswer(out, (MetaCommandAnswer) value);
+        } else if (answered instanceof RpcRequest.NodeJoin) {
+            writeJoinAnswer(out, (NodeJoinAnswer) value);
         } else if (answered instanceof RpcRequest.Commit) {
             List<EvaluatedWrite> writes = (List<EvaluatedWrite>) value;
             out.writeVarInt(writes.size());
@@ -148,7 +155,7 @@ final class RpcResponseCodec {
                 out.writeByte(changed ? 1 : 0);
             }
         }
-        // TXN_RELEASE and PING answer with nothing.
+        // TXN_RELEASE, PING and the group member changes answer with nothing.
     }
 
     private static Object readOk(ByteReader in, RpcRequest answered) {
@@ -201,6 +208,8 @@ final class RpcResponseCodec {
             return GlobalIndexCodec.readPosition(in);
         } else if (answered instanceof RpcRequest.MetaCommandCall) {
             return readMetaAnswer(in);
+        } else if (answered instanceof RpcRequest.NodeJoin) {
+            return readJoinAnswer(in);
         } else if (answered instanceof RpcRequest.Commit) {
             int count = in.readLength();
             List<EvaluatedWrite> writes = new ArrayList<>(count);
@@ -330,6 +339,37 @@ final class RpcResponseCodec {
             throw new IllegalStateException("a ConditionalCheckFailed error with another message: " + message);
         }
         return returnItem ? failed.returningItem() : failed;
+    }
+
+    private static void writeJoinAnswer(ByteWriter out, NodeJoinAnswer answer) {
+        out.writeLong(answer.clusterId());
+        out.writeVarInt(answer.nodeId());
+        out.writeVarInt(answer.groupsPerNode());
+        out.writeVarInt(answer.nodes().size());
+        answer.nodes().forEach(node -> MembershipCodec.writeAddress(out, node));
+        out.writeVarInt(answer.metadataVoters().size());
+        answer.metadataVoters().forEach(out::writeVarInt);
+    }
+
+    private static NodeJoinAnswer readJoinAnswer(ByteReader in) {
+        long clusterId = in.readLong();
+        int nodeId = in.readVarInt();
+        int groupsPerNode = in.readVarInt();
+        int count = in.readLength();
+        List<NodeAddress> nodes = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                nodes.add(MembershipCodec.readAddress(in));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("invalid node address: " + e.getMessage(), e);
+        }
+        int voters = in.readLength();
+        List<Integer> metadataVoters = new ArrayList<>(voters);
+        for (int i = 0; i < voters; i++) {
+            metadataVoters.add(in.readVarInt());
+        }
+        return new NodeJoinAnswer(clusterId, nodeId, groupsPerNode, nodes, metadataVoters);
     }
 
     /** A META_COMMAND answer: varlong version, u8 0 (no table) | 1 (a table follows) | 2 (the table changed). */

@@ -31,6 +31,37 @@ class TestNodeIdentityFile {
     }
 
     @Test
+    void aJoinedNodeKeepsTheClusterItsJoinAnswerNamed() throws IOException {
+        NodeIdentity identity = NodeIdentity.joined(0x2aL, 4, 3, NODES, List.of(1, 2, 3));
+        assertThat(identity.isJoined()).isTrue();
+        assertThat(identity.initialNodes()).isEmpty();
+        assertThat(identity.self()).isEqualTo(NODES.get(3));
+        assertThat(identity.metadataVoters()).extracting(NodeAddress::nodeId).containsExactly(1, 2, 3);
+        NodeIdentityFile.write(directory.resolve("node-4"), identity);
+        assertThat(NodeIdentityFile.read(directory.resolve("node-4"))).isEqualTo(identity);
+        assertThat(NodeIdentityFile.encode(NodeIdentity.joined(0x2aL, 2, 3, NODES.subList(0, 2), List.of(1))))
+                .isEqualTo("""
+                        {
+                          "formatVersion": 1,
+                          "clusterId": "2a",
+                          "nodeId": 2,
+                          "groupsPerNode": 3,
+                          "initialNodes": [
+                          ],
+                          "joinedNodes": [
+                            {"nodeId": 1, "host": "127.0.0.1", "apiPort": 8000, "rpcPort": 41001, "raftPort": 42001},
+                            {"nodeId": 2, "host": "127.0.0.1", "apiPort": 8001, "rpcPort": 41002, "raftPort": 42002}
+                          ],
+                          "metadataVoters": [1]
+                        }
+                        """);
+        assertThatThrownBy(() -> NodeIdentity.joined(1, 9, 3, NODES, List.of(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node 9");
+        assertThatThrownBy(() -> NodeIdentity.joined(1, 4, 3, NODES, List.of(7)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("voter 7");
+    }
+
+    @Test
     void goldenText() {
         NodeIdentity identity = new NodeIdentity(0x1fL, 1, NODES.subList(0, 1), 2);
         assertThat(NodeIdentityFile.encode(identity)).isEqualTo("""

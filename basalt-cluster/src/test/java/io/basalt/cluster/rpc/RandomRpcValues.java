@@ -4,6 +4,8 @@ import io.basalt.cluster.BillingMode;
 import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.PartitionClient;
+import io.basalt.cluster.node.NodeAddress;
+import io.basalt.replication.raft.RaftPeerAddress;
 import io.basalt.cluster.ProvisionedThroughput;
 import io.basalt.cluster.TableChange;
 import io.basalt.cluster.TableDefinition;
@@ -72,8 +74,12 @@ final class RandomRpcValues {
     }
 
     RpcRequest request() {
-        return switch (random.nextInt(13)) {
+        return switch (random.nextInt(16)) {
             case 0 -> write();
+            case 14 -> new RpcRequest.GroupMemberAdd(random.nextLong(), list(() -> new RaftPeerAddress(
+                    "n" + (1 + random.nextInt(9)), "127.0.0.1:" + port(), random.nextInt(2)), 1));
+            case 15 -> new RpcRequest.GroupMemberRemove(random.nextLong());
+            case 13 -> new RpcRequest.NodeJoin("node" + random.nextInt(100) + ".example", port(), port(), port());
             case 12 -> new RpcRequest.MetaCommandCall(metaCommand());
             case 1 -> new RpcRequest.PointRead(partition(), bytes(), random.nextBoolean());
             case 2 -> new RpcRequest.PageRead(partition(), plan());
@@ -167,6 +173,14 @@ final class RandomRpcValues {
                 case 1 -> new MetaCommandAnswer(version, null, false);
                 default -> new MetaCommandAnswer(version, null, true);
             };
+        } else if (request instanceof RpcRequest.NodeJoin) {
+            List<NodeAddress> nodes = new ArrayList<>();
+            int count = 1 + random.nextInt(5);
+            for (int id = 1; id <= count; id++) {
+                nodes.add(new NodeAddress(id, "127.0.0." + id, port(), port(), port()));
+            }
+            return new NodeJoinAnswer(random.nextLong(), 1 + random.nextInt(count), 1 + random.nextInt(8), nodes,
+                    List.of(1));
         } else if (request instanceof RpcRequest.Validate) {
             boolean[] written = new boolean[random.nextInt(5)];
             for (int i = 0; i < written.length; i++) {
@@ -315,6 +329,10 @@ final class RandomRpcValues {
             case 4 -> AttributeValue.NullValue.INSTANCE;
             default -> new AttributeValue.ListValue(list(() -> value(depth - 1)));
         };
+    }
+
+    private int port() {
+        return 1 + random.nextInt(65535);
     }
 
     private String text() {

@@ -512,7 +512,8 @@ public final class GroupStateMachine {
 
     /**
      * Checks a metadata entry and adds its operations to {@code batch} when it applies: it may write the metadata
-     * key spaces ({@code 0x00} node counters, {@code 0x01} catalog) and drop the whole data of a table (DeleteTable
+     * key spaces ({@code 0x00} node counters, {@code 0x01} catalog, {@code 0x10} groups and {@code 0x11} nodes of
+     * the cluster's registry) and drop the whole data of a table (DeleteTable
      * on one node, where the local group holds both the catalog and the partitions; a cluster drops partitions with
      * group-admin entries instead, docs/design/cluster.md §11). Dropping a table closes its partitions here, from the
      * entry, so a replay of the log closes them at the same point.
@@ -619,7 +620,8 @@ public final class GroupStateMachine {
     }
 
     private static boolean isMetadataKey(byte[] key) {
-        return key.length > 1 && (key[0] == KeyLayout.NODE || key[0] == KeyLayout.CATALOG);
+        return key.length > 1 && (key[0] == KeyLayout.NODE || key[0] == KeyLayout.CATALOG
+                || key[0] == KeyLayout.GROUPS || key[0] == KeyLayout.NODES);
     }
 
     private static boolean isTableDataSpace(byte keySpace) {

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The evaluated result of a metadata command (docs/design/cluster.md §11): puts and deletes of the metadata key
- * spaces (node counters {@code 0x00}, catalog {@code 0x01}) with absolute values, applied as they are. On one node
+ * spaces (node counters {@code 0x00}, catalog {@code 0x01}, the cluster registry's groups {@code 0x10} and nodes
+ * {@code 0x11}) with absolute values, applied as they are. On one node
  * the local group applies it, in the same batch as its applied index; it may also drop a whole table's data
  * (DeleteTable) when the group no longer holds any of the table's partitions, which a cluster does with group-admin
  * entries instead.

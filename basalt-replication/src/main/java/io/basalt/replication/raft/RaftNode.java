@@ -4,19 +4,27 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.partition.apply.GroupStateMachine;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
@@ -25,10 +33,15 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.util.TimeDuration;
 
 /**
  * One node's Raft side: a single {@code RaftServer} (one gRPC port, one storage directory {@code raft/}) hosting a
@@ -51,6 +64,8 @@ public final class RaftNode implements AutoCloseable {
 
     private final String id;
     private final long clusterId;
+    /** Ratis' storage directory: each group member's files are in {@code <directory>/<group uuid>/}. */
+    private final Path directory;
     private final RaftConfig config;
     private final GroupStorageFactory storageFactory;
     private final GroupSetup setup;
@@ -64,10 +79,11 @@ public final class RaftNode implements AutoCloseable {
     private final AtomicLong adminCalls = new AtomicLong();
     private volatile RaftServer server;
 
-    private RaftNode(String id, long clusterId, RaftConfig config, GroupStorageFactory storageFactory,
+    private RaftNode(String id, long clusterId, Path directory, RaftConfig config, GroupStorageFactory storageFactory,
             GroupSetup setup, Duration ambiguousTimeout, int maxInFlight) {
         this.id = requireNonNull(id, "id is null");
         this.clusterId = clusterId;
+        this.directory = requireNonNull(directory, "directory is null");
         this.config = requireNonNull(config, "config is null");
         this.storageFactory = requireNonNull(storageFactory, "storageFactory is null");
         this.setup = requireNonNull(setup, "setup is null");
@@ -98,7 +114,8 @@ public final class RaftNode implements AutoCloseable {
     public static RaftNode start(String id, long clusterId, Path directory, String host, int port, RaftConfig config,
             GroupStorageFactory storageFactory, GroupSetup setup, Duration ambiguousTimeout, int maxInFlight)
             throws IOException {
-        RaftNode node = new RaftNode(id, clusterId, config, storageFactory, setup, ambiguousTimeout, maxInFlight);
+        RaftNode node = new RaftNode(id, clusterId, directory, config, storageFactory, setup, ambiguousTimeout,
+                maxInFlight);
         RaftProperties properties = config.toProperties(directory, host, port);
         StateMachine.Registry registry = raftGroupId -> node.createStateMachine(raftGroupId);
         RaftServer server = RaftServer.newBuilder()
@@ -159,12 +176,60 @@ public final class RaftNode implements AutoCloseable {
         return stateMachine;
     }
 
-    /** Adds this node's member of a group whose members are {@code peers} (this node among them). */
+    /**
+     * Adds this node's member of a new group whose members are {@code peers} (this node among them): the static
+     * bootstrap, where every initial member is added with the identical peer list.
+     */
     public void addGroup(long groupId, List<RaftPeerAddress> peers) throws IOException {
-        RaftGroup group = RaftGroup.valueOf(raftGroupId(groupId), peers.stream()
-                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address())
-                        .setPriority(peer.priority()).build())
-                .toList());
+        add(groupId, peers);
+    }
+
+    /**
+     * Adds this node's member of an existing group whose configuration its leader is about to change to
+     * {@code newPeers} (this node among them; docs/design/cluster.md §13.2): the first half of a membership change,
+     * {@link #setConfiguration} on the leader being the second. The member starts empty and catches up from the
+     * leader, by log or by snapshot (the leader's checkpoint, §6.5), once the leader's configuration names it.
+     *
+     * <p>Until then it may start elections with {@code newPeers}; the members of the current configuration refuse
+     * it (it is not in theirs), and {@link #setConfiguration} refuses a change in which new members could elect one
+     * of themselves without them.
+     */
+    public void joinGroup(long groupId, List<RaftPeerAddress> newPeers) throws IOException {
+        if (newPeers.stream().noneMatch(peer -> peer.id().equals(id))) {
+            throw new IllegalArgumentException("node " + id + " is not one of the new peers " + newPeers);
+        }
+        add(groupId, newPeers);
+    }
+
+    private void add(long groupId, List<RaftPeerAddress> peers) throws IOException {
+        RaftGroup group = RaftGroup.valueOf(raftGroupId(groupId), toRaftPeers(peers));
+        try {
+            addOnce(groupId, group);
+        } catch (IOException first) {
+            // A failed add leaves its directory behind, and every later add fails with "Failed to FORMAT"
+            // (DEPENDENCIES.md): when Ratis has no division for the group, nothing uses the directory; drop it and
+            // add again once.
+            if (hostsGroup(groupId)) {
+                throw first;
+            }
+            forget(groupId);
+            if (!Files.exists(groupDirectory(groupId))) {
+                throw first;
+            }
+            deleteRecursively(groupDirectory(groupId));
+            try {
+                addOnce(groupId, group);
+            } catch (IOException second) {
+                if (!hostsGroup(groupId)) {
+                    forget(groupId);
+                }
+                second.addSuppressed(first);
+                throw second;
+            }
+        }
+    }
+
+    private void addOnce(long groupId, RaftGroup group) throws IOException {
         RaftClientReply reply;
         try {
             reply = server().groupManagement(GroupManagementRequest.newAdd(adminClient, server().getId(),
@@ -175,6 +240,185 @@ public final class RaftNode implements AutoCloseable {
         }
         if (!reply.isSuccess()) {
             throw new IOException("adding group " + groupId + " to node " + id + " failed: " + reply.getException());
+        }
+    }
+
+    /**
+     * On the group's leader: changes the group's members to {@code newPeers} (Ratis' joint consensus; returns once
+     * the new configuration is committed). Members new to the group must have {@link #joinGroup joined} first; Ratis
+     * catches them up before it commits the change. A member left out stops taking part; its node then removes its
+     * division with {@link #removeGroup}. Uses the {@code List} form of the request: the array overload of
+     * {@code AdminApi.setConfiguration} in 3.3.0 sets the listeners twice and no servers (cluster.md §13.2).
+     *
+     * @throws IllegalArgumentException when the members new to the group would be a majority of {@code newPeers}:
+     *     having joined with {@code newPeers}, they could elect one of themselves before the leader reaches them;
+     *     change one member at a time instead (1 → 2 → 3)
+     * @throws IOException when this node is not the leader, or the change failed (nothing changed, or unknown)
+     */
+    public void setConfiguration(long groupId, List<RaftPeerAddress> newPeers) throws IOException {
+        checkNewMembersAreFew(groupId, peers(groupId), newPeers);
+        SetConfigurationRequest.Arguments arguments = SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(toRaftPeers(newPeers))
+                .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
+                .build();
+        RaftClientReply reply = server().setConfiguration(new SetConfigurationRequest(adminClient, server().getId(),
+                raftGroupId(groupId), adminCalls.incrementAndGet(), arguments));
+        if (!reply.isSuccess()) {
+            throw new IOException("changing the members of group " + groupId + " to " + newPeers + " on node " + id
+                    + " failed: " + reply.getException());
+        }
+    }
+
+    /**
+     * From any node, member of the group or not (the metadata leader's reconcile loop, docs/design/cluster.md §13.2):
+     * asks the group's leader, wherever it is, to change the members from {@code currentPeers} to {@code newPeers},
+     * as {@link #setConfiguration} does on the leader itself. A Ratis client of the group carries the request over
+     * Ratis' own port and follows its NotLeader answers; a request it retries after a timeout finds the change made
+     * and succeeds. Members new to the group must have {@link #joinGroup joined} first (on their own node).
+     *
+     * @throws IllegalArgumentException when the new members would be a majority of {@code newPeers}
+     * @throws IOException when no leader made the change within {@code timeout}
+     */
+    public void requestConfiguration(long groupId, List<RaftPeerAddress> currentPeers,
+            List<RaftPeerAddress> newPeers, Duration timeout) throws IOException {
+        checkNewMembersAreFew(groupId, currentPeers, newPeers);
+        try (RaftClient client = groupClient(groupId, currentPeers, timeout)) {
+            RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                    .setServersInNewConf(toRaftPeers(newPeers))
+                    .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
+                    .build());
+            if (!reply.isSuccess()) {
+                throw new IOException("changing the members of group " + groupId + " to " + newPeers + " failed: "
+                        + reply.getException());
+            }
+        }
+    }
+
+    /**
+     * From any node: asks the group's leader, wherever it is, to hand leadership to {@code newLeaderId} (the
+     * reconcile loop's leader spreading, §13.2).
+     *
+     * @throws IOException when the transfer did not happen within {@code timeout}
+     */
+    public void requestLeadershipTransfer(long groupId, List<RaftPeerAddress> peers, String newLeaderId,
+            Duration timeout) throws IOException {
+        try (RaftClient client = groupClient(groupId, peers, timeout)) {
+            RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(newLeaderId),
+                    timeout.toMillis());
+            if (!reply.isSuccess()) {
+                throw new IOException("transferring the leadership of group " + groupId + " to " + newLeaderId
+                        + " failed: " + reply.getException());
+            }
+        }
+    }
+
+    /** A short-lived Ratis client of the group: retries (every 100 ms) until {@code timeout}. */
+    private RaftClient groupClient(long groupId, List<RaftPeerAddress> peers, Duration timeout) {
+        RaftProperties properties = new RaftProperties();
+        properties.set("raft.rpc.type", SupportedRpcType.GRPC.name());
+        // A membership change answers once the new members caught up and the change committed: give each attempt
+        // the whole time, so that a retry does not start a second change while the first is in progress.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+                TimeDuration.valueOf(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        int attempts = (int) Math.max(1, timeout.toMillis() / 100);
+        return RaftClient.newBuilder()
+                .setRaftGroup(RaftGroup.valueOf(raftGroupId(groupId), toRaftPeers(peers)))
+                .setProperties(properties)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
+                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    private static void checkNewMembersAreFew(long groupId, List<RaftPeerAddress> currentPeers,
+            List<RaftPeerAddress> newPeers) {
+        if (newPeers.isEmpty()) {
+            throw new IllegalArgumentException("a group keeps at least one member");
+        }
+        Set<String> current = new TreeSet<>();
+        currentPeers.forEach(peer -> current.add(peer.id()));
+        long added = newPeers.stream().filter(peer -> !current.contains(peer.id())).count();
+        if (added >= newPeers.size() / 2 + 1) {
+            throw new IllegalArgumentException("group " + groupId + ": " + added + " new members of " + newPeers.size()
+                    + " would be a majority; add them one at a time");
+        }
+    }
+
+    /**
+     * Removes this node's member of the group and deletes its directory (its Ratis log and its database, §3). For a
+     * member the group's configuration no longer names; removing one it still names loses a replica. Nothing to do
+     * when the node has no member of the group.
+     */
+    public void removeGroup(long groupId) throws IOException {
+        RaftClientReply reply;
+        try {
+            reply = server().groupManagement(GroupManagementRequest.newRemove(adminClient, server().getId(),
+                    adminCalls.incrementAndGet(), raftGroupId(groupId), true, false));
+        } catch (GroupMismatchException e) {
+            forget(groupId);
+            return;
+        }
+        if (!reply.isSuccess() && !(reply.getException() instanceof GroupMismatchException)) {
+            throw new IOException("removing group " + groupId + " from node " + id + " failed: "
+                    + reply.getException());
+        }
+        forget(groupId);
+    }
+
+    private void forget(long groupId) {
+        GroupMember member = members.remove(groupId);
+        if (member != null) {
+            member.replicator().close();
+        }
+    }
+
+    /** The members of the group's current configuration as this node's member knows it (priority included). */
+    public List<RaftPeerAddress> peers(long groupId) throws IOException {
+        List<RaftPeerAddress> peers = new ArrayList<>();
+        for (RaftPeer peer : server().getDivision(raftGroupId(groupId)).getRaftConf().getCurrentPeers()) {
+            peers.add(new RaftPeerAddress(peer.getId().toString(), peer.getAddress(), peer.getPriority()));
+        }
+        peers.sort(Comparator.comparing(RaftPeerAddress::id));
+        return peers;
+    }
+
+    /** The groups this node has a member of (Ratis divisions), in id order. */
+    public Set<Long> groupIds() {
+        Set<Long> ids = new TreeSet<>();
+        for (RaftGroupId groupId : server().getGroupIds()) {
+            if (groupId.getUuid().getMostSignificantBits() == clusterId) {
+                ids.add(groupId.getUuid().getLeastSignificantBits());
+            }
+        }
+        return ids;
+    }
+
+    public boolean hostsGroup(long groupId) {
+        RaftGroupId wanted = raftGroupId(groupId);
+        for (RaftGroupId hosted : server().getGroupIds()) {
+            if (hosted.equals(wanted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where Ratis keeps this node's member of the group (its log, and the state machine's {@code sm/}). */
+    public Path groupDirectory(long groupId) {
+        return directory.resolve(raftGroupId(groupId).getUuid().toString());
+    }
+
+    private static List<RaftPeer> toRaftPeers(List<RaftPeerAddress> peers) {
+        return peers.stream()
+                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address())
+                        .setPriority(peer.priority()).build())
+                .toList();
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 

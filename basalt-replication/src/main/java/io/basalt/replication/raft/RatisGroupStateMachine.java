@@ -179,6 +179,22 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
     }
 
+    /**
+     * Keeps the applied position from moving back. After a restart without a snapshot at stop (a SIGKILL, a crash),
+     * storage has applied more than the latest checkpoint holds, and Ratis replays its log from the checkpoint: the
+     * replayed entries at or below storage's position are skipped by {@link GroupStateMachine#apply} and Ratis'
+     * own entries (configurations, leader no-ops) change nothing, so the position stays where storage is until the
+     * replay passes it. Without this, Ratis' check that the position never decreases stops every group of the node.
+     */
+    @Override
+    protected boolean updateLastAppliedTermIndex(TermIndex newTermIndex) {
+        TermIndex current = getLastAppliedTermIndex();
+        if (current != null && newTermIndex.getIndex() <= current.getIndex()) {
+            return false;
+        }
+        return super.updateLastAppliedTermIndex(newTermIndex);
+    }
+
     /** The read barrier's query (§10): Ratis calls it once the read index is applied; the read itself is local. */
     @Override
     public CompletableFuture<Message> query(Message request) {

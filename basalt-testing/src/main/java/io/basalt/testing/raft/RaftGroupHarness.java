@@ -34,6 +34,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +42,12 @@ import java.util.function.Consumer;
 
 /**
  * N Raft nodes in one JVM, each a {@link RaftNode} on 127.0.0.1 with a free port (bound to port 0 first) and its own
- * directory, all members of the same groups, each member on its own RocksDB (sharing its node's
- * {@link RocksDbResources}) or, when asked, in memory. Group {@code g} holds {@code partitionsPerGroup} partitions
- * of table {@link #tableId tableId(g)}, whose items have one string hash key {@code pk}. Nodes can be stopped
- * (their directories stay) and restarted on the same port. Close it: Ratis leaves non-daemon threads behind.
+ * directory, all members of the same groups (or the first few of them: {@link Builder#initialMembers}; more nodes
+ * and membership changes with {@link #addNode} and {@link #changeMembers}), each member on its own RocksDB
+ * (sharing its node's {@link RocksDbResources}) or, when asked, in memory. Group {@code g} holds
+ * {@code partitionsPerGroup} partitions of table {@link #tableId tableId(g)}, whose items have one string hash key
+ * {@code pk}. Nodes can be stopped (their directories stay) and restarted on the same port. Close it: Ratis leaves
+ * non-daemon threads behind.
  */
 public final class RaftGroupHarness implements AutoCloseable {
     /** The key schema of every harness table. */
@@ -57,6 +60,9 @@ public final class RaftGroupHarness implements AutoCloseable {
     private final Duration ambiguousTimeout;
     private final int maxInFlight;
     private final boolean inMemory;
+    private final int initialMembers;
+    /** Each group's members (node indexes), as the harness last configured them. */
+    private final Map<Long, List<Integer>> membership = new ConcurrentHashMap<>();
     private final List<Integer> ports = new ArrayList<>();
     private final List<RaftNode> nodes = new ArrayList<>();
     private final List<RocksDbResources> resources = new ArrayList<>();
@@ -74,6 +80,7 @@ public final class RaftGroupHarness implements AutoCloseable {
         this.ambiguousTimeout = builder.ambiguousTimeout;
         this.maxInFlight = builder.maxInFlight;
         this.inMemory = builder.inMemory;
+        this.initialMembers = builder.initialMembers;
     }
 
     public static Builder builder(Path directory) {
@@ -90,6 +97,7 @@ public final class RaftGroupHarness implements AutoCloseable {
         private Duration ambiguousTimeout = Duration.ofSeconds(10);
         private int maxInFlight = 64;
         private boolean inMemory;
+        private int initialMembers = -1;
 
         private Builder(Path directory) {
             this.directory = requireNonNull(directory, "directory is null");
@@ -128,6 +136,15 @@ public final class RaftGroupHarness implements AutoCloseable {
         /** Members on in-memory storage (snapshots are sorted dumps) instead of RocksDB. */
         public Builder inMemory(boolean enabled) {
             this.inMemory = enabled;
+            return this;
+        }
+
+        /**
+         * Every group starts with members on the first {@code count} nodes only (default: on every node); the
+         * others start with no member, ready for {@link RaftGroupHarness#changeMembers}.
+         */
+        public Builder initialMembers(int count) {
+            this.initialMembers = count;
             return this;
         }
 
@@ -190,19 +207,93 @@ public final class RaftGroupHarness implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             startNode(i);
         }
+        int hosting = initialMembers < 0 ? count : initialMembers;
+        if (hosting < 1 || hosting > count) {
+            throw new IllegalArgumentException("initial members must be 1.." + count + ": " + hosting);
+        }
+        List<Integer> initial = new ArrayList<>();
+        for (int i = 0; i < hosting; i++) {
+            initial.add(i);
+        }
         for (long group : groups) {
-            for (int i = 0; i < count; i++) {
-                nodes.get(i).addGroup(group, peers());
+            membership.put(group, List.copyOf(initial));
+            for (int i : initial) {
+                nodes.get(i).addGroup(group, peers(initial));
             }
         }
     }
 
-    private List<RaftPeerAddress> peers() {
+    /** The node's Ratis address ({@code host:port}). */
+    public String raftAddress(int node) {
+        return "127.0.0.1:" + ports.get(node);
+    }
+
+    private List<RaftPeerAddress> peers(List<Integer> members) {
         List<RaftPeerAddress> peers = new ArrayList<>();
-        for (int i = 0; i < ports.size(); i++) {
-            peers.add(new RaftPeerAddress(nodeId(i), "127.0.0.1:" + ports.get(i)));
+        for (int i : members) {
+            peers.add(new RaftPeerAddress(nodeId(i), raftAddress(i)));
         }
         return peers;
+    }
+
+    /** Starts one more node, with no member of any group; returns its index. */
+    public int addNode() throws IOException {
+        int node = nodes.size();
+        ports.add(freePort());
+        nodes.add(null);
+        resources.add(null);
+        startNode(node);
+        return node;
+    }
+
+    /** The group's members (node indexes), as last configured. */
+    public List<Integer> members(long groupId) {
+        return membership.get(groupId);
+    }
+
+    /**
+     * Changes the group's members to {@code newMembers} (docs/design/cluster.md §13.2): each node new to the group
+     * joins it with the new peer list, the group's leader sets the new configuration (retried on a leader change
+     * until {@code timeout}), and each running node left out removes its member and directory.
+     */
+    public void changeMembers(long groupId, List<Integer> newMembers, Duration timeout) throws IOException {
+        List<Integer> current = members(groupId);
+        List<RaftPeerAddress> newPeers = peers(newMembers);
+        for (int node : newMembers) {
+            if (!current.contains(node)) {
+                node(node).joinGroup(groupId, newPeers);
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int leader = awaitLeader(groupId, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            try {
+                node(leader).setConfiguration(groupId, newPeers);
+                break;
+            } catch (IOException e) {
+                // The leader moved (or lost its majority for a moment): ask the next one.
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(100);
+            }
+        }
+        membership.put(groupId, List.copyOf(newMembers));
+        for (int node : current) {
+            if (!newMembers.contains(node) && isRunning(node)) {
+                node(node).removeGroup(groupId);
+            }
+        }
+    }
+
+    /** Records the group's members after a change made without {@link #changeMembers} (by a test itself). */
+    public void recordMembers(long groupId, List<Integer> members) {
+        membership.put(groupId, List.copyOf(members));
+    }
+
+    /** Where a node keeps its member of the group (present while it has one). */
+    public Path groupDirectory(int node, long groupId) {
+        return node(node).groupDirectory(groupId);
     }
 
     private static String nodeId(int node) {
@@ -338,7 +429,7 @@ public final class RaftGroupHarness implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             Map<Integer, String> sums = new LinkedHashMap<>();
             try {
-                for (int i = 0; i < nodes.size(); i++) {
+                for (int i : members(groupId)) {
                     if (nodes.get(i) != null) {
                         GroupMember member = member(i, groupId);
                         sums.put(i, member.stateMachine().lastAppliedIndex() + "@"
