@@ -431,11 +431,6 @@ public final class RaftNode implements AutoCloseable {
         return member;
     }
 
-    /** The groups this node hosts a member of now. */
-    public List<Long> groupIds() {
-        return List.copyOf(members.keySet());
-    }
-
     public Optional<GroupMember> tryMember(long groupId) {
         return Optional.ofNullable(members.get(groupId));
     }
