@@ -126,6 +126,27 @@ class TestClusterCommand {
     }
 
     @Test
+    void aNodeWhoseApiOrRpcPortIsTakenSaysWhichPort() throws Exception {
+        Path cluster = directory.resolve("taken-api");
+        NodeIdentity identity = ClusterDirectory.create(cluster, "127.0.0.1", 1, 0, 2).get(0);
+        for (int port : new int[] {identity.self().apiPort(), identity.self().rpcPort()}) {
+            String which = port == identity.self().apiPort() ? "API" : "RPC";
+            try (ServerSocket holder = new ServerSocket()) {
+                holder.bind(new InetSocketAddress("127.0.0.1", port));
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                int status = BasaltCommand.run(List.of("serve", "--data-dir", cluster.resolve("node-1").toString()),
+                        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                                StandardCharsets.UTF_8));
+                assertThat(status).isEqualTo(1);
+                assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("basalt: the " + which + " port 127.0.0.1:"
+                        + port + " of node 1 (from ").endsWith("is in use; stop what holds it\n");
+                assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void refusesAPartialOrDifferentClusterDirectory() throws Exception {
         Path cluster = directory.resolve("partial");
         ClusterDirectory.create(cluster, "127.0.0.1", 2, 0, 2);
