@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +55,8 @@ public final class PartitionLeader {
     private volatile boolean closed;
     /** Entries appended and not yet resolved (sequencer only). */
     private int pendingAppends;
+    /** The last entry appended, which resolves after every earlier one (sequencer only; null before the first). */
+    private CompletableFuture<?> lastAppend;
     /** Whether a reset waits for the entries in flight to resolve (sequencer only). */
     private boolean resetting;
     /** Evaluations that arrived while resetting, in arrival order (sequencer only). */
@@ -125,7 +128,7 @@ public final class PartitionLeader {
         try {
             evaluated = state.evaluate(itemKey, operation);
         } catch (BasaltException e) {
-            result.completeExceptionally(e);
+            answerAfterInFlight(() -> result.completeExceptionally(e), result::completeExceptionally);
             return;
         } catch (RuntimeException e) {
             LOG.error("Evaluating a write on partition {} failed", state.id(), e);
@@ -150,7 +153,9 @@ public final class PartitionLeader {
     private void propose(PartitionEntry entry, Runnable onApplied, Consumer<Throwable> settle) {
         pendingAppends++;
         long index = entry.sequence();
-        replicator.append(entry).whenComplete((ignored, failure) -> {
+        CompletableFuture<?> appended = replicator.append(entry);
+        lastAppend = appended;
+        appended.whenComplete((ignored, failure) -> {
             sequencer.execute(() -> {
                 pendingAppends--;
                 if (failure != null) {
@@ -167,6 +172,29 @@ public final class PartitionLeader {
                 appliedThrough.accumulateAndGet(index, Math::max);
                 appliedListener.accept(index);
                 onApplied.run();
+            }
+        });
+    }
+
+    /**
+     * Gives an answer that logs nothing — a refusal, such as a failed condition — once every entry appended before
+     * it has resolved. Its evaluation saw those entries' images in the overlay, and no client may learn of a state
+     * before it is durable: a strongly consistent read of storage right after the answer could still see the state
+     * before it, which no order of the two explains (found by the cluster's linearizability test, where commits take
+     * a network round). If one of those entries fails, the state the answer saw never existed: the answer fails with
+     * that entry's failure, which a router treats as not applied and sends again. Free when nothing is in flight.
+     */
+    private void answerAfterInFlight(Runnable answer, Consumer<Throwable> fail) {
+        if (pendingAppends == 0) {
+            answer.run();
+            return;
+        }
+        lastAppend.whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                answer.run();
+            } else {
+                fail.accept(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
             }
         });
     }
@@ -272,8 +300,9 @@ public final class PartitionLeader {
                 return;
             }
             if (staged.size() < operations.size()) {
-                // A refused action cancels the transaction: nothing to keep across a restart.
-                result.complete(outcomes);
+                // A refused action cancels the transaction: nothing to keep across a restart. The refusal may rest
+                // on images still in flight.
+                answerAfterInFlight(() -> result.complete(outcomes), result::completeExceptionally);
                 return;
             }
             if (state.isLogged(transaction)) {

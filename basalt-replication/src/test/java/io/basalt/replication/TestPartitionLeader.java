@@ -282,6 +282,39 @@ class TestPartitionLeader {
                 ItemSize.of(reset.outcome().newItem())));
     }
 
+    @ParameterizedTest(name = "the write it saw applied: {0}")
+    @ValueSource(booleans = {true, false})
+    void aRefusalThatSawAWriteInFlightIsAnsweredOnlyOnceThatWriteResolves(boolean applied) throws Exception {
+        GatedReplicator replicator = new GatedReplicator(storage);
+        PartitionLeader leader = new PartitionLeader(DESCRIPTOR, storage, SCHEMA, () -> 0L,
+                replicator, pool, index -> { });
+        CompletableFuture<EvaluatedWrite> created = leader.write(itemKey("a"), put("a", 1));
+        replicator.awaitPending(1);
+        // Evaluated against the in-flight image of "a": the condition fails, but no client may hear so before the
+        // image is durable (a strong read of storage in between would still find no item).
+        CompletableFuture<EvaluatedWrite> refused = leader.write(itemKey("a"), new PutItemOperation(key("a"),
+                counterItem("a", 2), new Condition.AttributeNotExists(DocumentPath.of("pk"))));
+        Thread.sleep(50);
+        assertThat(refused).as("answered before the image it saw is durable").isNotDone();
+        if (applied) {
+            replicator.releaseAll();
+            created.get(5, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(
+                    ConditionalCheckFailedException.class);
+        } else {
+            BasaltException lost = new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, "Service unavailable");
+            replicator.failAll(lost);
+            // The item it saw never existed: the refusal fails as the write did (a router sends it again).
+            assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).cause().isSameAs(lost);
+        }
+        // With nothing in flight a refusal is answered at once.
+        CompletableFuture<EvaluatedWrite> idle = leader.write(itemKey("b"), new PutItemOperation(key("b"),
+                counterItem("b", 2), new Condition.AttributeExists(DocumentPath.of("pk"))));
+        assertThatThrownBy(() -> idle.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(
+                ConditionalCheckFailedException.class);
+        assertThat(replicator.pending()).isZero();
+    }
+
     @ParameterizedTest(name = "in-flight entries applied: {0}")
     @ValueSource(booleans = {true, false})
     void aLeaderChangeResolvesTheEntriesInFlightThenResetsTheOverlay(boolean applied) throws Exception {

@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * <p>It is also the node's {@link ServingGuard}, answered from the node's Raft members rather than from the map: a
  * partition is served when this node's member of its group has an open epoch (it leads and has applied everything
  * committed before its term); a leader still catching up answers NOT_READY, another member NOT_LEADER with the leader
- * it knows, a node without a member of the group WRONG_PARTITION. Thread-safe; close it.
+ * it knows, a node without a member of the group WRONG_PARTITION, and a partition this node's catalog does not know
+ * (yet, or any more) NOT_READY. Thread-safe; close it.
  */
 public final class ClusterNodeView implements ClusterView, ServingGuard, AutoCloseable {
     private static final long LEADER_CHECK_MILLIS = 100;
@@ -126,9 +127,12 @@ public final class ClusterNodeView implements ClusterView, ServingGuard, AutoClo
         ClusterState current = state;
         Optional<PartitionDescriptor> descriptor = current.tryGetPartition(partition);
         if (descriptor.isEmpty()) {
-            // Not in this node's map: a table dropped (the node answers as for one), or created after the map was
-            // built — then the Router's own map came from a newer catalog, and the caller retries.
-            return null;
+            // Not in this node's map, but in the sender's: its catalog is ahead of this node's (a table just
+            // created), or behind it (a table just dropped). Either way the maps agree within the catalog's
+            // replication lag: the sender backs off and retries, and once its own map lacks the partition too, its
+            // Router answers from its own node, as for a dropped table. (This node's own calls for partitions no map
+            // knows never ask the guard: the Router sends them straight to the local client.)
+            return new RpcResponse.NotReady();
         }
         long groupId = descriptor.get().groupId();
         Optional<GroupMember> member = node.raft().tryMember(groupId);

@@ -111,10 +111,13 @@ public final class Router {
         return state.tryGetPartition(partition).map(descriptor -> target(state, descriptor, Set.of()));
     }
 
-    /** Whether this node serves {@code partition} now, as far as the Router and the local guard know. */
+    /**
+     * Whether this node serves {@code partition} now, as far as the Router and the local guard know. A partition no
+     * map knows is served here, as {@code call} does: the node answers as for a dropped table.
+     */
     public boolean servesLocally(PartitionId partition, boolean write) {
-        return route(partition).map(target -> target.node() == localNode).orElse(true)
-                && localGuard.refusal(partition, write) == null;
+        return route(partition).map(target -> target.node() == localNode
+                && localGuard.refusal(partition, write) == null).orElse(true);
     }
 
     /**

@@ -29,6 +29,7 @@ import io.basalt.model.KeyAttribute;
 import io.basalt.model.KeySchema;
 import io.basalt.model.Projection;
 import io.basalt.partition.PartitionDescriptor;
+import io.basalt.partition.PartitionId;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,6 +151,10 @@ class TestClusterControlPlane {
                         assertThat(refusal).isEqualTo(new RpcResponse.NotLeader(partition.groupId(), groupLeader));
                     }
                 }
+
+                // A partition this node's catalog does not know (yet): the sender, whose map has it, retries.
+                assertThat(follower.view().refusal(new PartitionId(999_999), true))
+                        .isEqualTo(new RpcResponse.NotReady());
 
                 // Deleted through another follower: gone from its catalog and its view at once.
                 Served other = served.get((metaLeader + 1) % 3);
