@@ -1,0 +1,188 @@
+package io.basalt.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import io.basalt.cluster.node.ClusterDirectory;
+import io.basalt.cluster.node.NodeIdentity;
+import io.basalt.testing.TestClients;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A cluster of {@code basalt serve} node processes on 127.0.0.1 for fault tests (docs/design/cluster.md §21.3): each
+ * node is its own JVM started on its node directory, exactly as {@code basalt cluster} starts it, so a test can
+ * SIGKILL, SIGSTOP and SIGCONT one node alone and start it again from its directory. Output goes to
+ * {@code node-N/test.log} (appended across restarts).
+ */
+final class NodeProcesses implements AutoCloseable {
+    /** Small heaps: the nodes and the test JVM share two cores and the machine's memory. */
+    private static final String HEAP = "-Xmx256m";
+
+    private final Path directory;
+    private final List<NodeIdentity> identities;
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private NodeProcesses(Path directory, List<NodeIdentity> identities) {
+        this.directory = directory;
+        this.identities = identities;
+        identities.forEach(identity -> processes.add(null));
+    }
+
+    /** Creates a cluster directory of {@code nodes} nodes, starts them all and waits until each serves its API. */
+    static NodeProcesses start(Path directory, int nodes, Duration timeout) throws IOException {
+        NodeProcesses cluster = new NodeProcesses(directory, ClusterDirectory.create(directory, "127.0.0.1", nodes, 0,
+                2));
+        try {
+            for (int node = 1; node <= nodes; node++) {
+                cluster.start(node);
+            }
+            for (int node = 1; node <= nodes; node++) {
+                cluster.awaitServing(node, timeout);
+            }
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    int size() {
+        return identities.size();
+    }
+
+    /** Starts node {@code node} (1-based) from its directory; it must not be running. */
+    void start(int node) throws IOException {
+        if (isRunning(node)) {
+            throw new IllegalStateException("node " + node + " is running");
+        }
+        Path nodeDirectory = ClusterDirectory.nodeDirectory(directory, node);
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
+                "-XX:+UseSerialGC", "-cp", classPath, BasaltCommand.class.getName(), "serve", "--data-dir",
+                nodeDirectory.toString());
+        Path log = nodeDirectory.resolve("test.log");
+        Files.createDirectories(nodeDirectory);
+        processes.set(node - 1, new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+    }
+
+    boolean isRunning(int node) {
+        Process process = processes.get(node - 1);
+        return process != null && process.isAlive();
+    }
+
+    long pid(int node) {
+        return requireNonNull(processes.get(node - 1), "node " + node + " never started").pid();
+    }
+
+    /** The node's DynamoDB endpoint. */
+    URI endpoint(int node) {
+        return URI.create(identities.get(node - 1).self().apiEndpoint());
+    }
+
+    /** A client of the node's endpoint that sees every error (no SDK retries). */
+    DynamoDbClient client(int node) {
+        return TestClients.dynamoDb(endpoint(node));
+    }
+
+    /** Waits until the node answers its health check ({@code GET /}). */
+    void awaitServing(int node, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest health = HttpRequest.newBuilder(endpoint(node)).timeout(Duration.ofSeconds(2)).GET().build();
+        while (System.nanoTime() < deadline) {
+            if (!isRunning(node)) {
+                throw new IllegalStateException("node " + node + " exited:\n" + log(node));
+            }
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("node " + node + " did not serve within " + timeout + ":\n" + log(node));
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, as a crash. */
+    void kill(int node) throws InterruptedException {
+        Process process = processes.get(node - 1);
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGSTOP: the process stays, silent, holding its ports and its leases, until {@link #resume}. */
+    void pause(int node) throws IOException, InterruptedException {
+        signal(node, "STOP");
+    }
+
+    /** SIGCONT. */
+    void resume(int node) throws IOException, InterruptedException {
+        signal(node, "CONT");
+    }
+
+    private void signal(int node, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(node))).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + pid(node) + " failed");
+        }
+    }
+
+    /** What the node logged so far (for failure messages). */
+    String log(int node) {
+        try {
+            Path log = ClusterDirectory.nodeDirectory(directory, node).resolve("test.log");
+            String text = Files.exists(log) ? Files.readString(log) : "";
+            return text.length() > 8_000 ? text.substring(text.length() - 8_000) : text;
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops every node: SIGCONT (a paused node cannot stop), then SIGKILL — the directories are thrown away. */
+    @Override
+    public void close() {
+        for (int node = 1; node <= processes.size(); node++) {
+            Process process = processes.get(node - 1);
+            if (process != null && process.isAlive()) {
+                try {
+                    resume(node);
+                } catch (IOException | InterruptedException e) {
+                    // It is killed next anyway.
+                }
+                process.destroyForcibly();
+                try {
+                    process.waitFor(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
