@@ -58,7 +58,7 @@ class TestClusterFaults {
     private static final Duration START = Duration.ofSeconds(90);
 
     @TempDir
-    Path directory;
+    static Path directory;
 
     private NodeProcesses cluster;
 
@@ -266,6 +266,8 @@ class TestClusterFaults {
                 sleep(50);
                 continue;
             }
+            // Paced, so that the history stays small enough to check (a few thousand operations).
+            sleep(60);
             String key = keys.get(random.nextInt(keys.size()));
             long version = versions.getOrDefault(key, 0L);
             String value = client.name() + "-" + step++;
@@ -296,6 +298,9 @@ class TestClusterFaults {
                     .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
                     .billingMode(BillingMode.PAY_PER_REQUEST));
             client.waiter().waitUntilTableExists(request -> request.tableName(table));
+        } catch (SdkException e) {
+            throw new AssertionError("CreateTable " + table + " through node " + viaNode + " failed; its log:\n"
+                    + cluster.log(viaNode), e);
         }
     }
 
