@@ -78,14 +78,7 @@ public final class GroupReads {
      */
     public CompletableFuture<Void> replicaBarrier() {
         CompletableFuture<Void> round = new CompletableFuture<>();
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(clientId)
-                .setServerId(server.get().getId())
-                .setGroupId(group)
-                .setCallId(callIds.incrementAndGet())
-                .setMessage(Message.EMPTY)
-                .setType(RaftClientRequest.readRequestType())
-                .build();
+        RaftClientRequest request = readRequest();
         try {
             server.get().submitClientRequestAsync(request).whenCompleteAsync((reply, failure) -> {
                 if (failure == null && reply.isSuccess()) {
@@ -101,6 +94,18 @@ public final class GroupReads {
                     "replica read barrier of " + group + " failed: " + e));
         }
         return round;
+    }
+
+    /** An empty read-only request of this group: Ratis answers it once its read index is applied here (§10). */
+    private RaftClientRequest readRequest() {
+        return RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(server.get().getId())
+                .setGroupId(group)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(Message.EMPTY)
+                .setType(RaftClientRequest.readRequestType())
+                .build();
     }
 
     private boolean isLeader() {
@@ -125,14 +130,7 @@ public final class GroupReads {
 
     /** Sends a round to Ratis (never under the lock: its reply may complete on the calling thread). */
     private void submit(CompletableFuture<Void> round) {
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(clientId)
-                .setServerId(server.get().getId())
-                .setGroupId(group)
-                .setCallId(callIds.incrementAndGet())
-                .setMessage(Message.EMPTY)
-                .setType(RaftClientRequest.readRequestType())
-                .build();
+        RaftClientRequest request = readRequest();
         try {
             server.get().submitClientRequestAsync(request)
                     .whenCompleteAsync((reply, failure) -> finish(round, reply, failure), submitter);
