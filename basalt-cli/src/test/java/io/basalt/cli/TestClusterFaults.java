@@ -31,8 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -41,6 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -112,12 +113,11 @@ class TestClusterFaults {
     }
 
     /**
-     * Not in the default run yet ({@code -Dbasalt.pauseFaultTests=true} runs it): it passed in four runs, and in one
-     * clean-clone CI run strong reads through the resumed node kept answering 500 for over a minute after SIGCONT — a
-     * bug to find (a deposed leader's read barrier after a pause?) before this test returns to CI.
+     * A leader node SIGSTOPped under writes and resumed. It once deadlocked on resuming (about one run in seven): Ratis
+     * told the deposed leader's listeners holding its server lock, and one waited for the proposer's lock, held by a
+     * write inside Ratis' submission that needed the server lock; the node answered nothing until killed.
      */
     @Test
-    @EnabledIfSystemProperty(named = "basalt.pauseFaultTests", matches = "true")
     void aPausedNodeResumesAndNothingIsLost() throws Exception {
         createTable("paused", 2);
         Writers writers = Writers.start(cluster, "paused", 4);
@@ -297,13 +297,35 @@ class TestClusterFaults {
 
     // ---- helpers ----
 
+    /**
+     * Creates a table through {@code viaNode}, retrying 503s as an SDK would: right after the nodes start, their
+     * groups may still be electing leaders (slowly on a loaded machine), and a 503 changed nothing.
+     */
     private void createTable(String table, int viaNode) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (DynamoDbClient client = cluster.client(viaNode)) {
-            client.createTable(request -> request.tableName(table)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
-                            .attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-                    .billingMode(BillingMode.PAY_PER_REQUEST));
+            boolean retried = false;
+            while (true) {
+                try {
+                    client.createTable(request -> request.tableName(table)
+                            .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
+                                    .attributeType(ScalarAttributeType.S).build())
+                            .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                            .billingMode(BillingMode.PAY_PER_REQUEST));
+                    break;
+                } catch (ResourceInUseException e) {
+                    if (!retried) {
+                        throw e;
+                    }
+                    break; // an earlier attempt created it after all
+                } catch (AwsServiceException e) {
+                    if (e.statusCode() != 503 || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    retried = true;
+                    sleep(200);
+                }
+            }
             client.waiter().waitUntilTableExists(request -> request.tableName(table));
         } catch (SdkException e) {
             throw new AssertionError("CreateTable " + table + " through node " + viaNode + " failed; its log:\n"

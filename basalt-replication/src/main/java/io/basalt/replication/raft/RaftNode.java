@@ -74,6 +74,8 @@ public final class RaftNode implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** Handles Ratis replies and submits what follows them, off Ratis' threads (see {@link GroupReads}). */
     private final ExecutorService submitter;
+    /** Tells the groups' leadership listeners, in order, off Ratis' threads (see {@link RatisGroupStateMachine}). */
+    private final ExecutorService leadership;
     private final Map<Long, GroupMember> members = new ConcurrentHashMap<>();
     private final ClientId adminClient = ClientId.randomId();
     private final AtomicLong adminCalls = new AtomicLong();
@@ -100,6 +102,11 @@ public final class RaftNode implements AutoCloseable {
         AtomicLong submitters = new AtomicLong();
         this.submitter = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "basalt-raft-" + id + "-submit-" + submitters.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.leadership = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "basalt-raft-" + id + "-leadership");
             thread.setDaemon(true);
             return thread;
         });
@@ -152,7 +159,7 @@ public final class RaftNode implements AutoCloseable {
     private StateMachine createStateMachine(RaftGroupId raftGroupId) {
         long groupId = raftGroupId.getUuid().getLeastSignificantBits();
         RatisGroupStateMachine stateMachine = new RatisGroupStateMachine(groupId, storageFactory,
-                setup.partitionOpener(groupId));
+                setup.partitionOpener(groupId), leadership);
         GroupProposer proposer = new GroupProposer(this::server, raftGroupId, maxInFlight, 1024 * 1024,
                 config.appenderByteLimit(), submitter);
         RaftReplicator replicator = new RaftReplicator(proposer, timer, ambiguousTimeout);
@@ -484,6 +491,7 @@ public final class RaftNode implements AutoCloseable {
             members.values().forEach(member -> member.replicator().close());
             timer.shutdownNow();
             submitter.shutdownNow();
+            leadership.shutdownNow();
         }
     }
 }

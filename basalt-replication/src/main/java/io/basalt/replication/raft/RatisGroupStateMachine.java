@@ -16,6 +16,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -45,18 +50,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: Ratis applies and snapshots on one updater thread per group; an install ({@link #pause}, then
  * {@link #reinitialize}) runs on a server thread and takes the storage write lock, which applies and
- * {@link #readStorage readers} hold shared. Leadership notifications go to the {@link LeadershipListener}s.
+ * {@link #readStorage readers} hold shared. Leadership notifications go to the {@link LeadershipListener}s on the
+ * node's leadership thread, never on the Ratis thread that gives them: Ratis calls them holding its server's lock
+ * (a step-down in {@code changeToFollower}), and a listener that waits for a lock held by a thread inside Ratis'
+ * own submission (which needs that server lock) deadlocked the member — seen after a SIGSTOPped leader resumed
+ * (docs/design/cluster.md, step 14 as built).
  */
 public final class RatisGroupStateMachine extends BaseStateMachine {
     /** The reply of an applied entry: one byte per partition entry, 1 applied, 0 rejected (informational only). */
     private static final byte APPLIED = 1;
     private static final byte REJECTED = 0;
 
+    /** How long closing waits for the leadership listeners to close the open epoch. */
+    private static final long CLOSE_WAIT_SECONDS = 5;
+
     private static final Logger LOG = LoggerFactory.getLogger(RatisGroupStateMachine.class);
 
     private final long groupId;
     private final GroupStorageFactory storageFactory;
     private final Consumer<GroupStateMachine> partitionOpener;
+    private final Executor leadershipThread;
     private final List<ApplyListener> applyListeners = new CopyOnWriteArrayList<>();
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
     private final List<PartitionsListener> partitionsListeners = new CopyOnWriteArrayList<>();
@@ -72,10 +85,13 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
      * @param partitionOpener tells each freshly opened {@link GroupStateMachine} which partitions the group holds
      *     (until partition records and {@code OPEN_PARTITION} entries exist, step 2; it runs again after every
      *     snapshot install)
+     * @param leadershipThread runs the leadership listeners, one notification after another in the order Ratis gave
+     *     them (a single thread); never a Ratis thread
      */
     public RatisGroupStateMachine(long groupId, GroupStorageFactory storageFactory,
-            Consumer<GroupStateMachine> partitionOpener) {
+            Consumer<GroupStateMachine> partitionOpener, Executor leadershipThread) {
         this.groupId = groupId;
+        this.leadershipThread = requireNonNull(leadershipThread, "leadershipThread is null");
         this.storageFactory = requireNonNull(storageFactory, "storageFactory is null");
         this.partitionOpener = requireNonNull(partitionOpener, "partitionOpener is null");
     }
@@ -349,31 +365,57 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
             LOG.warn("Group {}: leader ready but its commit index is unknown", groupId, e);
             return;
         }
-        for (LeadershipListener listener : leadershipListeners) {
-            listener.leaderReady(commitIndex);
-        }
+        tellListeners(listener -> listener.leaderReady(commitIndex));
     }
 
     @Override
     public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
-        leadershipListeners.forEach(LeadershipListener::notLeader);
+        tellListeners(LeadershipListener::notLeader);
     }
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         if (!groupMemberId.getPeerId().equals(newLeaderId)) {
-            leadershipListeners.forEach(LeadershipListener::notLeader);
+            tellListeners(LeadershipListener::notLeader);
         }
     }
 
     @Override
     public void notifyGroupRemove() {
-        leadershipListeners.forEach(LeadershipListener::notLeader);
+        tellListeners(LeadershipListener::notLeader);
+    }
+
+    /** Hands a notification to the leadership thread (see the class comment: never run on Ratis' thread). */
+    private CompletableFuture<Void> tellListeners(Consumer<LeadershipListener> notification) {
+        CompletableFuture<Void> told = new CompletableFuture<>();
+        Runnable telling = () -> {
+            try {
+                leadershipListeners.forEach(notification);
+            } catch (RuntimeException e) {
+                LOG.error("Group {}: a leadership listener failed", groupId, e);
+            } finally {
+                told.complete(null);
+            }
+        };
+        try {
+            leadershipThread.execute(telling);
+        } catch (RejectedExecutionException e) {
+            telling.run(); // the node has closed its leadership thread: nothing else runs any more
+        }
+        return told;
     }
 
     @Override
     public void close() throws IOException {
-        leadershipListeners.forEach(LeadershipListener::notLeader);
+        // The epoch closes before storage does; bounded, so that a stuck listener cannot hold the node's shutdown.
+        try {
+            tellListeners(LeadershipListener::notLeader).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Group {}: its leaders did not close within {} s before its storage", groupId,
+                    CLOSE_WAIT_SECONDS);
+        }
         storageLock.writeLock().lock();
         try {
             closeStorage();
