@@ -148,7 +148,7 @@ public final class BasaltNode implements AutoCloseable {
                 () -> ledgerTableId, ledger);
         // No coordinator outlives its process: every prepare record found at start is settled now.
         resolver.sweep(true);
-        resolver.start(storage, namedDaemonThreads("basalt-resolver-"));
+        resolver.start(namedDaemonThreads("basalt-resolver-"));
     }
 
     /** A cluster node (see the class): nothing of the single node's storage, log or catalog. */
@@ -181,7 +181,7 @@ public final class BasaltNode implements AutoCloseable {
         this.resolver = new TransactionResolver(config.clock(), config.transactionResolveAfter(),
                 cluster::ledPartitions, () -> control.tryGetTable(InternalTables.LEDGER).map(TableMetadata::id)
                         .orElse(-1L), ledger);
-        resolver.start(null, namedDaemonThreads("basalt-resolver-"));
+        resolver.start(namedDaemonThreads("basalt-resolver-"));
     }
 
     /**
@@ -277,9 +277,13 @@ public final class BasaltNode implements AutoCloseable {
         return leaders;
     }
 
-    /** Runs the ledger's expiry sweep now (tests of this package). */
-    int dropExpiredLedgerRowsNow() {
-        return resolver.dropExpiredRows(storage);
+    /**
+     * Runs the ledger's expiry sweep now over the ledger partitions this node leads (tests; it runs each minute).
+     *
+     * @return how many expired rows it deleted
+     */
+    public int dropExpiredLedgerRowsNow() {
+        return resolver.dropExpiredRows();
     }
 
     /**

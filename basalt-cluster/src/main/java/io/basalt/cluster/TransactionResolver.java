@@ -18,9 +18,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,19 +73,14 @@ final class TransactionResolver {
     /**
      * Starts the periodic sweeps on a thread of their own: prepare records every {@code min(1 s, resolveAfter / 2)}
      * (at least 10 ms), expired ledger rows each minute. A failed sweep is logged and the next one tries again.
-     *
-     * @param storage the node's read view, where the expiry sweep reads the ledger table's rows; null on a cluster
-     *     node, whose ledger rows are spread over its groups (the expiry sweep is not built there yet)
      */
-    void start(StorageReader storage, ThreadFactory threads) {
+    void start(ThreadFactory threads) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads);
         long period = Math.max(10, Math.min(1000, resolveAfter.toMillis() / 2));
         timer.scheduleWithFixedDelay(() -> logFailure("A transaction resolver sweep", () -> sweep(false)), period,
                 period, TimeUnit.MILLISECONDS);
-        if (storage != null) {
-            timer.scheduleWithFixedDelay(() -> logFailure("Dropping expired ledger rows",
-                    () -> dropExpiredRows(storage)), 1, 1, TimeUnit.MINUTES);
-        }
+        timer.scheduleWithFixedDelay(() -> logFailure("Dropping expired ledger rows", this::dropExpiredRows), 1, 1,
+                TimeUnit.MINUTES);
         this.timer = timer;
     }
 
@@ -149,19 +147,33 @@ final class TransactionResolver {
      * token whose coordinator died before deleting it. Rows still listing participants are left to the sweeps
      * that commit them. Each delete is conditional on the row's transaction, so a row taken over meanwhile stays.
      *
-     * @param storage the node's read view, in which the ledger table's rows are read
+     * <p>Each node sweeps the ledger partitions it leads, in their own storage: on one node that is every ledger
+     * partition in the one store; on a cluster node, those of the groups it leads, so every row is swept by the
+     * leader of its partition and by no other node (a leader change between reading and deleting is harmless: the
+     * delete is conditional).
+     *
      * @return how many rows were deleted
      */
-    int dropExpiredRows(StorageReader storage) {
+    int dropExpiredRows() {
         long now = clock.millis();
-        List<LedgerRow> expired = new ArrayList<>();
         long ledgerTable = ledgerTableId.getAsLong();
-        try (StorageIterator rows = storage.iterator(KeyLayout.indexStart(ledgerTable, KeyLayout.BASE_TABLE_INDEX),
-                KeyLayout.indexEnd(ledgerTable, KeyLayout.BASE_TABLE_INDEX))) {
-            for (rows.seekToFirst(); rows.isValid(); rows.next()) {
-                LedgerRow row = LedgerRow.fromItem(ItemCodec.decode(rows.value()));
-                if (row.expires() < now && row.participants().isEmpty() && row.state() != LedgerRow.State.PENDING) {
-                    expired.add(row);
+        Set<StorageReader> stores = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (PartitionLeader leader : leaders.get()) {
+            if (leader.descriptor().tableId() == ledgerTable) {
+                stores.add(leader.storage());
+            }
+        }
+        List<LedgerRow> expired = new ArrayList<>();
+        for (StorageReader storage : stores) {
+            // The table's rows in this store are those of its partitions in this store's group: all of them led here.
+            try (StorageIterator rows = storage.iterator(KeyLayout.indexStart(ledgerTable,
+                    KeyLayout.BASE_TABLE_INDEX), KeyLayout.indexEnd(ledgerTable, KeyLayout.BASE_TABLE_INDEX))) {
+                for (rows.seekToFirst(); rows.isValid(); rows.next()) {
+                    LedgerRow row = LedgerRow.fromItem(ItemCodec.decode(rows.value()));
+                    if (row.expires() < now && row.participants().isEmpty()
+                            && row.state() != LedgerRow.State.PENDING) {
+                        expired.add(row);
+                    }
                 }
             }
         }

@@ -57,6 +57,7 @@ public final class PartitionLeader {
     private int pendingAppends;
     /** The last entry appended, which resolves after every earlier one (sequencer only; null before the first). */
     private CompletableFuture<?> lastAppend;
+    private final StorageReader storage;
     /** Whether a reset waits for the entries in flight to resolve (sequencer only). */
     private boolean resetting;
     /** Evaluations that arrived while resetting, in arrival order (sequencer only). */
@@ -71,6 +72,7 @@ public final class PartitionLeader {
      */
     public PartitionLeader(PartitionDescriptor descriptor, StorageReader storage, KeySchema tableSchema,
             LongSupplier clock, Replicator replicator, Executor pool, LongConsumer appliedListener) {
+        this.storage = requireNonNull(storage, "storage is null");
         this.state = new PartitionState(requireNonNull(descriptor, "descriptor is null"), storage, tableSchema,
                 clock);
         this.replicator = requireNonNull(replicator, "replicator is null");
@@ -102,6 +104,14 @@ public final class PartitionLeader {
 
     public PartitionId id() {
         return state.id();
+    }
+
+    /**
+     * The storage the partition's entries apply to: the node's one store, or its group member's (which a leader
+     * keeps for its whole epoch: only a follower's is replaced by a snapshot install).
+     */
+    public StorageReader storage() {
+        return storage;
     }
 
     public PartitionDescriptor descriptor() {
