@@ -177,6 +177,8 @@ public final class BasaltNode implements AutoCloseable {
                 ledger, config.transactionResolveAfter(), transactionReaders, commitDelay);
         control.addChangeListener(this::followCatalog);
         followCatalog();
+        // The data groups' global index propagators send through this node's routed client (cluster.md §15).
+        cluster.globalIndexes().bind(partitions, control, config.globalIndexPropagation());
         // The ledger table is created once per cluster, by whichever node gets there first (ClusterServe).
         this.resolver = new TransactionResolver(config.clock(), config.transactionResolveAfter(),
                 cluster::ledPartitions, () -> control.tryGetTable(InternalTables.LEDGER).map(TableMetadata::id)
@@ -345,9 +347,6 @@ public final class BasaltNode implements AutoCloseable {
     /** @throws BasaltException ResourceInUseException when a table of that name exists */
     public TableMetadata createTable(TableDefinition definition) {
         if (control != null) {
-            if (definition.indexes().stream().anyMatch(IndexDefinition::global)) {
-                throw globalIndexesNotInCluster();
-            }
             return control.createTable(definition, config.tableCreationDelay());
         }
         synchronized (controlLock) {
@@ -408,9 +407,8 @@ public final class BasaltNode implements AutoCloseable {
      */
     public TableMetadata updateTable(String name, TableChange change) {
         if (control != null) {
-            if (change instanceof TableChange.AddGlobalIndex) {
-                throw globalIndexesNotInCluster();
-            }
+            // The metadata leader gives an added index its partitions; each base partition's leader then backfills
+            // it and a drop reaches each index partition's leader (GroupGlobalIndexes, cluster.md §15).
             return control.updateTable(name, change);
         }
         synchronized (controlLock) {
@@ -588,12 +586,6 @@ public final class BasaltNode implements AutoCloseable {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    private static BasaltException globalIndexesNotInCluster() {
-        // Not DynamoDB's: GSIs are maintained beside the log on one node, which a cluster cannot do (their own
-        // partitions and leaders are cluster.md §15); listed in docs/compatibility.md.
-        return BasaltException.validation("Global secondary indexes are not yet supported in cluster mode");
     }
 
     // ---- data plane ----
@@ -776,15 +768,20 @@ public final class BasaltNode implements AutoCloseable {
         return runtime == null || !index.global() ? IndexLag.NONE : GlobalIndexLifecycle.lag(runtime, index);
     }
 
-    /** Changes how global indexes follow writes, from the next write on (a cluster node has none). */
+    /**
+     * Changes how global indexes follow writes, from the next write on (on a cluster node: the writes to the
+     * partitions this node leads).
+     */
     public void setGlobalIndexPropagation(GlobalIndexPropagation propagation) {
         if (globalIndexes != null) {
             globalIndexes.setPropagation(propagation, runtimes.values());
+        } else {
+            cluster.globalIndexes().setPropagation(propagation);
         }
     }
 
     public GlobalIndexPropagation globalIndexPropagation() {
-        return globalIndexes == null ? config.globalIndexPropagation() : globalIndexes.propagation();
+        return globalIndexes == null ? cluster.globalIndexes().propagation() : globalIndexes.propagation();
     }
 
     private static BasaltException tableNotFound(String name) {
@@ -815,6 +812,7 @@ public final class BasaltNode implements AutoCloseable {
         resolver.close();
         transactionReaders.shutdown();
         if (cluster != null) {
+            cluster.globalIndexes().unbind();
             return;
         }
         replicator.close();
