@@ -376,7 +376,8 @@ public final class GroupGlobalIndexes implements AutoCloseable {
             return;
         }
         List<PartitionId> sources = table.partitions().stream().map(PartitionDescriptor::id).toList();
-        leader.drop(sources).whenComplete((ignored, failure) -> {
+        // Like a backfill, a drop is held back by this node's deliberate propagation delay (as on one node).
+        afterDeliberateDelay().thenCompose(ignored -> leader.drop(sources)).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 // The leader is closed: the next open of the partition in this epoch builds another and drops again.
                 LOG.warn("Dropping index partition {} of index {} failed; retried", partition, index.name(), failure);
