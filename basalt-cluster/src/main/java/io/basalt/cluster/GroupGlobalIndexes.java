@@ -62,17 +62,13 @@ public final class GroupGlobalIndexes implements AutoCloseable {
     private final ExecutorService pool;
     private final ScheduledExecutorService timer;
     private final ExecutorService followUps;
-    private final ExecutorService reports;
+    private final ExecutorService reportSender;
+    /** What the partitions' leaders of this node owe the metadata leader (sent again every second). */
+    private final IndexPartitionReports reports;
     /** The open epochs of the groups this node leads, by group id. */
     private final ConcurrentHashMap<Long, Epoch> epochs = new ConcurrentHashMap<>();
-    /** Reports made and not yet seen through in the catalog (sent again every second). */
-    private final Set<Report> pendingReports = ConcurrentHashMap.newKeySet();
     private volatile PartitionClient sender;
-    private volatile ControlPlane control;
     private volatile GlobalIndexPropagation propagation = GlobalIndexPropagation.ASYNCHRONOUS;
-
-    private record Report(String tableName, TableChange change) {
-    }
 
     /** What one epoch of a group built. */
     private static final class Epoch {
@@ -112,7 +108,8 @@ public final class GroupGlobalIndexes implements AutoCloseable {
         this.pool = Executors.newFixedThreadPool(2, daemonThreads(threadPrefix + "index-"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads(threadPrefix + "index-timer-"));
         this.followUps = Executors.newSingleThreadExecutor(daemonThreads(threadPrefix + "index-follow-"));
-        this.reports = Executors.newSingleThreadExecutor(daemonThreads(threadPrefix + "index-report-"));
+        this.reportSender = Executors.newSingleThreadExecutor(daemonThreads(threadPrefix + "index-report-"));
+        this.reports = new IndexPartitionReports(metadata, reportSender);
         timer.scheduleWithFixedDelay(this::safetyNet, FOLLOW_MILLIS, FOLLOW_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -122,14 +119,14 @@ public final class GroupGlobalIndexes implements AutoCloseable {
      */
     public void bind(PartitionClient routedClient, ControlPlane controlPlane, GlobalIndexPropagation initial) {
         this.sender = requireNonNull(routedClient, "routedClient is null");
-        this.control = requireNonNull(controlPlane, "controlPlane is null");
+        reports.bind(requireNonNull(controlPlane, "controlPlane is null"));
         setPropagation(initial);
     }
 
     /** Forgets what {@link #bind} gave (the serving side is closing); batches fail and are sent again. */
     public void unbind() {
         this.sender = null;
-        this.control = null;
+        reports.bind(null);
     }
 
     GlobalIndexPropagation propagation() {
@@ -385,68 +382,18 @@ public final class GroupGlobalIndexes implements AutoCloseable {
                 epoch.dropping.remove(partition);
                 return;
             }
-            report(new Report(table.name(), new TableChange.IndexPartitionDropped(table.id(), index.id(),
-                    partition)));
+            reports.dropped(table, index.id(), partition);
         });
     }
 
     private void backfilled(TableMetadata table, PartitionId partition, int indexId) {
-        report(new Report(table.name(), new TableChange.PartitionBackfilled(table.id(), indexId, partition)));
-    }
-
-    private void report(Report report) {
-        pendingReports.add(report);
-        try {
-            reports.execute(() -> send(report));
-        } catch (RejectedExecutionException closing) {
-            // Closing: the next leader of the partition reports it.
-        }
-    }
-
-    /** Sends a report to the metadata leader unless the catalog has moved on (then forgets it). */
-    private void send(Report report) {
-        if (!stillNeeded(report)) {
-            pendingReports.remove(report);
-            return;
-        }
-        ControlPlane current = control;
-        if (current == null) {
-            return;
-        }
-        try {
-            current.updateTable(report.tableName(), report.change());
-        } catch (RuntimeException e) {
-            LOG.debug("Reporting {} to the metadata leader failed; sent again", report.change(), e);
-        }
-    }
-
-    private boolean stillNeeded(Report report) {
-        if (!metadata.isOpen()) {
-            return true;
-        }
-        long tableId;
-        int indexId;
-        IndexPhase awaited;
-        if (report.change() instanceof TableChange.PartitionBackfilled backfilled) {
-            tableId = backfilled.tableId();
-            indexId = backfilled.indexId();
-            awaited = IndexPhase.BACKFILLING;
-        } else {
-            TableChange.IndexPartitionDropped dropped = (TableChange.IndexPartitionDropped) report.change();
-            tableId = dropped.tableId();
-            indexId = dropped.indexId();
-            awaited = IndexPhase.DELETING;
-        }
-        return metadata.tryGetTable(tableId).flatMap(table -> indexOf(table, indexId))
-                .map(index -> index.phase() == awaited).orElse(false);
+        reports.backfilled(table, indexId, partition);
     }
 
     /** Every second: the reports the catalog has not seen through yet go again, and the catalog is followed. */
     private void safetyNet() {
         try {
-            for (Report report : pendingReports) {
-                reports.execute(() -> send(report));
-            }
+            reports.resendAll();
             followUps.execute(this::followCatalog);
         } catch (RejectedExecutionException closing) {
             // Closing.
@@ -503,7 +450,7 @@ public final class GroupGlobalIndexes implements AutoCloseable {
             }
         }
         followUps.shutdownNow();
-        reports.shutdownNow();
+        reportSender.shutdownNow();
         timer.shutdownNow();
         pool.shutdown();
     }

@@ -39,13 +39,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li><b>Epochs.</b> The epoch factory of a data group builds a {@link PartitionLeader} for each partition the
  * member's state machine holds, over the member's current storage, with the key schema and the indexes its table
- * has in this node's catalog (as the single node configures them); a partition whose table this node's catalog does
- * not show yet gets its leader later ({@link #reconcile}).</li>
+ * has in this node's catalog (as the single node configures them), and beside it the propagator of its share of the
+ * table's global indexes; for a global index partition it builds a {@code GlobalIndexLeader} instead (both through
+ * {@link GroupGlobalIndexes}, which stops them when the epoch closes, cluster.md §15). A partition whose table this
+ * node's catalog does not show yet gets its leader later ({@link #reconcile}).</li>
  * <li><b>Reconciling.</b> When this node leads a data group (its epoch opens, the catalog changes, and once a second
  * as a safety net), it proposes through the group's log an open entry for the catalog's partitions of that group the
- * group does not hold, and a drop entry for each table the group holds that the catalog no longer has. A table counts
- * as gone only when its id is below the catalog's next table id, so a catalog that lags behind the group (a new
- * leader's) never drops a table it has not heard of yet.</li>
+ * group does not hold (tables' and global indexes'), and a drop entry for each table the group holds that the
+ * catalog no longer has. A table counts as gone only when its id is below the catalog's next table id, so a catalog
+ * that lags behind the group (a new leader's) never drops a table it has not heard of yet.</li>
  * </ul>
  * Thread-safe: reconciling runs on one thread of its own; proposals complete on Ratis' threads.
  */
