@@ -38,8 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * have reported) follow writes made through a node that leads no partition of them; then the node leading the group
  * of one of the table's partitions stops under writes that move items between index keys, and once the new leaders
  * have resumed, each index holds exactly one entry per item of the table (compared with a strongly consistent Scan of
- * the table: nothing lost, nothing duplicated, nothing stale); finally an index is dropped through the control plane
- * and leaves the table.
+ * the table: nothing lost, nothing duplicated, nothing stale) and DescribeTable counts each item once in each index;
+ * finally an index is dropped through the control plane and leaves the table.
  */
 @Tag("raft")
 @Timeout(240)
@@ -102,6 +102,11 @@ class TestClusterGlobalIndexes {
                 }
                 awaitIndexMatchesTable(client, "byColor", "color", COLORS);
                 awaitIndexMatchesTable(client, "bySize", "size", SIZES);
+                // The index partitions' counts: a batch the new leader sent again was counted once.
+                int items = tableByValue(client, "color").values().stream().mapToInt(List::size).sum();
+                assertThat(items).isEqualTo(80);
+                awaitIndexItemCount(client, "byColor", items);
+                awaitIndexItemCount(client, "bySize", items);
 
                 // Drop through the control plane: each index partition's leader removes its data, then it goes.
                 client.updateTable(b -> b.tableName(TABLE)
@@ -206,6 +211,25 @@ class TestClusterGlobalIndexes {
             Thread.sleep(100);
         }
         throw new AssertionError("index " + index + " was " + last + ", not " + status + ", after " + timeout);
+    }
+
+    private static void awaitIndexItemCount(DynamoDbClient client, String index, long expected)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Long last = null;
+        while (System.nanoTime() < deadline) {
+            for (GlobalSecondaryIndexDescription description : client.describeTable(b -> b.tableName(TABLE)).table()
+                    .globalSecondaryIndexes()) {
+                if (description.indexName().equals(index)) {
+                    last = description.itemCount();
+                }
+            }
+            if (last != null && last == expected) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(last).as("ItemCount of index %s", index).isEqualTo(expected);
     }
 
     private static void awaitIndexGone(DynamoDbClient client, String index, Duration timeout)
