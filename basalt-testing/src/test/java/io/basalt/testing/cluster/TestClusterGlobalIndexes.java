@@ -3,6 +3,8 @@ package io.basalt.testing.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.cluster.TableMetadata;
+import io.basalt.cluster.node.ClusterNode;
+import io.basalt.partition.PartitionDescriptor;
 import io.basalt.testing.TestClients;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +68,13 @@ class TestClusterGlobalIndexes {
                             SIZES.get(id % 4)));
                 }
                 awaitIndexMatchesTable(client, "byColor", "color", COLORS);
+                // The index's partitions are opened by their groups' logs: every member holds them.
+                TableMetadata created = cluster.node(entry).metadata().tryGetTable(TABLE).orElseThrow();
+                List<PartitionDescriptor> indexPartitions = created.index("byColor").orElseThrow().partitions();
+                assertThat(indexPartitions).hasSizeGreaterThanOrEqualTo(4);
+                for (int node = 1; node <= 3; node++) {
+                    awaitHeld(cluster.node(node), indexPartitions);
+                }
 
                 // Online add: every base partition's leader backfills it; ACTIVE once all have reported.
                 client.updateTable(b -> b.tableName(TABLE)
@@ -79,7 +88,7 @@ class TestClusterGlobalIndexes {
                 // Stop the node leading the group of one of the table's partitions (not the client's node).
                 TableMetadata table = cluster.node(entry).metadata().tryGetTable(TABLE).orElseThrow();
                 int stopped = 0;
-                for (var partition : table.partitions()) {
+                for (PartitionDescriptor partition : table.partitions()) {
                     int leader = leaders.get(partition.groupId());
                     if (leader != entry) {
                         stopped = leader;
@@ -115,6 +124,18 @@ class TestClusterGlobalIndexes {
                 assertThat(client.describeTable(b -> b.tableName(TABLE)).table().globalSecondaryIndexes())
                         .extracting(GlobalSecondaryIndexDescription::indexName).containsExactly("bySize");
                 awaitIndexMatchesTable(client, "bySize", "size", SIZES);
+            }
+        }
+    }
+
+    private static void awaitHeld(ClusterNode node, List<PartitionDescriptor> partitions)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (PartitionDescriptor partition : partitions) {
+            while (!node.raft().member(partition.groupId()).stateMachine().groupStateMachine()
+                    .holds(partition.id())) {
+                assertThat(System.nanoTime()).as("node %d holds %s", node.selfId(), partition).isLessThan(deadline);
+                Thread.sleep(50);
             }
         }
     }
