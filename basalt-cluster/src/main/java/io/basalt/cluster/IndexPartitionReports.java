@@ -27,6 +27,11 @@ final class IndexPartitionReports {
     private final ExecutorService sender;
     /** Reports made and not yet seen through in the catalog. */
     private final Set<Report> pending = ConcurrentHashMap.newKeySet();
+    /**
+     * Reports queued or being sent: a resend skips them, so that a metadata group without a leader (each send then
+     * waits out the routing deadline) does not pile up sends.
+     */
+    private final Set<Report> queued = ConcurrentHashMap.newKeySet();
     private volatile ControlPlane control;
 
     private record Report(String tableName, TableChange change) {
@@ -65,10 +70,20 @@ final class IndexPartitionReports {
     }
 
     private void execute(Report report) {
+        if (!queued.add(report)) {
+            return;
+        }
         try {
-            sender.execute(() -> send(report));
+            sender.execute(() -> {
+                try {
+                    send(report);
+                } finally {
+                    queued.remove(report);
+                }
+            });
         } catch (RejectedExecutionException closing) {
             // Closing: the partition's next leader reports it.
+            queued.remove(report);
         }
     }
 
