@@ -407,8 +407,6 @@ public final class BasaltNode implements AutoCloseable {
      */
     public TableMetadata updateTable(String name, TableChange change) {
         if (control != null) {
-            // The metadata leader gives an added index its partitions; each base partition's leader then backfills
-            // it and a drop reaches each index partition's leader (GroupGlobalIndexes, cluster.md §15).
             return control.updateTable(name, change);
         }
         synchronized (controlLock) {
@@ -762,16 +760,16 @@ public final class BasaltNode implements AutoCloseable {
         return runtime;
     }
 
-    /** How far a global index is behind its table, summed over the partitions. */
+    /** How far a global index is behind its table, summed over the partitions (on a cluster node: those it leads). */
     public IndexLag globalIndexLag(TableMetadata table, IndexMetadata index) {
+        if (cluster != null) {
+            return index.global() ? cluster.globalIndexes().lag(table, index) : IndexLag.NONE;
+        }
         TableRuntime runtime = runtimes.get(table.id());
         return runtime == null || !index.global() ? IndexLag.NONE : GlobalIndexLifecycle.lag(runtime, index);
     }
 
-    /**
-     * Changes how global indexes follow writes, from the next write on (on a cluster node: the writes to the
-     * partitions this node leads).
-     */
+    /** Changes how global indexes follow writes, from the next write on (a cluster node: where it leads). */
     public void setGlobalIndexPropagation(GlobalIndexPropagation propagation) {
         if (globalIndexes != null) {
             globalIndexes.setPropagation(propagation, runtimes.values());

@@ -267,6 +267,28 @@ public final class GroupGlobalIndexes implements AutoCloseable {
         return base == null || !base.globalIndexes ? null : base.propagator;
     }
 
+    /**
+     * How far {@code index} is behind on the base partitions this node leads (their propagators' lag summed); not
+     * backfilled while the catalog shows it BACKFILLING. The other nodes' partitions are not counted.
+     */
+    IndexLag lag(TableMetadata table, IndexMetadata index) {
+        IndexLag lag = new IndexLag(0, 0, index.phase() != IndexPhase.BACKFILLING);
+        for (Epoch epoch : epochs.values()) {
+            for (Base base : epoch.bases.values()) {
+                if (base.tableId != table.id()) {
+                    continue;
+                }
+                try {
+                    lag = lag.plus(base.propagator.lag(index.id()));
+                } catch (RuntimeException e) {
+                    // The member's storage is closing (the node stops): its share is not known now.
+                    LOG.debug("Reading the lag of index {} failed", index.name(), e);
+                }
+            }
+        }
+        return lag;
+    }
+
     // ---- following the catalog ----
 
     /** Follows this node's catalog soon (call after every metadata entry it applies). */

@@ -2,6 +2,9 @@ package io.basalt.testing.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.IndexLag;
+import io.basalt.cluster.IndexMetadata;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.cluster.node.ClusterNode;
 import io.basalt.partition.PartitionDescriptor;
@@ -116,6 +119,12 @@ class TestClusterGlobalIndexes {
                 assertThat(items).isEqualTo(80);
                 awaitIndexItemCount(client, "byColor", items);
                 awaitIndexItemCount(client, "bySize", items);
+                // Each running node's lag figures (its own partitions' propagators) come down to nothing.
+                for (int node = 1; node <= 3; node++) {
+                    if (node != stopped) {
+                        awaitNoLag(cluster, node);
+                    }
+                }
 
                 // Drop through the control plane: each index partition's leader removes its data, then it goes.
                 client.updateTable(b -> b.tableName(TABLE)
@@ -137,6 +146,20 @@ class TestClusterGlobalIndexes {
                 assertThat(System.nanoTime()).as("node %d holds %s", node.selfId(), partition).isLessThan(deadline);
                 Thread.sleep(50);
             }
+        }
+    }
+
+    private static void awaitNoLag(BasaltTestCluster cluster, int node) throws InterruptedException {
+        BasaltNode basalt = cluster.server(node).node();
+        TableMetadata table = basalt.describeTable(TABLE);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (IndexMetadata index : table.globalIndexes()) {
+            IndexLag lag = basalt.globalIndexLag(table, index);
+            while (lag.pendingChanges() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                lag = basalt.globalIndexLag(table, index);
+            }
+            assertThat(lag).as("lag of %s on node %d", index.name(), node).isEqualTo(IndexLag.NONE);
         }
     }
 
