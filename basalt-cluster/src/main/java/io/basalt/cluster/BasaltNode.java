@@ -177,6 +177,8 @@ public final class BasaltNode implements AutoCloseable {
                 ledger, config.transactionResolveAfter(), transactionReaders, commitDelay);
         control.addChangeListener(this::followCatalog);
         followCatalog();
+        // The data groups' global index propagators send through this node's routed client (cluster.md §15).
+        cluster.globalIndexes().bind(partitions, control, config.globalIndexPropagation());
         // The ledger table is created once per cluster, by whichever node gets there first (ClusterServe).
         this.resolver = new TransactionResolver(config.clock(), config.transactionResolveAfter(),
                 cluster::ledPartitions, () -> control.tryGetTable(InternalTables.LEDGER).map(TableMetadata::id)
@@ -349,9 +351,6 @@ public final class BasaltNode implements AutoCloseable {
     /** @throws BasaltException ResourceInUseException when a table of that name exists */
     public TableMetadata createTable(TableDefinition definition) {
         if (control != null) {
-            if (definition.indexes().stream().anyMatch(IndexDefinition::global)) {
-                throw globalIndexesNotInCluster();
-            }
             return control.createTable(definition, config.tableCreationDelay());
         }
         synchronized (controlLock) {
@@ -412,9 +411,6 @@ public final class BasaltNode implements AutoCloseable {
      */
     public TableMetadata updateTable(String name, TableChange change) {
         if (control != null) {
-            if (change instanceof TableChange.AddGlobalIndex) {
-                throw globalIndexesNotInCluster();
-            }
             return control.updateTable(name, change);
         }
         synchronized (controlLock) {
@@ -594,12 +590,6 @@ public final class BasaltNode implements AutoCloseable {
         }
     }
 
-    private static BasaltException globalIndexesNotInCluster() {
-        // Not DynamoDB's: GSIs are maintained beside the log on one node, which a cluster cannot do (their own
-        // partitions and leaders are cluster.md §15); listed in docs/compatibility.md.
-        return BasaltException.validation("Global secondary indexes are not yet supported in cluster mode");
-    }
-
     // ---- data plane ----
 
     /**
@@ -774,21 +764,26 @@ public final class BasaltNode implements AutoCloseable {
         return runtime;
     }
 
-    /** How far a global index is behind its table, summed over the partitions. */
+    /** How far a global index is behind its table, summed over the partitions (on a cluster node: those it leads). */
     public IndexLag globalIndexLag(TableMetadata table, IndexMetadata index) {
+        if (cluster != null) {
+            return index.global() ? cluster.globalIndexes().lag(table, index) : IndexLag.NONE;
+        }
         TableRuntime runtime = runtimes.get(table.id());
         return runtime == null || !index.global() ? IndexLag.NONE : GlobalIndexLifecycle.lag(runtime, index);
     }
 
-    /** Changes how global indexes follow writes, from the next write on (a cluster node has none). */
+    /** Changes how global indexes follow writes, from the next write on (a cluster node: where it leads). */
     public void setGlobalIndexPropagation(GlobalIndexPropagation propagation) {
         if (globalIndexes != null) {
             globalIndexes.setPropagation(propagation, runtimes.values());
+        } else {
+            cluster.globalIndexes().setPropagation(propagation);
         }
     }
 
     public GlobalIndexPropagation globalIndexPropagation() {
-        return globalIndexes == null ? config.globalIndexPropagation() : globalIndexes.propagation();
+        return globalIndexes == null ? cluster.globalIndexes().propagation() : globalIndexes.propagation();
     }
 
     private static BasaltException tableNotFound(String name) {
@@ -819,6 +814,7 @@ public final class BasaltNode implements AutoCloseable {
         resolver.close();
         transactionReaders.shutdown();
         if (cluster != null) {
+            cluster.globalIndexes().unbind();
             return;
         }
         replicator.close();

@@ -1,6 +1,7 @@
 package io.basalt.cluster;
 
 import io.basalt.partition.PartitionId;
+import io.basalt.replication.GlobalIndexLeader;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageReader;
 import java.util.List;
@@ -22,6 +23,17 @@ public interface ClusterPartitions {
      *     leads it but has no leader for the partition yet (NOT_READY)
      */
     PartitionLeader leader(long groupId, PartitionId partition);
+
+    /**
+     * The leader of global index partition {@code partition} (of group {@code groupId}) in this node's open epoch
+     * (cluster.md §15), which {@code GSI_APPLY} batches reach.
+     *
+     * @throws io.basalt.cluster.rpc.RpcRefusedException as {@link #leader} does
+     */
+    GlobalIndexLeader indexLeader(long groupId, PartitionId partition);
+
+    /** What this node's data groups build for global secondary indexes, which the serving side binds. */
+    GroupGlobalIndexes globalIndexes();
 
     /**
      * Runs {@code read} on this node's member of group {@code groupId}; a consistent read first passes the group's

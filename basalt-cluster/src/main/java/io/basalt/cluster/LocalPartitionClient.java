@@ -132,8 +132,27 @@ final class LocalPartitionClient implements PartitionClient {
 
     @Override
     public CompletableFuture<IndexPosition> applyGlobalIndex(PartitionId indexPartition, GlobalIndexBatch batch) {
+        if (cluster != null) {
+            return clusterApplyGlobalIndex(indexPartition, batch);
+        }
         GlobalIndexLeader leader = indexPartitions.get(indexPartition);
         return leader == null ? CompletableFuture.failedFuture(resourceNotFound()) : leader.apply(batch);
+    }
+
+    /** A batch for a global index partition whose group this cluster node leads (cluster.md §15). */
+    private CompletableFuture<IndexPosition> clusterApplyGlobalIndex(PartitionId indexPartition,
+            GlobalIndexBatch batch) {
+        Optional<PartitionDescriptor> descriptor = map.get().tryGet(indexPartition);
+        if (descriptor.isEmpty()) {
+            return CompletableFuture.failedFuture(resourceNotFound());
+        }
+        GlobalIndexLeader leader;
+        try {
+            leader = cluster.indexLeader(descriptor.get().groupId(), indexPartition);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return routed(leader.apply(batch));
     }
 
     @Override
@@ -170,8 +189,15 @@ final class LocalPartitionClient implements PartitionClient {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return leader == null ? CompletableFuture.failedFuture(resourceNotFound())
-                : routed(leader.write(itemKey, operation));
+        if (leader == null) {
+            return CompletableFuture.failedFuture(resourceNotFound());
+        }
+        CompletableFuture<EvaluatedWrite> written = routed(leader.write(itemKey, operation));
+        // The synchronous test mode: the write completes once its table's global indexes have it (cluster.md §15).
+        GlobalIndexPropagator propagator = cluster.globalIndexes().synchronousPropagator(
+                leader.descriptor().groupId(), partition);
+        return propagator == null ? written : written.thenCompose(write -> propagator.awaitPropagated(
+                write.entry().sequence()).thenApply(ignored -> write));
     }
 
     /** A cluster leader's future, its Raft failures turned into the routing answers the Router retries. */

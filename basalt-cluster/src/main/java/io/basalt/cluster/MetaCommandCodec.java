@@ -4,6 +4,7 @@ import io.basalt.cluster.node.GroupPlacement;
 import io.basalt.cluster.node.MembershipCodec;
 import io.basalt.cluster.node.NodeAddress;
 import io.basalt.cluster.node.NodeState;
+import io.basalt.partition.PartitionId;
 import io.basalt.partition.encoding.ByteReader;
 import io.basalt.partition.encoding.ByteWriter;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,8 @@ import java.util.Map;
  *   4 ADD_GLOBAL_INDEX, 5 START_INDEX_DROP: table expected, table updated, varint index id
  *   6 INDEX_BACKFILLED: u64 table id, varint index id, u64 readyAt epoch millis
  *   7 INDEX_DROPPED: u64 table id, varint index id
+ *   8 PARTITION_BACKFILLED, 9 INDEX_PARTITION_DROPPED: u64 table id, varint index id, u64 partition id (reports a
+ *     cluster's partition leaders send, added in format 1: a frame goes between nodes of one build)
  * table: varint length + TableMetadataCodec bytes; string: varint length + UTF-8
  * </pre>
  */
@@ -58,6 +61,9 @@ public final class MetaCommandCodec {
     private static final byte START_INDEX_DROP = 5;
     private static final byte INDEX_BACKFILLED = 6;
     private static final byte INDEX_DROPPED = 7;
+    /** Reports a cluster's partitions send the metadata leader (never logged); added without a version bump. */
+    private static final byte PARTITION_BACKFILLED = 8;
+    private static final byte INDEX_PARTITION_DROPPED = 9;
 
     private MetaCommandCodec() {
     }
@@ -192,6 +198,16 @@ public final class MetaCommandCodec {
             out.writeLong(backfilled.tableId());
             out.writeVarInt(backfilled.indexId());
             out.writeLong(backfilled.readyAt().toEpochMilli());
+        } else if (change instanceof TableChange.PartitionBackfilled report) {
+            out.writeByte(PARTITION_BACKFILLED);
+            out.writeLong(report.tableId());
+            out.writeVarInt(report.indexId());
+            out.writeLong(report.partition().value());
+        } else if (change instanceof TableChange.IndexPartitionDropped report) {
+            out.writeByte(INDEX_PARTITION_DROPPED);
+            out.writeLong(report.tableId());
+            out.writeVarInt(report.indexId());
+            out.writeLong(report.partition().value());
         } else {
             TableChange.IndexDropped dropped = (TableChange.IndexDropped) change;
             out.writeByte(INDEX_DROPPED);
@@ -230,6 +246,12 @@ public final class MetaCommandCodec {
                         Instant.ofEpochMilli(in.readLong()));
             case INDEX_DROPPED:
                 return new TableChange.IndexDropped(in.readLong(), in.readVarInt());
+            case PARTITION_BACKFILLED:
+                return new TableChange.PartitionBackfilled(in.readLong(), in.readVarInt(),
+                        new PartitionId(in.readLong()));
+            case INDEX_PARTITION_DROPPED:
+                return new TableChange.IndexPartitionDropped(in.readLong(), in.readVarInt(),
+                        new PartitionId(in.readLong()));
             default:
                 throw new IllegalArgumentException("unknown table change " + kind);
         }

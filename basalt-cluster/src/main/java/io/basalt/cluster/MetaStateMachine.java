@@ -242,6 +242,10 @@ final class MetaStateMachine {
             updated = removeTags(name, current, remove.keys());
         } else if (change instanceof TableChange.IndexBackfilled backfilled) {
             updated = indexBackfilled(current, backfilled);
+        } else if (change instanceof TableChange.PartitionBackfilled
+                || change instanceof TableChange.IndexPartitionDropped) {
+            // Gathered by the metadata group's leader (MetadataGroup.execute), which logs the change they add up to.
+            throw new IllegalArgumentException("a partition's report is never logged: " + change);
         } else {
             updated = indexDropped(current, (TableChange.IndexDropped) change);
         }

@@ -11,8 +11,12 @@ import io.basalt.partition.log.MetaEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +47,12 @@ public final class MetadataGroup {
     private volatile MetaStateMachine meta;
     /** The applied index of the member's last metadata entry: comparable between members (one log). */
     private volatile long catalogVersion;
+    /**
+     * The partitions' reports gathered while this member leads (under the sequencer): per "backfilled/table/index"
+     * or "dropped/table/index", the partitions that have reported. Kept in memory only: the partitions report again
+     * every second until the catalog moves on, so a new leader gathers them again (cluster.md §15, as built).
+     */
+    private final Map<String, Set<PartitionId>> reports = new HashMap<>();
 
     /**
      * @param log proposes an entry to the metadata group; completes once it is applied on this member, and fails on
@@ -175,7 +185,15 @@ public final class MetadataGroup {
                 throw new IllegalStateException("the metadata group's member is not open");
             }
             MetaCommand placed = command;
-            if (command instanceof MetaCommand.CreateTable create) {
+            if (command instanceof MetaCommand.UpdateTable update
+                    && (update.change() instanceof TableChange.PartitionBackfilled
+                    || update.change() instanceof TableChange.IndexPartitionDropped)) {
+                placed = gather(update, now);
+                if (placed == null) {
+                    return new MetaCommandAnswer(appliedIndex(), catalog().tryGet(update.tableName()).orElse(null),
+                            false);
+                }
+            } else if (command instanceof MetaCommand.CreateTable create) {
                 placed = new MetaCommand.CreateTable(place(current, create.table(), now, partitionCount, placement));
             } else if (command instanceof MetaCommand.UpdateTable update
                     && update.change() instanceof TableChange.AddGlobalIndex add && add.indexPartitions().isEmpty()) {
@@ -189,6 +207,48 @@ public final class MetadataGroup {
                 return new MetaCommandAnswer(appliedIndex(), null, true);
             }
         }
+    }
+
+    /**
+     * Records a partition's report; once every partition concerned has reported (every base partition of the table
+     * for a backfill, every partition of the index for a drop), the change they add up to, else null (nothing to
+     * log). A report for an index no longer in that phase is dropped. Call holding the sequencer.
+     */
+    private MetaCommand gather(MetaCommand.UpdateTable update, Instant now) {
+        boolean dropped = update.change() instanceof TableChange.IndexPartitionDropped;
+        long tableId;
+        int indexId;
+        PartitionId partition;
+        if (update.change() instanceof TableChange.PartitionBackfilled report) {
+            tableId = report.tableId();
+            indexId = report.indexId();
+            partition = report.partition();
+        } else {
+            TableChange.IndexPartitionDropped report = (TableChange.IndexPartitionDropped) update.change();
+            tableId = report.tableId();
+            indexId = report.indexId();
+            partition = report.partition();
+        }
+        String key = (dropped ? "dropped/" : "backfilled/") + tableId + "/" + indexId;
+        TableMetadata table = catalog().tryGet(update.tableName()).filter(found -> found.id() == tableId)
+                .orElse(null);
+        IndexMetadata index = table == null ? null : table.indexes().stream().filter(each -> each.id() == indexId)
+                .findFirst().orElse(null);
+        if (index == null || index.phase() != (dropped ? IndexPhase.DELETING : IndexPhase.BACKFILLING)) {
+            reports.remove(key);
+            return null;
+        }
+        Set<PartitionId> reported = reports.computeIfAbsent(key, ignored -> new HashSet<>());
+        reported.add(partition);
+        List<PartitionDescriptor> concerned = dropped ? index.partitions() : table.partitions();
+        for (PartitionDescriptor each : concerned) {
+            if (!reported.contains(each.id())) {
+                return null;
+            }
+        }
+        reports.remove(key);
+        return new MetaCommand.UpdateTable(update.tableName(), dropped ? new TableChange.IndexDropped(tableId, indexId)
+                : new TableChange.IndexBackfilled(tableId, indexId, now));
     }
 
     /** The draft with ids, partitions and times of its own (see {@link #execute}). */

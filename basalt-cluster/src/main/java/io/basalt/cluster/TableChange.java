@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.model.AttributeValues;
 import io.basalt.model.KeyAttribute;
 import io.basalt.partition.PartitionDescriptor;
+import io.basalt.partition.PartitionId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +131,30 @@ public sealed interface TableChange {
      * more. Nothing changes when the table (by id) is gone.
      */
     record IndexDropped(long tableId, int indexId) implements TableChange {
+    }
+
+    /**
+     * A cluster's report (docs/design/cluster.md §15, "GSIs on a cluster"): base partition {@code partition} of table
+     * {@code tableId} has backfilled global index {@code indexId}. Never logged: the metadata group's leader gathers
+     * the reports in memory ({@link MetadataGroup}) and logs {@link IndexBackfilled} once every partition of the
+     * table has reported; the partitions' leaders report again every second while the index is BACKFILLING, so a new
+     * metadata leader hears them all again.
+     */
+    record PartitionBackfilled(long tableId, int indexId, PartitionId partition) implements TableChange {
+        public PartitionBackfilled {
+            requireNonNull(partition, "partition is null");
+        }
+    }
+
+    /**
+     * A cluster's report: global index partition {@code partition} of index {@code indexId} has removed its data
+     * through its own log. Gathered like {@link PartitionBackfilled}; the last one makes the leader log
+     * {@link IndexDropped}.
+     */
+    record IndexPartitionDropped(long tableId, int indexId, PartitionId partition) implements TableChange {
+        public IndexPartitionDropped {
+            requireNonNull(partition, "partition is null");
+        }
     }
 
     private static void sameTable(TableMetadata expected, TableMetadata updated) {

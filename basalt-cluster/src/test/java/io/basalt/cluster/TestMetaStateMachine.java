@@ -334,7 +334,11 @@ class TestMetaStateMachine {
                 new MetaCommand.UpdateTable("T", new TableChange.RemoveTags(List.of("a", "ü"))),
                 new MetaCommand.UpdateTable("T", TableChange.AddGlobalIndex.of(table, index, List.of(PK, GROUP), T0)),
                 new MetaCommand.UpdateTable("T", new TableChange.IndexBackfilled(3, 1, T0)),
-                new MetaCommand.UpdateTable("T", new TableChange.IndexDropped(3, 1)));
+                new MetaCommand.UpdateTable("T", new TableChange.IndexDropped(3, 1)),
+                new MetaCommand.UpdateTable("T", new TableChange.PartitionBackfilled(3, 1,
+                        new io.basalt.partition.PartitionId(7))),
+                new MetaCommand.UpdateTable("T", new TableChange.IndexPartitionDropped(3, 1,
+                        new io.basalt.partition.PartitionId(300))));
         for (MetaCommand command : commands) {
             byte[] bytes = MetaCommandCodec.encode(command);
             assertThat(MetaCommandCodec.decode(bytes)).isEqualTo(command);
@@ -346,6 +350,9 @@ class TestMetaStateMachine {
         }
         assertThat(MetaCommandCodec.encode(new MetaCommand.UpdateTable("T", new TableChange.IndexDropped(3, 1))))
                 .as("golden bytes").isEqualTo(HexFormat.of().parseHex("01020154070000000000000003" + "01"));
+        assertThat(MetaCommandCodec.encode(new MetaCommand.UpdateTable("T", new TableChange.PartitionBackfilled(3, 1,
+                new io.basalt.partition.PartitionId(7))))).as("golden bytes of a report")
+                .isEqualTo(HexFormat.of().parseHex("01020154080000000000000003" + "01" + "0000000000000007"));
         assertThatThrownBy(() -> MetaCommandCodec.decode(new byte[] {2, 1})).hasMessageContaining("version 2");
         assertThatThrownBy(() -> MetaCommandCodec.decode(new byte[] {1, 9})).hasMessageContaining("command 9");
     }

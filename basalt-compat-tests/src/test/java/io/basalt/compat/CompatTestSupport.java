@@ -97,6 +97,15 @@ public abstract class CompatTestSupport {
                 "checks a Basalt-specific refusal");
     }
 
+    /**
+     * Skips a test that relies on a setting of the one node it talks to holding back work that, on a cluster, other
+     * nodes do too (the admin endpoint's deliberate index propagation delay: a node's own setting, which holds back
+     * only the partitions that node leads, docs/compatibility.md).
+     */
+    protected void assumeOneNode(String reason) {
+        Assumptions.assumeFalse(Boolean.getBoolean(BasaltTestServer.CLUSTER_PROPERTY), reason);
+    }
+
     /** A table name no other test uses: {@code prefix-<counter>-<random>}. */
     protected static String uniqueName(String prefix) {
         return prefix + "-" + COUNTER.incrementAndGet() + "-"

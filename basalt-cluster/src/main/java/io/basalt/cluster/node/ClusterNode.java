@@ -3,6 +3,7 @@ package io.basalt.cluster.node;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.ClusterPartitions;
+import io.basalt.cluster.GroupGlobalIndexes;
 import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.TableDefinition;
@@ -14,6 +15,7 @@ import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.partition.log.MetaEntry;
+import io.basalt.replication.GlobalIndexLeader;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.replication.raft.GroupLeadership;
 import io.basalt.replication.raft.GroupMember;
@@ -77,15 +79,19 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     private final RaftNode raft;
     private final ExecutorService partitionPool;
     private final ScheduledExecutorService reconciler;
+    /** What the data groups' epochs build for global secondary indexes (cluster.md §15). */
+    private final GroupGlobalIndexes globalIndexes;
 
     private ClusterNode(NodeIdentity identity, Map<Long, GroupPlacement> groups, MetadataGroup metadata,
-            RaftNode raft, ExecutorService partitionPool, ScheduledExecutorService reconciler) {
+            RaftNode raft, ExecutorService partitionPool, ScheduledExecutorService reconciler,
+            GroupGlobalIndexes globalIndexes) {
         this.identity = identity;
         this.groups = groups;
         this.metadata = metadata;
         this.raft = raft;
         this.partitionPool = partitionPool;
         this.reconciler = reconciler;
+        this.globalIndexes = globalIndexes;
     }
 
     /**
@@ -111,8 +117,9 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
                 Runtime.getRuntime().availableProcessors()), daemonThreads(name + "-partition-"));
         ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(
                 daemonThreads(name + "-reconcile-"));
+        GroupGlobalIndexes globalIndexes = new GroupGlobalIndexes(metadata, Clock.systemUTC(), name + "-");
         DataGroupPartitions dataGroups = new DataGroupPartitions(metadata, started::get, partitionPool, reconciler,
-                Clock.systemUTC());
+                globalIndexes);
         RaftNode raft;
         try {
             raft = RaftNode.start(self.raftPeerId(), identity.clusterId(), nodeDirectory.resolve("raft"),
@@ -121,10 +128,12 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         } catch (IOException | RuntimeException e) {
             partitionPool.shutdownNow();
             reconciler.shutdownNow();
+            globalIndexes.close();
             throw e;
         }
         started.set(raft);
-        ClusterNode node = new ClusterNode(identity, Map.copyOf(groups), metadata, raft, partitionPool, reconciler);
+        ClusterNode node = new ClusterNode(identity, Map.copyOf(groups), metadata, raft, partitionPool, reconciler,
+                globalIndexes);
         try {
             node.addMissingMembers();
         } catch (IOException | RuntimeException e) {
@@ -133,6 +142,7 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         }
         // A data group's leader follows the catalog: at each change, and once a second in case a proposal failed.
         metadata.addChangeListener(dataGroups::reconcileSoon);
+        metadata.addChangeListener(globalIndexes::catalogChanged);
         reconciler.scheduleWithFixedDelay(() -> {
             try {
                 dataGroups.reconcileAll();
@@ -334,6 +344,25 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     }
 
     @Override
+    public GlobalIndexLeader indexLeader(long groupId, PartitionId partition) {
+        GroupMember member = raft.tryMember(groupId).orElseThrow(() -> new RpcRefusedException(notLeader(groupId)));
+        if (!member.leadership().isLeading()) {
+            throw new RpcRefusedException(notLeader(groupId));
+        }
+        GlobalIndexLeader leader = globalIndexes.indexLeader(groupId, partition);
+        if (leader == null) {
+            // Leading, but the partition is not open in the group yet or its epoch is being built.
+            throw new RpcRefusedException(new RpcResponse.NotReady());
+        }
+        return leader;
+    }
+
+    @Override
+    public GroupGlobalIndexes globalIndexes() {
+        return globalIndexes;
+    }
+
+    @Override
     public <T> T read(long groupId, boolean consistent, Function<StorageReader, T> read) {
         return read(groupId, consistent, false, read);
     }
@@ -414,6 +443,7 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         try {
             raft.close();
         } finally {
+            globalIndexes.close();
             partitionPool.shutdownNow();
         }
     }

@@ -2,6 +2,7 @@ package io.basalt.cluster.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.GroupGlobalIndexes;
 import io.basalt.cluster.IndexMetadata;
 import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.TableMetadata;
@@ -9,7 +10,6 @@ import io.basalt.partition.GroupPartition;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
-import io.basalt.partition.PartitionIndexes;
 import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.partition.log.DropPartitionsEntry;
 import io.basalt.partition.log.OpenPartitionsEntry;
@@ -19,7 +19,6 @@ import io.basalt.replication.raft.GroupMember;
 import io.basalt.replication.raft.RaftNode;
 import io.basalt.replication.raft.RaftReplicator;
 import io.basalt.replication.raft.RatisGroupStateMachine;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,13 +39,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li><b>Epochs.</b> The epoch factory of a data group builds a {@link PartitionLeader} for each partition the
  * member's state machine holds, over the member's current storage, with the key schema and the indexes its table
- * has in this node's catalog (as the single node configures them); a partition whose table this node's catalog does
- * not show yet gets its leader later ({@link #reconcile}).</li>
+ * has in this node's catalog (as the single node configures them), and beside it the propagator of its share of the
+ * table's global indexes; for a global index partition it builds a {@code GlobalIndexLeader} instead (both through
+ * {@link GroupGlobalIndexes}, which stops them when the epoch closes, cluster.md §15). A partition whose table this
+ * node's catalog does not show yet gets its leader later ({@link #reconcile}).</li>
  * <li><b>Reconciling.</b> When this node leads a data group (its epoch opens, the catalog changes, and once a second
  * as a safety net), it proposes through the group's log an open entry for the catalog's partitions of that group the
- * group does not hold, and a drop entry for each table the group holds that the catalog no longer has. A table counts
- * as gone only when its id is below the catalog's next table id, so a catalog that lags behind the group (a new
- * leader's) never drops a table it has not heard of yet.</li>
+ * group does not hold (tables' and global indexes'), and a drop entry for each table the group holds that the
+ * catalog no longer has. A table counts as gone only when its id is below the catalog's next table id, so a catalog
+ * that lags behind the group (a new leader's) never drops a table it has not heard of yet.</li>
  * </ul>
  * Thread-safe: reconciling runs on one thread of its own; proposals complete on Ratis' threads.
  */
@@ -57,15 +58,15 @@ final class DataGroupPartitions {
     private final Supplier<RaftNode> raft;
     private final Executor pool;
     private final ScheduledExecutorService reconciler;
-    private final Clock clock;
+    private final GroupGlobalIndexes globalIndexes;
 
     DataGroupPartitions(MetadataGroup metadata, Supplier<RaftNode> raft, Executor pool,
-            ScheduledExecutorService reconciler, Clock clock) {
+            ScheduledExecutorService reconciler, GroupGlobalIndexes globalIndexes) {
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.raft = requireNonNull(raft, "raft is null");
         this.pool = requireNonNull(pool, "pool is null");
         this.reconciler = requireNonNull(reconciler, "reconciler is null");
-        this.clock = requireNonNull(clock, "clock is null");
+        this.globalIndexes = requireNonNull(globalIndexes, "globalIndexes is null");
     }
 
     /** The epoch factory of data group {@code groupId}'s member on this node. */
@@ -76,7 +77,7 @@ final class DataGroupPartitions {
             public Map<PartitionId, PartitionLeader> open(long epoch) {
                 Map<PartitionId, PartitionLeader> leaders = new LinkedHashMap<>();
                 for (GroupPartition partition : stateMachine.groupStateMachine().partitions()) {
-                    PartitionLeader leader = build(stateMachine, replicator, partition);
+                    PartitionLeader leader = build(groupId, epoch, stateMachine, replicator, partition);
                     if (leader != null) {
                         leaders.put(partition.descriptor().id(), leader);
                     }
@@ -88,25 +89,41 @@ final class DataGroupPartitions {
 
             @Override
             public PartitionLeader openPartition(long epoch, GroupPartition partition) {
-                return build(stateMachine, replicator, partition);
+                return build(groupId, epoch, stateMachine, replicator, partition);
+            }
+
+            @Override
+            public void closed(long epoch) {
+                globalIndexes.closeEpoch(groupId, epoch);
+            }
+
+            @Override
+            public void dropped(long epoch, List<PartitionId> partitions) {
+                globalIndexes.dropped(groupId, epoch, partitions);
             }
         };
     }
 
-    private PartitionLeader build(RatisGroupStateMachine stateMachine, RaftReplicator replicator,
-            GroupPartition partition) {
+    /**
+     * A base partition's leader (with its global index propagator) for the epoch; for a global index partition, its
+     * {@code GlobalIndexLeader} beside the epoch's leaders (null is returned: it takes batches, not writes).
+     */
+    private PartitionLeader build(long groupId, long epoch, RatisGroupStateMachine stateMachine,
+            RaftReplicator replicator, GroupPartition partition) {
         PartitionDescriptor descriptor = partition.descriptor();
-        if (!metadata.isOpen() || descriptor.indexId() != KeyLayout.BASE_TABLE_INDEX) {
+        if (!metadata.isOpen()) {
+            return null;
+        }
+        if (descriptor.indexId() != KeyLayout.BASE_TABLE_INDEX) {
+            globalIndexes.openIndex(groupId, epoch, descriptor, stateMachine.storage(), replicator);
             return null;
         }
         Optional<TableMetadata> table = metadata.tryGetTable(descriptor.tableId());
         if (table.isEmpty()) {
             return null;
         }
-        PartitionLeader leader = new PartitionLeader(descriptor, stateMachine.storage(), table.get().keySchema(),
-                clock::millis, replicator, pool, index -> { });
-        leader.configure(PartitionIndexes.of(table.get().keySchema(), table.get().maintainedIndexes()));
-        return leader;
+        return globalIndexes.openBase(groupId, epoch, descriptor, table.get(), stateMachine.storage(), replicator,
+                pool);
     }
 
     /** Reconciles every data group this node leads, on the reconciling thread. */
@@ -158,6 +175,13 @@ final class DataGroupPartitions {
             for (PartitionDescriptor descriptor : table.partitions()) {
                 if (descriptor.groupId() == groupId && !heldIds.contains(descriptor.id())) {
                     missing.add(new GroupPartition(descriptor, locals));
+                }
+            }
+            // Global index partitions are partitions of the group like any (cluster.md §15); a dropped index's
+            // stay open, empty, until their table is deleted.
+            for (PartitionDescriptor descriptor : table.indexPartitions()) {
+                if (descriptor.groupId() == groupId && !heldIds.contains(descriptor.id())) {
+                    missing.add(new GroupPartition(descriptor, List.of()));
                 }
             }
         }

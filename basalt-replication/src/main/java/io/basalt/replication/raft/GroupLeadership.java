@@ -50,6 +50,17 @@ public final class GroupLeadership implements LeadershipListener, PartitionsList
         default PartitionLeader openPartition(long epoch, GroupPartition partition) {
             return null;
         }
+
+        /**
+         * Told that epoch {@code epoch} closed (its partition leaders are closed): what the owner built beside them
+         * for that epoch (a global index's leaders and propagators, cluster.md §15) must stop now.
+         */
+        default void closed(long epoch) {
+        }
+
+        /** Told that the group dropped {@code partitions} during the open epoch {@code epoch}. */
+        default void dropped(long epoch, List<PartitionId> partitions) {
+        }
     }
 
     private final long groupId;
@@ -150,6 +161,11 @@ public final class GroupLeadership implements LeadershipListener, PartitionsList
                 leader.close();
             }
         }
+        try {
+            factory.dropped(epochs, partitions);
+        } catch (RuntimeException e) {
+            LOG.error("Group {}: closing what epoch {} built beside dropped partitions failed", groupId, epochs, e);
+        }
     }
 
     @Override
@@ -167,6 +183,11 @@ public final class GroupLeadership implements LeadershipListener, PartitionsList
         if (closing != null) {
             // Stop accepting; what they appended resolves through the replicator's table.
             closing.values().forEach(PartitionLeader::close);
+            try {
+                factory.closed(epochs);
+            } catch (RuntimeException e) {
+                LOG.error("Group {}: closing what epoch {} built beside its leaders failed", groupId, epochs, e);
+            }
         }
     }
 
