@@ -11,8 +11,11 @@ import io.basalt.testing.linearizability.Outcome;
 import io.basalt.testing.linearizability.RecordingRegisterClient;
 import io.basalt.testing.linearizability.RegisterTable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,11 +84,27 @@ class TestClusterIsolation {
         try {
             if (cluster != null) {
                 cluster.close();
+                keepLogs();
             }
         } finally {
             if (network != null) {
                 network.close();
             }
+        }
+    }
+
+    /** The nodes' logs outlive the temporary directory, for a failure's diagnosis (target/, as surefire's reports). */
+    private void keepLogs() {
+        try {
+            Path kept = Files.createDirectories(Path.of("target", "TestClusterIsolation-logs"));
+            for (int node = 1; node <= cluster.size(); node++) {
+                if (Files.exists(cluster.logFile(node))) {
+                    Files.copy(cluster.logFile(node), kept.resolve("node-" + node + ".log"),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            System.out.println("TestClusterIsolation: the node logs were not kept: " + e);
         }
     }
 
@@ -111,8 +130,15 @@ class TestClusterIsolation {
         int isolated = mostLeadingNode();
         int majority = isolated % 3 + 1;
         putStrongly(majority, "probe", "before");
+        for (int node = 1; node <= 3; node++) {
+            // The nodes log milliseconds since their launch: this aligns their logs with the times below.
+            System.out.println("TestClusterIsolation: node " + node + " started at "
+                    + ProcessHandle.of(cluster.pid(node)).flatMap(process -> process.info().startInstant())
+                            .orElse(null));
+        }
         network.isolate(isolated);
         long isolatedAt = System.nanoTime();
+        System.out.println("TestClusterIsolation: cut at " + Instant.now());
         System.out.println("TestClusterIsolation: isolated node " + isolated + " (leading "
                 + RaftRoles.ledGroups(cluster, isolated) + " groups by its log)");
 
@@ -132,7 +158,12 @@ class TestClusterIsolation {
 
         network.heal();
         long healedAt = System.nanoTime();
+        System.out.println("TestClusterIsolation: healed at " + Instant.now());
         isolationOver.set(true);
+        putStrongly(majority, "marker", "healed");
+        long markerSeen = replicaSees(isolated, "marker", "healed");
+        System.out.println("TestClusterIsolation: node " + isolated + "'s own replica had a write made after the heal "
+                + TimeUnit.NANOSECONDS.toMillis(markerSeen - healedAt) + " ms after the heal");
         Thread.sleep(PHASE_MILLIS);
         stopRegisters.set(true);
         Map<String, String> acknowledged = writers.stop();
@@ -168,7 +199,7 @@ class TestClusterIsolation {
         for (int node = 1; node <= 3; node++) {
             FaultTables.assertAllPresent(cluster, "isolated", acknowledged, node);
         }
-        assertCaughtUp(isolated, acknowledged);
+        assertCaughtUp(isolated, acknowledged, healedAt);
     }
 
     /** One call through the cut-off node: when it began and ended, and what it answered (value, ok, or error). */
@@ -264,6 +295,26 @@ class TestClusterIsolation {
         }
     }
 
+    /** Polls an eventual read through {@code node} (its own replica) until it answers {@code value}; returns when. */
+    private long replicaSees(int node, String key, String value) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try (DynamoDbClient client = cluster.client(node)) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    Map<String, AttributeValue> item = client.getItem(get -> get.tableName("isolated")
+                            .key(Map.of("pk", AttributeValue.fromS(key)))).item();
+                    if (item.containsKey("v") && item.get("v").s().equals(value)) {
+                        return System.nanoTime();
+                    }
+                } catch (SdkException e) {
+                    // Not serving yet: poll again.
+                }
+                FaultTables.sleep(100);
+            }
+        }
+        throw new AssertionError("node " + node + "'s replica did not see " + key + " = " + value + " in 120 s");
+    }
+
     /** The node that leads the most groups by the logs (ties: the lowest id); at least one must lead something. */
     private int mostLeadingNode() throws IOException {
         int best = 0;
@@ -281,16 +332,19 @@ class TestClusterIsolation {
     }
 
     /** The cut-off node's own replica holds every acknowledged write again (eventual reads, served locally). */
-    private void assertCaughtUp(int node, Map<String, String> acknowledged) {
-        long started = System.nanoTime();
-        long deadline = started + TimeUnit.SECONDS.toNanos(60);
+    private void assertCaughtUp(int node, Map<String, String> acknowledged, long healedAt) {
+        long firstCheck = System.nanoTime();
+        long deadline = firstCheck + TimeUnit.SECONDS.toNanos(60);
         List<String> missing = FaultTables.missing(cluster, "isolated", acknowledged, node, false);
+        int firstMissing = missing.size();
         while (!missing.isEmpty() && System.nanoTime() < deadline) {
             FaultTables.sleep(500);
             missing = FaultTables.missing(cluster, "isolated", acknowledged, node, false);
         }
-        System.out.println("TestClusterIsolation: node " + node + " caught up "
-                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms after the checks began");
+        System.out.println("TestClusterIsolation: node " + node + " had every acknowledged write "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healedAt) + " ms after the heal (at "
+                + Instant.now() + "); the first check, " + TimeUnit.NANOSECONDS.toMillis(firstCheck - healedAt)
+                + " ms after the heal, missed " + firstMissing + " of " + acknowledged.size());
         assertThat(missing).as("acknowledged writes node " + node + " does not have after healing").isEmpty();
     }
 }

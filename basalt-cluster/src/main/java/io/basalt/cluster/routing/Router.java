@@ -26,9 +26,10 @@ import java.util.function.Function;
 
 /**
  * Finds the node that serves a partition and gets a call there (docs/design/cluster.md §12.3): descriptor → group
- * → node, the leader hint if the Router has one (learned from NOT_LEADER answers, else the map's), else the first
- * member. This is TiKV's client-side region cache in Basalt's nodes (tikv/client-go
- * {@code internal/locate/region_request.go}). Each answer is handled by the retry table:
+ * → node, the leader hint if the Router has one (learned from NOT_LEADER answers, until the map names another
+ * leader than it did then), else the map's, else the first member. This is TiKV's client-side region cache in
+ * Basalt's nodes (tikv/client-go {@code internal/locate/region_request.go}). Each answer is handled by the retry
+ * table:
  * <pre>
  *   NOT_LEADER(hint)          set the hint, retry at once at the hint (or the next member)
  *   NOT_READY, OVERLOADED     retry after 10 ms, doubling to 200 ms
@@ -56,7 +57,7 @@ public final class Router {
     private final Function<InetSocketAddress, RpcTransport> transports;
     private final ScheduledExecutorService timer;
     private final RoutingConfig config;
-    private final ConcurrentHashMap<Long, Long> leaderHints = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, LearnedHint> leaderHints = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, RpcPartitionClient> peers = new ConcurrentHashMap<>();
 
     /**
@@ -194,8 +195,18 @@ public final class Router {
 
     private Target target(ClusterState state, PartitionDescriptor descriptor, Set<Long> unreachable) {
         ReplicationGroup group = state.getGroup(descriptor.groupId());
-        Long cached = leaderHints.get(group.id());
-        long hint = cached != null && group.members().contains(cached) ? cached : group.leaderHint();
+        long hint = group.leaderHint();
+        LearnedHint learned = leaderHints.get(group.id());
+        if (learned != null) {
+            if (learned.isNewerThan(group) && group.members().contains(learned.leader())) {
+                hint = learned.leader();
+            } else {
+                // The map has seen a leader change since: this node's own member heard of an election after the
+                // answer that taught the hint, so the map's leader is the newer one (TestClusterIsolation: a hint
+                // naming a deposed, cut-off leader otherwise kept every write going there until the deadline).
+                leaderHints.remove(group.id(), learned);
+            }
+        }
         if (hint != 0 && !unreachable.contains(hint)) {
             return new Target(descriptor, group.id(), hint);
         }
@@ -205,6 +216,22 @@ public final class Router {
             }
         }
         return new Target(descriptor, group.id(), hint != 0 ? hint : group.members().get(0));
+    }
+
+    /** Drops the learned hint of {@code group} if it names {@code node}. */
+    private void forget(long group, long node) {
+        leaderHints.computeIfPresent(group, (id, learned) -> learned.leader() == node ? null : learned);
+    }
+
+    /**
+     * A group's leader as a NOT_LEADER answer named it, and the leader the map gave when it was learned. It is newer
+     * than the map's hint until the map names another leader (the map follows this node's own Raft member, which
+     * hears of elections); a map that lost its leader (0, an election under way) does not outdate it.
+     */
+    private record LearnedHint(long leader, long mapHintWhenLearned) {
+        boolean isNewerThan(ReplicationGroup group) {
+            return group.leaderHint() == mapHintWhenLearned || group.leaderHint() == 0;
+        }
     }
 
     /** DynamoDB's 503 for a call no node could serve before the deadline (also the control plane's). */
@@ -290,9 +317,11 @@ public final class Router {
                 RpcResponse answer = refused.response();
                 if (answer instanceof RpcResponse.NotLeader notLeader) {
                     if (notLeader.leaderHint() != 0 && notLeader.leaderHint() != node) {
-                        leaderHints.put(notLeader.group(), notLeader.leaderHint());
+                        ReplicationGroup mapped = view.current().groups().get(notLeader.group());
+                        leaderHints.put(notLeader.group(), new LearnedHint(notLeader.leaderHint(),
+                                mapped == null ? 0 : mapped.leaderHint()));
                     } else {
-                        leaderHints.remove(notLeader.group(), node);
+                        forget(notLeader.group(), node);
                         unreachable.add(node);
                     }
                     retrySoon();
@@ -312,12 +341,13 @@ public final class Router {
                     result.completeExceptionally(ambiguous(failure));
                 }
             } else if (failure instanceof RpcTransportException transport) {
+                if (group >= 0) {
+                    // Not this call's next target only: later calls should not insist on a node that did not answer.
+                    forget(group, node);
+                }
                 if (transport.written() && write) {
                     result.completeExceptionally(ambiguous(failure));
                     return;
-                }
-                if (group >= 0) {
-                    leaderHints.remove(group, node);
                 }
                 unreachable.add(node);
                 retrySoon();
