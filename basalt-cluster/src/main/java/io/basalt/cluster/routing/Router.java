@@ -42,6 +42,8 @@ import java.util.function.Function;
  * </pre>
  * A read that timed out or lost its connection after it was written is safe to send again and is treated as
  * unreachable. OVERLOADED (the peer's admission, §17) is not in §12.3's table: it is a safe failure like NOT_READY.
+ * Nor is waiting for an election: when this node holds a member of the group and that member knows no leader, the
+ * call backs off as for NOT_READY instead of trying members in turn (see {@link #awaitsElection}).
  * Thread-safe; the hint cache is the only shared state.
  */
 public final class Router {
@@ -195,6 +197,20 @@ public final class Router {
 
     private Target target(ClusterState state, PartitionDescriptor descriptor, Set<Long> unreachable) {
         ReplicationGroup group = state.getGroup(descriptor.groupId());
+        long hint = leaderHint(group);
+        if (hint != 0 && !unreachable.contains(hint)) {
+            return new Target(descriptor, group.id(), hint);
+        }
+        for (long member : group.members()) {
+            if (!unreachable.contains(member)) {
+                return new Target(descriptor, group.id(), member);
+            }
+        }
+        return new Target(descriptor, group.id(), hint != 0 ? hint : group.members().get(0));
+    }
+
+    /** The group's leader as best known here: a learned hint the map has not outdated, else the map's; 0: none. */
+    private long leaderHint(ReplicationGroup group) {
         long hint = group.leaderHint();
         LearnedHint learned = leaderHints.get(group.id());
         if (learned != null) {
@@ -207,15 +223,18 @@ public final class Router {
                 leaderHints.remove(group.id(), learned);
             }
         }
-        if (hint != 0 && !unreachable.contains(hint)) {
-            return new Target(descriptor, group.id(), hint);
-        }
-        for (long member : group.members()) {
-            if (!unreachable.contains(member)) {
-                return new Target(descriptor, group.id(), member);
-            }
-        }
-        return new Target(descriptor, group.id(), hint != 0 ? hint : group.members().get(0));
+        return hint;
+    }
+
+    /**
+     * Whether this node's own member of the group knows of no leader now (an election is under way, or the member is
+     * cut off from the others), with no learned hint: then the call waits for one rather than trying the members
+     * in turn, since the member it would try first is as likely the deposed leader, which a cut network leaves
+     * silent until the routing deadline — an ambiguous 500 for a write (TestClusterIsolation), where waiting ends in
+     * the new leader serving it or, at the deadline, in a safe 503.
+     */
+    private boolean awaitsElection(ReplicationGroup group) {
+        return group.members().contains(localNode) && leaderHint(group) == 0;
     }
 
     /** Drops the learned hint of {@code group} if it names {@code node}. */
@@ -224,13 +243,13 @@ public final class Router {
     }
 
     /**
-     * A group's leader as a NOT_LEADER answer named it, and the leader the map gave when it was learned. It is newer
-     * than the map's hint until the map names another leader (the map follows this node's own Raft member, which
-     * hears of elections); a map that lost its leader (0, an election under way) does not outdate it.
+     * A group's leader as a NOT_LEADER answer named it, and the leader the map gave when it was learned (0: none). It
+     * is newer than the map's hint until the map names another leader, or none (the map follows this node's own Raft
+     * member, which hears of elections and of losing its leader).
      */
     private record LearnedHint(long leader, long mapHintWhenLearned) {
         boolean isNewerThan(ReplicationGroup group) {
-            return group.leaderHint() == mapHintWhenLearned || group.leaderHint() == 0;
+            return group.leaderHint() == mapHintWhenLearned;
         }
     }
 
@@ -285,6 +304,12 @@ public final class Router {
                 node = localNode;
                 group = -1;
             } else {
+                ReplicationGroup replicationGroup = state.getGroup(descriptor.get().groupId());
+                if (awaitsElection(replicationGroup)) {
+                    lastFailure = new RpcRefusedException(new RpcResponse.NotLeader(replicationGroup.id(), 0));
+                    backOff();
+                    return;
+                }
                 Target target = target(state, descriptor.get(), unreachable);
                 node = target.node();
                 group = target.group();

@@ -156,6 +156,41 @@ class TestRouting {
         assertThat(cluster.node(3).local.get(partition, cluster.itemKey(key), true)).isNotNull();
     }
 
+    /**
+     * Found by TestClusterIsolation (basalt-cli): while the entry node's own member knew no leader (an election), a
+     * write went to the first member — the deposed, cut-off leader — and waited out the deadline as an ambiguous 500.
+     * It waits for the election instead, and the new leader serves it.
+     */
+    @Test
+    void aCallWaitsForAnElectionItsNodesMemberSeesRatherThanTryingTheDeposedLeader() throws Exception {
+        PartitionId partition = partitionLedBy(1);
+        long group = cluster.groupOf(partition);
+        cluster.node(2).transport.injectFault(cluster.node(1).transport.localAddress(), RpcFault.drop());
+        cluster.change(state -> RoutingCluster.withGroup(state, group, List.of(1L, 2L, 3L), 0));
+        cluster.freezeViews();
+        PrimaryKey key = keysByPartition.get(partition).get(0);
+        CompletableFuture<EvaluatedWrite> write = put(2, key, 1);
+        Thread.sleep(300);
+        assertThat(write).isNotDone();
+        cluster.change(state -> RoutingCluster.withGroup(state, group, List.of(1L, 2L, 3L), 3));
+        cluster.freezeViews();
+        write.join();
+        assertThat(cluster.node(3).local.get(partition, cluster.itemKey(key), true)).isNotNull();
+    }
+
+    /** With no leader known until the deadline, the call fails as unavailable (503), never as ambiguous. */
+    @Test
+    void aCallThatSeesNoLeaderUntilTheDeadlineIsA503() {
+        PartitionId partition = partitionLedBy(1);
+        long group = cluster.groupOf(partition);
+        cluster.change(state -> RoutingCluster.withGroup(state, group, List.of(1L, 2L, 3L), 0));
+        cluster.freezeViews();
+        long start = System.nanoTime();
+        assertServerError(put(2, keysByPartition.get(partition).get(0), 1), ErrorCode.SERVICE_UNAVAILABLE,
+                "DynamoDB is currently unavailable. (This should be a temporary state.)");
+        assertThat(elapsedMillis(start)).isBetween(DEADLINE.toMillis() - 50, DEADLINE.toMillis() + 3_000);
+    }
+
     /** A write that got no answer from a node does not leave the next calls insisting on that node's hint. */
     @Test
     void aWriteWithNoAnswerForgetsTheHintItFollowed() {
