@@ -138,6 +138,15 @@ final class NodeNetwork implements AutoCloseable {
         drop(node, peers);
     }
 
+    /** Cuts what {@code node}'s peers send it (one way): it still sends to them, and hears nothing back. */
+    void deafen(int node) throws IOException {
+        for (int peer = 1; peer <= nodes; peer++) {
+            if (peer != node) {
+                drop(peer, List.of(node));
+            }
+        }
+    }
+
     /**
      * Drops every packet from {@code from} to each of {@code to} (one way: what the others send {@code from} still
      * arrives); replaces the cuts {@code from} had.

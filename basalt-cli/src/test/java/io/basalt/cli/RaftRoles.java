@@ -10,13 +10,14 @@ import java.util.regex.Pattern;
 
 /**
  * Which Raft groups a node process believes it leads, read from its log: Ratis logs every role change of a member at
- * INFO ({@code n1@group-…: changes role from CANDIDATE to LEADER at term 3 for …}), and a node's last change per group
+ * INFO ({@code n1@group-…: changes role from CANDIDATE to LEADER at term 3 for …}, the roles padded with spaces to
+ * one width), and a node's last change per group
  * is its role now, as the node sees it (a deposed leader that has not heard of its successor still sees itself
  * leading). The fault tests use it to choose the node whose loss hurts most; nothing in Basalt's API says who leads.
  */
 final class RaftRoles {
     private static final Pattern ROLE_CHANGE = Pattern.compile(
-            "\\S+@(group-[0-9A-Fa-f]+): changes role from \\w+ to (\\w+) at term \\d+");
+            "\\S+@(group-[0-9A-Fa-f]+): changes role from\\s+\\w+ to\\s+(\\w+) at term \\d+");
 
     private RaftRoles() {
     }
