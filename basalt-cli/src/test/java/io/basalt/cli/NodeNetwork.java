@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * A network for {@link NodeProcesses} in which one node can be cut off from its peers while the test, on the host,
- * still reaches every node (docs/design/cluster.md, "Step 14 as built", isolation). Needs root (CAP_NET_ADMIN) and
- * the {@code ip} and {@code tc} tools; {@link #unavailable()} says why not where they are missing.
+ * still reaches every node (docs/design/cluster.md, "Step 14 as built", isolation). Needs root (CAP_NET_ADMIN and
+ * CAP_SYS_ADMIN) and the {@code ip} and {@code tc} tools; {@link #unavailable()} says why not where they are missing.
  *
  * <p>Why namespaces and not addresses on {@code lo}: on loopback the kernel picks source address 127.0.0.1 for every
  * connection a node opens, so a filter cannot tell node 2's packets from node 3's or from the test's. Here each node
@@ -55,9 +55,10 @@ final class NodeNetwork implements AutoCloseable {
         try {
             String status = Files.readString(Path.of("/proc/self/status"));
             Matcher effective = Pattern.compile("CapEff:\\s*([0-9a-f]+)").matcher(status);
-            // CAP_NET_ADMIN is capability 12.
-            if (!effective.find() || (Long.parseUnsignedLong(effective.group(1), 16) & (1L << 12)) == 0) {
-                return Optional.of("CAP_NET_ADMIN is missing (run as root)");
+            // CAP_NET_ADMIN (12) for links and filters; CAP_SYS_ADMIN (21) for `ip netns add`, which mounts.
+            long capabilities = effective.find() ? Long.parseUnsignedLong(effective.group(1), 16) : 0;
+            if ((capabilities & (1L << 12)) == 0 || (capabilities & (1L << 21)) == 0) {
+                return Optional.of("CAP_NET_ADMIN or CAP_SYS_ADMIN is missing (run as root)");
             }
             for (String tool : List.of("ip", "tc")) {
                 if (run(List.of(tool, "-V"), false).exitCode() != 0) {

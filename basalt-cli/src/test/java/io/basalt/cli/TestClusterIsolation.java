@@ -295,32 +295,13 @@ class TestClusterIsolation {
      * the milliseconds from {@code since} until the last is.
      */
     private long majorityServes(String table, int node, long since) {
-        DynamoDbClient client = cluster.client(node);
-        try {
-            for (int key = 0; key < 16; key++) {
-                String name = "takeover-" + key;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (true) {
-                    try {
-                        client.putItem(put -> put.tableName(table).item(Map.of("pk",
-                                AttributeValue.fromS(name), "v", AttributeValue.fromS(name))));
-                        break;
-                    } catch (SdkException e) {
-                        System.out.println("TestClusterIsolation: takeover write " + name + " failed "
-                                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) + " ms after the cut: "
-                                + errorName(e) + " " + e.getMessage());
-                        assertThat(System.nanoTime()).as("a write through node " + node + " for 60 s: " + e
-                                + "\n" + cluster.log(node)).isLessThan(deadline);
-                        FaultTables.sleep(50);
-                    }
-                }
-            }
-        } finally {
-            client.close();
+        for (int key = 0; key < 16; key++) {
+            putStrongly(table, node, "takeover-" + key, "takeover-" + key);
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
     }
 
+    /** A PutItem through {@code node}, retried (each failure logged) until acknowledged, for at most 60 s. */
     private void putStrongly(String table, int node, String key, String value) {
         try (DynamoDbClient client = cluster.client(node)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -330,8 +311,10 @@ class TestClusterIsolation {
                             "v", AttributeValue.fromS(value))));
                     return;
                 } catch (SdkException e) {
-                    assertThat(System.nanoTime()).as("PutItem " + key + " through node " + node + ": " + e)
-                            .isLessThan(deadline);
+                    System.out.println("TestClusterIsolation: PutItem " + key + " through node " + node
+                            + " failed at " + Instant.now() + ": " + errorName(e));
+                    assertThat(System.nanoTime()).as("PutItem " + key + " through node " + node + " for 60 s: " + e
+                            + "\n" + cluster.log(node)).isLessThan(deadline);
                     FaultTables.sleep(50);
                 }
             }

@@ -231,10 +231,15 @@ public final class Router {
      * cut off from the others), with no learned hint: then the call waits for one rather than trying the members
      * in turn, since the member it would try first is as likely the deposed leader, which a cut network leaves
      * silent until the routing deadline — an ambiguous 500 for a write (TestClusterIsolation), where waiting ends in
-     * the new leader serving it or, at the deadline, in a safe 503.
+     * the new leader serving it or, at the deadline, in a safe 503. Only a member this node runs can say so: one the
+     * placement gives it but not started yet (the local guard answers WRONG_PARTITION) leaves the others to be asked.
      */
-    private boolean awaitsElection(ReplicationGroup group) {
-        return group.members().contains(localNode) && leaderHint(group) == 0;
+    private boolean awaitsElection(PartitionId partition, boolean write, ReplicationGroup group) {
+        if (!group.members().contains(localNode) || leaderHint(group) != 0) {
+            return false;
+        }
+        return localGuard.refusal(partition, write) instanceof RpcResponse.NotLeader notLeader
+                && notLeader.leaderHint() == 0;
     }
 
     /** Drops the learned hint of {@code group} if it names {@code node}. */
@@ -305,7 +310,7 @@ public final class Router {
                 group = -1;
             } else {
                 ReplicationGroup replicationGroup = state.getGroup(descriptor.get().groupId());
-                if (awaitsElection(replicationGroup)) {
+                if (awaitsElection(partition, write, replicationGroup)) {
                     lastFailure = new RpcRefusedException(new RpcResponse.NotLeader(replicationGroup.id(), 0));
                     backOff();
                     return;

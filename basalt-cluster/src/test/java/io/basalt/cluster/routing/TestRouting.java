@@ -178,6 +178,20 @@ class TestRouting {
         assertThat(cluster.node(3).local.get(partition, cluster.itemKey(key), true)).isNotNull();
     }
 
+    /** A node the placement puts in the group, without a member running yet, asks the others instead of waiting. */
+    @Test
+    void aNodeWithoutItsMemberYetAsksTheOthersInsteadOfWaiting() {
+        PartitionId partition = partitionLedBy(3);
+        long group = cluster.groupOf(partition);
+        cluster.node(2).view.set(RoutingCluster.withGroup(cluster.truth.get(), group, List.of(1L, 2L, 3L), 0));
+        cluster.forcedAnswers.put(2L, Map.of(partition, new RpcResponse.WrongPartition(1, partition)));
+        PrimaryKey key = keysByPartition.get(partition).get(0);
+        long start = System.nanoTime();
+        put(2, key, 1).join();
+        assertThat(elapsedMillis(start)).isLessThan(DEADLINE.toMillis() / 2);
+        assertThat(cluster.node(3).local.get(partition, cluster.itemKey(key), true)).isNotNull();
+    }
+
     /** With no leader known until the deadline, the call fails as unavailable (503), never as ambiguous. */
     @Test
     void aCallThatSeesNoLeaderUntilTheDeadlineIsA503() {
