@@ -20,12 +20,16 @@ import java.util.regex.Pattern;
  *
  * <p>Why namespaces and not addresses on {@code lo}: on loopback the kernel picks source address 127.0.0.1 for every
  * connection a node opens, so a filter cannot tell node 2's packets from node 3's or from the test's. Here each node
- * runs in its own network namespace ({@code basalt-<pid>-<node>}) with a veth pair to a bridge ({@code bsb<pid>}) in
- * the host namespace, which carries the test's address {@code 10.231.<k>.1}; node N has {@code 10.231.<k>.(N+1)}.
+ * runs in its own network namespace ({@code basalt-<pid>-<node>}) with a veth pair to a bridge in a namespace of its
+ * own ({@code basalt-<pid>-hub}), which a third veth pair joins to the host namespace, where the test has the address
+ * {@code 10.231.<k>.1} (on {@code bs<pid>r}); node N has {@code 10.231.<k>.(N+1)}. The bridge is not in the host
+ * namespace because there, with {@code br_netfilter} loaded, bridged packets pass the host's iptables FORWARD chain,
+ * which Docker hosts (CI runners among them) set to DROP; a fresh namespace has no rules.
  * A cut from node A to node B is a {@code tc} filter on A's veth, inside A's namespace, classifying packets to B's
  * address into an HTB class whose queue holds nothing ({@code pfifo limit 0}): they vanish silently, as on a broken
  * network (no reset, no ICMP), and TCP times out. (A {@code gact} drop action would be simpler, but kernels built
- * without {@code NET_ACT_GACT} — this machine's — have none; HTB, FIFO and u32 are in every kernel with tc.)
+ * without {@code NET_ACT_GACT} — this machine's — have none; HTB, FIFO and u32 are there, as in distribution
+ * kernels.)
  *
  * <p>Nothing outlives the network: closing it (and a shutdown hook) deletes the namespaces, which takes their filters
  * with them, and the bridge; creating one first deletes what a killed earlier run (whose pid is gone) left behind,
@@ -33,8 +37,8 @@ import java.util.regex.Pattern;
  */
 final class NodeNetwork implements AutoCloseable {
     private static final String NAMESPACE_PREFIX = "basalt-";
-    private static final Pattern STALE_NAMESPACE = Pattern.compile("^basalt-(\\d+)-\\d+");
-    private static final Pattern STALE_LINK = Pattern.compile("^\\d+: (bs(b?)(\\d+)([hp]\\d+)?)[@:]");
+    private static final Pattern STALE_NAMESPACE = Pattern.compile("^basalt-(\\d+)-\\w+");
+    private static final Pattern STALE_LINK = Pattern.compile("^\\d+: (bs(\\d+)r)[@:]");
 
     private final long owner = ProcessHandle.current().pid();
     private final String subnet;
@@ -92,17 +96,24 @@ final class NodeNetwork implements AutoCloseable {
     }
 
     private void build() throws IOException {
-        String bridge = "bsb" + owner;
-        ip("link", "add", bridge, "type", "bridge");
-        ip("addr", "add", subnet + "1/24", "dev", bridge);
-        ip("link", "set", bridge, "up");
+        String hub = namespace("hub");
+        ip("netns", "add", hub);
+        ip("-n", hub, "link", "add", "bridge", "type", "bridge");
+        ip("-n", hub, "link", "set", "bridge", "up");
+        // The test's end: bs<pid>r here, its peer a port of the bridge.
+        ip("link", "add", rootLink(), "type", "veth", "peer", "name", "bs" + owner + "q");
+        ip("link", "set", "bs" + owner + "q", "netns", hub);
+        ip("-n", hub, "link", "set", "bs" + owner + "q", "master", "bridge", "up");
+        ip("addr", "add", subnet + "1/24", "dev", rootLink());
+        ip("link", "set", rootLink(), "up");
         for (int node = 1; node <= nodes; node++) {
-            String namespace = namespace(node);
-            String hostSide = "bs" + owner + "h" + node;
+            String namespace = namespace(Integer.toString(node));
+            String hubSide = "bs" + owner + "h" + node;
             ip("netns", "add", namespace);
-            ip("link", "add", hostSide, "type", "veth", "peer", "name", device(node));
+            ip("link", "add", hubSide, "type", "veth", "peer", "name", device(node));
+            ip("link", "set", hubSide, "netns", hub);
+            ip("-n", hub, "link", "set", hubSide, "master", "bridge", "up");
             ip("link", "set", device(node), "netns", namespace);
-            ip("link", "set", hostSide, "master", bridge, "up");
             ip("-n", namespace, "addr", "add", host(node) + "/24", "dev", device(node));
             ip("-n", namespace, "link", "set", device(node), "up");
             ip("-n", namespace, "link", "set", "lo", "up");
@@ -124,7 +135,7 @@ final class NodeNetwork implements AutoCloseable {
 
     /** The command prefix that runs a program in node {@code node}'s namespace. */
     List<String> launcher(int node) {
-        return List.of("ip", "netns", "exec", namespace(node));
+        return List.of("ip", "netns", "exec", namespace(Integer.toString(node)));
     }
 
     /** Cuts {@code node} off from every other node, both ways; the test still reaches it. */
@@ -153,7 +164,7 @@ final class NodeNetwork implements AutoCloseable {
      * arrives); replaces the cuts {@code from} had.
      */
     void drop(int from, List<Integer> to) throws IOException {
-        String namespace = namespace(from);
+        String namespace = namespace(Integer.toString(from));
         String device = device(from);
         clear(from);
         cutNodes.add(from);
@@ -179,12 +190,17 @@ final class NodeNetwork implements AutoCloseable {
 
     private void clear(int node) throws IOException {
         // Deleting a root qdisc that is not there fails; that is the clean state.
-        run(List.of("tc", "-n", namespace(node), "qdisc", "del", "dev", device(node), "root"), false);
+        run(List.of("tc", "-n", namespace(Integer.toString(node)), "qdisc", "del", "dev", device(node), "root"),
+                false);
         cutNodes.remove(node);
     }
 
-    private String namespace(int node) {
-        return NAMESPACE_PREFIX + owner + "-" + node;
+    private String namespace(String name) {
+        return NAMESPACE_PREFIX + owner + "-" + name;
+    }
+
+    private String rootLink() {
+        return "bs" + owner + "r";
     }
 
     private String device(int node) {
@@ -201,14 +217,17 @@ final class NodeNetwork implements AutoCloseable {
         }
     }
 
-    /** Deletes this run's namespaces (their veths and filters go with them) and bridge; idempotent. */
+    /** Deletes this run's links and namespaces (with them their veths, filters and the bridge); idempotent. */
     private void delete() {
+        // Deleting a link takes its peer at once; a deleted namespace lingers (and keeps its links) while the kernel
+        // lets go of it.
+        quietly(List.of("ip", "link", "del", rootLink()));
+        quietly(List.of("ip", "-n", namespace("hub"), "link", "del", "bridge"));
         for (int node = 1; node <= nodes; node++) {
-            // The veth pair goes at once; a deleted namespace lingers (and keeps its end) while the kernel lets go.
-            quietly(List.of("ip", "link", "del", "bs" + owner + "h" + node));
-            quietly(List.of("ip", "netns", "del", namespace(node)));
+            quietly(List.of("ip", "-n", namespace("hub"), "link", "del", "bs" + owner + "h" + node));
+            quietly(List.of("ip", "netns", "del", namespace(Integer.toString(node))));
         }
-        quietly(List.of("ip", "link", "del", "bsb" + owner));
+        quietly(List.of("ip", "netns", "del", namespace("hub")));
     }
 
     /** Deletes namespaces and links of earlier runs whose JVM is gone, and kills what still runs in them. */
@@ -218,7 +237,7 @@ final class NodeNetwork implements AutoCloseable {
             if (matcher.find() && isDead(matcher.group(1))) {
                 String namespace = line.trim().split("\\s+")[0];
                 for (String pid : run(List.of("ip", "netns", "pids", namespace), false).output().split("\\s+")) {
-                    if (!pid.isBlank()) {
+                    if (pid.matches("\\d+")) {
                         ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
                     }
                 }
@@ -227,7 +246,7 @@ final class NodeNetwork implements AutoCloseable {
         }
         for (String line : run(List.of("ip", "-o", "link", "show"), true).output().split("\n")) {
             Matcher matcher = STALE_LINK.matcher(line.trim());
-            if (matcher.find() && isDead(matcher.group(3))) {
+            if (matcher.find() && isDead(matcher.group(2))) {
                 quietly(List.of("ip", "link", "del", matcher.group(1)));
             }
         }
