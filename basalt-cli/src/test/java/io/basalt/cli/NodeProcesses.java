@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -32,10 +33,17 @@ final class NodeProcesses implements AutoCloseable {
     private final List<NodeIdentity> identities;
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Where each node runs in a namespace of its own (isolation tests); empty: all on 127.0.0.1. */
+    private final Optional<NodeNetwork> network;
 
     private NodeProcesses(Path directory, List<NodeIdentity> identities) {
+        this(directory, identities, Optional.empty());
+    }
+
+    private NodeProcesses(Path directory, List<NodeIdentity> identities, Optional<NodeNetwork> network) {
         this.directory = directory;
         this.identities = identities;
+        this.network = network;
         identities.forEach(identity -> processes.add(null));
     }
 
@@ -43,6 +51,28 @@ final class NodeProcesses implements AutoCloseable {
     static NodeProcesses start(Path directory, int nodes, Duration timeout) throws IOException {
         NodeProcesses cluster = new NodeProcesses(directory, ClusterDirectory.create(directory, "127.0.0.1", nodes, 0,
                 2));
+        try {
+            for (int node = 1; node <= nodes; node++) {
+                cluster.start(node);
+            }
+            for (int node = 1; node <= nodes; node++) {
+                cluster.awaitServing(node, timeout);
+            }
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /**
+     * Creates a cluster directory with one node per namespace of {@code network} (each binding and advertising its
+     * namespace's address), starts them all and waits until each serves its API. Closing the cluster does not close
+     * the network.
+     */
+    static NodeProcesses start(Path directory, NodeNetwork network, int nodes, Duration timeout) throws IOException {
+        NodeProcesses cluster = new NodeProcesses(directory, ClusterDirectory.create(directory,
+                network.hosts().subList(0, nodes), 0, 2), Optional.of(network));
         try {
             for (int node = 1; node <= nodes; node++) {
                 cluster.start(node);
@@ -68,9 +98,10 @@ final class NodeProcesses implements AutoCloseable {
         }
         Path nodeDirectory = ClusterDirectory.nodeDirectory(directory, node);
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
+        List<String> command = new ArrayList<>(network.map(namespaces -> namespaces.launcher(node)).orElse(List.of()));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
                 "-XX:+UseSerialGC", "-cp", classPath, BasaltCommand.class.getName(), "serve", "--data-dir",
-                nodeDirectory.toString());
+                nodeDirectory.toString()));
         Path log = nodeDirectory.resolve("test.log");
         Files.createDirectories(nodeDirectory);
         processes.set(node - 1, new ProcessBuilder(command).redirectErrorStream(true)
@@ -143,6 +174,11 @@ final class NodeProcesses implements AutoCloseable {
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + signal + " " + pid(node) + " failed");
         }
+    }
+
+    /** The file the node's output is appended to. */
+    Path logFile(int node) {
+        return ClusterDirectory.nodeDirectory(directory, node).resolve("test.log");
     }
 
     /** What the node logged so far (for failure messages). */

@@ -8,16 +8,13 @@ import io.basalt.testing.linearizability.HistoryRecorder;
 import io.basalt.testing.linearizability.LinearizabilityChecker;
 import io.basalt.testing.linearizability.Outcome;
 import io.basalt.testing.linearizability.RecordingRegisterClient;
-import io.basalt.testing.linearizability.RegisterState;
 import io.basalt.testing.linearizability.RegisterTable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,17 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -92,7 +82,7 @@ class TestClusterFaults {
     @Test
     void aKilledLeaderNodeLosesNoAcknowledgedWrite() throws Exception {
         createTable("killed", 1);
-        Writers writers = Writers.start(cluster, "killed", 4);
+        ClusterWriters writers = ClusterWriters.start(cluster, "killed", 4);
         Thread.sleep(PHASE_MILLIS);
         long killedAt = System.nanoTime();
         // Node 1 is the preferred leader of the metadata group and of data group 1 (static placement).
@@ -120,7 +110,7 @@ class TestClusterFaults {
     @Test
     void aPausedNodeResumesAndNothingIsLost() throws Exception {
         createTable("paused", 2);
-        Writers writers = Writers.start(cluster, "paused", 4);
+        ClusterWriters writers = ClusterWriters.start(cluster, "paused", 4);
         Thread.sleep(PHASE_MILLIS / 2);
         cluster.pause(2);
         Thread.sleep(PHASE_MILLIS + 2000);
@@ -135,7 +125,7 @@ class TestClusterFaults {
     @Test
     void allNodesKilledAtOnceComeBackWithEverything() throws Exception {
         createTable("restarted", 3);
-        Writers writers = Writers.start(cluster, "restarted", 3);
+        ClusterWriters writers = ClusterWriters.start(cluster, "restarted", 3);
         Thread.sleep(PHASE_MILLIS);
         Map<String, String> acknowledged = writers.stop();
         for (int node = 1; node <= 3; node++) {
@@ -237,7 +227,8 @@ class TestClusterFaults {
             int node = client % 3 + 1;
             RecordingRegisterClient recorded = recorder.client("c" + client, cluster.client(node));
             long seed = client;
-            running.add(threads.submit(() -> registerWorkload(recorded, node, new Random(seed), stop)));
+            running.add(threads.submit(() -> RegisterWorkload.run(recorded, () -> cluster.isRunning(node),
+                    new Random(seed), stop)));
         }
         Thread.sleep(PHASE_MILLIS);
         cluster.kill(2);
@@ -260,41 +251,6 @@ class TestClusterFaults {
         assertThat(outcomes.get(Outcome.Status.READ)).isPositive();
     }
 
-    /**
-     * Strong reads, blind writes and updates conditional on the version last seen, on three keys; a client whose
-     * node is down waits for it (its calls would only fail to connect).
-     */
-    private void registerWorkload(RecordingRegisterClient client, int node, Random random, AtomicBoolean stop) {
-        Map<String, Long> versions = new HashMap<>();
-        List<String> keys = List.of("a", "b", "c");
-        int step = 0;
-        while (!stop.get()) {
-            if (!cluster.isRunning(node)) {
-                sleep(50);
-                continue;
-            }
-            // Paced, so that the history stays small enough to check (a few thousand operations).
-            sleep(60);
-            String key = keys.get(random.nextInt(keys.size()));
-            long version = versions.getOrDefault(key, 0L);
-            String value = client.name() + "-" + step++;
-            int roll = random.nextInt(100);
-            if (roll < 45) {
-                Outcome read = client.get(key);
-                if (read.observed() instanceof RegisterState.Present present) {
-                    versions.put(key, present.version());
-                }
-            } else if (roll < 55) {
-                client.put(key, version + 1, value);
-                versions.put(key, version + 1);
-            } else {
-                if (client.update(key, version, value).status() == Outcome.Status.OK) {
-                    versions.put(key, version + 1);
-                }
-            }
-        }
-    }
-
     // ---- helpers ----
 
     /**
@@ -302,64 +258,15 @@ class TestClusterFaults {
      * groups may still be electing leaders (slowly on a loaded machine), and a 503 changed nothing.
      */
     private void createTable(String table, int viaNode) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (DynamoDbClient client = cluster.client(viaNode)) {
-            boolean retried = false;
-            while (true) {
-                try {
-                    client.createTable(request -> request.tableName(table)
-                            .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
-                                    .attributeType(ScalarAttributeType.S).build())
-                            .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-                            .billingMode(BillingMode.PAY_PER_REQUEST));
-                    break;
-                } catch (ResourceInUseException e) {
-                    if (!retried) {
-                        throw e;
-                    }
-                    break; // an earlier attempt created it after all
-                } catch (AwsServiceException e) {
-                    if (e.statusCode() != 503 || System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    retried = true;
-                    sleep(200);
-                }
-            }
-            client.waiter().waitUntilTableExists(request -> request.tableName(table));
-        } catch (SdkException e) {
-            throw new AssertionError("CreateTable " + table + " through node " + viaNode + " failed; its log:\n"
-                    + cluster.log(viaNode), e);
-        }
+        FaultTables.create(cluster, table, viaNode);
     }
 
-    /** Every acknowledged write is there, read strongly through {@code node}. */
     private void assertAllPresent(String table, Map<String, String> acknowledged, int node) {
-        try (DynamoDbClient client = cluster.client(node)) {
-            List<String> missing = new ArrayList<>();
-            for (Map.Entry<String, String> write : acknowledged.entrySet()) {
-                Map<String, AttributeValue> item = readRetrying(client, table, write.getKey()).item();
-                if (!item.containsKey("v") || !item.get("v").s().equals(write.getValue())) {
-                    missing.add(write.getKey());
-                }
-            }
-            assertThat(missing).as("acknowledged writes missing or changed, read through node " + node).isEmpty();
-        }
+        FaultTables.assertAllPresent(cluster, table, acknowledged, node);
     }
 
-    /** A strong GetItem, retried while the cluster answers 5xx (leaders still settling after a restart). */
     private static GetItemResponse readRetrying(DynamoDbClient client, String table, String key) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                return client.getItem(get -> get.tableName(table).key(Map.of("pk", s(key))).consistentRead(true));
-            } catch (SdkException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                sleep(100);
-            }
-        }
+        return FaultTables.readRetrying(client, table, key);
     }
 
     private static AttributeValue s(String value) {
@@ -368,84 +275,5 @@ class TestClusterFaults {
 
     private static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * Writer threads, each putting its own keys ({@code w<thread>-<n>}, a value naming the key) through one node and
-     * moving to the next node when a write fails; a write is retried with the same value until it is acknowledged,
-     * so an ambiguous failure followed by a success is still one acknowledged value.
-     */
-    private static final class Writers {
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
-        /** Per acknowledged write: when its first attempt started and how long until it was acknowledged. */
-        private final Map<String, long[]> timings = new ConcurrentHashMap<>();
-        private final ExecutorService threads;
-        private final List<Future<?>> running = new ArrayList<>();
-
-        private Writers(int count) {
-            threads = Executors.newFixedThreadPool(count);
-        }
-
-        static Writers start(NodeProcesses cluster, String table, int count) {
-            Writers writers = new Writers(count);
-            for (int writer = 0; writer < count; writer++) {
-                int id = writer;
-                writers.running.add(writers.threads.submit(() -> writers.write(cluster, table, id)));
-            }
-            return writers;
-        }
-
-        private void write(NodeProcesses cluster, String table, int id) {
-            int node = id % cluster.size() + 1;
-            DynamoDbClient client = cluster.client(node);
-            for (int n = 0; !stop.get(); n++) {
-                String key = "w" + id + "-" + n;
-                String value = key + "-value";
-                long started = System.nanoTime();
-                while (!stop.get()) {
-                    try {
-                        client.putItem(put -> put.tableName(table).item(Map.of("pk", s(key), "v", s(value))));
-                        acknowledged.put(key, value);
-                        timings.put(key, new long[] {started, System.nanoTime() - started});
-                        break;
-                    } catch (SdkException e) {
-                        client.close();
-                        node = node % cluster.size() + 1;
-                        client = cluster.client(node);
-                        sleep(20);
-                    }
-                }
-            }
-            client.close();
-        }
-
-        Map<String, String> stop() throws Exception {
-            stop.set(true);
-            for (Future<?> future : running) {
-                future.get(120, TimeUnit.SECONDS);
-            }
-            threads.shutdown();
-            return Map.copyOf(acknowledged);
-        }
-
-        /** The longest time from first attempt to acknowledgement of a write whose first attempt began at or after. */
-        long longestWriteStartedAfter(long nanos) {
-            return timings.values().stream().filter(timing -> timing[0] >= nanos)
-                    .mapToLong(timing -> TimeUnit.NANOSECONDS.toMillis(timing[1])).max().orElse(0);
-        }
-
-        long acknowledgedAfter(long nanos) {
-            return timings.values().stream().filter(timing -> timing[0] >= nanos).count();
-        }
     }
 }

@@ -1,11 +1,14 @@
 package io.basalt.cluster.node;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,13 +51,31 @@ public final class ClusterDirectory {
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be positive: " + nodes);
         }
+        return create(dataDirectory, Collections.nCopies(nodes, host), firstApiPort, groupsPerNode);
+    }
+
+    /**
+     * Writes {@code node-1..node-N/node.json} of a new cluster whose node k binds and advertises {@code hosts[k − 1]}
+     * (one address per node: the fault tests give each node its own network namespace, docs/design/cluster.md step
+     * 14). Ports are chosen free on the loopback address, a heuristic where the host is another address.
+     *
+     * @param firstApiPort node k's API port is {@code firstApiPort + k − 1}; 0 finds a free port for each
+     * @return the identities written, in node order
+     */
+    public static List<NodeIdentity> create(Path dataDirectory, List<String> hosts, int firstApiPort,
+            int groupsPerNode) throws IOException {
+        requireNonNull(hosts, "hosts is null");
+        int nodes = hosts.size();
+        if (nodes < 1) {
+            throw new IllegalArgumentException("nodes must be positive: " + nodes);
+        }
         long clusterId = RANDOM.nextLong();
         Set<Integer> taken = new HashSet<>();
         List<NodeAddress> addresses = new ArrayList<>(nodes);
         for (int node = 1; node <= nodes; node++) {
             int apiPort = firstApiPort == 0 ? freePort(taken) : firstApiPort + node - 1;
             taken.add(apiPort);
-            addresses.add(new NodeAddress(node, host, apiPort, freePort(taken), freePort(taken)));
+            addresses.add(new NodeAddress(node, hosts.get(node - 1), apiPort, freePort(taken), freePort(taken)));
         }
         List<NodeIdentity> identities = new ArrayList<>(nodes);
         for (NodeAddress address : addresses) {

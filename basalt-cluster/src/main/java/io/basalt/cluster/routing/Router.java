@@ -26,9 +26,10 @@ import java.util.function.Function;
 
 /**
  * Finds the node that serves a partition and gets a call there (docs/design/cluster.md §12.3): descriptor → group
- * → node, the leader hint if the Router has one (learned from NOT_LEADER answers, else the map's), else the first
- * member. This is TiKV's client-side region cache in Basalt's nodes (tikv/client-go
- * {@code internal/locate/region_request.go}). Each answer is handled by the retry table:
+ * → node, the leader hint if the Router has one (learned from NOT_LEADER answers, until the map names another
+ * leader than it did then), else the map's, else the first member. This is TiKV's client-side region cache in
+ * Basalt's nodes (tikv/client-go {@code internal/locate/region_request.go}). Each answer is handled by the retry
+ * table:
  * <pre>
  *   NOT_LEADER(hint)          set the hint, retry at once at the hint (or the next member)
  *   NOT_READY, OVERLOADED     retry after 10 ms, doubling to 200 ms
@@ -41,6 +42,8 @@ import java.util.function.Function;
  * </pre>
  * A read that timed out or lost its connection after it was written is safe to send again and is treated as
  * unreachable. OVERLOADED (the peer's admission, §17) is not in §12.3's table: it is a safe failure like NOT_READY.
+ * Nor is waiting for an election: when this node holds a member of the group and that member knows no leader, the
+ * call backs off as for NOT_READY instead of trying members in turn (see {@link #awaitsElection}).
  * Thread-safe; the hint cache is the only shared state.
  */
 public final class Router {
@@ -56,7 +59,7 @@ public final class Router {
     private final Function<InetSocketAddress, RpcTransport> transports;
     private final ScheduledExecutorService timer;
     private final RoutingConfig config;
-    private final ConcurrentHashMap<Long, Long> leaderHints = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, LearnedHint> leaderHints = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, RpcPartitionClient> peers = new ConcurrentHashMap<>();
 
     /**
@@ -194,8 +197,7 @@ public final class Router {
 
     private Target target(ClusterState state, PartitionDescriptor descriptor, Set<Long> unreachable) {
         ReplicationGroup group = state.getGroup(descriptor.groupId());
-        Long cached = leaderHints.get(group.id());
-        long hint = cached != null && group.members().contains(cached) ? cached : group.leaderHint();
+        long hint = leaderHint(group);
         if (hint != 0 && !unreachable.contains(hint)) {
             return new Target(descriptor, group.id(), hint);
         }
@@ -205,6 +207,55 @@ public final class Router {
             }
         }
         return new Target(descriptor, group.id(), hint != 0 ? hint : group.members().get(0));
+    }
+
+    /** The group's leader as best known here: a learned hint the map has not outdated, else the map's; 0: none. */
+    private long leaderHint(ReplicationGroup group) {
+        long hint = group.leaderHint();
+        LearnedHint learned = leaderHints.get(group.id());
+        if (learned != null) {
+            if (learned.isNewerThan(group) && group.members().contains(learned.leader())) {
+                hint = learned.leader();
+            } else {
+                // The map has seen a leader change since: this node's own member heard of an election after the
+                // answer that taught the hint, so the map's leader is the newer one (TestClusterIsolation: a hint
+                // naming a deposed, cut-off leader otherwise kept every write going there until the deadline).
+                leaderHints.remove(group.id(), learned);
+            }
+        }
+        return hint;
+    }
+
+    /**
+     * Whether this node's own member of the group knows of no leader now (an election is under way, or the member is
+     * cut off from the others), with no learned hint: then the call waits for one rather than trying the members
+     * in turn, since the member it would try first is as likely the deposed leader, which a cut network leaves
+     * silent until the routing deadline — an ambiguous 500 for a write (TestClusterIsolation), where waiting ends in
+     * the new leader serving it or, at the deadline, in a safe 503. Only a member this node runs can say so: one the
+     * placement gives it but not started yet (the local guard answers WRONG_PARTITION) leaves the others to be asked.
+     */
+    private boolean awaitsElection(PartitionId partition, boolean write, ReplicationGroup group) {
+        if (!group.members().contains(localNode) || leaderHint(group) != 0) {
+            return false;
+        }
+        return localGuard.refusal(partition, write) instanceof RpcResponse.NotLeader notLeader
+                && notLeader.leaderHint() == 0;
+    }
+
+    /** Drops the learned hint of {@code group} if it names {@code node}. */
+    private void forget(long group, long node) {
+        leaderHints.computeIfPresent(group, (id, learned) -> learned.leader() == node ? null : learned);
+    }
+
+    /**
+     * A group's leader as a NOT_LEADER answer named it, and the leader the map gave when it was learned (0: none). It
+     * is newer than the map's hint until the map names another leader, or none (the map follows this node's own Raft
+     * member, which hears of elections and of losing its leader).
+     */
+    private record LearnedHint(long leader, long mapHintWhenLearned) {
+        boolean isNewerThan(ReplicationGroup group) {
+            return group.leaderHint() == mapHintWhenLearned;
+        }
     }
 
     /** DynamoDB's 503 for a call no node could serve before the deadline (also the control plane's). */
@@ -258,6 +309,12 @@ public final class Router {
                 node = localNode;
                 group = -1;
             } else {
+                ReplicationGroup replicationGroup = state.getGroup(descriptor.get().groupId());
+                if (awaitsElection(partition, write, replicationGroup)) {
+                    lastFailure = new RpcRefusedException(new RpcResponse.NotLeader(replicationGroup.id(), 0));
+                    backOff();
+                    return;
+                }
                 Target target = target(state, descriptor.get(), unreachable);
                 node = target.node();
                 group = target.group();
@@ -290,9 +347,11 @@ public final class Router {
                 RpcResponse answer = refused.response();
                 if (answer instanceof RpcResponse.NotLeader notLeader) {
                     if (notLeader.leaderHint() != 0 && notLeader.leaderHint() != node) {
-                        leaderHints.put(notLeader.group(), notLeader.leaderHint());
+                        ReplicationGroup mapped = view.current().groups().get(notLeader.group());
+                        leaderHints.put(notLeader.group(), new LearnedHint(notLeader.leaderHint(),
+                                mapped == null ? 0 : mapped.leaderHint()));
                     } else {
-                        leaderHints.remove(notLeader.group(), node);
+                        forget(notLeader.group(), node);
                         unreachable.add(node);
                     }
                     retrySoon();
@@ -312,12 +371,13 @@ public final class Router {
                     result.completeExceptionally(ambiguous(failure));
                 }
             } else if (failure instanceof RpcTransportException transport) {
+                if (group >= 0) {
+                    // Not this call's next target only: later calls should not insist on a node that did not answer.
+                    forget(group, node);
+                }
                 if (transport.written() && write) {
                     result.completeExceptionally(ambiguous(failure));
                     return;
-                }
-                if (group >= 0) {
-                    leaderHints.remove(group, node);
                 }
                 unreachable.add(node);
                 retrySoon();
