@@ -155,7 +155,16 @@ final class GroupSubmitter {
                 answer = CompletableFuture.failedFuture(e);
             }
             // The answer may come on a Ratis thread that holds a Ratis lock: handle it (and drain again) here.
-            answer.whenCompleteAsync((ignored, failure) -> answered(batch, failure), executor);
+            answer.whenComplete((ignored, failure) -> onExecutor(() -> answered(batch, failure)));
+        }
+    }
+
+    private void onExecutor(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // The member is stopping: answer here rather than leave the futures (and the drain flag) hanging.
+            task.run();
         }
     }
 
