@@ -69,6 +69,7 @@ public final class GroupProposer {
     }
 
     /**
+     * @param maxPackBytes the most entry bytes packed into one submission (capped below {@code maxEntryBytes})
      * @param maxEntryBytes the largest encoded entry Ratis accepts (its appender byte limit); larger ones are split
      * @param executor runs the submissions (which may wait for Ratis) and the reply handling: never a caller's
      *     thread, nor Ratis' reply thread, which may hold a Ratis lock that a new submission waits for
@@ -78,7 +79,9 @@ public final class GroupProposer {
         this.server = requireNonNull(server, "server is null");
         this.group = requireNonNull(group, "group is null");
         this.maxEntryBytes = maxEntryBytes;
-        this.submitter = new GroupSubmitter(this::send, executor, maxInFlight, maxPackBytes);
+        // A pack must fit one Raft entry: only a single entry is ever split into parts (§5.3).
+        this.submitter = new GroupSubmitter(this::send, executor, maxInFlight,
+                Math.max(1, Math.min(maxPackBytes, maxEntryBytes - PART_OVERHEAD_BYTES)));
     }
 
     /** Queues a partition's entry behind every entry proposed before it; returns at once. */

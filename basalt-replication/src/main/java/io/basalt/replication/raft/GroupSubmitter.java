@@ -54,8 +54,13 @@ final class GroupSubmitter {
             return entry instanceof PartitionEntry;
         }
 
+        /**
+         * An upper bound of the entry's encoded size: the codec's own estimate (a header of at most 48 bytes, the
+         * keys and values, at most 11 bytes of tag and lengths per operation), so that a pack stays within the limit.
+         */
         long bytes() {
-            return entry instanceof PartitionEntry partitionEntry ? partitionEntry.approximateBytes() : 0;
+            return entry instanceof PartitionEntry partitionEntry
+                    ? 48 + partitionEntry.approximateBytes() + 11L * partitionEntry.operations().size() : 0;
         }
     }
 
@@ -88,7 +93,8 @@ final class GroupSubmitter {
 
     /**
      * @param maxInFlight how many submissions may await the log's answer at once (the window)
-     * @param maxPackBytes how many entry bytes one packed submission takes at most (a single entry may be larger)
+     * @param maxPackBytes how many encoded bytes the entries of one packed submission take at most (a single entry
+     *     may be larger, and travels alone)
      */
     GroupSubmitter(Transport transport, Executor executor, int maxInFlight, long maxPackBytes) {
         this.transport = requireNonNull(transport, "transport is null");

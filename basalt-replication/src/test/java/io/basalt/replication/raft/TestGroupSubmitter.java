@@ -175,7 +175,9 @@ class TestGroupSubmitter {
     void packingStopsAtTheByteLimitAndOtherEntriesTravelAlone() throws Exception {
         RecordingTransport transport = new RecordingTransport();
         transport.gate = new CountDownLatch(1);
-        long entryBytes = entry(1, 1).approximateBytes();
+        PartitionEntry sample = entry(1, 1);
+        // The codec's bound of an entry's encoded size, which packing counts.
+        long entryBytes = 48 + sample.approximateBytes() + 11L * sample.operations().size();
         GroupSubmitter submitter = new GroupSubmitter(transport, executor, 64, 3 * entryBytes);
         List<CompletableFuture<Void>> done = new ArrayList<>();
         done.add(submitter.submit(entry(1, 1)));
@@ -193,6 +195,27 @@ class TestGroupSubmitter {
         assertThat(transport.get(3).sequences()).containsExactly(8L);
         assertThat(transport.get(4).entry()).isSameAs(meta);
         assertThat(transport.get(5).sequences()).containsExactly(9L);
+        transport.sent.forEach(sent -> sent.answer().complete(null));
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anEntryLargerThanThePackLimitTravelsAlone() throws Exception {
+        RecordingTransport transport = new RecordingTransport();
+        transport.gate = new CountDownLatch(1);
+        GroupSubmitter submitter = new GroupSubmitter(transport, executor, 64, 1024);
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        done.add(submitter.submit(entry(1, 1)));
+        awaitTrue(() -> transport.size() == 1);
+        PartitionEntry large = new PartitionEntry(new PartitionId(1), 1, 2, 0, 0,
+                OperationList.builder(1).put(bytes("large"), new byte[4096]).build());
+        done.add(submitter.submit(large));
+        done.add(submitter.submit(entry(1, 3)));
+        done.add(submitter.submit(entry(1, 4)));
+        transport.gate.countDown();
+        awaitTrue(() -> transport.size() == 3);
+        assertThat(transport.get(1).entry()).as("split into parts by the transport, never packed").isSameAs(large);
+        assertThat(transport.get(2).sequences()).containsExactly(3L, 4L);
         transport.sent.forEach(sent -> sent.answer().complete(null));
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
     }
