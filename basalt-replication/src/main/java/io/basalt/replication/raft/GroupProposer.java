@@ -57,6 +57,7 @@ public final class GroupProposer {
     /** Each submitted request's generation, until Ratis appends or answers it (see {@link #mayAppend}). */
     private final Map<Long, Long> generations = new ConcurrentHashMap<>();
     private final AtomicLong partedEntries = new AtomicLong();
+    private final AtomicLong refusedAtAppend = new AtomicLong();
 
     /** Ratis' answer to a request this proposer's guard refused at append: definitely not logged. */
     static final class StaleGenerationException extends StateMachineException {
@@ -155,6 +156,9 @@ public final class GroupProposer {
      */
     public void checkAppend(RaftClientRequest request) throws StateMachineException {
         if (!mayAppend(request)) {
+            // Ratis 3.3.0 keeps the pending-request permit it took for a request refused here until the term ends:
+            // refusals happen only in the moment around a leadership change, a handful per term.
+            refusedAtAppend.incrementAndGet();
             throw new StaleGenerationException(request.getCallId());
         }
     }
@@ -170,6 +174,11 @@ public final class GroupProposer {
     /** How many entries were split into parts (for tests and measurements). */
     public long partedEntries() {
         return partedEntries.get();
+    }
+
+    /** How many requests the append guard refused (for tests and measurements). */
+    public long refusedAtAppend() {
+        return refusedAtAppend.get();
     }
 
     /** How many submissions carried a packed multi entry (for tests and measurements). */
