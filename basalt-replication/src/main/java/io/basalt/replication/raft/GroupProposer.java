@@ -9,6 +9,7 @@ import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.MultiEntry;
 import io.basalt.partition.log.PartEntry;
 import io.basalt.partition.log.PartitionEntry;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -234,7 +236,7 @@ public final class GroupProposer {
         generations.put(callId, generation);
         CompletableFuture<RaftClientReply> reply;
         try {
-            reply = server.get().submitClientRequestAsync(request);
+            reply = submitter(server.get()).submitClientRequestAsync(request);
         } catch (Exception e) {
             generations.remove(callId);
             return CompletableFuture.failedFuture(outcome(e));
@@ -255,6 +257,23 @@ public final class GroupProposer {
             }
         });
         return answered;
+    }
+
+    /**
+     * The group's division itself when it takes client requests (Ratis' {@code RaftServerImpl} does, through the
+     * public {@link RaftClientAsynchronousProtocol}): the server's own entry point hands every request to its client
+     * executor and joins it there, one more thread hand-off per submission that a drain (already off the callers'
+     * threads) does not need. Otherwise, or when the group is not found, the server's entry point.
+     */
+    private RaftClientAsynchronousProtocol submitter(RaftServer raftServer) {
+        try {
+            if (raftServer.getDivision(group) instanceof RaftClientAsynchronousProtocol division) {
+                return division;
+            }
+        } catch (IOException e) {
+            // Not (or no longer) a member: the server's entry point answers with Ratis' own failure.
+        }
+        return raftServer;
     }
 
     private static Throwable outcome(Throwable failure) {
