@@ -9,16 +9,17 @@ import io.basalt.partition.log.MetaEntry;
 import io.basalt.partition.log.MultiEntry;
 import io.basalt.partition.log.PartEntry;
 import io.basalt.partition.log.PartitionEntry;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -26,22 +27,24 @@ import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftException;
 import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
  * Submits a group's entries to its Raft leader in-process ({@code RaftServer.submitClientRequestAsync}: no Ratis
- * client, no network hop, as Ozone's servers submit), with group commit (docs/design/cluster.md §7.1): at most
- * {@code maxInFlight} submissions at a time; entries arriving while the window is full are packed into one
- * {@link MultiEntry} (up to {@code maxPackBytes}) when a submission returns.
+ * client, no network hop, as Ozone's servers submit), through a {@link GroupSubmitter}: callers only enqueue; a drain
+ * on the node's submission executor packs what waits into one {@link MultiEntry} (up to {@code maxPackBytes}) and
+ * hands it to Ratis, with at most {@code maxInFlight} submissions awaiting their reply (docs/design/cluster.md §7.1).
  *
  * <p>An entry larger than one Raft entry is split into {@link PartEntry} parts submitted back to back
  * (docs/design/cluster.md §5.3).
  *
  * <p>The returned future says only what the submission learnt: success (committed and applied here), or
  * {@link ProposalOutcome.Reason#NOT_APPLIED} when Ratis refused the entry before logging it (not ready, overloaded,
- * too large). Any other failure is ambiguous — an appended entry may still commit under a new leader — so the caller
- * learns the outcome from the applied stream ({@link RaftReplicator}). Thread-safe.
+ * too large, or submitted in an earlier leadership generation). Any other failure is ambiguous — an appended entry may
+ * still commit under a new leader — so the caller learns the outcome from the applied stream
+ * ({@link RaftReplicator}). Thread-safe.
  */
 public final class GroupProposer {
     /** Room for a part's own header and Ratis' log entry fields around its chunk. */
@@ -49,50 +52,44 @@ public final class GroupProposer {
 
     private final Supplier<RaftServer> server;
     private final RaftGroupId group;
-    private final Executor submitter;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
-    private final int maxInFlight;
-    private final long maxPackBytes;
     private final long maxEntryBytes;
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    private int inFlight;
-    private long packedSubmissions;
-    private long partedEntries;
+    private final GroupSubmitter submitter;
+    /** Each submitted request's generation, until Ratis appends or answers it (see {@link #mayAppend}). */
+    private final Map<Long, Long> generations = new ConcurrentHashMap<>();
+    private final AtomicLong partedEntries = new AtomicLong();
+    private final AtomicLong refusedAtAppend = new AtomicLong();
 
-    private record Waiting(PartitionEntry entry, CompletableFuture<Void> done) {
+    /** Ratis' answer to a request this proposer's guard refused at append: definitely not logged. */
+    static final class StaleGenerationException extends StateMachineException {
+        private static final long serialVersionUID = 1L;
+
+        StaleGenerationException(long callId) {
+            // false: refusing a stale entry is no reason for the leader to step down.
+            super("call " + callId + " was submitted in an earlier leadership generation of this member", false);
+        }
     }
 
     /**
-     * @param maxEntryBytes the largest encoded entry Ratis accepts (its appender byte limit); larger ones are refused
-     * @param submitter runs the reply handling and the next submission: never Ratis' reply thread, which may hold a
-     *     Ratis lock that a new submission waits for
+     * @param maxPackBytes the most entry bytes packed into one submission (capped below {@code maxEntryBytes})
+     * @param maxEntryBytes the largest encoded entry Ratis accepts (its appender byte limit); larger ones are split
+     * @param executor runs the submissions (which may wait for Ratis) and the reply handling: never a caller's
+     *     thread, nor Ratis' reply thread, which may hold a Ratis lock that a new submission waits for
      */
     public GroupProposer(Supplier<RaftServer> server, RaftGroupId group, int maxInFlight, long maxPackBytes,
-            long maxEntryBytes, Executor submitter) {
+            long maxEntryBytes, Executor executor) {
         this.server = requireNonNull(server, "server is null");
-        this.submitter = requireNonNull(submitter, "submitter is null");
         this.group = requireNonNull(group, "group is null");
-        if (maxInFlight < 1 || maxPackBytes < 1) {
-            throw new IllegalArgumentException("maxInFlight and maxPackBytes must be positive");
-        }
-        this.maxInFlight = maxInFlight;
-        this.maxPackBytes = maxPackBytes;
         this.maxEntryBytes = maxEntryBytes;
+        // A pack must fit one Raft entry: only a single entry is ever split into parts (§5.3).
+        this.submitter = new GroupSubmitter(this::send, executor, maxInFlight,
+                Math.max(1, Math.min(maxPackBytes, maxEntryBytes - PART_OVERHEAD_BYTES)));
     }
 
+    /** Queues a partition's entry behind every entry proposed before it; returns at once. */
     public CompletableFuture<Void> propose(PartitionEntry entry) {
-        requireNonNull(entry, "entry is null");
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        synchronized (this) {
-            if (inFlight >= maxInFlight) {
-                waiting.add(new Waiting(entry, done));
-                return done;
-            }
-            inFlight++;
-            submit(entry, List.of(done));
-        }
-        return done;
+        return submitter.submit(requireNonNull(entry, "entry is null"));
     }
 
     /**
@@ -101,7 +98,7 @@ public final class GroupProposer {
      * {@link ProposalOutcome}: NOT_APPLIED when Ratis refused it before logging it, AMBIGUOUS when Ratis answered
      * that this member does not lead (it may have logged the entry while it still led: Ratis fails pending requests
      * with the same answer when its leader steps down, and a new leader may commit them), or Ratis' own failure.
-     * It takes a window slot like any submission, so that entries waiting behind it keep their order.
+     * It queues like any entry, so that entries proposed after it keep their order.
      */
     public CompletableFuture<Void> proposeMeta(MetaEntry entry) {
         return proposeWhole(entry);
@@ -116,14 +113,8 @@ public final class GroupProposer {
     }
 
     private CompletableFuture<Void> proposeWhole(LogEntry entry) {
-        requireNonNull(entry, "entry is null");
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        synchronized (this) {
-            inFlight++;
-            send(LogEntryCodec.encode(entry), List.of(done));
-        }
         CompletableFuture<Void> answered = new CompletableFuture<>();
-        done.whenComplete((ignored, failure) -> {
+        submitter.submit(requireNonNull(entry, "entry is null")).whenComplete((ignored, failure) -> {
             if (failure == null) {
                 answered.complete(null);
             } else {
@@ -144,142 +135,159 @@ public final class GroupProposer {
     }
 
     /**
-     * This member stopped leading: entries still waiting for a submission slot were never logged, and must not be
-     * logged in a later term of this member (they were evaluated in a closed epoch), so they fail as not applied.
+     * This member stopped leading: entries still waiting for a submission were never logged, and must not be
+     * logged in a later term of this member (they were evaluated in a closed epoch), so they fail as not applied;
+     * one already being handed to Ratis is refused at append ({@link #mayAppend}).
      */
     public void abandonWaiting() {
-        List<Waiting> abandoned;
-        synchronized (this) {
-            abandoned = List.copyOf(waiting);
-            waiting.clear();
-        }
-        for (Waiting entry : abandoned) {
-            entry.done().completeExceptionally(new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED,
-                    "leadership lost before the entry was submitted"));
-        }
+        submitter.abandon();
     }
 
-    /** How many entries were split into parts (for tests and measurements). */
-    public synchronized long partedEntries() {
-        return partedEntries;
-    }
-
-    /** How many submissions carried a packed multi entry (for tests and measurements). */
-    public synchronized long packedSubmissions() {
-        return packedSubmissions;
+    /** This member's term can take writes: nothing submitted before it is logged in it. */
+    public void leaderReady() {
+        submitter.leaderReady();
     }
 
     /**
-     * Hands one entry to Ratis. Called holding this proposer's lock, so that the group's log holds entries in the
-     * order they were proposed: Ratis appends a request before {@code submitClientRequestAsync} returns, but from
-     * several threads it may append concurrent requests in any order, and a partition's entries must reach the log
-     * in sequence order (a later one first would be rejected).
+     * Ratis' append guard ({@code StateMachine.preAppendTransaction}, which Ratis calls under the division's lock, as
+     * it also holds while stepping down and while calling {@link #abandonWaiting}): whether {@code request} may still
+     * be logged. A request of this proposer submitted in an earlier leadership generation may not: it was taken from
+     * the queue just before leadership changed.
+     *
+     * @throws StateMachineException (not stepping down) when it may not; Ratis answers the request with it
      */
-    private void submit(LogEntry entry, List<CompletableFuture<Void>> done) {
+    public void checkAppend(RaftClientRequest request) throws StateMachineException {
+        if (!mayAppend(request)) {
+            // Ratis 3.3.0 keeps the pending-request permit it took for a request refused here until the term ends:
+            // refusals happen only in the moment around a leadership change, a handful per term.
+            refusedAtAppend.incrementAndGet();
+            throw new StaleGenerationException(request.getCallId());
+        }
+    }
+
+    boolean mayAppend(RaftClientRequest request) {
+        if (!clientId.equals(request.getClientId())) {
+            return true;
+        }
+        Long submittedIn = generations.remove(request.getCallId());
+        return submittedIn == null || submitter.isCurrent(submittedIn);
+    }
+
+    /** How many entries were split into parts (for tests and measurements). */
+    public long partedEntries() {
+        return partedEntries.get();
+    }
+
+    /** How many requests the append guard refused (for tests and measurements). */
+    public long refusedAtAppend() {
+        return refusedAtAppend.get();
+    }
+
+    /** How many submissions carried a packed multi entry (for tests and measurements). */
+    public long packedSubmissions() {
+        return submitter.packedSubmissions();
+    }
+
+    /** How many submissions were handed to Ratis (for tests and measurements). */
+    public long submissions() {
+        return submitter.submissions();
+    }
+
+    /**
+     * Hands one entry to Ratis (the submitter's transport: on its executor, in order, one call at a time). Ratis
+     * appends a request before {@code submitClientRequestAsync} returns, so consecutive calls reach the log in
+     * order, and a partition's entries keep their sequence order.
+     */
+    private CompletableFuture<Void> send(LogEntry entry, long generation) {
         byte[] encoded = LogEntryCodec.encode(entry);
         if (encoded.length <= maxEntryBytes) {
-            send(encoded, done);
-            return;
+            return sendEncoded(encoded, generation);
         }
         if (!(entry instanceof PartitionEntry whole)) {
             // Packing stays far below the limit; only a single partition entry can be this large.
-            ProposalOutcome tooLarge = new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED, "a packed entry of "
-                    + encoded.length + " bytes exceeds the group's limit of " + maxEntryBytes);
-            submitter.execute(() -> submitted(done, null, tooLarge));
-            return;
+            return CompletableFuture.failedFuture(new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED,
+                    "a packed entry of " + encoded.length + " bytes exceeds the group's limit of " + maxEntryBytes));
         }
         // Larger than one Raft entry: parts in consecutive submissions (§5.3). The last part's reply stands for the
         // entry; a part refused before it fails the entry at apply (the last part finds the run incomplete).
         int chunkSize = (int) (maxEntryBytes - PART_OVERHEAD_BYTES);
         int parts = (encoded.length + chunkSize - 1) / chunkSize;
+        CompletableFuture<Void> last = null;
         for (int part = 1; part <= parts; part++) {
             int from = (part - 1) * chunkSize;
             byte[] chunk = Arrays.copyOfRange(encoded, from, Math.min(encoded.length, from + chunkSize));
-            byte[] encodedPart = LogEntryCodec.encode(new PartEntry(whole.partition(), whole.sequence(), part, parts,
-                    chunk));
-            send(encodedPart, part == parts ? done : List.of());
+            last = sendEncoded(LogEntryCodec.encode(new PartEntry(whole.partition(), whole.sequence(), part, parts,
+                    chunk)), generation);
         }
-        partedEntries++;
+        partedEntries.incrementAndGet();
+        return last;
     }
 
-    /** Hands one encoded entry to Ratis (holding the lock, see {@link #submit}). */
-    private void send(byte[] encoded, List<CompletableFuture<Void>> done) {
+    private CompletableFuture<Void> sendEncoded(byte[] encoded, long generation) {
+        long callId = callIds.incrementAndGet();
         RaftClientRequest request = RaftClientRequest.newBuilder()
                 .setClientId(clientId)
                 .setServerId(server.get().getId())
                 .setGroupId(group)
-                .setCallId(callIds.incrementAndGet())
+                .setCallId(callId)
                 .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(encoded)))
                 .setType(RaftClientRequest.writeRequestType())
                 .build();
+        generations.put(callId, generation);
         CompletableFuture<RaftClientReply> reply;
         try {
-            reply = server.get().submitClientRequestAsync(request);
+            reply = submitter(server.get()).submitClientRequestAsync(request);
         } catch (Exception e) {
-            if (!done.isEmpty()) {
-                submitter.execute(() -> submitted(done, null, e));
+            generations.remove(callId);
+            return CompletableFuture.failedFuture(outcome(e));
+        }
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        reply.whenComplete((answer, failure) -> {
+            // Refused before the append guard ran (not the leader, not ready, overloaded): forget the call here.
+            generations.remove(callId);
+            Throwable outcome = failure;
+            if (outcome == null && !answer.isSuccess()) {
+                RaftException exception = answer.getException();
+                outcome = exception == null ? new IllegalStateException("Ratis replied without success") : exception;
             }
-            return;
-        }
-        if (!done.isEmpty()) {
-            reply.whenCompleteAsync((answer, failure) -> submitted(done, answer, failure), submitter);
-        }
+            if (outcome == null) {
+                answered.complete(null);
+            } else {
+                answered.completeExceptionally(outcome(outcome));
+            }
+        });
+        return answered;
     }
 
-    private void submitted(List<CompletableFuture<Void>> done, RaftClientReply reply, Throwable failure) {
-        Throwable outcome = failure;
-        if (outcome == null && !reply.isSuccess()) {
-            RaftException exception = reply.getException();
-            outcome = exception == null ? new IllegalStateException("Ratis replied without success") : exception;
-        }
-        if (outcome != null && refusedBeforeLogging(outcome)) {
-            outcome = new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED, outcome.toString());
-        }
-        for (CompletableFuture<Void> future : done) {
-            if (outcome == null) {
-                future.complete(null);
-            } else {
-                future.completeExceptionally(outcome);
+    /**
+     * The group's division itself when it takes client requests (Ratis' {@code RaftServerImpl} does, through the
+     * public {@link RaftClientAsynchronousProtocol}): the server's own entry point hands every request to its client
+     * executor and joins it there, one more thread hand-off per submission that a drain (already off the callers'
+     * threads) does not need. Otherwise, or when the group is not found, the server's entry point.
+     */
+    private RaftClientAsynchronousProtocol submitter(RaftServer raftServer) {
+        try {
+            if (raftServer.getDivision(group) instanceof RaftClientAsynchronousProtocol division) {
+                return division;
             }
+        } catch (IOException e) {
+            // Not (or no longer) a member: the server's entry point answers with Ratis' own failure.
         }
-        submitNext();
+        return raftServer;
+    }
+
+    private static Throwable outcome(Throwable failure) {
+        return refusedBeforeLogging(failure)
+                ? new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED, failure.toString()) : failure;
     }
 
     private static boolean refusedBeforeLogging(Throwable failure) {
-        Throwable cause = failure;
-        while (cause != null) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof LeaderNotReadyException || cause instanceof ResourceUnavailableException
-                    || cause instanceof ProposalOutcome) {
+                    || cause instanceof StaleGenerationException || cause instanceof ProposalOutcome) {
                 return true;
             }
-            cause = cause.getCause();
         }
         return false;
-    }
-
-    /** One submission returned: packs what waited into the next one, or frees its slot. */
-    private void submitNext() {
-        List<PartitionEntry> entries = new ArrayList<>();
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        synchronized (this) {
-            // Under the lock up to the submission: see submit().
-            long bytes = 0;
-            Waiting next;
-            while ((next = waiting.peek()) != null && (entries.isEmpty()
-                    || bytes + next.entry().approximateBytes() <= maxPackBytes)) {
-                waiting.poll();
-                entries.add(next.entry());
-                done.add(next.done());
-                bytes += next.entry().approximateBytes();
-            }
-            if (entries.isEmpty()) {
-                inFlight--;
-                return;
-            }
-            if (entries.size() > 1) {
-                packedSubmissions++;
-            }
-            submit(entries.size() == 1 ? entries.get(0) : new MultiEntry(entries), done);
-        }
     }
 }

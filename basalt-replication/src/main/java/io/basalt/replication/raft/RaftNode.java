@@ -72,7 +72,7 @@ public final class RaftNode implements AutoCloseable {
     private final Duration ambiguousTimeout;
     private final int maxInFlight;
     private final ScheduledExecutorService timer;
-    /** Handles Ratis replies and submits what follows them, off Ratis' threads (see {@link GroupReads}). */
+    /** Submits the groups' entries and handles Ratis' replies, off callers' and Ratis' threads (§7.1). */
     private final ExecutorService submitter;
     /** Tells the groups' leadership listeners, in order, off Ratis' threads (see {@link RatisGroupStateMachine}). */
     private final ExecutorService leadership;
@@ -100,7 +100,10 @@ public final class RaftNode implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         this.timer = scheduler;
         AtomicLong submitters = new AtomicLong();
-        this.submitter = Executors.newFixedThreadPool(2, runnable -> {
+        // Unbounded but small: each group runs at most one drain at a time, which may wait inside Ratis for its
+        // division's lock (commit processing holds it); a fixed pool let one group's wait hold up the others'
+        // submissions. Idle threads go after a minute.
+        this.submitter = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "basalt-raft-" + id + "-submit-" + submitters.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -162,6 +165,7 @@ public final class RaftNode implements AutoCloseable {
                 setup.partitionOpener(groupId), leadership);
         GroupProposer proposer = new GroupProposer(this::server, raftGroupId, maxInFlight, 1024 * 1024,
                 config.appenderByteLimit(), submitter);
+        stateMachine.guardAppendsWith(proposer);
         RaftReplicator replicator = new RaftReplicator(proposer, timer, ambiguousTimeout);
         stateMachine.addApplyListener(replicator);
         GroupLeadership leadership = new GroupLeadership(groupId, setup.epochFactory(groupId, stateMachine,
@@ -169,6 +173,8 @@ public final class RaftNode implements AutoCloseable {
         stateMachine.addLeadershipListener(new LeadershipListener() {
             @Override
             public void leaderReady(long commitIndex) {
+                // Before the leadership's listener opens the epoch: its writes are of the new generation.
+                proposer.leaderReady();
             }
 
             @Override

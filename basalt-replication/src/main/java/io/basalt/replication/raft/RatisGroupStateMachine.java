@@ -79,6 +79,7 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
     private volatile StorageEngine storage;
     private volatile GroupStateMachine machine;
     private final AtomicLong installs = new AtomicLong();
+    private volatile GroupProposer proposer;
 
     /**
      * @param groupId Basalt's id of the group (the applied-state key is per group)
@@ -111,6 +112,25 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
 
     public void addLeadershipListener(LeadershipListener listener) {
         leadershipListeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /** The member's proposer, whose append guard every entry this member appends as leader passes. */
+    public void guardAppendsWith(GroupProposer groupProposer) {
+        this.proposer = requireNonNull(groupProposer, "groupProposer is null");
+    }
+
+    /**
+     * Ratis calls this under the division's lock, in log order, before a leader appends a client's entry: an entry
+     * its proposer submitted in an earlier leadership generation is refused here ({@link GroupProposer#checkAppend}),
+     * atomically with respect to leadership changes, which hold the same lock.
+     */
+    @Override
+    public TransactionContext preAppendTransaction(TransactionContext transaction) throws IOException {
+        GroupProposer current = proposer;
+        if (current != null && transaction.getClientRequest() != null) {
+            current.checkAppend(transaction.getClientRequest());
+        }
+        return transaction;
     }
 
     @Override

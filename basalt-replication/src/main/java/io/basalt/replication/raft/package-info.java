@@ -3,7 +3,8 @@
  * {@link io.basalt.replication.raft.RaftNode} hosts one node's {@code RaftServer} and its group members;
  * {@link io.basalt.replication.raft.RatisGroupStateMachine} applies encoded entries through the partition layer's
  * {@code GroupStateMachine} and snapshots by storage checkpoints; {@link io.basalt.replication.raft.GroupProposer}
- * submits (and packs) entries; {@link io.basalt.replication.raft.RaftReplicator} resolves each proposal by what is
+ * submits entries through a {@code GroupSubmitter}, the group's queue that packs them off the callers' threads;
+ * {@link io.basalt.replication.raft.RaftReplicator} resolves each proposal by what is
  * applied; {@link io.basalt.replication.raft.GroupLeadership} turns leadership into epochs of partition leaders;
  * {@link io.basalt.replication.raft.GroupReads} is the strong-read barrier.
  */
