@@ -221,7 +221,7 @@ final class GroupSubmitter {
             generation++;
             abandoned = takeWaiting();
         }
-        fail(abandoned, "leadership lost before the entry was submitted");
+        failLater(abandoned, "leadership lost before the entry was submitted");
     }
 
     /**
@@ -234,7 +234,7 @@ final class GroupSubmitter {
             generation++;
             stale = takeWaiting();
         }
-        fail(stale, "submitted before this member's term was ready");
+        failLater(stale, "submitted before this member's term was ready");
     }
 
     /** Whether entries of {@code submittedIn} may still be logged (the transport's guard at append). */
@@ -246,6 +246,21 @@ final class GroupSubmitter {
         List<Waiting> taken = List.copyOf(waiting);
         waiting.clear();
         return taken;
+    }
+
+    /**
+     * Fails {@code entries} on the executor: {@link #abandon} and {@link #leaderReady} are called on Ratis' thread
+     * holding its division's lock, and the entries' callers would run there otherwise.
+     */
+    private void failLater(List<Waiting> entries, String why) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try {
+            executor.execute(() -> fail(entries, why));
+        } catch (RejectedExecutionException e) {
+            fail(entries, why); // the node is stopping: nothing else will run them
+        }
     }
 
     private static void fail(List<Waiting> entries, String why) {

@@ -170,7 +170,9 @@ public final class RaftNode implements AutoCloseable {
         stateMachine.addApplyListener(replicator);
         GroupLeadership leadership = new GroupLeadership(groupId, setup.epochFactory(groupId, stateMachine,
                 replicator), stateMachine::lastAppliedIndex, timer);
-        stateMachine.addLeadershipListener(new LeadershipListener() {
+        // The append guard's generation moves on Ratis' thread, at the leadership change itself (GroupSubmitter
+        // fails what waited on its executor); the epochs open and close on the leadership thread after it.
+        stateMachine.addLeadershipGuard(new LeadershipListener() {
             @Override
             public void leaderReady(long commitIndex) {
                 // Before the leadership's listener opens the epoch: its writes are of the new generation.

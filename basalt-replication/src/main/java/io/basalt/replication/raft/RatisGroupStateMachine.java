@@ -72,6 +72,7 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
     private final Executor leadershipThread;
     private final List<ApplyListener> applyListeners = new CopyOnWriteArrayList<>();
     private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+    private final List<LeadershipListener> leadershipGuards = new CopyOnWriteArrayList<>();
     private final List<PartitionsListener> partitionsListeners = new CopyOnWriteArrayList<>();
     private final ReentrantReadWriteLock storageLock = new ReentrantReadWriteLock();
     private final SnapshotStorage snapshotStorage = new SnapshotStorage();
@@ -112,6 +113,16 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
 
     public void addLeadershipListener(LeadershipListener listener) {
         leadershipListeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /**
+     * Adds a listener told on Ratis' own thread, while Ratis holds the division's lock (as it does when it appends and
+     * calls {@link #preAppendTransaction}), before the {@link #addLeadershipListener listeners}: for the append
+     * guard's generation, which must move exactly at the leadership change. A guard must never wait for anything a
+     * thread inside Ratis may hold (it takes at most a short lock of its own and hands everything else off).
+     */
+    public void addLeadershipGuard(LeadershipListener guard) {
+        leadershipGuards.add(requireNonNull(guard, "guard is null"));
     }
 
     /** The member's proposer, whose append guard every entry this member appends as leader passes. */
@@ -385,23 +396,29 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
             LOG.warn("Group {}: leader ready but its commit index is unknown", groupId, e);
             return;
         }
+        leadershipGuards.forEach(guard -> guard.leaderReady(commitIndex));
         tellListeners(listener -> listener.leaderReady(commitIndex));
     }
 
     @Override
     public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
-        tellListeners(LeadershipListener::notLeader);
+        notLeader();
     }
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         if (!groupMemberId.getPeerId().equals(newLeaderId)) {
-            tellListeners(LeadershipListener::notLeader);
+            notLeader();
         }
     }
 
     @Override
     public void notifyGroupRemove() {
+        notLeader();
+    }
+
+    private void notLeader() {
+        leadershipGuards.forEach(LeadershipListener::notLeader);
         tellListeners(LeadershipListener::notLeader);
     }
 
@@ -429,6 +446,7 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
     public void close() throws IOException {
         // The epoch closes before storage does; bounded, so that a stuck listener cannot hold the node's shutdown.
         try {
+            leadershipGuards.forEach(LeadershipListener::notLeader);
             tellListeners(LeadershipListener::notLeader).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -91,4 +91,38 @@ class TestLeadershipNotifications {
         // close() waits for the notifications given before it, so they have all run by now.
         assertThat(heard).containsExactly("not leader", "not leader", "not leader", "not leader");
     }
+
+    @Test
+    void guardsAreToldOnTheNotifyingThreadBeforeTheListeners() throws Exception {
+        RatisGroupStateMachine machine = stateMachine();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        String caller = Thread.currentThread().getName();
+        machine.addLeadershipListener(new LeadershipListener() {
+            @Override
+            public void leaderReady(long commitIndex) {
+            }
+
+            @Override
+            public void notLeader() {
+                heard.add("listener");
+            }
+        });
+        machine.addLeadershipGuard(new LeadershipListener() {
+            @Override
+            public void leaderReady(long commitIndex) {
+            }
+
+            @Override
+            public void notLeader() {
+                heard.add("guard on " + (Thread.currentThread().getName().equals(caller) ? "caller" : "other"));
+            }
+        });
+
+        machine.notifyNotLeader(List.of());
+        assertThat(heard).startsWith("guard on caller"); // told before notifyNotLeader returned
+        machine.close();
+
+        // The listeners run later, on the leadership thread; the guards each time on the notifying thread.
+        assertThat(heard).containsExactlyInAnyOrder("guard on caller", "listener", "guard on caller", "listener");
+    }
 }
