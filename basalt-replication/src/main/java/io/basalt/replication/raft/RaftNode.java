@@ -37,7 +37,7 @@ import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
-import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.statemachine.StateMachine;
@@ -52,6 +52,8 @@ import org.apache.ratis.util.TimeDuration;
  * <p>Close it: Ratis leaves non-daemon threads behind (DEPENDENCIES.md). Thread-safe.
  */
 public final class RaftNode implements AutoCloseable {
+    /** The pause between a group client's attempts. */
+    private static final RetryPolicy.Action RETRY_SLEEP = () -> TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
     /** What the node's owner decides for each group it hosts. */
     public interface GroupSetup {
         /** Tells a freshly opened state machine which partitions the group holds (until step 2's records). */
@@ -312,20 +314,26 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    /** A short-lived Ratis client of the group: retries (every 100 ms) until {@code timeout}. */
+    /**
+     * A short-lived Ratis client of the group that gives up at {@code timeout} from now. Each attempt may take the
+     * whole time (a membership change answers once the new members caught up and the change committed), and a failed
+     * attempt is retried every 100 ms only while the deadline has not passed, so a call returns within about twice
+     * {@code timeout}. A retry count alone did not bound it: {@code timeout / 100} attempts of up to {@code timeout}
+     * each kept the reconciler's test in Ratis' retry loop for minutes once a group's node had stopped (a retried
+     * change that finds itself made, or still in progress, is answered success or retried, never done twice).
+     */
     private RaftClient groupClient(long groupId, List<RaftPeerAddress> peers, Duration timeout) {
         RaftProperties properties = new RaftProperties();
         properties.set("raft.rpc.type", SupportedRpcType.GRPC.name());
-        // A membership change answers once the new members caught up and the change committed: give each attempt
-        // the whole time, so that a retry does not start a second change while the first is in progress.
         RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
                 TimeDuration.valueOf(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        int attempts = (int) Math.max(1, timeout.toMillis() / 100);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RetryPolicy untilDeadline = event -> System.nanoTime() - deadline < 0 ? RETRY_SLEEP
+                : RetryPolicy.NO_RETRY_ACTION;
         return RaftClient.newBuilder()
                 .setRaftGroup(RaftGroup.valueOf(raftGroupId(groupId), toRaftPeers(peers)))
                 .setProperties(properties)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
-                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(untilDeadline)
                 .build();
     }
 
