@@ -3,6 +3,7 @@ package io.basalt.cluster.node;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.ClusterPartitions;
+import io.basalt.cluster.ClusterRegistry;
 import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.TableDefinition;
@@ -72,16 +73,17 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
     private final NodeIdentity identity;
-    private final Map<Long, GroupPlacement> groups;
+    /** The static placement of an initial node's cluster: the groups until the registry records them (§13.1). */
+    private final Map<Long, GroupPlacement> staticGroups;
     private final MetadataGroup metadata;
     private final RaftNode raft;
     private final ExecutorService partitionPool;
     private final ScheduledExecutorService reconciler;
 
-    private ClusterNode(NodeIdentity identity, Map<Long, GroupPlacement> groups, MetadataGroup metadata,
+    private ClusterNode(NodeIdentity identity, Map<Long, GroupPlacement> staticGroups, MetadataGroup metadata,
             RaftNode raft, ExecutorService partitionPool, ScheduledExecutorService reconciler) {
         this.identity = identity;
-        this.groups = groups;
+        this.staticGroups = staticGroups;
         this.metadata = metadata;
         this.raft = raft;
         this.partitionPool = partitionPool;
@@ -98,10 +100,13 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
             throws IOException {
         NodeIdentity identity = NodeIdentityFile.read(nodeDirectory);
         Map<Long, GroupPlacement> groups = new LinkedHashMap<>();
+        // A joined node has no static placement: the metadata leader gives it members (GROUP_MEMBER_ADD, §13.2).
         int nodes = identity.initialNodes().size();
-        groups.put(StaticPlacement.METADATA_GROUP, StaticPlacement.metadataGroup(nodes));
-        for (GroupPlacement group : StaticPlacement.dataGroups(nodes, identity.groupsPerNode())) {
-            groups.put(group.groupId(), group);
+        if (!identity.isJoined()) {
+            groups.put(StaticPlacement.METADATA_GROUP, StaticPlacement.metadataGroup(nodes));
+            for (GroupPlacement group : StaticPlacement.dataGroups(nodes, identity.groupsPerNode())) {
+                groups.put(group.groupId(), group);
+            }
         }
         NodeAddress self = identity.self();
         AtomicReference<RaftNode> started = new AtomicReference<>();
@@ -160,8 +165,16 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         return raft.member(StaticPlacement.METADATA_GROUP).proposer().proposeMeta(entry);
     }
 
+    /**
+     * The first start of an initial node: the members the static placement gives it. Once the registry holds the
+     * groups (the metadata leader bootstraps it), members change only by the leader's reconcile loop; a restarted
+     * node's members are the divisions Ratis reopens.
+     */
     private void addMissingMembers() throws IOException {
-        for (GroupPlacement group : groups.values()) {
+        if (metadata.isOpen() && !metadata.registry().isEmpty()) {
+            return;
+        }
+        for (GroupPlacement group : staticGroups.values()) {
             if (group.members().contains(identity.nodeId()) && raft.tryMember(group.groupId()).isEmpty()) {
                 List<RaftPeerAddress> peers = new ArrayList<>();
                 for (int member : group.members()) {
@@ -198,14 +211,32 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         return identity;
     }
 
-    /** Every group of the cluster, by id (the metadata group and the data groups). */
+    /**
+     * Every group of the cluster, by id (the metadata group and the data groups): the registry's once the metadata
+     * leader has recorded them (§13, step 13), before that the static placement of the initial nodes.
+     */
     public Map<Long, GroupPlacement> groups() {
+        Optional<ClusterRegistry> registry = registry();
+        if (registry.isEmpty()) {
+            return staticGroups;
+        }
+        Map<Long, GroupPlacement> groups = new LinkedHashMap<>();
+        registry.get().groups().forEach(group -> groups.put(group.groupId(), group));
         return groups;
+    }
+
+    /** The registry of this node's catalog, when its metadata member is open and the registry recorded anything. */
+    public Optional<ClusterRegistry> registry() {
+        if (!metadata.isOpen()) {
+            return Optional.empty();
+        }
+        ClusterRegistry registry = metadata.registry();
+        return registry.isEmpty() ? Optional.empty() : Optional.of(registry);
     }
 
     /** The groups this node hosts a member of, in id order. */
     public List<Long> hostedGroups() {
-        return groups.values().stream().filter(group -> group.members().contains(identity.nodeId()))
+        return groups().values().stream().filter(group -> group.members().contains(identity.nodeId()))
                 .map(GroupPlacement::groupId).sorted().toList();
     }
 
@@ -242,13 +273,14 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
 
     /** How many partitions a new table (and each of its global indexes) gets: enough to give every data group one. */
     public int partitionsPerTable() {
-        return Math.max(4, groups.size() - 1);
+        return Math.max(4, groups().size() - 1);
     }
 
     /** The data groups of {@code count} new partitions, each to the group with the fewest partitions (§13.2). */
     private List<Long> placePartitions(int count) {
         Map<Long, Integer> counts = new HashMap<>();
-        groups.keySet().stream().filter(id -> id != StaticPlacement.METADATA_GROUP).forEach(id -> counts.put(id, 0));
+        groups().keySet().stream().filter(id -> id != StaticPlacement.METADATA_GROUP)
+                .forEach(id -> counts.put(id, 0));
         for (TableMetadata table : metadata.tables()) {
             table.partitions().forEach(partition -> counts.computeIfPresent(partition.groupId(),
                     (group, partitions) -> partitions + 1));
@@ -284,7 +316,7 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
 
     @Override
     public List<Integer> members(long groupId) {
-        GroupPlacement group = groups.get(groupId);
+        GroupPlacement group = groups().get(groupId);
         return group == null ? List.of() : group.members();
     }
 
@@ -303,13 +335,28 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
 
     @Override
     public Optional<NodeAddress> node(int nodeId) {
-        List<NodeAddress> nodes = identity.initialNodes();
-        return nodeId >= 1 && nodeId <= nodes.size() ? Optional.of(nodes.get(nodeId - 1)) : Optional.empty();
+        Optional<NodeAddress> registered = registry().flatMap(registry -> registry.tryGetNode(nodeId))
+                .map(NodeDescriptor::address);
+        if (registered.isPresent()) {
+            return registered;
+        }
+        return identity.knownNodes().stream().filter(node -> node.nodeId() == nodeId).findFirst();
     }
 
     @Override
     public int selfId() {
         return identity.nodeId();
+    }
+
+    /** The groups whose Raft leader this node's member is now (its heartbeat reports them, §13.1). */
+    public List<Long> ledGroups() {
+        List<Long> led = new ArrayList<>();
+        for (long groupId : raft.groupIds()) {
+            if (leads(groupId)) {
+                led.add(groupId);
+            }
+        }
+        return led;
     }
 
     /** Whether this node's member of the group is its Raft leader and ready. */

@@ -26,6 +26,7 @@ import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -183,7 +184,24 @@ public final class RaftNode implements AutoCloseable {
      * bootstrap, where every initial member is added with the identical peer list.
      */
     public void addGroup(long groupId, List<RaftPeerAddress> peers) throws IOException {
-        add(groupId, peers);
+        add(groupId, peers, List.of());
+    }
+
+    /**
+     * Adds this node's member of a group whose voters are {@code peers} and whose non-voting members (Ratis
+     * listeners: they receive and apply the log, never vote or lead) are {@code listeners}; this node is one of either.
+     * A listener of the metadata group holds the catalog on a node that is not one of its voters (docs/design/
+     * cluster.md §11, step 13). For an existing group, its leader then sets the same configuration
+     * ({@link #requestConfiguration(long, List, List, List, Duration)}).
+     */
+    public void addGroup(long groupId, List<RaftPeerAddress> peers, List<RaftPeerAddress> listeners)
+            throws IOException {
+        if (peers.stream().noneMatch(peer -> peer.id().equals(id))
+                && listeners.stream().noneMatch(peer -> peer.id().equals(id))) {
+            throw new IllegalArgumentException("node " + id + " is neither a peer nor a listener of " + peers + " / "
+                    + listeners);
+        }
+        add(groupId, peers, listeners);
     }
 
     /**
@@ -200,11 +218,13 @@ public final class RaftNode implements AutoCloseable {
         if (newPeers.stream().noneMatch(peer -> peer.id().equals(id))) {
             throw new IllegalArgumentException("node " + id + " is not one of the new peers " + newPeers);
         }
-        add(groupId, newPeers);
+        add(groupId, newPeers, List.of());
     }
 
-    private void add(long groupId, List<RaftPeerAddress> peers) throws IOException {
-        RaftGroup group = RaftGroup.valueOf(raftGroupId(groupId), toRaftPeers(peers));
+    private void add(long groupId, List<RaftPeerAddress> peers, List<RaftPeerAddress> listeners) throws IOException {
+        List<RaftPeer> all = new ArrayList<>(toRaftPeers(peers));
+        all.addAll(toListeners(listeners));
+        RaftGroup group = RaftGroup.valueOf(raftGroupId(groupId), all);
         try {
             addOnce(groupId, group);
         } catch (IOException first) {
@@ -283,10 +303,21 @@ public final class RaftNode implements AutoCloseable {
      */
     public void requestConfiguration(long groupId, List<RaftPeerAddress> currentPeers,
             List<RaftPeerAddress> newPeers, Duration timeout) throws IOException {
+        requestConfiguration(groupId, currentPeers, newPeers, List.of(), timeout);
+    }
+
+    /**
+     * {@link #requestConfiguration(long, List, List, Duration)} with Ratis listeners (non-voting members that apply
+     * the log) in the new configuration; a listener moved into {@code newPeers} becomes a voter (one at a time, as
+     * for any new member).
+     */
+    public void requestConfiguration(long groupId, List<RaftPeerAddress> currentPeers,
+            List<RaftPeerAddress> newPeers, List<RaftPeerAddress> newListeners, Duration timeout) throws IOException {
         checkNewMembersAreFew(groupId, currentPeers, newPeers);
         try (RaftClient client = groupClient(groupId, currentPeers, timeout)) {
             RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
                     .setServersInNewConf(toRaftPeers(newPeers))
+                    .setListenersInNewConf(toListeners(newListeners))
                     .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
                     .build());
             if (!reply.isSuccess()) {
@@ -389,6 +420,17 @@ public final class RaftNode implements AutoCloseable {
         return peers;
     }
 
+    /** The listeners (non-voting members) of the group's current configuration as this node's member knows it. */
+    public List<RaftPeerAddress> listeners(long groupId) throws IOException {
+        List<RaftPeerAddress> listeners = new ArrayList<>();
+        for (RaftPeer peer : server().getDivision(raftGroupId(groupId)).getRaftConf()
+                .getCurrentPeers(RaftPeerRole.LISTENER)) {
+            listeners.add(new RaftPeerAddress(peer.getId().toString(), peer.getAddress(), peer.getPriority()));
+        }
+        listeners.sort(Comparator.comparing(RaftPeerAddress::id));
+        return listeners;
+    }
+
     /** The groups this node has a member of (Ratis divisions), in id order. */
     public Set<Long> groupIds() {
         Set<Long> ids = new TreeSet<>();
@@ -419,6 +461,13 @@ public final class RaftNode implements AutoCloseable {
         return peers.stream()
                 .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address())
                         .setPriority(peer.priority()).build())
+                .toList();
+    }
+
+    private static List<RaftPeer> toListeners(List<RaftPeerAddress> listeners) {
+        return listeners.stream()
+                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address())
+                        .setPriority(0).setStartupRole(RaftPeerRole.LISTENER).build())
                 .toList();
     }
 
