@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.NodeIdentity;
+import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.testing.TestClients;
 import java.io.IOException;
 import java.net.URI;
@@ -108,13 +109,13 @@ final class NodeProcesses implements AutoCloseable {
         processes.add(process);
         Path nodeDirectory = ClusterDirectory.nodeDirectory(directory, node);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!io.basalt.cluster.node.NodeIdentityFile.exists(nodeDirectory)) {
+        while (!NodeIdentityFile.exists(nodeDirectory)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("node " + node + " did not join:\n" + log(node));
             }
             sleep(100);
         }
-        identities.add(io.basalt.cluster.node.NodeIdentityFile.read(nodeDirectory));
+        identities.add(NodeIdentityFile.read(nodeDirectory));
         awaitServing(node, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         return node;
     }

@@ -6,6 +6,9 @@ import static io.basalt.cli.MembershipChecks.hostedGroups;
 import static io.basalt.cli.MembershipChecks.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -74,5 +77,21 @@ class TestJoin {
             }
             assertThat(hostedGroups(cluster.endpoint(4))).contains(0L);
         }
+    }
+
+    @Test
+    void aJoinThroughAnEndpointWhereNothingListensFailsSayingSo() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = ServeCommand.run(List.of("--join", "127.0.0.1:" + closed, "--port", "0", "--data-dir",
+                directory.resolve("node-9").toString()), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).startsWith("basalt: cannot join the cluster of 127.0.0.1:" + closed
+                + ": cannot reach 127.0.0.1:" + closed);
+        assertThat(directory.resolve("node-9").resolve("node.json")).doesNotExist();
     }
 }

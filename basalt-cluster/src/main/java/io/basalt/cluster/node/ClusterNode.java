@@ -58,9 +58,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A cluster node's Raft side (docs/design/cluster.md §3, §13.1): reads {@code node.json}, starts one {@link RaftNode}
  * on the node's Ratis port over {@code raft/} and hosts this node's members of the metadata group (group 0) and of
- * the data groups the static placement gives it. On the first start each member is added with the placement's peers
- * (every initial node builds the identical groups); at later starts Ratis reopens the groups it finds on disk and
- * only members still missing are added. The metadata group's member keeps this node's catalog ({@link
+ * data groups. On an initial node's first start each member of the static placement is added with the placement's
+ * peers (every initial node builds the identical groups); at later starts Ratis reopens the groups it finds on disk,
+ * and once the registry records the groups, members change only by the metadata leader's reconcile loop ({@link
+ * NodeMembership}). A joined node starts with none. The metadata group's member keeps this node's catalog ({@link
  * MetadataGroup}); the node answers {@link ClusterTopology} from it, the placement and Ratis' leader knowledge.
  *
  * <p>Thread-safe. Close it: Ratis leaves non-daemon threads behind.

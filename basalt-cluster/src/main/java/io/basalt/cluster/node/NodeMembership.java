@@ -11,6 +11,7 @@ import io.basalt.cluster.rpc.RpcRequest;
 import io.basalt.cluster.rpc.RpcResponse;
 import io.basalt.cluster.rpc.RpcTransport;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,11 +20,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * MembershipHandler}: a join is registered by the metadata leader or forwarded to it; a member add or remove is done
  * on this node's Raft server), and the removal of data-group divisions the registry has stopped naming. On the
  * metadata leader, a reconcile loop every {@link #ROUND} (thread {@code basalt-membership-N}): it bootstraps the
- * registry from the static placement when it is empty, marks nodes DOWN after {@link #silence} without a heartbeat
+ * registry from the static placement when it is empty, marks nodes DOWN after {@link #SILENCE} without a heartbeat
  * (and UP again when they are heard), keeps the metadata group's voters at min(3, nodes) with every other node a Ratis
  * listener (so every node holds the catalog), and runs a {@link MembershipReconciler} round over the data groups.
  *
@@ -46,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeMembership implements MembershipHandler, AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
     static final Duration ROUND = Duration.ofSeconds(2);
+    /** A node not heard for this long is DOWN: several heartbeats, so one lost frame or a GC pause is not. */
+    static final Duration SILENCE = Duration.ofSeconds(5);
     /** A division the registry has not named for this long is removed (a member replaced while its node was down). */
     static final Duration UNNAMED_GRACE = Duration.ofSeconds(60);
     /** How long one membership change may take (a new member's catch-up included). */
@@ -56,7 +61,6 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
     private final ClusterNode node;
     private final PlacementConfig config;
     private final Clock clock;
-    private final Duration silence;
     private final ScheduledExecutorService heartbeats;
     private final ScheduledExecutorService rounds;
     private final ExecutorService admin;
@@ -73,8 +77,6 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
         this.node = node;
         this.config = config;
         this.clock = clock;
-        // Several heartbeats: one lost frame or a GC pause does not mark a node DOWN.
-        this.silence = Duration.ofSeconds(5);
         String id = String.valueOf(node.selfId());
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(named("basalt-heartbeat-" + id));
         this.rounds = Executors.newSingleThreadScheduledExecutor(named("basalt-membership-" + id));
@@ -101,7 +103,7 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
         return membership;
     }
 
-    private static java.util.concurrent.ThreadFactory named(String name) {
+    private static ThreadFactory named(String name) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, counter.getAndIncrement() == 0 ? name : name + "-"
@@ -161,7 +163,7 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
      * after the group's leader has set the new configuration.
      */
     private void removeUnnamedDivisions() {
-        var registry = node.registry();
+        Optional<ClusterRegistry> registry = node.registry();
         if (registry.isEmpty()) {
             return;
         }
@@ -207,7 +209,7 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
                     node.raft().addGroup(add.groupId(), add.peers(), add.listeners());
                     return new RpcResponse.Ok(null);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }, admin);
         }
@@ -217,7 +219,7 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
                 node.raft().removeGroup(remove.groupId());
                 return new RpcResponse.Ok(null);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }, admin);
     }
@@ -296,7 +298,7 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
         LOG.info("Recorded the cluster's {} nodes and {} groups in the registry", nodes, groups.size());
     }
 
-    /** DOWN for a node silent longer than {@link #silence} (counted from this leadership's start), UP once heard. */
+    /** DOWN for a node silent longer than {@link #SILENCE} (counted from this leadership's start), UP once heard. */
     private void markNodes(long nowNanos, Instant now) {
         for (NodeDescriptor described : metadata().registry().nodes()) {
             int id = described.nodeId();
@@ -305,24 +307,24 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
                 alive = true;
             } else {
                 long heard = Math.max(lastHeard.getOrDefault(id, leaderSince), leaderSince);
-                alive = nowNanos - heard < silence.toNanos();
+                alive = nowNanos - heard < SILENCE.toNanos();
             }
             if (alive && described.state() == NodeState.DOWN && lastHeard.containsKey(id)) {
                 LOG.info("Node {} is UP again", id);
                 metadata().executeMembership(new MetaCommand.SetNodeState(id, NodeState.UP, now));
             } else if (!alive && described.state() == NodeState.UP) {
-                LOG.info("Node {} is DOWN: no heartbeat for {}", id, silence);
+                LOG.info("Node {} is DOWN: no heartbeat for {}", id, SILENCE);
                 metadata().executeMembership(new MetaCommand.SetNodeState(id, NodeState.DOWN, now));
             }
         }
     }
 
-    /** Each group's leader as the heartbeats heard within {@link #silence} report it. */
+    /** Each group's leader as the heartbeats heard within {@link #SILENCE} report it. */
     private Map<Long, Integer> leaders(long nowNanos) {
         Map<Long, Integer> leaders = new HashMap<>();
         ledGroups.forEach((nodeId, groups) -> {
             Long heard = lastHeard.get(nodeId);
-            if (heard != null && nowNanos - heard < silence.toNanos()) {
+            if (heard != null && nowNanos - heard < SILENCE.toNanos()) {
                 groups.forEach(group -> leaders.put(group, nodeId));
             }
         });

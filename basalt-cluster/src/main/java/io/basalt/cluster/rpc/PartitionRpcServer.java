@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * WRONG_PARTITION or NOT_READY, for the sender's Router to act on; a batch is refused whole by its first such
  * partition, and the sender routes its parts again).
  *
+ * <p>A cluster node's server also takes table commands for the metadata group ({@code META_COMMAND}, a {@link
+ * MetaCommandHandler}) and the membership frames ({@code NODE_JOIN}, {@code NODE_HEARTBEAT}, {@code
+ * GROUP_MEMBER_ADD}/{@code REMOVE}, a {@link MembershipHandler}), which name no partition.
+ *
  * <p>Where a call runs: writes and transaction rounds hand off to the partition's sequencer, as in-process calls
  * do; point and batch reads read storage on the thread that delivered the frame (a network transport's event loop);
  * Query and Scan pages, which read up to 1 MB and evaluate filters, run on the {@code pageReads} executor when one
