@@ -30,6 +30,7 @@ final class MembershipChecks {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Pattern GROUPS = Pattern.compile("\"Groups\"\\s*:\\s*\\[([^]]*)]");
     private static final Pattern LEADER_OF = Pattern.compile("\"LeaderOf\"\\s*:\\s*\\[([^]]*)]");
+    private static final Pattern METADATA_VOTERS = Pattern.compile("\"MetadataVoters\"\\s*:\\s*\\[([^]]*)]");
 
     private MembershipChecks() {
     }
@@ -42,6 +43,11 @@ final class MembershipChecks {
     /** The groups node {@code endpoint} leads now. */
     static List<Long> ledGroups(URI endpoint) {
         return numbers(LEADER_OF, describe(endpoint));
+    }
+
+    /** The metadata group's voters as node {@code endpoint}'s registry records them. */
+    static List<Long> metadataVoters(URI endpoint) {
+        return numbers(METADATA_VOTERS, describe(endpoint));
     }
 
     private static String describe(URI endpoint) {

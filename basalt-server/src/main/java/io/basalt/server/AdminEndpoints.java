@@ -38,7 +38,8 @@ import java.util.Locale;
  *       (prepared, their prepare records durable, not yet decided);
  *   <li>{@code GET /_basalt/cluster/node}: a cluster node's cluster id, node id, host and API, RPC and Ratis ports —
  *       how {@code basalt serve --join HOST:PORT} finds a seed's RPC endpoint from the API endpoint a user knows
- *       (docs/design/cluster.md §13.1) — and the groups it hosts members of and leads; 404 on a single node.
+ *       (docs/design/cluster.md §13.1) — the groups it hosts members of and leads, and the metadata group's
+ *       voters; 404 on a single node.
  * </ul>
  */
 final class AdminEndpoints {
@@ -99,6 +100,12 @@ final class AdminEndpoints {
             out.writeArrayFieldStart("LeaderOf");
             for (long group : cluster.ledGroups()) {
                 out.writeNumber(group);
+            }
+            out.writeEndArray();
+            // The metadata group's voters as this node's registry records them (the other nodes are listeners).
+            out.writeArrayFieldStart("MetadataVoters");
+            for (int voter : cluster.members(0)) {
+                out.writeNumber(voter);
             }
             out.writeEndArray();
             out.writeEndObject();

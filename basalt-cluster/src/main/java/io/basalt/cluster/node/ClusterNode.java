@@ -173,6 +173,7 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
      */
     private void addMissingMembers() throws IOException {
         if (metadata.isOpen() && !metadata.registry().isEmpty()) {
+            addRegisteredMembers(metadata.registry());
             return;
         }
         for (GroupPlacement group : staticGroups.values()) {
@@ -184,6 +185,36 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
                     peers.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress(),
                             member == group.preferredLeader() ? 1 : 0));
                 }
+                raft.addGroup(group.groupId(), peers);
+            }
+        }
+    }
+
+    /**
+     * A restart once the registry holds the groups: the members it names on this node that Ratis did not reopen (a
+     * directory lost, or an add that did not complete) are added with the registry's peers and catch up from their
+     * group's leader. A registry read from this node's own storage may be a little behind: a member added here that
+     * was moved away meanwhile is not in its group's configuration, and is removed once the registry no longer names
+     * it ({@link NodeMembership}).
+     */
+    private void addRegisteredMembers(ClusterRegistry registry) throws IOException {
+        for (GroupPlacement group : registry.groups()) {
+            if (!group.members().contains(identity.nodeId()) || raft.tryMember(group.groupId()).isPresent()) {
+                continue;
+            }
+            List<RaftPeerAddress> peers = new ArrayList<>();
+            for (int member : group.members()) {
+                Optional<NodeDescriptor> node = registry.tryGetNode(member);
+                if (node.isEmpty()) {
+                    peers = null;
+                    break;
+                }
+                NodeAddress address = node.get().address();
+                peers.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress(),
+                        member == group.preferredLeader() ? 1 : 0));
+            }
+            if (peers != null) {
+                LOG.info("Adding this node's member of group {}, which the registry names", group.groupId());
                 raft.addGroup(group.groupId(), peers);
             }
         }

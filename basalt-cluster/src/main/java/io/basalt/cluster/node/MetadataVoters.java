@@ -21,8 +21,8 @@ import java.util.Set;
  * voter per round — and every other UP node is a Ratis listener of it, which receives and applies the log without
  * voting, so that every node holds the catalog and the registry (routing, DescribeTable) whatever its role. A node
  * new to the group adds its member first (with the new voters and listeners), then the group's leader sets them, then
- * the registry records the voters. Listeners on nodes DOWN past the node-down timeout are dropped. A voter's
- * replacement when its node is DOWN past the timeout is not built: the metadata group then runs on its other voters.
+ * the registry records the voters. A voter whose node is DOWN past the node-down timeout is replaced by an UP
+ * listener, promoted in one configuration change; listeners on nodes DOWN past the timeout are dropped.
  */
 final class MetadataVoters {
     static final int MAX_VOTERS = 3;
@@ -55,25 +55,38 @@ final class MetadataVoters {
         Set<String> currentListeners = ids(node.raft().listeners(StaticPlacement.METADATA_GROUP));
 
         List<Integer> voters = new ArrayList<>(group.members());
+        int preferredLeader = group.preferredLeader();
         if (voters.size() < MAX_VOTERS) {
             registry.nodes().stream()
                     .filter(described -> described.state() == NodeState.UP && !voters.contains(described.nodeId())
                             && !currentListeners.contains(described.address().raftPeerId()))
                     .findFirst().ifPresent(added -> voters.add(added.nodeId()));
+        } else {
+            // A voter DOWN past the timeout is replaced by an UP listener, which holds the log already: Ratis moves it
+            // from listener to voter in one configuration change (one new voter: the one-at-a-time rule holds).
+            Integer dead = voters.stream().filter(id -> writtenOff(nodes.get(id))).findFirst().orElse(null);
+            NodeDescriptor promoted = registry.nodes().stream()
+                    .filter(described -> described.state() == NodeState.UP && !voters.contains(described.nodeId())
+                            && currentListeners.contains(described.address().raftPeerId()))
+                    .findFirst().orElse(null);
+            if (dead != null && promoted != null) {
+                voters.set(voters.indexOf(dead), promoted.nodeId());
+                if (preferredLeader == dead) {
+                    preferredLeader = node.selfId();
+                }
+            }
         }
         List<Integer> listeners = new ArrayList<>();
         for (NodeDescriptor described : registry.nodes()) {
             if (voters.contains(described.nodeId())) {
                 continue;
             }
-            boolean writtenOff = described.state() == NodeState.DOWN
-                    && !now.isBefore(described.since().plus(config.nodeDownTimeout()));
             boolean listening = currentListeners.contains(described.address().raftPeerId());
-            if (described.state() == NodeState.UP || (listening && !writtenOff)) {
+            if (described.state() == NodeState.UP || (listening && !writtenOff(described))) {
                 listeners.add(described.nodeId());
             }
         }
-        List<RaftPeerAddress> peerAddresses = addresses(voters, nodes, group.preferredLeader());
+        List<RaftPeerAddress> peerAddresses = addresses(voters, nodes, preferredLeader);
         List<RaftPeerAddress> listenerAddresses = addresses(listeners, nodes, 0);
         boolean raftAgrees = currentPeers.equals(ids(peerAddresses)) && currentListeners.equals(ids(listenerAddresses));
         if (!raftAgrees) {
@@ -88,8 +101,14 @@ final class MetadataVoters {
         }
         if (!voters.equals(group.members())) {
             node.metadata().executeMembership(new MetaCommand.SetGroupMembers(new GroupPlacement(
-                    StaticPlacement.METADATA_GROUP, voters, group.preferredLeader())));
+                    StaticPlacement.METADATA_GROUP, voters, preferredLeader)));
         }
+    }
+
+    /** Whether the node has been DOWN for the node-down timeout: its replicas are re-created elsewhere. */
+    private boolean writtenOff(NodeDescriptor described) {
+        return described != null && described.state() == NodeState.DOWN
+                && !now.isBefore(described.since().plus(config.nodeDownTimeout()));
     }
 
     private static List<Integer> concat(List<Integer> first, List<Integer> second) {
