@@ -10,6 +10,7 @@ import io.basalt.cluster.rpc.NodeJoinAnswer;
 import io.basalt.cluster.rpc.RpcRequest;
 import io.basalt.cluster.rpc.RpcResponse;
 import io.basalt.cluster.rpc.RpcTransport;
+import io.basalt.model.BasaltException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -231,7 +232,9 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
             if (leader == 0 || leader == node.selfId() || node.node(leader).isEmpty()) {
                 return CompletableFuture.completedFuture(new RpcResponse.NotReady());
             }
-            return frames.send(node.node(leader).get(), join, CHANGE_TIMEOUT);
+            // A leader that cannot be reached now is looked for again: the joining node asks once more.
+            return frames.send(node.node(leader).get(), join, CHANGE_TIMEOUT)
+                    .exceptionally(failure -> new RpcResponse.NotReady());
         }
         return CompletableFuture.supplyAsync(() -> {
             ClusterRegistry registry = metadata().registry();
@@ -239,8 +242,20 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
                 // The leader has not bootstrapped the registry yet: the joining node asks again.
                 return new RpcResponse.NotReady();
             }
-            NodeDescriptor joined = metadata().registerNode(join.host(), join.apiPort(), join.rpcPort(),
-                    join.raftPort(), clock.instant());
+            NodeDescriptor joined;
+            try {
+                joined = metadata().registerNode(join.host(), join.apiPort(), join.rpcPort(), join.raftPort(),
+                        clock.instant());
+            } catch (IllegalArgumentException refused) {
+                // Endpoints another node is registered with: the join is refused, and says why (a Basalt text: the
+                // joining node prints it; no DynamoDB client sees it).
+                return new RpcResponse.Error(BasaltException.validation(refused.getMessage()));
+            } catch (RuntimeException e) {
+                // The leadership moved, or the entry could not be logged: a join retried from the same endpoints
+                // gets the node registered by this attempt if it was, so the joining node asks again.
+                LOG.debug("Registering a joining node failed; it asks again", e);
+                return new RpcResponse.NotReady();
+            }
             heard(joined.nodeId(), List.of());
             ClusterRegistry now = metadata().registry();
             List<NodeAddress> nodes = now.nodes().stream().map(NodeDescriptor::address).toList();
