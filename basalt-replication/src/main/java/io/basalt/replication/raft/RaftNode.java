@@ -20,11 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
@@ -38,11 +36,8 @@ import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
-import org.apache.ratis.retry.RetryPolicy;
-import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.statemachine.StateMachine;
-import org.apache.ratis.util.TimeDuration;
 
 /**
  * One node's Raft side: a single {@code RaftServer} (one gRPC port, one storage directory {@code raft/}) hosting a
@@ -53,8 +48,6 @@ import org.apache.ratis.util.TimeDuration;
  * <p>Close it: Ratis leaves non-daemon threads behind (DEPENDENCIES.md). Thread-safe.
  */
 public final class RaftNode implements AutoCloseable {
-    /** The pause between a group client's attempts. */
-    private static final RetryPolicy.Action RETRY_SLEEP = () -> TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
     /** What the node's owner decides for each group it hosts. */
     public interface GroupSetup {
         /** Tells a freshly opened state machine which partitions the group holds (until step 2's records). */
@@ -222,8 +215,8 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private void add(long groupId, List<RaftPeerAddress> peers, List<RaftPeerAddress> listeners) throws IOException {
-        List<RaftPeer> all = new ArrayList<>(toRaftPeers(peers));
-        all.addAll(toListeners(listeners));
+        List<RaftPeer> all = new ArrayList<>(GroupClients.voters(peers));
+        all.addAll(GroupClients.listeners(listeners));
         RaftGroup group = RaftGroup.valueOf(raftGroupId(groupId), all);
         try {
             addOnce(groupId, group);
@@ -278,9 +271,9 @@ public final class RaftNode implements AutoCloseable {
      * @throws IOException when this node is not the leader, or the change failed (nothing changed, or unknown)
      */
     public void setConfiguration(long groupId, List<RaftPeerAddress> newPeers) throws IOException {
-        checkNewMembersAreFew(groupId, peers(groupId), newPeers);
+        GroupClients.checkNewMembersAreFew(groupId, peers(groupId), newPeers);
         SetConfigurationRequest.Arguments arguments = SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(toRaftPeers(newPeers))
+                .setServersInNewConf(GroupClients.voters(newPeers))
                 .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
                 .build();
         RaftClientReply reply = server().setConfiguration(new SetConfigurationRequest(adminClient, server().getId(),
@@ -313,11 +306,11 @@ public final class RaftNode implements AutoCloseable {
      */
     public void requestConfiguration(long groupId, List<RaftPeerAddress> currentPeers,
             List<RaftPeerAddress> newPeers, List<RaftPeerAddress> newListeners, Duration timeout) throws IOException {
-        checkNewMembersAreFew(groupId, currentPeers, newPeers);
-        try (RaftClient client = groupClient(groupId, currentPeers, timeout)) {
+        GroupClients.checkNewMembersAreFew(groupId, currentPeers, newPeers);
+        try (RaftClient client = GroupClients.open(raftGroupId(groupId), currentPeers, timeout)) {
             RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-                    .setServersInNewConf(toRaftPeers(newPeers))
-                    .setListenersInNewConf(toListeners(newListeners))
+                    .setServersInNewConf(GroupClients.voters(newPeers))
+                    .setListenersInNewConf(GroupClients.listeners(newListeners))
                     .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
                     .build());
             if (!reply.isSuccess()) {
@@ -335,50 +328,13 @@ public final class RaftNode implements AutoCloseable {
      */
     public void requestLeadershipTransfer(long groupId, List<RaftPeerAddress> peers, String newLeaderId,
             Duration timeout) throws IOException {
-        try (RaftClient client = groupClient(groupId, peers, timeout)) {
+        try (RaftClient client = GroupClients.open(raftGroupId(groupId), peers, timeout)) {
             RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(newLeaderId),
                     timeout.toMillis());
             if (!reply.isSuccess()) {
                 throw new IOException("transferring the leadership of group " + groupId + " to " + newLeaderId
                         + " failed: " + reply.getException());
             }
-        }
-    }
-
-    /**
-     * A short-lived Ratis client of the group that gives up at {@code timeout} from now. Each attempt may take the
-     * whole time (a membership change answers once the new members caught up and the change committed), and a failed
-     * attempt is retried every 100 ms only while the deadline has not passed, so a call returns within about twice
-     * {@code timeout}. A retry count alone did not bound it: {@code timeout / 100} attempts of up to {@code timeout}
-     * each kept the reconciler's test in Ratis' retry loop for minutes once a group's node had stopped (a retried
-     * change that finds itself made, or still in progress, is answered success or retried, never done twice).
-     */
-    private RaftClient groupClient(long groupId, List<RaftPeerAddress> peers, Duration timeout) {
-        RaftProperties properties = new RaftProperties();
-        properties.set("raft.rpc.type", SupportedRpcType.GRPC.name());
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
-                TimeDuration.valueOf(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RetryPolicy untilDeadline = event -> System.nanoTime() - deadline < 0 ? RETRY_SLEEP
-                : RetryPolicy.NO_RETRY_ACTION;
-        return RaftClient.newBuilder()
-                .setRaftGroup(RaftGroup.valueOf(raftGroupId(groupId), toRaftPeers(peers)))
-                .setProperties(properties)
-                .setRetryPolicy(untilDeadline)
-                .build();
-    }
-
-    private static void checkNewMembersAreFew(long groupId, List<RaftPeerAddress> currentPeers,
-            List<RaftPeerAddress> newPeers) {
-        if (newPeers.isEmpty()) {
-            throw new IllegalArgumentException("a group keeps at least one member");
-        }
-        Set<String> current = new TreeSet<>();
-        currentPeers.forEach(peer -> current.add(peer.id()));
-        long added = newPeers.stream().filter(peer -> !current.contains(peer.id())).count();
-        if (added >= newPeers.size() / 2 + 1) {
-            throw new IllegalArgumentException("group " + groupId + ": " + added + " new members of " + newPeers.size()
-                    + " would be a majority; add them one at a time");
         }
     }
 
@@ -455,20 +411,6 @@ public final class RaftNode implements AutoCloseable {
     /** Where Ratis keeps this node's member of the group (its log, and the state machine's {@code sm/}). */
     public Path groupDirectory(long groupId) {
         return directory.resolve(raftGroupId(groupId).getUuid().toString());
-    }
-
-    private static List<RaftPeer> toRaftPeers(List<RaftPeerAddress> peers) {
-        return peers.stream()
-                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address())
-                        .setPriority(peer.priority()).build())
-                .toList();
-    }
-
-    private static List<RaftPeer> toListeners(List<RaftPeerAddress> listeners) {
-        return listeners.stream()
-                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address())
-                        .setPriority(0).setStartupRole(RaftPeerRole.LISTENER).build())
-                .toList();
     }
 
     private static void deleteRecursively(Path root) throws IOException {
