@@ -117,7 +117,42 @@ class TestReplaceDeadNode {
                 assertThat(getStrongly(fourth, "AfterTwoKills", "a")).isEqualTo("b");
                 assertThat(getStrongly(fourth, "Items", "before7")).isEqualTo("v7");
             }
+            if (Boolean.getBoolean("basalt.membershipLongTests")) {
+                theReplacedNodeReturns(cluster);
+            }
         }
+    }
+
+    /**
+     * The longer version ({@code -Dbasalt.membershipLongTests=true}): node 3, replaced everywhere, restarts. It is no
+     * voter and no member of any data group any more; it becomes a listener of the metadata group again (its catalog
+     * catches up), serves through its endpoint, and its leftover data-group divisions are removed once the registry
+     * has not named them for a minute.
+     */
+    private static void theReplacedNodeReturns(NodeProcesses cluster) throws Exception {
+        cluster.start(2);
+        cluster.start(3);
+        cluster.awaitServing(2, START);
+        cluster.awaitServing(3, START);
+        try {
+            await("node 3's catalog naming voters 1, 2 and 4", REPLACED,
+                    () -> MembershipChecks.metadataVoters(cluster.endpoint(3)),
+                    voters -> new TreeSet<>(voters).equals(new TreeSet<>(List.of(1L, 2L, 4L))));
+        } catch (AssertionError e) {
+            for (int node = 1; node <= 4; node++) {
+                System.out.println("---- node " + node + " ----");
+                cluster.log(node).lines().filter(line -> line.contains("NodeMembership") || line.contains("WARN")
+                        || line.contains("Exception")).forEach(System.out::println);
+            }
+            throw e;
+        }
+        try (DynamoDbClient third = cluster.client(3)) {
+            assertThat(getStrongly(third, "AfterTwoKills", "a")).isEqualTo("b");
+            put(third, "Items", "returned", "yes");
+            assertThat(getStrongly(third, "Items", "returned")).isEqualTo("yes");
+        }
+        await("node 3 holding only the metadata group", Duration.ofSeconds(150),
+                () -> hostedGroups(cluster.endpoint(3)), groups -> groups.equals(List.of(0L)));
     }
 
     private static Map<Integer, List<Long>> hosted(NodeProcesses cluster, List<Integer> nodes) {

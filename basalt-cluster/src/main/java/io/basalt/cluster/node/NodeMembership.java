@@ -130,7 +130,7 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
                 RpcRequest.NodeHeartbeat beat = new RpcRequest.NodeHeartbeat(node.selfId(), led);
                 int leader = node.leaderHint(StaticPlacement.METADATA_GROUP).orElse(0);
                 List<NodeAddress> targets = leader != 0 && leader != node.selfId()
-                        ? node.node(leader).map(List::of).orElse(List.of()) : metadataVoters();
+                        ? node.node(leader).map(List::of).orElse(List.of()) : everyOtherNode();
                 for (NodeAddress target : targets) {
                     frames.sendQuietly(target, beat, HEARTBEAT);
                 }
@@ -141,16 +141,18 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
         }
     }
 
-    private List<NodeAddress> metadataVoters() {
-        List<NodeAddress> voters = new ArrayList<>();
-        for (int member : node.members(StaticPlacement.METADATA_GROUP)) {
-            node.node(member).ifPresent(voters::add);
-        }
-        if (voters.isEmpty()) {
-            voters.addAll(node.identity().metadataVoters());
-        }
-        voters.removeIf(voter -> voter.nodeId() == node.selfId());
-        return voters;
+    /**
+     * Where a node that knows no metadata leader sends its heartbeat: every other node it knows (the non-leaders
+     * answer NOT_LEADER). Not only the voters it knows: a node back after being replaced knows an old list of them,
+     * and may not know the node that leads now.
+     */
+    private List<NodeAddress> everyOtherNode() {
+        List<NodeAddress> nodes = new ArrayList<>();
+        node.registry().ifPresentOrElse(
+                registry -> registry.nodes().forEach(described -> nodes.add(described.address())),
+                () -> nodes.addAll(node.identity().knownNodes()));
+        nodes.removeIf(other -> other.nodeId() == node.selfId());
+        return nodes;
     }
 
     private void heard(int nodeId, List<Long> led) {
@@ -207,6 +209,7 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
         if (request instanceof RpcRequest.GroupMemberAdd add) {
             return CompletableFuture.supplyAsync(() -> {
                 try {
+                    replaceStaleDivision(add);
                     node.raft().addGroup(add.groupId(), add.peers(), add.listeners());
                     return new RpcResponse.Ok(null);
                 } catch (IOException e) {
@@ -223,6 +226,36 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }, admin);
+    }
+
+    /**
+     * A division this node kept from before it was replaced (it was down past the timeout, and comes back) has a
+     * configuration in which its role differs from the one it is asked to take — a former voter of the metadata group
+     * asked to be a listener — and Ratis does not bring it back into the group (in the one run recorded, the returned
+     * voter's division closed and the leader's change making it a listener made no progress). It is removed, and the
+     * member is added afresh; it catches up from the leader. An add repeated after success finds the same role, and
+     * changes nothing.
+     */
+    private void replaceStaleDivision(RpcRequest.GroupMemberAdd add) throws IOException {
+        var raft = node.raft();
+        if (!raft.hostsGroup(add.groupId())) {
+            return;
+        }
+        String self = node.identity().self().raftPeerId();
+        boolean sameRole;
+        try {
+            sameRole = raft.peers(add.groupId()).stream().anyMatch(peer -> peer.id().equals(self))
+                    == add.peers().stream().anyMatch(peer -> peer.id().equals(self))
+                    && raft.listeners(add.groupId()).stream().anyMatch(peer -> peer.id().equals(self))
+                    == add.listeners().stream().anyMatch(peer -> peer.id().equals(self));
+        } catch (IOException | RuntimeException e) {
+            sameRole = false;
+        }
+        if (!sameRole) {
+            LOG.info("Replacing this node's stale member of group {} (its role changed while the node was away)",
+                    add.groupId());
+            raft.removeGroup(add.groupId());
+        }
     }
 
     /** On the metadata leader: registers the joining node; elsewhere: forwards the join to the leader. */
