@@ -25,6 +25,7 @@ final class ClusterCommand {
     static final String USAGE = """
             Usage: basalt cluster [-h] --nodes=<n> [--port=<port>] [--data-dir=<dataDirectory>]
                                   [--groups-per-node=<n>] [--node-heap=<size>]
+                                  [--node-down-timeout=<duration>]
             Start (or restart) a local cluster of nodes as child processes.
                   --data-dir=<dataDirectory>
                                   Directory of the cluster, one node-N directory per node
@@ -36,6 +37,9 @@ final class ClusterCommand {
                   --node-heap=<size>
                                   Each node's maximum heap, as java -Xmx takes it (default: the
                                   JVM's own choice).
+                  --node-down-timeout=<duration>
+                                  How long a node may be down before its replicas are
+                                  re-created on the others, e.g. 30s (default: 10m).
                   --nodes=<n>     How many nodes (1..64).
                   --port=<port>   API port of node 1; node N gets port + N - 1 (default: 8000;
                                   0 finds a free port for each). Used when the cluster is created.
@@ -43,7 +47,8 @@ final class ClusterCommand {
     /** How long stopping waits for the nodes' own shutdown before SIGKILL (§13.1). */
     private static final long STOP_GRACE_SECONDS = 30;
 
-    private record Options(int nodes, int port, Path dataDirectory, int groupsPerNode, String nodeHeap) {
+    private record Options(int nodes, int port, Path dataDirectory, int groupsPerNode, String nodeHeap,
+            String nodeDownTimeout) {
     }
 
     private ClusterCommand() {
@@ -75,6 +80,7 @@ final class ClusterCommand {
         Path dataDirectory = Path.of("cluster");
         int groupsPerNode = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
         String nodeHeap = null;
+        String nodeDownTimeout = null;
         for (int i = 0; i < args.size(); i++) {
             String argument = args.get(i);
             int equals = argument.indexOf('=');
@@ -98,6 +104,11 @@ final class ClusterCommand {
                     }
                     nodeHeap = value;
                 }
+                case "--node-down-timeout" -> {
+                    // Checked here, so that a bad value is a usage error of this command, not N failed nodes.
+                    ServeOptions.nodeDownTimeout(value);
+                    nodeDownTimeout = value;
+                }
                 case "--data-dir" -> {
                     try {
                         dataDirectory = Path.of(value);
@@ -116,7 +127,7 @@ final class ClusterCommand {
             throw new IllegalArgumentException("Invalid value for option '--port': " + port + " + " + nodes
                     + " nodes passes 65535");
         }
-        return new Options(nodes, port, dataDirectory, groupsPerNode, nodeHeap);
+        return new Options(nodes, port, dataDirectory, groupsPerNode, nodeHeap, nodeDownTimeout);
     }
 
     private static int integer(String name, String value, int min, int max) {
@@ -166,7 +177,8 @@ final class ClusterCommand {
             Process process;
             try {
                 NodeIdentity identity = NodeIdentityFile.read(directory);
-                process = new ProcessBuilder(nodeCommand(directory, options.nodeHeap())).redirectErrorStream(true)
+                process = new ProcessBuilder(nodeCommand(directory, options.nodeHeap(), options.nodeDownTimeout()))
+                        .redirectErrorStream(true)
                         .redirectOutput(Redirect.appendTo(directory.resolve("basalt.log").toFile())).start();
                 out.println("node-" + node + " pid " + process.pid() + " " + identity.self().apiEndpoint()
                         + " raft " + identity.self().raftAddress() + " (log " + directory.resolve("basalt.log")
@@ -219,7 +231,7 @@ final class ClusterCommand {
     }
 
     /** {@code basalt serve} for one node, in the JVM this command runs in, with its class path and native libraries. */
-    private static List<String> nodeCommand(Path nodeDirectory, String nodeHeap) {
+    private static List<String> nodeCommand(Path nodeDirectory, String nodeHeap, String nodeDownTimeout) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (nodeHeap != null) {
@@ -231,6 +243,9 @@ final class ClusterCommand {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BasaltCommand.class.getName(), "serve",
                 "--data-dir", nodeDirectory.toString()));
+        if (nodeDownTimeout != null) {
+            command.add("--node-down-timeout=" + nodeDownTimeout);
+        }
         return command;
     }
 }

@@ -5,6 +5,7 @@ import io.basalt.cluster.node.ClusterNode;
 import io.basalt.cluster.node.NodeAddress;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
+import io.basalt.cluster.node.PlacementConfig;
 import io.basalt.replication.raft.GroupStorageFactory;
 import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.replication.raft.RaftConfig;
@@ -49,6 +50,14 @@ final class ClusterServe {
     }
 
     static int serve(Path nodeDirectory, PrintStream out, PrintStream err) {
+        return serve(nodeDirectory, PlacementConfig.DEFAULT_NODE_DOWN_TIMEOUT, out, err);
+    }
+
+    /**
+     * Serves the node of {@code nodeDirectory}; as the metadata leader, it re-creates the members of a node DOWN for
+     * {@code nodeDownTimeout} on the others (docs/design/cluster.md §13.2).
+     */
+    static int serve(Path nodeDirectory, Duration nodeDownTimeout, PrintStream out, PrintStream err) {
         NodeAddress configured;
         try {
             configured = NodeIdentityFile.read(nodeDirectory).self();
@@ -86,7 +95,8 @@ final class ClusterServe {
         ClusterNodeServer server;
         try {
             server = ClusterNodeServer.start(node, NodeConfig.defaults(), ServerConfig.of(self.host(), self.apiPort()),
-                    RoutingConfig.defaults());
+                    RoutingConfig.defaults(), new PlacementConfig(PlacementConfig.DEFAULT_REPLICATION_FACTOR,
+                            node.identity().groupsPerNode(), nodeDownTimeout));
         } catch (RuntimeException e) {
             closeQuietly(node, resources, err);
             err.println("basalt: cannot serve cluster node " + self.nodeId() + ": " + e.getMessage());

@@ -3,6 +3,7 @@ package io.basalt.cli;
 import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.UnsupportedStorageFormatException;
+import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.server.BasaltServer;
 import io.basalt.storage.StorageEngine;
@@ -25,6 +26,7 @@ final class ServeCommand {
                                 [--gsi-propagation=<sync|async>] [--gsi-delay-ms=<ms>]
                                 [--max-inflight-requests=<n>] [--max-inflight-bytes=<bytes>]
                                 [--loopback-rpc] [--transaction-resolve-after=<duration>]
+                                [--join=<host:port>] [--node-down-timeout=<duration>]
             Serve the DynamoDB API.
                   --data-dir=<dataDirectory>
                                   Directory of the RocksDB data (default: ./data). A node
@@ -39,6 +41,10 @@ final class ServeCommand {
                                   index entries are written (no lag).
               -h, --help          Show this help message and exit.
                   --host=<host>   Address to listen on (default: 127.0.0.1).
+                  --join=<host:port>
+                                  Join the running cluster of the node whose DynamoDB API is
+                                  at host:port: a data directory without node.json becomes a
+                                  new node of it (--port is its API port; 0 finds one).
                   --in-memory     Keep everything in memory; nothing survives a restart.
                   --loopback-rpc  Test mode: send every partition call through the internal RPC's
                                   encoding, in-process (slower; for testing the codecs).
@@ -48,6 +54,10 @@ final class ServeCommand {
                   --max-inflight-requests=<n>
                                   Requests admitted at once (default: 4096); more gets
                                   ServiceUnavailableException, which SDKs retry.
+                  --node-down-timeout=<duration>
+                                  Cluster nodes: how long a node may be down before its
+                                  replicas are re-created on the others, e.g. 30s
+                                  (default: 10m).
                   --port=<port>   Port to listen on (default: 8000).
                   --transaction-resolve-after=<duration>
                                   How old a prepared transaction must be before its partitions
@@ -80,8 +90,24 @@ final class ServeCommand {
 
     private static int serve(ServeOptions options, PrintStream out, PrintStream err) {
         if (!options.inMemory() && NodeIdentityFile.exists(options.dataDirectory())) {
-            // A node directory of `basalt cluster` (docs/design/cluster.md §13.1): node.json decides the ports.
-            return ClusterServe.serve(options.dataDirectory(), out, err);
+            // A node directory of `basalt cluster` (docs/design/cluster.md §13.1): node.json decides the ports. A
+            // joined node restarted with its --join still on the command line is simply restarted.
+            return ClusterServe.serve(options.dataDirectory(), options.nodeDownTimeout(), out, err);
+        }
+        if (options.join() != null) {
+            if (options.inMemory()) {
+                return BasaltCommand.usageError("Option '--join' needs a data directory, not '--in-memory'", USAGE,
+                        err);
+            }
+            try {
+                NodeIdentity joined = ClusterJoin.join(options.join(), options.host(), options.port(),
+                        options.dataDirectory());
+                out.println("Joined the cluster of " + options.join() + " as node " + joined.nodeId());
+            } catch (ClusterJoin.JoinException e) {
+                err.println("basalt: cannot join the cluster of " + options.join() + ": " + e.getMessage());
+                return 1;
+            }
+            return ClusterServe.serve(options.dataDirectory(), options.nodeDownTimeout(), out, err);
         }
         StorageEngine storage;
         try {

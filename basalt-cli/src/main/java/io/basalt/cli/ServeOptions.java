@@ -3,6 +3,7 @@ package io.basalt.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.GlobalIndexPropagation;
+import io.basalt.cluster.node.PlacementConfig;
 import io.basalt.model.Limits;
 import io.basalt.server.ServerConfig;
 import java.nio.file.InvalidPathException;
@@ -24,21 +25,32 @@ import java.util.Set;
  * @param loopbackRpc a test mode: every partition call goes through the internal RPC's codecs in-process
  * @param transactionResolveAfter how old a prepared transaction must be before its partition settles it from the
  *     ledger without its coordinator (docs/design/cluster.md §14)
+ * @param join a cluster node's API endpoint (HOST:PORT) to join through when the data directory has no
+ *     {@code node.json}; null when not joining (docs/design/cluster.md §13.1)
+ * @param nodeDownTimeout how long a cluster node may be DOWN before its group members are re-created on the others
  */
 record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         GlobalIndexPropagation indexPropagation, int maxInFlightRequests, long maxInFlightBytes,
-        boolean loopbackRpc, Duration transactionResolveAfter) {
+        boolean loopbackRpc, Duration transactionResolveAfter, String join, Duration nodeDownTimeout) {
     static final Duration DEFAULT_TRANSACTION_RESOLVE_AFTER = Duration.ofSeconds(5);
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--host", "--port", "--data-dir",
             "--gsi-propagation", "--gsi-delay-ms", "--max-inflight-requests", "--max-inflight-bytes",
-            "--transaction-resolve-after");
+            "--transaction-resolve-after", "--join", "--node-down-timeout");
 
     ServeOptions {
         requireNonNull(host, "host is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(indexPropagation, "indexPropagation is null");
         requireNonNull(transactionResolveAfter, "transactionResolveAfter is null");
+        requireNonNull(nodeDownTimeout, "nodeDownTimeout is null");
+    }
+
+    /** The options without {@code --join} and {@code --node-down-timeout} (their defaults). */
+    ServeOptions(String host, int port, Path dataDirectory, boolean inMemory, GlobalIndexPropagation indexPropagation,
+            int maxInFlightRequests, long maxInFlightBytes, boolean loopbackRpc, Duration transactionResolveAfter) {
+        this(host, port, dataDirectory, inMemory, indexPropagation, maxInFlightRequests, maxInFlightBytes,
+                loopbackRpc, transactionResolveAfter, null, PlacementConfig.DEFAULT_NODE_DOWN_TIMEOUT);
     }
 
     /** The options of {@code basalt serve} without {@code --transaction-resolve-after} (its default). */
@@ -70,6 +82,8 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         int maxInFlightRequests = ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
         long maxInFlightBytes = ServerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES;
         Duration resolveAfter = DEFAULT_TRANSACTION_RESOLVE_AFTER;
+        String join = null;
+        Duration nodeDownTimeout = PlacementConfig.DEFAULT_NODE_DOWN_TIMEOUT;
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);
             int equals = argument.startsWith("--") ? argument.indexOf('=') : -1;
@@ -103,6 +117,8 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
                 case "--max-inflight-requests" -> maxInFlightRequests = maxInFlightRequests(value);
                 case "--max-inflight-bytes" -> maxInFlightBytes = maxInFlightBytes(value);
                 case "--transaction-resolve-after" -> resolveAfter = resolveAfter(value);
+                case "--join" -> join = join(value);
+                case "--node-down-timeout" -> nodeDownTimeout = nodeDownTimeout(value);
                 default -> dataDirectory = dataDirectory(value);
             }
         }
@@ -111,7 +127,35 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         }
         return new ServeOptions(host, port, dataDirectory, inMemory, synchronous ? GlobalIndexPropagation.SYNCHRONOUS
                 : GlobalIndexPropagation.delayed(Duration.ofMillis(delayMillis)), maxInFlightRequests,
-                maxInFlightBytes, loopbackRpc, resolveAfter);
+                maxInFlightBytes, loopbackRpc, resolveAfter, join, nodeDownTimeout);
+    }
+
+    private static String join(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || !value.substring(colon + 1).matches("[0-9]{1,5}")) {
+            throw new UsageException("Invalid value for option '--join': '" + value
+                    + "' is not a node's API endpoint such as 127.0.0.1:8000");
+        }
+        return value;
+    }
+
+    /** A duration in milliseconds, seconds, minutes or hours ({@code 500ms}, {@code 5s}, {@code 10m}, {@code 1h}). */
+    static Duration nodeDownTimeout(String value) {
+        try {
+            Duration duration = value.endsWith("ms") ? Duration.ofMillis(Long.parseLong(value.substring(0,
+                    value.length() - 2)))
+                    : value.endsWith("s") ? Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)))
+                    : value.endsWith("m") ? Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)))
+                    : value.endsWith("h") ? Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)))
+                    : null;
+            if (duration != null && !duration.isNegative()) {
+                return duration;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Reported below.
+        }
+        throw new UsageException("Invalid value for option '--node-down-timeout': '" + value
+                + "' is not a duration such as 10m, 30s or 500ms");
     }
 
     /** A duration in milliseconds ({@code 250ms}) or seconds ({@code 5s}); at least 1 ms. */

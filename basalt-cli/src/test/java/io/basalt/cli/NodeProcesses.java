@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.NodeIdentity;
+import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.testing.TestClients;
 import java.io.IOException;
 import java.net.URI;
@@ -32,25 +33,35 @@ final class NodeProcesses implements AutoCloseable {
     private final Path directory;
     private final List<NodeIdentity> identities;
     private final List<Process> processes = new ArrayList<>();
+    /** What every node's {@code basalt serve} gets besides its directory (e.g. {@code --node-down-timeout=3s}). */
+    private final List<String> serveArguments;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Where each node runs in a namespace of its own (isolation tests); empty: all on 127.0.0.1. */
     private final Optional<NodeNetwork> network;
 
-    private NodeProcesses(Path directory, List<NodeIdentity> identities) {
-        this(directory, identities, Optional.empty());
-    }
-
-    private NodeProcesses(Path directory, List<NodeIdentity> identities, Optional<NodeNetwork> network) {
+    private NodeProcesses(Path directory, List<NodeIdentity> identities, List<String> serveArguments,
+            Optional<NodeNetwork> network) {
         this.directory = directory;
-        this.identities = identities;
+        // Joined nodes are added (join).
+        this.identities = new ArrayList<>(identities);
+        this.serveArguments = List.copyOf(serveArguments);
         this.network = network;
         identities.forEach(identity -> processes.add(null));
     }
 
     /** Creates a cluster directory of {@code nodes} nodes, starts them all and waits until each serves its API. */
     static NodeProcesses start(Path directory, int nodes, Duration timeout) throws IOException {
+        return start(directory, nodes, timeout, List.of());
+    }
+
+    /**
+     * {@link #start(Path, int, Duration)} with {@code serveArguments} given to every node's {@code basalt serve}
+     * (e.g. {@code --node-down-timeout=3s}), joined nodes included.
+     */
+    static NodeProcesses start(Path directory, int nodes, Duration timeout, List<String> serveArguments)
+            throws IOException {
         NodeProcesses cluster = new NodeProcesses(directory, ClusterDirectory.create(directory, "127.0.0.1", nodes, 0,
-                2));
+                2), serveArguments, Optional.empty());
         try {
             for (int node = 1; node <= nodes; node++) {
                 cluster.start(node);
@@ -72,7 +83,7 @@ final class NodeProcesses implements AutoCloseable {
      */
     static NodeProcesses start(Path directory, NodeNetwork network, int nodes, Duration timeout) throws IOException {
         NodeProcesses cluster = new NodeProcesses(directory, ClusterDirectory.create(directory,
-                network.hosts().subList(0, nodes), 0, 2), Optional.of(network));
+                network.hosts().subList(0, nodes), 0, 2), List.of(), Optional.of(network));
         try {
             for (int node = 1; node <= nodes; node++) {
                 cluster.start(node);
@@ -96,16 +107,45 @@ final class NodeProcesses implements AutoCloseable {
         if (isRunning(node)) {
             throw new IllegalStateException("node " + node + " is running");
         }
+        processes.set(node - 1, serve(node, List.of()));
+    }
+
+    /** Starts {@code basalt serve --data-dir node-N} with the cluster's serve arguments and {@code more}. */
+    private Process serve(int node, List<String> more) throws IOException {
         Path nodeDirectory = ClusterDirectory.nodeDirectory(directory, node);
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(network.map(namespaces -> namespaces.launcher(node)).orElse(List.of()));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
                 "-XX:+UseSerialGC", "-cp", classPath, BasaltCommand.class.getName(), "serve", "--data-dir",
                 nodeDirectory.toString()));
+        command.addAll(serveArguments);
+        command.addAll(more);
         Path log = nodeDirectory.resolve("test.log");
         Files.createDirectories(nodeDirectory);
-        processes.set(node - 1, new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /**
+     * Starts a new node that joins the cluster through node {@code seed}'s API endpoint ({@code basalt serve --join
+     * HOST:PORT --port 0 --data-dir node-N}, docs/design/cluster.md §13.1), waits until it has written its
+     * {@code node.json} and serves its API, and returns its number N.
+     */
+    int join(int seed, Duration timeout) throws IOException {
+        int node = identities.size() + 1;
+        Process process = serve(node, List.of("--join", "127.0.0.1:" + endpoint(seed).getPort(), "--port", "0"));
+        processes.add(process);
+        Path nodeDirectory = ClusterDirectory.nodeDirectory(directory, node);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!NodeIdentityFile.exists(nodeDirectory)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("node " + node + " did not join:\n" + log(node));
+            }
+            sleep(100);
+        }
+        identities.add(NodeIdentityFile.read(nodeDirectory));
+        awaitServing(node, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        return node;
     }
 
     boolean isRunning(int node) {

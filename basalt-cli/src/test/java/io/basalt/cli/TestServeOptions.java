@@ -58,6 +58,32 @@ class TestServeOptions {
     }
 
     @Test
+    void joinTakesAnApiEndpointAndTheNodeDownTimeoutADuration() {
+        ServeOptions defaults = ServeOptions.parse(List.of());
+        assertThat(defaults.join()).isNull();
+        assertThat(defaults.nodeDownTimeout()).isEqualTo(Duration.ofMinutes(10));
+        ServeOptions joining = ServeOptions.parse(List.of("--join", "127.0.0.1:8000", "--port", "8003",
+                "--data-dir", "cluster/node-4", "--node-down-timeout=30s"));
+        assertThat(joining.join()).isEqualTo("127.0.0.1:8000");
+        assertThat(joining.port()).isEqualTo(8003);
+        assertThat(joining.nodeDownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ServeOptions.parse(List.of("--node-down-timeout=500ms")).nodeDownTimeout())
+                .isEqualTo(Duration.ofMillis(500));
+        assertThat(ServeOptions.parse(List.of("--node-down-timeout=2h")).nodeDownTimeout())
+                .isEqualTo(Duration.ofHours(2));
+        for (String bad : List.of("10", "-1m", "soon", "1.5m")) {
+            assertThatThrownBy(() -> ServeOptions.parse(List.of("--node-down-timeout=" + bad)))
+                    .hasMessage("Invalid value for option '--node-down-timeout': '" + bad
+                            + "' is not a duration such as 10m, 30s or 500ms");
+        }
+        for (String bad : List.of("8000", "host", "host:port", ":8000")) {
+            assertThatThrownBy(() -> ServeOptions.parse(List.of("--join=" + bad)))
+                    .hasMessage("Invalid value for option '--join': '" + bad
+                            + "' is not a node's API endpoint such as 127.0.0.1:8000");
+        }
+    }
+
+    @Test
     void admissionLimitsTakeCountsAndBinaryUnits() {
         ServeOptions options = ServeOptions.parse(List.of("--max-inflight-requests=10", "--max-inflight-bytes",
                 "1GiB"));

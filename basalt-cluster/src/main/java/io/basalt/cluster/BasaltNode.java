@@ -255,6 +255,11 @@ public final class BasaltNode implements AutoCloseable {
         return cluster != null;
     }
 
+    /** A cluster node's partitions (its Raft side), for the admin endpoints that describe the node. */
+    public Optional<ClusterPartitions> clusterPartitions() {
+        return Optional.ofNullable(cluster);
+    }
+
     /** The client this node's {@code PartitionRpcServer} serves other nodes from: its own partitions, in-process. */
     public PartitionClient localPartitionClient() {
         return localPartitions;

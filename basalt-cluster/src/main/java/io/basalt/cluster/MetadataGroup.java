@@ -2,6 +2,7 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.node.NodeDescriptor;
 import io.basalt.cluster.rpc.MetaCommandAnswer;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
@@ -135,6 +136,47 @@ public final class MetadataGroup {
     /** The applied index at which this member's catalog last changed: a version comparable between members. */
     public long catalogVersion() {
         return catalogVersion;
+    }
+
+    /** The nodes and groups in this member's applied catalog (docs/design/cluster.md §13). */
+    public ClusterRegistry registry() {
+        return catalog().registry();
+    }
+
+    /**
+     * Evaluates a membership command on this member, which must lead the group, logs it and waits until it is
+     * applied here (§13, step 13 as built).
+     *
+     * @throws IllegalArgumentException when the command contradicts the registry (nothing is logged)
+     */
+    public void executeMembership(MetaCommand command) {
+        requireNonNull(command, "command is null");
+        if (command instanceof MetaCommand.CreateTable || command instanceof MetaCommand.UpdateTable
+                || command instanceof MetaCommand.DeleteTable) {
+            throw new IllegalArgumentException("not a membership command: " + command);
+        }
+        currentMeta().submit(command);
+    }
+
+    /**
+     * On the leader: registers the node answering at {@code host} on these ports (a join retried from the same
+     * endpoints gets the node registered before) and returns it.
+     */
+    public NodeDescriptor registerNode(String host, int apiPort, int rpcPort, int raftPort, Instant at) {
+        return currentMeta().registerNode(host, apiPort, rpcPort, raftPort, at);
+    }
+
+    /** On the leader: a replication group id never given before. */
+    public long allocateGroupId() {
+        return currentMeta().allocateGroupId();
+    }
+
+    private MetaStateMachine currentMeta() {
+        MetaStateMachine current = meta;
+        if (current == null) {
+            throw new IllegalStateException("the metadata group's member is not open");
+        }
+        return current;
     }
 
     /** Calls {@code listener} after each metadata entry this member applies (and after a snapshot install). */

@@ -11,6 +11,8 @@ import io.basalt.cluster.GlobalIndexPropagation;
 import io.basalt.cluster.IndexLag;
 import io.basalt.cluster.IndexMetadata;
 import io.basalt.cluster.TableMetadata;
+import io.basalt.cluster.node.ClusterNode;
+import io.basalt.cluster.node.NodeAddress;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -33,7 +35,11 @@ import java.util.Locale;
  *       writes, reads and transactions against one in flight and see DynamoDB's conflicts; a new value (0 turns
  *       it off) lets the transactions held by the previous one commit at once;
  *   <li>{@code GET /_basalt/transaction-faults}: the delay in force and how many transactions it holds now
- *       (prepared, their prepare records durable, not yet decided).
+ *       (prepared, their prepare records durable, not yet decided);
+ *   <li>{@code GET /_basalt/cluster/node}: a cluster node's cluster id, node id, host and API, RPC and Ratis ports —
+ *       how {@code basalt serve --join HOST:PORT} finds a seed's RPC endpoint from the API endpoint a user knows
+ *       (docs/design/cluster.md §13.1) — the groups it hosts members of and leads, and the metadata group's
+ *       voters; 404 on a single node.
  * </ul>
  */
 final class AdminEndpoints {
@@ -63,11 +69,48 @@ final class AdminEndpoints {
                 case "POST /_basalt/index-propagation" -> setPropagation(body);
                 case "POST /_basalt/transaction-faults" -> setTransactionFaults(body);
                 case "GET /_basalt/transaction-faults" -> transactionFaults();
+                case "GET /_basalt/cluster/node" -> clusterNode();
                 default -> error(404, "No such endpoint: " + method + " " + path);
             };
         } catch (IOException | IllegalArgumentException e) {
             return error(400, String.valueOf(e.getMessage()));
         }
+    }
+
+    private Response clusterNode() throws IOException {
+        if (node.clusterPartitions().isEmpty() || !(node.clusterPartitions().get() instanceof ClusterNode cluster)) {
+            return error(404, "Not a cluster node");
+        }
+        NodeAddress self = cluster.identity().self();
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = JSON.createGenerator(text)) {
+            out.writeStartObject();
+            out.writeStringField("ClusterId", Long.toHexString(cluster.identity().clusterId()));
+            out.writeNumberField("NodeId", self.nodeId());
+            out.writeStringField("Host", self.host());
+            out.writeNumberField("ApiPort", self.apiPort());
+            out.writeNumberField("RpcPort", self.rpcPort());
+            out.writeNumberField("RaftPort", self.raftPort());
+            // The groups this node hosts a member of (Ratis divisions; the metadata group is 0), and those it leads.
+            out.writeArrayFieldStart("Groups");
+            for (long group : cluster.raft().groupIds()) {
+                out.writeNumber(group);
+            }
+            out.writeEndArray();
+            out.writeArrayFieldStart("LeaderOf");
+            for (long group : cluster.ledGroups()) {
+                out.writeNumber(group);
+            }
+            out.writeEndArray();
+            // The metadata group's voters as this node's registry records them (the other nodes are listeners).
+            out.writeArrayFieldStart("MetadataVoters");
+            for (int voter : cluster.members(0)) {
+                out.writeNumber(voter);
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        }
+        return new Response(200, "application/json", text.toString());
     }
 
     /** An error response: {@code {"message": ...}}, properly escaped. */

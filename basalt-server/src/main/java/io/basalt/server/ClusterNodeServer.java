@@ -8,14 +8,21 @@ import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.node.ClusterControlPlane;
 import io.basalt.cluster.node.ClusterNode;
 import io.basalt.cluster.node.ClusterNodeView;
+import io.basalt.cluster.node.NodeMembership;
+import io.basalt.cluster.node.PlacementConfig;
+import io.basalt.cluster.rpc.MembershipHandler;
 import io.basalt.cluster.rpc.NettyRpcTransport;
 import io.basalt.cluster.rpc.PartitionRpcServer;
+import io.basalt.cluster.rpc.RpcCodec;
+import io.basalt.cluster.rpc.RpcRequest;
+import io.basalt.cluster.rpc.RpcResponse;
 import io.basalt.cluster.rpc.RpcTransport;
 import io.basalt.cluster.rpc.RpcTransportException;
 import io.basalt.cluster.routing.RoutedPartitionClient;
 import io.basalt.cluster.routing.Router;
 import io.basalt.cluster.routing.RoutingConfig;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +43,9 @@ import java.util.function.Function;
  * <p>Thread-safe once started.
  */
 public final class ClusterNodeServer implements AutoCloseable {
+    /** How long a node without the catalog waits for the metadata leader to give it a member (step 13). */
+    static final Duration CATALOG_WAIT = Duration.ofSeconds(60);
+
     private final BasaltNode node;
     private final BasaltServer server;
     private final NettyRpcTransport transport;
@@ -43,10 +53,12 @@ public final class ClusterNodeServer implements AutoCloseable {
     private final ClusterNodeView view;
     private final ScheduledExecutorService routingTimer;
     private final ExecutorService pageReads;
+    private final NodeMembership membership;
 
     private ClusterNodeServer(BasaltNode node, BasaltServer server, NettyRpcTransport transport,
             ClusterControlPlane control, ClusterNodeView view, ScheduledExecutorService routingTimer,
-            ExecutorService pageReads) {
+            ExecutorService pageReads, NodeMembership membership) {
+        this.membership = membership;
         this.node = node;
         this.server = server;
         this.transport = transport;
@@ -63,6 +75,17 @@ public final class ClusterNodeServer implements AutoCloseable {
      */
     public static ClusterNodeServer start(ClusterNode clusterNode, NodeConfig nodeConfig, ServerConfig serverConfig,
             RoutingConfig routingConfig) {
+        return start(clusterNode, nodeConfig, serverConfig, routingConfig, null);
+    }
+
+    /**
+     * Starts serving as {@link #start(ClusterNode, NodeConfig, ServerConfig, RoutingConfig)} does, and takes part in
+     * membership (docs/design/cluster.md §13, step 13): heartbeats, the join and member frames, and on the metadata
+     * leader the reconcile loop ({@link NodeMembership}) with {@code placement}'s settings. Without a placement
+     * (null) the node's groups stay as they are (in-JVM test clusters).
+     */
+    public static ClusterNodeServer start(ClusterNode clusterNode, NodeConfig nodeConfig, ServerConfig serverConfig,
+            RoutingConfig routingConfig, PlacementConfig placement) {
         requireNonNull(clusterNode, "clusterNode is null");
         requireNonNull(routingConfig, "routingConfig is null");
         int nodeId = clusterNode.selfId();
@@ -76,11 +99,17 @@ public final class ClusterNodeServer implements AutoCloseable {
         ClusterNodeView view = new ClusterNodeView(clusterNode);
         ClusterControlPlane control = new ClusterControlPlane(clusterNode, peers, nodeConfig.clock(),
                 routingConfig.routingDeadline());
+        NodeMembership membership = placement == null ? null
+                : NodeMembership.start(clusterNode, peers, placement, nodeConfig.clock());
         BasaltNode node = null;
         BasaltServer server = null;
         try {
+            if (membership != null && !clusterNode.metadata().isOpen()) {
+                awaitCatalog(clusterNode, membership, transport);
+            }
             node = BasaltNode.openCluster(control, clusterNode, nodeConfig, local -> {
-                rpcServer.set(new PartitionRpcServer(local, view, Admission.defaults(), pageReads, control));
+                rpcServer.set(new PartitionRpcServer(local, view, Admission.defaults(), pageReads, control,
+                        membership));
                 return new RoutedPartitionClient(new Router(nodeId, local, view, view, peers, routingTimer,
                         routingConfig), local);
             });
@@ -88,8 +117,12 @@ public final class ClusterNodeServer implements AutoCloseable {
             PartitionRpcServer served = rpcServer.get();
             transport.set(NettyRpcTransport.start(clusterNode.identity().self().rpcSocketAddress(), served::serve,
                     server.eventLoops()));
-            return new ClusterNodeServer(node, server, transport.get(), control, view, routingTimer, pageReads);
+            return new ClusterNodeServer(node, server, transport.get(), control, view, routingTimer, pageReads,
+                    membership);
         } catch (RuntimeException e) {
+            if (membership != null) {
+                membership.close();
+            }
             if (server != null) {
                 server.close();
             }
@@ -101,6 +134,48 @@ public final class ClusterNodeServer implements AutoCloseable {
             routingTimer.shutdownNow();
             pageReads.shutdownNow();
             throw e;
+        }
+    }
+
+    /**
+     * A node that holds no catalog yet — a joined node, or one beyond the metadata group's voters, before the metadata
+     * leader has made it a listener of the group (docs/design/cluster.md §13, step 13) — cannot serve the API, whose
+     * every answer reads the catalog. Until it holds one, its RPC port serves only the membership frames (the leader's
+     * GROUP_MEMBER_ADD is what gives it the catalog), answering anything else NOT_READY, and its heartbeats go out
+     * through that transport.
+     *
+     * @throws IllegalStateException when the catalog did not come within {@link #CATALOG_WAIT}
+     */
+    private static void awaitCatalog(ClusterNode clusterNode, NodeMembership membership,
+            AtomicReference<NettyRpcTransport> transport) {
+        NettyRpcTransport membershipOnly = NettyRpcTransport.start(clusterNode.identity().self().rpcSocketAddress(),
+                frame -> {
+                    RpcCodec.Frame<RpcRequest> decoded = RpcCodec.decodeRequest(frame);
+                    RpcRequest request = decoded.content();
+                    CompletableFuture<RpcResponse> answer = MembershipHandler.serves(request)
+                            ? membership.handle(request)
+                            : CompletableFuture.completedFuture(new RpcResponse.NotReady());
+                    return answer.exceptionally(failure -> new RpcResponse.NotReady())
+                            .thenApply(response -> RpcCodec.encodeResponse(decoded.requestId(), request, response));
+                }, 1);
+        transport.set(membershipOnly);
+        try {
+            long until = System.nanoTime() + CATALOG_WAIT.toNanos();
+            while (!clusterNode.metadata().isOpen()) {
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException("node " + clusterNode.selfId() + " got no member of the metadata "
+                            + "group within " + CATALOG_WAIT.toSeconds() + " s: is the cluster's metadata leader up?");
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the catalog", e);
+                }
+            }
+        } finally {
+            transport.set(null);
+            membershipOnly.close();
         }
     }
 
@@ -140,6 +215,9 @@ public final class ClusterNodeServer implements AutoCloseable {
     /** Stops the RPC, then the API, then the node's API side; the Raft side stays open. */
     @Override
     public void close() {
+        if (membership != null) {
+            membership.close();
+        }
         try {
             transport.close();
         } finally {

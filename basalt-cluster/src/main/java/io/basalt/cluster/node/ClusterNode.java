@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.ClusterPartitions;
 import io.basalt.cluster.GroupGlobalIndexes;
+import io.basalt.cluster.ClusterRegistry;
 import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.TableDefinition;
@@ -59,9 +60,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A cluster node's Raft side (docs/design/cluster.md §3, §13.1): reads {@code node.json}, starts one {@link RaftNode}
  * on the node's Ratis port over {@code raft/} and hosts this node's members of the metadata group (group 0) and of
- * the data groups the static placement gives it. On the first start each member is added with the placement's peers
- * (every initial node builds the identical groups); at later starts Ratis reopens the groups it finds on disk and
- * only members still missing are added. The metadata group's member keeps this node's catalog ({@link
+ * data groups. On an initial node's first start each member of the static placement is added with the placement's
+ * peers (every initial node builds the identical groups); at later starts Ratis reopens the groups it finds on disk,
+ * and once the registry records the groups, members change only by the metadata leader's reconcile loop ({@link
+ * NodeMembership}). A joined node starts with none. The metadata group's member keeps this node's catalog ({@link
  * MetadataGroup}); the node answers {@link ClusterTopology} from it, the placement and Ratis' leader knowledge.
  *
  * <p>Thread-safe. Close it: Ratis leaves non-daemon threads behind.
@@ -74,7 +76,8 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
     private final NodeIdentity identity;
-    private final Map<Long, GroupPlacement> groups;
+    /** The static placement of an initial node's cluster: the groups until the registry records them (§13.1). */
+    private final Map<Long, GroupPlacement> staticGroups;
     private final MetadataGroup metadata;
     private final RaftNode raft;
     private final ExecutorService partitionPool;
@@ -82,11 +85,11 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     /** What the data groups' epochs build for global secondary indexes (cluster.md §15). */
     private final GroupGlobalIndexes globalIndexes;
 
-    private ClusterNode(NodeIdentity identity, Map<Long, GroupPlacement> groups, MetadataGroup metadata,
+    private ClusterNode(NodeIdentity identity, Map<Long, GroupPlacement> staticGroups, MetadataGroup metadata,
             RaftNode raft, ExecutorService partitionPool, ScheduledExecutorService reconciler,
             GroupGlobalIndexes globalIndexes) {
         this.identity = identity;
-        this.groups = groups;
+        this.staticGroups = staticGroups;
         this.metadata = metadata;
         this.raft = raft;
         this.partitionPool = partitionPool;
@@ -104,10 +107,13 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
             throws IOException {
         NodeIdentity identity = NodeIdentityFile.read(nodeDirectory);
         Map<Long, GroupPlacement> groups = new LinkedHashMap<>();
+        // A joined node has no static placement: the metadata leader gives it members (GROUP_MEMBER_ADD, §13.2).
         int nodes = identity.initialNodes().size();
-        groups.put(StaticPlacement.METADATA_GROUP, StaticPlacement.metadataGroup(nodes));
-        for (GroupPlacement group : StaticPlacement.dataGroups(nodes, identity.groupsPerNode())) {
-            groups.put(group.groupId(), group);
+        if (!identity.isJoined()) {
+            groups.put(StaticPlacement.METADATA_GROUP, StaticPlacement.metadataGroup(nodes));
+            for (GroupPlacement group : StaticPlacement.dataGroups(nodes, identity.groupsPerNode())) {
+                groups.put(group.groupId(), group);
+            }
         }
         NodeAddress self = identity.self();
         AtomicReference<RaftNode> started = new AtomicReference<>();
@@ -170,8 +176,17 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         return raft.member(StaticPlacement.METADATA_GROUP).proposer().proposeMeta(entry);
     }
 
+    /**
+     * The first start of an initial node: the members the static placement gives it. Once the registry holds the
+     * groups (the metadata leader bootstraps it), members change only by the leader's reconcile loop; a restarted
+     * node's members are the divisions Ratis reopens.
+     */
     private void addMissingMembers() throws IOException {
-        for (GroupPlacement group : groups.values()) {
+        if (metadata.isOpen() && !metadata.registry().isEmpty()) {
+            addRegisteredMembers(metadata.registry());
+            return;
+        }
+        for (GroupPlacement group : staticGroups.values()) {
             if (group.members().contains(identity.nodeId()) && raft.tryMember(group.groupId()).isEmpty()) {
                 List<RaftPeerAddress> peers = new ArrayList<>();
                 for (int member : group.members()) {
@@ -180,6 +195,36 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
                     peers.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress(),
                             member == group.preferredLeader() ? 1 : 0));
                 }
+                raft.addGroup(group.groupId(), peers);
+            }
+        }
+    }
+
+    /**
+     * A restart once the registry holds the groups: the members it names on this node that Ratis did not reopen (a
+     * directory lost, or an add that did not complete) are added with the registry's peers and catch up from their
+     * group's leader. A registry read from this node's own storage may be a little behind: a member added here that
+     * was moved away meanwhile is not in its group's configuration, and is removed once the registry no longer names
+     * it ({@link NodeMembership}).
+     */
+    private void addRegisteredMembers(ClusterRegistry registry) throws IOException {
+        for (GroupPlacement group : registry.groups()) {
+            if (!group.members().contains(identity.nodeId()) || raft.tryMember(group.groupId()).isPresent()) {
+                continue;
+            }
+            List<RaftPeerAddress> peers = new ArrayList<>();
+            for (int member : group.members()) {
+                Optional<NodeDescriptor> node = registry.tryGetNode(member);
+                if (node.isEmpty()) {
+                    peers = null;
+                    break;
+                }
+                NodeAddress address = node.get().address();
+                peers.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress(),
+                        member == group.preferredLeader() ? 1 : 0));
+            }
+            if (peers != null) {
+                LOG.info("Adding this node's member of group {}, which the registry names", group.groupId());
                 raft.addGroup(group.groupId(), peers);
             }
         }
@@ -208,14 +253,32 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         return identity;
     }
 
-    /** Every group of the cluster, by id (the metadata group and the data groups). */
+    /**
+     * Every group of the cluster, by id (the metadata group and the data groups): the registry's once the metadata
+     * leader has recorded them (§13, step 13), before that the static placement of the initial nodes.
+     */
     public Map<Long, GroupPlacement> groups() {
+        Optional<ClusterRegistry> registry = registry();
+        if (registry.isEmpty()) {
+            return staticGroups;
+        }
+        Map<Long, GroupPlacement> groups = new LinkedHashMap<>();
+        registry.get().groups().forEach(group -> groups.put(group.groupId(), group));
         return groups;
+    }
+
+    /** The registry of this node's catalog, when its metadata member is open and the registry recorded anything. */
+    public Optional<ClusterRegistry> registry() {
+        if (!metadata.isOpen()) {
+            return Optional.empty();
+        }
+        ClusterRegistry registry = metadata.registry();
+        return registry.isEmpty() ? Optional.empty() : Optional.of(registry);
     }
 
     /** The groups this node hosts a member of, in id order. */
     public List<Long> hostedGroups() {
-        return groups.values().stream().filter(group -> group.members().contains(identity.nodeId()))
+        return groups().values().stream().filter(group -> group.members().contains(identity.nodeId()))
                 .map(GroupPlacement::groupId).sorted().toList();
     }
 
@@ -252,13 +315,14 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
 
     /** How many partitions a new table (and each of its global indexes) gets: enough to give every data group one. */
     public int partitionsPerTable() {
-        return Math.max(4, groups.size() - 1);
+        return Math.max(4, groups().size() - 1);
     }
 
     /** The data groups of {@code count} new partitions, each to the group with the fewest partitions (§13.2). */
     private List<Long> placePartitions(int count) {
         Map<Long, Integer> counts = new HashMap<>();
-        groups.keySet().stream().filter(id -> id != StaticPlacement.METADATA_GROUP).forEach(id -> counts.put(id, 0));
+        groups().keySet().stream().filter(id -> id != StaticPlacement.METADATA_GROUP)
+                .forEach(id -> counts.put(id, 0));
         for (TableMetadata table : metadata.tables()) {
             table.partitions().forEach(partition -> counts.computeIfPresent(partition.groupId(),
                     (group, partitions) -> partitions + 1));
@@ -294,7 +358,7 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
 
     @Override
     public List<Integer> members(long groupId) {
-        GroupPlacement group = groups.get(groupId);
+        GroupPlacement group = groups().get(groupId);
         return group == null ? List.of() : group.members();
     }
 
@@ -313,13 +377,28 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
 
     @Override
     public Optional<NodeAddress> node(int nodeId) {
-        List<NodeAddress> nodes = identity.initialNodes();
-        return nodeId >= 1 && nodeId <= nodes.size() ? Optional.of(nodes.get(nodeId - 1)) : Optional.empty();
+        Optional<NodeAddress> registered = registry().flatMap(registry -> registry.tryGetNode(nodeId))
+                .map(NodeDescriptor::address);
+        if (registered.isPresent()) {
+            return registered;
+        }
+        return identity.knownNodes().stream().filter(node -> node.nodeId() == nodeId).findFirst();
     }
 
     @Override
     public int selfId() {
         return identity.nodeId();
+    }
+
+    /** The groups whose Raft leader this node's member is now (its heartbeat reports them, §13.1). */
+    public List<Long> ledGroups() {
+        List<Long> led = new ArrayList<>();
+        for (long groupId : raft.groupIds()) {
+            if (leads(groupId)) {
+                led.add(groupId);
+            }
+        }
+        return led;
     }
 
     /** Whether this node's member of the group is its Raft leader and ready. */

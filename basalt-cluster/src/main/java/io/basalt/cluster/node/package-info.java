@@ -10,6 +10,9 @@
  * io.basalt.cluster.node.DataGroupPartitions} builds the data groups' partition leaders and keeps each group's
  * partitions in step with the catalog through the group's own log, and {@link
  * io.basalt.cluster.node.ClusterTopology} is what the router asks of the map (which group holds a partition, its
- * members and leader, each node's endpoints).
+ * members and leader, each node's endpoints). Membership at run time (step 13): {@link
+ * io.basalt.cluster.node.NodeMembership} (heartbeats, the join and member frames, and the metadata leader's reconcile
+ * loop), which runs {@link io.basalt.cluster.node.MembershipReconciler} over the data groups and {@code
+ * MetadataVoters} over the metadata group, reaching the nodes through {@code MemberFrames}.
  */
 package io.basalt.cluster.node;

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * WRONG_PARTITION or NOT_READY, for the sender's Router to act on; a batch is refused whole by its first such
  * partition, and the sender routes its parts again).
  *
+ * <p>A cluster node's server also takes table commands for the metadata group ({@code META_COMMAND}, a {@link
+ * MetaCommandHandler}) and the membership frames ({@code NODE_JOIN}, {@code NODE_HEARTBEAT}, {@code
+ * GROUP_MEMBER_ADD}/{@code REMOVE}, a {@link MembershipHandler}), which name no partition.
+ *
  * <p>Where a call runs: writes and transaction rounds hand off to the partition's sequencer, as in-process calls
  * do; point and batch reads read storage on the thread that delivered the frame (a network transport's event loop);
  * Query and Scan pages, which read up to 1 MB and evaluate filters, run on the {@code pageReads} executor when one
@@ -52,6 +56,8 @@ public final class PartitionRpcServer {
     private final Executor pageReads;
     /** Table commands for the metadata leader: null on a node that serves none (one node, loopback). */
     private final MetaCommandHandler metaCommands;
+    /** Join, heartbeat and member frames (step 13): null on a node that serves none. */
+    private final MembershipHandler membership;
     private final ConcurrentHashMap<Long, TransactionWatch> watches = new ConcurrentHashMap<>();
     private final AtomicLong nextWatch = new AtomicLong();
 
@@ -76,6 +82,13 @@ public final class PartitionRpcServer {
     /** A cluster node's server, which also takes table commands for the metadata group ({@code META_COMMAND}). */
     public PartitionRpcServer(PartitionClient local, ServingGuard guard, Admission admission, Executor pageReads,
             MetaCommandHandler metaCommands) {
+        this(local, guard, admission, pageReads, metaCommands, null);
+    }
+
+    /** A cluster node's server that also serves the membership frames (docs/design/cluster.md §13, step 13). */
+    public PartitionRpcServer(PartitionClient local, ServingGuard guard, Admission admission, Executor pageReads,
+            MetaCommandHandler metaCommands, MembershipHandler membership) {
+        this.membership = membership;
         this.local = requireNonNull(local, "local is null");
         this.guard = requireNonNull(guard, "guard is null");
         this.admission = requireNonNull(admission, "admission is null");
@@ -104,6 +117,9 @@ public final class PartitionRpcServer {
         }
         if (request instanceof RpcRequest.MetaCommandCall call) {
             return serveMetaCommand(frame.requestId(), call, size);
+        }
+        if (MembershipHandler.serves(request)) {
+            return serveMembership(frame.requestId(), request, size);
         }
         CompletableFuture<Object> result;
         try {
@@ -140,6 +156,27 @@ public final class PartitionRpcServer {
         return answer.handle((response, failure) -> {
             admission.release(size);
             return RpcCodec.encodeResponse(requestId, call, failure == null ? response
+                    : new RpcResponse.Error(refusal(failure)));
+        });
+    }
+
+    /** A membership frame: the handler answers it; admission is held until it has. */
+    private CompletableFuture<byte[]> serveMembership(long requestId, RpcRequest request, int size) {
+        CompletableFuture<RpcResponse> answer;
+        if (membership == null) {
+            answer = CompletableFuture.completedFuture(new RpcResponse.Error(new BasaltException(
+                    ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
+                    new UnsupportedOperationException("this node serves no membership frames"))));
+        } else {
+            try {
+                answer = membership.handle(request);
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+        }
+        return answer.handle((response, failure) -> {
+            admission.release(size);
+            return RpcCodec.encodeResponse(requestId, request, failure == null ? response
                     : new RpcResponse.Error(refusal(failure)));
         });
     }

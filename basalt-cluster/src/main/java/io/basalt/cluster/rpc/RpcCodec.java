@@ -43,8 +43,10 @@ import java.util.List;
  *   GSI_APPLY       index partition, batch ({@link GlobalIndexCodec})
  *   META_COMMAND    varint length, command ({@link MetaCommandCodec})
  *   NODE_JOIN       string host, varint API port, varint RPC port, varint Ratis port
- *   GROUP_MEMBER_ADD     u64 group, varint count, (string peer id, string Ratis address, varint priority) each
+ *   GROUP_MEMBER_ADD     u64 group, varint count, (string peer id, string Ratis address, varint priority) each,
+ *                        varint listener count, (string peer id, string Ratis address) each
  *   GROUP_MEMBER_REMOVE  u64 group
+ *   NODE_HEARTBEAT  varint node id, varint count, u64 led group each
  *   PING            (empty)
  * </pre>
  * Response payloads are in {@link RpcResponseCodec}. Decoding is strict: the length must match the bytes, every
@@ -271,6 +273,11 @@ public final class RpcCodec {
                 MembershipCodec.writeString(out, peer.address());
                 out.writeVarInt(peer.priority());
             }
+            out.writeVarInt(add.listeners().size());
+            for (RaftPeerAddress listener : add.listeners()) {
+                MembershipCodec.writeString(out, listener.id());
+                MembershipCodec.writeString(out, listener.address());
+            }
         } else if (request instanceof RpcRequest.GroupMemberRemove remove) {
             out.writeLong(remove.groupId());
         } else if (request instanceof RpcRequest.NodeJoin join) {
@@ -278,6 +285,10 @@ public final class RpcCodec {
             out.writeVarInt(join.apiPort());
             out.writeVarInt(join.rpcPort());
             out.writeVarInt(join.raftPort());
+        } else if (request instanceof RpcRequest.NodeHeartbeat heartbeat) {
+            out.writeVarInt(heartbeat.nodeId());
+            out.writeVarInt(heartbeat.ledGroups().size());
+            heartbeat.ledGroups().forEach(out::writeLong);
         } else if (!(request instanceof RpcRequest.Ping)) {
             throw new AssertionError("RpcRequest is sealed: " + request.getClass());
         }
@@ -366,6 +377,19 @@ public final class RpcCodec {
             }
             case GROUP_MEMBER_ADD -> readMemberAdd(in);
             case GROUP_MEMBER_REMOVE -> new RpcRequest.GroupMemberRemove(in.readLong());
+            case NODE_HEARTBEAT -> {
+                int nodeId = in.readVarInt();
+                int count = in.readLength();
+                List<Long> led = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    led.add(in.readLong());
+                }
+                try {
+                    yield new RpcRequest.NodeHeartbeat(nodeId, led);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("invalid heartbeat: " + e.getMessage(), e);
+                }
+            }
             case NODE_JOIN -> {
                 try {
                     yield new RpcRequest.NodeJoin(MembershipCodec.readString(in), in.readVarInt(), in.readVarInt(),
@@ -387,7 +411,12 @@ public final class RpcCodec {
                 peers.add(new RaftPeerAddress(MembershipCodec.readString(in), MembershipCodec.readString(in),
                         in.readVarInt()));
             }
-            return new RpcRequest.GroupMemberAdd(groupId, peers);
+            int listenerCount = in.readLength();
+            List<RaftPeerAddress> listeners = new ArrayList<>(listenerCount);
+            for (int i = 0; i < listenerCount; i++) {
+                listeners.add(new RaftPeerAddress(MembershipCodec.readString(in), MembershipCodec.readString(in), 0));
+            }
+            return new RpcRequest.GroupMemberAdd(groupId, peers, listeners);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("invalid group member add: " + e.getMessage(), e);
         }

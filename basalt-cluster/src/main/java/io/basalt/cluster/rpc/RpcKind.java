@@ -27,7 +27,7 @@ public enum RpcKind {
     META_COMMAND(12, true),
     META_WATCH(13, false),
     NODE_JOIN(14, true),
-    NODE_HEARTBEAT(15, false),
+    NODE_HEARTBEAT(15, true),
     GROUP_MEMBER_ADD(16, true),
     GROUP_MEMBER_REMOVE(17, true),
     PING(18, true),

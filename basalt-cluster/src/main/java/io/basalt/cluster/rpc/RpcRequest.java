@@ -230,14 +230,23 @@ public sealed interface RpcRequest {
     /**
      * Asks the receiving node to add its member of a group whose members are {@code peers} (docs/design/cluster.md
      * §13.2): a new group's member, or a member joining an existing group, whose leader then sets {@code peers}. The
-     * node calls {@code RaftNode.joinGroup}; an add repeated after a lost answer is success. Answered with nothing.
+     * node calls {@code RaftNode.addGroup}; an add repeated after a lost answer is success. Answered with nothing.
+     * {@code listeners} are the group's non-voting members (the metadata group's nodes beyond its voters, step 13);
+     * the receiving node is among the peers or the listeners.
      */
-    record GroupMemberAdd(long groupId, List<RaftPeerAddress> peers) implements RpcRequest {
+    record GroupMemberAdd(long groupId, List<RaftPeerAddress> peers, List<RaftPeerAddress> listeners)
+            implements RpcRequest {
         public GroupMemberAdd {
             peers = List.copyOf(requireNonNull(peers, "peers is null"));
+            listeners = List.copyOf(requireNonNull(listeners, "listeners is null"));
             if (peers.isEmpty()) {
                 throw new IllegalArgumentException("a group has at least one member");
             }
+        }
+
+        /** A member of a group without listeners (every data group). */
+        public GroupMemberAdd(long groupId, List<RaftPeerAddress> peers) {
+            this(groupId, peers, List.of());
         }
 
         @Override
@@ -254,6 +263,25 @@ public sealed interface RpcRequest {
         @Override
         public RpcKind kind() {
             return RpcKind.GROUP_MEMBER_REMOVE;
+        }
+    }
+
+    /**
+     * A node's liveness report to the metadata leader, sent every second (docs/design/cluster.md §13.1): who sends it
+     * and the groups whose Raft leader it is now (the placement's leader spreading reads them). Soft state on the
+     * leader, never logged; answered with nothing, or NOT_LEADER by a node that does not lead the metadata group.
+     */
+    record NodeHeartbeat(int nodeId, List<Long> ledGroups) implements RpcRequest {
+        public NodeHeartbeat {
+            if (nodeId < 1) {
+                throw new IllegalArgumentException("node ids start at 1: " + nodeId);
+            }
+            ledGroups = List.copyOf(requireNonNull(ledGroups, "ledGroups is null"));
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.NODE_HEARTBEAT;
         }
     }
 }

@@ -74,10 +74,12 @@ final class RandomRpcValues {
     }
 
     RpcRequest request() {
-        return switch (random.nextInt(16)) {
+        return switch (random.nextInt(17)) {
             case 0 -> write();
+            case 16 -> new RpcRequest.NodeHeartbeat(1 + random.nextInt(9), list(random::nextLong));
             case 14 -> new RpcRequest.GroupMemberAdd(random.nextLong(), list(() -> new RaftPeerAddress(
-                    "n" + (1 + random.nextInt(9)), "127.0.0.1:" + port(), random.nextInt(2)), 1));
+                    "n" + (1 + random.nextInt(9)), "127.0.0.1:" + port(), random.nextInt(2)), 1),
+                    list(() -> new RaftPeerAddress("n" + (1 + random.nextInt(9)), "127.0.0.1:" + port(), 0)));
             case 15 -> new RpcRequest.GroupMemberRemove(random.nextLong());
             case 13 -> new RpcRequest.NodeJoin("node" + random.nextInt(100) + ".example", port(), port(), port());
             case 12 -> new RpcRequest.MetaCommandCall(metaCommand());

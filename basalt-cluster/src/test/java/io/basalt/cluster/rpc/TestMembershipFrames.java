@@ -79,13 +79,24 @@ class TestMembershipFrames {
     void groupMemberFramesGoldenBytes() {
         RpcRequest.GroupMemberAdd add = new RpcRequest.GroupMemberAdd(5, List.of(new RaftPeerAddress("n1", "h:1", 1),
                 new RaftPeerAddress("n4", "h:4")));
-        String payload = "0000000000000005" + "02" + "026e31" + "03683a31" + "01" + "026e34" + "03683a34" + "00";
+        // No listeners: a trailing count of 0.
+        String payload = "0000000000000005" + "02" + "026e31" + "03683a31" + "01" + "026e34" + "03683a34" + "00"
+                + "00";
         assertThat(hex(RpcCodec.encodeRequest(9, 0, add))).isEqualTo(String.format("%08x", 14 + payload.length() / 2)
                 + "01" + "10" + "0000000000000009" + "00000000" + payload);
         assertThat(RpcCodec.decodeRequest(RpcCodec.encodeRequest(9, 0, add)).content()).isEqualTo(add);
+        RpcRequest.GroupMemberAdd listener = new RpcRequest.GroupMemberAdd(0, List.of(new RaftPeerAddress("n1",
+                "h:1", 0)), List.of(new RaftPeerAddress("n4", "h:4", 0)));
+        assertThat(hex(RpcCodec.encodeRequest(9, 0, listener))).endsWith("01" + "026e34" + "03683a34");
+        assertThat(RpcCodec.decodeRequest(RpcCodec.encodeRequest(9, 0, listener)).content()).isEqualTo(listener);
         RpcRequest.GroupMemberRemove remove = new RpcRequest.GroupMemberRemove(5);
         assertThat(hex(RpcCodec.encodeRequest(9, 0, remove))).isEqualTo(String.format("%08x", 14 + 8) + "01" + "11"
                 + "0000000000000009" + "00000000" + "0000000000000005");
+        RpcRequest.NodeHeartbeat heartbeat = new RpcRequest.NodeHeartbeat(4, List.of(2L, 7L));
+        assertThat(hex(RpcCodec.encodeRequest(9, 0, heartbeat))).isEqualTo(String.format("%08x", 14 + 1 + 1 + 16)
+                + "01" + "0f" + "0000000000000009" + "00000000" + "04" + "02" + "0000000000000002"
+                + "0000000000000007");
+        assertThat(RpcCodec.decodeRequest(RpcCodec.encodeRequest(9, 0, heartbeat)).content()).isEqualTo(heartbeat);
         byte[] answer = RpcCodec.encodeResponse(9, add, new RpcResponse.Ok(null));
         assertThat(hex(answer)).isEqualTo(String.format("%08x", 14) + "01" + "80" + "0000000000000009" + "00000000");
         assertThat(((RpcResponse.Ok) RpcCodec.decodeResponse(answer, add).content()).value()).isNull();

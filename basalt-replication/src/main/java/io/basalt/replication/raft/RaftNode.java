@@ -20,12 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -37,11 +36,8 @@ import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
-import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.statemachine.StateMachine;
-import org.apache.ratis.util.TimeDuration;
 
 /**
  * One node's Raft side: a single {@code RaftServer} (one gRPC port, one storage directory {@code raft/}) hosting a
@@ -196,7 +192,24 @@ public final class RaftNode implements AutoCloseable {
      * bootstrap, where every initial member is added with the identical peer list.
      */
     public void addGroup(long groupId, List<RaftPeerAddress> peers) throws IOException {
-        add(groupId, peers);
+        add(groupId, peers, List.of());
+    }
+
+    /**
+     * Adds this node's member of a group whose voters are {@code peers} and whose non-voting members (Ratis
+     * listeners: they receive and apply the log, never vote or lead) are {@code listeners}; this node is one of either.
+     * A listener of the metadata group holds the catalog on a node that is not one of its voters (docs/design/
+     * cluster.md §11, step 13). For an existing group, its leader then sets the same configuration
+     * ({@link #requestConfiguration(long, List, List, List, Duration)}).
+     */
+    public void addGroup(long groupId, List<RaftPeerAddress> peers, List<RaftPeerAddress> listeners)
+            throws IOException {
+        if (peers.stream().noneMatch(peer -> peer.id().equals(id))
+                && listeners.stream().noneMatch(peer -> peer.id().equals(id))) {
+            throw new IllegalArgumentException("node " + id + " is neither a peer nor a listener of " + peers + " / "
+                    + listeners);
+        }
+        add(groupId, peers, listeners);
     }
 
     /**
@@ -213,11 +226,13 @@ public final class RaftNode implements AutoCloseable {
         if (newPeers.stream().noneMatch(peer -> peer.id().equals(id))) {
             throw new IllegalArgumentException("node " + id + " is not one of the new peers " + newPeers);
         }
-        add(groupId, newPeers);
+        add(groupId, newPeers, List.of());
     }
 
-    private void add(long groupId, List<RaftPeerAddress> peers) throws IOException {
-        RaftGroup group = RaftGroup.valueOf(raftGroupId(groupId), toRaftPeers(peers));
+    private void add(long groupId, List<RaftPeerAddress> peers, List<RaftPeerAddress> listeners) throws IOException {
+        List<RaftPeer> all = new ArrayList<>(GroupClients.voters(peers));
+        all.addAll(GroupClients.listeners(listeners));
+        RaftGroup group = RaftGroup.valueOf(raftGroupId(groupId), all);
         try {
             addOnce(groupId, group);
         } catch (IOException first) {
@@ -271,9 +286,9 @@ public final class RaftNode implements AutoCloseable {
      * @throws IOException when this node is not the leader, or the change failed (nothing changed, or unknown)
      */
     public void setConfiguration(long groupId, List<RaftPeerAddress> newPeers) throws IOException {
-        checkNewMembersAreFew(groupId, peers(groupId), newPeers);
+        GroupClients.checkNewMembersAreFew(groupId, peers(groupId), newPeers);
         SetConfigurationRequest.Arguments arguments = SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(toRaftPeers(newPeers))
+                .setServersInNewConf(GroupClients.voters(newPeers))
                 .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
                 .build();
         RaftClientReply reply = server().setConfiguration(new SetConfigurationRequest(adminClient, server().getId(),
@@ -296,10 +311,21 @@ public final class RaftNode implements AutoCloseable {
      */
     public void requestConfiguration(long groupId, List<RaftPeerAddress> currentPeers,
             List<RaftPeerAddress> newPeers, Duration timeout) throws IOException {
-        checkNewMembersAreFew(groupId, currentPeers, newPeers);
-        try (RaftClient client = groupClient(groupId, currentPeers, timeout)) {
+        requestConfiguration(groupId, currentPeers, newPeers, List.of(), timeout);
+    }
+
+    /**
+     * {@link #requestConfiguration(long, List, List, Duration)} with Ratis listeners (non-voting members that apply
+     * the log) in the new configuration; a listener moved into {@code newPeers} becomes a voter (one at a time, as
+     * for any new member).
+     */
+    public void requestConfiguration(long groupId, List<RaftPeerAddress> currentPeers,
+            List<RaftPeerAddress> newPeers, List<RaftPeerAddress> newListeners, Duration timeout) throws IOException {
+        GroupClients.checkNewMembersAreFew(groupId, currentPeers, newPeers);
+        try (RaftClient client = GroupClients.open(raftGroupId(groupId), currentPeers, timeout)) {
             RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
-                    .setServersInNewConf(toRaftPeers(newPeers))
+                    .setServersInNewConf(GroupClients.voters(newPeers))
+                    .setListenersInNewConf(GroupClients.listeners(newListeners))
                     .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
                     .build());
             if (!reply.isSuccess()) {
@@ -317,44 +343,13 @@ public final class RaftNode implements AutoCloseable {
      */
     public void requestLeadershipTransfer(long groupId, List<RaftPeerAddress> peers, String newLeaderId,
             Duration timeout) throws IOException {
-        try (RaftClient client = groupClient(groupId, peers, timeout)) {
+        try (RaftClient client = GroupClients.open(raftGroupId(groupId), peers, timeout)) {
             RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(newLeaderId),
                     timeout.toMillis());
             if (!reply.isSuccess()) {
                 throw new IOException("transferring the leadership of group " + groupId + " to " + newLeaderId
                         + " failed: " + reply.getException());
             }
-        }
-    }
-
-    /** A short-lived Ratis client of the group: retries (every 100 ms) until {@code timeout}. */
-    private RaftClient groupClient(long groupId, List<RaftPeerAddress> peers, Duration timeout) {
-        RaftProperties properties = new RaftProperties();
-        properties.set("raft.rpc.type", SupportedRpcType.GRPC.name());
-        // A membership change answers once the new members caught up and the change committed: give each attempt
-        // the whole time, so that a retry does not start a second change while the first is in progress.
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
-                TimeDuration.valueOf(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        int attempts = (int) Math.max(1, timeout.toMillis() / 100);
-        return RaftClient.newBuilder()
-                .setRaftGroup(RaftGroup.valueOf(raftGroupId(groupId), toRaftPeers(peers)))
-                .setProperties(properties)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
-                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                .build();
-    }
-
-    private static void checkNewMembersAreFew(long groupId, List<RaftPeerAddress> currentPeers,
-            List<RaftPeerAddress> newPeers) {
-        if (newPeers.isEmpty()) {
-            throw new IllegalArgumentException("a group keeps at least one member");
-        }
-        Set<String> current = new TreeSet<>();
-        currentPeers.forEach(peer -> current.add(peer.id()));
-        long added = newPeers.stream().filter(peer -> !current.contains(peer.id())).count();
-        if (added >= newPeers.size() / 2 + 1) {
-            throw new IllegalArgumentException("group " + groupId + ": " + added + " new members of " + newPeers.size()
-                    + " would be a majority; add them one at a time");
         }
     }
 
@@ -396,6 +391,17 @@ public final class RaftNode implements AutoCloseable {
         return peers;
     }
 
+    /** The listeners (non-voting members) of the group's current configuration as this node's member knows it. */
+    public List<RaftPeerAddress> listeners(long groupId) throws IOException {
+        List<RaftPeerAddress> listeners = new ArrayList<>();
+        for (RaftPeer peer : server().getDivision(raftGroupId(groupId)).getRaftConf()
+                .getCurrentPeers(RaftPeerRole.LISTENER)) {
+            listeners.add(new RaftPeerAddress(peer.getId().toString(), peer.getAddress(), peer.getPriority()));
+        }
+        listeners.sort(Comparator.comparing(RaftPeerAddress::id));
+        return listeners;
+    }
+
     /** The groups this node has a member of (Ratis divisions), in id order. */
     public Set<Long> groupIds() {
         Set<Long> ids = new TreeSet<>();
@@ -420,13 +426,6 @@ public final class RaftNode implements AutoCloseable {
     /** Where Ratis keeps this node's member of the group (its log, and the state machine's {@code sm/}). */
     public Path groupDirectory(long groupId) {
         return directory.resolve(raftGroupId(groupId).getUuid().toString());
-    }
-
-    private static List<RaftPeer> toRaftPeers(List<RaftPeerAddress> peers) {
-        return peers.stream()
-                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address())
-                        .setPriority(peer.priority()).build())
-                .toList();
     }
 
     private static void deleteRecursively(Path root) throws IOException {
