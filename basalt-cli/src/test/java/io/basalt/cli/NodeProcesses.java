@@ -62,18 +62,7 @@ final class NodeProcesses implements AutoCloseable {
             throws IOException {
         NodeProcesses cluster = new NodeProcesses(directory, ClusterDirectory.create(directory, "127.0.0.1", nodes, 0,
                 2), serveArguments, Optional.empty());
-        try {
-            for (int node = 1; node <= nodes; node++) {
-                cluster.start(node);
-            }
-            for (int node = 1; node <= nodes; node++) {
-                cluster.awaitServing(node, timeout);
-            }
-        } catch (IOException | RuntimeException e) {
-            cluster.close();
-            throw e;
-        }
-        return cluster;
+        return cluster.startAll(timeout);
     }
 
     /**
@@ -84,18 +73,23 @@ final class NodeProcesses implements AutoCloseable {
     static NodeProcesses start(Path directory, NodeNetwork network, int nodes, Duration timeout) throws IOException {
         NodeProcesses cluster = new NodeProcesses(directory, ClusterDirectory.create(directory,
                 network.hosts().subList(0, nodes), 0, 2), List.of(), Optional.of(network));
+        return cluster.startAll(timeout);
+    }
+
+    /** Starts every node and waits until each serves its API; stops them all if one does not. */
+    private NodeProcesses startAll(Duration timeout) throws IOException {
         try {
-            for (int node = 1; node <= nodes; node++) {
-                cluster.start(node);
+            for (int node = 1; node <= size(); node++) {
+                start(node);
             }
-            for (int node = 1; node <= nodes; node++) {
-                cluster.awaitServing(node, timeout);
+            for (int node = 1; node <= size(); node++) {
+                awaitServing(node, timeout);
             }
         } catch (IOException | RuntimeException e) {
-            cluster.close();
+            close();
             throw e;
         }
-        return cluster;
+        return this;
     }
 
     int size() {

@@ -41,7 +41,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Basalt node: its storage, its log, its catalog and the partitions of every table. The server reaches
@@ -105,16 +104,16 @@ public final class BasaltNode implements AutoCloseable {
         this.stateMachine = store.stateMachine();
         this.replicator = new LocalReplicator(stateMachine, config.syncWrites() && storage.isPersistent());
         this.partitionPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                namedDaemonThreads("basalt-partition-"));
+                DaemonThreads.named("basalt-partition-"));
         this.catalog = new Catalog(storage);
         // The local group applies metadata entries too (cluster.md §3): the catalog follows what it applies.
         stateMachine.addMetaListener(catalog::apply);
         this.meta = new MetaStateMachine(catalog, controlLock, replicator::appendMeta);
         this.globalIndexes = new GlobalIndexLifecycle(storage, catalog, meta,
                 controlLock, config, this::closeIndexPartitions, this::dropIndexData, this::partitionClient,
-                namedDaemonThreads("basalt-index-"), namedDaemonThreads("basalt-index-timer-"),
-                namedDaemonThreads("basalt-control-"));
-        this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
+                DaemonThreads.named("basalt-index-"), DaemonThreads.named("basalt-index-timer-"),
+                DaemonThreads.named("basalt-control-"));
+        this.transactionReaders = Executors.newFixedThreadPool(2, DaemonThreads.named("basalt-transaction-"));
         LocalPartitionClient local = new LocalPartitionClient(storage, globalIndexes);
         this.localPartitions = local;
         this.partitions = config.loopbackRpc() ? RpcPartitionClient.loopback(local)
@@ -148,7 +147,7 @@ public final class BasaltNode implements AutoCloseable {
                 () -> ledgerTableId, ledger);
         // No coordinator outlives its process: every prepare record found at start is settled now.
         resolver.sweep(true);
-        resolver.start(namedDaemonThreads("basalt-resolver-"));
+        resolver.start(DaemonThreads.named("basalt-resolver-"));
     }
 
     /** A cluster node (see the class): nothing of the single node's storage, log or catalog. */
@@ -165,7 +164,7 @@ public final class BasaltNode implements AutoCloseable {
         this.catalog = null;
         this.meta = null;
         this.globalIndexes = null;
-        this.transactionReaders = Executors.newFixedThreadPool(2, namedDaemonThreads("basalt-transaction-"));
+        this.transactionReaders = Executors.newFixedThreadPool(2, DaemonThreads.named("basalt-transaction-"));
         LocalPartitionClient local = new LocalPartitionClient(cluster, () -> partitionMap);
         this.localPartitions = local;
         this.partitions = requireNonNull(routing.client(local), "routing gave no client");
@@ -183,7 +182,7 @@ public final class BasaltNode implements AutoCloseable {
         this.resolver = new TransactionResolver(config.clock(), config.transactionResolveAfter(),
                 cluster::ledPartitions, () -> control.tryGetTable(InternalTables.LEDGER).map(TableMetadata::id)
                         .orElse(-1L), ledger);
-        resolver.start(namedDaemonThreads("basalt-resolver-"));
+        resolver.start(DaemonThreads.named("basalt-resolver-"));
     }
 
     /**
@@ -799,14 +798,6 @@ public final class BasaltNode implements AutoCloseable {
         return BasaltException.resourceNotFound("Requested resource not found");
     }
 
-    private static java.util.concurrent.ThreadFactory namedDaemonThreads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /** Stops accepting work, makes every accepted write durable, and closes the storage. */
     @Override

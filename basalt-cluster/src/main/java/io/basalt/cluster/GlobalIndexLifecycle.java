@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -203,30 +202,8 @@ final class GlobalIndexLifecycle {
                 });
     }
 
-    /**
-     * Completes once the deliberate propagation delay (for tests) has passed since now by the node's clock, as the
-     * propagators hold records back: checked again at least every 100 ms, so a delay lifted or shortened meanwhile
-     * lets the work go. At once without a delay.
-     */
     private CompletableFuture<Void> afterDeliberateDelay() {
-        CompletableFuture<Void> due = new CompletableFuture<>();
-        completeWhenDue(due, clock.millis());
-        return due;
-    }
-
-    private void completeWhenDue(CompletableFuture<Void> due, long startMillis) {
-        GlobalIndexPropagation current = propagation;
-        long delayMillis = current.synchronous() ? 0 : current.delay().toMillis();
-        long remaining = delayMillis - (clock.millis() - startMillis);
-        if (remaining <= 0) {
-            due.complete(null);
-            return;
-        }
-        try {
-            timer.schedule(() -> completeWhenDue(due, startMillis), Math.min(remaining, 100), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-            // The node is closing: the catalog keeps the phase, and the work resumes after a restart.
-        }
+        return GlobalIndexPropagation.afterDeliberateDelay(() -> propagation, clock, timer);
     }
 
     /** How far a global index is behind its table, summed over the partitions. */

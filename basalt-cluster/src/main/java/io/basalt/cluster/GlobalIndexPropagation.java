@@ -2,7 +2,13 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * How global secondary indexes follow their tables. DynamoDB propagates asynchronously, usually within a second;
@@ -27,5 +33,35 @@ public record GlobalIndexPropagation(boolean synchronous, Duration delay) {
 
     public static GlobalIndexPropagation delayed(Duration delay) {
         return new GlobalIndexPropagation(false, delay);
+    }
+
+    /**
+     * Completes once the deliberate delay (tests) has passed since now by {@code clock}, as the propagators hold
+     * records back: the setting is read again at least every 100 ms, so a delay lifted or shortened meanwhile lets
+     * the work go. At once without a delay. If {@code timer} is closing the future never completes: the work resumes
+     * after a restart or under the next leader.
+     */
+    static CompletableFuture<Void> afterDeliberateDelay(Supplier<GlobalIndexPropagation> setting, Clock clock,
+            ScheduledExecutorService timer) {
+        CompletableFuture<Void> due = new CompletableFuture<>();
+        completeWhenDue(due, clock.millis(), setting, clock, timer);
+        return due;
+    }
+
+    private static void completeWhenDue(CompletableFuture<Void> due, long startMillis,
+            Supplier<GlobalIndexPropagation> setting, Clock clock, ScheduledExecutorService timer) {
+        GlobalIndexPropagation current = setting.get();
+        long delayMillis = current.synchronous() ? 0 : current.delay().toMillis();
+        long remaining = delayMillis - (clock.millis() - startMillis);
+        if (remaining <= 0) {
+            due.complete(null);
+            return;
+        }
+        try {
+            timer.schedule(() -> completeWhenDue(due, startMillis, setting, clock, timer), Math.min(remaining, 100),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // Closing: see above.
+        }
     }
 }

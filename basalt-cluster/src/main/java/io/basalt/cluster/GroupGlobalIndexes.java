@@ -24,9 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,10 +103,10 @@ public final class GroupGlobalIndexes implements AutoCloseable {
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.clock = requireNonNull(clock, "clock is null");
         requireNonNull(threadPrefix, "threadPrefix is null");
-        this.pool = Executors.newFixedThreadPool(2, daemonThreads(threadPrefix + "index-"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads(threadPrefix + "index-timer-"));
-        this.followUps = Executors.newSingleThreadExecutor(daemonThreads(threadPrefix + "index-follow-"));
-        this.reportSender = Executors.newSingleThreadExecutor(daemonThreads(threadPrefix + "index-report-"));
+        this.pool = Executors.newFixedThreadPool(2, DaemonThreads.named(threadPrefix + "index-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadPrefix + "index-timer-"));
+        this.followUps = Executors.newSingleThreadExecutor(DaemonThreads.named(threadPrefix + "index-follow-"));
+        this.reportSender = Executors.newSingleThreadExecutor(DaemonThreads.named(threadPrefix + "index-report-"));
         this.reports = new IndexPartitionReports(metadata, reportSender);
         timer.scheduleWithFixedDelay(this::safetyNet, FOLLOW_MILLIS, FOLLOW_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -428,39 +426,10 @@ public final class GroupGlobalIndexes implements AutoCloseable {
         return table.indexes().stream().filter(index -> index.id() == indexId && index.global()).findFirst();
     }
 
-    /**
-     * Completes once the deliberate propagation delay (tests) has passed since now, checked at least every 100 ms
-     * (as GlobalIndexLifecycle does on one node); at once without one.
-     */
     private CompletableFuture<Void> afterDeliberateDelay() {
-        CompletableFuture<Void> due = new CompletableFuture<>();
-        completeWhenDue(due, clock.millis());
-        return due;
+        return GlobalIndexPropagation.afterDeliberateDelay(() -> propagation, clock, timer);
     }
 
-    private void completeWhenDue(CompletableFuture<Void> due, long startMillis) {
-        GlobalIndexPropagation current = propagation;
-        long delayMillis = current.synchronous() ? 0 : current.delay().toMillis();
-        long remaining = delayMillis - (clock.millis() - startMillis);
-        if (remaining <= 0) {
-            due.complete(null);
-            return;
-        }
-        try {
-            timer.schedule(() -> completeWhenDue(due, startMillis), Math.min(remaining, 100), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-            // Closing: the next leader backfills.
-        }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /** Stops every epoch's propagators and index leaders, and the threads. */
     @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.Admission;
 import io.basalt.cluster.BasaltNode;
+import io.basalt.cluster.DaemonThreads;
 import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.node.ClusterControlPlane;
 import io.basalt.cluster.node.ClusterNode;
@@ -27,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -90,9 +90,10 @@ public final class ClusterNodeServer implements AutoCloseable {
         requireNonNull(routingConfig, "routingConfig is null");
         int nodeId = clusterNode.selfId();
         ScheduledExecutorService routingTimer = Executors.newSingleThreadScheduledExecutor(
-                daemonThreads("basalt-routing-" + nodeId + "-"));
+                DaemonThreads.named("basalt-routing-" + nodeId + "-"));
         // Pages are read off the event loops the RPC shares with the HTTP server.
-        ExecutorService pageReads = Executors.newFixedThreadPool(2, daemonThreads("basalt-pages-" + nodeId + "-"));
+        ExecutorService pageReads = Executors.newFixedThreadPool(2,
+                DaemonThreads.named("basalt-pages-" + nodeId + "-"));
         AtomicReference<NettyRpcTransport> transport = new AtomicReference<>();
         AtomicReference<PartitionRpcServer> rpcServer = new AtomicReference<>();
         Function<InetSocketAddress, RpcTransport> peers = address -> peer(transport, address);
@@ -179,14 +180,6 @@ public final class ClusterNodeServer implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /** A peer over the node's transport; before the transport is up (start-up), a call is refused unwritten. */
     private static RpcTransport peer(AtomicReference<NettyRpcTransport> transport, InetSocketAddress address) {

@@ -3,6 +3,7 @@ package io.basalt.cluster.node;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.ClusterPartitions;
+import io.basalt.cluster.DaemonThreads;
 import io.basalt.cluster.GroupGlobalIndexes;
 import io.basalt.cluster.ClusterRegistry;
 import io.basalt.cluster.MetaCommand;
@@ -47,10 +48,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -120,9 +119,9 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         MetadataGroup metadata = new MetadataGroup(entry -> metadataProposal(started.get(), entry));
         String name = "basalt-node-" + identity.nodeId();
         ExecutorService partitionPool = Executors.newFixedThreadPool(Math.max(2,
-                Runtime.getRuntime().availableProcessors()), daemonThreads(name + "-partition-"));
+                Runtime.getRuntime().availableProcessors()), DaemonThreads.named(name + "-partition-"));
         ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(
-                daemonThreads(name + "-reconcile-"));
+                DaemonThreads.named(name + "-reconcile-"));
         GroupGlobalIndexes globalIndexes = new GroupGlobalIndexes(metadata, Clock.systemUTC(), name + "-");
         DataGroupPartitions dataGroups = new DataGroupPartitions(metadata, started::get, partitionPool, reconciler,
                 globalIndexes);
@@ -159,14 +158,6 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         return node;
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     private static CompletableFuture<Void> metadataProposal(RaftNode raft, MetaEntry entry) {
         if (raft == null || raft.tryMember(StaticPlacement.METADATA_GROUP).isEmpty()) {
