@@ -147,7 +147,7 @@ class TestClusterFaults {
         try (DynamoDbClient client = cluster.client(1)) {
             for (int account = 0; account < accounts; account++) {
                 String name = "acct-" + account;
-                client.putItem(put -> put.tableName("bank").item(Map.of("pk", s(name), "balance", n(100))));
+                FaultTables.putRetrying(client, "bank", Map.of("pk", s(name), "balance", n(100)));
             }
         }
         AtomicBoolean stop = new AtomicBoolean();
