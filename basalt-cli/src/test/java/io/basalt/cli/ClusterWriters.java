@@ -58,7 +58,7 @@ final class ClusterWriters {
                     client.close();
                     node = node % cluster.size() + 1;
                     client = cluster.client(node);
-                    sleep(20);
+                    FaultTables.sleep(20);
                 }
             }
         }
@@ -83,14 +83,5 @@ final class ClusterWriters {
 
     long acknowledgedAfter(long nanos) {
         return timings.values().stream().filter(timing -> timing[0] >= nanos).count();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -135,7 +135,7 @@ final class NodeProcesses implements AutoCloseable {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("node " + node + " did not join:\n" + log(node));
             }
-            sleep(100);
+            FaultTables.sleep(100);
         }
         identities.add(NodeIdentityFile.read(nodeDirectory));
         awaitServing(node, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -179,7 +179,7 @@ final class NodeProcesses implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);
             }
-            sleep(100);
+            FaultTables.sleep(100);
         }
         throw new IllegalStateException("node " + node + " did not serve within " + timeout + ":\n" + log(node));
     }
@@ -223,15 +223,6 @@ final class NodeProcesses implements AutoCloseable {
             return text.length() > 8_000 ? text.substring(text.length() - 8_000) : text;
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -29,10 +29,10 @@ final class RegisterWorkload {
         int step = 0;
         while (!stop.get()) {
             if (!nodeRunning.getAsBoolean()) {
-                sleep(50);
+                FaultTables.sleep(50);
                 continue;
             }
-            sleep(60);
+            FaultTables.sleep(60);
             String key = keys.get(random.nextInt(keys.size()));
             long version = versions.getOrDefault(key, 0L);
             String value = client.name() + "-" + step++;
@@ -50,15 +50,6 @@ final class RegisterWorkload {
                     versions.put(key, version + 1);
                 }
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
