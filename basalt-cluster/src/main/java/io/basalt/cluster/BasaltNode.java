@@ -100,12 +100,13 @@ public final class BasaltNode implements AutoCloseable {
     }
 
     /** A cluster node (see the class): nothing of the single node's storage, log or catalog. */
-    private BasaltNode(ControlPlane control, ClusterPartitions cluster, NodeConfig config, PartitionRouting routing) {
+    private BasaltNode(ControlPlane control, ClusterPartitions cluster, NodeConfig config, PartitionRouting routing,
+            ClusterFigures figures) {
         requireNonNull(routing, "routing is null");
         this.config = requireNonNull(config, "config is null");
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.local = null;
-        this.clusterTables = new ClusterTables(control, cluster, config);
+        this.clusterTables = new ClusterTables(control, cluster, config, figures);
         this.tables = clusterTables;
         this.transactionReaders = Executors.newFixedThreadPool(2, DaemonThreads.named("basalt-transaction-"));
         this.localPartitions = new LocalPartitionClient(cluster, this::partitionMap);
@@ -137,7 +138,17 @@ public final class BasaltNode implements AutoCloseable {
      */
     public static BasaltNode openCluster(ControlPlane control, ClusterPartitions cluster, NodeConfig config,
             PartitionRouting routing) {
-        return new BasaltNode(control, cluster, config, routing);
+        return new BasaltNode(control, cluster, config, routing, null);
+    }
+
+    /**
+     * Opens a cluster node's API side as {@link #openCluster(ControlPlane, ClusterPartitions, NodeConfig,
+     * PartitionRouting)} does, whose statistics, index lag and propagation setting are the whole cluster's through
+     * {@code figures} (docs/design/cluster.md, "s18 statistics and index settings"); without it they are this node's.
+     */
+    public static BasaltNode openCluster(ControlPlane control, ClusterPartitions cluster, NodeConfig config,
+            PartitionRouting routing, ClusterFigures figures) {
+        return new BasaltNode(control, cluster, config, routing, requireNonNull(figures, "figures is null"));
     }
 
     /**

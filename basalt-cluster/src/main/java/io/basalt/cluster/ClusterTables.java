@@ -2,6 +2,7 @@ package io.basalt.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.cluster.rpc.RpcRequest;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionMap;
@@ -20,10 +21,13 @@ final class ClusterTables implements NodeTables {
     private final ControlPlane control;
     private final ClusterPartitions cluster;
     private final NodeConfig config;
+    /** The cluster-wide figures (null: this node's own replicas and propagators only, as before s18). */
+    private final ClusterFigures figures;
     /** Every table's and global index's descriptors, swapped whole after each metadata entry (cluster.md §4.2). */
     private volatile PartitionMap partitionMap = PartitionMap.empty();
 
-    ClusterTables(ControlPlane control, ClusterPartitions cluster, NodeConfig config) {
+    ClusterTables(ControlPlane control, ClusterPartitions cluster, NodeConfig config, ClusterFigures figures) {
+        this.figures = figures;
         this.control = requireNonNull(control, "control is null");
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.config = requireNonNull(config, "config is null");
@@ -118,12 +122,45 @@ final class ClusterTables implements NodeTables {
 
     @Override
     public TableStatistics statistics(TableMetadata table) {
-        return DurableStatistics.table(table, this::durable);
+        if (figures == null) {
+            return DurableStatistics.table(table, this::durable);
+        }
+        List<RpcRequest.StatisticsKey> keys = new ArrayList<>();
+        table.partitions().forEach(partition -> keys.add(recordKey(table, partition)));
+        return sum(figures.statistics(keys));
     }
 
     @Override
     public TableStatistics indexStatistics(TableMetadata table, IndexMetadata index) {
-        return DurableStatistics.index(table, index, this::durable);
+        if (figures == null) {
+            return DurableStatistics.index(table, index, this::durable);
+        }
+        List<RpcRequest.StatisticsKey> keys = new ArrayList<>();
+        if (index.global()) {
+            index.partitions().forEach(partition -> keys.add(recordKey(table, partition)));
+        } else {
+            table.partitions().forEach(partition -> keys.add(new RpcRequest.StatisticsKey(partition.groupId(),
+                    table.id(), partition.id(), index.id())));
+        }
+        return sum(figures.statistics(keys));
+    }
+
+    private static RpcRequest.StatisticsKey recordKey(TableMetadata table, PartitionDescriptor partition) {
+        return new RpcRequest.StatisticsKey(partition.groupId(), table.id(), partition.id(),
+                KeyLayout.BASE_TABLE_INDEX);
+    }
+
+    /** The sum of what was read; a record no replica answered counts as empty (a group without a leader now). */
+    private static TableStatistics sum(List<TableStatistics> read) {
+        long items = 0;
+        long bytes = 0;
+        for (TableStatistics one : read) {
+            if (one != null) {
+                items += one.itemCount();
+                bytes += one.sizeBytes();
+            }
+        }
+        return new TableStatistics(items, bytes);
     }
 
     /**
@@ -140,16 +177,23 @@ final class ClusterTables implements NodeTables {
         }
     }
 
-    /** How far a global index is behind its table, summed over the base partitions this node leads. */
+    /** How far a global index is behind its table: every node's propagators (without figures: this node's). */
     @Override
     public IndexLag globalIndexLag(TableMetadata table, IndexMetadata index) {
-        return index.global() ? cluster.globalIndexes().lag(table, index) : IndexLag.NONE;
+        if (!index.global()) {
+            return IndexLag.NONE;
+        }
+        return figures == null ? cluster.globalIndexes().lag(table, index) : figures.lag(table, index);
     }
 
-    /** Changes how the propagators of the partitions this node leads send, from the next write on. */
+    /** Changes how global indexes follow writes on every node (without figures: this node's), from the next write. */
     @Override
     public void setGlobalIndexPropagation(GlobalIndexPropagation propagation) {
-        cluster.globalIndexes().setPropagation(propagation);
+        if (figures == null) {
+            cluster.globalIndexes().setPropagation(propagation);
+        } else {
+            figures.setPropagation(propagation);
+        }
     }
 
     @Override

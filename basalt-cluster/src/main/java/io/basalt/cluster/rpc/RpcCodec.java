@@ -48,6 +48,8 @@ import java.util.List;
  *   GROUP_MEMBER_REMOVE  u64 group
  *   NODE_HEARTBEAT  varint node id, varint count, u64 led group each
  *   PING            (empty)
+ *   NODE_FIGURES    u8 1 STATISTICS, varint count, (u64 group, u64 table, partition, varint index id) each
+ *                   | u8 2 INDEX_LAG, u64 table, varint index id | u8 3 PROPAGATION, u8 synchronous, varlong delay ms
  * </pre>
  * Response payloads are in {@link RpcResponseCodec}. Decoding is strict: the length must match the bytes, every
  * byte must be used, unknown versions, kinds, tags and reserved kinds are refused, and frames above
@@ -63,6 +65,10 @@ public final class RpcCodec {
     static final int HEADER_BYTES = 4 + 1 + 1 + 8 + 4;
 
     private static final int POINT = 1;
+    /** The shapes of a NODE_FIGURES request. */
+    private static final int FIGURES_STATISTICS = 1;
+    private static final int FIGURES_INDEX_LAG = 2;
+    private static final int FIGURES_PROPAGATION = 3;
     /**
      * Retired: a page as a bare {@code ReadSpec}, which the serving node would have had to plan against its own
      * catalog. No build ever served it (step 10 refused it); never reuse the tag.
@@ -289,9 +295,50 @@ public final class RpcCodec {
             out.writeVarInt(heartbeat.nodeId());
             out.writeVarInt(heartbeat.ledGroups().size());
             heartbeat.ledGroups().forEach(out::writeLong);
+        } else if (request instanceof RpcRequest.StatisticsRead read) {
+            out.writeByte(FIGURES_STATISTICS);
+            out.writeVarInt(read.keys().size());
+            for (RpcRequest.StatisticsKey key : read.keys()) {
+                out.writeLong(key.groupId());
+                out.writeLong(key.tableId());
+                writePartition(out, key.partition());
+                out.writeVarInt(key.indexId());
+            }
+        } else if (request instanceof RpcRequest.IndexLagRead read) {
+            out.writeByte(FIGURES_INDEX_LAG);
+            out.writeLong(read.tableId());
+            out.writeVarInt(read.indexId());
+        } else if (request instanceof RpcRequest.PropagationSet set) {
+            out.writeByte(FIGURES_PROPAGATION);
+            out.writeByte(set.synchronous() ? 1 : 0);
+            out.writeVarLong(set.delayMillis());
         } else if (!(request instanceof RpcRequest.Ping)) {
             throw new AssertionError("RpcRequest is sealed: " + request.getClass());
         }
+    }
+
+    private static RpcRequest readFigures(ByteReader in) {
+        int shape = in.readUnsignedByte();
+        try {
+            if (shape == FIGURES_STATISTICS) {
+                int count = in.readLength();
+                List<RpcRequest.StatisticsKey> keys = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    keys.add(new RpcRequest.StatisticsKey(in.readLong(), in.readLong(), readPartition(in),
+                            in.readVarInt()));
+                }
+                return new RpcRequest.StatisticsRead(keys);
+            }
+            if (shape == FIGURES_INDEX_LAG) {
+                return new RpcRequest.IndexLagRead(in.readLong(), in.readVarInt());
+            }
+            if (shape == FIGURES_PROPAGATION) {
+                return new RpcRequest.PropagationSet(readBoolean(in), in.readVarLong());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("invalid figures request: " + e.getMessage(), e);
+        }
+        throw new IllegalStateException("unknown figures shape " + shape);
     }
 
     private static RpcRequest readRequest(RpcKind kind, ByteReader in) {
@@ -368,6 +415,7 @@ public final class RpcCodec {
                 yield new RpcRequest.GlobalIndexApply(partition, GlobalIndexCodec.readBatch(in));
             }
             case PING -> new RpcRequest.Ping();
+            case NODE_FIGURES -> readFigures(in);
             case META_COMMAND -> {
                 try {
                     yield new RpcRequest.MetaCommandCall(MetaCommandCodec.decode(ReadCodec.readStored(in)));
