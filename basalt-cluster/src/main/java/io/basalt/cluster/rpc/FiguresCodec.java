@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The OK payloads of {@code NODE_FIGURES} answers ({@link RpcResponseCodec} calls it):
+ * The payloads of {@code NODE_FIGURES} frames: requests as {@link RpcCodec}'s table shows them, and the OK answers
+ * ({@link RpcResponseCodec} calls it):
  * <pre>
  *   statistics read:  varint count, (u8 0 unread | u8 1, varlong item count, varlong size bytes) each
  *   index lag read:   varlong pending changes, varlong age millis, u8 backfilled
@@ -17,7 +18,58 @@ import java.util.List;
  * THE LAYOUT IS A PROTOCOL (see {@link RpcCodec}).
  */
 final class FiguresCodec {
+    /** The shapes of a NODE_FIGURES request. */
+    private static final int STATISTICS = 1;
+    private static final int INDEX_LAG = 2;
+    private static final int PROPAGATION = 3;
+
     private FiguresCodec() {
+    }
+
+    static void writeRequest(ByteWriter out, RpcRequest request) {
+        if (request instanceof RpcRequest.StatisticsRead read) {
+            out.writeByte(STATISTICS);
+            out.writeVarInt(read.keys().size());
+            for (RpcRequest.StatisticsKey key : read.keys()) {
+                out.writeLong(key.groupId());
+                out.writeLong(key.tableId());
+                RpcCodec.writePartition(out, key.partition());
+                out.writeVarInt(key.indexId());
+            }
+        } else if (request instanceof RpcRequest.IndexLagRead read) {
+            out.writeByte(INDEX_LAG);
+            out.writeLong(read.tableId());
+            out.writeVarInt(read.indexId());
+        } else {
+            RpcRequest.PropagationSet set = (RpcRequest.PropagationSet) request;
+            out.writeByte(PROPAGATION);
+            out.writeByte(set.synchronous() ? 1 : 0);
+            out.writeVarLong(set.delayMillis());
+        }
+    }
+
+    static RpcRequest readRequest(ByteReader in) {
+        int shape = in.readUnsignedByte();
+        try {
+            if (shape == STATISTICS) {
+                int count = in.readLength();
+                List<RpcRequest.StatisticsKey> keys = new ArrayList<>(Math.min(count, 1024));
+                for (int i = 0; i < count; i++) {
+                    keys.add(new RpcRequest.StatisticsKey(in.readLong(), in.readLong(), RpcCodec.readPartition(in),
+                            in.readVarInt()));
+                }
+                return new RpcRequest.StatisticsRead(keys);
+            }
+            if (shape == INDEX_LAG) {
+                return new RpcRequest.IndexLagRead(in.readLong(), in.readVarInt());
+            }
+            if (shape == PROPAGATION) {
+                return new RpcRequest.PropagationSet(RpcCodec.readBoolean(in), in.readVarLong());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("invalid figures request: " + e.getMessage(), e);
+        }
+        throw new IllegalStateException("unknown figures shape " + shape);
     }
 
     /** Whether {@code request} is one of the {@code NODE_FIGURES} shapes. */

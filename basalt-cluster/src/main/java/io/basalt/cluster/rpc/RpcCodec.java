@@ -65,10 +65,6 @@ public final class RpcCodec {
     static final int HEADER_BYTES = 4 + 1 + 1 + 8 + 4;
 
     private static final int POINT = 1;
-    /** The shapes of a NODE_FIGURES request. */
-    private static final int FIGURES_STATISTICS = 1;
-    private static final int FIGURES_INDEX_LAG = 2;
-    private static final int FIGURES_PROPAGATION = 3;
     /**
      * Retired: a page as a bare {@code ReadSpec}, which the serving node would have had to plan against its own
      * catalog. No build ever served it (step 10 refused it); never reuse the tag.
@@ -295,50 +291,11 @@ public final class RpcCodec {
             out.writeVarInt(heartbeat.nodeId());
             out.writeVarInt(heartbeat.ledGroups().size());
             heartbeat.ledGroups().forEach(out::writeLong);
-        } else if (request instanceof RpcRequest.StatisticsRead read) {
-            out.writeByte(FIGURES_STATISTICS);
-            out.writeVarInt(read.keys().size());
-            for (RpcRequest.StatisticsKey key : read.keys()) {
-                out.writeLong(key.groupId());
-                out.writeLong(key.tableId());
-                writePartition(out, key.partition());
-                out.writeVarInt(key.indexId());
-            }
-        } else if (request instanceof RpcRequest.IndexLagRead read) {
-            out.writeByte(FIGURES_INDEX_LAG);
-            out.writeLong(read.tableId());
-            out.writeVarInt(read.indexId());
-        } else if (request instanceof RpcRequest.PropagationSet set) {
-            out.writeByte(FIGURES_PROPAGATION);
-            out.writeByte(set.synchronous() ? 1 : 0);
-            out.writeVarLong(set.delayMillis());
+        } else if (FiguresCodec.isFigures(request)) {
+            FiguresCodec.writeRequest(out, request);
         } else if (!(request instanceof RpcRequest.Ping)) {
             throw new AssertionError("RpcRequest is sealed: " + request.getClass());
         }
-    }
-
-    private static RpcRequest readFigures(ByteReader in) {
-        int shape = in.readUnsignedByte();
-        try {
-            if (shape == FIGURES_STATISTICS) {
-                int count = in.readLength();
-                List<RpcRequest.StatisticsKey> keys = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    keys.add(new RpcRequest.StatisticsKey(in.readLong(), in.readLong(), readPartition(in),
-                            in.readVarInt()));
-                }
-                return new RpcRequest.StatisticsRead(keys);
-            }
-            if (shape == FIGURES_INDEX_LAG) {
-                return new RpcRequest.IndexLagRead(in.readLong(), in.readVarInt());
-            }
-            if (shape == FIGURES_PROPAGATION) {
-                return new RpcRequest.PropagationSet(readBoolean(in), in.readVarLong());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("invalid figures request: " + e.getMessage(), e);
-        }
-        throw new IllegalStateException("unknown figures shape " + shape);
     }
 
     private static RpcRequest readRequest(RpcKind kind, ByteReader in) {
@@ -415,7 +372,7 @@ public final class RpcCodec {
                 yield new RpcRequest.GlobalIndexApply(partition, GlobalIndexCodec.readBatch(in));
             }
             case PING -> new RpcRequest.Ping();
-            case NODE_FIGURES -> readFigures(in);
+            case NODE_FIGURES -> FiguresCodec.readRequest(in);
             case META_COMMAND -> {
                 try {
                     yield new RpcRequest.MetaCommandCall(MetaCommandCodec.decode(ReadCodec.readStored(in)));
