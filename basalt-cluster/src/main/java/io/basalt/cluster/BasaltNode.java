@@ -115,7 +115,7 @@ public final class BasaltNode implements AutoCloseable {
         this.reads = new ReadService(null, partitions, true);
         this.ledger = new Ledger(() -> control.tryGetTable(InternalTables.LEDGER).orElse(null), this::partitionOf,
                 partitions);
-        this.transactions = new TransactionCoordinator(config.clock(), this::isLive, this::partitionOf, partitions,
+        this.transactions = new TransactionCoordinator(config.clock(), tables::isLive, this::partitionOf, partitions,
                 ledger, config.transactionResolveAfter(), transactionReaders, commitDelay);
         // The data groups' global index propagators send through this node's routed client (cluster.md §15).
         cluster.globalIndexes().bind(partitions, control, config.globalIndexPropagation());
@@ -123,11 +123,6 @@ public final class BasaltNode implements AutoCloseable {
         this.resolver = new TransactionResolver(config.clock(), config.transactionResolveAfter(),
                 cluster::ledPartitions, clusterTables::ledgerTableId, ledger);
         resolver.start(DaemonThreads.named("basalt-resolver-"));
-    }
-
-    /** Whether table {@code tableId} is live: started on one node, in the partition map of a cluster node. */
-    private boolean isLive(long tableId) {
-        return tables.isLive(tableId);
     }
 
     /**
@@ -457,7 +452,7 @@ public final class BasaltNode implements AutoCloseable {
 
     /** Reads one page of {@code table} as {@code plan} describes, from a consistent view of what is durable. */
     public ReadResult read(TableMetadata table, ReadPlan plan) {
-        if (!isLive(table.id())) {
+        if (!tables.isLive(table.id())) {
             throw resourceNotFound();
         }
         return reads.read(table, plan);
