@@ -127,12 +127,12 @@ public final class GroupGlobalIndexes implements AutoCloseable {
         reports.bind(null);
     }
 
-    GlobalIndexPropagation propagation() {
+    public GlobalIndexPropagation propagation() {
         return propagation;
     }
 
     /** Changes how this node's propagators follow writes, from the next round on. */
-    void setPropagation(GlobalIndexPropagation newPropagation) {
+    public void setPropagation(GlobalIndexPropagation newPropagation) {
         propagation = requireNonNull(newPropagation, "newPropagation is null");
         for (Epoch epoch : epochs.values()) {
             epoch.bases.values().forEach(base -> base.propagator.applied(0));
@@ -269,7 +269,7 @@ public final class GroupGlobalIndexes implements AutoCloseable {
      * How far {@code index} is behind on the base partitions this node leads (their propagators' lag summed); not
      * backfilled while the catalog shows it BACKFILLING. The other nodes' partitions are not counted.
      */
-    IndexLag lag(TableMetadata table, IndexMetadata index) {
+    public IndexLag lag(TableMetadata table, IndexMetadata index) {
         IndexLag lag = new IndexLag(0, 0, index.phase() != IndexPhase.BACKFILLING);
         for (Epoch epoch : epochs.values()) {
             for (Base base : epoch.bases.values()) {

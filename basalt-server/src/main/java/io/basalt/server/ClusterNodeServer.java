@@ -7,6 +7,7 @@ import io.basalt.cluster.BasaltNode;
 import io.basalt.cluster.DaemonThreads;
 import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.node.ClusterControlPlane;
+import io.basalt.cluster.node.ClusterFiguresService;
 import io.basalt.cluster.node.ClusterNode;
 import io.basalt.cluster.node.ClusterNodeView;
 import io.basalt.cluster.node.NodeMembership;
@@ -54,11 +55,13 @@ public final class ClusterNodeServer implements AutoCloseable {
     private final ScheduledExecutorService routingTimer;
     private final ExecutorService pageReads;
     private final NodeMembership membership;
+    private final ClusterFiguresService figures;
 
     private ClusterNodeServer(BasaltNode node, BasaltServer server, NettyRpcTransport transport,
             ClusterControlPlane control, ClusterNodeView view, ScheduledExecutorService routingTimer,
-            ExecutorService pageReads, NodeMembership membership) {
+            ExecutorService pageReads, NodeMembership membership, ClusterFiguresService figures) {
         this.membership = membership;
+        this.figures = figures;
         this.node = node;
         this.server = server;
         this.transport = transport;
@@ -102,6 +105,8 @@ public final class ClusterNodeServer implements AutoCloseable {
                 routingConfig.routingDeadline());
         NodeMembership membership = placement == null ? null
                 : NodeMembership.start(clusterNode, peers, placement, nodeConfig.clock());
+        // Statistics, index lag and the propagation setting are the whole cluster's (cluster.md, s18).
+        ClusterFiguresService figures = new ClusterFiguresService(clusterNode, peers);
         BasaltNode node = null;
         BasaltServer server = null;
         try {
@@ -110,16 +115,16 @@ public final class ClusterNodeServer implements AutoCloseable {
             }
             node = BasaltNode.openCluster(control, clusterNode, nodeConfig, local -> {
                 rpcServer.set(new PartitionRpcServer(local, view, Admission.defaults(), pageReads, control,
-                        membership));
+                        membership, figures));
                 return new RoutedPartitionClient(new Router(nodeId, local, view, view, peers, routingTimer,
                         routingConfig), local);
-            });
+            }, figures);
             server = BasaltServer.start(node, serverConfig);
             PartitionRpcServer served = rpcServer.get();
             transport.set(NettyRpcTransport.start(clusterNode.identity().self().rpcSocketAddress(), served::serve,
                     server.eventLoops()));
             return new ClusterNodeServer(node, server, transport.get(), control, view, routingTimer, pageReads,
-                    membership);
+                    membership, figures);
         } catch (RuntimeException e) {
             if (membership != null) {
                 membership.close();
@@ -132,6 +137,7 @@ public final class ClusterNodeServer implements AutoCloseable {
             }
             control.close();
             view.close();
+            figures.close();
             routingTimer.shutdownNow();
             pageReads.shutdownNow();
             throw e;
@@ -220,6 +226,7 @@ public final class ClusterNodeServer implements AutoCloseable {
                 node.close();
                 control.close();
                 view.close();
+                figures.close();
                 routingTimer.shutdownNow();
                 pageReads.shutdownNow();
             }

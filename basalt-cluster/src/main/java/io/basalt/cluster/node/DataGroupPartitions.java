@@ -11,6 +11,7 @@ import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.apply.GroupStateMachine;
+import io.basalt.partition.log.ClosePartitionsEntry;
 import io.basalt.partition.log.DropPartitionsEntry;
 import io.basalt.partition.log.OpenPartitionsEntry;
 import io.basalt.replication.PartitionLeader;
@@ -178,7 +179,7 @@ final class DataGroupPartitions {
                 }
             }
             // Global index partitions are partitions of the group like any (cluster.md §15); a dropped index's
-            // stay open, empty, until their table is deleted.
+            // are closed once the index has left the catalog (closeDroppedIndexes).
             for (PartitionDescriptor descriptor : table.indexPartitions()) {
                 if (descriptor.groupId() == groupId && !heldIds.contains(descriptor.id())) {
                     missing.add(new GroupPartition(descriptor, List.of()));
@@ -193,6 +194,7 @@ final class DataGroupPartitions {
                 }
             });
         }
+        closeDroppedIndexes(groupId, member, held);
         long nextTableId = metadata.nextTableId();
         for (long tableId : heldTables) {
             if (!tables.contains(tableId) && tableId < nextTableId) {
@@ -205,5 +207,34 @@ final class DataGroupPartitions {
         }
         // Leaders the epoch could not build before the catalog showed their table.
         member.leadership().opened(held);
+    }
+
+    /**
+     * Proposes closing the global index partitions the group holds of an index that has left its (live) table in
+     * the catalog (cluster.md, s18): the index left only once every one of its partitions had applied its drop, so
+     * their data is gone. An index counts as gone only when its id is below the table's next index id, so a catalog
+     * that lags behind the group never closes an index it has not heard of yet.
+     */
+    private void closeDroppedIndexes(long groupId, GroupMember member, List<GroupPartition> held) {
+        Map<Long, List<PartitionId>> closing = new LinkedHashMap<>();
+        for (GroupPartition partition : held) {
+            PartitionDescriptor descriptor = partition.descriptor();
+            if (descriptor.indexId() == KeyLayout.BASE_TABLE_INDEX) {
+                continue;
+            }
+            Optional<TableMetadata> table = metadata.tryGetTable(descriptor.tableId());
+            if (table.isEmpty() || descriptor.indexId() >= table.get().nextIndexId()
+                    || table.get().indexes().stream().anyMatch(index -> index.id() == descriptor.indexId())) {
+                continue; // the table's drop handles a table gone; an index still listed is still the index's
+            }
+            closing.computeIfAbsent(descriptor.tableId(), id -> new ArrayList<>()).add(descriptor.id());
+        }
+        closing.forEach((tableId, partitions) -> member.proposer().proposeAdmin(
+                new ClosePartitionsEntry(tableId, partitions)).whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        LOG.debug("Group {}: proposing to close {} index partitions failed (retried)", groupId,
+                                partitions.size(), failure);
+                    }
+                }));
     }
 }

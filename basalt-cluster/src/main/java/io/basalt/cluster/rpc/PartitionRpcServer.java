@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,8 @@ public final class PartitionRpcServer {
     private final MetaCommandHandler metaCommands;
     /** Join, heartbeat and member frames (step 13): null on a node that serves none. */
     private final MembershipHandler membership;
+    /** A cluster node's share of the cluster-wide figures (null: the frames are answered with an error). */
+    private final NodeFiguresHandler figures;
     private final ConcurrentHashMap<Long, TransactionWatch> watches = new ConcurrentHashMap<>();
     private final AtomicLong nextWatch = new AtomicLong();
 
@@ -88,7 +91,14 @@ public final class PartitionRpcServer {
     /** A cluster node's server that also serves the membership frames (docs/design/cluster.md §13, step 13). */
     public PartitionRpcServer(PartitionClient local, ServingGuard guard, Admission admission, Executor pageReads,
             MetaCommandHandler metaCommands, MembershipHandler membership) {
+        this(local, guard, admission, pageReads, metaCommands, membership, null);
+    }
+
+    /** A cluster node's server that also serves {@code NODE_FIGURES} (cluster-wide statistics and index settings). */
+    public PartitionRpcServer(PartitionClient local, ServingGuard guard, Admission admission, Executor pageReads,
+            MetaCommandHandler metaCommands, MembershipHandler membership, NodeFiguresHandler figures) {
         this.membership = membership;
+        this.figures = figures;
         this.local = requireNonNull(local, "local is null");
         this.guard = requireNonNull(guard, "guard is null");
         this.admission = requireNonNull(admission, "admission is null");
@@ -120,6 +130,9 @@ public final class PartitionRpcServer {
         }
         if (MembershipHandler.serves(request)) {
             return serveMembership(frame.requestId(), request, size);
+        }
+        if (NodeFiguresHandler.serves(request)) {
+            return serveHandled(frame.requestId(), request, size, figures == null ? null : figures::handle);
         }
         CompletableFuture<Object> result;
         try {
@@ -170,6 +183,28 @@ public final class PartitionRpcServer {
         } else {
             try {
                 answer = membership.handle(request);
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+        }
+        return answer.handle((response, failure) -> {
+            admission.release(size);
+            return RpcCodec.encodeResponse(requestId, request, failure == null ? response
+                    : new RpcResponse.Error(refusal(failure)));
+        });
+    }
+
+    /** A frame that names no partition, answered by {@code handler} (null: an error); admission held until then. */
+    private CompletableFuture<byte[]> serveHandled(long requestId, RpcRequest request, int size,
+            Function<RpcRequest, CompletableFuture<RpcResponse>> handler) {
+        CompletableFuture<RpcResponse> answer;
+        if (handler == null) {
+            answer = CompletableFuture.completedFuture(new RpcResponse.Error(new BasaltException(
+                    ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
+                    new UnsupportedOperationException("this node serves no " + request.kind() + " frames"))));
+        } else {
+            try {
+                answer = handler.apply(request);
             } catch (RuntimeException e) {
                 answer = CompletableFuture.failedFuture(e);
             }

@@ -48,6 +48,8 @@ import java.util.List;
  *   GROUP_MEMBER_REMOVE  u64 group
  *   NODE_HEARTBEAT  varint node id, varint count, u64 led group each
  *   PING            (empty)
+ *   NODE_FIGURES    u8 1 STATISTICS, varint count, (u64 group, u64 table, partition, varint index id) each
+ *                   | u8 2 INDEX_LAG, u64 table, varint index id | u8 3 PROPAGATION, u8 synchronous, varlong delay ms
  * </pre>
  * Response payloads are in {@link RpcResponseCodec}. Decoding is strict: the length must match the bytes, every
  * byte must be used, unknown versions, kinds, tags and reserved kinds are refused, and frames above
@@ -289,6 +291,8 @@ public final class RpcCodec {
             out.writeVarInt(heartbeat.nodeId());
             out.writeVarInt(heartbeat.ledGroups().size());
             heartbeat.ledGroups().forEach(out::writeLong);
+        } else if (FiguresCodec.isFigures(request)) {
+            FiguresCodec.writeRequest(out, request);
         } else if (!(request instanceof RpcRequest.Ping)) {
             throw new AssertionError("RpcRequest is sealed: " + request.getClass());
         }
@@ -368,6 +372,7 @@ public final class RpcCodec {
                 yield new RpcRequest.GlobalIndexApply(partition, GlobalIndexCodec.readBatch(in));
             }
             case PING -> new RpcRequest.Ping();
+            case NODE_FIGURES -> FiguresCodec.readRequest(in);
             case META_COMMAND -> {
                 try {
                     yield new RpcRequest.MetaCommandCall(MetaCommandCodec.decode(ReadCodec.readStored(in)));

@@ -10,7 +10,8 @@ package io.basalt.cluster.rpc;
  * META_WATCH} (non-voting nodes' copies of the catalog) and {@code NODE_HEARTBEAT} (steps 12–13). The content of
  * {@code NODE_JOIN}, {@code GROUP_MEMBER_ADD} and {@code GROUP_MEMBER_REMOVE} is defined (step 13's building
  * blocks); no node serves them until membership is wired (cluster.md §20, step 13). {@code GSI_APPLY} (step 8) is
- * served by the leader of a global index partition.
+ * served by the leader of a global index partition. {@code NODE_FIGURES} (s18) asks a node for its share of the
+ * cluster-wide figures: partition statistics from its replicas, its propagators' lag, or a propagation setting.
  */
 public enum RpcKind {
     WRITE(1, true),
@@ -31,6 +32,7 @@ public enum RpcKind {
     GROUP_MEMBER_ADD(16, true),
     GROUP_MEMBER_REMOVE(17, true),
     PING(18, true),
+    NODE_FIGURES(19, true),
 
     OK(128, true),
     ERROR(129, true),

@@ -284,4 +284,62 @@ public sealed interface RpcRequest {
             return RpcKind.NODE_HEARTBEAT;
         }
     }
+
+    /**
+     * One statistics record of a partition, as a {@code NODE_FIGURES} statistics read names it: the partition's own
+     * record ({@code indexId} 0: the item count and size of a table's or a global index's partition), or the state
+     * of local secondary index {@code indexId} beside a table's partition.
+     */
+    record StatisticsKey(long groupId, long tableId, PartitionId partition, int indexId) {
+        public StatisticsKey {
+            requireNonNull(partition, "partition is null");
+            if (indexId < 0) {
+                throw new IllegalArgumentException("index id is negative: " + indexId);
+            }
+        }
+    }
+
+    /**
+     * Asks a node for statistics records from its replicas of their groups (docs/design/cluster.md, "s18 statistics
+     * and index settings"), each once its replica has applied every write acknowledged before; answered by one
+     * {@code TableStatistics} per key, in order, null where the node could not read it (no member, no leader).
+     */
+    record StatisticsRead(List<StatisticsKey> keys) implements RpcRequest {
+        public StatisticsRead {
+            keys = List.copyOf(requireNonNull(keys, "keys is null"));
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.NODE_FIGURES;
+        }
+    }
+
+    /**
+     * Asks a node how far global index {@code indexId} of table {@code tableId} is behind on the base partitions it
+     * leads (its propagators' lag summed); answered by an {@code IndexLag}.
+     */
+    record IndexLagRead(long tableId, int indexId) implements RpcRequest {
+        @Override
+        public RpcKind kind() {
+            return RpcKind.NODE_FIGURES;
+        }
+    }
+
+    /**
+     * Sets the receiving node's global index propagation (a test setting, {@code GlobalIndexPropagation}): whether
+     * writes wait for their index entries, else the least delay before they are sent. Answered with nothing.
+     */
+    record PropagationSet(boolean synchronous, long delayMillis) implements RpcRequest {
+        public PropagationSet {
+            if (delayMillis < 0) {
+                throw new IllegalArgumentException("delay is negative: " + delayMillis);
+            }
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.NODE_FIGURES;
+        }
+    }
 }

@@ -38,7 +38,7 @@ import java.util.List;
  *                      for the batch's source ({@code GlobalIndexCodec}) · NODE_JOIN: u64 cluster id, varint
  *                      node id, varint groups per node, varint count, (varint node id, string host, varint API,
  *                      RPC and Ratis ports) each, varint count, varint voter node id each · TXN_RELEASE, PING,
- *                      GROUP_MEMBER_ADD, GROUP_MEMBER_REMOVE: empty
+ *                      GROUP_MEMBER_ADD, GROUP_MEMBER_REMOVE: empty · NODE_FIGURES: {@code FiguresCodec}
  *   ERROR            error
  *   NOT_LEADER       varlong group, varlong leader hint (0: none)
  *   WRONG_PARTITION  varlong map version, partition
@@ -99,7 +99,9 @@ final class RpcResponseCodec {
 
     @SuppressWarnings("unchecked")
     private static void writeOk(ByteWriter out, RpcRequest answered, Object value) {
-        if (answered instanceof RpcRequest.Write) {
+        if (FiguresCodec.isFigures(answered)) {
+            FiguresCodec.writeOk(out, answered, value);
+        } else if (answered instanceof RpcRequest.Write) {
             WriteResultCodec.writeEvaluated(out, (EvaluatedWrite) value);
         } else if (answered instanceof RpcRequest.PointRead) {
             writeOptionalItem(out, (StoredItem) value);
@@ -159,7 +161,9 @@ final class RpcResponseCodec {
     }
 
     private static Object readOk(ByteReader in, RpcRequest answered) {
-        if (answered instanceof RpcRequest.Write) {
+        if (FiguresCodec.isFigures(answered)) {
+            return FiguresCodec.readOk(in, answered);
+        } else if (answered instanceof RpcRequest.Write) {
             return WriteResultCodec.readEvaluated(in);
         } else if (answered instanceof RpcRequest.PointRead) {
             return readOptionalItem(in);

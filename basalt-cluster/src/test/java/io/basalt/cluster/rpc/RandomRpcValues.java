@@ -1,6 +1,7 @@
 package io.basalt.cluster.rpc;
 
 import io.basalt.cluster.BillingMode;
+import io.basalt.cluster.IndexLag;
 import io.basalt.cluster.MetaCommand;
 import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.PartitionClient;
@@ -10,6 +11,7 @@ import io.basalt.cluster.ProvisionedThroughput;
 import io.basalt.cluster.TableChange;
 import io.basalt.cluster.TableDefinition;
 import io.basalt.cluster.TableMetadata;
+import io.basalt.cluster.TableStatistics;
 import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.expressions.ast.LegacyUpdate;
@@ -74,8 +76,12 @@ final class RandomRpcValues {
     }
 
     RpcRequest request() {
-        return switch (random.nextInt(17)) {
+        return switch (random.nextInt(20)) {
             case 0 -> write();
+            case 17 -> new RpcRequest.StatisticsRead(list(() -> new RpcRequest.StatisticsKey(random.nextLong(),
+                    random.nextLong(), partition(), random.nextInt(6))));
+            case 18 -> new RpcRequest.IndexLagRead(random.nextLong(), random.nextInt(1 << 20));
+            case 19 -> new RpcRequest.PropagationSet(random.nextBoolean(), random.nextLong() & Long.MAX_VALUE);
             case 16 -> new RpcRequest.NodeHeartbeat(1 + random.nextInt(9), list(random::nextLong));
             case 14 -> new RpcRequest.GroupMemberAdd(random.nextLong(), list(() -> new RaftPeerAddress(
                     "n" + (1 + random.nextInt(9)), "127.0.0.1:" + port(), random.nextInt(2)), 1),
@@ -183,6 +189,14 @@ final class RandomRpcValues {
             }
             return new NodeJoinAnswer(random.nextLong(), 1 + random.nextInt(count), 1 + random.nextInt(8), nodes,
                     List.of(1));
+        } else if (request instanceof RpcRequest.StatisticsRead read) {
+            List<TableStatistics> statistics = new ArrayList<>();
+            read.keys().forEach(key -> statistics.add(random.nextBoolean() ? null
+                    : new TableStatistics(random.nextLong() & Long.MAX_VALUE, random.nextLong() & Long.MAX_VALUE)));
+            return statistics;
+        } else if (request instanceof RpcRequest.IndexLagRead) {
+            return new IndexLag(random.nextLong() & Long.MAX_VALUE, random.nextLong() & Long.MAX_VALUE,
+                    random.nextBoolean());
         } else if (request instanceof RpcRequest.Validate) {
             boolean[] written = new boolean[random.nextInt(5)];
             for (int i = 0; i < written.length; i++) {

@@ -3,6 +3,8 @@ package io.basalt.cluster.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.cluster.IndexLag;
+import io.basalt.cluster.TableStatistics;
 import io.basalt.expressions.ast.Condition;
 import io.basalt.expressions.ast.DocumentPath;
 import io.basalt.expressions.ast.Operand;
@@ -106,6 +108,40 @@ class TestRpcCodec {
                 assertThat(failed.getMessage()).isEqualTo("The conditional request failed");
             });
         });
+    }
+
+    /** NODE_FIGURES (s18): a shape byte, then the shape's fields; answers as {@code FiguresCodec} documents. */
+    @Test
+    void nodeFiguresFramesHaveAShapeThenTheirFields() {
+        RpcRequest.StatisticsRead read = new RpcRequest.StatisticsRead(List.of(
+                new RpcRequest.StatisticsKey(2, 5, PARTITION, 0), new RpcRequest.StatisticsKey(3, 5, PARTITION, 1)));
+        assertThat(HEX.formatHex(RpcCodec.encodeRequest(4, 3000, read))).isEqualTo("00000034" + "01" + "13"
+                + "0000000000000004" + "00000bb8"
+                + "01" + "02" // STATISTICS, two keys
+                + "0000000000000002" + "0000000000000005" + "07" + "00" // group 2, table 5, partition 7, record
+                + "0000000000000003" + "0000000000000005" + "07" + "01"); // group 3, local index 1
+        byte[] answer = RpcCodec.encodeResponse(4, read, new RpcResponse.Ok(
+                Arrays.asList(new TableStatistics(3, 300), null)));
+        assertThat(HEX.formatHex(answer)).isEqualTo("00000014" + "01" + "80" + "0000000000000004" + "00000000"
+                + "02" + "01" + "03" + "ac02" + "00");
+        assertThat(((RpcResponse.Ok) RpcCodec.decodeResponse(answer, read).content()).value())
+                .isEqualTo(Arrays.asList(new TableStatistics(3, 300), null));
+
+        RpcRequest.IndexLagRead lag = new RpcRequest.IndexLagRead(5, 2);
+        assertThat(HEX.formatHex(RpcCodec.encodeRequest(5, 0, lag))).isEqualTo("00000018" + "01" + "13"
+                + "0000000000000005" + "00000000" + "02" + "0000000000000005" + "02");
+        byte[] lagAnswer = RpcCodec.encodeResponse(5, lag, new RpcResponse.Ok(
+                new IndexLag(4, 250, false)));
+        assertThat(HEX.formatHex(lagAnswer)).isEqualTo("00000012" + "01" + "80" + "0000000000000005" + "00000000"
+                + "04" + "fa01" + "00");
+        assertThat(((RpcResponse.Ok) RpcCodec.decodeResponse(lagAnswer, lag).content()).value())
+                .isEqualTo(new IndexLag(4, 250, false));
+
+        RpcRequest.PropagationSet set = new RpcRequest.PropagationSet(false, 500);
+        assertThat(HEX.formatHex(RpcCodec.encodeRequest(6, 0, set))).isEqualTo("00000012" + "01" + "13"
+                + "0000000000000006" + "00000000" + "03" + "00" + "f403");
+        assertThat(RpcCodec.decodeRequest(RpcCodec.encodeRequest(6, 0, set)).content()).isEqualTo(set);
+        assertRefused(with(RpcCodec.encodeRequest(6, 0, set), 18, 9), "unknown figures shape 9");
     }
 
     @Test

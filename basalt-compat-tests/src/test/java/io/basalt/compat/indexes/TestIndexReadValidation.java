@@ -185,8 +185,6 @@ class TestIndexReadValidation extends IndexTestSupport {
     @Test
     void indexBeingBackfilledIsNotReadable() {
         assumeBasalt();
-        assumeOneNode("the deliberate propagation delay holds back only the index work of the partitions the entry "
-                + "node leads");
         String name = indexedTable();
         for (int i = 0; i < 20; i++) {
             int number = i;

@@ -222,8 +222,6 @@ class TestIndexTablesUpdate extends IndexTestSupport {
     @Test
     void deleteTableWaitsForIndexChanges() throws InterruptedException {
         assumeBasalt();
-        assumeOneNode("the deliberate propagation delay holds back only the index work of the partitions the entry "
-                + "node leads");
         String table = provisionedTable();
         // Basalt's deliberate propagation delay holds a drop back too: the index stays DELETING until it is lifted.
         assertThat(admin("/_basalt/index-propagation", "{\"Mode\":\"ASYNCHRONOUS\",\"DelayMillis\":600000}")

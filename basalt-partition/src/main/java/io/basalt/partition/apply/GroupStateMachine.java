@@ -8,6 +8,7 @@ import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionRecord;
+import io.basalt.partition.log.ClosePartitionsEntry;
 import io.basalt.partition.log.DropPartitionsEntry;
 import io.basalt.partition.log.GroupAdminEntry;
 import io.basalt.partition.log.LogEntry;
@@ -383,6 +384,9 @@ public final class GroupStateMachine {
         if (entry instanceof DropPartitionsEntry) {
             return 16;
         }
+        if (entry instanceof ClosePartitionsEntry close) {
+            return 2 * close.partitions().size();
+        }
         if (entry instanceof PartEntry part) {
             // A last part adds a whole large entry: give it a batch of its own rather than grow the reused one.
             return part.isLast() ? REUSED_BATCH_OPERATIONS + 1 : 2;
@@ -579,6 +583,9 @@ public final class GroupStateMachine {
             }
             return ApplyOutcome.APPLIED;
         }
+        if (entry instanceof ClosePartitionsEntry close) {
+            return close(close, batch, notices);
+        }
         long tableId = ((DropPartitionsEntry) entry).tableId();
         List<PartitionId> dropped = new ArrayList<>();
         for (OpenPartition partition : partitions.values()) {
@@ -599,6 +606,29 @@ public final class GroupStateMachine {
         }
         List<PartitionId> told = List.copyOf(dropped);
         notices.add(() -> partitionsListeners.forEach(listener -> listener.dropped(tableId, told)));
+        return ApplyOutcome.APPLIED;
+    }
+
+    /**
+     * Closes the listed partitions of a live table the group holds (a dropped global index's, whose data its drop
+     * entries removed): their stored {@link GroupPartition}s and staging go, and the listeners are told as for a drop.
+     */
+    private ApplyOutcome close(ClosePartitionsEntry close, WriteBatch batch, List<Runnable> notices) {
+        List<PartitionId> closed = new ArrayList<>();
+        for (PartitionId id : close.partitions()) {
+            OpenPartition partition = partitions.get(id);
+            if (partition == null || partition.descriptor.tableId() != close.tableId()) {
+                continue;
+            }
+            partitions.remove(id);
+            batch.delete(GroupPartitions.key(groupId, id));
+            batch.deleteRange(PartStaging.start(id), PartStaging.end(id));
+            closed.add(id);
+        }
+        if (!closed.isEmpty()) {
+            List<PartitionId> told = List.copyOf(closed);
+            notices.add(() -> partitionsListeners.forEach(listener -> listener.dropped(close.tableId(), told)));
+        }
         return ApplyOutcome.APPLIED;
     }
 

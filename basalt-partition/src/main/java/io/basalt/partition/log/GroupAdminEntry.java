@@ -5,5 +5,6 @@ package io.basalt.partition.log;
  * group's leader proposes it through the group's own log, so every member opens or drops the same partitions at the
  * same log position, whatever the metadata group's log says meanwhile.
  */
-public sealed interface GroupAdminEntry extends LogEntry permits OpenPartitionsEntry, DropPartitionsEntry {
+public sealed interface GroupAdminEntry extends LogEntry permits OpenPartitionsEntry, DropPartitionsEntry,
+        ClosePartitionsEntry {
 }

@@ -21,9 +21,11 @@ import java.util.List;
  * META:      varint operation count + operations as above
  * MULTI:     varint count + that many PARTITION bodies (without the format and kind bytes)
  * PART:      u64 partition id, varint sequence, varint part, varint parts, varint length + bytes
- * GROUP_ADMIN: u8 admin tag (1 OPEN_PARTITIONS, 2 DROP_PARTITIONS), then
+ * GROUP_ADMIN: u8 admin tag (1 OPEN_PARTITIONS, 2 DROP_PARTITIONS, 3 CLOSE_PARTITIONS), then
  *            OPEN_PARTITIONS: varint count + that many GroupPartition (v1, self-describing)
  *            DROP_PARTITIONS: u64 table id
+ *            CLOSE_PARTITIONS: u64 table id, varint count + that many u64 partition ids (added in format 1 by s18:
+ *            a build that predates it refuses the entry, so every node of a cluster runs one build)
  * </pre>
  *
  * <p>Integers are big-endian; varints are {@link ByteWriter#writeVarLong} (lengths {@link ByteWriter#writeVarInt}).
@@ -42,6 +44,7 @@ public final class LogEntryCodec {
 
     private static final byte ADMIN_OPEN_PARTITIONS = 1;
     private static final byte ADMIN_DROP_PARTITIONS = 2;
+    private static final byte ADMIN_CLOSE_PARTITIONS = 3;
 
     private static final byte TAG_PUT = 1;
     private static final byte TAG_DELETE = 2;
@@ -149,6 +152,16 @@ public final class LogEntryCodec {
             }
             return out.toByteArray();
         }
+        if (admin instanceof ClosePartitionsEntry close) {
+            ByteWriter out = new ByteWriter(16 + 9 * close.partitions().size());
+            out.writeByte(FORMAT_VERSION);
+            out.writeByte(KIND_GROUP_ADMIN);
+            out.writeByte(ADMIN_CLOSE_PARTITIONS);
+            out.writeLong(close.tableId());
+            out.writeVarInt(close.partitions().size());
+            close.partitions().forEach(partition -> out.writeLong(partition.value()));
+            return out.toByteArray();
+        }
         DropPartitionsEntry drop = (DropPartitionsEntry) admin;
         ByteWriter out = new ByteWriter(11);
         out.writeByte(FORMAT_VERSION);
@@ -178,6 +191,16 @@ public final class LogEntryCodec {
                 throw new IllegalArgumentException("table id out of range: " + tableId);
             }
             return new DropPartitionsEntry(tableId);
+        }
+        if (tag == ADMIN_CLOSE_PARTITIONS) {
+            long tableId = in.readLong();
+            int count = in.readLength();
+            List<PartitionId> partitions = new ArrayList<>(Math.min(count, 1024));
+            for (int i = 0; i < count; i++) {
+                partitions.add(new PartitionId(in.readLong()));
+            }
+            // Out-of-range ids and duplicates are the record's IllegalArgumentException, as for a drop.
+            return new ClosePartitionsEntry(tableId, partitions);
         }
         throw new IllegalArgumentException("unknown group admin tag " + tag);
     }

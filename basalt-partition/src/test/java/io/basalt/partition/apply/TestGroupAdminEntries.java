@@ -13,6 +13,7 @@ import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionPhase;
 import io.basalt.partition.PartitionRecord;
+import io.basalt.partition.log.ClosePartitionsEntry;
 import io.basalt.partition.log.DropPartitionsEntry;
 import io.basalt.partition.log.LogEntry;
 import io.basalt.partition.log.LogEntryCodec;
@@ -142,6 +143,37 @@ class TestGroupAdminEntries {
             // Dropping a table the group does not hold moves only the applied index.
             assertThat(machine.apply(1, 7, new DropPartitionsEntry(99))).containsExactly(ApplyOutcome.APPLIED);
             assertThat(told).hasSize(2);
+        }
+    }
+
+    /** s18: a dropped global index's partitions are closed while their table lives on. */
+    @Test
+    void closingPartitionsOfALiveTableForgetsOnlyThem() {
+        try (StorageEngine storage = new InMemoryStorageEngine()) {
+            GroupStateMachine machine = new GroupStateMachine(storage, GROUP);
+            List<String> told = new ArrayList<>();
+            machine.addPartitionsListener(listener(told));
+            List<LogEntry> log = log().subList(0, 5);
+            for (int i = 0; i < log.size(); i++) {
+                machine.apply(1, i + 1, log.get(i));
+            }
+            // A close naming another table's partition, or one the group does not hold, skips it.
+            assertThat(machine.apply(1, 6, new ClosePartitionsEntry(TABLE, List.of(SECOND, OTHER.id(),
+                    new PartitionId(999))))).containsExactly(ApplyOutcome.APPLIED);
+            assertThat(told).containsExactly("opened " + List.of(FIRST, SECOND, OTHER.id()),
+                    "dropped " + TABLE + " " + List.of(SECOND));
+            assertThat(machine.holds(SECOND)).isFalse();
+            assertThat(machine.holds(FIRST)).isTrue();
+            assertThat(machine.holds(OTHER.id())).isTrue();
+            assertThat(machine.apply(1, 7, entry(SECOND, 2, "after the close")))
+                    .containsExactly(ApplyOutcome.REJECTED);
+            assertThat(machine.apply(1, 8, entry(FIRST, 3, "d"))).containsExactly(ApplyOutcome.APPLIED);
+            // Closing again changes nothing; a member reopened from its storage does not hold it either.
+            assertThat(machine.apply(1, 9, new ClosePartitionsEntry(TABLE, List.of(SECOND))))
+                    .containsExactly(ApplyOutcome.APPLIED);
+            assertThat(told).hasSize(2);
+            assertThat(new GroupStateMachine(storage, GROUP).partitions()).extracting(p -> p.descriptor().id())
+                    .containsExactlyInAnyOrder(FIRST, OTHER.id());
         }
     }
 

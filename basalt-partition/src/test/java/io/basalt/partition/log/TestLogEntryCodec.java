@@ -93,8 +93,17 @@ class TestLogEntryCodec {
         DropPartitionsEntry drop = new DropPartitionsEntry(3);
         assertThat(HEX.formatHex(LogEntryCodec.encode(drop))).isEqualTo(GOLDEN_DROP);
         assertThat(LogEntryCodec.decode(HEX.parseHex(GOLDEN_DROP))).isEqualTo(drop);
-        assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex("010203")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("admin tag 3");
+        // CLOSE_PARTITIONS (s18): table 3, partitions 7 and 9; a repeated partition and table id 0 are refused.
+        ClosePartitionsEntry close = new ClosePartitionsEntry(3, List.of(new PartitionId(7), new PartitionId(9)));
+        String goldenClose = "0102" + "03" + "0000000000000003" + "02" + "0000000000000007" + "0000000000000009";
+        assertThat(HEX.formatHex(LogEntryCodec.encode(close))).isEqualTo(goldenClose);
+        assertThat(LogEntryCodec.decode(HEX.parseHex(goldenClose))).isEqualTo(close);
+        assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex("0102030000000000000003020000000000000007"
+                + "0000000000000007"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex("010203000000000000000001000000000000000"
+                + "7"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex("010204")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("admin tag 4");
         assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex("0102020000000000000000")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
         assertThatThrownBy(() -> LogEntryCodec.decode(HEX.parseHex("01020100")))

@@ -6,6 +6,7 @@ import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.ClusterNode;
 import io.basalt.cluster.node.NodeIdentity;
+import io.basalt.cluster.node.PlacementConfig;
 import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.replication.raft.GroupStorageFactory;
 import io.basalt.replication.raft.RaftConfig;
@@ -43,6 +44,8 @@ public final class BasaltTestCluster implements AutoCloseable {
     private volatile NodeConfig serving;
     private volatile RoutingConfig routing = RoutingConfig.defaults();
     private volatile ServerConfig serverConfig = ServerConfig.of("127.0.0.1", 0);
+    /** Null: the nodes take no part in membership (their groups stay as placed). */
+    private volatile PlacementConfig placement;
 
     private BasaltTestCluster(Path directory, RaftConfig config) {
         this.directory = requireNonNull(directory, "directory is null");
@@ -131,9 +134,19 @@ public final class BasaltTestCluster implements AutoCloseable {
                 .createLedgerTable(Duration.ofSeconds(60));
     }
 
+    /**
+     * {@link #serve()} with the nodes taking part in membership with {@code placement}'s settings (heartbeats, the
+     * metadata leader's reconcile loop, docs/design/cluster.md §13): needed by a node beyond the metadata group's
+     * voters (a fourth node and on), which gets the catalog only as the group's listener.
+     */
+    public void serveWithMembership(NodeConfig config, PlacementConfig placement) {
+        this.placement = requireNonNull(placement, "placement is null");
+        serve(config);
+    }
+
     private void startServer(int nodeId) {
         servers.set(nodeId - 1, ClusterNodeServer.start(node(nodeId), serving,
-                serverConfig, routing));
+                serverConfig, routing, placement));
     }
 
     /** The serving side of node {@code nodeId} (after {@link #serve}). */

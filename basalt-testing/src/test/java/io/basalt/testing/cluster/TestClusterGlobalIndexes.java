@@ -127,12 +127,33 @@ class TestClusterGlobalIndexes {
                 }
 
                 // Drop through the control plane: each index partition's leader removes its data, then it goes.
+                List<PartitionDescriptor> byColor = cluster.server(entry).node().describeTable(TABLE)
+                        .globalIndexes().stream().filter(index -> index.name().equals("byColor")).findFirst()
+                        .orElseThrow().partitions();
                 client.updateTable(b -> b.tableName(TABLE)
                         .globalSecondaryIndexUpdates(u -> u.delete(d -> d.indexName("byColor"))));
                 awaitIndexGone(client, "byColor", Duration.ofSeconds(30));
                 assertThat(client.describeTable(b -> b.tableName(TABLE)).table().globalSecondaryIndexes())
                         .extracting(GlobalSecondaryIndexDescription::indexName).containsExactly("bySize");
                 awaitIndexMatchesTable(client, "bySize", "size", SIZES);
+                // Then its partitions are closed in their groups on every running member (s18), the table lives on.
+                for (int node = 1; node <= 3; node++) {
+                    if (node != stopped) {
+                        awaitNotHeld(cluster.node(node), byColor);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void awaitNotHeld(ClusterNode node, List<PartitionDescriptor> partitions)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        for (PartitionDescriptor partition : partitions) {
+            while (node.raft().member(partition.groupId()).stateMachine().groupStateMachine()
+                    .holds(partition.id())) {
+                assertThat(System.nanoTime()).as("node %d closed %s", node.selfId(), partition).isLessThan(deadline);
+                Thread.sleep(50);
             }
         }
     }
