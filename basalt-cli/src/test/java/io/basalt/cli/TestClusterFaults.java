@@ -56,7 +56,9 @@ class TestClusterFaults {
 
     @BeforeAll
     void startCluster() throws Exception {
-        cluster = NodeProcesses.start(directory.resolve("cluster"), 3, START);
+        // The cluster node options of `basalt serve`, at their defaults but given (ClusterServe passes them on).
+        cluster = NodeProcesses.start(directory.resolve("cluster"), 3, START, List.of("--routing-deadline=5s",
+                "--max-inflight-rpc-requests=4096", "--max-inflight-rpc-bytes=256MiB"));
     }
 
     @AfterAll
