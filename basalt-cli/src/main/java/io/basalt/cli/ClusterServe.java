@@ -7,10 +7,8 @@ import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.cluster.node.PlacementConfig;
 import io.basalt.replication.raft.GroupStorageFactory;
-import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.replication.raft.RaftConfig;
 import io.basalt.server.ClusterNodeServer;
-import io.basalt.server.ServerConfig;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,15 +47,15 @@ final class ClusterServe {
         }
     }
 
-    static int serve(Path nodeDirectory, PrintStream out, PrintStream err) {
-        return serve(nodeDirectory, PlacementConfig.DEFAULT_NODE_DOWN_TIMEOUT, out, err);
-    }
-
     /**
-     * Serves the node of {@code nodeDirectory}; as the metadata leader, it re-creates the members of a node DOWN for
-     * {@code nodeDownTimeout} on the others (docs/design/cluster.md §13.2).
+     * Serves the node of {@code options.dataDirectory()}; as the metadata leader, it re-creates the members of a node
+     * DOWN for {@code options.nodeDownTimeout()} on the others (docs/design/cluster.md §13.2). The node's addresses
+     * come from its {@code node.json}; the HTTP and RPC admission limits, the routing deadline and the transaction
+     * resolve delay from the options.
      */
-    static int serve(Path nodeDirectory, Duration nodeDownTimeout, PrintStream out, PrintStream err) {
+    static int serve(ServeOptions options, PrintStream out, PrintStream err) {
+        Path nodeDirectory = options.dataDirectory();
+        Duration nodeDownTimeout = options.nodeDownTimeout();
         NodeAddress configured;
         try {
             configured = NodeIdentityFile.read(nodeDirectory).self();
@@ -94,9 +92,11 @@ final class ClusterServe {
         NodeAddress self = node.identity().self();
         ClusterNodeServer server;
         try {
-            server = ClusterNodeServer.start(node, NodeConfig.defaults(), ServerConfig.of(self.host(), self.apiPort()),
-                    RoutingConfig.defaults(), new PlacementConfig(PlacementConfig.DEFAULT_REPLICATION_FACTOR,
-                            node.identity().groupsPerNode(), nodeDownTimeout));
+            server = ClusterNodeServer.start(node,
+                    NodeConfig.defaults().withTransactionResolveAfter(options.transactionResolveAfter()),
+                    options.serverConfig().withAddress(self.host(), self.apiPort()), options.routingConfig(),
+                    new PlacementConfig(PlacementConfig.DEFAULT_REPLICATION_FACTOR, node.identity().groupsPerNode(),
+                            nodeDownTimeout));
         } catch (RuntimeException e) {
             closeQuietly(node, resources, err);
             err.println("basalt: cannot serve cluster node " + self.nodeId() + ": " + e.getMessage());

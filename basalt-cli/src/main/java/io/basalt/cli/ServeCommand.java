@@ -27,6 +27,8 @@ final class ServeCommand {
                                 [--max-inflight-requests=<n>] [--max-inflight-bytes=<bytes>]
                                 [--loopback-rpc] [--transaction-resolve-after=<duration>]
                                 [--join=<host:port>] [--node-down-timeout=<duration>]
+                                [--routing-deadline=<duration>] [--max-inflight-rpc-requests=<n>]
+                                [--max-inflight-rpc-bytes=<bytes>]
             Serve the DynamoDB API.
                   --data-dir=<dataDirectory>
                                   Directory of the RocksDB data (default: ./data). A node
@@ -54,11 +56,24 @@ final class ServeCommand {
                   --max-inflight-requests=<n>
                                   Requests admitted at once (default: 4096); more gets
                                   ServiceUnavailableException, which SDKs retry.
+                  --max-inflight-rpc-bytes=<bytes>
+                                  Cluster nodes: internal RPC frame bytes admitted at once,
+                                  at least 64MiB (default: 256MiB); more is refused and the
+                                  sending node retries.
+                  --max-inflight-rpc-requests=<n>
+                                  Cluster nodes: internal RPC frames admitted at once
+                                  (default: 4096); more are refused and the sending node
+                                  retries.
                   --node-down-timeout=<duration>
                                   Cluster nodes: how long a node may be down before its
                                   replicas are re-created on the others, e.g. 30s
                                   (default: 10m).
                   --port=<port>   Port to listen on (default: 8000).
+                  --routing-deadline=<duration>
+                                  Cluster nodes: how long a request may wait inside the
+                                  cluster for a partition's leader (elections, moves) before
+                                  it gets ServiceUnavailableException, from 100ms to 30s
+                                  (default: 5s).
                   --transaction-resolve-after=<duration>
                                   How old a prepared transaction must be before its partitions
                                   settle it from the ledger without its coordinator, e.g. 500ms
@@ -92,7 +107,7 @@ final class ServeCommand {
         if (!options.inMemory() && NodeIdentityFile.exists(options.dataDirectory())) {
             // A node directory of `basalt cluster` (docs/design/cluster.md §13.1): node.json decides the ports. A
             // joined node restarted with its --join still on the command line is simply restarted.
-            return ClusterServe.serve(options.dataDirectory(), options.nodeDownTimeout(), out, err);
+            return ClusterServe.serve(options, out, err);
         }
         if (options.join() != null) {
             if (options.inMemory()) {
@@ -107,7 +122,7 @@ final class ServeCommand {
                 err.println("basalt: cannot join the cluster of " + options.join() + ": " + e.getMessage());
                 return 1;
             }
-            return ClusterServe.serve(options.dataDirectory(), options.nodeDownTimeout(), out, err);
+            return ClusterServe.serve(options, out, err);
         }
         StorageEngine storage;
         try {

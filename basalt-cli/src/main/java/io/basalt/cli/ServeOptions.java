@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.GlobalIndexPropagation;
 import io.basalt.cluster.node.PlacementConfig;
+import io.basalt.cluster.routing.RoutingConfig;
+import io.basalt.cluster.rpc.RpcCodec;
 import io.basalt.model.Limits;
 import io.basalt.server.ServerConfig;
 import java.nio.file.InvalidPathException;
@@ -28,15 +30,28 @@ import java.util.Set;
  * @param join a cluster node's API endpoint (HOST:PORT) to join through when the data directory has no
  *     {@code node.json}; null when not joining (docs/design/cluster.md §13.1)
  * @param nodeDownTimeout how long a cluster node may be DOWN before its group members are re-created on the others
+ * @param routingDeadline cluster nodes: how long a call may keep meeting safe failures inside the cluster before
+ *     its client gets ServiceUnavailableException (docs/design/cluster.md §12.3)
+ * @param rpcMaxInFlightRequests cluster nodes: internal RPC frames admitted at once (§12.2, §17)
+ * @param rpcMaxInFlightBytes cluster nodes: internal RPC frame bytes admitted at once
  */
 record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         GlobalIndexPropagation indexPropagation, int maxInFlightRequests, long maxInFlightBytes,
-        boolean loopbackRpc, Duration transactionResolveAfter, String join, Duration nodeDownTimeout) {
+        boolean loopbackRpc, Duration transactionResolveAfter, String join, Duration nodeDownTimeout,
+        Duration routingDeadline, int rpcMaxInFlightRequests, long rpcMaxInFlightBytes) {
+    /**
+     * The shortest and longest {@code --routing-deadline}: below 100 ms a call cannot wait out even a read barrier's
+     * heartbeat round on a loaded machine; above 30 s the AWS SDK for Java v2 (whose default socket read timeout is
+     * 30 s) gives up before the node answers, and a client learns nothing from the node's 503.
+     */
+    static final Duration MIN_ROUTING_DEADLINE = Duration.ofMillis(100);
+    static final Duration MAX_ROUTING_DEADLINE = Duration.ofSeconds(30);
     static final Duration DEFAULT_TRANSACTION_RESOLVE_AFTER = Duration.ofSeconds(5);
     static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--host", "--port", "--data-dir",
             "--gsi-propagation", "--gsi-delay-ms", "--max-inflight-requests", "--max-inflight-bytes",
-            "--transaction-resolve-after", "--join", "--node-down-timeout");
+            "--transaction-resolve-after", "--join", "--node-down-timeout", "--routing-deadline",
+            "--max-inflight-rpc-requests", "--max-inflight-rpc-bytes");
 
     ServeOptions {
         requireNonNull(host, "host is null");
@@ -44,6 +59,16 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         requireNonNull(indexPropagation, "indexPropagation is null");
         requireNonNull(transactionResolveAfter, "transactionResolveAfter is null");
         requireNonNull(nodeDownTimeout, "nodeDownTimeout is null");
+        requireNonNull(routingDeadline, "routingDeadline is null");
+    }
+
+    /** The options without the cluster node's routing deadline and RPC admission limits (their defaults). */
+    ServeOptions(String host, int port, Path dataDirectory, boolean inMemory, GlobalIndexPropagation indexPropagation,
+            int maxInFlightRequests, long maxInFlightBytes, boolean loopbackRpc, Duration transactionResolveAfter,
+            String join, Duration nodeDownTimeout) {
+        this(host, port, dataDirectory, inMemory, indexPropagation, maxInFlightRequests, maxInFlightBytes,
+                loopbackRpc, transactionResolveAfter, join, nodeDownTimeout, RoutingConfig.DEFAULT_ROUTING_DEADLINE,
+                ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS, ServerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES);
     }
 
     /** The options without {@code --join} and {@code --node-down-timeout} (their defaults). */
@@ -62,7 +87,13 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
 
     /** The HTTP server's settings these options ask for. */
     ServerConfig serverConfig() {
-        return ServerConfig.of(host, port).withAdmission(maxInFlightRequests, maxInFlightBytes);
+        return ServerConfig.of(host, port).withAdmission(maxInFlightRequests, maxInFlightBytes)
+                .withRpcAdmission(rpcMaxInFlightRequests, rpcMaxInFlightBytes);
+    }
+
+    /** A cluster node's routing settings these options ask for. */
+    RoutingConfig routingConfig() {
+        return RoutingConfig.defaults().withRoutingDeadline(routingDeadline);
     }
 
     /**
@@ -84,6 +115,9 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         Duration resolveAfter = DEFAULT_TRANSACTION_RESOLVE_AFTER;
         String join = null;
         Duration nodeDownTimeout = PlacementConfig.DEFAULT_NODE_DOWN_TIMEOUT;
+        Duration routingDeadline = RoutingConfig.DEFAULT_ROUTING_DEADLINE;
+        int rpcMaxInFlightRequests = ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
+        long rpcMaxInFlightBytes = ServerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES;
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);
             int equals = argument.startsWith("--") ? argument.indexOf('=') : -1;
@@ -114,8 +148,11 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
                 case "--port" -> port = port(value);
                 case "--gsi-propagation" -> synchronous = synchronous(value);
                 case "--gsi-delay-ms" -> delayMillis = delayMillis(value);
-                case "--max-inflight-requests" -> maxInFlightRequests = maxInFlightRequests(value);
+                case "--max-inflight-requests" -> maxInFlightRequests = maxInFlightRequests(name, value);
                 case "--max-inflight-bytes" -> maxInFlightBytes = maxInFlightBytes(value);
+                case "--max-inflight-rpc-requests" -> rpcMaxInFlightRequests = maxInFlightRequests(name, value);
+                case "--max-inflight-rpc-bytes" -> rpcMaxInFlightBytes = rpcMaxInFlightBytes(value);
+                case "--routing-deadline" -> routingDeadline = routingDeadline(value);
                 case "--transaction-resolve-after" -> resolveAfter = resolveAfter(value);
                 case "--join" -> join = join(value);
                 case "--node-down-timeout" -> nodeDownTimeout = nodeDownTimeout(value);
@@ -127,7 +164,8 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         }
         return new ServeOptions(host, port, dataDirectory, inMemory, synchronous ? GlobalIndexPropagation.SYNCHRONOUS
                 : GlobalIndexPropagation.delayed(Duration.ofMillis(delayMillis)), maxInFlightRequests,
-                maxInFlightBytes, loopbackRpc, resolveAfter, join, nodeDownTimeout);
+                maxInFlightBytes, loopbackRpc, resolveAfter, join, nodeDownTimeout, routingDeadline,
+                rpcMaxInFlightRequests, rpcMaxInFlightBytes);
     }
 
     private static String join(String value) {
@@ -174,7 +212,37 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
                 + "' is not a duration such as 5s or 500ms");
     }
 
-    private static int maxInFlightRequests(String value) {
+    /** A duration in milliseconds or seconds within {@link #MIN_ROUTING_DEADLINE}..{@link #MAX_ROUTING_DEADLINE}. */
+    private static Duration routingDeadline(String value) {
+        try {
+            Duration duration = value.endsWith("ms") ? Duration.ofMillis(Long.parseLong(value.substring(0,
+                    value.length() - 2))) : value.endsWith("s") ? Duration.ofSeconds(Long.parseLong(value.substring(0,
+                    value.length() - 1))) : null;
+            if (duration != null && duration.compareTo(MIN_ROUTING_DEADLINE) >= 0
+                    && duration.compareTo(MAX_ROUTING_DEADLINE) <= 0) {
+                return duration;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Reported below.
+        }
+        throw new UsageException("Invalid value for option '--routing-deadline': '" + value
+                + "' is not a duration from 100ms to 30s such as 5s or 500ms");
+    }
+
+    /**
+     * Frame bytes, as {@link #maxInFlightBytes} reads them; at least the largest frame the RPC transport accepts
+     * (64 MiB), which must always be admissible.
+     */
+    private static long rpcMaxInFlightBytes(String value) {
+        long bytes = byteCount(value);
+        if (bytes < RpcCodec.MAX_FRAME_BYTES) {
+            throw new UsageException("Invalid value for option '--max-inflight-rpc-bytes': '" + value
+                    + "' is not a number of bytes of at least 64MiB");
+        }
+        return bytes;
+    }
+
+    private static int maxInFlightRequests(String name, String value) {
         try {
             int requests = Integer.parseInt(value);
             if (requests > 0) {
@@ -183,7 +251,7 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         } catch (NumberFormatException e) {
             // Reported below.
         }
-        throw new UsageException("Invalid value for option '--max-inflight-requests': '" + value
+        throw new UsageException("Invalid value for option '" + name + "': '" + value
                 + "' is not a positive number");
     }
 
@@ -192,19 +260,24 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
      * largest request (16 MiB), which must always be admissible.
      */
     private static long maxInFlightBytes(String value) {
+        long bytes = byteCount(value);
+        if (bytes >= Limits.MAX_REQUEST_BYTES) {
+            return bytes;
+        }
+        throw new UsageException("Invalid value for option '--max-inflight-bytes': '" + value
+                + "' is not a number of bytes of at least 16MiB");
+    }
+
+    /** A byte count, plain or with a binary unit; -1 when it is none. */
+    private static long byteCount(String value) {
         long unit = value.endsWith("KiB") ? 1024L : value.endsWith("MiB") ? 1024L * 1024
                 : value.endsWith("GiB") ? 1024L * 1024 * 1024 : 1;
         String digits = unit == 1 ? value : value.substring(0, value.length() - 3);
         try {
-            long bytes = Math.multiplyExact(Long.parseLong(digits), unit);
-            if (bytes >= Limits.MAX_REQUEST_BYTES) {
-                return bytes;
-            }
+            return Math.multiplyExact(Long.parseLong(digits), unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            // Reported below.
+            return -1;
         }
-        throw new UsageException("Invalid value for option '--max-inflight-bytes': '" + value
-                + "' is not a number of bytes of at least 16MiB");
     }
 
     private static boolean synchronous(String value) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.cluster.GlobalIndexPropagation;
+import io.basalt.cluster.routing.RoutingConfig;
+import io.basalt.server.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +106,47 @@ class TestServeOptions {
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--max-inflight-bytes=lots")))
                 .hasMessage("Invalid value for option '--max-inflight-bytes': 'lots' is not a number of bytes of at "
                         + "least 16MiB");
+    }
+
+    @Test
+    void aClusterNodeTakesItsRoutingDeadlineAndRpcAdmissionLimits() {
+        ServeOptions defaults = ServeOptions.parse(List.of());
+        assertThat(defaults.routingDeadline()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.routingConfig()).isEqualTo(RoutingConfig.defaults());
+        assertThat(defaults.serverConfig().rpcMaxInFlightRequests()).isEqualTo(4096);
+        assertThat(defaults.serverConfig().rpcMaxInFlightBytes()).isEqualTo(256L << 20);
+
+        ServeOptions options = ServeOptions.parse(List.of("--routing-deadline=1500ms", "--max-inflight-rpc-requests",
+                "64", "--max-inflight-rpc-bytes=64MiB", "--max-inflight-requests=10"));
+        assertThat(options.routingConfig().routingDeadline()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(options.routingConfig()).isEqualTo(RoutingConfig.defaults()
+                .withRoutingDeadline(Duration.ofMillis(1500)));
+        ServerConfig server = options.serverConfig();
+        assertThat(server.rpcMaxInFlightRequests()).isEqualTo(64);
+        assertThat(server.rpcMaxInFlightBytes()).isEqualTo(64L << 20);
+        assertThat(server.maxInFlightRequests()).as("the HTTP limit stays apart").isEqualTo(10);
+        // A cluster node listens where its node.json says, with the limits asked for.
+        ServerConfig node = server.withAddress("10.0.0.2", 8100);
+        assertThat(node).isEqualTo(new ServerConfig("10.0.0.2", 8100, server.maxRequestBytes(), 10,
+                256L << 20, 64, 64L << 20));
+        assertThat(ServeOptions.parse(List.of("--routing-deadline", "30s")).routingDeadline())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(ServeOptions.parse(List.of("--routing-deadline=100ms")).routingDeadline())
+                .isEqualTo(Duration.ofMillis(100));
+
+        for (String bad : List.of("5", "99ms", "31s", "0s", "-1s", "soon", "1.5s")) {
+            assertThatThrownBy(() -> ServeOptions.parse(List.of("--routing-deadline=" + bad)))
+                    .hasMessage("Invalid value for option '--routing-deadline': '" + bad
+                            + "' is not a duration from 100ms to 30s such as 5s or 500ms");
+        }
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--max-inflight-rpc-requests=0")))
+                .hasMessage("Invalid value for option '--max-inflight-rpc-requests': '0' is not a positive number");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--max-inflight-rpc-bytes=32MiB")))
+                .hasMessage("Invalid value for option '--max-inflight-rpc-bytes': '32MiB' is not a number of bytes "
+                        + "of at least 64MiB");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--max-inflight-rpc-bytes=many")))
+                .hasMessage("Invalid value for option '--max-inflight-rpc-bytes': 'many' is not a number of bytes "
+                        + "of at least 64MiB");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.basalt.replication.GlobalIndexLeader;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.storage.StorageReader;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,15 @@ public interface ClusterPartitions {
      *     does not lead it
      */
     <T> T read(long groupId, boolean consistent, Function<StorageReader, T> read);
+
+    /**
+     * {@link #read} for a caller that must not wait: a network transport's event loop, which also carries the
+     * HTTP requests and other RPC frames of its connections (cluster.md §10, "s18 robustness"). A consistent read
+     * completes once the group's read barrier has passed (or fails as {@link #read} throws, NOT_READY after the
+     * same bound), and {@code read} then runs on the thread that completed the barrier, never the caller's unless
+     * the answer is known at once. Never throws: every refusal fails the future.
+     */
+    <T> CompletableFuture<T> readAsync(long groupId, boolean consistent, Function<StorageReader, T> read);
 
     /**
      * Runs {@code read} on this node's member of group {@code groupId}, leader or not, once the member has applied

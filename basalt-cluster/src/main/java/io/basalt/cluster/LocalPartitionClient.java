@@ -235,6 +235,51 @@ final class LocalPartitionClient implements PartitionClient {
         return cluster.read(descriptor.get().groupId(), consistent, read);
     }
 
+    /**
+     * On a cluster node a strong read's barrier may take up to 2 s (§10): the answer completes when the barrier has
+     * passed, so that the RPC server, which calls this on the event loop that delivered the frame, never waits on it
+     * ("s18 robustness" in cluster.md).
+     */
+    @Override
+    public CompletableFuture<StoredItem> getAsync(PartitionId partition, byte[] itemKey, boolean consistent) {
+        if (cluster == null) {
+            return PartitionClient.super.getAsync(partition, itemKey, consistent);
+        }
+        Optional<PartitionDescriptor> descriptor = map.get().tryGet(partition);
+        if (descriptor.isEmpty()) {
+            return CompletableFuture.failedFuture(resourceNotFound());
+        }
+        return cluster.readAsync(descriptor.get().groupId(), consistent, reader -> {
+            byte[] stored = reader.get(itemKey);
+            return stored == null ? null : StoredItem.of(stored);
+        });
+    }
+
+    /** As {@link #getAsync}: every key's read may wait for its group's barrier, none of them on the caller. */
+    @Override
+    public CompletableFuture<List<List<StoredItem>>> getBatchAsync(List<KeyGroup> groups) {
+        if (cluster == null) {
+            return PartitionClient.super.getBatchAsync(groups);
+        }
+        List<List<CompletableFuture<StoredItem>>> reads = new ArrayList<>(groups.size());
+        List<CompletableFuture<StoredItem>> all = new ArrayList<>();
+        for (KeyGroup group : groups) {
+            List<CompletableFuture<StoredItem>> items = new ArrayList<>(group.itemKeys().size());
+            for (byte[] itemKey : group.itemKeys()) {
+                items.add(getAsync(group.partition(), itemKey, group.consistent()));
+            }
+            reads.add(items);
+            all.addAll(items);
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<List<StoredItem>> results = new ArrayList<>(reads.size());
+            for (List<CompletableFuture<StoredItem>> items : reads) {
+                results.add(Arrays.asList(items.stream().map(CompletableFuture::join).toArray(StoredItem[]::new)));
+            }
+            return results;
+        });
+    }
+
     @Override
     public List<List<StoredItem>> getBatch(List<KeyGroup> groups) {
         List<List<StoredItem>> results = new ArrayList<>(groups.size());

@@ -99,6 +99,8 @@ public final class ClusterNodeServer implements AutoCloseable {
                 DaemonThreads.named("basalt-pages-" + nodeId + "-"));
         AtomicReference<NettyRpcTransport> transport = new AtomicReference<>();
         AtomicReference<PartitionRpcServer> rpcServer = new AtomicReference<>();
+        // Counted apart from the HTTP server's admission (§17): a flood of internal frames cannot take its permits.
+        Admission rpcAdmission = serverConfig.rpcAdmission();
         Function<InetSocketAddress, RpcTransport> peers = address -> peer(transport, address);
         ClusterNodeView view = new ClusterNodeView(clusterNode);
         ClusterControlPlane control = new ClusterControlPlane(clusterNode, peers, nodeConfig.clock(),
@@ -114,7 +116,7 @@ public final class ClusterNodeServer implements AutoCloseable {
                 awaitCatalog(clusterNode, membership, transport);
             }
             node = BasaltNode.openCluster(control, clusterNode, nodeConfig, local -> {
-                rpcServer.set(new PartitionRpcServer(local, view, Admission.defaults(), pageReads, control,
+                rpcServer.set(new PartitionRpcServer(local, view, rpcAdmission, pageReads, control,
                         membership, figures));
                 return new RoutedPartitionClient(new Router(nodeId, local, view, view, peers, routingTimer,
                         routingConfig), local);

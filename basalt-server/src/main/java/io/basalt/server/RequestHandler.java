@@ -192,9 +192,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         OperationHandler handler = operations.lookup(headers.get("X-Amz-Target"));
         RequestContext context = context(reply.requestId(), credentials, authorization,
                 headers.get(HttpHeaderNames.HOST));
-        return onNetworkThread && handler.runsOnNetworkThread() ? handleHere(handler, context, body)
+        CompletableFuture<ResponseBody> answer = onNetworkThread && handler.runsOnNetworkThread()
+                ? handleHere(handler, context, body)
                 : CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
                         .thenCompose(future -> future);
+        // Logged here, where the request's tables are known (ServerFaults); the formatter then only converts.
+        return answer.exceptionally(failure -> {
+            throw ServerFaults.reported(failure, reply.requestId(), headers.get("X-Amz-Target"), body);
+        });
     }
 
     /**
@@ -343,15 +348,17 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 host == null ? "localhost" : host);
     }
 
+    /**
+     * What the client is told of a failure. An operation's failures were logged by {@link ServerFaults} on their way
+     * out of {@link #dispatch}; of the rest (refused before the operation ran), only what is not a
+     * {@link BasaltException} is a defect worth a log line.
+     */
     static BasaltException asBasaltException(Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
         if (cause instanceof BasaltException basalt) {
-            if (basalt.code().isServerFault()) {
-                LOG.error("Request failed", basalt.getCause() != null ? basalt.getCause() : basalt);
-            }
             return basalt;
         }
         LOG.error("Unexpected failure while handling a request", cause);

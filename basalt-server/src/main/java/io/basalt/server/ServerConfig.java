@@ -3,6 +3,7 @@ package io.basalt.server;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.Admission;
+import io.basalt.cluster.rpc.RpcCodec;
 import io.basalt.model.Limits;
 
 /**
@@ -15,9 +16,15 @@ import io.basalt.model.Limits;
  *     every SDK retries (the admission stage, {@link Admission})
  * @param maxInFlightBytes request body bytes admitted at once; at least {@code maxRequestBytes}, or the largest
  *     request could never be admitted
+ * @param rpcMaxInFlightRequests a cluster node's internal RPC frames admitted at once (counted apart from the HTTP
+ *     requests, so neither side starves the other of permits, docs/design/cluster.md §12.2, §17); one more is
+ *     answered OVERLOADED and its sender's Router backs off ({@code --max-inflight-rpc-requests})
+ * @param rpcMaxInFlightBytes a cluster node's RPC frame bytes admitted at once; at least the largest frame the
+ *     transport accepts ({@link RpcCodec#MAX_FRAME_BYTES}), or such a frame could never be admitted
+ *     ({@code --max-inflight-rpc-bytes})
  */
 public record ServerConfig(String host, int port, int maxRequestBytes, int maxInFlightRequests,
-        long maxInFlightBytes) {
+        long maxInFlightBytes, int rpcMaxInFlightRequests, long rpcMaxInFlightBytes) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
     /** Far above what one node serves at once, so only a flood meets it; the worker queue stays bounded by it. */
@@ -40,6 +47,19 @@ public record ServerConfig(String host, int port, int maxRequestBytes, int maxIn
             throw new IllegalArgumentException("maxInFlightBytes (" + maxInFlightBytes
                     + ") must be at least maxRequestBytes (" + maxRequestBytes + ")");
         }
+        if (rpcMaxInFlightRequests < 1) {
+            throw new IllegalArgumentException("rpcMaxInFlightRequests must be positive: " + rpcMaxInFlightRequests);
+        }
+        if (rpcMaxInFlightBytes < RpcCodec.MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("rpcMaxInFlightBytes (" + rpcMaxInFlightBytes
+                    + ") must be at least the largest RPC frame (" + RpcCodec.MAX_FRAME_BYTES + ")");
+        }
+    }
+
+    /** Settings with the RPC admission limits at their defaults (one node, which serves no RPC). */
+    public ServerConfig(String host, int port, int maxRequestBytes, int maxInFlightRequests, long maxInFlightBytes) {
+        this(host, port, maxRequestBytes, maxInFlightRequests, maxInFlightBytes, Admission.DEFAULT_MAX_REQUESTS,
+                Admission.DEFAULT_MAX_BYTES);
     }
 
     public static ServerConfig of(String host, int port) {
@@ -49,6 +69,23 @@ public record ServerConfig(String host, int port, int maxRequestBytes, int maxIn
 
     /** This configuration with other admission limits. */
     public ServerConfig withAdmission(int requests, long bytes) {
-        return new ServerConfig(host, port, maxRequestBytes, requests, bytes);
+        return new ServerConfig(host, port, maxRequestBytes, requests, bytes, rpcMaxInFlightRequests,
+                rpcMaxInFlightBytes);
+    }
+
+    /** This configuration with other admission limits for a cluster node's internal RPC. */
+    public ServerConfig withRpcAdmission(int requests, long bytes) {
+        return new ServerConfig(host, port, maxRequestBytes, maxInFlightRequests, maxInFlightBytes, requests, bytes);
+    }
+
+    /** This configuration listening on another address (a cluster node's persisted API port). */
+    public ServerConfig withAddress(String address, int listenPort) {
+        return new ServerConfig(address, listenPort, maxRequestBytes, maxInFlightRequests, maxInFlightBytes,
+                rpcMaxInFlightRequests, rpcMaxInFlightBytes);
+    }
+
+    /** The admission stage of a cluster node's RPC server, with these limits. */
+    public Admission rpcAdmission() {
+        return new Admission(rpcMaxInFlightRequests, rpcMaxInFlightBytes);
     }
 }

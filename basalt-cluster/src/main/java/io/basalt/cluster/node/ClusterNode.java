@@ -44,7 +44,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -442,23 +441,53 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         return read(groupId, true, true, read);
     }
 
+    @Override
+    public <T> CompletableFuture<T> readAsync(long groupId, boolean consistent, Function<StorageReader, T> read) {
+        return readAsync(groupId, consistent, false, read);
+    }
+
     private <T> T read(long groupId, boolean consistent, boolean anyMember, Function<StorageReader, T> read) {
-        GroupMember member = raft.tryMember(groupId).orElseThrow(() -> new RpcRefusedException(notLeader(groupId)));
-        if (consistent) {
+        try {
+            return readAsync(groupId, consistent, anyMember, read).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * A read of this node's member of the group, after its barrier when consistent. The barrier's future is shared
+     * by coalesced callers (GroupReads), so the 2 s bound goes on a copy; what follows the barrier runs on the thread
+     * that completed it (GroupReads' submitter, never Ratis' own or an event loop).
+     */
+    private <T> CompletableFuture<T> readAsync(long groupId, boolean consistent, boolean anyMember,
+            Function<StorageReader, T> read) {
+        Optional<GroupMember> found = raft.tryMember(groupId);
+        if (found.isEmpty()) {
+            return CompletableFuture.failedFuture(new RpcRefusedException(notLeader(groupId)));
+        }
+        GroupMember member = found.get();
+        if (!consistent) {
             try {
-                (anyMember ? member.reads().replicaBarrier() : member.reads().barrier())
-                        .get(BARRIER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                throw new RpcRefusedException(cause instanceof ProposalOutcome outcome
-                        ? answer(groupId, outcome.reason()) : notLeader(groupId));
-            } catch (TimeoutException e) {
-                throw new RpcRefusedException(new RpcResponse.NotReady());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RpcRefusedException(new RpcResponse.NotReady());
+                return CompletableFuture.completedFuture(readStorage(member, read));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
             }
         }
+        CompletableFuture<Void> barrier = anyMember ? member.reads().replicaBarrier() : member.reads().barrier();
+        CompletableFuture<Void> bounded = barrier.copy().orTimeout(BARRIER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return bounded.handle((ignored, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                throw new RpcRefusedException(cause instanceof ProposalOutcome outcome
+                        ? answer(groupId, outcome.reason())
+                        : cause instanceof TimeoutException ? new RpcResponse.NotReady() : notLeader(groupId));
+            }
+            return readStorage(member, read);
+        });
+    }
+
+    private static <T> T readStorage(GroupMember member, Function<StorageReader, T> read) {
         try {
             return member.stateMachine().readStorage(read::apply);
         } catch (IllegalStateException e) {

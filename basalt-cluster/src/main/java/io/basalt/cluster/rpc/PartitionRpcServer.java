@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * GROUP_MEMBER_ADD}/{@code REMOVE}, a {@link MembershipHandler}), which name no partition.
  *
  * <p>Where a call runs: writes and transaction rounds hand off to the partition's sequencer, as in-process calls
- * do; point and batch reads read storage on the thread that delivered the frame (a network transport's event loop);
+ * do; point and batch reads read storage on the thread that delivered the frame (a network transport's event loop),
+ * except that a strong read on a cluster node first waits for its group's read barrier (up to 2 s, cluster.md §10)
+ * without blocking that thread: its answer is completed by whichever thread passes the barrier (the partition
+ * client's {@code getAsync}), so a slow barrier does not hold up the other frames and HTTP requests of the loop;
  * Query and Scan pages, which read up to 1 MB and evaluate filters, run on the {@code pageReads} executor when one
  * is given, so that a long page does not hold up the other frames of its event loop.
  *
@@ -258,12 +261,12 @@ public final class PartitionRpcServer {
         if (request instanceof RpcRequest.Write write) {
             return widen(local.write(write.partition(), write.itemKey(), write.operation()));
         } else if (request instanceof RpcRequest.PointRead read) {
-            return CompletableFuture.completedFuture(local.get(read.partition(), read.itemKey(), read.consistent()));
+            return widen(local.getAsync(read.partition(), read.itemKey(), read.consistent()));
         } else if (request instanceof RpcRequest.PageRead read) {
             return CompletableFuture.supplyAsync(() -> local.readPage(read.partition(), read.plan()), pageReads)
                     .thenCompose(PartitionRpcServer::widen);
         } else if (request instanceof RpcRequest.BatchRead batch) {
-            return CompletableFuture.completedFuture(local.getBatch(batch.groups()));
+            return widen(local.getBatchAsync(batch.groups()));
         } else if (request instanceof RpcRequest.BatchWrite batch) {
             return batchWrite(batch);
         } else if (request instanceof RpcRequest.Prepare prepare) {

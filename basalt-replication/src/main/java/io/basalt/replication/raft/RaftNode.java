@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
@@ -56,6 +57,14 @@ public final class RaftNode implements AutoCloseable {
         /** Builds an epoch's partition leaders over the member's storage, proposing through its replicator. */
         GroupLeadership.EpochFactory epochFactory(long groupId, RatisGroupStateMachine stateMachine,
                 RaftReplicator replicator);
+    }
+
+    static {
+        // Ratis 3.3.0 answers a gRPC server that cannot bind its port (GrpcServicesImpl.startImpl) with
+        // ExitUtils.terminate, which calls System.exit unless disabled: a JVM hosting several nodes (tests, the
+        // in-JVM cluster) vanished without a trace when one member's port had been taken (cluster.md "s18
+        // robustness"). Disabled, it throws, and start() reports the port instead.
+        ExitUtils.disableSystemExit();
     }
 
     private final String id;
@@ -132,6 +141,10 @@ public final class RaftNode implements AutoCloseable {
         node.server = server;
         try {
             server.start();
+        } catch (ExitUtils.ExitException e) {
+            node.close();
+            throw new IOException("cannot start the Raft server of " + id + " on " + host + ":" + port + ": "
+                    + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;

@@ -22,7 +22,9 @@ import io.basalt.storage.StorageIterator;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -52,6 +54,8 @@ import java.util.function.Consumer;
 public final class RaftGroupHarness implements AutoCloseable {
     /** The key schema of every harness table. */
     public static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", AttributeType.S));
+    /** How long a (re)start waits for its node's port while another process holds it (see startNode). */
+    private static final Duration PORT_WAIT = Duration.ofSeconds(10);
 
     private final Path directory;
     private final RaftConfig config;
@@ -301,12 +305,66 @@ public final class RaftGroupHarness implements AutoCloseable {
     }
 
     private void startNode(int node) throws IOException {
-        RocksDbResources shared = RocksDbResources.create(32L * 1024 * 1024, 16L * 1024 * 1024);
-        resources.set(node, shared);
-        nodes.set(node, RaftNode.start(nodeId(node), 0x6261_7361_6c74L, directory.resolve("node-" + (node + 1)),
-                "127.0.0.1", ports.get(node), config,
-                inMemory ? GroupStorageFactory.inMemory() : GroupStorageFactory.rocksDb(shared), new Setup(),
-                ambiguousTimeout, maxInFlight));
+        startNode(node, PORT_WAIT);
+    }
+
+    /**
+     * Starts a node on its port. A port is chosen free once and kept (the peers know the member by it), so between a
+     * stop and a restart — or between choosing it and the first start — another process may hold it for a moment:
+     * on a busy machine an outgoing connection (the peers' own reconnect attempts among them) can take a freed
+     * port as its local one. While the port cannot be bound the start is retried, up to {@code portWait}.
+     */
+    private void startNode(int node, Duration portWait) throws IOException {
+        long deadline = System.nanoTime() + portWait.toNanos();
+        while (true) {
+            RocksDbResources shared = RocksDbResources.create(32L * 1024 * 1024, 16L * 1024 * 1024);
+            try {
+                RaftNode started = RaftNode.start(nodeId(node), 0x6261_7361_6c74L,
+                        directory.resolve("node-" + (node + 1)), "127.0.0.1", ports.get(node), config,
+                        inMemory ? GroupStorageFactory.inMemory() : GroupStorageFactory.rocksDb(shared), new Setup(),
+                        ambiguousTimeout, maxInFlight);
+                resources.set(node, shared);
+                nodes.set(node, started);
+                return;
+            } catch (IOException | RuntimeException e) {
+                shared.close();
+                if (!(isBindFailure(e) || !isFree(ports.get(node))) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for port " + ports.get(node), e);
+            }
+        }
+    }
+
+    /**
+     * Whether a start failed binding its port (gRPC's "Failed to bind to address", the kernel's "Address already in
+     * use"): the port may be free again by the time this is asked.
+     */
+    private static boolean isBindFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (cause instanceof BindException || message != null
+                    && (message.contains("Failed to bind") || message.contains("Address already in use"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code port} on the loopback address can be bound now. */
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Opens a group's partitions and builds its epochs' partition leaders. */
@@ -390,10 +448,25 @@ public final class RaftGroupHarness implements AutoCloseable {
 
     /** Starts a stopped node again on its port, from its directory. */
     public void restart(int node) throws IOException {
+        restart(node, PORT_WAIT);
+    }
+
+    /**
+     * Starts a stopped node again on its port, from its directory, waiting up to {@code portWait} while something
+     * else holds the port.
+     *
+     * @throws IOException naming the port when it stayed taken
+     */
+    public void restart(int node, Duration portWait) throws IOException {
         if (nodes.get(node) != null) {
             throw new IllegalStateException("node " + node + " is running");
         }
-        startNode(node);
+        startNode(node, portWait);
+    }
+
+    /** The Raft port of {@code node}, kept across restarts. */
+    public int port(int node) {
+        return ports.get(node);
     }
 
     /**
