@@ -242,6 +242,23 @@ public final class Router {
                 && notLeader.leaderHint() == 0;
     }
 
+    /**
+     * Learns from a routing answer {@code node} gave for a part of a batch (cluster.md §12.4) before the part goes
+     * through the retry table on its own: a NOT_LEADER's hint is remembered as the retry table would, and a
+     * WRONG_PARTITION refreshes the map, so the part's next try goes where it is served rather than back to
+     * {@code node}.
+     */
+    void learn(long node, RpcResponse answer) {
+        if (answer instanceof RpcResponse.NotLeader notLeader && notLeader.leaderHint() != 0
+                && notLeader.leaderHint() != node) {
+            ReplicationGroup mapped = view.current().groups().get(notLeader.group());
+            leaderHints.put(notLeader.group(), new LearnedHint(notLeader.leaderHint(),
+                    mapped == null ? 0 : mapped.leaderHint()));
+        } else if (answer instanceof RpcResponse.WrongPartition wrong) {
+            view.refresh(wrong.mapVersion());
+        }
+    }
+
     /** Drops the learned hint of {@code group} if it names {@code node}. */
     private void forget(long group, long node) {
         leaderHints.computeIfPresent(group, (id, learned) -> learned.leader() == node ? null : learned);
@@ -347,9 +364,7 @@ public final class Router {
                 RpcResponse answer = refused.response();
                 if (answer instanceof RpcResponse.NotLeader notLeader) {
                     if (notLeader.leaderHint() != 0 && notLeader.leaderHint() != node) {
-                        ReplicationGroup mapped = view.current().groups().get(notLeader.group());
-                        leaderHints.put(notLeader.group(), new LearnedHint(notLeader.leaderHint(),
-                                mapped == null ? 0 : mapped.leaderHint()));
+                        learn(node, notLeader);
                     } else {
                         forget(notLeader.group(), node);
                         unreachable.add(node);

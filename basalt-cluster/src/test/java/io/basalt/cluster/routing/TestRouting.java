@@ -404,6 +404,47 @@ class TestRouting {
         }
     }
 
+    /**
+     * A node's batch frame names two partitions it leads; one of them has just lost its leader to another node, which
+     * the entry node's map does not show yet. The frame's node serves the parts of the partition it still leads and
+     * answers NOT_LEADER for the others only (cluster.md §12.4), so just those go through the retry table: the node
+     * receives the one frame, not the frame and then each of its parts again.
+     */
+    @Test
+    void aBatchFrameIsRefusedOnlyForThePartitionsItsNodeDoesNotServe() {
+        List<PartitionId> ledBy1 = keysByPartition.keySet().stream().filter(p -> leaderOf(p) == 1).toList();
+        assertThat(ledBy1).hasSize(2);
+        PartitionId kept = ledBy1.get(0);
+        PartitionId moved = ledBy1.get(1);
+        List<PrimaryKey> keys = new ArrayList<>(keysByPartition.get(kept).subList(0, 4));
+        keys.addAll(keysByPartition.get(moved).subList(0, 4));
+        cluster.freezeViews();
+        cluster.change(state -> RoutingCluster.withGroup(state, cluster.groupOf(moved), List.of(1L, 2L, 3L), 3));
+        int framesBefore = cluster.node(1).frames.get();
+
+        List<CompletableFuture<EvaluatedWrite>> written = writeBatch(2, keys, 7);
+        CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).join();
+        assertThat(cluster.node(1).frames.get() - framesBefore).as("frames node 1 received").isEqualTo(1);
+        for (PrimaryKey key : keys) {
+            long leader = cluster.partitionOf(key).equals(moved) ? 3 : 1;
+            for (RoutingCluster.Node node : cluster.nodes) {
+                StoredItem stored = node.local.get(cluster.partitionOf(key), cluster.itemKey(key), true);
+                assertThat(stored == null ? null : stored.item()).as("%s on node %s", key, node.id)
+                        .isEqualTo(node.id == leader ? item(key, 7) : null);
+            }
+        }
+
+        // The same for a BatchGetItem entered at node 3, whose map is as stale: node 1 answers its partition's
+        // groups and refuses the moved one's alone, which node 3 then serves itself.
+        framesBefore = cluster.node(1).frames.get();
+        List<TableReads> read = cluster.node(3).node.getItems(List.of(new TableKeys(table, keys, true)));
+        assertThat(read.get(0).unreached()).isEmpty();
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(read.get(0).items().get(i).item()).isEqualTo(item(keys.get(i), 7));
+        }
+        assertThat(cluster.node(1).frames.get() - framesBefore).as("frames node 1 received").isEqualTo(1);
+    }
+
     @Test
     void eventualReadsAreServedByTheEntryNodesOwnMemberAndStrongReadsByTheLeader() {
         cluster.close();
