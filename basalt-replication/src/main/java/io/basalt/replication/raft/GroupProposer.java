@@ -24,6 +24,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftException;
 import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
@@ -281,10 +282,19 @@ public final class GroupProposer {
                 ? new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED, failure.toString()) : failure;
     }
 
+    /**
+     * Whether Ratis refused the request before appending it. {@code LeaderSteppingDownException} is one: Ratis 3.3.0
+     * throws it only from {@code RaftServerImpl.checkLeaderState}, before the append, while a leadership transfer is
+     * under way (the leader balance after a node's restart); left ambiguous, such a write waited out the
+     * ambiguous-write timeout as a 500 whenever no later entry of its partition was applied. {@code
+     * NotLeaderException} is not: Ratis also answers with it the requests still pending when a leader steps down,
+     * which may commit under the new leader.
+     */
     private static boolean refusedBeforeLogging(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof LeaderNotReadyException || cause instanceof ResourceUnavailableException
-                    || cause instanceof StaleGenerationException || cause instanceof ProposalOutcome) {
+                    || cause instanceof LeaderSteppingDownException || cause instanceof StaleGenerationException
+                    || cause instanceof ProposalOutcome) {
                 return true;
             }
         }
