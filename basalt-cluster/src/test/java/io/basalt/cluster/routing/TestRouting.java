@@ -272,6 +272,40 @@ class TestRouting {
         assertThat(cluster.node(1).node.getItem(table, key, true).item()).isEqualTo(item(key, 3));
     }
 
+    /**
+     * A leader that stops answering (paused, cut off: its connection stays open) while its group elects another: a
+     * strong read sent to it is sent elsewhere after its attempt's timeout (half the routing deadline, at least 1 s),
+     * not failed at the deadline; the node is then suspect, so the next call asks another member first, learns the
+     * new leader from its NOT_LEADER answer and does not go back to the silent node.
+     */
+    @Test
+    void aReadToANodeThatStoppedAnsweringIsSentElsewhereAndTheNodeIsPassedOver() {
+        PartitionId partition = partitionLedBy(2);
+        long group = cluster.groupOf(partition);
+        List<PrimaryKey> keys = keysByPartition.get(partition);
+        put(1, keys.get(0), 5).join();
+        cluster.freezeViews();
+        cluster.node(2).holding = true;
+        // The group elects node 3 (which has the item: these nodes do not replicate, so it is written there too).
+        cluster.change(state -> RoutingCluster.withGroup(state, group, List.of(1L, 2L, 3L), 3));
+        cluster.node(3).view.set(cluster.truth.get());
+        put(3, keys.get(0), 5).join();
+
+        long start = System.nanoTime();
+        assertThat(cluster.node(1).node.getItem(table, keys.get(0), true).item()).isEqualTo(item(keys.get(0), 5));
+        assertThat(elapsedMillis(start)).as("ms until the read was answered").isLessThan(DEADLINE.toMillis());
+        assertThat(cluster.node(2).held).hasValue(1);
+        assertThat(cluster.node(1).router.isSuspect(2)).isTrue();
+
+        // The next write goes to the new leader without waiting on the silent node again.
+        start = System.nanoTime();
+        put(1, keys.get(1), 6).join();
+        assertThat(elapsedMillis(start)).as("ms until the write was answered").isLessThan(DEADLINE.toMillis());
+        assertThat(cluster.node(2).held).hasValue(1);
+        assertThat(cluster.node(3).local.get(partition, cluster.itemKey(keys.get(1)), true).item())
+                .isEqualTo(item(keys.get(1), 6));
+    }
+
     @Test
     void aPartitionWhoseOnlyMemberIsDownFailsWith503AtTheRoutingDeadline() {
         PartitionId partition = partitionLedBy(2);
