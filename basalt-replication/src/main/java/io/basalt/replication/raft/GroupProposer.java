@@ -244,8 +244,12 @@ public final class GroupProposer {
         }
         CompletableFuture<Void> answered = new CompletableFuture<>();
         reply.whenComplete((answer, failure) -> {
-            // Refused before the append guard ran (not the leader, not ready, overloaded): forget the call here.
-            generations.remove(callId);
+            // Still here: Ratis never ran the append guard for the call (refused as not the leader, not ready,
+            // stepping down, overloaded), and every entry a leader logs passes it first (Ratis 3.3.0's
+            // RaftLogBase.appendImpl calls preAppendTransaction before appending), so it is not in any log,
+            // whatever Ratis answered: a NotLeaderException given to a request that arrived just after a
+            // step-down is as certain a refusal as the stepping-down one (s18 failover, cluster.md).
+            boolean neverAppended = generations.remove(callId) != null;
             Throwable outcome = failure;
             if (outcome == null && !answer.isSuccess()) {
                 RaftException exception = answer.getException();
@@ -253,6 +257,9 @@ public final class GroupProposer {
             }
             if (outcome == null) {
                 answered.complete(null);
+            } else if (neverAppended && !(outcome instanceof ProposalOutcome)) {
+                answered.completeExceptionally(new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED,
+                        "refused before it was appended: " + outcome));
             } else {
                 answered.completeExceptionally(outcome(outcome));
             }
