@@ -7,7 +7,8 @@
 # the failover time: a key whose partition was not led by node 1 answers at once). Node 1 is started again and the
 # cluster left to settle (node 1 takes its groups back by Ratis priority) before the next trial. Usage:
 #   tools/bench/cluster-failover.sh [--trials N] [--keys K] [--writers W]
-# Environment: BASALT_JAR and BASALT_JAVA_OPTS for the launcher; the node heap is --node-heap 512m.
+# Environment: BASALT_JAR and BASALT_JAVA_OPTS for the launcher; BENCH_PORT_BASE, the first API port (default:
+# random in 20000-39999, where parallel runs may collide); the node heap is --node-heap 512m.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 exec 9>"${BENCH_LOCK:-/tmp/basalt-bench.lock}"; flock 9
@@ -17,7 +18,7 @@ while [ $# -gt 0 ]; do
         --trials) trials="$2"; shift ;;
         --keys) keys="$2"; shift ;;
         --writers) writers="$2"; shift ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "cluster-failover: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -37,7 +38,7 @@ now_ms() { date +%s%3N; }
 # shellcheck source=lib.sh
 . "$bench/lib.sh"   # call, wait_ready, create_table
 
-base=$(( 20000 + RANDOM % 20000 ))
+base=${BENCH_PORT_BASE:-$(( 20000 + RANDOM % 20000 ))}
 "$root/basalt" --version >/dev/null 2>&1 || { echo "cluster-failover: the launcher cannot build Basalt" >&2; exit 1; }
 log "starting basalt cluster --nodes 3 on ports $base-$((base + 2))"
 "$root/basalt" cluster --nodes 3 --port "$base" --node-heap 512m --data-dir "$work/cluster" >"$work/launcher.log" 2>&1 &

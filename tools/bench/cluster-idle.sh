@@ -6,7 +6,8 @@
 # settle, then samples each node's CPU time (/proc/PID/stat, user + system) over SECONDS and its RSS, and prints one
 # line per node and a summary. Usage:
 #   tools/bench/cluster-idle.sh [--tables N] [--seconds S] [--groups-per-node G]
-# Environment: BASALT_JAR and BASALT_JAVA_OPTS for the launcher; the node heap is --node-heap 512m.
+# Environment: BASALT_JAR and BASALT_JAVA_OPTS for the launcher; BENCH_PORT_BASE, the first API port (default:
+# random in 20000-39999, where parallel runs may collide); the node heap is --node-heap 512m.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 exec 9>"${BENCH_LOCK:-/tmp/basalt-bench.lock}"; flock 9
@@ -16,7 +17,7 @@ while [ $# -gt 0 ]; do
         --tables) tables="$2"; shift ;;
         --seconds) seconds="$2"; shift ;;
         --groups-per-node) groups="$2"; shift ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "cluster-idle: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -30,7 +31,7 @@ log() { echo "[cluster-idle $(date +%H:%M:%S)] $*" >&2; }
 # shellcheck source=lib.sh
 . "$bench/lib.sh"   # call, wait_ready, create_table
 
-base=$(( 20000 + RANDOM % 20000 ))
+base=${BENCH_PORT_BASE:-$(( 20000 + RANDOM % 20000 ))}
 "$root/basalt" --version >/dev/null 2>&1 || { echo "cluster-idle: the launcher cannot build Basalt" >&2; exit 1; }
 log "starting basalt cluster --nodes 3 on ports $base-$((base + 2))"
 "$root/basalt" cluster --nodes 3 --port "$base" --node-heap 512m ${groups:+--groups-per-node "$groups"} \

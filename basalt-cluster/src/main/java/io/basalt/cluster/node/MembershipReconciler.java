@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One round of the metadata leader's reconcile loop (docs/design/cluster.md §13.2, step 13 as built): asks
@@ -62,6 +63,14 @@ public final class MembershipReconciler {
     private final MemberHosts hosts;
     private final PlacementConfig config;
     private final Duration timeout;
+    /**
+     * The longest a leadership transfer may take. While one is under way the group's leader refuses writes (Ratis'
+     * {@code LeaderSteppingDownException}; the Router retries them), so a transfer to a member that does not take
+     * over soon (dead, or far behind) must give up well within the routing deadline (5 s) rather than after the
+     * 30 s a membership change may take: measured in the s18 failover runs (cluster.md), a transfer to a node killed
+     * seconds before held a group's writes until the kill's failover measurement ended.
+     */
+    static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(2);
 
     /**
      * @param raft this node's Raft side, from which configuration changes and leadership transfers are requested
@@ -84,6 +93,15 @@ public final class MembershipReconciler {
      * @throws IOException when an action failed; the ones before it stay done
      */
     public List<PlacementAction> reconcile(Map<Long, Integer> leaders, Instant now) throws IOException {
+        return reconcile(leaders, null, now);
+    }
+
+    /**
+     * As {@link #reconcile(Map, Instant)}, handing leaderships only to the {@code live} nodes (null: any up node;
+     * see {@link PlacementPolicy#plan(List, List, Map, Set, PlacementConfig, Instant)}).
+     */
+    public List<PlacementAction> reconcile(Map<Long, Integer> leaders, Set<Integer> live, Instant now)
+            throws IOException {
         List<NodeDescriptor> nodes = registry.nodes();
         Map<Integer, NodeDescriptor> byId = new HashMap<>();
         nodes.forEach(node -> byId.put(node.nodeId(), node));
@@ -91,7 +109,7 @@ public final class MembershipReconciler {
         List<GroupPlacement> dataGroups = registry.dataGroups();
         dataGroups.forEach(group -> groups.put(group.groupId(), group));
         List<PlacementAction> taken = new ArrayList<>();
-        for (PlacementAction action : PlacementPolicy.plan(nodes, dataGroups, leaders, config, now)) {
+        for (PlacementAction action : PlacementPolicy.plan(nodes, dataGroups, leaders, live, config, now)) {
             take(action, byId, groups);
             taken.add(action);
         }
@@ -122,7 +140,8 @@ public final class MembershipReconciler {
             PlacementAction.TransferLeadership transfer = (PlacementAction.TransferLeadership) action;
             GroupPlacement group = groups.get(transfer.groupId());
             raft.requestLeadershipTransfer(transfer.groupId(), peers(group, nodes),
-                    nodes.get(transfer.to()).address().raftPeerId(), timeout);
+                    nodes.get(transfer.to()).address().raftPeerId(), timeout.compareTo(TRANSFER_TIMEOUT) < 0 ? timeout
+                            : TRANSFER_TIMEOUT);
         }
     }
 

@@ -19,9 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +54,8 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
     static final Duration ROUND = Duration.ofSeconds(2);
     /** A node not heard for this long is DOWN: several heartbeats, so one lost frame or a GC pause is not. */
     static final Duration SILENCE = Duration.ofSeconds(5);
+    /** A node heard from within this long (two heartbeats and a margin) may be handed a group's leadership. */
+    static final Duration LIVE = Duration.ofMillis(2_500);
     /** A division the registry has not named for this long is removed (a member replaced while its node was down). */
     static final Duration UNNAMED_GRACE = Duration.ofSeconds(60);
     /** How long one membership change may take (a new member's catch-up included). */
@@ -323,7 +327,7 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
             }
             markNodes(nowNanos, now);
             new MetadataVoters(node, metadata().registry(), frames, config, now, CHANGE_TIMEOUT).reconcile();
-            List<PlacementAction> taken = reconciler.reconcile(leaders(nowNanos), now);
+            List<PlacementAction> taken = reconciler.reconcile(leaders(nowNanos), live(nowNanos), now);
             if (!taken.isEmpty()) {
                 LOG.info("Membership round took {}", taken);
             }
@@ -365,6 +369,22 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
                 metadata().executeMembership(new MetaCommand.SetNodeState(id, NodeState.DOWN, now));
             }
         }
+    }
+
+    /**
+     * The nodes heard from within {@link #LIVE} (and this one): the only ones a leadership is handed to. A node is
+     * DOWN only after {@link #SILENCE}, counted from this leadership's start; a leader transfer to a node that died
+     * meanwhile kept its group's writes refused until the transfer timed out (s18 failover, cluster.md).
+     */
+    private Set<Integer> live(long nowNanos) {
+        Set<Integer> live = new HashSet<>();
+        live.add(node.selfId());
+        lastHeard.forEach((nodeId, heard) -> {
+            if (nowNanos - heard < LIVE.toNanos()) {
+                live.add(nodeId);
+            }
+        });
+        return live;
     }
 
     /** Each group's leader as the heartbeats heard within {@link #SILENCE} report it. */

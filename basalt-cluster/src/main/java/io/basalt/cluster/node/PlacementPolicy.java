@@ -51,15 +51,28 @@ public final class PlacementPolicy {
      */
     public static List<PlacementAction> plan(List<NodeDescriptor> nodes, List<GroupPlacement> groups,
             Map<Long, Integer> leaders, PlacementConfig config, Instant now) {
+        return plan(nodes, groups, leaders, null, config, now);
+    }
+
+    /**
+     * @param live the nodes a leadership may be handed to now (null: every {@code UP} node). A node stays {@code UP}
+     *     for seconds after it died (until its silence marks it {@code DOWN}); a transfer to it keeps the group's
+     *     leader refusing writes (Ratis' {@code LeaderSteppingDownException}) until the transfer times out, so the
+     *     caller passes only the nodes heard from within a couple of heartbeats
+     */
+    public static List<PlacementAction> plan(List<NodeDescriptor> nodes, List<GroupPlacement> groups,
+            Map<Long, Integer> leaders, Set<Integer> live, PlacementConfig config, Instant now) {
         requireNonNull(config, "config is null");
         requireNonNull(now, "now is null");
-        return new Planner(nodes, groups, leaders, config, now).plan();
+        return new Planner(nodes, groups, leaders, live, config, now).plan();
     }
 
     /** One plan's working copy of the cluster, changed by each action as it is decided. */
     private static final class Planner {
         private final PlacementConfig config;
         private final Set<Integer> up = new TreeSet<>();
+        /** The nodes a leadership may go to now; null: every up node. */
+        private final Set<Integer> live;
         private final Set<Integer> writtenOff = new TreeSet<>();
         private final Set<Integer> known = new TreeSet<>();
         private final TreeMap<Long, List<Integer>> members = new TreeMap<>();
@@ -70,8 +83,9 @@ public final class PlacementPolicy {
         private final List<PlacementAction> actions = new ArrayList<>();
 
         Planner(List<NodeDescriptor> nodes, List<GroupPlacement> groups, Map<Long, Integer> currentLeaders,
-                PlacementConfig config, Instant now) {
+                Set<Integer> live, PlacementConfig config, Instant now) {
             this.config = config;
+            this.live = live == null ? null : Set.copyOf(live);
             for (NodeDescriptor node : nodes) {
                 known.add(node.nodeId());
                 memberCounts.put(node.nodeId(), 0);
@@ -196,7 +210,8 @@ public final class PlacementPolicy {
                         break;
                     }
                     Integer target = members.get(groupId).stream()
-                            .filter(member -> up.contains(member) && leading.getOrDefault(member, 0) < most)
+                            .filter(member -> up.contains(member) && (live == null || live.contains(member))
+                                    && leading.getOrDefault(member, 0) < most)
                             .min(Comparator.comparingInt((Integer member) -> leading.getOrDefault(member, 0))
                                     .thenComparing(member -> !member.equals(preferred.get(groupId)))
                                     .thenComparing(member -> member))

@@ -3,6 +3,7 @@ package io.basalt.cluster.routing;
 import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.PartitionClient;
+import io.basalt.cluster.rpc.RpcPartitionClient;
 import io.basalt.cluster.rpc.RpcRefusedException;
 import io.basalt.cluster.rpc.RpcResponse;
 import io.basalt.cluster.rpc.RpcTransportException;
@@ -32,9 +33,10 @@ import java.util.concurrent.CompletionException;
  * go to its own client directly, with nothing encoded.
  *
  * <p>Batches fan out: the groups of a BatchGetItem and the writes of a BatchWriteItem are split by serving node,
- * one {@code BATCH_*} frame per node, all sent at once. When a node's frame is refused as a whole (one of its
- * partitions moved or lost its leader) or never reached the node, its parts are routed one partition at a time
- * through the retry table. A part whose partition cannot be reached before the routing deadline becomes unprocessed
+ * one {@code BATCH_*} frame per node, all sent at once. A node answers each part for itself: the parts of a
+ * partition it does not serve now (moved, or its leader changed) come back with their routing answer and only they
+ * are routed again, one partition at a time through the retry table, as are all the parts of a frame that never
+ * reached its node. A part whose partition cannot be reached before the routing deadline becomes unprocessed
  * (a null group for reads, a ServiceUnavailable failure of the write, which BatchWriteItem reports in
  * {@code UnprocessedItems}) instead of failing the batch (DynamoDB's documented behaviour for partial batch
  * failures, Developer Guide "Batch operations and error handling").
@@ -70,7 +72,7 @@ public final class RoutedPartitionClient implements PartitionClient {
             for (int i = 0; i < positions.size(); i++) {
                 ItemWrite write = share.get(i);
                 results.set(positions.get(i), sent.get(i).handle((value, failure) -> failure != null
-                        ? rerouteWrite(write, Router.unwrap(failure))
+                        ? rerouteWrite(node, write, Router.unwrap(failure))
                         : CompletableFuture.completedFuture(value)).thenCompose(x -> x));
             }
         });
@@ -78,31 +80,48 @@ public final class RoutedPartitionClient implements PartitionClient {
     }
 
     private List<CompletableFuture<EvaluatedWrite>> sendBatch(long node, List<ItemWrite> share) {
+        List<CompletableFuture<EvaluatedWrite>> results = new ArrayList<>(share.size());
+        List<ItemWrite> sent = share;
         if (node == router.localNode()) {
-            // This node's share skips the RPC server, so its guard is asked here: a refused write is rerouted.
+            // This node's share skips the RPC server, so its guard is asked here, write by write as the server
+            // does (BatchServing): a refused write is rerouted, the others are served here.
+            sent = new ArrayList<>(share.size());
             for (ItemWrite write : share) {
                 RpcResponse refusal = router.localRefusal(write.partition(), true);
-                if (refusal != null) {
-                    List<CompletableFuture<EvaluatedWrite>> refused = new ArrayList<>(share.size());
-                    share.forEach(each -> refused.add(CompletableFuture.failedFuture(new RpcRefusedException(
-                            refusal))));
-                    return refused;
+                results.add(refusal == null ? null : CompletableFuture.failedFuture(new RpcRefusedException(refusal)));
+                if (refusal == null) {
+                    sent.add(write);
                 }
             }
+        } else {
+            share.forEach(write -> results.add(null));
         }
+        List<CompletableFuture<EvaluatedWrite>> answers;
         try {
-            return router.client(node, router.config().routingDeadline().toMillis()).writeBatch(share);
+            answers = sent.isEmpty() ? List.of()
+                    : router.client(node, router.config().routingDeadline().toMillis()).writeBatch(sent);
         } catch (RuntimeException e) {
-            List<CompletableFuture<EvaluatedWrite>> failed = new ArrayList<>(share.size());
-            share.forEach(write -> failed.add(CompletableFuture.failedFuture(e)));
-            return failed;
+            answers = new ArrayList<>(sent.size());
+            for (int i = 0; i < sent.size(); i++) {
+                answers.add(CompletableFuture.failedFuture(e));
+            }
         }
+        int next = 0;
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) == null) {
+                results.set(i, answers.get(next++));
+            }
+        }
+        return results;
     }
 
-    /** A write whose node's frame was refused whole or never written goes alone through the retry table. */
-    private CompletableFuture<EvaluatedWrite> rerouteWrite(ItemWrite write, Throwable failure) {
-        if (failure instanceof RpcRefusedException
-                || failure instanceof RpcTransportException transport && !transport.written()) {
+    /** A write its node refused (or whose frame was never written) goes alone through the retry table. */
+    private CompletableFuture<EvaluatedWrite> rerouteWrite(long node, ItemWrite write, Throwable failure) {
+        if (failure instanceof RpcRefusedException refused) {
+            router.learn(node, refused.response());
+            return write(write.partition(), write.itemKey(), write.operation());
+        }
+        if (failure instanceof RpcTransportException transport && !transport.written()) {
             return write(write.partition(), write.itemKey(), write.operation());
         }
         if (failure instanceof RpcTransportException) {
@@ -154,23 +173,16 @@ public final class RoutedPartitionClient implements PartitionClient {
         byNode.forEach((node, positions) -> {
             List<KeyGroup> share = new ArrayList<>(positions.size());
             positions.forEach(position -> share.add(groups.get(position)));
-            CompletableFuture<List<List<StoredItem>>> sent;
-            RpcResponse refusal = node == router.localNode() ? localRefusal(share) : null;
-            if (refusal != null) {
-                sent = CompletableFuture.failedFuture(new RpcRefusedException(refusal));
-            } else {
-                try {
-                    sent = router.client(node, router.config().routingDeadline().toMillis()).getBatchAsync(share);
-                } catch (RuntimeException e) {
-                    sent = CompletableFuture.failedFuture(e);
-                }
-            }
+            CompletableFuture<List<Object>> sent = sendGroups(node, share);
             for (int i = 0; i < positions.size(); i++) {
                 int index = i;
                 KeyGroup group = share.get(i);
-                results.set(positions.get(i), sent.handle((found, failure) -> failure == null
-                        ? CompletableFuture.completedFuture(found.get(index))
-                        : rerouteGroup(group, Router.unwrap(failure))).thenCompose(x -> x));
+                results.set(positions.get(i), sent.handle((parts, failure) -> failure != null
+                        ? rerouteGroup(node, group, Router.unwrap(failure))
+                        : parts.get(index) instanceof RpcResponse routed
+                                ? rerouteGroup(node, group, new RpcRefusedException(routed))
+                                : CompletableFuture.completedFuture(items(parts.get(index))))
+                        .thenCompose(x -> x));
             }
         });
         if (!replicaReads.isEmpty()) {
@@ -194,11 +206,14 @@ public final class RoutedPartitionClient implements PartitionClient {
      * until the deadline, the group is null (its keys are unprocessed). A read is safe to send again whatever
      * became of the first frame.
      */
-    private CompletableFuture<List<StoredItem>> rerouteGroup(KeyGroup group, Throwable failure) {
+    private CompletableFuture<List<StoredItem>> rerouteGroup(long node, KeyGroup group, Throwable failure) {
         if (!(failure instanceof RpcRefusedException || failure instanceof RpcTransportException)) {
             return CompletableFuture.failedFuture(failure);
         }
-        return router.call(group.partition(), false, (client, node) -> client.getBatchAsync(List.of(group)))
+        if (failure instanceof RpcRefusedException refused) {
+            router.learn(node, refused.response());
+        }
+        return router.call(group.partition(), false, (client, serving) -> client.getBatchAsync(List.of(group)))
                 .handle((found, again) -> {
                     if (again == null) {
                         return found.get(0);
@@ -270,15 +285,49 @@ public final class RoutedPartitionClient implements PartitionClient {
         return router.call(indexPartition, true, (client, node) -> client.applyGlobalIndex(indexPartition, batch));
     }
 
-    /** The local guard's answer for the first group of {@code share} this node does not serve, or null. */
-    private RpcResponse localRefusal(List<KeyGroup> share) {
-        for (KeyGroup group : share) {
-            RpcResponse refusal = router.localRefusal(group.partition(), false);
-            if (refusal != null) {
-                return refusal;
+    /**
+     * One node's share of a BatchGetItem, answered per group: its items, or the routing answer of a group whose
+     * partition the node does not serve now (this node's own share is checked against its guard here, as its RPC
+     * server checks the shares of others: BatchServing).
+     */
+    private CompletableFuture<List<Object>> sendGroups(long node, List<KeyGroup> share) {
+        try {
+            if (node != router.localNode()) {
+                PartitionClient client = router.client(node, router.config().routingDeadline().toMillis());
+                if (client instanceof RpcPartitionClient peer) {
+                    return peer.getBatchParts(share);
+                }
+                return client.getBatchAsync(share).thenApply(List::<Object>copyOf);
             }
+            List<Object> parts = new ArrayList<>(share.size());
+            List<KeyGroup> served = new ArrayList<>(share.size());
+            for (KeyGroup group : share) {
+                RpcResponse refusal = router.localRefusal(group.partition(), false);
+                parts.add(refusal);
+                if (refusal == null) {
+                    served.add(group);
+                }
+            }
+            if (served.isEmpty()) {
+                return CompletableFuture.completedFuture(parts);
+            }
+            return local.getBatchAsync(served).thenApply(found -> {
+                int next = 0;
+                for (int i = 0; i < parts.size(); i++) {
+                    if (parts.get(i) == null) {
+                        parts.set(i, found.get(next++));
+                    }
+                }
+                return parts;
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<StoredItem> items(Object part) {
+        return (List<StoredItem>) part;
     }
 
     private long nodeOf(PartitionId partition) {

@@ -44,13 +44,24 @@ import java.util.function.Function;
  * unreachable. OVERLOADED (the peer's admission, §17) is not in §12.3's table: it is a safe failure like NOT_READY.
  * Nor is waiting for an election: when this node holds a member of the group and that member knows no leader, the
  * call backs off as for NOT_READY instead of trying members in turn (see {@link #awaitsElection}).
- * Thread-safe; the hint cache is the only shared state.
+ *
+ * <p>A node that failed a call at the transport (connection refused, reset or closed, no answer before the
+ * attempt's timeout) is <em>suspect</em> for a second, or until it answers anything: calls meanwhile try the group's
+ * other members first, and a NOT_LEADER naming a suspect node (its group has not elected another leader yet) backs
+ * off rather than going back to it at once. A read attempt waits at most half the routing deadline (at least 1 s)
+ * for its answer, so a read sent to a node that stopped answering (paused, cut off) is sent elsewhere before the
+ * deadline; a write attempt keeps the whole deadline, since a write that was written and not answered is ambiguous
+ * however soon the Router gives up on it. Thread-safe; the hint cache and the suspects are the only shared state.
  */
 public final class Router {
     /** DynamoDB's text for ServiceUnavailable (Developer Guide, "Error handling with DynamoDB", HTTP 503). */
     static final String UNAVAILABLE = "DynamoDB is currently unavailable. (This should be a temporary state.)";
     /** Immediate retries (NOT_LEADER, NOT_APPLIED, next member) before the Router starts backing off. */
     private static final int IMMEDIATE_RETRIES = 8;
+    /** How long a node that failed a call at the transport is passed over (unless it answers sooner). */
+    private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The shortest per-attempt timeout of a read. */
+    private static final long MIN_READ_ATTEMPT_MILLIS = 1_000;
 
     private final long localNode;
     private final PartitionClient local;
@@ -61,6 +72,8 @@ public final class Router {
     private final RoutingConfig config;
     private final ConcurrentHashMap<Long, LearnedHint> leaderHints = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, RpcPartitionClient> peers = new ConcurrentHashMap<>();
+    /** Suspect nodes and the {@code System.nanoTime()} until which they are passed over. */
+    private final ConcurrentHashMap<Long, Long> suspects = new ConcurrentHashMap<>();
 
     /**
      * @param localNode this node's id: calls it serves go to {@code local} directly, with nothing encoded
@@ -198,6 +211,15 @@ public final class Router {
     private Target target(ClusterState state, PartitionDescriptor descriptor, Set<Long> unreachable) {
         ReplicationGroup group = state.getGroup(descriptor.groupId());
         long hint = leaderHint(group);
+        if (hint != 0 && !unreachable.contains(hint) && !isSuspect(hint)) {
+            return new Target(descriptor, group.id(), hint);
+        }
+        for (long member : group.members()) {
+            if (!unreachable.contains(member) && !isSuspect(member)) {
+                return new Target(descriptor, group.id(), member);
+            }
+        }
+        // Every member failed this call or is suspect: the suspects are tried again, the believed leader first.
         if (hint != 0 && !unreachable.contains(hint)) {
             return new Target(descriptor, group.id(), hint);
         }
@@ -207,6 +229,25 @@ public final class Router {
             }
         }
         return new Target(descriptor, group.id(), hint != 0 ? hint : group.members().get(0));
+    }
+
+    /** Whether {@code node} failed a call at the transport less than a second ago and has not answered since. */
+    boolean isSuspect(long node) {
+        Long until = suspects.get(node);
+        if (until == null) {
+            return false;
+        }
+        if (System.nanoTime() - until < 0) {
+            return true;
+        }
+        suspects.remove(node, until);
+        return false;
+    }
+
+    private void suspect(long node) {
+        if (node != localNode) {
+            suspects.put(node, System.nanoTime() + SUSPECT_NANOS);
+        }
     }
 
     /** The group's leader as best known here: a learned hint the map has not outdated, else the map's; 0: none. */
@@ -240,6 +281,23 @@ public final class Router {
         }
         return localGuard.refusal(partition, write) instanceof RpcResponse.NotLeader notLeader
                 && notLeader.leaderHint() == 0;
+    }
+
+    /**
+     * Learns from a routing answer {@code node} gave for a part of a batch (cluster.md §12.4) before the part goes
+     * through the retry table on its own: a NOT_LEADER's hint is remembered as the retry table would, and a
+     * WRONG_PARTITION refreshes the map, so the part's next try goes where it is served rather than back to
+     * {@code node}.
+     */
+    void learn(long node, RpcResponse answer) {
+        if (answer instanceof RpcResponse.NotLeader notLeader && notLeader.leaderHint() != 0
+                && notLeader.leaderHint() != node) {
+            ReplicationGroup mapped = view.current().groups().get(notLeader.group());
+            leaderHints.put(notLeader.group(), new LearnedHint(notLeader.leaderHint(),
+                    mapped == null ? 0 : mapped.leaderHint()));
+        } else if (answer instanceof RpcResponse.WrongPartition wrong) {
+            view.refresh(wrong.mapVersion());
+        }
     }
 
     /** Drops the learned hint of {@code group} if it names {@code node}. */
@@ -326,13 +384,21 @@ public final class Router {
                     return;
                 }
             }
+            long attemptMillis = TimeUnit.NANOSECONDS.toMillis(remaining);
+            if (!write) {
+                attemptMillis = Math.min(attemptMillis, Math.max(MIN_READ_ATTEMPT_MILLIS,
+                        config.routingDeadline().toMillis() / 2));
+            }
             CompletableFuture<T> made;
             try {
-                made = call.call(client(node, TimeUnit.NANOSECONDS.toMillis(remaining)), node);
+                made = call.call(client(node, attemptMillis), node);
             } catch (RuntimeException e) {
                 made = CompletableFuture.failedFuture(e);
             }
             made.whenComplete((value, failure) -> {
+                if (failure == null || !(unwrap(failure) instanceof RpcTransportException)) {
+                    suspects.remove(node); // it answered
+                }
                 if (failure == null) {
                     result.complete(value);
                 } else {
@@ -346,10 +412,15 @@ public final class Router {
             if (failure instanceof RpcRefusedException refused) {
                 RpcResponse answer = refused.response();
                 if (answer instanceof RpcResponse.NotLeader notLeader) {
+                    if (notLeader.leaderHint() != 0 && notLeader.leaderHint() != node
+                            && isSuspect(notLeader.leaderHint())) {
+                        // The member still names the leader that just failed here: its group has not elected
+                        // another yet. Wait for the election instead of going back to the failed node at once.
+                        backOff();
+                        return;
+                    }
                     if (notLeader.leaderHint() != 0 && notLeader.leaderHint() != node) {
-                        ReplicationGroup mapped = view.current().groups().get(notLeader.group());
-                        leaderHints.put(notLeader.group(), new LearnedHint(notLeader.leaderHint(),
-                                mapped == null ? 0 : mapped.leaderHint()));
+                        learn(node, notLeader);
                     } else {
                         forget(notLeader.group(), node);
                         unreachable.add(node);
@@ -371,6 +442,7 @@ public final class Router {
                     result.completeExceptionally(ambiguous(failure));
                 }
             } else if (failure instanceof RpcTransportException transport) {
+                suspect(node);
                 if (group >= 0) {
                     // Not this call's next target only: later calls should not insist on a node that did not answer.
                     forget(group, node);

@@ -6,11 +6,8 @@ import io.basalt.cluster.Admission;
 import io.basalt.cluster.PartitionClient;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
-import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.PartitionState;
 import io.basalt.partition.TransactionWatch;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before serving, a request passes the node's {@link Admission} (over its limits: OVERLOADED, §17) and its
  * {@link ServingGuard} for every partition it names (a partition this node does not serve now: NOT_LEADER,
- * WRONG_PARTITION or NOT_READY, for the sender's Router to act on; a batch is refused whole by its first such
- * partition, and the sender routes its parts again).
+ * WRONG_PARTITION or NOT_READY, for the sender's Router to act on; in a batch only the parts of such a partition
+ * are refused, each with its own answer, and the sender routes those again: {@link BatchServing}).
  *
  * <p>A cluster node's server also takes table commands for the metadata group ({@code META_COMMAND}, a {@link
  * MetaCommandHandler}) and the membership frames ({@code NODE_JOIN}, {@code NODE_HEARTBEAT}, {@code
@@ -64,6 +61,7 @@ public final class PartitionRpcServer {
     private final MembershipHandler membership;
     /** A cluster node's share of the cluster-wide figures (null: the frames are answered with an error). */
     private final NodeFiguresHandler figures;
+    private final BatchServing batches;
     private final ConcurrentHashMap<Long, TransactionWatch> watches = new ConcurrentHashMap<>();
     private final AtomicLong nextWatch = new AtomicLong();
 
@@ -107,6 +105,7 @@ public final class PartitionRpcServer {
         this.admission = requireNonNull(admission, "admission is null");
         this.pageReads = requireNonNull(pageReads, "pageReads is null");
         this.metaCommands = metaCommands;
+        this.batches = new BatchServing(local, guard, PartitionRpcServer::refusal);
     }
 
     /** How many transactional reads are between their rounds (tests check that none is left behind). */
@@ -227,20 +226,6 @@ public final class PartitionRpcServer {
             return guard.refusal(read.partition(), false);
         } else if (request instanceof RpcRequest.PageRead read) {
             return guard.refusal(read.partition(), false);
-        } else if (request instanceof RpcRequest.BatchRead batch) {
-            for (var group : batch.groups()) {
-                RpcResponse refusal = guard.refusal(group.partition(), false);
-                if (refusal != null) {
-                    return refusal;
-                }
-            }
-        } else if (request instanceof RpcRequest.BatchWrite batch) {
-            for (RpcRequest.Write write : batch.writes()) {
-                RpcResponse refusal = guard.refusal(write.partition(), true);
-                if (refusal != null) {
-                    return refusal;
-                }
-            }
         } else if (request instanceof RpcRequest.Prepare prepare) {
             return guard.refusal(prepare.partition(), true);
         } else if (request instanceof RpcRequest.Commit commit) {
@@ -252,7 +237,8 @@ public final class PartitionRpcServer {
         } else if (request instanceof RpcRequest.GlobalIndexApply apply) {
             return guard.refusal(apply.indexPartition(), true);
         }
-        // A VALIDATE goes to the node holding its watch, wherever the partition's leader is now; PING names none.
+        // A VALIDATE goes to the node holding its watch, wherever the partition's leader is now; PING names none;
+        // batches are checked part by part as they are served (BatchServing).
         return null;
     }
 
@@ -266,9 +252,9 @@ public final class PartitionRpcServer {
             return CompletableFuture.supplyAsync(() -> local.readPage(read.partition(), read.plan()), pageReads)
                     .thenCompose(PartitionRpcServer::widen);
         } else if (request instanceof RpcRequest.BatchRead batch) {
-            return widen(local.getBatchAsync(batch.groups()));
+            return widen(batches.read(batch));
         } else if (request instanceof RpcRequest.BatchWrite batch) {
-            return batchWrite(batch);
+            return batches.write(batch);
         } else if (request instanceof RpcRequest.Prepare prepare) {
             return widen(local.prepare(prepare.partition(), prepare.transaction(), prepare.timestamp(),
                     prepare.ledgerKey(), prepare.itemKeys(), prepare.operations()));
@@ -292,22 +278,6 @@ public final class PartitionRpcServer {
         // META_COMMAND is served before dispatch (serveMetaCommand): no other kind with content reaches here.
         throw new BasaltException(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
                 new UnsupportedOperationException("not served over the RPC yet: " + request.kind()));
-    }
-
-    /** Each write of a batch answers for itself: one refused write does not fail the others (§12.3). */
-    private CompletableFuture<Object> batchWrite(RpcRequest.BatchWrite batch) {
-        List<CompletableFuture<Object>> writes = new ArrayList<>(batch.writes().size());
-        for (RpcRequest.Write write : batch.writes()) {
-            CompletableFuture<EvaluatedWrite> written;
-            try {
-                written = local.write(write.partition(), write.itemKey(), write.operation());
-            } catch (RuntimeException e) {
-                written = CompletableFuture.failedFuture(e);
-            }
-            writes.add(written.handle((value, failure) -> failure == null ? value : refusal(failure)));
-        }
-        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> writes.stream().map(CompletableFuture::join).toList());
     }
 
     private Object register(PartitionState.ReadRound round) {
@@ -346,7 +316,7 @@ public final class PartitionRpcServer {
             return basalt;
         }
         if (cause instanceof RpcRefusedException) {
-            // One write of a batch whose partition could not be served after all: reported unprocessed (§12.3).
+            // An ambiguous write of a batch: reported unprocessed (§12.3; BatchServing passes the others on).
             return new BasaltException(ErrorCode.SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE, cause);
         }
         LOG.error("Serving a partition call failed", cause);

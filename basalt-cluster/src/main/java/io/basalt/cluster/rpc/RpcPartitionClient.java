@@ -86,9 +86,17 @@ public final class RpcPartitionClient implements PartitionClient {
         List<CompletableFuture<EvaluatedWrite>> results = new ArrayList<>(writes.size());
         for (int i = 0; i < writes.size(); i++) {
             int position = i;
-            results.add(batch.thenCompose(outcomes -> outcomes.get(position) instanceof BasaltException refused
-                    ? CompletableFuture.failedFuture(refused)
-                    : CompletableFuture.completedFuture((EvaluatedWrite) outcomes.get(position))));
+            results.add(batch.thenCompose(outcomes -> {
+                Object outcome = outcomes.get(position);
+                if (outcome instanceof BasaltException refused) {
+                    return CompletableFuture.failedFuture(refused);
+                }
+                if (outcome instanceof RpcResponse routed) {
+                    // Its partition is not served there now: the sender's Router routes this write again.
+                    return CompletableFuture.failedFuture(new RpcRefusedException(routed));
+                }
+                return CompletableFuture.completedFuture((EvaluatedWrite) outcome);
+            }));
         }
         return results;
     }
@@ -100,7 +108,7 @@ public final class RpcPartitionClient implements PartitionClient {
 
     @Override
     public List<List<StoredItem>> getBatch(List<KeyGroup> groups) {
-        return join(call(new RpcRequest.BatchRead(groups)));
+        return join(getBatchAsync(groups));
     }
 
     @Override
@@ -108,8 +116,28 @@ public final class RpcPartitionClient implements PartitionClient {
         return call(new RpcRequest.PointRead(partition, itemKey, consistent));
     }
 
+    /** Fails with the routing answer of the first group the peer did not serve, if any (see {@link #getBatchParts}). */
     @Override
+    @SuppressWarnings("unchecked")
     public CompletableFuture<List<List<StoredItem>>> getBatchAsync(List<KeyGroup> groups) {
+        return getBatchParts(groups).thenApply(parts -> {
+            List<List<StoredItem>> found = new ArrayList<>(parts.size());
+            for (Object part : parts) {
+                if (part instanceof RpcResponse routed) {
+                    throw new RpcRefusedException(routed);
+                }
+                found.add((List<StoredItem>) part);
+            }
+            return found;
+        });
+    }
+
+    /**
+     * A BATCH_READ answered part by part (docs/design/cluster.md §12.4): per group its items (a {@code
+     * List<StoredItem>}) or, for a group whose partition the peer does not serve now, the routing answer (an
+     * {@link RpcResponse}), so that the sender routes only those groups again.
+     */
+    public CompletableFuture<List<Object>> getBatchParts(List<KeyGroup> groups) {
         return call(new RpcRequest.BatchRead(groups));
     }
 

@@ -29,11 +29,12 @@ import java.util.List;
  * <pre>
  *   OK               the answered request's result:
  *                      WRITE: evaluated write ({@code WriteResultCodec}) · READ point: u8 0/1, [stored item] ·
- *                      READ page: read result ({@code ReadCodec}) · BATCH_READ: varint count, (varint count,
- *                      (u8 0/1, [stored item]) each) each · BATCH_WRITE: varint count, (u8 1, evaluated write |
- *                      u8 2, error) each · TXN_PREPARE: varint count, (u8 1, staged write | u8 3, reason) each ·
- *                      TXN_COMMIT: varint count, evaluated write each · TXN_READ_ROUND: varint count, (u8 state
- *                      1 READ | 2 HELD | 3 WRITING, u8 0/1, [stored item]) each, u8 0/1, [varlong watch id] ·
+ *                      READ page: read result ({@code ReadCodec}) · BATCH_READ: varint count, (u8 1, varint
+ *                      count, (u8 0/1, [stored item]) each | u8 4, routed) each · BATCH_WRITE: varint count, (u8 1,
+ *                      evaluated write | u8 2, error | u8 4, routed) each · TXN_PREPARE: varint count, (u8 1,
+ *                      staged write | u8 3, reason) each · TXN_COMMIT: varint count, evaluated write each ·
+ *                      TXN_READ_ROUND: varint count, (u8 state 1 READ | 2 HELD | 3 WRITING, u8 0/1, [stored
+ *                      item]) each, u8 0/1, [varlong watch id] ·
  *                      TXN_VALIDATE: varint count, u8 0/1 each · GSI_APPLY: the index partition's position
  *                      for the batch's source ({@code GlobalIndexCodec}) · NODE_JOIN: u64 cluster id, varint
  *                      node id, varint groups per node, varint count, (varint node id, string host, varint API,
@@ -45,6 +46,8 @@ import java.util.List;
  *   NOT_READY, NOT_APPLIED, AMBIGUOUS, OVERLOADED: empty
  *   error:           string ErrorCode constant name, string message, u8 0 | 1 ConditionalCheckFailed: u8 return
  *                    item, u8 0/1, [current item]
+ *   routed:          u8 the routing answer's kind, its payload as above (a part of a batch its partition's node
+ *                    did not serve: NOT_LEADER, WRONG_PARTITION, NOT_READY, NOT_APPLIED, OVERLOADED)
  *   reason:          string code, u8 0/1, [string message], u8 0/1, [item] (a cancellation reason, PrepareOutcome)
  * </pre>
  * An error's code is the {@link ErrorCode} constant's name: renaming a constant is a protocol change.
@@ -53,6 +56,7 @@ final class RpcResponseCodec {
     private static final int RESULT_OK = 1;
     private static final int RESULT_ERROR = 2;
     private static final int RESULT_REFUSED = 3;
+    private static final int RESULT_ROUTED = 4;
     private static final int META_NO_TABLE = 0;
     private static final int META_TABLE = 1;
     private static final int META_TABLE_CHANGED = 2;
@@ -108,11 +112,17 @@ final class RpcResponseCodec {
         } else if (answered instanceof RpcRequest.PageRead) {
             ReadCodec.writeResult(out, (ReadResult) value);
         } else if (answered instanceof RpcRequest.BatchRead) {
-            List<List<StoredItem>> groups = (List<List<StoredItem>>) value;
+            List<Object> groups = (List<Object>) value;
             out.writeVarInt(groups.size());
-            for (List<StoredItem> group : groups) {
-                out.writeVarInt(group.size());
-                group.forEach(item -> writeOptionalItem(out, item));
+            for (Object group : groups) {
+                if (group instanceof RpcResponse routed) {
+                    writeRouted(out, answered, routed);
+                    continue;
+                }
+                List<StoredItem> items = (List<StoredItem>) group;
+                out.writeByte(RESULT_OK);
+                out.writeVarInt(items.size());
+                items.forEach(item -> writeOptionalItem(out, item));
             }
         } else if (answered instanceof RpcRequest.Prepare) {
             List<PrepareOutcome> outcomes = (List<PrepareOutcome>) value;
@@ -133,6 +143,8 @@ final class RpcResponseCodec {
                 if (outcome instanceof BasaltException error) {
                     out.writeByte(RESULT_ERROR);
                     writeError(out, error);
+                } else if (outcome instanceof RpcResponse routed) {
+                    writeRouted(out, answered, routed);
                 } else {
                     out.writeByte(RESULT_OK);
                     WriteResultCodec.writeEvaluated(out, (EvaluatedWrite) outcome);
@@ -171,8 +183,15 @@ final class RpcResponseCodec {
             return ReadCodec.readResult(in);
         } else if (answered instanceof RpcRequest.BatchRead) {
             int count = in.readLength();
-            List<List<StoredItem>> groups = new ArrayList<>(count);
+            List<Object> groups = new ArrayList<>(count);
             for (int g = 0; g < count; g++) {
+                int tag = in.readUnsignedByte();
+                if (tag == RESULT_ROUTED) {
+                    groups.add(readRouted(in, answered));
+                    continue;
+                } else if (tag != RESULT_OK) {
+                    throw new IllegalStateException("unknown batch read result tag " + tag);
+                }
                 StoredItem[] items = new StoredItem[in.readLength()];
                 for (int i = 0; i < items.length; i++) {
                     items[i] = readOptionalItem(in);
@@ -201,6 +220,8 @@ final class RpcResponseCodec {
                 int tag = in.readUnsignedByte();
                 if (tag == RESULT_ERROR) {
                     outcomes.add(readError(in));
+                } else if (tag == RESULT_ROUTED) {
+                    outcomes.add(readRouted(in, answered));
                 } else if (tag == RESULT_OK) {
                     outcomes.add(WriteResultCodec.readEvaluated(in));
                 } else {
@@ -231,6 +252,25 @@ final class RpcResponseCodec {
             return written;
         }
         return null;
+    }
+
+    /** A part of a batch answered with a routing answer: its kind's tag, then the answer as a whole frame has it. */
+    private static void writeRouted(ByteWriter out, RpcRequest answered, RpcResponse routed) {
+        if (routed instanceof RpcResponse.Ok || routed instanceof RpcResponse.Error
+                || routed instanceof RpcResponse.Ambiguous) {
+            throw new IllegalArgumentException("not a routing answer for a part of a batch: " + routed.kind());
+        }
+        out.writeByte(RESULT_ROUTED);
+        out.writeByte(routed.kind().tag());
+        write(out, answered, routed);
+    }
+
+    private static RpcResponse readRouted(ByteReader in, RpcRequest answered) {
+        RpcKind kind = RpcKind.ofTag(in.readUnsignedByte());
+        if (kind == RpcKind.OK || kind == RpcKind.ERROR || kind == RpcKind.AMBIGUOUS || !kind.isResponse()) {
+            throw new IllegalStateException("not a routing answer for a part of a batch: " + kind);
+        }
+        return read(kind, in, answered);
     }
 
     private static void writeReadRound(ByteWriter out, PartitionState.ReadRound round) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -143,6 +144,23 @@ class TestPlacementPolicy {
         });
         cluster.converge();
         assertThat(cluster.plan()).isEmpty();
+    }
+
+    /**
+     * A node that died moments ago is still UP (DOWN comes after seconds of silence); a transfer to it would keep
+     * the group's leader refusing writes until the transfer timed out (s18 failover, cluster.md), so leaderships go
+     * only to the nodes the caller heard from lately.
+     */
+    @Test
+    void leadershipsGoOnlyToLiveNodes() {
+        Cluster cluster = Cluster.initial(3, 4);
+        cluster.groups.keySet().forEach(group -> cluster.leaders.put(group, 1));
+        List<PlacementAction> plan = PlacementPolicy.plan(List.copyOf(cluster.nodes.values()),
+                List.copyOf(cluster.groups.values()), cluster.leaders, Set.of(1, 3), cluster.config, NOW);
+        assertThat(plan).isNotEmpty().allSatisfy(action -> assertThat(
+                ((PlacementAction.TransferLeadership) action).to()).isEqualTo(3));
+        assertThat(PlacementPolicy.plan(List.copyOf(cluster.nodes.values()), List.copyOf(cluster.groups.values()),
+                cluster.leaders, Set.of(1), cluster.config, NOW)).isEmpty();
     }
 
     @Test

@@ -62,6 +62,8 @@ final class RoutingCluster implements AutoCloseable {
         volatile boolean holding;
         final AtomicInteger held = new AtomicInteger();
         final AtomicInteger served = new AtomicInteger();
+        /** Request frames this node's server received. */
+        final AtomicInteger frames = new AtomicInteger();
         BasaltNode node;
         PartitionClient local;
         /** The node's client as its BasaltNode uses it: every call through its Router. */
@@ -72,6 +74,7 @@ final class RoutingCluster implements AutoCloseable {
             this.id = id;
             this.view = view;
             this.transport = NettyRpcTransport.start(ANY, frame -> {
+                frames.incrementAndGet();
                 if (holding) {
                     held.incrementAndGet();
                     return new CompletableFuture<>();

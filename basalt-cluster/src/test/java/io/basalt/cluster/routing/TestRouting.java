@@ -272,6 +272,40 @@ class TestRouting {
         assertThat(cluster.node(1).node.getItem(table, key, true).item()).isEqualTo(item(key, 3));
     }
 
+    /**
+     * A leader that stops answering (paused, cut off: its connection stays open) while its group elects another: a
+     * strong read sent to it is sent elsewhere after its attempt's timeout (half the routing deadline, at least 1 s),
+     * not failed at the deadline; the node is then suspect, so the next call asks another member first, learns the
+     * new leader from its NOT_LEADER answer and does not go back to the silent node.
+     */
+    @Test
+    void aReadToANodeThatStoppedAnsweringIsSentElsewhereAndTheNodeIsPassedOver() {
+        PartitionId partition = partitionLedBy(2);
+        long group = cluster.groupOf(partition);
+        List<PrimaryKey> keys = keysByPartition.get(partition);
+        put(1, keys.get(0), 5).join();
+        cluster.freezeViews();
+        cluster.node(2).holding = true;
+        // The group elects node 3 (which has the item: these nodes do not replicate, so it is written there too).
+        cluster.change(state -> RoutingCluster.withGroup(state, group, List.of(1L, 2L, 3L), 3));
+        cluster.node(3).view.set(cluster.truth.get());
+        put(3, keys.get(0), 5).join();
+
+        long start = System.nanoTime();
+        assertThat(cluster.node(1).node.getItem(table, keys.get(0), true).item()).isEqualTo(item(keys.get(0), 5));
+        assertThat(elapsedMillis(start)).as("ms until the read was answered").isLessThan(DEADLINE.toMillis());
+        assertThat(cluster.node(2).held).hasValue(1);
+        assertThat(cluster.node(1).router.isSuspect(2)).isTrue();
+
+        // The next write goes to the new leader without waiting on the silent node again.
+        start = System.nanoTime();
+        put(1, keys.get(1), 6).join();
+        assertThat(elapsedMillis(start)).as("ms until the write was answered").isLessThan(DEADLINE.toMillis());
+        assertThat(cluster.node(2).held).hasValue(1);
+        assertThat(cluster.node(3).local.get(partition, cluster.itemKey(keys.get(1)), true).item())
+                .isEqualTo(item(keys.get(1), 6));
+    }
+
     @Test
     void aPartitionWhoseOnlyMemberIsDownFailsWith503AtTheRoutingDeadline() {
         PartitionId partition = partitionLedBy(2);
@@ -402,6 +436,47 @@ class TestRouting {
                 assertThat(partialRead.get(0).items().get(i).item()).isEqualTo(item(keys.get(i), 2));
             }
         }
+    }
+
+    /**
+     * A node's batch frame names two partitions it leads; one of them has just lost its leader to another node, which
+     * the entry node's map does not show yet. The frame's node serves the parts of the partition it still leads and
+     * answers NOT_LEADER for the others only (cluster.md §12.4), so just those go through the retry table: the node
+     * receives the one frame, not the frame and then each of its parts again.
+     */
+    @Test
+    void aBatchFrameIsRefusedOnlyForThePartitionsItsNodeDoesNotServe() {
+        List<PartitionId> ledBy1 = keysByPartition.keySet().stream().filter(p -> leaderOf(p) == 1).toList();
+        assertThat(ledBy1).hasSize(2);
+        PartitionId kept = ledBy1.get(0);
+        PartitionId moved = ledBy1.get(1);
+        List<PrimaryKey> keys = new ArrayList<>(keysByPartition.get(kept).subList(0, 4));
+        keys.addAll(keysByPartition.get(moved).subList(0, 4));
+        cluster.freezeViews();
+        cluster.change(state -> RoutingCluster.withGroup(state, cluster.groupOf(moved), List.of(1L, 2L, 3L), 3));
+        int framesBefore = cluster.node(1).frames.get();
+
+        List<CompletableFuture<EvaluatedWrite>> written = writeBatch(2, keys, 7);
+        CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).join();
+        assertThat(cluster.node(1).frames.get() - framesBefore).as("frames node 1 received").isEqualTo(1);
+        for (PrimaryKey key : keys) {
+            long leader = cluster.partitionOf(key).equals(moved) ? 3 : 1;
+            for (RoutingCluster.Node node : cluster.nodes) {
+                StoredItem stored = node.local.get(cluster.partitionOf(key), cluster.itemKey(key), true);
+                assertThat(stored == null ? null : stored.item()).as("%s on node %s", key, node.id)
+                        .isEqualTo(node.id == leader ? item(key, 7) : null);
+            }
+        }
+
+        // The same for a BatchGetItem entered at node 3, whose map is as stale: node 1 answers its partition's
+        // groups and refuses the moved one's alone, which node 3 then serves itself.
+        framesBefore = cluster.node(1).frames.get();
+        List<TableReads> read = cluster.node(3).node.getItems(List.of(new TableKeys(table, keys, true)));
+        assertThat(read.get(0).unreached()).isEmpty();
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(read.get(0).items().get(i).item()).isEqualTo(item(keys.get(i), 7));
+        }
+        assertThat(cluster.node(1).frames.get() - framesBefore).as("frames node 1 received").isEqualTo(1);
     }
 
     @Test

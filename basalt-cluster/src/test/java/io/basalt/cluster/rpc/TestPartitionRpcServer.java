@@ -233,25 +233,42 @@ class TestPartitionRpcServer {
     }
 
     @Test
-    void aPartitionTheGuardRefusesIsNotServedAndBatchesAreRefusedWhole() {
+    void aPartitionTheGuardRefusesIsNotServedAndOnlyItsPartsOfABatchAreRefused() {
         RecordingPartitions local = new RecordingPartitions();
         PartitionId elsewhere = new PartitionId(77);
         Admission admission = Admission.defaults();
-        PartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local,
+        RpcPartitionClient client = new RpcPartitionClient(new InJvmRpcTransport(new PartitionRpcServer(local,
                 (partition, write) -> partition.equals(elsewhere) ? new RpcResponse.NotLeader(5, 3) : null,
                 admission)));
         assertThatThrownBy(() -> client.write(elsewhere, KEY, DELETE).join()).cause()
                 .isInstanceOfSatisfying(RpcRefusedException.class,
                         e -> assertThat(e.response()).isEqualTo(new RpcResponse.NotLeader(5, 3)));
-        List<CompletableFuture<EvaluatedWrite>> batch = client.writeBatch(List.of(
-                new PartitionClient.ItemWrite(PARTITION, KEY, DELETE),
-                new PartitionClient.ItemWrite(elsewhere, KEY, DELETE)));
-        assertThat(batch).allSatisfy(write -> assertThatThrownBy(write::join)
-                .hasCauseInstanceOf(RpcRefusedException.class));
         assertThatThrownBy(() -> client.readPage(elsewhere, scanPlan()).join()).cause()
                 .isInstanceOfSatisfying(RpcRefusedException.class,
                         e -> assertThat(e.response()).isEqualTo(new RpcResponse.NotLeader(5, 3)));
         assertThat(local.calls).isEmpty();
+
+        // A batch frame naming a served and a refused partition: the served part is served, the other answers
+        // NOT_LEADER for itself (cluster.md §12.4), so the sender routes only that part again.
+        List<CompletableFuture<EvaluatedWrite>> batch = client.writeBatch(List.of(
+                new PartitionClient.ItemWrite(PARTITION, KEY, DELETE),
+                new PartitionClient.ItemWrite(elsewhere, KEY, DELETE)));
+        assertThat(batch.get(0).join().outcome().oldItem()).isEqualTo(ITEM);
+        assertThatThrownBy(batch.get(1)::join).cause().isInstanceOfSatisfying(RpcRefusedException.class,
+                e -> assertThat(e.response()).isEqualTo(new RpcResponse.NotLeader(5, 3)));
+        assertThat(local.calls).containsExactly("write " + PARTITION + " " + Arrays.toString(KEY) + " "
+                + DELETE.getClass().getSimpleName());
+
+        List<Object> parts = client.getBatchParts(List.of(
+                new PartitionClient.KeyGroup(elsewhere, List.of(KEY), true),
+                new PartitionClient.KeyGroup(PARTITION, List.of(KEY, KEY), true))).join();
+        assertThat(parts.get(0)).isEqualTo(new RpcResponse.NotLeader(5, 3));
+        assertThat(parts.get(1)).asList().hasSize(2);
+        // Whole-frame callers still see the first refusal.
+        assertThatThrownBy(() -> client.getBatch(List.of(new PartitionClient.KeyGroup(elsewhere, List.of(KEY),
+                true)))).isInstanceOfSatisfying(RpcRefusedException.class,
+                        e -> assertThat(e.response()).isEqualTo(new RpcResponse.NotLeader(5, 3)));
+
         assertThat(client.get(PARTITION, KEY, true).item()).isEqualTo(ITEM);
         assertThat(admission.inFlightRequests()).isZero();
     }

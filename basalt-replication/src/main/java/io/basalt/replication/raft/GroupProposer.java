@@ -24,6 +24,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftException;
 import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
@@ -243,8 +244,12 @@ public final class GroupProposer {
         }
         CompletableFuture<Void> answered = new CompletableFuture<>();
         reply.whenComplete((answer, failure) -> {
-            // Refused before the append guard ran (not the leader, not ready, overloaded): forget the call here.
-            generations.remove(callId);
+            // Still here: Ratis never ran the append guard for the call (refused as not the leader, not ready,
+            // stepping down, overloaded), and every entry a leader logs passes it first (Ratis 3.3.0's
+            // RaftLogBase.appendImpl calls preAppendTransaction before appending), so it is not in any log,
+            // whatever Ratis answered: a NotLeaderException given to a request that arrived just after a
+            // step-down is as certain a refusal as the stepping-down one (s18 failover, cluster.md).
+            boolean neverAppended = generations.remove(callId) != null;
             Throwable outcome = failure;
             if (outcome == null && !answer.isSuccess()) {
                 RaftException exception = answer.getException();
@@ -252,6 +257,9 @@ public final class GroupProposer {
             }
             if (outcome == null) {
                 answered.complete(null);
+            } else if (neverAppended && !(outcome instanceof ProposalOutcome)) {
+                answered.completeExceptionally(new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED,
+                        "refused before it was appended: " + outcome));
             } else {
                 answered.completeExceptionally(outcome(outcome));
             }
@@ -281,10 +289,19 @@ public final class GroupProposer {
                 ? new ProposalOutcome(ProposalOutcome.Reason.NOT_APPLIED, failure.toString()) : failure;
     }
 
+    /**
+     * Whether Ratis refused the request before appending it. {@code LeaderSteppingDownException} is one: Ratis 3.3.0
+     * throws it only from {@code RaftServerImpl.checkLeaderState}, before the append, while a leadership transfer is
+     * under way (the leader balance after a node's restart); left ambiguous, such a write waited out the
+     * ambiguous-write timeout as a 500 whenever no later entry of its partition was applied. {@code
+     * NotLeaderException} is not: Ratis also answers with it the requests still pending when a leader steps down,
+     * which may commit under the new leader.
+     */
     private static boolean refusedBeforeLogging(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof LeaderNotReadyException || cause instanceof ResourceUnavailableException
-                    || cause instanceof StaleGenerationException || cause instanceof ProposalOutcome) {
+                    || cause instanceof LeaderSteppingDownException || cause instanceof StaleGenerationException
+                    || cause instanceof ProposalOutcome) {
                 return true;
             }
         }

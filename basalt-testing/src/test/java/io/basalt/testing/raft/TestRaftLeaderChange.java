@@ -8,11 +8,14 @@ import io.basalt.replication.raft.ProposalOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,6 +90,47 @@ class TestRaftLeaderChange {
             // The deposed member keeps applying as a follower, so nothing stays ambiguous.
             assertThat(counts.get(WriteResults.AMBIGUOUS)).isZero();
             assertThat(counts.get(WriteResults.APPLIED)).isGreaterThanOrEqualTo(50);
+        }
+    }
+
+    /**
+     * A planned transfer (the leader balance after a node's restart, §13.2): writes that reach the leader while it
+     * hands over are refused by Ratis before they are logged ({@code LeaderSteppingDownException}) and resolve as
+     * not applied at once, without a later write at their sequence to decide them; none is ambiguous. Before s18
+     * they waited for the ambiguous-write timeout (here 60 s, longer than this test waits) and became 500s.
+     */
+    @Test
+    void writesMadeWhileTheLeaderHandsOverResolveWithoutWaitingAndNoneIsAmbiguous() throws Exception {
+        try (RaftGroupHarness harness = RaftGroupHarness.builder(directory).partitionsPerGroup(PARTITIONS)
+                .ambiguousTimeout(Duration.ofSeconds(60)).start()) {
+            int oldLeader = harness.awaitLeader(GROUP, Duration.ofSeconds(15));
+            int target = (oldLeader + 1) % harness.nodeCount();
+            List<CompletableFuture<EvaluatedWrite>> writes = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean moving = new AtomicBoolean(true);
+            Thread writer = new Thread(() -> {
+                for (int i = 0; moving.get() && i < 20_000; i++) {
+                    writes.addAll(writeMany(harness, oldLeader, "during" + i + "-", 1));
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+            }, "transfer-writer");
+            writer.start();
+            Thread.sleep(300);
+            harness.node(oldLeader).transferLeadership(GROUP, "n" + (target + 1), Duration.ofSeconds(5));
+            assertThat(harness.awaitLeader(GROUP, Duration.ofSeconds(15))).isEqualTo(target);
+            Thread.sleep(300);
+            moving.set(false);
+            writer.join();
+
+            List<CompletableFuture<EvaluatedWrite>> made = List.copyOf(writes);
+            CompletableFuture.allOf(made.stream().map(write -> write.handle((value, failure) -> value))
+                    .toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+            Map<WriteResults, Integer> counts = new EnumMap<>(WriteResults.class);
+            for (CompletableFuture<EvaluatedWrite> write : made) {
+                counts.merge(WriteResults.of(write), 1, Integer::sum);
+            }
+            assertThat(counts.getOrDefault(WriteResults.AMBIGUOUS, 0)).as("outcomes %s", counts).isZero();
+            assertThat(counts.getOrDefault(WriteResults.APPLIED, 0)).as("outcomes %s", counts).isPositive();
+            harness.awaitConverged(GROUP, Duration.ofSeconds(30));
         }
     }
 
