@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.PartitionClient;
 import io.basalt.partition.EvaluatedWrite;
-import io.basalt.partition.encoding.StoredItem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

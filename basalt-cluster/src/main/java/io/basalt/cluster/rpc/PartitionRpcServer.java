@@ -131,7 +131,7 @@ public final class PartitionRpcServer {
             return serveMetaCommand(frame.requestId(), call, size);
         }
         if (MembershipHandler.serves(request)) {
-            return serveMembership(frame.requestId(), request, size);
+            return serveHandled(frame.requestId(), request, size, membership == null ? null : membership::handle);
         }
         if (NodeFiguresHandler.serves(request)) {
             return serveHandled(frame.requestId(), request, size, figures == null ? null : figures::handle);
@@ -171,27 +171,6 @@ public final class PartitionRpcServer {
         return answer.handle((response, failure) -> {
             admission.release(size);
             return RpcCodec.encodeResponse(requestId, call, failure == null ? response
-                    : new RpcResponse.Error(refusal(failure)));
-        });
-    }
-
-    /** A membership frame: the handler answers it; admission is held until it has. */
-    private CompletableFuture<byte[]> serveMembership(long requestId, RpcRequest request, int size) {
-        CompletableFuture<RpcResponse> answer;
-        if (membership == null) {
-            answer = CompletableFuture.completedFuture(new RpcResponse.Error(new BasaltException(
-                    ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error",
-                    new UnsupportedOperationException("this node serves no membership frames"))));
-        } else {
-            try {
-                answer = membership.handle(request);
-            } catch (RuntimeException e) {
-                answer = CompletableFuture.failedFuture(e);
-            }
-        }
-        return answer.handle((response, failure) -> {
-            admission.release(size);
-            return RpcCodec.encodeResponse(requestId, request, failure == null ? response
                     : new RpcResponse.Error(refusal(failure)));
         });
     }
