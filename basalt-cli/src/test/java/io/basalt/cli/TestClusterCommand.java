@@ -107,6 +107,17 @@ class TestClusterCommand {
     }
 
     @Test
+    void defaultGroupsPerNodeGivesAtMostAsManyDataGroupsAsProcessors() {
+        // ceil(nodes × members / RF) data groups: up to one per processor of the machine the local nodes share.
+        assertThat(ClusterCommand.defaultGroupsPerNode(3, 2)).isEqualTo(2);
+        assertThat(ClusterCommand.defaultGroupsPerNode(3, 8)).isEqualTo(8);
+        assertThat(ClusterCommand.defaultGroupsPerNode(5, 2)).isEqualTo(1);
+        assertThat(ClusterCommand.defaultGroupsPerNode(1, 4)).isEqualTo(4);
+        assertThat(ClusterCommand.defaultGroupsPerNode(2, 1)).isEqualTo(1);
+        assertThat(ClusterCommand.defaultGroupsPerNode(64, 1)).isEqualTo(1);
+    }
+
+    @Test
     void aNodeWhoseRaftPortIsTakenSaysWhichPort() throws Exception {
         Path cluster = directory.resolve("taken");
         NodeIdentity identity = ClusterDirectory.create(cluster, "127.0.0.1", 1, 0, 2).get(0);

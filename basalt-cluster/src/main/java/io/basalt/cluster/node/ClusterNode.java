@@ -68,7 +68,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterNode implements ClusterTopology, ClusterPartitions, AutoCloseable {
     private static final Duration AMBIGUOUS_TIMEOUT = Duration.ofSeconds(10);
-    private static final int MAX_IN_FLIGHT = 64;
     /** A consistent read waits this long for its group's read barrier before the Router tries again (§10). */
     private static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
@@ -128,7 +127,7 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         try {
             raft = RaftNode.start(self.raftPeerId(), identity.clusterId(), nodeDirectory.resolve("raft"),
                     self.host(), self.raftPort(), config, storage, new Setup(metadata, dataGroups), AMBIGUOUS_TIMEOUT,
-                    MAX_IN_FLIGHT);
+                    RaftNode.DEFAULT_WINDOW);
         } catch (IOException | RuntimeException e) {
             partitionPool.shutdownNow();
             reconciler.shutdownNow();

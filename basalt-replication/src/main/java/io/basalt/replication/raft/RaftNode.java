@@ -59,6 +59,16 @@ public final class RaftNode implements AutoCloseable {
                 RaftReplicator replicator);
     }
 
+    /**
+     * The proposer's default window per group: one submission awaiting Ratis' answer (docs/design/cluster.md §7.1).
+     * While it is in flight, later writes wait and go together in the next {@link io.basalt.partition.log.MultiEntry}:
+     * a group commit, as the single node's local log does. A wide window (64 until s18) submitted each write alone as
+     * it arrived, and a 3-node cluster then spent 25-40x the single node's CPU per write on Raft entries (gRPC,
+     * protobuf, log workers, commit events); one in flight cut it 5x at 32 connections without slowing one write at
+     * a time (docs/design/cluster.md, "Step 15 as built: cluster writes", s18).
+     */
+    public static final int DEFAULT_WINDOW = 1;
+
     static {
         // Ratis 3.3.0 answers a gRPC server that cannot bind its port (GrpcServicesImpl.startImpl) with
         // ExitUtils.terminate, which calls System.exit unless disabled: a JVM hosting several nodes (tests, the
@@ -124,7 +134,7 @@ public final class RaftNode implements AutoCloseable {
      * Starts the node's Raft server on {@code host:port} with its storage under {@code directory}; groups found
      * there rejoin.
      *
-     * @param maxInFlight the proposer's window per group (§7.1, 64 by default)
+     * @param maxInFlight the proposer's window per group (§7.1; {@link #DEFAULT_WINDOW} unless a test varies it)
      */
     public static RaftNode start(String id, long clusterId, Path directory, String host, int port, RaftConfig config,
             GroupStorageFactory storageFactory, GroupSetup setup, Duration ambiguousTimeout, int maxInFlight)

@@ -99,7 +99,7 @@ public final class RaftGroupHarness implements AutoCloseable {
         private int partitionsPerGroup = 1;
         private RaftConfig config = testConfig();
         private Duration ambiguousTimeout = Duration.ofSeconds(10);
-        private int maxInFlight = 64;
+        private int maxInFlight = RaftNode.DEFAULT_WINDOW;
         private boolean inMemory;
         private int initialMembers = -1;
 
