@@ -65,4 +65,4 @@ for pid in $pids; do
 done
 echo
 echo "$tables tables (plus the internal ledger table), each of max(4, data groups) partitions; every node holds a" \
-    "member of every data group; groups per node: ${groups:-default (2 × processors)}."
+    "member of every data group; groups per node: ${groups:-the default (about one data group per processor, ClusterCommand)}."
