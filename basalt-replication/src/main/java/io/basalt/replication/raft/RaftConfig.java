@@ -18,10 +18,11 @@ import org.apache.ratis.util.TimeDuration;
  * starting point for 4–8 members per JVM; the tests shorten the timers and snapshot thresholds. The one place that
  * turns Basalt's choices into {@link RaftProperties}; {@code TestRaftConfig} pins both.
  *
- * @param electionTimeoutMin {@code raft.server.rpc.timeout.min}: 1 s, not Ratis' 150 ms, which caused election
+ * @param electionTimeoutMin {@code raft.server.rpc.timeout.min}: 750 ms, not Ratis' 150 ms, which caused election
  *     storms from ~150 groups per JVM (DEPENDENCIES.md); with the maximum it bounds failure detection under the
- *     issue's 3 s failover target
- * @param electionTimeoutMax {@code raft.server.rpc.timeout.max}: 2 s
+ *     issue's 3 s failover target (1 s / 2 s until the fewer groups per node of s18 made 750 ms / 1.5 s measurably
+ *     faster at the same idle cost, docs/benchmarks.md)
+ * @param electionTimeoutMax {@code raft.server.rpc.timeout.max}: 1.5 s
  * @param firstElectionTimeoutMin {@code raft.server.rpc.first-election.timeout.min}: 500 ms, a faster first election
  * @param firstElectionTimeoutMax {@code raft.server.rpc.first-election.timeout.max}: 1 s
  * @param slownessTimeout {@code raft.server.rpc.slowness.timeout}: 300 s; Ratis' 60 s also shuts a server down after
@@ -81,7 +82,7 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
 
     /** The design's values (§18) for a few members per JVM. */
     public static RaftConfig defaults() {
-        return new RaftConfig(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500),
+        return new RaftConfig(Duration.ofMillis(750), Duration.ofMillis(1500), Duration.ofMillis(500),
                 Duration.ofSeconds(1), Duration.ofSeconds(300), true, 0.9, Duration.ofSeconds(5), 4 * MB,
                 4 * MB + 64 * KB, 8 * MB, 256 * KB, 2, 32 * MB, "1ms,10, 1s,1000", 4 * MB, 100_000, false, 10_000,
                 1024, 4096, 64 * MB);

@@ -22,8 +22,8 @@ class TestRaftConfig {
     @Test
     void defaultsAreTheDesignsValues() {
         RaftConfig config = RaftConfig.defaults();
-        assertThat(config.electionTimeoutMin()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(config.electionTimeoutMax()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.electionTimeoutMin()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.electionTimeoutMax()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.firstElectionTimeoutMin()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.firstElectionTimeoutMax()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.slownessTimeout()).isEqualTo(Duration.ofSeconds(300));
@@ -54,8 +54,8 @@ class TestRaftConfig {
         assertThat(GrpcConfigKeys.Server.port(properties)).isEqualTo(7001);
         assertThat(RaftServerConfigKeys.storageDir(properties)).extracting(java.io.File::toPath)
                 .containsExactly(Path.of("/data/node-1/raft"));
-        assertThat(RaftServerConfigKeys.Rpc.timeoutMin(properties).toLong(TimeUnit.MILLISECONDS)).isEqualTo(1000);
-        assertThat(RaftServerConfigKeys.Rpc.timeoutMax(properties).toLong(TimeUnit.MILLISECONDS)).isEqualTo(2000);
+        assertThat(RaftServerConfigKeys.Rpc.timeoutMin(properties).toLong(TimeUnit.MILLISECONDS)).isEqualTo(750);
+        assertThat(RaftServerConfigKeys.Rpc.timeoutMax(properties).toLong(TimeUnit.MILLISECONDS)).isEqualTo(1500);
         assertThat(RaftServerConfigKeys.Rpc.firstElectionTimeoutMin(properties).toLong(TimeUnit.MILLISECONDS))
                 .isEqualTo(500);
         assertThat(RaftServerConfigKeys.Rpc.firstElectionTimeoutMax(properties).toLong(TimeUnit.MILLISECONDS))
