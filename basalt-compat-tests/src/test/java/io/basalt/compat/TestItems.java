@@ -89,7 +89,8 @@ class TestItems extends CompatTestSupport {
         var deleted = client.deleteItem(b -> b.tableName(table).key(item("pk", s("del")))
                 .returnValues(ReturnValue.ALL_OLD));
         assertThat(deleted.attributes()).isEqualTo(stored);
-        assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("del")))).hasItem()).isFalse();
+        assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("del"))).consistentRead(true)).hasItem())
+                .isFalse();
         // Deleting what is not there succeeds and returns nothing.
         var again = client.deleteItem(b -> b.tableName(table).key(item("pk", s("del")))
                 .returnValues(ReturnValue.ALL_OLD));
