@@ -446,7 +446,8 @@ class TestTables extends CompatTestSupport {
         String arn = describe(name).tableArn();
         assertThat(client.describeTable(b -> b.tableName(arn)).table().tableName()).isEqualTo(name);
         client.putItem(b -> b.tableName(arn).item(item("pk", s("via-arn"))));
-        assertThat(client.getItem(b -> b.tableName(name).key(item("pk", s("via-arn")))).hasItem()).isTrue();
+        assertThat(client.getItem(b -> b.tableName(name).key(item("pk", s("via-arn"))).consistentRead(true)).hasItem())
+                .isTrue();
     }
 
     @Test
