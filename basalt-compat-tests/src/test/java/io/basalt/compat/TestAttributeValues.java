@@ -267,7 +267,7 @@ class TestAttributeValues extends CompatTestSupport {
         if (length > 0) {
             AttributeValue key = AttributeValue.fromB(value);
             client.putItem(b -> b.tableName(binaryTable).item(item("pk", key, "v", s("x"))));
-            assertThat(client.getItem(b -> b.tableName(binaryTable).key(item("pk", key))).item())
+            assertThat(client.getItem(b -> b.tableName(binaryTable).key(item("pk", key)).consistentRead(true)).item())
                     .containsEntry("v", s("x"));
         }
     }

@@ -143,8 +143,8 @@ class TestTables extends CompatTestSupport {
             default -> AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {0, 1, (byte) 255}));
         };
         client.putItem(b -> b.tableName(name).item(item("h", value, "r", value, "x", s("y"))));
-        Map<String, AttributeValue> got = client.getItem(b -> b.tableName(name).key(item("h", value, "r", value)))
-                .item();
+        Map<String, AttributeValue> got = client.getItem(b -> b.tableName(name).key(item("h", value, "r", value))
+                .consistentRead(true)).item();
         assertThat(got).containsEntry("x", s("y")).containsEntry("h", value).containsEntry("r", value);
     }
 
@@ -446,7 +446,8 @@ class TestTables extends CompatTestSupport {
         String arn = describe(name).tableArn();
         assertThat(client.describeTable(b -> b.tableName(arn)).table().tableName()).isEqualTo(name);
         client.putItem(b -> b.tableName(arn).item(item("pk", s("via-arn"))));
-        assertThat(client.getItem(b -> b.tableName(name).key(item("pk", s("via-arn")))).hasItem()).isTrue();
+        assertThat(client.getItem(b -> b.tableName(name).key(item("pk", s("via-arn"))).consistentRead(true)).hasItem())
+                .isTrue();
     }
 
     @Test

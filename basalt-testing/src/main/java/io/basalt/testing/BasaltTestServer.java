@@ -52,6 +52,12 @@ public final class BasaltTestServer implements AutoCloseable {
      * lets it), which a follower's replica, a heartbeat behind, does not promise.
      */
     public static final String CLUSTER_PROPERTY = "basalt.clusterTests";
+    /**
+     * With {@link #CLUSTER_PROPERTY}: {@code -Dbasalt.clusterTests.replicaReads=true} lets eventually consistent reads
+     * be served by the entry node's replicas, as {@code basalt serve} does, to find the tests that read their own
+     * writes eventually (cluster.md, "s18 the whole suite on a cluster").
+     */
+    public static final String CLUSTER_REPLICA_READS_PROPERTY = "basalt.clusterTests.replicaReads";
 
     private final BasaltNode node;
     private final BasaltServer server;
@@ -79,7 +85,9 @@ public final class BasaltTestServer implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             try {
-                cluster.serve(config, RoutingConfig.defaults().withEventualReadsFromReplicas(false), serverConfig);
+                RoutingConfig routing = RoutingConfig.defaults()
+                        .withEventualReadsFromReplicas(Boolean.getBoolean(CLUSTER_REPLICA_READS_PROPERTY));
+                cluster.serve(config, routing, serverConfig);
                 this.entryNode = cluster.leastLeadingNode(Duration.ofSeconds(30));
                 this.node = cluster.server(entryNode).node();
             } catch (RuntimeException e) {

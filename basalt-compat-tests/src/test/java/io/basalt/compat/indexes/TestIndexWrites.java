@@ -141,7 +141,8 @@ class TestIndexWrites extends IndexTestSupport {
         // Removing an index key is allowed: the item leaves the index.
         client.updateItem(b -> b.tableName(table).key(item("pk", s("w"), "sk", s("1")))
                 .updateExpression("REMOVE #g").expressionAttributeNames(Map.of("#g", "group")));
-        assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("w"), "sk", s("1")))).item())
+        assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("w"), "sk", s("1"))).consistentRead(true))
+                .item())
                 .doesNotContainKey("group");
     }
 
@@ -173,12 +174,14 @@ class TestIndexWrites extends IndexTestSupport {
                         .updateExpression("SET #g = #c + :n")
                         .expressionAttributeNames(Map.of("#g", "group", "#c", "count"))
                         .expressionAttributeValues(Map.of(":n", n("1")))));
-        assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1")))).item())
+        assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1"))).consistentRead(true))
+                .item())
                 .containsEntry("group", s("g")).containsEntry("state", s("open"));
         // The same attribute of the right type is accepted.
         client.updateItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1")))
                 .updateExpression("SET #g = #s").expressionAttributeNames(Map.of("#g", "group", "#s", "state")));
-        assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1")))).item())
+        assertThat(client.getItem(b -> b.tableName(table).key(item("pk", s("u"), "sk", s("1"))).consistentRead(true))
+                .item())
                 .containsEntry("group", s("open"));
     }
 
@@ -216,7 +219,8 @@ class TestIndexWrites extends IndexTestSupport {
             assertThat(reason.code()).isEqualTo("ValidationError");
             assertThat(reason.message()).isEqualTo(mismatch);
         });
-        assertThat(client.getItem(b -> b.tableName(table).key(key)).item()).containsEntry("group", s("g"));
+        assertThat(client.getItem(b -> b.tableName(table).key(key).consistentRead(true)).item())
+                .containsEntry("group", s("g"));
     }
 
     private ConsumedCapacity put(Map<String, AttributeValue> item) {

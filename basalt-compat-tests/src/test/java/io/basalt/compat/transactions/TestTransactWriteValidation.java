@@ -271,6 +271,7 @@ class TestTransactWriteValidation extends TransactionTestSupport {
     @Test
     void requestThroughTheSdkBuilderIsAccepted() {
         client.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(put(table, key("ok"))).build());
-        assertThat(client.getItem(b -> b.tableName(table).key(key("ok"))).item()).isEqualTo(key("ok"));
+        assertThat(client.getItem(b -> b.tableName(table).key(key("ok")).consistentRead(true)).item())
+                .isEqualTo(key("ok"));
     }
 }
