@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.PartitionClient;
 import io.basalt.cluster.rpc.RpcPartitionClient;
+import io.basalt.cluster.rpc.ServingGuard;
 import io.basalt.cluster.rpc.RpcRefusedException;
 import io.basalt.cluster.rpc.RpcResponse;
 import io.basalt.cluster.rpc.RpcTransportException;
@@ -299,27 +300,8 @@ public final class RoutedPartitionClient implements PartitionClient {
                 }
                 return client.getBatchAsync(share).thenApply(List::<Object>copyOf);
             }
-            List<Object> parts = new ArrayList<>(share.size());
-            List<KeyGroup> served = new ArrayList<>(share.size());
-            for (KeyGroup group : share) {
-                RpcResponse refusal = router.localRefusal(group.partition(), false);
-                parts.add(refusal);
-                if (refusal == null) {
-                    served.add(group);
-                }
-            }
-            if (served.isEmpty()) {
-                return CompletableFuture.completedFuture(parts);
-            }
-            return local.getBatchAsync(served).thenApply(found -> {
-                int next = 0;
-                for (int i = 0; i < parts.size(); i++) {
-                    if (parts.get(i) == null) {
-                        parts.set(i, found.get(next++));
-                    }
-                }
-                return parts;
-            });
+            ServingGuard guard = router::localRefusal;
+            return guard.readServed(local, share);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -38,27 +38,7 @@ final class BatchServing {
      * groups are read through {@code getBatchAsync}, so a strong read's barrier never waits on the event loop.
      */
     CompletableFuture<List<Object>> read(RpcRequest.BatchRead batch) {
-        List<PartitionClient.KeyGroup> served = new ArrayList<>(batch.groups().size());
-        List<Object> parts = new ArrayList<>(batch.groups().size());
-        for (PartitionClient.KeyGroup group : batch.groups()) {
-            RpcResponse elsewhere = guard.refusal(group.partition(), false);
-            parts.add(elsewhere);
-            if (elsewhere == null) {
-                served.add(group);
-            }
-        }
-        if (served.isEmpty()) {
-            return CompletableFuture.completedFuture(parts);
-        }
-        return local.getBatchAsync(served).thenApply(found -> {
-            int next = 0;
-            for (int i = 0; i < parts.size(); i++) {
-                if (parts.get(i) == null) {
-                    parts.set(i, found.get(next++));
-                }
-            }
-            return parts;
-        });
+        return guard.readServed(local, batch.groups());
     }
 
     /**
