@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -142,7 +141,7 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
         requireNonNull(storageDir, "storageDir is null");
         requireNonNull(host, "host is null");
         RaftProperties properties = new RaftProperties();
-        properties.set("raft.rpc.type", SupportedRpcType.GRPC.name());
+        properties.set("raft.rpc.type", CommitPushingGrpc.class.getName());
         GrpcConfigKeys.Server.setHost(properties, host);
         GrpcConfigKeys.Server.setPort(properties, port);
         RaftServerConfigKeys.setStorageDir(properties, List.of(storageDir.toFile()));
@@ -171,6 +170,8 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
                 SizeInBytes.valueOf(snapshotChunkSizeMax));
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
         RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
+        // No metadata entry per commit: CommitPushingGrpc's leader sends followers the commit index instead (§18).
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
 
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, true);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -49,7 +50,9 @@ class TestRaftConfig {
     void propertiesCarryEverySetting() {
         RaftProperties properties = RaftConfig.defaults().toProperties(Path.of("/data/node-1/raft"), "127.0.0.1",
                 7001);
-        assertThat(properties.get("raft.rpc.type")).isEqualTo("GRPC");
+        assertThat(properties.get("raft.rpc.type")).isEqualTo(CommitPushingGrpc.class.getName());
+        assertThat(RaftConfigKeys.Rpc.type(properties, message -> { }).name()).isEqualTo("GRPC");
+        assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(properties)).isFalse();
         assertThat(GrpcConfigKeys.Server.host(properties)).isEqualTo("127.0.0.1");
         assertThat(GrpcConfigKeys.Server.port(properties)).isEqualTo(7001);
         assertThat(RaftServerConfigKeys.storageDir(properties)).extracting(java.io.File::toPath)
