@@ -19,6 +19,8 @@ public final class BasaltCommand {
     /** The exit status of a command line that cannot be used, as command-line tools conventionally return. */
     static final int USAGE_ERROR = 2;
 
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     static final String USAGE = """
             Usage: basalt [-hV] [COMMAND]
             A database that speaks Amazon DynamoDB's wire protocol.
@@ -39,6 +41,15 @@ public final class BasaltCommand {
         // profile (and then they can ask for them with -Dio.netty.jfr.enabled=true).
         if (System.getProperty("io.netty.jfr.enabled") == null) {
             System.setProperty("io.netty.jfr.enabled", "false");
+        }
+        // With fewer than three processors (two cores, or a process pinned to one, as the benchmarks pin servers) the
+        // common ForkJoinPool's parallelism is 1, and CompletableFuture's *Async methods without an executor then start
+        // a new thread for every task. Ratis' follower runs each appendEntries through thenComposeAsync: a thread
+        // creation per Raft round on every follower (about a quarter of the gRPC executors' CPU in a profile of a
+        // pinned cluster, docs/benchmarks.md). Two is the smallest parallelism that uses the pool.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null
+                && Runtime.getRuntime().availableProcessors() < 3) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
         }
         int exitCode = run(List.of(args), System.out, System.err);
         // A serving process returns only when it stops; end explicitly so no stray thread keeps the JVM up.
