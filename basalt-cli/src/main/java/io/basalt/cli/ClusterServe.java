@@ -7,7 +7,6 @@ import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.cluster.node.PlacementConfig;
 import io.basalt.replication.raft.GroupStorageFactory;
-import io.basalt.replication.raft.RaftConfig;
 import io.basalt.server.ClusterNodeServer;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import java.io.IOException;
@@ -82,7 +81,7 @@ final class ClusterServe {
         RocksDbResources resources = RocksDbResources.create(CACHE_BYTES, MEMTABLE_BYTES);
         ClusterNode node;
         try {
-            node = ClusterNode.start(nodeDirectory, RaftConfig.defaults(), GroupStorageFactory.rocksDb(resources));
+            node = ClusterNode.start(nodeDirectory, options.raftConfig(), GroupStorageFactory.rocksDb(resources));
         } catch (IOException | RuntimeException e) {
             resources.close();
             err.println("basalt: cannot start the cluster node in " + nodeDirectory.toAbsolutePath() + ": "
