@@ -96,7 +96,8 @@ final class ClusterServe {
                     options.serverConfig().withAddress(self.host(), self.apiPort()), options.routingConfig(),
                     new PlacementConfig(PlacementConfig.DEFAULT_REPLICATION_FACTOR, node.identity().groupsPerNode(),
                             nodeDownTimeout));
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Also a taken RPC port: Netty throws its bind failure, a checked exception, undeclared.
             closeQuietly(node, resources, err);
             err.println("basalt: cannot serve cluster node " + self.nodeId() + ": " + e.getMessage());
             return 1;

@@ -127,7 +127,9 @@ public final class ClusterNodeServer implements AutoCloseable {
                     server.eventLoops()));
             return new ClusterNodeServer(node, server, transport.get(), control, view, routingTimer, pageReads,
                     membership, figures);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Not only RuntimeException: Netty throws a taken RPC port's bind failure (a checked NativeIoException)
+            // without declaring it, and what started before it must close then too (cluster.md s19).
             if (membership != null) {
                 membership.close();
             }
