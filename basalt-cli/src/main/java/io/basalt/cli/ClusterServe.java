@@ -92,7 +92,8 @@ final class ClusterServe {
         ClusterNodeServer server;
         try {
             server = ClusterNodeServer.start(node,
-                    NodeConfig.defaults().withTransactionResolveAfter(options.transactionResolveAfter()),
+                    NodeConfig.defaults().withTransactionResolveAfter(options.transactionResolveAfter())
+                            .withGlobalIndexPropagation(options.indexPropagation()),
                     options.serverConfig().withAddress(self.host(), self.apiPort()), options.routingConfig(),
                     new PlacementConfig(PlacementConfig.DEFAULT_REPLICATION_FACTOR, node.identity().groupsPerNode(),
                             nodeDownTimeout));

@@ -125,6 +125,8 @@ public final class ClusterNodeServer implements AutoCloseable {
             PartitionRpcServer served = rpcServer.get();
             transport.set(NettyRpcTransport.start(clusterNode.identity().self().rpcSocketAddress(), served::serve,
                     server.eventLoops()));
+            // Serving now: a node that was down when the propagation setting changed, or joined since, learns it.
+            figures.learnPropagation();
             return new ClusterNodeServer(node, server, transport.get(), control, view, routingTimer, pageReads,
                     membership, figures);
         } catch (Exception e) {
