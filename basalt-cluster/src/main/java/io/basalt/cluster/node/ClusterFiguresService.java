@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * a node keeps the newest it has heard of; a node that starts or joins asks the others for theirs once it serves
  * ({@link #learnPropagation}), so a node that was down or absent when the setting changed has it too (s19).</li>
  * </ul>
- * Thread-safe. Replica reads for other nodes run on a thread of their own, off the network threads; learning the
- * propagation setting on another, for at most {@link #LEARN_WINDOW}.
+ * Thread-safe. Replica reads for other nodes and the propagation frames run on a thread of their own, off the
+ * network threads; learning the propagation setting on another, for at most {@link #LEARN_WINDOW}.
  */
 public final class ClusterFiguresService implements ClusterFigures, NodeFiguresHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterFiguresService.class);
@@ -275,16 +275,21 @@ public final class ClusterFiguresService implements ClusterFigures, NodeFiguresH
             return CompletableFuture.completedFuture(new RpcResponse.Ok(lag));
         }
         if (request instanceof RpcRequest.PropagationSet set) {
+            // Off the network thread: taking the setting waits for this object's lock and tells the propagators.
             // A broadcast older than what this node has (sent before a newer one, delivered after) changes nothing.
-            synchronized (this) {
-                adopt(set);
-            }
-            return CompletableFuture.completedFuture(new RpcResponse.Ok(null));
+            return CompletableFuture.supplyAsync(() -> {
+                synchronized (this) {
+                    adopt(set);
+                }
+                return new RpcResponse.Ok(null);
+            }, reads);
         }
         if (request instanceof RpcRequest.PropagationRead) {
-            synchronized (this) {
-                return CompletableFuture.completedFuture(new RpcResponse.Ok(setting));
-            }
+            return CompletableFuture.supplyAsync(() -> {
+                synchronized (this) {
+                    return new RpcResponse.Ok(setting);
+                }
+            }, reads);
         }
         throw new IllegalArgumentException("not a NODE_FIGURES request: " + request.kind());
     }

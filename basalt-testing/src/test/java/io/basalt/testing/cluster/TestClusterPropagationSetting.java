@@ -49,7 +49,7 @@ class TestClusterPropagationSetting {
             // Node 3 is down while the setting changes through node 2; started again, it asks and has it.
             cluster.stop(3);
             cluster.server(2).node().setGlobalIndexPropagation(GlobalIndexPropagation.SYNCHRONOUS);
-            assertThat(cluster.server(1).node().globalIndexPropagation()).isEqualTo(GlobalIndexPropagation.SYNCHRONOUS);
+            awaitSetting(cluster, 1, GlobalIndexPropagation.SYNCHRONOUS);
             cluster.restart(3);
             awaitSetting(cluster, 3, GlobalIndexPropagation.SYNCHRONOUS);
 
