@@ -5,6 +5,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 
 /**
  * Free ports for the test harnesses, and telling a start that failed because its port was taken from any other
@@ -37,6 +38,41 @@ public final class TakenPorts {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         }
+    }
+
+    /** Takes {@code port} on the loopback address, as another process would (tests; close it to free the port). */
+    public static ServerSocket hold(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes {@code port} now and frees it after {@code duration}, on a thread of its own (returned, started): a port
+     * held for a moment, as an outgoing connection holds a local port.
+     */
+    public static Thread holdFor(int port, Duration duration) throws IOException {
+        ServerSocket held = hold(port);
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    held.close();
+                } catch (IOException e) {
+                    // Closing a listening socket that accepted nothing does not fail in practice; nothing to do.
+                }
+            }
+        }, "release-port-" + port);
+        release.start();
+        return release;
     }
 
     /** Whether {@code port} on the loopback address can be bound now. */

@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.basalt.cluster.node.NodeAddress;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.basalt.testing.raft.TakenPorts;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,12 +28,6 @@ class TestClusterTakenPorts {
     @TempDir
     Path directory;
 
-    private static ServerSocket hold(int port) throws Exception {
-        ServerSocket socket = new ServerSocket();
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        return socket;
-    }
-
     @Test
     void aNewClusterMovesOffTakenPortsAndARestartedNodeWaitsForItsOwn() throws Exception {
         List<List<NodeAddress>> created = new ArrayList<>();
@@ -46,10 +38,10 @@ class TestClusterTakenPorts {
             try {
                 if (created.size() == 1) {
                     // The first directory: node 2's Raft port is taken before node 2 starts.
-                    held.add(hold(addresses.get(1).raftPort()));
+                    held.add(TakenPorts.hold(addresses.get(1).raftPort()));
                 } else if (created.size() == 2) {
                     // The second: node 3's RPC port, which no node binds until it serves.
-                    held.add(hold(addresses.get(2).rpcPort()));
+                    held.add(TakenPorts.hold(addresses.get(2).rpcPort()));
                 }
             } catch (Exception e) {
                 throw new AssertionError(e);
@@ -69,23 +61,14 @@ class TestClusterTakenPorts {
 
             // Node 3 restarted while its RPC port is held for a moment: the start waits, then serves on it.
             cluster.stop(3);
-            ServerSocket briefly = hold(third.self().rpcPort());
-            Thread release = new Thread(() -> {
-                try {
-                    TimeUnit.MILLISECONDS.sleep(1500);
-                    briefly.close();
-                } catch (Exception e) {
-                    // The restart below fails on its own.
-                }
-            }, "release-port");
-            release.start();
+            Thread release = TakenPorts.holdFor(third.self().rpcPort(), Duration.ofMillis(1500));
             cluster.restart(3, Duration.ofSeconds(20));
             release.join();
             assertThat(cluster.server(3).transport().localAddress().getPort()).isEqualTo(third.self().rpcPort());
 
             // Held for good: the restart gives up after its wait, with the node stopped, not half started.
             cluster.stop(3);
-            try (ServerSocket forGood = hold(third.self().raftPort())) {
+            try (ServerSocket forGood = TakenPorts.hold(third.self().raftPort())) {
                 assertThatThrownBy(() -> cluster.restart(3, Duration.ofSeconds(1)))
                         .hasStackTraceContaining(":" + third.self().raftPort());
             }
