@@ -7,7 +7,6 @@ import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.cluster.node.PlacementConfig;
 import io.basalt.replication.raft.GroupStorageFactory;
-import io.basalt.replication.raft.RaftConfig;
 import io.basalt.server.ClusterNodeServer;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import java.io.IOException;
@@ -82,7 +81,7 @@ final class ClusterServe {
         RocksDbResources resources = RocksDbResources.create(CACHE_BYTES, MEMTABLE_BYTES);
         ClusterNode node;
         try {
-            node = ClusterNode.start(nodeDirectory, RaftConfig.defaults(), GroupStorageFactory.rocksDb(resources));
+            node = ClusterNode.start(nodeDirectory, options.raftConfig(), GroupStorageFactory.rocksDb(resources));
         } catch (IOException | RuntimeException e) {
             resources.close();
             err.println("basalt: cannot start the cluster node in " + nodeDirectory.toAbsolutePath() + ": "
@@ -93,11 +92,13 @@ final class ClusterServe {
         ClusterNodeServer server;
         try {
             server = ClusterNodeServer.start(node,
-                    NodeConfig.defaults().withTransactionResolveAfter(options.transactionResolveAfter()),
+                    NodeConfig.defaults().withTransactionResolveAfter(options.transactionResolveAfter())
+                            .withGlobalIndexPropagation(options.indexPropagation()),
                     options.serverConfig().withAddress(self.host(), self.apiPort()), options.routingConfig(),
                     new PlacementConfig(PlacementConfig.DEFAULT_REPLICATION_FACTOR, node.identity().groupsPerNode(),
                             nodeDownTimeout));
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Also a taken RPC port: Netty throws its bind failure, a checked exception, undeclared.
             closeQuietly(node, resources, err);
             err.println("basalt: cannot serve cluster node " + self.nodeId() + ": " + e.getMessage());
             return 1;

@@ -7,6 +7,7 @@ import io.basalt.cluster.node.PlacementConfig;
 import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.cluster.rpc.RpcCodec;
 import io.basalt.model.Limits;
+import io.basalt.replication.raft.RaftConfig;
 import io.basalt.server.ServerConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -94,6 +95,15 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
     /** A cluster node's routing settings these options ask for. */
     RoutingConfig routingConfig() {
         return RoutingConfig.defaults().withRoutingDeadline(routingDeadline);
+    }
+
+    /**
+     * A cluster node's Ratis settings: the defaults, with the read barrier's timeout ({@code raft.server.read.timeout})
+     * set to the routing deadline, so a strong read that cannot get its ReadIndex gives up when the Router would give
+     * up on the call rather than keep a Ratis read pending past it (docs/design/cluster.md §18).
+     */
+    RaftConfig raftConfig() {
+        return RaftConfig.defaults().withReadTimeout(routingDeadline);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.cluster.GlobalIndexPropagation;
 import io.basalt.cluster.routing.RoutingConfig;
+import io.basalt.replication.raft.RaftConfig;
 import io.basalt.server.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,6 +135,10 @@ class TestServeOptions {
         assertThat(ServeOptions.parse(List.of("--routing-deadline=100ms")).routingDeadline())
                 .isEqualTo(Duration.ofMillis(100));
 
+        // A strong read's barrier gives up within the deadline the node was started with (Ratis' read timeout).
+        assertThat(defaults.raftConfig()).isEqualTo(RaftConfig.defaults());
+        assertThat(options.raftConfig().readTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(options.raftConfig()).isEqualTo(RaftConfig.defaults().withReadTimeout(Duration.ofMillis(1500)));
         for (String bad : List.of("5", "99ms", "31s", "0s", "-1s", "soon", "1.5s")) {
             assertThatThrownBy(() -> ServeOptions.parse(List.of("--routing-deadline=" + bad)))
                     .hasMessage("Invalid value for option '--routing-deadline': '" + bad

@@ -125,9 +125,13 @@ public final class ClusterNodeServer implements AutoCloseable {
             PartitionRpcServer served = rpcServer.get();
             transport.set(NettyRpcTransport.start(clusterNode.identity().self().rpcSocketAddress(), served::serve,
                     server.eventLoops()));
+            // Serving now: a node that was down when the propagation setting changed, or joined since, learns it.
+            figures.learnPropagation();
             return new ClusterNodeServer(node, server, transport.get(), control, view, routingTimer, pageReads,
                     membership, figures);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Not only RuntimeException: Netty throws a taken RPC port's bind failure (a checked NativeIoException)
+            // without declaring it, and what started before it must close then too (cluster.md s19).
             if (membership != null) {
                 membership.close();
             }

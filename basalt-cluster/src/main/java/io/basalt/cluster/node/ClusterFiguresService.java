@@ -49,19 +49,29 @@ import org.slf4j.LoggerFactory;
  * <li><b>Index lag.</b> This node's propagators' lag plus every other node's (a fan-out): each node knows only the
  * base partitions it leads.</li>
  * <li><b>Propagation.</b> The test setting is set here and sent to every other node (a broadcast over the RPC, not
- * a metadata entry: it is node-local test configuration that a restart resets, as on one node).</li>
+ * a metadata entry: it is test configuration no DynamoDB client sees). Each setting is stamped where it was made and
+ * a node keeps the newest it has heard of; a node that starts or joins asks the others for theirs once it serves
+ * ({@link #learnPropagation}), so a node that was down or absent when the setting changed has it too (s19).</li>
  * </ul>
- * Thread-safe. Replica reads for other nodes run on a thread of their own, off the network threads.
+ * Thread-safe. Replica reads for other nodes and the propagation frames run on a thread of their own, off the
+ * network threads; learning the propagation setting on another, for at most {@link #LEARN_WINDOW}.
  */
 public final class ClusterFiguresService implements ClusterFigures, NodeFiguresHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterFiguresService.class);
     /** How long a figure waits for other nodes: DynamoDB's own figures are hours old, so an answer beats a wait. */
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
+    /** How long a starting node keeps asking for the propagation setting until every other node has answered. */
+    static final Duration LEARN_WINDOW = Duration.ofSeconds(30);
+
     private final ClusterNode node;
     private final Function<InetSocketAddress, RpcTransport> transports;
     private final ExecutorService reads;
     private final AtomicLong requestIds = new AtomicLong();
+    /** The newest propagation setting made on the cluster that this node has heard of; null: none since it started. */
+    private RpcRequest.PropagationSet setting;
+    private Thread learner;
+    private boolean closed;
 
     /** @param transports the RPC transport to a peer's RPC address */
     public ClusterFiguresService(ClusterNode node, Function<InetSocketAddress, RpcTransport> transports) {
@@ -132,9 +142,14 @@ public final class ClusterFiguresService implements ClusterFigures, NodeFiguresH
     @Override
     public void setPropagation(GlobalIndexPropagation propagation) {
         requireNonNull(propagation, "propagation is null");
-        node.globalIndexes().setPropagation(propagation);
-        RpcRequest.PropagationSet set = new RpcRequest.PropagationSet(propagation.synchronous(),
-                propagation.delay().toMillis());
+        RpcRequest.PropagationSet set;
+        synchronized (this) {
+            // Wall-clock stamps order settings made on different nodes; one node's own are strictly increasing.
+            long now = System.currentTimeMillis();
+            set = new RpcRequest.PropagationSet(propagation.synchronous(), propagation.delay().toMillis(),
+                    setting == null ? now : Math.max(now, setting.setAtMillis() + 1), node.selfId());
+            adopt(set);
+        }
         Map<Integer, CompletableFuture<Object>> asked = new LinkedHashMap<>();
         for (int peer : otherNodes()) {
             asked.put(peer, send(peer, set));
@@ -142,10 +157,73 @@ public final class ClusterFiguresService implements ClusterFigures, NodeFiguresH
         asked.forEach(this::await);
     }
 
-    /** Every node of the cluster's groups but this one, in id order. */
+    /**
+     * Asks every other node for the newest propagation setting it has heard of and takes the newest answered, if
+     * newer than this node's: called once this node serves, so that a node that was down when the setting changed,
+     * or joined since, runs with the cluster's. Asks again each second those that did not answer (a node restarting
+     * with it), for up to {@link #LEARN_WINDOW}, on a thread of its own.
+     */
+    public synchronized void learnPropagation() {
+        if (closed || learner != null) {
+            return;
+        }
+        learner = DaemonThreads.named("basalt-propagation-" + node.selfId() + "-").newThread(this::learn);
+        learner.start();
+    }
+
+    private void learn() {
+        TreeSet<Integer> waiting = new TreeSet<>(otherNodes());
+        long deadline = System.nanoTime() + LEARN_WINDOW.toNanos();
+        while (!waiting.isEmpty() && !Thread.currentThread().isInterrupted()) {
+            Map<Integer, CompletableFuture<Object>> asked = new LinkedHashMap<>();
+            for (int peer : waiting) {
+                asked.put(peer, send(peer, new RpcRequest.PropagationRead()));
+            }
+            for (Map.Entry<Integer, CompletableFuture<Object>> entry : asked.entrySet()) {
+                CompletableFuture<Object> answer = entry.getValue();
+                Object value = await(entry.getKey(), answer);
+                if (value instanceof RpcRequest.PropagationSet theirs) {
+                    synchronized (this) {
+                        if (adopt(theirs)) {
+                            LOG.info("Global index propagation {} learned from node {}", theirs, entry.getKey());
+                        }
+                    }
+                }
+                if (answer.isDone() && !answer.isCompletedExceptionally()) {
+                    waiting.remove(entry.getKey());
+                }
+            }
+            if (waiting.isEmpty() || System.nanoTime() > deadline) {
+                return;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Takes {@code set} when it is newer than the setting this node has: the caller holds this object's lock. */
+    private boolean adopt(RpcRequest.PropagationSet set) {
+        if (!set.isNewerThan(setting)) {
+            return false;
+        }
+        setting = set;
+        node.globalIndexes().setPropagation(set.synchronous() ? GlobalIndexPropagation.SYNCHRONOUS
+                : GlobalIndexPropagation.delayed(Duration.ofMillis(set.delayMillis())));
+        return true;
+    }
+
+    /**
+     * Every node this node knows of but itself, in id order: the members of the cluster's groups, the nodes of its
+     * identity and those of the registry (a node joined since that holds no member yet).
+     */
     private List<Integer> otherNodes() {
         TreeSet<Integer> nodes = new TreeSet<>();
         node.groups().values().forEach(group -> nodes.addAll(group.members()));
+        node.identity().knownNodes().forEach(known -> nodes.add(known.nodeId()));
+        node.registry().ifPresent(registry -> registry.nodes().forEach(known -> nodes.add(known.nodeId())));
         nodes.remove(node.selfId());
         return List.copyOf(nodes);
     }
@@ -197,9 +275,21 @@ public final class ClusterFiguresService implements ClusterFigures, NodeFiguresH
             return CompletableFuture.completedFuture(new RpcResponse.Ok(lag));
         }
         if (request instanceof RpcRequest.PropagationSet set) {
-            node.globalIndexes().setPropagation(set.synchronous() ? GlobalIndexPropagation.SYNCHRONOUS
-                    : GlobalIndexPropagation.delayed(Duration.ofMillis(set.delayMillis())));
-            return CompletableFuture.completedFuture(new RpcResponse.Ok(null));
+            // Off the network thread: taking the setting waits for this object's lock and tells the propagators.
+            // A broadcast older than what this node has (sent before a newer one, delivered after) changes nothing.
+            return CompletableFuture.supplyAsync(() -> {
+                synchronized (this) {
+                    adopt(set);
+                }
+                return new RpcResponse.Ok(null);
+            }, reads);
+        }
+        if (request instanceof RpcRequest.PropagationRead) {
+            return CompletableFuture.supplyAsync(() -> {
+                synchronized (this) {
+                    return new RpcResponse.Ok(setting);
+                }
+            }, reads);
         }
         throw new IllegalArgumentException("not a NODE_FIGURES request: " + request.kind());
     }
@@ -247,6 +337,14 @@ public final class ClusterFiguresService implements ClusterFigures, NodeFiguresH
 
     @Override
     public void close() {
+        Thread learning;
+        synchronized (this) {
+            closed = true;
+            learning = learner;
+        }
+        if (learning != null) {
+            learning.interrupt();
+        }
         reads.shutdownNow();
     }
 }

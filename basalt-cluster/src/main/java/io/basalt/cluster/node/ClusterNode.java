@@ -11,8 +11,6 @@ import io.basalt.cluster.MetadataGroup;
 import io.basalt.cluster.TableDefinition;
 import io.basalt.cluster.TableMetadata;
 import io.basalt.cluster.rpc.MetaCommandAnswer;
-import io.basalt.cluster.rpc.RpcRefusedException;
-import io.basalt.cluster.rpc.RpcResponse;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.apply.GroupStateMachine;
@@ -20,9 +18,7 @@ import io.basalt.partition.log.MetaEntry;
 import io.basalt.replication.GlobalIndexLeader;
 import io.basalt.replication.PartitionLeader;
 import io.basalt.replication.raft.GroupLeadership;
-import io.basalt.replication.raft.GroupMember;
 import io.basalt.replication.raft.GroupStorageFactory;
-import io.basalt.replication.raft.ProposalOutcome;
 import io.basalt.replication.raft.RaftConfig;
 import io.basalt.replication.raft.RaftNode;
 import io.basalt.replication.raft.RaftPeerAddress;
@@ -30,7 +26,6 @@ import io.basalt.replication.raft.RaftReplicator;
 import io.basalt.replication.raft.RatisGroupStateMachine;
 import io.basalt.storage.StorageReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,12 +38,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -62,14 +55,13 @@ import org.slf4j.LoggerFactory;
  * peers (every initial node builds the identical groups); at later starts Ratis reopens the groups it finds on disk,
  * and once the registry records the groups, members change only by the metadata leader's reconcile loop ({@link
  * NodeMembership}). A joined node starts with none. The metadata group's member keeps this node's catalog ({@link
- * MetadataGroup}); the node answers {@link ClusterTopology} from it, the placement and Ratis' leader knowledge.
+ * MetadataGroup}); the node answers {@link ClusterTopology} from it, the placement and Ratis' leader knowledge, and
+ * {@link ClusterPartitions} through {@link MemberPartitions} (its members' partitions, reads and refusals).
  *
  * <p>Thread-safe. Close it: Ratis leaves non-daemon threads behind.
  */
 public final class ClusterNode implements ClusterTopology, ClusterPartitions, AutoCloseable {
     private static final Duration AMBIGUOUS_TIMEOUT = Duration.ofSeconds(10);
-    /** A consistent read waits this long for its group's read barrier before the Router tries again (§10). */
-    private static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
     private final NodeIdentity identity;
@@ -81,6 +73,8 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     private final ScheduledExecutorService reconciler;
     /** What the data groups' epochs build for global secondary indexes (cluster.md §15). */
     private final GroupGlobalIndexes globalIndexes;
+    /** The partitions of this node's members, as the serving side reaches them. */
+    private final MemberPartitions partitions;
 
     private ClusterNode(NodeIdentity identity, Map<Long, GroupPlacement> staticGroups, MetadataGroup metadata,
             RaftNode raft, ExecutorService partitionPool, ScheduledExecutorService reconciler,
@@ -92,6 +86,7 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         this.partitionPool = partitionPool;
         this.reconciler = reconciler;
         this.globalIndexes = globalIndexes;
+        this.partitions = new MemberPartitions(raft, globalIndexes, identity.nodeId());
     }
 
     /**
@@ -353,15 +348,7 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
 
     @Override
     public OptionalInt leaderHint(long groupId) {
-        if (raft.tryMember(groupId).isEmpty()) {
-            return OptionalInt.empty();
-        }
-        try {
-            return raft.leaderId(groupId).map(id -> OptionalInt.of(Integer.parseInt(id.substring(1))))
-                    .orElse(OptionalInt.empty());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return partitions.leaderHint(groupId);
     }
 
     @Override
@@ -399,140 +386,46 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         }
     }
 
-    // ---- ClusterPartitions: the partitions of this node's members ----
+    // ---- ClusterPartitions: the partitions of this node's members (MemberPartitions) ----
 
     @Override
     public PartitionLeader leader(long groupId, PartitionId partition) {
-        GroupMember member = raft.tryMember(groupId).orElseThrow(() -> new RpcRefusedException(notLeader(groupId)));
-        try {
-            return member.leadership().leader(partition);
-        } catch (ProposalOutcome e) {
-            throw new RpcRefusedException(answer(groupId, e.reason()));
-        }
+        return partitions.leader(groupId, partition);
     }
 
     @Override
     public GlobalIndexLeader indexLeader(long groupId, PartitionId partition) {
-        GroupMember member = raft.tryMember(groupId).orElseThrow(() -> new RpcRefusedException(notLeader(groupId)));
-        if (!member.leadership().isLeading()) {
-            throw new RpcRefusedException(notLeader(groupId));
-        }
-        GlobalIndexLeader leader = globalIndexes.indexLeader(groupId, partition);
-        if (leader == null) {
-            // Leading, but the partition is not open in the group yet or its epoch is being built.
-            throw new RpcRefusedException(new RpcResponse.NotReady());
-        }
-        return leader;
+        return partitions.indexLeader(groupId, partition);
     }
 
     @Override
     public GroupGlobalIndexes globalIndexes() {
-        return globalIndexes;
+        return partitions.globalIndexes();
     }
 
     @Override
     public <T> T read(long groupId, boolean consistent, Function<StorageReader, T> read) {
-        return read(groupId, consistent, false, read);
+        return partitions.read(groupId, consistent, read);
     }
 
     @Override
     public <T> T readReplica(long groupId, Function<StorageReader, T> read) {
-        return read(groupId, true, true, read);
+        return partitions.readReplica(groupId, read);
     }
 
     @Override
     public <T> CompletableFuture<T> readAsync(long groupId, boolean consistent, Function<StorageReader, T> read) {
-        return readAsync(groupId, consistent, false, read);
-    }
-
-    private <T> T read(long groupId, boolean consistent, boolean anyMember, Function<StorageReader, T> read) {
-        try {
-            return readAsync(groupId, consistent, anyMember, read).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-    }
-
-    /**
-     * A read of this node's member of the group, after its barrier when consistent. The barrier's future is shared
-     * by coalesced callers (GroupReads), so the 2 s bound goes on a copy; what follows the barrier runs on the thread
-     * that completed it (GroupReads' submitter, never Ratis' own or an event loop).
-     */
-    private <T> CompletableFuture<T> readAsync(long groupId, boolean consistent, boolean anyMember,
-            Function<StorageReader, T> read) {
-        Optional<GroupMember> found = raft.tryMember(groupId);
-        if (found.isEmpty()) {
-            return CompletableFuture.failedFuture(new RpcRefusedException(notLeader(groupId)));
-        }
-        GroupMember member = found.get();
-        if (!consistent) {
-            try {
-                return CompletableFuture.completedFuture(readStorage(member, read));
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        CompletableFuture<Void> barrier = anyMember ? member.reads().replicaBarrier() : member.reads().barrier();
-        CompletableFuture<Void> bounded = barrier.copy().orTimeout(BARRIER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        return bounded.handle((ignored, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                throw new RpcRefusedException(cause instanceof ProposalOutcome outcome
-                        ? answer(groupId, outcome.reason())
-                        : cause instanceof TimeoutException ? new RpcResponse.NotReady() : notLeader(groupId));
-            }
-            return readStorage(member, read);
-        });
-    }
-
-    private static <T> T readStorage(GroupMember member, Function<StorageReader, T> read) {
-        try {
-            return member.stateMachine().readStorage(read::apply);
-        } catch (IllegalStateException e) {
-            // Installing a snapshot or closing: another replica answers (§10).
-            throw new RpcRefusedException(new RpcResponse.NotReady());
-        }
+        return partitions.readAsync(groupId, consistent, read);
     }
 
     @Override
     public List<PartitionLeader> ledPartitions() {
-        List<PartitionLeader> leaders = new ArrayList<>();
-        for (long groupId : raft.groupIds()) {
-            raft.tryMember(groupId).ifPresent(member -> leaders.addAll(member.leadership().currentLeaders()));
-        }
-        return leaders;
+        return partitions.ledPartitions();
     }
 
     @Override
     public Throwable routingFailure(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
-        if (cause instanceof ProposalOutcome outcome) {
-            return new RpcRefusedException(switch (outcome.reason()) {
-                case NOT_APPLIED -> new RpcResponse.NotApplied();
-                case NOT_READY -> new RpcResponse.NotReady();
-                case AMBIGUOUS -> new RpcResponse.Ambiguous();
-                case NOT_LEADER -> new RpcResponse.NotLeader(0, 0);
-            });
-        }
-        return failure;
-    }
-
-    private RpcResponse answer(long groupId, ProposalOutcome.Reason reason) {
-        return switch (reason) {
-            case NOT_LEADER -> notLeader(groupId);
-            case NOT_READY -> new RpcResponse.NotReady();
-            case NOT_APPLIED -> new RpcResponse.NotApplied();
-            case AMBIGUOUS -> new RpcResponse.Ambiguous();
-        };
-    }
-
-    /** NOT_LEADER with the leader this node knows of (0 when it knows none, or believes it leads itself). */
-    private RpcResponse notLeader(long groupId) {
-        OptionalInt hint = leaderHint(groupId);
-        return new RpcResponse.NotLeader(groupId, hint.isPresent() && hint.getAsInt() != identity.nodeId()
-                ? hint.getAsInt() : 0);
+        return partitions.routingFailure(failure);
     }
 
     @Override

@@ -14,6 +14,8 @@ import java.util.List;
  *   statistics read:  varint count, (u8 0 unread | u8 1, varlong item count, varlong size bytes) each
  *   index lag read:   varlong pending changes, varlong age millis, u8 backfilled
  *   propagation set:  empty
+ *   propagation read: u8 0 nothing set | u8 1, then a propagation set's fields (u8 synchronous, varlong delay ms,
+ *                     varlong set-at millis, varint set-by node)
  * </pre>
  * THE LAYOUT IS A PROTOCOL (see {@link RpcCodec}).
  */
@@ -22,6 +24,7 @@ final class FiguresCodec {
     private static final int STATISTICS = 1;
     private static final int INDEX_LAG = 2;
     private static final int PROPAGATION = 3;
+    private static final int PROPAGATION_READ = 4;
 
     private FiguresCodec() {
     }
@@ -40,12 +43,24 @@ final class FiguresCodec {
             out.writeByte(INDEX_LAG);
             out.writeLong(read.tableId());
             out.writeVarInt(read.indexId());
-        } else {
-            RpcRequest.PropagationSet set = (RpcRequest.PropagationSet) request;
+        } else if (request instanceof RpcRequest.PropagationSet set) {
             out.writeByte(PROPAGATION);
-            out.writeByte(set.synchronous() ? 1 : 0);
-            out.writeVarLong(set.delayMillis());
+            writeSetting(out, set);
+        } else {
+            out.writeByte(PROPAGATION_READ);
         }
+    }
+
+    private static void writeSetting(ByteWriter out, RpcRequest.PropagationSet set) {
+        out.writeByte(set.synchronous() ? 1 : 0);
+        out.writeVarLong(set.delayMillis());
+        out.writeVarLong(set.setAtMillis());
+        out.writeVarInt(set.setBy());
+    }
+
+    private static RpcRequest.PropagationSet readSetting(ByteReader in) {
+        return new RpcRequest.PropagationSet(RpcCodec.readBoolean(in), in.readVarLong(), in.readVarLong(),
+                in.readVarInt());
     }
 
     static RpcRequest readRequest(ByteReader in) {
@@ -64,7 +79,10 @@ final class FiguresCodec {
                 return new RpcRequest.IndexLagRead(in.readLong(), in.readVarInt());
             }
             if (shape == PROPAGATION) {
-                return new RpcRequest.PropagationSet(RpcCodec.readBoolean(in), in.readVarLong());
+                return readSetting(in);
+            }
+            if (shape == PROPAGATION_READ) {
+                return new RpcRequest.PropagationRead();
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("invalid figures request: " + e.getMessage(), e);
@@ -75,7 +93,7 @@ final class FiguresCodec {
     /** Whether {@code request} is one of the {@code NODE_FIGURES} shapes. */
     static boolean isFigures(RpcRequest request) {
         return request instanceof RpcRequest.StatisticsRead || request instanceof RpcRequest.IndexLagRead
-                || request instanceof RpcRequest.PropagationSet;
+                || request instanceof RpcRequest.PropagationSet || request instanceof RpcRequest.PropagationRead;
     }
 
     @SuppressWarnings("unchecked")
@@ -97,6 +115,13 @@ final class FiguresCodec {
             out.writeVarLong(lag.pendingChanges());
             out.writeVarLong(lag.ageMillis());
             out.writeByte(lag.backfilled() ? 1 : 0);
+        } else if (answered instanceof RpcRequest.PropagationRead) {
+            if (value == null) {
+                out.writeByte(0);
+            } else {
+                out.writeByte(1);
+                writeSetting(out, (RpcRequest.PropagationSet) value);
+            }
         }
         // A propagation set answers with nothing.
     }
@@ -113,6 +138,9 @@ final class FiguresCodec {
         }
         if (answered instanceof RpcRequest.IndexLagRead) {
             return new IndexLag(in.readVarLong(), in.readVarLong(), RpcCodec.readBoolean(in));
+        }
+        if (answered instanceof RpcRequest.PropagationRead) {
+            return RpcCodec.readBoolean(in) ? readSetting(in) : null;
         }
         return null;
     }

@@ -49,7 +49,8 @@ import java.util.List;
  *   NODE_HEARTBEAT  varint node id, varint count, u64 led group each
  *   PING            (empty)
  *   NODE_FIGURES    u8 1 STATISTICS, varint count, (u64 group, u64 table, partition, varint index id) each
- *                   | u8 2 INDEX_LAG, u64 table, varint index id | u8 3 PROPAGATION, u8 synchronous, varlong delay ms
+ *                   | u8 2 INDEX_LAG, u64 table, varint index id | u8 3 PROPAGATION, u8 synchronous, varlong delay ms,
+ *                   varlong set-at millis, varint set-by node | u8 4 PROPAGATION_READ (empty)
  * </pre>
  * Response payloads are in {@link RpcResponseCodec}. Decoding is strict: the length must match the bytes, every
  * byte must be used, unknown versions, kinds, tags and reserved kinds are refused, and frames above

@@ -328,15 +328,39 @@ public sealed interface RpcRequest {
 
     /**
      * Sets the receiving node's global index propagation (a test setting, {@code GlobalIndexPropagation}): whether
-     * writes wait for their index entries, else the least delay before they are sent. Answered with nothing.
+     * writes wait for their index entries, else the least delay before they are sent. Stamped by the node where it
+     * was set ({@code setAtMillis} on its clock, then {@code setBy} to break ties): a node keeps the newest setting it
+     * has heard of, so a late broadcast never undoes a newer one (docs/design/cluster.md, s19). Answered with nothing;
+     * also the answer to a {@link PropagationRead}.
      */
-    record PropagationSet(boolean synchronous, long delayMillis) implements RpcRequest {
+    record PropagationSet(boolean synchronous, long delayMillis, long setAtMillis, int setBy) implements RpcRequest {
         public PropagationSet {
             if (delayMillis < 0) {
                 throw new IllegalArgumentException("delay is negative: " + delayMillis);
             }
+            if (setAtMillis < 0 || setBy < 0) {
+                throw new IllegalArgumentException("stamp is negative: " + setAtMillis + " by " + setBy);
+            }
         }
 
+        /** Whether this setting was made after {@code other} (null: nothing set yet). */
+        public boolean isNewerThan(PropagationSet other) {
+            return other == null || setAtMillis > other.setAtMillis
+                    || setAtMillis == other.setAtMillis && setBy > other.setBy;
+        }
+
+        @Override
+        public RpcKind kind() {
+            return RpcKind.NODE_FIGURES;
+        }
+    }
+
+    /**
+     * Asks a node for the newest propagation setting it has heard of: a node that starts or joins learns the
+     * cluster's (docs/design/cluster.md, s19). Answered by a {@link PropagationSet}, or null when no setting was made
+     * on the cluster since the node started (it runs on its own start options).
+     */
+    record PropagationRead() implements RpcRequest {
         @Override
         public RpcKind kind() {
             return RpcKind.NODE_FIGURES;

@@ -81,7 +81,7 @@ final class RandomRpcValues {
             case 17 -> new RpcRequest.StatisticsRead(list(() -> new RpcRequest.StatisticsKey(random.nextLong(),
                     random.nextLong(), partition(), random.nextInt(6))));
             case 18 -> new RpcRequest.IndexLagRead(random.nextLong(), random.nextInt(1 << 20));
-            case 19 -> new RpcRequest.PropagationSet(random.nextBoolean(), random.nextLong() & Long.MAX_VALUE);
+            case 19 -> random.nextBoolean() ? propagationSet() : new RpcRequest.PropagationRead();
             case 16 -> new RpcRequest.NodeHeartbeat(1 + random.nextInt(9), list(random::nextLong));
             case 14 -> new RpcRequest.GroupMemberAdd(random.nextLong(), list(() -> new RaftPeerAddress(
                     "n" + (1 + random.nextInt(9)), "127.0.0.1:" + port(), random.nextInt(2)), 1),
@@ -197,6 +197,8 @@ final class RandomRpcValues {
         } else if (request instanceof RpcRequest.IndexLagRead) {
             return new IndexLag(random.nextLong() & Long.MAX_VALUE, random.nextLong() & Long.MAX_VALUE,
                     random.nextBoolean());
+        } else if (request instanceof RpcRequest.PropagationRead) {
+            return random.nextBoolean() ? null : propagationSet();
         } else if (request instanceof RpcRequest.Validate) {
             boolean[] written = new boolean[random.nextInt(5)];
             for (int i = 0; i < written.length; i++) {
@@ -205,6 +207,11 @@ final class RandomRpcValues {
             return written;
         }
         return null;
+    }
+
+    RpcRequest.PropagationSet propagationSet() {
+        return new RpcRequest.PropagationSet(random.nextBoolean(), random.nextLong() & Long.MAX_VALUE,
+                random.nextLong() & Long.MAX_VALUE, random.nextInt(Integer.MAX_VALUE));
     }
 
     RpcRequest.Write write() {

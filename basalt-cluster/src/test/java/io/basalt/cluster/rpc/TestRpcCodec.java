@@ -137,11 +137,36 @@ class TestRpcCodec {
         assertThat(((RpcResponse.Ok) RpcCodec.decodeResponse(lagAnswer, lag).content()).value())
                 .isEqualTo(new IndexLag(4, 250, false));
 
-        RpcRequest.PropagationSet set = new RpcRequest.PropagationSet(false, 500);
-        assertThat(HEX.formatHex(RpcCodec.encodeRequest(6, 0, set))).isEqualTo("00000012" + "01" + "13"
-                + "0000000000000006" + "00000000" + "03" + "00" + "f403");
+        RpcRequest.PropagationSet set = new RpcRequest.PropagationSet(false, 500, 1000, 2);
+        assertThat(HEX.formatHex(RpcCodec.encodeRequest(6, 0, set))).isEqualTo("00000015" + "01" + "13"
+                + "0000000000000006" + "00000000" + "03" + "00" + "f403" + "e807" + "02"); // set at 1000 by node 2
         assertThat(RpcCodec.decodeRequest(RpcCodec.encodeRequest(6, 0, set)).content()).isEqualTo(set);
         assertRefused(with(RpcCodec.encodeRequest(6, 0, set), 18, 9), "unknown figures shape 9");
+
+        // s19: a node that starts asks the others for the newest setting they have heard of.
+        RpcRequest.PropagationRead ask = new RpcRequest.PropagationRead();
+        assertThat(HEX.formatHex(RpcCodec.encodeRequest(7, 0, ask))).isEqualTo("0000000f" + "01" + "13"
+                + "0000000000000007" + "00000000" + "04");
+        assertThat(RpcCodec.decodeRequest(RpcCodec.encodeRequest(7, 0, ask)).content()).isEqualTo(ask);
+        byte[] told = RpcCodec.encodeResponse(7, ask, new RpcResponse.Ok(set));
+        assertThat(HEX.formatHex(told)).isEqualTo("00000015" + "01" + "80" + "0000000000000007" + "00000000"
+                + "01" + "00" + "f403" + "e807" + "02");
+        assertThat(((RpcResponse.Ok) RpcCodec.decodeResponse(told, ask).content()).value()).isEqualTo(set);
+        byte[] nothing = RpcCodec.encodeResponse(7, ask, new RpcResponse.Ok(null));
+        assertThat(HEX.formatHex(nothing)).isEqualTo("0000000f" + "01" + "80" + "0000000000000007" + "00000000"
+                + "00");
+        assertThat(((RpcResponse.Ok) RpcCodec.decodeResponse(nothing, ask).content()).value()).isNull();
+    }
+
+    @Test
+    void aPropagationSettingIsNewerByItsStampThenItsNode() {
+        RpcRequest.PropagationSet first = new RpcRequest.PropagationSet(true, 0, 1000, 3);
+        assertThat(first.isNewerThan(null)).isTrue();
+        assertThat(new RpcRequest.PropagationSet(false, 0, 1001, 1).isNewerThan(first)).isTrue();
+        assertThat(new RpcRequest.PropagationSet(false, 0, 1000, 4).isNewerThan(first)).isTrue();
+        assertThat(new RpcRequest.PropagationSet(false, 0, 1000, 2).isNewerThan(first)).isFalse();
+        assertThat(new RpcRequest.PropagationSet(false, 0, 999, 9).isNewerThan(first)).isFalse();
+        assertThat(first.isNewerThan(first)).isFalse();
     }
 
     @Test

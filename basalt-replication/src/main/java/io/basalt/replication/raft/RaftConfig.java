@@ -30,7 +30,8 @@ import org.apache.ratis.util.TimeDuration;
  *     disagree on the default); strong reads answer from the leader alone while its lease holds (§10)
  * @param leaderLeaseRatio {@code raft.server.read.leader.lease.timeout.ratio}: lease = ratio × minimum election
  *     timeout, so it runs out before a new leader can be elected
- * @param readTimeout {@code raft.server.read.timeout}: how long a read barrier may wait (the routing deadline)
+ * @param readTimeout {@code raft.server.read.timeout}: how long a read barrier may wait; a serving node sets its
+ *     routing deadline ({@link #withReadTimeout}), so a strong read gives up when its caller would
  * @param appenderByteLimit {@code raft.server.log.appender.buffer.byte-limit}: the largest single Raft entry; larger
  *     encoded entries are split into parts (§5.3)
  * @param writeBufferSize {@code raft.server.log.write.buffer.size}: must exceed the byte limit; direct memory per
@@ -128,6 +129,15 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
     public RaftConfig withLeaderLease(boolean enabled) {
         return new RaftConfig(electionTimeoutMin, electionTimeoutMax, firstElectionTimeoutMin,
                 firstElectionTimeoutMax, slownessTimeout, enabled, leaderLeaseRatio, readTimeout, appenderByteLimit,
+                writeBufferSize, segmentSizeMax, preallocatedSize, segmentCacheNumMax, segmentCacheSizeMax,
+                appenderRetryPolicy, snapshotChunkSizeMax, snapshotAutoTriggerThreshold, purgeUptoSnapshotIndex,
+                purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit);
+    }
+
+    /** The same with another read barrier timeout (a serving node's {@code --routing-deadline}, §18). */
+    public RaftConfig withReadTimeout(Duration timeout) {
+        return new RaftConfig(electionTimeoutMin, electionTimeoutMax, firstElectionTimeoutMin,
+                firstElectionTimeoutMax, slownessTimeout, leaderLease, leaderLeaseRatio, timeout, appenderByteLimit,
                 writeBufferSize, segmentSizeMax, preallocatedSize, segmentCacheNumMax, segmentCacheSizeMax,
                 appenderRetryPolicy, snapshotChunkSizeMax, snapshotAutoTriggerThreshold, purgeUptoSnapshotIndex,
                 purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit);

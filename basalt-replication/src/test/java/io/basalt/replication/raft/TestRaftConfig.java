@@ -115,6 +115,18 @@ class TestRaftConfig {
     }
 
     @Test
+    void theReadTimeoutFollowsWhatTheNodeAsks() {
+        RaftConfig defaults = RaftConfig.defaults();
+        RaftConfig changed = defaults.withReadTimeout(Duration.ofMillis(1500));
+        assertThat(changed.readTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(changed.withReadTimeout(defaults.readTimeout())).isEqualTo(defaults);
+        RaftProperties properties = changed.toProperties(Path.of("raft"), "127.0.0.1", 0);
+        assertThat(RaftServerConfigKeys.Read.timeout(properties).toLong(TimeUnit.MILLISECONDS)).isEqualTo(1500);
+        assertThatThrownBy(() -> defaults.withReadTimeout(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("readTimeout is null");
+    }
+
+    @Test
     void refusesInconsistentSettings() {
         RaftConfig defaults = RaftConfig.defaults();
         assertThatThrownBy(() -> defaults.withElectionTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1)))

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.cluster.NodeConfig;
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.ClusterNode;
+import io.basalt.cluster.node.NodeAddress;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.PlacementConfig;
 import io.basalt.cluster.routing.RoutingConfig;
@@ -14,6 +15,7 @@ import io.basalt.server.ClusterNodeServer;
 import io.basalt.server.ServerConfig;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import io.basalt.testing.raft.RaftGroupHarness;
+import io.basalt.testing.raft.TakenPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,10 +23,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * N cluster nodes in one JVM (docs/design/cluster.md §13.1): a cluster directory made by {@link ClusterDirectory}
@@ -36,6 +44,12 @@ import java.util.OptionalInt;
  * behind.
  */
 public final class BasaltTestCluster implements AutoCloseable {
+    /** How many new directories a new cluster tries before a taken port fails its start. */
+    static final int FRESH_ATTEMPTS = 3;
+    /** How long a node started from its directory waits for its own ports (as RaftGroupHarness does). */
+    private static final Duration PORT_WAIT = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(BasaltTestCluster.class);
+
     private final Path directory;
     private final RaftConfig config;
     private final List<ClusterNode> nodes = new ArrayList<>();
@@ -57,9 +71,57 @@ public final class BasaltTestCluster implements AutoCloseable {
      * restarts the cluster a previous one left there.
      */
     public static BasaltTestCluster start(Path directory, int nodes, int groupsPerNode) throws IOException {
-        if (!Files.exists(ClusterDirectory.nodeDirectory(directory, 1).resolve(NodeIdentity.FILE_NAME))) {
-            ClusterDirectory.create(directory, "127.0.0.1", nodes, 0, groupsPerNode);
+        return start(directory, nodes, groupsPerNode, identities -> { });
+    }
+
+    /**
+     * {@link #start(Path, int, int)}, telling {@code created} the identities of each cluster directory it writes
+     * (the tests hold one of their ports to make a start meet a taken port).
+     *
+     * <p>The ports of a new directory are chosen free and released before the nodes bind them (the peers must know
+     * them first), so another process — another test, an outgoing connection — may hold one in between. A new
+     * cluster whose Raft port turns out taken, or whose RPC port is taken once its nodes run, is created again on
+     * fresh ports (nothing is in it yet; up to {@link #FRESH_ATTEMPTS} directories, each retry logged). A cluster
+     * restarted from its directory keeps its ports: its peers know them.
+     */
+    static BasaltTestCluster start(Path directory, int nodes, int groupsPerNode,
+            Consumer<List<NodeIdentity>> created) throws IOException {
+        requireNonNull(created, "created is null");
+        if (Files.exists(ClusterDirectory.nodeDirectory(directory, 1).resolve(NodeIdentity.FILE_NAME))) {
+            return startNodes(directory, nodes, PORT_WAIT);
         }
+        for (int attempt = 1; ; attempt++) {
+            List<NodeIdentity> identities = ClusterDirectory.create(directory, "127.0.0.1", nodes, 0, groupsPerNode);
+            created.accept(identities);
+            try {
+                BasaltTestCluster cluster = startNodes(directory, nodes, Duration.ZERO);
+                Optional<NodeAddress> rpcTaken = identities.get(0).initialNodes().stream()
+                        .filter(address -> !TakenPorts.isFree(address.rpcPort())).findFirst();
+                if (rpcTaken.isEmpty()) {
+                    return cluster;
+                }
+                cluster.close();
+                if (attempt == FRESH_ATTEMPTS) {
+                    throw new IOException("the RPC port " + rpcTaken.get().rpcAddress() + " of node "
+                            + rpcTaken.get().nodeId() + " is taken, and so was a port of " + (attempt - 1)
+                            + " directories before; giving up");
+                }
+                LOG.warn("A new test cluster's RPC port {} of node {} is taken; creating it again on fresh ports "
+                        + "(attempt {} of {})", rpcTaken.get().rpcAddress(), rpcTaken.get().nodeId(), attempt + 1,
+                        FRESH_ATTEMPTS);
+            } catch (IOException | RuntimeException e) {
+                if (!TakenPorts.isBindFailure(e) || attempt == FRESH_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("A new test cluster's node met a taken port ({}); creating it again on fresh ports "
+                        + "(attempt {} of {})", e.getMessage(), attempt + 1, FRESH_ATTEMPTS);
+            }
+            deleteNodeDirectories(directory, nodes);
+        }
+    }
+
+    /** Starts every node of the cluster directory, each waiting up to {@code portWait} while its port is taken. */
+    private static BasaltTestCluster startNodes(Path directory, int nodes, Duration portWait) throws IOException {
         BasaltTestCluster cluster = new BasaltTestCluster(directory, RaftGroupHarness.testConfig());
         try {
             for (int node = 1; node <= nodes; node++) {
@@ -69,13 +131,31 @@ public final class BasaltTestCluster implements AutoCloseable {
             }
             // Each start adds its members; a group elects once a majority of its members exist.
             for (int node = 1; node <= nodes; node++) {
-                cluster.restart(node);
+                cluster.restart(node, portWait);
             }
         } catch (IOException | RuntimeException e) {
-            cluster.close();
+            try {
+                cluster.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
         return cluster;
+    }
+
+    private static void deleteNodeDirectories(Path directory, int nodes) throws IOException {
+        for (int node = 1; node <= nodes; node++) {
+            Path nodeDirectory = ClusterDirectory.nodeDirectory(directory, node);
+            if (!Files.exists(nodeDirectory)) {
+                continue;
+            }
+            try (Stream<Path> paths = Files.walk(nodeDirectory)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     public int size() {
@@ -201,15 +281,61 @@ public final class BasaltTestCluster implements AutoCloseable {
 
     /** Starts a stopped node from its directory, as {@code basalt serve --data-dir node-N} does. */
     public void restart(int nodeId) throws IOException {
+        restart(nodeId, PORT_WAIT);
+    }
+
+    /**
+     * {@link #restart(int)}, waiting up to {@code portWait} while the node's Raft port or (when serving) its RPC port
+     * is taken: both are the node's for good (its {@code node.json}, its peers' group configurations), so a start
+     * that meets one taken can only wait for it, each wait logged.
+     *
+     * @throws IOException naming the port when it stayed taken
+     */
+    public void restart(int nodeId, Duration portWait) throws IOException {
         if (nodes.get(nodeId - 1) != null) {
             throw new IllegalStateException("node " + nodeId + " is running");
         }
-        RocksDbResources shared = RocksDbResources.create(16L * 1024 * 1024, 8L * 1024 * 1024);
-        resources.set(nodeId - 1, shared);
-        nodes.set(nodeId - 1, ClusterNode.start(nodeDirectory(nodeId), config, GroupStorageFactory.rocksDb(shared)));
-        if (serving != null) {
-            startServer(nodeId);
+        long deadline = System.nanoTime() + portWait.toNanos();
+        while (true) {
+            RocksDbResources shared = RocksDbResources.create(16L * 1024 * 1024, 8L * 1024 * 1024);
+            try {
+                nodes.set(nodeId - 1, ClusterNode.start(nodeDirectory(nodeId), config,
+                        GroupStorageFactory.rocksDb(shared)));
+                resources.set(nodeId - 1, shared);
+                break;
+            } catch (IOException | RuntimeException e) {
+                shared.close();
+                if (!waitedForPort(nodeId, e, deadline)) {
+                    throw e;
+                }
+            }
         }
+        if (serving == null) {
+            return;
+        }
+        while (true) {
+            try {
+                startServer(nodeId);
+                return;
+            } catch (Exception e) {
+                // Netty throws its bind failure (a checked NativeIoException) without declaring it.
+                if (!waitedForPort(nodeId, e, deadline)) {
+                    stop(nodeId);
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether {@code failure} was a taken port with {@code deadline} ahead: then it waited a little, logged. */
+    private static boolean waitedForPort(int nodeId, Exception failure, long deadline) {
+        if (!TakenPorts.isBindFailure(failure) || System.nanoTime() > deadline) {
+            return false;
+        }
+        LOG.warn("Node {} of a test cluster met a taken port ({}); trying again in 200 ms", nodeId,
+                failure.getMessage());
+        sleep(200);
+        return true;
     }
 
     /**

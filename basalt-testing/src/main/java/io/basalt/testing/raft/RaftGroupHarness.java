@@ -22,10 +22,6 @@ import io.basalt.storage.StorageIterator;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -204,7 +200,7 @@ public final class RaftGroupHarness implements AutoCloseable {
 
     private void startAll(int count) throws IOException {
         for (int i = 0; i < count; i++) {
-            ports.add(freePort());
+            ports.add(TakenPorts.freePort());
             nodes.add(null);
             resources.add(null);
         }
@@ -243,7 +239,7 @@ public final class RaftGroupHarness implements AutoCloseable {
     /** Starts one more node, with no member of any group; returns its index. */
     public int addNode() throws IOException {
         int node = nodes.size();
-        ports.add(freePort());
+        ports.add(TakenPorts.freePort());
         nodes.add(null);
         resources.add(null);
         startNode(node);
@@ -328,7 +324,8 @@ public final class RaftGroupHarness implements AutoCloseable {
                 return;
             } catch (IOException | RuntimeException e) {
                 shared.close();
-                if (!(isBindFailure(e) || !isFree(ports.get(node))) || System.nanoTime() > deadline) {
+                if (!(TakenPorts.isBindFailure(e) || !TakenPorts.isFree(ports.get(node)))
+                        || System.nanoTime() > deadline) {
                     throw e;
                 }
             }
@@ -338,32 +335,6 @@ public final class RaftGroupHarness implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for port " + ports.get(node), e);
             }
-        }
-    }
-
-    /**
-     * Whether a start failed binding its port (gRPC's "Failed to bind to address", the kernel's "Address already in
-     * use"): the port may be free again by the time this is asked.
-     */
-    private static boolean isBindFailure(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            String message = cause.getMessage();
-            if (cause instanceof BindException || message != null
-                    && (message.contains("Failed to bind") || message.contains("Address already in use"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether {@code port} on the loopback address can be bound now. */
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -544,13 +515,6 @@ public final class RaftGroupHarness implements AutoCloseable {
                     failures.get(0)));
             failures.subList(1, failures.size()).forEach(failure::addSuppressed);
             throw failure;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         }
     }
 

@@ -3,7 +3,6 @@ package io.basalt.testing.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -22,21 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("raft")
 class MeasureRaftLatency {
-    private static final long GROUP = 1;
-    private static final int PARTITIONS = 4;
-
     @TempDir
     Path directory;
 
     @Test
     void measure() throws Exception {
         int count = Integer.getInteger("basalt.raft.writes", 300);
-        try (RaftGroupHarness harness = RaftGroupHarness.builder(directory).partitionsPerGroup(PARTITIONS).start()) {
-            int leader = harness.awaitLeader(GROUP, Duration.ofSeconds(15));
-            run(harness, leader, "warm", 100);
-            long appliedBefore = harness.member(leader, GROUP).stateMachine().lastAppliedIndex();
-            long[] micros = run(harness, leader, "k", count);
-            long logEntries = harness.member(leader, GROUP).stateMachine().lastAppliedIndex() - appliedBefore;
+        try (MeasuredGroup group = MeasuredGroup.start(directory)) {
+            run(group, "warm", 100);
+            long appliedBefore = group.appliedIndex();
+            long[] micros = run(group, "k", count);
+            long logEntries = group.appliedIndex() - appliedBefore;
             Arrays.sort(micros);
             System.out.printf("sequential writes %d | p50 %.2f ms | p90 %.2f ms | p99 %.2f ms | max %.2f ms"
                     + " | log entries %d%n", count, micros[count / 2] / 1e3, micros[count * 9 / 10] / 1e3,
@@ -45,14 +40,12 @@ class MeasureRaftLatency {
         }
     }
 
-    private static long[] run(RaftGroupHarness harness, int leader, String prefix, int count) throws Exception {
+    /** One write at a time: each waits for the one before. */
+    private static long[] run(MeasuredGroup group, String prefix, int count) throws Exception {
         long[] micros = new long[count];
         for (int i = 0; i < count; i++) {
-            String pk = prefix + i;
             long started = System.nanoTime();
-            harness.leader(leader, GROUP, RaftTestItems.partitionOf(harness, GROUP, pk))
-                    .write(RaftTestItems.itemKey(harness, GROUP, pk), RaftTestItems.put(pk, i))
-                    .get(10, TimeUnit.SECONDS);
+            group.put(prefix + i, i).get(10, TimeUnit.SECONDS);
             micros[i] = (System.nanoTime() - started) / 1000;
         }
         return micros;

@@ -6,7 +6,6 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.replication.raft.GroupProposer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,9 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("raft")
 class MeasureRaftWrites {
-    private static final long GROUP = 1;
-    private static final int PARTITIONS = 4;
-
     @TempDir
     Path directory;
 
@@ -46,29 +42,26 @@ class MeasureRaftWrites {
     }
 
     private void measure(int window, int count) throws Exception {
-        try (RaftGroupHarness harness = RaftGroupHarness.builder(Files.createTempDirectory(directory, "w" + window))
-                .partitionsPerGroup(PARTITIONS).maxInFlight(window).start()) {
-            int leader = harness.awaitLeader(GROUP, Duration.ofSeconds(15));
-            run(harness, leader, "warm", 500);
-            GroupProposer proposer = harness.member(leader, GROUP).proposer();
+        try (MeasuredGroup group = MeasuredGroup.start(Files.createTempDirectory(directory, "w" + window), window)) {
+            run(group, "warm", 500);
+            GroupProposer proposer = group.proposer();
             long packedBefore = proposer.packedSubmissions();
-            long appliedBefore = harness.member(leader, GROUP).stateMachine().lastAppliedIndex();
+            long appliedBefore = group.appliedIndex();
             long started = System.nanoTime();
-            run(harness, leader, "k", count);
+            run(group, "k", count);
             double seconds = (System.nanoTime() - started) / 1e9;
-            long logEntries = harness.member(leader, GROUP).stateMachine().lastAppliedIndex() - appliedBefore;
+            long logEntries = group.appliedIndex() - appliedBefore;
             System.out.printf("%d | %d | %.2f | %.0f | %d | %.1f%n", window, count, seconds, count / seconds,
                     proposer.packedSubmissions() - packedBefore, count / (double) Math.max(1, logEntries));
             assertThat(logEntries).isPositive();
         }
     }
 
-    private static void run(RaftGroupHarness harness, int leader, String prefix, int count) throws Exception {
+    /** Every write sent at once, then all awaited: the proposer packs what waits. */
+    private static void run(MeasuredGroup group, String prefix, int count) throws Exception {
         List<CompletableFuture<EvaluatedWrite>> writes = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String pk = prefix + i;
-            writes.add(harness.leader(leader, GROUP, RaftTestItems.partitionOf(harness, GROUP, pk))
-                    .write(RaftTestItems.itemKey(harness, GROUP, pk), RaftTestItems.put(pk, i)));
+            writes.add(group.put(prefix + i, i));
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
     }

@@ -3,8 +3,6 @@ package io.basalt.testing.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,12 +28,6 @@ class TestRestartOnATakenPort {
     @TempDir
     Path directory;
 
-    private static ServerSocket hold(int port) throws Exception {
-        ServerSocket socket = new ServerSocket();
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        return socket;
-    }
-
     @Test
     void aPortTakenForAMomentIsWaitedForAndOneTakenForGoodFailsTheStartNotTheJvm() throws Exception {
         try (RaftGroupHarness harness = RaftGroupHarness.builder(directory).inMemory(true).start()) {
@@ -44,7 +36,7 @@ class TestRestartOnATakenPort {
             int port = harness.port(follower);
 
             harness.stop(follower);
-            ServerSocket forGood = hold(port);
+            ServerSocket forGood = TakenPorts.hold(port);
             try {
                 assertThatThrownBy(() -> harness.restart(follower, Duration.ofSeconds(1)))
                         .hasMessageContaining(Integer.toString(port));
@@ -53,16 +45,7 @@ class TestRestartOnATakenPort {
             }
             assertThat(harness.isRunning(follower)).isFalse();
 
-            ServerSocket briefly = hold(port);
-            Thread release = new Thread(() -> {
-                try {
-                    TimeUnit.MILLISECONDS.sleep(1500);
-                    briefly.close();
-                } catch (Exception e) {
-                    // The test fails on its own below.
-                }
-            }, "release-port");
-            release.start();
+            Thread release = TakenPorts.holdFor(port, Duration.ofMillis(1500));
             harness.restart(follower, Duration.ofSeconds(20));
             release.join();
             assertThat(harness.isRunning(follower)).isTrue();
