@@ -58,6 +58,16 @@ public final class BasaltTestServer implements AutoCloseable {
      * writes eventually (cluster.md, "s18 the whole suite on a cluster").
      */
     public static final String CLUSTER_REPLICA_READS_PROPERTY = "basalt.clusterTests.replicaReads";
+    /**
+     * The cluster mode's routing deadline: how long a call may meet only safe failures (no leader yet, a leader
+     * changing) before its client gets a 503. The suite's clients do not retry (they see every error), and a
+     * three-node cluster in one JVM of a loaded CI machine once took longer than the production 5 s to elect or hand
+     * over a leader (TestIndexTables: a 503 under load; a group's first election took about 20 s at load average 74;
+     * cluster.md, "s19 flakes"). Generous but bounded, and below the clients' 30 s socket timeout.
+     */
+    static final Duration CLUSTER_ROUTING_DEADLINE = Duration.ofSeconds(20);
+    /** How long the cluster mode waits for every group's first leader (about 20 s seen at load average 74). */
+    static final Duration CLUSTER_START_TIMEOUT = Duration.ofSeconds(90);
 
     private final BasaltNode node;
     private final BasaltServer server;
@@ -85,10 +95,10 @@ public final class BasaltTestServer implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             try {
-                RoutingConfig routing = RoutingConfig.defaults()
+                RoutingConfig routing = RoutingConfig.defaults().withRoutingDeadline(CLUSTER_ROUTING_DEADLINE)
                         .withEventualReadsFromReplicas(Boolean.getBoolean(CLUSTER_REPLICA_READS_PROPERTY));
                 cluster.serve(config, routing, serverConfig);
-                this.entryNode = cluster.leastLeadingNode(Duration.ofSeconds(30));
+                this.entryNode = cluster.leastLeadingNode(CLUSTER_START_TIMEOUT);
                 this.node = cluster.server(entryNode).node();
             } catch (RuntimeException e) {
                 cluster.close();
