@@ -201,8 +201,8 @@ class TestClusterCommand {
             try (DynamoDbClient client = TestClients.dynamoDb(endpoint(cluster, reader))) {
                 for (int node = 1; node <= 3; node++) {
                     String id = "from-" + node;
-                    assertThat(client.getItem(b -> b.tableName("Items").key(Map.of("id", s(id))).consistentRead(true))
-                            .item()).as("%s through node %d", id, reader)
+                    assertThat(retry(() -> client.getItem(b -> b.tableName("Items").key(Map.of("id", s(id)))
+                            .consistentRead(true)).item())).as("%s through node %d", id, reader)
                             .containsEntry("n", s(Integer.toString(node)));
                 }
             }
@@ -217,9 +217,15 @@ class TestClusterCommand {
         return AttributeValue.builder().s(value).build();
     }
 
-    /** Retries a call refused while the cluster settles (no metadata leader yet, a group electing) for 30 s. */
+    /**
+     * Retries a call refused with a 5xx while the cluster settles (no metadata leader yet, a group electing or
+     * handing its leadership to its preferred member) for up to 90 s, as an AWS SDK retries a 503; anything else is
+     * the answer. A strong read through each node right after the writes once met a 503 at load average 56 (an
+     * election longer than the 5 s routing deadline), and 30 s of retries is short at that load (cluster.md, "s19
+     * flakes").
+     */
     private static <T> T retry(Supplier<T> call) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (true) {
             try {
                 return call.get();

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A Basalt node and HTTP server running in this process on a free loopback port. Close it to stop both.
@@ -58,6 +60,18 @@ public final class BasaltTestServer implements AutoCloseable {
      * writes eventually (cluster.md, "s18 the whole suite on a cluster").
      */
     public static final String CLUSTER_REPLICA_READS_PROPERTY = "basalt.clusterTests.replicaReads";
+    /**
+     * The cluster mode's routing deadline: how long a call may meet only safe failures (no leader yet, a leader
+     * changing) before its client gets a 503. The suite's clients do not retry (they see every error), and a
+     * three-node cluster in one JVM of a loaded CI machine once took longer than the production 5 s to elect or hand
+     * over a leader (TestIndexTables: a 503 under load; a group's first election took about 20 s at load average 74;
+     * cluster.md, "s19 flakes"). Generous but bounded, and below the clients' 30 s socket timeout.
+     */
+    static final Duration CLUSTER_ROUTING_DEADLINE = Duration.ofSeconds(20);
+    /** How long the cluster mode waits for every group's first leader (about 20 s seen at load average 74). */
+    static final Duration CLUSTER_START_TIMEOUT = Duration.ofSeconds(90);
+    /** How long it then waits for the groups' preferred leaders (each takes over about a second after a start). */
+    static final Duration CLUSTER_SETTLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final BasaltNode node;
     private final BasaltServer server;
@@ -85,10 +99,10 @@ public final class BasaltTestServer implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             try {
-                RoutingConfig routing = RoutingConfig.defaults()
+                RoutingConfig routing = RoutingConfig.defaults().withRoutingDeadline(CLUSTER_ROUTING_DEADLINE)
                         .withEventualReadsFromReplicas(Boolean.getBoolean(CLUSTER_REPLICA_READS_PROPERTY));
                 cluster.serve(config, routing, serverConfig);
-                this.entryNode = cluster.leastLeadingNode(Duration.ofSeconds(30));
+                this.entryNode = settledEntryNode(cluster);
                 this.node = cluster.server(entryNode).node();
             } catch (RuntimeException e) {
                 cluster.close();
@@ -191,5 +205,29 @@ public final class BasaltTestServer implements AutoCloseable {
         if (tcp != null) {
             tcp.close();
         }
+    }
+
+    /**
+     * The node leading the fewest data groups once the cluster has settled: every group has a leader, and (for up to
+     * {@link #CLUSTER_SETTLE_TIMEOUT}) the leader its placement prefers. A group's first leader is often another
+     * member, and Ratis hands the group to the preferred one (its priority) about a second later, which is when a
+     * test class sends its first requests; on a loaded machine that handover can outlast a routing deadline
+     * (cluster.md, "s19 flakes"). A cluster that does not settle in time is used as it is: the Router rides out the
+     * handover.
+     */
+    private static int settledEntryNode(BasaltTestCluster cluster) {
+        cluster.awaitLeaders(CLUSTER_START_TIMEOUT);
+        Map<Long, Integer> preferred = new HashMap<>();
+        cluster.node(1).groups().values().forEach(group -> preferred.put(group.groupId(), group.preferredLeader()));
+        long deadline = System.nanoTime() + CLUSTER_SETTLE_TIMEOUT.toNanos();
+        while (!cluster.awaitLeaders(CLUSTER_START_TIMEOUT).equals(preferred) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the cluster settled", e);
+            }
+        }
+        return cluster.leastLeadingNode(CLUSTER_START_TIMEOUT);
     }
 }

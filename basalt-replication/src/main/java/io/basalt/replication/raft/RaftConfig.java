@@ -59,6 +59,16 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
         long purgePreservationLogNum, int purgeGap, int writeElementLimit, long writeByteLimit) {
     private static final long KB = 1024;
     private static final long MB = 1024 * KB;
+    /**
+     * {@code raft.server.staging.timeout}: how long a leader waits for a member new to the group to answer at all
+     * before it fails the configuration change ({@code ReconfigurationTimeoutException}, {@code NOPROGRESS}). Ratis'
+     * default is 3 × the election timeout's maximum, counted from a time it sets one maximum in the past (apache/ratis
+     * {@code LeaderStateImpl.addSenders} and {@code checkProgress}): 2 s under the tests' timers, 3 s here, which a new
+     * member's first answer (its division just started, the group's log written and synced) outlasted on a loaded
+     * machine; a retried change starts over from the same 2 s (TestMembershipReconciler in CI, cluster.md "s19
+     * flakes"). A slow member is not a dead one: 15 s, within the reconciler's 30 s per change.
+     */
+    static final Duration STAGING_TIMEOUT = Duration.ofSeconds(15);
 
     public RaftConfig {
         requireNonNull(electionTimeoutMin, "electionTimeoutMin is null");
@@ -162,6 +172,7 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(properties, duration(firstElectionTimeoutMax));
         RaftServerConfigKeys.Rpc.setSlownessTimeout(properties, duration(slownessTimeout));
         RaftServerConfigKeys.LeaderElection.setPreVote(properties, true);
+        RaftServerConfigKeys.setStagingTimeout(properties, duration(STAGING_TIMEOUT));
 
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, leaderLease);

@@ -65,6 +65,7 @@ class TestRaftConfig {
                 .isEqualTo(1000);
         assertThat(RaftServerConfigKeys.Rpc.slownessTimeout(properties).toLong(TimeUnit.SECONDS)).isEqualTo(300);
         assertThat(RaftServerConfigKeys.LeaderElection.preVote(properties)).isTrue();
+        assertThat(RaftServerConfigKeys.stagingTimeout(properties).toLong(TimeUnit.SECONDS)).isEqualTo(15);
         assertThat(RaftServerConfigKeys.Read.option(properties))
                 .isEqualTo(RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         assertThat(RaftServerConfigKeys.Read.leaderLeaseEnabled(properties)).isTrue();
