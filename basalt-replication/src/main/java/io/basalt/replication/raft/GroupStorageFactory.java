@@ -27,8 +27,11 @@ public interface GroupStorageFactory {
                 ? InMemoryStorageEngine.restore(directory) : new InMemoryStorageEngine();
     }
 
-    /** One RocksDB per group, sharing the node's cache and memtable budget (§6.4). */
+    /**
+     * One RocksDB per group, sharing the node's cache and memtable budget (§6.4), without a write-ahead log of its
+     * own: the group's Raft log is the store's log (§6.3).
+     */
     static GroupStorageFactory rocksDb(RocksDbResources shared) {
-        return directory -> RocksDbStorageEngine.open(directory, shared);
+        return directory -> RocksDbStorageEngine.open(directory, shared, false);
     }
 }

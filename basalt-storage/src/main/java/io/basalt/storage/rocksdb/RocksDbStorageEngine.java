@@ -62,6 +62,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final BloomFilter bloomFilter;
     private final WriteOptions syncedWrite;
     private final WriteOptions bufferedWrite;
+    /** False for a replication group's store, whose log is Ratis' (docs/design/cluster.md §6.3). */
+    private final boolean writeAheadLog;
     private final StampedLock lifecycle = new StampedLock();
     private final Set<RocksDbIterator> openIterators = ConcurrentHashMap.newKeySet();
     private final Set<RocksDbSnapshot> openSnapshots = ConcurrentHashMap.newKeySet();
@@ -69,14 +71,15 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private boolean closed;
 
     private RocksDbStorageEngine(Path directory, RocksDB db, Options options, LRUCache blockCache,
-            BloomFilter bloomFilter) {
+            BloomFilter bloomFilter, boolean writeAheadLog) {
         this.directory = directory;
         this.db = db;
         this.options = options;
         this.blockCache = blockCache;
         this.bloomFilter = bloomFilter;
+        this.writeAheadLog = writeAheadLog;
         this.syncedWrite = new WriteOptions().setSync(true);
-        this.bufferedWrite = new WriteOptions().setSync(false);
+        this.bufferedWrite = new WriteOptions().setSync(false).setDisableWAL(!writeAheadLog);
     }
 
     /** Opens (creating if needed) the database in {@code directory}, with its own block cache. */
@@ -90,6 +93,19 @@ public final class RocksDbStorageEngine implements StorageEngine {
      * this engine does not close them; with null it has a cache of its own.
      */
     public static RocksDbStorageEngine open(Path directory, RocksDbResources shared) {
+        return open(directory, shared, true);
+    }
+
+    /**
+     * Opens the database in {@code directory}; with {@code writeAheadLog} false, RocksDB keeps no write-ahead log
+     * of its own: for a replication group's store (docs/design/cluster.md §6.3), whose every write is the apply of
+     * an entry already in the group's fsynced Raft log. After a crash such a store holds what its memtables had
+     * flushed — a prefix of the applied entries, its applied index with them — and the group re-applies the rest
+     * from its log (a checkpoint flushes first, and Ratis keeps its log after the latest checkpoint). Writing a
+     * WAL nobody replays cost the state machine's apply about a sixth of its time (docs/benchmarks.md, s19). A sync
+     * on such a store flushes its memtables.
+     */
+    public static RocksDbStorageEngine open(Path directory, RocksDbResources shared, boolean writeAheadLog) {
         requireNonNull(directory, "directory is null");
         try {
             Files.createDirectories(directory);
@@ -122,7 +138,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
         }
         try {
             RocksDB db = RocksDB.open(options, directory.toString());
-            return new RocksDbStorageEngine(directory, db, options, ownCache, bloomFilter);
+            return new RocksDbStorageEngine(directory, db, options, ownCache, bloomFilter, writeAheadLog);
         } catch (RocksDBException e) {
             options.close();
             bloomFilter.close();
@@ -198,11 +214,14 @@ public final class RocksDbStorageEngine implements StorageEngine {
         }
         long stamp = enter();
         try (org.rocksdb.WriteBatch nativeBatch = toNative(batch)) {
-            db.write(sync ? syncedWrite : bufferedWrite, nativeBatch);
+            db.write(sync && writeAheadLog ? syncedWrite : bufferedWrite, nativeBatch);
         } catch (RocksDBException e) {
             throw failure("write", e);
         } finally {
             exit(stamp);
+        }
+        if (sync && !writeAheadLog) {
+            sync();
         }
     }
 
@@ -210,7 +229,13 @@ public final class RocksDbStorageEngine implements StorageEngine {
     public void sync() {
         long stamp = enter();
         try {
-            db.flushWal(true);
+            if (writeAheadLog) {
+                db.flushWal(true);
+            } else {
+                try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    db.flush(flush);
+                }
+            }
         } catch (RocksDBException e) {
             throw failure("sync", e);
         } finally {
