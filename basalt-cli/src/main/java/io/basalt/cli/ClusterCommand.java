@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * each node of a new cluster (API port {@code P + k − 1} for node k, RPC and Ratis ports found free), or finds them
  * all from an earlier run, then starts {@code basalt serve --data-dir D/node-k} per node as a child process, prints
  * each pid and endpoint, prints it when a node exits (and does not restart it), and on SIGTERM or Ctrl-C stops them
- * all (SIGTERM, then SIGKILL after 30 s). Each node's output goes to {@code node-k/basalt.log}.
+ * all (SIGTERM, then SIGKILL after 30 s). Each node's output goes to {@code node-k/basalt.log}. A node's JVM gets the
+ * options the {@code basalt} launcher gave this one ({@link #nodeCommand}).
  */
 final class ClusterCommand {
     static final String USAGE = """
@@ -45,6 +46,8 @@ final class ClusterCommand {
                   --port=<port>   API port of node 1; node N gets port + N - 1 (default: 8000;
                                   0 finds a free port for each). Used when the cluster is created.
             """;
+    /** Set by the {@code basalt} launcher: the JVM options it started this JVM with, one a line. */
+    static final String LAUNCHER_JVM_OPTIONS = "BASALT_LAUNCHER_JVM_OPTIONS";
     /** How long stopping waits for the nodes' own shutdown before SIGKILL (§13.1). */
     private static final long STOP_GRACE_SECONDS = 30;
 
@@ -196,7 +199,8 @@ final class ClusterCommand {
             Process process;
             try {
                 NodeIdentity identity = NodeIdentityFile.read(directory);
-                process = new ProcessBuilder(nodeCommand(directory, options.nodeHeap(), options.nodeDownTimeout()))
+                process = new ProcessBuilder(nodeCommand(directory, options.nodeHeap(), options.nodeDownTimeout(),
+                        System.getenv(LAUNCHER_JVM_OPTIONS)))
                         .redirectErrorStream(true)
                         .redirectOutput(Redirect.appendTo(directory.resolve("basalt.log").toFile())).start();
                 out.println("node-" + node + " pid " + process.pid() + " " + identity.self().apiEndpoint()
@@ -249,16 +253,27 @@ final class ClusterCommand {
         }
     }
 
-    /** {@code basalt serve} for one node, in the JVM this command runs in, with its class path and native libraries. */
-    private static List<String> nodeCommand(Path nodeDirectory, String nodeHeap, String nodeDownTimeout) {
+    /**
+     * {@code basalt serve} for one node, with the java binary and class path of this JVM. Its JVM options are those
+     * the {@code basalt} launcher gave this JVM ({@value #LAUNCHER_JVM_OPTIONS}: the class-data sharing archive, the
+     * native libraries, {@code BASALT_JAVA_OPTS}), so that a node starts as {@code basalt serve} does; without the
+     * launcher ({@code java -jar basalt.jar cluster}), only this JVM's {@code java.library.path}. {@code --node-heap}
+     * comes after them, so it wins over an {@code -Xmx} in {@code BASALT_JAVA_OPTS}.
+     */
+    static List<String> nodeCommand(Path nodeDirectory, String nodeHeap, String nodeDownTimeout,
+            String launcherOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (launcherOptions != null) {
+            launcherOptions.lines().filter(option -> !option.isEmpty()).forEach(command::add);
+        } else {
+            String libraries = System.getProperty("java.library.path");
+            if (libraries != null) {
+                command.add("-Djava.library.path=" + libraries);
+            }
+        }
         if (nodeHeap != null) {
             command.add("-Xmx" + nodeHeap);
-        }
-        String libraries = System.getProperty("java.library.path");
-        if (libraries != null) {
-            command.add("-Djava.library.path=" + libraries);
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BasaltCommand.class.getName(), "serve",
                 "--data-dir", nodeDirectory.toString()));

@@ -46,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class TestClusterCommand {
     private static final Pattern STARTED = Pattern.compile("^node-(\\d) pid (\\d+) (http://127\\.0\\.0\\.1:\\d+) ");
+    /** An option the test's launcher environment gives the command for its nodes. */
+    private static final String LAUNCHER_OPTION = "-Dbasalt.test.launcherOption=given";
     private static final Pattern EXITED = Pattern.compile("^node-(\\d) \\(pid (\\d+)\\) exited with status");
 
     @TempDir
@@ -62,6 +64,8 @@ class TestClusterCommand {
                 assertThat(Files.exists(cluster.resolve("node-" + node).resolve("node.json"))).isTrue();
                 awaitLog(cluster.resolve("node-" + node).resolve("basalt.log"), "cluster node " + node + " of cluster");
                 assertThat(ProcessHandle.of(pids.get(node)).map(ProcessHandle::isAlive)).contains(true);
+                assertThat(commandLine(pids.get(node))).as("node %d's JVM options", node)
+                        .containsSubsequence(LAUNCHER_OPTION, "-Xmx256m", "serve");
             }
             answersOnEveryNode(cluster);
 
@@ -106,6 +110,15 @@ class TestClusterCommand {
         }
     }
 
+    /**
+     * A process's command line from {@code /proc} (Linux, as the other cluster tests): {@code
+     * ProcessHandle.Info.arguments()} came back empty for these nodes, whose class path is tens of kilobytes long.
+     */
+    private static List<String> commandLine(long pid) throws IOException {
+        String line = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
+        return List.of(line.split("\0"));
+    }
+
     @Test
     void defaultGroupsPerNodeGivesAtMostAsManyDataGroupsAsProcessors() {
         // ceil(nodes × members / RF) data groups: up to one per processor of the machine the local nodes share.
@@ -115,6 +128,35 @@ class TestClusterCommand {
         assertThat(ClusterCommand.defaultGroupsPerNode(1, 4)).isEqualTo(4);
         assertThat(ClusterCommand.defaultGroupsPerNode(2, 1)).isEqualTo(1);
         assertThat(ClusterCommand.defaultGroupsPerNode(64, 1)).isEqualTo(1);
+    }
+
+    @Test
+    void nodesGetTheLaunchersJvmOptionsThenTheirHeap() {
+        Path node = Path.of("cluster", "node-1");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> tail = List.of("-cp", System.getProperty("java.class.path"), BasaltCommand.class.getName(),
+                "serve", "--data-dir", node.toString());
+        // What bin/basalt exports: one option a line, a trailing newline; an -Xmx of BASALT_JAVA_OPTS loses to
+        // --node-heap, which comes after it.
+        String launcher = "-XX:SharedArchiveFile=/b/basalt.jsa\n-Xshare:auto\n-Djava.library.path=/b/native\n"
+                + "-Xmx1g\n-Dorg.slf4j.simpleLogger.defaultLogLevel=debug\n";
+        List<String> expected = new ArrayList<>(List.of(java, "-XX:SharedArchiveFile=/b/basalt.jsa", "-Xshare:auto",
+                "-Djava.library.path=/b/native", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
+                "-Xmx256m"));
+        expected.addAll(tail);
+        expected.add("--node-down-timeout=30s");
+        assertThat(ClusterCommand.nodeCommand(node, "256m", "30s", launcher)).containsExactlyElementsOf(expected);
+
+        // The launcher with no options to give (no archive, no native directory, no BASALT_JAVA_OPTS).
+        expected = new ArrayList<>(List.of(java));
+        expected.addAll(tail);
+        assertThat(ClusterCommand.nodeCommand(node, null, null, "\n")).containsExactlyElementsOf(expected);
+
+        // No launcher (java -jar basalt.jar cluster): this JVM's native library path only.
+        expected = new ArrayList<>(List.of(java, "-Djava.library.path=" + System.getProperty("java.library.path"),
+                "-Xmx64m"));
+        expected.addAll(tail);
+        assertThat(ClusterCommand.nodeCommand(node, "64m", null, null)).containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -287,7 +329,10 @@ class TestClusterCommand {
                     .toString(), "-Xmx128m", "-cp", classPath, BasaltCommand.class.getName(), "cluster", "--nodes",
                     "3", "--port", "0", "--data-dir", cluster.toString(), "--groups-per-node", "2", "--node-heap",
                     "256m"));
-            return new Launcher(new ProcessBuilder(command).redirectErrorStream(true).start());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            // As bin/basalt would set it: every node must start with these options.
+            builder.environment().put(ClusterCommand.LAUNCHER_JVM_OPTIONS, LAUNCHER_OPTION + "\n");
+            return new Launcher(builder.start());
         }
 
         String output() {
