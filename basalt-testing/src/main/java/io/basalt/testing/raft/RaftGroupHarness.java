@@ -32,6 +32,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -398,6 +399,46 @@ public final class RaftGroupHarness implements AutoCloseable {
             sleep(10);
         }
         throw new AssertionError("no leader of group " + groupId + " within " + timeout);
+    }
+
+    /**
+     * Waits until the group has one leader that its running members agree on, and returns it: that node's epoch is
+     * open, no other running node's is, and every running member's Ratis names it as the leader. Unlike
+     * {@link #awaitLeader}, never a deposed leader whose epoch has not closed yet (a node learns of a newer term, and
+     * closes its epoch, a moment after the others elected), so a test can ask it for what only the leader does.
+     */
+    public int awaitAgreedLeader(long groupId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Integer> leading = new ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                RaftNode running = nodes.get(i);
+                if (running != null && running.tryMember(groupId).map(m -> m.leadership().isLeading())
+                        .orElse(false)) {
+                    leading.add(i);
+                }
+            }
+            if (leading.size() == 1 && namedLeaderByAll(groupId, leading.get(0))) {
+                return leading.get(0);
+            }
+            sleep(10);
+        }
+        throw new AssertionError("no agreed leader of group " + groupId + " within " + timeout);
+    }
+
+    private boolean namedLeaderByAll(long groupId, int leader) {
+        Optional<String> expected = Optional.of(nodeId(leader));
+        for (int i : members(groupId)) {
+            RaftNode running = nodes.get(i);
+            try {
+                if (running != null && !running.leaderId(groupId).equals(expected)) {
+                    return false;
+                }
+            } catch (IOException | RuntimeException memberGone) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The partition's leader in the current epoch of {@code node}. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -104,26 +105,33 @@ class TestRaftLeaderChange {
     void writesMadeWhileTheLeaderHandsOverResolveWithoutWaitingAndNoneIsAmbiguous() throws Exception {
         try (RaftGroupHarness harness = RaftGroupHarness.builder(directory).partitionsPerGroup(PARTITIONS)
                 .ambiguousTimeout(Duration.ofSeconds(60)).start()) {
-            int oldLeader = harness.awaitLeader(GROUP, Duration.ofSeconds(15));
-            int target = (oldLeader + 1) % harness.nodeCount();
+            // The node the writer writes to: the leader that is asked to hand over.
+            AtomicInteger source = new AtomicInteger(harness.awaitAgreedLeader(GROUP, Duration.ofSeconds(15)));
             List<CompletableFuture<EvaluatedWrite>> writes = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean moving = new AtomicBoolean(true);
             Thread writer = new Thread(() -> {
                 for (int i = 0; moving.get() && i < 20_000; i++) {
-                    writes.addAll(writeMany(harness, oldLeader, "during" + i + "-", 1));
+                    writes.addAll(writeMany(harness, source.get(), "during" + i + "-", 1));
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 }
             }, "transfer-writer");
             writer.start();
             Thread.sleep(300);
-            // A transfer can itself be refused for a moment — the leader not ready yet in its term
-            // (LeaderNotReadyException), or still leading after the target's election under the writer
+            // Each attempt asks the group's current leader: under load the group can elect another by itself
+            // before the transfer (seen in s19: the transfer then asked the deposed leader, which answered
+            // NotLeaderException for the whole 15 s), and the writer moves to it so that its writes reach the
+            // leader that hands over. A transfer can also be refused for a moment — the leader not ready yet in
+            // its term (LeaderNotReadyException), or still leading after the target's election under the writer
             // (DIFFERENT_LEADER), each seen in clean-clone CI runs; asked again it goes through, and every attempt
             // is a handover the writes must survive without an ambiguous outcome.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            int target;
             while (true) {
+                int current = harness.awaitAgreedLeader(GROUP, Duration.ofSeconds(15));
+                source.set(current);
+                target = (current + 1) % harness.nodeCount();
                 try {
-                    harness.node(oldLeader).transferLeadership(GROUP, "n" + (target + 1), Duration.ofSeconds(5));
+                    harness.node(current).transferLeadership(GROUP, "n" + (target + 1), Duration.ofSeconds(5));
                     break;
                 } catch (IOException e) {
                     if (System.nanoTime() > deadline) {
@@ -132,7 +140,7 @@ class TestRaftLeaderChange {
                     Thread.sleep(200);
                 }
             }
-            assertThat(harness.awaitLeader(GROUP, Duration.ofSeconds(15))).isEqualTo(target);
+            assertThat(harness.awaitAgreedLeader(GROUP, Duration.ofSeconds(15))).isEqualTo(target);
             Thread.sleep(300);
             moving.set(false);
             writer.join();
