@@ -263,18 +263,23 @@ public final class BasaltTestCluster implements AutoCloseable {
     /** Stops node {@code nodeId}; its directory stays. */
     public void stop(int nodeId) throws IOException {
         ClusterNodeServer server = servers.set(nodeId - 1, null);
-        if (server != null) {
-            server.close();
-        }
         ClusterNode running = nodes.set(nodeId - 1, null);
+        RocksDbResources shared = resources.set(nodeId - 1, null);
+        // Each part closed even when the one before failed: a server that fails to close must not leave its node
+        // (Ratis' non-daemon threads, its ports) running.
         try {
-            if (running != null) {
-                running.close();
+            if (server != null) {
+                server.close();
             }
         } finally {
-            RocksDbResources shared = resources.set(nodeId - 1, null);
-            if (shared != null) {
-                shared.close();
+            try {
+                if (running != null) {
+                    running.close();
+                }
+            } finally {
+                if (shared != null) {
+                    shared.close();
+                }
             }
         }
     }

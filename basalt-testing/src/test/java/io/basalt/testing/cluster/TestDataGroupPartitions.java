@@ -19,11 +19,9 @@ import io.basalt.model.PrimaryKey;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PutItemOperation;
 import io.basalt.partition.apply.GroupStateMachine;
-import io.basalt.server.ClusterNodeServer;
 import io.basalt.server.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,39 +49,26 @@ class TestDataGroupPartitions {
     void everyMemberOpensRestartsWithAndDropsTheGroupsPartitions() throws Exception {
         try (BasaltTestCluster cluster = BasaltTestCluster.start(directory, 3, 2)) {
             cluster.awaitLeaders(FIRST_LEADERS);
-            List<ClusterNodeServer> servers = new ArrayList<>();
-            try {
-                for (int id = 1; id <= 3; id++) {
-                    servers.add(ClusterNodeServer.start(cluster.node(id), NodeConfig.defaults(),
-                            ServerConfig.of("127.0.0.1", 0), RoutingConfig.defaults()));
-                }
-                servers.get(0).node().createLedgerTable(Duration.ofSeconds(60));
-                TableMetadata table = servers.get(2).node().createTable(definition("Kept"));
-                for (int id = 1; id <= 3; id++) {
-                    awaitHeld(cluster.node(id), table.partitions(), true);
-                }
-                servers.get(1).node().write(table, put("a")).get();
-                assertThat(servers.get(2).node().read(table, key("a"))).isNotNull();
+            // The cluster starts the nodes' servers and owns them: it closes each with its node, on every path (a
+            // failed start or assertion included). It creates the ledger table too.
+            cluster.serve(NodeConfig.defaults(), RoutingConfig.defaults(), ServerConfig.of("127.0.0.1", 0));
+            TableMetadata table = cluster.server(3).node().createTable(definition("Kept"));
+            for (int id = 1; id <= 3; id++) {
+                awaitHeld(cluster.node(id), table.partitions(), true);
+            }
+            cluster.server(2).node().write(table, put("a")).get();
+            assertThat(cluster.server(3).node().read(table, key("a"))).isNotNull();
 
-                // A member restarted from its directory holds the partitions again, from its own storage.
-                servers.get(2).close();
-                servers.set(2, null);
-                cluster.stop(3);
-                cluster.restart(3);
-                awaitHeld(cluster.node(3), table.partitions(), true);
+            // A member restarted from its directory holds the partitions again, from its own storage.
+            cluster.stop(3);
+            cluster.restart(3);
+            awaitHeld(cluster.node(3), table.partitions(), true);
 
-                // Deleted: every member of each group drops the table's partitions (its leader proposes the drop).
-                TableMetadata current = servers.get(0).node().describeTable("Kept");
-                servers.get(0).node().deleteTable(current);
-                for (int id = 1; id <= 3; id++) {
-                    awaitHeld(cluster.node(id), table.partitions(), false);
-                }
-            } finally {
-                for (ClusterNodeServer server : servers) {
-                    if (server != null) {
-                        server.close();
-                    }
-                }
+            // Deleted: every member of each group drops the table's partitions (its leader proposes the drop).
+            TableMetadata current = cluster.server(1).node().describeTable("Kept");
+            cluster.server(1).node().deleteTable(current);
+            for (int id = 1; id <= 3; id++) {
+                awaitHeld(cluster.node(id), table.partitions(), false);
             }
         }
     }
