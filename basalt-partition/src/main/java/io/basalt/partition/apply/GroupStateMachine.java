@@ -6,7 +6,6 @@ import io.basalt.partition.GroupPartition;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
-import io.basalt.partition.PartitionMetadata;
 import io.basalt.partition.PartitionRecord;
 import io.basalt.partition.log.ClosePartitionsEntry;
 import io.basalt.partition.log.DropPartitionsEntry;
@@ -18,7 +17,6 @@ import io.basalt.partition.log.MultiEntry;
 import io.basalt.partition.log.OpenPartitionsEntry;
 import io.basalt.partition.log.PartEntry;
 import io.basalt.partition.log.PartitionEntry;
-import io.basalt.storage.StorageIterator;
 import io.basalt.storage.StorageReader;
 import io.basalt.storage.WritableStorage;
 import io.basalt.storage.WriteBatch;
@@ -50,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * a stored record must describe the same partition. The key check uses the descriptor: table id, hash range, the
  * index ids the partition owns, and its stable id in partition-scoped keys.
  *
+ * <p>Which keys an entry may write is {@link EntryKeyChecks}'; the group-admin entries (which partitions a data group
+ * holds) are staged by {@link GroupAdminStaging}; an oversized entry's parts are kept in {@link OpenPartition} and
+ * reassembled by {@link PartStaging}.
+ *
  * <p>Thread-safe: every method locks the state machine, so applies are serialized in log order (Ratis calls apply
  * from one thread per group; the single-node log may call it from several partitions' sequencers).
  */
@@ -70,6 +72,8 @@ public final class GroupStateMachine {
     private final List<Consumer<MetaEntry>> metaListeners = new CopyOnWriteArrayList<>();
     /** Told about applied group-admin entries only. */
     private final List<PartitionsListener> partitionsListeners = new CopyOnWriteArrayList<>();
+    /** Applies the group-admin entries to {@link #partitions}, under this machine's lock. */
+    private final GroupAdminStaging adminStaging;
     /**
      * Reused by every apply of up to {@link #REUSED_BATCH_OPERATIONS} operations (under the lock): engines read a
      * batch only while writing it. Emptied after each write, so it pins no values.
@@ -80,41 +84,11 @@ public final class GroupStateMachine {
     /** Set when a storage write failed: the in-memory sequences may be ahead of storage, so nothing applies again. */
     private Throwable failure;
 
-    /** A partition the group holds: its sequence as of the last applied entry, and where its keys live. */
-    private static final class OpenPartition {
-        private final PartitionDescriptor descriptor;
-        /** The index ids whose item-space keys the partition writes besides its descriptor's own. */
-        private final int[] localIndexIds;
-        private long sequence;
-        /** Whether storage holds staged parts of the partition (docs/design/cluster.md §5.3). */
-        private boolean staged;
-        /** The sequence of the staged parts, and their chunks in part order (consecutive from part 1). */
-        private long stagedSequence;
-        private List<byte[]> stagedChunks = List.of();
-
-        private OpenPartition(PartitionDescriptor descriptor, int[] localIndexIds, long sequence) {
-            this.descriptor = descriptor;
-            this.localIndexIds = localIndexIds;
-            this.sequence = sequence;
-        }
-
-        private boolean ownsIndex(int indexId) {
-            if (indexId == descriptor.indexId()) {
-                return true;
-            }
-            for (int local : localIndexIds) {
-                if (local == indexId) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
     public GroupStateMachine(WritableStorage storage, long groupId) {
         this.storage = requireNonNull(storage, "storage is null");
         this.groupId = groupId;
         this.stateKey = KeyLayout.groupStateKey(groupId);
+        this.adminStaging = new GroupAdminStaging(groupId, storage, partitions, partitionsListeners);
         GroupApplyState state = GroupApplyState.decode(storage.get(stateKey));
         this.appliedTerm = state.term();
         this.appliedIndex = state.index();
@@ -167,29 +141,8 @@ public final class GroupStateMachine {
         }
         int[] locals = localIndexIds.stream().mapToInt(Integer::intValue).toArray();
         OpenPartition open = new OpenPartition(descriptor, locals, sequence);
-        loadStagedParts(descriptor.id(), open);
+        open.loadStagedParts(storage);
         partitions.put(descriptor.id(), open);
-    }
-
-    /** Rebuilds what the partition has staged from storage, so that every member knows the same after a restart. */
-    private void loadStagedParts(PartitionId partition, OpenPartition open) {
-        List<byte[]> chunks = new ArrayList<>();
-        try (StorageIterator iterator = storage.iterator(PartStaging.start(partition), PartStaging.end(partition))) {
-            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
-                byte[] key = iterator.key();
-                if (!open.staged) {
-                    open.staged = true;
-                    open.stagedSequence = PartStaging.sequenceOf(key);
-                }
-                // Only a run of consecutive parts of one sequence can be continued; anything else is discarded
-                // by the partition's next entry.
-                if (PartStaging.sequenceOf(key) == open.stagedSequence
-                        && PartStaging.partOf(key) == chunks.size() + 1) {
-                    chunks.add(iterator.value());
-                }
-            }
-        }
-        open.stagedChunks = chunks;
     }
 
     /** The partitions the group holds now, in no particular order (for the owner's epochs). */
@@ -307,7 +260,7 @@ public final class GroupStateMachine {
                 }
             } else if (entry instanceof GroupAdminEntry admin) {
                 adminNotices = adminNotices == null ? new ArrayList<>(1) : adminNotices;
-                outcomes.add(stage(admin, batch, adminNotices));
+                outcomes.add(adminStaging.stage(admin, batch, adminNotices));
             } else if (entry instanceof PartEntry part) {
                 PartitionEntry completed = stagePart(part, batch, outcomes);
                 if (completed != null) {
@@ -409,7 +362,7 @@ public final class GroupStateMachine {
         if (partition.staged) {
             // An entry that does not continue the staged parts ends them (§5.3): deterministic on every member, and
             // free for the common case (no staged parts, no range delete).
-            discardStagedParts(entry.partition(), partition, batch);
+            partition.discardStagedParts(batch);
         }
         if (entry.sequence() != partition.sequence + 1) {
             LOG.debug("Rejected entry {} of partition {}: its sequence is {}", entry.sequence(), entry.partition(),
@@ -423,7 +376,7 @@ public final class GroupStateMachine {
         }
         List<WriteBatch.Operation> operations = entry.operations();
         for (int i = 0; i < operations.size(); i++) {
-            if (!belongs(partition, operations.get(i))) {
+            if (!EntryKeyChecks.belongs(partition, operations.get(i))) {
                 // Only a defect in the leader's evaluation can get here; never apply half an entry.
                 LOG.error("Rejected entry {} of partition {}: operation {} writes outside the partition",
                         entry.sequence(), entry.partition(), i);
@@ -453,7 +406,7 @@ public final class GroupStateMachine {
         boolean continues = partition.staged && partition.stagedSequence == part.sequence()
                 && partition.stagedChunks.size() == part.part() - 1;
         if (!continues && partition.staged) {
-            discardStagedParts(part.partition(), partition, batch);
+            partition.discardStagedParts(batch);
         }
         if (!continues && part.part() != 1) {
             outcomes.add(ApplyOutcome.REJECTED);
@@ -471,47 +424,14 @@ public final class GroupStateMachine {
         }
         List<byte[]> chunks = new ArrayList<>(partition.stagedChunks);
         chunks.add(part.chunk());
-        discardStagedParts(part.partition(), partition, batch);
-        PartitionEntry whole = reassemble(part, chunks);
+        partition.discardStagedParts(batch);
+        PartitionEntry whole = PartStaging.reassemble(part, chunks);
         if (whole == null) {
             outcomes.add(ApplyOutcome.REJECTED);
             return null;
         }
         outcomes.add(stage(whole, batch));
         return whole;
-    }
-
-    private static PartitionEntry reassemble(PartEntry last, List<byte[]> chunks) {
-        int length = 0;
-        for (byte[] chunk : chunks) {
-            length += chunk.length;
-        }
-        byte[] encoded = new byte[length];
-        int offset = 0;
-        for (byte[] chunk : chunks) {
-            System.arraycopy(chunk, 0, encoded, offset, chunk.length);
-            offset += chunk.length;
-        }
-        try {
-            if (LogEntryCodec.decode(encoded) instanceof PartitionEntry whole
-                    && whole.partition().equals(last.partition()) && whole.sequence() == last.sequence()) {
-                return whole;
-            }
-        } catch (IllegalArgumentException e) {
-            LOG.error("Rejected entry {} of partition {}: its {} parts do not decode", last.sequence(),
-                    last.partition(), last.parts(), e);
-            return null;
-        }
-        LOG.error("Rejected entry {} of partition {}: its parts hold another entry", last.sequence(),
-                last.partition());
-        return null;
-    }
-
-    private static void discardStagedParts(PartitionId id, OpenPartition partition, WriteBatch batch) {
-        batch.deleteRange(PartStaging.start(id), PartStaging.end(id));
-        partition.staged = false;
-        partition.stagedSequence = 0;
-        partition.stagedChunks = List.of();
     }
 
     /**
@@ -525,7 +445,7 @@ public final class GroupStateMachine {
     private ApplyOutcome stage(MetaEntry entry, WriteBatch batch) {
         List<WriteBatch.Operation> operations = entry.operations();
         for (int i = 0; i < operations.size(); i++) {
-            if (!metadataMayWrite(operations.get(i))) {
+            if (!EntryKeyChecks.metadataMayWrite(operations.get(i))) {
                 LOG.error("Rejected a metadata entry: operation {} writes outside the metadata key spaces", i);
                 return ApplyOutcome.REJECTED;
             }
@@ -539,178 +459,5 @@ public final class GroupStateMachine {
             batch.add(operation);
         }
         return ApplyOutcome.APPLIED;
-    }
-
-    /**
-     * Stages a group-admin entry (§6.2 step 4). Opening stores each partition new to the group ({@link
-     * GroupPartitions}) with an empty partition record unless one is stored, and starts accepting its entries; a
-     * partition the group holds is skipped, and one whose stored record describes another partition is refused (a
-     * defect: logged, the rest still open). Dropping range-deletes the table's key spaces and closes its
-     * partitions: a group's storage holds only its own partitions, so the table's ranges in this storage are
-     * exactly theirs.
-     */
-    private ApplyOutcome stage(GroupAdminEntry entry, WriteBatch batch, List<Runnable> notices) {
-        if (entry instanceof OpenPartitionsEntry open) {
-            List<GroupPartition> opened = new ArrayList<>(open.partitions().size());
-            for (GroupPartition partition : open.partitions()) {
-                PartitionDescriptor descriptor = partition.descriptor();
-                if (partitions.containsKey(descriptor.id())) {
-                    continue;
-                }
-                byte[] recordKey = KeyLayout.partitionRecordKey(descriptor.tableId(), descriptor.id());
-                byte[] stored = storage.get(recordKey);
-                long sequence = 0;
-                if (stored != null) {
-                    PartitionRecord record = PartitionRecord.decode(stored);
-                    if (!record.descriptor().equals(descriptor)) {
-                        LOG.error("Not opening partition {}: its stored record describes {}", descriptor,
-                                record.descriptor());
-                        continue;
-                    }
-                    sequence = record.metadata().appliedIndex();
-                } else {
-                    batch.put(recordKey, new PartitionRecord(descriptor, PartitionMetadata.EMPTY)
-                            .encode());
-                }
-                batch.put(GroupPartitions.key(groupId, descriptor.id()), partition.encode());
-                int[] locals = partition.localIndexIds().stream().mapToInt(Integer::intValue).toArray();
-                partitions.put(descriptor.id(), new OpenPartition(descriptor, locals, sequence));
-                opened.add(partition);
-            }
-            if (!opened.isEmpty()) {
-                List<GroupPartition> told = List.copyOf(opened);
-                notices.add(() -> partitionsListeners.forEach(listener -> listener.opened(told)));
-            }
-            return ApplyOutcome.APPLIED;
-        }
-        if (entry instanceof ClosePartitionsEntry close) {
-            return close(close, batch, notices);
-        }
-        long tableId = ((DropPartitionsEntry) entry).tableId();
-        List<PartitionId> dropped = new ArrayList<>();
-        for (OpenPartition partition : partitions.values()) {
-            if (partition.descriptor.tableId() == tableId) {
-                dropped.add(partition.descriptor.id());
-            }
-        }
-        if (dropped.isEmpty()) {
-            return ApplyOutcome.APPLIED;
-        }
-        for (PartitionId id : dropped) {
-            partitions.remove(id);
-            batch.delete(GroupPartitions.key(groupId, id));
-            batch.deleteRange(PartStaging.start(id), PartStaging.end(id));
-        }
-        for (byte keySpace : DROPPED_SPACES) {
-            batch.deleteRange(KeyLayout.tableStart(keySpace, tableId), KeyLayout.tableEnd(keySpace, tableId));
-        }
-        List<PartitionId> told = List.copyOf(dropped);
-        notices.add(() -> partitionsListeners.forEach(listener -> listener.dropped(tableId, told)));
-        return ApplyOutcome.APPLIED;
-    }
-
-    /**
-     * Closes the listed partitions of a live table the group holds (a dropped global index's, whose data its drop
-     * entries removed): their stored {@link GroupPartition}s and staging go, and the listeners are told as for a drop.
-     */
-    private ApplyOutcome close(ClosePartitionsEntry close, WriteBatch batch, List<Runnable> notices) {
-        List<PartitionId> closed = new ArrayList<>();
-        for (PartitionId id : close.partitions()) {
-            OpenPartition partition = partitions.get(id);
-            if (partition == null || partition.descriptor.tableId() != close.tableId()) {
-                continue;
-            }
-            partitions.remove(id);
-            batch.delete(GroupPartitions.key(groupId, id));
-            batch.deleteRange(PartStaging.start(id), PartStaging.end(id));
-            closed.add(id);
-        }
-        if (!closed.isEmpty()) {
-            List<PartitionId> told = List.copyOf(closed);
-            notices.add(() -> partitionsListeners.forEach(listener -> listener.dropped(close.tableId(), told)));
-        }
-        return ApplyOutcome.APPLIED;
-    }
-
-    /** The key spaces of a partition's data, each beginning with the table id (§4.1). */
-    private static final byte[] DROPPED_SPACES = {KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES,
-        KeyLayout.INDEX_STATE, KeyLayout.COLLECTIONS, KeyLayout.PREPARED, KeyLayout.GSI_POSITIONS};
-
-    private static boolean metadataMayWrite(WriteBatch.Operation operation) {
-        if (operation instanceof WriteBatch.Put put) {
-            return isMetadataKey(put.key());
-        }
-        if (operation instanceof WriteBatch.Delete delete) {
-            return isMetadataKey(delete.key());
-        }
-        WriteBatch.DeleteRange range = (WriteBatch.DeleteRange) operation;
-        byte[] from = range.fromInclusive();
-        return from.length == 9 && isTableDataSpace(from[0])
-                && Arrays.equals(range.toExclusive(), KeyLayout.tableEnd(from[0], KeyLayout.readLong(from, 1)));
-    }
-
-    private static boolean isMetadataKey(byte[] key) {
-        return key.length > 1 && (key[0] == KeyLayout.NODE || key[0] == KeyLayout.CATALOG
-                || key[0] == KeyLayout.GROUPS || key[0] == KeyLayout.NODES);
-    }
-
-    private static boolean isTableDataSpace(byte keySpace) {
-        return switch (keySpace) {
-            case KeyLayout.ITEMS, KeyLayout.PARTITIONS, KeyLayout.CHANGES, KeyLayout.INDEX_STATE,
-                    KeyLayout.COLLECTIONS, KeyLayout.PREPARED, KeyLayout.GSI_POSITIONS -> true;
-            default -> false;
-        };
-    }
-
-    private static boolean belongs(OpenPartition partition, WriteBatch.Operation operation) {
-        if (operation instanceof WriteBatch.Put put) {
-            return ownsKey(partition, put.key());
-        }
-        if (operation instanceof WriteBatch.Delete delete) {
-            return ownsKey(partition, delete.key());
-        }
-        WriteBatch.DeleteRange range = (WriteBatch.DeleteRange) operation;
-        // The end is exclusive and may be the next partition's first key: it must stay in the same table's space.
-        return ownsKey(partition, range.fromInclusive()) && range.toExclusive().length >= 9
-                && Arrays.equals(range.fromInclusive(), 0, 9, range.toExclusive(), 0, 9);
-    }
-
-    /**
-     * Whether {@code key} is one the partition's entry may write (key layout v2, see {@link KeyLayout}): every such
-     * key space carries the table id after its first byte; item keys must be of an index the partition owns (its
-     * own, and for a base-table partition its table's local indexes) and hash into its range, collection keys must
-     * hash into the range of a base-table partition, and partition-scoped keys (a global index partition's positions
-     * in {@code 0x13} among them) must name the partition's id.
-     */
-    private static boolean ownsKey(OpenPartition partition, byte[] key) {
-        PartitionDescriptor descriptor = partition.descriptor;
-        if (key.length < 9 || KeyLayout.readLong(key, 1) != descriptor.tableId()) {
-            return false;
-        }
-        long id = descriptor.id().value();
-        switch (key[0]) {
-            case KeyLayout.ITEMS:
-                return key.length >= 19 && partition.ownsIndex(indexIdAt(key, 9))
-                        && descriptor.owns(KeyLayout.readLong(key, 11));
-            case KeyLayout.COLLECTIONS:
-                return key.length >= 17 && descriptor.indexId() == KeyLayout.BASE_TABLE_INDEX
-                        && descriptor.owns(KeyLayout.readLong(key, 9));
-            case KeyLayout.PARTITIONS:
-            case KeyLayout.CHANGES:
-            case KeyLayout.PREPARED:
-                return key.length >= 17 && KeyLayout.readLong(key, 9) == id;
-            case KeyLayout.INDEX_STATE:
-                return key.length >= 19 && partition.ownsIndex(indexIdAt(key, 9)) && KeyLayout.readLong(key, 11) == id;
-            case KeyLayout.GSI_POSITIONS:
-                // A global index partition's positions per source partition (cluster.md §15), named by its id.
-                return key.length == 27 && descriptor.indexId() != KeyLayout.BASE_TABLE_INDEX
-                        && indexIdAt(key, 9) == descriptor.indexId() && KeyLayout.readLong(key, 11) == id;
-            default:
-                return false;
-        }
-    }
-
-    private static int indexIdAt(byte[] key, int offset) {
-        return (key[offset] & 0xFF) << 8 | (key[offset + 1] & 0xFF);
     }
 }
