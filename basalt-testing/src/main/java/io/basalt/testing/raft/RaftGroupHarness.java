@@ -8,36 +8,24 @@ import io.basalt.model.KeySchema;
 import io.basalt.partition.KeyLayout;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
-import io.basalt.partition.apply.GroupStateMachine;
 import io.basalt.replication.PartitionLeader;
-import io.basalt.replication.raft.GroupLeadership;
 import io.basalt.replication.raft.GroupMember;
 import io.basalt.replication.raft.GroupStorageFactory;
 import io.basalt.replication.raft.RaftConfig;
 import io.basalt.replication.raft.RaftNode;
 import io.basalt.replication.raft.RaftPeerAddress;
-import io.basalt.replication.raft.RaftReplicator;
-import io.basalt.replication.raft.RatisGroupStateMachine;
-import io.basalt.storage.StorageIterator;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * N Raft nodes in one JVM, each a {@link RaftNode} on 127.0.0.1 with a free port (bound to port 0 first) and its own
@@ -46,7 +34,8 @@ import java.util.function.Consumer;
  * (sharing its node's {@link RocksDbResources}) or, when asked, in memory. Group {@code g} holds
  * {@code partitionsPerGroup} partitions of table {@link #tableId tableId(g)}, whose items have one string hash key
  * {@code pk}. Nodes can be stopped (their directories stay) and restarted on the same port. Close it: Ratis leaves
- * non-daemon threads behind.
+ * non-daemon threads behind. What a group holds is {@link HarnessGroupSetup}'s; the waits and comparisons over the
+ * running members (leaders, checksums, convergence) are {@link RaftGroupChecks}'.
  */
 public final class RaftGroupHarness implements AutoCloseable {
     /** The key schema of every harness table. */
@@ -72,6 +61,8 @@ public final class RaftGroupHarness implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** The waits and comparisons over the running members (leaders, checksums, convergence). */
+    private final RaftGroupChecks checks = new RaftGroupChecks(this);
 
     private RaftGroupHarness(Builder builder) {
         this.directory = builder.directory;
@@ -297,7 +288,7 @@ public final class RaftGroupHarness implements AutoCloseable {
         return node(node).groupDirectory(groupId);
     }
 
-    private static String nodeId(int node) {
+    static String nodeId(int node) {
         return "n" + (node + 1);
     }
 
@@ -318,8 +309,8 @@ public final class RaftGroupHarness implements AutoCloseable {
             try {
                 RaftNode started = RaftNode.start(nodeId(node), 0x6261_7361_6c74L,
                         directory.resolve("node-" + (node + 1)), "127.0.0.1", ports.get(node), config,
-                        inMemory ? GroupStorageFactory.inMemory() : GroupStorageFactory.rocksDb(shared), new Setup(),
-                        ambiguousTimeout, maxInFlight);
+                        inMemory ? GroupStorageFactory.inMemory() : GroupStorageFactory.rocksDb(shared),
+                        new HarnessGroupSetup(this, pool), ambiguousTimeout, maxInFlight);
                 resources.set(node, shared);
                 nodes.set(node, started);
                 return;
@@ -336,32 +327,6 @@ public final class RaftGroupHarness implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for port " + ports.get(node), e);
             }
-        }
-    }
-
-    /** Opens a group's partitions and builds its epochs' partition leaders. */
-    private final class Setup implements RaftNode.GroupSetup {
-        @Override
-        public Consumer<GroupStateMachine> partitionOpener(long groupId) {
-            return machine -> {
-                for (int i = 0; i < partitionsPerGroup; i++) {
-                    machine.openPartition(descriptor(groupId, i), List.of());
-                }
-            };
-        }
-
-        @Override
-        public GroupLeadership.EpochFactory epochFactory(long groupId, RatisGroupStateMachine stateMachine,
-                RaftReplicator replicator) {
-            return epoch -> {
-                Map<PartitionId, PartitionLeader> leaders = new LinkedHashMap<>();
-                for (int i = 0; i < partitionsPerGroup; i++) {
-                    PartitionDescriptor descriptor = descriptor(groupId, i);
-                    leaders.put(descriptor.id(), new PartitionLeader(descriptor, stateMachine.storage(), SCHEMA,
-                            System::currentTimeMillis, replicator, pool, index -> { }));
-                }
-                return leaders;
-            };
         }
     }
 
@@ -387,18 +352,7 @@ public final class RaftGroupHarness implements AutoCloseable {
 
     /** Waits until a running node has an open epoch for the group, and returns it. */
     public int awaitLeader(long groupId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (int i = 0; i < nodes.size(); i++) {
-                RaftNode running = nodes.get(i);
-                if (running != null && running.tryMember(groupId).map(m -> m.leadership().isLeading())
-                        .orElse(false)) {
-                    return i;
-                }
-            }
-            sleep(10);
-        }
-        throw new AssertionError("no leader of group " + groupId + " within " + timeout);
+        return checks.awaitLeader(groupId, timeout);
     }
 
     /**
@@ -408,37 +362,7 @@ public final class RaftGroupHarness implements AutoCloseable {
      * closes its epoch, a moment after the others elected), so a test can ask it for what only the leader does.
      */
     public int awaitAgreedLeader(long groupId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Integer> leading = new ArrayList<>();
-            for (int i = 0; i < nodes.size(); i++) {
-                RaftNode running = nodes.get(i);
-                if (running != null && running.tryMember(groupId).map(m -> m.leadership().isLeading())
-                        .orElse(false)) {
-                    leading.add(i);
-                }
-            }
-            if (leading.size() == 1 && namedLeaderByAll(groupId, leading.get(0))) {
-                return leading.get(0);
-            }
-            sleep(10);
-        }
-        throw new AssertionError("no agreed leader of group " + groupId + " within " + timeout);
-    }
-
-    private boolean namedLeaderByAll(long groupId, int leader) {
-        Optional<String> expected = Optional.of(nodeId(leader));
-        for (int i : members(groupId)) {
-            RaftNode running = nodes.get(i);
-            try {
-                if (running != null && !running.leaderId(groupId).equals(expected)) {
-                    return false;
-                }
-            } catch (IOException | RuntimeException memberGone) {
-                return false;
-            }
-        }
-        return true;
+        return checks.awaitAgreedLeader(groupId, timeout);
     }
 
     /** The partition's leader in the current epoch of {@code node}. */
@@ -486,21 +410,7 @@ public final class RaftGroupHarness implements AutoCloseable {
      * with the pair count.
      */
     public String checksum(int node, long groupId) {
-        return member(node, groupId).stateMachine().readStorage(storage -> {
-            MessageDigest digest = sha256();
-            long pairs = 0;
-            try (StorageIterator iterator = storage.iterator(null, null)) {
-                for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
-                    byte[] key = iterator.key();
-                    byte[] value = iterator.value();
-                    digest.update(ByteBuffer.allocate(8).putInt(key.length).putInt(value.length).array());
-                    digest.update(key);
-                    digest.update(value);
-                    pairs++;
-                }
-            }
-            return pairs + ":" + HexFormat.of().formatHex(digest.digest());
-        });
+        return checks.checksum(node, groupId);
     }
 
     /**
@@ -509,30 +419,12 @@ public final class RaftGroupHarness implements AutoCloseable {
      * @return the common checksum
      */
     public String awaitConverged(long groupId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<Integer, String> last = Map.of();
-        while (System.nanoTime() < deadline) {
-            Map<Integer, String> sums = new LinkedHashMap<>();
-            try {
-                for (int i : members(groupId)) {
-                    if (nodes.get(i) != null) {
-                        GroupMember member = member(i, groupId);
-                        sums.put(i, member.stateMachine().lastAppliedIndex() + "@"
-                                + checksum(i, groupId));
-                    }
-                }
-            } catch (IllegalStateException installing) {
-                sleep(20);
-                continue;
-            }
-            if (sums.values().stream().distinct().count() == 1) {
-                String only = sums.values().iterator().next();
-                return only.substring(only.indexOf('@') + 1);
-            }
-            last = sums;
-            sleep(50);
-        }
-        throw new AssertionError("group " + groupId + " did not converge within " + timeout + ": " + last);
+        return checks.awaitConverged(groupId, timeout);
+    }
+
+    /** The running node at index {@code node}, or null while it is stopped. */
+    RaftNode runningNode(int node) {
+        return nodes.get(node);
     }
 
     @Override
@@ -556,14 +448,6 @@ public final class RaftGroupHarness implements AutoCloseable {
                     failures.get(0)));
             failures.subList(1, failures.size()).forEach(failure::addSuppressed);
             throw failure;
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
