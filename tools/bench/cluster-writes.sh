@@ -100,7 +100,10 @@ echo "|---|---:|---|---:|---:|---:|"
 for r in $(seq "$rounds"); do
     for i in "${!jar_list[@]}"; do
         log "round $r: ${jar_list[$i]}"
-        measure "${jar_list[$i]}" "$(basename "$(dirname "$(dirname "$(dirname "${jar_list[$i]}")")")") r$r" \
+        # A jar in a build tree is named by its worktree (WT/basalt-cli/target/basalt.jar), any other by its file.
+        label="$(basename "${jar_list[$i]}" .jar)"
+        [ "$label" = basalt ] && label="$(basename "$(dirname "$(dirname "$(dirname "${jar_list[$i]}")")")")"
+        measure "${jar_list[$i]}" "$label r$r" \
             || echo "| ${jar_list[$i]} r$r | failed | | | | |"
     done
 done
