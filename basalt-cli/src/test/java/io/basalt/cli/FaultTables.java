@@ -66,7 +66,8 @@ final class FaultTables {
     /**
      * Puts {@code item} (a blind put: sending it again is harmless), retrying 5xx answers for up to 60 s, as an SDK's
      * retries would: for a test's set-up, which must not fail because leadership was moving (a restarted node takes
-     * its groups back by Ratis priority seconds after it starts, and a write in flight then is an ambiguous 500).
+     * its groups back, handed by their leaders' PreferredLeaders, seconds after it starts, and a write in flight then
+     * is an ambiguous 500).
      */
     static void putRetrying(DynamoDbClient client, String table, Map<String, AttributeValue> item) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Group leaders spread over the nodes (docs/design/cluster.md §13.2, step 13): in a three-node cluster no node leads
  * more than one of the two data groups once it has settled; after the node leading one is SIGKILLed (another node then
- * leads both) and restarted, leadership spreads again — Ratis' priorities and the metadata leader's transfers.
+ * leads both) and restarted, leadership spreads again: PreferredLeaders' hand-backs and the meta leader's transfers.
  */
 @Timeout(300)
 class TestLeaderBalance {

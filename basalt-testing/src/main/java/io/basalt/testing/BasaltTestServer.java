@@ -210,7 +210,7 @@ public final class BasaltTestServer implements AutoCloseable {
     /**
      * The node leading the fewest data groups once the cluster has settled: every group has a leader, and (for up to
      * {@link #CLUSTER_SETTLE_TIMEOUT}) the leader its placement prefers. A group's first leader is often another
-     * member, and Ratis hands the group to the preferred one (its priority) about a second later, which is when a
+     * member, and its leader hands the group to the preferred one (PreferredLeaders) a second or two later, when a
      * test class sends its first requests; on a loaded machine that handover can outlast a routing deadline
      * (cluster.md, "s19 flakes"). A cluster that does not settle in time is used as it is: the Router rides out the
      * handover.

@@ -71,6 +71,8 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     private final RaftNode raft;
     private final ExecutorService partitionPool;
     private final ScheduledExecutorService reconciler;
+    /** Runs {@link PreferredLeaders}: its transfers wait up to 2 s, which must not hold the partitions' reconcile. */
+    private final ScheduledExecutorService handBack;
     /** What the data groups' epochs build for global secondary indexes (cluster.md §15). */
     private final GroupGlobalIndexes globalIndexes;
     /** The partitions of this node's members, as the serving side reaches them. */
@@ -85,6 +87,8 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
         this.raft = raft;
         this.partitionPool = partitionPool;
         this.reconciler = reconciler;
+        this.handBack = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("basalt-node-"
+                + identity.nodeId() + "-preferred-"));
         this.globalIndexes = globalIndexes;
         this.partitions = new MemberPartitions(raft, globalIndexes, identity.nodeId());
     }
@@ -148,6 +152,15 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
                 LOG.warn("Reconciling the data groups' partitions failed; retried in a second", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
+        PreferredLeaders preferred = new PreferredLeaders(raft, identity.nodeId(), node::groups, node::node,
+                Clock.systemUTC());
+        node.handBack.scheduleWithFixedDelay(() -> {
+            try {
+                preferred.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Handing groups to their preferred leaders failed; retried in a second", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         return node;
     }
 
@@ -175,9 +188,8 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
                 List<RaftPeerAddress> peers = new ArrayList<>();
                 for (int member : group.members()) {
                     NodeAddress address = identity.initialNodes().get(member - 1);
-                    // The preferred leader has the higher priority: Ratis hands leadership to it once it has caught up.
-                    peers.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress(),
-                            member == group.preferredLeader() ? 1 : 0));
+                    // Every member at priority 0: PreferredLeaders hands the group to its preferred one (§20).
+                    peers.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress()));
                 }
                 raft.addGroup(group.groupId(), peers);
             }
@@ -204,8 +216,7 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
                     break;
                 }
                 NodeAddress address = node.get().address();
-                peers.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress(),
-                        member == group.preferredLeader() ? 1 : 0));
+                peers.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress()));
             }
             if (peers != null) {
                 LOG.info("Adding this node's member of group {}, which the registry names", group.groupId());
@@ -431,6 +442,7 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     @Override
     public void close() throws IOException {
         reconciler.shutdownNow();
+        handBack.shutdownNow();
         try {
             raft.close();
         } finally {

@@ -29,10 +29,10 @@ import java.util.Set;
  *   <li>leadership moves with {@link RaftNode#requestLeadershipTransfer}.</li>
  * </ul>
  *
- * <p>A group's preferred leader is its peers' Ratis priority (1, others 0), so every configuration it sets carries
- * the preferred leader of the group as recorded. The round stops at the first action that fails: the next round
- * plans again from what the registry then says (an added member that joined but was not configured is joined
- * again, which is success). Call it from one thread at a time.
+ * <p>Every peer has Ratis priority 0: a group's preferred leader is the registry's, and {@link PreferredLeaders} on
+ * the group's leader hands the group to it (cluster.md §20, "s20 priorities"). The round stops at the first action
+ * that fails: the next round plans again from what the registry then says (an added member that joined but was not
+ * configured is joined again, which is success). Call it from one thread at a time.
  */
 public final class MembershipReconciler {
     /** What the reconciler reads and changes of the metadata group (on its leader). */
@@ -153,7 +153,7 @@ public final class MembershipReconciler {
         registry.submit(new MetaCommand.SetGroupMembers(changed));
     }
 
-    /** The group's Raft peers: each member's Ratis address, the preferred leader with priority 1. */
+    /** The group's Raft peers: each member's Ratis address, all at priority 0 ({@link PreferredLeaders}). */
     static List<RaftPeerAddress> peers(GroupPlacement group, Map<Integer, NodeDescriptor> nodes) {
         List<RaftPeerAddress> peers = new ArrayList<>(group.members().size());
         for (int member : group.members()) {
@@ -161,8 +161,7 @@ public final class MembershipReconciler {
             if (node == null) {
                 throw new IllegalStateException("group " + group.groupId() + " names unregistered node " + member);
             }
-            peers.add(new RaftPeerAddress(node.address().raftPeerId(), node.address().raftAddress(),
-                    member == group.preferredLeader() ? 1 : 0));
+            peers.add(new RaftPeerAddress(node.address().raftPeerId(), node.address().raftAddress()));
         }
         return peers;
     }

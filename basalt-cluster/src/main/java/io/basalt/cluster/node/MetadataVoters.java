@@ -86,8 +86,8 @@ final class MetadataVoters {
                 listeners.add(described.nodeId());
             }
         }
-        List<RaftPeerAddress> peerAddresses = addresses(voters, nodes, preferredLeader);
-        List<RaftPeerAddress> listenerAddresses = addresses(listeners, nodes, 0);
+        List<RaftPeerAddress> peerAddresses = addresses(voters, nodes);
+        List<RaftPeerAddress> listenerAddresses = addresses(listeners, nodes);
         boolean raftAgrees = currentPeers.equals(ids(peerAddresses)) && currentListeners.equals(ids(listenerAddresses));
         if (!raftAgrees) {
             for (int id : concat(voters, listeners)) {
@@ -117,13 +117,12 @@ final class MetadataVoters {
         return all;
     }
 
-    private static List<RaftPeerAddress> addresses(List<Integer> ids, Map<Integer, NodeDescriptor> nodes,
-            int preferredLeader) {
+    /** Every member at Ratis priority 0: the preferred leader is Basalt's ({@link PreferredLeaders}). */
+    private static List<RaftPeerAddress> addresses(List<Integer> ids, Map<Integer, NodeDescriptor> nodes) {
         List<RaftPeerAddress> addresses = new ArrayList<>(ids.size());
         for (int id : ids) {
             NodeAddress address = nodes.get(id).address();
-            addresses.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress(),
-                    id == preferredLeader ? 1 : 0));
+            addresses.add(new RaftPeerAddress(address.raftPeerId(), address.raftAddress()));
         }
         return addresses;
     }

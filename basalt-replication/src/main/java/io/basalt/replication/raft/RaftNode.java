@@ -489,6 +489,15 @@ public final class RaftNode implements AutoCloseable {
         return server().getDivision(raftGroupId(groupId)).getRaftLog().getLastCommittedIndex();
     }
 
+    /**
+     * On the group's leader: whether the member {@code peerId} answered within {@code maxSilence} and has committed
+     * to within {@code maxLag} entries of this leader (the preferred-leader hand-back, cluster.md §20).
+     */
+    public boolean isCaughtUpFollower(long groupId, String peerId, Duration maxSilence, long maxLag)
+            throws IOException {
+        return FollowerProgress.isCaughtUp(server().getDivision(raftGroupId(groupId)), peerId, maxSilence, maxLag);
+    }
+
     /** Ratis' first index still in this member's log for the group (what a purge left). */
     public long logStartIndex(long groupId) throws IOException {
         return server().getDivision(raftGroupId(groupId)).getRaftLog().getStartIndex();

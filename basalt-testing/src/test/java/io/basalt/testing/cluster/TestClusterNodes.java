@@ -51,7 +51,7 @@ class TestClusterNodes {
             }
             Map<Long, Integer> leaders = cluster.awaitLeaders(FIRST_LEADERS);
             assertThat(leaders).containsOnlyKeys(0L, 1L, 2L);
-            // Preferred leaders (Ratis priorities): group 0 → node 1; data groups spread over the nodes.
+            // Preferred leaders (no Ratis priorities): group 0 → node 1; data groups spread over the nodes.
             Map<Long, Integer> preferred = new HashMap<>();
             first.groups().values().forEach(group -> preferred.put(group.groupId(), group.preferredLeader()));
             assertThat(preferred).containsEntry(0L, 1).containsEntry(1L, 1).containsEntry(2L, 2);
@@ -132,7 +132,7 @@ class TestClusterNodes {
         }
     }
 
-    /** Waits until every group is led by {@code expected}'s node (Ratis yields to the higher priority). */
+    /** Waits until every group is led by {@code expected}'s node (handed back by the leader's PreferredLeaders). */
     private static void awaitLeaders(BasaltTestCluster cluster, Map<Long, Integer> expected, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<Long, Integer> leaders = Map.of();
