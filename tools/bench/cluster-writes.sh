@@ -33,7 +33,16 @@ bench="$root/tools/bench"
 export BENCH_KEYS="${BENCH_KEYS:-2000}"
 work="$(mktemp -d)"
 launcher=""
-cleanup() { [ -n "$launcher" ] && kill "$launcher" 2>/dev/null && wait "$launcher" 2>/dev/null; rm -rf "$work"; }
+stop_cluster() {  # the launcher stops its nodes on SIGTERM; a node it could not stop is killed by its pid
+    [ -n "$launcher" ] && kill "$launcher" 2>/dev/null && wait "$launcher" 2>/dev/null
+    launcher=""
+    local pid
+    for pid in "${pids[@]+"${pids[@]}"}"; do
+        grep -qs basalt "/proc/$pid/cmdline" && kill -9 "$pid" 2>/dev/null
+    done
+    pids=()
+}
+cleanup() { stop_cluster; rm -rf "$work"; }
 trap cleanup EXIT
 log() { echo "[cluster-writes $(date +%H:%M:%S)] $*" >&2; }
 # shellcheck source=lib.sh
@@ -71,7 +80,8 @@ EOF
 cpu_ticks() { local t=0 pid; for pid in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done; echo $t; }
 
 measure() {  # measure JAR LABEL -> one result line
-    local jar="$1" label="$2" data="$work/cluster-$RANDOM" pids before after e0 e1 result ops
+    local jar="$1" label="$2" data="$work/cluster-$RANDOM" before after e0 e1 result ops
+    pids=()
     port=$base
     if [ "$jar" = default ]; then unset BASALT_JAR; else export BASALT_JAR="$jar"; fi
     "$root/basalt" --version >/dev/null 2>&1 || { log "$label: the launcher cannot start $jar"; return 1; }
@@ -88,7 +98,7 @@ measure() {  # measure JAR LABEL -> one result line
     run_wrk "$workload.lua" "$seconds" 32 BENCH_CHECK_BODY=1
     after=$(cpu_ticks "${pids[@]}"); e1=$(count_entries "$data/node-2/raft")
     result="$(parse_wrk)"   # ops/s p50 p99 errors ...
-    kill "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null; launcher=""; rm -rf "$data"
+    stop_cluster; rm -rf "$data"
     awk -v label="$label" -v r="$result" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v secs="$seconds" \
         -v entries=$((e1 - e0)) 'BEGIN { split(r, f, " "); writes = f[1] * secs;
         printf "| %s | %.0f | %s / %s | %.0f | %.3f | %s |\n", label, f[1], f[2], f[3],
@@ -104,6 +114,6 @@ for r in $(seq "$rounds"); do
         label="$(basename "${jar_list[$i]}" .jar)"
         [ "$label" = basalt ] && label="$(basename "$(dirname "$(dirname "$(dirname "${jar_list[$i]}")")")")"
         measure "${jar_list[$i]}" "$label r$r" \
-            || echo "| ${jar_list[$i]} r$r | failed | | | | |"
+            || { echo "| ${jar_list[$i]} r$r | failed | | | | |"; stop_cluster; }
     done
 done

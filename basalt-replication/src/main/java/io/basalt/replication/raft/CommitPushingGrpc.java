@@ -1,5 +1,7 @@
 package io.basalt.replication.raft;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
@@ -25,8 +27,21 @@ import org.apache.ratis.server.raftlog.RaftLogIOException;
  * idle group), so it would apply, and answer eventually consistent reads, that much later. Here, when the appender
  * has nothing to send and the follower's commit index is behind the leader's, it sends an empty append (Ratis' own
  * heartbeat request, which carries the leader's commit index): one small message instead of a log entry.
+ *
+ * <p>Not at once, though: {@link #PUSH_DELAY} after the appender first found only the commit index to send. A busy
+ * group's next append follows its commit within a few milliseconds (the leader applies the entry, answers its writes,
+ * and its submitter hands over what waited meanwhile, §7.1) and carries the commit index itself; a push sent at once
+ * was a message and a reply per follower and per entry beside the appends, 11–20 % of the cluster's CPU per write in
+ * s20's A/B (docs/benchmarks.md). Only a group that falls quiet still gets its push, that much later.
  */
 public final class CommitPushingGrpc implements RpcType {
+    /**
+     * How long an appender with only the commit index to send waits for an append to carry it: several times what a
+     * busy group takes from a commit to its next append on this machine kind, and far below what an eventually
+     * consistent read through a follower notices.
+     */
+    static final Duration PUSH_DELAY = Duration.ofMillis(10);
+
     @Override
     public String name() {
         return "GRPC";
@@ -49,8 +64,15 @@ public final class CommitPushingGrpc implements RpcType {
         }
     }
 
-    /** Ratis' gRPC appender that sends an empty append when only the commit index is news to the follower. */
+    /**
+     * Ratis' gRPC appender that sends an empty append when only the commit index has been news to the follower for
+     * {@link #PUSH_DELAY}. Ratis calls it on the appender's own thread.
+     */
     static final class CommitPushingAppender extends GrpcLogAppender {
+        private static final long NONE = Long.MIN_VALUE;
+        /** When ({@link System#nanoTime}) the appender first had only the commit index to send, else NONE. */
+        private volatile long onlyCommitSince = NONE;
+
         CommitPushingAppender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {
             super(server, state, follower);
         }
@@ -59,10 +81,35 @@ public final class CommitPushingGrpc implements RpcType {
         public AppendEntriesRequestProto newAppendEntriesRequest(long callId, boolean heartbeat)
                 throws RaftLogIOException {
             AppendEntriesRequestProto request = super.newAppendEntriesRequest(callId, heartbeat);
-            if (request == null && !heartbeat && commitIsNews()) {
-                return super.newAppendEntriesRequest(callId, true);
+            if (request != null || heartbeat || !commitIsNews()) {
+                // An append (or Ratis' heartbeat) carries the commit index; or the follower has it.
+                onlyCommitSince = NONE;
+                return request;
             }
-            return request;
+            long now = System.nanoTime();
+            long since = onlyCommitSince;
+            if (since == NONE) {
+                onlyCommitSince = now;
+                return null;
+            }
+            if (now - since < PUSH_DELAY.toNanos()) {
+                return null;
+            }
+            onlyCommitSince = NONE;
+            return super.newAppendEntriesRequest(callId, true);
+        }
+
+        /** Ratis' wait, but no longer than until a pending push is due (Ratis would sleep to the next heartbeat). */
+        @Override
+        public long getWaitTimeMs() {
+            long wait = super.getWaitTimeMs();
+            long since = onlyCommitSince;
+            if (since == NONE) {
+                return wait;
+            }
+            long dueInNanos = PUSH_DELAY.toNanos() - (System.nanoTime() - since);
+            // At least 1 ms: a due push is sent by the next pass, and a zero wait would spin.
+            return Math.min(wait, Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueInNanos) + 1));
         }
 
         /**
