@@ -3,6 +3,7 @@ package io.basalt.cli;
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
+import io.basalt.replication.raft.RaftTransport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.ProcessBuilder.Redirect;
@@ -25,7 +26,7 @@ final class ClusterCommand {
     static final String USAGE = """
             Usage: basalt cluster [-h] --nodes=<n> [--port=<port>] [--data-dir=<dataDirectory>]
                                   [--groups-per-node=<n>] [--node-heap=<size>]
-                                  [--node-down-timeout=<duration>]
+                                  [--node-down-timeout=<duration>] [--raft-transport=<grpc|netty>]
             Start (or restart) a local cluster of nodes as child processes.
                   --data-dir=<dataDirectory>
                                   Directory of the cluster, one node-N directory per node
@@ -44,12 +45,15 @@ final class ClusterCommand {
                   --nodes=<n>     How many nodes (1..64).
                   --port=<port>   API port of node 1; node N gets port + N - 1 (default: 8000;
                                   0 finds a free port for each). Used when the cluster is created.
+                  --raft-transport=<grpc|netty>
+                                  Ratis' transport between the nodes, passed to each (default:
+                                  netty).
             """;
     /** How long stopping waits for the nodes' own shutdown before SIGKILL (§13.1). */
     private static final long STOP_GRACE_SECONDS = 30;
 
     private record Options(int nodes, int port, Path dataDirectory, int groupsPerNode, String nodeHeap,
-            String nodeDownTimeout) {
+            String nodeDownTimeout, String raftTransport) {
     }
 
     private ClusterCommand() {
@@ -82,6 +86,7 @@ final class ClusterCommand {
         int groupsPerNode = -1;
         String nodeHeap = null;
         String nodeDownTimeout = null;
+        String raftTransport = null;
         for (int i = 0; i < args.size(); i++) {
             String argument = args.get(i);
             int equals = argument.indexOf('=');
@@ -110,6 +115,14 @@ final class ClusterCommand {
                     ServeOptions.nodeDownTimeout(value);
                     nodeDownTimeout = value;
                 }
+                case "--raft-transport" -> {
+                    try {
+                        raftTransport = RaftTransport.fromFlag(value).flagValue();
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("Invalid value for option '--raft-transport': '" + value
+                                + "' (expected grpc or netty)");
+                    }
+                }
                 case "--data-dir" -> {
                     try {
                         dataDirectory = Path.of(value);
@@ -131,7 +144,7 @@ final class ClusterCommand {
         if (groupsPerNode < 0) {
             groupsPerNode = defaultGroupsPerNode(nodes, Runtime.getRuntime().availableProcessors());
         }
-        return new Options(nodes, port, dataDirectory, groupsPerNode, nodeHeap, nodeDownTimeout);
+        return new Options(nodes, port, dataDirectory, groupsPerNode, nodeHeap, nodeDownTimeout, raftTransport);
     }
 
     /**
@@ -196,7 +209,8 @@ final class ClusterCommand {
             Process process;
             try {
                 NodeIdentity identity = NodeIdentityFile.read(directory);
-                process = new ProcessBuilder(nodeCommand(directory, options.nodeHeap(), options.nodeDownTimeout()))
+                process = new ProcessBuilder(nodeCommand(directory, options.nodeHeap(), options.nodeDownTimeout(),
+                        options.raftTransport()))
                         .redirectErrorStream(true)
                         .redirectOutput(Redirect.appendTo(directory.resolve("basalt.log").toFile())).start();
                 out.println("node-" + node + " pid " + process.pid() + " " + identity.self().apiEndpoint()
@@ -250,7 +264,8 @@ final class ClusterCommand {
     }
 
     /** {@code basalt serve} for one node, in the JVM this command runs in, with its class path and native libraries. */
-    private static List<String> nodeCommand(Path nodeDirectory, String nodeHeap, String nodeDownTimeout) {
+    static List<String> nodeCommand(Path nodeDirectory, String nodeHeap, String nodeDownTimeout,
+            String raftTransport) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (nodeHeap != null) {
@@ -264,6 +279,9 @@ final class ClusterCommand {
                 "--data-dir", nodeDirectory.toString()));
         if (nodeDownTimeout != null) {
             command.add("--node-down-timeout=" + nodeDownTimeout);
+        }
+        if (raftTransport != null) {
+            command.add("--raft-transport=" + raftTransport);
         }
         return command;
     }

@@ -177,6 +177,21 @@ class TestClusterCommand {
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Missing required option: '--nodes=<n>'");
     }
 
+    @Test
+    void passesTheRaftTransportToEachNode() {
+        assertThat(ClusterCommand.nodeCommand(Path.of("c/node-1"), null, null, "grpc"))
+                .endsWith("serve", "--data-dir", Path.of("c/node-1").toString(), "--raft-transport=grpc");
+        assertThat(ClusterCommand.nodeCommand(Path.of("c/node-1"), null, null, null))
+                .noneMatch(argument -> argument.startsWith("--raft-transport"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertThat(BasaltCommand.run(List.of("cluster", "--nodes", "3", "--raft-transport=udp"), out, errors))
+                .isEqualTo(BasaltCommand.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("Invalid value for option '--raft-transport': 'udp' (expected grpc or netty)");
+    }
+
     /**
      * CreateTable through node 1, a PutItem through each node, and each item read back (strongly) through every
      * node: any node's endpoint serves any request (issue 16).

@@ -206,7 +206,8 @@ public final class RaftNode implements AutoCloseable {
         stateMachine.addLeadershipListener(leadership);
         stateMachine.addPartitionsListener(leadership);
         members.put(groupId, new GroupMember(groupId, stateMachine, proposer, replicator, leadership,
-                new GroupReads(this::server, raftGroupId, submitter)));
+                new GroupReads(this::server, raftGroupId, submitter, config.transport(),
+                        stateMachine::lastAppliedIndex, timer, config.readTimeout())));
         return stateMachine;
     }
 
@@ -345,7 +346,8 @@ public final class RaftNode implements AutoCloseable {
     public void requestConfiguration(long groupId, List<RaftPeerAddress> currentPeers,
             List<RaftPeerAddress> newPeers, List<RaftPeerAddress> newListeners, Duration timeout) throws IOException {
         GroupClients.checkNewMembersAreFew(groupId, currentPeers, newPeers);
-        try (RaftClient client = GroupClients.open(raftGroupId(groupId), currentPeers, timeout)) {
+        try (RaftClient client = GroupClients.open(config.transport(), raftGroupId(groupId), currentPeers,
+                timeout)) {
             RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
                     .setServersInNewConf(GroupClients.voters(newPeers))
                     .setListenersInNewConf(GroupClients.listeners(newListeners))
@@ -366,7 +368,7 @@ public final class RaftNode implements AutoCloseable {
      */
     public void requestLeadershipTransfer(long groupId, List<RaftPeerAddress> peers, String newLeaderId,
             Duration timeout) throws IOException {
-        try (RaftClient client = GroupClients.open(raftGroupId(groupId), peers, timeout)) {
+        try (RaftClient client = GroupClients.open(config.transport(), raftGroupId(groupId), peers, timeout)) {
             RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(newLeaderId),
                     timeout.toMillis());
             if (!reply.isSuccess()) {
@@ -401,6 +403,7 @@ public final class RaftNode implements AutoCloseable {
         GroupMember member = members.remove(groupId);
         if (member != null) {
             member.replicator().close();
+            member.reads().close();
         }
     }
 
@@ -518,7 +521,10 @@ public final class RaftNode implements AutoCloseable {
                 current.close();
             }
         } finally {
-            members.values().forEach(member -> member.replicator().close());
+            members.values().forEach(member -> {
+                member.replicator().close();
+                member.reads().close();
+            });
             timer.shutdownNow();
             submitter.shutdownNow();
             leadership.shutdownNow();
