@@ -17,6 +17,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -63,12 +64,19 @@ final class LeaderAppliedIndex implements AutoCloseable {
     /** The leader's applied index once it is at or above the leader's read index; fails after about the timeout. */
     CompletableFuture<Long> fetch() {
         RaftClient current;
+        RaftPeerId leader;
         try {
+            leader = server.get().getDivision(group).getInfo().getLeaderId();
+            if (leader == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("no leader is known"));
+            }
             current = client();
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return current.async().sendReadOnly(Message.valueOf(QUERY))
+        // To the leader this member knows, never to any member: a follower given a linearizable read would try
+        // Ratis' own ReadIndex, which on Netty throws on the server's event loop and is never answered.
+        return current.async().sendReadOnly(Message.valueOf(QUERY), leader)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApplyAsync(LeaderAppliedIndex::appliedIndex, executor)
                 .whenCompleteAsync((index, failure) -> {
