@@ -155,11 +155,30 @@ public final class RaftNode implements AutoCloseable {
             node.close();
             throw new IOException("cannot start the Raft server of " + id + " on " + host + ":" + port + ": "
                     + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // Ratis' Netty server that cannot bind fails the start with an IOException, after the divisions started
+            // (their storage directories locked); Ratis then puts the server back to NEW, whose close() closes
+            // nothing, so the divisions are closed here, or a retried start would find the directories locked.
+            closeDivisions(server);
+            node.close();
+            throw new IOException("cannot start the Raft server of " + id + " on " + host + ":" + port + ": "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
             node.close();
             throw e;
         }
         return node;
+    }
+
+    /** Closes every division a server that failed to start holds (see {@link #start}). */
+    private static void closeDivisions(RaftServer server) {
+        try {
+            for (RaftGroupId groupId : server.getGroupIds()) {
+                server.getDivision(groupId).close();
+            }
+        } catch (IOException | RuntimeException e) {
+            // A division that cannot be found or closed was not started: nothing of it is left to release.
+        }
     }
 
     public String id() {
