@@ -32,9 +32,10 @@ import org.apache.ratis.util.AwaitForSignal;
  * every appender when its commit index moves ({@code LeaderStateImpl.notifySenders}), but the woken loop finds
  * nothing to send and sleeps again: without log metadata entries a follower would learn the new commit index at the
  * next write or heartbeat. The appender here wraps Ratis' default one and turns that signal into Ratis' own heartbeat
- * trigger when the follower's last reported commit index is behind the leader's: the loop then sends an empty append,
- * which carries the leader's commit index. The follower's reply reports its new commit index, so there is one push
- * per commit movement; an append with entries that goes first carries the commit index and clears the trigger.
+ * trigger when the follower's last reported commit index is behind the leader's and it has no entries waiting: the
+ * loop then sends an empty append, which carries the leader's commit index. The follower's reply reports its new
+ * commit index, so there is one push per commit movement; an append with entries that goes first carries the commit
+ * index and clears the trigger.
  */
 public final class CommitPushingNetty implements RpcType {
     @Override
@@ -79,9 +80,16 @@ public final class CommitPushingNetty implements RpcType {
             }
         }
 
-        /** The follower's last reported commit index is behind the leader's. */
+        /**
+         * The follower's last reported commit index is behind the leader's and it has no entries to receive. Not
+         * with entries waiting: a triggered heartbeat goes first and goes empty (Ratis' {@code
+         * LogAppenderBase.newAppendEntriesRequest} answers a heartbeat while one is due), which would put an empty
+         * round trip before every write's append; the append carries the commit index anyway. The leader signals on
+         * every new entry too, so this condition is what keeps the push to the commit signals alone.
+         */
         private boolean commitIsNews() {
-            return appender.getRaftLog().getLastCommittedIndex() > appender.getFollower().getCommitIndex();
+            return !appender.hasAppendEntries()
+                    && appender.getRaftLog().getLastCommittedIndex() > appender.getFollower().getCommitIndex();
         }
 
         @Override

@@ -142,7 +142,12 @@ public final class GroupReads implements AutoCloseable {
     /** Completes {@code round} on the submitter once this member applied {@code index}, or fails it at the deadline. */
     private void awaitApplied(long index, long deadline, CompletableFuture<Void> round) {
         if (appliedIndex.getAsLong() >= index) {
-            submitter.execute(() -> round.complete(null));
+            try {
+                submitter.execute(() -> round.complete(null));
+            } catch (RejectedExecutionException e) {
+                round.completeExceptionally(new ProposalOutcome(ProposalOutcome.Reason.NOT_READY,
+                        "replica read barrier of " + group + " failed: the node is closing"));
+            }
         } else if (System.nanoTime() - deadline > 0) {
             round.completeExceptionally(new ProposalOutcome(ProposalOutcome.Reason.NOT_READY, "replica read barrier of "
                     + group + ": this member did not apply index " + index + " within " + readTimeout));
