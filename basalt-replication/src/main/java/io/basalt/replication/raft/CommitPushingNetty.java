@@ -32,8 +32,9 @@ import org.apache.ratis.util.AwaitForSignal;
  * every appender when its commit index moves ({@code LeaderStateImpl.notifySenders}), but the woken loop finds
  * nothing to send and sleeps again: without log metadata entries a follower would learn the new commit index at the
  * next write or heartbeat. The appender here wraps Ratis' default one and turns that signal into Ratis' own heartbeat
- * trigger when the follower's last reported commit index is behind the leader's and it has no entries waiting: the
- * loop then sends an empty append, which carries the leader's commit index. The follower's reply reports its new
+ * trigger when the follower's last reported commit index is behind the leader's and it has no entries waiting, or
+ * an append to it is unanswered ({@code CommitPushingAppender.commitIsNews}): the loop then sends an empty append,
+ * which carries the leader's commit index. The follower's reply reports its new
  * commit index, so there is one push per commit movement; an append with entries that goes first carries the commit
  * index and clears the trigger.
  */
@@ -81,15 +82,22 @@ public final class CommitPushingNetty implements RpcType {
         }
 
         /**
-         * The follower's last reported commit index is behind the leader's and it has no entries to receive. Not
-         * with entries waiting: a triggered heartbeat goes first and goes empty (Ratis' {@code
-         * LogAppenderBase.newAppendEntriesRequest} answers a heartbeat while one is due), which would put an empty
-         * round trip before every write's append; the append carries the commit index anyway. The leader signals on
-         * every new entry too, so this condition is what keeps the push to the commit signals alone.
+         * The follower's last reported commit index is behind the leader's, and either an append to it is unanswered
+         * or it has no entries to receive. The leader signals on every new entry too, and a triggered heartbeat goes
+         * out first and empty even with entries waiting (Ratis' {@code LogAppenderBase.newAppendEntriesRequest}
+         * answers a heartbeat while one is due): triggering with entries waiting would put an empty round trip before
+         * every append, which carries the commit index anyway. An unanswered append is the other case: the commit
+         * index moved on another follower's answer while this one's append was out, and when its answer comes the
+         * leader does not signal again (the commit index does not move), and Ratis' appender then finds its entries
+         * sent and sleeps until the next heartbeat; the trigger set now makes it push when the answer is in.
          */
         private boolean commitIsNews() {
-            return !appender.hasAppendEntries()
-                    && appender.getRaftLog().getLastCommittedIndex() > appender.getFollower().getCommitIndex();
+            FollowerInfo follower = appender.getFollower();
+            if (appender.getRaftLog().getLastCommittedIndex() <= follower.getCommitIndex()) {
+                return false;
+            }
+            boolean unanswered = follower.getLastRpcSendTime().compareTo(follower.getLastRpcResponseTime()) > 0;
+            return unanswered || !appender.hasAppendEntries();
         }
 
         @Override
