@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.netty.NettyFactory;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
@@ -33,8 +36,9 @@ import org.apache.ratis.util.AwaitForSignal;
  * nothing to send and sleeps again: without log metadata entries a follower would learn the new commit index at the
  * next write or heartbeat. The appender here wraps Ratis' default one and turns that signal into Ratis' own heartbeat
  * trigger when the follower's last reported commit index is behind the leader's and it has no entries waiting, or
- * an append to it is unanswered ({@code CommitPushingAppender.commitIsNews}): the loop then sends an empty append,
- * which carries the leader's commit index. The follower's reply reports its new
+ * an append to it is unanswered ({@code CommitPushingAppender.pushNow}; a signal that finds entries seemingly
+ * waiting is looked at again 2 ms later): the loop then sends an empty append, which carries the leader's commit
+ * index. The follower's reply reports its new
  * commit index, so there is one push per commit movement; an append with entries that goes first carries the commit
  * index and clears the trigger.
  */
@@ -66,7 +70,13 @@ public final class CommitPushingNetty implements RpcType {
      * finds the follower's commit index behind the leader's becomes a heartbeat trigger.
      */
     static final class CommitPushingAppender implements LogAppender {
+        private static final long RECHECK_MILLIS = 2;
+        /** Rechecks run on the common pool after the JDK's delay thread: tiny, at most one pending per follower. */
+        private static final Executor RECHECK = CompletableFuture.delayedExecutor(RECHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
+
         private final LogAppender appender;
+        private final AtomicBoolean recheckScheduled = new AtomicBoolean();
 
         CommitPushingAppender(LogAppender appender) {
             this.appender = requireNonNull(appender, "appender is null");
@@ -74,10 +84,13 @@ public final class CommitPushingNetty implements RpcType {
 
         @Override
         public void notifyLogAppender() {
-            if (commitIsNews()) {
+            if (pushNow()) {
                 appender.triggerHeartbeat();   // also signals the loop
-            } else {
-                appender.notifyLogAppender();
+                return;
+            }
+            appender.notifyLogAppender();
+            if (commitIsNews() && recheckScheduled.compareAndSet(false, true)) {
+                RECHECK.execute(this::recheck);
             }
         }
 
@@ -91,13 +104,30 @@ public final class CommitPushingNetty implements RpcType {
          * leader does not signal again (the commit index does not move), and Ratis' appender then finds its entries
          * sent and sleeps until the next heartbeat; the trigger set now makes it push when the answer is in.
          */
-        private boolean commitIsNews() {
-            FollowerInfo follower = appender.getFollower();
-            if (appender.getRaftLog().getLastCommittedIndex() <= follower.getCommitIndex()) {
+        private boolean pushNow() {
+            if (!commitIsNews()) {
                 return false;
             }
+            FollowerInfo follower = appender.getFollower();
             boolean unanswered = follower.getLastRpcSendTime().compareTo(follower.getLastRpcResponseTime()) > 0;
             return unanswered || !appender.hasAppendEntries();
+        }
+
+        private boolean commitIsNews() {
+            return appender.getRaftLog().getLastCommittedIndex() > appender.getFollower().getCommitIndex();
+        }
+
+        /**
+         * Looks again {@link #RECHECK_MILLIS} after a signal that found entries seemingly waiting. Ratis' appender
+         * moves the follower's next index only after handling an answer, and marks an append sent only after building
+         * it: a signal in either gap sees entries "waiting" that are already answered, or already built with the old
+         * commit index, and would otherwise be a missed push (a lone write applied a heartbeat late, TestCommitPush).
+         */
+        private void recheck() {
+            recheckScheduled.set(false);
+            if (appender.isRunning() && pushNow()) {
+                appender.triggerHeartbeat();
+            }
         }
 
         @Override
