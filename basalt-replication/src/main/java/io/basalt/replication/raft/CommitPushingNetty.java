@@ -71,9 +71,13 @@ public final class CommitPushingNetty implements RpcType {
      */
     static final class CommitPushingAppender implements LogAppender {
         private static final long RECHECK_MILLIS = 2;
-        /** Rechecks run on the common pool after the JDK's delay thread: tiny, at most one pending per follower. */
+        /**
+         * Rechecks run on the JDK's delay thread itself: each is a few reads and at most a flag and a signal, never
+         * blocking, and at most one is pending per follower. Not the common pool, which below three processors
+         * starts a thread per task (cluster.md §20 step 15, "s19 writes").
+         */
         private static final Executor RECHECK = CompletableFuture.delayedExecutor(RECHECK_MILLIS,
-                TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS, Runnable::run);
 
         private final LogAppender appender;
         private final AtomicBoolean recheckScheduled = new AtomicBoolean();
