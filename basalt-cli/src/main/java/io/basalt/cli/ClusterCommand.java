@@ -3,6 +3,7 @@ package io.basalt.cli;
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
+import io.basalt.replication.raft.RaftTransport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.ProcessBuilder.Redirect;
@@ -26,7 +27,7 @@ final class ClusterCommand {
     static final String USAGE = """
             Usage: basalt cluster [-h] --nodes=<n> [--port=<port>] [--data-dir=<dataDirectory>]
                                   [--groups-per-node=<n>] [--node-heap=<size>]
-                                  [--node-down-timeout=<duration>]
+                                  [--node-down-timeout=<duration>] [--raft-transport=<grpc|netty>]
             Start (or restart) a local cluster of nodes as child processes.
                   --data-dir=<dataDirectory>
                                   Directory of the cluster, one node-N directory per node
@@ -45,6 +46,9 @@ final class ClusterCommand {
                   --nodes=<n>     How many nodes (1..64).
                   --port=<port>   API port of node 1; node N gets port + N - 1 (default: 8000;
                                   0 finds a free port for each). Used when the cluster is created.
+                  --raft-transport=<grpc|netty>
+                                  Ratis' transport between the nodes, passed to each (default:
+                                  netty).
             """;
     /** Set by the {@code basalt} launcher: the JVM options it started this JVM with, one a line. */
     static final String LAUNCHER_JVM_OPTIONS = "BASALT_LAUNCHER_JVM_OPTIONS";
@@ -52,7 +56,7 @@ final class ClusterCommand {
     private static final long STOP_GRACE_SECONDS = 30;
 
     private record Options(int nodes, int port, Path dataDirectory, int groupsPerNode, String nodeHeap,
-            String nodeDownTimeout) {
+            String nodeDownTimeout, String raftTransport) {
     }
 
     private ClusterCommand() {
@@ -85,6 +89,7 @@ final class ClusterCommand {
         int groupsPerNode = -1;
         String nodeHeap = null;
         String nodeDownTimeout = null;
+        String raftTransport = null;
         for (int i = 0; i < args.size(); i++) {
             String argument = args.get(i);
             int equals = argument.indexOf('=');
@@ -113,6 +118,14 @@ final class ClusterCommand {
                     ServeOptions.nodeDownTimeout(value);
                     nodeDownTimeout = value;
                 }
+                case "--raft-transport" -> {
+                    try {
+                        raftTransport = RaftTransport.fromFlag(value).flagValue();
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("Invalid value for option '--raft-transport': '" + value
+                                + "' (expected grpc or netty)");
+                    }
+                }
                 case "--data-dir" -> {
                     try {
                         dataDirectory = Path.of(value);
@@ -134,7 +147,7 @@ final class ClusterCommand {
         if (groupsPerNode < 0) {
             groupsPerNode = defaultGroupsPerNode(nodes, Runtime.getRuntime().availableProcessors());
         }
-        return new Options(nodes, port, dataDirectory, groupsPerNode, nodeHeap, nodeDownTimeout);
+        return new Options(nodes, port, dataDirectory, groupsPerNode, nodeHeap, nodeDownTimeout, raftTransport);
     }
 
     /**
@@ -200,7 +213,7 @@ final class ClusterCommand {
             try {
                 NodeIdentity identity = NodeIdentityFile.read(directory);
                 process = new ProcessBuilder(nodeCommand(directory, options.nodeHeap(), options.nodeDownTimeout(),
-                        System.getenv(LAUNCHER_JVM_OPTIONS)))
+                        options.raftTransport(), System.getenv(LAUNCHER_JVM_OPTIONS)))
                         .redirectErrorStream(true)
                         .redirectOutput(Redirect.appendTo(directory.resolve("basalt.log").toFile())).start();
                 out.println("node-" + node + " pid " + process.pid() + " " + identity.self().apiEndpoint()
@@ -258,10 +271,11 @@ final class ClusterCommand {
      * the {@code basalt} launcher gave this JVM ({@value #LAUNCHER_JVM_OPTIONS}: the class-data sharing archive, the
      * native libraries, {@code BASALT_JAVA_OPTS}), so that a node starts as {@code basalt serve} does; without the
      * launcher ({@code java -jar basalt.jar cluster}), only this JVM's {@code java.library.path}. {@code --node-heap}
-     * comes after them, so it wins over an {@code -Xmx} in {@code BASALT_JAVA_OPTS}.
+     * comes after them, so it wins over an {@code -Xmx} in {@code BASALT_JAVA_OPTS}. {@code --raft-transport} is
+     * passed on when given.
      */
     static List<String> nodeCommand(Path nodeDirectory, String nodeHeap, String nodeDownTimeout,
-            String launcherOptions) {
+            String raftTransport, String launcherOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (launcherOptions != null) {
@@ -279,6 +293,9 @@ final class ClusterCommand {
                 "--data-dir", nodeDirectory.toString()));
         if (nodeDownTimeout != null) {
             command.add("--node-down-timeout=" + nodeDownTimeout);
+        }
+        if (raftTransport != null) {
+            command.add("--raft-transport=" + raftTransport);
         }
         return command;
     }

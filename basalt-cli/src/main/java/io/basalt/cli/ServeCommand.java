@@ -28,7 +28,7 @@ final class ServeCommand {
                                 [--loopback-rpc] [--transaction-resolve-after=<duration>]
                                 [--join=<host:port>] [--node-down-timeout=<duration>]
                                 [--routing-deadline=<duration>] [--max-inflight-rpc-requests=<n>]
-                                [--max-inflight-rpc-bytes=<bytes>]
+                                [--max-inflight-rpc-bytes=<bytes>] [--raft-transport=<grpc|netty>]
             Serve the DynamoDB API.
                   --data-dir=<dataDirectory>
                                   Directory of the RocksDB data (default: ./data). A node
@@ -69,6 +69,9 @@ final class ServeCommand {
                                   replicas are re-created on the others, e.g. 30s
                                   (default: 10m).
                   --port=<port>   Port to listen on (default: 8000).
+                  --raft-transport=<grpc|netty>
+                                  Cluster nodes: Ratis' transport between the nodes (default:
+                                  netty); every node of a cluster must use the same.
                   --routing-deadline=<duration>
                                   Cluster nodes: how long a request may wait inside the
                                   cluster for a partition's leader (elections, moves) before

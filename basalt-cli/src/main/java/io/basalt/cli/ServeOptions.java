@@ -8,6 +8,7 @@ import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.cluster.rpc.RpcCodec;
 import io.basalt.model.Limits;
 import io.basalt.replication.raft.RaftConfig;
+import io.basalt.replication.raft.RaftTransport;
 import io.basalt.server.ServerConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -35,11 +36,14 @@ import java.util.Set;
  *     its client gets ServiceUnavailableException (docs/design/cluster.md §12.3)
  * @param rpcMaxInFlightRequests cluster nodes: internal RPC frames admitted at once (§12.2, §17)
  * @param rpcMaxInFlightBytes cluster nodes: internal RPC frame bytes admitted at once
+ * @param raftTransport cluster nodes: Ratis' transport between the nodes ({@code --raft-transport grpc|netty}); every
+ *     node of a cluster must use the same (docs/design/cluster.md §18)
  */
 record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         GlobalIndexPropagation indexPropagation, int maxInFlightRequests, long maxInFlightBytes,
         boolean loopbackRpc, Duration transactionResolveAfter, String join, Duration nodeDownTimeout,
-        Duration routingDeadline, int rpcMaxInFlightRequests, long rpcMaxInFlightBytes) {
+        Duration routingDeadline, int rpcMaxInFlightRequests, long rpcMaxInFlightBytes,
+        RaftTransport raftTransport) {
     /**
      * The shortest and longest {@code --routing-deadline}: below 100 ms a call cannot wait out even a read barrier's
      * heartbeat round on a loaded machine; above 30 s the AWS SDK for Java v2 (whose default socket read timeout is
@@ -52,7 +56,7 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--host", "--port", "--data-dir",
             "--gsi-propagation", "--gsi-delay-ms", "--max-inflight-requests", "--max-inflight-bytes",
             "--transaction-resolve-after", "--join", "--node-down-timeout", "--routing-deadline",
-            "--max-inflight-rpc-requests", "--max-inflight-rpc-bytes");
+            "--max-inflight-rpc-requests", "--max-inflight-rpc-bytes", "--raft-transport");
 
     ServeOptions {
         requireNonNull(host, "host is null");
@@ -61,15 +65,17 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         requireNonNull(transactionResolveAfter, "transactionResolveAfter is null");
         requireNonNull(nodeDownTimeout, "nodeDownTimeout is null");
         requireNonNull(routingDeadline, "routingDeadline is null");
+        requireNonNull(raftTransport, "raftTransport is null");
     }
 
-    /** The options without the cluster node's routing deadline and RPC admission limits (their defaults). */
+    /** The options without the cluster node's routing deadline, RPC admission limits and transport (defaults). */
     ServeOptions(String host, int port, Path dataDirectory, boolean inMemory, GlobalIndexPropagation indexPropagation,
             int maxInFlightRequests, long maxInFlightBytes, boolean loopbackRpc, Duration transactionResolveAfter,
             String join, Duration nodeDownTimeout) {
         this(host, port, dataDirectory, inMemory, indexPropagation, maxInFlightRequests, maxInFlightBytes,
                 loopbackRpc, transactionResolveAfter, join, nodeDownTimeout, RoutingConfig.DEFAULT_ROUTING_DEADLINE,
-                ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS, ServerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES);
+                ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS, ServerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES,
+                RaftConfig.defaults().transport());
     }
 
     /** The options without {@code --join} and {@code --node-down-timeout} (their defaults). */
@@ -100,10 +106,11 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
     /**
      * A cluster node's Ratis settings: the defaults, with the read barrier's timeout ({@code raft.server.read.timeout})
      * set to the routing deadline, so a strong read that cannot get its ReadIndex gives up when the Router would give
-     * up on the call rather than keep a Ratis read pending past it (docs/design/cluster.md §18).
+     * up on the call rather than keep a Ratis read pending past it (docs/design/cluster.md §18); over the transport
+     * asked for.
      */
     RaftConfig raftConfig() {
-        return RaftConfig.defaults().withReadTimeout(routingDeadline);
+        return RaftConfig.defaults().withReadTimeout(routingDeadline).withTransport(raftTransport);
     }
 
     /**
@@ -128,6 +135,7 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         Duration routingDeadline = RoutingConfig.DEFAULT_ROUTING_DEADLINE;
         int rpcMaxInFlightRequests = ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
         long rpcMaxInFlightBytes = ServerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES;
+        RaftTransport raftTransport = RaftConfig.defaults().transport();
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);
             int equals = argument.startsWith("--") ? argument.indexOf('=') : -1;
@@ -166,6 +174,7 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
                 case "--transaction-resolve-after" -> resolveAfter = resolveAfter(value);
                 case "--join" -> join = join(value);
                 case "--node-down-timeout" -> nodeDownTimeout = nodeDownTimeout(value);
+                case "--raft-transport" -> raftTransport = raftTransport(value);
                 default -> dataDirectory = dataDirectory(value);
             }
         }
@@ -175,7 +184,17 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         return new ServeOptions(host, port, dataDirectory, inMemory, synchronous ? GlobalIndexPropagation.SYNCHRONOUS
                 : GlobalIndexPropagation.delayed(Duration.ofMillis(delayMillis)), maxInFlightRequests,
                 maxInFlightBytes, loopbackRpc, resolveAfter, join, nodeDownTimeout, routingDeadline,
-                rpcMaxInFlightRequests, rpcMaxInFlightBytes);
+                rpcMaxInFlightRequests, rpcMaxInFlightBytes, raftTransport);
+    }
+
+    /** {@code grpc} or {@code netty}, in any case. */
+    static RaftTransport raftTransport(String value) {
+        try {
+            return RaftTransport.fromFlag(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("Invalid value for option '--raft-transport': '" + value
+                    + "' (expected grpc or netty)");
+        }
     }
 
     private static String join(String value) {

@@ -145,18 +145,19 @@ class TestClusterCommand {
                 "-Xmx256m"));
         expected.addAll(tail);
         expected.add("--node-down-timeout=30s");
-        assertThat(ClusterCommand.nodeCommand(node, "256m", "30s", launcher)).containsExactlyElementsOf(expected);
+        assertThat(ClusterCommand.nodeCommand(node, "256m", "30s", null, launcher))
+                .containsExactlyElementsOf(expected);
 
         // The launcher with no options to give (no archive, no native directory, no BASALT_JAVA_OPTS).
         expected = new ArrayList<>(List.of(java));
         expected.addAll(tail);
-        assertThat(ClusterCommand.nodeCommand(node, null, null, "\n")).containsExactlyElementsOf(expected);
+        assertThat(ClusterCommand.nodeCommand(node, null, null, null, "\n")).containsExactlyElementsOf(expected);
 
         // No launcher (java -jar basalt.jar cluster): this JVM's native library path only.
         expected = new ArrayList<>(List.of(java, "-Djava.library.path=" + System.getProperty("java.library.path"),
                 "-Xmx64m"));
         expected.addAll(tail);
-        assertThat(ClusterCommand.nodeCommand(node, "64m", null, null)).containsExactlyElementsOf(expected);
+        assertThat(ClusterCommand.nodeCommand(node, "64m", null, null, null)).containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -217,6 +218,21 @@ class TestClusterCommand {
         assertThat(BasaltCommand.run(List.of("cluster", "--port", "1"), out, errors))
                 .isEqualTo(BasaltCommand.USAGE_ERROR);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Missing required option: '--nodes=<n>'");
+    }
+
+    @Test
+    void passesTheRaftTransportToEachNode() {
+        assertThat(ClusterCommand.nodeCommand(Path.of("c/node-1"), null, null, "grpc", null))
+                .endsWith("serve", "--data-dir", Path.of("c/node-1").toString(), "--raft-transport=grpc");
+        assertThat(ClusterCommand.nodeCommand(Path.of("c/node-1"), null, null, null, null))
+                .noneMatch(argument -> argument.startsWith("--raft-transport"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertThat(BasaltCommand.run(List.of("cluster", "--nodes", "3", "--raft-transport=udp"), out, errors))
+                .isEqualTo(BasaltCommand.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("Invalid value for option '--raft-transport': 'udp' (expected grpc or netty)");
     }
 
     /**

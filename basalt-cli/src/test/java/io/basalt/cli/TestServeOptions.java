@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.basalt.cluster.GlobalIndexPropagation;
 import io.basalt.cluster.routing.RoutingConfig;
 import io.basalt.replication.raft.RaftConfig;
+import io.basalt.replication.raft.RaftTransport;
 import io.basalt.server.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,6 +153,19 @@ class TestServeOptions {
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--max-inflight-rpc-bytes=many")))
                 .hasMessage("Invalid value for option '--max-inflight-rpc-bytes': 'many' is not a number of bytes "
                         + "of at least 64MiB");
+    }
+
+    @Test
+    void aClusterNodeTakesItsRaftTransport() {
+        assertThat(ServeOptions.parse(List.of()).raftTransport()).isEqualTo(RaftTransport.NETTY);
+        assertThat(ServeOptions.parse(List.of()).raftConfig().transport()).isEqualTo(RaftTransport.NETTY);
+        ServeOptions grpc = ServeOptions.parse(List.of("--raft-transport", "grpc"));
+        assertThat(grpc.raftTransport()).isEqualTo(RaftTransport.GRPC);
+        assertThat(grpc.raftConfig()).isEqualTo(RaftConfig.defaults().withTransport(RaftTransport.GRPC));
+        assertThat(ServeOptions.parse(List.of("--raft-transport=NETTY")).raftConfig().transport())
+                .isEqualTo(RaftTransport.NETTY);
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--raft-transport=http")))
+                .hasMessage("Invalid value for option '--raft-transport': 'http' (expected grpc or netty)");
     }
 
     @Test

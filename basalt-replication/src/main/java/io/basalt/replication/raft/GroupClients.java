@@ -13,7 +13,6 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.retry.RetryPolicy;
-import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -34,10 +33,13 @@ final class GroupClients {
      * {@code timeout}. A retry count alone did not bound it: {@code timeout / 100} attempts of up to {@code timeout}
      * each kept the reconciler's test in Ratis' retry loop for minutes once a group's node had stopped (a retried
      * change that finds itself made, or still in progress, is answered success or retried, never done twice).
+     * {@code transport} is the nodes' ({@link RaftConfig#transport()}).
      */
-    static RaftClient open(RaftGroupId groupId, List<RaftPeerAddress> peers, Duration timeout) {
+    static RaftClient open(RaftTransport transport, RaftGroupId groupId, List<RaftPeerAddress> peers,
+            Duration timeout) {
         RaftProperties properties = new RaftProperties();
-        properties.set("raft.rpc.type", SupportedRpcType.GRPC.name());
+        // The node's own transport: a Netty node's port speaks no gRPC (§18, "transport").
+        properties.set("raft.rpc.type", transport.clientRpcType());
         RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
                 TimeDuration.valueOf(timeout.toMillis(), TimeUnit.MILLISECONDS));
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.netty.NettyConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -50,13 +52,16 @@ import org.apache.ratis.util.TimeDuration;
  * @param purgeGap {@code raft.server.log.purge.gap}: entries between purges
  * @param writeElementLimit {@code raft.server.write.element-limit}: beyond it Ratis refuses (overloaded)
  * @param writeByteLimit {@code raft.server.write.byte-limit}
+ * @param transport {@code raft.rpc.type}: Ratis' Netty transport ({@link CommitPushingNetty}), or gRPC
+ *     ({@link CommitPushingGrpc}); every node of a cluster uses the same ({@code --raft-transport}, §18)
  */
 public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMax, Duration firstElectionTimeoutMin,
         Duration firstElectionTimeoutMax, Duration slownessTimeout, boolean leaderLease, double leaderLeaseRatio,
         Duration readTimeout, long appenderByteLimit, long writeBufferSize, long segmentSizeMax,
         long preallocatedSize, int segmentCacheNumMax, long segmentCacheSizeMax, String appenderRetryPolicy,
         long snapshotChunkSizeMax, long snapshotAutoTriggerThreshold, boolean purgeUptoSnapshotIndex,
-        long purgePreservationLogNum, int purgeGap, int writeElementLimit, long writeByteLimit) {
+        long purgePreservationLogNum, int purgeGap, int writeElementLimit, long writeByteLimit,
+        RaftTransport transport) {
     private static final long KB = 1024;
     private static final long MB = 1024 * KB;
     /**
@@ -69,6 +74,14 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
      * flakes"). A slow member is not a dead one: 15 s, within the reconciler's 30 s per change.
      */
     static final Duration STAGING_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * {@code raft.client.rpc.request.timeout} of a node on Netty: how long a server request to a peer (an append,
+     * a vote, a snapshot chunk) waits for its answer (Ratis' Netty server RPC reads this client key). Ratis' 3 s,
+     * set explicitly: twice the maximum election timeout, so a follower's fsync under load does not fail an append
+     * that is then resent, while a stopped follower holds its own appender thread for 3 s per attempt only (the
+     * other followers have their own; cluster.md §18, "transport").
+     */
+    static final Duration NETTY_REQUEST_TIMEOUT = Duration.ofSeconds(3);
 
     public RaftConfig {
         requireNonNull(electionTimeoutMin, "electionTimeoutMin is null");
@@ -78,6 +91,7 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
         requireNonNull(slownessTimeout, "slownessTimeout is null");
         requireNonNull(readTimeout, "readTimeout is null");
         requireNonNull(appenderRetryPolicy, "appenderRetryPolicy is null");
+        requireNonNull(transport, "transport is null");
         if (electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {
             throw new IllegalArgumentException("the election timeout's maximum must exceed its minimum");
         }
@@ -95,7 +109,7 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
         return new RaftConfig(Duration.ofMillis(750), Duration.ofMillis(1500), Duration.ofMillis(500),
                 Duration.ofSeconds(1), Duration.ofSeconds(300), true, 0.9, Duration.ofSeconds(5), 4 * MB,
                 4 * MB + 64 * KB, 8 * MB, 256 * KB, 2, 32 * MB, "1ms,10, 1s,1000", 4 * MB, 100_000, false, 10_000,
-                1024, 4096, 64 * MB);
+                1024, 4096, 64 * MB, RaftTransport.NETTY);
     }
 
     /** The same with other election timeouts (tests shorten them; above 32 members per JVM they grow, §18). */
@@ -104,7 +118,7 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
                 leaderLease, leaderLeaseRatio, readTimeout, appenderByteLimit, writeBufferSize, segmentSizeMax,
                 preallocatedSize, segmentCacheNumMax, segmentCacheSizeMax, appenderRetryPolicy, snapshotChunkSizeMax,
                 snapshotAutoTriggerThreshold, purgeUptoSnapshotIndex, purgePreservationLogNum, purgeGap,
-                writeElementLimit, writeByteLimit);
+                writeElementLimit, writeByteLimit, transport);
     }
 
     /** The same with another snapshot and purge policy (tests purge early to force installs). */
@@ -114,7 +128,7 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
                 firstElectionTimeoutMax, slownessTimeout, leaderLease, leaderLeaseRatio, readTimeout,
                 appenderByteLimit, writeBufferSize, segmentSizeMax, preallocatedSize, segmentCacheNumMax,
                 segmentCacheSizeMax, appenderRetryPolicy, snapshotChunkSizeMax, autoTriggerThreshold,
-                uptoSnapshotIndex, preservationLogNum, gap, writeElementLimit, writeByteLimit);
+                uptoSnapshotIndex, preservationLogNum, gap, writeElementLimit, writeByteLimit, transport);
     }
 
     /** The same with other log segment sizes (tests roll segments early so that purges happen). */
@@ -123,7 +137,8 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
                 firstElectionTimeoutMax, slownessTimeout, leaderLease, leaderLeaseRatio, readTimeout,
                 appenderByteLimit, writeBufferSize, segmentSize, preallocated, segmentCacheNumMax,
                 segmentCacheSizeMax, appenderRetryPolicy, snapshotChunkSizeMax, snapshotAutoTriggerThreshold,
-                purgeUptoSnapshotIndex, purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit);
+                purgeUptoSnapshotIndex, purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit,
+                transport);
     }
 
     /** The same with another largest Raft entry and write buffer (tests shrink them to split ordinary items). */
@@ -132,7 +147,7 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
                 firstElectionTimeoutMax, slownessTimeout, leaderLease, leaderLeaseRatio, readTimeout, byteLimit,
                 bufferSize, segmentSizeMax, preallocatedSize, segmentCacheNumMax, segmentCacheSizeMax,
                 appenderRetryPolicy, snapshotChunkSizeMax, snapshotAutoTriggerThreshold, purgeUptoSnapshotIndex,
-                purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit);
+                purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit, transport);
     }
 
     /** The same with the leader lease on or off ({@code --strong-read-lease}; off: ReadIndex rounds only). */
@@ -141,7 +156,7 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
                 firstElectionTimeoutMax, slownessTimeout, enabled, leaderLeaseRatio, readTimeout, appenderByteLimit,
                 writeBufferSize, segmentSizeMax, preallocatedSize, segmentCacheNumMax, segmentCacheSizeMax,
                 appenderRetryPolicy, snapshotChunkSizeMax, snapshotAutoTriggerThreshold, purgeUptoSnapshotIndex,
-                purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit);
+                purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit, transport);
     }
 
     /** The same with another read barrier timeout (a serving node's {@code --routing-deadline}, §18). */
@@ -150,20 +165,40 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
                 firstElectionTimeoutMax, slownessTimeout, leaderLease, leaderLeaseRatio, timeout, appenderByteLimit,
                 writeBufferSize, segmentSizeMax, preallocatedSize, segmentCacheNumMax, segmentCacheSizeMax,
                 appenderRetryPolicy, snapshotChunkSizeMax, snapshotAutoTriggerThreshold, purgeUptoSnapshotIndex,
-                purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit);
+                purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit, transport);
+    }
+
+    /** The same over another transport ({@code --raft-transport}; every node of a cluster uses the same). */
+    public RaftConfig withTransport(RaftTransport other) {
+        return new RaftConfig(electionTimeoutMin, electionTimeoutMax, firstElectionTimeoutMin,
+                firstElectionTimeoutMax, slownessTimeout, leaderLease, leaderLeaseRatio, readTimeout,
+                appenderByteLimit, writeBufferSize, segmentSizeMax, preallocatedSize, segmentCacheNumMax,
+                segmentCacheSizeMax, appenderRetryPolicy, snapshotChunkSizeMax, snapshotAutoTriggerThreshold,
+                purgeUptoSnapshotIndex, purgePreservationLogNum, purgeGap, writeElementLimit, writeByteLimit, other);
     }
 
     /**
-     * The Ratis properties of one node's {@code RaftServer}: these settings plus the transport (gRPC, §12.1) on
+     * The Ratis properties of one node's {@code RaftServer}: these settings plus the transport (§12.1, §18) on
      * {@code port} of 127.0.0.1-or-{@code host}, and {@code storageDir} ({@code node-N/raft}, §3).
      */
     public RaftProperties toProperties(Path storageDir, String host, int port) {
         requireNonNull(storageDir, "storageDir is null");
         requireNonNull(host, "host is null");
         RaftProperties properties = new RaftProperties();
-        properties.set("raft.rpc.type", CommitPushingGrpc.class.getName());
-        GrpcConfigKeys.Server.setHost(properties, host);
-        GrpcConfigKeys.Server.setPort(properties, port);
+        properties.set("raft.rpc.type", transport.serverRpcType());
+        switch (transport) {
+            case GRPC -> {
+                GrpcConfigKeys.Server.setHost(properties, host);
+                GrpcConfigKeys.Server.setPort(properties, port);
+            }
+            case NETTY -> {
+                NettyConfigKeys.Server.setHost(properties, host);
+                NettyConfigKeys.Server.setPort(properties, port);
+                // Ratis' Netty transport waits this long for a peer's answer to each server request (apache/ratis
+                // NettyRpcProxy.send); a follower that is stopped or cut off holds only its own appender that long.
+                RaftClientConfigKeys.Rpc.setRequestTimeout(properties, duration(NETTY_REQUEST_TIMEOUT));
+            }
+        }
         RaftServerConfigKeys.setStorageDir(properties, List.of(storageDir.toFile()));
 
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, duration(electionTimeoutMin));
@@ -191,7 +226,8 @@ public record RaftConfig(Duration electionTimeoutMin, Duration electionTimeoutMa
                 SizeInBytes.valueOf(snapshotChunkSizeMax));
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
         RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
-        // No metadata entry per commit: CommitPushingGrpc's leader sends followers the commit index instead (§18).
+        // No metadata entry per commit: CommitPushingGrpc's or CommitPushingNetty's leader sends followers the
+        // commit index instead (§18).
         RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
 
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);

@@ -155,11 +155,30 @@ public final class RaftNode implements AutoCloseable {
             node.close();
             throw new IOException("cannot start the Raft server of " + id + " on " + host + ":" + port + ": "
                     + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // Ratis' Netty server that cannot bind fails the start with an IOException, after the divisions started
+            // (their storage directories locked); Ratis then puts the server back to NEW, whose close() closes
+            // nothing, so the divisions are closed here, or a retried start would find the directories locked.
+            closeDivisions(server);
+            node.close();
+            throw new IOException("cannot start the Raft server of " + id + " on " + host + ":" + port + ": "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
             node.close();
             throw e;
         }
         return node;
+    }
+
+    /** Closes every division a server that failed to start holds (see {@link #start}). */
+    private static void closeDivisions(RaftServer server) {
+        try {
+            for (RaftGroupId groupId : server.getGroupIds()) {
+                server.getDivision(groupId).close();
+            }
+        } catch (IOException | RuntimeException e) {
+            // A division that cannot be found or closed was not started: nothing of it is left to release.
+        }
     }
 
     public String id() {
@@ -206,7 +225,8 @@ public final class RaftNode implements AutoCloseable {
         stateMachine.addLeadershipListener(leadership);
         stateMachine.addPartitionsListener(leadership);
         members.put(groupId, new GroupMember(groupId, stateMachine, proposer, replicator, leadership,
-                new GroupReads(this::server, raftGroupId, submitter)));
+                new GroupReads(this::server, raftGroupId, submitter, config.transport(),
+                        stateMachine::lastAppliedIndex, timer, config.readTimeout())));
         return stateMachine;
     }
 
@@ -345,7 +365,8 @@ public final class RaftNode implements AutoCloseable {
     public void requestConfiguration(long groupId, List<RaftPeerAddress> currentPeers,
             List<RaftPeerAddress> newPeers, List<RaftPeerAddress> newListeners, Duration timeout) throws IOException {
         GroupClients.checkNewMembersAreFew(groupId, currentPeers, newPeers);
-        try (RaftClient client = GroupClients.open(raftGroupId(groupId), currentPeers, timeout)) {
+        try (RaftClient client = GroupClients.open(config.transport(), raftGroupId(groupId), currentPeers,
+                timeout)) {
             RaftClientReply reply = client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
                     .setServersInNewConf(GroupClients.voters(newPeers))
                     .setListenersInNewConf(GroupClients.listeners(newListeners))
@@ -366,7 +387,7 @@ public final class RaftNode implements AutoCloseable {
      */
     public void requestLeadershipTransfer(long groupId, List<RaftPeerAddress> peers, String newLeaderId,
             Duration timeout) throws IOException {
-        try (RaftClient client = GroupClients.open(raftGroupId(groupId), peers, timeout)) {
+        try (RaftClient client = GroupClients.open(config.transport(), raftGroupId(groupId), peers, timeout)) {
             RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(newLeaderId),
                     timeout.toMillis());
             if (!reply.isSuccess()) {
@@ -401,6 +422,7 @@ public final class RaftNode implements AutoCloseable {
         GroupMember member = members.remove(groupId);
         if (member != null) {
             member.replicator().close();
+            member.reads().close();
         }
     }
 
@@ -527,7 +549,10 @@ public final class RaftNode implements AutoCloseable {
                 current.close();
             }
         } finally {
-            members.values().forEach(member -> member.replicator().close());
+            members.values().forEach(member -> {
+                member.replicator().close();
+                member.reads().close();
+            });
             timer.shutdownNow();
             submitter.shutdownNow();
             leadership.shutdownNow();

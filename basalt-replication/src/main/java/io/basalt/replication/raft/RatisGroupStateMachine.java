@@ -242,9 +242,15 @@ public final class RatisGroupStateMachine extends BaseStateMachine {
         return super.updateLastAppliedTermIndex(newTermIndex);
     }
 
-    /** The read barrier's query (§10): Ratis calls it once the read index is applied; the read itself is local. */
+    /**
+     * The read barrier's query (§10): Ratis calls it once the read index is applied; the read itself is local. On the
+     * leader, a follower's barrier on Netty asks for the applied index ({@link LeaderAppliedIndex#QUERY}).
+     */
     @Override
     public CompletableFuture<Message> query(Message request) {
+        if (request.getContent().equals(LeaderAppliedIndex.QUERY)) {
+            return CompletableFuture.completedFuture(LeaderAppliedIndex.answer(lastAppliedIndex()));
+        }
         return CompletableFuture.completedFuture(Message.EMPTY);
     }
 

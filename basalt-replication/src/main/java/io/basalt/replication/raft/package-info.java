@@ -6,6 +6,9 @@
  * submits entries through a {@code GroupSubmitter}, the group's queue that packs them off the callers' threads;
  * {@link io.basalt.replication.raft.RaftReplicator} resolves each proposal by what is
  * applied; {@link io.basalt.replication.raft.GroupLeadership} turns leadership into epochs of partition leaders;
- * {@link io.basalt.replication.raft.GroupReads} is the strong-read barrier.
+ * {@link io.basalt.replication.raft.GroupReads} is the strong-read barrier;
+ * {@link io.basalt.replication.raft.RaftTransport} picks Ratis' Netty or gRPC transport, each with an appender that
+ * pushes a new commit index at once ({@link io.basalt.replication.raft.CommitPushingNetty},
+ * {@link io.basalt.replication.raft.CommitPushingGrpc}).
  */
 package io.basalt.replication.raft;

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.netty.NettyConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.junit.jupiter.api.Tag;
@@ -44,17 +46,20 @@ class TestRaftConfig {
         assertThat(config.purgePreservationLogNum()).isEqualTo(10_000);
         assertThat(config.writeElementLimit()).isEqualTo(4096);
         assertThat(config.writeByteLimit()).isEqualTo(64 * MB);
+        assertThat(config.transport()).isEqualTo(RaftTransport.NETTY);
     }
 
     @Test
     void propertiesCarryEverySetting() {
         RaftProperties properties = RaftConfig.defaults().toProperties(Path.of("/data/node-1/raft"), "127.0.0.1",
                 7001);
-        assertThat(properties.get("raft.rpc.type")).isEqualTo(CommitPushingGrpc.class.getName());
-        assertThat(RaftConfigKeys.Rpc.type(properties, message -> { }).name()).isEqualTo("GRPC");
+        assertThat(properties.get("raft.rpc.type")).isEqualTo(CommitPushingNetty.class.getName());
+        assertThat(RaftConfigKeys.Rpc.type(properties, message -> { }).name()).isEqualTo("NETTY");
         assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(properties)).isFalse();
-        assertThat(GrpcConfigKeys.Server.host(properties)).isEqualTo("127.0.0.1");
-        assertThat(GrpcConfigKeys.Server.port(properties)).isEqualTo(7001);
+        assertThat(NettyConfigKeys.Server.host(properties)).isEqualTo("127.0.0.1");
+        assertThat(NettyConfigKeys.Server.port(properties)).isEqualTo(7001);
+        assertThat(RaftClientConfigKeys.Rpc.requestTimeout(properties).toLong(TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(properties.get(GrpcConfigKeys.Server.PORT_KEY)).as("no gRPC server").isNull();
         assertThat(RaftServerConfigKeys.storageDir(properties)).extracting(java.io.File::toPath)
                 .containsExactly(Path.of("/data/node-1/raft"));
         assertThat(RaftServerConfigKeys.Rpc.timeoutMin(properties).toLong(TimeUnit.MILLISECONDS)).isEqualTo(750);
@@ -92,6 +97,25 @@ class TestRaftConfig {
         assertThat(RaftServerConfigKeys.Log.purgePreservationLogNum(properties)).isEqualTo(10_000);
         assertThat(RaftServerConfigKeys.Write.elementLimit(properties)).isEqualTo(4096);
         assertThat(RaftServerConfigKeys.Write.byteLimit(properties)).isEqualTo(SizeInBytes.valueOf(64 * MB));
+    }
+
+    @Test
+    void grpcIsTheOtherTransport() {
+        RaftConfig grpc = RaftConfig.defaults().withTransport(RaftTransport.GRPC);
+        assertThat(grpc.withTransport(RaftTransport.NETTY)).isEqualTo(RaftConfig.defaults());
+        RaftProperties properties = grpc.toProperties(Path.of("raft"), "127.0.0.1", 7002);
+        assertThat(properties.get("raft.rpc.type")).isEqualTo(CommitPushingGrpc.class.getName());
+        assertThat(RaftConfigKeys.Rpc.type(properties, message -> { }).name()).isEqualTo("GRPC");
+        assertThat(GrpcConfigKeys.Server.host(properties)).isEqualTo("127.0.0.1");
+        assertThat(GrpcConfigKeys.Server.port(properties)).isEqualTo(7002);
+        assertThat(properties.get(NettyConfigKeys.Server.PORT_KEY)).as("no Netty server").isNull();
+        assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(properties)).isFalse();
+        assertThat(RaftTransport.GRPC.clientRpcType()).isEqualTo("GRPC");
+        assertThat(RaftTransport.NETTY.clientRpcType()).isEqualTo("NETTY");
+        assertThat(RaftTransport.fromFlag("Netty")).isEqualTo(RaftTransport.NETTY);
+        assertThat(RaftTransport.GRPC.flagValue()).isEqualTo("grpc");
+        assertThatThrownBy(() -> RaftTransport.fromFlag("udp")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown Raft transport 'udp' (expected grpc or netty)");
     }
 
     @Test
@@ -136,7 +160,8 @@ class TestRaftConfig {
                 defaults.firstElectionTimeoutMin(), defaults.firstElectionTimeoutMax(), defaults.slownessTimeout(),
                 true, 0.9, defaults.readTimeout(), 4 * MB, 4 * MB, defaults.segmentSizeMax(),
                 defaults.preallocatedSize(), 2, defaults.segmentCacheSizeMax(), defaults.appenderRetryPolicy(),
-                defaults.snapshotChunkSizeMax(), 100, false, 0, 1, 1, 1)).isInstanceOf(IllegalArgumentException.class)
+                defaults.snapshotChunkSizeMax(), 100, false, 0, 1, 1, 1, RaftTransport.NETTY))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("writeBufferSize");
     }
 }

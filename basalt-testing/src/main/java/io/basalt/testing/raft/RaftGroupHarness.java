@@ -166,7 +166,7 @@ public final class RaftGroupHarness implements AutoCloseable {
                 defaults.segmentCacheNumMax(), defaults.segmentCacheSizeMax(), defaults.appenderRetryPolicy(),
                 defaults.snapshotChunkSizeMax(), defaults.snapshotAutoTriggerThreshold(),
                 defaults.purgeUptoSnapshotIndex(), defaults.purgePreservationLogNum(), defaults.purgeGap(),
-                defaults.writeElementLimit(), defaults.writeByteLimit());
+                defaults.writeElementLimit(), defaults.writeByteLimit(), defaults.transport());
     }
 
     public static long tableId(long groupId) {

@@ -4,19 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.replication.PartitionLeader;
 import io.basalt.replication.raft.RaftConfig;
+import io.basalt.replication.raft.RaftTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Followers learn a new commit index at once, without Ratis' log metadata entries (docs/design/cluster.md §18):
- * the leader's appender sends an empty append when only the commit index is news ({@code CommitPushingGrpc}).
+ * the leader's appender sends an empty append when only the commit index is news ({@code CommitPushingGrpc},
+ * {@code CommitPushingNetty}), on either transport.
  * Heartbeats here are 3 s apart (half the 6 s minimum election timeout), so a follower that waited for one would
  * apply a lone write about 1.5 s late on average; each of five lone writes must be applied by both followers
  * within 1 s.
@@ -30,10 +33,11 @@ class TestCommitPush {
     @TempDir
     Path directory;
 
-    @Test
-    void followersApplyALoneWriteWithoutWaitingForAHeartbeat() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(RaftTransport.class)
+    void followersApplyALoneWriteWithoutWaitingForAHeartbeat(RaftTransport transport) throws Exception {
         RaftConfig slowHeartbeats = RaftGroupHarness.testConfig()
-                .withElectionTimeouts(Duration.ofSeconds(6), Duration.ofSeconds(12));
+                .withElectionTimeouts(Duration.ofSeconds(6), Duration.ofSeconds(12)).withTransport(transport);
         try (RaftGroupHarness harness = RaftGroupHarness.builder(directory).config(slowHeartbeats).start()) {
             int leaderNode = harness.awaitLeader(GROUP, Duration.ofSeconds(15));
             List<Long> lags = new ArrayList<>();

@@ -53,12 +53,16 @@ class TestRaftReplication {
         assertThat(left).isEmpty();
     }
 
-    /** Live non-daemon threads of the harness' nodes (Ratis names them after the peer: n1, n2, n3). */
+    /**
+     * Live non-daemon threads of the harness' nodes (Ratis names them after the peer: n1, n2, n3), and of either
+     * transport's event loops (gRPC's, Ratis' Netty server's and its clients').
+     */
     private static List<String> nonDaemonRaftThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.isAlive() && !thread.isDaemon())
                 .map(Thread::getName)
-                .filter(name -> name.matches("n[123][-@].*") || name.startsWith("grpc-"))
+                .filter(name -> name.matches("n[123][-@].*") || name.startsWith("grpc-")
+                        || name.startsWith("NettyRpcService-") || name.startsWith("NettyClient"))
                 .toList();
     }
 }
