@@ -26,7 +26,7 @@ import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.util.AwaitForSignal;
 
 /**
- * Ratis' Netty transport whose leader tells a follower a new commit index as soon as it has one, as
+ * Ratis' Netty transport whose leader tells a follower a new commit index promptly when nothing else will, as
  * {@link CommitPushingGrpc} does for gRPC (docs/design/cluster.md §18, "log metadata" and "transport"). Named by class
  * in {@code raft.rpc.type} ({@link RaftConfig}); Ratis instantiates it by reflection.
  *
@@ -34,13 +34,12 @@ import org.apache.ratis.util.AwaitForSignal;
  * and, when it has no entries to send and no heartbeat is due, sleeps until the leader signals it. The leader signals
  * every appender when its commit index moves ({@code LeaderStateImpl.notifySenders}), but the woken loop finds
  * nothing to send and sleeps again: without log metadata entries a follower would learn the new commit index at the
- * next write or heartbeat. The appender here wraps Ratis' default one and turns that signal into Ratis' own heartbeat
- * trigger when the follower's last reported commit index is behind the leader's and it has no entries waiting, or
- * an append to it is unanswered ({@code CommitPushingAppender.pushNow}; a signal that finds entries seemingly
- * waiting is looked at again 2 ms later): the loop then sends an empty append, which carries the leader's commit
- * index. The follower's reply reports its new
- * commit index, so there is one push per commit movement; an append with entries that goes first carries the commit
- * index and clears the trigger.
+ * next write or heartbeat. The appender here wraps Ratis' default one and, {@link CommitPushingGrpc#PUSH_DELAY} after
+ * a signal that found the follower's last reported commit index behind the leader's, looks again
+ * ({@code CommitPushingAppender.check}): if the follower still lacks that commit index and no append is on its way
+ * to carry it, it sets Ratis' own heartbeat trigger, and the loop sends an empty append, which carries the leader's
+ * commit index. Not at once: a busy group's next append follows its commit within milliseconds and carries it, and a
+ * push at once was an empty round trip per follower and per entry beside the appends (cluster.md §18, "s20").
  */
 public final class CommitPushingNetty implements RpcType {
     @Override
@@ -72,15 +71,17 @@ public final class CommitPushingNetty implements RpcType {
     static final class CommitPushingAppender implements LogAppender {
         private static final long RECHECK_MILLIS = 2;
         /**
-         * Rechecks run on the JDK's delay thread itself: each is a few reads and at most a flag and a signal, never
-         * blocking, and at most one is pending per follower. Not the common pool, which below three processors
-         * starts a thread per task (cluster.md §20 step 15, "s19 writes").
+         * The checks run on the JDK's delay thread itself: each is a few reads and at most a trigger (a flag and a
+         * signal) or a new schedule, never blocking, and at most one is pending per follower. Not the common pool,
+         * which below three processors starts a thread per task (cluster.md §20 step 15, "s19 writes").
          */
+        private static final Executor PUSH_CHECK = CompletableFuture.delayedExecutor(
+                CommitPushingGrpc.PUSH_DELAY.toMillis(), TimeUnit.MILLISECONDS, Runnable::run);
         private static final Executor RECHECK = CompletableFuture.delayedExecutor(RECHECK_MILLIS,
                 TimeUnit.MILLISECONDS, Runnable::run);
 
         private final LogAppender appender;
-        private final AtomicBoolean recheckScheduled = new AtomicBoolean();
+        private final AtomicBoolean checkScheduled = new AtomicBoolean();
 
         CommitPushingAppender(LogAppender appender) {
             this.appender = requireNonNull(appender, "appender is null");
@@ -88,50 +89,56 @@ public final class CommitPushingNetty implements RpcType {
 
         @Override
         public void notifyLogAppender() {
-            if (pushNow()) {
-                appender.triggerHeartbeat();   // also signals the loop
+            appender.notifyLogAppender();
+            long commit = appender.getRaftLog().getLastCommittedIndex();
+            if (commit > appender.getFollower().getCommitIndex() && checkScheduled.compareAndSet(false, true)) {
+                PUSH_CHECK.execute(() -> check(commit));
+            }
+        }
+
+        /**
+         * Pushes {@code commit} (the leader's commit index {@link CommitPushingGrpc#PUSH_DELAY} ago) if the follower
+         * still lacks it and nothing on its way will carry it. An append built after the commit moved carries it, so
+         * a busy group's follower has it by now and nothing is sent; the check then follows the commit index that
+         * is news now. An unanswered append, or entries waiting, may carry it: looked at again {@link #RECHECK_MILLIS}
+         * later. Ratis' appender moves the follower's next index only after handling an answer and marks an append
+         * sent only after building it, so "entries waiting" can be stale for a moment; and when an append built
+         * before the commit moved is answered, the leader does not signal again (its commit index did not move) and
+         * Ratis' loop sleeps to the next heartbeat: the recheck then finds nothing on its way and pushes. A follower
+         * silent for longer than the minimum election timeout gets Ratis' heartbeats only.
+         */
+        private void check(long commit) {
+            if (!appender.isRunning()) {
+                checkScheduled.set(false);
                 return;
             }
-            appender.notifyLogAppender();
-            if (commitIsNews() && recheckScheduled.compareAndSet(false, true)) {
-                RECHECK.execute(this::recheck);
-            }
-        }
-
-        /**
-         * The follower's last reported commit index is behind the leader's, and either an append to it is unanswered
-         * or it has no entries to receive. The leader signals on every new entry too, and a triggered heartbeat goes
-         * out first and empty even with entries waiting (Ratis' {@code LogAppenderBase.newAppendEntriesRequest}
-         * answers a heartbeat while one is due): triggering with entries waiting would put an empty round trip before
-         * every append, which carries the commit index anyway. An unanswered append is the other case: the commit
-         * index moved on another follower's answer while this one's append was out, and when its answer comes the
-         * leader does not signal again (the commit index does not move), and Ratis' appender then finds its entries
-         * sent and sleeps until the next heartbeat; the trigger set now makes it push when the answer is in.
-         */
-        private boolean pushNow() {
-            if (!commitIsNews()) {
-                return false;
-            }
             FollowerInfo follower = appender.getFollower();
-            boolean unanswered = follower.getLastRpcSendTime().compareTo(follower.getLastRpcResponseTime()) > 0;
-            return unanswered || !appender.hasAppendEntries();
-        }
-
-        private boolean commitIsNews() {
-            return appender.getRaftLog().getLastCommittedIndex() > appender.getFollower().getCommitIndex();
-        }
-
-        /**
-         * Looks again {@link #RECHECK_MILLIS} after a signal that found entries seemingly waiting. Ratis' appender
-         * moves the follower's next index only after handling an answer, and marks an append sent only after building
-         * it: a signal in either gap sees entries "waiting" that are already answered, or already built with the old
-         * commit index, and would otherwise be a missed push (a lone write applied a heartbeat late, TestCommitPush).
-         */
-        private void recheck() {
-            recheckScheduled.set(false);
-            if (appender.isRunning() && pushNow()) {
-                appender.triggerHeartbeat();
+            if (follower.getCommitIndex() >= commit) {
+                long now = appender.getRaftLog().getLastCommittedIndex();
+                if (now > follower.getCommitIndex()) {
+                    PUSH_CHECK.execute(() -> check(now));
+                    return;
+                }
+                checkScheduled.set(false);
+                // A signal that came while this check was pending scheduled nothing: look once more.
+                long later = appender.getRaftLog().getLastCommittedIndex();
+                if (later > follower.getCommitIndex() && checkScheduled.compareAndSet(false, true)) {
+                    PUSH_CHECK.execute(() -> check(later));
+                }
+                return;
             }
+            if (follower.getLastRpcResponseTime().elapsedTimeMs()
+                    >= appender.getServer().properties().minRpcTimeoutMs()) {
+                checkScheduled.set(false);
+                return;
+            }
+            boolean unanswered = follower.getLastRpcSendTime().compareTo(follower.getLastRpcResponseTime()) > 0;
+            if (unanswered || appender.hasAppendEntries()) {
+                RECHECK.execute(() -> check(commit));
+                return;
+            }
+            checkScheduled.set(false);
+            appender.triggerHeartbeat();   // also signals the loop
         }
 
         @Override
