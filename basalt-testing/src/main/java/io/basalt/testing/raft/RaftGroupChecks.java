@@ -132,7 +132,8 @@ final class RaftGroupChecks {
         }
     }
 
-    private static void sleep(long millis) {
+    /** Sleeps, turning an interrupt into a failure of the test (the interrupt flag kept). */
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -267,7 +267,7 @@ public final class RaftGroupHarness implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
-                sleep(100);
+                RaftGroupChecks.sleep(100);
             }
         }
         membership.put(groupId, List.copyOf(newMembers));
@@ -448,15 +448,6 @@ public final class RaftGroupHarness implements AutoCloseable {
                     failures.get(0)));
             failures.subList(1, failures.size()).forEach(failure::addSuppressed);
             throw failure;
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }
