@@ -51,8 +51,9 @@ class TestPreferredLeaders {
             long group = 2;
             int home = preferred.get(group);
             int away = home % 3 + 1;
+            // The call returns only once `away` leads (it throws otherwise). Not asserted by asking the leaders
+            // afterwards: PreferredLeaders on `away` may already have handed the group back by then (seen in CI).
             cluster.node(home).raft().transferLeadership(group, peerId(cluster, away), Duration.ofSeconds(10));
-            assertThat(cluster.awaitLeaders(FIRST_LEADERS).get(group)).isEqualTo(away);
             awaitPreferred(cluster, preferred);
 
             // A configuration as groups persisted it before s20 (the preferred member at priority 1) converges to 0.
