@@ -70,7 +70,7 @@ public final class BasaltServer implements AutoCloseable {
                 operations.register(OperationRegistry.DYNAMODB, name, operation));
         Admission admission = new Admission(config.maxInFlightRequests(), config.maxInFlightBytes());
         RequestHandler handler = new RequestHandler(operations, admission, new AdminEndpoints(node), workers,
-                node.config().region(), node.config().accountId(), config.maxRequestBytes(), !node.isClusterNode());
+                node.config().region(), node.config().accountId(), config.maxRequestBytes(), node.isClusterNode());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)

@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  *       verdict, then the operation, which validates its typed request and dispatches it;
  *   <li>one error formatter ({@link ErrorFormatter}) for every failure.
  * </ol>
- * Runs on the network thread up to the dispatch; item operations run there too, other handlers on a worker (see
- * {@link OperationHandler#runsOnNetworkThread()}); the response is written back on the channel's network thread,
+ * Runs on the network thread up to the dispatch; item operations run there too (on a cluster node only the
+ * single-item writes), other handlers on a worker (see {@link OperationHandler#runsOnNetworkThread()} and
+ * {@link OperationHandler#runsOnClusterNetworkThread()}); the response is written back on the channel's network thread,
  * compressed when the client accepts it ({@link ResponseCompression}).
  */
 @ChannelHandler.Sharable
@@ -86,19 +87,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** The limit on a decoded (decompressed) body; the aggregator holds the raw body to the same limit. */
     private final int maxRequestBytes;
     /**
-     * Whether data-plane operations may run on the network thread: not on a cluster node, whose routed calls wait
-     * for answers that arrive on these same event loops (the internal RPC shares them, cluster.md §12.1).
+     * Whether this serves a cluster node, whose routed calls get their answers on these same event loops (the
+     * internal RPC shares them, cluster.md §12.1): there only handlers that never wait for one run on them.
      */
-    private final boolean onNetworkThread;
+    private final boolean clusterNode;
 
     RequestHandler(OperationRegistry operations, Admission admission, AdminEndpoints admin, ExecutorService workers,
-            String defaultRegion, String accountId, int maxRequestBytes) {
-        this(operations, admission, admin, workers, defaultRegion, accountId, maxRequestBytes, true);
-    }
-
-    RequestHandler(OperationRegistry operations, Admission admission, AdminEndpoints admin, ExecutorService workers,
-            String defaultRegion, String accountId, int maxRequestBytes, boolean onNetworkThread) {
-        this.onNetworkThread = onNetworkThread;
+            String defaultRegion, String accountId, int maxRequestBytes, boolean clusterNode) {
+        this.clusterNode = clusterNode;
         this.operations = requireNonNull(operations, "operations is null");
         this.admission = requireNonNull(admission, "admission is null");
         this.admin = requireNonNull(admin, "admin is null");
@@ -192,7 +188,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         OperationHandler handler = operations.lookup(headers.get("X-Amz-Target"));
         RequestContext context = context(reply.requestId(), credentials, authorization,
                 headers.get(HttpHeaderNames.HOST));
-        CompletableFuture<ResponseBody> answer = onNetworkThread && handler.runsOnNetworkThread()
+        boolean here = clusterNode ? handler.runsOnClusterNetworkThread() : handler.runsOnNetworkThread();
+        CompletableFuture<ResponseBody> answer = here
                 ? handleHere(handler, context, body)
                 : CompletableFuture.supplyAsync(() -> handler.handle(context, body), workers)
                         .thenCompose(future -> future);

@@ -17,7 +17,7 @@ import io.basalt.server.json.JsonObject;
 import java.util.concurrent.CompletableFuture;
 
 /** DeleteItem: removes one item, optionally under a condition; removing an absent item succeeds. */
-final class DeleteItemHandler extends DataPlaneHandler {
+final class DeleteItemHandler extends ItemWriteHandler {
     private final BasaltNode node;
 
     DeleteItemHandler(BasaltNode node) {

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** PutItem: creates or replaces one item, optionally under a condition. */
-final class PutItemHandler extends DataPlaneHandler {
+final class PutItemHandler extends ItemWriteHandler {
     static final List<String> LEGACY = List.of("Expected", "ConditionalOperator");
     static final List<String> EXPRESSIONS = List.of("ConditionExpression");
 

@@ -31,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
  * under a condition, creating the item when absent. Without any update it creates the item with only its key, as
  * DynamoDB does.
  */
-final class UpdateItemHandler extends DataPlaneHandler {
+final class UpdateItemHandler extends ItemWriteHandler {
     private static final List<String> LEGACY = List.of("AttributeUpdates", "Expected", "ConditionalOperator");
     private static final List<String> EXPRESSIONS = List.of("UpdateExpression", "ConditionExpression");
 
