@@ -2,13 +2,15 @@
 # Side-by-side benchmark (project issue 5): starts each target in turn on 127.0.0.1, loads the same data, drives the
 # same wrk workloads (every response checked), and prints a Markdown table with ratios, also written to
 # tools/bench/results/latest.md. Usage:
-#   tools/bench/side-by-side.sh [--quick] [--targets LIST] [--seconds S] [--rounds R] [--warmup S]
+#   tools/bench/side-by-side.sh [--quick] [--targets LIST] [--seconds S] [--rounds R] [--warmup S] [--unpinned]
 # Targets (comma-separated, default all): basalt-memory, basalt-durable, basalt-cluster, dynamodb-local, dynalite,
 # ceiling. basalt-cluster is `basalt cluster --nodes 3` (three node processes, RF 3, durable; all pinned to core 0 like
 # every server, so it has the single node's CPU for three replicas); wrk talks to node 1, which forwards what other
 # nodes lead over the internal RPC.
 # --quick: 1 round of 3 s after a 1 s warm-up (used by the smoke test); default: 3 rounds of 10 s after 5 s.
 # Server pinned to core 0, wrk (1 thread, 32 connections) to core 1. Each figure is the median of the rounds.
+# --unpinned: every server on both cores (wrk still on core 1), the whole machine for each target as a user runs it
+# (`basalt cluster` then sizes its groups for 2 processors instead of 1).
 # A peer that cannot be fetched or started is reported in the table and the run goes on with the others.
 # Environment: BASALT_JAR and BASALT_JAVA_OPTS (for the ./basalt launcher, which starts Basalt as users run it),
 # BENCH_CEILING_CP (class path of io.basalt.bench.CeilingServer), BENCH_KEYS (keys of the PutItem/GetItem/UpdateItem
@@ -22,7 +24,7 @@ case " $* " in *" --quick "*) ;; *) exec 9>"${BENCH_LOCK:-/tmp/basalt-bench.lock
 bench="$root/tools/bench"
 cache="$bench/.cache"
 all_targets="basalt-memory,basalt-durable,basalt-cluster,dynamodb-local,dynalite,ceiling"
-targets="$all_targets"; rounds=3; seconds=10; warmup=5; quick=0
+targets="$all_targets"; rounds=3; seconds=10; warmup=5; quick=0; cores=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; rounds=1; seconds=3; warmup=1 ;;
@@ -30,7 +32,8 @@ while [ $# -gt 0 ]; do
         --seconds) seconds="$2"; shift ;;
         --rounds) rounds="$2"; shift ;;
         --warmup) warmup="$2"; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --unpinned) cores=0,1 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "side-by-side: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -155,9 +158,9 @@ bench_target() {
     t0=$(date +%s%N)
     # DynamoDB Local writes dynamodb-local-metadata.json into its working directory: run it in its data directory
     if [ "$target" = dynamodb-local ]; then
-        (cd "$data" && exec taskset -c 0 "${cmd[@]}") >"$work/$target.log" 2>&1 &
+        (cd "$data" && exec taskset -c "$cores" "${cmd[@]}") >"$work/$target.log" 2>&1 &
     else
-        taskset -c 0 "${cmd[@]}" >"$work/$target.log" 2>&1 &
+        taskset -c "$cores" "${cmd[@]}" >"$work/$target.log" 2>&1 &
     fi
     server=$!
     wait_ready "$server" && ok=1
@@ -231,7 +234,7 @@ name() { case "$1" in getitem) echo GetItem ;; putitem) echo PutItem ;; updateit
     echo
     echo "\`tools/bench/side-by-side.sh$( [ $quick = 1 ] && echo " --quick")$( [ "$targets" != "$all_targets" ] && echo " --targets $targets")\`:" \
         "$rounds round(s) of $seconds s per workload after a $warmup s warm-up, median of the rounds;" \
-        "server on core 0, wrk (1 thread, $connections connections) on core 1; $BENCH_KEYS keys of ~1 KB for PutItem/GetItem/UpdateItem," \
+        "server on core(s) $cores, wrk (1 thread, $connections connections) on core 1; $BENCH_KEYS keys of ~1 KB for PutItem/GetItem/UpdateItem," \
         "Query of 20 items (~100 B each) from one of 1,000 partitions. Every response checked (status 200; item present, Count 20)."
     echo
     printf '| workload | metric |'; for t in "${chosen[@]}"; do printf ' %s |' "$t"; done; echo
