@@ -96,12 +96,16 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     /**
      * Starts the node whose directory is {@code nodeDirectory} (holding {@code node.json}).
      *
+     * @param config Ratis' settings; its transport must be the one {@code node.json} records (§18: a node on another
+     *     than its peers' cannot talk to them)
      * @param storage opens each member's database (the opener chooses the engine: basalt-cluster sees none)
      * @throws IOException when {@code node.json} cannot be read or Ratis cannot start (a port taken, for one)
+     * @throws IllegalArgumentException when {@code config}'s transport is not the recorded one
      */
     public static ClusterNode start(Path nodeDirectory, RaftConfig config, GroupStorageFactory storage)
             throws IOException {
         NodeIdentity identity = NodeIdentityFile.read(nodeDirectory);
+        identity.transportFor(Optional.of(config.transport()));
         Map<Long, GroupPlacement> groups = new LinkedHashMap<>();
         // A joined node has no static placement: the metadata leader gives it members (GROUP_MEMBER_ADD, §13.2).
         int nodes = identity.initialNodes().size();
