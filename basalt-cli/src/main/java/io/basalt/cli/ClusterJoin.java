@@ -37,9 +37,9 @@ import java.util.regex.Pattern;
  *
  * <p>The transport is the cluster's: a {@code --raft-transport} naming another is refused before the join is sent, so
  * the cluster does not register a node that could never talk to it. It comes from the seed's description rather than
- * in the join answer, whose frame would need a new RPC protocol version for it ({@code RpcCodec}); every node runs
- * on the transport its {@code node.json} records, so the seed's is the cluster's. A seed older than s21 does not name
- * it: the joining node then takes the one asked for, or the default, as it did before.
+ * in the join answer, whose frame would need a new RPC protocol version for it ({@code RpcCodec}); the seed names the
+ * transport it runs on, which is its cluster's (a node on another could not take part in it). A seed older than s21
+ * does not name it: the joining node then takes the one asked for, or the default, as it did before.
  */
 final class ClusterJoin {
     /** How long the join may look for a metadata leader that can register it (a cluster still starting). */

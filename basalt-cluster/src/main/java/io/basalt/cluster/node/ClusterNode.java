@@ -23,6 +23,7 @@ import io.basalt.replication.raft.RaftConfig;
 import io.basalt.replication.raft.RaftNode;
 import io.basalt.replication.raft.RaftPeerAddress;
 import io.basalt.replication.raft.RaftReplicator;
+import io.basalt.replication.raft.RaftTransport;
 import io.basalt.replication.raft.RatisGroupStateMachine;
 import io.basalt.storage.StorageReader;
 import java.io.IOException;
@@ -284,6 +285,14 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     /** This node's Raft server, for tests that look at members. */
     public RaftNode raft() {
         return raft;
+    }
+
+    /**
+     * The Raft transport this node runs on: the one its {@code node.json} records ({@link #start} refuses another),
+     * or for a {@code node.json} from before s21, which records none, the one it was started with.
+     */
+    public RaftTransport raftTransport() {
+        return raft.transport();
     }
 
     /** This node's copy of the catalog (its metadata-group member's applied state). */
