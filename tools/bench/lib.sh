@@ -34,15 +34,15 @@ create_table() {
 }
 
 # run_wrk SCRIPT SECONDS CONNECTIONS [env...] -> wrk (one thread, pinned to core 1) against the server; its
-# output in $work/wrk.out (or $wrk_out); returns wrk's exit status. A request unanswered after $wrk_timeout s
+# output in $work/wrk.out; returns wrk's exit status. A request unanswered after $wrk_timeout s
 # (default 10) counts as a socket error.
 run_wrk() {
     local script="$1" secs="$2" conns="$3"; shift 3
     env "$@" taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --timeout "${wrk_timeout:-10}s" --latency -s "$bench/$script" \
-        "http://127.0.0.1:$port/" >"${wrk_out:-$work/wrk.out}" 2>&1
+        "http://127.0.0.1:$port/" >"$work/wrk.out" 2>&1
 }
 
-# parse_wrk [FILE] -> "ops p50_ms p99_ms errors first_error" from FILE (default $work/wrk.out). Socket errors and
+# parse_wrk -> "ops p50_ms p99_ms errors first_error" from $work/wrk.out (run_wrk's output). Socket errors and
 # timeouts count as errors.
 parse_wrk() {
     awk '
@@ -54,7 +54,7 @@ parse_wrk() {
         END { if (ops == "") { ops = "nan"; errs = (errs == "" ? 1 : errs) }
               if (first == "" || first == "-") first = (sock > 0 ? "socket errors/timeouts" : "-")
               printf "%s %s %s %d %s\n", ops, (p50 == "" ? "nan" : p50), (p99 == "" ? "nan" : p99), errs + sock, first }
-    ' "${1:-$work/wrk.out}"
+    ' "$work/wrk.out"
 }
 
 # preload_until_done CONNECTIONS MAX_SECONDS [env...] -> runs preload.lua (env: BENCH_PRELOAD, BENCH_KEYS, ...)

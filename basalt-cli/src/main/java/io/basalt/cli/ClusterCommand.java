@@ -3,6 +3,7 @@ package io.basalt.cli;
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
+import io.basalt.replication.raft.RaftConfig;
 import io.basalt.replication.raft.RaftTransport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,16 +49,18 @@ final class ClusterCommand {
                   --port=<port>   API port of node 1; node N gets port + N - 1 (default: 8000;
                                   0 finds a free port for each). Used when the cluster is created.
                   --raft-transport=<grpc|netty>
-                                  Ratis' transport between the nodes, passed to each (default:
-                                  netty).
+                                  Ratis' transport between the nodes (default: netty), recorded
+                                  in each node.json when the cluster is created; a restart uses
+                                  it, and refuses another.
             """;
     /** Set by the {@code basalt} launcher: the JVM options it started this JVM with, one a line. */
     static final String LAUNCHER_JVM_OPTIONS = "BASALT_LAUNCHER_JVM_OPTIONS";
     /** How long stopping waits for the nodes' own shutdown before SIGKILL (§13.1). */
     private static final long STOP_GRACE_SECONDS = 30;
 
-    private record Options(int nodes, int port, Path dataDirectory, int groupsPerNode, String nodeHeap,
-            String nodeDownTimeout, String raftTransport) {
+    /** @param raftTransport {@code --raft-transport}; empty when not given */
+    record Options(int nodes, int port, Path dataDirectory, int groupsPerNode, String nodeHeap,
+            String nodeDownTimeout, Optional<RaftTransport> raftTransport) {
     }
 
     private ClusterCommand() {
@@ -82,14 +86,14 @@ final class ClusterCommand {
         return runNodes(options, out, err);
     }
 
-    private static Options parse(List<String> args) {
+    static Options parse(List<String> args) {
         int nodes = 0;
         int port = 8000;
         Path dataDirectory = Path.of("cluster");
         int groupsPerNode = -1;
         String nodeHeap = null;
         String nodeDownTimeout = null;
-        String raftTransport = null;
+        Optional<RaftTransport> raftTransport = Optional.empty();
         for (int i = 0; i < args.size(); i++) {
             String argument = args.get(i);
             int equals = argument.indexOf('=');
@@ -120,7 +124,7 @@ final class ClusterCommand {
                 }
                 case "--raft-transport" -> {
                     try {
-                        raftTransport = RaftTransport.fromFlag(value).flagValue();
+                        raftTransport = Optional.of(RaftTransport.fromFlag(value));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("Invalid value for option '--raft-transport': '" + value
                                 + "' (expected grpc or netty)");
@@ -180,20 +184,31 @@ final class ClusterCommand {
         return parsed;
     }
 
-    /** Creates the cluster's node directories, or checks that an earlier run made all of them. */
-    private static void prepare(Options options, PrintStream out) throws IOException {
+    /**
+     * Creates the cluster's node directories, recording the Raft transport asked for (or the default) in each, or
+     * checks that an earlier run made all of them, on the transport asked for if one is: the nodes start on the one
+     * their {@code node.json} records, so another is refused here, before any node starts.
+     */
+    static void prepare(Options options, PrintStream out) throws IOException {
         int existing = ClusterDirectory.existingNodes(options.dataDirectory(), options.nodes());
         if (existing == 0) {
+            RaftTransport transport = options.raftTransport().orElse(RaftConfig.defaults().transport());
             ClusterDirectory.create(options.dataDirectory(), "127.0.0.1", options.nodes(), options.port(),
-                    options.groupsPerNode());
-            out.println("basalt: created a cluster of " + options.nodes() + " nodes in "
-                    + options.dataDirectory().toAbsolutePath());
+                    options.groupsPerNode(), transport);
+            out.println("basalt: created a cluster of " + options.nodes() + " nodes on the " + transport.flagValue()
+                    + " Raft transport in " + options.dataDirectory().toAbsolutePath());
         } else if (existing == options.nodes()) {
             NodeIdentity first = NodeIdentityFile.read(ClusterDirectory.nodeDirectory(options.dataDirectory(), 1));
             if (first.initialNodes().size() != options.nodes()) {
                 throw new IllegalStateException(options.dataDirectory().toAbsolutePath() + " holds a cluster of "
                         + first.initialNodes().size() + " nodes, not " + options.nodes()
                         + " (adding nodes comes with joining, issue 16 step 13)");
+            }
+            try {
+                first.transportFor(options.raftTransport());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("cannot restart " + options.dataDirectory().toAbsolutePath() + ": "
+                        + e.getMessage(), e);
             }
             out.println("basalt: restarting the cluster of " + options.nodes() + " nodes in "
                     + options.dataDirectory().toAbsolutePath());
@@ -213,7 +228,8 @@ final class ClusterCommand {
             try {
                 NodeIdentity identity = NodeIdentityFile.read(directory);
                 process = new ProcessBuilder(nodeCommand(directory, options.nodeHeap(), options.nodeDownTimeout(),
-                        options.raftTransport(), System.getenv(LAUNCHER_JVM_OPTIONS)))
+                        options.raftTransport().map(RaftTransport::flagValue).orElse(null),
+                        System.getenv(LAUNCHER_JVM_OPTIONS)))
                         .redirectErrorStream(true)
                         .redirectOutput(Redirect.appendTo(directory.resolve("basalt.log").toFile())).start();
                 out.println("node-" + node + " pid " + process.pid() + " " + identity.self().apiEndpoint()
@@ -272,7 +288,8 @@ final class ClusterCommand {
      * native libraries, {@code BASALT_JAVA_OPTS}), so that a node starts as {@code basalt serve} does; without the
      * launcher ({@code java -jar basalt.jar cluster}), only this JVM's {@code java.library.path}. {@code --node-heap}
      * comes after them, so it wins over an {@code -Xmx} in {@code BASALT_JAVA_OPTS}. {@code --raft-transport} is
-     * passed on when given.
+     * passed on when given: the node's {@code node.json} records the cluster's and {@link #prepare} refused another,
+     * but a {@code node.json} written before s21 records none and takes the one given.
      */
     static List<String> nodeCommand(Path nodeDirectory, String nodeHeap, String nodeDownTimeout,
             String raftTransport, String launcherOptions) {

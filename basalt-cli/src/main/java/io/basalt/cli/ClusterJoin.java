@@ -7,6 +7,8 @@ import io.basalt.cluster.rpc.NodeJoinAnswer;
 import io.basalt.cluster.rpc.RpcCodec;
 import io.basalt.cluster.rpc.RpcRequest;
 import io.basalt.cluster.rpc.RpcResponse;
+import io.basalt.replication.raft.RaftConfig;
+import io.basalt.replication.raft.RaftTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,14 +30,22 @@ import java.util.regex.Pattern;
  * {@code basalt serve --join HOST:PORT --port P --data-dir D} on a directory without {@code node.json}
  * (docs/design/cluster.md §13.1, step 13 as built): a new node joins a running cluster. {@code HOST:PORT} is any
  * node's DynamoDB API endpoint — what the user knows, as in {@code basalt cluster}'s output — whose {@code GET
- * /_basalt/cluster/node} names its RPC port; the joining node chooses free RPC and Ratis ports, sends {@code NODE_JOIN}
- * to that RPC endpoint (which forwards it to the metadata leader), and writes the answer as its {@code node.json}.
- * Then it starts as any node does; the metadata leader's reconcile loop gives it members.
+ * /_basalt/cluster/node} names its RPC port and the cluster's Raft transport; the joining node chooses free RPC and
+ * Ratis ports, sends {@code NODE_JOIN} to that RPC endpoint (which forwards it to the metadata leader), and writes the
+ * answer, with the transport, as its {@code node.json}. Then it starts as any node does; the metadata leader's
+ * reconcile loop gives it members.
+ *
+ * <p>The transport is the cluster's: a {@code --raft-transport} naming another is refused before the join is sent, so
+ * the cluster does not register a node that could never talk to it. It comes from the seed's description rather than
+ * in the join answer, whose frame would need a new RPC protocol version for it ({@code RpcCodec}); the seed names the
+ * transport it runs on, which is its cluster's (a node on another could not take part in it). A seed older than s21
+ * does not name it: the joining node then takes the one asked for, or the default, as it did before.
  */
 final class ClusterJoin {
     /** How long the join may look for a metadata leader that can register it (a cluster still starting). */
     static final Duration JOIN_WAIT = Duration.ofSeconds(60);
     private static final Pattern RPC_PORT = Pattern.compile("\"RpcPort\"\\s*:\\s*(\\d+)");
+    private static final Pattern RAFT_TRANSPORT = Pattern.compile("\"RaftTransport\"\\s*:\\s*\"([a-z]+)\"");
 
     private ClusterJoin() {
     }
@@ -48,20 +59,27 @@ final class ClusterJoin {
         }
     }
 
+    /** What the joining node learns from the seed's {@code GET /_basalt/cluster/node}. */
+    private record Seed(InetSocketAddress rpc, Optional<RaftTransport> transport) {
+    }
+
     /**
      * Joins the cluster that {@code seed} (an API endpoint) belongs to and writes {@code node.json} in {@code
      * directory}.
      *
      * @param apiPort this node's API port (0: a free one)
+     * @param transport the Raft transport {@code --raft-transport} asked for; empty when not given
      */
-    static NodeIdentity join(String seed, String host, int apiPort, Path directory) throws JoinException {
-        InetSocketAddress seedRpc = seedRpc(seed);
+    static NodeIdentity join(String seed, String host, int apiPort, Optional<RaftTransport> transport,
+            Path directory) throws JoinException {
+        Seed described = describe(seed);
+        RaftTransport clusterTransport = clusterTransport(seed, described.transport(), transport);
         int api = apiPort == 0 ? freePort(host) : apiPort;
         int rpc = freePort(host);
         int raft = freePort(host);
         RpcRequest.NodeJoin request = new RpcRequest.NodeJoin(host, api, rpc, raft);
-        NodeJoinAnswer answer = send(seed, seedRpc, request);
-        NodeIdentity identity = answer.identity();
+        NodeJoinAnswer answer = send(seed, described.rpc(), request);
+        NodeIdentity identity = answer.identity(clusterTransport);
         try {
             Files.createDirectories(directory);
             NodeIdentityFile.write(directory, identity);
@@ -72,8 +90,28 @@ final class ClusterJoin {
         return identity;
     }
 
-    /** The seed's RPC endpoint, from its API endpoint's {@code GET /_basalt/cluster/node}. */
-    private static InetSocketAddress seedRpc(String seed) throws JoinException {
+    /**
+     * The transport the joining node records: the seed's ({@code seedTransport}; empty from a seed older than s21),
+     * which {@code requested} must match; without the seed's, the one requested or the default.
+     *
+     * @throws JoinException when {@code requested} is not the seed's, naming both
+     */
+    static RaftTransport clusterTransport(String seed, Optional<RaftTransport> seedTransport,
+            Optional<RaftTransport> requested) throws JoinException {
+        if (seedTransport.isEmpty()) {
+            return requested.orElse(RaftConfig.defaults().transport());
+        }
+        if (requested.isPresent() && requested.get() != seedTransport.get()) {
+            throw new JoinException("the cluster of " + seed + " runs on the " + seedTransport.get().flagValue()
+                    + " Raft transport, not " + requested.get().flagValue() + ": every node of a cluster uses the "
+                    + "same transport; join without --raft-transport, or with --raft-transport "
+                    + seedTransport.get().flagValue(), null);
+        }
+        return seedTransport.get();
+    }
+
+    /** The seed's RPC endpoint and Raft transport, from its API endpoint's {@code GET /_basalt/cluster/node}. */
+    private static Seed describe(String seed) throws JoinException {
         int colon = seed.lastIndexOf(':');
         if (colon <= 0) {
             throw new JoinException("--join takes a node's API endpoint as HOST:PORT, not '" + seed + "'", null);
@@ -95,7 +133,17 @@ final class ClusterJoin {
                 throw new JoinException(seed + " is not a Basalt cluster node (GET /_basalt/cluster/node answered "
                         + response.statusCode() + ")", null);
             }
-            return new InetSocketAddress(host, Integer.parseInt(matcher.group(1)));
+            Matcher transport = RAFT_TRANSPORT.matcher(response.body());
+            Optional<RaftTransport> seedTransport = Optional.empty();
+            if (transport.find()) {
+                try {
+                    seedTransport = Optional.of(RaftTransport.fromFlag(transport.group(1)));
+                } catch (IllegalArgumentException e) {
+                    throw new JoinException(seed + " runs on a Raft transport this Basalt does not know: "
+                            + e.getMessage(), e);
+                }
+            }
+            return new Seed(new InetSocketAddress(host, Integer.parseInt(matcher.group(1))), seedTransport);
         } catch (IOException e) {
             throw new JoinException("cannot reach " + seed + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
 import io.basalt.cluster.node.PlacementConfig;
 import io.basalt.replication.raft.GroupStorageFactory;
+import io.basalt.replication.raft.RaftTransport;
 import io.basalt.server.ClusterNodeServer;
 import io.basalt.storage.rocksdb.RocksDbResources;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code basalt serve --data-dir D/node-N} where {@code node-N} holds a {@code node.json}: the node of a cluster
- * (docs/design/cluster.md §13.1). Starts the node's Raft server on its persisted port; Ratis reopens the groups on
+ * (docs/design/cluster.md §13.1). Starts the node's Raft server on its persisted port, over the Raft transport its
+ * {@code node.json} records (a {@code --raft-transport} naming another is refused); Ratis reopens the groups on
  * disk (its RECOVER start) and the node adds the members the static placement gives it that are still missing (the
  * first start). Then it serves: the DynamoDB API on its persisted API port and the internal RPC on its RPC port
  * ({@link ClusterNodeServer}), and makes sure the cluster's internal ledger table exists (created once per cluster by
@@ -55,11 +57,20 @@ final class ClusterServe {
     static int serve(ServeOptions options, PrintStream out, PrintStream err) {
         Path nodeDirectory = options.dataDirectory();
         Duration nodeDownTimeout = options.nodeDownTimeout();
-        NodeAddress configured;
+        NodeIdentity identity;
         try {
-            configured = NodeIdentityFile.read(nodeDirectory).self();
+            identity = NodeIdentityFile.read(nodeDirectory);
         } catch (IOException e) {
             err.println("basalt: cannot read the node identity: " + e.getMessage());
+            return 1;
+        }
+        NodeAddress configured = identity.self();
+        RaftTransport transport;
+        try {
+            // The cluster's transport, as node.json records it: a node on another could not talk to its peers.
+            transport = identity.transportFor(options.raftTransport());
+        } catch (IllegalArgumentException e) {
+            err.println("basalt: cannot start " + nodeDirectory.toAbsolutePath() + ": " + e.getMessage());
             return 1;
         }
         // The ports are persisted (peers know the node by them, §3): a taken one is an error naming it, which
@@ -81,7 +92,8 @@ final class ClusterServe {
         RocksDbResources resources = RocksDbResources.create(CACHE_BYTES, MEMTABLE_BYTES);
         ClusterNode node;
         try {
-            node = ClusterNode.start(nodeDirectory, options.raftConfig(), GroupStorageFactory.rocksDb(resources));
+            node = ClusterNode.start(nodeDirectory, options.raftConfig(transport),
+                    GroupStorageFactory.rocksDb(resources));
         } catch (IOException | RuntimeException e) {
             resources.close();
             err.println("basalt: cannot start the cluster node in " + nodeDirectory.toAbsolutePath() + ": "
@@ -126,7 +138,8 @@ final class ClusterServe {
         }
         out.println("Basalt " + BasaltCommand.version() + " cluster node " + self.nodeId() + " of cluster "
                 + Long.toHexString(node.identity().clusterId()) + " serving the DynamoDB API on " + self.apiEndpoint()
-                + " (rpc " + self.rpcAddress() + ", raft " + self.raftAddress() + ", groups " + node.hostedGroups()
+                + " (rpc " + self.rpcAddress() + ", raft " + self.raftAddress() + " over " + transport.flagValue()
+                + ", groups " + node.hostedGroups()
                 + ", data in " + nodeDirectory.toAbsolutePath() + "), started in " + StartTime.millisSinceLaunch()
                 + " ms");
         out.flush();

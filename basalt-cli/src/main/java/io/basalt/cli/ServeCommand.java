@@ -70,8 +70,10 @@ final class ServeCommand {
                                   (default: 10m).
                   --port=<port>   Port to listen on (default: 8000).
                   --raft-transport=<grpc|netty>
-                                  Cluster nodes: Ratis' transport between the nodes (default:
-                                  netty); every node of a cluster must use the same.
+                                  Cluster nodes: Ratis' transport between the nodes. Every node
+                                  of a cluster uses the same: node.json records it when the
+                                  cluster is created (default: netty) or the node joins (the
+                                  cluster's), and later starts use it; another is refused.
                   --routing-deadline=<duration>
                                   Cluster nodes: how long a request may wait inside the
                                   cluster for a partition's leader (elections, moves) before
@@ -119,7 +121,7 @@ final class ServeCommand {
             }
             try {
                 NodeIdentity joined = ClusterJoin.join(options.join(), options.host(), options.port(),
-                        options.dataDirectory());
+                        options.raftTransport(), options.dataDirectory());
                 out.println("Joined the cluster of " + options.join() + " as node " + joined.nodeId());
             } catch (ClusterJoin.JoinException e) {
                 err.println("basalt: cannot join the cluster of " + options.join() + ": " + e.getMessage());

@@ -14,6 +14,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,14 +37,16 @@ import java.util.Set;
  *     its client gets ServiceUnavailableException (docs/design/cluster.md §12.3)
  * @param rpcMaxInFlightRequests cluster nodes: internal RPC frames admitted at once (§12.2, §17)
  * @param rpcMaxInFlightBytes cluster nodes: internal RPC frame bytes admitted at once
- * @param raftTransport cluster nodes: Ratis' transport between the nodes ({@code --raft-transport grpc|netty}); every
- *     node of a cluster must use the same (docs/design/cluster.md §18)
+ * @param raftTransport cluster nodes: Ratis' transport between the nodes ({@code --raft-transport grpc|netty}); empty
+ *     when not given. Every node of a cluster must use the same (docs/design/cluster.md §18), so a node's {@code
+ *     node.json} records it and decides it ({@link io.basalt.cluster.node.NodeIdentity#transportFor}): the option
+ *     only chooses it for a cluster being created, and must otherwise name the recorded one
  */
 record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         GlobalIndexPropagation indexPropagation, int maxInFlightRequests, long maxInFlightBytes,
         boolean loopbackRpc, Duration transactionResolveAfter, String join, Duration nodeDownTimeout,
         Duration routingDeadline, int rpcMaxInFlightRequests, long rpcMaxInFlightBytes,
-        RaftTransport raftTransport) {
+        Optional<RaftTransport> raftTransport) {
     /**
      * The shortest and longest {@code --routing-deadline}: below 100 ms a call cannot wait out even a read barrier's
      * heartbeat round on a loaded machine; above 30 s the AWS SDK for Java v2 (whose default socket read timeout is
@@ -68,14 +71,14 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         requireNonNull(raftTransport, "raftTransport is null");
     }
 
-    /** The options without the cluster node's routing deadline, RPC admission limits and transport (defaults). */
+    /** The options without the cluster node's routing deadline, RPC admission limits (defaults) and transport. */
     ServeOptions(String host, int port, Path dataDirectory, boolean inMemory, GlobalIndexPropagation indexPropagation,
             int maxInFlightRequests, long maxInFlightBytes, boolean loopbackRpc, Duration transactionResolveAfter,
             String join, Duration nodeDownTimeout) {
         this(host, port, dataDirectory, inMemory, indexPropagation, maxInFlightRequests, maxInFlightBytes,
                 loopbackRpc, transactionResolveAfter, join, nodeDownTimeout, RoutingConfig.DEFAULT_ROUTING_DEADLINE,
                 ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS, ServerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES,
-                RaftConfig.defaults().transport());
+                Optional.empty());
     }
 
     /** The options without {@code --join} and {@code --node-down-timeout} (their defaults). */
@@ -106,11 +109,11 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
     /**
      * A cluster node's Ratis settings: the defaults, with the read barrier's timeout ({@code raft.server.read.timeout})
      * set to the routing deadline, so a strong read that cannot get its ReadIndex gives up when the Router would give
-     * up on the call rather than keep a Ratis read pending past it (docs/design/cluster.md §18); over the transport
-     * asked for.
+     * up on the call rather than keep a Ratis read pending past it (docs/design/cluster.md §18); over {@code
+     * transport}, the one the node's {@code node.json} decides.
      */
-    RaftConfig raftConfig() {
-        return RaftConfig.defaults().withReadTimeout(routingDeadline).withTransport(raftTransport);
+    RaftConfig raftConfig(RaftTransport transport) {
+        return RaftConfig.defaults().withReadTimeout(routingDeadline).withTransport(transport);
     }
 
     /**
@@ -135,7 +138,7 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
         Duration routingDeadline = RoutingConfig.DEFAULT_ROUTING_DEADLINE;
         int rpcMaxInFlightRequests = ServerConfig.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
         long rpcMaxInFlightBytes = ServerConfig.DEFAULT_MAX_IN_FLIGHT_BYTES;
-        RaftTransport raftTransport = RaftConfig.defaults().transport();
+        Optional<RaftTransport> raftTransport = Optional.empty();
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);
             int equals = argument.startsWith("--") ? argument.indexOf('=') : -1;
@@ -174,7 +177,7 @@ record ServeOptions(String host, int port, Path dataDirectory, boolean inMemory,
                 case "--transaction-resolve-after" -> resolveAfter = resolveAfter(value);
                 case "--join" -> join = join(value);
                 case "--node-down-timeout" -> nodeDownTimeout = nodeDownTimeout(value);
-                case "--raft-transport" -> raftTransport = raftTransport(value);
+                case "--raft-transport" -> raftTransport = Optional.of(raftTransport(value));
                 default -> dataDirectory = dataDirectory(value);
             }
         }

@@ -31,6 +31,7 @@ final class MembershipChecks {
     private static final Pattern GROUPS = Pattern.compile("\"Groups\"\\s*:\\s*\\[([^]]*)]");
     private static final Pattern LEADER_OF = Pattern.compile("\"LeaderOf\"\\s*:\\s*\\[([^]]*)]");
     private static final Pattern METADATA_VOTERS = Pattern.compile("\"MetadataVoters\"\\s*:\\s*\\[([^]]*)]");
+    private static final Pattern RAFT_TRANSPORT = Pattern.compile("\"RaftTransport\"\\s*:\\s*\"([^\"]*)\"");
 
     private MembershipChecks() {
     }
@@ -48,6 +49,12 @@ final class MembershipChecks {
     /** The metadata group's voters as node {@code endpoint}'s registry records them. */
     static List<Long> metadataVoters(URI endpoint) {
         return numbers(METADATA_VOTERS, describe(endpoint));
+    }
+
+    /** The Raft transport node {@code endpoint} names (its node.json's); null when it does not answer. */
+    static String raftTransport(URI endpoint) {
+        Matcher matcher = RAFT_TRANSPORT.matcher(describe(endpoint));
+        return matcher.find() ? matcher.group(1) : null;
     }
 
     private static String describe(URI endpoint) {

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
+import io.basalt.replication.raft.RaftConfig;
+import io.basalt.replication.raft.RaftTransport;
 import io.basalt.testing.TestClients;
 import java.io.IOException;
 import java.net.URI;
@@ -60,8 +62,17 @@ final class NodeProcesses implements AutoCloseable {
      */
     static NodeProcesses start(Path directory, int nodes, Duration timeout, List<String> serveArguments)
             throws IOException {
+        return start(directory, nodes, timeout, serveArguments, RaftConfig.defaults().transport());
+    }
+
+    /**
+     * {@link #start(Path, int, Duration, List)} for a cluster whose {@code node.json} files record {@code transport}
+     * as its Raft transport, as {@code basalt cluster --raft-transport} creates one.
+     */
+    static NodeProcesses start(Path directory, int nodes, Duration timeout, List<String> serveArguments,
+            RaftTransport transport) throws IOException {
         NodeProcesses cluster = new NodeProcesses(directory, ClusterDirectory.create(directory, "127.0.0.1", nodes, 0,
-                2), serveArguments, Optional.empty());
+                2, transport), serveArguments, Optional.empty());
         return cluster.startAll(timeout);
     }
 
@@ -72,7 +83,8 @@ final class NodeProcesses implements AutoCloseable {
      */
     static NodeProcesses start(Path directory, NodeNetwork network, int nodes, Duration timeout) throws IOException {
         NodeProcesses cluster = new NodeProcesses(directory, ClusterDirectory.create(directory,
-                network.hosts().subList(0, nodes), 0, 2), List.of(), Optional.of(network));
+                network.hosts().subList(0, nodes), 0, 2, RaftConfig.defaults().transport()), List.of(),
+                Optional.of(network));
         return cluster.startAll(timeout);
     }
 
@@ -98,21 +110,34 @@ final class NodeProcesses implements AutoCloseable {
 
     /** Starts node {@code node} (1-based) from its directory; it must not be running. */
     void start(int node) throws IOException {
+        startWith(node, serveArguments);
+    }
+
+    /**
+     * Starts node {@code node} from its directory with {@code arguments} instead of the cluster's serve arguments
+     * (e.g. none, where the others were started with some); it must not be running.
+     */
+    void startWith(int node, List<String> arguments) throws IOException {
         if (isRunning(node)) {
             throw new IllegalStateException("node " + node + " is running");
         }
-        processes.set(node - 1, serve(node, List.of()));
+        processes.set(node - 1, serve(node, arguments, List.of()));
     }
 
     /** Starts {@code basalt serve --data-dir node-N} with the cluster's serve arguments and {@code more}. */
     private Process serve(int node, List<String> more) throws IOException {
+        return serve(node, serveArguments, more);
+    }
+
+    /** Starts {@code basalt serve --data-dir node-N} with {@code arguments} and {@code more}. */
+    private Process serve(int node, List<String> arguments, List<String> more) throws IOException {
         Path nodeDirectory = ClusterDirectory.nodeDirectory(directory, node);
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(network.map(namespaces -> namespaces.launcher(node)).orElse(List.of()));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
                 "-XX:+UseSerialGC", "-cp", classPath, BasaltCommand.class.getName(), "serve", "--data-dir",
                 nodeDirectory.toString()));
-        command.addAll(serveArguments);
+        command.addAll(arguments);
         command.addAll(more);
         Path log = nodeDirectory.resolve("test.log");
         Files.createDirectories(nodeDirectory);
@@ -140,6 +165,15 @@ final class NodeProcesses implements AutoCloseable {
         identities.add(NodeIdentityFile.read(nodeDirectory));
         awaitServing(node, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         return node;
+    }
+
+    /** Waits until node {@code node}'s process ends (a start that must fail) and returns its exit status. */
+    int awaitExit(int node, Duration timeout) throws InterruptedException {
+        Process process = requireNonNull(processes.get(node - 1), "node " + node + " never started");
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("node " + node + " still runs after " + timeout + ":\n" + log(node));
+        }
+        return process.exitValue();
     }
 
     boolean isRunning(int node) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.basalt.cluster.node.ClusterDirectory;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.cluster.node.NodeIdentityFile;
+import io.basalt.replication.raft.RaftTransport;
 import io.basalt.testing.TestClients;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -163,7 +164,8 @@ class TestClusterCommand {
     @Test
     void aNodeWhoseRaftPortIsTakenSaysWhichPort() throws Exception {
         Path cluster = directory.resolve("taken");
-        NodeIdentity identity = ClusterDirectory.create(cluster, "127.0.0.1", 1, 0, 2).get(0);
+        NodeIdentity identity = ClusterDirectory.create(cluster, "127.0.0.1", 1, 0, 2,
+                RaftTransport.NETTY).get(0);
         try (ServerSocket holder = new ServerSocket()) {
             holder.bind(new InetSocketAddress("127.0.0.1", identity.self().raftPort()));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -182,7 +184,8 @@ class TestClusterCommand {
     @Test
     void aNodeWhoseApiOrRpcPortIsTakenSaysWhichPort() throws Exception {
         Path cluster = directory.resolve("taken-api");
-        NodeIdentity identity = ClusterDirectory.create(cluster, "127.0.0.1", 1, 0, 2).get(0);
+        NodeIdentity identity = ClusterDirectory.create(cluster, "127.0.0.1", 1, 0, 2,
+                RaftTransport.NETTY).get(0);
         for (int port : new int[] {identity.self().apiPort(), identity.self().rpcPort()}) {
             String which = port == identity.self().apiPort() ? "API" : "RPC";
             try (ServerSocket holder = new ServerSocket()) {
@@ -203,7 +206,7 @@ class TestClusterCommand {
     @Test
     void refusesAPartialOrDifferentClusterDirectory() throws Exception {
         Path cluster = directory.resolve("partial");
-        ClusterDirectory.create(cluster, "127.0.0.1", 2, 0, 2);
+        ClusterDirectory.create(cluster, "127.0.0.1", 2, 0, 2, RaftTransport.NETTY);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
@@ -218,6 +221,60 @@ class TestClusterCommand {
         assertThat(BasaltCommand.run(List.of("cluster", "--port", "1"), out, errors))
                 .isEqualTo(BasaltCommand.USAGE_ERROR);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Missing required option: '--nodes=<n>'");
+    }
+
+    @Test
+    void recordsTheRaftTransportWhenItCreatesTheClusterAndRefusesAnotherOnARestart() throws Exception {
+        Path grpc = directory.resolve("grpc");
+        ByteArrayOutputStream created = new ByteArrayOutputStream();
+        ClusterCommand.prepare(ClusterCommand.parse(List.of("--nodes", "2", "--port", "0", "--data-dir",
+                grpc.toString(), "--raft-transport", "grpc")), new PrintStream(created, true, StandardCharsets.UTF_8));
+        assertThat(created.toString(StandardCharsets.UTF_8)).startsWith("basalt: created a cluster of 2 nodes on the "
+                + "grpc Raft transport in ");
+        for (int node = 1; node <= 2; node++) {
+            assertThat(NodeIdentityFile.read(grpc.resolve("node-" + node)).recordedTransport())
+                    .contains(RaftTransport.GRPC);
+        }
+        Path plain = directory.resolve("plain");
+        ClusterCommand.prepare(ClusterCommand.parse(List.of("--nodes", "1", "--port", "0", "--data-dir",
+                plain.toString())), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(NodeIdentityFile.read(plain.resolve("node-1")).recordedTransport()).contains(RaftTransport.NETTY);
+
+        // A restart: without the option, or with the recorded one, it goes on (here to start nodes, not done);
+        // with another, it stops before starting any node, naming both.
+        ClusterCommand.prepare(ClusterCommand.parse(List.of("--nodes", "2", "--data-dir", grpc.toString(),
+                "--raft-transport", "grpc")), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(BasaltCommand.run(List.of("cluster", "--nodes", "2", "--data-dir", grpc.toString(),
+                "--raft-transport=netty"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("basalt: cannot restart "
+                + grpc.toAbsolutePath() + ": node 1 belongs to a cluster on the grpc Raft transport (recorded in its "
+                + "node.json), not netty");
+        assertThat(grpc.resolve("node-1").resolve("basalt.log")).doesNotExist();
+    }
+
+    @Test
+    void aNodeStartedOnAnotherTransportThanItsClusterIsRefusedBeforeItBindsAnything() throws Exception {
+        Path cluster = directory.resolve("other-transport");
+        NodeIdentity identity = ClusterDirectory.create(cluster, "127.0.0.1", 1, 0, 2, RaftTransport.GRPC).get(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = BasaltCommand.run(List.of("serve", "--data-dir", cluster.resolve("node-1").toString(),
+                "--raft-transport", "netty"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("basalt: cannot start "
+                + cluster.resolve("node-1").toAbsolutePath() + ": node 1 belongs to a cluster on the grpc Raft "
+                + "transport (recorded in its node.json), not netty: every node of a cluster uses the same transport; "
+                + "start it without --raft-transport, or with --raft-transport grpc\n");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        // Nothing was created or bound: no Raft directory, and the Raft port is free.
+        assertThat(cluster.resolve("node-1").resolve("raft")).doesNotExist();
+        try (ServerSocket free = new ServerSocket()) {
+            free.bind(new InetSocketAddress("127.0.0.1", identity.self().raftPort()));
+        }
     }
 
     @Test

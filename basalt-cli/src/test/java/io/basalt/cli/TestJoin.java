@@ -5,13 +5,17 @@ import static io.basalt.cli.MembershipChecks.getStrongly;
 import static io.basalt.cli.MembershipChecks.hostedGroups;
 import static io.basalt.cli.MembershipChecks.put;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.cluster.node.NodeIdentityFile;
+import io.basalt.replication.raft.RaftTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +25,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * A fourth node joins a running three-node cluster of real processes with {@code basalt serve --join HOST:PORT}
  * (docs/design/cluster.md §13.1, step 13): it gets a member of the metadata group (a listener: the catalog) and of
  * data groups, serves reads and writes of a table created before it joined through its own endpoint, and does so
- * again after a restart from its directory.
+ * again after a restart from its directory. It records the cluster's Raft transport; a join asking for another is
+ * refused before the cluster registers it.
  */
 @Timeout(300)
 class TestJoin {
@@ -41,8 +46,20 @@ class TestJoin {
                 }
             }
 
+            // Asked to join on another Raft transport than the cluster's: refused before the cluster registers it.
+            ByteArrayOutputStream refused = new ByteArrayOutputStream();
+            Path other = directory.resolve("other-transport");
+            assertThat(ServeCommand.run(List.of("--join", "127.0.0.1:" + cluster.endpoint(1).getPort(), "--port",
+                    "0", "--data-dir", other.toString(), "--raft-transport", "grpc"),
+                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(refused, true))).isEqualTo(1);
+            assertThat(refused.toString()).contains("runs on the netty Raft transport, not grpc");
+            assertThat(other.resolve("node.json")).doesNotExist();
+
             int fourth = cluster.join(1, START);
             assertThat(fourth).isEqualTo(4);
+            // The joined node records the cluster's transport, which it learnt from the node it joined through.
+            assertThat(NodeIdentityFile.read(directory.resolve("cluster").resolve("node-4")).recordedTransport())
+                    .contains(RaftTransport.NETTY);
             List<Long> hosted = await("node 4 hosting the metadata group and a data group", PLACED,
                     () -> hostedGroups(cluster.endpoint(4)), groups -> groups.contains(0L) && groups.size() >= 2);
             assertThat(hosted).contains(0L);
@@ -77,6 +94,23 @@ class TestJoin {
             }
             assertThat(hostedGroups(cluster.endpoint(4))).contains(0L);
         }
+    }
+
+    @Test
+    void aJoiningNodeTakesTheSeedsTransportAndRefusesAnother() throws Exception {
+        assertThat(ClusterJoin.clusterTransport("h:1", Optional.of(RaftTransport.GRPC), Optional.empty()))
+                .isEqualTo(RaftTransport.GRPC);
+        assertThat(ClusterJoin.clusterTransport("h:1", Optional.of(RaftTransport.GRPC),
+                Optional.of(RaftTransport.GRPC))).isEqualTo(RaftTransport.GRPC);
+        assertThatThrownBy(() -> ClusterJoin.clusterTransport("h:1", Optional.of(RaftTransport.GRPC),
+                Optional.of(RaftTransport.NETTY))).isInstanceOf(ClusterJoin.JoinException.class)
+                .hasMessage("the cluster of h:1 runs on the grpc Raft transport, not netty: every node of a cluster "
+                        + "uses the same transport; join without --raft-transport, or with --raft-transport grpc");
+        // A seed older than s21 does not name it: the one asked for, or the default, as before.
+        assertThat(ClusterJoin.clusterTransport("h:1", Optional.empty(), Optional.of(RaftTransport.GRPC)))
+                .isEqualTo(RaftTransport.GRPC);
+        assertThat(ClusterJoin.clusterTransport("h:1", Optional.empty(), Optional.empty()))
+                .isEqualTo(RaftTransport.NETTY);
     }
 
     @Test

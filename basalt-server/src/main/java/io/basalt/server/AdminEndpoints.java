@@ -91,6 +91,9 @@ final class AdminEndpoints {
             out.writeNumberField("ApiPort", self.apiPort());
             out.writeNumberField("RpcPort", self.rpcPort());
             out.writeNumberField("RaftPort", self.raftPort());
+            // The Raft transport it runs on, the cluster's: a node joining through this one takes it (basalt serve
+            // --join). The running one, not node.json's: a node.json from before s21 records none.
+            out.writeStringField("RaftTransport", cluster.raftTransport().flagValue());
             // The groups this node hosts a member of (Ratis divisions; the metadata group is 0), and those it leads.
             out.writeArrayFieldStart("Groups");
             for (long group : cluster.raft().groupIds()) {

@@ -25,6 +25,8 @@ import io.basalt.cluster.routing.Router;
 import io.basalt.cluster.routing.RoutingConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -132,20 +134,12 @@ public final class ClusterNodeServer implements AutoCloseable {
         } catch (Exception e) {
             // Not only RuntimeException: Netty throws a taken RPC port's bind failure (a checked NativeIoException)
             // without declaring it, and what started before it must close then too (cluster.md s19).
-            if (membership != null) {
-                membership.close();
+            try {
+                closeParts(membership, transport.get(), server, node, control, view, figures, routingTimer,
+                        pageReads);
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
             }
-            if (server != null) {
-                server.close();
-            }
-            if (node != null) {
-                node.close();
-            }
-            control.close();
-            view.close();
-            figures.close();
-            routingTimer.shutdownNow();
-            pageReads.shutdownNow();
             throw e;
         }
     }
@@ -217,25 +211,38 @@ public final class ClusterNodeServer implements AutoCloseable {
         return transport;
     }
 
-    /** Stops the RPC, then the API, then the node's API side; the Raft side stays open. */
+    /**
+     * Stops membership, the RPC, then the API, then the node's API side; the Raft side stays open. Every part is
+     * closed even when one before it throws (its threads and ports would stay otherwise); the first failure is thrown,
+     * the later ones suppressed in it.
+     */
     @Override
     public void close() {
+        closeParts(membership, transport, server, node, control, view, figures, routingTimer, pageReads);
+    }
+
+    /**
+     * Closes in order the parts that exist (null: not started; membership is null without a placement, and a failed
+     * start may have got only part of the way), each even when one before it threw ({@link CloseEach}).
+     */
+    private static void closeParts(NodeMembership membership, NettyRpcTransport transport, BasaltServer server,
+            BasaltNode node, ClusterControlPlane control, ClusterNodeView view, ClusterFiguresService figures,
+            ScheduledExecutorService routingTimer, ExecutorService pageReads) {
+        List<Runnable> parts = new ArrayList<>();
         if (membership != null) {
-            membership.close();
+            parts.add(membership::close);
         }
-        try {
-            transport.close();
-        } finally {
-            try {
-                server.close();
-            } finally {
-                node.close();
-                control.close();
-                view.close();
-                figures.close();
-                routingTimer.shutdownNow();
-                pageReads.shutdownNow();
-            }
+        if (transport != null) {
+            parts.add(transport::close);
         }
+        if (server != null) {
+            parts.add(server::close);
+        }
+        if (node != null) {
+            parts.add(node::close);
+        }
+        parts.addAll(List.of(control::close, view::close, figures::close, routingTimer::shutdownNow,
+                pageReads::shutdownNow));
+        CloseEach.run(parts);
     }
 }

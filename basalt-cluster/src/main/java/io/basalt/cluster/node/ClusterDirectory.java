@@ -2,6 +2,7 @@ package io.basalt.cluster.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.replication.raft.RaftTransport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,7 +17,7 @@ import java.util.Set;
 /**
  * A cluster's data directory: {@code node-1 .. node-N}, each with its {@code node.json} (docs/design/cluster.md §3,
  * §13.1). Creating it chooses one random cluster id and each node's ports: the API port given (or a free one), RPC
- * and Ratis ports found free at creation, all then kept.
+ * and Ratis ports found free at creation, all then kept; and records the cluster's Raft transport in each.
  */
 public final class ClusterDirectory {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -44,14 +45,15 @@ public final class ClusterDirectory {
      * Writes {@code node-1..node-N/node.json} of a new cluster.
      *
      * @param firstApiPort node k's API port is {@code firstApiPort + k − 1}; 0 finds a free port for each
+     * @param transport the cluster's Raft transport, which every node's start then uses
      * @return the identities written, in node order
      */
     public static List<NodeIdentity> create(Path dataDirectory, String host, int nodes, int firstApiPort,
-            int groupsPerNode) throws IOException {
+            int groupsPerNode, RaftTransport transport) throws IOException {
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be positive: " + nodes);
         }
-        return create(dataDirectory, Collections.nCopies(nodes, host), firstApiPort, groupsPerNode);
+        return create(dataDirectory, Collections.nCopies(nodes, host), firstApiPort, groupsPerNode, transport);
     }
 
     /**
@@ -60,11 +62,13 @@ public final class ClusterDirectory {
      * 14). Ports are chosen free on the loopback address, a heuristic where the host is another address.
      *
      * @param firstApiPort node k's API port is {@code firstApiPort + k − 1}; 0 finds a free port for each
+     * @param transport the cluster's Raft transport, which every node's start then uses
      * @return the identities written, in node order
      */
     public static List<NodeIdentity> create(Path dataDirectory, List<String> hosts, int firstApiPort,
-            int groupsPerNode) throws IOException {
+            int groupsPerNode, RaftTransport transport) throws IOException {
         requireNonNull(hosts, "hosts is null");
+        requireNonNull(transport, "transport is null");
         int nodes = hosts.size();
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be positive: " + nodes);
@@ -79,7 +83,8 @@ public final class ClusterDirectory {
         }
         List<NodeIdentity> identities = new ArrayList<>(nodes);
         for (NodeAddress address : addresses) {
-            NodeIdentity identity = new NodeIdentity(clusterId, address.nodeId(), addresses, groupsPerNode);
+            NodeIdentity identity = new NodeIdentity(clusterId, address.nodeId(), addresses, groupsPerNode,
+                    transport);
             NodeIdentityFile.write(nodeDirectory(dataDirectory, address.nodeId()), identity);
             identities.add(identity);
         }

@@ -23,6 +23,7 @@ import io.basalt.replication.raft.RaftConfig;
 import io.basalt.replication.raft.RaftNode;
 import io.basalt.replication.raft.RaftPeerAddress;
 import io.basalt.replication.raft.RaftReplicator;
+import io.basalt.replication.raft.RaftTransport;
 import io.basalt.replication.raft.RatisGroupStateMachine;
 import io.basalt.storage.StorageReader;
 import java.io.IOException;
@@ -96,12 +97,16 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     /**
      * Starts the node whose directory is {@code nodeDirectory} (holding {@code node.json}).
      *
+     * @param config Ratis' settings; its transport must be the one {@code node.json} records (§18: a node on another
+     *     than its peers' cannot talk to them)
      * @param storage opens each member's database (the opener chooses the engine: basalt-cluster sees none)
      * @throws IOException when {@code node.json} cannot be read or Ratis cannot start (a port taken, for one)
+     * @throws IllegalArgumentException when {@code config}'s transport is not the recorded one
      */
     public static ClusterNode start(Path nodeDirectory, RaftConfig config, GroupStorageFactory storage)
             throws IOException {
         NodeIdentity identity = NodeIdentityFile.read(nodeDirectory);
+        identity.transportFor(Optional.of(config.transport()));
         Map<Long, GroupPlacement> groups = new LinkedHashMap<>();
         // A joined node has no static placement: the metadata leader gives it members (GROUP_MEMBER_ADD, §13.2).
         int nodes = identity.initialNodes().size();
@@ -280,6 +285,14 @@ public final class ClusterNode implements ClusterTopology, ClusterPartitions, Au
     /** This node's Raft server, for tests that look at members. */
     public RaftNode raft() {
         return raft;
+    }
+
+    /**
+     * The Raft transport this node runs on: the one its {@code node.json} records ({@link #start} refuses another),
+     * or for a {@code node.json} from before s21, which records none, the one it was started with.
+     */
+    public RaftTransport raftTransport() {
+        return raft.transport();
     }
 
     /** This node's copy of the catalog (its metadata-group member's applied state). */

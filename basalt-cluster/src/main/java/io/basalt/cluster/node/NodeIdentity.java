@@ -2,6 +2,7 @@ package io.basalt.cluster.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.basalt.replication.raft.RaftTransport;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,17 +16,30 @@ import java.util.Optional;
  * --join}) has no initial nodes: it has the cluster's nodes and metadata voters as the join answer named them
  * ({@link #joined()}), starts with no group members, and gets members from placement.
  *
+ * <p>The Raft transport is the cluster's, as its id is: a gRPC node and a Netty node cannot talk (§18). It is
+ * recorded here when the node is created or joins, so that a node restarted without {@code --raft-transport} rejoins
+ * its peers on theirs, and one restarted with another is refused rather than cut off.
+ *
  * @param clusterId the cluster's random id; the high 64 bits of every Ratis group id
  * @param nodeId this node's id, one of {@code initialNodes}, or of the joined nodes
  * @param initialNodes the nodes the cluster was created with, in id order; empty for a joined node
  * @param groupsPerNode data-group members per node that placement aims at
+ * @param recordedTransport the cluster's Raft transport, chosen when the cluster was created (a joined node: its
+ *     cluster's); empty in a {@code node.json} written before s21, which did not record it ({@link #raftTransport()})
  * @param joined for a joined node, the cluster as the join answer described it
  */
 public record NodeIdentity(long clusterId, int nodeId, List<NodeAddress> initialNodes, int groupsPerNode,
-        Optional<Joined> joined) {
+        Optional<RaftTransport> recordedTransport, Optional<Joined> joined) {
     /** {@code node.json}'s format; bumped on any incompatible change, and older versions stay readable. */
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "node.json";
+    /**
+     * The Raft transport of a node whose {@code node.json} does not record one (written before s21): gRPC, the only
+     * transport before s20 and what every cluster created then runs on. A cluster created in s20 on its Netty default
+     * did not record it either; its nodes keep starting with {@code --raft-transport netty}, which such a file
+     * accepts (docs/design/cluster.md §3).
+     */
+    public static final RaftTransport UNRECORDED_TRANSPORT = RaftTransport.GRPC;
 
     /**
      * The cluster a node joined, as the metadata leader answered its {@code NODE_JOIN}.
@@ -50,6 +64,7 @@ public record NodeIdentity(long clusterId, int nodeId, List<NodeAddress> initial
 
     public NodeIdentity {
         initialNodes = List.copyOf(requireNonNull(initialNodes, "initialNodes is null"));
+        requireNonNull(recordedTransport, "recordedTransport is null");
         requireNonNull(joined, "joined is null");
         if (groupsPerNode < 1) {
             throw new IllegalArgumentException("groupsPerNode must be positive: " + groupsPerNode);
@@ -75,15 +90,43 @@ public record NodeIdentity(long clusterId, int nodeId, List<NodeAddress> initial
     }
 
     /** An initial node's identity. */
-    public NodeIdentity(long clusterId, int nodeId, List<NodeAddress> initialNodes, int groupsPerNode) {
-        this(clusterId, nodeId, initialNodes, groupsPerNode, Optional.empty());
+    public NodeIdentity(long clusterId, int nodeId, List<NodeAddress> initialNodes, int groupsPerNode,
+            RaftTransport raftTransport) {
+        this(clusterId, nodeId, initialNodes, groupsPerNode, Optional.of(raftTransport), Optional.empty());
     }
 
     /** A joined node's identity, from the join answer. */
-    public static NodeIdentity joined(long clusterId, int nodeId, int groupsPerNode, List<NodeAddress> nodes,
-            List<Integer> metadataVoters) {
-        return new NodeIdentity(clusterId, nodeId, List.of(), groupsPerNode,
+    public static NodeIdentity joined(long clusterId, int nodeId, int groupsPerNode, RaftTransport raftTransport,
+            List<NodeAddress> nodes, List<Integer> metadataVoters) {
+        return new NodeIdentity(clusterId, nodeId, List.of(), groupsPerNode, Optional.of(raftTransport),
                 Optional.of(new Joined(nodes, metadataVoters)));
+    }
+
+    /** The node's Raft transport: the one recorded, or {@link #UNRECORDED_TRANSPORT} for an older file. */
+    public RaftTransport raftTransport() {
+        return recordedTransport.orElse(UNRECORDED_TRANSPORT);
+    }
+
+    /**
+     * The Raft transport a start asked for with {@code --raft-transport} ({@code requested}; empty: not given) is to
+     * run on: the recorded one when none is asked for or the same is; an older file's transport is unknown, so the
+     * one asked for, or {@link #UNRECORDED_TRANSPORT}.
+     *
+     * @throws IllegalArgumentException when another than the recorded one is asked for, naming both
+     */
+    public RaftTransport transportFor(Optional<RaftTransport> requested) {
+        requireNonNull(requested, "requested is null");
+        if (recordedTransport.isEmpty()) {
+            return requested.orElse(UNRECORDED_TRANSPORT);
+        }
+        RaftTransport recorded = recordedTransport.get();
+        if (requested.isPresent() && requested.get() != recorded) {
+            throw new IllegalArgumentException("node " + nodeId + " belongs to a cluster on the "
+                    + recorded.flagValue() + " Raft transport (recorded in its " + FILE_NAME + "), not "
+                    + requested.get().flagValue() + ": every node of a cluster uses the same transport; start it "
+                    + "without --raft-transport, or with --raft-transport " + recorded.flagValue());
+        }
+        return recorded;
     }
 
     public boolean isJoined() {

@@ -1,5 +1,6 @@
 package io.basalt.cluster.node;
 
+import io.basalt.replication.raft.RaftTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,11 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads and writes {@code node.json}. The file is small, flat JSON that an operator may read; it is parsed here by
  * hand (objects, arrays, integers and plain strings only) because basalt-cluster carries no JSON library and the
  * node's start must not wait for one.
+ *
+ * <p>Fields added within a format version are optional when read, each with the value every file written before it
+ * meant; a reader ignores fields it does not know, so an older Basalt still reads a newer file of the same version.
  */
 public final class NodeIdentityFile {
     private NodeIdentityFile() {
@@ -51,6 +56,8 @@ public final class NodeIdentityFile {
         json.append("  \"clusterId\": \"").append(Long.toHexString(identity.clusterId())).append("\",\n");
         json.append("  \"nodeId\": ").append(identity.nodeId()).append(",\n");
         json.append("  \"groupsPerNode\": ").append(identity.groupsPerNode()).append(",\n");
+        identity.recordedTransport().ifPresent(transport -> json.append("  \"raftTransport\": \"")
+                .append(transport.flagValue()).append("\",\n"));
         json.append("  \"initialNodes\": ");
         appendNodes(json, identity.initialNodes());
         if (identity.joined().isPresent()) {
@@ -91,14 +98,18 @@ public final class NodeIdentityFile {
         long clusterId = Long.parseUnsignedLong((String) required(root, "clusterId"), 16);
         int nodeId = Math.toIntExact((Long) required(root, "nodeId"));
         int groupsPerNode = Math.toIntExact((Long) required(root, "groupsPerNode"));
+        // Absent from files written before s21 (NodeIdentity.UNRECORDED_TRANSPORT).
+        Optional<RaftTransport> transport = root.containsKey("raftTransport")
+                ? Optional.of(RaftTransport.fromFlag((String) root.get("raftTransport"))) : Optional.empty();
         if (root.containsKey("joinedNodes")) {
             List<Integer> voters = new ArrayList<>();
             for (Object voter : (List<Object>) required(root, "metadataVoters")) {
                 voters.add(Math.toIntExact((Long) voter));
             }
-            return NodeIdentity.joined(clusterId, nodeId, groupsPerNode, nodes(required(root, "joinedNodes")), voters);
+            return new NodeIdentity(clusterId, nodeId, List.of(), groupsPerNode, transport,
+                    Optional.of(new NodeIdentity.Joined(nodes(required(root, "joinedNodes")), voters)));
         }
-        return new NodeIdentity(clusterId, nodeId, initialNodes, groupsPerNode);
+        return new NodeIdentity(clusterId, nodeId, initialNodes, groupsPerNode, transport, Optional.empty());
     }
 
     @SuppressWarnings("unchecked")

@@ -60,6 +60,8 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
     static final Duration UNNAMED_GRACE = Duration.ofSeconds(60);
     /** How long one membership change may take (a new member's catch-up included). */
     static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long {@link #close} waits for a round, heartbeat or join in flight to end once interrupted. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private static final int METADATA_VOTERS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(NodeMembership.class);
 
@@ -422,10 +424,26 @@ public final class NodeMembership implements MembershipHandler, AutoCloseable {
         }
     }
 
+    /**
+     * Stops the heartbeats, the reconcile loop and the join/member-frame work, interrupting what runs, and waits up to
+     * {@link #CLOSE_WAIT} for it to end: the node's RPC and Raft side close after this, and a round still in a
+     * membership change or a registration then would fail against them midway (and log it as a failure).
+     */
     @Override
     public void close() {
         rounds.shutdownNow();
         heartbeats.shutdownNow();
         admin.shutdownNow();
+        long until = System.nanoTime() + CLOSE_WAIT.toNanos();
+        try {
+            for (ExecutorService executor : List.of(rounds, heartbeats, admin)) {
+                if (!executor.awaitTermination(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.warn("Node {}'s membership work did not stop within {}", node.selfId(), CLOSE_WAIT);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -7,9 +7,7 @@ import io.basalt.replication.raft.RaftPeerAddress;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *       commit index is within {@link #MAX_LAG} of the leader's: a transfer to a lagging or silent member holds the
  *       group's writes (Ratis' {@code LeaderSteppingDownException}) until it times out.</li>
  *   <li>One transfer at a time (the loop is one thread and each transfer waits for its outcome, at most {@link
- *       MembershipReconciler#TRANSFER_TIMEOUT}); a group handed back is not handed again for {@link #MIN_INTERVAL};
- *       after a failure the group waits {@link #FIRST_BACKOFF}, doubling up to {@link #MAX_BACKOFF}.</li>
+ *       MembershipReconciler#TRANSFER_TIMEOUT}); a group handed back is not handed again for {@link
+ *       HandBackSchedule#MIN_INTERVAL}; after a failure the group waits {@link HandBackSchedule#FIRST_BACKOFF},
+ *       doubling up to {@link HandBackSchedule#MAX_BACKOFF} ({@link HandBackSchedule}).</li>
  *   <li>A configuration still carrying a non-zero priority (groups created before s20) is first set again with the
  *       same members at priority 0, so upgraded groups converge to the new shape.</li>
  * </ul>
@@ -44,9 +43,6 @@ final class PreferredLeaders {
     static final Duration MAX_SILENCE = Duration.ofSeconds(1);
     /** Entries a follower's commit index may trail: one append round under load, not a backlog being replayed. */
     static final long MAX_LAG = 64;
-    static final Duration MIN_INTERVAL = Duration.ofSeconds(5);
-    static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     private static final Duration RESET_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(PreferredLeaders.class);
 
@@ -55,8 +51,7 @@ final class PreferredLeaders {
     private final Supplier<Map<Long, GroupPlacement>> groups;
     private final IntFunction<Optional<NodeAddress>> nodes;
     private final Clock clock;
-    private final Map<Long, Instant> notBefore = new HashMap<>();
-    private final Map<Long, Duration> backoff = new HashMap<>();
+    private final HandBackSchedule schedule = new HandBackSchedule();
 
     /**
      * @param groups every group with its preferred leader (the registry's, or the static placement before it)
@@ -79,21 +74,15 @@ final class PreferredLeaders {
             if (group == null) {
                 continue;
             }
-            Instant now = clock.instant();
-            Instant wait = notBefore.get(groupId);
-            if (wait != null && now.isBefore(wait)) {
+            if (!schedule.isDue(groupId, clock.instant())) {
                 continue;
             }
             try {
                 if (raft.isReadyLeader(groupId) && handBack(group)) {
-                    notBefore.put(groupId, clock.instant().plus(MIN_INTERVAL));
-                    backoff.remove(groupId);
+                    schedule.handedBack(groupId, clock.instant());
                 }
             } catch (IOException | RuntimeException e) {
-                Duration next = backoff.getOrDefault(groupId, FIRST_BACKOFF.dividedBy(2)).multipliedBy(2);
-                next = next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
-                backoff.put(groupId, next);
-                notBefore.put(groupId, clock.instant().plus(next));
+                Duration next = schedule.failed(groupId, clock.instant());
                 LOG.info("Handing group {} to its preferred leader failed; next try in {}: {}", groupId, next,
                         e.toString());
             }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.basalt.cluster.node.NodeAddress;
 import io.basalt.cluster.node.NodeIdentity;
+import io.basalt.replication.raft.RaftTransport;
 import java.util.List;
 
 /**
@@ -23,8 +24,12 @@ public record NodeJoinAnswer(long clusterId, int nodeId, int groupsPerNode, List
         metadataVoters = List.copyOf(requireNonNull(metadataVoters, "metadataVoters is null"));
     }
 
-    /** The joining node's {@code node.json}: a joined identity (checked there). */
-    public NodeIdentity identity() {
-        return NodeIdentity.joined(clusterId, nodeId, groupsPerNode, nodes, metadataVoters);
+    /**
+     * The joining node's {@code node.json}: a joined identity (checked there) on {@code transport}, the cluster's Raft
+     * transport, which the joining node learnt from the node it joined through (the answer does not carry it: a new
+     * field would need a new RPC protocol version, {@link RpcCodec}).
+     */
+    public NodeIdentity identity(RaftTransport transport) {
+        return NodeIdentity.joined(clusterId, nodeId, groupsPerNode, transport, nodes, metadataVoters);
     }
 }

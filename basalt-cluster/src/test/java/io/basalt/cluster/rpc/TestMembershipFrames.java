@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.basalt.cluster.node.NodeAddress;
 import io.basalt.cluster.node.NodeIdentity;
 import io.basalt.replication.raft.RaftPeerAddress;
+import io.basalt.replication.raft.RaftTransport;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -67,8 +68,9 @@ class TestMembershipFrames {
 
     @Test
     void theAnswerIsTheJoinedNodesIdentity() {
-        NodeIdentity identity = ANSWER.identity();
+        NodeIdentity identity = ANSWER.identity(RaftTransport.GRPC);
         assertThat(identity.isJoined()).isTrue();
+        assertThat(identity.recordedTransport()).contains(RaftTransport.GRPC);
         assertThat(identity.clusterId()).isEqualTo(0x0102_0304_0506_0708L);
         assertThat(identity.self().apiPort()).isEqualTo(8003);
         assertThat(identity.metadataVoters()).extracting(NodeAddress::nodeId).containsExactly(1);

@@ -185,6 +185,11 @@ public final class RaftNode implements AutoCloseable {
         return id;
     }
 
+    /** The Raft transport this node's server and group clients run on. */
+    public RaftTransport transport() {
+        return config.transport();
+    }
+
     private RaftServer server() {
         RaftServer current = server;
         if (current == null) {

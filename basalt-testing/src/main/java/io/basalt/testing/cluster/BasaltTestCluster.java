@@ -91,7 +91,8 @@ public final class BasaltTestCluster implements AutoCloseable {
             return startNodes(directory, nodes, PORT_WAIT);
         }
         for (int attempt = 1; ; attempt++) {
-            List<NodeIdentity> identities = ClusterDirectory.create(directory, "127.0.0.1", nodes, 0, groupsPerNode);
+            List<NodeIdentity> identities = ClusterDirectory.create(directory, "127.0.0.1", nodes, 0, groupsPerNode,
+                    RaftGroupHarness.testConfig().transport());
             created.accept(identities);
             try {
                 BasaltTestCluster cluster = startNodes(directory, nodes, Duration.ZERO);
