@@ -1,5 +1,6 @@
 package io.basalt.testing.cluster;
 
+import static io.basalt.testing.cluster.ClientRetries.retryUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -152,20 +153,5 @@ class TestClusterCutOffLeader {
 
     private static long millis(long nanos) {
         return Duration.ofNanos(nanos).toMillis();
-    }
-
-    private static void retryUntil(Duration timeout, Runnable call) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                call.run();
-                return;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            Thread.sleep(100);
-        }
     }
 }
