@@ -36,11 +36,16 @@ import java.util.function.ToLongFunction;
  * claim the write was not applied), and the SDKs retry it. A stale learned hint (a member that had not heard of the
  * current leader yet) could at worst end, as that 500, a write which would have succeeded.
  *
+ * <p>The newer leader must be seen by two sweeps in a row (0.1 s apart): a leader that hands its group over on
+ * purpose ({@code PreferredLeaders}, leader balance) is alive and answers its pending writes as it steps down, at
+ * about the moment this node's member learns of the new leader, and ending such a write first would turn an answer
+ * (success, or NOT_APPLIED, which the Router re-sends) into a 500; a silent node gives no answer to wait for.
+ *
  * <p>Cost: a write registers itself (one concurrent-set insert and removal); nothing is scheduled per write. One sweep
  * on the Router's timer runs every {@value #SWEEP_MILLIS} ms while writes are in flight (none when the node is idle)
  * and looks only at writes sent more than {@value #WATCHED_AFTER_MILLIS} ms ago, far beyond a healthy write's
  * milliseconds; the map it compares with follows the node's member every 100 ms ({@code ClusterNodeView}), so a write
- * ends about 0.1–0.2 s after the member learns the new leader. Thread-safe.
+ * ends about 0.1–0.3 s after the member learns the new leader. Thread-safe.
  */
 final class SentWrites {
     /** How long a write is in flight before the sweep looks at it. */
@@ -74,6 +79,8 @@ final class SentWrites {
         private final long routedWhenSent;
         private final long sentAt = System.nanoTime();
         private final CompletableFuture<?> result;
+        /** The newer leader the last sweep saw (0: none); read and written by the sweeps only, one at a time. */
+        private long newerLeaderSeen;
 
         private SentWrite(long node, long group, long mappedWhenSent, long routedWhenSent,
                 CompletableFuture<?> result) {
@@ -151,6 +158,13 @@ final class SentWrites {
         }
         long leader = routedLeader.applyAsLong(mapped);
         if (leader == 0 || leader == sent.node || leader == sent.routedWhenSent || leader == sent.mappedWhenSent) {
+            sent.newerLeaderSeen = 0;
+            return;
+        }
+        if (sent.newerLeaderSeen != leader) {
+            // First seen: one more sweep's time for a node that is alive to answer (a planned transfer's old
+            // leader answers its pending writes as soon as it steps down, about when this node's member learns).
+            sent.newerLeaderSeen = leader;
             return;
         }
         inFlight.remove(sent);
