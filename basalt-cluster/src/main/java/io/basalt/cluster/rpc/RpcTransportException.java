@@ -17,7 +17,12 @@ public final class RpcTransportException extends RuntimeException {
         /** Written, then the connection closed before its answer came. */
         CONNECTION_LOST,
         /** Written, and its deadline passed before its answer came. */
-        TIMED_OUT
+        TIMED_OUT,
+        /**
+         * Written, and before its answer came the sender learned that another, newer leader leads the group of the
+         * write's partition: the Router stopped waiting for it (docs/design/cluster.md §12.3, {@code SentWrites}).
+         */
+        LEADER_CHANGED
     }
 
     private final Failure failure;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.basalt.cluster.rpc.RpcFault;
 import io.basalt.cluster.rpc.RpcResponse;
+import io.basalt.cluster.rpc.RpcTransportException;
 import io.basalt.model.BasaltException;
 import io.basalt.model.ErrorCode;
 import io.basalt.model.PrimaryKey;
@@ -12,6 +13,7 @@ import io.basalt.partition.EvaluatedWrite;
 import io.basalt.partition.PartitionDescriptor;
 import io.basalt.partition.PartitionId;
 import io.basalt.partition.PartitionMap;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +100,62 @@ class TestRoutingFailures extends RoutingTestSupport {
                 .isEqualTo(item(keys.get(1), 6));
     }
 
+    /**
+     * A leader that stops answering with a write of this node in flight (cut off: its connection stays open), while
+     * its group elects another (TestClusterIsolation): the write ends as an ambiguous 500 once this node's map names
+     * the new leader, not at the routing deadline; the client's retry is served by the new leader.
+     */
+    @Test
+    void aWriteToALeaderThatWasReplacedEndsAsA500OnceTheNewLeaderIsKnown() throws InterruptedException {
+        PartitionId partition = partitionLedBy(2);
+        long group = cluster.groupOf(partition);
+        PrimaryKey key = keysByPartition.get(partition).get(0);
+        cluster.freezeViews();
+        cluster.node(2).holding = true;
+        long start = System.nanoTime();
+        CompletableFuture<EvaluatedWrite> write = put(1, key, 1);
+        awaitHeld(2);
+        // The others elect node 3, and node 1's member learns it (its map follows its member).
+        cluster.change(state -> RoutingCluster.withGroup(state, group, List.of(1L, 2L, 3L), 3));
+        cluster.node(1).view.set(cluster.truth.get());
+        assertServerError(write, ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
+        assertThat(elapsedMillis(start)).as("ms until the write was answered").isLessThan(DEADLINE.toMillis());
+        assertThatThrownBy(write::join).rootCause().isInstanceOfSatisfying(RpcTransportException.class,
+                cause -> assertThat(cause.failure()).isEqualTo(RpcTransportException.Failure.LEADER_CHANGED));
+        // The SDK retries the 500: the new leader serves it.
+        put(1, key, 1).join();
+        assertThat(cluster.node(3).local.get(partition, cluster.itemKey(key), true).item()).isEqualTo(item(key, 1));
+    }
+
+    /**
+     * A slow leader that stays leader (its member's election came to nothing, or named it again): the write in flight
+     * to it is not cut short, and is acknowledged when it answers.
+     */
+    @Test
+    void aWriteToASlowLeaderThatStaysLeaderIsNotCutShort() throws InterruptedException {
+        PartitionId partition = partitionLedBy(2);
+        long group = cluster.groupOf(partition);
+        PrimaryKey key = keysByPartition.get(partition).get(0);
+        cluster.freezeViews();
+        cluster.node(1).transport.injectFault(cluster.node(2).transport.localAddress(),
+                RpcFault.delay(Duration.ofMillis(900)));
+        CompletableFuture<EvaluatedWrite> write = put(1, key, 1);
+        Thread.sleep(300);
+        cluster.node(1).view.set(RoutingCluster.withGroup(cluster.truth.get(), group, List.of(1L, 2L, 3L), 0));
+        Thread.sleep(300);
+        cluster.node(1).view.set(cluster.truth.get());
+        write.join();
+        assertThat(cluster.node(2).local.get(partition, cluster.itemKey(key), true).item()).isEqualTo(item(key, 1));
+    }
+
+    private void awaitHeld(long node) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cluster.node(node).held.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(cluster.node(node).held).hasValue(1);
+    }
+
     @Test
     void aPartitionWhoseOnlyMemberIsDownFailsWith503AtTheRoutingDeadline() {
         PartitionId partition = partitionLedBy(2);
@@ -135,11 +193,7 @@ class TestRoutingFailures extends RoutingTestSupport {
         PrimaryKey key = keysByPartition.get(partition).get(0);
         cluster.node(3).holding = true;
         CompletableFuture<EvaluatedWrite> write = put(1, key, 1);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (cluster.node(3).held.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(cluster.node(3).held).hasValue(1);
+        awaitHeld(3);
         long start = System.nanoTime();
         cluster.kill(3);
         assertServerError(write, ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");

@@ -9,6 +9,7 @@
  * {@link io.basalt.replication.raft.GroupReads} is the strong-read barrier;
  * {@link io.basalt.replication.raft.RaftTransport} picks Ratis' Netty or gRPC transport, each with an appender that
  * pushes a new commit index at once ({@link io.basalt.replication.raft.CommitPushingNetty},
- * {@link io.basalt.replication.raft.CommitPushingGrpc}).
+ * {@link io.basalt.replication.raft.CommitPushingGrpc}). {@link io.basalt.replication.raft.RaftPeerCut} cuts a peer off
+ * for fault tests of nodes run in one JVM.
  */
 package io.basalt.replication.raft;

@@ -370,6 +370,28 @@ public final class BasaltTestCluster implements AutoCloseable {
         throw new AssertionError("groups without an agreed, ready leader within " + timeout + ": " + last);
     }
 
+    /**
+     * Waits until every group is led by its preferred member — the placement's, to which each group's leader hands the
+     * group back once that member is up and caught up ({@code PreferredLeaders}) — and returns the leaders, so that a
+     * test is not surprised by a planned leader change soon after a start.
+     */
+    public Map<Long, Integer> awaitPreferredLeaders(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<Long, Integer> preferred = new LinkedHashMap<>();
+        nodes.stream().filter(node -> node != null).findFirst().orElseThrow().groups().values()
+                .forEach(group -> preferred.put(group.groupId(), group.preferredLeader()));
+        Map<Long, Integer> leaders = awaitLeaders(timeout);
+        while (!leaders.equals(preferred)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("leaders " + leaders + " are not the preferred " + preferred + " after "
+                        + timeout);
+            }
+            sleep(100);
+            leaders = awaitLeaders(timeout);
+        }
+        return leaders;
+    }
+
     private Integer agreedLeader(long group, Map<Long, String> seen) {
         Integer agreed = null;
         StringBuilder views = new StringBuilder();

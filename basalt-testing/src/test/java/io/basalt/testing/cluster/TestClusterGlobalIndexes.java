@@ -1,5 +1,6 @@
 package io.basalt.testing.cluster;
 
+import static io.basalt.testing.cluster.ClientRetries.retryUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.cluster.BasaltNode;
@@ -319,27 +320,6 @@ class TestClusterGlobalIndexes {
     private static void put(DynamoDbClient client, String pk, String color, String size) {
         client.putItem(b -> b.tableName(TABLE).item(Map.of("pk", AttributeValue.fromS(pk),
                 "color", AttributeValue.fromS(color), "size", AttributeValue.fromS(size))));
-    }
-
-    /** Runs {@code call} until it succeeds: a write refused (503) or ambiguous (500) meanwhile is sent again. */
-    private static void retryUntil(Duration timeout, Runnable call) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                call.run();
-                return;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
     }
 
     private static AttributeDefinition attribute(String name) {

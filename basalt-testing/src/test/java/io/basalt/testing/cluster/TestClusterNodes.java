@@ -55,7 +55,7 @@ class TestClusterNodes {
             Map<Long, Integer> preferred = new HashMap<>();
             first.groups().values().forEach(group -> preferred.put(group.groupId(), group.preferredLeader()));
             assertThat(preferred).containsEntry(0L, 1).containsEntry(1L, 1).containsEntry(2L, 2);
-            awaitLeaders(cluster, preferred, Duration.ofSeconds(30));
+            assertThat(cluster.awaitPreferredLeaders(Duration.ofSeconds(30))).isEqualTo(preferred);
             assertThat(first.members(StaticPlacement.METADATA_GROUP)).containsExactly(1, 2, 3);
             assertThat(first.members(99)).isEmpty();
             assertThat(first.leaderHint(99)).isEmpty();
@@ -130,25 +130,6 @@ class TestClusterNodes {
                 }
             }
         }
-    }
-
-    /** Waits until every group is led by {@code expected}'s node (handed back by the leader's PreferredLeaders). */
-    private static void awaitLeaders(BasaltTestCluster cluster, Map<Long, Integer> expected, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<Long, Integer> leaders = Map.of();
-        while (System.nanoTime() < deadline) {
-            leaders = cluster.awaitLeaders(timeout);
-            if (leaders.equals(expected)) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("leaders " + leaders + " are not the preferred " + expected);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.basalt.testing.cluster;
 
+import static io.basalt.testing.cluster.ClientRetries.retryUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -281,26 +282,6 @@ class TestClusterServing {
             answer = read.get();
         }
         return answer;
-    }
-
-    private static void retryUntil(Duration timeout, Runnable call) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                call.run();
-                return;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     private static void put(DynamoDbClient client, String pk, int sk, String color) {

@@ -94,15 +94,7 @@ class TestPreferredLeaders {
         return cluster.node(node).identity().self().raftPeerId();
     }
 
-    private static void awaitPreferred(BasaltTestCluster cluster, Map<Long, Integer> preferred)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + HAND_BACK.toNanos();
-        Map<Long, Integer> leaders = cluster.awaitLeaders(FIRST_LEADERS);
-        while (!leaders.equals(preferred)) {
-            assertThat(System.nanoTime()).as("leaders %s become the preferred %s within %s", leaders, preferred,
-                    HAND_BACK).isLessThan(deadline);
-            Thread.sleep(100);
-            leaders = cluster.awaitLeaders(FIRST_LEADERS);
-        }
+    private static void awaitPreferred(BasaltTestCluster cluster, Map<Long, Integer> preferred) {
+        assertThat(cluster.awaitPreferredLeaders(HAND_BACK)).isEqualTo(preferred);
     }
 }
