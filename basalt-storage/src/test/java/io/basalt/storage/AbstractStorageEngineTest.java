@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,6 +149,28 @@ public abstract class AbstractStorageEngineTest {
                 .deleteRange(bytes(1), bytes(9))
                 .put(bytes(4), bytes(40)), false);
         assertThat(scan(engine, null, null)).containsExactly(entry(bytes(4), bytes(40)));
+    }
+
+    @Test
+    void aPointOperationWinsOverEarlierOnesAcrossARangeDeletion() {
+        byte[] large = new byte[20_000];
+        Arrays.fill(large, (byte) 7);
+        byte[] longKey = new byte[300];
+        longKey[0] = 3;
+        engine.write(new WriteBatch()
+                .put(bytes(2), bytes(20))
+                .put(longKey, large)
+                .deleteRange(bytes(1), bytes(9))
+                .put(bytes(2), bytes(21))
+                .put(bytes(5), large)
+                .put(bytes(5), bytes(50))
+                .delete(bytes(6))
+                .put(bytes(6), large), false);
+        assertThat(engine.get(longKey)).isNull();
+        assertThat(engine.get(bytes(2))).containsExactly(bytes(21));
+        assertThat(engine.get(bytes(5))).containsExactly(bytes(50));
+        assertThat(engine.get(bytes(6))).containsExactly(large);
+        assertThat(keys(engine, null, null)).containsExactly("02", "05", "06");
     }
 
     @Test
