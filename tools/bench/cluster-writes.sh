@@ -7,14 +7,15 @@
 # write (entries appended to node 2's data-group logs during the measured run, counted in Ratis' segment files).
 # CPU per write and entries per write hold still when the machine is shared, where ops/s does not. Usage:
 #   tools/bench/cluster-writes.sh [--jars A.jar,B.jar] [--rounds R] [--warmup S] [--seconds S] [--unpinned]
-#                                 [--workload putitem|updateitem] [--groups-per-node G]
+#                                 [--workload putitem|updateitem] [--groups-per-node G] [--single]
 # Defaults: the launcher's jar (BASALT_JAR or the build), 2 rounds, 120 s warm-up (three JVMs compile on one core),
-# 30 s measured, the cluster pinned to core 0 as side-by-side.sh pins it (--unpinned: both cores).
+# 30 s measured, the cluster pinned to core 0 as side-by-side.sh pins it (--unpinned: both cores). --single: the same
+# A/B of the durable single node (`basalt serve`), for a change on a path both share; its entries column is 0.
 # Environment: BENCH_KEYS (default 2000), BENCH_PORT_BASE (first API port; default random in 20000-39999).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 exec 9>"${BENCH_LOCK:-/tmp/basalt-bench.lock}"; flock 9
-jars=""; rounds=2; warmup=120; seconds=30; pin="taskset -c 0"; workload=putitem; groups=""
+jars=""; rounds=2; warmup=120; seconds=30; pin="taskset -c 0"; workload=putitem; groups=""; single=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --jars) jars="$2"; shift ;;
@@ -24,7 +25,8 @@ while [ $# -gt 0 ]; do
         --unpinned) pin="" ;;
         --workload) workload="$2"; shift ;;
         --groups-per-node) groups="$2"; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --single) single=1 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "cluster-writes: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -85,11 +87,19 @@ measure() {  # measure JAR LABEL -> one result line
     port=$base
     if [ "$jar" = default ]; then unset BASALT_JAR; else export BASALT_JAR="$jar"; fi
     "$root/basalt" --version >/dev/null 2>&1 || { log "$label: the launcher cannot start $jar"; return 1; }
-    $pin "$root/basalt" cluster --nodes 3 --port "$base" --node-heap 512m ${groups:+--groups-per-node "$groups"} \
-        --data-dir "$data" >"$work/launcher.log" 2>&1 &
-    launcher=$!
-    for p in $base $((base + 1)) $((base + 2)); do (port=$p; wait_ready "$launcher") || { log "$label: node on $p not ready"; return 1; }; done
-    mapfile -t pids < <(sed -nE 's/^node-[0-9]+ pid ([0-9]+) .*/\1/p' "$work/launcher.log")
+    if [ $single = 1 ]; then
+        # The launcher execs the JVM: its pid is the server's.
+        $pin "$root/basalt" serve --port "$base" --data-dir "$data" >"$work/launcher.log" 2>&1 &
+        launcher=$!
+        (port=$base; wait_ready "$launcher") || { log "$label: server on $base not ready"; return 1; }
+        pids=("$launcher")
+    else
+        $pin "$root/basalt" cluster --nodes 3 --port "$base" --node-heap 512m ${groups:+--groups-per-node "$groups"} \
+            --data-dir "$data" >"$work/launcher.log" 2>&1 &
+        launcher=$!
+        for p in $base $((base + 1)) $((base + 2)); do (port=$p; wait_ready "$launcher") || { log "$label: node on $p not ready"; return 1; }; done
+        mapfile -t pids < <(sed -nE 's/^node-[0-9]+ pid ([0-9]+) .*/\1/p' "$work/launcher.log")
+    fi
     create_table '{"TableName":"Bench","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}' \
         || { log "$label: CreateTable failed"; return 1; }
     preload_until_done 8 600 BENCH_PRELOAD=bench >/dev/null || { log "$label: preload failed"; return 1; }
